@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+//
+// EdgeSim: how a neural network runs on an edge device: latency, energy,
+// bottlenecks and fixed-point accuracy, from declarative descriptions.
+//
+// The targets form layers, and imports only point down (see
+// Documentation/Architecture.md; ArchitectureTests keeps this true):
+//
+//   L4  edgesim (exe) -> EdgeSimCommands
+//   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf)
+//   L1  HardwareModel, NetworkGraph
+//   L0  Diagnostics, FixedPointArithmetic
+import PackageDescription
+
+let package = Package(
+  name: "EdgeSim",
+  products: [
+    .executable(name: "edgesim", targets: ["edgesim"]),
+    .library(name: "EdgeSimCore", targets: [
+      "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
+    ]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+  ],
+  targets: [
+    // MARK: Core (pure: no files, clocks, printing or global randomness)
+    .target(name: "Diagnostics"),
+    .target(name: "FixedPointArithmetic"),
+    .target(name: "HardwareModel", dependencies: ["Diagnostics"]),
+    .target(name: "NetworkGraph", dependencies: ["Diagnostics"]),
+
+    // MARK: Adapters (one outside format or library each)
+    .target(
+      name: "SpecFormats",
+      dependencies: [
+        "Diagnostics", "HardwareModel", "NetworkGraph",
+        .product(name: "Yams", package: "Yams"),
+      ]),
+    .target(
+      name: "ONNXImport",
+      dependencies: [
+        "Diagnostics", "NetworkGraph",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]),
+
+    // MARK: Application
+    .target(
+      name: "EdgeSimCommands",
+      dependencies: [
+        "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
+        "ONNXImport", "FixedPointArithmetic",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
+
+    // MARK: Tests
+    .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+    .testTarget(
+      name: "FixedPointArithmeticTests", dependencies: ["FixedPointArithmetic"]),
+    .testTarget(
+      name: "HardwareModelTests", dependencies: ["HardwareModel", "Diagnostics"]),
+    .testTarget(
+      name: "NetworkGraphTests", dependencies: ["NetworkGraph", "Diagnostics"]),
+    .testTarget(
+      name: "SpecFormatsTests",
+      dependencies: ["SpecFormats", "HardwareModel", "Diagnostics"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ONNXImportTests",
+      dependencies: ["ONNXImport", "NetworkGraph", "Diagnostics"]),
+    .testTarget(name: "ArchitectureTests"),
+    .testTarget(
+      name: "EdgeSimEndToEndTests",
+      dependencies: [.target(name: "edgesim")]),
+  ]
+)

@@ -1,0 +1,2 @@
+// Module HardwareModel: filled in by its issue.
+enum _HardwareModelPlaceholder {}

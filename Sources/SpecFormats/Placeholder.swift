@@ -1,0 +1,2 @@
+// Module SpecFormats: filled in by its issue.
+enum _SpecFormatsPlaceholder {}

@@ -1,0 +1,3 @@
+import EdgeSimCommands
+
+EdgeSimMain.main()
