@@ -7,7 +7,7 @@
 // Documentation/Architecture.md; ArchitectureTests keeps this true):
 //
 //   L4  edgesim (exe) -> EdgeSimCommands
-//   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf)
+//   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat
 //   L1  HardwareModel, NetworkGraph
 //   L0  Diagnostics, FixedPointArithmetic
 import PackageDescription
@@ -46,12 +46,14 @@ let package = Package(
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
 
+    .target(name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),
+
     // MARK: Application
     .target(
       name: "EdgeSimCommands",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
-        "ONNXImport", "FixedPointArithmetic",
+        "ONNXImport", "NumPyFormat", "FixedPointArithmetic",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -71,6 +73,8 @@ let package = Package(
     .testTarget(
       name: "ONNXImportTests",
       dependencies: ["ONNXImport", "NetworkGraph", "Diagnostics"]),
+    .testTarget(
+      name: "NumPyFormatTests", dependencies: ["NumPyFormat", "NetworkGraph"]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "EdgeSimEndToEndTests",
