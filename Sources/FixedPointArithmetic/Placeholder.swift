@@ -1,2 +1,0 @@
-// Module FixedPointArithmetic: filled in by its issue.
-enum _FixedPointArithmeticPlaceholder {}
