@@ -24,12 +24,17 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
   ],
   targets: [
     // MARK: Core (pure: no files, clocks, printing or global randomness)
     .target(name: "Diagnostics"),
     .target(name: "FixedPointArithmetic"),
-    .target(name: "HardwareModel", dependencies: ["Diagnostics"]),
+    .target(
+      name: "HardwareModel",
+      dependencies: [
+        "Diagnostics", .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .target(name: "NetworkGraph", dependencies: ["Diagnostics"]),
 
     // MARK: Adapters (one outside format or library each)

@@ -2,15 +2,27 @@ import ArgumentParser
 
 /// The root `edgesim` command.
 public struct EdgeSim: ParsableCommand {
+  /// The command's name, version and subcommands.
   public static let configuration = CommandConfiguration(
     commandName: "edgesim",
     abstract: "Predict how a neural network runs on an edge device.",
-    version: "0.1.0",
-    subcommands: [])
+    discussion: """
+      EdgeSim reads a declarative hardware description (YAML, or a SCALE-Sim \
+      .cfg) and a network, and tells how fast it runs, how much energy it \
+      takes, where the bottleneck is, and how much accuracy a fixed-point \
+      version keeps.
+
+      Exit codes: 0 success, 1 failure or invalid input, 2 usage error.
+      """,
+    version: EdgeSimVersion.current,
+    subcommands: [Validate.self, Devices.self])
+
+  /// Creates the command (argument-parser needs this).
   public init() {}
 }
 
-/// Entry point used by the executable.
-public enum EdgeSimMain {
-  public static func main() { EdgeSim.main() }
+/// The version printed by `edgesim --version`.
+public enum EdgeSimVersion {
+  /// Semantic version of this build.
+  public static let current = "0.1.0"
 }

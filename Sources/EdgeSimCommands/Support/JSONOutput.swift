@@ -1,0 +1,59 @@
+import Diagnostics
+import Foundation
+import HardwareModel
+
+/// JSON documents the commands print with `--json`, with sorted keys so the
+/// output is stable.
+enum JSONOutput {
+  static func encode(_ value: Any) -> String {
+    guard JSONSerialization.isValidJSONObject(value),
+      let data = try? JSONSerialization.data(
+        withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  static func diagnostic(_ d: Diagnostic) -> [String: Any] {
+    var object: [String: Any] = ["severity": d.severity.rawValue, "message": d.message]
+    if let location = d.location {
+      object["file"] = location.file
+      if let line = location.line { object["line"] = line }
+      if let column = location.column { object["column"] = column }
+      if let entity = location.entity { object["entity"] = entity }
+    }
+    if let hint = d.hint { object["hint"] = hint }
+    return object
+  }
+
+  static func validation(_ results: [(String, Bool, [Diagnostic])]) -> String {
+    encode([
+      "valid": results.allSatisfy { $0.1 },
+      "files": results.map { file, valid, diagnostics in
+        ["file": file, "valid": valid, "diagnostics": diagnostics.map(diagnostic)] as [String: Any]
+      },
+    ])
+  }
+
+  static func devices(_ devices: [Device]) -> String {
+    encode([
+      "devices": devices.map { device -> [String: Any] in
+        var peaks: [String: Any] = [:]
+        for precision in device.compute.precisions {
+          peaks[precision.rawValue] = device.peakMACsPerSecond(precision) ?? 0
+        }
+        var object: [String: Any] = [
+          "name": device.name, "kind": device.kind.rawValue, "clock_hz": device.clock,
+          "technology_nm": device.technologyNanometres, "peak_macs_per_s": peaks,
+          "on_chip_bytes": device.onChipBytes, "static_power_w": device.staticPower,
+          "sources": device.sources,
+        ]
+        if let store = device.backingStore {
+          object["backing_store"] = store.kind.rawValue
+          object["backing_store_read_bytes_per_s"] =
+            store.readBandwidth.isInfinite ? "unlimited" : store.readBandwidth as Any
+        }
+        return object
+      }
+    ])
+  }
+}

@@ -1,2 +1,0 @@
-// Module HardwareModel: filled in by its issue.
-enum _HardwareModelPlaceholder {}

@@ -1,0 +1,21 @@
+import Diagnostics
+import HardwareModel
+
+/// Reads any supported hardware description, chosen by the file name's
+/// extension: `.yaml`/`.yml` (EdgeSim's format) or `.cfg` (SCALE-Sim).
+public enum HardwareLoader {
+  /// The extensions this loader reads.
+  public static let extensions = ["yaml", "yml", "cfg"]
+
+  /// Reads a hardware description from its bytes.
+  ///
+  /// - Parameters:
+  ///   - bytes: The file's contents.
+  ///   - fileName: The name to report; its extension picks the format.
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Device> {
+    if fileName.lowercased().hasSuffix(".cfg") {
+      return ScaleSimConfigReader.read(bytes: bytes, fileName: fileName)
+    }
+    return HardwareReader.read(bytes: bytes, fileName: fileName)
+  }
+}

@@ -1,2 +1,0 @@
-// Module SpecFormats: filled in by its issue.
-enum _SpecFormatsPlaceholder {}
