@@ -48,13 +48,14 @@ extension FixedPoint {
   ) -> [FixedPointError] {
     var problems: [FixedPointError] = []
     if terms < 1 { problems.append(.termCountNotPositive(terms)) }
-    let required = Int64(weightBits) + Int64(inputBits)
-      + Int64(ceilLog2(terms))
-    if required > Int64(exactDotProductBitsLimit) {
+    // In 128 bits, so absurd widths are reported rather than trapping.
+    let required = Int128(weightBits) + Int128(inputBits)
+      + Int128(ceilLog2(terms))
+    if required > Int128(exactDotProductBitsLimit) {
       problems.append(
         .accumulatorBoundExceeded(
           weightBits: weightBits, inputBits: inputBits, terms: terms,
-          requiredBits: Int(required)))
+          requiredBits: Int(clamping: required)))
     }
     if accumulatorBits > accumulatorBitsLimit {
       problems.append(

@@ -46,11 +46,11 @@ extension FixedPoint {
   }
 
   /// Quantizes a Float: widened to Double (exact), then as the Double
-  /// overload (§4 step 2).
+  /// overload (§4 step 2). Disfavoured, so literals pick the Double overload.
   ///
   /// - Throws: ``FixedPointError/notANumber``, or
   ///   ``FixedPointError/outOfModelledDomain(value:)`` with `wrap`.
-  @inlinable
+  @inlinable @_disfavoredOverload
   public static func quantize(
     _ x: Float, to format: QFormat, rounding: RoundingMode,
     overflow: OverflowPolicy, sample: StochasticSample = .zero
