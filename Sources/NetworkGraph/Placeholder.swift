@@ -1,2 +1,0 @@
-// Module NetworkGraph: filled in by its issue.
-enum _NetworkGraphPlaceholder {}
