@@ -1,2 +1,0 @@
-// Module NumPyFormat: filled in by its issue.
-enum _NumPyFormatPlaceholder {}
