@@ -25,6 +25,28 @@ extension FixedPoint {
     _applyOverflow(z, format, policy)
   }
 
+  /// `_applyOverflow` for Int64, without generics so the per-element path is
+  /// fast in debug builds too; identical in meaning to the generic version.
+  @inlinable
+  static func _applyOverflow(
+    _ z: Int64, _ format: QFormat, _ policy: OverflowPolicy
+  ) -> (value: Int64, event: OverflowEvent) {
+    let event: OverflowEvent
+    if z > format.rawMax {
+      event = .positive
+    } else if z < format.rawMin {
+      event = .negative
+    } else {
+      return (z, .none)
+    }
+    switch policy {
+    case .saturate:
+      return (event == .positive ? format.rawMax : format.rawMin, event)
+    case .wrap:
+      return (_wrap(z, format), event)
+    }
+  }
+
   /// Applies the policy to an exact integer held in Int64 or Int128.
   @inlinable
   static func _applyOverflow<T: FixedWidthInteger & SignedInteger>(

@@ -58,6 +58,30 @@ extension FixedPoint {
     _requantize(n, s, format, rounding, overflow, sample)
   }
 
+  /// `_requantize` for Int64, without generics so the per-element path is
+  /// fast in debug builds too; identical in meaning to the generic version.
+  @inlinable
+  static func _requantize(
+    _ n: Int64, _ s: Int, _ format: QFormat, _ mode: RoundingMode,
+    _ policy: OverflowPolicy, _ sample: StochasticSample
+  ) -> (value: Int64, event: OverflowEvent) {
+    if s > 0 {
+      return _applyOverflow(_roundedShiftRight(n, s, mode, sample), format, policy)
+    }
+    if s == 0 || n == 0 { return _applyOverflow(n, format, policy) }
+    let k = s < -256 ? 256 : -s
+    if 64 - n.magnitude.leadingZeroBitCount + k > 62 {
+      let event: OverflowEvent = n > 0 ? .positive : .negative
+      switch policy {
+      case .saturate:
+        return (n > 0 ? format.rawMax : format.rawMin, event)
+      case .wrap:
+        return (_wrap(k >= 64 ? 0 : n &<< k, format), event)
+      }
+    }
+    return _applyOverflow(n &<< k, format, policy)
+  }
+
   /// Requantization of an exact integer held in Int64 or Int128.
   @inlinable
   static func _requantize<T: FixedWidthInteger & SignedInteger>(

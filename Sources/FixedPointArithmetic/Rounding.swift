@@ -123,6 +123,44 @@ extension FixedPoint {
     }
   }
 
+  /// `_roundsUp` for 64-bit operands, written without generics so that the
+  /// per-element path is fast in unoptimised (debug) builds too; identical in
+  /// meaning to the generic version, which the 128-bit paths use.
+  @inlinable
+  static func _roundsUp(
+    _ mode: RoundingMode, negative: Bool, quotientIsOdd: Bool,
+    remainder r: UInt64, divisor d: UInt64, sample: StochasticSample
+  ) -> Bool {
+    if r == 0 { return false }
+    let rest = d &- r
+    switch mode {
+    case .floor: return false
+    case .towardZero: return negative
+    case .halfUp: return r >= rest
+    case .halfAwayFromZero: return negative ? r > rest : r >= rest
+    case .halfEven: return r > rest || (r == rest && quotientIsOdd)
+    case .stochastic:
+      let lhs = r.multipliedFullWidth(by: 1 << 53)
+      let rhs = d.multipliedFullWidth(by: sample.scaled)
+      return lhs.high > rhs.high || (lhs.high == rhs.high && lhs.low > rhs.low)
+    }
+  }
+
+  /// round(n / 2^s) for Int64 and s ≥ 1, without generics (see above).
+  @inlinable
+  static func _roundedShiftRight(
+    _ n: Int64, _ s: Int, _ mode: RoundingMode, _ sample: StochasticSample
+  ) -> Int64 {
+    guard s < 64 else { return _roundedHugeShift(n, s, mode, sample) }
+    let q = n &>> s
+    let d = UInt64(1) &<< s
+    let r = UInt64(bitPattern: n) & (d &- 1)
+    let up = _roundsUp(
+      mode, negative: n < 0, quotientIsOdd: q & 1 != 0,
+      remainder: r, divisor: d, sample: sample)
+    return up ? q &+ 1 : q
+  }
+
   /// round(n/d) for d > 0.
   @inlinable
   static func _roundedQuotient<T: FixedWidthInteger & SignedInteger>(

@@ -41,6 +41,30 @@ enum Oracle {
     }
   }
 
+  /// round(n/d) for small operands (|n|, d < 2^40) in Int64: the fast
+  /// oracle of the exhaustive tests, same reading of §2 as ``round(_:_:_:u:)``.
+  static func roundSmall(
+    _ n: Int64, _ d: Int64, _ mode: RoundingMode, u: UInt64
+  ) -> Int64 {
+    var q = n / d
+    if q * d > n { q -= 1 }
+    let r = n - q * d
+    switch mode {
+    case .floor: return q
+    case .towardZero: return (n >= 0 || r == 0) ? q : q + 1
+    case .halfUp: return 2 * r >= d ? q + 1 : q
+    case .halfAwayFromZero:
+      if n >= 0 { return 2 * r >= d ? q + 1 : q }
+      return 2 * r > d ? q + 1 : q
+    case .halfEven:
+      if 2 * r > d { return q + 1 }
+      if 2 * r == d && q % 2 != 0 { return q + 1 }
+      return q
+    case .stochastic:
+      return Int128(r) << 53 > Int128(d) * Int128(u) ? q + 1 : q
+    }
+  }
+
   /// round(n / 2^s) for 0 ≤ s ≤ 125.
   static func roundShift(
     _ n: Int128, _ s: Int, _ mode: RoundingMode, u: UInt64
