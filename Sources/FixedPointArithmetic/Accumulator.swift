@@ -49,7 +49,8 @@ extension FixedPoint {
     var problems: [FixedPointError] = []
     if terms < 1 { problems.append(.termCountNotPositive(terms)) }
     // In 128 bits, so absurd widths are reported rather than trapping.
-    let required = Int128(weightBits) + Int128(inputBits)
+    let required =
+      Int128(weightBits) + Int128(inputBits)
       + Int128(ceilLog2(terms))
     if required > Int128(exactDotProductBitsLimit) {
       problems.append(

@@ -22,7 +22,9 @@ extension FixedPoint {
   ///
   /// - Throws: ``FixedPointError/invalidMagnitude(_:)`` unless M is finite
   ///   and positive.
-  public static func ceilLog2(_ magnitude: Double) throws(FixedPointError) -> Int {
+  public static func ceilLog2(_ magnitude: Double) throws(FixedPointError)
+    -> Int
+  {
     guard magnitude.isFinite, magnitude > 0 else {
       throw .invalidMagnitude(magnitude)
     }
@@ -61,8 +63,10 @@ extension FixedPoint {
     return clamped(offsets.lowerBound)...clamped(offsets.upperBound)
   }
 
-  /// Ristretto's rule (`ilRule`, §8): fl = B − IL with IL = ceil(log2 M) + 1
-  /// for weights and ceil(log2 M) for activations. M = 0 gives B − 1.
+  /// Ristretto's rule, `ilRule` (§8): fl = B − IL.
+  ///
+  /// IL = ceil(log2 M) + 1 for weights and ceil(log2 M) for activations.
+  /// M = 0 gives B − 1.
   ///
   /// - Throws: ``FixedPointError/invalidMagnitude(_:)`` for M < 0, ±∞ or NaN.
   public static func ilRuleFractionalLength(
@@ -76,8 +80,9 @@ extension FixedPoint {
     }
   }
 
-  /// The argmin of a calibration objective, ties to the smaller fl (more
-  /// headroom, §8). NaN errors never win.
+  /// The argmin of a calibration objective.
+  ///
+  /// Ties go to the smaller fl (more headroom, §8); NaN errors never win.
   ///
   /// - Returns: The chosen fl, or `nil` when no candidate has a number.
   public static func bestFractionalLength(

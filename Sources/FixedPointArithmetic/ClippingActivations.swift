@@ -24,8 +24,10 @@ extension FixedPoint {
     min(max(z, lower), upper)
   }
 
-  /// The raw bounds of Clip(lo, hi) in a format: each quantized with
-  /// `halfEven` and `saturate` (§12.4). ±∞ become R_max / R_min.
+  /// The raw bounds of Clip(lo, hi) in a format.
+  ///
+  /// Each bound is quantized with `halfEven` and `saturate` (§12.4); ±∞
+  /// become R_max / R_min.
   ///
   /// - Throws: ``FixedPointError/notANumber`` if a bound is NaN.
   public static func clipBounds(
@@ -38,8 +40,10 @@ extension FixedPoint {
     return (lo.value, hi.value)
   }
 
-  /// The ReLU6 upper bound in a format: quantize(6.0, F, halfEven, saturate)
-  /// (§5). ReLU6 is `clip(z, lower: 0, upper: relu6Bound(in: F))`.
+  /// The ReLU6 upper bound in a format.
+  ///
+  /// quantize(6.0, F, halfEven, saturate) (§5); ReLU6 is
+  /// `clip(z, lower: 0, upper: relu6Bound(in: F))`.
   ///
   /// Worked: (8, fl 4) → 96; (8, fl 5) → 127 (saturated, 6.0 needs 192).
   public static func relu6Bound(in format: QFormat) -> Int64 {

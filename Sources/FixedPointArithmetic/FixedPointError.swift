@@ -9,7 +9,8 @@ public enum FixedPointError: Error, Hashable, Sendable {
   case bitsOutOfRange(bits: Int, allowed: ClosedRange<Int>)
   /// The fractional length fl is outside the allowed range (§1: [−32, 64];
   /// accumulators [−64, 128], the sum of two storage fls).
-  case fractionalLengthOutOfRange(fractionalLength: Int, allowed: ClosedRange<Int>)
+  case fractionalLengthOutOfRange(
+    fractionalLength: Int, allowed: ClosedRange<Int>)
   /// A `symmetric` format must be signed (§1 defines it by R_min = −R_max).
   case symmetricRequiresSigned
   /// `symmetric` goes with `saturate` only (§12.8).

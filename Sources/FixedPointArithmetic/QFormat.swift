@@ -31,8 +31,9 @@ public struct QFormat: Hashable, Sendable {
   public let fractionalLength: Int
   /// Whether raws are two's complement (signed) or unsigned.
   public let isSigned: Bool
-  /// Whether the signed range is symmetric, R_min = −R_max (TFLite weights,
-  /// AP_SAT_SYM). Valid only with `saturate` (§12.8).
+  /// Whether the signed range is symmetric, R_min = −R_max.
+  ///
+  /// Models TFLite weights and AP_SAT_SYM; valid only with `saturate` (§12.8).
   public let isSymmetric: Bool
   /// The smallest raw, R_min.
   public let rawMin: Int64
@@ -79,6 +80,7 @@ public struct QFormat: Hashable, Sendable {
   /// - Parameters:
   ///   - bits: A, in [2, 48].
   ///   - fractionalLength: fl_acc, in [−64, 128].
+  /// - Returns: The validated accumulator format.
   /// - Throws: ``FixedPointError/bitsOutOfRange(bits:allowed:)`` or
   ///   ``FixedPointError/fractionalLengthOutOfRange(fractionalLength:allowed:)``.
   public static func accumulator(

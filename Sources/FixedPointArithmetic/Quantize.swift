@@ -45,7 +45,9 @@ extension FixedPoint {
     return result
   }
 
-  /// Quantizes a Float: widened to Double (exact), then as the Double
+  /// Quantizes a Float.
+  ///
+  /// The Float is widened to Double (exact), then quantized as by the Double
   /// overload (§4 step 2). Disfavoured, so literals pick the Double overload.
   ///
   /// - Throws: ``FixedPointError/notANumber``, or
@@ -95,7 +97,8 @@ extension FixedPoint {
     let m = x.sign == .minus ? -Int64(magnitude) : Int64(magnitude)
     let s = -(exponent + format.fractionalLength)  // y = m / 2^s
     if s > 0 {
-      return _applyOverflow(_roundedShiftRight(m, s, mode, sample), format, policy)
+      return _applyOverflow(
+        _roundedShiftRight(m, s, mode, sample), format, policy)
     }
     let k = -s
     let length = 64 - magnitude.leadingZeroBitCount

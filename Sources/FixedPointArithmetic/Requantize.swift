@@ -66,7 +66,8 @@ extension FixedPoint {
     _ policy: OverflowPolicy, _ sample: StochasticSample
   ) -> (value: Int64, event: OverflowEvent) {
     if s > 0 {
-      return _applyOverflow(_roundedShiftRight(n, s, mode, sample), format, policy)
+      return _applyOverflow(
+        _roundedShiftRight(n, s, mode, sample), format, policy)
     }
     if s == 0 || n == 0 { return _applyOverflow(n, format, policy) }
     let k = s < -256 ? 256 : -s
@@ -90,7 +91,8 @@ extension FixedPoint {
   ) -> (value: Int64, event: OverflowEvent)
   where T.Magnitude: FixedWidthInteger & UnsignedInteger {
     if s > 0 {
-      return _applyOverflow(_roundedShiftRight(n, s, mode, sample), format, policy)
+      return _applyOverflow(
+        _roundedShiftRight(n, s, mode, sample), format, policy)
     }
     if s == 0 || n == 0 { return _applyOverflow(n, format, policy) }
     let k = s < -256 ? 256 : -s

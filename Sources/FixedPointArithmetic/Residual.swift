@@ -55,7 +55,8 @@ extension FixedPoint {
   ///   ``residualAlignmentProblems(_:_:)`` is stricter.
   @inlinable
   public static func addResidual(
-    _ a: Int64, fractionalLength flA: Int, _ b: Int64, fractionalLength flB: Int,
+    _ a: Int64, fractionalLength flA: Int, _ b: Int64,
+    fractionalLength flB: Int,
     to format: QFormat, rounding: RoundingMode, overflow: OverflowPolicy,
     alignment: ResidualAlignment = .alignUp, sample: StochasticSample = .zero
   ) throws(FixedPointError) -> ResidualSum {
@@ -69,7 +70,8 @@ extension FixedPoint {
       // One operand shifts by |delta| ≤ 63: |S| ≤ 2^126 + 2^63.
       let sum = (Int128(a) << (flC - flA)) + (Int128(b) << (flC - flB))
       let s = _clampedDifference(flC, format.fractionalLength)
-      let (value, event) = _requantize(sum, s, format, rounding, overflow, sample)
+      let (value, event) = _requantize(
+        sum, s, format, rounding, overflow, sample)
       return ResidualSum(value: value, event: event)
     case .alignToOutput:
       let (x, xEvent) = requantize(
@@ -93,7 +95,8 @@ extension FixedPoint {
   /// - Complexity: O(1); the product is formed in 128 bits.
   @inlinable
   public static func multiplyElementwise(
-    _ a: Int64, fractionalLength flA: Int, _ b: Int64, fractionalLength flB: Int,
+    _ a: Int64, fractionalLength flA: Int, _ b: Int64,
+    fractionalLength flB: Int,
     to format: QFormat, rounding: RoundingMode, overflow: OverflowPolicy,
     sample: StochasticSample = .zero
   ) -> (value: Int64, event: OverflowEvent) {

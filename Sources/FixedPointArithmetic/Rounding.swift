@@ -42,6 +42,7 @@ extension FixedPoint {
   ///   - d: The divisor, d > 0.
   ///   - rounding: The rule, case by case in the table above.
   ///   - sample: u for `stochastic`; ignored by the other modes.
+  /// - Returns: The rounded quotient, which always fits in Int64.
   /// - Throws: ``FixedPointError/nonPositiveDivisor(_:)`` when d ≤ 0.
   @inlinable
   public static func roundedQuotient(
@@ -100,8 +101,10 @@ extension FixedPoint {
     return (q, r)
   }
 
-  /// Whether q becomes q + 1 (§2). r = 0 never rounds, so d = 1 never
-  /// increments and callers' q + 1 cannot overflow.
+  /// Whether q becomes q + 1 (§2).
+  ///
+  /// r = 0 never rounds, so d = 1 never increments and callers' q + 1 cannot
+  /// overflow.
   @inlinable
   static func _roundsUp<M: FixedWidthInteger & UnsignedInteger>(
     _ mode: RoundingMode, negative: Bool, quotientIsOdd: Bool,

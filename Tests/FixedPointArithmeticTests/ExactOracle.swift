@@ -136,7 +136,9 @@ enum Oracle {
     _ x: Double, _ f: QFormat, _ mode: RoundingMode, _ policy: OverflowPolicy,
     u: UInt64
   ) -> (Int64, OverflowEvent)? {
-    if x.isInfinite { return x > 0 ? (f.rawMax, .positive) : (f.rawMin, .negative) }
+    if x.isInfinite {
+      return x > 0 ? (f.rawMax, .positive) : (f.rawMin, .negative)
+    }
     if x == 0 { return (0, .none) }
     // |x| = significand · 2^exponent, significand in [1, 2) with 52 bits.
     let m = Int128(x.significand * 0x1p52) * (x < 0 ? -1 : 1)

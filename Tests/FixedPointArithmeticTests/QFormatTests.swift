@@ -31,14 +31,16 @@ struct QFormatTests {
           .fractionalLengthOutOfRange(fractionalLength: 65, allowed: -32...64),
         ])
     #expect(
-      QFormat.problems(bits: 0, fractionalLength: -33, signed: false, symmetric: true)
+      QFormat.problems(
+        bits: 0, fractionalLength: -33, signed: false, symmetric: true)
         == [
           .bitsOutOfRange(bits: 0, allowed: 1...32),
           .fractionalLengthOutOfRange(fractionalLength: -33, allowed: -32...64),
           .symmetricRequiresSigned,
         ])
     #expect(QFormat.problems(bits: 32, fractionalLength: -32).isEmpty)
-    #expect(QFormat.problems(bits: 1, fractionalLength: 64, signed: false).isEmpty)
+    #expect(
+      QFormat.problems(bits: 1, fractionalLength: 64, signed: false).isEmpty)
     #expect(throws: FixedPointError.bitsOutOfRange(bits: 33, allowed: 2...32)) {
       try QFormat(bits: 33, fractionalLength: 0)
     }
@@ -52,7 +54,10 @@ struct QFormatTests {
     #expect(throws: FixedPointError.symmetricWithWrap) {
       try f.validate(with: .wrap)
     }
-    #expect(FixedPoint.applyOverflow(-128, to: f, policy: .saturate) == (-127, .negative))
+    #expect(
+      FixedPoint.applyOverflow(-128, to: f, policy: .saturate) == (
+        -127, .negative
+      ))
   }
 
   @Test("accumulator formats: up to 48 bits, fl from −64 to 128")
@@ -68,7 +73,8 @@ struct QFormatTests {
     ) {
       try QFormat.accumulator(bits: 32, fractionalLength: -65)
     }
-    let moved = try QFormat(bits: 8, fractionalLength: 2).with(fractionalLength: 5)
+    let moved = try QFormat(bits: 8, fractionalLength: 2).with(
+      fractionalLength: 5)
     #expect(moved == (try QFormat(bits: 8, fractionalLength: 5)))
   }
 
@@ -76,7 +82,10 @@ struct QFormatTests {
   func names() {
     #expect(
       RoundingMode.allCases.map(\.rawValue)
-        == ["floor", "towardZero", "halfUp", "halfAwayFromZero", "halfEven", "stochastic"])
+        == [
+          "floor", "towardZero", "halfUp", "halfAwayFromZero", "halfEven",
+          "stochastic",
+        ])
     #expect(OverflowPolicy.allCases.map(\.rawValue) == ["saturate", "wrap"])
     #expect(
       AccumulatorPolicy.allCases.map(\.rawValue)
@@ -86,6 +95,8 @@ struct QFormatTests {
     #expect(RoundingMode.requantizationDefault == .halfUp)
     #expect(OverflowPolicy.default == .saturate)
     #expect(AccumulatorPolicy.default == .saturateFinal)
-    #expect(!RoundingMode.stochastic.isDeterministic && RoundingMode.floor.isDeterministic)
+    #expect(
+      !RoundingMode.stochastic.isDeterministic
+        && RoundingMode.floor.isDeterministic)
   }
 }

@@ -5,7 +5,9 @@ import Testing
 /// seeded random over the full Int64 range.
 @Suite("Rounding against the exact oracle (§2)")
 struct RoundingOracleTests {
-  static let samples: [UInt64] = [0, 1, 1 << 51, 1 << 52, 3 << 51, (1 << 53) - 1]
+  static let samples: [UInt64] = [
+    0, 1, 1 << 51, 1 << 52, 3 << 51, (1 << 53) - 1,
+  ]
 
   @Test("every Int8-range n, d in 1…16, every mode", arguments: 1...16)
   func exhaustiveQuotient(d: Int) throws {
@@ -23,7 +25,8 @@ struct RoundingOracleTests {
         }
       }
     }
-    #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
+    #expect(
+      failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
   }
 
   @Test("every Int16-range n, shift s, every mode", arguments: 0...20)
@@ -41,10 +44,13 @@ struct RoundingOracleTests {
         }
       }
     }
-    #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
+    #expect(
+      failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
   }
 
-  @Test("random n and d over the full Int64 range", arguments: [1, 2, 3] as [UInt64])
+  @Test(
+    "random n and d over the full Int64 range",
+    arguments: [1, 2, 3] as [UInt64])
   func randomQuotient(seed: UInt64) throws {
     var random = SplitMix64Generator(seed: seed)
     var failures: [String] = []
@@ -63,11 +69,13 @@ struct RoundingOracleTests {
           n, dividedBy: d, rounding: mode, sample: StochasticSample(scaled: u))
         let want = Oracle.round(Int128(n), Int128(d), mode, u: u)
         if Int128(got) != want {
-          failures.append("seed=\(seed) n=\(n) d=\(d) \(mode) U=\(u): \(got) ≠ \(want)")
+          failures.append(
+            "seed=\(seed) n=\(n) d=\(d) \(mode) U=\(u): \(got) ≠ \(want)")
         }
       }
     }
-    #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
+    #expect(
+      failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
   }
 
   @Test("random n, shifts 0…125, every mode", arguments: [4, 5, 6] as [UInt64])
@@ -83,11 +91,13 @@ struct RoundingOracleTests {
           n, by: s, rounding: mode, sample: StochasticSample(scaled: u))
         let want = Oracle.roundShift(Int128(n), s, mode, u: u)
         if Int128(got) != want {
-          failures.append("seed=\(seed) n=\(n) s=\(s) \(mode) U=\(u): \(got) ≠ \(want)")
+          failures.append(
+            "seed=\(seed) n=\(n) s=\(s) \(mode) U=\(u): \(got) ≠ \(want)")
         }
       }
     }
-    #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
+    #expect(
+      failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
   }
 
   @Test("power-of-two quotient equals the shift", arguments: [7] as [UInt64])

@@ -19,7 +19,9 @@ struct SplitMix64Generator: RandomNumberGenerator {
     let length = Int.random(in: 0...64, using: &self)
     if length == 0 { return 0 }
     let raw = next()
-    let magnitude = length == 64 ? raw : raw & ((1 << UInt64(length)) - 1) | (1 << UInt64(length - 1))
+    let magnitude =
+      length == 64
+      ? raw : raw & ((1 << UInt64(length)) - 1) | (1 << UInt64(length - 1))
     return Bool.random(using: &self)
       ? Int64(bitPattern: magnitude) : Int64(bitPattern: 0 &- magnitude)
   }

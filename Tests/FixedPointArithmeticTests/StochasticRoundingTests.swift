@@ -16,7 +16,8 @@ struct StochasticRoundingTests {
     #expect(FixedPoint.fnv1a64("foobar") == 0x8594_4171_F739_67E8)
   }
 
-  @Test("samples are counter-based: u_i = (SplitMix64(S ⊕ h ⊕ i) >> 11) · 2^−53")
+  @Test(
+    "samples are counter-based: u_i = (SplitMix64(S ⊕ h ⊕ i) >> 11) · 2^−53")
   func counterBased() {
     let stream = StochasticStream(seed: 42, tensorName: "conv1")
     #expect(stream.tensorHash == FixedPoint.fnv1a64("conv1"))
@@ -24,7 +25,8 @@ struct StochasticRoundingTests {
     let backward = (0..<100).reversed().map { stream.sample(at: $0) }
     #expect(forward == backward.reversed())
     let i = 7
-    let expected = FixedPoint.splitMix64(42 ^ FixedPoint.fnv1a64("conv1") ^ UInt64(i)) >> 11
+    let expected =
+      FixedPoint.splitMix64(42 ^ FixedPoint.fnv1a64("conv1") ^ UInt64(i)) >> 11
     #expect(stream.sample(at: i).scaled == expected)
     #expect(stream.sample(at: i).value == Double(expected) * 0x1p-53)
     #expect(StochasticStream(seed: 42, tensorHash: stream.tensorHash) == stream)
@@ -44,7 +46,8 @@ struct StochasticRoundingTests {
     // r/d = ½ exactly ties with u = ½: not up.
     #expect(
       FixedPoint.roundedShiftRight(
-        -3, by: 1, rounding: .stochastic, sample: StochasticSample(scaled: 1 << 52)) == -2)
+        -3, by: 1, rounding: .stochastic,
+        sample: StochasticSample(scaled: 1 << 52)) == -2)
   }
 
   @Test("the fraction of round-ups approaches r/d")

@@ -16,7 +16,8 @@ struct WorkedExampleTests {
       (RoundingMode.halfEven, 40, -40), (.halfUp, 41, -40),
       (.halfAwayFromZero, 41, -41), (.floor, 40, -41), (.towardZero, 40, -40),
     ] as [(RoundingMode, Int64, Int64)])
-  func quantizeHalf(mode: RoundingMode, positive: Int64, negative: Int64) throws {
+  func quantizeHalf(mode: RoundingMode, positive: Int64, negative: Int64) throws
+  {
     let up = try FixedPoint.quantize(
       2.53125, to: try Self.q8_4(), rounding: mode, overflow: .saturate)
     let down = try FixedPoint.quantize(
@@ -35,12 +36,14 @@ struct WorkedExampleTests {
     let tie = StochasticSample(scaled: 1 << 52)  // u = ½: r/d > u is false
     #expect(
       try FixedPoint.quantize(
-        2.53125, to: try Self.q8_4(), rounding: .stochastic, overflow: .saturate,
+        2.53125, to: try Self.q8_4(), rounding: .stochastic,
+        overflow: .saturate,
         sample: below
       ).value == 41)
     #expect(
       try FixedPoint.quantize(
-        2.53125, to: try Self.q8_4(), rounding: .stochastic, overflow: .saturate,
+        2.53125, to: try Self.q8_4(), rounding: .stochastic,
+        overflow: .saturate,
         sample: tie
       ).value == 40)
   }
@@ -77,7 +80,8 @@ struct WorkedExampleTests {
     #expect(wrap.value == -112 && wrap.event == .positive)
     #expect(FixedPoint.dequantize(sat.value, from: try Self.q8_4()) == 7.9375)
     #expect(FixedPoint.dequantize(wrap.value, from: try Self.q8_4()) == -7.0)
-    let direct = FixedPoint.applyOverflow(144, to: try Self.q8_4(), policy: .wrap)
+    let direct = FixedPoint.applyOverflow(
+      144, to: try Self.q8_4(), policy: .wrap)
     #expect(direct.value == -112 && direct.event == .positive)
   }
 
