@@ -74,7 +74,7 @@ let package = Package(
     .testTarget(
       name: "SpecFormatsTests",
       dependencies: ["SpecFormats", "HardwareModel", "Diagnostics"],
-      resources: [.copy("Fixtures")]),
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "ONNXImportTests",
       dependencies: ["ONNXImport", "NetworkGraph", "Diagnostics"]),

@@ -52,6 +52,19 @@ public struct Diagnostic: Hashable, Sendable, Error {
 extension Array where Element == Diagnostic {
   /// Whether any element is an error (warnings and notes do not count).
   public var containsErrors: Bool { contains { $0.severity == .error } }
+
+  /// The diagnostics in reading order (file, line, column); diagnostics
+  /// without a location come first; ties keep their order.
+  public func sortedByLocation() -> [Diagnostic] {
+    enumerated().sorted { a, b in
+      switch (a.element.location, b.element.location) {
+      case (nil, nil): return a.offset < b.offset
+      case (nil, _): return true
+      case (_, nil): return false
+      case (let x?, let y?): return x < y || (!(y < x) && a.offset < b.offset)
+      }
+    }.map(\.element)
+  }
 }
 
 /// A failure that carries every diagnostic found, thrown where a caller cannot

@@ -56,7 +56,7 @@ extension Device {
         for operand in parts.keys.sorted() where !level.holds.contains(operand) {
           problems.append(
             .error(
-              "level '\(level.name)' has a \(operand.rawValue) partition but does not hold \(operand.rawValue)",
+              "level '\(level.name)' has a size for \(operand.rawValue) but does not hold \(operand.rawValue)",
               at: ["memory", index, "holds"],
               hint: "add \(operand.rawValue) to holds, or remove its partition from size"))
         }

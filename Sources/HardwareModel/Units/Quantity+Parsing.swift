@@ -75,6 +75,9 @@ extension Quantity {
       quantity = try parse(text)
     } catch .missingUnit {
       throw .missingUnit(expected: expected)
+    } catch .unknownUnit(let unit, _, _) {
+      throw .unknownUnit(
+        unit, suggestion: UnitTable.suggestion(for: unit, dimensions: expected), expected: expected)
     }
     guard expected.contains(quantity.dimension) else {
       let unit = text.drop { !$0.isLetter && $0 != "µ" }
@@ -143,7 +146,7 @@ enum UnitTable {
 
   static func lookup(_ unit: String) throws(UnitError) -> (Double, Dimension) {
     if let found = lookupCompound(unit) { return found }
-    throw .unknownUnit(unit, suggestion: suggestion(for: unit))
+    throw .unknownUnit(unit, suggestion: suggestion(for: unit, dimensions: []))
   }
 
   static func lookupCompound(_ unit: String) -> (Double, Dimension)? {
@@ -192,12 +195,21 @@ enum UnitTable {
     return nil
   }
 
-  static func suggestion(for unit: String) -> String? {
-    // A case-only mistake ("mhz", "GHZ") is the most common one.
-    if let exact = allSpellings.first(where: { $0.lowercased() == unit.lowercased() }) {
+  /// The closest spelling to a mistyped unit, among the units of the
+  /// expected dimensions when given. A case-only mistake (`mhz`, `GHZ`) is
+  /// the most common one; sub-hertz frequencies are never suggested.
+  static func suggestion(for unit: String, dimensions: [Dimension]) -> String? {
+    let candidates = allSpellings.filter { spelling in
+      guard let (_, dimension) = lookupCompound(spelling) else { return false }
+      if dimension == .frequency, spelling != "Hz", !["k", "K", "M", "G", "T"].contains(spelling.first) {
+        return false
+      }
+      return dimensions.isEmpty || dimensions.contains(dimension)
+    }
+    if let exact = candidates.first(where: { $0.lowercased() == unit.lowercased() }) {
       return exact
     }
-    return Suggestions.closest(to: unit, among: allSpellings)
+    return Suggestions.closest(to: unit, among: candidates)
   }
 }
 

@@ -8,8 +8,9 @@ public enum UnitError: Error, Hashable, Sendable {
   case notFinite(String)
   /// A number without a unit where one is needed.
   case missingUnit(expected: [Dimension])
-  /// A unit that is not known; `suggestion` is the closest known one.
-  case unknownUnit(String, suggestion: String?)
+  /// A unit that is not known; `suggestion` is the closest known one (of the
+  /// expected dimensions, when known).
+  case unknownUnit(String, suggestion: String?, expected: [Dimension] = [])
   /// A known unit of the wrong dimension.
   case wrongDimension(unit: String, found: Dimension, expected: [Dimension])
 
@@ -21,7 +22,7 @@ public enum UnitError: Error, Hashable, Sendable {
     case .notFinite(let text): "'\(text)' is not a finite number"
     case .missingUnit(let expected):
       "missing unit: expected \(Self.phrase(expected))"
-    case .unknownUnit(let unit, _): "unknown unit '\(unit)'"
+    case .unknownUnit(let unit, _, _): "unknown unit '\(unit)'"
     case .wrongDimension(let unit, let found, let expected):
       "'\(unit)' is \(found.phrase), but \(Self.phrase(expected)) is expected"
     }
@@ -30,12 +31,14 @@ public enum UnitError: Error, Hashable, Sendable {
   /// How to fix it: the expected units, with a did-you-mean where one fits.
   public var hint: String {
     var parts: [String] = []
-    if case .unknownUnit(_, let suggestion?) = self {
+    if case .unknownUnit(_, let suggestion?, _) = self {
       parts.append("did you mean '\(suggestion)'?")
     }
     let dims: [Dimension]
     switch self {
-    case .missingUnit(let expected), .wrongDimension(_, _, let expected): dims = expected
+    case .missingUnit(let expected), .wrongDimension(_, _, let expected),
+      .unknownUnit(_, _, let expected):
+      dims = expected
     default: dims = []
     }
     if dims.isEmpty {

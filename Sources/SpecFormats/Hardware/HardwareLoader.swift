@@ -13,9 +13,11 @@ public enum HardwareLoader {
   ///   - bytes: The file's contents.
   ///   - fileName: The name to report; its extension picks the format.
   public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Device> {
-    if fileName.lowercased().hasSuffix(".cfg") {
-      return ScaleSimConfigReader.read(bytes: bytes, fileName: fileName)
-    }
-    return HardwareReader.read(bytes: bytes, fileName: fileName)
+    var result =
+      fileName.lowercased().hasSuffix(".cfg")
+      ? ScaleSimConfigReader.read(bytes: bytes, fileName: fileName)
+      : HardwareReader.read(bytes: bytes, fileName: fileName)
+    result.diagnostics = result.diagnostics.sortedByLocation()
+    return result
   }
 }

@@ -28,8 +28,7 @@ public enum HardwareReader {
     case .failure(let error): return LoadResult(value: nil, diagnostics: error.diagnostics)
     }
     let device = readDevice(document)
-    var diagnostics = document.diagnostics
-    diagnostics.sort { ($0.location ?? SourceLocation(file: "")) < ($1.location ?? SourceLocation(file: "")) }
+    let diagnostics = document.diagnostics.sortedByLocation()
     if diagnostics.containsErrors { return LoadResult(value: nil, diagnostics: diagnostics) }
     return LoadResult(value: device, diagnostics: diagnostics)
   }
@@ -64,7 +63,7 @@ public enum HardwareReader {
       let staticPower
     else { return nil }
     let device = Device(
-      name: name, kind: kind, summary: summary, technologyNanometres: technology.value * 1e9,
+      name: name, kind: kind, summary: summary, technologyNanometres: (technology.value * 1e12).rounded() / 1e3,
       clock: clock.value, compute: compute, memory: memory, staticPower: staticPower,
       fabric: fabric, efficiency: efficiency, sources: sources)
     if document.diagnostics.containsErrors { return nil }

@@ -19,22 +19,24 @@ import HardwareModel
 /// bandwidth is the sum of the IFMAP and FILTER bank bandwidths and the write
 /// bandwidth is `Bandwidth` (the OFMAP drain), in words per cycle.
 public enum ScaleSimConfigReader {
+  /// Keys SCALE-Sim 3.0.0 reads, by section, as its sample configurations
+  /// spell them (matching is case-insensitive).
   static let known: [String: [String]] = [
     "general": ["run_name"],
     "architecture_presets": [
-      "arrayheight", "arraywidth", "ifmapsramszkb", "filtersramszkb", "ofmapsramszkb",
-      "ifmapoffset", "filteroffset", "ofmapoffset", "dataflow", "bandwidth",
-      "readrequestbuffer", "writerequestbuffer",
+      "ArrayHeight", "ArrayWidth", "IfmapSramSzkB", "FilterSramSzkB", "OfmapSramSzkB",
+      "IfmapOffset", "FilterOffset", "OfmapOffset", "Dataflow", "Bandwidth",
+      "ReadRequestBuffer", "WriteRequestBuffer",
     ],
     "layout": [
-      "ifmapcustomlayout", "filtercustomlayout", "ifmapsrambankbandwidth", "ifmapsrambanknum",
-      "ifmapsrambankport", "filtersrambankbandwidth", "filtersrambanknum", "filtersrambankport",
+      "IfmapCustomLayout", "FilterCustomLayout", "IfmapSRAMBankBandwidth", "IfmapSRAMBankNum",
+      "IfmapSRAMBankPort", "FilterSRAMBankBandwidth", "FilterSRAMBankNum", "FilterSRAMBankPort",
     ],
     "sparsity": [
-      "sparsitysupport", "sparserep", "optimizedmapping", "blocksize",
-      "randomnumbergeneratorseed",
+      "SparsitySupport", "SparseRep", "OptimizedMapping", "BlockSize",
+      "RandomNumberGeneratorSeed",
     ],
-    "run_presets": ["interfacebandwidth", "userramulatortrace", "useramulatortrace"],
+    "run_presets": ["InterfaceBandwidth", "UseRamulatorTrace"],
   ]
 
   struct Entry {
@@ -104,10 +106,10 @@ public enum ScaleSimConfigReader {
         continue
       }
       let lowered = key.lowercased()
-      if let allowed = known[section], !allowed.contains(lowered) {
+      if let allowed = known[section], !allowed.contains(where: { $0.lowercased() == lowered }) {
         error(
           "unknown key '\(key)' in [\(section)]", line: lineNumber, column: indent + 1,
-          hint: Suggestions.hint(for: lowered, among: allowed))
+          hint: Suggestions.hint(for: key, among: allowed))
         continue
       }
       if sections[section]?[lowered] != nil {

@@ -19,6 +19,9 @@ final class MappingReader {
   private(set) var used: Set<String> = []
   /// Keys that may appear, in the order shown in hints.
   private(set) var allowed: [String] = []
+  /// Required keys found missing, reported by ``finish()`` unless a misspelt
+  /// key explains them.
+  private var missing: [(key: String, hint: String?)] = []
 
   /// Wraps a node that must be a mapping; reports and returns `nil` if not.
   init?(_ node: Node, in document: YAMLDocument, path: FieldPath = [], what: String) {
@@ -52,9 +55,7 @@ final class MappingReader {
   /// The value of a required key, or an error at the mapping.
   func required(_ key: String, hint: String? = nil) -> Node? {
     guard let node = value(key) else {
-      document.error(
-        "missing key '\(key)'\(path.components.isEmpty ? "" : " in \(path)")", at: self.node,
-        hint: hint)
+      missing.append((key, hint))
       return nil
     }
     return node
@@ -130,7 +131,8 @@ final class MappingReader {
     let lowered = text.lowercased()
     if [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "infinity"].contains(lowered) {
       document.error(
-        "'\(key)' must be a finite number, but is \(text)", at: node, hint: hint)
+        "'\(key)' must be a finite number, but is \(text)", at: node,
+        hint: hint ?? "write a finite number such as 0.75")
       return nil
     }
     guard let value = Double(text.filter { $0 != "_" }), value.isFinite else {
@@ -269,6 +271,7 @@ final class MappingReader {
   /// ``allow(_:)``, with a did-you-mean hint, and every key that is not a
   /// plain string.
   func finish() {
+    var explained: Set<String> = []
     for (key, _) in mapping {
       guard case .scalar(let scalar) = key else {
         document.error(
@@ -278,11 +281,20 @@ final class MappingReader {
       }
       if !allowed.contains(scalar.string) {
         let place = path.components.isEmpty ? "" : " in \(path)"
-        document.error(
-          "unknown key '\(scalar.string.prefix(60))'\(place)", at: key,
-          hint: Suggestions.hint(for: scalar.string, among: allowed))
+        var hint = Suggestions.hint(for: scalar.string, among: allowed)
+        let missingKeys = missing.map(\.key)
+        if let meant = Suggestions.closest(to: scalar.string, among: missingKeys) {
+          explained.insert(meant)
+          hint = "did you mean '\(meant)'? it is required here"
+        }
+        document.error("unknown key '\(scalar.string.prefix(60))'\(place)", at: key, hint: hint)
       }
     }
+    for (key, hint) in missing where !explained.contains(key) {
+      document.error(
+        "missing key '\(key)'\(path.components.isEmpty ? "" : " in \(path)")", at: node, hint: hint)
+    }
+    missing.removeAll()
   }
 
   private func describe(_ range: ClosedRange<Int>) -> String {

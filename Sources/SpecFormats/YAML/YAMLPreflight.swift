@@ -86,11 +86,6 @@ enum YAMLPreflight {
       let atEnd = index == scalars.count
       if atEnd || scalars[index] == "\n" {
         let line = scalars[lineStart..<index]
-        if line.count > maximumLineLength {
-          return Problem(
-            message: "line \(lineNumber) is \(line.count) characters long; lines may be at most \(maximumLineLength)",
-            line: lineNumber, column: maximumLineLength + 1, hint: "is this the right file?")
-        }
         // Indentation and a run of "- " sequence indicators.
         var column = 0
         var dashes = 0
@@ -162,8 +157,11 @@ enum YAMLPreflight {
           previous = c
           j += 1
         }
-        if quote == "'" || quote == "\"" {
-          // Quoted scalars may span lines; keep the state.
+        // Checked after the nesting scan so a deeply nested line says so.
+        if line.count > maximumLineLength {
+          return Problem(
+            message: "line \(lineNumber) is \(line.count) characters long; lines may be at most \(maximumLineLength)",
+            line: lineNumber, column: maximumLineLength + 1, hint: "is this the right file?")
         }
         lineNumber += 1
         lineStart = index + 1
