@@ -1,2 +1,0 @@
-// Module ONNXImport: filled in by its issue.
-enum _ONNXImportPlaceholder {}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// Keeps the layering of Documentation/Architecture.md true: imports only
+/// point down, adapters never import each other, and the pure core does no
+/// I/O. It reads the `import` lines of every source file, which is what the
+/// compiler enforces, and checks them against the allowed table.
+@Suite struct DependencyDirectionTests {
+  static let root = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// What each target may import (besides the standard library). Foundation
+  /// is allowed in adapters and the application only.
+  static let allowed: [String: Set<String>] = [
+    // L0: pure core, no dependencies.
+    "Diagnostics": [],
+    "FixedPointArithmetic": [],
+    // L1: pure core.
+    "HardwareModel": ["Diagnostics", "RealModule"],
+    "NetworkGraph": ["Diagnostics"],
+    // L3: adapters, one outside format or library each; never each other.
+    "SpecFormats": ["Diagnostics", "HardwareModel", "NetworkGraph", "Yams"],
+    "ONNXImport": [
+      "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation", "FoundationEssentials",
+    ],
+    "NumPyFormat": ["Diagnostics", "NetworkGraph", "Foundation"],
+    // L4/L5: the application.
+    "EdgeSimCommands": [
+      "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
+      "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc", "Darwin",
+    ],
+    "edgesim": ["EdgeSimCommands"],
+  ]
+
+  static let core: Set<String> = ["Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph"]
+
+  static func sources(of target: String) -> [URL] {
+    let folder = root.appendingPathComponent("Sources/\(target)")
+    guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+    else { return [] }
+    return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+  }
+
+  static func imports(in file: URL) -> [String] {
+    guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").compactMap { line in
+      var words = line.split(separator: " ").map(String.init)
+      while let first = words.first, first.hasPrefix("@") || ["public", "package", "internal", "private", "fileprivate"].contains(first) {
+        words.removeFirst()
+      }
+      guard words.first == "import", words.count >= 2 else { return nil }
+      let module = words.count >= 3 && ["struct", "enum", "class", "func", "protocol", "typealias", "var", "let"].contains(words[1]) ? words[2] : words[1]
+      return String(module.split(separator: ".").first ?? Substring(module))
+    }
+  }
+
+  @Test func everyTargetFolderIsInTheTable() throws {
+    let folders = try FileManager.default.contentsOfDirectory(
+      atPath: Self.root.appendingPathComponent("Sources").path)
+    for folder in folders where !folder.hasPrefix(".") {
+      #expect(Self.allowed[folder] != nil, "Sources/\(folder) is not in the architecture table")
+    }
+  }
+
+  @Test(arguments: allowed.keys.sorted())
+  func importsPointDown(_ target: String) {
+    let permitted = Self.allowed[target] ?? []
+    let files = Self.sources(of: target)
+    #expect(!files.isEmpty, "no sources for \(target)")
+    for file in files {
+      for module in Self.imports(in: file) where !permitted.contains(module) {
+        Issue.record("\(target)/\(file.lastPathComponent) imports \(module), which \(target) may not")
+      }
+    }
+  }
+
+  /// The pure core reads no files, clocks, environment or global randomness,
+  /// and never prints.
+  @Test(arguments: core.sorted())
+  func coreIsPure(_ target: String) throws {
+    let forbidden = [
+      "print(", "FileManager", "ProcessInfo", "Date()", "SystemRandomNumberGenerator",
+      "fopen(", "exit(", "readLine(", "DispatchTime", "ContinuousClock",
+    ]
+    for file in Self.sources(of: target) {
+      let text = try String(contentsOf: file, encoding: .utf8)
+      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        for word in forbidden where code.contains(word) {
+          Issue.record("\(target)/\(file.lastPathComponent):\(number + 1) uses \(word) in the pure core")
+        }
+      }
+    }
+  }
+}
