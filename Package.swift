@@ -7,7 +7,9 @@
 // Documentation/Architecture.md; ArchitectureTests keeps this true):
 //
 //   L4  edgesim (exe) -> EdgeSimCommands
-//   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat
+//   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat,
+//       TraceFormats
+//   L2  BitAccurateExecution, Mapping, Simulation
 //   L1  HardwareModel, NetworkGraph
 //   L0  Diagnostics, FixedPointArithmetic
 import PackageDescription
@@ -25,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
     // MARK: Core (pure: no files, clocks, printing or global randomness)
@@ -36,6 +39,16 @@ let package = Package(
         "Diagnostics", .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .target(name: "NetworkGraph", dependencies: ["Diagnostics"]),
+    .target(
+      name: "BitAccurateExecution",
+      dependencies: ["Diagnostics", "NetworkGraph", "FixedPointArithmetic"]),
+    .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
+    .target(
+      name: "Simulation",
+      dependencies: [
+        "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping",
+        .product(name: "Collections", package: "swift-collections"),
+      ]),
 
     // MARK: Adapters (one outside format or library each)
     .target(
@@ -52,13 +65,15 @@ let package = Package(
       ]),
 
     .target(name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),
+    .target(name: "TraceFormats", dependencies: ["Simulation"]),
 
     // MARK: Application
     .target(
       name: "EdgeSimCommands",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
-        "ONNXImport", "NumPyFormat", "FixedPointArithmetic",
+        "ONNXImport", "NumPyFormat", "FixedPointArithmetic", "BitAccurateExecution",
+        "Mapping", "Simulation", "TraceFormats",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -80,6 +95,19 @@ let package = Package(
       dependencies: ["ONNXImport", "NetworkGraph", "Diagnostics"]),
     .testTarget(
       name: "NumPyFormatTests", dependencies: ["NumPyFormat", "NetworkGraph"]),
+    .testTarget(
+      name: "BitAccurateExecutionTests",
+      dependencies: [
+        "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic", "ONNXImport",
+        "NumPyFormat",
+      ],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "SimulationTests",
+      dependencies: [
+        "Simulation", "Mapping", "HardwareModel", "NetworkGraph", "SpecFormats", "TraceFormats",
+      ],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "EdgeSimEndToEndTests",

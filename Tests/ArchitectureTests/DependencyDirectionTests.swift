@@ -18,21 +18,30 @@ import Testing
     // L1: pure core.
     "HardwareModel": ["Diagnostics", "RealModule"],
     "NetworkGraph": ["Diagnostics"],
+    // L2: pure core.
+    "BitAccurateExecution": ["Diagnostics", "NetworkGraph", "FixedPointArithmetic", "Synchronization", "Dispatch"],
+    "Mapping": ["HardwareModel", "NetworkGraph"],
+    "Simulation": ["Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections", "DequeModule", "HeapModule", "OrderedCollections", "RealModule"],
     // L3: adapters, one outside format or library each; never each other.
     "SpecFormats": ["Diagnostics", "HardwareModel", "NetworkGraph", "Yams"],
     "ONNXImport": [
       "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation", "FoundationEssentials",
     ],
     "NumPyFormat": ["Diagnostics", "NetworkGraph", "Foundation"],
+    "TraceFormats": ["Simulation", "HardwareModel", "NetworkGraph", "Foundation"],
     // L4/L5: the application.
     "EdgeSimCommands": [
       "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc", "Darwin",
+      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch",
     ],
     "edgesim": ["EdgeSimCommands"],
   ]
 
-  static let core: Set<String> = ["Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph"]
+  static let core: Set<String> = [
+    "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
+    "Mapping", "Simulation",
+  ]
 
   static func sources(of target: String) -> [URL] {
     let folder = root.appendingPathComponent("Sources/\(target)")
