@@ -1,0 +1,158 @@
+import HardwareModel
+import NetworkGraph
+
+/// Turns a network into the layers the simulator runs, in topological order.
+///
+/// - Conv: the nest `G, N, M = Cout/G, C = Cin/G, P, Q, R, S` with strides
+///   and dilations from the attributes; 1-D convolutions have `P = R = 1`.
+/// - Gemm and MatMul: a 1×1 convolution with `N` rows (all leading axes of
+///   the output), `C = K` and `M` output columns.
+/// - Pooling, activations, Add, Mul, Softmax, BatchNormalization: streaming
+///   work with the operation counts of `Documentation/Counting.md`.
+/// - Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Dropout, Identity and
+///   Concat: views that cost nothing.
+/// - An activation (Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid, HardSwish)
+///   whose input comes from a Conv, Gemm, MatMul or pooling layer that has no
+///   other reader is *fused* into it, as accelerators and CPU kernels do:
+///   it is kept as a layer (its operations cost time and energy) but moves
+///   no data, and the producer writes the activated tensor.
+public enum LayerExtraction {
+  /// Extracts the layers.
+  ///
+  /// - Parameters:
+  ///   - network: A network whose shapes infer.
+  ///   - batch: Multiplies the batch loop and every element count (≥ 1).
+  /// - Throws: Any shape-inference or counting error of the network.
+  public static func layers(of network: Network, batch: Int = 1) throws(NetworkError) -> [Layer] {
+    let shapes = try network.inferShapes()
+    let counts = try network.counts(shapes: shapes)
+    let consumers = network.consumers()
+    let graphOutputs = Set(network.outputs)
+    let batch = max(1, batch)
+    var alias: [String: String] = [:]
+    var layers: [Layer] = []
+    var layerOfTensor: [String: Int] = [:]
+
+    func canonical(_ name: String) -> String {
+      var current = name
+      var steps = 0
+      while let next = alias[current], steps < 10_000 {
+        current = next
+        steps += 1
+      }
+      return current
+    }
+    func elements(_ name: String) -> Int {
+      (shapes.shape(of: name)?.elementCount ?? 0).multipliedReportingOverflow(by: batch)
+        .partialValue
+    }
+
+    for entry in counts.entries {
+      let node = network.nodes[entry.nodeIndex]
+      let activationInputs = node.inputs.enumerated().compactMap {
+        (position, name) -> TensorUse? in
+        guard !name.isEmpty, network.initializer(named: name) == nil else { return nil }
+        if case .reshape = node.op, position == 1 { return nil }
+        if case .clip = node.op, position > 0 { return nil }
+        if case .squeeze = node.op, position > 0 { return nil }
+        if case .unsqueeze = node.op, position > 0 { return nil }
+        return TensorUse(name: canonical(name), elements: elements(name))
+      }
+      guard let outputName = node.outputs.first(where: { !$0.isEmpty }) else { continue }
+      let output = TensorUse(name: outputName, elements: elements(outputName))
+      let ops = entry.counts.otherOps.multipliedReportingOverflow(by: batch).partialValue
+      var layer = Layer(
+        name: node.name, opType: node.op.opType, operatorClass: nil, work: .view,
+        inputs: activationInputs, output: output, otherOperations: ops)
+
+      switch node.op {
+      case .conv(let attributes):
+        guard let x = node.inputs.first.flatMap({ shapes.shape(of: $0) }),
+          let w = node.inputs.dropFirst().first.flatMap({ shapes.shape(of: $0) }),
+          let y = shapes.shape(of: outputName), x.rank >= 3, w.rank == x.rank, y.rank == x.rank
+        else { continue }
+        let spatial = x.rank - 2
+        let group = max(1, attributes.group)
+        let strides = attributes.strides ?? Array(repeating: 1, count: spatial)
+        let dilations = attributes.dilations ?? Array(repeating: 1, count: spatial)
+        func last(_ list: [Int], _ back: Int) -> Int {
+          list.count >= back ? list[list.count - back] : 1
+        }
+        let nest = LoopNest(
+          groups: group, batch: y[0] * batch, outputChannels: y[1] / group,
+          inputChannels: w[1], outputRows: spatial >= 2 ? y[y.rank - 2] : 1,
+          outputColumns: y[y.rank - 1], kernelRows: spatial >= 2 ? w[w.rank - 2] : 1,
+          kernelColumns: w[w.rank - 1], strideRows: spatial >= 2 ? last(strides, 2) : 1,
+          strideColumns: last(strides, 1), dilationRows: spatial >= 2 ? last(dilations, 2) : 1,
+          dilationColumns: last(dilations, 1), inputRows: spatial >= 2 ? x[x.rank - 2] : 1,
+          inputColumns: x[x.rank - 1])
+        layer.work = .mac(nest)
+        let depthwise = group > 1 && w[1] == 1 && y[1] == group
+        layer.operatorClass = depthwise ? .depthwise : .conv
+        layer.weightElements = w.elementCount
+      case .gemm(let attributes):
+        guard let a = node.inputs.first.flatMap({ shapes.shape(of: $0) }),
+          let y = shapes.shape(of: outputName), a.rank == 2, y.rank == 2
+        else { continue }
+        let k = attributes.transA ? a[0] : a[1]
+        layer.work = .mac(
+          LoopNest(batch: y[0] * batch, outputChannels: y[1], inputChannels: k))
+        layer.operatorClass = .gemm
+        layer.weightElements = k * y[1]
+        layer.inputs = Array(activationInputs.prefix(1))
+      case .matMul:
+        guard let a = node.inputs.first.flatMap({ shapes.shape(of: $0) }),
+          let y = shapes.shape(of: outputName), a.rank >= 1, y.rank >= 1
+        else { continue }
+        let k = a[a.rank - 1]
+        let columns = y[y.rank - 1]
+        let rows = max(1, y.elementCount / max(1, columns))
+        layer.work = .mac(
+          LoopNest(batch: rows * batch, outputChannels: columns, inputChannels: k))
+        layer.operatorClass = .gemm
+        layer.weightElements = k * columns
+        layer.inputs = Array(activationInputs.prefix(1))
+      case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish:
+        layer.work = .streaming(operations: ops)
+        layer.operatorClass = .elementwise
+        if let source = activationInputs.first, let producer = layerOfTensor[source.name],
+          isFusable(layers[producer]), consumers[source.name]?.count == 1,
+          !graphOutputs.contains(source.name)
+        {
+          layer.fusedInto = layers[producer].name
+          // The producer now writes the activated tensor.
+          alias[outputName] = source.name
+          layer.output = TensorUse(name: source.name, elements: output.elements)
+        }
+      case .maxPool, .averagePool, .globalAveragePool, .globalMaxPool:
+        layer.work = .streaming(operations: ops)
+        layer.operatorClass = .pool
+      case .add, .mul, .batchNormalization:
+        layer.work = .streaming(operations: ops)
+        layer.operatorClass = .elementwise
+      case .softmax:
+        layer.work = .streaming(operations: ops)
+        layer.operatorClass = .softmax
+      case .flatten, .reshape, .squeeze, .unsqueeze, .transpose, .dropout, .identity:
+        if let source = activationInputs.first {
+          alias[outputName] = source.name
+          layer.output = TensorUse(name: source.name, elements: output.elements)
+        }
+      case .concat:
+        break
+      }
+      layerOfTensor[layer.output.name] = layers.count
+      layers.append(layer)
+    }
+    return layers
+  }
+
+  private static func isFusable(_ producer: Layer) -> Bool {
+    if producer.fusedInto != nil { return false }
+    switch producer.work {
+    case .mac: return true
+    case .streaming: return producer.operatorClass == .pool
+    case .view: return false
+    }
+  }
+}

@@ -1,0 +1,185 @@
+/// What one on-chip level offers a tile: bits per operand, shared or
+/// partitioned, after double buffering and reservations.
+public struct TileBudget: Hashable, Sendable {
+  /// How the capacity is split.
+  public enum Pool: Hashable, Sendable {
+    /// One pool shared by the held operands, in bits.
+    case shared(bits: Double)
+    /// Bits per operand.
+    case partitioned([MappedOperand: Double])
+  }
+
+  /// The operands this budget constrains (the ones the level stages).
+  public var operands: Set<MappedOperand>
+  /// The usable capacity (already halved when double-buffered).
+  public var pool: Pool
+
+  /// Creates a budget.
+  public init(operands: Set<MappedOperand>, pool: Pool) {
+    self.operands = operands
+    self.pool = pool
+  }
+
+  /// Whether a tiling's tiles fit, skipping operands already resident.
+  public func admits(
+    _ tiling: Tiling, nest: LoopNest, bits: OperandBits, resident: Set<MappedOperand>
+  ) -> Bool {
+    switch pool {
+    case .shared(let capacity):
+      var used = 0.0
+      for operand in operands where !resident.contains(operand) {
+        used += tiling.footprintBits(of: operand, nest: nest, bits: bits)
+      }
+      return used <= capacity
+    case .partitioned(let parts):
+      for operand in operands where !resident.contains(operand) {
+        let footprint = tiling.footprintBits(of: operand, nest: nest, bits: bits)
+        if footprint > (parts[operand] ?? 0) { return false }
+      }
+      return true
+    }
+  }
+}
+
+/// One feasible tiling with its traffic to the parent level.
+public struct CandidateMapping: Hashable, Sendable {
+  /// Tile sizes and loop order.
+  public var tiling: Tiling
+  /// The traffic it causes.
+  public var traffic: LevelTraffic
+}
+
+/// A small, fast search for tilings that fit a level.
+///
+/// Rather than brute force over every divisor (Timeloop's mapspace) this
+/// enumerates, per tiled loop, the sizes `ceil(D / 2^k)` (at most
+/// ``maximumCandidatesPerLoop`` of them, always including 1 and D), and for
+/// each tile shape only the six loop orders that make one operand
+/// stationary first, then a second (the weight-, input- and
+/// output-stationary families of Chen et al., ISCA 2016). Shapes that do not
+/// fit are dropped before orders are tried. The candidate set depends only
+/// on the layer, never on the capacity, so a larger buffer only ever adds
+/// candidates: the best one can never get worse.
+///
+/// - Complexity: at most `8·8·6·4·6·6` shapes for a grouped, batched layer,
+///   typically a few hundred.
+public enum TileSearch {
+  /// The largest number of sizes tried per loop.
+  public static let maximumCandidatesPerLoop = 8
+
+  /// The candidate sizes for a loop of `extent`: `ceil(extent / 2^k)`,
+  /// largest first; fewer for the output columns and batch loops.
+  public static func candidates(extent: Int, limit: Int = maximumCandidatesPerLoop) -> [Int] {
+    var values: [Int] = []
+    var divisor = 1
+    while values.count < limit - 1 {
+      let value = (extent + divisor - 1) / divisor
+      if values.last != value { values.append(value) }
+      if value == 1 { break }
+      divisor *= 2
+    }
+    if values.last != 1 { values.append(1) }
+    return values
+  }
+
+  /// The loop orders tried, outermost first: groups outermost, then for each
+  /// permutation of operand priorities the loops irrelevant to the first
+  /// operand innermost, then those irrelevant to the second.
+  public static let orders: [[LoopDimension]] = {
+    let irrelevant: [MappedOperand: [LoopDimension]] = [
+      .weights: [.q, .p, .n], .inputs: [.m], .outputs: [.c],
+    ]
+    let priorities: [[MappedOperand]] = [
+      [.weights, .inputs, .outputs], [.weights, .outputs, .inputs],
+      [.inputs, .weights, .outputs], [.inputs, .outputs, .weights],
+      [.outputs, .weights, .inputs], [.outputs, .inputs, .weights],
+    ]
+    return priorities.map { priority in
+      var innerFirst: [LoopDimension] = []
+      for operand in priority {
+        for d in irrelevant[operand] ?? [] where !innerFirst.contains(d) { innerFirst.append(d) }
+      }
+      for d in [LoopDimension.q, .p, .n, .m, .c, .g] where !innerFirst.contains(d) {
+        innerFirst.append(d)
+      }
+      return innerFirst.reversed()
+    }
+  }()
+
+  /// Every feasible (tile shape, loop order) with its traffic.
+  ///
+  /// - Parameters:
+  ///   - nest: The layer.
+  ///   - bits: Operand widths.
+  ///   - budgets: Capacity constraints of the levels the tiles must fit.
+  ///   - resident: Operands already on chip: no footprint, no fills.
+  /// - Returns: The candidates, in a deterministic order; empty when even
+  ///   the smallest tile does not fit.
+  public static func feasible(
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
+    resident: Set<MappedOperand> = []
+  ) -> [CandidateMapping] {
+    let g = candidates(extent: nest.groups)
+    let n = candidates(extent: nest.batch, limit: 4)
+    let m = candidates(extent: nest.outputChannels)
+    let c = candidates(extent: nest.inputChannels)
+    let p = candidates(extent: nest.outputRows, limit: 6)
+    let q = candidates(extent: nest.outputColumns, limit: 4)
+    var result: [CandidateMapping] = []
+    for tg in g {
+      for tn in n {
+        for tm in m {
+          for tc in c {
+            for tp in p {
+              for tq in q {
+                let shape = TileShape(g: tg, n: tn, m: tm, c: tc, p: tp, q: tq)
+                let probe = Tiling(nest: nest, tile: shape, order: [])
+                guard
+                  budgets.allSatisfy({
+                    $0.admits(probe, nest: nest, bits: bits, resident: resident)
+                  })
+                else { continue }
+                var seenOrders = Set<[LoopDimension]>()
+                for order in orders {
+                  let tiling = Tiling(nest: nest, tile: shape, order: order)
+                  guard seenOrders.insert(tiling.order).inserted else { continue }
+                  result.append(
+                    CandidateMapping(
+                      tiling: tiling,
+                      traffic: tiling.traffic(nest: nest, bits: bits, skipping: resident)))
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return result
+  }
+
+  /// The feasible candidate with the least traffic (ties: fewer tiles, then
+  /// enumeration order), weighting fills and write-backs by `cost`.
+  ///
+  /// Used for inner levels, whose choice changes on-chip traffic (energy)
+  /// but not DRAM traffic.
+  public static func leastTraffic(
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
+    resident: Set<MappedOperand> = [],
+    cost: (LevelTraffic) -> Double = { $0.totalBits }
+  ) -> CandidateMapping? {
+    var best: (CandidateMapping, Double)?
+    for candidate in feasible(nest: nest, bits: bits, budgets: budgets, resident: resident) {
+      let value = cost(candidate.traffic)
+      if let current = best {
+        if value < current.1
+          || (value == current.1 && candidate.tiling.tileCount < current.0.tiling.tileCount)
+        {
+          best = (candidate, value)
+        }
+      } else {
+        best = (candidate, value)
+      }
+    }
+    return best?.0
+  }
+}
