@@ -1,0 +1,398 @@
+import Diagnostics
+import NetworkGraph
+
+/// What the import-time evaluator made of one node.
+enum FoldOutcome {
+  /// The node's outputs, computed.
+  case folded([ConstantValue])
+  /// Some input is not a constant with data (or is too large to evaluate
+  /// here): the node stays in the graph.
+  case notConstant
+  /// The inputs are constants, but the node is invalid on them; the message
+  /// says why.
+  case invalid(String)
+}
+
+/// A small evaluator for the ONNX operators that compute shapes in exported
+/// graphs: Shape (Shape-15 `start`/`end`), Gather, Concat, Unsqueeze,
+/// Squeeze, Reshape, Cast, Slice, and integer Add, Sub, Mul and Div, run on
+/// constant inputs at import so that chains such as
+/// `Shape → Gather → Unsqueeze → Concat → Reshape` become one int64
+/// initializer.
+///
+/// It works on tensors of at most ``maximumElements`` elements; data
+/// movement works on any element type, arithmetic on integers only.
+struct ConstantFolder {
+  /// Operators the evaluator knows.
+  static let operators: Set<String> = [
+    "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Cast", "Slice",
+    "Add", "Sub", "Mul", "Div",
+  ]
+  /// The largest input or output, in elements, that is evaluated.
+  static let maximumElements = 1 << 16
+
+  let opset: Int
+  let attributes: NodeAttributes
+  /// The node's inputs (empty strings for omitted optional ones).
+  let inputs: [String]
+  /// Constants and shapes known so far.
+  let state: ImportState
+
+  /// Evaluates `opType` if its inputs allow.
+  func fold(_ opType: String) -> FoldOutcome {
+    do {
+      switch opType {
+      case "Shape": return try foldShape()
+      case "Gather": return try foldGather()
+      case "Concat": return try foldConcat()
+      case "Unsqueeze", "Squeeze": return try foldSqueeze(insert: opType == "Unsqueeze")
+      case "Reshape": return try foldReshape()
+      case "Cast": return try foldCast()
+      case "Slice": return try foldSlice()
+      case "Add", "Sub", "Mul", "Div": return try foldArithmetic(opType)
+      default: return .notConstant
+      }
+    } catch {
+      switch error {
+      case .notConstant: return .notConstant
+      case .invalid(let message): return .invalid(message)
+      }
+    }
+  }
+
+  enum Failure: Error {
+    case notConstant
+    case invalid(String)
+  }
+
+  /// The constant at input `index`, small enough to evaluate.
+  private func operand(_ index: Int) throws(Failure) -> ConstantValue {
+    guard index < inputs.count, !inputs[index].isEmpty,
+      let value = state.constant(inputs[index]), Self.isSmall(value.dims)
+    else { throw .notConstant }
+    return value
+  }
+
+  /// Whether every dimension, and the product of the non-zero ones, is at
+  /// most ``maximumElements``: then no index or stride computed here can
+  /// overflow, even for tensors with a zero dimension.
+  static func isSmall(_ dims: [Int]) -> Bool {
+    var product = 1
+    for dim in dims where dim != 0 {
+      guard dim > 0, dim <= maximumElements else { return false }
+      product *= dim
+      guard product <= maximumElements else { return false }
+    }
+    return true
+  }
+
+  private func optionalOperand(_ index: Int) throws(Failure) -> ConstantValue? {
+    guard index < inputs.count, !inputs[index].isEmpty else { return nil }
+    return try operand(index)
+  }
+
+  private func integers(_ index: Int, _ role: String) throws(Failure) -> [Int] {
+    let value = try operand(index)
+    guard let integers = value.integers, value.dims.count <= 1 else {
+      throw .invalid("the \(role) input must be a 1-D integer tensor")
+    }
+    return integers.map { Int(clamping: $0) }
+  }
+
+  private func axis(_ value: Int, rank: Int, _ name: String = "axis") throws(Failure) -> Int {
+    guard value >= -rank, value < rank else {
+      throw .invalid("\(name) \(value) is out of range for rank \(rank)")
+    }
+    return value < 0 ? value + rank : value
+  }
+
+  private func intAttribute(_ name: String) throws(Failure) -> Int? {
+    do { return try attributes.optionalInt(name) } catch { throw .invalid(error.message) }
+  }
+
+  private func checkedCount(_ dims: [Int]) throws(Failure) -> Int {
+    var count = 1
+    for dim in dims {
+      let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+      guard dim >= 0, !overflow, product <= Self.maximumElements else { throw .notConstant }
+      count = product
+    }
+    return count
+  }
+
+  // MARK: Operators
+
+  /// Shape-13/15: the input's dimensions, optionally `dims[start..<end]`.
+  private func foldShape() throws(Failure) -> FoldOutcome {
+    guard let name = inputs.first, !name.isEmpty, let dims = state.shape(name) else {
+      throw .notConstant
+    }
+    let rank = dims.count
+    func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
+    let start = clamp(try intAttribute("start") ?? 0)
+    let end = clamp(try intAttribute("end") ?? rank)
+    let slice = start < end ? Array(dims[start..<end]) : []
+    return .folded([ConstantValue(int64s: slice.map { Int64($0) })])
+  }
+
+  /// Gather-13 (`axis` default 0): `data` indexed along `axis` by `indices`.
+  private func foldGather() throws(Failure) -> FoldOutcome {
+    let data = try operand(0)
+    let indices = try operand(1)
+    guard let raw = indices.integers else { throw .invalid("indices must be integers") }
+    let rank = data.dims.count
+    guard rank >= 1 else { throw .invalid("data must have rank ≥ 1") }
+    let axis = try axis(
+      try intAttribute("axis") ?? 0,
+      rank: rank)
+    let size = data.dims[axis]
+    var picked: [Int] = []
+    for index in raw {
+      guard index >= -Int64(size), index < Int64(size) else {
+        throw .invalid("index \(index) is out of range for axis \(axis) of size \(size)")
+      }
+      picked.append(index < 0 ? Int(index) + size : Int(index))
+    }
+    let dims = Array(data.dims[..<axis]) + indices.dims + Array(data.dims[(axis + 1)...])
+    _ = try checkedCount(dims)
+    var positions = data.dims.map { Array(0..<$0) }
+    positions[axis] = picked
+    let sources = ConstantValue.gatherIndices(positions: positions, sourceDims: data.dims)
+    return .folded([data.selecting(sources, dims: dims)])
+  }
+
+  /// Concat-13 (`axis` required): inputs joined along `axis`.
+  private func foldConcat() throws(Failure) -> FoldOutcome {
+    var parts: [ConstantValue] = []
+    for index in inputs.indices { parts.append(try operand(index)) }
+    guard let first = parts.first else { throw .invalid("Concat needs at least one input") }
+    guard let rawAxis = try intAttribute("axis")
+    else { throw .invalid("the required attribute 'axis' is missing") }
+    let rank = first.dims.count
+    let axis = try axis(rawAxis, rank: rank)
+    var dims = first.dims
+    dims[axis] = 0
+    for part in parts {
+      guard part.dims.count == rank,
+        part.dims.indices.allSatisfy({ $0 == axis || part.dims[$0] == first.dims[$0] })
+      else { throw .invalid("input shapes \(parts.map(\.dims)) do not agree off axis \(axis)") }
+      dims[axis] += part.dims[axis]
+    }
+    _ = try checkedCount(dims)
+    let outer = first.dims[..<axis].reduce(1, *)
+    switch first.values {
+    case .floats:
+      var result: [Float] = []
+      for o in 0..<outer {
+        for part in parts {
+          guard case .floats(let values) = part.values else { throw .notConstant }
+          let block = part.dims[axis...].reduce(1, *)
+          result += values[(o * block)..<((o + 1) * block)]
+        }
+      }
+      return .folded([ConstantValue(elementType: first.elementType, dims: dims, values: .floats(result))])
+    case .integers:
+      var result: [Int64] = []
+      for o in 0..<outer {
+        for part in parts {
+          guard case .integers(let values) = part.values else { throw .notConstant }
+          let block = part.dims[axis...].reduce(1, *)
+          result += values[(o * block)..<((o + 1) * block)]
+        }
+      }
+      return .folded([
+        ConstantValue(elementType: first.elementType, dims: dims, values: .integers(result))
+      ])
+    }
+  }
+
+  /// Unsqueeze-11/13 and Squeeze-11/13: axes from the attribute before
+  /// opset 13 and from input 1 from opset 13.
+  private func foldSqueeze(insert: Bool) throws(Failure) -> FoldOutcome {
+    let data = try operand(0)
+    let axes: [Int]?
+    if opset >= 13 {
+      axes = inputs.count > 1 && !inputs[1].isEmpty ? try integers(1, "axes") : nil
+    } else {
+      do { axes = try attributes.ints("axes") } catch { throw .invalid(error.message) }
+    }
+    if insert {
+      guard let axes else { throw .invalid("Unsqueeze needs axes") }
+      let rank = data.dims.count + axes.count
+      var inserted: Set<Int> = []
+      for value in axes {
+        guard inserted.insert(try axis(value, rank: rank)).inserted else {
+          throw .invalid("axis \(value) is listed twice")
+        }
+      }
+      var source = data.dims.makeIterator()
+      let dims = (0..<rank).map { inserted.contains($0) ? 1 : (source.next() ?? 1) }
+      return .folded([data.reshaped(dims)])
+    }
+    guard let axes else { return .folded([data.reshaped(data.dims.filter { $0 != 1 })]) }
+    var removed: Set<Int> = []
+    for value in axes {
+      let axis = try axis(value, rank: data.dims.count)
+      guard data.dims[axis] == 1 else {
+        throw .invalid("cannot squeeze axis \(axis) of size \(data.dims[axis])")
+      }
+      removed.insert(axis)
+    }
+    let dims = data.dims.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    return .folded([data.reshaped(dims)])
+  }
+
+  /// Reshape-13/14: `0` copies a dimension (unless `allowzero`), one `-1`
+  /// is inferred.
+  private func foldReshape() throws(Failure) -> FoldOutcome {
+    let data = try operand(0)
+    let target = try integers(1, "shape")
+    let allowZeroValue = opset >= 14 ? try intAttribute("allowzero") : nil
+    let allowZero = allowZeroValue == 1
+    var dims: [Int] = []
+    var inferred: Int?
+    for (index, value) in target.enumerated() {
+      if value == -1, inferred == nil {
+        inferred = index
+        dims.append(1)
+      } else if value == 0, !allowZero, index < data.dims.count {
+        dims.append(data.dims[index])
+      } else if value >= 0 {
+        dims.append(value)
+      } else {
+        throw .invalid("invalid target shape \(target)")
+      }
+    }
+    let known = try checkedCount(dims)
+    if let inferred {
+      guard known > 0, data.count % known == 0 else {
+        throw .invalid("cannot reshape \(data.dims) to \(target)")
+      }
+      dims[inferred] = data.count / known
+    }
+    guard try checkedCount(dims) == data.count else {
+      throw .invalid("cannot reshape \(data.dims) to \(target)")
+    }
+    return .folded([data.reshaped(dims)])
+  }
+
+  /// Cast-13/19 (`to` required): converts between the element types EdgeSim
+  /// reads; float to integer truncates toward zero.
+  private func foldCast() throws(Failure) -> FoldOutcome {
+    let data = try operand(0)
+    guard let to = try intAttribute("to"),
+      let type = ElementType(rawValue: to)
+    else { throw .notConstant }
+    let values: DecodedValues
+    switch (data.values, type.isFloatingPoint) {
+    case (.floats(let floats), true): values = .floats(floats)
+    case (.integers(let ints), true): values = .floats(ints.map { Float($0) })
+    case (.integers(let ints), false):
+      values = .integers(type == .bool ? ints.map { $0 == 0 ? 0 : 1 } : ints)
+    case (.floats(let floats), false):
+      var ints: [Int64] = []
+      for value in floats {
+        if type == .bool {
+          ints.append(value == 0 ? 0 : 1)
+        } else {
+          guard value.isFinite, let exact = Int64(exactly: value.rounded(.towardZero)) else {
+            throw .invalid("cannot cast \(value) to \(type)")
+          }
+          ints.append(exact)
+        }
+      }
+      values = .integers(ints)
+    }
+    return .folded([ConstantValue(elementType: type, dims: data.dims, values: values)])
+  }
+
+  /// Slice-13: inputs `data`, `starts`, `ends`, optional `axes` and `steps`;
+  /// out-of-range bounds are clamped as the specification says.
+  private func foldSlice() throws(Failure) -> FoldOutcome {
+    let data = try operand(0)
+    let starts = try integers(1, "starts")
+    let ends = try integers(2, "ends")
+    let rank = data.dims.count
+    let axes = try optionalOperand(3) != nil ? try integers(3, "axes") : Array(0..<starts.count)
+    let steps = try optionalOperand(4) != nil ? try integers(4, "steps") : starts.map { _ in 1 }
+    guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count
+    else { throw .invalid("starts, ends, axes and steps differ in length") }
+    var positions = data.dims.map { Array(0..<$0) }
+    var seen: Set<Int> = []
+    for i in starts.indices {
+      let axis = try axis(axes[i], rank: rank)
+      guard seen.insert(axis).inserted else { throw .invalid("axis \(axis) is listed twice") }
+      let size = data.dims[axis]
+      let step = steps[i]
+      guard step != 0 else { throw .invalid("a step is 0") }
+      func normalized(_ value: Int) -> Int {
+        if value < 0 { return value < -size ? -1 : value + size }
+        return value > size ? size + 1 : value
+      }
+      var list: [Int] = []
+      if step > 0 {
+        var position = min(max(normalized(starts[i]), 0), size)
+        let end = min(max(normalized(ends[i]), 0), size)
+        while position < end {
+          list.append(position)
+          let (next, overflow) = position.addingReportingOverflow(step)
+          if overflow { break }
+          position = next
+        }
+      } else {
+        var position = min(max(normalized(starts[i]), 0), size - 1)
+        let end = min(max(normalized(ends[i]), -1), size - 1)
+        while position > end {
+          list.append(position)
+          let (next, overflow) = position.addingReportingOverflow(step)
+          if overflow { break }
+          position = next
+        }
+      }
+      positions[axis] = list
+    }
+    let dims = positions.map(\.count)
+    let sources = ConstantValue.gatherIndices(positions: positions, sourceDims: data.dims)
+    return .folded([data.selecting(sources, dims: dims)])
+  }
+
+  /// Integer Add-14, Sub-14, Mul-14 and Div-14 with NumPy broadcasting;
+  /// division truncates toward zero. Overflow or a zero divisor is invalid.
+  private func foldArithmetic(_ opType: String) throws(Failure) -> FoldOutcome {
+    let a = try operand(0)
+    let b = try operand(1)
+    guard let x = a.integers, let y = b.integers else { throw .notConstant }
+    let rank = max(a.dims.count, b.dims.count)
+    let da = Array(repeating: 1, count: rank - a.dims.count) + a.dims
+    let db = Array(repeating: 1, count: rank - b.dims.count) + b.dims
+    var dims: [Int] = []
+    for (p, q) in zip(da, db) {
+      guard p == q || p == 1 || q == 1 else {
+        throw .invalid("shapes \(a.dims) and \(b.dims) do not broadcast")
+      }
+      dims.append(p == 1 ? q : p)
+    }
+    _ = try checkedCount(dims)
+    func sources(_ d: [Int]) -> [Int] {
+      ConstantValue.gatherIndices(
+        positions: zip(d, dims).map { $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1) },
+        sourceDims: d)
+    }
+    var result: [Int64] = []
+    for (i, j) in zip(sources(da), sources(db)) {
+      let (p, q) = (x[i], y[j])
+      let (value, overflow): (Int64, Bool)
+      switch opType {
+      case "Add": (value, overflow) = p.addingReportingOverflow(q)
+      case "Sub": (value, overflow) = p.subtractingReportingOverflow(q)
+      case "Mul": (value, overflow) = p.multipliedReportingOverflow(by: q)
+      default:
+        guard q != 0 else { throw .invalid("division by zero") }
+        (value, overflow) = p.dividedReportingOverflow(by: q)
+      }
+      guard !overflow else { throw .invalid("\(opType) overflows 64-bit integers") }
+      result.append(value)
+    }
+    return .folded([ConstantValue(elementType: a.elementType, dims: dims, values: .integers(result))])
+  }
+}
