@@ -121,7 +121,7 @@ extension WorkloadBuilder {
         hint: "depthwise: true means groups equal to the input channels (\(channels))")
       return nil
     }
-    let group = depthwise ? channels : (groups ?? 1)
+    let group = depthwise ? max(1, channels) : (groups ?? 1)
     guard let filters, let kernel else { return nil }
     if channels % group != 0, let node = layer.value(depthwise ? "depthwise" : "groups") {
       document.error(
