@@ -1,0 +1,78 @@
+import Diagnostics
+import Foundation
+import NetworkGraph
+import ONNXImport
+import SpecFormats
+
+/// A network read from a file, whatever its format, ready to count, simulate
+/// or run.
+struct LoadedModel {
+  /// The network after import passes (identities removed, batch-norm folded).
+  var network: Network
+  /// Shapes of every tensor.
+  var shapes: InferredShapes
+  /// Initializers whose data is absent (shape-only models).
+  var missingWeights: [String]
+  /// The file name as given.
+  var fileName: String
+}
+
+/// Reads a model by its extension: `.onnx` (ONNX), `.yaml`/`.yml`
+/// (EdgeSim's layer list), `.csv` (SCALE-Sim topology).
+enum ModelLoader {
+  static let extensions = ["onnx", "yaml", "yml", "csv"]
+
+  /// Loads a model, printing nothing; returns the diagnostics (warnings may
+  /// come with a model).
+  static func load(_ path: String, batch: Int?) -> (LoadedModel?, [Diagnostic], String?) {
+    let bytes: [UInt8]
+    switch FileIO.read(path) {
+    case .success(let b): bytes = b
+    case .failure(let d): return (nil, [d], nil)
+    }
+    let lower = path.lowercased()
+    if lower.hasSuffix(".onnx") {
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      var files = ExternalDataFiles { relative in
+        let url = folder.appendingPathComponent(relative)
+        guard case .success(let data) = FileIO.read(url.path) else { return nil }
+        return data
+      }
+      var options = ImportOptions()
+      options.batch = batch
+      let result = ONNXImporter.read(
+        bytes: bytes, fileName: path, options: options, externalData: { files.resolve($0) })
+      guard let model = result.value else { return (nil, result.diagnostics, nil) }
+      return (
+        LoadedModel(
+          network: model.network, shapes: model.shapes, missingWeights: model.missingWeights,
+          fileName: path),
+        result.diagnostics, nil
+      )
+    }
+    let text = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let result: LoadResult<Network>
+    if lower.hasSuffix(".csv") {
+      result = ScaleSimTopologyReader.read(bytes: bytes, fileName: path)
+    } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+      result = WorkloadReader.read(bytes: bytes, fileName: path)
+    } else {
+      let hint = "EdgeSim reads models as .onnx, .yaml (layer list) or .csv (SCALE-Sim topology)"
+      return (nil, [.error("unknown model format", at: SourceLocation(file: path), hint: hint)], nil)
+    }
+    guard var network = result.value else { return (nil, result.diagnostics, text) }
+    var diagnostics = result.diagnostics
+    do {
+      if let batch { network = try network.bindingBatch(batch) }
+      let shapes = try network.inferShapes()
+      let missing = network.initializers.filter { !$0.hasData }.map(\.name)
+      return (
+        LoadedModel(network: network, shapes: shapes, missingWeights: missing, fileName: path),
+        diagnostics, text
+      )
+    } catch {
+      diagnostics.append(error.diagnostic(file: path))
+      return (nil, diagnostics, text)
+    }
+  }
+}
