@@ -1,0 +1,120 @@
+import FixedPointArithmetic
+import NetworkGraph
+
+extension FixedPointExecutor {
+  /// Format-preserving nodes (§11): Relu and Clip on raws (§5, §12.4),
+  /// MaxPool on raws (padding excluded), data movement unchanged.
+  func preserving(_ prepared: PreparedNode, _ input: TensorValue, _ operands: [TensorValue?])
+    throws(ExecutionError) -> NodeResult
+  {
+    let node = prepared.node
+    guard case .fixed(let x) = input else {
+      // A float island's output passes through in Float32.
+      let floats = operands.map { $0?.floatTensor }
+      return NodeResult(value: .float(try FloatKernels.evaluate(node, floats, network: network)))
+    }
+    switch node.op {
+    case .relu:
+      return NodeResult(
+        value: .fixed(RawTensor(unchecked: x.shape, raws: x.raws.map { max($0, 0) }, format: x.format)))
+    case .clip(let lo, let hi):
+      func bound(_ index: Int, _ attribute: Float?, _ fallback: Double) -> Double {
+        if index < operands.count, let value = operands[index]?.floatTensor.values.first {
+          return Double(value)
+        }
+        return attribute.map { Double($0) } ?? fallback
+      }
+      let lower = bound(1, lo, -.infinity)
+      let upper = bound(2, hi, .infinity)
+      let bounds: (lower: Int64, upper: Int64)
+      do {
+        bounds = try FixedPoint.clipBounds(lower: lower, upper: upper, in: x.format)
+      } catch {
+        throw .arithmetic(tensor: node.outputs.first ?? node.name, error: error)
+      }
+      return NodeResult(
+        value: .fixed(
+          RawTensor(
+            unchecked: x.shape,
+            raws: x.raws.map { FixedPoint.clip($0, lower: bounds.lower, upper: bounds.upper) },
+            format: x.format)))
+    case .maxPool(let attributes):
+      return try maxPool(prepared, x, attributes)
+    case .globalMaxPool:
+      return try maxPool(prepared, x, nil)
+    default:
+      let plan = try LayoutPlan.make(node, input: x.shape, network: network)
+      let (shape, raws) = plan.apply(x.raws)
+      return NodeResult(value: .fixed(RawTensor(unchecked: shape, raws: raws, format: x.format)))
+    }
+  }
+
+  func maxPool(_ prepared: PreparedNode, _ x: RawTensor, _ attributes: PoolAttributes?)
+    throws(ExecutionError) -> NodeResult
+  {
+    let g = try Self.poolGeometry(x.shape, attributes, node: prepared.node.reference)
+    let (raws, _) = IntegerKernels.pool(x.raws, g, average: false, includePad: false, padEnd: (0, 0))
+    return NodeResult(
+      value: .fixed(
+        RawTensor(
+          unchecked: [g.batch, g.channels, g.outHeight, g.outWidth], raws: raws, format: x.format)))
+  }
+
+  /// Float islands (§5 Non-fixed-point ops, §12.3): dequantize exactly,
+  /// compute in Double, output Float32, or re-quantize with `halfEven` and
+  /// `saturate` when the node has a fixed-point output format.
+  func island(_ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int)
+    throws(ExecutionError) -> NodeResult
+  {
+    let node = prepared.node
+    guard let first = operands.first ?? nil else {
+      throw .missingTensor(name: "input 0", node: node.reference)
+    }
+    let x: [Double]
+    switch first {
+    case .fixed(let tensor): x = tensor.dequantized()
+    case .float(let tensor): x = tensor.values.map { Double($0) }
+    }
+    let shape = first.shape
+    let values: [Double]
+    switch node.op {
+    case .softmax(let axis):
+      values = FloatKernels.softmaxDouble(x, shape: shape, axis: axis)
+    case .batchNormalization(let epsilon):
+      var parameters: [[Float]] = []
+      for index in 1...4 {
+        guard index < operands.count, let value = operands[index] else {
+          throw .missingTensor(name: "input \(index)", node: node.reference)
+        }
+        parameters.append(value.floatTensor.values)
+      }
+      values = FloatKernels.batchNormDouble(
+        x, shape: shape, scale: parameters[0], bias: parameters[1], mean: parameters[2],
+        variance: parameters[3], epsilon: epsilon)
+    default:
+      values = x.map {
+        FloatKernels.activation(node.op, $0, lower: -.infinity, upper: .infinity)
+      }
+    }
+    guard let format = prepared.layer.output else {
+      return NodeResult(
+        value: .float(FloatTensor(unchecked: shape, values: values.map { Float($0) })))
+    }
+    let name = node.outputs.first ?? node.name
+    var raws = [Int64](repeating: 0, count: values.count)
+    var events = NodeEvents()
+    for (index, value) in values.enumerated() {
+      if value.isNaN { throw .notANumber(tensor: name, index: index) }
+      do {
+        let (raw, event) = try FixedPoint.quantize(
+          value, to: format, rounding: .halfEven, overflow: .saturate)
+        raws[index] = raw
+        events.output.record(event)
+      } catch {
+        throw .arithmetic(tensor: name, error: error)
+      }
+    }
+    return NodeResult(
+      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: format)), events: events)
+  }
+}

@@ -1,0 +1,176 @@
+import FixedPointArithmetic
+import NetworkGraph
+
+/// The bit-accurate executor: runs a network under a precision plan on
+/// integer tensors, exactly as FIXED_POINT.md §5 and §11 define.
+///
+/// - The input is quantized with the plan's `input` format, `halfEven`,
+///   `saturate` (§11); NaN is an error (§4).
+/// - Conv (any group), Gemm and MatMul sum exact products in Int64 (Int32
+///   lanes when the §5 bound proves every partial sum fits), starting from
+///   the bias on the accumulator grid; then `saturateFinal`, `wrap` or
+///   `saturateEachStep` (canonical order); then one requantization to the
+///   layer's activation format.
+/// - Add aligns up and rounds once (or `alignToOutput`), Mul rounds the
+///   exact product once, AveragePool divides exactly (or by a reciprocal),
+///   Concat requantizes each input; Relu, Clip, MaxPool act on raws;
+///   Flatten, Reshape and other data movements keep the format; Softmax,
+///   Sigmoid and the rest are float islands.
+///
+/// Nothing on the fixed path uses floating point. Batches are split over
+/// every core; samples are independent and stochastic rounding is
+/// counter-based (§7), so results never depend on the split.
+///
+/// ```swift
+/// let executor = try FixedPointExecutor(network: net, plan: plan)
+/// let run = try executor.run(input: batch)
+/// run.tensors["logits"]   // .fixed(RawTensor)
+/// ```
+public struct FixedPointExecutor: Sendable {
+  /// The network, nodes in topological order.
+  public let network: Network
+  /// The plan as applied to the network.
+  public let precision: ResolvedPrecision
+  /// The number of batch slices run concurrently.
+  public var concurrency: Int
+  let prepared: [PreparedNode]
+
+  /// Resolves a plan against a network and quantizes its constants.
+  ///
+  /// - Throws: ``ExecutionError/invalidPrecision(_:)`` listing every plan
+  ///   problem; ``ExecutionError/notANumber(tensor:index:)`` for a NaN
+  ///   weight; ``ExecutionError/missingData(tensor:)`` for shape-only
+  ///   constants; ``ExecutionError/unsupported(node:message:)``.
+  public init(network: Network, plan: PrecisionPlan, concurrency: Int? = nil)
+    throws(ExecutionError)
+  {
+    try self.init(
+      network: network, precision: try plan.resolve(for: network), concurrency: concurrency)
+  }
+
+  /// Prepares a network with an already resolved precision.
+  public init(network: Network, precision: ResolvedPrecision, concurrency: Int? = nil)
+    throws(ExecutionError)
+  {
+    do {
+      self.network = try network.sortedTopologically()
+    } catch {
+      throw .network(error)
+    }
+    self.precision = precision
+    self.concurrency = concurrency ?? ProcessInfoless.activeCores
+    let sorted = self.network
+    let consumers = sorted.consumers()
+    var prepared: [PreparedNode] = []
+    for node in sorted.nodes {
+      guard let layer = precision.layers[node.name] else {
+        throw .unsupported(node: node.reference, message: "has no resolved precision")
+      }
+      let output = node.outputs.first ?? ""
+      let readers = consumers[output] ?? []
+      let rectify =
+        layer.kind == .computing && layer.rounding == .stochastic && !readers.isEmpty
+        && readers.allSatisfy {
+          if case .relu = sorted.nodes[$0].op { return true }
+          return false
+        } && !sorted.outputs.contains(output)
+      prepared.append(
+        try PreparedNode(
+          node: node, layer: layer, network: sorted, formats: precision.tensorFormats,
+          rectify: rectify, seed: precision.seed))
+    }
+    self.prepared = prepared
+  }
+
+  /// Runs one batch fed to the network's first input.
+  ///
+  /// - Parameters:
+  ///   - input: Float32 values `[N, …]`.
+  ///   - keepWide: Whether to keep every node's pre-requantization integers
+  ///     (accumulators), for statistics and calibration.
+  /// - Returns: Every tensor, the events and, if asked, the wide tensors.
+  public func run(input: FloatTensor, keepWide: Bool = false) throws(ExecutionError)
+    -> FixedPointRun
+  {
+    guard let first = network.inputs.first(where: { network.initializer(named: $0.name) == nil })
+    else { throw .invalidInput(message: "the network has no input") }
+    return try run(inputs: [first.name: input], keepWide: keepWide)
+  }
+
+  /// Runs named inputs, splitting the batch over cores when every tensor
+  /// keeps the batch as its first axis.
+  public func run(inputs: [String: FloatTensor], keepWide: Bool = false) throws(ExecutionError)
+    -> FixedPointRun
+  {
+    let batch = inputs.values.first?.shape.first ?? 1
+    let chunks = Parallel.ranges(batch, chunks: min(concurrency, max(1, batch / 4)))
+    if chunks.count > 1, inputs.values.allSatisfy({ $0.shape.first == batch }) {
+      let executor = self
+      let pieces = Parallel.map(chunks.count) { index in
+        let range = chunks[index]
+        let sliced = inputs.mapValues { $0.slicing(range) }
+        return Result { () throws(ExecutionError) -> FixedPointRun in
+          try executor.runWhole(inputs: sliced, batchStart: range.lowerBound, keepWide: keepWide)
+        }
+      }
+      var runs: [FixedPointRun] = []
+      for piece in pieces { runs.append(try piece.get()) }
+      if let merged = FixedPointRun.concatenating(runs, chunks: chunks) { return merged }
+    }
+    return try runWhole(inputs: inputs, batchStart: 0, keepWide: keepWide)
+  }
+
+  func runWhole(inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool)
+    throws(ExecutionError) -> FixedPointRun
+  {
+    var run = FixedPointRun(
+      inputs: [:], inputEvents: OverflowCounts(), tensors: [:], outputs: [], events: [:],
+      wide: [:])
+    var values: [String: TensorValue] = [:]
+    for (name, tensor) in inputs {
+      let quantized = try PreparedNode.quantize(
+        tensor.values, name: name, format: precision.input, rounding: .halfEven,
+        overflow: .saturate)
+      let raw = RawTensor(unchecked: tensor.shape, raws: quantized.raws, format: precision.input)
+      run.inputs[name] = raw
+      run.inputEvents.merge(quantized.events)
+      values[name] = .fixed(raw)
+    }
+    for node in prepared {
+      var operands: [TensorValue?] = []
+      for (index, name) in node.node.inputs.enumerated() {
+        if name.isEmpty {
+          operands.append(nil)
+        } else if let constant = node.constants[index] {
+          operands.append(.fixed(constant))
+        } else if let value = values[name] {
+          operands.append(value)
+        } else if let constant = network.initializer(named: name) {
+          guard let floats = constant.floatValues else { throw .missingData(tensor: name) }
+          operands.append(.float(FloatTensor(unchecked: constant.shape.dims, values: floats)))
+        } else {
+          throw .missingTensor(name: name, node: node.node.reference)
+        }
+      }
+      let result = try evaluate(node, operands, batchStart: batchStart)
+      if let name = node.node.outputs.first, !name.isEmpty {
+        values[name] = result.value
+        run.tensors[name] = result.value
+      }
+      run.events[node.node.name] = result.events
+      if keepWide, let wide = result.wide { run.wide[node.node.name] = wide }
+    }
+    for name in network.outputs {
+      guard let value = values[name] else { throw .missingTensor(name: name, node: nil) }
+      run.outputs.append(value)
+    }
+    return run
+  }
+}
+
+/// One node's output, its events and its pre-requantization integers.
+struct NodeResult {
+  var value: TensorValue
+  var events = NodeEvents()
+  var wide: WideTensor?
+}

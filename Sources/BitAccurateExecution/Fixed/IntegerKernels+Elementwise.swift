@@ -1,0 +1,89 @@
+import FixedPointArithmetic
+import NetworkGraph
+
+extension IntegerKernels {
+  /// Requantizes exact integers at `fractionalLength` to `format` (§5
+  /// Requantize), element by element with the element's §7 sample.
+  ///
+  /// With `rectify` (a stochastic layer followed by ReLU, §5) negative
+  /// values become 0 before rounding.
+  static func requantize(
+    _ wide: [Int64], fromFractionalLength fractionalLength: Int, to format: QFormat,
+    rounding: RoundingMode, overflow: OverflowPolicy, stream: StochasticStream,
+    indexBase: Int, rectify: Bool
+  ) -> (raws: [Int64], events: OverflowCounts) {
+    var counts = OverflowCounts()
+    let shift = fractionalLength - format.fractionalLength
+    var out = [Int64](repeating: 0, count: wide.count)
+    let stochastic = rounding == .stochastic
+    for index in wide.indices {
+      let n = rectify ? max(wide[index], 0) : wide[index]
+      let sample = stochastic ? stream.sample(at: indexBase &+ index) : .zero
+      let (value, event) = FixedPoint.requantize(
+        n, shift: shift, to: format, rounding: rounding, overflow: overflow, sample: sample)
+      out[index] = value
+      counts.record(event)
+    }
+    return (out, counts)
+  }
+
+  /// Window sums (average) or maxima (max) of an NCHW raw tensor, with the
+  /// number of counted positions for each output (padding excluded from
+  /// the max; counted in N when `includePad`, §5 Average-pool).
+  static func pool(
+    _ x: [Int64], _ g: ConvGeometry, average: Bool, includePad: Bool, padEnd: (Int, Int)
+  ) -> (values: [Int64], counts: [Int]) {
+    let total = g.batch * g.channels * g.outputPlane
+    var values = [Int64](repeating: 0, count: total)
+    var counts = [Int](repeating: 0, count: average ? total : 0)
+    var o = 0
+    x.withUnsafeBufferPointer { input in
+      for plane in 0..<(g.batch * g.channels) {
+        let base = plane * g.inputPlane
+        for oy in 0..<g.outHeight {
+          for ox in 0..<g.outWidth {
+            var best = Int64.min
+            var sum: Int64 = 0
+            var counted = 0
+            var padded = 0
+            for i in 0..<g.kernelHeight {
+              let y = oy * g.strideY - g.padTop + i * g.dilationY
+              for j in 0..<g.kernelWidth {
+                let xx = ox * g.strideX - g.padLeft + j * g.dilationX
+                if y < 0 || y >= g.height || xx < 0 || xx >= g.width {
+                  if y >= -g.padTop && y < g.height + padEnd.0 && xx >= -g.padLeft
+                    && xx < g.width + padEnd.1
+                  {
+                    padded += 1
+                  }
+                  continue
+                }
+                let v = input[base + y * g.width + xx]
+                if v > best { best = v }
+                sum = sum &+ v
+                counted += 1
+              }
+            }
+            if average {
+              values[o] = sum
+              counts[o] = includePad ? counted + padded : counted
+            } else {
+              values[o] = counted > 0 ? best : 0
+            }
+            o += 1
+          }
+        }
+      }
+    }
+    return (values, counts)
+  }
+
+  /// Transposes a row-major matrix of raws.
+  static func transposed(_ values: [Int64], rows: Int, cols: Int) -> [Int64] {
+    var out = [Int64](repeating: 0, count: values.count)
+    for i in 0..<rows {
+      for j in 0..<cols { out[j * rows + i] = values[i * cols + j] }
+    }
+    return out
+  }
+}

@@ -1,0 +1,154 @@
+import FixedPointArithmetic
+import NetworkGraph
+
+/// One node ready for fixed-point execution: its resolved precision, its
+/// constants quantized (§12.1: `halfEven` and the storage policy) and its
+/// bias placed on the accumulator grid (§5 Bias).
+struct PreparedNode: Sendable {
+  var node: Node
+  var layer: ResolvedLayer
+  /// Quantized constant operands by input position (Gemm's B already
+  /// transposed to [K, N] and scaled by alpha).
+  var constants: [Int: RawTensor] = [:]
+  /// The constants' float values, for statistics.
+  var constantFloats: [Int: [Float]] = [:]
+  /// Weight quantization events.
+  var weightEvents = OverflowCounts()
+  /// Nonzero weights that became raw 0.
+  var weightUnderflows = 0
+  /// The bias as initial accumulator values (after alignment), with its
+  /// shape; `nil` when the node has no bias.
+  var bias: [Int64]?
+  var biasShape: [Int] = []
+  /// The bias as stored (its own format) before alignment, for statistics.
+  var biasStored: RawTensor?
+  var biasFloats: [Float] = []
+  var biasEvents = OverflowCounts()
+  var biasUnderflows = 0
+  /// Whether Gemm's B constant was transposed at preparation.
+  var pretransposed = false
+  /// Whether ReLU is applied to the accumulator before a stochastic
+  /// rounding (§5 ReLU).
+  var rectify = false
+  /// Int32 copies of the weights when every partial sum fits (§5 bound).
+  var weights32: [Int32]?
+  /// The output's stochastic stream (§7).
+  var stream: StochasticStream
+
+  init(
+    node: Node, layer: ResolvedLayer, network: Network, formats: [String: QFormat],
+    rectify: Bool, seed: UInt64
+  ) throws(ExecutionError) {
+    self.node = node
+    self.layer = layer
+    self.rectify = rectify
+    self.stream = StochasticStream(seed: seed, tensorName: node.outputs.first ?? node.name)
+    guard layer.kind == .computing else { return }
+    let biasIndex: Int? =
+      switch node.op {
+      case .conv, .gemm: 2
+      default: nil
+      }
+    var gemm: GemmAttributes?
+    if case .gemm(let attributes) = node.op { gemm = attributes }
+    for index in PrecisionResolver.dataInputs(of: node) where index != biasIndex {
+      guard let tensor = network.initializer(named: node.inputs[index]) else { continue }
+      guard let format = layer.weight else {
+        throw .unsupported(node: node.reference, message: "constant operand without a weight format")
+      }
+      guard var floats = tensor.floatValues else { throw .missingData(tensor: tensor.name) }
+      var shape = tensor.shape.dims
+      if let gemm, index == 1 {
+        if gemm.alpha != 1 { floats = floats.map { $0 * gemm.alpha } }
+        if gemm.transB, shape.count == 2 {
+          floats = FloatKernels.transposed(FloatTensor(unchecked: shape, values: floats)).values
+          shape = [shape[1], shape[0]]
+          pretransposed = true
+        }
+      }
+      let quantized = try Self.quantize(
+        floats, name: tensor.name, format: format, rounding: .halfEven,
+        overflow: layer.weightOverflow)
+      weightEvents.merge(quantized.events)
+      weightUnderflows += quantized.underflows
+      constants[index] = RawTensor(unchecked: shape, raws: quantized.raws, format: format)
+      constantFloats[index] = floats
+    }
+    if let gemm, gemm.alpha != 1, constants[1] == nil {
+      throw .unsupported(node: node.reference, message: "Gemm alpha ≠ 1 needs a constant B")
+    }
+    if let biasIndex, biasIndex < node.inputs.count, !node.inputs[biasIndex].isEmpty {
+      try prepareBias(
+        network.initializer(named: node.inputs[biasIndex]), name: node.inputs[biasIndex],
+        scale: gemm?.beta ?? 1, seed: seed)
+    }
+    if let accumulator = layer.accumulator, let weight = constants[1],
+      let x = formats[node.inputs[0]], let terms = layer.terms,
+      IntegerKernels.fitsInt32(weight.format, x, terms: terms)
+    {
+      _ = accumulator
+      weights32 = weight.raws.map { Int32(truncatingIfNeeded: $0) }
+    }
+  }
+
+  mutating func prepareBias(
+    _ tensor: Tensor?, name: String, scale: Float, seed: UInt64
+  ) throws(ExecutionError) {
+    guard let tensor else {
+      throw .unsupported(node: node.reference, message: "the bias '\(name)' must be a constant")
+    }
+    guard var floats = tensor.floatValues else { throw .missingData(tensor: name) }
+    if scale != 1 { floats = floats.map { $0 * scale } }
+    guard let accumulator = layer.accumulator else { return }
+    biasFloats = floats
+    biasShape = tensor.shape.dims
+    switch layer.bias {
+    case .accumulatorGrid:
+      let quantized = try Self.quantize(
+        floats, name: name, format: accumulator, rounding: .halfEven, overflow: .saturate)
+      biasEvents.merge(quantized.events)
+      biasUnderflows = quantized.underflows
+      bias = quantized.raws
+    case .own(let format, let overflow):
+      let quantized = try Self.quantize(
+        floats, name: name, format: format, rounding: .halfEven, overflow: overflow)
+      biasEvents.merge(quantized.events)
+      biasUnderflows = quantized.underflows
+      biasStored = RawTensor(unchecked: biasShape, raws: quantized.raws, format: format)
+      let stream = StochasticStream(seed: seed, tensorName: name)
+      var aligned: [Int64] = []
+      for (index, raw) in quantized.raws.enumerated() {
+        let sample = layer.rounding == .stochastic ? stream.sample(at: index) : .zero
+        let (value, event) = FixedPoint.alignBias(
+          raw, fromFractionalLength: format.fractionalLength, to: accumulator,
+          rounding: layer.rounding, sample: sample)
+        biasEvents.record(event)
+        aligned.append(value)
+      }
+      bias = aligned
+    }
+  }
+
+  /// Quantizes float values (§4), counting events and underflows to zero.
+  static func quantize(
+    _ values: [Float], name: String, format: QFormat, rounding: RoundingMode,
+    overflow: OverflowPolicy
+  ) throws(ExecutionError) -> (raws: [Int64], events: OverflowCounts, underflows: Int) {
+    var raws = [Int64](repeating: 0, count: values.count)
+    var events = OverflowCounts()
+    var underflows = 0
+    for (index, value) in values.enumerated() {
+      if value.isNaN { throw .notANumber(tensor: name, index: index) }
+      do {
+        let (raw, event) = try FixedPoint.quantize(
+          value, to: format, rounding: rounding, overflow: overflow)
+        raws[index] = raw
+        events.record(event)
+        if raw == 0 && value != 0 { underflows += 1 }
+      } catch {
+        throw .arithmetic(tensor: name, error: error)
+      }
+    }
+    return (raws, events, underflows)
+  }
+}

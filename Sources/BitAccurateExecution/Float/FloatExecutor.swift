@@ -1,0 +1,168 @@
+import Dispatch
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import NetworkGraph
+
+/// The Float32 reference executor: runs every operator the IR supports on
+/// NCHW tensors with batch N (ONNX semantics), agreeing with onnxruntime to
+/// about 1e-6 relative.
+///
+/// Convolutions use im2col and a row-major GEMM; the batch is split over
+/// every core. Element-wise non-linearities are computed in Double and
+/// rounded to Float32, as float islands are (FIXED_POINT.md §5).
+///
+/// ```swift
+/// let executor = try FloatExecutor(network: model.network)
+/// let run = try executor.run(input: FloatTensor(shape: [16, 1, 8, 8], values: x))
+/// run.outputs[0].values   // logits, [16, 10]
+/// ```
+public struct FloatExecutor: Sendable {
+  /// The network, nodes in topological order.
+  public let network: Network
+  /// The number of batch slices run concurrently (default: active cores).
+  public var concurrency: Int
+
+  /// Prepares a network for execution.
+  ///
+  /// - Throws: ``ExecutionError/network(_:)`` for a cycle, or
+  ///   ``ExecutionError/missingData(tensor:)`` for a shape-only constant.
+  public init(network: Network, concurrency: Int? = nil) throws(ExecutionError) {
+    do {
+      self.network = try network.sortedTopologically()
+    } catch {
+      throw .network(error)
+    }
+    if let missing = network.initializers.first(where: { !$0.hasData }) {
+      throw .missingData(tensor: missing.name)
+    }
+    self.concurrency = concurrency ?? ProcessInfoless.activeCores
+  }
+
+  /// Runs the network on one batch fed to its first input.
+  ///
+  /// - Parameter input: The batch, `[N, …]` matching the input except for N.
+  /// - Returns: Every tensor the nodes produced and the graph outputs.
+  /// - Throws: ``ExecutionError`` for shape mismatches or unsupported nodes.
+  public func run(input: FloatTensor) throws(ExecutionError) -> FloatRun {
+    guard let first = network.inputs.first(where: { network.initializer(named: $0.name) == nil })
+    else { throw .invalidInput(message: "the network has no input") }
+    return try run(inputs: [first.name: input])
+  }
+
+  /// Runs the network on named inputs, splitting the batch over cores when
+  /// every tensor keeps the batch as its first axis.
+  public func run(inputs: [String: FloatTensor]) throws(ExecutionError) -> FloatRun {
+    let batch = inputs.values.first?.shape.first ?? 1
+    let chunks = Parallel.ranges(batch, chunks: min(concurrency, max(1, batch / 4)))
+    if chunks.count > 1, inputs.values.allSatisfy({ $0.shape.first == batch }) {
+      let executor = self
+      let pieces = Parallel.map(chunks.count) { index in
+        let range = chunks[index]
+        let sliced = inputs.mapValues { $0.slicing(range) }
+        return Result { () throws(ExecutionError) -> FloatRun in
+          try executor.runWhole(inputs: sliced)
+        }
+      }
+      var runs: [FloatRun] = []
+      for piece in pieces { runs.append(try piece.get()) }
+      if let merged = FloatRun.concatenating(runs, chunks: chunks) { return merged }
+    }
+    return try runWhole(inputs: inputs)
+  }
+
+  func runWhole(inputs: [String: FloatTensor]) throws(ExecutionError) -> FloatRun {
+    var values: [String: FloatTensor] = inputs
+    for node in network.nodes {
+      var operands: [FloatTensor?] = []
+      for name in node.inputs {
+        if name.isEmpty {
+          operands.append(nil)
+        } else if let value = values[name] {
+          operands.append(value)
+        } else if let constant = network.initializer(named: name) {
+          guard let floats = constant.floatValues else { throw .missingData(tensor: name) }
+          operands.append(FloatTensor(unchecked: constant.shape.dims, values: floats))
+        } else {
+          throw .missingTensor(name: name, node: node.reference)
+        }
+      }
+      let output = try FloatKernels.evaluate(node, operands, network: network)
+      if let name = node.outputs.first, !name.isEmpty { values[name] = output }
+    }
+    var outputs: [FloatTensor] = []
+    for name in network.outputs {
+      guard let value = values[name] else { throw .missingTensor(name: name, node: nil) }
+      outputs.append(value)
+    }
+    for name in inputs.keys { values[name] = nil }
+    return FloatRun(tensors: values, outputs: outputs)
+  }
+}
+
+/// What a float run produced.
+public struct FloatRun: Sendable {
+  /// Every node output, by tensor name.
+  public var tensors: [String: FloatTensor]
+  /// The graph outputs, in the network's order.
+  public var outputs: [FloatTensor]
+
+  /// Joins runs on consecutive batch slices; `nil` when some tensor does not
+  /// keep the batch as its first axis.
+  static func concatenating(_ runs: [FloatRun], chunks: [Range<Int>]) -> FloatRun? {
+    guard let first = runs.first else { return nil }
+    var tensors: [String: FloatTensor] = [:]
+    for name in first.tensors.keys {
+      var shape: [Int] = []
+      var values: [Float] = []
+      for (run, range) in zip(runs, chunks) {
+        guard let piece = run.tensors[name], piece.shape.first == range.count else { return nil }
+        shape = piece.shape
+        values += piece.values
+      }
+      shape[0] = chunks.reduce(0) { $0 + $1.count }
+      tensors[name] = FloatTensor(unchecked: shape, values: values)
+    }
+    var outputs: [FloatTensor] = []
+    for index in first.outputs.indices {
+      var shape = first.outputs[index].shape
+      guard !shape.isEmpty else { return nil }
+      var values: [Float] = []
+      for (run, range) in zip(runs, chunks) {
+        guard run.outputs[index].shape.first == range.count else { return nil }
+        values += run.outputs[index].values
+      }
+      shape[0] = chunks.reduce(0) { $0 + $1.count }
+      outputs.append(FloatTensor(unchecked: shape, values: values))
+    }
+    return FloatRun(tensors: tensors, outputs: outputs)
+  }
+}
+
+extension FloatTensor {
+  /// The samples `range` of the first axis.
+  func slicing(_ range: Range<Int>) -> FloatTensor {
+    guard let batch = shape.first, batch > 0 else { return self }
+    let per = values.count / batch
+    var dims = shape
+    dims[0] = range.count
+    return FloatTensor(
+      unchecked: dims, values: Array(values[(range.lowerBound * per)..<(range.upperBound * per)]))
+  }
+}
+
+/// The number of cores to use, asked of the C library (results never
+/// depend on it: every piece of work is deterministic and joined in order).
+enum ProcessInfoless {
+  static var activeCores: Int {
+    #if canImport(Glibc)
+      return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #elseif canImport(Darwin)
+      return max(1, sysconf(_SC_NPROCESSORS_ONLN))
+    #else
+      return 2
+    #endif
+  }
+}

@@ -1,0 +1,163 @@
+import NetworkGraph
+
+/// Float32 kernels of the reference executor (NCHW, batch N).
+enum FloatKernels {
+  /// Conv-11 for 2-D windows, any group: im2col per image and group, then
+  /// a row-major GEMM out[m][p] += w[m][k] · col[k][p] (k ascending).
+  static func conv(
+    _ x: FloatTensor, weight: [Float], weightShape: [Int], bias: [Float]?,
+    attributes: ConvAttributes, node: NodeReference
+  ) throws(ExecutionError) -> FloatTensor {
+    guard weightShape.count == 4 else {
+      throw .unsupported(node: node, message: "only 2-D convolutions are executed")
+    }
+    let g = try ConvGeometry(
+      input: x.shape, kernel: Array(weightShape[2...]), strides: attributes.strides,
+      dilations: attributes.dilations, pads: attributes.pads, autoPad: attributes.autoPad,
+      ceilMode: false, node: node)
+    let groups = attributes.group
+    let outChannels = weightShape[0]
+    let groupIn = weightShape[1]
+    guard groups >= 1, groupIn * groups == g.channels, outChannels % groups == 0 else {
+      throw .shapeMismatch(
+        tensor: node.name, message: "weight \(weightShape) does not fit input \(x.shape)")
+    }
+    let groupOut = outChannels / groups
+    let k = groupIn * g.kernelHeight * g.kernelWidth
+    let plane = g.outputPlane
+    var out = [Float](repeating: 0, count: g.batch * outChannels * plane)
+    var col = [Float](repeating: 0, count: g.isPointwise ? 0 : k * plane)
+    x.values.withUnsafeBufferPointer { input in
+      weight.withUnsafeBufferPointer { w in
+        out.withUnsafeMutableBufferPointer { output in
+          col.withUnsafeMutableBufferPointer { column in
+            for n in 0..<g.batch {
+              for group in 0..<groups {
+                let channelBase = (n * g.channels + group * groupIn) * g.inputPlane
+                let matrix: UnsafePointer<Float>
+                if g.isPointwise {
+                  matrix = input.baseAddress.unsafelyUnwrapped + channelBase
+                } else {
+                  im2col(input, from: channelBase, channels: groupIn, g, into: column)
+                  matrix = UnsafePointer(column.baseAddress.unsafelyUnwrapped)
+                }
+                let outBase = (n * outChannels + group * groupOut) * plane
+                for m in 0..<groupOut {
+                  let row = output.baseAddress.unsafelyUnwrapped + outBase + m * plane
+                  let b = bias?[group * groupOut + m] ?? 0
+                  for p in 0..<plane { row[p] = b }
+                  let wRow = w.baseAddress.unsafelyUnwrapped + (group * groupOut + m) * k
+                  for kk in 0..<k {
+                    let wv = wRow[kk]
+                    let colRow = matrix + kk * plane
+                    for p in 0..<plane { row[p] += wv * colRow[p] }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return FloatTensor(unchecked: [g.batch, outChannels, g.outHeight, g.outWidth], values: out)
+  }
+
+  /// Lays a group's receptive fields out as a K × P matrix, zero where the
+  /// window reads padding.
+  static func im2col(
+    _ input: UnsafeBufferPointer<Float>, from base: Int, channels: Int, _ g: ConvGeometry,
+    into column: UnsafeMutableBufferPointer<Float>
+  ) {
+    let plane = g.outputPlane
+    var row = 0
+    for c in 0..<channels {
+      let channel = base + c * g.inputPlane
+      for i in 0..<g.kernelHeight {
+        for j in 0..<g.kernelWidth {
+          let target = row * plane
+          for oy in 0..<g.outHeight {
+            let y = oy * g.strideY - g.padTop + i * g.dilationY
+            let rowTarget = target + oy * g.outWidth
+            if y < 0 || y >= g.height {
+              for ox in 0..<g.outWidth { column[rowTarget + ox] = 0 }
+              continue
+            }
+            let source = channel + y * g.width
+            for ox in 0..<g.outWidth {
+              let xx = ox * g.strideX - g.padLeft + j * g.dilationX
+              column[rowTarget + ox] = (xx >= 0 && xx < g.width) ? input[source + xx] : 0
+            }
+          }
+          row += 1
+        }
+      }
+    }
+  }
+
+  /// Batched matrix product out[b][m][n] = Σ_k a[b][m][k] · b[b][k][n] with
+  /// NumPy broadcasting of the batch axes (MatMul-13, and Gemm without
+  /// transposes, alpha, beta).
+  static func matMul(_ a: FloatTensor, _ b: FloatTensor, node: NodeReference)
+    throws(ExecutionError) -> FloatTensor
+  {
+    let plan = try MatMulPlan(a.shape, b.shape, node: node)
+    var out = [Float](repeating: 0, count: plan.outputCount)
+    a.values.withUnsafeBufferPointer { pa in
+      b.values.withUnsafeBufferPointer { pb in
+        out.withUnsafeMutableBufferPointer { po in
+          for batch in 0..<plan.batchCount {
+            let aBase = plan.aOffsets[batch]
+            let bBase = plan.bOffsets[batch]
+            let oBase = batch * plan.m * plan.n
+            for i in 0..<plan.m {
+              let row = po.baseAddress.unsafelyUnwrapped + oBase + i * plan.n
+              for kk in 0..<plan.k {
+                let av = pa[aBase + i * plan.k + kk]
+                let bRow = pb.baseAddress.unsafelyUnwrapped + bBase + kk * plan.n
+                for j in 0..<plan.n { row[j] += av * bRow[j] }
+              }
+            }
+          }
+        }
+      }
+    }
+    return FloatTensor(unchecked: plan.outputShape, values: out)
+  }
+}
+
+/// The shapes of a (batched, broadcast) matrix product, NumPy `matmul` rules.
+struct MatMulPlan {
+  var m: Int
+  var k: Int
+  var n: Int
+  var batchCount: Int
+  var aOffsets: [Int]
+  var bOffsets: [Int]
+  var outputShape: [Int]
+  var outputCount: Int
+
+  init(_ a: [Int], _ b: [Int], node: NodeReference) throws(ExecutionError) {
+    guard !a.isEmpty, !b.isEmpty else {
+      throw .unsupported(node: node, message: "matrix product of scalars")
+    }
+    let a2 = a.count == 1 ? [1, a[0]] : a
+    let b2 = b.count == 1 ? [b[0], 1] : b
+    m = a2[a2.count - 2]
+    k = a2[a2.count - 1]
+    n = b2[b2.count - 1]
+    guard b2[b2.count - 2] == k,
+      let batch = Broadcast(Array(a2.dropLast(2)), Array(b2.dropLast(2)))
+    else {
+      throw .shapeMismatch(tensor: node.name, message: "cannot multiply \(a) by \(b)")
+    }
+    batchCount = batch.count
+    let (mm, kk, nn) = (m, k, n)
+    aOffsets = batch.aIndex.map { $0 * mm * kk }
+    bOffsets = batch.bIndex.map { $0 * kk * nn }
+    var shape = batch.shape
+    if a.count != 1 { shape.append(m) }
+    if b.count != 1 { shape.append(n) }
+    outputShape = shape
+    outputCount = batchCount * m * n
+  }
+}

@@ -1,0 +1,34 @@
+import NetworkGraph
+
+/// How a node treats fixed-point formats (FIXED_POINT.md §11).
+public enum NodeKind: String, Hashable, Sendable {
+  /// Conv (any group), Gemm, MatMul, Add, Mul, AveragePool,
+  /// GlobalAveragePool, Concat: output requantized to the layer's
+  /// `activation` format (§5).
+  case computing
+  /// Relu, Clip, MaxPool, GlobalMaxPool, Flatten, Reshape, Identity,
+  /// Dropout, and the pure data movements Transpose, Squeeze, Unsqueeze:
+  /// output keeps the input's format.
+  case formatPreserving
+  /// Softmax, Sigmoid and everything else: dequantize exactly, compute in
+  /// Double, output Float32 (or requantize with `halfEven`/`saturate` when a
+  /// fixed-point format applies).
+  case floatIsland
+
+  /// The kind of an operator.
+  ///
+  /// Transpose, Squeeze and Unsqueeze are not named in §11; they move raws
+  /// without arithmetic, so this executor keeps their input's format (the
+  /// reading chosen, documented in `Documentation/Quantization.md`).
+  public init(_ op: Operator) {
+    switch op {
+    case .conv, .gemm, .matMul, .add, .mul, .averagePool, .globalAveragePool, .concat:
+      self = .computing
+    case .relu, .clip, .maxPool, .globalMaxPool, .flatten, .reshape, .identity, .dropout,
+      .transpose, .squeeze, .unsqueeze:
+      self = .formatPreserving
+    case .sigmoid, .softmax, .leakyRelu, .hardSigmoid, .hardSwish, .batchNormalization:
+      self = .floatIsland
+    }
+  }
+}
