@@ -63,7 +63,12 @@ enum ModelLoader {
     guard var network = result.value else { return (nil, result.diagnostics, text) }
     var diagnostics = result.diagnostics
     do {
-      if let batch { network = try network.bindingBatch(batch) }
+      // A layer list states its batch in the input shape; --batch replaces it.
+      if let batch {
+        for i in network.inputs.indices where !network.inputs[i].dimensions.isEmpty {
+          network.inputs[i].dimensions[0] = .fixed(batch)
+        }
+      }
       let shapes = try network.inferShapes()
       let missing = network.initializers.filter { !$0.hasData }.map(\.name)
       return (
