@@ -40,8 +40,11 @@ public struct Layer: Hashable, Sendable {
   public var work: LayerWork
   /// Activation tensors read (constants excluded).
   public var inputs: [TensorUse]
-  /// The activation tensor written.
+  /// The activation tensor written (for a fused activation or a view, the
+  /// tensor it aliases).
   public var output: TensorUse
+  /// The name of the tensor the node itself writes (before aliasing).
+  public var producedTensor: String
   /// Weight elements read (filters or the Gemm/MatMul `B` operand).
   public var weightElements: Int
   /// Non-MAC operations (bias adds, activations, pooling compares, ...).
@@ -62,6 +65,7 @@ public struct Layer: Hashable, Sendable {
     self.work = work
     self.inputs = inputs
     self.output = output
+    self.producedTensor = output.name
     self.weightElements = weightElements
     self.otherOperations = otherOperations
     self.fusedInto = fusedInto

@@ -1,3 +1,4 @@
+import HardwareModel
 import NetworkGraph
 
 /// A loop of the seven-deep convolution nest, plus the group loop.
@@ -35,24 +36,13 @@ public enum LoopDimension: String, Sendable, Hashable, CaseIterable, Comparable 
   /// Whether the loop indexes the operand's tensor: weights depend on
   /// G, M, C, R, S; inputs on G, N, C, P, Q (and R, S through the window);
   /// outputs on G, N, M, P, Q.
-  public func isRelevant(to operand: MappedOperand) -> Bool {
+  public func isRelevant(to operand: Operand) -> Bool {
     switch operand {
     case .weights: [.g, .m, .c, .r, .s].contains(self)
     case .inputs: [.g, .n, .c, .p, .q, .r, .s].contains(self)
     case .outputs: [.g, .n, .m, .p, .q].contains(self)
     }
   }
-}
-
-/// The three tensors of a layer, as the mapper sees them (mirrors
-/// `HardwareModel.Operand`, which the simulator converts to).
-public enum MappedOperand: String, Sendable, Hashable, CaseIterable {
-  /// Weights (filters).
-  case weights
-  /// Input activations.
-  case inputs
-  /// Output activations and partial sums.
-  case outputs
 }
 
 /// The loop nest of a convolution-like layer: sizes of every loop, strides,
@@ -168,7 +158,7 @@ public struct LoopNest: Hashable, Sendable {
 
   /// Elements of each operand tensor: weights G·M·C·R·S, inputs G·N·C·H·W,
   /// outputs G·N·M·P·Q (as `Double`, which cannot overflow).
-  public func elements(_ operand: MappedOperand) -> Double {
+  public func elements(_ operand: Operand) -> Double {
     let d = { (x: LoopDimension) in Double(self[x]) }
     switch operand {
     case .weights: return d(.g) * d(.m) * d(.c) * d(.r) * d(.s)

@@ -1,3 +1,5 @@
+import HardwareModel
+
 /// Storage widths of a layer's operands, in bits per element, as the mapper
 /// sizes tiles and counts bytes.
 ///
@@ -23,7 +25,7 @@ public struct OperandBits: Hashable, Sendable {
   }
 
   /// The width of an operand at rest (outputs at their final width).
-  public subscript(operand: MappedOperand) -> Int {
+  public subscript(operand: Operand) -> Int {
     switch operand {
     case .weights: weights
     case .inputs: inputs

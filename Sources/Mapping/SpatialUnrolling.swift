@@ -1,3 +1,5 @@
+import HardwareModel
+
 /// One hardware axis a layer is spread over: array rows or columns, cores,
 /// SIMD lanes, shader ALUs, DSP slices or convolvers.
 public struct SpatialAxis: Hashable, Sendable {
@@ -38,7 +40,7 @@ public struct SpatialUnrolling: Hashable, Sendable {
   /// Spatial reuse of an operand: how many units share one fetched value,
   /// the product of the factors of loops irrelevant to it (a broadcast,
   /// systolic forwarding or spatial reduction).
-  public func reuse(of operand: MappedOperand) -> Double {
+  public func reuse(of operand: Operand) -> Double {
     var result = 1.0
     for axis in axes {
       for (d, f) in axis.factors where !d.isRelevant(to: operand) { result *= Double(f) }

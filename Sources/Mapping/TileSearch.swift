@@ -1,3 +1,5 @@
+import HardwareModel
+
 /// What one on-chip level offers a tile: bits per operand, shared or
 /// partitioned, after double buffering and reservations.
 public struct TileBudget: Hashable, Sendable {
@@ -6,23 +8,23 @@ public struct TileBudget: Hashable, Sendable {
     /// One pool shared by the held operands, in bits.
     case shared(bits: Double)
     /// Bits per operand.
-    case partitioned([MappedOperand: Double])
+    case partitioned([Operand: Double])
   }
 
   /// The operands this budget constrains (the ones the level stages).
-  public var operands: Set<MappedOperand>
+  public var operands: Set<Operand>
   /// The usable capacity (already halved when double-buffered).
   public var pool: Pool
 
   /// Creates a budget.
-  public init(operands: Set<MappedOperand>, pool: Pool) {
+  public init(operands: Set<Operand>, pool: Pool) {
     self.operands = operands
     self.pool = pool
   }
 
   /// Whether a tiling's tiles fit, skipping operands already resident.
   public func admits(
-    _ tiling: Tiling, nest: LoopNest, bits: OperandBits, resident: Set<MappedOperand>
+    _ tiling: Tiling, nest: LoopNest, bits: OperandBits, resident: Set<Operand>
   ) -> Bool {
     switch pool {
     case .shared(let capacity):
@@ -86,10 +88,10 @@ public enum TileSearch {
   /// permutation of operand priorities the loops irrelevant to the first
   /// operand innermost, then those irrelevant to the second.
   public static let orders: [[LoopDimension]] = {
-    let irrelevant: [MappedOperand: [LoopDimension]] = [
+    let irrelevant: [Operand: [LoopDimension]] = [
       .weights: [.q, .p, .n], .inputs: [.m], .outputs: [.c],
     ]
-    let priorities: [[MappedOperand]] = [
+    let priorities: [[Operand]] = [
       [.weights, .inputs, .outputs], [.weights, .outputs, .inputs],
       [.inputs, .weights, .outputs], [.inputs, .outputs, .weights],
       [.outputs, .weights, .inputs], [.outputs, .inputs, .weights],
@@ -117,7 +119,7 @@ public enum TileSearch {
   ///   the smallest tile does not fit.
   public static func feasible(
     nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
-    resident: Set<MappedOperand> = []
+    resident: Set<Operand> = []
   ) -> [CandidateMapping] {
     let g = candidates(extent: nest.groups)
     let n = candidates(extent: nest.batch, limit: 4)
@@ -164,7 +166,7 @@ public enum TileSearch {
   /// but not DRAM traffic.
   public static func leastTraffic(
     nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
-    resident: Set<MappedOperand> = [],
+    resident: Set<Operand> = [],
     cost: (LevelTraffic) -> Double = { $0.totalBits }
   ) -> CandidateMapping? {
     var best: (CandidateMapping, Double)?

@@ -1,3 +1,5 @@
+import HardwareModel
+
 /// The sizes of one tile: how much of each tiled loop a tile covers.
 ///
 /// Kernel loops (R, S) are never split: a tile always holds whole filter
@@ -146,7 +148,7 @@ public struct Tiling: Hashable, Sendable {
   /// Tiles between two fetches of an operand's tile: the product of the
   /// counts of the loops inside its innermost relevant loop (the whole run
   /// when no tiled loop is relevant).
-  public func period(of operand: MappedOperand) -> Int {
+  public func period(of operand: Operand) -> Int {
     guard let k = order.lastIndex(where: { $0.isRelevant(to: operand) }) else {
       return tileCount
     }
@@ -157,7 +159,7 @@ public struct Tiling: Hashable, Sendable {
 
   /// How often the whole of an operand is moved: the product of the counts
   /// of irrelevant loops outside its innermost relevant loop.
-  public func refetchFactor(of operand: MappedOperand) -> Double {
+  public func refetchFactor(of operand: Operand) -> Double {
     guard let k = order.lastIndex(where: { $0.isRelevant(to: operand) }) else { return 1 }
     var factor = 1.0
     for d in order[...k] where !d.isRelevant(to: operand) { factor *= Double(counts[d]) }
@@ -167,7 +169,7 @@ public struct Tiling: Hashable, Sendable {
   /// Footprint of one tile of an operand, in bits; outputs are counted at
   /// the partial-sum width when the reduction is split across tiles.
   public func footprintBits(
-    of operand: MappedOperand, nest: LoopNest, bits: OperandBits
+    of operand: Operand, nest: LoopNest, bits: OperandBits
   ) -> Double {
     let t = tile
     switch operand {
@@ -193,7 +195,7 @@ public struct Tiling: Hashable, Sendable {
   ///
   /// - Parameter skipping: Operands already on chip, which cost no fills.
   public func traffic(
-    nest: LoopNest, bits: OperandBits, skipping: Set<MappedOperand> = []
+    nest: LoopNest, bits: OperandBits, skipping: Set<Operand> = []
   ) -> LevelTraffic {
     var result = LevelTraffic.zero
     if !skipping.contains(.weights) {

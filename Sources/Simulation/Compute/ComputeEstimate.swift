@@ -1,0 +1,19 @@
+import HardwareModel
+import Mapping
+
+/// How long the compute units take for a MAC layer and what they read.
+struct ComputeEstimate: Hashable, Sendable {
+  /// Cycles with every operand on chip (after calibration).
+  var cycles: Double
+  /// The spatial mapping.
+  var unrolling: SpatialUnrolling
+  /// Peak MACs per cycle of the whole device at this rate.
+  var peakMACsPerCycle: Double
+  /// Elements the datapath reads from its innermost level, per operand.
+  var reads: [Operand: Double]
+  /// Elements the datapath writes to its innermost level, per operand.
+  var writes: [Operand: Double]
+  /// Whether the innermost level's accesses come from a closed form that
+  /// must not be replaced by the per-PE rule (SCALE-Sim's SRAM counts).
+  var exactArrayAccesses: Bool = false
+}

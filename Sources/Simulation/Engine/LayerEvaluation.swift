@@ -1,0 +1,71 @@
+import HardwareModel
+import Mapping
+
+/// What the engine knows about a layer before choosing its mapping.
+struct LayerContext {
+  var layer: Layer
+  var widths: LayerWidths
+  var bits: OperandBits
+  var rate: ExecutionRate
+  var efficiency: Double
+  /// Operands already on chip (no backing-store traffic, no tile space).
+  var resident: Set<Operand>
+  /// Bits reserved at the resident level by tensors kept on chip.
+  var reservedBits: Double
+}
+
+/// A layer's chosen mapping and its timeline.
+struct LayerEvaluation {
+  var makespan: Double
+  var groups: [TileGroup]
+  var timeline: TimelineResult
+  var dramReadBits: [Operand: Double]
+  var dramWriteBits: [Operand: Double]
+  /// Per level index (backing store included), bits read and written.
+  var levelReads: [[Operand: Double]]
+  var levelWrites: [[Operand: Double]]
+  var computeCycles: Double
+  var levelCycles: [Double]
+  var dramCycles: Double
+  var tileCount: Int
+  var mapping: String
+  var spatialUtilization: Double
+  var peakMACsPerCycle: Double
+  var bufferBits: Double
+}
+
+extension LayerEvaluation {
+  /// What limits the layer: the busiest of the backing store, the on-chip
+  /// levels and the compute units.
+  func bound(device: Device) -> Bound {
+    var best = (Bound.compute, computeCycles)
+    for index in levelCycles.indices where index > 0 && levelCycles[index] > best.1 {
+      best = (.onChip(device.memory[index].name), levelCycles[index])
+    }
+    if dramCycles > best.1 { best = (.dram, dramCycles) }
+    return best.0
+  }
+}
+
+/// Splits `count` tiles into at most `limit` consecutive groups.
+func groupBoundaries(count: Int, limit: Int) -> [Int] {
+  let groups = max(1, min(count, limit))
+  var result: [Int] = [0]
+  for j in 1...groups {
+    let boundary = Int((Double(count) * Double(j) / Double(groups)).rounded(.down))
+    result.append(max(result[result.count - 1], min(count, boundary)))
+  }
+  return result
+}
+
+/// Events of a periodic fetch (every `period` tiles from tile 0) in `[a, b)`.
+func fetches(_ a: Int, _ b: Int, period: Int) -> Int {
+  let p = max(1, period)
+  return (b + p - 1) / p - (a + p - 1) / p
+}
+
+/// Events of a periodic drain (after tiles `period − 1`, `2·period − 1`, ...) in `[a, b)`.
+func drains(_ a: Int, _ b: Int, period: Int) -> Int {
+  let p = max(1, period)
+  return b / p - a / p
+}

@@ -1,0 +1,110 @@
+import HardwareModel
+import Mapping
+import NetworkGraph
+
+/// The state of one run: residency of activations between layers.
+struct RunEngine {
+  let network: Network
+  let device: Device
+  let options: SimulationOptions
+  let plan: HierarchyPlan
+  let layers: [Layer]
+  var resident: [String: Double] = [:]
+  var remainingReaders: [String: Int] = [:]
+  var graphOutputs: Set<String> = []
+  var weightsResident = false
+  var permanentReserved = 0.0
+
+  init(network: Network, device: Device, options: SimulationOptions) throws {
+    self.network = network
+    self.device = device
+    self.options = options
+    self.plan = HierarchyPlan(device: device)
+    guard !device.memory.isEmpty else { throw SimulationFailure(reason: "\(device.name) has no memory levels") }
+    do {
+      self.layers = try LayerExtraction.layers(of: network, batch: options.batch)
+    } catch {
+      throw SimulationFailure(reason: "the network cannot be simulated: \(error)")
+    }
+    let outputs = Set(network.outputs)
+    for layer in layers where outputs.contains(layer.producedTensor) {
+      graphOutputs.insert(layer.output.name)
+    }
+    graphOutputs.formUnion(outputs)
+    for layer in layers where layer.fusedInto == nil {
+      for input in layer.inputs { remainingReaders[input.name, default: 0] += 1 }
+    }
+  }
+
+  var reservedBits: Double { permanentReserved + resident.values.reduce(0, +) }
+
+  mutating func run(trace: inout some TraceSink) throws -> RunSummary {
+    let firstWidths = try widths(of: layers.first?.name ?? "")
+    // Graph inputs whose home is on chip start there.
+    if plan.homeOnChip[.inputs] == true {
+      for input in network.inputs {
+        let elements = Double((try? input.shape().elementCount) ?? 0) * Double(options.batch)
+        try keep(input.name, bits: elements * Double(firstWidths.inputBits), layer: nil)
+      }
+    }
+    if options.weightsPreloaded || plan.homeOnChip[.weights] == true, let staging = plan.staging[.weights] {
+      var total = 0.0
+      for layer in layers {
+        total += Double(layer.weightElements) * Double(try widths(of: layer.name).weightBits)
+      }
+      let capacity = device.memory[staging].totalBytes.map { $0 * 8 } ?? .infinity
+      if total <= capacity / 2 || plan.homeOnChip[.weights] == true {
+        weightsResident = true
+        if plan.residentLevel?.index == staging { permanentReserved += total }
+      }
+    }
+
+    var results: [LayerResult] = []
+    var clock = 0.0
+    var peakMACsPerSecond = 0.0
+    for layer in layers {
+      let result = try simulate(layer, start: clock, trace: &trace)
+      if result.roofline.peakOperationsPerSecond > 0, result.macs > 0, peakMACsPerSecond == 0 {
+        peakMACsPerSecond = result.roofline.peakOperationsPerSecond / 2
+      }
+      clock += result.seconds
+      results.append(result)
+    }
+    if peakMACsPerSecond == 0,
+      let p = try? ExecutionRate.resolve(firstWidths, on: device).get()
+    {
+      peakMACsPerSecond = p.macsPerUnitPerCycle * Double(device.compute.organisation.units) * device.clock
+    }
+    return summarize(results, peak: peakMACsPerSecond, firstWidths: firstWidths)
+  }
+
+  func widths(of layer: String) throws -> LayerWidths {
+    guard let widths = Simulator.widths(for: layer, choice: options.precision, device: device) else {
+      throw SimulationFailure(reason: "\(device.name) lists no precision to run natively")
+    }
+    return widths
+  }
+
+  mutating func keep(_ name: String, bits: Double, layer: String?) throws {
+    guard let level = plan.residentLevel else {
+      throw SimulationFailure(
+        reason: "activations live on chip but no shared on-chip level can hold them", layer: layer)
+    }
+    if reservedBits + bits > level.bits {
+      throw SimulationFailure(
+        reason: "activation '\(name)' needs \(bytes(bits)) but \(device.memory[level.index].name) has \(bytes(max(0, level.bits - reservedBits))) free of \(bytes(level.bits))",
+        layer: layer)
+    }
+    resident[name] = bits
+  }
+
+  mutating func release(after layer: Layer) {
+    guard layer.fusedInto == nil else { return }
+    for input in layer.inputs {
+      remainingReaders[input.name, default: 1] -= 1
+      if remainingReaders[input.name, default: 0] <= 0, !(plan.homeOnChip[.inputs] == true && graphOutputs.contains(input.name)) {
+        resident[input.name] = nil
+      }
+    }
+  }
+}
