@@ -17,17 +17,25 @@ extension ComputeModel {
   /// | ws | K | M | E | ⌈K/R⌉·⌈M/C⌉ | T + 2R + C − 2 |
   /// | is | K | E | M | ⌈K/R⌉·⌈E/C⌉ | T + 2R + C − 2 |
   ///
-  /// SRAM accesses follow SCALE-Sim's closed forms (without its phantom
-  /// output writes).
+  /// The cycles, mapping efficiency and SRAM accesses come from
+  /// ``SystolicArrayModel`` (SCALE-Sim-exact, CALC mode: DRAM is modelled
+  /// by the engine's timeline instead).
   static func systolic(
-    nest: LoopNest, array: SystolicArray, macsPerPE: Double, depthwise: Bool
+    nest: LoopNest, array: SystolicArray, device: Device, macsPerPE: Double, depthwise: Bool
   ) -> ComputeEstimate {
     let gemm = nest.gemm
     let count = nest.groups
-    let one = FoldArithmetic.report(
-      e: gemm.e, k: gemm.k, m: gemm.m, rows: array.rows, columns: array.columns,
-      dataflow: array.dataflow)
-    let cycles = Double(count) * Double(one.cycles) / max(1, macsPerPE)
+    let memory =
+      SystolicMemory(device: device) ?? SystolicMemory(ifmapWords: 1 << 30, filterWords: 1 << 30, ofmapWords: 1 << 30)
+    var calc = memory
+    calc.bandwidth = .unlimited
+    let report = try? SystolicArrayModel.report(
+      SystolicGEMM(e: gemm.e, k: gemm.k, m: gemm.m), array: array, memory: calc,
+      readModel: .distinctWords)
+    let macsPerGroup = Double(gemm.e) * Double(gemm.k) * Double(gemm.m)
+    let pes = Double(array.rows * array.columns)
+    let oneCycles = report.map { Double($0.computeCycles) } ?? macsPerGroup / max(1, pes)
+    let cycles = Double(count) * oneCycles / max(1, macsPerPE)
     let (sr, sc): ([LoopDimension: Int], [LoopDimension: Int])
     let eFactors: [LoopDimension: Int] = [.p: min(nest.outputRows, array.rows), .q: 1]
     switch array.dataflow {
@@ -45,62 +53,16 @@ extension ComputeModel {
       axes: [
         SpatialAxis(name: "rows", size: array.rows, factors: sr),
         SpatialAxis(name: "columns", size: array.columns, factors: sc),
-      ], utilization: one.mappingEfficiency)
+      ], utilization: report?.mappingEfficiency ?? 1)
     let g = Double(count)
     return ComputeEstimate(
       cycles: cycles, unrolling: unrolling,
       peakMACsPerCycle: Double(array.rows * array.columns) * macsPerPE,
-      reads: [.weights: g * one.filterReads, .inputs: g * one.ifmapReads, .outputs: g * one.ofmapReads],
-      writes: [.weights: 0, .inputs: 0, .outputs: g * one.ofmapWrites], exactArrayAccesses: true)
+      reads: [
+        .weights: g * Double(report?.sramReads[.weights] ?? 0),
+        .inputs: g * Double(report?.sramReads[.inputs] ?? 0), .outputs: 0,
+      ],
+      writes: [.weights: 0, .inputs: 0, .outputs: g * Double(report?.sramWrites[.outputs] ?? 0)], exactArrayAccesses: true)
   }
 }
 
-/// SCALE-Sim 3.0.0's fold arithmetic for one GEMM (see
-/// `shared/data/scalesim-model.md`, "Cycle model").
-enum FoldArithmetic {
-  struct Report: Hashable, Sendable {
-    var folds: Int
-    var cyclesPerFold: Int
-    var cycles: Int
-    var mappingEfficiency: Double
-    var ifmapReads: Double
-    var filterReads: Double
-    var ofmapWrites: Double
-    var ofmapReads: Double
-  }
-
-  static func report(e: Int, k: Int, m: Int, rows: Int, columns: Int, dataflow: Dataflow) -> Report {
-    let r = max(1, rows)
-    let c = max(1, columns)
-    let (sr, sc, t): (Int, Int, Int)
-    switch dataflow {
-    case .ws: (sr, sc, t) = (k, m, e)
-    case .is: (sr, sc, t) = (k, e, m)
-    default: (sr, sc, t) = (e, m, k)
-    }
-    let folds = ComputeModel.ceilDiv(sr, r) * ComputeModel.ceilDiv(sc, c)
-    let perFold = dataflow == .os ? t + r + c - 2 : t + 2 * r + c - 2
-    let cycles = max(0, folds * perFold - 1)
-    let efficiency = Double(sr) * Double(sc) / (Double(folds) * Double(r * c))
-    let (E, K, M) = (Double(e), Double(k), Double(m))
-    let kFolds = Double(ComputeModel.ceilDiv(k, r))
-    switch dataflow {
-    case .ws:
-      return Report(
-        folds: folds, cyclesPerFold: perFold, cycles: cycles, mappingEfficiency: efficiency,
-        ifmapReads: E * K * Double(ComputeModel.ceilDiv(m, c)), filterReads: K * M,
-        ofmapWrites: E * M * kFolds, ofmapReads: E * M * (kFolds - 1))
-    case .is:
-      return Report(
-        folds: folds, cyclesPerFold: perFold, cycles: cycles, mappingEfficiency: efficiency,
-        ifmapReads: E * K, filterReads: K * M * Double(ComputeModel.ceilDiv(e, c)),
-        ofmapWrites: E * M * kFolds, ofmapReads: E * M * (kFolds - 1))
-    default:
-      return Report(
-        folds: folds, cyclesPerFold: perFold, cycles: cycles, mappingEfficiency: efficiency,
-        ifmapReads: E * K * Double(ComputeModel.ceilDiv(m, c)),
-        filterReads: K * M * Double(ComputeModel.ceilDiv(e, r)), ofmapWrites: E * M,
-        ofmapReads: 0)
-    }
-  }
-}

@@ -31,7 +31,7 @@ enum ComputeModel {
       if array.dataflow == .rs {
         estimate = rowStationary(nest: nest, array: array, macsPerPE: rate.macsPerUnitPerCycle)
       } else {
-        estimate = systolic(nest: nest, array: array, macsPerPE: rate.macsPerUnitPerCycle, depthwise: depthwise)
+        estimate = systolic(nest: nest, array: array, device: device, macsPerPE: rate.macsPerUnitPerCycle, depthwise: depthwise)
       }
     case .dsp(let dsp):
       estimate = fpga(nest: nest, dsp: dsp, macsPerDSP: rate.macsPerUnitPerCycle, depthwise: depthwise)
