@@ -1,0 +1,194 @@
+import FixedPointArithmetic
+import NetworkGraph
+
+extension CalibrationSession {
+  /// The plan for the formats chosen so far: the input, and every
+  /// calibrated layer's weight and activation formats listed explicitly.
+  func plan(sharedFractionalLength shared: Int? = nil) -> PrecisionPlan {
+    var defaults = configuration.arithmetic
+    let firstWeight = calibrated.first { weights[$0.name] != nil }
+    defaults.weight = FormatSpec(
+      bits: configuration.weightBits,
+      fractionalLength: shared ?? firstWeight.flatMap { weightFractionalLengths[$0.name] }
+        ?? configuration.weightBits - 1)
+    defaults.activation = FormatSpec(
+      bits: configuration.activationBits,
+      fractionalLength: shared ?? calibrated.first.flatMap { activationFractionalLengths[$0.name] }
+        ?? configuration.activationBits - 1)
+    var plan = PrecisionPlan(
+      input: FormatSpec(bits: inputBits, fractionalLength: shared ?? inputFractionalLength),
+      defaults: defaults)
+    for node in calibrated {
+      var entry = LayerPrecision()
+      if weights[node.name] != nil {
+        entry.weight = FormatSpec(
+          bits: weightBits(node),
+          fractionalLength: shared ?? weightFractionalLengths[node.name])
+      }
+      entry.activation = FormatSpec(
+        bits: activationBits(node),
+        fractionalLength: shared ?? activationFractionalLengths[node.name])
+      plan.setEntry(entry, for: node.name)
+    }
+    return plan
+  }
+
+  func run(_ plan: PrecisionPlan, keepWide: Bool) throws(ExecutionError) -> FixedPointRun {
+    let executor = try FixedPointExecutor(network: network, plan: plan, concurrency: concurrency)
+    return try executor.run(input: data, keepWide: keepWide)
+  }
+
+  /// Qiu's weight phase (§8): per layer, argmin over the candidates of the
+  /// weight quantization error; ties to the smaller fl. Also picks the
+  /// input's fl by the same objective on the calibration data.
+  mutating func weightPhase() throws(ExecutionError) {
+    let inputs = candidates(Self.maxMagnitude(data.values), bits: inputBits)
+    inputFractionalLength =
+      FixedPoint.bestFractionalLength(
+        inputs.map { ($0, quantizationError(data.values, bits: inputBits, fractionalLength: $0)) })
+      ?? inputFractionalLength
+    for node in calibrated {
+      guard let values = weights[node.name] else { continue }
+      let bits = weightBits(node)
+      let scored = candidates(Self.maxMagnitude(values), bits: bits).map {
+        (fractionalLength: $0, error: quantizationError(values, bits: bits, fractionalLength: $0))
+      }
+      if let best = FixedPoint.bestFractionalLength(scored) {
+        weightFractionalLengths[node.name] = best
+        weightErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+      }
+    }
+  }
+
+  /// Qiu's data phase (§8): in forward order, with earlier layers already
+  /// in fixed point, the fl minimising Σ |y_float − deq(requant(acc, fl))|
+  /// over the calibration set; ties to the smaller fl.
+  mutating func dataPhase() throws(ExecutionError) {
+    for node in calibrated {
+      let bits = activationBits(node)
+      guard let outputName = node.outputs.first, let reference = float.tensors[outputName] else {
+        continue
+      }
+      let options = candidates(activationMaximum(node), bits: bits)
+      let current = plan()
+      let run = try run(current, keepWide: true)
+      var scored: [(fractionalLength: Int, error: Double)] = []
+      if let wide = run.wide[node.name] {
+        let layer = try current.resolve(for: network).layers[node.name]
+        let stream = StochasticStream(seed: current.seed, tensorName: outputName)
+        for fl in options {
+          guard let format = try? QFormat(bits: bits, fractionalLength: fl) else { continue }
+          let (raws, _) = IntegerKernels.requantize(
+            wide.values, fromFractionalLength: wide.fractionalLength, to: format,
+            rounding: layer?.rounding ?? .requantizationDefault,
+            overflow: layer?.outputOverflow ?? .saturate, stream: stream, indexBase: 0,
+            rectify: false)
+          scored.append((fl, error(raws.map { FixedPoint.dequantize($0, from: format) }, reference.values)))
+        }
+      } else {
+        for fl in options {
+          var trial = self
+          trial.activationFractionalLengths[node.name] = fl
+          let output = try trial.run(trial.plan(), keepWide: false).tensors[outputName]
+          guard case .fixed(let tensor)? = output else { continue }
+          scored.append((fl, error(tensor.dequantized(), reference.values)))
+        }
+      }
+      if let best = FixedPoint.bestFractionalLength(scored) {
+        activationFractionalLengths[node.name] = best
+        activationErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+      }
+    }
+  }
+
+  /// Ristretto's rule (§8 `ilRule`): weights IL = ceil(log2 M) + 1,
+  /// activations and the input IL = ceil(log2 M); fl = B − IL.
+  mutating func integerLengthRule() {
+    func rule(_ magnitude: Double, _ bits: Int, _ role: CalibrationRole) -> Int {
+      let fl =
+        (try? FixedPoint.ilRuleFractionalLength(maxMagnitude: magnitude, bits: bits, role: role))
+        ?? bits - 1
+      return min(max(fl, QFormat.fractionalLengths.lowerBound), QFormat.fractionalLengths.upperBound)
+    }
+    inputFractionalLength = rule(Self.maxMagnitude(data.values), inputBits, .activations)
+    for node in calibrated {
+      if let values = weights[node.name] {
+        weightFractionalLengths[node.name] = rule(
+          Self.maxMagnitude(values), weightBits(node), .weights)
+      }
+      activationFractionalLengths[node.name] = rule(
+        activationMaximum(node), activationBits(node), .activations)
+    }
+  }
+
+  /// Static precision: one fl for the input, every weight and every
+  /// activation, the candidate minimising the objective summed over all of
+  /// them (input, weights, each layer's output against the float network);
+  /// ties to the smaller fl.
+  mutating func staticPrecision() throws(ExecutionError) {
+    var low = Int.max
+    var high = Int.min
+    func widen(_ range: ClosedRange<Int>) {
+      low = min(low, range.lowerBound)
+      high = max(high, range.upperBound)
+    }
+    widen(candidates(Self.maxMagnitude(data.values), bits: inputBits))
+    for node in calibrated {
+      if let values = weights[node.name] {
+        widen(candidates(Self.maxMagnitude(values), bits: weightBits(node)))
+      }
+      widen(candidates(activationMaximum(node), bits: activationBits(node)))
+    }
+    guard low <= high else { return }
+    var scored: [(fractionalLength: Int, error: Double)] = []
+    for fl in low...high {
+      let plan = plan(sharedFractionalLength: fl)
+      var total = quantizationError(data.values, bits: inputBits, fractionalLength: fl)
+      for node in calibrated {
+        if let values = weights[node.name] {
+          total += quantizationError(values, bits: weightBits(node), fractionalLength: fl)
+        }
+      }
+      let run = try run(plan, keepWide: false)
+      for node in calibrated {
+        guard let name = node.outputs.first, let reference = float.tensors[name],
+          case .fixed(let tensor)? = run.tensors[name]
+        else { continue }
+        total += error(tensor.dequantized(), reference.values)
+      }
+      scored.append((fl, total))
+    }
+    guard let best = FixedPoint.bestFractionalLength(scored) else { return }
+    inputFractionalLength = best
+    for node in calibrated {
+      if weights[node.name] != nil { weightFractionalLengths[node.name] = best }
+      activationFractionalLengths[node.name] = best
+      activationErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+    }
+  }
+
+  /// The final plan, run once for the report.
+  func result(labels: [Int]?) throws(ExecutionError) -> CalibrationResult {
+    let plan = self.plan()
+    let executor = try FixedPointExecutor(network: network, plan: plan, concurrency: concurrency)
+    let run = try executor.run(input: data, keepWide: true)
+    let statistics = try executor.statistics(of: run, input: data, float: float, labels: labels)
+    let byName = Dictionary(
+      statistics.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    var layers: [LayerCalibration] = []
+    for node in calibrated {
+      let layer = executor.precision.layers[node.name]
+      let stats = byName[node.name]
+      layers.append(
+        LayerCalibration(
+          name: node.name, opType: node.op.opType, weight: layer?.weight,
+          activation: layer?.output, weightError: weightErrors[node.name],
+          activationError: activationErrors[node.name], sqnr: stats?.output.endToEnd?.sqnr,
+          overflows: stats?.totalOverflows ?? 0))
+    }
+    return CalibrationResult(
+      plan: plan, layers: layers, input: executor.precision.input,
+      top1Agreement: statistics.top1Agreement, floatTop1: statistics.floatTop1,
+      top1: statistics.top1)
+  }
+}

@@ -1,0 +1,188 @@
+import FixedPointArithmetic
+import NetworkGraph
+
+/// Chooses a precision plan for a network from calibration data
+/// (FIXED_POINT.md §8): Qiu's two phases, Ristretto's integer-length rule,
+/// or one static fl for the whole network, with per-layer bit widths.
+///
+/// Deterministic: the same network, data (in the same order) and
+/// configuration give the same plan, whatever the number of cores.
+///
+/// ```swift
+/// let result = try Calibrator.calibrate(
+///   network: net, data: images,
+///   configuration: CalibrationConfiguration(method: .qiu, weightBits: 8, activationBits: 8))
+/// print(result.plan.render())
+/// ```
+public enum Calibrator {
+  /// Calibrates a network.
+  ///
+  /// - Parameters:
+  ///   - network: The network (weights present).
+  ///   - data: The calibration batch `[N, …]`, N ≥ 1, in a fixed order.
+  ///   - labels: Optional class labels, for the accuracies in the result.
+  ///   - configuration: Method, widths, objective and arithmetic.
+  ///   - concurrency: Batch slices run at once (default: every core).
+  /// - Returns: The plan and a per-layer report.
+  /// - Throws: ``ExecutionError/emptyCalibrationSet`` or any execution error.
+  public static func calibrate(
+    network: Network, data: FloatTensor, labels: [Int]? = nil,
+    configuration: CalibrationConfiguration, concurrency: Int? = nil
+  ) throws(ExecutionError) -> CalibrationResult {
+    guard let batch = data.shape.first, batch > 0, !data.values.isEmpty else {
+      throw .emptyCalibrationSet
+    }
+    var session = try CalibrationSession(
+      network: network, data: data, configuration: configuration, concurrency: concurrency)
+    switch configuration.method {
+    case .qiu:
+      try session.weightPhase()
+      try session.dataPhase()
+    case .ristretto:
+      session.integerLengthRule()
+    case .static:
+      try session.staticPrecision()
+    }
+    return try session.result(labels: labels)
+  }
+}
+
+/// The state of one calibration: the float reference and the formats
+/// chosen so far.
+struct CalibrationSession {
+  let network: Network
+  let data: FloatTensor
+  let configuration: CalibrationConfiguration
+  let concurrency: Int?
+  let float: FloatRun
+  /// Nodes that get an activation format, in execution order.
+  let calibrated: [Node]
+  /// Constant (non-bias) float values of each calibrated node.
+  let weights: [String: [Float]]
+  var inputFractionalLength: Int
+  var weightFractionalLengths: [String: Int] = [:]
+  var activationFractionalLengths: [String: Int] = [:]
+  var weightErrors: [String: Double] = [:]
+  var activationErrors: [String: Double] = [:]
+
+  init(
+    network: Network, data: FloatTensor, configuration: CalibrationConfiguration,
+    concurrency: Int?
+  ) throws(ExecutionError) {
+    do {
+      self.network = try network.sortedTopologically()
+    } catch {
+      throw .network(error)
+    }
+    self.data = data
+    self.configuration = configuration
+    self.concurrency = concurrency
+    self.float = try FloatExecutor(network: network, concurrency: concurrency).run(input: data)
+    let consumers = self.network.consumers()
+    let sorted = self.network
+    calibrated = sorted.nodes.filter { node in
+      switch NodeKind(node.op) {
+      case .computing: return true
+      case .formatPreserving: return false
+      case .floatIsland:
+        let output = node.outputs.first ?? ""
+        return (consumers[output] ?? []).contains { NodeKind(sorted.nodes[$0].op) != .floatIsland }
+      }
+    }
+    var weights: [String: [Float]] = [:]
+    for node in calibrated where NodeKind(node.op) == .computing {
+      var values: [Float] = []
+      let biasIndex: Int? =
+        switch node.op {
+        case .conv, .gemm: 2
+        default: nil
+        }
+      for (index, name) in node.inputs.enumerated() where index != biasIndex {
+        guard let tensor = sorted.initializer(named: name) else { continue }
+        guard var floats = tensor.floatValues else { throw .missingData(tensor: name) }
+        if case .gemm(let attributes) = node.op, index == 1, attributes.alpha != 1 {
+          floats = floats.map { $0 * attributes.alpha }
+        }
+        values += floats
+      }
+      if !values.isEmpty { weights[node.name] = values }
+    }
+    self.weights = weights
+    let inputBits = configuration.inputBits ?? configuration.activationBits
+    inputFractionalLength =
+      (try? FixedPoint.centreFractionalLength(
+        maxMagnitude: Self.maxMagnitude(data.values), bits: inputBits)) ?? inputBits - 1
+    for node in calibrated {
+      activationFractionalLengths[node.name] = centre(
+        activationMaximum(node), bits: activationBits(node))
+      if let w = self.weights[node.name] {
+        weightFractionalLengths[node.name] = centre(Self.maxMagnitude(w), bits: weightBits(node))
+      }
+    }
+  }
+
+  var inputBits: Int { configuration.inputBits ?? configuration.activationBits }
+
+  func weightBits(_ node: Node) -> Int {
+    configuration.layerBits[node.name]?.weight ?? configuration.weightBits
+  }
+
+  func activationBits(_ node: Node) -> Int {
+    configuration.layerBits[node.name]?.activation ?? configuration.activationBits
+  }
+
+  static func maxMagnitude(_ values: [Float]) -> Double {
+    var top: Float = 0
+    for value in values where value.isFinite { top = max(top, abs(value)) }
+    return Double(top)
+  }
+
+  func activationMaximum(_ node: Node) -> Double {
+    Self.maxMagnitude(float.tensors[node.outputs.first ?? ""]?.values ?? [])
+  }
+
+  func centre(_ magnitude: Double, bits: Int) -> Int {
+    let fl = (try? FixedPoint.centreFractionalLength(maxMagnitude: magnitude, bits: bits)) ?? bits - 1
+    return min(max(fl, QFormat.fractionalLengths.lowerBound), QFormat.fractionalLengths.upperBound)
+  }
+
+  func candidates(_ magnitude: Double, bits: Int) -> ClosedRange<Int> {
+    (try? FixedPoint.candidateFractionalLengths(
+      maxMagnitude: magnitude, bits: bits, offsets: configuration.candidateOffsets))
+      ?? (bits - 1)...(bits - 1)
+  }
+
+  /// The objective between exact values and a float reference.
+  func error(_ quantized: [Double], _ reference: [Float]) -> Double {
+    var sum = 0.0
+    switch configuration.objective {
+    case .l1:
+      for (q, r) in zip(quantized, reference) { sum += abs(q - Double(r)) }
+    case .l2:
+      for (q, r) in zip(quantized, reference) {
+        let e = q - Double(r)
+        sum += e * e
+      }
+    }
+    return sum
+  }
+
+  /// The objective of quantizing floats to (B, fl) with `halfEven` and the
+  /// storage policy (§8 weight phase).
+  func quantizationError(_ values: [Float], bits: Int, fractionalLength: Int) -> Double {
+    guard let format = try? QFormat(bits: bits, fractionalLength: fractionalLength) else {
+      return .infinity
+    }
+    let overflow = configuration.arithmetic.overflow ?? .saturate
+    var exact: [Double] = []
+    exact.reserveCapacity(values.count)
+    for value in values {
+      guard
+        let raw = try? FixedPoint.quantize(
+          value, to: format, rounding: .halfEven, overflow: overflow)
+      else { return .infinity }
+      exact.append(FixedPoint.dequantize(raw.value, from: format))
+    }
+    return error(exact, values)
+  }
+}

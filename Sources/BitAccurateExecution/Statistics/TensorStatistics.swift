@@ -1,0 +1,135 @@
+import FixedPointArithmetic
+
+/// The §9 statistics of one tensor role (weight, bias, accumulator, output,
+/// or the network input).
+public struct TensorStatistics: Hashable, Sendable {
+  /// The format; `nil` for a float island's output.
+  public var format: QFormat?
+  /// The number of elements.
+  public var elements: Int
+  /// Overflow events (saturate or wrap), split + / −.
+  public var overflow: OverflowCounts
+  /// For a `saturateEachStep` accumulator, every saturated addition.
+  public var stepOverflow: OverflowCounts?
+  /// Nonzero reference values whose quantized raw is 0.
+  public var underflowToZero: Int
+  /// max |raw|.
+  public var maxAbsRaw: Int64
+  /// bitlength(max |raw|) + 1 (signed) or bitlength (unsigned).
+  public var usedBits: Int
+  /// B − used bits (negative never: raws lie within B).
+  public var headroomBits: Int
+  /// log2|x| histogram against the format's window.
+  public var histogram: Log2Histogram?
+  /// Error against the same layer in float fed the same quantized input.
+  public var local: ErrorStatistics?
+  /// Error against the float network's value of this tensor.
+  public var endToEnd: ErrorStatistics?
+
+  /// Overflow events per element.
+  public var overflowFraction: Double {
+    elements > 0 ? Double(overflow.total) / Double(elements) : 0
+  }
+
+  /// Range statistics of raws in a format.
+  init(raws: [Int64], format: QFormat, overflow: OverflowCounts, underflowToZero: Int) {
+    self.format = format
+    self.elements = raws.count
+    self.overflow = overflow
+    self.underflowToZero = underflowToZero
+    var top: UInt64 = 0
+    for raw in raws { top = max(top, raw.magnitude) }
+    self.maxAbsRaw = Int64(clamping: top)
+    let length = 64 - top.leadingZeroBitCount
+    self.usedBits = format.isSigned ? length + 1 : length
+    self.headroomBits = format.bits - usedBits
+    self.histogram = Log2Histogram(raws: raws, format: format)
+  }
+
+  /// Statistics of a float tensor (a float island's output).
+  init(floatCount: Int) {
+    format = nil
+    elements = floatCount
+    overflow = OverflowCounts()
+    underflowToZero = 0
+    maxAbsRaw = 0
+    usedBits = 0
+    headroomBits = 0
+  }
+}
+
+/// Bits, fractional length and accumulator width of a dot product, the key
+/// of MAC counts (§9: per (B_w, B_x, A) triple).
+public struct MACFormat: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// B_w.
+  public var weightBits: Int
+  /// B_x.
+  public var inputBits: Int
+  /// A.
+  public var accumulatorBits: Int
+
+  /// Orders by B_w, B_x, A.
+  public static func < (a: MACFormat, b: MACFormat) -> Bool {
+    (a.weightBits, a.inputBits, a.accumulatorBits) < (b.weightBits, b.inputBits, b.accumulatorBits)
+  }
+
+  /// `8x8->32`.
+  public var description: String { "\(weightBits)x\(inputBits)->\(accumulatorBits)" }
+}
+
+/// The §9 statistics of one node.
+public struct LayerStatistics: Hashable, Sendable {
+  /// The node name.
+  public var name: String
+  /// The ONNX operator type.
+  public var opType: String
+  /// How the node treats formats; float islands are flagged in reports.
+  public var kind: NodeKind
+  /// Weight quantization (constant operands).
+  public var weight: TensorStatistics?
+  /// Bias quantization and alignment.
+  public var bias: TensorStatistics?
+  /// The accumulator (dot-product layers), or the exact pre-requantization
+  /// value of Add / Mul.
+  public var accumulator: TensorStatistics?
+  /// The output tensor.
+  public var output: TensorStatistics
+  /// Concat-input and `alignToOutput` input requantization events.
+  public var inputRequantization: OverflowCounts
+  /// Multiply-accumulates over the batch.
+  public var macs: Int
+  /// The MAC's (B_w, B_x, A).
+  public var macFormat: MACFormat?
+
+  /// Every overflow event of the layer (weight, bias, accumulator
+  /// elements, output, input requantization).
+  public var totalOverflows: Int {
+    (weight?.overflow.total ?? 0) + (bias?.overflow.total ?? 0)
+      + (accumulator?.overflow.total ?? 0) + output.overflow.total + inputRequantization.total
+  }
+}
+
+/// Network-level results of a bit-accurate run (§9).
+public struct NetworkStatistics: Hashable, Sendable {
+  /// The quantized network input.
+  public var input: TensorStatistics
+  /// Every node, in execution order.
+  public var layers: [LayerStatistics]
+  /// The number of samples (rows of the first output).
+  public var samples: Int
+  /// Top-1 accuracy (0…1) when labels were given.
+  public var top1: Double?
+  /// Top-5 accuracy when labels were given.
+  public var top5: Double?
+  /// Float network's top-1 accuracy when labels were given.
+  public var floatTop1: Double?
+  /// The fraction of samples whose top-1 class equals the float network's.
+  public var top1Agreement: Double
+  /// Every overflow event, input included.
+  public var totalOverflows: Int
+  /// Bits moved per tensor: B · count (32 per float element), for the input,
+  /// every node output and every quantized constant.
+  public var bitsMoved: [String: Int]
+  /// MACs per (B_w, B_x, A).
+  public var macs: [MACFormat: Int]
+}
