@@ -15,9 +15,10 @@ public struct TensorStatistics: Hashable, Sendable {
   public var underflowToZero: Int
   /// max |raw|.
   public var maxAbsRaw: Int64
-  /// bitlength(max |raw|) + 1 (signed) or bitlength (unsigned).
+  /// bitlength(max |raw|) + 1 (signed, §9) or bitlength (unsigned). Taken
+  /// literally, a signed tensor holding R_min = −2^(B−1) uses B + 1 bits.
   public var usedBits: Int
-  /// B − used bits (negative never: raws lie within B).
+  /// B − used bits (−1 exactly when a signed tensor holds R_min).
   public var headroomBits: Int
   /// log2|x| histogram against the format's window.
   public var histogram: Log2Histogram?
@@ -67,6 +68,13 @@ public struct MACFormat: Hashable, Sendable, Comparable, CustomStringConvertible
   public var inputBits: Int
   /// A.
   public var accumulatorBits: Int
+
+  /// Creates a key.
+  public init(weightBits: Int, inputBits: Int, accumulatorBits: Int) {
+    self.weightBits = weightBits
+    self.inputBits = inputBits
+    self.accumulatorBits = accumulatorBits
+  }
 
   /// Orders by B_w, B_x, A.
   public static func < (a: MACFormat, b: MACFormat) -> Bool {
