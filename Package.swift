@@ -54,8 +54,8 @@ let package = Package(
     .target(
       name: "SpecFormats",
       dependencies: [
-        "Diagnostics", "HardwareModel", "NetworkGraph",
-        .product(name: "Yams", package: "Yams"),
+        "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
+        "FixedPointArithmetic", .product(name: "Yams", package: "Yams"),
       ]),
     .target(
       name: "ONNXImport",

@@ -23,7 +23,10 @@ import Testing
     "Mapping": ["HardwareModel", "NetworkGraph"],
     "Simulation": ["Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections", "DequeModule", "HeapModule", "OrderedCollections", "RealModule"],
     // L3: adapters, one outside format or library each; never each other.
-    "SpecFormats": ["Diagnostics", "HardwareModel", "NetworkGraph", "Yams"],
+    "SpecFormats": [
+      "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
+      "FixedPointArithmetic", "Yams",
+    ],
     "ONNXImport": [
       "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation", "FoundationEssentials",
     ],

@@ -105,7 +105,7 @@ final class MappingReader {
     }
     guard range.contains(value) else {
       document.error(
-        "'\(key)' is \(value), outside \(describe(range))", at: node,
+        "'\(key)' is \(value); it must be \(describe(range))", at: node,
         hint: "write a value \(describe(range))")
       return nil
     }
