@@ -41,7 +41,10 @@ let package = Package(
     .target(name: "NetworkGraph", dependencies: ["Diagnostics"]),
     .target(
       name: "BitAccurateExecution",
-      dependencies: ["Diagnostics", "NetworkGraph", "FixedPointArithmetic"]),
+      dependencies: [
+        "Diagnostics", "NetworkGraph", "FixedPointArithmetic",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
     .target(
       name: "Simulation",

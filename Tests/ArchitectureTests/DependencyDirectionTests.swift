@@ -19,7 +19,10 @@ import Testing
     "HardwareModel": ["Diagnostics", "RealModule"],
     "NetworkGraph": ["Diagnostics"],
     // L2: pure core.
-    "BitAccurateExecution": ["Diagnostics", "NetworkGraph", "FixedPointArithmetic", "Synchronization", "Dispatch"],
+    "BitAccurateExecution": [
+      "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "RealModule", "Synchronization",
+      "Dispatch",
+    ],
     "Mapping": ["HardwareModel", "NetworkGraph"],
     "Simulation": ["Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections", "DequeModule", "HeapModule", "OrderedCollections", "RealModule"],
     // L3: adapters, one outside format or library each; never each other.

@@ -12,7 +12,7 @@ import Testing
     #expect(help.standardOutput.contains("devices"))
   }
 
-  @Test(arguments: ["validate", "devices", "inspect"])
+  @Test(arguments: ["validate", "devices", "inspect", "simulate"])
   func everyCommandsHelpHasAnExample(_ command: String) throws {
     let help = try EdgeSimProcess.run([command, "--help"])
     #expect(help.status == 0)

@@ -22,7 +22,7 @@ public enum Calibrator {
   ///   - data: The calibration batch `[N, …]`, N ≥ 1, in a fixed order.
   ///   - labels: Optional class labels, for the accuracies in the result.
   ///   - configuration: Method, widths, objective and arithmetic.
-  ///   - concurrency: Batch slices run at once (default: every core).
+  ///   - concurrency: Batch slices run at once (default 1; the command line passes the core count).
   /// - Returns: The plan and a per-layer report.
   /// - Throws: ``ExecutionError/emptyCalibrationSet`` or any execution error.
   public static func calibrate(

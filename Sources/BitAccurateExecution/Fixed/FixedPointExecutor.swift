@@ -58,7 +58,7 @@ public struct FixedPointExecutor: Sendable {
       throw .network(error)
     }
     self.precision = precision
-    self.concurrency = concurrency ?? ProcessInfoless.activeCores
+    self.concurrency = concurrency ?? DefaultConcurrency.cores
     let sorted = self.network
     let consumers = sorted.consumers()
     var prepared: [PreparedNode] = []

@@ -1,9 +1,4 @@
 import Dispatch
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import NetworkGraph
 
 /// The Float32 reference executor: runs every operator the IR supports on
@@ -38,7 +33,7 @@ public struct FloatExecutor: Sendable {
     if let missing = network.initializers.first(where: { !$0.hasData }) {
       throw .missingData(tensor: missing.name)
     }
-    self.concurrency = concurrency ?? ProcessInfoless.activeCores
+    self.concurrency = concurrency ?? DefaultConcurrency.cores
   }
 
   /// Runs the network on one batch fed to its first input.
@@ -153,16 +148,10 @@ extension FloatTensor {
   }
 }
 
-/// The number of cores to use, asked of the C library (results never
-/// depend on it: every piece of work is deterministic and joined in order).
-enum ProcessInfoless {
-  static var activeCores: Int {
-    #if canImport(Glibc)
-      return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    #elseif canImport(Darwin)
-      return max(1, sysconf(_SC_NPROCESSORS_ONLN))
-    #else
-      return 2
-    #endif
-  }
+/// The default number of worker threads when a caller names none. The pure
+/// core does not ask the system (no environment access); the command line
+/// passes the machine's core count. Results never depend on it: every piece
+/// of work is deterministic and joined in order.
+enum DefaultConcurrency {
+  static let cores = 1
 }

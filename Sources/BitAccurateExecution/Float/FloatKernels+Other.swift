@@ -1,4 +1,4 @@
-import Foundation
+import RealModule
 import NetworkGraph
 
 extension FloatKernels {
@@ -166,7 +166,7 @@ extension FloatKernels {
         var sum: Double = 0
         var exps = [Double](repeating: 0, count: length)
         for l in 0..<length {
-          exps[l] = Foundation.exp(x[base + l * inner] - top)
+          exps[l] = Double.exp(x[base + l * inner] - top)
           sum += exps[l]
         }
         for l in 0..<length { out[base + l * inner] = exps[l] / sum }
@@ -182,7 +182,7 @@ extension FloatKernels {
     switch op {
     case .relu: return max(x, 0)
     case .clip: return min(max(x, lower), upper)
-    case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+    case .sigmoid: return 1 / (1 + Double.exp(-x))
     case .leakyRelu(let alpha): return x < 0 ? Double(alpha) * x : x
     case .hardSigmoid(let alpha, let beta): return max(0, min(1, Double(alpha) * x + Double(beta)))
     case .hardSwish: return x * max(0, min(1, x / 6 + 0.5))

@@ -25,11 +25,17 @@ enum ModelLoader {
   /// Loads a model, printing nothing; returns the diagnostics (warnings may
   /// come with a model).
   static func load(_ path: String, batch: Int?) -> (LoadedModel?, [Diagnostic], String?) {
-    let bytes: [UInt8]
     switch FileIO.read(path) {
-    case .success(let b): bytes = b
+    case .success(let bytes): return load(fileName: path, bytes: bytes, batch: batch)
     case .failure(let d): return (nil, [d], nil)
     }
+  }
+
+  /// Loads a model from its bytes; `path` is its file name (external ONNX
+  /// data is looked up beside it).
+  static func load(
+    fileName path: String, bytes: [UInt8], batch: Int?
+  ) -> (LoadedModel?, [Diagnostic], String?) {
     let lower = path.lowercased()
     if lower.hasSuffix(".onnx") {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -69,6 +75,9 @@ enum ModelLoader {
           network.inputs[i].dimensions[0] = .fixed(batch)
         }
       }
+      // As deployed, and as the ONNX importer does: identities removed,
+      // batch-norm folded into the producing conv or gemm.
+      network = network.removingIdentities().foldingBatchNormalization()
       let shapes = try network.inferShapes()
       let missing = network.initializers.filter { !$0.hasData }.map(\.name)
       return (
