@@ -38,7 +38,9 @@ let package = Package(
       dependencies: [
         "Diagnostics", .product(name: "RealModule", package: "swift-numerics"),
       ]),
-    .target(name: "NetworkGraph", dependencies: ["Diagnostics"]),
+    .target(
+      name: "NetworkGraph",
+      dependencies: ["Diagnostics", .product(name: "HeapModule", package: "swift-collections")]),
     .target(
       name: "BitAccurateExecution",
       dependencies: [
@@ -65,6 +67,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "NetworkGraph",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "HeapModule", package: "swift-collections"),
       ]),
 
     .target(name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),

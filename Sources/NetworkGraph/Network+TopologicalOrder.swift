@@ -1,3 +1,5 @@
+import HeapModule
+
 extension Network {
   /// The node indices in an order where every node comes after the producers
   /// of its inputs.
@@ -25,8 +27,8 @@ extension Network {
         indegree[index] += 1
       }
     }
-    var ready = MinHeap()
-    for index in nodes.indices where indegree[index] == 0 { ready.insert(index) }
+    // A min-heap of ready nodes keeps the file order where it is valid.
+    var ready = Heap(nodes.indices.filter { indegree[$0] == 0 })
     var order: [Int] = []
     order.reserveCapacity(nodes.count)
     while let next = ready.popMin() {
@@ -66,40 +68,5 @@ extension Network {
     let start = position[current] ?? 0
     // The walk went against the edges; reverse it to follow data flow.
     return path[start...].reversed().map { nodes[$0].reference }
-  }
-}
-
-/// A binary min-heap of node indices, for stable Kahn ordering.
-struct MinHeap {
-  private var storage: [Int] = []
-
-  mutating func insert(_ value: Int) {
-    storage.append(value)
-    var child = storage.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      if storage[parent] <= storage[child] { break }
-      storage.swapAt(parent, child)
-      child = parent
-    }
-  }
-
-  mutating func popMin() -> Int? {
-    guard let last = storage.popLast() else { return nil }
-    guard !storage.isEmpty else { return last }
-    let top = storage[0]
-    storage[0] = last
-    var parent = 0
-    while true {
-      let left = 2 * parent + 1
-      let right = left + 1
-      var smallest = parent
-      if left < storage.count, storage[left] < storage[smallest] { smallest = left }
-      if right < storage.count, storage[right] < storage[smallest] { smallest = right }
-      if smallest == parent { break }
-      storage.swapAt(parent, smallest)
-      parent = smallest
-    }
-    return top
   }
 }

@@ -1,4 +1,5 @@
 import Diagnostics
+import HeapModule
 import NetworkGraph
 
 extension ModelReader {
@@ -192,45 +193,5 @@ extension ModelReader {
     }
     order += nodes.indices.filter { !placed[$0] }
     return order
-  }
-}
-
-/// A minimal binary min-heap of indices, for file-order tie breaking.
-struct Heap {
-  private var items: [Int] = []
-
-  init(_ values: [Int]) {
-    for value in values { insert(value) }
-  }
-
-  mutating func insert(_ value: Int) {
-    items.append(value)
-    var child = items.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard items[child] < items[parent] else { break }
-      items.swapAt(child, parent)
-      child = parent
-    }
-  }
-
-  mutating func popMin() -> Int? {
-    guard let first = items.first else { return nil }
-    let last = items.removeLast()
-    if !items.isEmpty {
-      items[0] = last
-      var parent = 0
-      while true {
-        let left = 2 * parent + 1
-        let right = left + 1
-        var smallest = parent
-        if left < items.count, items[left] < items[smallest] { smallest = left }
-        if right < items.count, items[right] < items[smallest] { smallest = right }
-        if smallest == parent { break }
-        items.swapAt(parent, smallest)
-        parent = smallest
-      }
-    }
-    return first
   }
 }

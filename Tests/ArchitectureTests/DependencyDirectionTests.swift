@@ -17,7 +17,7 @@ import Testing
     "FixedPointArithmetic": [],
     // L1: pure core.
     "HardwareModel": ["Diagnostics", "RealModule"],
-    "NetworkGraph": ["Diagnostics"],
+    "NetworkGraph": ["Diagnostics", "HeapModule"],
     // L2: pure core.
     "BitAccurateExecution": [
       "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "RealModule", "Synchronization",
@@ -32,6 +32,7 @@ import Testing
     ],
     "ONNXImport": [
       "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation", "FoundationEssentials",
+      "HeapModule",
     ],
     "NumPyFormat": ["Diagnostics", "NetworkGraph", "Foundation"],
     "TraceFormats": ["Simulation", "HardwareModel", "NetworkGraph", "Foundation"],
