@@ -15,7 +15,9 @@ public struct EdgeSim: ParsableCommand {
       Exit codes: 0 success, 1 failure or invalid input, 2 usage error.
       """,
     version: EdgeSimVersion.current,
-    subcommands: [Validate.self, Devices.self, Inspect.self, Simulate.self])
+    subcommands: [
+      Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self, Simulate.self,
+    ])
 
   /// Creates the command (argument-parser needs this).
   public init() {}

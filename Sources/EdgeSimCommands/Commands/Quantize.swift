@@ -1,0 +1,135 @@
+import ArgumentParser
+import BitAccurateExecution
+import Diagnostics
+import Foundation
+import NetworkGraph
+
+extension CalibrationMethod: ExpressibleByArgument {}
+
+/// `edgesim quantize`: choose fixed-point formats and write a precision file.
+struct Quantize: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Choose per-layer fixed-point formats from data and write a precision file.",
+    discussion: """
+      Calibrates the model on --data (FIXED_POINT.md §8) and writes the \
+      precision YAML (§11) that run and simulate read. Methods: qiu (Qiu et \
+      al.: weight phase per layer, then the greedy data phase in forward \
+      order; the default), ristretto (the integer-length rule), static (one \
+      fl shared by every tensor). Arithmetic follows the §6 defaults \
+      (halfUp requantization, saturate, bias on the accumulator grid). It \
+      then runs the plan bit-accurately on every sample of --data and prints \
+      per layer the formats chosen, the end-to-end SQNR and the overflow \
+      events, and float vs fixed top-1 with --labels.
+
+      Widths: --bits sets the activations' (and the input's) widths and, \
+      unless --weight-bits is given, the weights' too. Either takes a number \
+      (8) or KEY=BITS entries separated by commas, where KEY is, by \
+      precedence: a layer (node name /conv1/Conv, or its short name conv1); \
+      an operator group: conv (Conv, depthwise included), fc (Gemm and \
+      MatMul), gemm, matmul, add, mul, pool (AveragePool, \
+      GlobalAveragePool), concat; or * (every other layer; required). Widths \
+      are 2 to 32.
+
+      Example:
+        edgesim quantize --model Workloads/digits/digits-plain.onnx \\
+          --data Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy \\
+          --bits 8 --out p8.yaml
+        edgesim quantize --model m.onnx --data x.npy --bits 8 --weight-bits conv=8,fc=4,*=8 --out p84.yaml
+        edgesim quantize --model m.onnx --data x.npy --bits conv1=16,*=8 --method ristretto --out p.yaml --json
+      """)
+
+  @Option(help: "The model (.onnx or .yaml) with its weights.", completion: .file(extensions: ["onnx", "yaml", "yml"]))
+  var model: String
+
+  @Option(help: "Calibration samples: a float32 .npy [N, …].", completion: .file(extensions: ["npy"]))
+  var data: String
+
+  @Option(help: "Class labels: an integer .npy [N], for float vs fixed top-1.", completion: .file(extensions: ["npy"]))
+  var labels: String?
+
+  @Option(help: "Activation (and weight) widths: 8, or KEY=BITS,… (see above).")
+  var bits: String
+
+  @Option(help: "Weight widths, same syntax (default: --bits).")
+  var weightBits: String?
+
+  @Option(help: "qiu, ristretto or static.")
+  var method: CalibrationMethod = .qiu
+
+  @Option(help: "Calibrate on the first N samples of --data only (statistics use all).")
+  var calibrationSamples: Int?
+
+  @Option(help: "The precision file to write (.yaml).", completion: .file(extensions: ["yaml", "yml"]))
+  var out: String
+
+  @Flag(help: "Print the results as JSON on standard output.")
+  var json = false
+
+  func validate() throws {
+    if let calibrationSamples, calibrationSamples < 1 {
+      throw ValidationError("--calibration-samples must be at least 1.")
+    }
+    do throws(BitWidthSpecification.ParseError) {
+      _ = try BitWidthSpecification(parsing: bits, option: "--bits")
+      if let weightBits { _ = try BitWidthSpecification(parsing: weightBits, option: "--weight-bits") }
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+
+  func run() throws {
+    var printer = DiagnosticPrinter()
+    do throws(CommandFailure) {
+      var warnings: [Diagnostic] = []
+      let (network, classes) = try ExecutionInputs.model(model, warnings: &warnings)
+      let samples = try ExecutionInputs.samples(data, for: network, option: "--data", warnings: &warnings)
+      let labelValues = try labels.map { path throws(CommandFailure) in
+        try ExecutionInputs.labels(path, samples: samples.shape.first ?? 0, classes: classes)
+      }
+      let configuration = try calibrationConfiguration(for: network)
+      printer.print(warnings)
+      let outcome = try Quantization.run(
+        network: network, data: samples, labels: labelValues, configuration: configuration,
+        calibrationSamples: calibrationSamples,
+        concurrency: ProcessInfo.processInfo.activeProcessorCount, model: model)
+      let text = try Quantization.render(outcome.calibration.plan, fileName: out)
+      do {
+        try FileIO.writeAtomically(Data(text.utf8), to: out)
+      } catch {
+        throw CommandFailure(.error("cannot write the precision file: \(error.localizedDescription)", at: SourceLocation(file: out)))
+      }
+      Terminal.standardOutput(
+        json
+          ? QuantizeReport.json(outcome, method: method, out: out)
+          : QuantizeReport.table(outcome, method: method, out: out))
+    } catch {
+      throw error.print(with: &printer)
+    }
+  }
+
+  /// The calibration's widths from `--bits` and `--weight-bits`.
+  func calibrationConfiguration(for network: Network) throws(CommandFailure)
+    -> CalibrationConfiguration
+  {
+    let activation: BitWidthSpecification
+    let weight: BitWidthSpecification
+    do throws(BitWidthSpecification.ParseError) {
+      activation = try BitWidthSpecification(parsing: bits, option: "--bits")
+      weight =
+        try weightBits.map { text throws(BitWidthSpecification.ParseError) in
+          try BitWidthSpecification(parsing: text, option: "--weight-bits")
+        } ?? activation
+    } catch {
+      throw CommandFailure(.error(error.description, at: nil), status: EdgeSimMain.usage)
+    }
+    let activations = try activation.widths(for: network, option: "--bits")
+    let weights = try weight.widths(for: network, option: weightBits == nil ? "--bits" : "--weight-bits")
+    var layerBits: [String: LayerBits] = [:]
+    for name in Set(activations.keys).union(weights.keys) {
+      layerBits[name] = LayerBits(weight: weights[name], activation: activations[name])
+    }
+    return CalibrationConfiguration(
+      method: method, weightBits: weight.fallback, activationBits: activation.fallback,
+      layerBits: layerBits)
+  }
+}

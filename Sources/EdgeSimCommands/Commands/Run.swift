@@ -1,0 +1,115 @@
+import ArgumentParser
+import BitAccurateExecution
+import Diagnostics
+import Foundation
+import NumPyFormat
+
+/// `edgesim run`: execute a model on a batch, in float or bit-accurately.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a model on a batch of samples, in float or bit-accurate fixed point.",
+    discussion: """
+      Without --precision the Float32 reference executor runs (ONNX \
+      semantics). With a precision file (FIXED_POINT.md §11, as written by \
+      edgesim quantize) the network runs on integers exactly as \
+      FIXED_POINT.md defines, and a per-layer table reports the §9 \
+      statistics against the float network on the same samples: overflow \
+      events (weights, bias, accumulator, requantization), underflows to \
+      zero, used bits of the output, SQNR local (the layer alone) and \
+      end-to-end, and the mean error in LSB.
+
+      --input is a float32 .npy shaped like the model's input with any batch \
+      N. NaN is refused; ±inf saturates and counts as overflow. --labels \
+      (integer class indices, [N]) adds top-1 and top-5. --dump writes the \
+      raw dump of FIXED_POINT.md §11: one .npy per tensor (int64 raws in the \
+      tensor's shape, float32 for float islands) and formats.json; the \
+      folder is replaced as a whole, never half-written. --json prints \
+      {"top1", "top5", "samples", "layers": [...], ...}; an SQNR is a \
+      number, "inf" (no noise) or null (no signal).
+
+      Example:
+        edgesim run --model Workloads/digits/digits-plain.onnx \\
+          --input Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy
+        edgesim quantize --model m.onnx --data x.npy --bits 8 --out p8.yaml
+        edgesim run --model m.onnx --input x.npy --precision p8.yaml --dump raws/ --json
+      """)
+
+  @Option(help: "The model (.onnx or .yaml) with its weights.", completion: .file(extensions: ["onnx", "yaml", "yml"]))
+  var model: String
+
+  @Option(help: "The samples: a float32 .npy [N, …].", completion: .file(extensions: ["npy"]))
+  var input: String
+
+  @Option(help: "A precision file (.yaml); without it the run is float.", completion: .file(extensions: ["yaml", "yml"]))
+  var precision: String?
+
+  @Option(help: "Write the first output (float32, dequantized) to this .npy.", completion: .file(extensions: ["npy"]))
+  var output: String?
+
+  @Option(help: "Write the raw dump (FIXED_POINT.md §11) to this folder (needs --precision).", completion: .directory)
+  var dump: String?
+
+  @Option(help: "Class labels: an integer .npy [N], for top-1 and top-5.", completion: .file(extensions: ["npy"]))
+  var labels: String?
+
+  @Option(help: "Run at most N samples at a time (bounds memory; results do not change).")
+  var batchSize: Int?
+
+  @Flag(help: "Print the results as JSON on standard output.")
+  var json = false
+
+  func validate() throws {
+    if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
+    if dump != nil, precision == nil {
+      throw ValidationError("--dump needs --precision: the raw dump holds fixed-point integers.")
+    }
+  }
+
+  func run() throws {
+    var printer = DiagnosticPrinter()
+    do throws(CommandFailure) {
+      var warnings: [Diagnostic] = []
+      let (network, classes) = try ExecutionInputs.model(model, warnings: &warnings)
+      let samples = try ExecutionInputs.samples(input, for: network, option: "--input", warnings: &warnings)
+      let count = samples.shape.first ?? 0
+      let labelValues = try labels.map { path throws(CommandFailure) in
+        try ExecutionInputs.labels(path, samples: count, classes: classes)
+      }
+      let resolved = try precision.map { path throws(CommandFailure) in
+        try PrecisionFile.resolve(path, for: network)
+      }
+      printer.print(warnings + (resolved?.warnings ?? []))
+      let cores = ProcessInfo.processInfo.activeProcessorCount
+      let outcome: RunOutcome
+      do {
+        if let resolved {
+          outcome = try RunExecution.fixed(
+            network: network, precision: resolved.precision, input: samples, labels: labelValues,
+            batchSize: batchSize, dump: dump != nil, concurrency: cores)
+        } else {
+          outcome = try RunExecution.float(
+            network: network, input: samples, labels: labelValues, batchSize: batchSize,
+            concurrency: cores)
+        }
+      } catch {
+        throw CommandFailure(.error(error.description, at: SourceLocation(file: precision ?? model)))
+      }
+      if let dump, let entries = outcome.dump { try RawDumpWriter.write(entries, to: dump) }
+      if let output { try Self.write(outcome.output, to: output) }
+      Terminal.standardOutput(
+        json ? RunReport.json(outcome, model: model, precision: precision) : RunReport.table(outcome))
+    } catch {
+      throw error.print(with: &printer)
+    }
+  }
+
+  /// Writes a float tensor as a float32 .npy, atomically.
+  static func write(_ tensor: FloatTensor, to path: String) throws(CommandFailure) {
+    do {
+      let array = try NumPyArray(float32: tensor.values, shape: tensor.shape)
+      try FileIO.writeAtomically(array.npyData(), to: path)
+    } catch {
+      throw CommandFailure(.error("cannot write the output: \(error)", at: SourceLocation(file: path)))
+    }
+  }
+}

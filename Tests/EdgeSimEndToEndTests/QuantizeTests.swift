@@ -1,0 +1,53 @@
+import Foundation
+import SpecFormats
+import Testing
+
+/// `edgesim quantize`: methods, mixed widths, the written file.
+@Suite struct QuantizeTests {
+  @Test func mixedWidthsReachTheFile() throws {
+    let folder = try RunSupport.temporaryFolder("quantize-mixed")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("p84.yaml").path
+    let object = try RunSupport.json([
+      "quantize", "--model", RunSupport.plain, "--data", RunSupport.images, "--labels", RunSupport.labels,
+      "--bits", "8", "--weight-bits", "fc=4,*=8", "--calibration-samples", "100", "--out", out, "--json",
+    ])
+    #expect(object["calibration_samples"] as? Int == 100)
+    #expect(object["samples"] as? Int == 540)
+    #expect(object["float_top1"] is Double && object["top1"] is Double)
+    let layers = object["layers"] as? [[String: Any]] ?? []
+    let fc = layers.first { $0["op"] as? String == "Gemm" }
+    let conv = layers.first { $0["op"] as? String == "Conv" }
+    #expect((fc?["weight"] as? [String: Any])?["bits"] as? Int == 4)
+    #expect((fc?["activation"] as? [String: Any])?["bits"] as? Int == 8)
+    #expect((conv?["weight"] as? [String: Any])?["bits"] as? Int == 8)
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    let plan = try #require(PrecisionReader.read(bytes: Array(text.utf8), fileName: out).value)
+    #expect(plan.entry(named: "/fc/Gemm")?.weight?.bits == 4)
+    // It runs.
+    let run = try RunSupport.json([
+      "run", "--model", RunSupport.plain, "--input", RunSupport.images, "--precision", out, "--json",
+    ])
+    #expect(run["samples"] as? Int == 540)
+  }
+
+  @Test(arguments: ["qiu", "ristretto", "static"])
+  func everyMethodWritesARunnablePlan(method: String) throws {
+    let folder = try RunSupport.temporaryFolder("quantize-\(method)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("p.yaml").path
+    let result = try EdgeSimProcess.run([
+      "quantize", "--model", RunSupport.dwsep, "--data", RunSupport.images, "--labels", RunSupport.labels,
+      "--bits", "conv1=16,*=8", "--method", method, "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    for text in ["/depthwise/Conv", "/Add", "top-1: float", "precision file written to"] {
+      #expect(result.standardOutput.contains(text), "\(text)")
+    }
+    #expect(result.standardOutput.contains("16b fl"))
+    let run = try EdgeSimProcess.run([
+      "run", "--model", RunSupport.dwsep, "--input", RunSupport.images, "--precision", out,
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+  }
+}
