@@ -48,6 +48,41 @@ public struct SpatialUnrolling: Hashable, Sendable {
     return max(1, result)
   }
 
+  /// How many units one value fetched from the parent level serves when the
+  /// parent feeds the units over a multicast network and collects their
+  /// partial sums with a spatial reduction (Timeloop's multicast and
+  /// spatial-reduction model; the Eyeriss NoC, Chen et al., JSSC 2017 §V-B).
+  ///
+  /// Weights and outputs: the product of the factors of loops irrelevant to
+  /// them (``reuse(of:)``). Inputs: those factors times the sliding-window
+  /// sharing of an output loop unrolled together with its kernel loop —
+  /// `f_P` output rows and `f_R` filter rows need `(f_P − 1)·stride +
+  /// (f_R − 1)·dilation + 1` distinct input rows, not `f_P·f_R` (the
+  /// diagonal input reuse of row stationary), likewise for Q and S.
+  ///
+  /// - Parameter nest: The layer, for its strides and dilations.
+  public func multicast(of operand: Operand, nest: LoopNest) -> Double {
+    guard operand == .inputs else { return reuse(of: operand) }
+    var factors: [LoopDimension: Int] = [:]
+    for axis in axes {
+      for (d, f) in axis.factors where f > 1 { factors[d, default: 1] *= f }
+    }
+    var result = reuse(of: .inputs)
+    let pairs = [
+      (LoopDimension.p, LoopDimension.r, nest.strideRows, nest.dilationRows),
+      (LoopDimension.q, LoopDimension.s, nest.strideColumns, nest.dilationColumns),
+    ]
+    for (output, kernel, stride, dilation) in pairs {
+      let fo = factors[output] ?? 1
+      let fk = factors[kernel] ?? 1
+      guard fo > 1, fk > 1 else { continue }
+      let units = Double(fo) * Double(fk)
+      let distinct = Double(fo - 1) * Double(max(1, stride)) + Double(fk - 1) * Double(max(1, dilation)) + 1
+      result *= max(1, units / min(units, distinct))
+    }
+    return max(1, result)
+  }
+
   /// `rows[p×q 12, n 1] columns[m 14]`: for traces and documentation.
   public var summary: String {
     axes.map { axis in

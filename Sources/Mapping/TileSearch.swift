@@ -115,11 +115,13 @@ public enum TileSearch {
   ///   - bits: Operand widths.
   ///   - budgets: Capacity constraints of the levels the tiles must fit.
   ///   - resident: Operands already on chip: no footprint, no fills.
+  ///   - slidingWindow: The level keeps overlapping input windows along its
+  ///     innermost loop (``Tiling/traffic(nest:bits:skipping:slidingWindow:)``).
   /// - Returns: The candidates, in a deterministic order; empty when even
   ///   the smallest tile does not fit.
   public static func feasible(
     nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
-    resident: Set<Operand> = []
+    resident: Set<Operand> = [], slidingWindow: Bool = false
   ) -> [CandidateMapping] {
     let g = candidates(extent: nest.groups)
     let n = candidates(extent: nest.batch, limit: 4)
@@ -148,7 +150,8 @@ public enum TileSearch {
                   result.append(
                     CandidateMapping(
                       tiling: tiling,
-                      traffic: tiling.traffic(nest: nest, bits: bits, skipping: resident)))
+                      traffic: tiling.traffic(
+                        nest: nest, bits: bits, skipping: resident, slidingWindow: slidingWindow)))
                 }
               }
             }
@@ -163,14 +166,17 @@ public enum TileSearch {
   /// enumeration order), weighting fills and write-backs by `cost`.
   ///
   /// Used for inner levels, whose choice changes on-chip traffic (energy)
-  /// but not DRAM traffic.
+  /// but not DRAM traffic. `slidingWindow` as in
+  /// ``feasible(nest:bits:budgets:resident:slidingWindow:)``.
   public static func leastTraffic(
     nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
-    resident: Set<Operand> = [],
+    resident: Set<Operand> = [], slidingWindow: Bool = false,
     cost: (LevelTraffic) -> Double = { $0.totalBits }
   ) -> CandidateMapping? {
     var best: (CandidateMapping, Double)?
-    for candidate in feasible(nest: nest, bits: bits, budgets: budgets, resident: resident) {
+    for candidate in feasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow)
+    {
       let value = cost(candidate.traffic)
       if let current = best {
         if value < current.1

@@ -193,9 +193,17 @@ public struct Tiling: Hashable, Sendable {
   /// `(n_P − 1)·rows(t_P) + rows(last tile)`, likewise for Q, so overlapping
   /// windows of neighbouring tiles are fetched twice, as a DMA would.
   ///
-  /// - Parameter skipping: Operands already on chip, which cost no fills.
+  /// With `slidingWindow` (a shift-register buffer, such as the Eyeriss
+  /// ifmap scratchpad), consecutive tiles of the innermost tiled loop, when
+  /// it is P or Q, keep their overlap: a sweep of that loop fetches each
+  /// input row or column once.
+  ///
+  /// - Parameters:
+  ///   - skipping: Operands already on chip, which cost no fills.
+  ///   - slidingWindow: Whether overlapping input windows of consecutive
+  ///     tiles along the innermost loop are kept.
   public func traffic(
-    nest: LoopNest, bits: OperandBits, skipping: Set<Operand> = []
+    nest: LoopNest, bits: OperandBits, skipping: Set<Operand> = [], slidingWindow: Bool = false
   ) -> LevelTraffic {
     var result = LevelTraffic.zero
     if !skipping.contains(.weights) {
@@ -203,12 +211,19 @@ public struct Tiling: Hashable, Sendable {
         nest.elements(.weights) * Double(bits.weights) * refetchFactor(of: .weights)
     }
     if !skipping.contains(.inputs) {
-      let rows = fetched(
-        extent: nest.outputRows, tile: tile.p, count: counts.p,
-        span: { nest.inputRows(forOutputRows: $0) })
-      let columns = fetched(
-        extent: nest.outputColumns, tile: tile.q, count: counts.q,
-        span: { nest.inputColumns(forOutputColumns: $0) })
+      let innermost = slidingWindow ? order.last : nil
+      let rows =
+        innermost == .p
+        ? Double(nest.inputRows(forOutputRows: nest.outputRows))
+        : fetched(
+          extent: nest.outputRows, tile: tile.p, count: counts.p,
+          span: { nest.inputRows(forOutputRows: $0) })
+      let columns =
+        innermost == .q
+        ? Double(nest.inputColumns(forOutputColumns: nest.outputColumns))
+        : fetched(
+          extent: nest.outputColumns, tile: tile.q, count: counts.q,
+          span: { nest.inputColumns(forOutputColumns: $0) })
       result.inputsIn =
         Double(nest.groups) * Double(nest.batch) * Double(nest.inputChannels) * rows * columns
         * Double(bits.inputs) * refetchFactor(of: .inputs)

@@ -83,9 +83,10 @@ public struct SimulationOptions: Hashable, Sendable {
   /// Whether a layer's output may stay in on-chip memory for the next layer
   /// when it fits (otherwise every activation goes to DRAM and back).
   public var keepOutputsOnChip: Bool
-  /// Steady-state weights: when the whole network's weights fit in half of
-  /// the on-chip level that stages them, they are loaded before the timed
-  /// run and never fetched again (the Edge TPU's parameter caching).
+  /// Steady-state weights: when the whole network's weights fit in the
+  /// on-chip level that stages them, beside the largest layer's whole input
+  /// and output, they are loaded before the timed run and never fetched
+  /// again (the Edge TPU's parameter caching).
   public var weightsPreloaded: Bool
   /// The most tile groups a layer's timeline keeps (tiles are merged into
   /// consecutive groups beyond that); bounds run time and trace size.

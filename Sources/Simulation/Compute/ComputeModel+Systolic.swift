@@ -6,7 +6,9 @@ extension ComputeModel {
   ///
   /// Each group is lowered to a GEMM (E = N·P·Q output pixels, K = C·R·S,
   /// M filters); a depthwise layer to one GEMM per channel (K = R·S, M = 1),
-  /// as SCALE-Sim 3.0.0 does for `DP` layers. Folds run one after another,
+  /// as SCALE-Sim 3.0.0 does for `DP` layers — on devices without SCALE-Sim's
+  /// partitioned SRAMs a weight-stationary array packs ⌊rows / K⌋ channels
+  /// per block-diagonal GEMM instead. Folds run one after another,
   /// each paying the array's fill and drain; the cycle count of a GEMM is
   /// SCALE-Sim's "Total Cycles" in CALC mode, `F·P − 1`
   /// (`shared/data/scalesim-model.md`):
@@ -23,10 +25,22 @@ extension ComputeModel {
   static func systolic(
     nest: LoopNest, array: SystolicArray, device: Device, macsPerPE: Double, depthwise: Bool
   ) -> ComputeEstimate {
-    let gemm = nest.gemm
-    let count = nest.groups
+    var gemm = nest.gemm
+    var count = nest.groups
+    let scaleSimMemory = SystolicMemory(device: device)
+    // Depthwise on a weight-stationary array that is not a SCALE-Sim
+    // configuration: the compiler packs ⌊rows / K⌋ channels into one
+    // block-diagonal GEMM (each channel's R·S taps on its own rows, its
+    // output on its own column), as TPU-style compilers lower depthwise
+    // convolutions, instead of one nearly empty fold per channel.
+    let packed = depthwise && scaleSimMemory == nil && array.dataflow == .ws
+      ? max(1, min(count, array.rows / max(1, gemm.k))) : 1
+    if packed > 1 {
+      count = ceilDiv(count, packed)
+      gemm = (e: gemm.e, k: gemm.k * packed, m: gemm.m * packed)
+    }
     let memory =
-      SystolicMemory(device: device) ?? SystolicMemory(ifmapWords: 1 << 30, filterWords: 1 << 30, ofmapWords: 1 << 30)
+      scaleSimMemory ?? SystolicMemory(ifmapWords: 1 << 30, filterWords: 1 << 30, ofmapWords: 1 << 30)
     var calc = memory
     calc.bandwidth = .unlimited
     let report = try? SystolicArrayModel.report(

@@ -24,16 +24,28 @@ struct MACLayerEvaluator {
     var fixedReads = [[Operand: Double]](repeating: [:], count: levels)
     var fixedWrites = [[Operand: Double]](repeating: [:], count: levels)
     var innerTraffic: [Int: LevelTraffic] = [:]
+    var parentTraffic: [Int: LevelTraffic] = [:]
     for index in device.memory.indices where !device.memory[index].kind.isOffChip {
       guard Operand.allCases.contains(where: { plan.innerLevels(of: $0).contains(index) }) else {
         continue
       }
       let (sub, used) = nest.perInstance(device.memory[index].instances, unrolling: estimate.unrolling)
+      // Ranked by what the parent sees (after multicast and spatial
+      // reduction), where the inner choice costs bandwidth.
+      let level = device.memory[index]
       let candidate = TileSearch.leastTraffic(
-        nest: sub, bits: bits, budgets: [plan.instanceBudget(level: index)])
+        nest: sub, bits: bits, budgets: [plan.instanceBudget(level: index)],
+        slidingWindow: level.kind == .registers,
+        cost: {
+          Self.parentSide(of: $0, level: level, device: device, unrolling: estimate.unrolling, nest: nest)
+            .totalBits
+        })
       let traffic = (candidate?.traffic
         ?? Tiling(nest: sub, tile: TileShape(), order: []).traffic(nest: sub, bits: bits))
       innerTraffic[index] = traffic.scaled(by: Double(used))
+      parentTraffic[index] = Self.parentSide(
+        of: traffic.scaled(by: Double(used)), level: device.memory[index], device: device,
+        unrolling: estimate.unrolling, nest: nest)
     }
     for operand in Operand.allCases {
       guard let chain = plan.chain[operand], let staging = plan.staging[operand] else { continue }
@@ -41,7 +53,7 @@ struct MACLayerEvaluator {
       for (position, index) in onChip.enumerated() {
         let child = position + 1 < onChip.count ? onChip[position + 1] : nil
         // Fills of an inner level come from this one.
-        if let child, let t = innerTraffic[child] {
+        if let child, let t = parentTraffic[child] {
           switch operand {
           case .weights: fixedReads[index][.weights, default: 0] += t.weightsIn
           case .inputs: fixedReads[index][.inputs, default: 0] += t.inputsIn
@@ -196,6 +208,28 @@ struct MACLayerEvaluator {
         tileCount: candidate.tiling.tileCount, mapping: mapping,
         spatialUtilization: estimate.unrolling.utilization,
         peakMACsPerCycle: estimate.peakMACsPerCycle, bufferBits: buffer))
+  }
+
+  /// The traffic an inner level's instances cause at their parent.
+  ///
+  /// A spatial array (`npu`) feeds its per-PE scratchpads over a multicast
+  /// network and reduces partial sums between PEs before they leave the
+  /// array (Eyeriss: Chen et al., JSSC 2017 §V-B; Timeloop's multicast and
+  /// spatial reduction): one parent read serves every PE that needs the
+  /// same value, and one write-back carries a sum over the PEs that share
+  /// an output. Cores with private caches (cpu, gpu, mcu) fetch their own
+  /// copies: no sharing.
+  static func parentSide(
+    of traffic: LevelTraffic, level: MemoryLevel, device: Device, unrolling: SpatialUnrolling,
+    nest: LoopNest
+  ) -> LevelTraffic {
+    guard case .array = device.compute.organisation, level.instances > 1 else { return traffic }
+    let outputs = unrolling.multicast(of: .outputs, nest: nest)
+    return LevelTraffic(
+      weightsIn: traffic.weightsIn / unrolling.multicast(of: .weights, nest: nest),
+      inputsIn: traffic.inputsIn / unrolling.multicast(of: .inputs, nest: nest),
+      partialSumsIn: traffic.partialSumsIn / outputs,
+      outputsOut: traffic.outputsOut / outputs)
   }
 
   private func makeGroups(

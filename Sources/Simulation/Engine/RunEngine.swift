@@ -49,11 +49,20 @@ struct RunEngine {
     }
     if options.weightsPreloaded || plan.homeOnChip[.weights] == true, let staging = plan.staging[.weights] {
       var total = 0.0
+      var workingSet = 0.0
       for layer in layers {
-        total += Double(layer.weightElements) * Double(try widths(of: layer.name).weightBits)
+        let w = try widths(of: layer.name)
+        total += Double(layer.weightElements) * Double(w.weightBits)
+        let activations =
+          layer.inputs.reduce(0.0) { $0 + Double($1.elements) } * Double(w.inputBits)
+          + Double(layer.output.elements) * Double(w.outputBits)
+        workingSet = max(workingSet, activations)
       }
       let capacity = device.memory[staging].totalBytes.map { $0 * 8 } ?? .infinity
-      if total <= capacity / 2 || plan.homeOnChip[.weights] == true {
+      // The parameters stay when they leave room for the largest layer's
+      // whole input and output beside them (the Edge TPU compiler caches a
+      // model's parameters whenever they fit next to its activations).
+      if total + workingSet <= capacity || plan.homeOnChip[.weights] == true {
         weightsResident = true
         if plan.residentLevel?.index == staging { permanentReserved += total }
       }
