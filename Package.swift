@@ -21,6 +21,10 @@ let package = Package(
     .library(name: "EdgeSimCore", targets: [
       "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
     ]),
+    // The simulator and the file readers, for the Benchmarks/ package.
+    .library(name: "EdgeSimSimulation", targets: [
+      "HardwareModel", "NetworkGraph", "Mapping", "Simulation", "SpecFormats",
+    ]),
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),

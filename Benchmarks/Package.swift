@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// EdgeSim's performance benchmarks (package-benchmark, ordo-one). A separate
+// package so that the root package's `swift test` never builds them.
+//
+//   cd Benchmarks && swift package benchmark
+import PackageDescription
+
+let package = Package(
+  name: "EdgeSimBenchmarks",
+  platforms: [.macOS(.v14)],
+  dependencies: [
+    .package(path: ".."),
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+  ],
+  targets: [
+    .executableTarget(
+      name: "EdgeSimBenchmarks",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "EdgeSimSimulation", package: "main"),
+      ],
+      path: "Benchmarks/EdgeSimBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+  ]
+)
