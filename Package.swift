@@ -9,7 +9,7 @@
 //   L4  edgesim (exe) -> EdgeSimCommands
 //   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat,
 //       TraceFormats
-//   L2  BitAccurateExecution, Mapping, Simulation
+//   L2  BitAccurateExecution, Mapping, Simulation, DesignSpace
 //   L1  HardwareModel, NetworkGraph
 //   L0  Diagnostics, FixedPointArithmetic
 import PackageDescription
@@ -58,13 +58,16 @@ let package = Package(
         "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping",
         .product(name: "Collections", package: "swift-collections"),
       ]),
+    .target(
+      name: "DesignSpace",
+      dependencies: ["Diagnostics", "HardwareModel", "NetworkGraph", "Simulation"]),
 
     // MARK: Adapters (one outside format or library each)
     .target(
       name: "SpecFormats",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-        "FixedPointArithmetic", .product(name: "Yams", package: "Yams"),
+        "FixedPointArithmetic", "DesignSpace", .product(name: "Yams", package: "Yams"),
       ]),
     .target(
       name: "ONNXImport",
@@ -83,7 +86,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
         "ONNXImport", "NumPyFormat", "FixedPointArithmetic", "BitAccurateExecution",
-        "Mapping", "Simulation", "TraceFormats",
+        "Mapping", "Simulation", "TraceFormats", "DesignSpace",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -118,6 +121,9 @@ let package = Package(
         "Simulation", "Mapping", "HardwareModel", "NetworkGraph", "SpecFormats", "TraceFormats",
       ],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "DesignSpaceTests",
+      dependencies: ["DesignSpace", "Simulation", "HardwareModel", "NetworkGraph", "SpecFormats"]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "EdgeSimEndToEndTests",

@@ -25,10 +25,11 @@ import Testing
     ],
     "Mapping": ["HardwareModel", "NetworkGraph"],
     "Simulation": ["Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections", "DequeModule", "HeapModule", "OrderedCollections", "RealModule"],
+    "DesignSpace": ["Diagnostics", "HardwareModel", "NetworkGraph", "Simulation"],
     // L3: adapters, one outside format or library each; never each other.
     "SpecFormats": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-      "FixedPointArithmetic", "Yams",
+      "FixedPointArithmetic", "Yams", "DesignSpace",
     ],
     "ONNXImport": [
       "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation", "FoundationEssentials",
@@ -40,14 +41,14 @@ import Testing
     "EdgeSimCommands": [
       "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc", "Darwin",
-      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch",
+      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch", "DesignSpace",
     ],
     "edgesim": ["EdgeSimCommands"],
   ]
 
   static let core: Set<String> = [
     "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-    "Mapping", "Simulation",
+    "Mapping", "Simulation", "DesignSpace",
   ]
 
   static func sources(of target: String) -> [URL] {

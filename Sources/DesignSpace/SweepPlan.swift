@@ -1,0 +1,84 @@
+/// A sweep: studies of models × devices × axes, and how to pick points.
+///
+/// A plan is what a sweep file says, checked for form but not yet against
+/// models or devices (those are files the command line loads). Points are
+/// numbered: study by study, and within a study in the order models,
+/// devices, batches, precision axes, hardware axes, the last changing
+/// fastest. A point's number depends on the plan; its ``DesignPoint/id``
+/// depends only on its parameters.
+///
+/// ```swift
+/// let plan = SweepPlan(name: "fl", studies: [study], strategy: .grid)
+/// for point in plan.points(in: .whole) { … }
+/// ```
+public struct SweepPlan: Hashable, Sendable {
+  /// The sweep's name (for reports).
+  public var name: String
+  /// The studies, each a grid of its own.
+  public var studies: [Study]
+  /// How points are chosen from the grids.
+  public var strategy: SweepStrategy
+
+  /// Creates a plan.
+  public init(name: String, studies: [Study], strategy: SweepStrategy = .grid) {
+    self.name = name
+    self.studies = studies
+    self.strategy = strategy
+  }
+}
+
+/// One grid: every combination of its models, devices, batches and axis
+/// values.
+public struct Study: Hashable, Sendable {
+  /// Models, as the sweep file names them (a bundled name or a path).
+  public var models: [String]
+  /// Devices, as the sweep file names them (a bundled name or a path).
+  public var devices: [String]
+  /// Batch sizes (each ≥ 1).
+  public var batches: [Int]
+  /// Bits of every layer no precision axis names; `nil` leaves the device's
+  /// native precision when there are no precision axes, and 8 bits when
+  /// there are.
+  public var defaultBits: Int?
+  /// Precision axes, applied in order (a later axis wins for a layer two
+  /// axes name).
+  public var precisionAxes: [PrecisionAxis]
+  /// Hardware axes, applied in order to each device.
+  public var hardwareAxes: [HardwareAxis]
+
+  /// Creates a study.
+  public init(
+    models: [String], devices: [String], batches: [Int] = [1], defaultBits: Int? = nil,
+    precisionAxes: [PrecisionAxis] = [], hardwareAxes: [HardwareAxis] = []
+  ) {
+    self.models = models
+    self.devices = devices
+    self.batches = batches
+    self.defaultBits = defaultBits
+    self.precisionAxes = precisionAxes
+    self.hardwareAxes = hardwareAxes
+  }
+
+  /// The number of points in the grid, or `nil` if it overflows `Int`.
+  public var count: Int? {
+    var sizes = [models.count, devices.count, batches.count]
+    sizes += precisionAxes.map(\.settings.count)
+    sizes += hardwareAxes.map(\.values.count)
+    var product = 1
+    for size in sizes {
+      let (next, overflow) = product.multipliedReportingOverflow(by: size)
+      if overflow { return nil }
+      product = next
+    }
+    return product
+  }
+}
+
+/// How a sweep chooses its points.
+public enum SweepStrategy: Hashable, Sendable {
+  /// Every point of every study.
+  case grid
+  /// `count` distinct points drawn uniformly from all the grids with a
+  /// seeded generator (every point when `count` is at least the total).
+  case random(count: Int, seed: UInt64)
+}

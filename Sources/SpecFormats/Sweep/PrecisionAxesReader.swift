@@ -1,0 +1,117 @@
+import DesignSpace
+import Diagnostics
+import Yams
+
+/// Reads a study's `precision` mapping: `groups` of layers and `axes`.
+///
+/// ```yaml
+/// precision:
+///   default_bits: 8
+///   groups:
+///     convs: [/conv1/Conv, /conv2/Conv]
+///   axes:
+///     - {layers: convs, bits: [4, 8]}         # a group
+///     - {layers: /fc/Gemm, bits: 8, fl: 2..7} # one layer
+///     - {layers: all, bits: 16}               # every layer
+/// ```
+enum PrecisionAxesReader {
+  static func read(_ precision: MappingReader) -> [PrecisionAxis]? {
+    let document = precision.document
+    var groups: [String: [String]] = [:]
+    var failed = false
+    if let node = precision.value("groups") {
+      if let reader = MappingReader(node, in: document, path: ["precision", "groups"], what: "'groups'") {
+        for (key, value) in reader.mapping {
+          guard case .scalar(let name) = key else { continue }
+          reader.allow([name.string])
+          if name.string == "all" {
+            document.error("a group may not be named 'all'", at: key, hint: "'all' already means every layer")
+            failed = true
+            continue
+          }
+          guard let list = reader.nameList(value, key: name.string), !list.isEmpty else {
+            if case .sequence(let s) = value, s.isEmpty {
+              document.error("group '\(name.string)' is empty", at: value, hint: "list its layers")
+            }
+            failed = true
+            continue
+          }
+          groups[name.string] = list.map(\.name)
+        }
+        reader.finish()
+      } else {
+        failed = true
+      }
+    }
+    var axes: [PrecisionAxis] = []
+    if let node = precision.value("axes") {
+      guard let items = precision.sequence(node, key: "axes") else { return nil }
+      for (offset, item) in items.enumerated() {
+        let path = FieldPath([.key("precision"), .key("axes"), .index(offset)])
+        guard let reader = MappingReader(item, in: document, path: path, what: "a precision axis") else {
+          failed = true
+          continue
+        }
+        if let axis = readAxis(reader, groups: groups) {
+          if let twin = axes.first(where: { $0.label == axis.label }) {
+            document.error(
+              "two axes set '\(twin.label)'", at: item,
+              hint: "merge their values into one axis")
+            failed = true
+          }
+          axes.append(axis)
+        } else {
+          failed = true
+        }
+        reader.finish()
+      }
+    }
+    return failed ? nil : axes
+  }
+
+  static func readAxis(_ reader: MappingReader, groups: [String: [String]]) -> PrecisionAxis? {
+    let document = reader.document
+    let layersHint = "write layers: a layer name, a group from 'groups', a list of layer names, or all"
+    let layersNode = reader.required("layers", hint: layersHint)
+    let bitsNode = reader.required("bits", hint: "write bits: 8, bits: [4, 8] or bits: 4..8")
+    let flNode = reader.value("fl")
+    var label: String?
+    var selector: LayerSelector?
+    if let layersNode {
+      if case .scalar(let scalar) = layersNode {
+        let name = scalar.string
+        if name == "all" {
+          (label, selector) = ("all", .all)
+        } else if let members = groups[name] {
+          (label, selector) = (name, .named(members))
+        } else if !name.isEmpty {
+          (label, selector) = (name, .named([name]))
+        } else {
+          document.error("'layers' is empty", at: layersNode, hint: layersHint)
+        }
+      } else if let list = reader.nameList(layersNode, key: "layers") {
+        if list.isEmpty {
+          document.error("'layers' is empty", at: layersNode, hint: layersHint)
+        } else {
+          let names = list.map(\.name)
+          (label, selector) = (names.joined(separator: "+"), .named(names))
+        }
+      }
+    }
+    let bits = bitsNode.flatMap {
+      IntegerValues.read($0, key: "bits", in: 1...32, document: document)
+    }
+    var fls: [Int?] = [nil]
+    if let flNode {
+      guard let values = IntegerValues.read(flNode, key: "fl", in: -32...64, document: document)
+      else { return nil }
+      fls = values
+    }
+    guard let label, let selector, let bits else { return nil }
+    var settings: [PrecisionSetting] = []
+    for b in bits {
+      for fl in fls { settings.append(PrecisionSetting(bits: b, fractionalLength: fl)) }
+    }
+    return PrecisionAxis(label: label, layers: selector, settings: settings)
+  }
+}
