@@ -8,7 +8,7 @@
 //
 //   L4  edgesim (exe) -> EdgeSimCommands
 //   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat,
-//       TraceFormats
+//       TraceFormats, ResultsStore (GRDB)
 //   L2  BitAccurateExecution, Mapping, Simulation, DesignSpace
 //   L1  HardwareModel, NetworkGraph
 //   L0  Diagnostics, FixedPointArithmetic
@@ -32,6 +32,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // MARK: Core (pure: no files, clocks, printing or global randomness)
@@ -79,6 +80,9 @@ let package = Package(
 
     .target(name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),
     .target(name: "TraceFormats", dependencies: ["Simulation"]),
+    .target(
+      name: "ResultsStore",
+      dependencies: ["DesignSpace", .product(name: "GRDB", package: "GRDB.swift")]),
 
     // MARK: Application
     .target(
@@ -86,7 +90,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
         "ONNXImport", "NumPyFormat", "FixedPointArithmetic", "BitAccurateExecution",
-        "Mapping", "Simulation", "TraceFormats", "DesignSpace",
+        "Mapping", "Simulation", "TraceFormats", "DesignSpace", "ResultsStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -124,6 +128,7 @@ let package = Package(
     .testTarget(
       name: "DesignSpaceTests",
       dependencies: ["DesignSpace", "Simulation", "HardwareModel", "NetworkGraph", "SpecFormats"]),
+    .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "DesignSpace"]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "EdgeSimEndToEndTests",

@@ -47,7 +47,7 @@ public struct DesignPoint: Hashable, Sendable {
       parts.append("precision[\(choice.axis)]=\(choice.setting.canonical)")
     }
     for override in hardware {
-      parts.append("hardware[\(override.parameter.name)]=\(Self.number(override.value))")
+      parts.append("hardware[\(override.parameter.name)]=\(override.canonicalValue)")
     }
     return parts.joined(separator: ";")
   }
@@ -55,12 +55,6 @@ public struct DesignPoint: Hashable, Sendable {
   /// The stable identifier: FNV-1a of ``canonical``, 16 hexadecimal digits.
   public var id: String { StableHash.hex(StableHash.fnv1a(canonical)) }
 
-  /// Whole numbers without a fraction (`64`, not `64.0`), others in
-  /// shortest round-trip form.
-  static func number(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
-  }
 }
 
 /// The setting a precision axis takes at a point.
@@ -91,5 +85,12 @@ public struct HardwareOverride: Hashable, Sendable {
   public init(parameter: HardwareParameter, value: Double) {
     self.parameter = parameter
     self.value = value
+  }
+
+  /// The value as point identifiers write it: whole numbers without a
+  /// fraction (`64`, not `64.0`), others in shortest round-trip form.
+  public var canonicalValue: String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
   }
 }

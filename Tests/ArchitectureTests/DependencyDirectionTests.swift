@@ -37,11 +37,12 @@ import Testing
     ],
     "NumPyFormat": ["Diagnostics", "NetworkGraph", "Foundation"],
     "TraceFormats": ["Simulation", "HardwareModel", "NetworkGraph", "Foundation"],
+    "ResultsStore": ["DesignSpace", "GRDB", "Foundation"],
     // L4/L5: the application.
     "EdgeSimCommands": [
       "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc", "Darwin",
-      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch", "DesignSpace",
+      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch", "DesignSpace", "ResultsStore",
     ],
     "edgesim": ["EdgeSimCommands"],
   ]

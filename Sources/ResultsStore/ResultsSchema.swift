@@ -1,0 +1,72 @@
+import GRDB
+
+/// The results file's schema, as GRDB migrations (applied in order, each
+/// once, recorded in `grdb_migrations`).
+///
+/// Version 1:
+///
+/// ```sql
+/// CREATE TABLE sweep_info (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+/// CREATE TABLE points (
+///   point_id        TEXT PRIMARY KEY NOT NULL,  -- FNV-1a of parameters (DesignPoint.id)
+///   status          TEXT NOT NULL CHECK (status IN ('done', 'infeasible', 'failed')),
+///   reason          TEXT,     -- why infeasible, or the error of a failed point
+///   model           TEXT NOT NULL,
+///   device          TEXT NOT NULL,
+///   batch           INTEGER NOT NULL,
+///   default_bits    INTEGER,  -- NULL: the device's native precision
+///   precision       TEXT NOT NULL,  -- 'conv1=8/fl5;convs=4', '' when none
+///   hardware        TEXT NOT NULL,  -- 'array_size=16;clock=150000000', '' when none
+///   parameters      TEXT NOT NULL,  -- the canonical text point_id hashes
+///   latency_s       REAL,     -- whole batch; NULL unless done
+///   energy_j        REAL,     -- per inference
+///   energy_mac_j    REAL,
+///   energy_ops_j    REAL,
+///   energy_dram_j   REAL,
+///   energy_onchip_j REAL,
+///   energy_static_j REAL,
+///   dram_bytes      INTEGER,  -- backing-store bytes of the batch, both ways
+///   top1            REAL      -- top-1 accuracy in [0, 1] where evaluated
+/// ) WITHOUT ROWID;
+/// ```
+public enum ResultsSchema {
+  /// The migrations, in order.
+  public static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE sweep_info (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+          CREATE TABLE points (
+            point_id TEXT PRIMARY KEY NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'infeasible', 'failed')),
+            reason TEXT,
+            model TEXT NOT NULL,
+            device TEXT NOT NULL,
+            batch INTEGER NOT NULL,
+            default_bits INTEGER,
+            precision TEXT NOT NULL,
+            hardware TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            latency_s REAL,
+            energy_j REAL,
+            energy_mac_j REAL,
+            energy_ops_j REAL,
+            energy_dram_j REAL,
+            energy_onchip_j REAL,
+            energy_static_j REAL,
+            dram_bytes INTEGER,
+            top1 REAL
+          ) WITHOUT ROWID;
+          """)
+    }
+    return migrator
+  }
+
+  /// The columns of `points`, in table order.
+  public static let pointColumns = [
+    "point_id", "status", "reason", "model", "device", "batch", "default_bits", "precision",
+    "hardware", "parameters", "latency_s", "energy_j", "energy_mac_j", "energy_ops_j",
+    "energy_dram_j", "energy_onchip_j", "energy_static_j", "dram_bytes", "top1",
+  ]
+}
