@@ -27,6 +27,10 @@ public enum Operand: String, Sendable, CaseIterable, Hashable, Comparable {
     lhs.index < rhs.index
   }
 
+  /// Hashes the case's position rather than its String raw value: operand
+  /// dictionaries sit on the simulator's hot paths.
+  public func hash(into hasher: inout Hasher) { hasher.combine(index) }
+
   private var index: Int {
     switch self {
     case .weights: 0

@@ -43,6 +43,24 @@ public enum LoopDimension: String, Sendable, Hashable, CaseIterable, Comparable 
     case .outputs: [.g, .n, .m, .p, .q].contains(self)
     }
   }
+
+  /// Hashes the case's position, not its String raw value (the synthesized
+  /// conformance hashes the string, which dominated the tile search).
+  public func hash(into hasher: inout Hasher) { hasher.combine(bit) }
+
+  /// A distinct bit per dimension, for allocation- and hash-free sets.
+  var bit: UInt32 {
+    switch self {
+    case .g: 1 << 0
+    case .n: 1 << 1
+    case .m: 1 << 2
+    case .c: 1 << 3
+    case .p: 1 << 4
+    case .q: 1 << 5
+    case .r: 1 << 6
+    case .s: 1 << 7
+    }
+  }
 }
 
 /// The loop nest of a convolution-like layer: sizes of every loop, strides,

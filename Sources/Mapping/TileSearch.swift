@@ -143,10 +143,15 @@ public enum TileSearch {
                     $0.admits(probe, nest: nest, bits: bits, resident: resident)
                   })
                 else { continue }
-                var seenOrders = Set<[LoopDimension]>()
+                // Orders that collapse to the same effective order (loops
+                // with one tile drop out) are kept once; a handful of
+                // packed keys, searched linearly, avoids hashing arrays.
+                var seenOrders: [UInt64] = []
                 for order in orders {
                   let tiling = Tiling(nest: nest, tile: shape, order: order)
-                  guard seenOrders.insert(tiling.order).inserted else { continue }
+                  let key = tiling.order.reduce(UInt64(1)) { $0 &* 16 &+ UInt64($1.bit.trailingZeroBitCount) }
+                  guard !seenOrders.contains(key) else { continue }
+                  seenOrders.append(key)
                   result.append(
                     CandidateMapping(
                       tiling: tiling,

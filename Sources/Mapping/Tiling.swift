@@ -132,12 +132,18 @@ public struct Tiling: Hashable, Sendable {
     }
     self.tile = clamped
     self.counts = counts
-    var seen = Set<LoopDimension>()
+    // A bit set rather than Set<LoopDimension>: this runs for every
+    // candidate tiling, and hashing the enum's String raw value dominated.
+    var seen: UInt32 = 0
     var kept: [LoopDimension] = []
+    kept.reserveCapacity(LoopDimension.tiled.count)
     for d in order where LoopDimension.tiled.contains(d) && counts[d] > 1 {
-      if seen.insert(d).inserted { kept.append(d) }
+      if seen & d.bit == 0 {
+        seen |= d.bit
+        kept.append(d)
+      }
     }
-    for d in LoopDimension.tiled where counts[d] > 1 && !seen.contains(d) {
+    for d in LoopDimension.tiled where counts[d] > 1 && seen & d.bit == 0 {
       kept.insert(d, at: 0)
     }
     self.order = kept

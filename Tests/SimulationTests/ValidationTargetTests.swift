@@ -14,7 +14,10 @@ import Testing
   static func workload(_ name: String) throws -> Network {
     let url = Devices.root.appendingPathComponent("Workloads/\(name).yaml")
     let data = try Data(contentsOf: url)
-    return try #require(WorkloadReader.read(bytes: Array(data), fileName: "\(name).yaml").value)
+    let network = try #require(WorkloadReader.read(bytes: Array(data), fileName: "\(name).yaml").value)
+    // As `edgesim simulate` (and Scripts/validate-devices.sh) runs it:
+    // identities removed, batch-norm folded, as deployed.
+    return network.removingIdentities().foldingBatchNormalization()
   }
 
   static func run(

@@ -107,34 +107,46 @@ struct MACLayerEvaluator {
       var dramBits: Double
       var compute: Double
       var levelCycles: [Double]
-      var readBits: [Operand: Double]
+      var readBits: OperandBitsRead
       var writeBits: Double
+    }
+    // Everything that does not depend on the candidate, hoisted out of the
+    // scoring loop (which runs for thousands of candidates per layer): no
+    // hashing inside it.
+    let fromStore = (
+      weights: plan.usesBackingStore(.weights), inputs: plan.usesBackingStore(.inputs),
+      outputs: plan.usesBackingStore(.outputs))
+    let fixedR = fixedReads.map { $0.values.reduce(0, +) }
+    let fixedW = fixedWrites.map { $0.values.reduce(0, +) }
+    let stagedFlags: [(weights: Bool, inputs: Bool, outputs: Bool)] = (0..<levels).map { index in
+      let staged = stagedAt[index] ?? []
+      return (staged.contains(.weights), staged.contains(.inputs), staged.contains(.outputs))
     }
     var scored: [Scored] = []
     scored.reserveCapacity(candidates.count)
     for (i, candidate) in candidates.enumerated() {
       let t = candidate.traffic
-      var readBits: [Operand: Double] = [:]
-      if plan.usesBackingStore(.weights) { readBits[.weights] = t.weightsIn }
-      if plan.usesBackingStore(.inputs) { readBits[.inputs] = t.inputsIn }
-      if plan.usesBackingStore(.outputs) { readBits[.outputs] = t.partialSumsIn }
-      let writeBits = plan.usesBackingStore(.outputs) ? t.outputsOut : 0
+      let readBits = OperandBitsRead(
+        weights: fromStore.weights ? t.weightsIn : nil, inputs: fromStore.inputs ? t.inputsIn : nil,
+        outputs: fromStore.outputs ? t.partialSumsIn : nil)
+      let writeBits = fromStore.outputs ? t.outputsOut : 0
       var cycles = [Double](repeating: 0, count: levels)
+      var slowest = 0.0
       for index in 1..<levels {
-        var r = fixedReads[index].values.reduce(0, +)
-        var w = fixedWrites[index].values.reduce(0, +)
-        if let staged = stagedAt[index] {
-          if staged.contains(.weights) { w += t.weightsIn }
-          if staged.contains(.inputs) { w += t.inputsIn }
-          if staged.contains(.outputs) {
-            w += t.partialSumsIn
-            r += t.outputsOut
-          }
+        var r = fixedR[index]
+        var w = fixedW[index]
+        let staged = stagedFlags[index]
+        if staged.weights { w += t.weightsIn }
+        if staged.inputs { w += t.inputsIn }
+        if staged.outputs {
+          w += t.partialSumsIn
+          r += t.outputsOut
         }
         cycles[index] = plan.levelCycles(index, readBits: r, writeBits: w)
+        slowest = max(slowest, cycles[index])
       }
-      let compute = max(estimate.cycles, cycles.max() ?? 0)
-      let totalRead = readBits.values.reduce(0, +)
+      let compute = max(estimate.cycles, slowest)
+      let totalRead = readBits.total
       let inCycles = finite(totalRead / 8 / readBPC)
       let outCycles = finite(writeBits / 8 / writeBPC)
       let dram = shared ? inCycles + outCycles : max(inCycles, outCycles)
@@ -147,6 +159,7 @@ struct MACLayerEvaluator {
       a.bound != b.bound ? a.bound < b.bound : (a.dramBits != b.dramBits ? a.dramBits < b.dramBits : a.index < b.index)
     }
     var best: (Scored, [TileGroup], TimelineResult)?
+    let buffers = !budgets.isEmpty && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered }) ? 2 : 1
     for s in scored {
       if let b = best {
         if s.bound > b.2.makespan { break }
@@ -156,7 +169,6 @@ struct MACLayerEvaluator {
       let groups = makeGroups(
         tiling: tiling, scored: (s.readBits, s.writeBits), compute: s.compute, macs: macs,
         readBPC: readBPC, writeBPC: writeBPC, latency: latency)
-      let buffers = budgets.contains { _ in true } && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered }) ? 2 : 1
       let timeline = Timeline.run(groups, buffers: buffers, sharedChannel: shared)
       if let b = best {
         if timeline.makespan < b.2.makespan
@@ -177,7 +189,7 @@ struct MACLayerEvaluator {
     // Accesses at every level.
     var reads = fixedReads
     var writes = fixedWrites
-    for (operand, bitsRead) in chosen.readBits { reads[0][operand, default: 0] += bitsRead }
+    for (operand, bitsRead) in chosen.readBits.dictionary { reads[0][operand, default: 0] += bitsRead }
     if chosen.writeBits > 0 { writes[0][.outputs, default: 0] += chosen.writeBits }
     for (index, staged) in stagedAt {
       if staged.contains(.weights) { writes[index][.weights, default: 0] += t.weightsIn }
@@ -196,12 +208,12 @@ struct MACLayerEvaluator {
       "tile G\(tile.g) N\(tile.n) M\(tile.m) C\(tile.c) P\(tile.p) Q\(tile.q); order "
       + (candidate.tiling.order.isEmpty ? "-" : candidate.tiling.order.map { $0.rawValue.uppercased() }.joined())
       + "; " + estimate.unrolling.summary
-    let dramIn = finite(chosen.readBits.values.reduce(0, +) / 8 / readBPC)
+    let dramIn = finite(chosen.readBits.total / 8 / readBPC)
     let dramOut = finite(chosen.writeBits / 8 / writeBPC)
     return .success(
       LayerEvaluation(
         makespan: timeline.makespan, groups: groups, timeline: timeline,
-        dramReadBits: chosen.readBits, dramWriteBits: [.outputs: chosen.writeBits],
+        dramReadBits: chosen.readBits.dictionary, dramWriteBits: [.outputs: chosen.writeBits],
         levelReads: reads, levelWrites: writes, computeCycles: estimate.cycles,
         levelCycles: chosen.levelCycles,
         dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
@@ -233,7 +245,7 @@ struct MACLayerEvaluator {
   }
 
   private func makeGroups(
-    tiling: Tiling, scored: (reads: [Operand: Double], write: Double), compute: Double,
+    tiling: Tiling, scored: (reads: OperandBitsRead, write: Double), compute: Double,
     macs: Double, readBPC: Double, writeBPC: Double, latency: Double
   ) -> [TileGroup] {
     let count = max(1, tiling.tileCount)
@@ -251,9 +263,9 @@ struct MACLayerEvaluator {
       let b = bounds[j + 1]
       guard b > a else { continue }
       var inBits = 0.0
-      inBits += Double(fetches(a, b, period: periodW)) * (scored.reads[.weights] ?? 0) / eventsW
-      inBits += Double(fetches(a, b, period: periodI)) * (scored.reads[.inputs] ?? 0) / eventsI
-      inBits += Double(fetches(a, b, period: periodO)) * (scored.reads[.outputs] ?? 0) / eventsO
+      inBits += Double(fetches(a, b, period: periodW)) * scored.reads.weights / eventsW
+      inBits += Double(fetches(a, b, period: periodI)) * scored.reads.inputs / eventsI
+      inBits += Double(fetches(a, b, period: periodO)) * scored.reads.outputs / eventsO
       let outBits = Double(drains(a, b, period: periodO)) * scored.write / eventsO
       let share = Double(b - a) / Double(count)
       let inCycles = inBits > 0 ? latency + finite(inBits / 8 / readBPC) : 0
@@ -298,4 +310,33 @@ func bytes(_ bits: Double) -> String {
   if b >= 1_048_576 { return "\(Int((b / 104_857.6).rounded()) / 10).\(Int((b / 104_857.6).rounded()) % 10) MiB" }
   if b >= 1024 { return "\(Int((b / 1024).rounded())) KiB" }
   return "\(Int(b)) B"
+}
+
+/// Bits a tiling reads from the backing store, per operand, without the
+/// hashing of a dictionary (the scoring loop's hot path).
+/// `nil` marks an operand that does not come from the backing store.
+struct OperandBitsRead {
+  var weightsRead: Double?
+  var inputsRead: Double?
+  var outputsRead: Double?
+
+  init(weights: Double?, inputs: Double?, outputs: Double?) {
+    weightsRead = weights
+    inputsRead = inputs
+    outputsRead = outputs
+  }
+
+  var weights: Double { weightsRead ?? 0 }
+  var inputs: Double { inputsRead ?? 0 }
+  var outputs: Double { outputsRead ?? 0 }
+  var total: Double { weights + inputs + outputs }
+
+  /// The operands that come from the backing store, as results report them.
+  var dictionary: [Operand: Double] {
+    var d: [Operand: Double] = [:]
+    if let weightsRead { d[.weights] = weightsRead }
+    if let inputsRead { d[.inputs] = inputsRead }
+    if let outputsRead { d[.outputs] = outputsRead }
+    return d
+  }
 }
