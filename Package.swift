@@ -129,6 +129,9 @@ let package = Package(
       name: "DesignSpaceTests",
       dependencies: ["DesignSpace", "Simulation", "HardwareModel", "NetworkGraph", "SpecFormats"]),
     .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "DesignSpace"]),
+    .testTarget(
+      name: "SweepEndToEndTests",
+      dependencies: [.target(name: "edgesim"), "ResultsStore"]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "EdgeSimEndToEndTests",

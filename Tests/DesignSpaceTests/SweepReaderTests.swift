@@ -1,5 +1,6 @@
 import DesignSpace
 import Diagnostics
+import Foundation
 import SpecFormats
 import Testing
 
@@ -54,6 +55,14 @@ import Testing
     #expect(mobile.hardwareAxes[2].values == [2e9])
     #expect(mobile.hardwareAxes[3].values == [65536, 1_048_576])
     #expect(try plan.totalCount() == 24 + 8 * 2 * 2)
+  }
+
+  @Test func theExampleSweepHasAtLeast200Points() throws {
+    let url = PointEvaluatorTests.root.appendingPathComponent("Workloads/sweeps/example.yaml")
+    let result = SweepReader.read(bytes: try [UInt8](Data(contentsOf: url)), fileName: "example.yaml")
+    let plan = try #require(result.value, "\(result.diagnostics)")
+    #expect(result.diagnostics.isEmpty)
+    #expect(try plan.totalCount() == 6 * 6 * 6 + 8)
   }
 
   @Test func aTopLevelStudyNeedsNoStudiesList() throws {

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Diagnostics
+import ResultsStore
+
+/// `edgesim sweep merge OUT.sqlite IN.sqlite...`: joins the results of
+/// shards (or of separate runs of one sweep) into one file.
+struct SweepMerge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Merge sweep results files into one.",
+    discussion: """
+      Copies every point of each input into OUT (created if absent), each \
+      input in one transaction. A point present in several inputs must have \
+      the same results in each; a conflict leaves OUT without that input and \
+      fails.
+
+      Example:
+        edgesim sweep merge all.sqlite part-1.sqlite part-2.sqlite
+      """)
+
+  @Argument(help: "The merged results file.")
+  var output: String
+
+  @Argument(help: "The results files to merge.")
+  var inputs: [String]
+
+  func validate() throws {
+    if inputs.isEmpty { throw ValidationError("Name at least one results file to merge.") }
+    if inputs.contains(output) { throw ValidationError("The output may not also be an input.") }
+  }
+
+  func run() throws {
+    var printer = DiagnosticPrinter()
+    do {
+      let store = try ResultsStore(path: output)
+      for input in inputs {
+        let added = try store.merge(from: input)
+        Terminal.standardError("\(input): \(added) new points")
+      }
+      let counts = try store.statusCounts()
+      let total = counts.values.reduce(0, +)
+      Terminal.standardError(
+        "\(output): \(total) points (\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed)")
+    } catch {
+      printer.print([.error("\(error)", at: nil)])
+      throw ExitCode(EdgeSimMain.failure)
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import DesignSpace
+import Diagnostics
+import Foundation
+import HardwareModel
+import NetworkGraph
+import ResultsStore
+import SpecFormats
+
+/// `edgesim sweep SPEC.yaml --db RESULTS.sqlite`: evaluates every point of
+/// a sweep (or of one shard) on every core, resumably.
+struct SweepRun: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Evaluate a sweep's design points into a SQLite results file (resumable).",
+    discussion: """
+      Each point is committed in its own transaction, so a sweep killed at \
+      any moment (SIGKILL included) resumes when the same command is run \
+      again: recorded points are skipped and the results are those of an \
+      uninterrupted run. --shard K/N runs the K-th of N deterministic parts \
+      (for a Slurm job array or a Kubernetes indexed job); join the parts \
+      with edgesim sweep merge. A progress bar with rate and ETA is shown \
+      when standard error is a terminal.
+
+      Example:
+        edgesim sweep Workloads/sweeps/example.yaml --db results.sqlite
+        edgesim sweep spec.yaml --db part-3.sqlite --shard 3/8 --jobs 4
+      """)
+
+  @Argument(help: "The sweep file (.yaml).")
+  var spec: String
+
+  @Option(help: "The SQLite results file (created if absent; resumed if present).")
+  var db: String
+
+  @Option(help: "Simulations in flight at once (default: every core).")
+  var jobs: Int?
+
+  @Option(help: "Run only part K of N (1 ≤ K ≤ N), e.g. 3/8.")
+  var shard: String?
+
+  func validate() throws {
+    if let jobs, jobs < 1 || jobs > 4096 { throw ValidationError("--jobs must be from 1 to 4096.") }
+    if let shard, Shard(parsing: shard) == nil {
+      throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 3/8; got '\(shard)'.")
+    }
+  }
+
+  func run() throws {
+    var printer = DiagnosticPrinter()
+    let bytes: [UInt8]
+    switch FileIO.read(spec) {
+    case .success(let b): bytes = b
+    case .failure(let d):
+      printer.print([d])
+      throw ExitCode(EdgeSimMain.failure)
+    }
+    printer.sources[spec] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let result = SweepReader.read(bytes: bytes, fileName: spec)
+    printer.print(result.diagnostics)
+    guard let plan = result.value else { throw ExitCode(EdgeSimMain.failure) }
+    let inputs = try SweepInputs.load(plan, specPath: spec, printer: &printer)
+
+    let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
+    let store: ResultsStore
+    do {
+      store = try ResultsStore(path: db)
+      try store.setInfoIfAbsent("sweep", plan.name)
+    } catch {
+      printer.print([.error("\(error)", at: SourceLocation(file: db), hint: "name a new file, or a results file of edgesim sweep")])
+      throw ExitCode(EdgeSimMain.failure)
+    }
+    let indices = try plan.selectedIndices(in: part)
+    let points = indices.lazy.map { plan.point(at: $0) }
+    var recorded = 0
+    for point in points where try store.contains(point.id) { recorded += 1 }
+    let total = indices.count
+    let recorder = SweepRecorder(store: store, pending: total - recorded)
+    let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+    let start = Date()
+    let evaluated: Int = try blockingAwait {
+      let count = try await SweepRunner.run(
+        indices.lazy.map { plan.point(at: $0) }, jobs: jobs,
+        isRecorded: { try await recorder.contains($0) },
+        evaluate: { inputs.evaluate($0) },
+        record: { try await recorder.record($0) })
+      await recorder.finish()
+      return count
+    }
+    let seconds = Date().timeIntervalSince(start)
+    let counts: [String: Int] = try blockingAwait { await recorder.counts }
+    let rate = seconds > 0 ? Double(evaluated) / seconds : 0
+    let where_ = part == .whole ? "" : " shard \(part)"
+    let statuses =
+      "\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed"
+    let timing = String(format: "%.2f s, %.1f points/s", seconds, rate)
+    Terminal.standardError(
+      "\(plan.name)\(where_): \(total) points, \(recorded) already recorded, \(evaluated) evaluated ("
+        + statuses + ") in \(timing) with \(jobs) jobs -> \(db)")
+  }
+}

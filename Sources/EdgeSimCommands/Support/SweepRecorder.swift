@@ -1,0 +1,32 @@
+import DesignSpace
+import ResultsStore
+
+/// The one writer of a sweep's results: stores each point in its own
+/// transaction as it completes, counts statuses and draws progress.
+actor SweepRecorder {
+  let store: ResultsStore
+  private var progress: SweepProgress
+  private(set) var completed = 0
+  private(set) var counts: [String: Int] = [:]
+
+  init(store: ResultsStore, pending: Int) {
+    self.store = store
+    progress = SweepProgress(total: pending)
+  }
+
+  /// Whether the point is already stored (resuming skips it).
+  func contains(_ point: DesignPoint) throws -> Bool {
+    try store.contains(point.id)
+  }
+
+  /// Stores one result and advances the progress line.
+  func record(_ result: PointResult) throws {
+    try store.record(result)
+    completed += 1
+    counts[result.status.label, default: 0] += 1
+    progress.update(completed: completed)
+  }
+
+  /// Ends the progress line.
+  func finish() { progress.finish() }
+}
