@@ -135,6 +135,9 @@ let package = Package(
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "EdgeSimEndToEndTests",
-      dependencies: [.target(name: "edgesim")]),
+      dependencies: [
+        .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat", "ONNXImport",
+        "SpecFormats",
+      ]),
   ]
 )
