@@ -16,7 +16,7 @@ public struct EdgeSim: ParsableCommand {
       """,
     version: EdgeSimVersion.current,
     subcommands: [
-      Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self, Simulate.self, Sweep.self,
+      Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self, Simulate.self, Sweep.self, Compare.self,
     ])
 
   /// Creates the command (argument-parser needs this).

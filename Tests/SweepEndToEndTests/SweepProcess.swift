@@ -40,6 +40,31 @@ enum SweepProcess {
     return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
   }
 
+  /// Runs `edgesim` to the end; returns its status, standard output and
+  /// standard error.
+  static func runCapturing(_ arguments: [String], in folder: URL) throws -> (Int32, String, String) {
+    let out = folder.appendingPathComponent("stdout-\(UUID().uuidString).txt")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    let err = folder.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return (
+      process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+      (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+    )
+  }
+
   /// A fresh temporary folder.
   static func folder() throws -> URL {
     let url = FileManager.default.temporaryDirectory
