@@ -48,6 +48,13 @@ import Testing
     // exact figures are those of the TF-Slim/Keras definition (Keras'
     // trainable parameter count).
     Reference(file: "mobilenet_v1.yaml", macs: 568_740_352, parameters: 4_231_976, batchNormChannels: 10_944, source: "Howard et al."),
+    // Validation workloads (Documentation/Validation.md). AlexNet CONV1–5 at
+    // 227×227, two towers (groups 2 in CONV2/4/5) as Eyeriss ran it: JSSC
+    // 2017 gives 2.66 G MAC per batch of 4, i.e. 666 M per image.
+    Reference(file: "alexnet-conv.yaml", macs: 665_784_864, parameters: 2_334_080, batchNormChannels: 0, source: "Chen et al., JSSC 2017"),
+    // MLPerf Tiny VWW: MobileNetV1 0.25 at 96×96, 2 classes (~7.5 M MACs,
+    // ~0.2 M parameters in the benchmark's description).
+    Reference(file: "mobilenet_v1_025_96.yaml", macs: 7_489_664, parameters: 213_586, batchNormChannels: 2_736, source: "MLPerf Tiny"),
   ]
 
   /// The repository's `Workloads/` folder.
