@@ -61,7 +61,10 @@ let package = Package(
       ]),
     .target(
       name: "DesignSpace",
-      dependencies: ["Diagnostics", "HardwareModel", "NetworkGraph", "Simulation"]),
+      dependencies: [
+        "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation", "BitAccurateExecution",
+        "FixedPointArithmetic",
+      ]),
 
     // MARK: Adapters (one outside format or library each)
     .target(

@@ -25,7 +25,10 @@ import Testing
     ],
     "Mapping": ["HardwareModel", "NetworkGraph"],
     "Simulation": ["Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections", "DequeModule", "HeapModule", "OrderedCollections", "RealModule"],
-    "DesignSpace": ["Diagnostics", "HardwareModel", "NetworkGraph", "Simulation"],
+    "DesignSpace": [
+      "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation", "BitAccurateExecution",
+      "FixedPointArithmetic", "Synchronization",
+    ],
     // L3: adapters, one outside format or library each; never each other.
     "SpecFormats": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
