@@ -29,6 +29,22 @@ import GRDB
 ///   top1            REAL      -- top-1 accuracy in [0, 1] where evaluated
 /// ) WITHOUT ROWID;
 /// ```
+///
+/// Version 2 adds the precision search's outcomes:
+///
+/// ```sql
+/// CREATE TABLE search_choices (
+///   context           TEXT PRIMARY KEY NOT NULL, -- model, device, batch, hardware: a point's canonical text without precision
+///   objective         TEXT NOT NULL,   -- 'energy' or 'latency'
+///   max_accuracy_drop REAL NOT NULL,   -- the budget, top-1 points below float
+///   float_top1        REAL NOT NULL,   -- the float model's top-1 on the evaluation set
+///   start_point_id    TEXT NOT NULL,   -- the most precise point (the reference)
+///   chosen_point_id   TEXT,            -- NULL when even the start misses the budget
+///   steps             TEXT NOT NULL,   -- the moves, 'axis=setting' joined by ';'
+///   evaluations       INTEGER NOT NULL,-- distinct points the search evaluated
+///   reason            TEXT             -- why nothing was chosen
+/// ) WITHOUT ROWID;
+/// ```
 public enum ResultsSchema {
   /// The migrations, in order.
   public static var migrator: DatabaseMigrator {
@@ -57,6 +73,22 @@ public enum ResultsSchema {
             energy_static_j REAL,
             dram_bytes INTEGER,
             top1 REAL
+          ) WITHOUT ROWID;
+          """)
+    }
+    migrator.registerMigration("v2-search") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE search_choices (
+            context TEXT PRIMARY KEY NOT NULL,
+            objective TEXT NOT NULL CHECK (objective IN ('energy', 'latency')),
+            max_accuracy_drop REAL NOT NULL,
+            float_top1 REAL NOT NULL,
+            start_point_id TEXT NOT NULL,
+            chosen_point_id TEXT,
+            steps TEXT NOT NULL,
+            evaluations INTEGER NOT NULL,
+            reason TEXT
           ) WITHOUT ROWID;
           """)
     }

@@ -38,6 +38,11 @@ extension ResultsStore {
           added = db.changesCount
           try db.execute(
             sql: "INSERT OR IGNORE INTO main.sweep_info (key, value) SELECT key, value FROM source.sweep_info")
+          // Files written before schema v2 have no search outcomes.
+          if try db.tableExists("search_choices", in: "source") {
+            try db.execute(
+              sql: "INSERT OR IGNORE INTO main.search_choices SELECT * FROM source.search_choices")
+          }
           return .commit
         }
         if !conflicts.isEmpty {

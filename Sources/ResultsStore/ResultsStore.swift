@@ -47,7 +47,8 @@ public final class ResultsStore: Sendable {
     do {
       queue = try DatabaseQueue(path: path, configuration: configuration)
       if readOnly {
-        let ready = try queue.read { db in try ResultsSchema.migrator.hasCompletedMigrations(db) }
+        // A file of an older schema is readable: what it lacks is absent.
+        let ready = try queue.read { db in try ResultsSchema.migrator.appliedIdentifiers(db).contains("v1") }
         guard ready else { throw ResultsStoreError.notAResultsDatabase(path) }
       } else {
         try ResultsSchema.migrator.migrate(queue)
