@@ -7,6 +7,9 @@
 public struct DesignPoint: Hashable, Sendable {
   /// The point's number in its plan (see ``SweepPlan``).
   public var index: Int
+  /// The number of the point's study in its plan (which accuracy set
+  /// applies); like ``index``, not a parameter.
+  public var study: Int = 0
   /// The model, as the sweep file names it.
   public var model: String
   /// The device, as the sweep file names it.

@@ -54,6 +54,15 @@ public enum PointStatus: Hashable, Sendable {
     case .failed: "failed"
     }
   }
+
+  /// The reason of an infeasible point or the error of a failed one.
+  public var detail: String? {
+    switch self {
+    case .done: nil
+    case .infeasible(let reason): reason
+    case .failed(let error): error
+    }
+  }
 }
 
 /// A point and what became of it.

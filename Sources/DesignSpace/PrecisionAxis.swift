@@ -14,26 +14,46 @@ public enum LayerSelector: Hashable, Sendable {
   }
 }
 
-/// Bits and, optionally, the fractional length of a layer's fixed-point
+/// Bits and, optionally, the fractional lengths of a layer's fixed-point
 /// formats.
 ///
-/// The simulator costs the bits (operand widths); the fractional length
-/// matters only to accuracy, which the bit-accurate executor measures.
+/// The simulator costs the bits (operand widths); the fractional lengths
+/// matter only to accuracy, which the bit-accurate executor measures. A
+/// fractional length left `nil` is chosen by calibration.
 public struct PrecisionSetting: Hashable, Sendable {
   /// Bits of weights and activations (1...32).
   public var bits: Int
-  /// Fractional length (`fl`), or `nil` for "chosen by calibration".
-  public var fractionalLength: Int?
+  /// The weights' fractional length, or `nil` for "chosen by calibration".
+  public var weightFractionalLength: Int?
+  /// The layer output's (activation's) fractional length, or `nil` for
+  /// "chosen by calibration".
+  public var activationFractionalLength: Int?
 
   /// Creates a setting.
-  public init(bits: Int, fractionalLength: Int? = nil) {
+  public init(bits: Int, weightFractionalLength: Int? = nil, activationFractionalLength: Int? = nil) {
     self.bits = bits
-    self.fractionalLength = fractionalLength
+    self.weightFractionalLength = weightFractionalLength
+    self.activationFractionalLength = activationFractionalLength
   }
 
-  /// `8` or `8/fl5`: the canonical text used in point identifiers.
+  /// Creates a setting whose weights and activations share one fractional
+  /// length (a sweep file's `fl`).
+  public init(bits: Int, fractionalLength: Int?) {
+    self.init(
+      bits: bits, weightFractionalLength: fractionalLength, activationFractionalLength: fractionalLength)
+  }
+
+  /// The canonical text used in point identifiers: `8`; `8/fl5` when the
+  /// weights and activations share fl 5; otherwise `8/wfl7`, `8/afl3` or
+  /// `8/wfl7/afl3`.
   public var canonical: String {
-    fractionalLength.map { "\(bits)/fl\($0)" } ?? "\(bits)"
+    switch (weightFractionalLength, activationFractionalLength) {
+    case (nil, nil): "\(bits)"
+    case (let w?, let a?) where w == a: "\(bits)/fl\(w)"
+    case (let w?, nil): "\(bits)/wfl\(w)"
+    case (nil, let a?): "\(bits)/afl\(a)"
+    case (let w?, let a?): "\(bits)/wfl\(w)/afl\(a)"
+    }
   }
 }
 

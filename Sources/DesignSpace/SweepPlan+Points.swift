@@ -30,7 +30,7 @@ extension SweepPlan {
   public func selectedIndices(in shard: Shard) throws(SweepPlanError) -> SelectedIndices {
     let total = try totalCount()
     switch strategy {
-    case .grid:
+    case .grid, .search:
       return SelectedIndices(storage: .range(0..<total), shard: shard)
     case .random(let count, let seed):
       if count >= total { return SelectedIndices(storage: .range(0..<total), shard: shard) }
@@ -83,6 +83,7 @@ extension SweepPlan {
     var point = DesignPoint(
       index: index, model: pick(study.models, 0) ?? "", device: pick(study.devices, 1) ?? "",
       batch: pick(study.batches, 2) ?? 1, defaultBits: study.defaultBits)
+    point.study = studyIndex
     for (offset, axis) in study.precisionAxes.enumerated() {
       if let setting = pick(axis.settings, 3 + offset) {
         point.precision.append(

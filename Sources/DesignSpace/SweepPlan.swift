@@ -45,11 +45,15 @@ public struct Study: Hashable, Sendable {
   public var precisionAxes: [PrecisionAxis]
   /// Hardware axes, applied in order to each device.
   public var hardwareAxes: [HardwareAxis]
+  /// Where the study measures top-1 accuracy with the bit-accurate
+  /// executor; `nil` leaves `top1` empty.
+  public var accuracy: AccuracySpec?
 
   /// Creates a study.
   public init(
     models: [String], devices: [String], batches: [Int] = [1], defaultBits: Int? = nil,
-    precisionAxes: [PrecisionAxis] = [], hardwareAxes: [HardwareAxis] = []
+    precisionAxes: [PrecisionAxis] = [], hardwareAxes: [HardwareAxis] = [],
+    accuracy: AccuracySpec? = nil
   ) {
     self.models = models
     self.devices = devices
@@ -57,6 +61,7 @@ public struct Study: Hashable, Sendable {
     self.defaultBits = defaultBits
     self.precisionAxes = precisionAxes
     self.hardwareAxes = hardwareAxes
+    self.accuracy = accuracy
   }
 
   /// The number of points in the grid, or `nil` if it overflows `Int`.
@@ -81,4 +86,40 @@ public enum SweepStrategy: Hashable, Sendable {
   /// `count` distinct points drawn uniformly from all the grids with a
   /// seeded generator (every point when `count` is at least the total).
   case random(count: Int, seed: UInt64)
+  /// The energy-aware precision search (``PrecisionSearch``): for each
+  /// model, device, batch and hardware setting, a greedy walk over the
+  /// precision axes that minimises the objective while top-1 stays within
+  /// the budget.
+  case search(SearchGoal)
+}
+
+/// What the precision search minimises, and under which accuracy budget.
+public struct SearchGoal: Hashable, Sendable {
+  /// The figure to minimise.
+  public var objective: SearchObjective
+  /// The most top-1 may fall below the float model's, in percentage points
+  /// (1.0: at most one point below float).
+  public var maxAccuracyDrop: Double
+
+  /// Creates a goal.
+  public init(objective: SearchObjective = .energy, maxAccuracyDrop: Double) {
+    self.objective = objective
+    self.maxAccuracyDrop = maxAccuracyDrop
+  }
+}
+
+/// A figure the precision search minimises.
+public enum SearchObjective: String, Hashable, Sendable, CaseIterable {
+  /// Energy per inference.
+  case energy
+  /// Latency of the batch.
+  case latency
+
+  /// The point's value of the objective, when it was simulated.
+  public func value(of metrics: PointMetrics) -> Double {
+    switch self {
+    case .energy: metrics.energy
+    case .latency: metrics.latency
+    }
+  }
 }

@@ -45,7 +45,8 @@ import Testing
     #expect(digits.defaultBits == 8)
     #expect(digits.precisionAxes.map(\.label) == ["convs", "/fc/Gemm", "all"])
     #expect(digits.precisionAxes[0].layers == .named(["/conv1/Conv", "/conv2/Conv"]))
-    #expect(digits.precisionAxes[1].settings.map(\.fractionalLength) == [2, 3, 4, 5, 6, 7])
+    #expect(digits.precisionAxes[1].settings.map(\.weightFractionalLength) == [2, 3, 4, 5, 6, 7])
+    #expect(digits.precisionAxes[1].settings.map(\.activationFractionalLength) == [2, 3, 4, 5, 6, 7])
     #expect(digits.precisionAxes[2].layers == .all)
     #expect(digits.count == 2 * 2 * 6)
     let mobile = plan.studies[1]

@@ -1,0 +1,130 @@
+import BitAccurateExecution
+import NetworkGraph
+import Synchronization
+
+/// Why a point's accuracy could not be measured.
+public struct AccuracyProblem: Error, Hashable, Sendable {
+  /// What is wrong, in a sentence.
+  public var message: String
+
+  /// Creates the problem.
+  public init(_ message: String) { self.message = message }
+}
+
+/// Measures the top-1 accuracy of design points of one model with the
+/// bit-accurate executor.
+///
+/// A point's widths are calibrated on the calibration samples (once per
+/// distinct set of widths, shared by every point and task that needs it),
+/// the fractional lengths the point fixes replace the calibrated ones, and
+/// the plan runs on the evaluation samples. Safe to call from many tasks at
+/// once; the same point always gives the same figure.
+///
+/// ```swift
+/// let judge = try AccuracyEvaluator(network: net, evaluation: x, labels: y, calibration: x)
+/// let top1 = try judge.top1(of: point).get()
+/// ```
+public final class AccuracyEvaluator: Sendable {
+  /// The model.
+  public let network: Network
+  let evaluation: FloatTensor
+  let labels: [Int]
+  let calibrationData: FloatTensor
+  let method: CalibrationMethod
+  let concurrency: Int
+  /// The float model's top-1 on the evaluation samples, in [0, 1].
+  public let floatTop1: Double
+  private let plans = Mutex<[String: CalibratedPlan]>([:])
+
+  /// Runs the float model on the evaluation samples.
+  ///
+  /// - Parameters:
+  ///   - evaluation: The evaluation samples `[N, …]`.
+  ///   - labels: One class per evaluation sample.
+  ///   - calibration: The calibration samples `[M, …]`.
+  ///   - method: How fractional lengths left open are chosen.
+  ///   - concurrency: Batch slices each run splits over (1 when many points
+  ///     run at once).
+  /// - Throws: An execution error of the float model, or
+  ///   ``ExecutionError/invalidInput(message:)`` when labels and samples
+  ///   disagree in number.
+  public init(
+    network: Network, evaluation: FloatTensor, labels: [Int], calibration: FloatTensor,
+    method: CalibrationMethod = .qiu, concurrency: Int = 1
+  ) throws(ExecutionError) {
+    guard let count = evaluation.shape.first, count > 0, count == labels.count else {
+      throw .invalidInput(
+        message: "\(labels.count) labels for \(evaluation.shape.first ?? 0) evaluation samples")
+    }
+    self.network = network
+    self.evaluation = evaluation
+    self.labels = labels
+    self.calibrationData = calibration
+    self.method = method
+    self.concurrency = max(1, concurrency)
+    let float = try FloatExecutor(network: network, concurrency: self.concurrency).run(input: evaluation)
+    guard let scores = float.outputs.first else { throw .invalidInput(message: "the network has no output") }
+    floatTop1 = Classification.accuracy(scores, labels: labels, k: 1)
+  }
+
+  /// The top-1 accuracy of a point, in [0, 1].
+  public func top1(of point: DesignPoint) -> Result<Double, AccuracyProblem> {
+    let calibration: PointCalibration
+    switch point.calibration(for: network, method: method) {
+    case .success(let c): calibration = c
+    case .failure(let problem): return .failure(AccuracyProblem(problem.message))
+    }
+    let calibrated: PrecisionPlan
+    switch plan(for: calibration) {
+    case .success(let p): calibrated = p
+    case .failure(let problem): return .failure(problem)
+    }
+    do {
+      let executor = try FixedPointExecutor(
+        network: network, plan: calibrated.fixing(calibration.settings), concurrency: concurrency)
+      let run = try executor.run(input: evaluation)
+      guard let scores = run.outputs.first?.floatTensor else {
+        return .failure(AccuracyProblem("the network has no output"))
+      }
+      return .success(Classification.accuracy(scores, labels: labels, k: 1))
+    } catch {
+      return .failure(AccuracyProblem(error.description))
+    }
+  }
+
+  /// The calibrated plan of a set of widths, computed once: the first
+  /// caller calibrates while later callers with the same widths wait.
+  func plan(for calibration: PointCalibration) -> Result<PrecisionPlan, AccuracyProblem> {
+    let cell = plans.withLock { cells in
+      if let cell = cells[calibration.widthsKey] { return cell }
+      let cell = CalibratedPlan()
+      cells[calibration.widthsKey] = cell
+      return cell
+    }
+    return cell.value {
+      do throws(ExecutionError) {
+        let result = try Calibrator.calibrate(
+          network: network, data: calibrationData, configuration: calibration.configuration,
+          concurrency: concurrency)
+        return .success(result.plan)
+      } catch {
+        return .failure(AccuracyProblem("calibration: \(error.description)"))
+      }
+    }
+  }
+}
+
+/// A calibration computed at most once.
+final class CalibratedPlan: Sendable {
+  private let state = Mutex<Result<PrecisionPlan, AccuracyProblem>?>(nil)
+
+  /// The value, computing it under the lock the first time.
+  func value(_ compute: () -> Result<PrecisionPlan, AccuracyProblem>) -> Result<PrecisionPlan, AccuracyProblem> {
+    state.withLock { state in
+      if let state { return state }
+      let computed = compute()
+      state = computed
+      return computed
+    }
+  }
+}
