@@ -59,7 +59,10 @@ struct SweepRun: ParsableCommand {
     let result = SweepReader.read(bytes: bytes, fileName: spec)
     printer.print(result.diagnostics)
     guard let plan = result.value else { throw ExitCode(EdgeSimMain.failure) }
-    let inputs = try SweepInputs.load(plan, specPath: spec, printer: &printer)
+    let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let inputs = try SweepInputs.load(
+      plan, specPath: spec, executorConcurrency: max(1, cores / jobs), printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
     let store: ResultsStore
@@ -70,13 +73,22 @@ struct SweepRun: ParsableCommand {
       printer.print([.error("\(error)", at: SourceLocation(file: db), hint: "name a new file, or a results file of edgesim sweep")])
       throw ExitCode(EdgeSimMain.failure)
     }
+    if case .search(let goal) = plan.strategy {
+      let start = Date()
+      let outcomes = try SweepSearch.run(
+        plan, goal: goal, shard: part, inputs: inputs, store: store, jobs: jobs)
+      let evaluated = outcomes.reduce(0) { $0 + $1.evaluations }
+      Terminal.standardError(
+        "\(plan.name): \(outcomes.count) searches, \(evaluated) points evaluated in "
+          + String(format: "%.2f s", Date().timeIntervalSince(start)) + " with \(jobs) jobs -> \(db)")
+      return
+    }
     let indices = try plan.selectedIndices(in: part)
     let points = indices.lazy.map { plan.point(at: $0) }
     var recorded = 0
     for point in points where try store.contains(point.id) { recorded += 1 }
     let total = indices.count
     let recorder = SweepRecorder(store: store, pending: total - recorded)
-    let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     let start = Date()
     let evaluated: Int = try blockingAwait {
       let count = try await SweepRunner.run(

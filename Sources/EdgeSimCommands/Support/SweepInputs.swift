@@ -1,4 +1,5 @@
 import ArgumentParser
+import BitAccurateExecution
 import DesignSpace
 import Diagnostics
 import Foundation
@@ -11,13 +12,24 @@ import SpecFormats
 struct SweepInputs: Sendable {
   var networks: [String: Network]
   var devices: [String: Device]
+  /// Accuracy evaluators by study and model (``accuracyKey(study:model:)``).
+  var accuracy: [String: AccuracyEvaluator] = [:]
 
-  /// Evaluates a point with the simulator.
+  static func accuracyKey(study: Int, model: String) -> String { "\(study)\u{1F}\(model)" }
+
+  /// The accuracy evaluator of a point's study and model, if it has one.
+  func accuracyEvaluator(for point: DesignPoint) -> AccuracyEvaluator? {
+    accuracy[Self.accuracyKey(study: point.study, model: point.model)]
+  }
+
+  /// Evaluates a point with the simulator, and its top-1 with the
+  /// bit-accurate executor when its study measures accuracy.
   func evaluate(_ point: DesignPoint) -> PointResult {
     guard let network = networks[point.model], let device = devices[point.device] else {
       return PointResult(point: point, status: .failed(error: "\(point.model) or \(point.device) was not loaded"))
     }
-    return PointEvaluator.evaluate(point, network: network, device: device)
+    return PointEvaluator.evaluate(
+      point, network: network, device: device, accuracy: accuracyEvaluator(for: point))
   }
 
   /// Loads every model and device of a plan, and checks that each layer a
@@ -25,8 +37,16 @@ struct SweepInputs: Sendable {
   ///
   /// Names without `/` or `.` are bundled; anything else is a path relative
   /// to the sweep file's folder (or absolute).
+  ///
+  /// A study with `accuracy` loads its samples and labels, checks them
+  /// against each of its models (which must have their weights) and runs
+  /// the float model once.
+  ///
+  /// - Parameter executorConcurrency: Batch slices each bit-accurate run
+  ///   splits over.
   static func load(
-    _ plan: SweepPlan, specPath: String, printer: inout DiagnosticPrinter
+    _ plan: SweepPlan, specPath: String, executorConcurrency: Int = 1,
+    printer: inout DiagnosticPrinter
   ) throws -> SweepInputs {
     let folder = URL(fileURLWithPath: specPath).deletingLastPathComponent()
     func resolve(_ name: String) -> String {
@@ -73,8 +93,74 @@ struct SweepInputs: Sendable {
         }
       }
     }
+    if !problems.contains(where: { $0.severity == .error }) {
+      for (index, study) in plan.studies.enumerated() {
+        guard let spec = study.accuracy else { continue }
+        for model in study.models {
+          do throws(CommandFailure) {
+            inputs.accuracy[accuracyKey(study: index, model: model)] = try accuracyEvaluator(
+              spec, model: isBundledName(model) ? nil : resolve(model), named: model,
+              resolve: resolve, concurrency: executorConcurrency, warnings: &problems)
+          } catch {
+            for (file, text) in error.sources { printer.sources[file] = text }
+            problems += error.diagnostics
+          }
+        }
+      }
+    }
     printer.print(problems)
     if problems.contains(where: { $0.severity == .error }) { throw ExitCode(EdgeSimMain.failure) }
     return inputs
+  }
+
+  /// Reads a study's accuracy samples for one model and runs its float
+  /// model on them.
+  static func accuracyEvaluator(
+    _ spec: AccuracySpec, model path: String?, named name: String, resolve: (String) -> String,
+    concurrency: Int, warnings: inout [Diagnostic]
+  ) throws(CommandFailure) -> AccuracyEvaluator {
+    guard let path else {
+      throw CommandFailure(
+        .error(
+          "'\(name)' is a bundled layer list without weights, so its accuracy cannot be measured",
+          at: nil, hint: "name an ONNX model with its weights in a study with 'accuracy'"))
+    }
+    let (network, classes) = try ExecutionInputs.model(path, warnings: &warnings)
+    let dataPath = resolve(spec.data)
+    let all = try ExecutionInputs.samples(
+      dataPath, for: network, option: "accuracy.evaluation.data", warnings: &warnings)
+    let allLabels = try ExecutionInputs.labels(
+      resolve(spec.labels), samples: all.shape.first ?? 0, classes: classes)
+    let evaluation = try samples(all, spec.samples, file: dataPath)
+    let labels = spec.samples.map { Array(allLabels[$0]) } ?? allLabels
+    let calibrationPath = spec.calibrationData.map(resolve) ?? dataPath
+    let calibrationAll =
+      calibrationPath == dataPath
+      ? all
+      : try ExecutionInputs.samples(
+        calibrationPath, for: network, option: "accuracy.calibration.data", warnings: &warnings)
+    let calibration = try samples(calibrationAll, spec.calibrationSamples, file: calibrationPath)
+    do {
+      return try AccuracyEvaluator(
+        network: network, evaluation: evaluation, labels: labels, calibration: calibration,
+        method: spec.method, concurrency: concurrency)
+    } catch {
+      throw CommandFailure(.error(error.description, at: SourceLocation(file: path)))
+    }
+  }
+
+  /// The samples of a range (all when `nil`), checked to exist.
+  static func samples(_ tensor: FloatTensor, _ range: ClosedRange<Int>?, file: String) throws(CommandFailure)
+    -> FloatTensor
+  {
+    let count = tensor.shape.first ?? 0
+    guard let range else { return tensor }
+    guard range.upperBound < count else {
+      throw CommandFailure(
+        .error(
+          "samples \(range.lowerBound)..\(range.upperBound) asked of a file with \(count) samples (0..\(count - 1))",
+          at: SourceLocation(file: file), hint: "give a range within the file"))
+    }
+    return RunExecution.slice(tensor, range.lowerBound..<(range.upperBound + 1))
   }
 }

@@ -19,6 +19,11 @@ actor SweepRecorder {
     try store.contains(point.id)
   }
 
+  /// The point's stored result, if any (a resumed search reads it back).
+  func stored(_ point: DesignPoint) throws -> PointResult? {
+    try store.storedResult(of: point)
+  }
+
   /// Stores one result and advances the progress line.
   func record(_ result: PointResult) throws {
     try store.record(result)

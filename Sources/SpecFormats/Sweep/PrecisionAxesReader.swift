@@ -75,6 +75,8 @@ enum PrecisionAxesReader {
     let layersNode = reader.required("layers", hint: layersHint)
     let bitsNode = reader.required("bits", hint: "write bits: 8, bits: [4, 8] or bits: 4..8")
     let flNode = reader.value("fl")
+    let weightNode = reader.value("weight_fl")
+    let activationNode = reader.value("activation_fl")
     var label: String?
     var selector: LayerSelector?
     if let layersNode {
@@ -101,16 +103,31 @@ enum PrecisionAxesReader {
     let bits = bitsNode.flatMap {
       IntegerValues.read($0, key: "bits", in: 1...32, document: document)
     }
-    var fls: [Int?] = [nil]
-    if let flNode {
-      guard let values = IntegerValues.read(flNode, key: "fl", in: -32...64, document: document)
-      else { return nil }
-      fls = values
+    if let flNode, weightNode != nil || activationNode != nil {
+      document.error(
+        "'fl' sets both roles, so it cannot be written with 'weight_fl' or 'activation_fl'",
+        at: flNode, hint: "write fl alone, or weight_fl and activation_fl")
+      return nil
     }
+    func values(_ node: Node?, _ key: String) -> [Int?]? {
+      guard let node else { return [nil] }
+      return IntegerValues.read(node, key: key, in: -32...64, document: document)
+    }
+    guard let fls = values(flNode, "fl"), let weightFLs = values(weightNode, "weight_fl"),
+      let activationFLs = values(activationNode, "activation_fl")
+    else { return nil }
     guard let label, let selector, let bits else { return nil }
     var settings: [PrecisionSetting] = []
     for b in bits {
-      for fl in fls { settings.append(PrecisionSetting(bits: b, fractionalLength: fl)) }
+      if flNode != nil {
+        for fl in fls { settings.append(PrecisionSetting(bits: b, fractionalLength: fl)) }
+        continue
+      }
+      for w in weightFLs {
+        for a in activationFLs {
+          settings.append(PrecisionSetting(bits: b, weightFractionalLength: w, activationFractionalLength: a))
+        }
+      }
     }
     return PrecisionAxis(label: label, layers: selector, settings: settings)
   }

@@ -30,7 +30,7 @@ public enum SweepReader {
   /// sampling).
   public static let maximumPoints = 100_000_000
 
-  static let studyKeys = ["models", "devices", "batch", "precision", "hardware"]
+  static let studyKeys = ["models", "devices", "batch", "precision", "hardware", "accuracy"]
 
   /// Reads a sweep file's bytes.
   ///
@@ -85,6 +85,27 @@ public enum SweepReader {
     }
     top.finish()
     guard !failed else { return nil }
+    if case .search = strategy {
+      for (offset, study) in studies.enumerated() {
+        let at = top.value("studies").flatMap { node -> Node? in
+          if case .sequence(let items) = node, items.indices.contains(offset) { return items[offset] }
+          return nil
+        } ?? document.root
+        if study.accuracy == nil {
+          document.error(
+            "the search strategy needs 'accuracy' in every study", at: at,
+            hint: "add accuracy: {evaluation: {data: x.npy, labels: y.npy}}")
+          failed = true
+        }
+        if study.precisionAxes.isEmpty {
+          document.error(
+            "the search strategy needs precision axes in every study", at: at,
+            hint: "add precision: {axes: [{layers: all, bits: 4..8}]}")
+          failed = true
+        }
+      }
+      guard !failed else { return nil }
+    }
     let plan = SweepPlan(name: name, studies: studies, strategy: strategy)
     if let total = try? plan.totalCount(), total <= maximumPoints {
       if total == 0 { document.error("the sweep has no points", at: document.root, hint: "give every list at least one value") }
@@ -98,17 +119,30 @@ public enum SweepReader {
 
   static func readStrategy(_ top: MappingReader) -> SweepStrategy? {
     guard let node = top.value("strategy") else { return nil }
-    let hint = "write strategy: grid, or strategy: {random: {count: 200, seed: 1}}"
+    let hint =
+      "write strategy: grid, strategy: {random: {count: 200, seed: 1}}, or strategy: {search: {objective: energy, max_accuracy_drop: 1.0}}"
     if case .scalar(let scalar) = node {
       if scalar.string == "grid" { return .grid }
       top.document.error(
         "'\(scalar.string.prefix(40))' is not a strategy", at: node,
-        hint: Suggestions.hint(for: scalar.string, among: ["grid", "random"]) + "; " + hint)
+        hint: Suggestions.hint(for: scalar.string, among: ["grid", "random", "search"]) + "; " + hint)
       return nil
     }
     guard let strategy = MappingReader(node, in: top.document, path: ["strategy"], what: "'strategy'")
     else { return nil }
     defer { strategy.finish() }
+    if let search = strategy.mapping("search") {
+      defer { search.finish() }
+      let objective = search.choice("objective", as: SearchObjective.self)
+      if search.has("objective"), objective == nil { return nil }
+      guard
+        let drop = search.number(
+          "max_accuracy_drop", required: true, in: 0...100,
+          hint: "the most top-1 may fall below the float model's, in points: max_accuracy_drop: 1.0")
+      else { return nil }
+      return .search(SearchGoal(objective: objective ?? .energy, maxAccuracyDrop: drop))
+    }
+    if strategy.has("search") { return nil }
     guard let random = strategy.mapping("random", required: true, hint: hint) else { return nil }
     defer { random.finish() }
     let count = random.integer("count", required: true, in: 1...maximumPoints, hint: "the number of points to draw")
@@ -146,10 +180,18 @@ public enum SweepReader {
     } else if reader.has("hardware") {
       failed = true
     }
+    var accuracy: AccuracySpec?
+    if let reader = reader.mapping("accuracy") {
+      accuracy = AccuracyReader.read(reader)
+      if accuracy == nil { failed = true }
+      reader.finish()
+    } else if reader.has("accuracy") {
+      failed = true
+    }
     guard let models, let devices, !failed else { return nil }
     return Study(
       models: models, devices: devices, batches: batches, defaultBits: defaultBits,
-      precisionAxes: precisionAxes, hardwareAxes: hardwareAxes)
+      precisionAxes: precisionAxes, hardwareAxes: hardwareAxes, accuracy: accuracy)
   }
 
   /// A required name or list of names, without duplicates.
