@@ -8,7 +8,7 @@
 //
 //   L4  edgesim (exe) -> EdgeSimCommands
 //   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat,
-//       TraceFormats, ResultsStore (GRDB)
+//       TraceFormats, ResultsStore (GRDB), Reports (HTML and CSV)
 //   L2  BitAccurateExecution, Mapping, Simulation, DesignSpace
 //   L1  HardwareModel, NetworkGraph
 //   L0  Diagnostics, FixedPointArithmetic
@@ -86,6 +86,7 @@ let package = Package(
     .target(
       name: "ResultsStore",
       dependencies: ["DesignSpace", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Reports"),
 
     // MARK: Application
     .target(
@@ -93,7 +94,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
         "ONNXImport", "NumPyFormat", "FixedPointArithmetic", "BitAccurateExecution",
-        "Mapping", "Simulation", "TraceFormats", "DesignSpace", "ResultsStore",
+        "Mapping", "Simulation", "TraceFormats", "DesignSpace", "ResultsStore", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -136,6 +137,7 @@ let package = Package(
       name: "SweepEndToEndTests",
       dependencies: [.target(name: "edgesim"), "ResultsStore"]),
     .testTarget(name: "ArchitectureTests"),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports"], exclude: ["Golden"]),
     .testTarget(
       name: "EdgeSimEndToEndTests",
       dependencies: [

@@ -41,11 +41,14 @@ import Testing
     "NumPyFormat": ["Diagnostics", "NetworkGraph", "Foundation"],
     "TraceFormats": ["Simulation", "HardwareModel", "NetworkGraph", "Foundation"],
     "ResultsStore": ["DesignSpace", "GRDB", "Foundation"],
+    // Plain values in, HTML and CSV strings out; knows no other target.
+    "Reports": ["Foundation"],
     // L4/L5: the application.
     "EdgeSimCommands": [
       "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc", "Darwin",
       "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch", "DesignSpace", "ResultsStore",
+      "Reports",
     ],
     "edgesim": ["EdgeSimCommands"],
   ]

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Maps a data interval onto a pixel interval, linearly or by logarithm.
+struct Scale {
+  /// The data interval (positive for a log scale).
+  let domain: ClosedRange<Double>
+  /// The pixel interval (`lower` may exceed `upper`, for y axes).
+  let lower: Double
+  let upper: Double
+  /// Whether the scale is logarithmic (base 10).
+  let isLog: Bool
+
+  init(domain: ClosedRange<Double>, range: (Double, Double), log: Bool = false) {
+    var d = domain
+    if log {
+      let lo = max(d.lowerBound, 1e-300)
+      d = lo...max(d.upperBound, lo)
+    }
+    if d.lowerBound == d.upperBound {
+      d = log ? d.lowerBound / 10...d.upperBound * 10 : d.lowerBound - 1...d.upperBound + 1
+    }
+    self.domain = d
+    lower = range.0
+    upper = range.1
+    isLog = log
+  }
+
+  /// The pixel of a value (clamped to the domain for log scales' zeros).
+  func callAsFunction(_ value: Double) -> Double {
+    let t: Double
+    if isLog {
+      let v = max(value, domain.lowerBound)
+      t = (log10(v) - log10(domain.lowerBound)) / (log10(domain.upperBound) - log10(domain.lowerBound))
+    } else {
+      t = (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
+    }
+    return lower + t * (upper - lower)
+  }
+
+  /// Tick values: powers of ten for a log scale, 1-2-5 steps for a linear
+  /// one (about `count` of them).
+  func ticks(count: Int = 6) -> [Double] {
+    if isLog {
+      let first = Int(floor(log10(domain.lowerBound) + 1e-9))
+      let last = Int(ceil(log10(domain.upperBound) - 1e-9))
+      let step = max(1, (last - first + count - 1) / max(count, 1))
+      return stride(from: first, through: last, by: step).map { pow(10, Double($0)) }
+        .filter { $0 >= domain.lowerBound * (1 - 1e-9) && $0 <= domain.upperBound * (1 + 1e-9) }
+    }
+    let span = domain.upperBound - domain.lowerBound
+    let raw = span / Double(max(count, 1))
+    let magnitude = pow(10, floor(log10(raw)))
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+    var value = ceil(domain.lowerBound / step - 1e-9) * step
+    var result: [Double] = []
+    while value <= domain.upperBound + step * 1e-9 {
+      result.append(abs(value) < step * 1e-9 ? 0 : value)
+      value += step
+    }
+    return result
+  }
+
+  /// A domain that covers `values` with a margin: a decade-aligned one
+  /// for log scales, a rounded one for linear scales.
+  static func covering(_ values: [Double], log: Bool, includeZero: Bool = false) -> ClosedRange<Double> {
+    let finite = values.filter { $0.isFinite && (!log || $0 > 0) }
+    guard var lo = finite.min(), var hi = finite.max() else { return log ? 1...10 : 0...1 }
+    if log {
+      lo = pow(10, floor(log10(lo)))
+      hi = pow(10, ceil(log10(hi)))
+      if lo == hi { hi *= 10 }
+      return lo...hi
+    }
+    if includeZero { lo = min(lo, 0) }
+    if lo == hi { return lo - 1...hi + 1 }
+    let pad = (hi - lo) * 0.05
+    return (includeZero && lo == 0 ? 0 : lo - pad)...(hi + pad)
+  }
+}
