@@ -17,6 +17,7 @@ public struct EdgeSim: ParsableCommand {
     version: EdgeSimVersion.current,
     subcommands: [
       Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self, Simulate.self, Sweep.self, Compare.self,
+      Report.self,
     ])
 
   /// Creates the command (argument-parser needs this).

@@ -1,0 +1,28 @@
+import Diagnostics
+import Foundation
+
+/// Writes `edgesim report`'s outputs atomically and says where they went.
+enum ReportOutput {
+  /// Writes the text (a temporary file beside `path`, then renamed), then
+  /// prints `wrote PATH (SIZE)` on standard error.
+  static func write(_ text: String, to path: String) throws(CommandFailure) {
+    let data = Data(text.utf8)
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+      throw CommandFailure(.error("this is a folder; name a file to write", at: SourceLocation(file: path)))
+    }
+    do {
+      try FileIO.writeAtomically(data, to: path)
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the file: \((error as NSError).localizedDescription)", at: SourceLocation(file: path),
+          hint: "check that its folder can be created and written"))
+    }
+    Terminal.standardError("wrote \(path) (\(sizeText(data.count)))")
+  }
+
+  static func sizeText(_ bytes: Int) -> String {
+    bytes < 10 * 1024 ? "\(bytes) bytes" : "\(bytes / 1024) KiB"
+  }
+}
