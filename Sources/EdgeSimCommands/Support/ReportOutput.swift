@@ -16,10 +16,18 @@ enum ReportOutput {
     } catch {
       throw CommandFailure(
         .error(
-          "cannot write the file: \((error as NSError).localizedDescription)", at: SourceLocation(file: path),
+          "cannot write the file: \(reason(error))", at: SourceLocation(file: path),
           hint: "check that its folder can be created and written"))
     }
     Terminal.standardError("wrote \(path) (\(sizeText(data.count)))")
+  }
+
+  /// The system's reason (`No such file or directory`, `Permission
+  /// denied`) rather than Foundation's generic sentence, when it has one.
+  static func reason(_ error: any Error) -> String {
+    let e = error as NSError
+    let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError
+    return (underlying ?? e).localizedDescription
   }
 
   static func sizeText(_ bytes: Int) -> String {

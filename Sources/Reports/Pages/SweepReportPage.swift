@@ -79,12 +79,33 @@ enum SweepReportPage {
       rows: rows, numeric: [3, 5, 6, 7])
   }
 
+  /// The front as a table, by increasing energy. Points with the same
+  /// model, device, batch and figures (settings that change nothing, such
+  /// as fractional lengths when accuracy is not evaluated) share one row,
+  /// which names the first and counts the others.
   static func frontTable(_ sweep: SweepReport, front: [Int], scatter: SweepScatter) -> String {
-    let chosenIndices = Dictionary(scatter.chosen.enumerated().map { ($0.element.index, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
+    let chosenIndices = Dictionary(
+      scatter.chosen.enumerated().map { ($0.element.index, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
+    var groups: [[Int]] = []
+    var position: [TieKey: Int] = [:]
+    for i in front {
+      let key = TieKey(sweep.points[i])
+      if let g = position[key], chosenIndices[i] == nil, !groups[g].contains(where: { chosenIndices[$0] != nil }) {
+        groups[g].append(i)
+      } else {
+        position[key] = position[key] ?? groups.count
+        groups.append([i])
+      }
+    }
     var rows: [[String]] = []
-    for (n, i) in front.enumerated() {
+    for (n, group) in groups.enumerated() {
+      guard let i = group.first else { continue }
       let p = sweep.points[i]
-      var row = [String(n + 1), p.id, p.model, p.device, String(p.batch), p.precision.isEmpty ? "-" : p.precision, p.hardware.isEmpty ? "-" : p.hardware]
+      let others = group.count > 1 ? " (+\(group.count - 1) with the same figures)" : ""
+      var row = [
+        String(n + 1), p.id + others, p.model, p.device, String(p.batch),
+        p.precision.isEmpty ? "-" : p.precision, p.hardware.isEmpty ? "-" : p.hardware,
+      ]
       row += figures(p)
       if let float = sweep.floatTop1[p.model], let top1 = p.top1 {
         row.append(String(format: "%+.2f pt", (top1 - float) * 100))
@@ -97,5 +118,24 @@ enum SweepReportPage {
     return PageTemplate.table(
       header: ["#", "point", "model", "device", "batch", "precision", "hardware", "latency", "energy", "top-1", "vs float", "chosen"],
       rows: rows, numeric: [0, 4, 7, 8, 9, 10])
+  }
+
+  /// What makes front points indistinguishable in the table.
+  struct TieKey: Hashable {
+    var model: String
+    var device: String
+    var batch: Int
+    var latency: Double
+    var energy: Double
+    var top1: Double?
+
+    init(_ p: SweepReportPoint) {
+      model = p.model
+      device = p.device
+      batch = p.batch
+      latency = p.latency
+      energy = p.energy
+      top1 = p.top1
+    }
   }
 }

@@ -37,15 +37,18 @@ struct Scale {
     return lower + t * (upper - lower)
   }
 
-  /// Tick values: powers of ten for a log scale, 1-2-5 steps for a linear
-  /// one (about `count` of them).
+  /// Tick values: powers of ten for a log scale (with 2 and 5 times them
+  /// when the domain spans few decades), 1-2-5 steps for a linear one
+  /// (about `count` of them).
   func ticks(count: Int = 6) -> [Double] {
     if isLog {
       let first = Int(floor(log10(domain.lowerBound) + 1e-9))
       let last = Int(ceil(log10(domain.upperBound) - 1e-9))
       let step = max(1, (last - first + count - 1) / max(count, 1))
-      return stride(from: first, through: last, by: step).map { pow(10, Double($0)) }
-        .filter { $0 >= domain.lowerBound * (1 - 1e-9) && $0 <= domain.upperBound * (1 + 1e-9) }
+      let inside = { (v: Double) in v >= self.domain.lowerBound * (1 - 1e-9) && v <= self.domain.upperBound * (1 + 1e-9) }
+      let decades = stride(from: first, through: last, by: step).map { pow(10, Double($0)) }
+      if decades.filter(inside).count >= 3 { return decades.filter(inside) }
+      return decades.flatMap { [$0, 2 * $0, 5 * $0] }.filter(inside)
     }
     let span = domain.upperBound - domain.lowerBound
     let raw = span / Double(max(count, 1))
@@ -66,9 +69,15 @@ struct Scale {
     let finite = values.filter { $0.isFinite && (!log || $0 > 0) }
     guard var lo = finite.min(), var hi = finite.max() else { return log ? 1...10 : 0...1 }
     if log {
-      lo = pow(10, floor(log10(lo)))
-      hi = pow(10, ceil(log10(hi)))
-      if lo == hi { hi *= 10 }
+      // A margin of a quarter keeps points off the frame; a span under a
+      // decade is widened to one, so there are ticks to read.
+      lo /= 1.25
+      hi *= 1.25
+      if hi / lo < 10 {
+        let middle = (log10(lo) + log10(hi)) / 2
+        lo = pow(10, middle - 0.5)
+        hi = pow(10, middle + 0.5)
+      }
       return lo...hi
     }
     if includeZero { lo = min(lo, 0) }
