@@ -21,7 +21,7 @@ enum SweepReportPage {
     let facts: [[String]] = [
       ["models", models.joined(separator: ", ")],
       ["devices", devices.joined(separator: ", ")],
-      ["Pareto front (accuracy, energy, latency)", "\(front.count) points"],
+      ["Pareto front (accuracy, energy, latency)", front.count == 1 ? "1 point" : "\(front.count) points"],
       ["chosen by the precision search", sweep.chosen.isEmpty ? "none recorded" : "\(sweep.chosen.count)"],
     ] + sweep.floatTop1.keys.sorted().map { ["float top-1 of \($0)", NumberFormat.percent(sweep.floatTop1[$0] ?? .nan)] }
     body += PageTemplate.table(header: [], rows: facts.map { $0.map(Escaping.text) }, class: "facts")
