@@ -23,6 +23,21 @@ enum Parallel {
     return slots.values()
   }
 
+  /// `body(range)` for contiguous ranges covering 0..<count, at most
+  /// `concurrency` at once (one range when the work is small); results in
+  /// range order.
+  ///
+  /// Kernels use it to split a batch: each range writes only its own part
+  /// of the output, so results never depend on the split.
+  static func slices<T: Sendable>(
+    _ count: Int, concurrency: Int, minimumPerSlice: Int = 1,
+    _ body: @Sendable (Range<Int>) -> T
+  ) -> [T] {
+    let chunks = min(concurrency, max(1, count / max(1, minimumPerSlice)))
+    let parts = ranges(count, chunks: chunks)
+    return map(parts.count) { body(parts[$0]) }
+  }
+
   /// Splits 0..<count into `chunks` contiguous ranges of near-equal size.
   static func ranges(_ count: Int, chunks: Int) -> [Range<Int>] {
     let chunks = max(1, min(chunks, count))
@@ -35,6 +50,16 @@ enum Parallel {
     }
     return result
   }
+}
+
+/// A buffer that concurrent pieces of work write in disjoint parts.
+///
+/// The owner keeps the array alive (and does not touch it) until every
+/// piece has finished; each piece writes only the elements it was given.
+struct SharedBuffer<Element>: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Element>
+
+  init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
 }
 
 /// Write-once slots, one per concurrent piece of work.

@@ -50,14 +50,25 @@ extension FixedPointExecutor {
         throw .shapeMismatch(
           tensor: node.name, message: "weight \(weight.shape) does not fit input \(x.shape)")
       }
-      let (acc, events) = IntegerKernels.conv(
+      let result = IntegerKernels.conv(
         x: x.raws, g: g, groups: groups, outChannels: weight.shape[0], weights: weight.raws,
-        weights32: prepared.weights32, bias: prepared.bias, acc: accumulator,
-        policy: layer.accumulatorPolicy)
-      let wide = WideTensor(
-        shape: [g.batch, weight.shape[0], g.outHeight, g.outWidth], values: acc,
-        fractionalLength: accumulator.fractionalLength, accumulator: accumulator)
-      return finish(prepared, wide, output, batchStart: batchStart, accumulatorEvents: events)
+        dot: prepared.dotWeights.flatMap {
+          DotWeights.fits(x.format) && IntegerKernels.fitsInt32(weight.format, x.format, terms: $0.depth)
+            ? $0 : nil
+        }, bias: prepared.bias, acc: accumulator,
+        policy: layer.accumulatorPolicy,
+        requantization: requantization(prepared, from: accumulator.fractionalLength, to: output),
+        concurrency: concurrency)
+      let shape = [g.batch, weight.shape[0], g.outHeight, g.outWidth]
+      var events = NodeEvents()
+      events.accumulator = result.events
+      events.output = result.output
+      return NodeResult(
+        value: .fixed(RawTensor(unchecked: shape, raws: result.raws, format: output)),
+        events: events,
+        wide: WideTensor(
+          shape: shape, values: result.accumulators,
+          fractionalLength: accumulator.fractionalLength, accumulator: accumulator))
     case .gemm(let attributes):
       var a = try raw(0)
       var b = try raw(1)
@@ -100,6 +111,15 @@ extension FixedPointExecutor {
     return batchStart &* (count / batch)
   }
 
+  /// A node's requantization from `fractionalLength` to its output (§5).
+  func requantization(_ prepared: PreparedNode, from fractionalLength: Int, to output: QFormat)
+    -> Requantization
+  {
+    Requantization(
+      from: fractionalLength, to: output, rounding: prepared.layer.rounding,
+      overflow: prepared.layer.outputOverflow, stream: prepared.stream, rectify: prepared.rectify)
+  }
+
   /// Requantizes a wide tensor to the output format (§5 Requantize).
   func finish(
     _ prepared: PreparedNode, _ wide: WideTensor, _ output: QFormat, batchStart: Int,
@@ -138,13 +158,23 @@ extension FixedPointExecutor {
       }
       for index in 0..<map.count { initial[index] = bias[map.bIndex[index]] }
     }
-    let use32 = IntegerKernels.fitsInt32(a.format, b.format, terms: plan.k)
-    let (acc, events) = IntegerKernels.matMul(
-      a: a.raws, b: b.raws, plan: plan, initial: initial, use32: use32, acc: accumulator,
-      policy: prepared.layer.accumulatorPolicy)
-    let wide = WideTensor(
-      shape: plan.outputShape, values: acc, fractionalLength: accumulator.fractionalLength,
-      accumulator: accumulator)
-    return finish(prepared, wide, output, batchStart: batchStart, accumulatorEvents: events)
+    let dot = prepared.dotWeights.flatMap {
+      DotWeights.fits(a.format) && IntegerKernels.fitsInt32(b.format, a.format, terms: plan.k)
+        ? $0 : nil
+    }
+    let result = IntegerKernels.matMul(
+      a: a.raws, b: b.raws, plan: plan, initial: initial, dot: dot, acc: accumulator,
+      policy: prepared.layer.accumulatorPolicy,
+      requantization: requantization(prepared, from: accumulator.fractionalLength, to: output),
+      concurrency: concurrency)
+    var events = NodeEvents()
+    events.accumulator = result.events
+    events.output = result.output
+    return NodeResult(
+      value: .fixed(RawTensor(unchecked: plan.outputShape, raws: result.raws, format: output)),
+      events: events,
+      wide: WideTensor(
+        shape: plan.outputShape, values: result.accumulators,
+        fractionalLength: accumulator.fractionalLength, accumulator: accumulator))
   }
 }

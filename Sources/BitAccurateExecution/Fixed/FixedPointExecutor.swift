@@ -17,9 +17,10 @@ import NetworkGraph
 ///   Flatten, Reshape and other data movements keep the format; Softmax,
 ///   Sigmoid and the rest are float islands.
 ///
-/// Nothing on the fixed path uses floating point. Batches are split over
-/// every core; samples are independent and stochastic rounding is
-/// counter-based (§7), so results never depend on the split.
+/// Nothing on the fixed path uses floating point. Convolutions and matrix
+/// products split the batch over ``concurrency`` cores, each slice writing
+/// its own part of the output; samples are independent and stochastic
+/// rounding is counter-based (§7), so results never depend on the split.
 ///
 /// ```swift
 /// let executor = try FixedPointExecutor(network: net, plan: plan)
@@ -97,27 +98,13 @@ public struct FixedPointExecutor: Sendable {
     return try run(inputs: [first.name: input], keepWide: keepWide)
   }
 
-  /// Runs named inputs, splitting the batch over cores when every tensor
-  /// keeps the batch as its first axis.
+  /// Runs named inputs. The heavy kernels split the batch over
+  /// ``concurrency`` slices, each writing its own part of the node's
+  /// output; results never depend on the split.
   public func run(inputs: [String: FloatTensor], keepWide: Bool = false) throws(ExecutionError)
     -> FixedPointRun
   {
-    let batch = inputs.values.first?.shape.first ?? 1
-    let chunks = Parallel.ranges(batch, chunks: min(concurrency, max(1, batch / 4)))
-    if chunks.count > 1, inputs.values.allSatisfy({ $0.shape.first == batch }) {
-      let executor = self
-      let pieces = Parallel.map(chunks.count) { index in
-        let range = chunks[index]
-        let sliced = inputs.mapValues { $0.slicing(range) }
-        return Result { () throws(ExecutionError) -> FixedPointRun in
-          try executor.runWhole(inputs: sliced, batchStart: range.lowerBound, keepWide: keepWide)
-        }
-      }
-      var runs: [FixedPointRun] = []
-      for piece in pieces { runs.append(try piece.get()) }
-      if let merged = FixedPointRun.concatenating(runs, chunks: chunks) { return merged }
-    }
-    return try runWhole(inputs: inputs, batchStart: 0, keepWide: keepWide)
+    try runWhole(inputs: inputs, batchStart: 0, keepWide: keepWide)
   }
 
   func runWhole(inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool)

@@ -12,17 +12,16 @@ extension IntegerKernels {
     rounding: RoundingMode, overflow: OverflowPolicy, stream: StochasticStream,
     indexBase: Int, rectify: Bool
   ) -> (raws: [Int64], events: OverflowCounts) {
-    var counts = OverflowCounts()
-    let shift = fractionalLength - format.fractionalLength
     var out = [Int64](repeating: 0, count: wide.count)
-    let stochastic = rounding == .stochastic
-    for index in wide.indices {
-      let n = rectify ? max(wide[index], 0) : wide[index]
-      let sample = stochastic ? stream.sample(at: indexBase &+ index) : .zero
-      let (value, event) = FixedPoint.requantize(
-        n, shift: shift, to: format, rounding: rounding, overflow: overflow, sample: sample)
-      out[index] = value
-      counts.record(event)
+    let requantization = Requantization(
+      from: fractionalLength, to: format, rounding: rounding, overflow: overflow, stream: stream,
+      indexBase: indexBase, rectify: rectify)
+    var counts = OverflowCounts()
+    wide.withUnsafeBufferPointer { source in
+      out.withUnsafeMutableBufferPointer { target in
+        guard let s = source.baseAddress, let t = target.baseAddress else { return }
+        counts = requantization.apply(s, into: t, count: wide.count, first: 0)
+      }
     }
     return (out, counts)
   }

@@ -1,5 +1,5 @@
-// Generated from one template for Int32 and Int64 lanes (non-generic, so
-// debug builds stay fast); edit both files alike.
+// The Int64 kernels: any width, and the canonical order of
+// saturateEachStep. Narrow formats use the Int16 kernels (IntegerKernels+Dot.swift).
 
 extension IntegerKernels {
   /// Lays a group's receptive fields out as a K × P matrix of Int64 lanes,

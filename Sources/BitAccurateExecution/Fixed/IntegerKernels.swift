@@ -74,136 +74,310 @@ enum IntegerKernels {
     }
   }
 
-  /// The accumulators of a 2-D convolution, any group: `[N, M, OH, OW]`.
+  /// Brings one block of exact sums into the accumulator (bias first,
+  /// then `policy`) and requantizes it: `accumulators` receives the §5
+  /// accumulator values and `output` the raws. `sum(row, q)` is the exact
+  /// dot product of output row `row` at position `q`; `bias(row)` the
+  /// row's initial value.
+  @inline(__always)
+  static func finishBlock(
+    rows: Int, columns: Int, accumulators: UnsafeMutablePointer<Int64>,
+    output: UnsafeMutablePointer<Int64>, first: Int, acc: QFormat, policy: AccumulatorPolicy,
+    requantization: Requantization, events: inout AccumulatorEvents,
+    outputEvents: inout OverflowCounts, bias: (Int) -> Int64, sum: (Int, Int) -> Int64
+  ) {
+    let low = acc.rawMin
+    let high = acc.rawMax
+    var positive = 0
+    var negative = 0
+    for row in 0..<rows {
+      let b = bias(row)
+      let target = accumulators + row &* columns
+      if policy == .wrap {
+        for q in 0..<columns {
+          let (value, event) = FixedPoint.finalizeAccumulator(
+            b &+ sum(row, q), in: acc, policy: .wrap)
+          target[q] = value
+          events.elements.record(event)
+        }
+      } else {
+        for q in 0..<columns {
+          let z = b &+ sum(row, q)
+          positive &+= z > high ? 1 : 0
+          negative &+= z < low ? 1 : 0
+          target[q] = z > high ? high : (z < low ? low : z)
+        }
+      }
+    }
+    events.elements.merge(OverflowCounts(positive: positive, negative: negative))
+    outputEvents.merge(
+      requantization.apply(accumulators, into: output, count: rows * columns, first: first))
+  }
+
+  /// A 2-D convolution, any group, over the whole batch: the accumulators
+  /// `[N, M, OH, OW]` (§5: exact sums from the bias, then the policy) and
+  /// their requantization, split over `concurrency` batch slices.
   ///
   /// - Parameters:
   ///   - x: The input raws `[N, C, H, W]`.
   ///   - weights: Raws `[M][C/group · kh · kw]` (ONNX order).
-  ///   - weights32: The same in Int32 when ``fitsInt32(_:_:terms:)`` holds.
+  ///   - dot: The same for the Int16 kernels, when ``DotWeights/applies(weight:input:terms:)``.
   ///   - bias: The initial accumulator value per output channel, or `nil`.
   static func conv(
     x: [Int64], g: ConvGeometry, groups: Int, outChannels: Int, weights: [Int64],
-    weights32: [Int32]?, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy
-  ) -> (values: [Int64], events: AccumulatorEvents) {
+    dot: DotWeights?, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
+    requantization: Requantization, concurrency: Int
+  ) -> (accumulators: [Int64], raws: [Int64], events: AccumulatorEvents, output: OverflowCounts) {
+    let k = (g.channels / groups) * g.kernelHeight * g.kernelWidth
+    let total = g.batch * outChannels * g.outputPlane
+    let dot = policy == .saturateEachStep ? nil : dot
+    var events = AccumulatorEvents()
+    var outputEvents = OverflowCounts()
+    var raws = [Int64](repeating: 0, count: total)
+    var accumulators = [Int64](repeating: 0, count: total)
+    x.withUnsafeBufferPointer { input in
+      let source = SharedBuffer(UnsafeMutablePointer(mutating: input.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+      accumulators.withUnsafeMutableBufferPointer { accumulatorBuffer in
+        raws.withUnsafeMutableBufferPointer { rawBuffer in
+          guard let a = accumulatorBuffer.baseAddress, let r = rawBuffer.baseAddress else { return }
+          let target = (SharedBuffer(a), SharedBuffer(r))
+          let pieces = Parallel.slices(g.batch, concurrency: concurrency, minimumPerSlice: 4) {
+            images -> (AccumulatorEvents, OverflowCounts) in
+            var events = AccumulatorEvents()
+            var outputEvents = OverflowCounts()
+            if let dot {
+              convolveDot(
+                source.base, g, groups: groups, outChannels: outChannels, weights: dot, bias: bias,
+                acc: acc, policy: policy, requantization: requantization, images: images,
+                accumulators: target.0.base, output: target.1.base, events: &events,
+                outputEvents: &outputEvents)
+            } else {
+              convolveWide(
+                source.base, g, groups: groups, outChannels: outChannels, weights: weights, k: k,
+                bias: bias, acc: acc, policy: policy, requantization: requantization,
+                images: images, accumulators: target.0.base, output: target.1.base,
+                events: &events, outputEvents: &outputEvents)
+            }
+            return (events, outputEvents)
+          }
+          for (e, o) in pieces {
+            events.merge(e)
+            outputEvents.merge(o)
+          }
+        }
+      }
+    }
+    return (accumulators, raws, events, outputEvents)
+  }
+
+  /// The Int16 path of ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:)``
+  /// for the samples `images`.
+  static func convolveDot(
+    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int, outChannels: Int,
+    weights: DotWeights, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
+    requantization: Requantization, images: Range<Int>, accumulators: UnsafeMutablePointer<Int64>,
+    output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
+    outputEvents: inout OverflowCounts
+  ) {
     let groupIn = g.channels / groups
     let groupOut = outChannels / groups
-    let k = groupIn * g.kernelHeight * g.kernelWidth
     let plane = g.outputPlane
-    var out = [Int64](repeating: 0, count: g.batch * outChannels * plane)
-    var events = AccumulatorEvents()
-    let use32 = weights32 != nil && policy != .saturateEachStep
-    let x32: [Int32] = use32 ? x.map { Int32(truncatingIfNeeded: $0) } : []
-    var col64 = [Int64](repeating: 0, count: use32 ? 0 : k * plane)
-    var col32 = [Int32](repeating: 0, count: use32 ? k * plane : 0)
-    var block32 = [Int32](repeating: 0, count: use32 ? groupOut * plane : 0)
-    out.withUnsafeMutableBufferPointer { output in
-      let o = output.baseAddress.unsafelyUnwrapped
-      for n in 0..<g.batch {
-        for group in 0..<groups {
-          let inBase = (n * g.channels + group * groupIn) * g.inputPlane
-          let outBase = (n * outChannels + group * groupOut) * plane
-          // Initial values: the bias (on the accumulator grid).
-          for row in 0..<groupOut {
-            let b = bias?[group * groupOut + row] ?? 0
-            (o + outBase + row * plane).update(repeating: b, count: plane)
-          }
-          if use32, let w32 = weights32 {
-            x32.withUnsafeBufferPointer { input in
-              col32.withUnsafeMutableBufferPointer { column in
-                block32.withUnsafeMutableBufferPointer { block in
-                  let cp = column.baseAddress.unsafelyUnwrapped
-                  let source = input.baseAddress.unsafelyUnwrapped + inBase
-                  let matrix = g.isPointwise ? source : UnsafePointer(cp)
-                  if !g.isPointwise { im2col(source, channels: groupIn, g, into: cp) }
-                  let bp = block.baseAddress.unsafelyUnwrapped
-                  bp.update(repeating: 0, count: groupOut * plane)
-                  w32.withUnsafeBufferPointer { wp in
-                    gemm(
-                      wp.baseAddress.unsafelyUnwrapped + group * groupOut * k, matrix, bp,
-                      m: groupOut, k: k, p: plane)
-                  }
-                  for index in 0..<(groupOut * plane) {
-                    o[outBase + index] = o[outBase + index] &+ Int64(bp[index])
-                  }
-                }
-              }
-            }
-          } else {
-            x.withUnsafeBufferPointer { input in
-              col64.withUnsafeMutableBufferPointer { column in
-                let cp = column.baseAddress.unsafelyUnwrapped
-                let source = input.baseAddress.unsafelyUnwrapped + inBase
-                let matrix = g.isPointwise ? source : UnsafePointer(cp)
-                if !g.isPointwise { im2col(source, channels: groupIn, g, into: cp) }
-                weights.withUnsafeBufferPointer { wp in
-                  let w = wp.baseAddress.unsafelyUnwrapped + group * groupOut * k
-                  if policy == .saturateEachStep {
-                    gemmSaturatingEachStep(
-                      w, matrix, output, base: outBase, m: groupOut, k: k, p: plane, acc: acc,
-                      events: &events)
-                  } else {
-                    gemm(w, matrix, o + outBase, m: groupOut, k: k, p: plane)
-                  }
-                }
+    let stride = weights.stride
+    let pad = PaddedPlane(g)
+    var padded = [Int16](repeating: 0, count: groupIn * pad.count)
+    var rows = [Int16](repeating: 0, count: plane * stride)
+    var sums = [Int32](repeating: 0, count: groupOut * plane)
+    weights.values.withUnsafeBufferPointer { wb in
+      padded.withUnsafeMutableBufferPointer { pb in
+        rows.withUnsafeMutableBufferPointer { rb in
+          sums.withUnsafeMutableBufferPointer { sb in
+            let w = wb.baseAddress.unsafelyUnwrapped
+            let pp = pb.baseAddress.unsafelyUnwrapped
+            let rp = rb.baseAddress.unsafelyUnwrapped
+            let sp = sb.baseAddress.unsafelyUnwrapped
+            for n in images {
+              for group in 0..<groups {
+                let inBase = (n &* g.channels &+ group &* groupIn) &* g.inputPlane
+                padImage(x + inBase, channels: groupIn, g, pad, into: pp)
+                receptiveRows(pp, channels: groupIn, g, pad, stride: stride, into: rp)
+                Self.dot(
+                  w + group &* groupOut &* stride, rows: groupOut, rp, columns: plane,
+                  stride: stride, into: sp, rowStride: plane, columnStride: 1)
+                let outBase = (n &* outChannels &+ group &* groupOut) &* plane
+                finishBlock(
+                  rows: groupOut, columns: plane, accumulators: accumulators + outBase,
+                  output: output + outBase, first: outBase, acc: acc, policy: policy,
+                  requantization: requantization, events: &events, outputEvents: &outputEvents,
+                  bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
+                  sum: { row, q in Int64(sp[row &* plane &+ q]) })
               }
             }
           }
         }
       }
-      if policy != .saturateEachStep { events.merge(finalize(output, acc, policy)) }
     }
-    return (out, events)
   }
 
-  /// The accumulators of a (batched, broadcast) matrix product A · B with
-  /// initial values `initial` (the broadcast bias, or zeros).
+  /// The Int64 path (any width; `saturateEachStep` in canonical order) for
+  /// the samples `images`.
+  static func convolveWide(
+    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int, outChannels: Int,
+    weights: [Int64], k: Int, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
+    requantization: Requantization, images: Range<Int>, accumulators: UnsafeMutablePointer<Int64>,
+    output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
+    outputEvents: inout OverflowCounts
+  ) {
+    let groupIn = g.channels / groups
+    let groupOut = outChannels / groups
+    let plane = g.outputPlane
+    var col = [Int64](repeating: 0, count: g.isPointwise ? 0 : k * plane)
+    var block = [Int64](repeating: 0, count: groupOut * plane)
+    weights.withUnsafeBufferPointer { wb in
+      col.withUnsafeMutableBufferPointer { cb in
+        block.withUnsafeMutableBufferPointer { bb in
+          let bp = bb.baseAddress.unsafelyUnwrapped
+          for n in images {
+            for group in 0..<groups {
+              let source = x + (n &* g.channels &+ group &* groupIn) &* g.inputPlane
+              let matrix: UnsafePointer<Int64>
+              if g.isPointwise {
+                matrix = UnsafePointer(source)
+              } else {
+                let cp = cb.baseAddress.unsafelyUnwrapped
+                im2col(source, channels: groupIn, g, into: cp)
+                matrix = UnsafePointer(cp)
+              }
+              let w = wb.baseAddress.unsafelyUnwrapped + group &* groupOut &* k
+              let outBase = (n &* outChannels &+ group &* groupOut) &* plane
+              // Initial values: the bias (on the accumulator grid).
+              for row in 0..<groupOut {
+                let b = bias?[group &* groupOut &+ row] ?? 0
+                (bp + row &* plane).update(repeating: b, count: plane)
+              }
+              if policy == .saturateEachStep {
+                gemmSaturatingEachStep(
+                  w, matrix, bb, base: 0, m: groupOut, k: k, p: plane, acc: acc, events: &events)
+                (accumulators + outBase).update(from: bp, count: groupOut * plane)
+                outputEvents.merge(
+                  requantization.apply(
+                    accumulators + outBase, into: output + outBase, count: groupOut * plane,
+                    first: outBase))
+              } else {
+                gemm(w, matrix, bp, m: groupOut, k: k, p: plane)
+                finishBlock(
+                  rows: groupOut, columns: plane, accumulators: accumulators + outBase,
+                  output: output + outBase, first: outBase, acc: acc, policy: policy,
+                  requantization: requantization, events: &events, outputEvents: &outputEvents,
+                  bias: { _ in 0 }, sum: { row, q in bp[row &* plane &+ q] })
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// A (batched, broadcast) matrix product A · B with initial values
+  /// `initial` (the broadcast bias, or zeros): the accumulators and their
+  /// requantization.
+  ///
+  /// With `dot` (B constant, laid out as rows of Bᵀ), a plain 2-D product
+  /// runs the Int16 kernels over slices of A's rows.
   static func matMul(
-    a: [Int64], b: [Int64], plan: MatMulPlan, initial: [Int64], use32: Bool, acc: QFormat,
-    policy: AccumulatorPolicy
-  ) -> (values: [Int64], events: AccumulatorEvents) {
-    var out = initial
+    a: [Int64], b: [Int64], plan: MatMulPlan, initial: [Int64], dot: DotWeights?, acc: QFormat,
+    policy: AccumulatorPolicy, requantization: Requantization, concurrency: Int
+  ) -> (accumulators: [Int64], raws: [Int64], events: AccumulatorEvents, output: OverflowCounts) {
+    let total = plan.outputCount
     var events = AccumulatorEvents()
+    var outputEvents = OverflowCounts()
+    var accumulators = [Int64](repeating: 0, count: total)
+    var raws = [Int64](repeating: 0, count: total)
+    if let dot, policy != .saturateEachStep, plan.batchCount == 1, dot.rows == plan.n,
+      dot.depth == plan.k
+    {
+      let (m, n, k, stride) = (plan.m, plan.n, plan.k, dot.stride)
+      a.withUnsafeBufferPointer { ab in
+        initial.withUnsafeBufferPointer { ib in
+          accumulators.withUnsafeMutableBufferPointer { accumulatorBuffer in
+            raws.withUnsafeMutableBufferPointer { rawBuffer in
+              guard let ap = ab.baseAddress, let ip = ib.baseAddress,
+                let accumulatorBase = accumulatorBuffer.baseAddress, let rawBase = rawBuffer.baseAddress
+              else { return }
+              let shared = (
+                SharedBuffer(UnsafeMutablePointer(mutating: ap)),
+                SharedBuffer(UnsafeMutablePointer(mutating: ip)), SharedBuffer(accumulatorBase),
+                SharedBuffer(rawBase)
+              )
+              let pieces = Parallel.slices(m, concurrency: concurrency, minimumPerSlice: 16) {
+                range -> (AccumulatorEvents, OverflowCounts) in
+                var events = AccumulatorEvents()
+                var outputEvents = OverflowCounts()
+                var rows = [Int16](repeating: 0, count: range.count * stride)
+                var sums = [Int32](repeating: 0, count: range.count * n)
+                rows.withUnsafeMutableBufferPointer { rb in
+                  sums.withUnsafeMutableBufferPointer { sb in
+                    dot.values.withUnsafeBufferPointer { wb in
+                      let rp = rb.baseAddress.unsafelyUnwrapped
+                      let sp = sb.baseAddress.unsafelyUnwrapped
+                      for (local, row) in range.enumerated() {
+                        let from = shared.0.base + row &* k
+                        let to = rp + local &* stride
+                        for kk in 0..<k { to[kk] = Int16(truncatingIfNeeded: from[kk]) }
+                      }
+                      Self.dot(
+                        wb.baseAddress.unsafelyUnwrapped, rows: n, rp, columns: range.count,
+                        stride: stride, into: sp, rowStride: 1, columnStride: n)
+                      let first = range.lowerBound &* n
+                      let initialValues = shared.1.base + first
+                      finishBlock(
+                        rows: 1, columns: range.count &* n, accumulators: shared.2.base + first,
+                        output: shared.3.base + first, first: first, acc: acc, policy: policy,
+                        requantization: requantization, events: &events,
+                        outputEvents: &outputEvents, bias: { _ in 0 },
+                        sum: { _, q in initialValues[q] &+ Int64(sp[q]) })
+                    }
+                  }
+                }
+                return (events, outputEvents)
+              }
+              for (e, o) in pieces {
+                events.merge(e)
+                outputEvents.merge(o)
+              }
+            }
+          }
+        }
+      }
+      return (accumulators, raws, events, outputEvents)
+    }
     let block = plan.m * plan.n
-    let use32 = use32 && policy != .saturateEachStep
-    let a32: [Int32] = use32 ? a.map { Int32(truncatingIfNeeded: $0) } : []
-    let b32: [Int32] = use32 ? b.map { Int32(truncatingIfNeeded: $0) } : []
-    var scratch = [Int32](repeating: 0, count: use32 ? block : 0)
-    out.withUnsafeMutableBufferPointer { output in
+    accumulators = initial
+    accumulators.withUnsafeMutableBufferPointer { output in
       let o = output.baseAddress.unsafelyUnwrapped
       for batch in 0..<plan.batchCount {
         let oBase = batch * block
-        if use32 {
-          a32.withUnsafeBufferPointer { pa in
-            b32.withUnsafeBufferPointer { pb in
-              scratch.withUnsafeMutableBufferPointer { s in
-                let sp = s.baseAddress.unsafelyUnwrapped
-                sp.update(repeating: 0, count: block)
-                gemm(
-                  pa.baseAddress.unsafelyUnwrapped + plan.aOffsets[batch],
-                  pb.baseAddress.unsafelyUnwrapped + plan.bOffsets[batch], sp,
-                  m: plan.m, k: plan.k, p: plan.n)
-                for index in 0..<block { o[oBase + index] = o[oBase + index] &+ Int64(sp[index]) }
-              }
-            }
-          }
-        } else {
-          a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-              let ap = pa.baseAddress.unsafelyUnwrapped + plan.aOffsets[batch]
-              let bp = pb.baseAddress.unsafelyUnwrapped + plan.bOffsets[batch]
-              if policy == .saturateEachStep {
-                gemmSaturatingEachStep(
-                  ap, bp, output, base: oBase, m: plan.m, k: plan.k, p: plan.n, acc: acc,
-                  events: &events)
-              } else {
-                gemm(ap, bp, o + oBase, m: plan.m, k: plan.k, p: plan.n)
-              }
+        a.withUnsafeBufferPointer { pa in
+          b.withUnsafeBufferPointer { pb in
+            let ap = pa.baseAddress.unsafelyUnwrapped + plan.aOffsets[batch]
+            let bp = pb.baseAddress.unsafelyUnwrapped + plan.bOffsets[batch]
+            if policy == .saturateEachStep {
+              gemmSaturatingEachStep(
+                ap, bp, output, base: oBase, m: plan.m, k: plan.k, p: plan.n, acc: acc,
+                events: &events)
+            } else {
+              gemm(ap, bp, o + oBase, m: plan.m, k: plan.k, p: plan.n)
             }
           }
         }
       }
       if policy != .saturateEachStep { events.merge(finalize(output, acc, policy)) }
     }
-    return (out, events)
+    accumulators.withUnsafeBufferPointer { source in
+      raws.withUnsafeMutableBufferPointer { target in
+        guard let s = source.baseAddress, let t = target.baseAddress else { return }
+        outputEvents = requantization.apply(s, into: t, count: total, first: 0)
+      }
+    }
+    return (accumulators, raws, events, outputEvents)
   }
 }

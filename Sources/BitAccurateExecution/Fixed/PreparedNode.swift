@@ -30,8 +30,10 @@ struct PreparedNode: Sendable {
   /// Whether ReLU is applied to the accumulator before a stochastic
   /// rounding (§5 ReLU).
   var rectify = false
-  /// Int32 copies of the weights when every partial sum fits (§5 bound).
-  var weights32: [Int32]?
+  /// The weights for the Int16 kernels when every raw fits Int16 and the
+  /// exact sum fits Int32 (§5 bound): rows of a convolution's weights, or
+  /// of Bᵀ for a constant B of Gemm and MatMul.
+  var dotWeights: DotWeights?
   /// The output's stochastic stream (§7).
   var stream: StochasticStream
 
@@ -82,12 +84,24 @@ struct PreparedNode: Sendable {
         network.initializer(named: node.inputs[biasIndex]), name: node.inputs[biasIndex],
         scale: gemm?.beta ?? 1, seed: seed)
     }
-    if let accumulator = layer.accumulator, let weight = constants[1],
-      let x = formats[node.inputs[0]], let terms = layer.terms,
-      IntegerKernels.fitsInt32(weight.format, x, terms: terms)
+    if layer.accumulator != nil, layer.accumulatorPolicy != .saturateEachStep,
+      let weight = constants[1], let x = formats[node.inputs[0]], let terms = layer.terms,
+      DotWeights.applies(weight: weight.format, input: x, terms: terms)
     {
-      _ = accumulator
-      weights32 = weight.raws.map { Int32(truncatingIfNeeded: $0) }
+      switch node.op {
+      case .conv:
+        if let rows = weight.shape.first, rows > 0, weight.raws.count % rows == 0 {
+          dotWeights = DotWeights(raws: weight.raws, rows: rows, depth: weight.raws.count / rows)
+        }
+      case .gemm, .matMul:
+        if weight.shape.count == 2 {
+          let (k, n) = (weight.shape[0], weight.shape[1])
+          dotWeights = DotWeights(
+            raws: IntegerKernels.transposed(weight.raws, rows: k, cols: n), rows: n, depth: k)
+        }
+      default:
+        break
+      }
     }
   }
 
