@@ -64,7 +64,7 @@ enum SweepSearch {
     return "\(head) chose \(precision) (point \(chosen.point.id)): \(objective.rawValue) "
       + "\(format(after)) vs \(format(before)) at the most precise point (\(change)); "
       + String(
-        format: "top-1 %.2f%% vs %.2f%% (float %.2f%%, budget %.2g points); %d points evaluated",
+        format: "top-1 %.2f%% vs %.2f%% (float %.2f%%, budget %.1f points); %d points evaluated",
         (c.top1 ?? 0) * 100, (s.top1 ?? 0) * 100, outcome.floatTop1 * 100,
         outcome.goal.maxAccuracyDrop, outcome.evaluations)
   }
