@@ -74,7 +74,8 @@ struct SweepScatter {
       let py = y(p)
       let d = "M\(SVGCanvas.point(px, py - 9))L\(SVGCanvas.point(px + 9, py))L\(SVGCanvas.point(px, py + 9))L\(SVGCanvas.point(px - 9, py))Z"
       canvas.path(d, class: "chosen", title: "chosen (\(c.mark.objective), budget \(NumberFormat.significant(c.mark.budget)) pt): \(c.mark.context)\n" + tooltip(p, count: 1))
-      canvas.text("chosen \(n + 1)", x: px + 11, y: py - 8, class: "chosenlabel")
+      // Alternate above and below, so neighbouring labels do not overlap.
+      canvas.text("chosen \(n + 1)", x: px + 11, y: n % 2 == 0 ? py - 8 : py + 16, class: "chosenlabel")
     }
     return drawn.count
   }

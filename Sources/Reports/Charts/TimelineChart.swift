@@ -21,7 +21,7 @@ enum TimelineChart {
     let top = 20.0
     drawTimeAxis(on: &canvas, x: x, top: top, bottom: top + Double(lanes) * lane, since: "the run started")
     canvas.text("layers", x: left - 8, y: top + 15, anchor: "end", class: "label")
-    for (i, layer) in run.layers.enumerated() where layer.latency > 0 {
+    for (i, layer) in run.layers.filter({ $0.latency > 0 }).enumerated() {
       canvas.rect(
         x: x(layer.start), y: top + 3, width: max(x(layer.start + layer.latency) - x(layer.start), 0.5),
         height: lane - 6, class: i % 2 == 0 ? "band0" : "band1",

@@ -65,8 +65,9 @@ enum PageTemplate {
     return out + "</table>\n"
   }
 
-  /// A heading, an explanation and a chart.
+  /// A heading, an explanation (plain text, escaped here) and content
+  /// (markup).
   static func section(_ heading: String, explain: String, _ content: String) -> String {
-    "<section>\n<h2>\(Escaping.text(heading))</h2>\n<p class=\"explain\">\(explain)</p>\n\(content)\n</section>\n"
+    "<section>\n<h2>\(Escaping.text(heading))</h2>\n<p class=\"explain\">\(Escaping.text(explain))</p>\n\(content)\n</section>\n"
   }
 }

@@ -31,14 +31,14 @@ enum SweepReportPage {
       : ""
     body += PageTemplate.section(
       "Energy against latency",
-      explain: Escaping.text(frontText + " The dashed staircase is the front of energy and latency alone." + thinning),
+      explain: frontText + " The dashed staircase is the front of energy and latency alone." + thinning,
       EnergyLatencyChart.render(scatter))
     for axis in [AccuracyChart.Axis.energy, .latency] {
       let name = axis == .energy ? "energy" : "latency"
       if let chart = AccuracyChart.render(scatter, against: axis) {
         body += PageTemplate.section(
           "Accuracy against \(name)",
-          explain: Escaping.text("Points whose top-1 accuracy was evaluated. The dashed staircase is the front of accuracy and \(name) alone; dashed horizontal lines are each model's float accuracy."),
+          explain: "Points whose top-1 accuracy was evaluated. The dashed staircase is the front of accuracy and \(name) alone; dashed horizontal lines are each model's float accuracy.",
           chart)
       } else if axis == .energy {
         body += PageTemplate.section(

@@ -38,9 +38,13 @@ struct Scale {
   }
 
   /// Tick values: powers of ten for a log scale (with 2 and 5 times them
-  /// when the domain spans few decades), 1-2-5 steps for a linear one
-  /// (about `count` of them).
+  /// when the domain spans few decades, 1-2-5 steps when it spans less
+  /// than 20×), 1-2-5 steps for a linear one (about `count` of them).
   func ticks(count: Int = 6) -> [Double] {
+    if isLog && domain.upperBound / domain.lowerBound < 20 {
+      // Too narrow for powers of ten: 1-2-5 steps, as on a linear axis.
+      return Scale(domain: domain, range: (lower, upper)).ticks(count: count).filter { $0 > 0 }
+    }
     if isLog {
       let first = Int(floor(log10(domain.lowerBound) + 1e-9))
       let last = Int(ceil(log10(domain.upperBound) - 1e-9))
@@ -69,16 +73,13 @@ struct Scale {
     let finite = values.filter { $0.isFinite && (!log || $0 > 0) }
     guard var lo = finite.min(), var hi = finite.max() else { return log ? 1...10 : 0...1 }
     if log {
-      // A margin of a quarter keeps points off the frame; a span under a
-      // decade is widened to one, so there are ticks to read.
-      lo /= 1.25
-      hi *= 1.25
-      if hi / lo < 10 {
-        let middle = (log10(lo) + log10(hi)) / 2
-        lo = pow(10, middle - 0.5)
-        hi = pow(10, middle + 0.5)
+      // A margin keeps points off the frame: a quarter of the value, or a
+      // tenth of the span when it is narrow (then the ticks are linear).
+      if hi / lo < 3 {
+        let pad = max((hi - lo) * 0.1, hi * 0.02)
+        return max(lo - pad, lo / 2)...(hi + pad)
       }
-      return lo...hi
+      return lo / 1.25...hi * 1.25
     }
     if includeZero { lo = min(lo, 0) }
     if lo == hi { return lo - 1...hi + 1 }
