@@ -108,6 +108,9 @@ public enum TileSearch {
     }
   }()
 
+  /// The orders of ``orders`` as indices into ``LoopDimension/tiled``.
+  static let orderIndices: [[Int]] = orders.map { $0.map { $0.bit.trailingZeroBitCount } }
+
   /// Every feasible (tile shape, loop order) with its traffic.
   ///
   /// - Parameters:
@@ -123,40 +126,111 @@ public enum TileSearch {
     nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
     resident: Set<Operand> = [], slidingWindow: Bool = false
   ) -> [CandidateMapping] {
+    var result: [CandidateMapping] = []
+    forEachFeasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow
+    ) { result.append(CandidateMapping(tiling: $0.tiling(of: nest), traffic: $1)) }
+    return result
+  }
+
+  /// ``feasible(nest:bits:budgets:resident:slidingWindow:)`` in packed form:
+  /// the same candidates in the same order, without an allocation per
+  /// candidate.
+  package static func packedFeasible(
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
+    resident: Set<Operand> = [], slidingWindow: Bool = false
+  ) -> [PackedCandidate] {
+    var result: [PackedCandidate] = []
+    result.reserveCapacity(256)
+    forEachFeasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow
+    ) { result.append(PackedCandidate(tiling: $0, traffic: $1)) }
+    return result
+  }
+
+  /// Calls `body` with every feasible (tile shape, loop order) and its
+  /// traffic, in the order of ``feasible(nest:bits:budgets:resident:slidingWindow:)``.
+  ///
+  /// Shapes are enumerated largest first per loop (`g` outermost, `q`
+  /// innermost); a shape whose tiles do not fit every budget is dropped
+  /// before its orders are tried, and orders that collapse to the same
+  /// effective order (loops with one tile drop out) are kept once.
+  static func forEachFeasible(
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget], resident: Set<Operand>,
+    slidingWindow: Bool, _ body: (PackedTiling, LevelTraffic) -> Void
+  ) {
     let g = candidates(extent: nest.groups)
     let n = candidates(extent: nest.batch, limit: 4)
     let m = candidates(extent: nest.outputChannels)
     let c = candidates(extent: nest.inputChannels)
     let p = candidates(extent: nest.outputRows, limit: 6)
     let q = candidates(extent: nest.outputColumns, limit: 4)
-    var result: [CandidateMapping] = []
+    // The budgets' checks, hoisted: the constrained operands that are not
+    // resident, in the order `TileBudget.admits` visits them.
+    struct Check {
+      var shared: Bool
+      var capacity: Double
+      var operands: [(operand: Operand, capacity: Double)]
+    }
+    let checks: [Check] = budgets.map { budget in
+      let operands = Array(budget.operands).filter { !resident.contains($0) }
+      switch budget.pool {
+      case .shared(let capacity):
+        return Check(shared: true, capacity: capacity, operands: operands.map { ($0, 0) })
+      case .partitioned(let parts):
+        return Check(shared: false, capacity: 0, operands: operands.map { ($0, parts[$0] ?? 0) })
+      }
+    }
+    let skipWeights = resident.contains(.weights)
+    let skipInputs = resident.contains(.inputs)
+    let skipOutputs = resident.contains(.outputs)
+    let orderIndices = Self.orderIndices
+    var seenOrders: [UInt64] = []
+    seenOrders.reserveCapacity(orderIndices.count)
     for tg in g {
       for tn in n {
         for tm in m {
           for tc in c {
             for tp in p {
               for tq in q {
-                let shape = TileShape(g: tg, n: tn, m: tm, c: tc, p: tp, q: tq)
-                let probe = Tiling(nest: nest, tile: shape, order: [])
-                guard
-                  budgets.allSatisfy({
-                    $0.admits(probe, nest: nest, bits: bits, resident: resident)
-                  })
-                else { continue }
-                // Orders that collapse to the same effective order (loops
-                // with one tile drop out) are kept once; a handful of
-                // packed keys, searched linearly, avoids hashing arrays.
-                var seenOrders: [UInt64] = []
-                for order in orders {
-                  let tiling = Tiling(nest: nest, tile: shape, order: order)
-                  let key = tiling.order.reduce(UInt64(1)) { $0 &* 16 &+ UInt64($1.bit.trailingZeroBitCount) }
-                  guard !seenOrders.contains(key) else { continue }
-                  seenOrders.append(key)
-                  result.append(
-                    CandidateMapping(
-                      tiling: tiling,
-                      traffic: tiling.traffic(
-                        nest: nest, bits: bits, skipping: resident, slidingWindow: slidingWindow)))
+                var tile = TileShape(g: tg, n: tn, m: tm, c: tc, p: tp, q: tq)
+                var counts = TileShape()
+                for d in LoopDimension.tiled {
+                  tile[d] = min(max(1, tile[d]), nest[d])
+                  counts[d] = (nest[d] + tile[d] - 1) / tile[d]
+                }
+                let split = counts.c > 1
+                var fits = true
+                for check in checks where fits {
+                  if check.shared {
+                    var used = 0.0
+                    for (operand, _) in check.operands {
+                      used += PackedTiling.footprintBits(
+                        of: operand, tile: tile, splitReduction: split, nest: nest, bits: bits)
+                    }
+                    fits = used <= check.capacity
+                  } else {
+                    for (operand, capacity) in check.operands {
+                      let footprint = PackedTiling.footprintBits(
+                        of: operand, tile: tile, splitReduction: split, nest: nest, bits: bits)
+                      if footprint > capacity {
+                        fits = false
+                        break
+                      }
+                    }
+                  }
+                }
+                guard fits else { continue }
+                seenOrders.removeAll(keepingCapacity: true)
+                for order in orderIndices {
+                  let tiling = PackedTiling(clampedTile: tile, counts: counts, orderIndices: order)
+                  guard !seenOrders.contains(tiling.packedOrder) else { continue }
+                  seenOrders.append(tiling.packedOrder)
+                  body(
+                    tiling,
+                    tiling.traffic(
+                      nest: nest, bits: bits, skipWeights: skipWeights, skipInputs: skipInputs,
+                      skipOutputs: skipOutputs, slidingWindow: slidingWindow))
                 }
               }
             }
@@ -164,7 +238,6 @@ public enum TileSearch {
         }
       }
     }
-    return result
   }
 
   /// The feasible candidate with the least traffic (ties: fewer tiles, then
@@ -178,21 +251,21 @@ public enum TileSearch {
     resident: Set<Operand> = [], slidingWindow: Bool = false,
     cost: (LevelTraffic) -> Double = { $0.totalBits }
   ) -> CandidateMapping? {
-    var best: (CandidateMapping, Double)?
-    for candidate in feasible(
-      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow)
-    {
-      let value = cost(candidate.traffic)
+    var best: (PackedCandidate, Double)?
+    forEachFeasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow
+    ) { tiling, traffic in
+      let value = cost(traffic)
       if let current = best {
         if value < current.1
-          || (value == current.1 && candidate.tiling.tileCount < current.0.tiling.tileCount)
+          || (value == current.1 && tiling.tileCount < current.0.tiling.tileCount)
         {
-          best = (candidate, value)
+          best = (PackedCandidate(tiling: tiling, traffic: traffic), value)
         }
       } else {
-        best = (candidate, value)
+        best = (PackedCandidate(tiling: tiling, traffic: traffic), value)
       }
     }
-    return best?.0
+    return best.map { CandidateMapping(tiling: $0.0.tiling.tiling(of: nest), traffic: $0.0.traffic) }
   }
 }

@@ -38,7 +38,12 @@ struct HierarchyPlan: Sendable {
       resident = (i, bytes * Double(device.memory[i].instances) * 8)
     }
     self.residentLevel = resident
+    self.reservationLimitsStaging = resident.map { r in staging.values.contains(r.0) } ?? false
   }
+
+  /// Whether the resident level is a staging level, so that bits reserved
+  /// there by activations kept on chip shrink the tiles' budget.
+  let reservationLimitsStaging: Bool
 
   /// The backing store, when the operand lives there.
   func usesBackingStore(_ operand: Operand) -> Bool {
@@ -64,11 +69,16 @@ struct HierarchyPlan: Sendable {
 
   /// Cycles a level needs to read and write the given bits.
   func levelCycles(_ index: Int, readBits: Double, writeBits: Double) -> Double {
-    let read = readBits / 8 / bytesPerCycle(index, write: false)
-    let write = writeBits / 8 / bytesPerCycle(index, write: true)
-    let r = read.isFinite ? read : 0
-    let w = write.isFinite ? write : 0
-    return device.memory[index].sharedPort ? r + w : max(r, w)
+    rates(of: index).cycles(readBits: readBits, writeBits: writeBits)
+  }
+
+  /// A level's bandwidths, looked up once (the tile search prices
+  /// thousands of candidates per layer with them).
+  func rates(of index: Int) -> LevelRates {
+    LevelRates(
+      readBytesPerCycle: bytesPerCycle(index, write: false),
+      writeBytesPerCycle: bytesPerCycle(index, write: true),
+      sharedPort: device.memory[index].sharedPort)
   }
 
   /// The tile budget of a staging level for the operands it stages, after
@@ -102,6 +112,23 @@ struct HierarchyPlan: Sendable {
     case .partitioned(let parts):
       return TileBudget(operands: level.holds, pool: .partitioned(parts.mapValues { $0 * 8 / divisor }))
     }
+  }
+}
+
+/// Bandwidths of all instances of one level, in bytes per cycle.
+struct LevelRates {
+  var readBytesPerCycle: Double
+  var writeBytesPerCycle: Double
+  /// Reads and writes share one port (their times add up).
+  var sharedPort: Bool
+
+  /// Cycles to read and write the given bits.
+  func cycles(readBits: Double, writeBits: Double) -> Double {
+    let read = readBits / 8 / readBytesPerCycle
+    let write = writeBits / 8 / writeBytesPerCycle
+    let r = read.isFinite ? read : 0
+    let w = write.isFinite ? write : 0
+    return sharedPort ? r + w : max(r, w)
   }
 }
 

@@ -14,6 +14,40 @@ struct LayerContext {
   var reservedBits: Double
 }
 
+/// Everything a MAC layer's evaluation depends on within one run (the
+/// device and the options are fixed for the run), so that layers with equal
+/// keys share one mapping search.
+///
+/// `MACLayerEvaluator.evaluate` reads the nest, the operand widths, the
+/// execution rate, the calibration factor, whether the layer is depthwise
+/// (the compute models lower it differently), the operands already on chip
+/// and the bits other tensors reserve at the resident level. The reserved
+/// bits only matter when that level stages a tile; otherwise they are left
+/// out (0) so that more layers share a key. The layer's name is read only
+/// for failures, which are never cached.
+struct MACEvaluationKey: Hashable {
+  var nest: LoopNest
+  var bits: OperandBits
+  var rate: ExecutionRate
+  var efficiency: Double
+  var depthwise: Bool
+  /// Resident operands as a bit set (weights 1, inputs 2, outputs 4).
+  var resident: Int
+  var reservedBits: Double
+
+  init(_ context: LayerContext, nest: LoopNest, plan: HierarchyPlan) {
+    self.nest = nest
+    bits = context.bits
+    rate = context.rate
+    efficiency = context.efficiency
+    depthwise = context.layer.operatorClass == .depthwise
+    resident =
+      (context.resident.contains(.weights) ? 1 : 0) | (context.resident.contains(.inputs) ? 2 : 0)
+      | (context.resident.contains(.outputs) ? 4 : 0)
+    reservedBits = plan.reservationLimitsStaging ? context.reservedBits : 0
+  }
+}
+
 /// A layer's chosen mapping and its timeline.
 struct LayerEvaluation {
   var makespan: Double

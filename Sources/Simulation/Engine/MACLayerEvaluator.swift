@@ -33,19 +33,15 @@ struct MACLayerEvaluator {
       // Ranked by what the parent sees (after multicast and spatial
       // reduction), where the inner choice costs bandwidth.
       let level = device.memory[index]
+      let sharing = ParentSharing(level: level, device: device, unrolling: estimate.unrolling, nest: nest)
       let candidate = TileSearch.leastTraffic(
         nest: sub, bits: bits, budgets: [plan.instanceBudget(level: index)],
         slidingWindow: level.kind == .registers,
-        cost: {
-          Self.parentSide(of: $0, level: level, device: device, unrolling: estimate.unrolling, nest: nest)
-            .totalBits
-        })
+        cost: { sharing.apply(to: $0).totalBits })
       let traffic = (candidate?.traffic
         ?? Tiling(nest: sub, tile: TileShape(), order: []).traffic(nest: sub, bits: bits))
       innerTraffic[index] = traffic.scaled(by: Double(used))
-      parentTraffic[index] = Self.parentSide(
-        of: traffic.scaled(by: Double(used)), level: device.memory[index], device: device,
-        unrolling: estimate.unrolling, nest: nest)
+      parentTraffic[index] = sharing.apply(to: traffic.scaled(by: Double(used)))
     }
     for operand in Operand.allCases {
       guard let chain = plan.chain[operand], let staging = plan.staging[operand] else { continue }
@@ -92,99 +88,26 @@ struct MACLayerEvaluator {
       let reserved = plan.residentLevel?.index == index ? context.reservedBits : 0
       budgets.append(plan.budget(level: index, operands: stagedAt[index] ?? [], reservedBits: reserved))
     }
-    let candidates = TileSearch.feasible(nest: nest, bits: bits, budgets: budgets, resident: resident)
+    let candidates = TileSearch.packedFeasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident)
     guard !candidates.isEmpty else {
       return .failure(SimulationFailure(reason: tooSmallReason(nest: nest, bits: bits, budgets: budgets, resident: resident), layer: layer.name))
     }
-    let readBPC = plan.bytesPerCycle(0, write: false)
-    let writeBPC = plan.bytesPerCycle(0, write: true)
-    let shared = device.memory[0].sharedPort
-    let latency = device.memory[0].latency * device.clock
-
-    struct Scored {
-      var index: Int
-      var bound: Double
-      var dramBits: Double
-      var compute: Double
-      var levelCycles: [Double]
-      var readBits: OperandBitsRead
-      var writeBits: Double
-    }
-    // Everything that does not depend on the candidate, hoisted out of the
-    // scoring loop (which runs for thousands of candidates per layer): no
-    // hashing inside it.
-    let fromStore = (
-      weights: plan.usesBackingStore(.weights), inputs: plan.usesBackingStore(.inputs),
-      outputs: plan.usesBackingStore(.outputs))
-    let fixedR = fixedReads.map { $0.values.reduce(0, +) }
-    let fixedW = fixedWrites.map { $0.values.reduce(0, +) }
-    let stagedFlags: [(weights: Bool, inputs: Bool, outputs: Bool)] = (0..<levels).map { index in
-      let staged = stagedAt[index] ?? []
-      return (staged.contains(.weights), staged.contains(.inputs), staged.contains(.outputs))
-    }
-    var scored: [Scored] = []
-    scored.reserveCapacity(candidates.count)
-    for (i, candidate) in candidates.enumerated() {
-      let t = candidate.traffic
-      let readBits = OperandBitsRead(
-        weights: fromStore.weights ? t.weightsIn : nil, inputs: fromStore.inputs ? t.inputsIn : nil,
-        outputs: fromStore.outputs ? t.partialSumsIn : nil)
-      let writeBits = fromStore.outputs ? t.outputsOut : 0
-      var cycles = [Double](repeating: 0, count: levels)
-      var slowest = 0.0
-      for index in 1..<levels {
-        var r = fixedR[index]
-        var w = fixedW[index]
-        let staged = stagedFlags[index]
-        if staged.weights { w += t.weightsIn }
-        if staged.inputs { w += t.inputsIn }
-        if staged.outputs {
-          w += t.partialSumsIn
-          r += t.outputsOut
-        }
-        cycles[index] = plan.levelCycles(index, readBits: r, writeBits: w)
-        slowest = max(slowest, cycles[index])
-      }
-      let compute = max(estimate.cycles, slowest)
-      let totalRead = readBits.total
-      let inCycles = finite(totalRead / 8 / readBPC)
-      let outCycles = finite(writeBits / 8 / writeBPC)
-      let dram = shared ? inCycles + outCycles : max(inCycles, outCycles)
-      scored.append(
-        Scored(
-          index: i, bound: max(compute, dram), dramBits: totalRead + writeBits, compute: compute,
-          levelCycles: cycles, readBits: readBits, writeBits: writeBits))
-    }
-    scored.sort { a, b in
-      a.bound != b.bound ? a.bound < b.bound : (a.dramBits != b.dramBits ? a.dramBits < b.dramBits : a.index < b.index)
-    }
-    var best: (Scored, [TileGroup], TimelineResult)?
-    let buffers = !budgets.isEmpty && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered }) ? 2 : 1
-    for s in scored {
-      if let b = best {
-        if s.bound > b.2.makespan { break }
-        if s.bound == b.2.makespan && s.dramBits >= b.0.dramBits { continue }
-      }
-      let tiling = candidates[s.index].tiling
-      let groups = makeGroups(
-        tiling: tiling, scored: (s.readBits, s.writeBits), compute: s.compute, macs: macs,
-        readBPC: readBPC, writeBPC: writeBPC, latency: latency)
-      let timeline = Timeline.run(groups, buffers: buffers, sharedChannel: shared)
-      if let b = best {
-        if timeline.makespan < b.2.makespan
-          || (timeline.makespan == b.2.makespan && s.dramBits < b.0.dramBits)
-        {
-          best = (s, groups, timeline)
-        }
-      } else {
-        best = (s, groups, timeline)
-      }
-    }
-    guard let (chosen, groups, timeline) = best else {
+    let search = StagingSearch(
+      plan: plan, fixedReads: fixedReads, fixedWrites: fixedWrites, stagedAt: stagedAt,
+      computeCycles: estimate.cycles, macs: macs, maximumTileGroups: options.maximumTileGroups,
+      buffers: !budgets.isEmpty && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered }) ? 2 : 1)
+    guard let chosen = search.best(of: candidates) else {
       return .failure(SimulationFailure(reason: "no mapping found", layer: layer.name))
     }
     let candidate = candidates[chosen.index]
+    let tiling = candidate.tiling.tiling(of: nest)
     let t = candidate.traffic
+    let groups = search.groups(tiling: tiling, scored: chosen)
+    let timeline = Timeline.run(groups, buffers: search.buffers, sharedChannel: search.shared)
+    let readBPC = search.readBPC
+    let writeBPC = search.writeBPC
+    let shared = search.shared
 
     // Accesses at every level.
     var reads = fixedReads
@@ -201,12 +124,12 @@ struct MACLayerEvaluator {
     }
     var buffer = 0.0
     for operand in Operand.allCases where !resident.contains(operand) {
-      buffer += candidate.tiling.footprintBits(of: operand, nest: nest, bits: bits)
+      buffer += tiling.footprintBits(of: operand, nest: nest, bits: bits)
     }
-    let tile = candidate.tiling.tile
+    let tile = tiling.tile
     let mapping =
       "tile G\(tile.g) N\(tile.n) M\(tile.m) C\(tile.c) P\(tile.p) Q\(tile.q); order "
-      + (candidate.tiling.order.isEmpty ? "-" : candidate.tiling.order.map { $0.rawValue.uppercased() }.joined())
+      + (tiling.order.isEmpty ? "-" : tiling.order.map { $0.rawValue.uppercased() }.joined())
       + "; " + estimate.unrolling.summary
     let dramIn = finite(chosen.readBits.total / 8 / readBPC)
     let dramOut = finite(chosen.writeBits / 8 / writeBPC)
@@ -215,9 +138,9 @@ struct MACLayerEvaluator {
         makespan: timeline.makespan, groups: groups, timeline: timeline,
         dramReadBits: chosen.readBits.dictionary, dramWriteBits: [.outputs: chosen.writeBits],
         levelReads: reads, levelWrites: writes, computeCycles: estimate.cycles,
-        levelCycles: chosen.levelCycles,
+        levelCycles: search.levelCycles(of: t),
         dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
-        tileCount: candidate.tiling.tileCount, mapping: mapping,
+        tileCount: tiling.tileCount, mapping: mapping,
         spatialUtilization: estimate.unrolling.utilization,
         peakMACsPerCycle: estimate.peakMACsPerCycle, bufferBits: buffer))
   }
@@ -235,47 +158,7 @@ struct MACLayerEvaluator {
     of traffic: LevelTraffic, level: MemoryLevel, device: Device, unrolling: SpatialUnrolling,
     nest: LoopNest
   ) -> LevelTraffic {
-    guard case .array = device.compute.organisation, level.instances > 1 else { return traffic }
-    let outputs = unrolling.multicast(of: .outputs, nest: nest)
-    return LevelTraffic(
-      weightsIn: traffic.weightsIn / unrolling.multicast(of: .weights, nest: nest),
-      inputsIn: traffic.inputsIn / unrolling.multicast(of: .inputs, nest: nest),
-      partialSumsIn: traffic.partialSumsIn / outputs,
-      outputsOut: traffic.outputsOut / outputs)
-  }
-
-  private func makeGroups(
-    tiling: Tiling, scored: (reads: OperandBitsRead, write: Double), compute: Double,
-    macs: Double, readBPC: Double, writeBPC: Double, latency: Double
-  ) -> [TileGroup] {
-    let count = max(1, tiling.tileCount)
-    let bounds = groupBoundaries(count: count, limit: options.maximumTileGroups)
-    let periodW = tiling.period(of: .weights)
-    let periodI = tiling.period(of: .inputs)
-    let periodO = tiling.period(of: .outputs)
-    let eventsW = Double(max(1, count / periodW))
-    let eventsI = Double(max(1, count / periodI))
-    let eventsO = Double(max(1, count / periodO))
-    var groups: [TileGroup] = []
-    groups.reserveCapacity(bounds.count)
-    for j in 0..<(bounds.count - 1) {
-      let a = bounds[j]
-      let b = bounds[j + 1]
-      guard b > a else { continue }
-      var inBits = 0.0
-      inBits += Double(fetches(a, b, period: periodW)) * scored.reads.weights / eventsW
-      inBits += Double(fetches(a, b, period: periodI)) * scored.reads.inputs / eventsI
-      inBits += Double(fetches(a, b, period: periodO)) * scored.reads.outputs / eventsO
-      let outBits = Double(drains(a, b, period: periodO)) * scored.write / eventsO
-      let share = Double(b - a) / Double(count)
-      let inCycles = inBits > 0 ? latency + finite(inBits / 8 / readBPC) : 0
-      let outCycles = outBits > 0 ? latency + finite(outBits / 8 / writeBPC) : 0
-      groups.append(
-        TileGroup(
-          firstTile: a, tiles: b - a, inCycles: inCycles, computeCycles: compute * share,
-          outCycles: outCycles, inBytes: inBits / 8, outBytes: outBits / 8, macs: macs * share))
-    }
-    return groups
+    ParentSharing(level: level, device: device, unrolling: unrolling, nest: nest).apply(to: traffic)
   }
 
   private func tooSmallReason(

@@ -72,10 +72,17 @@ extension RunEngine {
       inputsOnChip: inputsOnChip || plan.homeOnChip[.inputs] == true, trace: &trace)
   }
 
-  func evaluate(_ context: LayerContext) -> Result<LayerEvaluation, SimulationFailure> {
+  mutating func evaluate(_ context: LayerContext) -> Result<LayerEvaluation, SimulationFailure> {
     switch context.layer.work {
     case .mac(let nest):
-      return MACLayerEvaluator(plan: plan, options: options).evaluate(context, nest: nest)
+      // Networks repeat layer shapes (ResNet-50's bottleneck blocks): a
+      // mapping is searched once per distinct key, which holds everything
+      // the evaluation reads (see `MACEvaluationKey`).
+      let key = MACEvaluationKey(context, nest: nest, plan: plan)
+      if let cached = macEvaluations[key] { return .success(cached) }
+      let result = MACLayerEvaluator(plan: plan, options: options).evaluate(context, nest: nest)
+      if case .success(let evaluation) = result { macEvaluations[key] = evaluation }
+      return result
     case .streaming(let operations):
       var inputBits = 0.0
       var dramBits = 0.0

@@ -14,6 +14,8 @@ struct RunEngine {
   var graphOutputs: Set<String> = []
   var weightsResident = false
   var permanentReserved = 0.0
+  /// Evaluations of MAC layers already mapped in this run.
+  var macEvaluations: [MACEvaluationKey: LayerEvaluation] = [:]
 
   init(network: Network, device: Device, options: SimulationOptions) throws {
     self.network = network

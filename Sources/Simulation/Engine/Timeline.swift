@@ -44,48 +44,61 @@ struct TimelineResult: Hashable, Sendable {
 /// each engine's busy time, the roofline bound.
 enum Timeline {
   static func run(_ groups: [TileGroup], buffers: Int, sharedChannel: Bool) -> TimelineResult {
+    var scratch = TimelineScratch()
+    let makespan = schedule(groups, buffers: buffers, sharedChannel: sharedChannel, into: &scratch)
     let count = groups.count
-    var inStart = [Double](repeating: 0, count: count)
-    var inEnd = [Double](repeating: 0, count: count)
-    var computeStart = [Double](repeating: 0, count: count)
-    var computeEnd = [Double](repeating: 0, count: count)
-    var outStart = [Double](repeating: 0, count: count)
-    var outEnd = [Double](repeating: 0, count: count)
+    return TimelineResult(
+      inStart: Array(scratch.inStart.prefix(count)),
+      computeStart: Array(scratch.computeStart.prefix(count)),
+      outStart: Array(scratch.outStart.prefix(count)), makespan: makespan,
+      computeBusy: scratch.computeBusy, inBusy: scratch.inBusy, outBusy: scratch.outBusy)
+  }
+
+  /// The schedule of ``run(_:buffers:sharedChannel:)`` written into
+  /// reusable storage (the tile search times many candidates per layer and
+  /// keeps only the makespan of all but one).
+  ///
+  /// - Returns: The makespan.
+  static func schedule(
+    _ groups: [TileGroup], buffers: Int, sharedChannel: Bool, into s: inout TimelineScratch
+  ) -> Double {
+    let count = groups.count
+    s.reserve(count)
     let b = max(1, buffers)
     var channelFree = 0.0
-    var computeBusy = 0.0
-    var inBusy = 0.0
-    var outBusy = 0.0
+    s.computeBusy = 0
+    s.inBusy = 0
+    s.outBusy = 0
     func scheduleOut(_ j: Int) {
-      var start = max(computeEnd[j], j > 0 ? outEnd[j - 1] : 0)
+      var start = max(s.computeEnd[j], j > 0 ? s.outEnd[j - 1] : 0)
       if sharedChannel { start = max(start, channelFree) }
-      outStart[j] = start
-      outEnd[j] = start + groups[j].outCycles
-      if sharedChannel { channelFree = outEnd[j] }
-      outBusy += groups[j].outCycles
+      s.outStart[j] = start
+      s.outEnd[j] = start + groups[j].outCycles
+      if sharedChannel { channelFree = s.outEnd[j] }
+      s.outBusy += groups[j].outCycles
     }
     var nextOut = 0
     for i in 0..<count {
       let group = groups[i]
-      var start = i > 0 ? inEnd[i - 1] : 0
-      if i >= b { start = max(start, computeEnd[i - b]) }
+      var start = i > 0 ? s.inEnd[i - 1] : 0
+      if i >= b { start = max(start, s.computeEnd[i - b]) }
       if sharedChannel { start = max(start, channelFree) }
-      inStart[i] = start
-      inEnd[i] = start + group.inCycles
-      if sharedChannel { channelFree = inEnd[i] }
-      inBusy += group.inCycles
-      var cStart = max(inEnd[i], i > 0 ? computeEnd[i - 1] : 0)
+      s.inStart[i] = start
+      s.inEnd[i] = start + group.inCycles
+      if sharedChannel { channelFree = s.inEnd[i] }
+      s.inBusy += group.inCycles
+      var cStart = max(s.inEnd[i], i > 0 ? s.computeEnd[i - 1] : 0)
       if i >= b {
         // The output slot of group i − b must have drained.
         while nextOut <= i - b {
           scheduleOut(nextOut)
           nextOut += 1
         }
-        cStart = max(cStart, outEnd[i - b])
+        cStart = max(cStart, s.outEnd[i - b])
       }
-      computeStart[i] = cStart
-      computeEnd[i] = cStart + group.computeCycles
-      computeBusy += group.computeCycles
+      s.computeStart[i] = cStart
+      s.computeEnd[i] = cStart + group.computeCycles
+      s.computeBusy += group.computeCycles
       // In the shared channel, the previous group's drain follows this prefetch.
       while nextOut < i {
         scheduleOut(nextOut)
@@ -96,9 +109,31 @@ enum Timeline {
       scheduleOut(nextOut)
       nextOut += 1
     }
-    let makespan = max(outEnd.last ?? 0, computeEnd.last ?? 0)
-    return TimelineResult(
-      inStart: inStart, computeStart: computeStart, outStart: outStart, makespan: makespan,
-      computeBusy: computeBusy, inBusy: inBusy, outBusy: outBusy)
+    return count > 0 ? max(s.outEnd[count - 1], s.computeEnd[count - 1]) : 0
+  }
+}
+
+/// Storage for ``Timeline/schedule(_:buffers:sharedChannel:into:)``, kept
+/// across the candidates of a layer so that timing one allocates nothing.
+struct TimelineScratch {
+  var inStart: [Double] = []
+  var inEnd: [Double] = []
+  var computeStart: [Double] = []
+  var computeEnd: [Double] = []
+  var outStart: [Double] = []
+  var outEnd: [Double] = []
+  var computeBusy = 0.0
+  var inBusy = 0.0
+  var outBusy = 0.0
+
+  /// Makes room for `count` groups.
+  mutating func reserve(_ count: Int) {
+    guard inStart.count < count else { return }
+    inStart = [Double](repeating: 0, count: count)
+    inEnd = inStart
+    computeStart = inStart
+    computeEnd = inStart
+    outStart = inStart
+    outEnd = inStart
   }
 }

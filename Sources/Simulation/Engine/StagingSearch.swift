@@ -1,0 +1,326 @@
+import HardwareModel
+import Mapping
+
+/// Chooses a MAC layer's staging tiling: every feasible candidate is scored
+/// with a lower bound on its latency, and candidates are timed with the
+/// pipeline model in order of that bound until the bound exceeds the best
+/// latency found (branch and bound).
+///
+/// The objective is the timed makespan, then the backing-store bits; ties
+/// go to the first candidate in (bound, bits, enumeration) order. Two
+/// bounds serve: the *ordering* bound `max(compute, DRAM time)`, which fixes
+/// the order candidates are timed in (and so how ties are broken), and a
+/// tighter *pruning* bound (``pruningBound(_:tiling:)``) that adds the
+/// pipeline's fill and drain and the per-transfer DRAM latency. A candidate
+/// whose pruning bound exceeds the best makespan so far cannot win, so it is
+/// skipped without building its tile groups or timing it; the choice is the
+/// one exhaustive timing in the same order would make.
+struct StagingSearch {
+  let plan: HierarchyPlan
+  /// Per level (backing store included), bits read and written that do not
+  /// depend on the staging tiling (inner levels' fills, the datapath).
+  let fixedReads: [[Operand: Double]]
+  let fixedWrites: [[Operand: Double]]
+  /// The operands each staging level holds.
+  let stagedAt: [Int: Set<Operand>]
+  /// The compute units' cycles for the layer.
+  let computeCycles: Double
+  let macs: Double
+  let maximumTileGroups: Int
+  /// Buffer slots per operand at the staging levels (2: double-buffered).
+  let buffers: Int
+
+  let readBPC: Double
+  let writeBPC: Double
+  /// The backing store's reads and writes share one channel.
+  let shared: Bool
+  /// Cycles of latency per DMA transfer.
+  let latency: Double
+
+  init(
+    plan: HierarchyPlan, fixedReads: [[Operand: Double]], fixedWrites: [[Operand: Double]],
+    stagedAt: [Int: Set<Operand>], computeCycles: Double, macs: Double, maximumTileGroups: Int,
+    buffers: Int
+  ) {
+    self.plan = plan
+    self.fixedReads = fixedReads
+    self.fixedWrites = fixedWrites
+    self.stagedAt = stagedAt
+    self.computeCycles = computeCycles
+    self.macs = macs
+    self.maximumTileGroups = maximumTileGroups
+    self.buffers = buffers
+    let device = plan.device
+    readBPC = plan.bytesPerCycle(0, write: false)
+    writeBPC = plan.bytesPerCycle(0, write: true)
+    shared = device.memory[0].sharedPort
+    latency = device.memory[0].latency * device.clock
+  }
+
+  /// A candidate's scores.
+  struct Scored {
+    /// Its position in the candidate list.
+    var index: Int
+    /// The ordering bound: `max(compute, DRAM time)`.
+    var bound: Double
+    /// Bits to and from the backing store.
+    var dramBits: Double
+    /// Cycles of compute, or of the busiest on-chip level when slower.
+    var compute: Double
+    var readBits: OperandBitsRead
+    var writeBits: Double
+  }
+
+  /// Which operands a level stages, as flags (no hashing in the hot loop).
+  private struct Staged {
+    var weights = false
+    var inputs = false
+    var outputs = false
+  }
+
+  /// The best candidate, or `nil` when there is none.
+  func best(of candidates: [PackedCandidate]) -> Scored? {
+    let levels = plan.device.memory.count
+    let fromStore = (
+      weights: plan.usesBackingStore(.weights), inputs: plan.usesBackingStore(.inputs),
+      outputs: plan.usesBackingStore(.outputs))
+    let fixedR = fixedReads.map { $0.values.reduce(0, +) }
+    let fixedW = fixedWrites.map { $0.values.reduce(0, +) }
+    let staged: [Staged] = (0..<levels).map { index in
+      let operands = stagedAt[index] ?? []
+      return Staged(
+        weights: operands.contains(.weights), inputs: operands.contains(.inputs),
+        outputs: operands.contains(.outputs))
+    }
+    let rates = (0..<levels).map { plan.rates(of: $0) }
+    var scored: [Scored] = []
+    scored.reserveCapacity(candidates.count)
+    for (i, candidate) in candidates.enumerated() {
+      let t = candidate.traffic
+      let readBits = OperandBitsRead(
+        weights: fromStore.weights ? t.weightsIn : nil, inputs: fromStore.inputs ? t.inputsIn : nil,
+        outputs: fromStore.outputs ? t.partialSumsIn : nil)
+      let writeBits = fromStore.outputs ? t.outputsOut : 0
+      var slowest = 0.0
+      for index in 1..<max(1, levels) {
+        var r = fixedR[index]
+        var w = fixedW[index]
+        let s = staged[index]
+        if s.weights { w += t.weightsIn }
+        if s.inputs { w += t.inputsIn }
+        if s.outputs {
+          w += t.partialSumsIn
+          r += t.outputsOut
+        }
+        slowest = max(slowest, rates[index].cycles(readBits: r, writeBits: w))
+      }
+      let compute = max(computeCycles, slowest)
+      let totalRead = readBits.total
+      let inCycles = finite(totalRead / 8 / readBPC)
+      let outCycles = finite(writeBits / 8 / writeBPC)
+      let dram = shared ? inCycles + outCycles : max(inCycles, outCycles)
+      scored.append(
+        Scored(
+          index: i, bound: max(compute, dram), dramBits: totalRead + writeBits, compute: compute,
+          readBits: readBits, writeBits: writeBits))
+    }
+    scored.sort { a, b in
+      a.bound != b.bound ? a.bound < b.bound : (a.dramBits != b.dramBits ? a.dramBits < b.dramBits : a.index < b.index)
+    }
+    var best: (scored: Scored, makespan: Double)?
+    var groups: [TileGroup] = []
+    groups.reserveCapacity(maximumTileGroups)
+    var scratch = TimelineScratch()
+    for s in scored {
+      let tiling = candidates[s.index].tiling
+      if let b = best {
+        if s.bound > b.makespan { break }
+        if s.bound == b.makespan && s.dramBits >= b.scored.dramBits { continue }
+        // Relative slack far above the rounding of a few dozen additions:
+        // a skipped candidate's makespan is certainly above the best.
+        let bound = pruningBound(s, tiling: tiling)
+        if bound > b.makespan * (1 + 1e-9) {
+          assert(
+            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch) >= bound * (1 - 1e-9),
+            "the pruning bound exceeds the makespan")
+          continue
+        }
+      }
+      let makespan = makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+      if let b = best {
+        if makespan < b.makespan || (makespan == b.makespan && s.dramBits < b.scored.dramBits) {
+          best = (s, makespan)
+        }
+      } else {
+        best = (s, makespan)
+      }
+    }
+    return best?.scored
+  }
+
+  /// Every level's cycles for a staging traffic (the backing store's entry
+  /// is 0), as the scores use them.
+  func levelCycles(of t: LevelTraffic) -> [Double] {
+    let levels = plan.device.memory.count
+    var cycles = [Double](repeating: 0, count: levels)
+    for index in 1..<max(1, levels) {
+      var r = fixedReads[index].values.reduce(0, +)
+      var w = fixedWrites[index].values.reduce(0, +)
+      let operands = stagedAt[index] ?? []
+      if operands.contains(.weights) { w += t.weightsIn }
+      if operands.contains(.inputs) { w += t.inputsIn }
+      if operands.contains(.outputs) {
+        w += t.partialSumsIn
+        r += t.outputsOut
+      }
+      cycles[index] = plan.levelCycles(index, readBits: r, writeBits: w)
+    }
+    return cycles
+  }
+
+  /// The tile groups of the chosen tiling.
+  func groups(tiling: Tiling, scored s: Scored) -> [TileGroup] {
+    var groups: [TileGroup] = []
+    appendGroups(
+      into: &groups, count: max(1, tiling.tileCount),
+      periods: (tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)),
+      scored: s)
+    return groups
+  }
+
+  /// Times a candidate, reusing `groups` and `scratch`.
+  private func makespan(
+    _ s: Scored, tiling: PackedTiling, groups: inout [TileGroup], scratch: inout TimelineScratch
+  ) -> Double {
+    groups.removeAll(keepingCapacity: true)
+    appendGroups(
+      into: &groups, count: max(1, tiling.tileCount),
+      periods: (tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)),
+      scored: s)
+    return Timeline.schedule(groups, buffers: buffers, sharedChannel: shared, into: &scratch)
+  }
+
+  /// Splits `count` tiles into at most ``maximumTileGroups`` consecutive
+  /// groups (``groupBoundaries(count:limit:)``) and gives each its share of
+  /// the fetches, drains, compute and MACs.
+  private func appendGroups(
+    into groups: inout [TileGroup], count: Int, periods: (Int, Int, Int), scored s: Scored
+  ) {
+    let total = max(1, min(count, maximumTileGroups))
+    var a = 0
+    for j in 1...total {
+      let b = boundary(j, of: total, count: count, after: a)
+      if b > a { groups.append(group(a, b, count: count, periods: periods, scored: s)) }
+      a = b
+    }
+  }
+
+  /// Boundary `j` of ``groupBoundaries(count:limit:)`` with `groups` groups.
+  @inline(__always)
+  private func boundary(_ j: Int, of groups: Int, count: Int, after previous: Int) -> Int {
+    let boundary = Int((Double(count) * Double(j) / Double(groups)).rounded(.down))
+    return max(previous, min(count, boundary))
+  }
+
+  /// The tiles `[a, b)` as one group: the fetch events of each operand in
+  /// it (every `period` tiles from tile 0), its drains, and its share of the
+  /// compute.
+  @inline(__always)
+  private func group(_ a: Int, _ b: Int, count: Int, periods: (Int, Int, Int), scored s: Scored) -> TileGroup {
+    let (periodW, periodI, periodO) = periods
+    let eventsW = Double(max(1, count / periodW))
+    let eventsI = Double(max(1, count / periodI))
+    let eventsO = Double(max(1, count / periodO))
+    var inBits = 0.0
+    inBits += Double(fetches(a, b, period: periodW)) * s.readBits.weights / eventsW
+    inBits += Double(fetches(a, b, period: periodI)) * s.readBits.inputs / eventsI
+    inBits += Double(fetches(a, b, period: periodO)) * s.readBits.outputs / eventsO
+    let outBits = Double(drains(a, b, period: periodO)) * s.writeBits / eventsO
+    let share = Double(b - a) / Double(count)
+    let inCycles = inBits > 0 ? latency + finite(inBits / 8 / readBPC) : 0
+    let outCycles = outBits > 0 ? latency + finite(outBits / 8 / writeBPC) : 0
+    return TileGroup(
+      firstTile: a, tiles: b - a, inCycles: inCycles, computeCycles: s.compute * share,
+      outCycles: outCycles, inBytes: inBits / 8, outBytes: outBits / 8, macs: macs * share)
+  }
+
+  /// A lower bound on a candidate's makespan from its first and last tile
+  /// groups alone, O(1) rather than building and timing every group.
+  ///
+  /// Every engine is serial and each group's compute waits for its inputs,
+  /// its drain for its compute (``Timeline``), so the makespan is at least
+  /// - the first group's fetch, all compute, the last group's drain;
+  /// - all fetches, the last group's compute and drain;
+  /// - the first group's fetch and compute, then all drains (separate
+  ///   channels), or all fetches and drains (one shared channel).
+  ///
+  /// "All fetches" is the DRAM time plus one latency per group that fetches
+  /// something: every group does when the shortest fetch period among the
+  /// operands read is at most the smallest group, otherwise at least the
+  /// first one does; likewise for drains.
+  func pruningBound(_ s: Scored, tiling: PackedTiling) -> Double {
+    let count = max(1, tiling.tileCount)
+    let periods = (
+      tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)
+    )
+    let total = max(1, min(count, maximumTileGroups))
+    let firstEnd = boundary(1, of: total, count: count, after: 0)
+    let lastStart = total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
+    let first = group(0, firstEnd, count: count, periods: periods, scored: s)
+    let last = group(lastStart, count, count: count, periods: periods, scored: s)
+    let smallestGroup = count / total
+    var shortestFetch = Int.max
+    if s.readBits.weights > 0 { shortestFetch = min(shortestFetch, periods.0) }
+    if s.readBits.inputs > 0 { shortestFetch = min(shortestFetch, periods.1) }
+    if s.readBits.outputs > 0 { shortestFetch = min(shortestFetch, periods.2) }
+    let fetchingGroups =
+      shortestFetch == Int.max ? 0 : (max(1, shortestFetch) <= smallestGroup ? total : 1)
+    let drainingGroups = s.writeBits > 0 ? (max(1, periods.2) <= smallestGroup ? total : 1) : 0
+    let readCycles = finite(s.readBits.total / 8 / readBPC)
+    let writeCycles = finite(s.writeBits / 8 / writeBPC)
+    let fetching = Double(fetchingGroups) * latency + readCycles
+    let draining = Double(drainingGroups) * latency + writeCycles
+    var bound = first.inCycles + s.compute + last.outCycles
+    bound = max(bound, fetching + last.computeCycles + last.outCycles)
+    if shared {
+      bound = max(bound, fetching + draining)
+    } else {
+      bound = max(bound, first.inCycles + first.computeCycles + draining)
+    }
+    return bound
+  }
+}
+
+/// What a level's instances cost their parent once multicast and spatial
+/// reduction share the values (``MACLayerEvaluator/parentSide(of:level:device:unrolling:nest:)``),
+/// with the sharing factors worked out once per level rather than per
+/// candidate.
+struct ParentSharing {
+  /// Whether values are shared at all (an array with several instances).
+  let shares: Bool
+  let weights: Double
+  let inputs: Double
+  let outputs: Double
+
+  init(level: MemoryLevel, device: Device, unrolling: SpatialUnrolling, nest: LoopNest) {
+    guard case .array = device.compute.organisation, level.instances > 1 else {
+      shares = false
+      weights = 1
+      inputs = 1
+      outputs = 1
+      return
+    }
+    shares = true
+    weights = unrolling.multicast(of: .weights, nest: nest)
+    inputs = unrolling.multicast(of: .inputs, nest: nest)
+    outputs = unrolling.multicast(of: .outputs, nest: nest)
+  }
+
+  /// The traffic the parent sees.
+  func apply(to traffic: LevelTraffic) -> LevelTraffic {
+    guard shares else { return traffic }
+    return LevelTraffic(
+      weightsIn: traffic.weightsIn / weights, inputsIn: traffic.inputsIn / inputs,
+      partialSumsIn: traffic.partialSumsIn / outputs, outputsOut: traffic.outputsOut / outputs)
+  }
+}
