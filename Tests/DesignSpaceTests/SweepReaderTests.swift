@@ -66,6 +66,31 @@ import Testing
     #expect(try plan.totalCount() == 6 * 6 * 6 + 8)
   }
 
+  @Test func readsAccuracyAndTheSearchStrategy() throws {
+    let text = """
+      strategy: {search: {objective: latency, max_accuracy_drop: 0.5}}
+      models: m.onnx
+      devices: d
+      precision:
+        axes:
+          - {layers: a, bits: [8, 4], weight_fl: 6..7}
+      accuracy:
+        evaluation: {data: x.npy, labels: y.npy, samples: 100}
+        calibration: {data: c.npy, samples: 5..9}
+        method: ristretto
+      """
+    let result = Self.read(text)
+    let plan = try #require(result.value, "\(result.diagnostics)")
+    #expect(plan.strategy == .search(SearchGoal(objective: .latency, maxAccuracyDrop: 0.5)))
+    let study = plan.studies[0]
+    #expect(
+      study.accuracy
+        == AccuracySpec(
+          data: "x.npy", labels: "y.npy", samples: 0...99, calibrationData: "c.npy",
+          calibrationSamples: 5...9, method: .ristretto))
+    #expect(study.precisionAxes[0].settings.map(\.canonical) == ["8/wfl6", "8/wfl7", "4/wfl6", "4/wfl7"])
+  }
+
   @Test func aTopLevelStudyNeedsNoStudiesList() throws {
     let plan = try #require(Self.read("models: [lenet5]\ndevices: [eyeriss-v1, pynq-z1]\n").value)
     #expect(plan.strategy == .grid)
@@ -92,6 +117,21 @@ import Testing
       "models: m\ndevices: d\nprecision:\n  axes:\n    - {layers: a, bits: 8}\n    - {layers: a, bits: 4}\n",
       6, 7, "two axes set 'a'"
     ),
+    (
+      "models: m\ndevices: d\nprecision:\n  axes:\n    - {layers: a, bits: 8, fl: 3, weight_fl: 4}\n",
+      5, 32, "'fl' sets both roles"
+    ),
+    ("models: m\ndevices: d\nstrategy: {search: {objective: power, max_accuracy_drop: 1}}\n", 3, 32, "'power' is not a valid objective"),
+    ("models: m\ndevices: d\nstrategy: {search: {objective: energy}}\n", 3, 20, "missing key 'max_accuracy_drop'"),
+    ("models: m\ndevices: d\nstrategy: {search: {max_accuracy_drop: -1}}\n", 3, 40, "'max_accuracy_drop'"),
+    (
+      "strategy: {search: {max_accuracy_drop: 1}}\nmodels: m\ndevices: d\naccuracy: {evaluation: {data: x.npy, labels: y.npy}}\n",
+      1, 1, "the search strategy needs precision axes in every study"
+    ),
+    ("models: m\ndevices: d\naccuracy: {evaluation: {data: x.npy}}\n", 3, 24, "missing key 'labels'"),
+    ("models: m\ndevices: d\naccuracy: {evaluation: {data: x.npy, labels: y.npy, samples: 9..3}}\n", 3, 62, "'samples' 9..3 is empty"),
+    ("models: m\ndevices: d\naccuracy: {evaluation: {data: x.npy, labels: y.npy}, method: qui}\n", 3, 62, "'qui' is not a valid method"),
+    ("models: m\ndevices: d\naccuracy: {evaluation: {data: x.npy, labels: y.npy}, calibration: {sample: 3}}\n", 3, 68, "unknown key 'sample'"),
   ]
 
   @Test(arguments: invalid.indices)

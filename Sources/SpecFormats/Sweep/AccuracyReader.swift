@@ -15,7 +15,8 @@ enum AccuracyReader {
   static func read(_ accuracy: MappingReader) -> AccuracySpec? {
     let document = accuracy.document
     let method = accuracy.choice("method", as: CalibrationMethod.self)
-    if accuracy.has("method"), method == nil { return nil }
+    let badMethod = accuracy.has("method") && method == nil
+    accuracy.allow(["calibration"])
     guard
       let evaluation = accuracy.mapping(
         "evaluation", required: true,
@@ -27,7 +28,7 @@ enum AccuracyReader {
     let samples = samplesRange(evaluation, document: document)
     var calibrationData: String?
     var calibrationSamples: ClosedRange<Int>?
-    var failed = evaluation.has("samples") && samples == nil
+    var failed = badMethod || (evaluation.has("samples") && samples == nil)
     if let calibration = accuracy.mapping("calibration") {
       calibrationData = calibration.string("data")
       calibrationSamples = samplesRange(calibration, document: document)
