@@ -21,13 +21,28 @@ struct DotWeights: Sendable {
 
   /// Raws `[rows][depth]` laid out for the kernel.
   init(raws: [Int64], rows: Int, depth: Int) {
+    self.init(raws: raws, rows: rows, depth: depth) { $0 }
+  }
+
+  /// Convolution weights `[M][C][kh][kw]` (ONNX order) laid out channels
+  /// last, `[M][kh][kw][C]`, the order of ``IntegerKernels/receptiveRows(_:_:_:stride:into:)``.
+  init(convolution raws: [Int64], rows: Int, channels: Int, kernelHeight: Int, kernelWidth: Int) {
+    let window = kernelHeight * kernelWidth
+    self.init(raws: raws, rows: rows, depth: channels * window) { k in
+      // k runs over [kh][kw][C]; the source index is [C][kh][kw].
+      let (position, c) = k.quotientAndRemainder(dividingBy: channels)
+      return c * window + position
+    }
+  }
+
+  private init(raws: [Int64], rows: Int, depth: Int, source: (Int) -> Int) {
     self.rows = rows
     self.depth = depth
     stride = Self.padded(depth)
     var values = [Int16](repeating: 0, count: rows * stride)
     for row in 0..<rows {
       for k in 0..<depth {
-        values[row * stride + k] = Int16(truncatingIfNeeded: raws[row * depth + k])
+        values[row * stride + k] = Int16(truncatingIfNeeded: raws[row * depth + source(k)])
       }
     }
     self.values = values
@@ -49,11 +64,21 @@ struct DotWeights: Sendable {
 
 extension IntegerKernels {
   /// out[r · rowStride + q · columnStride] = Σ_k w[r][k] · x[q][k] over
-  /// `stride` lanes (zero-padded), in wrapping Int32 arithmetic.
+  /// `stride` lanes (a multiple of 8; weights zero after K, so whatever
+  /// the input holds there adds nothing), in wrapping Int32 arithmetic.
+  ///
+  /// Eight products at a time, summed in pairs (`pmaddwd` on x86).
   static func dot(
     _ w: UnsafePointer<Int16>, rows m: Int, _ x: UnsafePointer<Int16>, columns p: Int,
     stride k: Int, into out: UnsafeMutablePointer<Int32>, rowStride: Int, columnStride: Int
   ) {
+    @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32> {
+      SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self))
+    }
+    @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<Int32> {
+      let product = a &* b
+      return product.evenHalf &+ product.oddHalf
+    }
     for q in 0..<p {
       let xr = x + q &* k
       let o = out + q &* columnStride
@@ -64,71 +89,89 @@ extension IntegerKernels {
         let w1 = w0 + k
         let w2 = w1 + k
         let w3 = w2 + k
-        var s0: Int32 = 0
-        var s1: Int32 = 0
-        var s2: Int32 = 0
-        var s3: Int32 = 0
-        for kk in 0..<k {
-          let v = Int32(xr[kk])
-          s0 = s0 &+ v &* Int32(w0[kk])
-          s1 = s1 &+ v &* Int32(w1[kk])
-          s2 = s2 &+ v &* Int32(w2[kk])
-          s3 = s3 &+ v &* Int32(w3[kk])
+        var s0 = SIMD4<Int32>()
+        var s1 = SIMD4<Int32>()
+        var s2 = SIMD4<Int32>()
+        var s3 = SIMD4<Int32>()
+        var kk = 0
+        while kk < k {
+          let v = load(xr + kk)
+          s0 &+= pairs(v, load(w0 + kk))
+          s1 &+= pairs(v, load(w1 + kk))
+          s2 &+= pairs(v, load(w2 + kk))
+          s3 &+= pairs(v, load(w3 + kk))
+          kk &+= 8
         }
-        o[r &* rowStride] = s0
-        o[(r &+ 1) &* rowStride] = s1
-        o[(r &+ 2) &* rowStride] = s2
-        o[(r &+ 3) &* rowStride] = s3
+        o[r &* rowStride] = s0.wrappedSum()
+        o[(r &+ 1) &* rowStride] = s1.wrappedSum()
+        o[(r &+ 2) &* rowStride] = s2.wrappedSum()
+        o[(r &+ 3) &* rowStride] = s3.wrappedSum()
         r &+= 4
       }
       while r < m {
         let wr = w + r &* k
-        var s: Int32 = 0
-        for kk in 0..<k { s = s &+ Int32(xr[kk]) &* Int32(wr[kk]) }
-        o[r &* rowStride] = s
+        var s = SIMD4<Int32>()
+        var kk = 0
+        while kk < k {
+          s &+= pairs(load(xr + kk), load(wr + kk))
+          kk &+= 8
+        }
+        o[r &* rowStride] = s.wrappedSum()
         r &+= 1
       }
     }
   }
 
-  /// Copies one image's channels `[C][H][W]` into a zero-bordered Int16
-  /// buffer `[C][paddedHeight][paddedWidth]` (raw 0 = value 0 in padding).
+  /// Copies one image's channels `[C][H][W]` (raws) into a zero-bordered
+  /// Int16 buffer `[paddedHeight][paddedWidth][C]` (channels last; raw 0 =
+  /// value 0 in the padding).
   static func padImage(
     _ input: UnsafePointer<Int64>, channels: Int, _ g: ConvGeometry, _ pad: PaddedPlane,
     into target: UnsafeMutablePointer<Int16>
   ) {
     for c in 0..<channels {
       let source = input + c &* g.inputPlane
-      let plane = target + c &* pad.count
       for y in 0..<g.height {
-        let row = plane + ((y &+ g.padTop) &* pad.width &+ g.padLeft)
+        let row = target + (((y &+ g.padTop) &* pad.width &+ g.padLeft) &* channels &+ c)
         let from = source + y &* g.width
-        for x in 0..<g.width { row[x] = Int16(truncatingIfNeeded: from[x]) }
+        for x in 0..<g.width { row[x &* channels] = Int16(truncatingIfNeeded: from[x]) }
       }
     }
   }
 
-  /// Lays the receptive fields of a padded image out as rows `[P][stride]`
-  /// in weight order (channel, kernel row, kernel column); lanes after K
-  /// are left as they are (zero).
+  /// Lays the receptive fields of a padded channels-last image out as rows
+  /// `[P][stride]` in the order `[kh][kw][C]`. A window row is one
+  /// contiguous run (kw · C values, or C per position when dilated), copied
+  /// eight lanes at a time; copies may run up to 7 lanes past their end,
+  /// into lanes that a later run or the next row overwrites, or into the
+  /// padding lanes after K (harmless: the weights are zero there). The
+  /// buffers carry 8 lanes of slack for that.
   static func receptiveRows(
-    _ padded: UnsafePointer<Int16>, channels: Int, _ g: ConvGeometry, _ pad: PaddedPlane,
-    stride: Int, into rows: UnsafeMutablePointer<Int16>
+    _ padded: UnsafePointer<Int16>, _ g: ConvGeometry, _ pad: PaddedPlane, stride: Int,
+    into rows: UnsafeMutablePointer<Int16>
   ) {
+    let channels = pad.channels
+    let contiguous = g.dilationX == 1
+    let run = contiguous ? g.kernelWidth &* channels : channels
+    let runsPerRow = contiguous ? 1 : g.kernelWidth
+    let rowPitch = pad.width &* channels
     var p = 0
     for oy in 0..<g.outHeight {
       for ox in 0..<g.outWidth {
-        let target = rows + p &* stride
-        let origin = oy &* g.strideY &* pad.width &+ ox &* g.strideX
-        var index = 0
-        for c in 0..<channels {
-          let plane = padded + (c &* pad.count &+ origin)
-          for i in 0..<g.kernelHeight {
-            let row = plane + i &* g.dilationY &* pad.width
-            for j in 0..<g.kernelWidth {
-              target[index] = row[j &* g.dilationX]
-              index &+= 1
+        var target = rows + p &* stride
+        let origin = padded + (oy &* g.strideY &* rowPitch &+ ox &* g.strideX &* channels)
+        for i in 0..<g.kernelHeight {
+          let line = origin + i &* g.dilationY &* rowPitch
+          for j in 0..<runsPerRow {
+            let from = line + j &* g.dilationX &* channels
+            var offset = 0
+            while offset < run {
+              UnsafeMutableRawPointer(target + offset).storeBytes(
+                of: UnsafeRawPointer(from + offset).loadUnaligned(as: SIMD8<Int16>.self),
+                as: SIMD8<Int16>.self)
+              offset &+= 8
             }
+            target += run
           }
         }
         p &+= 1
@@ -137,17 +180,21 @@ extension IntegerKernels {
   }
 }
 
-/// The extent of an input plane with its padding, so that every window
-/// position reads inside it.
+/// The extent of a channels-last input image with its padding, so that
+/// every window position reads inside it.
 struct PaddedPlane {
   var height: Int
   var width: Int
-  var count: Int { height * width }
+  var channels: Int
+  /// The elements of the padded image, plus 8 lanes of slack for the
+  /// vector copies of ``IntegerKernels/receptiveRows(_:_:_:stride:into:)``.
+  var allocation: Int { height * width * channels + 8 }
 
-  init(_ g: ConvGeometry) {
+  init(_ g: ConvGeometry, channels: Int) {
     let lastY = (g.outHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY + 1
     let lastX = (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX + 1
     height = max(lastY, g.padTop + g.height)
     width = max(lastX, g.padLeft + g.width)
+    self.channels = channels
   }
 }

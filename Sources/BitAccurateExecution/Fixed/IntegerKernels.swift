@@ -183,9 +183,9 @@ enum IntegerKernels {
     let groupOut = outChannels / groups
     let plane = g.outputPlane
     let stride = weights.stride
-    let pad = PaddedPlane(g)
-    var padded = [Int16](repeating: 0, count: groupIn * pad.count)
-    var rows = [Int16](repeating: 0, count: plane * stride)
+    let pad = PaddedPlane(g, channels: groupIn)
+    var padded = [Int16](repeating: 0, count: pad.allocation)
+    var rows = [Int16](repeating: 0, count: plane * stride + 8)
     var sums = [Int32](repeating: 0, count: groupOut * plane)
     weights.values.withUnsafeBufferPointer { wb in
       padded.withUnsafeMutableBufferPointer { pb in
@@ -199,7 +199,7 @@ enum IntegerKernels {
               for group in 0..<groups {
                 let inBase = (n &* g.channels &+ group &* groupIn) &* g.inputPlane
                 padImage(x + inBase, channels: groupIn, g, pad, into: pp)
-                receptiveRows(pp, channels: groupIn, g, pad, stride: stride, into: rp)
+                receptiveRows(pp, g, pad, stride: stride, into: rp)
                 Self.dot(
                   w + group &* groupOut &* stride, rows: groupOut, rp, columns: plane,
                   stride: stride, into: sp, rowStride: plane, columnStride: 1)

@@ -90,8 +90,10 @@ struct PreparedNode: Sendable {
     {
       switch node.op {
       case .conv:
-        if let rows = weight.shape.first, rows > 0, weight.raws.count % rows == 0 {
-          dotWeights = DotWeights(raws: weight.raws, rows: rows, depth: weight.raws.count / rows)
+        if weight.shape.count == 4, weight.raws.count == weight.shape.reduce(1, *) {
+          dotWeights = DotWeights(
+            convolution: weight.raws, rows: weight.shape[0], channels: weight.shape[1],
+            kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
         }
       case .gemm, .matMul:
         if weight.shape.count == 2 {
