@@ -203,15 +203,74 @@ struct StagingSearch {
   /// Splits `count` tiles into at most ``maximumTileGroups`` consecutive
   /// groups (``groupBoundaries(count:limit:)``) and gives each its share of
   /// the fetches, drains, compute and MACs.
+  ///
+  /// Each group is exactly ``group(_:_:count:periods:scored:)``, computed
+  /// with fewer divisions: events are counted from the next pending one,
+  /// a single event's bits (`r / events`) are divided once, and equal
+  /// groups reuse the previous group's cycles. Every figure is the same
+  /// floating-point expression, so the groups are bit-identical.
   private func appendGroups(
     into groups: inout [TileGroup], count: Int, periods: (Int, Int, Int), scored s: Scored
   ) {
     let total = max(1, min(count, maximumTileGroups))
+    let (periodW, periodI, periodO) = (max(1, periods.0), max(1, periods.1), max(1, periods.2))
+    let eventsW = Double(max(1, count / periods.0))
+    let eventsI = Double(max(1, count / periods.1))
+    let eventsO = Double(max(1, count / periods.2))
+    let r = s.readBits
+    // Bits of one event: `Double(1) * r / events`.
+    let oneW = r.weights / eventsW
+    let oneI = r.inputs / eventsI
+    let oneO = r.outputs / eventsO
+    let oneDrain = s.writeBits / eventsO
+    // The next tile that fetches (multiples of the period) or drains
+    // (one before a multiple).
+    var nextW = 0
+    var nextI = 0
+    var nextO = 0
+    var nextDrain = periodO - 1
+    func events(_ next: inout Int, period: Int, before b: Int) -> Int {
+      guard next < b else { return 0 }
+      if b - next <= period {
+        next += period
+        return 1
+      }
+      let n = (b - 1 - next) / period + 1
+      next += n * period
+      return n
+    }
+    var last = (inBits: -1.0, inCycles: 0.0, outBits: -1.0, outCycles: 0.0, size: 0, share: 0.0)
     var a = 0
     for j in 1...total {
       let b = boundary(j, of: total, count: count, after: a)
-      if b > a { groups.append(group(a, b, count: count, periods: periods, scored: s)) }
-      a = b
+      defer { a = b }
+      guard b > a else { continue }
+      var inBits = 0.0
+      let fw = events(&nextW, period: periodW, before: b)
+      if fw == 1 { inBits += oneW } else if fw > 1 { inBits += Double(fw) * r.weights / eventsW }
+      let fi = events(&nextI, period: periodI, before: b)
+      if fi == 1 { inBits += oneI } else if fi > 1 { inBits += Double(fi) * r.inputs / eventsI }
+      let fo = events(&nextO, period: periodO, before: b)
+      if fo == 1 { inBits += oneO } else if fo > 1 { inBits += Double(fo) * r.outputs / eventsO }
+      let d = events(&nextDrain, period: periodO, before: b)
+      let outBits = d == 1 ? oneDrain : (d > 1 ? Double(d) * s.writeBits / eventsO : 0)
+      if b - a != last.size {
+        last.size = b - a
+        last.share = Double(b - a) / Double(count)
+      }
+      if inBits != last.inBits {
+        last.inBits = inBits
+        last.inCycles = inBits > 0 ? latency + finite(inBits / 8 / readBPC) : 0
+      }
+      if outBits != last.outBits {
+        last.outBits = outBits
+        last.outCycles = outBits > 0 ? latency + finite(outBits / 8 / writeBPC) : 0
+      }
+      groups.append(
+        TileGroup(
+          firstTile: a, tiles: b - a, inCycles: last.inCycles, computeCycles: s.compute * last.share,
+          outCycles: last.outCycles, inBytes: inBits / 8, outBytes: outBits / 8,
+          macs: macs * last.share))
     }
   }
 

@@ -48,9 +48,8 @@ enum Timeline {
     let makespan = schedule(groups, buffers: buffers, sharedChannel: sharedChannel, into: &scratch)
     let count = groups.count
     return TimelineResult(
-      inStart: Array(scratch.inStart.prefix(count)),
-      computeStart: Array(scratch.computeStart.prefix(count)),
-      outStart: Array(scratch.outStart.prefix(count)), makespan: makespan,
+      inStart: scratch.column(0, count: count), computeStart: scratch.column(2, count: count),
+      outStart: scratch.column(4, count: count), makespan: makespan,
       computeBusy: scratch.computeBusy, inBusy: scratch.inBusy, outBusy: scratch.outBusy)
   }
 
@@ -60,80 +59,95 @@ enum Timeline {
   ///
   /// - Returns: The makespan.
   static func schedule(
-    _ groups: [TileGroup], buffers: Int, sharedChannel: Bool, into s: inout TimelineScratch
+    _ groups: [TileGroup], buffers: Int, sharedChannel: Bool, into scratch: inout TimelineScratch
   ) -> Double {
     let count = groups.count
-    s.reserve(count)
-    let b = max(1, buffers)
-    var channelFree = 0.0
-    s.computeBusy = 0
-    s.inBusy = 0
-    s.outBusy = 0
-    func scheduleOut(_ j: Int) {
-      var start = max(s.computeEnd[j], j > 0 ? s.outEnd[j - 1] : 0)
-      if sharedChannel { start = max(start, channelFree) }
-      s.outStart[j] = start
-      s.outEnd[j] = start + groups[j].outCycles
-      if sharedChannel { channelFree = s.outEnd[j] }
-      s.outBusy += groups[j].outCycles
-    }
-    var nextOut = 0
-    for i in 0..<count {
-      let group = groups[i]
-      var start = i > 0 ? s.inEnd[i - 1] : 0
-      if i >= b { start = max(start, s.computeEnd[i - b]) }
-      if sharedChannel { start = max(start, channelFree) }
-      s.inStart[i] = start
-      s.inEnd[i] = start + group.inCycles
-      if sharedChannel { channelFree = s.inEnd[i] }
-      s.inBusy += group.inCycles
-      var cStart = max(s.inEnd[i], i > 0 ? s.computeEnd[i - 1] : 0)
-      if i >= b {
-        // The output slot of group i − b must have drained.
-        while nextOut <= i - b {
+    scratch.reserve(count)
+    let stride = scratch.capacity
+    var computeBusy = 0.0
+    var inBusy = 0.0
+    var outBusy = 0.0
+    let makespan: Double = scratch.storage.withUnsafeMutableBufferPointer { storage in
+      groups.withUnsafeBufferPointer { groups -> Double in
+        guard let base = storage.baseAddress else { return 0.0 }
+        let inStart = base
+        let inEnd = base + stride
+        let computeStart = base + 2 * stride
+        let computeEnd = base + 3 * stride
+        let outStart = base + 4 * stride
+        let outEnd = base + 5 * stride
+        let b = max(1, buffers)
+        var channelFree = 0.0
+        func scheduleOut(_ j: Int) {
+          var start = max(computeEnd[j], j > 0 ? outEnd[j - 1] : 0)
+          if sharedChannel { start = max(start, channelFree) }
+          outStart[j] = start
+          outEnd[j] = start + groups[j].outCycles
+          if sharedChannel { channelFree = outEnd[j] }
+          outBusy += groups[j].outCycles
+        }
+        var nextOut = 0
+        for i in 0..<count {
+          let group = groups[i]
+          var start = i > 0 ? inEnd[i - 1] : 0
+          if i >= b { start = max(start, computeEnd[i - b]) }
+          if sharedChannel { start = max(start, channelFree) }
+          inStart[i] = start
+          inEnd[i] = start + group.inCycles
+          if sharedChannel { channelFree = inEnd[i] }
+          inBusy += group.inCycles
+          var cStart = max(inEnd[i], i > 0 ? computeEnd[i - 1] : 0)
+          if i >= b {
+            // The output slot of group i − b must have drained.
+            while nextOut <= i - b {
+              scheduleOut(nextOut)
+              nextOut += 1
+            }
+            cStart = max(cStart, outEnd[i - b])
+          }
+          computeStart[i] = cStart
+          computeEnd[i] = cStart + group.computeCycles
+          computeBusy += group.computeCycles
+          // In the shared channel, the previous group's drain follows this prefetch.
+          while nextOut < i {
+            scheduleOut(nextOut)
+            nextOut += 1
+          }
+        }
+        while nextOut < count {
           scheduleOut(nextOut)
           nextOut += 1
         }
-        cStart = max(cStart, s.outEnd[i - b])
-      }
-      s.computeStart[i] = cStart
-      s.computeEnd[i] = cStart + group.computeCycles
-      s.computeBusy += group.computeCycles
-      // In the shared channel, the previous group's drain follows this prefetch.
-      while nextOut < i {
-        scheduleOut(nextOut)
-        nextOut += 1
+        return count > 0 ? max(outEnd[count - 1], computeEnd[count - 1]) : 0
       }
     }
-    while nextOut < count {
-      scheduleOut(nextOut)
-      nextOut += 1
-    }
-    return count > 0 ? max(s.outEnd[count - 1], s.computeEnd[count - 1]) : 0
+    scratch.computeBusy = computeBusy
+    scratch.inBusy = inBusy
+    scratch.outBusy = outBusy
+    return makespan
   }
 }
 
 /// Storage for ``Timeline/schedule(_:buffers:sharedChannel:into:)``, kept
-/// across the candidates of a layer so that timing one allocates nothing.
+/// across the candidates of a layer so that timing one allocates nothing:
+/// six columns (DMA-in start and end, compute start and end, DMA-out start
+/// and end) of ``capacity`` entries each.
 struct TimelineScratch {
-  var inStart: [Double] = []
-  var inEnd: [Double] = []
-  var computeStart: [Double] = []
-  var computeEnd: [Double] = []
-  var outStart: [Double] = []
-  var outEnd: [Double] = []
+  var storage: [Double] = [0]
+  var capacity = 0
   var computeBusy = 0.0
   var inBusy = 0.0
   var outBusy = 0.0
 
   /// Makes room for `count` groups.
   mutating func reserve(_ count: Int) {
-    guard inStart.count < count else { return }
-    inStart = [Double](repeating: 0, count: count)
-    inEnd = inStart
-    computeStart = inStart
-    computeEnd = inStart
-    outStart = inStart
-    outEnd = inStart
+    guard capacity < count else { return }
+    capacity = count
+    storage = [Double](repeating: 0, count: 6 * count)
+  }
+
+  /// The first `count` entries of a column.
+  func column(_ index: Int, count: Int) -> [Double] {
+    Array(storage[(index * capacity)..<(index * capacity + count)])
   }
 }
