@@ -52,6 +52,20 @@ enum Parallel {
   }
 }
 
+extension Array {
+  /// An array of `count` elements that `fill` initializes completely,
+  /// handed a raw pointer (not zero-filled first; `fill` must write every
+  /// element).
+  static func filled(
+    _ count: Int, _ fill: (UnsafeMutablePointer<Element>) -> Void
+  ) -> [Element] {
+    [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if count > 0, let base = buffer.baseAddress { fill(base) }
+      initialized = count
+    }
+  }
+}
+
 /// A buffer that concurrent pieces of work write in disjoint parts.
 ///
 /// The owner keeps the array alive (and does not touch it) until every

@@ -15,8 +15,8 @@ extension FixedPointExecutor {
     }
     switch node.op {
     case .relu:
-      return NodeResult(
-        value: .fixed(RawTensor(unchecked: x.shape, raws: x.raws.map { max($0, 0) }, format: x.format)))
+      let raws = IntegerKernels.map(x.raws, concurrency: concurrency) { v in v & ~(v &>> 63) }
+      return NodeResult(value: .fixed(RawTensor(unchecked: x.shape, raws: raws, format: x.format)))
     case .clip(let lo, let hi):
       func bound(_ index: Int, _ attribute: Float?, _ fallback: Double) -> Double {
         if index < operands.count, let value = operands[index]?.floatTensor.values.first {
@@ -36,7 +36,9 @@ extension FixedPointExecutor {
         value: .fixed(
           RawTensor(
             unchecked: x.shape,
-            raws: x.raws.map { FixedPoint.clip($0, lower: bounds.lower, upper: bounds.upper) },
+            raws: IntegerKernels.map(x.raws, concurrency: concurrency) {
+              FixedPoint.clip($0, lower: bounds.lower, upper: bounds.upper)
+            },
             format: x.format)))
     case .maxPool(let attributes):
       return try maxPool(prepared, x, attributes)
@@ -53,7 +55,7 @@ extension FixedPointExecutor {
     throws(ExecutionError) -> NodeResult
   {
     let g = try Self.poolGeometry(x.shape, attributes, node: prepared.node.reference)
-    let (raws, _) = IntegerKernels.pool(x.raws, g, average: false, includePad: false, padEnd: (0, 0))
+    let raws = IntegerKernels.maxPool(x.raws, g, concurrency: concurrency)
     return NodeResult(
       value: .fixed(
         RawTensor(

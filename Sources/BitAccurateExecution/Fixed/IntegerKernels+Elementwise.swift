@@ -77,6 +77,62 @@ extension IntegerKernels {
     return (values, counts)
   }
 
+  /// `transform` of every raw, over `concurrency` slices.
+  static func map(
+    _ x: [Int64], concurrency: Int, _ transform: @escaping @Sendable (Int64) -> Int64
+  ) -> [Int64] {
+    x.withUnsafeBufferPointer { input in
+      [Int64].filled(x.count) { output in
+        guard let base = input.baseAddress else { return }
+        let shared = (SharedBuffer(UnsafeMutablePointer(mutating: base)), SharedBuffer(output))
+        _ = Parallel.slices(x.count, concurrency: concurrency, minimumPerSlice: 1 << 14) { range in
+          for index in range { shared.1.base[index] = transform(shared.0.base[index]) }
+        }
+      }
+    }
+  }
+
+  /// Max-pool of an NCHW raw tensor over `concurrency` slices of planes:
+  /// the largest raw of each window, padding excluded (§5 Max-pool).
+  static func maxPool(_ x: [Int64], _ g: ConvGeometry, concurrency: Int) -> [Int64] {
+    let planes = g.batch * g.channels
+    let plane = g.outputPlane
+    return x.withUnsafeBufferPointer { input in
+      [Int64].filled(planes * plane) { output in
+        guard let base = input.baseAddress else { return }
+        let shared = (SharedBuffer(UnsafeMutablePointer(mutating: base)), SharedBuffer(output))
+        _ = Parallel.slices(planes, concurrency: concurrency, minimumPerSlice: 64) { range in
+          for index in range {
+            let source = shared.0.base + index &* g.inputPlane
+            var target = shared.1.base + index &* plane
+            for oy in 0..<g.outHeight {
+              let y0 = oy &* g.strideY &- g.padTop
+              for ox in 0..<g.outWidth {
+                let x0 = ox &* g.strideX &- g.padLeft
+                var best = Int64.min
+                var counted = false
+                for i in 0..<g.kernelHeight {
+                  let y = y0 &+ i &* g.dilationY
+                  if y < 0 || y >= g.height { continue }
+                  let row = source + y &* g.width
+                  for j in 0..<g.kernelWidth {
+                    let xx = x0 &+ j &* g.dilationX
+                    if xx < 0 || xx >= g.width { continue }
+                    let v = row[xx]
+                    best = v > best ? v : best
+                    counted = true
+                  }
+                }
+                target.pointee = counted ? best : 0
+                target += 1
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// Transposes a row-major matrix of raws.
   static func transposed(_ values: [Int64], rows: Int, cols: Int) -> [Int64] {
     var out = [Int64](repeating: 0, count: values.count)

@@ -133,13 +133,12 @@ enum IntegerKernels {
     let dot = policy == .saturateEachStep ? nil : dot
     var events = AccumulatorEvents()
     var outputEvents = OverflowCounts()
-    var raws = [Int64](repeating: 0, count: total)
-    var accumulators = [Int64](repeating: 0, count: total)
-    x.withUnsafeBufferPointer { input in
-      let source = SharedBuffer(UnsafeMutablePointer(mutating: input.baseAddress ?? UnsafePointer(bitPattern: 8)!))
-      accumulators.withUnsafeMutableBufferPointer { accumulatorBuffer in
-        raws.withUnsafeMutableBufferPointer { rawBuffer in
-          guard let a = accumulatorBuffer.baseAddress, let r = rawBuffer.baseAddress else { return }
+    var raws: [Int64] = []
+    let accumulators = [Int64].filled(total) { a in
+      raws = .filled(total) { r in
+        x.withUnsafeBufferPointer { input in
+          guard let base = input.baseAddress else { return }
+          let source = SharedBuffer(UnsafeMutablePointer(mutating: base))
           let target = (SharedBuffer(a), SharedBuffer(r))
           let pieces = Parallel.slices(g.batch, concurrency: concurrency, minimumPerSlice: 4) {
             images -> (AccumulatorEvents, OverflowCounts) in
