@@ -304,7 +304,8 @@ struct StagingSearch {
   }
 
   /// A lower bound on a candidate's makespan from its first and last tile
-  /// groups alone, O(1) rather than building and timing every group.
+  /// groups and its totals, O(1) rather than building and timing every
+  /// group.
   ///
   /// Every engine is serial and each group's compute waits for its inputs,
   /// its drain for its compute (``Timeline``), so the makespan is at least
@@ -313,10 +314,15 @@ struct StagingSearch {
   /// - the first group's fetch and compute, then all drains (separate
   ///   channels), or all fetches and drains (one shared channel).
   ///
+  /// With one buffer slot a group's fetch waits for the previous group's
+  /// compute and its compute for the previous drain, so nothing overlaps
+  /// compute: all fetches plus all compute plus the last drain, and the
+  /// first fetch plus all compute plus all drains.
+  ///
   /// "All fetches" is the DRAM time plus one latency per group that fetches
-  /// something: every group does when the shortest fetch period among the
-  /// operands read is at most the smallest group, otherwise at least the
-  /// first one does; likewise for drains.
+  /// something. An operand fetched every `p` tiles has `count / p` fetches,
+  /// and a group of at most `s` tiles holds at most `⌈s / p⌉` of them, so
+  /// at least `⌈(count / p) / ⌈s / p⌉⌉` groups fetch; likewise for drains.
   func pruningBound(_ s: Scored, tiling: PackedTiling) -> Double {
     let count = max(1, tiling.tileCount)
     let periods = (
@@ -327,14 +333,18 @@ struct StagingSearch {
     let lastStart = total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
     let first = group(0, firstEnd, count: count, periods: periods, scored: s)
     let last = group(lastStart, count, count: count, periods: periods, scored: s)
-    let smallestGroup = count / total
-    var shortestFetch = Int.max
-    if s.readBits.weights > 0 { shortestFetch = min(shortestFetch, periods.0) }
-    if s.readBits.inputs > 0 { shortestFetch = min(shortestFetch, periods.1) }
-    if s.readBits.outputs > 0 { shortestFetch = min(shortestFetch, periods.2) }
-    let fetchingGroups =
-      shortestFetch == Int.max ? 0 : (max(1, shortestFetch) <= smallestGroup ? total : 1)
-    let drainingGroups = s.writeBits > 0 ? (max(1, periods.2) <= smallestGroup ? total : 1) : 0
+    let largestGroup = (count + total - 1) / total
+    func groupsWithEvents(period: Int) -> Int {
+      let p = max(1, period)
+      let events = max(1, count / p)
+      let perGroup = (largestGroup + p - 1) / p
+      return min(total, (events + perGroup - 1) / perGroup)
+    }
+    var fetchingGroups = 0
+    if s.readBits.weights > 0 { fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.0)) }
+    if s.readBits.inputs > 0 { fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.1)) }
+    if s.readBits.outputs > 0 { fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.2)) }
+    let drainingGroups = s.writeBits > 0 ? groupsWithEvents(period: periods.2) : 0
     let readCycles = finite(s.readBits.total / 8 / readBPC)
     let writeCycles = finite(s.writeBits / 8 / writeBPC)
     let fetching = Double(fetchingGroups) * latency + readCycles
@@ -345,6 +355,10 @@ struct StagingSearch {
       bound = max(bound, fetching + draining)
     } else {
       bound = max(bound, first.inCycles + first.computeCycles + draining)
+    }
+    if buffers == 1 {
+      bound = max(bound, fetching + s.compute + last.outCycles)
+      bound = max(bound, first.inCycles + s.compute + draining)
     }
     return bound
   }
