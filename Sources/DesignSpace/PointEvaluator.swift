@@ -21,26 +21,11 @@ public enum PointEvaluator {
   public static func evaluate(
     _ point: DesignPoint, network: Network, device: Device, accuracy: AccuracyEvaluator? = nil
   ) -> PointResult {
-    let overridden: Device
-    switch point.applyingOverrides(to: device) {
-    case .success(let d): overridden = d
-    case .failure(let problem): return PointResult(point: point, status: .infeasible(reason: problem.message))
-    }
-    var options = SimulationOptions()
-    options.batch = point.batch
-    switch point.precisionChoice(for: network) {
-    case .success(let choice): options.precision = choice
-    case .failure(let problem): return PointResult(point: point, status: .failed(error: problem.message))
-    }
-    switch Simulator.run(network, on: overridden, options: options) {
+    switch simulate(point, network: network, device: device) {
+    case .infeasible(let reason): return PointResult(point: point, status: .infeasible(reason: reason))
+    case .failed(let error): return PointResult(point: point, status: .failed(error: error))
     case .completed(let summary):
-      let energy = summary.totals.energy
-      var metrics = PointMetrics(
-        latency: summary.totals.latency, energy: summary.totals.energyPerInference,
-        macEnergy: energy.mac, operationEnergy: energy.operations,
-        dramEnergy: energy.backingStore.joules,
-        onChipEnergy: energy.onChip.reduce(0) { $0 + $1.joules },
-        staticEnergy: energy.staticEnergy, dramBytes: summary.totals.dramBytes)
+      var metrics = PointMetrics(summary)
       if let accuracy {
         switch accuracy.top1(of: point) {
         case .success(let top1): metrics.top1 = top1
@@ -49,9 +34,6 @@ public enum PointEvaluator {
         }
       }
       return PointResult(point: point, status: .done(metrics))
-    case .infeasible(let reason, let layer):
-      let place = layer.map { "layer '\($0)': " } ?? ""
-      return PointResult(point: point, status: .infeasible(reason: place + reason))
     }
   }
 }

@@ -51,6 +51,21 @@ public struct TraceComparison: Sendable {
     }
   }
 
+  /// The sweep point a side stands for, when the comparison is of two
+  /// points of a results file rather than two trace folders.
+  public struct PointIdentity: Hashable, Sendable {
+    /// The point's stable identifier (16 hexadecimal digits).
+    public var pointID: String
+    /// Its canonical parameter text.
+    public var parameters: String
+
+    /// Creates the identity.
+    public init(pointID: String, parameters: String) {
+      self.pointID = pointID
+      self.parameters = parameters
+    }
+  }
+
   /// The two summaries.
   public var a: TraceSummary
   /// The second summary.
@@ -59,13 +74,25 @@ public struct TraceComparison: Sendable {
   public var rows: [Row]
   /// Totals of the runs (name `total`, no bounds).
   public var totals: Row
+  /// The sweep point A stands for, if it is one.
+  public var pointA: PointIdentity?
+  /// The sweep point B stands for, if it is one.
+  public var pointB: PointIdentity?
 
   /// Compares two summaries.
   ///
+  /// - Parameters:
+  ///   - a: The first run (read from a trace, or made from a run in memory
+  ///     with ``TraceSummary/init(_:)``).
+  ///   - b: The second run.
+  ///   - points: The sweep points the runs stand for, when they are points
+  ///     simulated again from a results file.
   /// - Complexity: O(n) in the number of layers.
-  public init(_ a: TraceSummary, _ b: TraceSummary) {
+  public init(_ a: TraceSummary, _ b: TraceSummary, points: (a: PointIdentity, b: PointIdentity)? = nil) {
     self.a = a
     self.b = b
+    pointA = points?.a
+    pointB = points?.b
     let bByName = Dictionary(b.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     let aNames = Set(a.layers.map(\.name))
     var rows: [Row] = []
@@ -110,7 +137,8 @@ public struct TraceComparison: Sendable {
 
 extension TraceComparison {
   /// The comparison as JSON (`edgesim compare --json`): both runs'
-  /// identities, every aligned layer with each figure's `a`, `b`, `delta`
+  /// identities (with `point_id` and `parameters` when they are sweep
+  /// points), every aligned layer with each figure's `a`, `b`, `delta`
   /// and `ratio`, the totals, and the names of layers whose bound changed.
   public var json: JSONValue {
     func pair(_ p: Pair) -> JSONValue {
@@ -132,14 +160,19 @@ extension TraceComparison {
         ]),
       ])
     }
-    func identity(_ s: TraceSummary) -> JSONValue {
-      .object([
+    func identity(_ s: TraceSummary, _ point: PointIdentity?) -> JSONValue {
+      var fields: [String: JSONValue] = [
         "model": .string(s.model), "device": .string(s.device), "precision": .string(s.precision),
         "batch": .int(s.batch),
-      ])
+      ]
+      if let point {
+        fields["point_id"] = .string(point.pointID)
+        fields["parameters"] = .string(point.parameters)
+      }
+      return .object(fields)
     }
     return .object([
-      "schema": .string("edgesim.compare/1"), "a": identity(a), "b": identity(b),
+      "schema": .string("edgesim.compare/1"), "a": identity(a, pointA), "b": identity(b, pointB),
       "layers": .array(rows.map(row)), "totals": row(totals),
       "bound_changed": .array(boundChanges.map { .string($0.name) }),
     ])

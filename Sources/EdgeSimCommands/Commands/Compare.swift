@@ -4,37 +4,79 @@ import Foundation
 import HardwareModel
 import TraceFormats
 
-/// `edgesim compare A B`: two traces layer by layer.
+/// `edgesim compare A B`: two traces, or two points of a sweep, layer by
+/// layer.
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Compare two traces layer by layer: latency, energy by component, DRAM bytes, utilisation and bound.",
+    abstract: "Compare two traces, or two sweep points, layer by layer: latency, energy by component, DRAM bytes, utilisation and bound.",
     discussion: """
       A and B are trace folders written by edgesim simulate (or their \
       summary.json files). Layers are aligned by name in A's order; layers \
       only one side has are listed with '-' on the other. Deltas are B − A. \
       The totals and the layers whose bottleneck changed follow.
 
+      With --db and --sweep, A and B are points of a results file of \
+      edgesim sweep: each a point_id (16 hex digits) or a unique prefix of \
+      at least 6. The file keeps only totals, so both points are rebuilt \
+      from their stored parameters and the sweep file (models and devices \
+      are found relative to it, as when sweeping) and simulated again; a \
+      warning says so when the totals differ from the stored ones (a model \
+      or device file changed since the sweep). Only points whose status is \
+      'done' can be compared.
+
       Example:
         edgesim simulate --hardware eyeriss-v1 --model alexnet --trace a
         edgesim simulate --hardware eyeriss-v1 --model alexnet --precision int16 --trace b
         edgesim compare a b
         edgesim compare a b --json
+
+        edgesim sweep Workloads/sweeps/example.yaml --db results.sqlite
+        sqlite3 results.sqlite "SELECT point_id, parameters FROM points WHERE hardware LIKE 'array_size=%'"
+        edgesim compare --db results.sqlite --sweep Workloads/sweeps/example.yaml 3f9a1c 81d0e2
       """)
 
-  @Argument(help: "The first trace (folder or summary.json).")
+  @Argument(help: "The first trace (folder or summary.json), or with --db the first point (id or prefix).")
   var a: String
 
-  @Argument(help: "The second trace (folder or summary.json).")
+  @Argument(help: "The second trace (folder or summary.json), or with --db the second point.")
   var b: String
+
+  @Option(help: "A results file of edgesim sweep: A and B are then its points.")
+  var db: String?
+
+  @Option(help: "The sweep file the results came from (with --db).")
+  var sweep: String?
 
   @Flag(help: "Print the comparison as JSON on standard output.")
   var json = false
 
+  func validate() throws {
+    switch (db, sweep) {
+    case (nil, nil): return
+    case (_?, nil):
+      throw ValidationError("--db needs --sweep: the sweep file its results came from (its models and devices are simulated again).")
+    case (nil, _?):
+      throw ValidationError("--sweep is used with --db: give the results file whose points A and B are.")
+    case (_?, _?):
+      for reference in [a, b] where !ComparePoints.isPointReference(reference) {
+        throw ValidationError(
+          "'\(reference)' is not a point id: give its 16 hex digits or a unique prefix of at least \(ComparePoints.shortestPrefix).")
+      }
+    }
+  }
+
   func run() throws {
     var printer = DiagnosticPrinter()
-    let first = try Self.load(a, printer: &printer)
-    let second = try Self.load(b, printer: &printer)
-    let comparison = TraceComparison(first, second)
+    let comparison: TraceComparison
+    if let db, let sweep {
+      do {
+        comparison = try ComparePoints.compare(db: db, sweep: sweep, a: a, b: b, printer: &printer)
+      } catch let failure as CommandFailure {
+        throw failure.print(with: &printer)
+      }
+    } else {
+      comparison = TraceComparison(try Self.load(a, printer: &printer), try Self.load(b, printer: &printer))
+    }
     if json {
       Terminal.standardOutput(comparison.json.rendered)
     } else {
@@ -59,51 +101,5 @@ struct Compare: ParsableCommand {
       printer.print([.error(problem.message, at: SourceLocation(file: path), hint: problem.hint)])
       throw ExitCode(EdgeSimMain.failure)
     }
-  }
-}
-
-/// The text of `edgesim compare`.
-enum CompareReport {
-  static func render(_ c: TraceComparison) -> String {
-    func time(_ v: Double?) -> String { v.map { UnitFormatter.decimal($0, unit: "s") } ?? "-" }
-    func energy(_ v: Double?) -> String { v.map { UnitFormatter.decimal($0, unit: "J") } ?? "-" }
-    func bytes(_ v: Double?) -> String { v.map { UnitFormatter.binary($0, unit: "B") } ?? "-" }
-    func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
-    func signed(_ v: Double?, _ format: (Double?) -> String) -> String {
-      guard let v else { return "-" }
-      return (v > 0 ? "+" : v < 0 ? "−" : "") + format(abs(v))
-    }
-    func ratio(_ p: TraceComparison.Pair) -> String { p.ratio.map { String(format: "×%.3g", $0) } ?? "-" }
-    var out = "A: \(c.a.model) on \(c.a.device), \(c.a.precision), batch \(c.a.batch)\n"
-    out += "B: \(c.b.model) on \(c.b.device), \(c.b.precision), batch \(c.b.batch)\n\n"
-    var rows = [["layer", "op", "time A", "time B", "Δ time", "energy A", "energy B", "Δ energy", "DRAM A", "DRAM B", "util A", "util B", "bound A → B"]]
-    for r in c.rows + [c.totals] {
-      let bound: String
-      if r.name == "total" && r.boundA == nil {
-        bound = ""
-      } else {
-        bound = (r.boundA ?? "-") + (r.boundChanged ? " → " + (r.boundB ?? "-") + " *" : r.boundA == nil ? " → " + (r.boundB ?? "-") : "")
-      }
-      rows.append([
-        r.name, r.op, time(r.latency.a), time(r.latency.b), signed(r.latency.delta, time),
-        energy(r.energy.a), energy(r.energy.b), signed(r.energy.delta, energy),
-        bytes(r.dramBytes.a), bytes(r.dramBytes.b), percent(r.utilization.a), percent(r.utilization.b),
-        bound,
-      ])
-    }
-    out += TextTable.render(rows)
-    out += "\n\ntotal energy by component (per inference):\n"
-    var parts = [["component", "A", "B", "Δ", "B/A"]]
-    for (component, pair) in c.totals.energyByComponent {
-      parts.append([component, energy(pair.a), energy(pair.b), signed(pair.delta, energy), ratio(pair)])
-    }
-    out += TextTable.render(parts)
-    out += "\nlatency \(ratio(c.totals.latency)), energy \(ratio(c.totals.energy)), DRAM bytes \(ratio(c.totals.dramBytes)) (B/A)\n"
-    let changed = c.boundChanges
-    out += changed.isEmpty
-      ? "no layer's bottleneck changed\n"
-      : "bottleneck changed in \(changed.count) layer(s): "
-        + changed.map { "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))" }.joined(separator: ", ") + "\n"
-    return out
   }
 }

@@ -1,0 +1,246 @@
+import DesignSpace
+import Diagnostics
+import Foundation
+import HardwareModel
+import ResultsStore
+import Simulation
+import SpecFormats
+import TraceFormats
+
+/// `edgesim compare --db R --sweep S A B`: two stored sweep points,
+/// simulated again from the sweep file to see them layer by layer (the
+/// results file keeps only totals).
+enum ComparePoints {
+  /// The shortest prefix of a point id accepted.
+  static let shortestPrefix = 6
+
+  /// Whether an argument can name a point: 6 to 16 hexadecimal digits.
+  static func isPointReference(_ text: String) -> Bool {
+    (shortestPrefix...16).contains(text.count) && text.allSatisfy(\.isHexDigit)
+  }
+
+  /// A stored point resolved from its reference, and remade from the plan.
+  struct Side {
+    var row: PointRow
+    var point: DesignPoint
+  }
+
+  /// Finds both points, simulates them and compares them.
+  ///
+  /// Warnings (a sweep name that differs from the results file's, totals
+  /// that differ from the stored ones) go to `printer`.
+  ///
+  /// - Throws: ``CommandFailure`` naming the file at fault: a missing or
+  ///   unreadable file, an unknown or ambiguous point, a point that is not
+  ///   done, parameters no study of the sweep produces, a point that no
+  ///   longer simulates.
+  static func compare(
+    db: String, sweep: String, a: String, b: String, printer: inout DiagnosticPrinter
+  ) throws -> TraceComparison {
+    let plan = try readPlan(sweep, printer: &printer)
+    let store = try open(db)
+    var warnings: [Diagnostic] = []
+    if let name = try? store.info("sweep"), name != plan.name {
+      warnings.append(
+        .warning(
+          "the results are of sweep '\(name)', and \(sweep) is sweep '\(plan.name)'",
+          at: SourceLocation(file: db), hint: "give the sweep file the results were written from"))
+    }
+    let first = try side(a, store: store, plan: plan, db: db, sweep: sweep)
+    let second = try side(b, store: store, plan: plan, db: db, sweep: sweep)
+    printer.print(warnings)
+    warnings = []
+
+    // Only the two points' models and devices, without accuracy sets.
+    let study = Study(
+      models: unique([first.point.model, second.point.model]),
+      devices: unique([first.point.device, second.point.device]))
+    let inputs = try SweepInputs.load(
+      SweepPlan(name: plan.name, studies: [study]), specPath: sweep, printer: &printer)
+    let (pointA, pointB) = (first.point, second.point)
+    let outcomes = try blockingAwait {
+      async let x = inputs.simulate(pointA)
+      async let y = inputs.simulate(pointB)
+      return await [x, y]
+    }
+    var summaries: [RunSummary] = []
+    for (side, outcome) in zip([first, second], outcomes) {
+      summaries.append(try summary(outcome, of: side, db: db))
+      if let difference = difference(PointMetrics(summaries[summaries.count - 1]), side.row.metrics) {
+        warnings.append(
+          .warning(
+            "point \(side.row.pointID) simulates to other totals than the results file holds (\(difference))",
+            at: SourceLocation(file: db),
+            hint: "a model or device file changed since the sweep; the comparison shows the figures of today's files"))
+      }
+    }
+    printer.print(warnings)
+    return TraceComparison(
+      TraceSummary(summaries[0]), TraceSummary(summaries[1]),
+      points: (identity(first.row), identity(second.row)))
+  }
+
+  static func identity(_ row: PointRow) -> TraceComparison.PointIdentity {
+    TraceComparison.PointIdentity(pointID: row.pointID, parameters: row.parameters)
+  }
+
+  static func unique(_ names: [String]) -> [String] {
+    var seen: [String] = []
+    for name in names where !seen.contains(name) { seen.append(name) }
+    return seen
+  }
+
+  /// The sweep file's plan, or its diagnostics.
+  static func readPlan(_ path: String, printer: inout DiagnosticPrinter) throws(CommandFailure) -> SweepPlan {
+    let bytes: [UInt8]
+    switch FileIO.read(path) {
+    case .success(let b): bytes = b
+    case .failure(let d): throw CommandFailure(d)
+    }
+    printer.sources[path] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let result = SweepReader.read(bytes: bytes, fileName: path)
+    guard let plan = result.value else { throw CommandFailure(result.diagnostics) }
+    printer.print(result.diagnostics)
+    return plan
+  }
+
+  /// The results file, opened for reading.
+  static func open(_ path: String) throws(CommandFailure) -> ResultsStore {
+    let location = SourceLocation(file: path)
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+      throw CommandFailure(
+        .error(
+          isFolder.boolValue ? "this is a folder, not a results file" : "no such file", at: location,
+          hint: "name the results file of edgesim sweep SPEC.yaml --db FILE"))
+    }
+    do throws(ResultsStoreError) {
+      return try ResultsStore(path: path, readOnly: true)
+    } catch {
+      throw CommandFailure(
+        .error(ReportSweepReader.message(error), at: location, hint: "name a results file written by edgesim sweep --db"))
+    }
+  }
+
+  /// The stored point an argument names, remade from the plan.
+  static func side(
+    _ reference: String, store: ResultsStore, plan: SweepPlan, db: String, sweep: String
+  ) throws(CommandFailure) -> Side {
+    let row = try find(reference.lowercased(), in: store, db: db)
+    let location = SourceLocation(file: db)
+    guard row.status == "done" else {
+      let why = row.reason.map { ": \($0)" } ?? ""
+      throw CommandFailure(
+        .error(
+          "point \(row.pointID) is \(row.status)\(why)", at: location,
+          hint: "only points whose status is 'done' have figures to compare (\(row.parameters))"))
+    }
+    let point: DesignPoint
+    switch plan.point(parameters: row.parameters) {
+    case .success(let p): point = p
+    case .failure(let problem):
+      throw CommandFailure(
+        .error(
+          "point \(row.pointID) of \(db) is not a point of this sweep: \(problem.description)",
+          at: SourceLocation(file: sweep),
+          hint: "give the sweep file the results were written from (its parameters: \(row.parameters))"))
+    }
+    guard point.id == row.pointID else {
+      throw CommandFailure(
+        .error(
+          "point \(row.pointID)'s parameters hash to \(point.id), not to its id", at: location,
+          hint: "the results file was edited; write it again with edgesim sweep"))
+    }
+    return Side(row: row, point: point)
+  }
+
+  /// The one stored point whose id is, or starts with, `reference`.
+  static func find(_ reference: String, in store: ResultsStore, db: String) throws(CommandFailure) -> PointRow {
+    let location = SourceLocation(file: db)
+    var matches: [PointRow] = []
+    var ids: [String] = []
+    do throws(ResultsStoreError) {
+      if reference.count == 16, let row = try store.point(reference) { return row }
+      try store.forEachPoint { row in
+        ids.append(row.pointID)
+        if row.pointID.hasPrefix(reference) { matches.append(row) }
+      }
+    } catch {
+      throw CommandFailure(
+        .error(ReportSweepReader.message(error), at: location, hint: "name a results file written by edgesim sweep --db"))
+    }
+    if matches.count == 1 { return matches[0] }
+    if matches.isEmpty {
+      let what = reference.count == 16 ? "no point '\(reference)'" : "no point id starts with '\(reference)'"
+      throw CommandFailure(
+        .error("\(what) in the results file", at: location, hint: suggestion(for: reference, among: ids, db: db)))
+    }
+    let listed = matches.prefix(5).map { "\($0.pointID) (\($0.parameters))" }.joined(separator: ", ")
+    throw CommandFailure(
+      .error(
+        "'\(reference)' is the start of \(matches.count) point ids: \(listed)\(matches.count > 5 ? ", …" : "")",
+        at: location, hint: "give more digits of the id"))
+  }
+
+  /// "did you mean …" over ids' prefixes of the reference's length.
+  static func suggestion(for reference: String, among ids: [String], db: String) -> String {
+    guard !ids.isEmpty else { return "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first" }
+    let prefixes = ids.map { String($0.prefix(reference.count)) }
+    var best: [(id: String, distance: Int)] = []
+    for (id, prefix) in zip(ids, prefixes) {
+      let distance = Suggestions.distance(reference, prefix)
+      if distance <= 2 { best.append((id, distance)) }
+    }
+    best.sort { ($0.distance, $0.id) < ($1.distance, $1.id) }
+    let list = "sqlite3 \(db) \"SELECT point_id, status, parameters FROM points\" lists them"
+    guard !best.isEmpty else { return list }
+    return "did you mean " + best.prefix(3).map { "'\($0.id)'" }.joined(separator: " or ") + "? " + list
+  }
+
+  /// The summary of a point stored as done, or why it no longer simulates.
+  static func summary(_ outcome: PointSimulation, of side: Side, db: String) throws(CommandFailure) -> RunSummary {
+    let problem: String
+    switch outcome {
+    case .completed(let summary): return summary
+    case .infeasible(let reason): problem = "infeasible: \(reason)"
+    case .failed(let error): problem = "failed: \(error)"
+    }
+    throw CommandFailure(
+      .error(
+        "point \(side.row.pointID) is done in the results file but now \(problem)", at: SourceLocation(file: db),
+        hint: "a model or device file changed since the sweep (\(side.row.parameters))"))
+  }
+
+  /// How simulated totals differ from stored ones, or `nil` when they agree
+  /// (within a relative 1e-9; `top1` is not simulated).
+  static func difference(_ simulated: PointMetrics, _ stored: PointMetrics?) -> String? {
+    guard let stored else { return "the file holds none" }
+    func close(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-9 * max(abs(x), abs(y)) }
+    var differences: [String] = []
+    let figures: [(String, Double, Double, (Double) -> String)] = [
+      ("latency", stored.latency, simulated.latency, { UnitFormatter.decimal($0, unit: "s") }),
+      ("energy", stored.energy, simulated.energy, { UnitFormatter.decimal($0, unit: "J") }),
+      ("MAC energy", stored.macEnergy, simulated.macEnergy, { UnitFormatter.decimal($0, unit: "J") }),
+      ("operation energy", stored.operationEnergy, simulated.operationEnergy, { UnitFormatter.decimal($0, unit: "J") }),
+      ("DRAM energy", stored.dramEnergy, simulated.dramEnergy, { UnitFormatter.decimal($0, unit: "J") }),
+      ("on-chip energy", stored.onChipEnergy, simulated.onChipEnergy, { UnitFormatter.decimal($0, unit: "J") }),
+      ("static energy", stored.staticEnergy, simulated.staticEnergy, { UnitFormatter.decimal($0, unit: "J") }),
+      ("DRAM bytes", Double(stored.dramBytes), Double(simulated.dramBytes), { String(Int($0)) + " B" }),
+    ]
+    for (name, was, now, format) in figures where !close(was, now) {
+      differences.append("\(name) \(format(was)) stored, \(format(now)) now")
+    }
+    return differences.isEmpty ? nil : differences.joined(separator: "; ")
+  }
+}
+
+extension SweepInputs {
+  /// Simulates a point against the loaded models and devices, keeping the
+  /// simulator's whole summary.
+  func simulate(_ point: DesignPoint) -> PointSimulation {
+    guard let network = networks[point.model], let device = devices[point.device] else {
+      return .failed(error: "\(point.model) or \(point.device) was not loaded")
+    }
+    return PointEvaluator.simulate(point, network: network, device: device)
+  }
+}
