@@ -15,7 +15,8 @@ extension FixedPointExecutor {
     }
     switch node.op {
     case .relu:
-      let raws = IntegerKernels.map(x.raws, concurrency: concurrency) { v in v & ~(v &>> 63) }
+      let raws = IntegerKernels.clip(
+        x.raws, lower: 0, upper: .max, concurrency: concurrency)
       return NodeResult(value: .fixed(RawTensor(unchecked: x.shape, raws: raws, format: x.format)))
     case .clip(let lo, let hi):
       func bound(_ index: Int, _ attribute: Float?, _ fallback: Double) -> Double {
@@ -36,9 +37,8 @@ extension FixedPointExecutor {
         value: .fixed(
           RawTensor(
             unchecked: x.shape,
-            raws: IntegerKernels.map(x.raws, concurrency: concurrency) {
-              FixedPoint.clip($0, lower: bounds.lower, upper: bounds.upper)
-            },
+            raws: IntegerKernels.clip(
+              x.raws, lower: bounds.lower, upper: bounds.upper, concurrency: concurrency),
             format: x.format)))
     case .maxPool(let attributes):
       return try maxPool(prepared, x, attributes)

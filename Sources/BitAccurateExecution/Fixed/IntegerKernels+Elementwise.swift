@@ -77,16 +77,21 @@ extension IntegerKernels {
     return (values, counts)
   }
 
-  /// `transform` of every raw, over `concurrency` slices.
-  static func map(
-    _ x: [Int64], concurrency: Int, _ transform: @escaping @Sendable (Int64) -> Int64
-  ) -> [Int64] {
+  /// min(max(z, lower), upper) of every raw (ReLU: lower 0; §5, §12.4),
+  /// over `concurrency` slices.
+  static func clip(_ x: [Int64], lower: Int64, upper: Int64, concurrency: Int) -> [Int64] {
     x.withUnsafeBufferPointer { input in
       [Int64].filled(x.count) { output in
         guard let base = input.baseAddress else { return }
         let shared = (SharedBuffer(UnsafeMutablePointer(mutating: base)), SharedBuffer(output))
         _ = Parallel.slices(x.count, concurrency: concurrency, minimumPerSlice: 1 << 14) { range in
-          for index in range { shared.1.base[index] = transform(shared.0.base[index]) }
+          let source = shared.0.base
+          let target = shared.1.base
+          for index in range {
+            let v = source[index]
+            let low = v < lower ? lower : v
+            target[index] = low > upper ? upper : low
+          }
         }
       }
     }
@@ -102,7 +107,33 @@ extension IntegerKernels {
         guard let base = input.baseAddress else { return }
         let shared = (SharedBuffer(UnsafeMutablePointer(mutating: base)), SharedBuffer(output))
         _ = Parallel.slices(planes, concurrency: concurrency, minimumPerSlice: 64) { range in
-          for index in range {
+          let inside =
+            g.padTop == 0 && g.padLeft == 0
+            && (g.outHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY < g.height
+            && (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX < g.width
+            && g.kernelHeight > 0 && g.kernelWidth > 0
+          for index in range where inside {
+            // Every window lies inside the plane: no bounds to test.
+            let source = shared.0.base + index &* g.inputPlane
+            var target = shared.1.base + index &* plane
+            for oy in 0..<g.outHeight {
+              let top = source + oy &* g.strideY &* g.width
+              for ox in 0..<g.outWidth {
+                let corner = top + ox &* g.strideX
+                var best = Int64.min
+                for i in 0..<g.kernelHeight {
+                  let row = corner + i &* g.dilationY &* g.width
+                  for j in 0..<g.kernelWidth {
+                    let v = row[j &* g.dilationX]
+                    best = v > best ? v : best
+                  }
+                }
+                target.pointee = best
+                target += 1
+              }
+            }
+          }
+          for index in range where !inside {
             let source = shared.0.base + index &* g.inputPlane
             var target = shared.1.base + index &* plane
             for oy in 0..<g.outHeight {

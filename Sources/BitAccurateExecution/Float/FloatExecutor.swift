@@ -6,7 +6,7 @@ import NetworkGraph
 /// about 1e-6 relative.
 ///
 /// Convolutions use im2col and a row-major GEMM; the batch is split over
-/// every core. Element-wise non-linearities are computed in Double and
+/// ``concurrency`` cores. Element-wise non-linearities are computed in Double and
 /// rounded to Float32, as float islands are (FIXED_POINT.md §5).
 ///
 /// ```swift
@@ -47,25 +47,11 @@ public struct FloatExecutor: Sendable {
     return try run(inputs: [first.name: input])
   }
 
-  /// Runs the network on named inputs, splitting the batch over cores when
-  /// every tensor keeps the batch as its first axis.
+  /// Runs the network on named inputs. Convolutions split the batch over
+  /// ``concurrency`` slices, each writing its own part of the output, with
+  /// the same per-element arithmetic, so results never depend on the split.
   public func run(inputs: [String: FloatTensor]) throws(ExecutionError) -> FloatRun {
-    let batch = inputs.values.first?.shape.first ?? 1
-    let chunks = Parallel.ranges(batch, chunks: min(concurrency, max(1, batch / 4)))
-    if chunks.count > 1, inputs.values.allSatisfy({ $0.shape.first == batch }) {
-      let executor = self
-      let pieces = Parallel.map(chunks.count) { index in
-        let range = chunks[index]
-        let sliced = inputs.mapValues { $0.slicing(range) }
-        return Result { () throws(ExecutionError) -> FloatRun in
-          try executor.runWhole(inputs: sliced)
-        }
-      }
-      var runs: [FloatRun] = []
-      for piece in pieces { runs.append(try piece.get()) }
-      if let merged = FloatRun.concatenating(runs, chunks: chunks) { return merged }
-    }
-    return try runWhole(inputs: inputs)
+    try runWhole(inputs: inputs)
   }
 
   func runWhole(inputs: [String: FloatTensor]) throws(ExecutionError) -> FloatRun {
@@ -84,7 +70,8 @@ public struct FloatExecutor: Sendable {
           throw .missingTensor(name: name, node: node.reference)
         }
       }
-      let output = try FloatKernels.evaluate(node, operands, network: network)
+      let output = try FloatKernels.evaluate(
+        node, operands, network: network, concurrency: concurrency)
       if let name = node.outputs.first, !name.isEmpty { values[name] = output }
     }
     var outputs: [FloatTensor] = []
@@ -103,49 +90,6 @@ public struct FloatRun: Sendable {
   public var tensors: [String: FloatTensor]
   /// The graph outputs, in the network's order.
   public var outputs: [FloatTensor]
-
-  /// Joins runs on consecutive batch slices; `nil` when some tensor does not
-  /// keep the batch as its first axis.
-  static func concatenating(_ runs: [FloatRun], chunks: [Range<Int>]) -> FloatRun? {
-    guard let first = runs.first else { return nil }
-    var tensors: [String: FloatTensor] = [:]
-    for name in first.tensors.keys {
-      var shape: [Int] = []
-      var values: [Float] = []
-      for (run, range) in zip(runs, chunks) {
-        guard let piece = run.tensors[name], piece.shape.first == range.count else { return nil }
-        shape = piece.shape
-        values += piece.values
-      }
-      shape[0] = chunks.reduce(0) { $0 + $1.count }
-      tensors[name] = FloatTensor(unchecked: shape, values: values)
-    }
-    var outputs: [FloatTensor] = []
-    for index in first.outputs.indices {
-      var shape = first.outputs[index].shape
-      guard !shape.isEmpty else { return nil }
-      var values: [Float] = []
-      for (run, range) in zip(runs, chunks) {
-        guard run.outputs[index].shape.first == range.count else { return nil }
-        values += run.outputs[index].values
-      }
-      shape[0] = chunks.reduce(0) { $0 + $1.count }
-      outputs.append(FloatTensor(unchecked: shape, values: values))
-    }
-    return FloatRun(tensors: tensors, outputs: outputs)
-  }
-}
-
-extension FloatTensor {
-  /// The samples `range` of the first axis.
-  func slicing(_ range: Range<Int>) -> FloatTensor {
-    guard let batch = shape.first, batch > 0 else { return self }
-    let per = values.count / batch
-    var dims = shape
-    dims[0] = range.count
-    return FloatTensor(
-      unchecked: dims, values: Array(values[(range.lowerBound * per)..<(range.upperBound * per)]))
-  }
 }
 
 /// The default number of worker threads when a caller names none. The pure

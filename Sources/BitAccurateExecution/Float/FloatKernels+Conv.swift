@@ -6,7 +6,7 @@ enum FloatKernels {
   /// a row-major GEMM out[m][p] += w[m][k] · col[k][p] (k ascending).
   static func conv(
     _ x: FloatTensor, weight: [Float], weightShape: [Int], bias: [Float]?,
-    attributes: ConvAttributes, node: NodeReference
+    attributes: ConvAttributes, node: NodeReference, concurrency: Int = 1
   ) throws(ExecutionError) -> FloatTensor {
     guard weightShape.count == 4 else {
       throw .unsupported(node: node, message: "only 2-D convolutions are executed")
@@ -25,32 +25,36 @@ enum FloatKernels {
     let groupOut = outChannels / groups
     let k = groupIn * g.kernelHeight * g.kernelWidth
     let plane = g.outputPlane
-    var out = [Float](repeating: 0, count: g.batch * outChannels * plane)
-    var col = [Float](repeating: 0, count: g.isPointwise ? 0 : k * plane)
-    x.values.withUnsafeBufferPointer { input in
-      weight.withUnsafeBufferPointer { w in
-        out.withUnsafeMutableBufferPointer { output in
-          col.withUnsafeMutableBufferPointer { column in
-            for n in 0..<g.batch {
-              for group in 0..<groups {
-                let channelBase = (n * g.channels + group * groupIn) * g.inputPlane
-                let matrix: UnsafePointer<Float>
-                if g.isPointwise {
-                  matrix = input.baseAddress.unsafelyUnwrapped + channelBase
-                } else {
-                  im2col(input, from: channelBase, channels: groupIn, g, into: column)
-                  matrix = UnsafePointer(column.baseAddress.unsafelyUnwrapped)
-                }
-                let outBase = (n * outChannels + group * groupOut) * plane
-                for m in 0..<groupOut {
-                  let row = output.baseAddress.unsafelyUnwrapped + outBase + m * plane
-                  let b = bias?[group * groupOut + m] ?? 0
-                  for p in 0..<plane { row[p] = b }
-                  let wRow = w.baseAddress.unsafelyUnwrapped + (group * groupOut + m) * k
-                  for kk in 0..<k {
-                    let wv = wRow[kk]
-                    let colRow = matrix + kk * plane
-                    for p in 0..<plane { row[p] += wv * colRow[p] }
+    let out = [Float].filled(g.batch * outChannels * plane) { output in
+      x.values.withUnsafeBufferPointer { input in
+        guard let inputBase = input.baseAddress else { return }
+        let shared = (SharedBuffer(UnsafeMutablePointer(mutating: inputBase)), SharedBuffer(output))
+        _ = Parallel.slices(g.batch, concurrency: concurrency, minimumPerSlice: 4) { images in
+          var col = [Float](repeating: 0, count: g.isPointwise ? 0 : k * plane)
+          let input = UnsafeBufferPointer(start: shared.0.base, count: x.values.count)
+          weight.withUnsafeBufferPointer { w in
+            col.withUnsafeMutableBufferPointer { column in
+              for n in images {
+                for group in 0..<groups {
+                  let channelBase = (n * g.channels + group * groupIn) * g.inputPlane
+                  let matrix: UnsafePointer<Float>
+                  if g.isPointwise {
+                    matrix = input.baseAddress.unsafelyUnwrapped + channelBase
+                  } else {
+                    im2col(input, from: channelBase, channels: groupIn, g, into: column)
+                    matrix = UnsafePointer(column.baseAddress.unsafelyUnwrapped)
+                  }
+                  let outBase = (n * outChannels + group * groupOut) * plane
+                  for m in 0..<groupOut {
+                    let row = shared.1.base + outBase + m * plane
+                    let b = bias?[group * groupOut + m] ?? 0
+                    for p in 0..<plane { row[p] = b }
+                    let wRow = w.baseAddress.unsafelyUnwrapped + (group * groupOut + m) * k
+                    for kk in 0..<k {
+                      let wv = wRow[kk]
+                      let colRow = matrix + kk * plane
+                      for p in 0..<plane { row[p] += wv * colRow[p] }
+                    }
                   }
                 }
               }

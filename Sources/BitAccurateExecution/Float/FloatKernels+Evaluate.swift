@@ -3,8 +3,9 @@ import NetworkGraph
 extension FloatKernels {
   /// Evaluates one node on Float32 operands (aligned with `node.inputs`,
   /// `nil` for omitted ones).
-  static func evaluate(_ node: Node, _ operands: [FloatTensor?], network: Network)
-    throws(ExecutionError) -> FloatTensor
+  static func evaluate(
+    _ node: Node, _ operands: [FloatTensor?], network: Network, concurrency: Int = 1
+  ) throws(ExecutionError) -> FloatTensor
   {
     let reference = node.reference
     func operand(_ index: Int) throws(ExecutionError) -> FloatTensor {
@@ -21,7 +22,7 @@ extension FloatKernels {
       let w = try operand(1)
       return try conv(
         try operand(0), weight: w.values, weightShape: w.shape, bias: optional(2)?.values,
-        attributes: attributes, node: reference)
+        attributes: attributes, node: reference, concurrency: concurrency)
     case .gemm(let attributes):
       return try gemm(try operand(0), try operand(1), optional(2), attributes, node: reference)
     case .matMul:

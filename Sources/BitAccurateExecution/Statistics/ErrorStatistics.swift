@@ -152,18 +152,16 @@ public struct Log2Histogram: Hashable, Sendable {
   /// The histogram of raws in a format: floor(log2|r · 2^(−fl)|) =
   /// bitlength(|r|) − 1 − fl, exactly.
   public init(raws: [Int64], format: QFormat) {
-    var counts: [Int: Int] = [:]
-    var zeros = 0
-    for raw in raws {
-      if raw == 0 {
-        zeros += 1
-        continue
-      }
-      let length = 64 - raw.magnitude.leadingZeroBitCount
-      counts[length - 1 - format.fractionalLength, default: 0] += 1
+    // Counted by bit length (0 = zero), 65 slots, then keyed by exponent.
+    var lengths = [Int](repeating: 0, count: 65)
+    lengths.withUnsafeMutableBufferPointer { slots in
+      for raw in raws { slots[64 &- raw.magnitude.leadingZeroBitCount] &+= 1 }
     }
-    self.zeros = zeros
-    self.bins = counts.keys.sorted().map { Bin(exponent: $0, count: counts[$0] ?? 0) }
+    self.zeros = lengths[0]
+    self.bins = (1...64).compactMap { length in
+      lengths[length] > 0
+        ? Bin(exponent: length - 1 - format.fractionalLength, count: lengths[length]) : nil
+    }
     self.windowLow = -format.fractionalLength
     self.windowHigh = format.integerLength - 2
   }

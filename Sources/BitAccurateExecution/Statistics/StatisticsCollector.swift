@@ -186,6 +186,6 @@ extension FixedPointExecutor {
         return nil
       }
     }
-    return try FloatKernels.evaluate(node, operands, network: network)
+    return try FloatKernels.evaluate(node, operands, network: network, concurrency: concurrency)
   }
 }
