@@ -39,17 +39,16 @@ enum ComparePoints {
   ) throws -> TraceComparison {
     let plan = try readPlan(sweep, printer: &printer)
     let store = try open(db)
-    var warnings: [Diagnostic] = []
+    // Said first: it explains a point this sweep does not produce.
     if let name = try? store.info("sweep"), name != plan.name {
-      warnings.append(
+      printer.print([
         .warning(
           "the results are of sweep '\(name)', and \(sweep) is sweep '\(plan.name)'",
-          at: SourceLocation(file: db), hint: "give the sweep file the results were written from"))
+          at: SourceLocation(file: db), hint: "give the sweep file the results were written from")
+      ])
     }
     let first = try side(a, store: store, plan: plan, db: db, sweep: sweep)
     let second = try side(b, store: store, plan: plan, db: db, sweep: sweep)
-    printer.print(warnings)
-    warnings = []
 
     // Only the two points' models and devices, without accuracy sets.
     let study = Study(
@@ -64,6 +63,7 @@ enum ComparePoints {
       return await [x, y]
     }
     var summaries: [RunSummary] = []
+    var warnings: [Diagnostic] = []
     for (side, outcome) in zip([first, second], outcomes) {
       summaries.append(try summary(outcome, of: side, db: db))
       if let difference = difference(PointMetrics(summaries[summaries.count - 1]), side.row.metrics) {
