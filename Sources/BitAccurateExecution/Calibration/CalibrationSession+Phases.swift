@@ -33,9 +33,18 @@ extension CalibrationSession {
     return plan
   }
 
-  func run(_ plan: PrecisionPlan, keepWide: Bool) throws(ExecutionError) -> FixedPointRun {
+  /// Runs the calibration data under a plan; with `through`, only the
+  /// nodes up to and including that one (what a layer's data phase needs).
+  func run(_ plan: PrecisionPlan, keepWide: Bool, through: String? = nil) throws(ExecutionError)
+    -> FixedPointRun
+  {
     let executor = try FixedPointExecutor(network: network, plan: plan, concurrency: concurrency)
-    return try executor.run(input: data, keepWide: keepWide)
+    guard let through else { return try executor.run(input: data, keepWide: keepWide) }
+    guard
+      let first = network.inputs.first(where: { network.initializer(named: $0.name) == nil })
+    else { throw .invalidInput(message: "the network has no input") }
+    return try executor.runWhole(
+      inputs: [first.name: data], batchStart: 0, keepWide: keepWide, through: through)
   }
 
   /// Qiu's weight phase (§8): per layer, argmin over the candidates of the
@@ -71,7 +80,7 @@ extension CalibrationSession {
       }
       let options = candidates(activationMaximum(node), bits: bits)
       let current = plan()
-      let run = try run(current, keepWide: true)
+      let run = try run(current, keepWide: true, through: node.name)
       var scored: [(fractionalLength: Int, error: Double)] = []
       if let wide = run.wide[node.name] {
         let layer = try current.resolve(for: network).layers[node.name]
@@ -89,7 +98,8 @@ extension CalibrationSession {
         for fl in options {
           var trial = self
           trial.activationFractionalLengths[node.name] = fl
-          let output = try trial.run(trial.plan(), keepWide: false).tensors[outputName]
+          let output = try trial.run(trial.plan(), keepWide: false, through: node.name)
+            .tensors[outputName]
           guard case .fixed(let tensor)? = output else { continue }
           scored.append((fl, error(tensor.dequantized(), reference.values)))
         }

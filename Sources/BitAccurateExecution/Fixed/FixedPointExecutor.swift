@@ -107,9 +107,12 @@ public struct FixedPointExecutor: Sendable {
     try runWhole(inputs: inputs, batchStart: 0, keepWide: keepWide)
   }
 
-  func runWhole(inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool)
-    throws(ExecutionError) -> FixedPointRun
-  {
+  /// Runs the nodes in order; with `through`, stops after that node (a
+  /// prefix of the network, for calibration: the graph outputs are then
+  /// left out).
+  func runWhole(
+    inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool, through: String? = nil
+  ) throws(ExecutionError) -> FixedPointRun {
     var run = FixedPointRun(
       inputs: [:], inputEvents: OverflowCounts(), tensors: [:], outputs: [], events: [:],
       wide: [:])
@@ -146,6 +149,7 @@ public struct FixedPointExecutor: Sendable {
       }
       run.events[node.node.name] = result.events
       if keepWide, let wide = result.wide { run.wide[node.node.name] = wide }
+      if node.node.name == through { return run }
     }
     for name in network.outputs {
       guard let value = values[name] else { throw .missingTensor(name: name, node: nil) }
