@@ -21,7 +21,10 @@ enum AccuracyChart {
     let x = Scale(domain: Scale.covering(indices.map { value(points[$0]) }, log: true), range: (area.left, area.right), log: true)
     let references = scatter.report.floatTop1.filter(\.value.isFinite).sorted { $0.key < $1.key }
     let accuracies = indices.compactMap { points[$0].top1 } + references.map(\.value)
-    let y = Scale(domain: Scale.covering(accuracies, log: false), range: (area.bottom, area.top))
+    // Accuracies are fractions: the axis never runs past 0% or 100%.
+    let covering = Scale.covering(accuracies, log: false)
+    let yDomain = max(covering.lowerBound, 0)...max(min(covering.upperBound, 1), max(covering.lowerBound, 0) + 0.01)
+    let y = Scale(domain: yDomain, range: (area.bottom, area.top))
     var canvas = SVGCanvas(width: SweepScatter.width, height: area.bottom + 50)
     area.drawAxes(
       on: &canvas, x: x, y: y,
