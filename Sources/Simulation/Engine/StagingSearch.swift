@@ -10,7 +10,7 @@ import Mapping
 /// go to the first candidate in (bound, bits, enumeration) order. Two
 /// bounds serve: the *ordering* bound `max(compute, DRAM time)`, which fixes
 /// the order candidates are timed in (and so how ties are broken), and a
-/// tighter *pruning* bound (``pruningBound(_:tiling:)``) that adds the
+/// tighter *pruning* bound (``pruningBounds(_:tiling:)``) that adds the
 /// pipeline's fill and drain and the per-transfer DRAM latency. A candidate
 /// whose pruning bound exceeds the best makespan so far cannot win, so it is
 /// skipped without building its tile groups or timing it; the choice is the
@@ -138,11 +138,18 @@ struct StagingSearch {
         if s.bound == b.makespan && s.dramBits >= b.scored.dramBits { continue }
         // Relative slack far above the rounding of a few dozen additions:
         // a skipped candidate's makespan is certainly above the best.
-        let bound = pruningBound(s, tiling: tiling)
-        if bound > b.makespan * (1 + 1e-9) {
+        let bounds = pruningBounds(s, tiling: tiling)
+        if bounds.estimate > b.makespan * (1 + 1e-9) {
           assert(
-            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch) >= bound * (1 - 1e-9),
+            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch) >= bounds.estimate * (1 - 1e-9),
             "the pruning bound exceeds the makespan")
+          continue
+        }
+        // No slack needed: `bounds.exact` is never above the makespan.
+        if bounds.exact > b.makespan || (bounds.exact == b.makespan && s.dramBits >= b.scored.dramBits) {
+          assert(
+            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch) >= bounds.exact,
+            "the exact bound exceeds the makespan")
           continue
         }
       }
@@ -303,12 +310,13 @@ struct StagingSearch {
       outCycles: outCycles, inBytes: inBits / 8, outBytes: outBits / 8, macs: macs * share)
   }
 
-  /// A lower bound on a candidate's makespan from its first and last tile
-  /// groups and its totals, O(1) rather than building and timing every
-  /// group.
+  /// Two lower bounds on a candidate's makespan, from its first and last
+  /// tile groups and its totals rather than building and timing every group.
   ///
-  /// Every engine is serial and each group's compute waits for its inputs,
-  /// its drain for its compute (``Timeline``), so the makespan is at least
+  /// `estimate` is the tighter one, up to rounding (compare it with a
+  /// relative slack). Every engine is serial and each group's compute waits
+  /// for its inputs, its drain for its compute (``Timeline``), so the
+  /// makespan is at least
   /// - the first group's fetch, all compute, the last group's drain;
   /// - all fetches, the last group's compute and drain;
   /// - the first group's fetch and compute, then all drains (separate
@@ -323,7 +331,13 @@ struct StagingSearch {
   /// something. An operand fetched every `p` tiles has `count / p` fetches,
   /// and a group of at most `s` tiles holds at most `⌈s / p⌉` of them, so
   /// at least `⌈(count / p) / ⌈s / p⌉⌉` groups fetch; likewise for drains.
-  func pruningBound(_ s: Scored, tiling: PackedTiling) -> Double {
+  ///
+  /// `exact` is the first of these chains evaluated with the timeline's own
+  /// floating-point additions in the timeline's order: rounding to nearest
+  /// is monotone, so it is never above the computed makespan, and equals it
+  /// whenever the compute chain is the critical path. It lets exact ties be
+  /// skipped (a tie with no fewer DRAM bits never replaces the best).
+  func pruningBounds(_ s: Scored, tiling: PackedTiling) -> (estimate: Double, exact: Double) {
     let count = max(1, tiling.tileCount)
     let periods = (
       tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)
@@ -333,6 +347,23 @@ struct StagingSearch {
     let lastStart = total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
     let first = group(0, firstEnd, count: count, periods: periods, scored: s)
     let last = group(lastStart, count, count: count, periods: periods, scored: s)
+    // inEnd[0] = 0 + fetch; computeEnd[i] = start + compute_i with start at
+    // least computeEnd[i − 1]; outEnd[last] = start + drain with start at
+    // least computeEnd[last].
+    var chain = first.inCycles
+    if count % total == 0 {
+      let share = Double(count / total) / Double(count)
+      let compute = s.compute * share
+      for _ in 0..<total { chain += compute }
+    } else {
+      var a = 0
+      for j in 1...total {
+        let b = boundary(j, of: total, count: count, after: a)
+        if b > a { chain += s.compute * (Double(b - a) / Double(count)) }
+        a = b
+      }
+    }
+    let exact = max(chain, chain + last.outCycles)
     let largestGroup = (count + total - 1) / total
     func groupsWithEvents(period: Int) -> Int {
       let p = max(1, period)
@@ -360,7 +391,7 @@ struct StagingSearch {
       bound = max(bound, fetching + s.compute + last.outCycles)
       bound = max(bound, first.inCycles + s.compute + draining)
     }
-    return bound
+    return (bound, exact)
   }
 }
 
