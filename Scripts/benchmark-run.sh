@@ -14,6 +14,9 @@
 #   in fixed point, the §9 statistics with their float reference run)
 #   against the Python script's whole process.
 # Needs hyperfine and Scripts/.venv with onnxruntime (Scripts/README.md).
+# EDGESIM=path/to/edgesim times that binary instead of building one.
+# On a shared machine the best of 7 still moves by 2x from minute to
+# minute; compare binaries in the same minute (interleaved) if it matters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +25,12 @@ input="${2:-Workloads/digits/test-images.npy}"
 runs=7
 scratch="${EDGESIM_SCRATCH_PATH:-.build}"
 python="${PYTHON:-Scripts/.venv/bin/python}"
-swift build -c release --scratch-path "$scratch" --product edgesim >&2
-edgesim="$scratch/release/edgesim"
+if [ -n "${EDGESIM:-}" ]; then
+  edgesim="$EDGESIM"
+else
+  swift build -c release --scratch-path "$scratch" --product edgesim >&2
+  edgesim="$scratch/release/edgesim"
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/edgesim-benchmark.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 plan="$work/p8.yaml"

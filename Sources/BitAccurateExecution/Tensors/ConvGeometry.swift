@@ -66,8 +66,18 @@ struct ConvGeometry: Hashable, Sendable {
 struct Broadcast {
   let shape: [Int]
   let count: Int
-  let aIndex: [Int]
-  let bIndex: [Int]
+  let aIndex: IndexMap
+  let bIndex: IndexMap
+
+  /// Flat operand indices by output index: the identity (equal shapes, no
+  /// table held) or a table.
+  struct IndexMap: RandomAccessCollection {
+    let count: Int
+    let table: [Int]?
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(position: Int) -> Int { table?[position] ?? position }
+  }
 
   /// The flat operand indices for every output element, or `nil` when the
   /// shapes do not broadcast.
@@ -97,7 +107,7 @@ struct Broadcast {
       return result
     }
     if ap == bp {
-      aIndex = Array(0..<count)
+      aIndex = IndexMap(count: count, table: nil)
       bIndex = aIndex
       return
     }
@@ -123,7 +133,7 @@ struct Broadcast {
         axis -= 1
       }
     }
-    aIndex = ai
-    bIndex = bi
+    aIndex = IndexMap(count: count, table: ai)
+    bIndex = IndexMap(count: count, table: bi)
   }
 }
