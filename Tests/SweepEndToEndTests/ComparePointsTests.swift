@@ -118,15 +118,24 @@ import Testing
     #expect(sideA["point_id"] as? String == a.pointID)
     #expect(sideA["parameters"] as? String == a.parameters)
     #expect((json["b"] as? [String: Any])?["point_id"] as? String == b.pointID)
-    // The totals are the stored ones, exactly (nothing changed since).
+    // The totals are the stored ones (nothing changed since), to the nine
+    // significant digits JSON output keeps.
     let totals = try #require(json["totals"] as? [String: Any])
-    let latency = try #require(totals["latency_s"] as? [String: Any])
-    #expect(latency["a"] as? Double == a.metrics?.latency)
-    #expect(latency["b"] as? Double == b.metrics?.latency)
-    let energy = try #require((totals["energy_j"] as? [String: Any])?["total"] as? [String: Any])
-    let storedEnergy = try #require(b.metrics?.energy)
-    #expect(abs(try #require(energy["b"] as? Double) - storedEnergy) <= 1e-12 * storedEnergy)
-    #expect((totals["dram_bytes"] as? [String: Any])?["a"] as? Int == a.metrics?.dramBytes)
+    func figure(_ key: String, _ side: String, component: String? = nil) throws -> Double {
+      var object = try #require(totals[key] as? [String: Any], "\(key)")
+      if let component { object = try #require(object[component] as? [String: Any], "\(component)") }
+      return try #require(object[side] as? Double, "\(key).\(side)")
+    }
+    for (side, row) in [("a", a), ("b", b)] {
+      let stored = try #require(row.metrics)
+      for (simulated, value) in [
+        (try figure("latency_s", side), stored.latency), (try figure("energy_j", side, component: "total"), stored.energy),
+        (try figure("energy_j", side, component: "dram"), stored.dramEnergy),
+        (try figure("dram_bytes", side), Double(stored.dramBytes)),
+      ] {
+        #expect(abs(simulated - value) <= 1e-8 * abs(value), "\(side): \(simulated) vs \(value)")
+      }
+    }
 
     // The text names both points and the same bottleneck changes.
     let (textStatus, text, _) = try SweepProcess.runCapturing(points, in: folder)

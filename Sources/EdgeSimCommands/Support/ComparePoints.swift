@@ -65,8 +65,9 @@ enum ComparePoints {
     var summaries: [RunSummary] = []
     var warnings: [Diagnostic] = []
     for (side, outcome) in zip([first, second], outcomes) {
-      summaries.append(try summary(outcome, of: side, db: db))
-      if let difference = difference(PointMetrics(summaries[summaries.count - 1]), side.row.metrics) {
+      let summary = try completed(outcome, of: side, db: db)
+      summaries.append(summary)
+      if let difference = difference(PointMetrics(summary), side.row.metrics) {
         warnings.append(
           .warning(
             "point \(side.row.pointID) simulates to other totals than the results file holds (\(difference))",
@@ -198,7 +199,7 @@ enum ComparePoints {
   }
 
   /// The summary of a point stored as done, or why it no longer simulates.
-  static func summary(_ outcome: PointSimulation, of side: Side, db: String) throws(CommandFailure) -> RunSummary {
+  static func completed(_ outcome: PointSimulation, of side: Side, db: String) throws(CommandFailure) -> RunSummary {
     let problem: String
     switch outcome {
     case .completed(let summary): return summary
