@@ -71,6 +71,28 @@ struct StagingSearch {
     var writeBits: Double
   }
 
+  /// Everything a candidate's tile groups depend on besides the layer's
+  /// constants: equal keys give equal groups and makespans.
+  private struct TimingKey: Hashable {
+    var count: Int
+    var periodW: Int
+    var periodI: Int
+    var periodO: Int
+    var readW: Double
+    var readI: Double
+    var readO: Double
+    var writeBits: Double
+    var compute: Double
+
+    init(count: Int, periods: (Int, Int, Int), reads: OperandBitsRead, writeBits: Double, compute: Double) {
+      self.count = count
+      (periodW, periodI, periodO) = periods
+      (readW, readI, readO) = (reads.weights, reads.inputs, reads.outputs)
+      self.writeBits = writeBits
+      self.compute = compute
+    }
+  }
+
   /// Which operands a level stages, as flags (no hashing in the hot loop).
   private struct Staged {
     var weights = false
@@ -131,6 +153,7 @@ struct StagingSearch {
     var groups: [TileGroup] = []
     groups.reserveCapacity(maximumTileGroups)
     var scratch = TimelineScratch()
+    var timed: [TimingKey: Double] = [:]
     for s in scored {
       let tiling = candidates[s.index].tiling
       if let b = best {
@@ -153,7 +176,18 @@ struct StagingSearch {
           continue
         }
       }
-      let makespan = makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+      // Candidates with equal timing inputs (tile count, fetch periods,
+      // bits and compute) have equal groups, hence equal makespans.
+      let key = TimingKey(
+        count: tiling.tileCount, periods: tiling.periods, reads: s.readBits, writeBits: s.writeBits,
+        compute: s.compute)
+      let makespan: Double
+      if let known = timed[key] {
+        makespan = known
+      } else {
+        makespan = self.makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+        timed[key] = makespan
+      }
       if let b = best {
         if makespan < b.makespan || (makespan == b.makespan && s.dramBits < b.scored.dramBits) {
           best = (s, makespan)
@@ -202,8 +236,7 @@ struct StagingSearch {
     groups.removeAll(keepingCapacity: true)
     appendGroups(
       into: &groups, count: max(1, tiling.tileCount),
-      periods: (tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)),
-      scored: s)
+      periods: tiling.periods, scored: s)
     return Timeline.schedule(groups, buffers: buffers, sharedChannel: shared, into: &scratch)
   }
 
@@ -339,9 +372,7 @@ struct StagingSearch {
   /// skipped (a tie with no fewer DRAM bits never replaces the best).
   func pruningBounds(_ s: Scored, tiling: PackedTiling) -> (estimate: Double, exact: Double) {
     let count = max(1, tiling.tileCount)
-    let periods = (
-      tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)
-    )
+    let periods = tiling.periods
     let total = max(1, min(count, maximumTileGroups))
     let firstEnd = boundary(1, of: total, count: count, after: 0)
     let lastStart = total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
@@ -392,6 +423,13 @@ struct StagingSearch {
       bound = max(bound, first.inCycles + s.compute + draining)
     }
     return (bound, exact)
+  }
+}
+
+extension PackedTiling {
+  /// The fetch periods of weights, inputs and outputs.
+  var periods: (Int, Int, Int) {
+    (period(of: .weights), period(of: .inputs), period(of: .outputs))
   }
 }
 
