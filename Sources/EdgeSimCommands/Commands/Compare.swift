@@ -30,9 +30,10 @@ struct Compare: ParsableCommand {
         edgesim compare a b
         edgesim compare a b --json
 
-        edgesim sweep Workloads/sweeps/example.yaml --db results.sqlite
-        sqlite3 results.sqlite "SELECT point_id, parameters FROM points WHERE hardware LIKE 'array_size=%'"
-        edgesim compare --db results.sqlite --sweep Workloads/sweeps/example.yaml 3f9a1c 81d0e2
+        edgesim sweep spec.yaml --db r.sqlite
+        sqlite3 r.sqlite "SELECT point_id, status, parameters FROM points"
+        edgesim compare --db r.sqlite --sweep spec.yaml 3f9a1c 81d0e2
+        edgesim compare --db r.sqlite --sweep spec.yaml 3f9a1c 81d0e2 --json
       """)
 
   @Argument(help: "The first trace (folder or summary.json), or with --db the first point (id or prefix).")
@@ -41,10 +42,10 @@ struct Compare: ParsableCommand {
   @Argument(help: "The second trace (folder or summary.json), or with --db the second point.")
   var b: String
 
-  @Option(help: "A results file of edgesim sweep: A and B are then its points.")
+  @Option(help: ArgumentHelp("A results file of edgesim sweep: A and B are then its points.", valueName: "results.sqlite"))
   var db: String?
 
-  @Option(help: "The sweep file the results came from (with --db).")
+  @Option(help: ArgumentHelp("The sweep file the results came from (with --db).", valueName: "spec.yaml"))
   var sweep: String?
 
   @Flag(help: "Print the comparison as JSON on standard output.")
