@@ -40,9 +40,11 @@ public struct DesignPointParsingError: Error, Hashable, Sendable, CustomStringCo
     let shown = expected.prefix(8).joined(separator: ", ") + (expected.count > 8 ? ", …" : "")
     let allowed = "\(field ?? "") = \(expected.isEmpty ? "no value" : shown)"
     switch (field, found) {
-    case (nil, let found?): return "no study of the sweep produces '\(found)': \(closest) ends before it"
+    case (nil, let found?):
+      return "no study of the sweep produces '\(found)': \(closest) ends before it"
     case (_?, nil): return "the parameters end where \(closest) has \(allowed)"
-    case (_?, let found?): return "no study of the sweep produces '\(found)': \(closest) has \(allowed) there"
+    case (_?, let found?):
+      return "no study of the sweep produces '\(found)': \(closest) has \(allowed) there"
     case (nil, nil): return "\(closest) writes the point as '\(expected.first ?? "")'"
     }
   }
@@ -127,15 +129,18 @@ extension SweepPlan {
     for axis in study.hardwareAxes {
       digitFields.append(fields.count)
       fields.append(
-        ("hardware[\(axis.parameter.name)]",
-         axis.values.map { HardwareOverride(parameter: axis.parameter, value: $0).canonicalValue }))
+        (
+          "hardware[\(axis.parameter.name)]",
+          axis.values.map { HardwareOverride(parameter: axis.parameter, value: $0).canonicalValue }
+        ))
     }
     var rest = Substring(text)
     var digits: [Int] = []
     for (position, field) in fields.enumerated() {
       if position > 0 {
         guard rest.first == ";" else {
-          return .failure(Mismatch(matched: position, field: field.key, expected: field.values, found: nil))
+          return .failure(
+            Mismatch(matched: position, field: field.key, expected: field.values, found: nil))
         }
         rest = rest.dropFirst()
       }
@@ -152,14 +157,17 @@ extension SweepPlan {
       }
       guard let chosen else {
         let found = rest.isEmpty ? nil : String(rest.prefix { $0 != ";" })
-        return .failure(Mismatch(matched: position, field: field.key, expected: field.values, found: found))
+        return .failure(
+          Mismatch(matched: position, field: field.key, expected: field.values, found: found))
       }
       if digitFields.contains(position) { digits.append(chosen.digit) }
       rest = rest.dropFirst(prefix.count + chosen.length)
     }
     guard rest.isEmpty else {
       return .failure(
-        Mismatch(matched: fields.count, field: nil, expected: [], found: String(rest.dropFirst().prefix { $0 != ";" })))
+        Mismatch(
+          matched: fields.count, field: nil, expected: [],
+          found: String(rest.dropFirst().prefix { $0 != ";" })))
     }
     var radices = [study.models.count, study.devices.count, study.batches.count]
     radices += study.precisionAxes.map(\.settings.count)

@@ -31,7 +31,9 @@ extension PointEvaluator {
   ///   - device: The point's device as its file describes it.
   /// - Returns: The summary, or the reason the point is infeasible or the
   ///   error that makes it fail (the texts a sweep records).
-  public static func simulate(_ point: DesignPoint, network: Network, device: Device) -> PointSimulation {
+  public static func simulate(_ point: DesignPoint, network: Network, device: Device)
+    -> PointSimulation
+  {
     let overridden: Device
     switch point.applyingOverrides(to: device) {
     case .success(let d): overridden = d

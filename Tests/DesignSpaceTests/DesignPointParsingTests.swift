@@ -57,7 +57,10 @@ import Testing
     #expect(Set(points.map(\.canonical)).count == points.count)
     // The texts exercise every setting form.
     let texts = points.map(\.canonical).joined(separator: "\n")
-    for form in ["=8/fl2", "=8/wfl6/afl1", "=5/afl-2", "=8/wfl2", "[all]=16", "[convs]=4", "[c2+fc]=", "=1500000000", "=104857.6", "[array_rows]=3"] {
+    for form in [
+      "=8/fl2", "=8/wfl6/afl1", "=5/afl-2", "=8/wfl2", "[all]=16", "[convs]=4", "[c2+fc]=",
+      "=1500000000", "=104857.6", "[array_rows]=3",
+    ] {
       #expect(texts.contains(form), "no parameter text has \(form)")
     }
     for point in points {
@@ -85,15 +88,18 @@ import Testing
     #expect(model?.found == "model=nets.onnx")
     #expect(model?.expected == ["net.onnx", "other"])
     // A setting the axis does not take: the first study went furthest.
-    let setting = try #require(failure(good.replacingOccurrences(of: "precision[c1]=8/fl2", with: "precision[c1]=8/fl9")))
+    let setting = try #require(
+      failure(good.replacingOccurrences(of: "precision[c1]=8/fl2", with: "precision[c1]=8/fl9")))
     #expect(setting.study == 0)
     #expect(setting.field == "precision[c1]")
     #expect(setting.expected == ["8/fl2", "8/fl3"])
     #expect(
       setting.description
-        == "no study of the sweep produces 'precision[c1]=8/fl9': the closest (study 1) has precision[c1] = 8/fl2, 8/fl3 there")
+        == "no study of the sweep produces 'precision[c1]=8/fl9': the closest (study 1) has precision[c1] = 8/fl2, 8/fl3 there"
+    )
     // A hardware value the axis does not take.
-    let value = failure(good.replacingOccurrences(of: "hardware[clock]=150000000", with: "hardware[clock]=150000001"))
+    let value = failure(
+      good.replacingOccurrences(of: "hardware[clock]=150000000", with: "hardware[clock]=150000001"))
     #expect(value?.field == "hardware[clock]")
     // A missing default_bits.
     let bits = failure(good.replacingOccurrences(of: "default_bits=6;", with: ""))
@@ -104,8 +110,11 @@ import Testing
     #expect(short.study == 0)
     #expect(short.field == "default_bits")
     #expect(short.found == nil)
-    #expect(short.description == "the parameters end where the closest (study 1) has default_bits = 6")
-    let long = try #require(failure("model=net.onnx;device=e;batch=1;hardware[array_size]=8;hardware[array_rows]=3;clock=1"))
+    #expect(
+      short.description == "the parameters end where the closest (study 1) has default_bits = 6")
+    let long = try #require(
+      failure(
+        "model=net.onnx;device=e;batch=1;hardware[array_size]=8;hardware[array_rows]=3;clock=1"))
     #expect(long.study == 1)
     #expect(long.field == nil)
     #expect(long.found == "clock=1")

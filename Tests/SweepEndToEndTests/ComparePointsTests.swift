@@ -46,7 +46,9 @@ import Testing
     let (status, log) = try SweepProcess.run(
       ["sweep", "sweeps/small.yaml", "--db", "r.sqlite", "--jobs", "2"], in: folder)
     #expect(status == 0, "\(log)")
-    let rows = try ResultsStore(path: folder.appendingPathComponent("r.sqlite").path, readOnly: true).allPoints()
+    let rows = try ResultsStore(
+      path: folder.appendingPathComponent("r.sqlite").path, readOnly: true
+    ).allPoints()
     #expect(rows.count == 5)
     return (folder, rows)
   }
@@ -56,7 +58,8 @@ import Testing
   }
 
   static func json(_ text: String) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    try #require(
+      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
   }
 
   /// Two JSON values agree: strings, nulls and bounds exactly, numbers to
@@ -64,7 +67,8 @@ import Testing
   /// relative to its pair's larger side. The point's `point_id` and
   /// `parameters` (which a trace lacks) are skipped.
   static func expectSame(
-    _ x: Any?, _ y: Any?, _ path: String, scale: Double? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    _ x: Any?, _ y: Any?, _ path: String, scale: Double? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     switch (x, y) {
     case (let x as [String: Any], let y as [String: Any]):
@@ -72,7 +76,9 @@ import Testing
       #expect(keys == Set(y.keys), "\(path)", sourceLocation: sourceLocation)
       let sides = [x["a"], x["b"]].compactMap { ($0 as? NSNumber)?.doubleValue }.map(abs).max()
       for key in keys.sorted() {
-        expectSame(x[key], y[key], path + "." + key, scale: key == "delta" ? sides : nil, sourceLocation: sourceLocation)
+        expectSame(
+          x[key], y[key], path + "." + key, scale: key == "delta" ? sides : nil,
+          sourceLocation: sourceLocation)
       }
     case (let x as [Any], let y as [Any]):
       #expect(x.count == y.count, "\(path)", sourceLocation: sourceLocation)
@@ -88,7 +94,9 @@ import Testing
       let tolerance = (path.hasSuffix("ratio") ? 1e-7 : 1e-8) * (scale ?? max(abs(u), abs(v)))
       #expect(abs(u - v) <= tolerance, "\(path): \(u) vs \(v)", sourceLocation: sourceLocation)
     default:
-      Issue.record("\(path): \(String(describing: x)) vs \(String(describing: y))", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(path): \(String(describing: x)) vs \(String(describing: y))",
+        sourceLocation: sourceLocation)
     }
   }
 
@@ -97,16 +105,22 @@ import Testing
     let a = try Self.row(rows, "model=lenet5;device=../hw/sys.yaml;batch=1;hardware[array_size]=16")
     let b = try Self.row(rows, "model=lenet5;device=../hw/sys.yaml;batch=2;hardware[array_size]=32")
     // The same two configurations, simulated into trace folders.
-    try Data(try Self.systolic(side: 16).utf8).write(to: folder.appendingPathComponent("hw/sys16.yaml"))
+    try Data(try Self.systolic(side: 16).utf8).write(
+      to: folder.appendingPathComponent("hw/sys16.yaml"))
     for (trace, device, batch) in [("ta", "hw/sys16.yaml", "1"), ("tb", "hw/sys.yaml", "2")] {
       let (status, log) = try SweepProcess.run(
-        ["simulate", "--hardware", device, "--model", "lenet5", "--batch", batch, "--trace", trace], in: folder)
+        [
+          "simulate", "--hardware", device, "--model", "lenet5", "--batch", batch, "--trace", trace,
+        ], in: folder)
       #expect(status == 0, "\(log)")
     }
     let (folderStatus, folderOutput, folderLog) = try SweepProcess.runCapturing(
       ["compare", "ta", "tb", "--json"], in: folder)
     #expect(folderStatus == 0, "\(folderLog)")
-    let points = ["compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", String(a.pointID.prefix(8)), b.pointID]
+    let points = [
+      "compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", String(a.pointID.prefix(8)),
+      b.pointID,
+    ]
     let (status, output, log) = try SweepProcess.runCapturing(points + ["--json"], in: folder)
     #expect(status == 0, "\(log)")
     #expect(!log.contains("warning"), "\(log)")
@@ -123,13 +137,16 @@ import Testing
     let totals = try #require(json["totals"] as? [String: Any])
     func figure(_ key: String, _ side: String, component: String? = nil) throws -> Double {
       var object = try #require(totals[key] as? [String: Any], "\(key)")
-      if let component { object = try #require(object[component] as? [String: Any], "\(component)") }
+      if let component {
+        object = try #require(object[component] as? [String: Any], "\(component)")
+      }
       return try #require(object[side] as? Double, "\(key).\(side)")
     }
     for (side, row) in [("a", a), ("b", b)] {
       let stored = try #require(row.metrics)
       for (simulated, value) in [
-        (try figure("latency_s", side), stored.latency), (try figure("energy_j", side, component: "total"), stored.energy),
+        (try figure("latency_s", side), stored.latency),
+        (try figure("energy_j", side, component: "total"), stored.energy),
         (try figure("energy_j", side, component: "dram"), stored.dramEnergy),
         (try figure("dram_bytes", side), Double(stored.dramBytes)),
       ] {
@@ -143,7 +160,9 @@ import Testing
     #expect(text.hasPrefix("A: point \(a.pointID)  \(a.parameters)\n"), "\(text)")
     #expect(text.contains("B: point \(b.pointID)  \(b.parameters)\n"))
     let (_, folderText, _) = try SweepProcess.runCapturing(["compare", "ta", "tb"], in: folder)
-    let changes = { (t: String) in t.split(separator: "\n").last { $0.hasPrefix("bottleneck changed") } }
+    let changes = { (t: String) in
+      t.split(separator: "\n").last { $0.hasPrefix("bottleneck changed") }
+    }
     #expect(changes(text) != nil)
     #expect(changes(text) == changes(folderText))
   }
@@ -166,7 +185,9 @@ import Testing
     let (folder, rows) = try Self.swept()
     let done = rows.filter { $0.status == "done" }
     let (a, b) = (done[0].pointID, done[1].pointID)
-    func compare(_ arguments: [String], db: String = "r.sqlite", sweep: String = "sweeps/small.yaml") throws -> (Int32, String) {
+    func compare(
+      _ arguments: [String], db: String = "r.sqlite", sweep: String = "sweeps/small.yaml"
+    ) throws -> (Int32, String) {
       let (status, _, log) = try SweepProcess.runCapturing(
         ["compare", "--db", db, "--sweep", sweep] + arguments, in: folder)
       return (status, log)
@@ -198,7 +219,10 @@ import Testing
     let infeasible = try #require(rows.first { $0.status == "infeasible" })
     (status, log) = try compare([String(infeasible.pointID.prefix(6)), a])
     #expect(status == 1)
-    #expect(log.contains("error: point \(infeasible.pointID) is infeasible: zc706-qiu2016 has no systolic array"), "\(log)")
+    #expect(
+      log.contains(
+        "error: point \(infeasible.pointID) is infeasible: zc706-qiu2016 has no systolic array"),
+      "\(log)")
     // Missing files.
     (status, log) = try compare([a, b], db: "nope.sqlite")
     #expect(status == 1)
@@ -210,15 +234,20 @@ import Testing
     // An ambiguous prefix, and points no study of the sweep produces.
     let (first, second) = Self.collidingPoints()
     try FileManager.default.copyItem(
-      at: folder.appendingPathComponent("r.sqlite"), to: folder.appendingPathComponent("more.sqlite"))
+      at: folder.appendingPathComponent("r.sqlite"),
+      to: folder.appendingPathComponent("more.sqlite"))
     let store = try ResultsStore(path: folder.appendingPathComponent("more.sqlite").path)
     let metrics = PointMetrics(
       latency: 1, energy: 1, macEnergy: 1, operationEnergy: 0, dramEnergy: 0, onChipEnergy: 0,
       staticEnergy: 0, dramBytes: 1)
-    for point in [first, second] { try store.record(PointResult(point: point, status: .done(metrics))) }
+    for point in [first, second] {
+      try store.record(PointResult(point: point, status: .done(metrics)))
+    }
     (status, log) = try compare([String(first.id.prefix(6)), a], db: "more.sqlite")
     #expect(status == 1)
-    #expect(log.contains("more.sqlite: error: '\(first.id.prefix(6))' is the start of 2 point ids"), "\(log)")
+    #expect(
+      log.contains("more.sqlite: error: '\(first.id.prefix(6))' is the start of 2 point ids"),
+      "\(log)")
     (status, log) = try compare([first.id, a], db: "more.sqlite")
     #expect(status == 1)
     #expect(
@@ -233,15 +262,21 @@ import Testing
     (status, log) = try compare([a, b], sweep: "sweeps/other.yaml")
     #expect(status == 1)
     #expect(log.contains("r.sqlite: warning: the results are of sweep 'small'"), "\(log)")
-    #expect(log.contains("sweeps/other.yaml: error: point \(a) of r.sqlite is not a point of this sweep"), "\(log)")
+    #expect(
+      log.contains("sweeps/other.yaml: error: point \(a) of r.sqlite is not a point of this sweep"),
+      "\(log)")
 
     // The device file changed since the sweep: compared, with a warning.
     let device = folder.appendingPathComponent("hw/sys.yaml")
     let text = try String(contentsOf: device, encoding: .utf8)
-    try Data(text.replacingOccurrences(of: "clock: 1 GHz", with: "clock: 2 GHz").utf8).write(to: device)
+    try Data(text.replacingOccurrences(of: "clock: 1 GHz", with: "clock: 2 GHz").utf8).write(
+      to: device)
     (status, log) = try compare([a, b])
     #expect(status == 0, "\(log)")
-    #expect(log.contains("r.sqlite: warning: point \(a) simulates to other totals than the results file holds (latency"), "\(log)")
+    #expect(
+      log.contains(
+        "r.sqlite: warning: point \(a) simulates to other totals than the results file holds (latency"
+      ), "\(log)")
     // And then removed.
     try FileManager.default.removeItem(at: device)
     (status, log) = try compare([a, b])

@@ -72,7 +72,9 @@ enum ComparePoints {
           .warning(
             "point \(side.row.pointID) simulates to other totals than the results file holds (\(difference))",
             at: SourceLocation(file: db),
-            hint: "a model or device file changed since the sweep; the comparison shows the figures of today's files"))
+            hint:
+              "a model or device file changed since the sweep; the comparison shows the figures of today's files"
+          ))
       }
     }
     printer.print(warnings)
@@ -92,7 +94,9 @@ enum ComparePoints {
   }
 
   /// The sweep file's plan, or its diagnostics.
-  static func readPlan(_ path: String, printer: inout DiagnosticPrinter) throws(CommandFailure) -> SweepPlan {
+  static func readPlan(_ path: String, printer: inout DiagnosticPrinter) throws(CommandFailure)
+    -> SweepPlan
+  {
     let bytes: [UInt8]
     switch FileIO.read(path) {
     case .success(let b): bytes = b
@@ -109,17 +113,21 @@ enum ComparePoints {
   static func open(_ path: String) throws(CommandFailure) -> ResultsStore {
     let location = SourceLocation(file: path)
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue
+    else {
       throw CommandFailure(
         .error(
-          isFolder.boolValue ? "this is a folder, not a results file" : "no such file", at: location,
+          isFolder.boolValue ? "this is a folder, not a results file" : "no such file",
+          at: location,
           hint: "name the results file of edgesim sweep SPEC.yaml --db FILE"))
     }
     do throws(ResultsStoreError) {
       return try ResultsStore(path: path, readOnly: true)
     } catch {
       throw CommandFailure(
-        .error(ReportSweepReader.message(error), at: location, hint: "name a results file written by edgesim sweep --db"))
+        .error(
+          ReportSweepReader.message(error), at: location,
+          hint: "name a results file written by edgesim sweep --db"))
     }
   }
 
@@ -144,7 +152,9 @@ enum ComparePoints {
         .error(
           "point \(row.pointID) of \(db) is not a point of this sweep: \(problem.description)",
           at: SourceLocation(file: sweep),
-          hint: "give the sweep file the results were written from (its parameters: \(row.parameters))"))
+          hint:
+            "give the sweep file the results were written from (its parameters: \(row.parameters))")
+      )
     }
     guard point.id == row.pointID else {
       throw CommandFailure(
@@ -156,7 +166,9 @@ enum ComparePoints {
   }
 
   /// The one stored point whose id is, or starts with, `reference`.
-  static func find(_ reference: String, in store: ResultsStore, db: String) throws(CommandFailure) -> PointRow {
+  static func find(_ reference: String, in store: ResultsStore, db: String) throws(CommandFailure)
+    -> PointRow
+  {
     let location = SourceLocation(file: db)
     var matches: [PointRow] = []
     var ids: [String] = []
@@ -168,15 +180,21 @@ enum ComparePoints {
       }
     } catch {
       throw CommandFailure(
-        .error(ReportSweepReader.message(error), at: location, hint: "name a results file written by edgesim sweep --db"))
+        .error(
+          ReportSweepReader.message(error), at: location,
+          hint: "name a results file written by edgesim sweep --db"))
     }
     if matches.count == 1 { return matches[0] }
     if matches.isEmpty {
-      let what = reference.count == 16 ? "no point '\(reference)'" : "no point id starts with '\(reference)'"
+      let what =
+        reference.count == 16 ? "no point '\(reference)'" : "no point id starts with '\(reference)'"
       throw CommandFailure(
-        .error("\(what) in the results file", at: location, hint: suggestion(for: reference, among: ids, db: db)))
+        .error(
+          "\(what) in the results file", at: location,
+          hint: suggestion(for: reference, among: ids, db: db)))
     }
-    let listed = matches.prefix(5).map { "\($0.pointID) (\($0.parameters))" }.joined(separator: ", ")
+    let listed = matches.prefix(5).map { "\($0.pointID) (\($0.parameters))" }.joined(
+      separator: ", ")
     throw CommandFailure(
       .error(
         "'\(reference)' is the start of \(matches.count) point ids: \(listed)\(matches.count > 5 ? ", …" : "")",
@@ -185,7 +203,9 @@ enum ComparePoints {
 
   /// "did you mean …" over ids' prefixes of the reference's length.
   static func suggestion(for reference: String, among ids: [String], db: String) -> String {
-    guard !ids.isEmpty else { return "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first" }
+    guard !ids.isEmpty else {
+      return "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first"
+    }
     let prefixes = ids.map { String($0.prefix(reference.count)) }
     var best: [(id: String, distance: Int)] = []
     for (id, prefix) in zip(ids, prefixes) {
@@ -195,11 +215,14 @@ enum ComparePoints {
     best.sort { ($0.distance, $0.id) < ($1.distance, $1.id) }
     let list = "sqlite3 \(db) \"SELECT point_id, status, parameters FROM points\" lists them"
     guard !best.isEmpty else { return list }
-    return "did you mean " + best.prefix(3).map { "'\($0.id)'" }.joined(separator: " or ") + "? " + list
+    return "did you mean " + best.prefix(3).map { "'\($0.id)'" }.joined(separator: " or ") + "? "
+      + list
   }
 
   /// The summary of a point stored as done, or why it no longer simulates.
-  static func completed(_ outcome: PointSimulation, of side: Side, db: String) throws(CommandFailure) -> RunSummary {
+  static func completed(_ outcome: PointSimulation, of side: Side, db: String)
+    throws(CommandFailure) -> RunSummary
+  {
     let problem: String
     switch outcome {
     case .completed(let summary): return summary
@@ -208,7 +231,8 @@ enum ComparePoints {
     }
     throw CommandFailure(
       .error(
-        "point \(side.row.pointID) is done in the results file but now \(problem)", at: SourceLocation(file: db),
+        "point \(side.row.pointID) is done in the results file but now \(problem)",
+        at: SourceLocation(file: db),
         hint: "a model or device file changed since the sweep (\(side.row.parameters))"))
   }
 
@@ -221,12 +245,30 @@ enum ComparePoints {
     let figures: [(String, Double, Double, (Double) -> String)] = [
       ("latency", stored.latency, simulated.latency, { UnitFormatter.decimal($0, unit: "s") }),
       ("energy", stored.energy, simulated.energy, { UnitFormatter.decimal($0, unit: "J") }),
-      ("MAC energy", stored.macEnergy, simulated.macEnergy, { UnitFormatter.decimal($0, unit: "J") }),
-      ("operation energy", stored.operationEnergy, simulated.operationEnergy, { UnitFormatter.decimal($0, unit: "J") }),
-      ("DRAM energy", stored.dramEnergy, simulated.dramEnergy, { UnitFormatter.decimal($0, unit: "J") }),
-      ("on-chip energy", stored.onChipEnergy, simulated.onChipEnergy, { UnitFormatter.decimal($0, unit: "J") }),
-      ("static energy", stored.staticEnergy, simulated.staticEnergy, { UnitFormatter.decimal($0, unit: "J") }),
-      ("DRAM bytes", Double(stored.dramBytes), Double(simulated.dramBytes), { String(Int($0)) + " B" }),
+      (
+        "MAC energy", stored.macEnergy, simulated.macEnergy,
+        { UnitFormatter.decimal($0, unit: "J") }
+      ),
+      (
+        "operation energy", stored.operationEnergy, simulated.operationEnergy,
+        { UnitFormatter.decimal($0, unit: "J") }
+      ),
+      (
+        "DRAM energy", stored.dramEnergy, simulated.dramEnergy,
+        { UnitFormatter.decimal($0, unit: "J") }
+      ),
+      (
+        "on-chip energy", stored.onChipEnergy, simulated.onChipEnergy,
+        { UnitFormatter.decimal($0, unit: "J") }
+      ),
+      (
+        "static energy", stored.staticEnergy, simulated.staticEnergy,
+        { UnitFormatter.decimal($0, unit: "J") }
+      ),
+      (
+        "DRAM bytes", Double(stored.dramBytes), Double(simulated.dramBytes),
+        { String(Int($0)) + " B" }
+      ),
     ]
     for (name, was, now, format) in figures where !close(was, now) {
       differences.append("\(name) \(format(was)) stored, \(format(now)) now")

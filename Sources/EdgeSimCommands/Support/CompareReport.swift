@@ -13,25 +13,38 @@ enum CompareReport {
       guard let v else { return "-" }
       return (v > 0 ? "+" : v < 0 ? "−" : "") + format(abs(v))
     }
-    func ratio(_ p: TraceComparison.Pair) -> String { p.ratio.map { String(format: "×%.3g", $0) } ?? "-" }
-    func header(_ side: String, _ s: TraceSummary, _ point: TraceComparison.PointIdentity?) -> String {
+    func ratio(_ p: TraceComparison.Pair) -> String {
+      p.ratio.map { String(format: "×%.3g", $0) } ?? "-"
+    }
+    func header(_ side: String, _ s: TraceSummary, _ point: TraceComparison.PointIdentity?)
+      -> String
+    {
       let run = "\(s.model) on \(s.device), \(s.precision), batch \(s.batch)\n"
       guard let point else { return "\(side): " + run }
       return "\(side): point \(point.pointID)  \(point.parameters)\n   " + run
     }
     var out = header("A", c.a, c.pointA) + header("B", c.b, c.pointB) + "\n"
-    var rows = [["layer", "op", "time A", "time B", "Δ time", "energy A", "energy B", "Δ energy", "DRAM A", "DRAM B", "util A", "util B", "bound A → B"]]
+    var rows = [
+      [
+        "layer", "op", "time A", "time B", "Δ time", "energy A", "energy B", "Δ energy", "DRAM A",
+        "DRAM B", "util A", "util B", "bound A → B",
+      ]
+    ]
     for r in c.rows + [c.totals] {
       let bound: String
       if r.name == "total" && r.boundA == nil {
         bound = ""
       } else {
-        bound = (r.boundA ?? "-") + (r.boundChanged ? " → " + (r.boundB ?? "-") + " *" : r.boundA == nil ? " → " + (r.boundB ?? "-") : "")
+        bound =
+          (r.boundA ?? "-")
+          + (r.boundChanged
+            ? " → " + (r.boundB ?? "-") + " *" : r.boundA == nil ? " → " + (r.boundB ?? "-") : "")
       }
       rows.append([
         r.name, r.op, time(r.latency.a), time(r.latency.b), signed(r.latency.delta, time),
         energy(r.energy.a), energy(r.energy.b), signed(r.energy.delta, energy),
-        bytes(r.dramBytes.a), bytes(r.dramBytes.b), percent(r.utilization.a), percent(r.utilization.b),
+        bytes(r.dramBytes.a), bytes(r.dramBytes.b), percent(r.utilization.a),
+        percent(r.utilization.b),
         bound,
       ])
     }
@@ -39,15 +52,20 @@ enum CompareReport {
     out += "\n\ntotal energy by component (per inference):\n"
     var parts = [["component", "A", "B", "Δ", "B/A"]]
     for (component, pair) in c.totals.energyByComponent {
-      parts.append([component, energy(pair.a), energy(pair.b), signed(pair.delta, energy), ratio(pair)])
+      parts.append([
+        component, energy(pair.a), energy(pair.b), signed(pair.delta, energy), ratio(pair),
+      ])
     }
     out += TextTable.render(parts)
-    out += "\nlatency \(ratio(c.totals.latency)), energy \(ratio(c.totals.energy)), DRAM bytes \(ratio(c.totals.dramBytes)) (B/A)\n"
+    out +=
+      "\nlatency \(ratio(c.totals.latency)), energy \(ratio(c.totals.energy)), DRAM bytes \(ratio(c.totals.dramBytes)) (B/A)\n"
     let changed = c.boundChanges
-    out += changed.isEmpty
+    out +=
+      changed.isEmpty
       ? "no layer's bottleneck changed\n"
       : "bottleneck changed in \(changed.count) layer(s): "
-        + changed.map { "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))" }.joined(separator: ", ") + "\n"
+        + changed.map { "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))" }.joined(
+          separator: ", ") + "\n"
     return out
   }
 }
