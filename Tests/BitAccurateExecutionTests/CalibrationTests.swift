@@ -1,5 +1,6 @@
 import BitAccurateExecution
 import FixedPointArithmetic
+import NetworkGraph
 import Testing
 
 /// Calibration (§8) is deterministic and follows its rules.
@@ -66,5 +67,34 @@ import Testing
     #expect(result.layers.filter { $0.name != fc.name }.allSatisfy { $0.weight?.bits ?? 8 == 8 })
     // The plan round-trips through the resolver.
     #expect(result.plan.problems(against: network).isEmpty)
+  }
+
+  /// §5 Concat: calibration gives the producers of a Concat's inputs (here
+  /// through a ReLU and a max-pool) the Concat's format, so joining them
+  /// needs no requantization.
+  @Test func concatProducersGetTheConcatFormat() throws {
+    var net = Network(name: "cat", inputs: [GraphInput(name: "x", shape: [4, 1, 8, 8])])
+    try net.addInitializer(
+      Tensor(name: "w1", shape: TensorShape([2, 1, 3, 3]), values: (0..<18).map { Float($0 % 5) * 0.3 - 0.5 }))
+    try net.addInitializer(
+      Tensor(name: "w2", shape: TensorShape([3, 1, 1, 1]), values: [4, -3, 2.5]))
+    let pool = PoolAttributes(kernelShape: [1, 1])
+    net.nodes = [
+      Node(name: "a", op: .conv(ConvAttributes(pads: [1, 1, 1, 1])), inputs: ["x", "w1"], outputs: ["ya"]),
+      Node(name: "ra", op: .relu, inputs: ["ya"], outputs: ["za"]),
+      Node(name: "b", op: .conv(ConvAttributes()), inputs: ["x", "w2"], outputs: ["yb"]),
+      Node(name: "pb", op: .maxPool(pool), inputs: ["yb"], outputs: ["zb"]),
+      Node(name: "cat", op: .concat(axis: 1), inputs: ["za", "zb"], outputs: ["z"]),
+    ]
+    net.outputs = ["z"]
+    let result = try Calibrator.calibrate(
+      network: net, data: try Self.data(4), configuration: CalibrationConfiguration(method: .qiu))
+    let byName = Dictionary(uniqueKeysWithValues: result.layers.map { ($0.name, $0.activation) })
+    let cat = try #require(byName["cat"] ?? nil)
+    #expect(byName["a"] == cat)
+    #expect(byName["b"] == cat)
+    let executor = try FixedPointExecutor(network: net, plan: result.plan)
+    let run = try executor.run(input: try Self.data(4))
+    #expect(run.events["cat"]?.inputs.total == 0)
   }
 }

@@ -95,9 +95,14 @@ extension CalibrationSession {
           scored.append((fl, error(raws.map { FixedPoint.dequantize($0, from: format) }, reference.values)))
         }
       } else {
+        // A Concat's producers output its format (§5 Concat, DPU-style), so
+        // the candidates are tried on them too and the requantization
+        // into the concat is free.
+        let producers = concatProducers(node, bits: bits)
         for fl in options {
           var trial = self
           trial.activationFractionalLengths[node.name] = fl
+          for producer in producers { trial.activationFractionalLengths[producer] = fl }
           let output = try trial.run(trial.plan(), keepWide: false, through: node.name)
             .tensors[outputName]
           guard case .fixed(let tensor)? = output else { continue }
@@ -107,8 +112,44 @@ extension CalibrationSession {
       if let best = FixedPoint.bestFractionalLength(scored) {
         activationFractionalLengths[node.name] = best
         activationErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+        for producer in concatProducers(node, bits: bits) {
+          activationFractionalLengths[producer] = best
+        }
       }
     }
+  }
+
+  /// For a Concat, the calibrated nodes whose output reaches one of its
+  /// inputs through format-preserving nodes only (Relu, MaxPool, …), that
+  /// have the same activation width and whose output feeds nothing else;
+  /// empty for other nodes.
+  func concatProducers(_ node: Node, bits: Int) -> [String] {
+    guard case .concat = node.op else { return [] }
+    let producerOf = Dictionary(
+      network.nodes.enumerated().compactMap { index, node in
+        node.outputs.first.map { ($0, index) }
+      }, uniquingKeysWith: { first, _ in first })
+    let consumers = network.consumers()
+    let names = Set(calibrated.map(\.name))
+    var result: [String] = []
+    for input in node.inputs {
+      var tensor = input
+      while let index = producerOf[tensor] {
+        let producer = network.nodes[index]
+        guard (consumers[tensor] ?? []).count == 1 else { break }
+        if NodeKind(producer.op) == .formatPreserving, let source = producer.inputs.first {
+          tensor = source
+          continue
+        }
+        if names.contains(producer.name), NodeKind(producer.op) == .computing,
+          activationBits(producer) == bits, !result.contains(producer.name)
+        {
+          result.append(producer.name)
+        }
+        break
+      }
+    }
+    return result
   }
 
   /// Ristretto's rule (§8 `ilRule`): weights IL = ceil(log2 M) + 1,

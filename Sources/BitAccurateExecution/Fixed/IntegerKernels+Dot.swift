@@ -67,59 +67,76 @@ extension IntegerKernels {
   /// `stride` lanes (a multiple of 8; weights zero after K, so whatever
   /// the input holds there adds nothing), in wrapping Int32 arithmetic.
   ///
-  /// Eight products at a time, summed in pairs (`pmaddwd` on x86).
+  /// Eight products at a time, summed in pairs (`pmaddwd` on x86); a plain
+  /// loop in debug builds, with the same results.
   static func dot(
     _ w: UnsafePointer<Int16>, rows m: Int, _ x: UnsafePointer<Int16>, columns p: Int,
     stride k: Int, into out: UnsafeMutablePointer<Int32>, rowStride: Int, columnStride: Int
   ) {
-    @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32> {
-      SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self))
-    }
-    @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<Int32> {
-      let product = a &* b
-      return product.evenHalf &+ product.oddHalf
-    }
-    for q in 0..<p {
-      let xr = x + q &* k
-      let o = out + q &* columnStride
-      var r = 0
-      // Four weight rows per pass reuse each loaded input vector.
-      while r &+ 4 <= m {
-        let w0 = w + r &* k
-        let w1 = w0 + k
-        let w2 = w1 + k
-        let w3 = w2 + k
-        var s0 = SIMD4<Int32>()
-        var s1 = SIMD4<Int32>()
-        var s2 = SIMD4<Int32>()
-        var s3 = SIMD4<Int32>()
-        var kk = 0
-        while kk < k {
-          let v = load(xr + kk)
-          s0 &+= pairs(v, load(w0 + kk))
-          s1 &+= pairs(v, load(w1 + kk))
-          s2 &+= pairs(v, load(w2 + kk))
-          s3 &+= pairs(v, load(w3 + kk))
-          kk &+= 8
+    #if DEBUG
+      // Unoptimized builds call every SIMD operation generically, which is
+      // about 15 times slower than this loop; both give the same sums
+      // (exact products, wrapping Int32 additions, any order).
+      for q in 0..<p {
+        let xr = x + q &* k
+        let o = out + q &* columnStride
+        for r in 0..<m {
+          let wr = w + r &* k
+          var s: Int32 = 0
+          for kk in 0..<k { s = s &+ Int32(xr[kk]) &* Int32(wr[kk]) }
+          o[r &* rowStride] = s
         }
-        o[r &* rowStride] = s0.wrappedSum()
-        o[(r &+ 1) &* rowStride] = s1.wrappedSum()
-        o[(r &+ 2) &* rowStride] = s2.wrappedSum()
-        o[(r &+ 3) &* rowStride] = s3.wrappedSum()
-        r &+= 4
       }
-      while r < m {
-        let wr = w + r &* k
-        var s = SIMD4<Int32>()
-        var kk = 0
-        while kk < k {
-          s &+= pairs(load(xr + kk), load(wr + kk))
-          kk &+= 8
+    #else
+      @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32> {
+        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self))
+      }
+      @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<Int32> {
+        let product = a &* b
+        return product.evenHalf &+ product.oddHalf
+      }
+      for q in 0..<p {
+        let xr = x + q &* k
+        let o = out + q &* columnStride
+        var r = 0
+        // Four weight rows per pass reuse each loaded input vector.
+        while r &+ 4 <= m {
+          let w0 = w + r &* k
+          let w1 = w0 + k
+          let w2 = w1 + k
+          let w3 = w2 + k
+          var s0 = SIMD4<Int32>()
+          var s1 = SIMD4<Int32>()
+          var s2 = SIMD4<Int32>()
+          var s3 = SIMD4<Int32>()
+          var kk = 0
+          while kk < k {
+            let v = load(xr + kk)
+            s0 &+= pairs(v, load(w0 + kk))
+            s1 &+= pairs(v, load(w1 + kk))
+            s2 &+= pairs(v, load(w2 + kk))
+            s3 &+= pairs(v, load(w3 + kk))
+            kk &+= 8
+          }
+          o[r &* rowStride] = s0.wrappedSum()
+          o[(r &+ 1) &* rowStride] = s1.wrappedSum()
+          o[(r &+ 2) &* rowStride] = s2.wrappedSum()
+          o[(r &+ 3) &* rowStride] = s3.wrappedSum()
+          r &+= 4
         }
-        o[r &* rowStride] = s.wrappedSum()
-        r &+= 1
+        while r < m {
+          let wr = w + r &* k
+          var s = SIMD4<Int32>()
+          var kk = 0
+          while kk < k {
+            s &+= pairs(load(xr + kk), load(wr + kk))
+            kk &+= 8
+          }
+          o[r &* rowStride] = s.wrappedSum()
+          r &+= 1
+        }
       }
-    }
+    #endif
   }
 
   /// Copies one image's channels `[C][H][W]` (raws) into a zero-bordered
@@ -164,13 +181,17 @@ extension IntegerKernels {
           let line = origin + i &* g.dilationY &* rowPitch
           for j in 0..<runsPerRow {
             let from = line + j &* g.dilationX &* channels
-            var offset = 0
-            while offset < run {
-              UnsafeMutableRawPointer(target + offset).storeBytes(
-                of: UnsafeRawPointer(from + offset).loadUnaligned(as: SIMD8<Int16>.self),
-                as: SIMD8<Int16>.self)
-              offset &+= 8
-            }
+            #if DEBUG
+              target.update(from: from, count: run)
+            #else
+              var offset = 0
+              while offset < run {
+                UnsafeMutableRawPointer(target + offset).storeBytes(
+                  of: UnsafeRawPointer(from + offset).loadUnaligned(as: SIMD8<Int16>.self),
+                  as: SIMD8<Int16>.self)
+                offset &+= 8
+              }
+            #endif
             target += run
           }
         }
