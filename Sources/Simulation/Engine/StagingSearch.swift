@@ -146,14 +146,29 @@ struct StagingSearch {
           index: i, bound: max(compute, dram), dramBits: totalRead + writeBits, compute: compute,
           readBits: readBits, writeBits: writeBits))
     }
-    scored.sort { a, b in
+    func precedes(_ a: Scored, _ b: Scored) -> Bool {
       a.bound != b.bound ? a.bound < b.bound : (a.dramBits != b.dramBits ? a.dramBits < b.dramBits : a.index < b.index)
     }
-    var best: (scored: Scored, makespan: Double)?
     var groups: [TileGroup] = []
     groups.reserveCapacity(maximumTileGroups)
     var scratch = TimelineScratch()
     var timed: [TimingKey: Double] = [:]
+    // The first candidate in order is timed first, so the best makespan
+    // never exceeds its makespan, and the search stops at the first bound
+    // above the best: candidates whose bound exceeds that makespan are never
+    // reached. They are dropped before sorting (the first itself is kept:
+    // its makespan may round below its own bound).
+    guard var first = scored.first else { return nil }
+    for s in scored.dropFirst() where precedes(s, first) { first = s }
+    let firstTiling = candidates[first.index].tiling
+    let ceiling = makespan(first, tiling: firstTiling, groups: &groups, scratch: &scratch)
+    timed[
+      TimingKey(
+        count: firstTiling.tileCount, periods: firstTiling.periods, reads: first.readBits,
+        writeBits: first.writeBits, compute: first.compute)] = ceiling
+    scored.removeAll { $0.bound > ceiling && $0.index != first.index }
+    scored.sort(by: precedes)
+    var best: (scored: Scored, makespan: Double)?
     for s in scored {
       let tiling = candidates[s.index].tiling
       if let b = best {
