@@ -38,6 +38,18 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  // MobileNetV2 (batch 1, native precision) on two devices.
+  let mobilenet = WorkloadReader.read(
+    bytes: bytes("Workloads/mobilenet_v2.yaml"), fileName: "mobilenet_v2.yaml").value
+  for name in ["systolic-32x32", "pixel3-cpu"] {
+    Benchmark("simulate mobilenet_v2 on \(name)") { benchmark in
+      guard let network = mobilenet, let device = device(name) else { return }
+      for _ in benchmark.scaledIterations {
+        blackHole(Simulator.run(network, on: device))
+      }
+    }
+  }
+
   // The SCALE-Sim parity topologies on their 32x32 configurations (CALC mode).
   for topology in ["alexnet_convs", "lenet5", "mobilenet_slice", "resnet18_slice"] {
     for dataflow in ["os", "ws", "is"] {
