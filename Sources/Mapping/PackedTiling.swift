@@ -42,21 +42,40 @@ package struct PackedTiling: Sendable {
 
   /// Creates the packed form from an already clamped tile and its counts.
   init(clampedTile: TileShape, counts: TileShape, orderIndices: [Int]) {
+    var full: UInt64 = 1
+    for index in orderIndices { full = full << 4 | UInt64(index) }
+    self.init(
+      clampedTile: clampedTile, counts: counts, fullOrder: full,
+      tileCount: Self.tileCount(counts))
+  }
+
+  /// Creates the packed form from an already clamped tile, its counts, an
+  /// order of every tiled loop packed as ``packedOrder`` is, and the tile
+  /// count (``tileCount(_:)``): loops with one tile drop out of the order.
+  init(clampedTile: TileShape, counts: TileShape, fullOrder: UInt64, tileCount: Int) {
     self.tile = clampedTile
     self.counts = counts
     var key: UInt64 = 1
-    for index in orderIndices where Self.value(counts, index) > 1 {
-      key = key << 4 | UInt64(index)
+    var shift = 63 - fullOrder.leadingZeroBitCount - 4
+    while shift >= 0 {
+      let index = Int((fullOrder >> UInt64(shift)) & 0xF)
+      if Self.value(counts, index) > 1 { key = key << 4 | UInt64(index) }
+      shift -= 4
     }
     self.packedOrder = key
+    self.tileCount = tileCount
+  }
+
+  /// Tiles in all for these counts, `Int.max` on overflow.
+  static func tileCount(_ counts: TileShape) -> Int {
     var product = 1
     var overflow = false
     for index in 0..<6 {
-      let (p, o) = product.multipliedReportingOverflow(by: Self.value(counts, index))
+      let (p, o) = product.multipliedReportingOverflow(by: value(counts, index))
       if o { overflow = true }
       product = p
     }
-    self.tileCount = overflow ? Int.max : product
+    return overflow ? Int.max : product
   }
 
   /// The loop order as ``Tiling`` stores it, outermost first.

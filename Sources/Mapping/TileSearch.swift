@@ -111,6 +111,12 @@ public enum TileSearch {
   /// The orders of ``orders`` as indices into ``LoopDimension/tiled``.
   static let orderIndices: [[Int]] = orders.map { $0.map { $0.bit.trailingZeroBitCount } }
 
+  /// ``orders`` packed as ``PackedTiling/packedOrder`` (every tiled loop,
+  /// outermost in the highest nibble), so the search loop holds no arrays.
+  static let packedOrders: [UInt64] = orderIndices.map { indices in
+    indices.reduce(UInt64(1)) { $0 << 4 | UInt64($1) }
+  }
+
   /// Every feasible (tile shape, loop order) with its traffic.
   ///
   /// - Parameters:
@@ -184,9 +190,9 @@ public enum TileSearch {
     let skipWeights = resident.contains(.weights)
     let skipInputs = resident.contains(.inputs)
     let skipOutputs = resident.contains(.outputs)
-    let orderIndices = Self.orderIndices
+    let packedOrders = Self.packedOrders
     var seenOrders: [UInt64] = []
-    seenOrders.reserveCapacity(orderIndices.count)
+    seenOrders.reserveCapacity(packedOrders.count)
     for tg in g {
       for tn in n {
         for tm in m {
@@ -222,8 +228,10 @@ public enum TileSearch {
                 }
                 guard fits else { continue }
                 seenOrders.removeAll(keepingCapacity: true)
-                for order in orderIndices {
-                  let tiling = PackedTiling(clampedTile: tile, counts: counts, orderIndices: order)
+                let tileCount = PackedTiling.tileCount(counts)
+                for order in packedOrders {
+                  let tiling = PackedTiling(
+                    clampedTile: tile, counts: counts, fullOrder: order, tileCount: tileCount)
                   guard !seenOrders.contains(tiling.packedOrder) else { continue }
                   seenOrders.append(tiling.packedOrder)
                   body(
