@@ -75,12 +75,16 @@ import Testing
   @Test func concatProducersGetTheConcatFormat() throws {
     var net = Network(name: "cat", inputs: [GraphInput(name: "x", shape: [4, 1, 8, 8])])
     try net.addInitializer(
-      Tensor(name: "w1", shape: TensorShape([2, 1, 3, 3]), values: (0..<18).map { Float($0 % 5) * 0.3 - 0.5 }))
+      Tensor(
+        name: "w1", shape: TensorShape([2, 1, 3, 3]),
+        values: (0..<18).map { Float($0 % 5) * 0.3 - 0.5 }))
     try net.addInitializer(
       Tensor(name: "w2", shape: TensorShape([3, 1, 1, 1]), values: [4, -3, 2.5]))
     let pool = PoolAttributes(kernelShape: [1, 1])
     net.nodes = [
-      Node(name: "a", op: .conv(ConvAttributes(pads: [1, 1, 1, 1])), inputs: ["x", "w1"], outputs: ["ya"]),
+      Node(
+        name: "a", op: .conv(ConvAttributes(pads: [1, 1, 1, 1])), inputs: ["x", "w1"],
+        outputs: ["ya"]),
       Node(name: "ra", op: .relu, inputs: ["ya"], outputs: ["za"]),
       Node(name: "b", op: .conv(ConvAttributes()), inputs: ["x", "w2"], outputs: ["yb"]),
       Node(name: "pb", op: .maxPool(pool), inputs: ["yb"], outputs: ["zb"]),

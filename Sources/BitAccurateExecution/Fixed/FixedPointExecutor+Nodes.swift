@@ -53,7 +53,8 @@ extension FixedPointExecutor {
       let result = IntegerKernels.conv(
         x: x.raws, g: g, groups: groups, outChannels: weight.shape[0], weights: weight.raws,
         dot: prepared.dotWeights.flatMap {
-          DotWeights.fits(x.format) && IntegerKernels.fitsInt32(weight.format, x.format, terms: $0.depth)
+          DotWeights.fits(x.format)
+            && IntegerKernels.fitsInt32(weight.format, x.format, terms: $0.depth)
             ? $0 : nil
         }, bias: prepared.bias, acc: accumulator,
         policy: layer.accumulatorPolicy,

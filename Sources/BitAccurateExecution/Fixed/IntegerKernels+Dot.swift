@@ -89,7 +89,8 @@ extension IntegerKernels {
       }
     #else
       @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32> {
-        SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self))
+        SIMD8<Int32>(
+          truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self))
       }
       @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<Int32> {
         let product = a &* b

@@ -300,7 +300,8 @@ enum IntegerKernels {
           accumulators.withUnsafeMutableBufferPointer { accumulatorBuffer in
             raws.withUnsafeMutableBufferPointer { rawBuffer in
               guard let ap = ab.baseAddress, let ip = ib.baseAddress,
-                let accumulatorBase = accumulatorBuffer.baseAddress, let rawBase = rawBuffer.baseAddress
+                let accumulatorBase = accumulatorBuffer.baseAddress,
+                let rawBase = rawBuffer.baseAddress
               else { return }
               let shared = (
                 SharedBuffer(UnsafeMutablePointer(mutating: ap)),
