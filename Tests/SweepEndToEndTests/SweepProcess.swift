@@ -15,8 +15,11 @@ enum SweepProcess {
     return exe.deletingLastPathComponent().appendingPathComponent("edgesim")
   }()
 
-  /// A started `edgesim` whose standard error goes to a file.
-  static func start(_ arguments: [String], in folder: URL) throws -> (Process, URL) {
+  /// A started `edgesim` whose standard error goes to a file (and standard
+  /// output too, when `captureOutput`).
+  static func start(_ arguments: [String], in folder: URL, captureOutput: Bool = false) throws
+    -> (process: Process, log: URL, output: URL?)
+  {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -27,10 +30,24 @@ enum SweepProcess {
     let log = folder.appendingPathComponent("stderr-\(UUID().uuidString).txt")
     FileManager.default.createFile(atPath: log.path, contents: nil)
     process.standardError = try FileHandle(forWritingTo: log)
-    process.standardOutput = FileHandle.nullDevice
+    var output: URL?
+    if captureOutput {
+      let out = folder.appendingPathComponent("stdout-\(UUID().uuidString).txt")
+      FileManager.default.createFile(atPath: out.path, contents: nil)
+      process.standardOutput = try FileHandle(forWritingTo: out)
+      output = out
+    } else {
+      process.standardOutput = FileHandle.nullDevice
+    }
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    return (process, log)
+    return (process, log, output)
+  }
+
+  /// A started `edgesim` whose standard error goes to a file.
+  static func start(_ arguments: [String], in folder: URL) throws -> (Process, URL) {
+    let started = try start(arguments, in: folder, captureOutput: false)
+    return (started.process, started.log)
   }
 
   /// Runs `edgesim` to the end; returns its status and standard error.
@@ -43,25 +60,12 @@ enum SweepProcess {
   /// Runs `edgesim` to the end; returns its status, standard output and
   /// standard error.
   static func runCapturing(_ arguments: [String], in folder: URL) throws -> (Int32, String, String) {
-    let out = folder.appendingPathComponent("stdout-\(UUID().uuidString).txt")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let err = folder.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-    FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let (process, log, output) = try start(arguments, in: folder, captureOutput: true)
     process.waitUntilExit()
     return (
-      process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-      (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+      process.terminationStatus,
+      output.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? "",
+      (try? String(contentsOf: log, encoding: .utf8)) ?? ""
     )
   }
 
