@@ -18,17 +18,22 @@ let package = Package(
   name: "EdgeSim",
   products: [
     .executable(name: "edgesim", targets: ["edgesim"]),
-    .library(name: "EdgeSimCore", targets: [
-      "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
-    ]),
+    .library(
+      name: "EdgeSimCore",
+      targets: [
+        "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
+      ]),
     // The simulator and the file readers, for the Benchmarks/ package.
-    .library(name: "EdgeSimSimulation", targets: [
-      "HardwareModel", "NetworkGraph", "Mapping", "Simulation", "SpecFormats",
-    ]),
+    .library(
+      name: "EdgeSimSimulation",
+      targets: [
+        "HardwareModel", "NetworkGraph", "Mapping", "Simulation", "SpecFormats",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(
+      url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -45,7 +50,10 @@ let package = Package(
       ]),
     .target(
       name: "NetworkGraph",
-      dependencies: ["Diagnostics", .product(name: "HeapModule", package: "swift-collections")]),
+      dependencies: [
+        "Diagnostics",
+        .product(name: "HeapModule", package: "swift-collections"),
+      ]),
     .target(
       name: "BitAccurateExecution",
       dependencies: [
@@ -62,7 +70,8 @@ let package = Package(
     .target(
       name: "DesignSpace",
       dependencies: [
-        "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation", "BitAccurateExecution",
+        "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
+        "BitAccurateExecution",
         "FixedPointArithmetic",
       ]),
 
@@ -71,7 +80,8 @@ let package = Package(
       name: "SpecFormats",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-        "FixedPointArithmetic", "DesignSpace", .product(name: "Yams", package: "Yams"),
+        "FixedPointArithmetic", "DesignSpace",
+        .product(name: "Yams", package: "Yams"),
       ]),
     .target(
       name: "ONNXImport",
@@ -81,11 +91,14 @@ let package = Package(
         .product(name: "HeapModule", package: "swift-collections"),
       ]),
 
-    .target(name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),
+    .target(
+      name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),
     .target(name: "TraceFormats", dependencies: ["Simulation"]),
     .target(
       name: "ResultsStore",
-      dependencies: ["DesignSpace", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        "DesignSpace", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .target(name: "Reports"),
 
     // MARK: Application
@@ -93,8 +106,10 @@ let package = Package(
       name: "EdgeSimCommands",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
-        "ONNXImport", "NumPyFormat", "FixedPointArithmetic", "BitAccurateExecution",
-        "Mapping", "Simulation", "TraceFormats", "DesignSpace", "ResultsStore", "Reports",
+        "ONNXImport", "NumPyFormat", "FixedPointArithmetic",
+        "BitAccurateExecution",
+        "Mapping", "Simulation", "TraceFormats", "DesignSpace", "ResultsStore",
+        "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -104,7 +119,8 @@ let package = Package(
     .testTarget(
       name: "FixedPointArithmeticTests", dependencies: ["FixedPointArithmetic"]),
     .testTarget(
-      name: "HardwareModelTests", dependencies: ["HardwareModel", "Diagnostics"]),
+      name: "HardwareModelTests",
+      dependencies: ["HardwareModel", "Diagnostics"]),
     .testTarget(
       name: "NetworkGraphTests", dependencies: ["NetworkGraph", "Diagnostics"]),
     .testTarget(
@@ -119,29 +135,37 @@ let package = Package(
     .testTarget(
       name: "BitAccurateExecutionTests",
       dependencies: [
-        "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic", "ONNXImport",
+        "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic",
+        "ONNXImport",
         "NumPyFormat",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "SimulationTests",
       dependencies: [
-        "Simulation", "Mapping", "HardwareModel", "NetworkGraph", "SpecFormats", "TraceFormats",
+        "Simulation", "Mapping", "HardwareModel", "NetworkGraph", "SpecFormats",
+        "TraceFormats",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "DesignSpaceTests",
-      dependencies: ["DesignSpace", "Simulation", "HardwareModel", "NetworkGraph", "SpecFormats"]),
-    .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "DesignSpace"]),
+      dependencies: [
+        "DesignSpace", "Simulation", "HardwareModel", "NetworkGraph",
+        "SpecFormats",
+      ]),
+    .testTarget(
+      name: "ResultsStoreTests", dependencies: ["ResultsStore", "DesignSpace"]),
     .testTarget(
       name: "SweepEndToEndTests",
       dependencies: [.target(name: "edgesim"), "ResultsStore"]),
     .testTarget(name: "ArchitectureTests"),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports"], exclude: ["Golden"]),
+    .testTarget(
+      name: "ReportsTests", dependencies: ["Reports"], exclude: ["Golden"]),
     .testTarget(
       name: "EdgeSimEndToEndTests",
       dependencies: [
-        .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat", "ONNXImport",
+        .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat",
+        "ONNXImport",
         "SpecFormats",
       ]),
   ]

@@ -16,7 +16,9 @@ let package = Package(
   platforms: [.macOS(.v14)],
   dependencies: [
     .package(path: ".."),
-    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    .package(
+      url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
+      traits: ["MallocInterposer"]),
   ],
   targets: [
     .executableTarget(
@@ -26,6 +28,6 @@ let package = Package(
         .product(name: "EdgeSimSimulation", package: "main"),
       ],
       path: "Benchmarks/EdgeSimBenchmarks",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
   ]
 )

@@ -43,9 +43,11 @@ public enum ExecutionError: Error, Hashable, Sendable, CustomStringConvertible {
       tensor.isEmpty ? message : "tensor '\(tensor)': \(message)"
     case .rawOutOfRange(let tensor, let index, let raw):
       "tensor '\(tensor)': raw \(raw) at index \(index) is outside its format"
-    case .missingData(let tensor): "constant '\(tensor)' has no data (shape-only model)"
+    case .missingData(let tensor):
+      "constant '\(tensor)' has no data (shape-only model)"
     case .missingTensor(let name, let node):
-      "tensor '\(name)' is never produced" + (node.map { " (read by \($0))" } ?? "")
+      "tensor '\(name)' is never produced"
+        + (node.map { " (read by \($0))" } ?? "")
     case .notANumber(let tensor, let index):
       "tensor '\(tensor)' holds NaN at index \(index); NaN cannot be quantized (FIXED_POINT.md §4)"
     case .arithmetic(let tensor, let error): "tensor '\(tensor)': \(error)"

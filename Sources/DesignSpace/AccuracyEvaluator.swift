@@ -39,6 +39,7 @@ public final class AccuracyEvaluator: Sendable {
   /// Runs the float model on the evaluation samples.
   ///
   /// - Parameters:
+  ///   - network: The model, with its weights.
   ///   - evaluation: The evaluation samples `[N, …]`.
   ///   - labels: One class per evaluation sample.
   ///   - calibration: The calibration samples `[M, …]`.
@@ -49,12 +50,16 @@ public final class AccuracyEvaluator: Sendable {
   ///   ``ExecutionError/invalidInput(message:)`` when labels and samples
   ///   disagree in number.
   public init(
-    network: Network, evaluation: FloatTensor, labels: [Int], calibration: FloatTensor,
+    network: Network, evaluation: FloatTensor, labels: [Int],
+    calibration: FloatTensor,
     method: CalibrationMethod = .qiu, concurrency: Int = 1
   ) throws(ExecutionError) {
-    guard let count = evaluation.shape.first, count > 0, count == labels.count else {
+    guard let count = evaluation.shape.first, count > 0, count == labels.count
+    else {
       throw .invalidInput(
-        message: "\(labels.count) labels for \(evaluation.shape.first ?? 0) evaluation samples")
+        message:
+          "\(labels.count) labels for \(evaluation.shape.first ?? 0) evaluation samples"
+      )
     }
     self.network = network
     self.evaluation = evaluation
@@ -62,8 +67,12 @@ public final class AccuracyEvaluator: Sendable {
     self.calibrationData = calibration
     self.method = method
     self.concurrency = max(1, concurrency)
-    let float = try FloatExecutor(network: network, concurrency: self.concurrency).run(input: evaluation)
-    guard let scores = float.outputs.first else { throw .invalidInput(message: "the network has no output") }
+    let float = try FloatExecutor(
+      network: network, concurrency: self.concurrency
+    ).run(input: evaluation)
+    guard let scores = float.outputs.first else {
+      throw .invalidInput(message: "the network has no output")
+    }
     floatTop1 = Classification.accuracy(scores, labels: labels, k: 1)
   }
 
@@ -72,7 +81,8 @@ public final class AccuracyEvaluator: Sendable {
     let calibration: PointCalibration
     switch point.calibration(for: network, method: method) {
     case .success(let c): calibration = c
-    case .failure(let problem): return .failure(AccuracyProblem(problem.message))
+    case .failure(let problem):
+      return .failure(AccuracyProblem(problem.message))
     }
     let calibrated: PrecisionPlan
     switch plan(for: calibration) {
@@ -81,7 +91,8 @@ public final class AccuracyEvaluator: Sendable {
     }
     do {
       let executor = try FixedPointExecutor(
-        network: network, plan: calibrated.fixing(calibration.settings), concurrency: concurrency)
+        network: network, plan: calibrated.fixing(calibration.settings),
+        concurrency: concurrency)
       let run = try executor.run(input: evaluation)
       guard let scores = run.outputs.first?.floatTensor else {
         return .failure(AccuracyProblem("the network has no output"))
@@ -94,7 +105,9 @@ public final class AccuracyEvaluator: Sendable {
 
   /// The calibrated plan of a set of widths, computed once: the first
   /// caller calibrates while later callers with the same widths wait.
-  func plan(for calibration: PointCalibration) -> Result<PrecisionPlan, AccuracyProblem> {
+  func plan(for calibration: PointCalibration) -> Result<
+    PrecisionPlan, AccuracyProblem
+  > {
     let cell = plans.withLock { cells in
       if let cell = cells[calibration.widthsKey] { return cell }
       let cell = CalibratedPlan()
@@ -104,7 +117,8 @@ public final class AccuracyEvaluator: Sendable {
     return cell.value {
       do throws(ExecutionError) {
         let result = try Calibrator.calibrate(
-          network: network, data: calibrationData, configuration: calibration.configuration,
+          network: network, data: calibrationData,
+          configuration: calibration.configuration,
           concurrency: concurrency)
         return .success(result.plan)
       } catch {
@@ -119,7 +133,9 @@ final class CalibratedPlan: Sendable {
   private let state = Mutex<Result<PrecisionPlan, AccuracyProblem>?>(nil)
 
   /// The value, computing it under the lock the first time.
-  func value(_ compute: () -> Result<PrecisionPlan, AccuracyProblem>) -> Result<PrecisionPlan, AccuracyProblem> {
+  func value(_ compute: () -> Result<PrecisionPlan, AccuracyProblem>) -> Result<
+    PrecisionPlan, AccuracyProblem
+  > {
     state.withLock { state in
       if let state { return state }
       let computed = compute()

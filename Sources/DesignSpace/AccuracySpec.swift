@@ -31,8 +31,10 @@ public struct AccuracySpec: Hashable, Sendable {
 
   /// Creates a specification.
   public init(
-    data: String, labels: String, samples: ClosedRange<Int>? = nil, calibrationData: String? = nil,
-    calibrationSamples: ClosedRange<Int>? = nil, method: CalibrationMethod = .qiu
+    data: String, labels: String, samples: ClosedRange<Int>? = nil,
+    calibrationData: String? = nil,
+    calibrationSamples: ClosedRange<Int>? = nil,
+    method: CalibrationMethod = .qiu
   ) {
     self.data = data
     self.labels = labels

@@ -14,7 +14,8 @@ public struct PointCalibration: Hashable, Sendable {
   /// (the key of a calibration cache): `8;/conv1/Conv=4;/fc/Gemm=5`.
   public var widthsKey: String {
     var parts = ["\(configuration.weightBits)"]
-    for (name, bits) in configuration.layerBits.sorted(by: { $0.key < $1.key }) {
+    for (name, bits) in configuration.layerBits.sorted(by: { $0.key < $1.key })
+    {
       parts.append("\(name)=\(bits.weight ?? configuration.weightBits)")
     }
     return parts.joined(separator: ";")
@@ -30,28 +31,40 @@ extension DesignPoint {
   /// sets the layers it selects (a later axis wins). A layer's bits are its
   /// weights' and its output's; its input is its producer's output.
   ///
-  /// - Parameter method: The calibration method of the study.
+  /// - Parameters:
+  ///   - network: The model the point runs.
+  ///   - method: The calibration method of the study.
   /// - Returns: The calibration, or the names of selected layers the
   ///   network lacks.
-  public func calibration(for network: Network, method: CalibrationMethod) -> Result<
-    PointCalibration, OverrideProblem
-  > {
-    if case .failure(let problem) = precisionChoice(for: network) { return .failure(problem) }
+  public func calibration(for network: Network, method: CalibrationMethod)
+    -> Result<
+      PointCalibration, OverrideProblem
+    >
+  {
+    if case .failure(let problem) = precisionChoice(for: network) {
+      return .failure(problem)
+    }
     var bits = defaultBits ?? 8
-    for choice in precision where choice.layers == .all { bits = choice.setting.bits }
+    for choice in precision where choice.layers == .all {
+      bits = choice.setting.bits
+    }
     var configuration = CalibrationConfiguration(
       method: method, weightBits: bits, activationBits: bits)
     var settings: [String: PrecisionSetting] = [:]
     for node in network.nodes {
       var setting: PrecisionSetting?
-      for choice in precision where choice.layers.selects(node.name) { setting = choice.setting }
+      for choice in precision where choice.layers.selects(node.name) {
+        setting = choice.setting
+      }
       guard let setting else { continue }
       settings[node.name] = setting
       if setting.bits != bits {
-        configuration.layerBits[node.name] = LayerBits(weight: setting.bits, activation: setting.bits)
+        configuration.layerBits[node.name] = LayerBits(
+          weight: setting.bits, activation: setting.bits)
       }
     }
-    return .success(PointCalibration(configuration: configuration, settings: settings))
+    return .success(
+      PointCalibration(configuration: configuration, settings: settings))
   }
 }
 

@@ -25,37 +25,51 @@ extension DesignPoint {
   /// - Returns: The device, or the problem that makes the point infeasible
   ///   (an override the device has no place for, or a device that no
   ///   longer validates).
-  public func applyingOverrides(to device: Device) -> Result<Device, OverrideProblem> {
+  public func applyingOverrides(to device: Device) -> Result<
+    Device, OverrideProblem
+  > {
     var result = device
     for override in hardware {
-      if let problem = Self.apply(override, to: &result) { return .failure(problem) }
+      if let problem = Self.apply(override, to: &result) {
+        return .failure(problem)
+      }
     }
     if !hardware.isEmpty {
       let errors = result.validate().filter { $0.severity == .error }
       if let first = errors.first {
-        return .failure(OverrideProblem("the overridden device is invalid: \(first.message) (at \(first.path))"))
+        return .failure(
+          OverrideProblem(
+            "the overridden device is invalid: \(first.message) (at \(first.path))"
+          ))
       }
     }
     return .success(result)
   }
 
-  static func apply(_ override: HardwareOverride, to device: inout Device) -> OverrideProblem? {
+  static func apply(_ override: HardwareOverride, to device: inout Device)
+    -> OverrideProblem?
+  {
     let value = override.value
     guard value.isFinite, value > 0 else {
-      return OverrideProblem("\(override.parameter.name) must be more than zero")
+      return OverrideProblem(
+        "\(override.parameter.name) must be more than zero")
     }
-    let count = value < Double(Int32.max) ? Int(value.rounded()) : Int(Int32.max)
+    let count =
+      value < Double(Int32.max) ? Int(value.rounded()) : Int(Int32.max)
     switch override.parameter {
     case .arraySize, .arrayRows, .arrayColumns:
       guard case .array(var array) = device.compute.organisation else {
-        return OverrideProblem("\(device.name) has no systolic array to set \(override.parameter.name) on")
+        return OverrideProblem(
+          "\(device.name) has no systolic array to set \(override.parameter.name) on"
+        )
       }
       if override.parameter != .arrayColumns { array.rows = count }
       if override.parameter != .arrayRows { array.columns = count }
       device.compute.organisation = .array(array)
     case .dspSlices:
       guard case .dsp(var dsp) = device.compute.organisation else {
-        return OverrideProblem("\(device.name) has no DSP slices to set dsp_slices on")
+        return OverrideProblem(
+          "\(device.name) has no DSP slices to set dsp_slices on")
       }
       dsp.dspSlices = count
       dsp.organisation = nil
@@ -64,17 +78,21 @@ extension DesignPoint {
       device.clock = value
     case .bandwidth:
       guard !device.memory.isEmpty else {
-        return OverrideProblem("\(device.name) has no backing store to set bandwidth on")
+        return OverrideProblem(
+          "\(device.name) has no backing store to set bandwidth on")
       }
       device.memory[0].readBandwidth = value
       device.memory[0].writeBandwidth = value
     case .bufferBytes(let name):
-      guard let position = device.memory.firstIndex(where: { $0.name == name }) else {
+      guard let position = device.memory.firstIndex(where: { $0.name == name })
+      else {
         let names = device.memory.map(\.name).joined(separator: ", ")
-        return OverrideProblem("\(device.name) has no memory level '\(name)' (it has \(names))")
+        return OverrideProblem(
+          "\(device.name) has no memory level '\(name)' (it has \(names))")
       }
       guard !device.memory[position].kind.isOffChip else {
-        return OverrideProblem("'\(name)' is the backing store, not an on-chip buffer")
+        return OverrideProblem(
+          "'\(name)' is the backing store, not an on-chip buffer")
       }
       switch device.memory[position].capacity {
       case .unbounded, .shared:
@@ -84,7 +102,8 @@ extension DesignPoint {
         guard total > 0 else {
           return OverrideProblem("'\(name)' has no bytes to scale")
         }
-        device.memory[position].capacity = .partitioned(parts.mapValues { $0 * value / total })
+        device.memory[position].capacity = .partitioned(
+          parts.mapValues { $0 * value / total })
       }
     }
     return nil

@@ -4,7 +4,9 @@
 /// matched the most fields of the text, and the first field where it
 /// departs: the field it expects there, the values it allows, and what the
 /// text has instead.
-public struct DesignPointParsingError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct DesignPointParsingError: Error, Hashable, Sendable,
+  CustomStringConvertible
+{
   /// The parameter text that was parsed.
   public var parameters: String
   /// The closest study's number in the plan, or `nil` when the plan has no
@@ -23,7 +25,10 @@ public struct DesignPointParsingError: Error, Hashable, Sendable, CustomStringCo
   public var found: String?
 
   /// Creates the error.
-  public init(parameters: String, study: Int?, field: String?, expected: [String], found: String?) {
+  public init(
+    parameters: String, study: Int?, field: String?, expected: [String],
+    found: String?
+  ) {
     self.parameters = parameters
     self.study = study
     self.field = field
@@ -31,21 +36,26 @@ public struct DesignPointParsingError: Error, Hashable, Sendable, CustomStringCo
     self.found = found
   }
 
-  /// A sentence for the user, e.g. "no study of the sweep produces
+  /// A sentence for the user, for example "no study of the sweep produces
   /// 'precision[/conv1/Conv]=8/fl9': the closest (study 1) has
   /// precision[/conv1/Conv] = 8/fl2, 8/fl3, 8/fl4".
   public var description: String {
     guard let study else { return "the sweep has no study" }
     let closest = "the closest (study \(study + 1))"
-    let shown = expected.prefix(8).joined(separator: ", ") + (expected.count > 8 ? ", …" : "")
+    let shown =
+      expected.prefix(8).joined(separator: ", ")
+      + (expected.count > 8 ? ", …" : "")
     let allowed = "\(field ?? "") = \(expected.isEmpty ? "no value" : shown)"
     switch (field, found) {
     case (nil, let found?):
-      return "no study of the sweep produces '\(found)': \(closest) ends before it"
+      return
+        "no study of the sweep produces '\(found)': \(closest) ends before it"
     case (_?, nil): return "the parameters end where \(closest) has \(allowed)"
     case (_?, let found?):
-      return "no study of the sweep produces '\(found)': \(closest) has \(allowed) there"
-    case (nil, nil): return "\(closest) writes the point as '\(expected.first ?? "")'"
+      return
+        "no study of the sweep produces '\(found)': \(closest) has \(allowed) there"
+    case (nil, nil):
+      return "\(closest) writes the point as '\(expected.first ?? "")'"
     }
   }
 }
@@ -75,7 +85,9 @@ extension SweepPlan {
   ///   sweep).
   /// - Complexity: O(s · v · n) for s studies, v values per field and a text
   ///   of n characters.
-  public func point(parameters: String) -> Result<DesignPoint, DesignPointParsingError> {
+  public func point(parameters: String) -> Result<
+    DesignPoint, DesignPointParsingError
+  > {
     var closest = DesignPointParsingError(
       parameters: parameters, study: nil, field: nil, expected: [], found: nil)
     var closestMatched = -1
@@ -89,7 +101,8 @@ extension SweepPlan {
         guard point.canonical == parameters else {
           return .failure(
             DesignPointParsingError(
-              parameters: parameters, study: studyIndex, field: nil, expected: [point.canonical],
+              parameters: parameters, study: studyIndex, field: nil,
+              expected: [point.canonical],
               found: nil))
         }
         return .success(point)
@@ -118,20 +131,27 @@ extension SweepPlan {
   static func match(_ text: String, _ study: Study) -> Result<Int, Mismatch> {
     // Each field: its key and the canonical texts of its values.
     var fields: [(key: String, values: [String])] = [
-      ("model", study.models), ("device", study.devices), ("batch", study.batches.map { "\($0)" }),
+      ("model", study.models), ("device", study.devices),
+      ("batch", study.batches.map { "\($0)" }),
     ]
     var digitFields: [Int] = [0, 1, 2]
-    if let bits = study.defaultBits { fields.append(("default_bits", ["\(bits)"])) }
+    if let bits = study.defaultBits {
+      fields.append(("default_bits", ["\(bits)"]))
+    }
     for axis in study.precisionAxes {
       digitFields.append(fields.count)
-      fields.append(("precision[\(axis.label)]", axis.settings.map(\.canonical)))
+      fields.append(
+        ("precision[\(axis.label)]", axis.settings.map(\.canonical)))
     }
     for axis in study.hardwareAxes {
       digitFields.append(fields.count)
       fields.append(
         (
           "hardware[\(axis.parameter.name)]",
-          axis.values.map { HardwareOverride(parameter: axis.parameter, value: $0).canonicalValue }
+          axis.values.map {
+            HardwareOverride(parameter: axis.parameter, value: $0)
+              .canonicalValue
+          }
         ))
     }
     var rest = Substring(text)
@@ -140,7 +160,9 @@ extension SweepPlan {
       if position > 0 {
         guard rest.first == ";" else {
           return .failure(
-            Mismatch(matched: position, field: field.key, expected: field.values, found: nil))
+            Mismatch(
+              matched: position, field: field.key, expected: field.values,
+              found: nil))
         }
         rest = rest.dropFirst()
       }
@@ -149,16 +171,21 @@ extension SweepPlan {
       var chosen: (digit: Int, length: Int)?
       if rest.hasPrefix(prefix) {
         let value = rest.dropFirst(prefix.count)
-        for (digit, candidate) in field.values.enumerated() where value.hasPrefix(candidate) {
+        for (digit, candidate) in field.values.enumerated()
+        where value.hasPrefix(candidate) {
           let after = value.dropFirst(candidate.count)
           guard after.isEmpty || after.first == ";" else { continue }
-          if candidate.count > chosen?.length ?? -1 { chosen = (digit, candidate.count) }
+          if candidate.count > chosen?.length ?? -1 {
+            chosen = (digit, candidate.count)
+          }
         }
       }
       guard let chosen else {
         let found = rest.isEmpty ? nil : String(rest.prefix { $0 != ";" })
         return .failure(
-          Mismatch(matched: position, field: field.key, expected: field.values, found: found))
+          Mismatch(
+            matched: position, field: field.key, expected: field.values,
+            found: found))
       }
       if digitFields.contains(position) { digits.append(chosen.digit) }
       rest = rest.dropFirst(prefix.count + chosen.length)
@@ -169,7 +196,9 @@ extension SweepPlan {
           matched: fields.count, field: nil, expected: [],
           found: String(rest.dropFirst().prefix { $0 != ";" })))
     }
-    var radices = [study.models.count, study.devices.count, study.batches.count]
+    var radices = [
+      study.models.count, study.devices.count, study.batches.count,
+    ]
     radices += study.precisionAxes.map(\.settings.count)
     radices += study.hardwareAxes.map(\.values.count)
     var local = 0

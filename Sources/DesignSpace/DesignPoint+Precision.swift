@@ -14,18 +14,24 @@ extension DesignPoint {
   ///
   /// - Returns: The choice, or the names of selected layers the network
   ///   lacks (a sweep records the point as failed).
-  public func precisionChoice(for network: Network) -> Result<PrecisionChoice, OverrideProblem> {
+  public func precisionChoice(for network: Network) -> Result<
+    PrecisionChoice, OverrideProblem
+  > {
     if precision.isEmpty, defaultBits == nil { return .success(.native) }
     let names = Set(network.nodes.map(\.name))
     var missing: [String] = []
     for choice in precision {
       if case .named(let layers) = choice.layers {
-        missing += layers.filter { !names.contains($0) && !missing.contains($0) }
+        missing += layers.filter {
+          !names.contains($0) && !missing.contains($0)
+        }
       }
     }
     if !missing.isEmpty {
       return .failure(
-        OverrideProblem("\(model) has no layer named \(missing.map { "'\($0)'" }.joined(separator: ", "))"))
+        OverrideProblem(
+          "\(model) has no layer named \(missing.map { "'\($0)'" }.joined(separator: ", "))"
+        ))
     }
     let fallback = Self.widths(bits: defaultBits ?? 8)
     var layers: [String: LayerWidths] = [:]

@@ -26,7 +26,8 @@ public struct DesignPoint: Hashable, Sendable {
 
   /// Creates a point.
   public init(
-    index: Int, model: String, device: String, batch: Int, defaultBits: Int? = nil,
+    index: Int, model: String, device: String, batch: Int,
+    defaultBits: Int? = nil,
     precision: [PrecisionChoiceOfAxis] = [], hardware: [HardwareOverride] = []
   ) {
     self.index = index
@@ -50,7 +51,8 @@ public struct DesignPoint: Hashable, Sendable {
       parts.append("precision[\(choice.axis)]=\(choice.setting.canonical)")
     }
     for override in hardware {
-      parts.append("hardware[\(override.parameter.name)]=\(override.canonicalValue)")
+      parts.append(
+        "hardware[\(override.parameter.name)]=\(override.canonicalValue)")
     }
     return parts.joined(separator: ";")
   }
@@ -93,7 +95,9 @@ public struct HardwareOverride: Hashable, Sendable {
   /// The value as point identifiers write it: whole numbers without a
   /// fraction (`64`, not `64.0`), others in shortest round-trip form.
   public var canonicalValue: String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    if value == value.rounded(), abs(value) < 1e15 {
+      return String(Int64(value))
+    }
     return "\(value)"
   }
 }

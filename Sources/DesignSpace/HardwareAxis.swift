@@ -16,8 +16,9 @@ public enum HardwareParameter: Hashable, Sendable {
   /// DSP slices of an FPGA design.
   case dspSlices
 
-  /// The name used in sweep files and point identifiers: `array_size`,
-  /// `buffer.glb`, `bandwidth`, …
+  /// The name used in sweep files and point identifiers.
+  ///
+  /// For example `array_size`, `buffer.glb` or `bandwidth`.
   public var name: String {
     switch self {
     case .arraySize: "array_size"

@@ -31,7 +31,9 @@ extension PointEvaluator {
   ///   - device: The point's device as its file describes it.
   /// - Returns: The summary, or the reason the point is infeasible or the
   ///   error that makes it fail (the texts a sweep records).
-  public static func simulate(_ point: DesignPoint, network: Network, device: Device)
+  public static func simulate(
+    _ point: DesignPoint, network: Network, device: Device
+  )
     -> PointSimulation
   {
     let overridden: Device
@@ -63,9 +65,12 @@ extension PointMetrics {
     let totals = summary.totals
     let energy = totals.energy
     self.init(
-      latency: totals.latency, energy: totals.energyPerInference, macEnergy: energy.mac,
-      operationEnergy: energy.operations, dramEnergy: energy.backingStore.joules,
-      onChipEnergy: energy.onChip.reduce(0) { $0 + $1.joules }, staticEnergy: energy.staticEnergy,
+      latency: totals.latency, energy: totals.energyPerInference,
+      macEnergy: energy.mac,
+      operationEnergy: energy.operations,
+      dramEnergy: energy.backingStore.joules,
+      onChipEnergy: energy.onChip.reduce(0) { $0 + $1.joules },
+      staticEnergy: energy.staticEnergy,
       dramBytes: totals.dramBytes)
   }
 }

@@ -19,18 +19,23 @@ public enum PointEvaluator {
   ///   or the overrides' reason, or `failed` when the point names layers the
   ///   model lacks or its accuracy cannot be measured.
   public static func evaluate(
-    _ point: DesignPoint, network: Network, device: Device, accuracy: AccuracyEvaluator? = nil
+    _ point: DesignPoint, network: Network, device: Device,
+    accuracy: AccuracyEvaluator? = nil
   ) -> PointResult {
     switch simulate(point, network: network, device: device) {
-    case .infeasible(let reason): return PointResult(point: point, status: .infeasible(reason: reason))
-    case .failed(let error): return PointResult(point: point, status: .failed(error: error))
+    case .infeasible(let reason):
+      return PointResult(point: point, status: .infeasible(reason: reason))
+    case .failed(let error):
+      return PointResult(point: point, status: .failed(error: error))
     case .completed(let summary):
       var metrics = PointMetrics(summary)
       if let accuracy {
         switch accuracy.top1(of: point) {
         case .success(let top1): metrics.top1 = top1
         case .failure(let problem):
-          return PointResult(point: point, status: .failed(error: "accuracy: \(problem.message)"))
+          return PointResult(
+            point: point, status: .failed(error: "accuracy: \(problem.message)")
+          )
         }
       }
       return PointResult(point: point, status: .done(metrics))

@@ -22,7 +22,8 @@ public struct PointMetrics: Hashable, Sendable {
   /// Creates the figures.
   public init(
     latency: Double, energy: Double, macEnergy: Double, operationEnergy: Double,
-    dramEnergy: Double, onChipEnergy: Double, staticEnergy: Double, dramBytes: Int,
+    dramEnergy: Double, onChipEnergy: Double, staticEnergy: Double,
+    dramBytes: Int,
     top1: Double? = nil
   ) {
     self.latency = latency

@@ -30,7 +30,10 @@ public struct PrecisionSetting: Hashable, Sendable {
   public var activationFractionalLength: Int?
 
   /// Creates a setting.
-  public init(bits: Int, weightFractionalLength: Int? = nil, activationFractionalLength: Int? = nil) {
+  public init(
+    bits: Int, weightFractionalLength: Int? = nil,
+    activationFractionalLength: Int? = nil
+  ) {
     self.bits = bits
     self.weightFractionalLength = weightFractionalLength
     self.activationFractionalLength = activationFractionalLength
@@ -40,7 +43,8 @@ public struct PrecisionSetting: Hashable, Sendable {
   /// length (a sweep file's `fl`).
   public init(bits: Int, fractionalLength: Int?) {
     self.init(
-      bits: bits, weightFractionalLength: fractionalLength, activationFractionalLength: fractionalLength)
+      bits: bits, weightFractionalLength: fractionalLength,
+      activationFractionalLength: fractionalLength)
   }
 
   /// The canonical text used in point identifiers: `8`; `8/fl5` when the
@@ -75,7 +79,9 @@ public struct PrecisionAxis: Hashable, Sendable {
   public var settings: [PrecisionSetting]
 
   /// Creates an axis.
-  public init(label: String, layers: LayerSelector, settings: [PrecisionSetting]) {
+  public init(
+    label: String, layers: LayerSelector, settings: [PrecisionSetting]
+  ) {
     self.label = label
     self.layers = layers
     self.settings = settings

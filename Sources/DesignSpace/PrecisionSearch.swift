@@ -66,19 +66,25 @@ public enum PrecisionSearch {
   ///   - floatTop1: The float model's top-1 on the evaluation set, in [0, 1].
   ///   - jobs: Evaluations in flight at once.
   ///   - evaluate: Simulates a point and measures its top-1.
+  /// - Returns: The chosen point, the walk that led to it and every point
+  ///   evaluated.
   /// - Throws: What `evaluate` throws.
   public static func run(
-    context: SearchContext, in plan: SweepPlan, goal: SearchGoal, floatTop1: Double, jobs: Int,
+    context: SearchContext, in plan: SweepPlan, goal: SearchGoal,
+    floatTop1: Double, jobs: Int,
     evaluate: @escaping @Sendable (DesignPoint) async throws -> PointResult
   ) async throws -> SearchOutcome {
     let axes = plan.studies[context.study].precisionAxes
     var walk = Walk(
-      context: context, plan: plan, jobs: max(1, jobs), evaluate: evaluate, objective: goal.objective)
+      context: context, plan: plan, jobs: max(1, jobs), evaluate: evaluate,
+      objective: goal.objective)
     let floor = floatTop1 - goal.maxAccuracyDrop / 100
     // Bit levels of each axis, most bits first.
     let levels = axes.map { Array(Set($0.settings.map(\.bits))).sorted(by: >) }
     func variants(_ axis: Int, _ level: Int) -> [Int] {
-      axes[axis].settings.indices.filter { axes[axis].settings[$0].bits == levels[axis][level] }
+      axes[axis].settings.indices.filter {
+        axes[axis].settings[$0].bits == levels[axis][level]
+      }
     }
     var state = axes.indices.map { variants($0, 0).first ?? 0 }
     var levelOf = Array(repeating: 0, count: axes.count)
@@ -90,15 +96,21 @@ public enum PrecisionSearch {
         return s
       }
       let results = try await walk.results(of: candidates)
-      if let best = walk.mostAccurate(results.indices.map { (candidates[$0], results[$0]) }) {
+      if let best = walk.mostAccurate(
+        results.indices.map { (candidates[$0], results[$0]) })
+      {
         (state, current) = best
       }
     }
     var outcome = SearchOutcome(
-      context: context.name, goal: goal, floatTop1: floatTop1, start: current, chosen: nil,
+      context: context.name, goal: goal, floatTop1: floatTop1, start: current,
+      chosen: nil,
       steps: [], evaluations: 0, reason: nil)
-    guard case .done(let startMetrics) = current.status, let startTop1 = startMetrics.top1 else {
-      outcome.reason = "the most precise point is \(current.status.label)"
+    guard case .done(let startMetrics) = current.status,
+      let startTop1 = startMetrics.top1
+    else {
+      outcome.reason =
+        "the most precise point is \(current.status.label)"
         + (current.status.detail.map { ": \($0)" } ?? " without a top-1")
       outcome.evaluations = walk.memo.count
       return outcome
@@ -114,7 +126,8 @@ public enum PrecisionSearch {
     var top1 = startTop1
     while true {
       var proposals: [(axis: Int, states: [[Int]])] = []
-      for axis in axes.indices where !frozen.contains(axis) && levelOf[axis] + 1 < levels[axis].count {
+      for axis in axes.indices
+      where !frozen.contains(axis) && levelOf[axis] + 1 < levels[axis].count {
         let states = variants(axis, levelOf[axis] + 1).map { index -> [Int] in
           var s = state
           s[axis] = index
@@ -125,13 +138,18 @@ public enum PrecisionSearch {
       if proposals.isEmpty { break }
       let results = try await walk.results(of: proposals.flatMap(\.states))
       var offset = 0
-      var best: (axis: Int, state: [Int], result: PointResult, score: Double, saving: Double)?
+      var best:
+        (
+          axis: Int, state: [Int], result: PointResult, score: Double,
+          saving: Double
+        )?
       for proposal in proposals {
         let slice = results[offset..<(offset + proposal.states.count)]
         offset += proposal.states.count
         let pairs = zip(proposal.states, slice).map { ($0, $1) }
         guard let (candidate, result) = walk.mostAccurate(pairs),
-          case .done(let metrics) = result.status, let candidateTop1 = metrics.top1,
+          case .done(let metrics) = result.status,
+          let candidateTop1 = metrics.top1,
           candidateTop1 >= floor
         else {
           frozen.insert(proposal.axis)
@@ -146,7 +164,9 @@ public enum PrecisionSearch {
         if let b = best, (score, saving) <= (b.score, b.saving) { continue }
         best = (proposal.axis, candidate, result, score, saving)
       }
-      guard let move = best, case .done(let metrics) = move.result.status else { break }
+      guard let move = best, case .done(let metrics) = move.result.status else {
+        break
+      }
       state = move.state
       levelOf[move.axis] += 1
       current = move.result
@@ -154,7 +174,8 @@ public enum PrecisionSearch {
       top1 = metrics.top1 ?? top1
       outcome.steps.append(
         SearchStep(
-          axis: axes[move.axis].label, setting: axes[move.axis].settings[state[move.axis]],
+          axis: axes[move.axis].label,
+          setting: axes[move.axis].settings[state[move.axis]],
           pointID: current.point.id, objective: value, top1: top1))
     }
     outcome.chosen = current
@@ -180,11 +201,14 @@ private struct Walk {
   /// The results of points, in the order asked, evaluating each new one
   /// once (at most `jobs` at a time).
   mutating func results(of states: [[Int]]) async throws -> [PointResult] {
-    let fresh = Array(Set(states.filter { memo[$0] == nil })).sorted { $0.lexicographicallyPrecedes($1) }
+    let fresh = Array(Set(states.filter { memo[$0] == nil })).sorted {
+      $0.lexicographicallyPrecedes($1)
+    }
     let points = fresh.map { plan.point(in: context, settings: $0) }
     let evaluate = self.evaluate
     let limit = jobs
-    let computed = try await withThrowingTaskGroup(of: (Int, PointResult).self) { group in
+    let computed = try await withThrowingTaskGroup(of: (Int, PointResult).self)
+    { group in
       var results = [PointResult?](repeating: nil, count: points.count)
       var next = 0
       while next < min(limit, points.count) {
@@ -208,10 +232,13 @@ private struct Walk {
 
   /// The most accurate done point among candidates: highest top-1, then
   /// lowest objective, then the first.
-  func mostAccurate(_ candidates: [([Int], PointResult)]) -> ([Int], PointResult)? {
+  func mostAccurate(_ candidates: [([Int], PointResult)]) -> (
+    [Int], PointResult
+  )? {
     var best: ([Int], PointResult, Double, Double)?
     for (state, result) in candidates {
-      guard case .done(let metrics) = result.status, let top1 = metrics.top1 else { continue }
+      guard case .done(let metrics) = result.status, let top1 = metrics.top1
+      else { continue }
       let value = objective.value(of: metrics)
       if let b = best, top1 < b.2 || (top1 == b.2 && value >= b.3) { continue }
       best = (state, result, top1, value)

@@ -30,7 +30,9 @@ public struct Shard: Hashable, Sendable, CustomStringConvertible {
   /// Parses `K/N`, or returns `nil`.
   public init?(parsing text: String) {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else { return nil }
+    guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else {
+      return nil
+    }
     self.init(index: k, count: n)
   }
 

@@ -27,13 +27,17 @@ extension SweepPlan {
   ///
   /// - Complexity: O(1) memory for a grid; O(k log k) time and O(k) memory
   ///   for a sample of k points (Floyd's algorithm, then a sort).
-  public func selectedIndices(in shard: Shard) throws(SweepPlanError) -> SelectedIndices {
+  public func selectedIndices(in shard: Shard) throws(SweepPlanError)
+    -> SelectedIndices
+  {
     let total = try totalCount()
     switch strategy {
     case .grid, .search:
       return SelectedIndices(storage: .range(0..<total), shard: shard)
     case .random(let count, let seed):
-      if count >= total { return SelectedIndices(storage: .range(0..<total), shard: shard) }
+      if count >= total {
+        return SelectedIndices(storage: .range(0..<total), shard: shard)
+      }
       var generator = SeededGenerator(seed: seed)
       // Floyd (Bentley, CACM 1987): k distinct numbers from 0..<n.
       var chosen = Set<Int>(minimumCapacity: count)
@@ -48,7 +52,9 @@ extension SweepPlan {
   }
 
   /// The selected points of one shard, made one at a time.
-  public func points(in shard: Shard) throws(SweepPlanError) -> LazyMapSequence<SelectedIndices, DesignPoint> {
+  public func points(in shard: Shard) throws(SweepPlanError) -> LazyMapSequence<
+    SelectedIndices, DesignPoint
+  > {
     let indices = try selectedIndices(in: shard)
     return indices.lazy.map { self.point(at: $0) }
   }
@@ -60,7 +66,9 @@ extension SweepPlan {
   public func point(at index: Int) -> DesignPoint {
     var local = max(0, index)
     var studyIndex = 0
-    while studyIndex < studies.count - 1, let count = studies[studyIndex].count, local >= count {
+    while studyIndex < studies.count - 1, let count = studies[studyIndex].count,
+      local >= count
+    {
       local -= count
       studyIndex += 1
     }
@@ -69,7 +77,9 @@ extension SweepPlan {
     }
     let study = studies[studyIndex]
     // Mixed radix, the last axis fastest.
-    var radices = [study.models.count, study.devices.count, study.batches.count]
+    var radices = [
+      study.models.count, study.devices.count, study.batches.count,
+    ]
     radices += study.precisionAxes.map(\.settings.count)
     radices += study.hardwareAxes.map(\.values.count)
     var digits = Array(repeating: 0, count: radices.count)
@@ -81,19 +91,22 @@ extension SweepPlan {
       values.indices.contains(digits[position]) ? values[digits[position]] : nil
     }
     var point = DesignPoint(
-      index: index, model: pick(study.models, 0) ?? "", device: pick(study.devices, 1) ?? "",
+      index: index, model: pick(study.models, 0) ?? "",
+      device: pick(study.devices, 1) ?? "",
       batch: pick(study.batches, 2) ?? 1, defaultBits: study.defaultBits)
     point.study = studyIndex
     for (offset, axis) in study.precisionAxes.enumerated() {
       if let setting = pick(axis.settings, 3 + offset) {
         point.precision.append(
-          PrecisionChoiceOfAxis(axis: axis.label, layers: axis.layers, setting: setting))
+          PrecisionChoiceOfAxis(
+            axis: axis.label, layers: axis.layers, setting: setting))
       }
     }
     let first = 3 + study.precisionAxes.count
     for (offset, axis) in study.hardwareAxes.enumerated() {
       if let value = pick(axis.values, first + offset) {
-        point.hardware.append(HardwareOverride(parameter: axis.parameter, value: value))
+        point.hardware.append(
+          HardwareOverride(parameter: axis.parameter, value: value))
       }
     }
     return point

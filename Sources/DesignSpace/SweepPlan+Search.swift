@@ -19,14 +19,19 @@ extension SweepPlan {
     var contexts: [SearchContext] = []
     var position = 0
     for (studyIndex, study) in studies.enumerated() {
-      var radices = [study.models.count, study.devices.count, study.batches.count]
+      var radices = [
+        study.models.count, study.devices.count, study.batches.count,
+      ]
       radices += study.hardwareAxes.map(\.values.count)
       guard radices.allSatisfy({ $0 > 0 }) else { continue }
       var digits = Array(repeating: 0, count: radices.count)
       while true {
         if position % shard.count == shard.index - 1 {
-          var context = SearchContext(study: studyIndex, digits: digits, name: "")
-          let first = point(in: context, settings: Array(repeating: 0, count: study.precisionAxes.count))
+          var context = SearchContext(
+            study: studyIndex, digits: digits, name: "")
+          let first = point(
+            in: context,
+            settings: Array(repeating: 0, count: study.precisionAxes.count))
           var bare = first
           bare.precision = []
           context.name = bare.canonical
@@ -54,7 +59,9 @@ extension SweepPlan {
     let study = studies[context.study]
     let hardwareDigits = Array(context.digits.dropFirst(3))
     let digits = Array(context.digits.prefix(3)) + settings + hardwareDigits
-    var radices = [study.models.count, study.devices.count, study.batches.count]
+    var radices = [
+      study.models.count, study.devices.count, study.batches.count,
+    ]
     radices += study.precisionAxes.map(\.settings.count)
     radices += study.hardwareAxes.map(\.values.count)
     var local = 0

@@ -51,7 +51,8 @@ public struct Study: Hashable, Sendable {
 
   /// Creates a study.
   public init(
-    models: [String], devices: [String], batches: [Int] = [1], defaultBits: Int? = nil,
+    models: [String], devices: [String], batches: [Int] = [1],
+    defaultBits: Int? = nil,
     precisionAxes: [PrecisionAxis] = [], hardwareAxes: [HardwareAxis] = [],
     accuracy: AccuracySpec? = nil
   ) {

@@ -57,12 +57,15 @@ extension Diagnostic {
       }
       index = scalars.index(after: index)
     }
-    return current == number ? Substring(scalars[start..<scalars.endIndex]) : nil
+    return current == number
+      ? Substring(scalars[start..<scalars.endIndex]) : nil
   }
 
   /// Cuts a long line to a window around the column; returns the text to show
-  /// and the caret's offset in it. Tabs and control characters are shown as
-  /// spaces and `?` so the caret stays aligned.
+  /// and the caret's offset in it.
+  ///
+  /// Tabs and control characters are shown as spaces and `?` so the caret stays
+  /// aligned.
   static func window(_ text: Substring, column: Int) -> (String, Int) {
     let scalars = Array(text.unicodeScalars)
     let limit = 160
@@ -84,7 +87,8 @@ extension Diagnostic {
       }
     }
     if upper < scalars.count { shown += "..." }
-    let caret = (lower > 0 ? 3 : 0) + min(max(0, column - 1 - lower), upper - lower)
+    let caret =
+      (lower > 0 ? 3 : 0) + min(max(0, column - 1 - lower), upper - lower)
     return (shown, caret)
   }
 }

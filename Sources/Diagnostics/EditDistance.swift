@@ -17,7 +17,8 @@ public enum Suggestions {
       current[0] = i
       for j in 1...y.count {
         let cost = x[i - 1] == y[j - 1] ? 0 : 1
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
       }
       swap(&previous, &current)
     }
@@ -26,7 +27,9 @@ public enum Suggestions {
 
   /// The closest candidate within a distance that grows with the word's length
   /// (1 for short words, up to a third of the length), or `nil`.
-  public static func closest(to word: String, among candidates: [String]) -> String? {
+  public static func closest(to word: String, among candidates: [String])
+    -> String?
+  {
     let bound = max(1, word.count / 3)
     var best: (String, Int)?
     for candidate in candidates {
@@ -39,7 +42,9 @@ public enum Suggestions {
   /// A hint naming the closest candidate if there is one, and the full list.
   ///
   /// - Returns: "did you mean 'clock'? expected one of: name, kind, clock".
-  public static func hint(for word: String, among candidates: [String]) -> String {
+  public static func hint(for word: String, among candidates: [String])
+    -> String
+  {
     let list = candidates.joined(separator: ", ")
     if let best = closest(to: word, among: candidates) {
       return "did you mean '\(best)'? expected one of: \(list)"

@@ -16,7 +16,8 @@ public struct EdgeSim: ParsableCommand {
       """,
     version: EdgeSimVersion.current,
     subcommands: [
-      Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self, Simulate.self, Sweep.self, Compare.self,
+      Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self,
+      Simulate.self, Sweep.self, Compare.self,
       Report.self,
     ])
 

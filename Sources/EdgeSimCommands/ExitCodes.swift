@@ -1,9 +1,9 @@
 import ArgumentParser
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// The process entry point with EdgeSim's exit codes: 0 success, 1 failure

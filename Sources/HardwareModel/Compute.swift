@@ -46,8 +46,10 @@ public struct SystolicArray: Hashable, Sendable {
   }
 }
 
-/// How an FPGA accelerator groups its multipliers, after Qiu et al. (FPGA
-/// 2016): processing elements, each with convolvers of k×k multipliers.
+/// How an FPGA accelerator groups its multipliers.
+///
+/// After Qiu and colleagues (FPGA 2016): processing elements, each with
+/// convolvers of k×k multipliers.
 public struct ConvolverOrganisation: Hashable, Sendable {
   /// Processing elements.
   public var processingElements: Int
@@ -110,8 +112,9 @@ public enum ComputeOrganisation: Hashable, Sendable {
 public struct Compute: Hashable, Sendable {
   /// The units.
   public var organisation: ComputeOrganisation
-  /// MACs per cycle of one unit, by precision. The precisions listed are the
-  /// ones the device runs.
+  /// MACs per cycle of one unit, by precision.
+  ///
+  /// The precisions listed are the ones the device runs.
   public var macsPerCycle: [Precision: Double]
   /// Energy of one MAC at a precision, joules (at least one anchor; others
   /// are scaled by operand width, see ``EnergyScaling``).

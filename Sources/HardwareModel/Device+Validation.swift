@@ -32,7 +32,9 @@ extension Device {
       problems.append(
         .error(
           "the memory hierarchy is empty", at: ["memory"],
-          hint: "list at least the backing store (dram, flash or link) and one on-chip level"))
+          hint:
+            "list at least the backing store (dram, flash or link) and one on-chip level"
+        ))
       return problems
     }
     var seen: [String: Int] = [:]
@@ -40,8 +42,10 @@ extension Device {
       if let first = seen[level.name] {
         problems.append(
           .error(
-            "duplicate memory level name '\(level.name)'", at: ["memory", index, "name"],
-            hint: "level \(first) already uses this name; give each level its own"))
+            "duplicate memory level name '\(level.name)'",
+            at: ["memory", index, "name"],
+            hint:
+              "level \(first) already uses this name; give each level its own"))
       } else {
         seen[level.name] = index
       }
@@ -50,15 +54,20 @@ extension Device {
           .error(
             "memory levels out of order: off-chip level '\(level.name)' (\(level.kind.rawValue)) is listed after on-chip levels",
             at: ["memory", index, "kind"],
-            hint: "list the backing store (dram, flash or link) first, then on-chip levels inward"))
+            hint:
+              "list the backing store (dram, flash or link) first, then on-chip levels inward"
+          ))
       }
       if case .partitioned(let parts) = level.capacity {
-        for operand in parts.keys.sorted() where !level.holds.contains(operand) {
+        for operand in parts.keys.sorted() where !level.holds.contains(operand)
+        {
           problems.append(
             .error(
               "level '\(level.name)' has a size for \(operand.rawValue) but does not hold \(operand.rawValue)",
               at: ["memory", index, "holds"],
-              hint: "add \(operand.rawValue) to holds, or remove its partition from size"))
+              hint:
+                "add \(operand.rawValue) to holds, or remove its partition from size"
+            ))
         }
       }
     }
@@ -71,7 +80,9 @@ extension Device {
           .error(
             "memory levels out of order: '\(level.name)' (\(describe(bytes)) in all) is larger than '\(previous.level.name)' (\(describe(previous.bytes)) in all), which is listed outside it",
             at: ["memory", index, "size"],
-            hint: "list levels from the backing store inward, each no larger than the one before; size and bandwidth are per instance, times instances"))
+            hint:
+              "list levels from the backing store inward, each no larger than the one before; size and bandwidth are per instance, times instances"
+          ))
       }
       outer = (index, level, bytes)
     }
@@ -80,7 +91,9 @@ extension Device {
         .error(
           "operand '\(operand.rawValue)' has no home: no memory level holds it",
           at: ["memory"],
-          hint: "add \(operand.rawValue) to the holds list of the backing store (or omit holds there: it defaults to all operands)"))
+          hint:
+            "add \(operand.rawValue) to the holds list of the backing store (or omit holds there: it defaults to all operands)"
+        ))
     }
     return problems
   }
@@ -93,19 +106,24 @@ extension Device {
         .error(
           "mac_energy is given for \(precision.rawValue), which the device does not compute in",
           at: ["compute", "mac_energy", precision.rawValue],
-          hint: "add \(precision.rawValue) to macs_per_cycle, or remove it here; precisions run: \(compute.precisions.map(\.rawValue).joined(separator: ", "))"))
+          hint:
+            "add \(precision.rawValue) to macs_per_cycle, or remove it here; precisions run: \(compute.precisions.map(\.rawValue).joined(separator: ", "))"
+        ))
     }
     let rateKey = kind == .fpga ? "macs_per_dsp" : "macs_per_cycle"
     switch compute.organisation {
     case .vector(let cores):
       for precision in compute.precisions {
-        let capacity = Double(cores.pipes * cores.simdWidthBits / precision.bits)
+        let capacity = Double(
+          cores.pipes * cores.simdWidthBits / precision.bits)
         if let rate = compute.macsPerCycle[precision], rate > capacity {
           problems.append(
             .error(
               "\(rate.compact) \(precision.rawValue) MACs per cycle exceed what \(cores.pipes) × \(cores.simdWidthBits)-bit SIMD pipes can do (\(capacity.compact)) by \((rate - capacity).compact)",
               at: ["compute", rateKey, precision.rawValue],
-              hint: "a core does at most pipes × simd_width / bits MACs per cycle; check simd_width and pipes"))
+              hint:
+                "a core does at most pipes × simd_width / bits MACs per cycle; check simd_width and pipes"
+            ))
         }
       }
     case .shader(let shader):
@@ -116,7 +134,9 @@ extension Device {
             .error(
               "\(rate.compact) \(precision.rawValue) MACs per cycle per core exceed \(shader.alusPerCore) fp32 ALUs packed at \(precision.bits) bits (\(capacity.compact)) by \((rate - capacity).compact)",
               at: ["compute", rateKey, precision.rawValue],
-              hint: "a shader core does at most alus_per_core × 32 / bits MACs per cycle"))
+              hint:
+                "a shader core does at most alus_per_core × 32 / bits MACs per cycle"
+            ))
         }
       }
     case .array, .dsp:
@@ -131,7 +151,8 @@ extension Device {
     guard let fabric else {
       problems.append(
         .error(
-          "an fpga device needs a fabric section with the part's budget", at: [],
+          "an fpga device needs a fabric section with the part's budget",
+          at: [],
           hint: "add fabric: {part: XC7Z045, dsp: 900, bram_36k: 545}"))
       return problems
     }
@@ -151,14 +172,17 @@ extension Device {
           .error(
             "the organisation needs \(organisation.multipliers) multipliers (\(organisation.processingElements) PEs × \(organisation.convolversPerPE) convolvers × \(organisation.kernel)×\(organisation.kernel)) but \(dsp.dspSlices) DSP slices give \(available.compact): over by \((Double(organisation.multipliers) - available).compact)",
             at: ["compute", "organisation"],
-            hint: "reduce processing_elements or convolvers_per_pe, or raise dsp_slices"))
+            hint:
+              "reduce processing_elements or convolvers_per_pe, or raise dsp_slices"
+          ))
       }
     }
     var blocks = 0
     var firstBRAM: Int?
     for (index, level) in memory.enumerated() where level.kind == .bram {
       firstBRAM = firstBRAM ?? index
-      let perInstance = (level.capacity.totalBytes ?? 0) / FPGAFabric.bram36Bytes
+      let perInstance =
+        (level.capacity.totalBytes ?? 0) / FPGAFabric.bram36Bytes
       blocks += Int(perInstance.rounded(.up)) * level.instances
     }
     if let firstBRAM, blocks > fabric.bram36k {
@@ -167,7 +191,9 @@ extension Device {
         .error(
           "block RAM levels need \(blocks) BRAM36 blocks but \(fabric.part) has \(fabric.bram36k): over by \(over) blocks (\(percent(over, of: fabric.bram36k)), \(describe(Double(over) * FPGAFabric.bram36Bytes)))",
           at: ["memory", firstBRAM, "size"],
-          hint: "shrink the bram levels to at most \(describe(Double(fabric.bram36k) * FPGAFabric.bram36Bytes)) in all"))
+          hint:
+            "shrink the bram levels to at most \(describe(Double(fabric.bram36k) * FPGAFabric.bram36Bytes)) in all"
+        ))
     }
     if let used = fabric.usedLUT, let lut = fabric.lut, used > lut {
       problems.append(
@@ -190,7 +216,8 @@ extension Device {
 
   private func percent(_ part: Int, of whole: Int) -> String {
     guard whole > 0 else { return "∞%" }
-    return UnitFormatter.fixed(100 * Double(part) / Double(whole), decimals: 1) + "%"
+    return UnitFormatter.fixed(100 * Double(part) / Double(whole), decimals: 1)
+      + "%"
   }
 }
 

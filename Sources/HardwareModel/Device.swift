@@ -5,7 +5,7 @@
 /// memory hierarchy is ordered from the backing store (DRAM, flash or a host
 /// link) inward.
 public struct Device: Hashable, Sendable {
-  /// Unique name, e.g. `eyeriss-v1`.
+  /// Unique name, for example `eyeriss-v1`.
   public var name: String
   /// Family.
   public var kind: DeviceKind
@@ -30,9 +30,11 @@ public struct Device: Hashable, Sendable {
 
   /// Creates a device; call ``validate()`` before trusting it.
   public init(
-    name: String, kind: DeviceKind, summary: String = "", technologyNanometres: Double,
+    name: String, kind: DeviceKind, summary: String = "",
+    technologyNanometres: Double,
     clock: Double, compute: Compute, memory: [MemoryLevel], staticPower: Double,
-    fabric: FPGAFabric? = nil, efficiency: [OperatorClass: CalibrationFactor] = [:],
+    fabric: FPGAFabric? = nil,
+    efficiency: [OperatorClass: CalibrationFactor] = [:],
     sources: [String] = []
   ) {
     self.name = name

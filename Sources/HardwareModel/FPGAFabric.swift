@@ -4,7 +4,7 @@ public struct FPGAFabric: Hashable, Sendable {
   /// data width, as the 32 Kb + 4 Kb split is used by 9-, 18- and 36-bit ports).
   public static let bram36Bytes: Double = 36 * 1024 / 8
 
-  /// Part number, e.g. `XC7Z045`.
+  /// Part number, for example `XC7Z045`.
   public var part: String
   /// DSP slices on the part.
   public var dsp: Int

@@ -16,7 +16,9 @@ public enum MemoryKind: String, Sendable, CaseIterable, Hashable {
   case registers
 
   /// Whether the level sits off the chip (the backing store).
-  public var isOffChip: Bool { self == .dram || self == .flash || self == .link }
+  public var isOffChip: Bool {
+    self == .dram || self == .flash || self == .link
+  }
 }
 
 /// Capacity of a level: shared by the operands it holds, or split per operand.
@@ -67,7 +69,7 @@ public struct AccessEnergy: Hashable, Sendable {
 /// Bandwidth is kept in bytes per second; a description written in bytes
 /// per cycle is converted with the device clock when it is read.
 public struct MemoryLevel: Hashable, Sendable {
-  /// Unique name, e.g. `dram`, `glb`, `l2`.
+  /// Unique name, for example `dram`, `glb`, `l2`.
   public var name: String
   /// Physical kind.
   public var kind: MemoryKind
@@ -101,7 +103,8 @@ public struct MemoryLevel: Hashable, Sendable {
 
   /// Creates a level; see the properties for the meaning of each argument.
   public init(
-    name: String, kind: MemoryKind, capacity: MemoryCapacity, instances: Int = 1,
+    name: String, kind: MemoryKind, capacity: MemoryCapacity,
+    instances: Int = 1,
     readBandwidth: Double, writeBandwidth: Double, sharedPort: Bool = true,
     latency: Double = 0, portWidthBits: Double? = nil, energy: AccessEnergy,
     leakage: Double = 0, holds: Set<Operand> = Set(Operand.allCases),

@@ -18,8 +18,12 @@ public enum TechnologyScaling {
   /// Energy at `node` relative to 45 nm.
   ///
   /// - Parameter node: Feature size in nanometres (> 0).
+  /// - Returns: The energy of one operation at `node` divided by the same at 45
+  ///   nm.
   public static func relativeEnergy(atNanometres node: Double) -> Double {
-    let points = anchors.map { (log2(x: $0.nanometres), log2(x: $0.relativeEnergy)) }
+    let points = anchors.map {
+      (log2(x: $0.nanometres), log2(x: $0.relativeEnergy))
+    }
     let x = log2(x: max(node, 0.1))
     var segment = (points[0], points[1])
     for i in 1..<points.count where x > points[i - 1].0 {
@@ -31,7 +35,9 @@ public enum TechnologyScaling {
   }
 
   /// The factor that turns an energy at `from` into one at `to`.
-  public static func factor(fromNanometres from: Double, toNanometres to: Double) -> Double {
+  public static func factor(
+    fromNanometres from: Double, toNanometres to: Double
+  ) -> Double {
     relativeEnergy(atNanometres: to) / relativeEnergy(atNanometres: from)
   }
 

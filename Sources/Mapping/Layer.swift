@@ -55,7 +55,8 @@ public struct Layer: Hashable, Sendable {
 
   /// Creates a layer.
   public init(
-    name: String, opType: String, operatorClass: OperatorClass?, work: LayerWork,
+    name: String, opType: String, operatorClass: OperatorClass?,
+    work: LayerWork,
     inputs: [TensorUse], output: TensorUse, weightElements: Int = 0,
     otherOperations: Int = 0, fusedInto: String? = nil
   ) {

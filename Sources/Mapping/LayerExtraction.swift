@@ -22,8 +22,11 @@ public enum LayerExtraction {
   /// - Parameters:
   ///   - network: A network whose shapes infer.
   ///   - batch: Multiplies the batch loop and every element count (≥ 1).
+  /// - Returns: The layers in execution order.
   /// - Throws: Any shape-inference or counting error of the network.
-  public static func layers(of network: Network, batch: Int = 1) throws(NetworkError) -> [Layer] {
+  public static func layers(of network: Network, batch: Int = 1)
+    throws(NetworkError) -> [Layer]
+  {
     let shapes = try network.inferShapes()
     let counts = try network.counts(shapes: shapes)
     let consumers = network.consumers()
@@ -43,48 +46,63 @@ public enum LayerExtraction {
       return current
     }
     func elements(_ name: String) -> Int {
-      (shapes.shape(of: name)?.elementCount ?? 0).multipliedReportingOverflow(by: batch)
-        .partialValue
+      (shapes.shape(of: name)?.elementCount ?? 0).multipliedReportingOverflow(
+        by: batch
+      )
+      .partialValue
     }
 
     for entry in counts.entries {
       let node = network.nodes[entry.nodeIndex]
       let activationInputs = node.inputs.enumerated().compactMap {
         (position, name) -> TensorUse? in
-        guard !name.isEmpty, network.initializer(named: name) == nil else { return nil }
+        guard !name.isEmpty, network.initializer(named: name) == nil else {
+          return nil
+        }
         if case .reshape = node.op, position == 1 { return nil }
         if case .clip = node.op, position > 0 { return nil }
         if case .squeeze = node.op, position > 0 { return nil }
         if case .unsqueeze = node.op, position > 0 { return nil }
         return TensorUse(name: canonical(name), elements: elements(name))
       }
-      guard let outputName = node.outputs.first(where: { !$0.isEmpty }) else { continue }
+      guard let outputName = node.outputs.first(where: { !$0.isEmpty }) else {
+        continue
+      }
       let output = TensorUse(name: outputName, elements: elements(outputName))
-      let ops = entry.counts.otherOps.multipliedReportingOverflow(by: batch).partialValue
+      let ops = entry.counts.otherOps.multipliedReportingOverflow(by: batch)
+        .partialValue
       var layer = Layer(
-        name: node.name, opType: node.op.opType, operatorClass: nil, work: .view,
+        name: node.name, opType: node.op.opType, operatorClass: nil,
+        work: .view,
         inputs: activationInputs, output: output, otherOperations: ops)
 
       switch node.op {
       case .conv(let attributes):
         guard let x = node.inputs.first.flatMap({ shapes.shape(of: $0) }),
-          let w = node.inputs.dropFirst().first.flatMap({ shapes.shape(of: $0) }),
-          let y = shapes.shape(of: outputName), x.rank >= 3, w.rank == x.rank, y.rank == x.rank
+          let w = node.inputs.dropFirst().first.flatMap({ shapes.shape(of: $0) }
+          ),
+          let y = shapes.shape(of: outputName), x.rank >= 3, w.rank == x.rank,
+          y.rank == x.rank
         else { continue }
         let spatial = x.rank - 2
         let group = max(1, attributes.group)
         let strides = attributes.strides ?? Array(repeating: 1, count: spatial)
-        let dilations = attributes.dilations ?? Array(repeating: 1, count: spatial)
+        let dilations =
+          attributes.dilations ?? Array(repeating: 1, count: spatial)
         func last(_ list: [Int], _ back: Int) -> Int {
           list.count >= back ? list[list.count - back] : 1
         }
         let nest = LoopNest(
           groups: group, batch: y[0] * batch, outputChannels: y[1] / group,
           inputChannels: w[1], outputRows: spatial >= 2 ? y[y.rank - 2] : 1,
-          outputColumns: y[y.rank - 1], kernelRows: spatial >= 2 ? w[w.rank - 2] : 1,
-          kernelColumns: w[w.rank - 1], strideRows: spatial >= 2 ? last(strides, 2) : 1,
-          strideColumns: last(strides, 1), dilationRows: spatial >= 2 ? last(dilations, 2) : 1,
-          dilationColumns: last(dilations, 1), inputRows: spatial >= 2 ? x[x.rank - 2] : 1,
+          outputColumns: y[y.rank - 1],
+          kernelRows: spatial >= 2 ? w[w.rank - 2] : 1,
+          kernelColumns: w[w.rank - 1],
+          strideRows: spatial >= 2 ? last(strides, 2) : 1,
+          strideColumns: last(strides, 1),
+          dilationRows: spatial >= 2 ? last(dilations, 2) : 1,
+          dilationColumns: last(dilations, 1),
+          inputRows: spatial >= 2 ? x[x.rank - 2] : 1,
           inputColumns: x[x.rank - 1])
         layer.work = .mac(nest)
         let depthwise = group > 1 && w[1] == 1 && y[1] == group
@@ -108,14 +126,16 @@ public enum LayerExtraction {
         let columns = y[y.rank - 1]
         let rows = max(1, y.elementCount / max(1, columns))
         layer.work = .mac(
-          LoopNest(batch: rows * batch, outputChannels: columns, inputChannels: k))
+          LoopNest(
+            batch: rows * batch, outputChannels: columns, inputChannels: k))
         layer.operatorClass = .gemm
         layer.weightElements = k * columns
         layer.inputs = Array(activationInputs.prefix(1))
       case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish:
         layer.work = .streaming(operations: ops)
         layer.operatorClass = .elementwise
-        if let source = activationInputs.first, let producer = layerOfTensor[source.name],
+        if let source = activationInputs.first,
+          let producer = layerOfTensor[source.name],
           isFusable(layers[producer]), consumers[source.name]?.count == 1,
           !graphOutputs.contains(source.name)
         {
@@ -133,7 +153,8 @@ public enum LayerExtraction {
       case .softmax:
         layer.work = .streaming(operations: ops)
         layer.operatorClass = .softmax
-      case .flatten, .reshape, .squeeze, .unsqueeze, .transpose, .dropout, .identity:
+      case .flatten, .reshape, .squeeze, .unsqueeze, .transpose, .dropout,
+        .identity:
         if let source = activationInputs.first {
           alias[outputName] = source.name
           layer.output = TensorUse(name: source.name, elements: output.elements)

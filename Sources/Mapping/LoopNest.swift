@@ -7,7 +7,8 @@ import NetworkGraph
 /// 2016; Parashar et al., ISPASS 2019): `N` batch, `M` output channels, `C`
 /// input channels, `P`×`Q` output rows × columns, `R`×`S` kernel rows ×
 /// columns. `G` counts the groups of a grouped or depthwise convolution.
-public enum LoopDimension: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum LoopDimension: String, Sendable, Hashable, CaseIterable, Comparable
+{
   /// Convolution groups (`C` for a depthwise convolution).
   case g
   /// Batch.
@@ -109,7 +110,8 @@ public struct LoopNest: Hashable, Sendable {
   /// Creates a nest; sizes below 1 are raised to 1.
   public init(
     groups: Int = 1, batch: Int = 1, outputChannels: Int, inputChannels: Int,
-    outputRows: Int = 1, outputColumns: Int = 1, kernelRows: Int = 1, kernelColumns: Int = 1,
+    outputRows: Int = 1, outputColumns: Int = 1, kernelRows: Int = 1,
+    kernelColumns: Int = 1,
     strideRows: Int = 1, strideColumns: Int = 1, dilationRows: Int = 1,
     dilationColumns: Int = 1, inputRows: Int? = nil, inputColumns: Int? = nil
   ) {
@@ -125,9 +127,11 @@ public struct LoopNest: Hashable, Sendable {
     self.strideColumns = max(1, strideColumns)
     self.dilationRows = max(1, dilationRows)
     self.dilationColumns = max(1, dilationColumns)
-    let rows = (self.outputRows - 1) * self.strideRows
+    let rows =
+      (self.outputRows - 1) * self.strideRows
       + (self.kernelRows - 1) * self.dilationRows + 1
-    let columns = (self.outputColumns - 1) * self.strideColumns
+    let columns =
+      (self.outputColumns - 1) * self.strideColumns
       + (self.kernelColumns - 1) * self.dilationColumns + 1
     self.inputRows = max(1, inputRows ?? rows)
     self.inputColumns = max(1, inputColumns ?? columns)
@@ -155,21 +159,25 @@ public struct LoopNest: Hashable, Sendable {
   /// Input rows a tile of `outputRows` output rows reads:
   /// `(t − 1)·stride + (R − 1)·dilation + 1`, at most the input's rows.
   public func inputRows(forOutputRows rows: Int) -> Int {
-    min(inputRows, (max(1, rows) - 1) * strideRows + (kernelRows - 1) * dilationRows + 1)
+    min(
+      inputRows,
+      (max(1, rows) - 1) * strideRows + (kernelRows - 1) * dilationRows + 1)
   }
 
   /// Input columns a tile of `columns` output columns reads.
   public func inputColumns(forOutputColumns columns: Int) -> Int {
     min(
       inputColumns,
-      (max(1, columns) - 1) * strideColumns + (kernelColumns - 1) * dilationColumns + 1)
+      (max(1, columns) - 1) * strideColumns + (kernelColumns - 1)
+        * dilationColumns + 1)
   }
 
   /// The GEMM view used by systolic arrays (SCALE-Sim): `E = N·P·Q` output
   /// pixels, `K = C·R·S` window length, `M` filters, per group.
   public var gemm: (e: Int, k: Int, m: Int) {
     (
-      batch * outputRows * outputColumns, inputChannels * kernelRows * kernelColumns,
+      batch * outputRows * outputColumns,
+      inputChannels * kernelRows * kernelColumns,
       outputChannels
     )
   }

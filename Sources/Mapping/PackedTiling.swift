@@ -52,7 +52,9 @@ package struct PackedTiling: Sendable {
   /// Creates the packed form from an already clamped tile, its counts, an
   /// order of every tiled loop packed as ``packedOrder`` is, and the tile
   /// count (``tileCount(_:)``): loops with one tile drop out of the order.
-  init(clampedTile: TileShape, counts: TileShape, fullOrder: UInt64, tileCount: Int) {
+  init(
+    clampedTile: TileShape, counts: TileShape, fullOrder: UInt64, tileCount: Int
+  ) {
     self.tile = clampedTile
     self.counts = counts
     var key: UInt64 = 1
@@ -148,22 +150,29 @@ package struct PackedTiling: Sendable {
     var i = length - 1
     while i >= position {
       let index = Int((packedOrder >> UInt64(4 * i)) & 0xF)
-      if relevant & (1 << UInt64(index)) == 0 { factor *= Double(Self.value(counts, index)) }
+      if relevant & (1 << UInt64(index)) == 0 {
+        factor *= Double(Self.value(counts, index))
+      }
       i -= 1
     }
     return factor
   }
 
   /// As ``Tiling/footprintBits(of:nest:bits:)``.
-  package func footprintBits(of operand: Operand, nest: LoopNest, bits: OperandBits) -> Double {
-    Self.footprintBits(of: operand, tile: tile, splitReduction: counts.c > 1, nest: nest, bits: bits)
+  package func footprintBits(
+    of operand: Operand, nest: LoopNest, bits: OperandBits
+  ) -> Double {
+    Self.footprintBits(
+      of: operand, tile: tile, splitReduction: counts.c > 1, nest: nest,
+      bits: bits)
   }
 
   /// The footprint of a tile shape (already clamped), as
   /// ``Tiling/footprintBits(of:nest:bits:)``.
   @inline(__always)
   static func footprintBits(
-    of operand: Operand, tile t: TileShape, splitReduction: Bool, nest: LoopNest, bits: OperandBits
+    of operand: Operand, tile t: TileShape, splitReduction: Bool,
+    nest: LoopNest, bits: OperandBits
   ) -> Double {
     switch operand {
     case .weights:
@@ -183,17 +192,20 @@ package struct PackedTiling: Sendable {
   /// As ``Tiling/traffic(nest:bits:skipping:slidingWindow:)``, with the
   /// skipped operands as flags.
   package func traffic(
-    nest: LoopNest, bits: OperandBits, skipWeights: Bool, skipInputs: Bool, skipOutputs: Bool,
+    nest: LoopNest, bits: OperandBits, skipWeights: Bool, skipInputs: Bool,
+    skipOutputs: Bool,
     slidingWindow: Bool
   ) -> LevelTraffic {
     var result = LevelTraffic.zero
     if !skipWeights {
       result.weightsIn =
-        nest.elements(.weights) * Double(bits.weights) * refetchFactor(of: .weights)
+        nest.elements(.weights) * Double(bits.weights)
+        * refetchFactor(of: .weights)
     }
     if !skipInputs {
       // Index of the innermost loop, or -1 when none iterates.
-      let innermost = slidingWindow && packedOrder > 1 ? Int(packedOrder & 0xF) : -1
+      let innermost =
+        slidingWindow && packedOrder > 1 ? Int(packedOrder & 0xF) : -1
       let rows =
         innermost == 4
         ? Double(nest.inputRows(forOutputRows: nest.outputRows))
@@ -203,15 +215,18 @@ package struct PackedTiling: Sendable {
         ? Double(nest.inputColumns(forOutputColumns: nest.outputColumns))
         : Self.fetchedColumns(nest: nest, tile: tile.q, count: counts.q)
       result.inputsIn =
-        Double(nest.groups) * Double(nest.batch) * Double(nest.inputChannels) * rows * columns
+        Double(nest.groups) * Double(nest.batch) * Double(nest.inputChannels)
+        * rows * columns
         * Double(bits.inputs) * refetchFactor(of: .inputs)
     }
     let outputs = nest.elements(.outputs)
     let spills = refetchFactor(of: .outputs)
     if !skipOutputs {
       result.outputsOut =
-        outputs * (Double(bits.outputs) + (spills - 1) * Double(bits.partialSumBits))
-      result.partialSumsIn = outputs * (spills - 1) * Double(bits.partialSumBits)
+        outputs
+        * (Double(bits.outputs) + (spills - 1) * Double(bits.partialSumBits))
+      result.partialSumsIn =
+        outputs * (spills - 1) * Double(bits.partialSumBits)
     }
     return result
   }

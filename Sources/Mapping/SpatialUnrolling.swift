@@ -43,7 +43,9 @@ public struct SpatialUnrolling: Hashable, Sendable {
   public func reuse(of operand: Operand) -> Double {
     var result = 1.0
     for axis in axes {
-      for (d, f) in axis.factors where !d.isRelevant(to: operand) { result *= Double(f) }
+      for (d, f) in axis.factors where !d.isRelevant(to: operand) {
+        result *= Double(f)
+      }
     }
     return max(1, result)
   }
@@ -60,7 +62,10 @@ public struct SpatialUnrolling: Hashable, Sendable {
   /// (f_R − 1)·dilation + 1` distinct input rows, not `f_P·f_R` (the
   /// diagonal input reuse of row stationary), likewise for Q and S.
   ///
-  /// - Parameter nest: The layer, for its strides and dilations.
+  /// - Parameters:
+  ///   - operand: The operand fetched.
+  ///   - nest: The layer, for its strides and dilations.
+  /// - Returns: The number of units served per value fetched (≥ 1).
   public func multicast(of operand: Operand, nest: LoopNest) -> Double {
     guard operand == .inputs else { return reuse(of: operand) }
     var factors: [LoopDimension: Int] = [:]
@@ -70,14 +75,19 @@ public struct SpatialUnrolling: Hashable, Sendable {
     var result = reuse(of: .inputs)
     let pairs = [
       (LoopDimension.p, LoopDimension.r, nest.strideRows, nest.dilationRows),
-      (LoopDimension.q, LoopDimension.s, nest.strideColumns, nest.dilationColumns),
+      (
+        LoopDimension.q, LoopDimension.s, nest.strideColumns,
+        nest.dilationColumns
+      ),
     ]
     for (output, kernel, stride, dilation) in pairs {
       let fo = factors[output] ?? 1
       let fk = factors[kernel] ?? 1
       guard fo > 1, fk > 1 else { continue }
       let units = Double(fo) * Double(fk)
-      let distinct = Double(fo - 1) * Double(max(1, stride)) + Double(fk - 1) * Double(max(1, dilation)) + 1
+      let distinct =
+        Double(fo - 1) * Double(max(1, stride)) + Double(fk - 1)
+        * Double(max(1, dilation)) + 1
       result *= max(1, units / min(units, distinct))
     }
     return max(1, result)
@@ -90,7 +100,8 @@ public struct SpatialUnrolling: Hashable, Sendable {
         guard let f = axis.factors[d], f > 1 else { return nil }
         return "\(d.rawValue.uppercased())\(f)"
       }
-      return "\(axis.name)(\(axis.size))=\(parts.isEmpty ? "-" : parts.joined(separator: "·"))"
+      return
+        "\(axis.name)(\(axis.size))=\(parts.isEmpty ? "-" : parts.joined(separator: "·"))"
     }.joined(separator: " ")
   }
 }

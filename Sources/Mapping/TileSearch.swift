@@ -35,7 +35,8 @@ public struct TileBudget: Hashable, Sendable {
       return used <= capacity
     case .partitioned(let parts):
       for operand in operands where !resident.contains(operand) {
-        let footprint = tiling.footprintBits(of: operand, nest: nest, bits: bits)
+        let footprint = tiling.footprintBits(
+          of: operand, nest: nest, bits: bits)
         if footprint > (parts[operand] ?? 0) { return false }
       }
       return true
@@ -71,7 +72,9 @@ public enum TileSearch {
 
   /// The candidate sizes for a loop of `extent`: `ceil(extent / 2^k)`,
   /// largest first; fewer for the output columns and batch loops.
-  public static func candidates(extent: Int, limit: Int = maximumCandidatesPerLoop) -> [Int] {
+  public static func candidates(
+    extent: Int, limit: Int = maximumCandidatesPerLoop
+  ) -> [Int] {
     var values: [Int] = []
     var divisor = 1
     while values.count < limit - 1 {
@@ -99,9 +102,12 @@ public enum TileSearch {
     return priorities.map { priority in
       var innerFirst: [LoopDimension] = []
       for operand in priority {
-        for d in irrelevant[operand] ?? [] where !innerFirst.contains(d) { innerFirst.append(d) }
+        for d in irrelevant[operand] ?? [] where !innerFirst.contains(d) {
+          innerFirst.append(d)
+        }
       }
-      for d in [LoopDimension.q, .p, .n, .m, .c, .g] where !innerFirst.contains(d) {
+      for d in [LoopDimension.q, .p, .n, .m, .c, .g]
+      where !innerFirst.contains(d) {
         innerFirst.append(d)
       }
       return innerFirst.reversed()
@@ -109,7 +115,9 @@ public enum TileSearch {
   }()
 
   /// The orders of ``orders`` as indices into ``LoopDimension/tiled``.
-  static let orderIndices: [[Int]] = orders.map { $0.map { $0.bit.trailingZeroBitCount } }
+  static let orderIndices: [[Int]] = orders.map {
+    $0.map { $0.bit.trailingZeroBitCount }
+  }
 
   /// ``orders`` packed as ``PackedTiling/packedOrder`` (every tiled loop,
   /// outermost in the highest nibble), so the search loop holds no arrays.
@@ -134,8 +142,11 @@ public enum TileSearch {
   ) -> [CandidateMapping] {
     var result: [CandidateMapping] = []
     forEachFeasible(
-      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow
-    ) { result.append(CandidateMapping(tiling: $0.tiling(of: nest), traffic: $1)) }
+      nest: nest, bits: bits, budgets: budgets, resident: resident,
+      slidingWindow: slidingWindow
+    ) {
+      result.append(CandidateMapping(tiling: $0.tiling(of: nest), traffic: $1))
+    }
     return result
   }
 
@@ -149,7 +160,8 @@ public enum TileSearch {
     var result: [PackedCandidate] = []
     result.reserveCapacity(256)
     forEachFeasible(
-      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow
+      nest: nest, bits: bits, budgets: budgets, resident: resident,
+      slidingWindow: slidingWindow
     ) { result.append(PackedCandidate(tiling: $0, traffic: $1)) }
     return result
   }
@@ -162,7 +174,8 @@ public enum TileSearch {
   /// before its orders are tried, and orders that collapse to the same
   /// effective order (loops with one tile drop out) are kept once.
   static func forEachFeasible(
-    nest: LoopNest, bits: OperandBits, budgets: [TileBudget], resident: Set<Operand>,
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
+    resident: Set<Operand>,
     slidingWindow: Bool, _ body: (PackedTiling, LevelTraffic) -> Void
   ) {
     let g = candidates(extent: nest.groups)
@@ -182,9 +195,12 @@ public enum TileSearch {
       let operands = Array(budget.operands).filter { !resident.contains($0) }
       switch budget.pool {
       case .shared(let capacity):
-        return Check(shared: true, capacity: capacity, operands: operands.map { ($0, 0) })
+        return Check(
+          shared: true, capacity: capacity, operands: operands.map { ($0, 0) })
       case .partitioned(let parts):
-        return Check(shared: false, capacity: 0, operands: operands.map { ($0, parts[$0] ?? 0) })
+        return Check(
+          shared: false, capacity: 0,
+          operands: operands.map { ($0, parts[$0] ?? 0) })
       }
     }
     let skipWeights = resident.contains(.weights)
@@ -212,13 +228,15 @@ public enum TileSearch {
                     var used = 0.0
                     for (operand, _) in check.operands {
                       used += PackedTiling.footprintBits(
-                        of: operand, tile: tile, splitReduction: split, nest: nest, bits: bits)
+                        of: operand, tile: tile, splitReduction: split,
+                        nest: nest, bits: bits)
                     }
                     fits = used <= check.capacity
                   } else {
                     for (operand, capacity) in check.operands {
                       let footprint = PackedTiling.footprintBits(
-                        of: operand, tile: tile, splitReduction: split, nest: nest, bits: bits)
+                        of: operand, tile: tile, splitReduction: split,
+                        nest: nest, bits: bits)
                       if footprint > capacity {
                         fits = false
                         break
@@ -231,13 +249,17 @@ public enum TileSearch {
                 let tileCount = PackedTiling.tileCount(counts)
                 for order in packedOrders {
                   let tiling = PackedTiling(
-                    clampedTile: tile, counts: counts, fullOrder: order, tileCount: tileCount)
-                  guard !seenOrders.contains(tiling.packedOrder) else { continue }
+                    clampedTile: tile, counts: counts, fullOrder: order,
+                    tileCount: tileCount)
+                  guard !seenOrders.contains(tiling.packedOrder) else {
+                    continue
+                  }
                   seenOrders.append(tiling.packedOrder)
                   body(
                     tiling,
                     tiling.traffic(
-                      nest: nest, bits: bits, skipWeights: skipWeights, skipInputs: skipInputs,
+                      nest: nest, bits: bits, skipWeights: skipWeights,
+                      skipInputs: skipInputs,
                       skipOutputs: skipOutputs, slidingWindow: slidingWindow))
                 }
               }
@@ -261,12 +283,14 @@ public enum TileSearch {
   ) -> CandidateMapping? {
     var best: (PackedCandidate, Double)?
     forEachFeasible(
-      nest: nest, bits: bits, budgets: budgets, resident: resident, slidingWindow: slidingWindow
+      nest: nest, bits: bits, budgets: budgets, resident: resident,
+      slidingWindow: slidingWindow
     ) { tiling, traffic in
       let value = cost(traffic)
       if let current = best {
         if value < current.1
-          || (value == current.1 && tiling.tileCount < current.0.tiling.tileCount)
+          || (value == current.1
+            && tiling.tileCount < current.0.tiling.tileCount)
         {
           best = (PackedCandidate(tiling: tiling, traffic: traffic), value)
         }
@@ -274,6 +298,9 @@ public enum TileSearch {
         best = (PackedCandidate(tiling: tiling, traffic: traffic), value)
       }
     }
-    return best.map { CandidateMapping(tiling: $0.0.tiling.tiling(of: nest), traffic: $0.0.traffic) }
+    return best.map {
+      CandidateMapping(
+        tiling: $0.0.tiling.tiling(of: nest), traffic: $0.0.traffic)
+    }
   }
 }

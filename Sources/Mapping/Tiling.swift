@@ -19,7 +19,9 @@ public struct TileShape: Hashable, Sendable {
   public var q: Int
 
   /// Creates a tile shape (sizes below 1 are raised to 1).
-  public init(g: Int = 1, n: Int = 1, m: Int = 1, c: Int = 1, p: Int = 1, q: Int = 1) {
+  public init(
+    g: Int = 1, n: Int = 1, m: Int = 1, c: Int = 1, p: Int = 1, q: Int = 1
+  ) {
     self.g = max(1, g)
     self.n = max(1, n)
     self.m = max(1, m)
@@ -31,7 +33,8 @@ public struct TileShape: Hashable, Sendable {
   /// The whole layer as one tile.
   public init(whole nest: LoopNest) {
     self.init(
-      g: nest.groups, n: nest.batch, m: nest.outputChannels, c: nest.inputChannels,
+      g: nest.groups, n: nest.batch, m: nest.outputChannels,
+      c: nest.inputChannels,
       p: nest.outputRows, q: nest.outputColumns)
   }
 
@@ -76,7 +79,10 @@ public struct LevelTraffic: Hashable, Sendable {
   public var outputsOut: Double
 
   /// Creates the figures.
-  public init(weightsIn: Double, inputsIn: Double, partialSumsIn: Double, outputsOut: Double) {
+  public init(
+    weightsIn: Double, inputsIn: Double, partialSumsIn: Double,
+    outputsOut: Double
+  ) {
     self.weightsIn = weightsIn
     self.inputsIn = inputsIn
     self.partialSumsIn = partialSumsIn
@@ -166,9 +172,13 @@ public struct Tiling: Hashable, Sendable {
   /// How often the whole of an operand is moved: the product of the counts
   /// of irrelevant loops outside its innermost relevant loop.
   public func refetchFactor(of operand: Operand) -> Double {
-    guard let k = order.lastIndex(where: { $0.isRelevant(to: operand) }) else { return 1 }
+    guard let k = order.lastIndex(where: { $0.isRelevant(to: operand) }) else {
+      return 1
+    }
     var factor = 1.0
-    for d in order[...k] where !d.isRelevant(to: operand) { factor *= Double(counts[d]) }
+    for d in order[...k] where !d.isRelevant(to: operand) {
+      factor *= Double(counts[d])
+    }
     return factor
   }
 
@@ -205,16 +215,21 @@ public struct Tiling: Hashable, Sendable {
   /// input row or column once.
   ///
   /// - Parameters:
+  ///   - nest: The layer.
+  ///   - bits: The operand widths.
   ///   - skipping: Operands already on chip, which cost no fills.
   ///   - slidingWindow: Whether overlapping input windows of consecutive
   ///     tiles along the innermost loop are kept.
+  /// - Returns: Bits read from and written to the parent level, per operand.
   public func traffic(
-    nest: LoopNest, bits: OperandBits, skipping: Set<Operand> = [], slidingWindow: Bool = false
+    nest: LoopNest, bits: OperandBits, skipping: Set<Operand> = [],
+    slidingWindow: Bool = false
   ) -> LevelTraffic {
     var result = LevelTraffic.zero
     if !skipping.contains(.weights) {
       result.weightsIn =
-        nest.elements(.weights) * Double(bits.weights) * refetchFactor(of: .weights)
+        nest.elements(.weights) * Double(bits.weights)
+        * refetchFactor(of: .weights)
     }
     if !skipping.contains(.inputs) {
       let innermost = slidingWindow ? order.last : nil
@@ -231,20 +246,25 @@ public struct Tiling: Hashable, Sendable {
           extent: nest.outputColumns, tile: tile.q, count: counts.q,
           span: { nest.inputColumns(forOutputColumns: $0) })
       result.inputsIn =
-        Double(nest.groups) * Double(nest.batch) * Double(nest.inputChannels) * rows * columns
+        Double(nest.groups) * Double(nest.batch) * Double(nest.inputChannels)
+        * rows * columns
         * Double(bits.inputs) * refetchFactor(of: .inputs)
     }
     let outputs = nest.elements(.outputs)
     let spills = refetchFactor(of: .outputs)
     if !skipping.contains(.outputs) {
       result.outputsOut =
-        outputs * (Double(bits.outputs) + (spills - 1) * Double(bits.partialSumBits))
-      result.partialSumsIn = outputs * (spills - 1) * Double(bits.partialSumBits)
+        outputs
+        * (Double(bits.outputs) + (spills - 1) * Double(bits.partialSumBits))
+      result.partialSumsIn =
+        outputs * (spills - 1) * Double(bits.partialSumBits)
     }
     return result
   }
 
-  private func fetched(extent: Int, tile: Int, count: Int, span: (Int) -> Int) -> Double {
+  private func fetched(extent: Int, tile: Int, count: Int, span: (Int) -> Int)
+    -> Double
+  {
     let last = extent - (count - 1) * tile
     return Double(count - 1) * Double(span(tile)) + Double(span(last))
   }

@@ -12,10 +12,13 @@ struct BatchNormStatistics {
 
   /// Returns `nil` when `var + ε` is not positive for some channel (the fold
   /// would produce infinities; the node is kept).
-  init?(scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor, epsilon: Float) {
+  init?(
+    scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor, epsilon: Float
+  ) {
     channels = scale.shape.elementCount
     shape = scale.shape
-    guard let s = scale.floatValues, let b = shift.floatValues, let m = mean.floatValues,
+    guard let s = scale.floatValues, let b = shift.floatValues,
+      let m = mean.floatValues,
       let v = variance.floatValues
     else {
       multiplier = nil
@@ -37,8 +40,12 @@ struct BatchNormStatistics {
   }
 
   /// `W' = W·s` per output channel (axis 0), `b' = (b − mean)·s + B`.
-  func foldConv(weight: Tensor, bias: Tensor?) -> (weight: Tensor, bias: Tensor)? {
-    guard let multiplier, let shift, let mean, let w = weight.floatValues else { return nil }
+  func foldConv(weight: Tensor, bias: Tensor?) -> (
+    weight: Tensor, bias: Tensor
+  )? {
+    guard let multiplier, let shift, let mean, let w = weight.floatValues else {
+      return nil
+    }
     let b: [Float]
     if let bias {
       guard let values = bias.floatValues else { return nil }
@@ -50,13 +57,16 @@ struct BatchNormStatistics {
     var newWeight = w
     for c in 0..<channels {
       for i in 0..<block {
-        newWeight[c * block + i] = Float(Double(w[c * block + i]) * multiplier[c])
+        newWeight[c * block + i] = Float(
+          Double(w[c * block + i]) * multiplier[c])
       }
     }
     let newBias = (0..<channels).map { c in
       Float((Double(b[c]) - mean[c]) * multiplier[c] + shift[c])
     }
-    guard let weightTensor = try? Tensor(name: weight.name, shape: weight.shape, values: newWeight),
+    guard
+      let weightTensor = try? Tensor(
+        name: weight.name, shape: weight.shape, values: newWeight),
       let biasTensor = try? Tensor(name: "", shape: shape, values: newBias)
     else { return nil }
     return (weightTensor, biasTensor)
@@ -67,21 +77,26 @@ struct BatchNormStatistics {
   func foldGemm(weight: Tensor, transB: Bool, bias: Tensor?, beta: Float)
     -> (weight: Tensor, bias: Tensor)?
   {
-    guard let multiplier, let shift, let mean, let w = weight.floatValues else { return nil }
+    guard let multiplier, let shift, let mean, let w = weight.floatValues else {
+      return nil
+    }
     let rows = weight.shape[0]
     let columns = weight.shape[1]
     var newWeight = w
     for r in 0..<rows {
       for c in 0..<columns {
         let n = transB ? r : c
-        newWeight[r * columns + c] = Float(Double(w[r * columns + c]) * multiplier[n])
+        newWeight[r * columns + c] = Float(
+          Double(w[r * columns + c]) * multiplier[n])
       }
     }
     var biasRows = 1
     var biasValue: (Int, Int) -> Double = { _, _ in 0 }
     if let bias {
       guard let values = bias.floatValues else { return nil }
-      let dims = Array(repeating: 1, count: max(0, 2 - bias.shape.rank)) + bias.shape.dims
+      let dims =
+        Array(repeating: 1, count: max(0, 2 - bias.shape.rank))
+        + bias.shape.dims
       biasRows = dims[0]
       let width = dims[1]
       biasValue = { m, n in Double(values[m * width + (width == 1 ? 0 : n)]) }
@@ -95,7 +110,9 @@ struct BatchNormStatistics {
       }
     }
     let dims = biasRows == 1 ? [channels] : [biasRows, channels]
-    guard let weightTensor = try? Tensor(name: weight.name, shape: weight.shape, values: newWeight),
+    guard
+      let weightTensor = try? Tensor(
+        name: weight.name, shape: weight.shape, values: newWeight),
       let biasShape = try? TensorShape(dims),
       let biasTensor = try? Tensor(name: "", shape: biasShape, values: newBias)
     else { return nil }

@@ -7,11 +7,6 @@ public struct InferredShapes: Sendable {
   /// The node indices in the topological order used.
   public let order: [Int]
 
-  init(tensors: [String: TensorDescriptor], order: [Int]) {
-    self.tensors = tensors
-    self.order = order
-  }
-
   /// The descriptor of the tensor named `name`, or `nil`.
   public subscript(name: String) -> TensorDescriptor? { tensors[name] }
 
@@ -36,7 +31,8 @@ extension Network {
     var tensors: [String: TensorDescriptor] = [:]
     for input in inputs {
       tensors[input.name] = TensorDescriptor(
-        name: input.name, elementType: input.elementType, shape: try input.shape())
+        name: input.name, elementType: input.elementType,
+        shape: try input.shape())
     }
     for tensor in initializers where tensors[tensor.name] == nil {
       tensors[tensor.name] = tensor.descriptor

@@ -37,7 +37,9 @@ extension Network {
 
   /// Folds the BatchNormalization at `index` into its producer, if it can;
   /// the caller removes the node when this returns `true`.
-  private mutating func foldBatchNormalization(at index: Int, names: inout Set<String>) -> Bool {
+  private mutating func foldBatchNormalization(
+    at index: Int, names: inout Set<String>
+  ) -> Bool {
     let bn = nodes[index]
     guard case .batchNormalization(let epsilon) = bn.op, bn.inputs.count == 5,
       let output = bn.outputs.first, !output.isEmpty,
@@ -45,11 +47,14 @@ extension Network {
       let x = bn.input(0), !outputs.contains(x),
       let producerIndex = nodes.firstIndex(where: { $0.outputs.first == x }),
       nodes[producerIndex].outputs.count == 1,
-      nodes.enumerated().allSatisfy({ $0.offset == index || !$0.element.inputs.contains(x) })
+      nodes.enumerated().allSatisfy({
+        $0.offset == index || !$0.element.inputs.contains(x)
+      })
     else { return false }
     var operands: [Tensor] = []
     for position in 1...4 {
-      guard let name = bn.input(position), let tensor = initializer(named: name),
+      guard let name = bn.input(position),
+        let tensor = initializer(named: name),
         tensor.shape.rank == 1
       else { return false }
       operands.append(tensor)
@@ -57,9 +62,11 @@ extension Network {
     let channels = operands[0].shape[0]
     guard operands.allSatisfy({ $0.shape[0] == channels }) else { return false }
     let stats = BatchNormStatistics(
-      scale: operands[0], shift: operands[1], mean: operands[2], variance: operands[3],
+      scale: operands[0], shift: operands[1], mean: operands[2],
+      variance: operands[3],
       epsilon: epsilon)
-    guard let stats, let folded = foldedProducer(nodes[producerIndex], stats, &names)
+    guard let stats,
+      let folded = foldedProducer(nodes[producerIndex], stats, &names)
     else { return false }
     for tensor in folded.tensors { setInitializer(tensor) }
     nodes[producerIndex] = folded.node
@@ -82,13 +89,15 @@ extension Network {
       names.insert(name)
       return name
     }
-    guard let weightName = producer.input(1), let weight = initializer(named: weightName)
+    guard let weightName = producer.input(1),
+      let weight = initializer(named: weightName)
     else { return nil }
     let biasName = producer.input(2)
     let bias = biasName.flatMap { initializer(named: $0) }
     if biasName != nil && bias == nil { return nil }
     var node = producer
-    let newWeightName = fresh("\(producer.name)_folded_weight", replacing: weightName)
+    let newWeightName = fresh(
+      "\(producer.name)_folded_weight", replacing: weightName)
     let newBiasName = fresh("\(producer.name)_folded_bias", replacing: biasName)
 
     switch producer.op {
@@ -100,24 +109,33 @@ extension Network {
         return (
           withInputs(node, newWeightName, newBiasName),
           [
-            Tensor(absentDataNamed: newWeightName, elementType: weight.elementType, shape: weight.shape),
-            Tensor(absentDataNamed: newBiasName, elementType: weight.elementType,
-                   shape: stats.shape),
+            Tensor(
+              absentDataNamed: newWeightName, elementType: weight.elementType,
+              shape: weight.shape),
+            Tensor(
+              absentDataNamed: newBiasName, elementType: weight.elementType,
+              shape: stats.shape),
           ]
         )
       }
       return (
         withInputs(node, newWeightName, newBiasName),
-        [folded.weight.renamed(newWeightName, weight.elementType),
-         folded.bias.renamed(newBiasName, weight.elementType)]
+        [
+          folded.weight.renamed(newWeightName, weight.elementType),
+          folded.bias.renamed(newBiasName, weight.elementType),
+        ]
       )
     case .gemm(var attributes):
       guard weight.shape.rank == 2,
-        (attributes.transB ? weight.shape[0] : weight.shape[1]) == stats.channels
+        (attributes.transB ? weight.shape[0] : weight.shape[1])
+          == stats.channels
       else { return nil }
       if let bias {
-        let dims = Array(repeating: 1, count: max(0, 2 - bias.shape.rank)) + bias.shape.dims
-        guard bias.shape.rank <= 2, dims[1] == stats.channels || dims[1] == 1 else {
+        let dims =
+          Array(repeating: 1, count: max(0, 2 - bias.shape.rank))
+          + bias.shape.dims
+        guard bias.shape.rank <= 2, dims[1] == stats.channels || dims[1] == 1
+        else {
           return nil
         }
       }
@@ -127,28 +145,40 @@ extension Network {
       let result = stats.foldGemm(
         weight: weight, transB: attributes.transB, bias: bias, beta: beta)
       guard let result else {
-        let rows = bias.flatMap { $0.shape.rank == 2 && $0.shape[0] > 1 ? $0.shape[0] : nil }
-        let shape = (try? TensorShape(rows.map { [$0, stats.channels] } ?? [stats.channels]))
+        let rows = bias.flatMap {
+          $0.shape.rank == 2 && $0.shape[0] > 1 ? $0.shape[0] : nil
+        }
+        let shape =
+          (try? TensorShape(
+            rows.map { [$0, stats.channels] } ?? [stats.channels]))
           ?? stats.shape
         return (
           withInputs(node, newWeightName, newBiasName),
           [
-            Tensor(absentDataNamed: newWeightName, elementType: weight.elementType, shape: weight.shape),
-            Tensor(absentDataNamed: newBiasName, elementType: weight.elementType, shape: shape),
+            Tensor(
+              absentDataNamed: newWeightName, elementType: weight.elementType,
+              shape: weight.shape),
+            Tensor(
+              absentDataNamed: newBiasName, elementType: weight.elementType,
+              shape: shape),
           ]
         )
       }
       return (
         withInputs(node, newWeightName, newBiasName),
-        [result.weight.renamed(newWeightName, weight.elementType),
-         result.bias.renamed(newBiasName, weight.elementType)]
+        [
+          result.weight.renamed(newWeightName, weight.elementType),
+          result.bias.renamed(newBiasName, weight.elementType),
+        ]
       )
     default:
       return nil
     }
   }
 
-  private func withInputs(_ node: Node, _ weight: String, _ bias: String) -> Node {
+  private func withInputs(_ node: Node, _ weight: String, _ bias: String)
+    -> Node
+  {
     var node = node
     node.inputs = [node.inputs[0], weight, bias]
     return node

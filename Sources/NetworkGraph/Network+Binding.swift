@@ -5,7 +5,8 @@ extension Network {
     var seen: Set<String> = []
     var result: [String] = []
     for input in inputs {
-      for case .symbolic(let name) in input.dimensions where seen.insert(name).inserted {
+      for case .symbolic(let name) in input.dimensions
+      where seen.insert(name).inserted {
         result.append(name)
       }
     }
@@ -16,9 +17,12 @@ extension Network {
   /// symbols not in `values` stay symbolic.
   ///
   /// - Parameter values: Sizes by symbol, such as `["N": 8]`.
+  /// - Returns: A copy of the network with the bound dimensions.
   /// - Throws: ``NetworkError/invalidBinding(symbol:value:)`` for a value
   ///   below 1.
-  public func bindingDimensions(_ values: [String: Int]) throws(NetworkError) -> Network {
+  public func bindingDimensions(_ values: [String: Int]) throws(NetworkError)
+    -> Network
+  {
     for symbol in symbolicDimensions {
       if let value = values[symbol], value < 1 {
         throw .invalidBinding(symbol: symbol, value: value)
@@ -26,7 +30,8 @@ extension Network {
     }
     var copy = self
     for index in copy.inputs.indices {
-      copy.inputs[index].dimensions = copy.inputs[index].dimensions.map { dimension in
+      copy.inputs[index].dimensions = copy.inputs[index].dimensions.map {
+        dimension in
         if case .symbolic(let name) = dimension, let value = values[name] {
           return .fixed(value)
         }
@@ -47,9 +52,13 @@ extension Network {
   public func bindingBatch(_ batch: Int) throws(NetworkError) -> Network {
     var values: [String: Int] = [:]
     for input in inputs {
-      if case .symbolic(let name)? = input.dimensions.first { values[name] = batch }
+      if case .symbolic(let name)? = input.dimensions.first {
+        values[name] = batch
+      }
     }
-    if batch < 1 { throw .invalidBinding(symbol: values.keys.min() ?? "batch", value: batch) }
+    if batch < 1 {
+      throw .invalidBinding(symbol: values.keys.min() ?? "batch", value: batch)
+    }
     return try bindingDimensions(values)
   }
 }

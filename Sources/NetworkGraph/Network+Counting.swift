@@ -16,9 +16,12 @@ extension Network {
   /// Counts every node using shapes already inferred for this network.
   ///
   /// - Parameter shapes: The result of ``inferShapes()`` on this network.
+  /// - Returns: Per-node counts in topological order, and totals.
   /// - Throws: ``NetworkError/missingTensor(name:node:)`` when `shapes` lacks
   ///   a tensor, or ``NetworkError/overflow(what:node:)``.
-  public func counts(shapes: InferredShapes) throws(NetworkError) -> NetworkCounts {
+  public func counts(shapes: InferredShapes) throws(NetworkError)
+    -> NetworkCounts
+  {
     var entries: [NetworkCounts.Entry] = []
     var total = NodeCounts.zero
     var counted: Set<String> = []
@@ -44,8 +47,10 @@ extension Network {
       var counts = try NodeCounter(node: node, shapes: shapes).count()
       for (position, name) in node.inputs.enumerated() where !name.isEmpty {
         guard !node.op.metadataInputs.contains(position) else { continue }
-        guard !graphInputs.contains(name), let tensor = initializer(named: name) else {
-          counts.inputActivationElements += shapes.shape(of: name)?.elementCount ?? 0
+        guard !graphInputs.contains(name), let tensor = initializer(named: name)
+        else {
+          counts.inputActivationElements +=
+            shapes.shape(of: name)?.elementCount ?? 0
           continue
         }
         let bytes = tensor.shape.elementCount * tensor.elementType.byteSize
@@ -57,7 +62,9 @@ extension Network {
           if learned { sharedParameters += tensor.shape.elementCount }
         }
       }
-      counts.outputActivationElements = outputShapes.reduce(0) { $0 + $1.elementCount }
+      counts.outputActivationElements = outputShapes.reduce(0) {
+        $0 + $1.elementCount
+      }
       total = try total.adding(counts)
       entries.append(
         NetworkCounts.Entry(
@@ -91,7 +98,9 @@ struct NodeCounter {
     node.outputs.first.flatMap { shapes.shape(of: $0) }
   }
 
-  private func multiply(_ a: Int, _ b: Int, _ what: String) throws(NetworkError) -> Int {
+  private func multiply(_ a: Int, _ b: Int, _ what: String) throws(NetworkError)
+    -> Int
+  {
     try Checked.multiply(a, b, what, node: node.reference)
   }
 
@@ -103,7 +112,9 @@ struct NodeCounter {
     switch node.op {
     case .conv:
       // MACs = N·Cout·∏out · (Cin/group)·∏kernel = |Y| · |W| / Cout.
-      guard let weight = shape(1), weight.rank >= 1, weight[0] > 0 else { return result }
+      guard let weight = shape(1), weight.rank >= 1, weight[0] > 0 else {
+        return result
+      }
       result.macs = try multiply(
         outputElements, weight.elementCount / weight[0], "the Conv MAC count")
       if node.input(2) != nil { result.otherOps = outputElements }
@@ -114,27 +125,38 @@ struct NodeCounter {
       var passes = 0
       if node.input(2) != nil { passes += attributes.beta == 1 ? 1 : 2 }
       if attributes.alpha != 1 { passes += 1 }
-      result.otherOps = try multiply(outputElements, passes, "the Gemm operation count")
+      result.otherOps = try multiply(
+        outputElements, passes, "the Gemm operation count")
     case .matMul:
       guard let a = shape(0), a.rank >= 1 else { return result }
-      result.macs = try multiply(outputElements, a[a.rank - 1], "the MatMul MAC count")
-    case .relu, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .clip, .add, .mul:
+      result.macs = try multiply(
+        outputElements, a[a.rank - 1], "the MatMul MAC count")
+    case .relu, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .clip, .add,
+      .mul:
       result.otherOps = outputElements
     case .maxPool(let attributes), .averagePool(let attributes):
       let window = try Checked.product(
         attributes.kernelShape, "the pooling window", node: node.reference)
       let perOutput: Int
-      if case .maxPool = node.op { perOutput = max(0, window - 1) } else { perOutput = window }
-      result.otherOps = try multiply(outputElements, perOutput, "the pooling operation count")
+      if case .maxPool = node.op {
+        perOutput = max(0, window - 1)
+      } else {
+        perOutput = window
+      }
+      result.otherOps = try multiply(
+        outputElements, perOutput, "the pooling operation count")
     case .globalAveragePool:
       result.otherOps = shape(0)?.elementCount ?? 0
     case .globalMaxPool:
       result.otherOps = max(0, (shape(0)?.elementCount ?? 0) - outputElements)
     case .softmax:
-      result.otherOps = try multiply(outputElements, 3, "the Softmax operation count")
+      result.otherOps = try multiply(
+        outputElements, 3, "the Softmax operation count")
     case .batchNormalization:
-      result.otherOps = try multiply(outputElements, 2, "the BatchNormalization count")
-    case .concat, .flatten, .reshape, .transpose, .squeeze, .unsqueeze, .dropout,
+      result.otherOps = try multiply(
+        outputElements, 2, "the BatchNormalization count")
+    case .concat, .flatten, .reshape, .transpose, .squeeze, .unsqueeze,
+      .dropout,
       .identity:
       break
     }

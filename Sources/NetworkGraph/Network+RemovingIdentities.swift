@@ -35,7 +35,9 @@ extension Network {
       network.nodes.remove(at: index)
       network.rename(reads: input, to: output)
       for i in network.nodes.indices {
-        network.nodes[i].outputs = network.nodes[i].outputs.map { $0 == input ? output : $0 }
+        network.nodes[i].outputs = network.nodes[i].outputs.map {
+          $0 == input ? output : $0
+        }
       }
       index = 0  // Renaming may have touched earlier nodes; rescan (cheap).
     }
@@ -46,9 +48,12 @@ extension Network {
     switch node.op {
     case .identity: return true
     case .dropout:
-      guard node.outputs.count > 1, !node.outputs[1].isEmpty else { return true }
+      guard node.outputs.count > 1, !node.outputs[1].isEmpty else {
+        return true
+      }
       let mask = node.outputs[1]
-      return !outputs.contains(mask) && !nodes.contains { $0.inputs.contains(mask) }
+      return !outputs.contains(mask)
+        && !nodes.contains { $0.inputs.contains(mask) }
     default: return false
     }
   }

@@ -21,7 +21,9 @@ extension Network {
     for (index, node) in nodes.enumerated() {
       var seen: Set<Int> = []
       for input in node.inputs where !input.isEmpty {
-        guard let from = producer[input], seen.insert(from).inserted else { continue }
+        guard let from = producer[input], seen.insert(from).inserted else {
+          continue
+        }
         successors[from].append(index)
         predecessors[index].append(from)
         indegree[index] += 1
@@ -54,14 +56,18 @@ extension Network {
 
   /// One cycle among the nodes Kahn's algorithm could not schedule: each has
   /// an unscheduled predecessor, so walking predecessors must repeat a node.
-  private func cycle(indegree: [Int], predecessors: [[Int]]) -> [NodeReference] {
-    guard var current = indegree.firstIndex(where: { $0 > 0 }) else { return [] }
+  private func cycle(indegree: [Int], predecessors: [[Int]]) -> [NodeReference]
+  {
+    guard var current = indegree.firstIndex(where: { $0 > 0 }) else {
+      return []
+    }
     var position: [Int: Int] = [:]
     var path: [Int] = []
     while position[current] == nil {
       position[current] = path.count
       path.append(current)
-      guard let previous = predecessors[current].first(where: { indegree[$0] > 0 })
+      guard
+        let previous = predecessors[current].first(where: { indegree[$0] > 0 })
       else { break }
       current = previous
     }

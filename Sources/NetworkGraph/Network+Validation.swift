@@ -32,13 +32,17 @@ extension Network {
       producers[tensor, default: []].append(producer)
     }
     for input in inputs { produce(input.name, by: "graph input") }
-    for tensor in initializers where !inputs.contains(where: { $0.name == tensor.name }) {
+    for tensor in initializers
+    where !inputs.contains(where: { $0.name == tensor.name }) {
       // ONNX (IR ≥ 4) lets an initializer double as a graph input's default.
       produce(tensor.name, by: "initializer")
     }
     for node in nodes {
       for output in node.outputs where !output.isEmpty {
-        produce(output, by: NodeReference(name: node.name, opType: node.op.opType).description)
+        produce(
+          output,
+          by: NodeReference(name: node.name, opType: node.op.opType).description
+        )
       }
     }
     for tensor in order {

@@ -94,7 +94,9 @@ public struct Network: Hashable, Sendable {
     guard kept.count != initializers.count else { return }
     initializers = kept
     initializerIndex = [:]
-    for (index, tensor) in kept.enumerated() { initializerIndex[tensor.name] = index }
+    for (index, tensor) in kept.enumerated() {
+      initializerIndex[tensor.name] = index
+    }
   }
 
   /// The index of the node named `name`, or `nil`.
@@ -109,7 +111,9 @@ public struct Network: Hashable, Sendable {
     var result: [String: [Int]] = [:]
     for (index, node) in nodes.enumerated() {
       for input in node.inputs where !input.isEmpty {
-        if result[input]?.last != index { result[input, default: []].append(index) }
+        if result[input]?.last != index {
+          result[input, default: []].append(index)
+        }
       }
     }
     return result
@@ -119,7 +123,8 @@ public struct Network: Hashable, Sendable {
   public func producers() -> [String: Int] {
     var result: [String: Int] = [:]
     for (index, node) in nodes.enumerated() {
-      for output in node.outputs where !output.isEmpty && result[output] == nil {
+      for output in node.outputs where !output.isEmpty && result[output] == nil
+      {
         result[output] = index
       }
     }

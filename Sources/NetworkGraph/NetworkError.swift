@@ -56,14 +56,18 @@ public enum NetworkError: Error, Hashable, Sendable, CustomStringConvertible {
   public var message: String {
     switch self {
     case .negativeDimension(let dims, let tensor):
-      return "\(Self.subject(tensor))shape \(Self.list(dims)) has a negative dimension"
+      return
+        "\(Self.subject(tensor))shape \(Self.list(dims)) has a negative dimension"
     case .tooManyElements(let dims, let tensor):
       return "\(Self.subject(tensor))shape \(Self.list(dims)) has more than "
         + "2^40 elements"
     case .overflow(let what, let node):
-      return (node.map { "\($0): " } ?? "") + "\(what) overflows a 64-bit integer"
+      return (node.map { "\($0): " } ?? "")
+        + "\(what) overflows a 64-bit integer"
     case .missingTensor(let name, let node):
-      if let node { return "\(node) reads tensor '\(name)', which nothing produces" }
+      if let node {
+        return "\(node) reads tensor '\(name)', which nothing produces"
+      }
       return "graph output '\(name)' is produced by no node"
     case .duplicateProducer(let tensor, let producers):
       return "tensor '\(tensor)' has several producers: "
@@ -74,9 +78,11 @@ public enum NetworkError: Error, Hashable, Sendable, CustomStringConvertible {
       return "the graph has a cycle through nodes "
         + nodes.map { "'\($0.name)'" }.joined(separator: " -> ")
     case .unboundDimension(let input, let symbol):
-      return "graph input '\(input)' has the unbound symbolic dimension '\(symbol)'"
+      return
+        "graph input '\(input)' has the unbound symbolic dimension '\(symbol)'"
     case .invalidBinding(let symbol, let value):
-      return "dimension '\(symbol)' cannot be bound to \(value); it must be at least 1"
+      return
+        "dimension '\(symbol)' cannot be bound to \(value); it must be at least 1"
     case .invalidAttribute(let node, let message),
       .shapeMismatch(let node, let message), .arity(let node, let message):
       return "\(node): \(message)"
@@ -116,7 +122,8 @@ public enum NetworkError: Error, Hashable, Sendable, CustomStringConvertible {
       case .unboundDimension: "bind the batch dimension (for example --batch 1)"
       default: nil
       }
-    return .error(message, at: SourceLocation(file: file, entity: entity), hint: hint)
+    return .error(
+      message, at: SourceLocation(file: file, entity: entity), hint: hint)
   }
 
   static func subject(_ tensor: String?) -> String {

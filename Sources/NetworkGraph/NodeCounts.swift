@@ -47,13 +47,18 @@ public struct NodeCounts: Hashable, Sendable {
   public func adding(_ other: NodeCounts) throws(NetworkError) -> NodeCounts {
     NodeCounts(
       macs: try Checked.add(macs, other.macs, "the total MAC count"),
-      otherOps: try Checked.add(otherOps, other.otherOps, "the total operation count"),
-      parameters: try Checked.add(parameters, other.parameters, "the parameter count"),
-      weightBytes: try Checked.add(weightBytes, other.weightBytes, "the weight bytes"),
+      otherOps: try Checked.add(
+        otherOps, other.otherOps, "the total operation count"),
+      parameters: try Checked.add(
+        parameters, other.parameters, "the parameter count"),
+      weightBytes: try Checked.add(
+        weightBytes, other.weightBytes, "the weight bytes"),
       inputActivationElements: try Checked.add(
-        inputActivationElements, other.inputActivationElements, "the activation count"),
+        inputActivationElements, other.inputActivationElements,
+        "the activation count"),
       outputActivationElements: try Checked.add(
-        outputActivationElements, other.outputActivationElements, "the activation count"))
+        outputActivationElements, other.outputActivationElements,
+        "the activation count"))
   }
 }
 

@@ -11,6 +11,7 @@ public struct ConvAttributes: Hashable, Sendable {
   /// The stride along each spatial axis, or `nil` for all ones.
   public var strides: [Int]?
   /// Begin pads for every spatial axis, then end pads, or `nil` for zeros.
+  ///
   /// Ignored unless ``autoPad`` is ``AutoPad/notSet``.
   public var pads: [Int]?
   /// The dilation along each spatial axis, or `nil` for all ones.
@@ -23,7 +24,8 @@ public struct ConvAttributes: Hashable, Sendable {
   /// Creates convolution attributes; every argument has the ONNX default.
   public init(
     group: Int = 1, strides: [Int]? = nil, pads: [Int]? = nil,
-    dilations: [Int]? = nil, autoPad: AutoPad = .notSet, kernelShape: [Int]? = nil
+    dilations: [Int]? = nil, autoPad: AutoPad = .notSet,
+    kernelShape: [Int]? = nil
   ) {
     self.group = group
     self.strides = strides
@@ -86,7 +88,10 @@ public struct GemmAttributes: Hashable, Sendable {
   public var transB: Bool
 
   /// Creates Gemm attributes; every argument has the ONNX default.
-  public init(alpha: Float = 1, beta: Float = 1, transA: Bool = false, transB: Bool = false) {
+  public init(
+    alpha: Float = 1, beta: Float = 1, transA: Bool = false,
+    transB: Bool = false
+  ) {
     self.alpha = alpha
     self.beta = beta
     self.transA = transA

@@ -47,7 +47,8 @@ struct ShapeContext {
     guard !node.outputs.isEmpty, node.outputs.count <= results.count else {
       throw .arity(
         node: reference,
-        message: "has \(node.outputs.count) outputs; \(node.op.opType) produces "
+        message:
+          "has \(node.outputs.count) outputs; \(node.op.opType) produces "
           + (results.count == 1 ? "1" : "1 to \(results.count)"))
     }
     return results
@@ -62,14 +63,19 @@ struct ShapeContext {
         ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
       throw .arity(
         node: reference,
-        message: "has \(node.inputs.count) inputs; \(node.op.opType) takes \(expected)")
+        message:
+          "has \(node.inputs.count) inputs; \(node.op.opType) takes \(expected)"
+      )
     }
   }
 
   /// The descriptor of a required input.
-  func operand(_ index: Int, _ role: String) throws(NetworkError) -> TensorDescriptor {
+  func operand(_ index: Int, _ role: String) throws(NetworkError)
+    -> TensorDescriptor
+  {
     guard index < operands.count, let descriptor = operands[index] else {
-      throw .arity(node: reference, message: "the \(role) input (\(index)) is missing")
+      throw .arity(
+        node: reference, message: "the \(role) input (\(index)) is missing")
     }
     return descriptor
   }
@@ -81,7 +87,8 @@ struct ShapeContext {
 
   /// The constant with data feeding input `index`, or `nil`.
   func constant(_ index: Int) -> Tensor? {
-    guard let name = node.input(index), let tensor = network.initializer(named: name),
+    guard let name = node.input(index),
+      let tensor = network.initializer(named: name),
       tensor.hasData
     else { return nil }
     return tensor
@@ -89,23 +96,28 @@ struct ShapeContext {
 
   /// Integer values of a constant input (a shape or axes), checked to be a
   /// 1-D (or scalar) integer tensor.
-  func integerConstant(_ index: Int, _ role: String) throws(NetworkError) -> [Int] {
+  func integerConstant(_ index: Int, _ role: String) throws(NetworkError)
+    -> [Int]
+  {
     guard let name = node.input(index) else {
-      throw .arity(node: reference, message: "the \(role) input (\(index)) is missing")
+      throw .arity(
+        node: reference, message: "the \(role) input (\(index)) is missing")
     }
     guard let tensor = constant(index) else {
       throw .nonConstantOperand(node: reference, tensor: name, role: role)
     }
     guard tensor.shape.rank <= 1 else {
       throw .invalidAttribute(
-        node: reference, message: "the \(role) '\(name)' must be 1-D, not \(tensor.shape)")
+        node: reference,
+        message: "the \(role) '\(name)' must be 1-D, not \(tensor.shape)")
     }
     if let integers = tensor.integerValues { return integers.map { Int($0) } }
     var values: [Int] = []
     for value in tensor.floatValues ?? [] {
       guard let exact = Int(exactly: value) else {
         throw .invalidAttribute(
-          node: reference, message: "the \(role) '\(name)' holds non-integer \(value)")
+          node: reference,
+          message: "the \(role) '\(name)' holds non-integer \(value)")
       }
       values.append(exact)
     }
@@ -118,9 +130,12 @@ struct ShapeContext {
     return InferredOutput(elementType: input.elementType, shape: input.shape)
   }
 
-  func output(_ dims: [Int], like index: Int = 0) throws(NetworkError) -> InferredOutput {
+  func output(_ dims: [Int], like index: Int = 0) throws(NetworkError)
+    -> InferredOutput
+  {
     let type = optionalOperand(index)?.elementType ?? .float32
-    return InferredOutput(elementType: type, shape: try TensorShape(dims, output: reference))
+    return InferredOutput(
+      elementType: type, shape: try TensorShape(dims, output: reference))
   }
 
   /// An axis in `[-rank, rank - 1]` (or `[-rank, rank]` when `inclusive`),
@@ -132,7 +147,9 @@ struct ShapeContext {
     guard axis >= -rank, axis <= upper else {
       throw .invalidAttribute(
         node: reference,
-        message: "\(name) \(axis) is out of range [\(-rank), \(upper)] for rank \(rank)")
+        message:
+          "\(name) \(axis) is out of range [\(-rank), \(upper)] for rank \(rank)"
+      )
     }
     return axis < 0 ? axis + rank : axis
   }

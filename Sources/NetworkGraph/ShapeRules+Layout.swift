@@ -20,7 +20,8 @@ extension ShapeContext {
       let shape = try operand(index, "input \(index)").shape
       guard shape.rank == first.rank else {
         throw mismatch(
-          "input \(index) \(shape) has rank \(shape.rank), input 0 \(first) has \(first.rank)")
+          "input \(index) \(shape) has rank \(shape.rank), input 0 \(first) has \(first.rank)"
+        )
       }
       for d in 0..<shape.rank where d != axis && shape[d] != first[d] {
         throw mismatch(
@@ -44,9 +45,10 @@ extension ShapeContext {
     return try output([outer, inner])
   }
 
-  /// Reshape-14/21: the target is the constant in input 1. A `0` copies the
-  /// input's dimension at that index (a literal zero with `allowzero`), one
-  /// `-1` is inferred so element counts match.
+  /// Reshape-14/21: the target is the constant in input 1.
+  ///
+  /// A `0` copies the input's dimension at that index (a literal zero with
+  /// `allowzero`), one `-1` is inferred so element counts match.
   func reshape(allowZero: Bool) throws(NetworkError) -> InferredOutput {
     try arity(inputs: 2...2)
     let x = try operand(0, "data").shape
@@ -57,7 +59,8 @@ extension ShapeContext {
       switch value {
       case -1:
         guard inferred == nil else {
-          throw mismatch("target \(NetworkError.list(target)) has more than one -1")
+          throw mismatch(
+            "target \(NetworkError.list(target)) has more than one -1")
         }
         inferred = index
         dims.append(1)
@@ -69,7 +72,8 @@ extension ShapeContext {
         }
         dims.append(x[index])
       case ..<(-1):
-        throw mismatch("target \(NetworkError.list(target)) has invalid value \(value)")
+        throw mismatch(
+          "target \(NetworkError.list(target)) has invalid value \(value)")
       default:
         dims.append(value)
       }
@@ -83,7 +87,8 @@ extension ShapeContext {
     if let inferred {
       var known = 1
       for (index, dim) in dims.enumerated() where index != inferred {
-        known = try Checked.multiply(known, dim, "the target's element count", node: reference)
+        known = try Checked.multiply(
+          known, dim, "the target's element count", node: reference)
       }
       guard known > 0, x.elementCount % known == 0 else {
         throw mismatch(
@@ -96,7 +101,8 @@ extension ShapeContext {
     guard shape.elementCount == x.elementCount else {
       throw mismatch(
         "input \(x) has \(x.elementCount) elements but the target "
-          + "\(NetworkError.list(target)) resolves to \(shape) with \(shape.elementCount)")
+          + "\(NetworkError.list(target)) resolves to \(shape) with \(shape.elementCount)"
+      )
     }
     return try output(dims)
   }
@@ -127,13 +133,17 @@ extension ShapeContext {
     for axis in axes {
       let axis = try normalize(axis: axis, rank: x.rank)
       guard removed.insert(axis).inserted else {
-        throw .invalidAttribute(node: reference, message: "axis \(axis) is listed twice")
+        throw .invalidAttribute(
+          node: reference, message: "axis \(axis) is listed twice")
       }
       guard x[axis] == 1 else {
-        throw mismatch("cannot squeeze axis \(axis) of \(x): its size is \(x[axis]), not 1")
+        throw mismatch(
+          "cannot squeeze axis \(axis) of \(x): its size is \(x[axis]), not 1")
       }
     }
-    return try output(x.dims.enumerated().filter { !removed.contains($0.offset) }.map(\.element))
+    return try output(
+      x.dims.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    )
   }
 
   /// Unsqueeze-11/13: inserts size-1 axes at the listed positions of the
@@ -143,14 +153,16 @@ extension ShapeContext {
     let x = try operand(0, "data").shape
     let axes = node.input(1) != nil ? try integerConstant(1, "axes") : attribute
     guard let axes else {
-      throw .invalidAttribute(node: reference, message: "needs 'axes' (attribute or input)")
+      throw .invalidAttribute(
+        node: reference, message: "needs 'axes' (attribute or input)")
     }
     let rank = x.rank + axes.count
     var inserted: Set<Int> = []
     for axis in axes {
       let axis = try normalize(axis: axis, rank: rank)
       guard inserted.insert(axis).inserted else {
-        throw .invalidAttribute(node: reference, message: "axis \(axis) is listed twice")
+        throw .invalidAttribute(
+          node: reference, message: "axis \(axis) is listed twice")
       }
     }
     var source = x.dims.makeIterator()

@@ -2,7 +2,8 @@ extension ShapeContext {
   /// Gemm-13: `A [M, K]` (or `[K, M]` with transA), `B [K, N]` (or `[N, K]`
   /// with transB) and `C` unidirectionally broadcastable to `[M, N]` give
   /// `Y [M, N]`.
-  func gemm(_ attributes: GemmAttributes) throws(NetworkError) -> InferredOutput {
+  func gemm(_ attributes: GemmAttributes) throws(NetworkError) -> InferredOutput
+  {
     try arity(inputs: 2...3)
     let a = try operand(0, "A").shape
     let b = try operand(1, "B").shape
@@ -14,21 +15,26 @@ extension ShapeContext {
     guard k == kb else {
       throw mismatch(
         "inner dimensions differ: A \(a)\(attributes.transA ? " (transposed)" : "") "
-          + "has K = \(k), B \(b)\(attributes.transB ? " (transposed)" : "") has K = \(kb)")
+          + "has K = \(k), B \(b)\(attributes.transB ? " (transposed)" : "") has K = \(kb)"
+      )
     }
     if let c = optionalOperand(2)?.shape {
       let target = [m, n]
       let aligned = Array(repeating: 1, count: max(0, 2 - c.rank)) + c.dims
-      guard c.rank <= 2, zip(aligned, target).allSatisfy({ $0 == $1 || $0 == 1 }) else {
-        throw mismatch("bias C \(c) does not broadcast to the output [\(m), \(n)]")
+      guard c.rank <= 2,
+        zip(aligned, target).allSatisfy({ $0 == $1 || $0 == 1 })
+      else {
+        throw mismatch(
+          "bias C \(c) does not broadcast to the output [\(m), \(n)]")
       }
     }
     return try output([m, n])
   }
 
-  /// MatMul-13: NumPy `matmul`. A 1-D `A` is a row vector and a 1-D `B` a
-  /// column vector (the added axis is removed afterwards); leading batch
-  /// dimensions broadcast.
+  /// MatMul-13: NumPy `matmul`.
+  ///
+  /// A 1-D `A` is a row vector and a 1-D `B` a column vector (the added axis is
+  /// removed afterwards); leading batch dimensions broadcast.
   func matMul() throws(NetworkError) -> InferredOutput {
     try arity(inputs: 2...2)
     let a = try operand(0, "A").shape
@@ -41,9 +47,11 @@ extension ShapeContext {
     let k = a2[a2.count - 1]
     guard k == b2[b2.count - 2] else {
       throw mismatch(
-        "inner dimensions differ: A \(a) has K = \(k), B \(b) has K = \(b2[b2.count - 2])")
+        "inner dimensions differ: A \(a) has K = \(k), B \(b) has K = \(b2[b2.count - 2])"
+      )
     }
-    let batch = try broadcast(Array(a2.dropLast(2)), Array(b2.dropLast(2)), a, b)
+    let batch = try broadcast(
+      Array(a2.dropLast(2)), Array(b2.dropLast(2)), a, b)
     var dims = batch
     if a.rank != 1 { dims.append(a2[a2.count - 2]) }
     if b.rank != 1 { dims.append(b2[b2.count - 1]) }

@@ -1,7 +1,8 @@
 extension ShapeContext {
   /// Conv-11: `X [N, C, D…]`, `W [M, C/group, k…]`, optional `B [M]` give
   /// `Y [N, M, out…]` with sizes from ``WindowGeometry``.
-  func conv(_ attributes: ConvAttributes) throws(NetworkError) -> InferredOutput {
+  func conv(_ attributes: ConvAttributes) throws(NetworkError) -> InferredOutput
+  {
     try arity(inputs: 2...3)
     let x = try operand(0, "X").shape
     let w = try operand(1, "W").shape
@@ -13,19 +14,23 @@ extension ShapeContext {
     }
     let group = attributes.group
     guard group >= 1 else {
-      throw .invalidAttribute(node: reference, message: "group \(group) must be at least 1")
+      throw .invalidAttribute(
+        node: reference, message: "group \(group) must be at least 1")
     }
     let channels = x[1]
     let filters = w[0]
     guard channels % group == 0 else {
       throw mismatch(
-        "input channels \(channels) of \(x) are not divisible by group \(group)")
+        "input channels \(channels) of \(x) are not divisible by group \(group)"
+      )
     }
     guard filters % group == 0 else {
       throw mismatch(
-        "output channels \(filters) of weight \(w) are not divisible by group \(group)")
+        "output channels \(filters) of weight \(w) are not divisible by group \(group)"
+      )
     }
-    guard w[1].multipliedReportingOverflow(by: group) == (channels, false) else {
+    guard w[1].multipliedReportingOverflow(by: group) == (channels, false)
+    else {
       throw mismatch(
         "weight \(w) expects \(w[1]) × group \(group) input channels, "
           + "but input \(x) has \(channels)")
@@ -33,7 +38,8 @@ extension ShapeContext {
     let kernel = Array(w.dims.dropFirst(2))
     if let declared = attributes.kernelShape, declared != kernel {
       throw mismatch(
-        "kernel_shape \(NetworkError.list(declared)) does not match weight \(w)")
+        "kernel_shape \(NetworkError.list(declared)) does not match weight \(w)"
+      )
     }
     if let bias = optionalOperand(2)?.shape, bias.dims != [filters] {
       throw mismatch("bias \(bias) must be [\(filters)] for weight \(w)")
@@ -47,7 +53,8 @@ extension ShapeContext {
   }
 
   /// MaxPool-22 / AveragePool-22: `X [N, C, D…]` gives `Y [N, C, out…]`.
-  func pool(_ attributes: PoolAttributes) throws(NetworkError) -> InferredOutput {
+  func pool(_ attributes: PoolAttributes) throws(NetworkError) -> InferredOutput
+  {
     try arity(inputs: 1...1)
     let x = try operand(0, "X").shape
     guard x.rank >= 3 else {
@@ -83,11 +90,15 @@ extension ShapeContext {
     for (index, role) in [(1, "scale"), (2, "B"), (3, "mean"), (4, "var")] {
       let shape = try operand(index, role).shape
       guard shape.dims == [channels] else {
-        throw mismatch("\(role) \(shape) must be [\(channels)] for input \(x.shape)")
+        throw mismatch(
+          "\(role) \(shape) must be [\(channels)] for input \(x.shape)")
       }
     }
     let stats = InferredOutput(
-      elementType: x.elementType, shape: try TensorShape([channels], output: reference))
-    return [InferredOutput(elementType: x.elementType, shape: x.shape), stats, stats]
+      elementType: x.elementType,
+      shape: try TensorShape([channels], output: reference))
+    return [
+      InferredOutput(elementType: x.elementType, shape: x.shape), stats, stats,
+    ]
   }
 }

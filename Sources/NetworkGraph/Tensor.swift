@@ -68,7 +68,9 @@ public struct Tensor: Hashable, Sendable {
   }
 
   /// Creates a tensor whose data is not available (shape-only models).
-  public init(absentDataNamed name: String, elementType: ElementType, shape: TensorShape) {
+  public init(
+    absentDataNamed name: String, elementType: ElementType, shape: TensorShape
+  ) {
     self.name = name
     self.elementType = elementType
     self.shape = shape

@@ -53,7 +53,9 @@ public struct GraphInput: Hashable, Sendable {
   public var dimensions: [Dimension]
 
   /// Creates an input with possibly symbolic dimensions.
-  public init(name: String, elementType: ElementType = .float32, dimensions: [Dimension]) {
+  public init(
+    name: String, elementType: ElementType = .float32, dimensions: [Dimension]
+  ) {
     self.name = name
     self.elementType = elementType
     self.dimensions = dimensions
@@ -61,7 +63,9 @@ public struct GraphInput: Hashable, Sendable {
 
   /// Creates an input with a concrete shape.
   public init(name: String, elementType: ElementType = .float32, shape: [Int]) {
-    self.init(name: name, elementType: elementType, dimensions: shape.map { .fixed($0) })
+    self.init(
+      name: name, elementType: elementType, dimensions: shape.map { .fixed($0) }
+    )
   }
 
   /// The concrete shape.
@@ -74,7 +78,8 @@ public struct GraphInput: Hashable, Sendable {
     for dimension in dimensions {
       switch dimension {
       case .fixed(let value): dims.append(value)
-      case .symbolic(let symbol): throw .unboundDimension(input: name, symbol: symbol)
+      case .symbolic(let symbol):
+        throw .unboundDimension(input: name, symbol: symbol)
       }
     }
     return try TensorShape(dims, tensor: name)

@@ -85,11 +85,13 @@ extension TensorShape {
     } catch .negativeDimension(let dims, _) {
       throw .shapeMismatch(
         node: node,
-        message: "output shape \(NetworkError.list(dims)) has a negative dimension")
+        message:
+          "output shape \(NetworkError.list(dims)) has a negative dimension")
     } catch {
       throw .shapeMismatch(
         node: node,
-        message: "output shape \(NetworkError.list(dims)) has more than 2^40 elements")
+        message:
+          "output shape \(NetworkError.list(dims)) has more than 2^40 elements")
     }
   }
 }

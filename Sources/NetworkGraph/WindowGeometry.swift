@@ -39,6 +39,7 @@ public struct WindowGeometry: Hashable, Sendable {
   ///   - autoPad: The padding mode.
   ///   - ceilMode: Whether to round output sizes up (pooling only).
   ///   - node: The node, named in errors.
+  /// - Returns: The geometry with every list filled and the output size.
   /// - Throws: ``NetworkError/invalidAttribute(node:message:)`` for lists of
   ///   the wrong length or non-positive kernels, strides or dilations, and
   ///   ``NetworkError/shapeMismatch(node:message:)`` when the window does not
@@ -48,7 +49,10 @@ public struct WindowGeometry: Hashable, Sendable {
     pads: [Int]?, autoPad: AutoPad, ceilMode: Bool, node: NodeReference
   ) throws(NetworkError) -> WindowGeometry {
     let rank = inputSize.count
-    func list(_ values: [Int]?, _ name: String, count: Int, default value: Int, minimum: Int)
+    func list(
+      _ values: [Int]?, _ name: String, count: Int, default value: Int,
+      minimum: Int
+    )
       throws(NetworkError) -> [Int]
     {
       let values = values ?? Array(repeating: value, count: count)
@@ -60,14 +64,19 @@ public struct WindowGeometry: Hashable, Sendable {
       }
       if let bad = values.first(where: { $0 < minimum }) {
         throw .invalidAttribute(
-          node: node, message: "'\(name)' value \(bad) must be at least \(minimum)")
+          node: node,
+          message: "'\(name)' value \(bad) must be at least \(minimum)")
       }
       return values
     }
-    let kernel = try list(kernel, "kernel_shape", count: rank, default: 1, minimum: 1)
-    let strides = try list(strides, "strides", count: rank, default: 1, minimum: 1)
-    let dilations = try list(dilations, "dilations", count: rank, default: 1, minimum: 1)
-    let explicitPads = try list(pads, "pads", count: 2 * rank, default: 0, minimum: 0)
+    let kernel = try list(
+      kernel, "kernel_shape", count: rank, default: 1, minimum: 1)
+    let strides = try list(
+      strides, "strides", count: rank, default: 1, minimum: 1)
+    let dilations = try list(
+      dilations, "dilations", count: rank, default: 1, minimum: 1)
+    let explicitPads = try list(
+      pads, "pads", count: 2 * rank, default: 0, minimum: 0)
 
     var geometry = WindowGeometry(
       kernel: kernel, strides: strides, dilations: dilations,
@@ -76,7 +85,8 @@ public struct WindowGeometry: Hashable, Sendable {
       let input = inputSize[axis]
       let what = "the dilated kernel along spatial axis \(axis)"
       let effective = try Checked.add(
-        try Checked.multiply(dilations[axis], kernel[axis] - 1, what, node: node), 1, what,
+        try Checked.multiply(
+          dilations[axis], kernel[axis] - 1, what, node: node), 1, what,
         node: node)
       var begin = 0
       var end = 0
@@ -107,7 +117,8 @@ public struct WindowGeometry: Hashable, Sendable {
       case .sameUpper, .sameLower:
         output = input / strides[axis] + (input % strides[axis] == 0 ? 0 : 1)
         let needed = try Checked.add(
-          try Checked.multiply(max(0, output - 1), strides[axis], "SAME padding", node: node),
+          try Checked.multiply(
+            max(0, output - 1), strides[axis], "SAME padding", node: node),
           effective, "SAME padding", node: node)
         let total = max(0, needed - input)
         if autoPad == .sameUpper {
@@ -134,7 +145,8 @@ public struct WindowGeometry: Hashable, Sendable {
   ) -> NetworkError {
     .shapeMismatch(
       node: node,
-      message: "kernel \(kernel) (dilated extent \(effective)) is larger than the "
+      message:
+        "kernel \(kernel) (dilated extent \(effective)) is larger than the "
         + "padded input \(input) + \(begin) + \(end) along spatial axis \(axis); "
         + "the output size would not be positive")
   }

@@ -20,7 +20,8 @@ extension NumPyArray {
     let kind = try Self.kind(of: header.descr)
     guard !header.fortranOrder else { throw .fortranOrder }
     let count = try Self.elementCount(header.shape)
-    let (expected, overflow) = count.multipliedReportingOverflow(by: kind.byteSize)
+    let (expected, overflow) = count.multipliedReportingOverflow(
+      by: kind.byteSize)
     guard !overflow else { throw .shapeTooLarge(header.shape) }
     let available = bytes.count - dataOffset
     guard available == expected else {
@@ -28,7 +29,8 @@ extension NumPyArray {
     }
     let values = bytes.withUnsafeBytes { raw in
       Self.decodeValues(
-        UnsafeRawBufferPointer(rebasing: raw[dataOffset...]), kind: kind, count: count)
+        UnsafeRawBufferPointer(rebasing: raw[dataOffset...]), kind: kind,
+        count: count)
     }
     try self.init(shape: header.shape, values: values)
   }
@@ -40,9 +42,13 @@ extension NumPyArray {
     try self.init(npy: [UInt8](data))
   }
 
-  static func readHeader(_ bytes: [UInt8]) throws(NumPyError) -> (NumPyHeader, Int) {
+  static func readHeader(_ bytes: [UInt8]) throws(NumPyError) -> (
+    NumPyHeader, Int
+  ) {
     let prefix = min(bytes.count, magic.count)
-    guard Array(bytes[0..<prefix]) == Array(magic[0..<prefix]) else { throw .badMagic }
+    guard Array(bytes[0..<prefix]) == Array(magic[0..<prefix]) else {
+      throw .badMagic
+    }
     guard bytes.count >= 8 else {
       throw .truncated(part: "preamble", needed: 8, available: bytes.count)
     }
@@ -53,18 +59,22 @@ extension NumPyArray {
     }
     let lengthSize = major == 1 ? 2 : 4
     guard bytes.count >= 8 + lengthSize else {
-      throw .truncated(part: "header length", needed: lengthSize, available: bytes.count - 8)
+      throw .truncated(
+        part: "header length", needed: lengthSize, available: bytes.count - 8)
     }
     var length = 0
     for i in 0..<lengthSize { length |= Int(bytes[8 + i]) << (8 * i) }
     let start = 8 + lengthSize
     guard bytes.count - start >= length else {
-      throw .truncated(part: "header", needed: length, available: bytes.count - start)
+      throw .truncated(
+        part: "header", needed: length, available: bytes.count - start)
     }
     let raw = bytes[start..<start + length]
     let text: String
     if major == 3 {
-      guard let utf8 = String(validating: raw, as: UTF8.self) else { throw .headerEncoding }
+      guard let utf8 = String(validating: raw, as: UTF8.self) else {
+        throw .headerEncoding
+      }
       text = utf8
     } else {
       var scalars = String.UnicodeScalarView()
@@ -97,15 +107,23 @@ extension NumPyArray {
     return kind
   }
 
-  static func decodeValues(_ raw: UnsafeRawBufferPointer, kind: ElementKind, count: Int)
+  static func decodeValues(
+    _ raw: UnsafeRawBufferPointer, kind: ElementKind, count: Int
+  )
     -> Values
   {
     func load<T: FixedWidthInteger>(_: T.Type) -> [T] {
-      (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * T.bitWidth / 8, as: T.self)) }
+      (0..<count).map {
+        T(
+          littleEndian: raw.loadUnaligned(
+            fromByteOffset: $0 * T.bitWidth / 8, as: T.self))
+      }
     }
     switch kind {
-    case .float32: return .float32(load(UInt32.self).map(Float.init(bitPattern:)))
-    case .float64: return .float64(load(UInt64.self).map(Double.init(bitPattern:)))
+    case .float32:
+      return .float32(load(UInt32.self).map(Float.init(bitPattern:)))
+    case .float64:
+      return .float64(load(UInt64.self).map(Double.init(bitPattern:)))
     case .int8: return .int8(load(Int8.self))
     case .int16: return .int16(load(Int16.self))
     case .int32: return .int32(load(Int32.self))

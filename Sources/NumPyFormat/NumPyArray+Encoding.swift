@@ -29,7 +29,9 @@ extension NumPyArray {
     header += Array(repeating: UInt8(ascii: " "), count: padded())
     header.append(UInt8(ascii: "\n"))
     var bytes = Self.magic + [major, 0]
-    for i in 0..<lengthSize { bytes.append(UInt8(truncatingIfNeeded: header.count >> (8 * i))) }
+    for i in 0..<lengthSize {
+      bytes.append(UInt8(truncatingIfNeeded: header.count >> (8 * i)))
+    }
     bytes += header
     bytes.reserveCapacity(bytes.count + values.count * kind.byteSize)
     func append<T: FixedWidthInteger>(_ values: [T]) {

@@ -172,19 +172,31 @@ public struct NumPyArray: Hashable, Sendable {
     switch values {
     case .float32, .float64:
       return try Tensor(
-        name: name, elementType: kind.elementType, shape: shape, values: float32Values)
+        name: name, elementType: kind.elementType, shape: shape,
+        values: float32Values)
     case .int8(let v):
-      return try Tensor(name: name, elementType: .int8, shape: shape, integers: v.map(Int64.init))
+      return try Tensor(
+        name: name, elementType: .int8, shape: shape,
+        integers: v.map(Int64.init))
     case .int16(let v):
-      return try Tensor(name: name, elementType: .int16, shape: shape, integers: v.map(Int64.init))
+      return try Tensor(
+        name: name, elementType: .int16, shape: shape,
+        integers: v.map(Int64.init))
     case .int32(let v):
-      return try Tensor(name: name, elementType: .int32, shape: shape, integers: v.map(Int64.init))
+      return try Tensor(
+        name: name, elementType: .int32, shape: shape,
+        integers: v.map(Int64.init))
     case .int64(let v):
-      return try Tensor(name: name, elementType: .int64, shape: shape, integers: v)
+      return try Tensor(
+        name: name, elementType: .int64, shape: shape, integers: v)
     case .uint8(let v):
-      return try Tensor(name: name, elementType: .uint8, shape: shape, integers: v.map(Int64.init))
+      return try Tensor(
+        name: name, elementType: .uint8, shape: shape,
+        integers: v.map(Int64.init))
     case .bool(let v):
-      return try Tensor(name: name, elementType: .bool, shape: shape, integers: v.map { $0 ? 1 : 0 })
+      return try Tensor(
+        name: name, elementType: .bool, shape: shape,
+        integers: v.map { $0 ? 1 : 0 })
     }
   }
 
@@ -202,7 +214,9 @@ public struct NumPyArray: Hashable, Sendable {
     }
     for dim in shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-      guard !overflow, product <= maximumElementCount else { throw .shapeTooLarge(shape) }
+      guard !overflow, product <= maximumElementCount else {
+        throw .shapeTooLarge(shape)
+      }
       count = product
     }
     return count

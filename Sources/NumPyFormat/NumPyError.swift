@@ -47,7 +47,8 @@ public enum NumPyError: Error, Hashable, Sendable, CustomStringConvertible {
       "the .npy header has no '\(key)' key"
     case .unsupportedDType(let descr):
       "unsupported .npy dtype '\(descr)' (supported: "
-        + NumPyArray.ElementKind.allCases.map(\.descr).joined(separator: ", ") + ")"
+        + NumPyArray.ElementKind.allCases.map(\.descr).joined(separator: ", ")
+        + ")"
     case .bigEndian(let descr):
       "big-endian .npy dtype '\(descr)' is not supported; save the array as little-endian"
     case .fortranOrder:
@@ -64,6 +65,7 @@ public enum NumPyError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   static func tuple(_ shape: [Int]) -> String {
-    "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
+    "(" + shape.map(String.init).joined(separator: ", ")
+      + (shape.count == 1 ? ",)" : ")")
   }
 }

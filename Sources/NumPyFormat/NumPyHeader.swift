@@ -26,13 +26,16 @@ struct NumPyHeader {
     let value = try parser.parseValue(depth: 0)
     parser.skipWhitespace()
     guard parser.position == parser.scalars.count else {
-      throw .malformedHeader("unexpected text after the dictionary at offset \(parser.position)")
+      throw .malformedHeader(
+        "unexpected text after the dictionary at offset \(parser.position)")
     }
     guard case .dictionary(let pairs) = value else {
       throw .malformedHeader("the header is not a dictionary")
     }
     func lookup(_ key: String) throws(NumPyError) -> Literal {
-      guard let pair = pairs.first(where: { $0.0 == key }) else { throw .missingKey(key) }
+      guard let pair = pairs.first(where: { $0.0 == key }) else {
+        throw .missingKey(key)
+      }
       return pair.1
     }
     let descr: String
@@ -74,10 +77,13 @@ private struct LiteralParser {
     .malformedHeader("\(what) at offset \(position)")
   }
 
-  mutating func parseValue(depth: Int) throws(NumPyError) -> NumPyHeader.Literal {
+  mutating func parseValue(depth: Int) throws(NumPyError) -> NumPyHeader.Literal
+  {
     guard depth < 16 else { throw fail("nesting too deep") }
     skipWhitespace()
-    guard position < scalars.count else { throw fail("unexpected end of header") }
+    guard position < scalars.count else {
+      throw fail("unexpected end of header")
+    }
     switch scalars[position] {
     case "{": return try parseDictionary(depth: depth)
     case "(": return .sequence(try parseSequence(close: ")", depth: depth))
@@ -86,7 +92,8 @@ private struct LiteralParser {
     case "-", "0"..."9": return .integer(try parseInteger())
     default:
       for (word, value) in [
-        ("True", NumPyHeader.Literal.bool(true)), ("False", .bool(false)), ("None", .none),
+        ("True", NumPyHeader.Literal.bool(true)), ("False", .bool(false)),
+        ("None", .none),
       ] where matches(word) {
         position += word.unicodeScalars.count
         return value
@@ -101,12 +108,16 @@ private struct LiteralParser {
     return Array(scalars[position..<position + word.count]) == word
   }
 
-  private mutating func parseDictionary(depth: Int) throws(NumPyError) -> NumPyHeader.Literal {
+  private mutating func parseDictionary(depth: Int) throws(NumPyError)
+    -> NumPyHeader.Literal
+  {
     position += 1
     var pairs: [(String, NumPyHeader.Literal)] = []
     while true {
       skipWhitespace()
-      guard position < scalars.count else { throw fail("unterminated dictionary") }
+      guard position < scalars.count else {
+        throw fail("unterminated dictionary")
+      }
       if scalars[position] == "}" {
         position += 1
         return .dictionary(pairs)
@@ -121,10 +132,14 @@ private struct LiteralParser {
       }
       position += 1
       let value = try parseValue(depth: depth + 1)
-      if pairs.contains(where: { $0.0 == key }) { throw fail("duplicate key '\(key)'") }
+      if pairs.contains(where: { $0.0 == key }) {
+        throw fail("duplicate key '\(key)'")
+      }
       pairs.append((key, value))
       skipWhitespace()
-      guard position < scalars.count else { throw fail("unterminated dictionary") }
+      guard position < scalars.count else {
+        throw fail("unterminated dictionary")
+      }
       if scalars[position] == "," {
         position += 1
       } else if scalars[position] != "}" {
@@ -188,7 +203,9 @@ private struct LiteralParser {
     {
       let (times, o1) = value.multipliedReportingOverflow(by: 10)
       let (sum, o2) = times.addingReportingOverflow(digit)
-      guard !o1, !o2 else { throw .malformedHeader("integer too large at offset \(position)") }
+      guard !o1, !o2 else {
+        throw .malformedHeader("integer too large at offset \(position)")
+      }
       value = sum
       digits += 1
       position += 1

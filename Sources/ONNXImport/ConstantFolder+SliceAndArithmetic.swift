@@ -8,15 +8,22 @@ extension ConstantFolder {
     let starts = try integers(1, "starts")
     let ends = try integers(2, "ends")
     let rank = data.dims.count
-    let axes = try optionalOperand(3) != nil ? try integers(3, "axes") : Array(0..<starts.count)
-    let steps = try optionalOperand(4) != nil ? try integers(4, "steps") : starts.map { _ in 1 }
-    guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count
+    let axes =
+      try optionalOperand(3) != nil
+      ? try integers(3, "axes") : Array(0..<starts.count)
+    let steps =
+      try optionalOperand(4) != nil
+      ? try integers(4, "steps") : starts.map { _ in 1 }
+    guard starts.count == ends.count, axes.count == starts.count,
+      steps.count == starts.count
     else { throw .invalid("starts, ends, axes and steps differ in length") }
     var positions = data.dims.map { Array(0..<$0) }
     var seen: Set<Int> = []
     for i in starts.indices {
       let axis = try axis(axes[i], rank: rank)
-      guard seen.insert(axis).inserted else { throw .invalid("axis \(axis) is listed twice") }
+      guard seen.insert(axis).inserted else {
+        throw .invalid("axis \(axis) is listed twice")
+      }
       let size = data.dims[axis]
       let step = steps[i]
       guard step != 0 else { throw .invalid("a step is 0") }
@@ -47,12 +54,15 @@ extension ConstantFolder {
       positions[axis] = list
     }
     let dims = positions.map(\.count)
-    let sources = ConstantValue.gatherIndices(positions: positions, sourceDims: data.dims)
+    let sources = ConstantValue.gatherIndices(
+      positions: positions, sourceDims: data.dims)
     return .folded([data.selecting(sources, dims: dims)])
   }
 
   /// Integer Add-14, Sub-14, Mul-14 and Div-14 with NumPy broadcasting;
-  /// division truncates toward zero. Overflow or a zero divisor is invalid.
+  /// division truncates toward zero.
+  ///
+  /// Overflow or a zero divisor is invalid.
   func foldArithmetic(_ opType: String) throws(Failure) -> FoldOutcome {
     let a = try operand(0)
     let b = try operand(1)
@@ -70,7 +80,9 @@ extension ConstantFolder {
     _ = try checkedCount(dims)
     func sources(_ d: [Int]) -> [Int] {
       ConstantValue.gatherIndices(
-        positions: zip(d, dims).map { $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1) },
+        positions: zip(d, dims).map {
+          $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1)
+        },
         sourceDims: d)
     }
     var result: [Int64] = []
@@ -85,9 +97,14 @@ extension ConstantFolder {
         guard q != 0 else { throw .invalid("division by zero") }
         (value, overflow) = p.dividedReportingOverflow(by: q)
       }
-      guard !overflow else { throw .invalid("\(opType) overflows 64-bit integers") }
+      guard !overflow else {
+        throw .invalid("\(opType) overflows 64-bit integers")
+      }
       result.append(value)
     }
-    return .folded([ConstantValue(elementType: a.elementType, dims: dims, values: .integers(result))])
+    return .folded([
+      ConstantValue(
+        elementType: a.elementType, dims: dims, values: .integers(result))
+    ])
   }
 }

@@ -25,7 +25,8 @@ enum FoldOutcome {
 struct ConstantFolder {
   /// Operators the evaluator knows.
   static let operators: Set<String> = [
-    "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Cast", "Slice",
+    "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Cast",
+    "Slice",
     "Add", "Sub", "Mul", "Div",
   ]
   /// The largest input or output, in elements, that is evaluated.
@@ -45,7 +46,8 @@ struct ConstantFolder {
       case "Shape": return try foldShape()
       case "Gather": return try foldGather()
       case "Concat": return try foldConcat()
-      case "Unsqueeze", "Squeeze": return try foldSqueeze(insert: opType == "Unsqueeze")
+      case "Unsqueeze", "Squeeze":
+        return try foldSqueeze(insert: opType == "Unsqueeze")
       case "Reshape": return try foldReshape()
       case "Cast": return try foldCast()
       case "Slice": return try foldSlice()
@@ -99,7 +101,9 @@ struct ConstantFolder {
     return integers.map { Int(clamping: $0) }
   }
 
-  func axis(_ value: Int, rank: Int, _ name: String = "axis") throws(Failure) -> Int {
+  func axis(_ value: Int, rank: Int, _ name: String = "axis") throws(Failure)
+    -> Int
+  {
     guard value >= -rank, value < rank else {
       throw .invalid("\(name) \(value) is out of range for rank \(rank)")
     }
@@ -107,14 +111,18 @@ struct ConstantFolder {
   }
 
   private func intAttribute(_ name: String) throws(Failure) -> Int? {
-    do { return try attributes.optionalInt(name) } catch { throw .invalid(error.message) }
+    do { return try attributes.optionalInt(name) } catch {
+      throw .invalid(error.message)
+    }
   }
 
   func checkedCount(_ dims: [Int]) throws(Failure) -> Int {
     var count = 1
     for dim in dims {
       let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-      guard dim >= 0, !overflow, product <= Self.maximumElements else { throw .notConstant }
+      guard dim >= 0, !overflow, product <= Self.maximumElements else {
+        throw .notConstant
+      }
       count = product
     }
     return count
@@ -124,11 +132,14 @@ struct ConstantFolder {
 
   /// Shape-13/15: the input's dimensions, optionally `dims[start..<end]`.
   private func foldShape() throws(Failure) -> FoldOutcome {
-    guard let name = inputs.first, !name.isEmpty, let dims = state.shape(name) else {
+    guard let name = inputs.first, !name.isEmpty, let dims = state.shape(name)
+    else {
       throw .notConstant
     }
     let rank = dims.count
-    func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
+    func clamp(_ value: Int) -> Int {
+      min(max(value < 0 ? value + rank : value, 0), rank)
+    }
     let start = clamp(try intAttribute("start") ?? 0)
     let end = clamp(try intAttribute("end") ?? rank)
     let slice = start < end ? Array(dims[start..<end]) : []
@@ -139,7 +150,9 @@ struct ConstantFolder {
   private func foldGather() throws(Failure) -> FoldOutcome {
     let data = try operand(0)
     let indices = try operand(1)
-    guard let raw = indices.integers else { throw .invalid("indices must be integers") }
+    guard let raw = indices.integers else {
+      throw .invalid("indices must be integers")
+    }
     let rank = data.dims.count
     guard rank >= 1 else { throw .invalid("data must have rank ≥ 1") }
     let axis = try axis(
@@ -149,15 +162,18 @@ struct ConstantFolder {
     var picked: [Int] = []
     for index in raw {
       guard index >= -Int64(size), index < Int64(size) else {
-        throw .invalid("index \(index) is out of range for axis \(axis) of size \(size)")
+        throw .invalid(
+          "index \(index) is out of range for axis \(axis) of size \(size)")
       }
       picked.append(index < 0 ? Int(index) + size : Int(index))
     }
-    let dims = Array(data.dims[..<axis]) + indices.dims + Array(data.dims[(axis + 1)...])
+    let dims =
+      Array(data.dims[..<axis]) + indices.dims + Array(data.dims[(axis + 1)...])
     _ = try checkedCount(dims)
     var positions = data.dims.map { Array(0..<$0) }
     positions[axis] = picked
-    let sources = ConstantValue.gatherIndices(positions: positions, sourceDims: data.dims)
+    let sources = ConstantValue.gatherIndices(
+      positions: positions, sourceDims: data.dims)
     return .folded([data.selecting(sources, dims: dims)])
   }
 
@@ -165,7 +181,9 @@ struct ConstantFolder {
   private func foldConcat() throws(Failure) -> FoldOutcome {
     var parts: [ConstantValue] = []
     for index in inputs.indices { parts.append(try operand(index)) }
-    guard let first = parts.first else { throw .invalid("Concat needs at least one input") }
+    guard let first = parts.first else {
+      throw .invalid("Concat needs at least one input")
+    }
     guard let rawAxis = try intAttribute("axis")
     else { throw .invalid("the required attribute 'axis' is missing") }
     let rank = first.dims.count
@@ -174,8 +192,13 @@ struct ConstantFolder {
     dims[axis] = 0
     for part in parts {
       guard part.dims.count == rank,
-        part.dims.indices.allSatisfy({ $0 == axis || part.dims[$0] == first.dims[$0] })
-      else { throw .invalid("input shapes \(parts.map(\.dims)) do not agree off axis \(axis)") }
+        part.dims.indices.allSatisfy({
+          $0 == axis || part.dims[$0] == first.dims[$0]
+        })
+      else {
+        throw .invalid(
+          "input shapes \(parts.map(\.dims)) do not agree off axis \(axis)")
+      }
       dims[axis] += part.dims[axis]
     }
     _ = try checkedCount(dims)
@@ -185,23 +208,31 @@ struct ConstantFolder {
       var result: [Float] = []
       for o in 0..<outer {
         for part in parts {
-          guard case .floats(let values) = part.values else { throw .notConstant }
-          let block = part.dims[axis...].reduce(1, *)
-          result += values[(o * block)..<((o + 1) * block)]
-        }
-      }
-      return .folded([ConstantValue(elementType: first.elementType, dims: dims, values: .floats(result))])
-    case .integers:
-      var result: [Int64] = []
-      for o in 0..<outer {
-        for part in parts {
-          guard case .integers(let values) = part.values else { throw .notConstant }
+          guard case .floats(let values) = part.values else {
+            throw .notConstant
+          }
           let block = part.dims[axis...].reduce(1, *)
           result += values[(o * block)..<((o + 1) * block)]
         }
       }
       return .folded([
-        ConstantValue(elementType: first.elementType, dims: dims, values: .integers(result))
+        ConstantValue(
+          elementType: first.elementType, dims: dims, values: .floats(result))
+      ])
+    case .integers:
+      var result: [Int64] = []
+      for o in 0..<outer {
+        for part in parts {
+          guard case .integers(let values) = part.values else {
+            throw .notConstant
+          }
+          let block = part.dims[axis...].reduce(1, *)
+          result += values[(o * block)..<((o + 1) * block)]
+        }
+      }
+      return .folded([
+        ConstantValue(
+          elementType: first.elementType, dims: dims, values: .integers(result))
       ])
     }
   }
@@ -212,9 +243,12 @@ struct ConstantFolder {
     let data = try operand(0)
     let axes: [Int]?
     if opset >= 13 {
-      axes = inputs.count > 1 && !inputs[1].isEmpty ? try integers(1, "axes") : nil
+      axes =
+        inputs.count > 1 && !inputs[1].isEmpty ? try integers(1, "axes") : nil
     } else {
-      do { axes = try attributes.ints("axes") } catch { throw .invalid(error.message) }
+      do { axes = try attributes.ints("axes") } catch {
+        throw .invalid(error.message)
+      }
     }
     if insert {
       guard let axes else { throw .invalid("Unsqueeze needs axes") }
@@ -226,10 +260,14 @@ struct ConstantFolder {
         }
       }
       var source = data.dims.makeIterator()
-      let dims = (0..<rank).map { inserted.contains($0) ? 1 : (source.next() ?? 1) }
+      let dims = (0..<rank).map {
+        inserted.contains($0) ? 1 : (source.next() ?? 1)
+      }
       return .folded([data.reshaped(dims)])
     }
-    guard let axes else { return .folded([data.reshaped(data.dims.filter { $0 != 1 })]) }
+    guard let axes else {
+      return .folded([data.reshaped(data.dims.filter { $0 != 1 })])
+    }
     var removed: Set<Int> = []
     for value in axes {
       let axis = try axis(value, rank: data.dims.count)
@@ -238,7 +276,8 @@ struct ConstantFolder {
       }
       removed.insert(axis)
     }
-    let dims = data.dims.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    let dims = data.dims.enumerated().filter { !removed.contains($0.offset) }
+      .map(\.element)
     return .folded([data.reshaped(dims)])
   }
 
@@ -295,7 +334,9 @@ struct ConstantFolder {
         if type == .bool {
           ints.append(value == 0 ? 0 : 1)
         } else {
-          guard value.isFinite, let exact = Int64(exactly: value.rounded(.towardZero)) else {
+          guard value.isFinite,
+            let exact = Int64(exactly: value.rounded(.towardZero))
+          else {
             throw .invalid("cannot cast \(value) to \(type)")
           }
           ints.append(exact)
@@ -303,6 +344,8 @@ struct ConstantFolder {
       }
       values = .integers(ints)
     }
-    return .folded([ConstantValue(elementType: type, dims: data.dims, values: values)])
+    return .folded([
+      ConstantValue(elementType: type, dims: data.dims, values: values)
+    ])
   }
 }

@@ -16,7 +16,8 @@ struct ConstantValue {
 
   /// A 1-D int64 tensor.
   init(int64s: [Int64]) {
-    self.init(elementType: .int64, dims: [int64s.count], values: .integers(int64s))
+    self.init(
+      elementType: .int64, dims: [int64s.count], values: .integers(int64s))
   }
 
   /// The tensor's values, or `nil` when its data is absent.
@@ -48,10 +49,13 @@ struct ConstantValue {
   func selecting(_ indices: [Int], dims: [Int]) -> ConstantValue {
     switch values {
     case .floats(let values):
-      ConstantValue(elementType: elementType, dims: dims, values: .floats(indices.map { values[$0] }))
+      ConstantValue(
+        elementType: elementType, dims: dims,
+        values: .floats(indices.map { values[$0] }))
     case .integers(let values):
       ConstantValue(
-        elementType: elementType, dims: dims, values: .integers(indices.map { values[$0] }))
+        elementType: elementType, dims: dims,
+        values: .integers(indices.map { values[$0] }))
     }
   }
 
@@ -65,9 +69,11 @@ struct ConstantValue {
     let shape = try TensorShape(dims)
     switch values {
     case .floats(let values):
-      return try Tensor(name: name, elementType: elementType, shape: shape, values: values)
+      return try Tensor(
+        name: name, elementType: elementType, shape: shape, values: values)
     case .integers(let values):
-      return try Tensor(name: name, elementType: elementType, shape: shape, integers: values)
+      return try Tensor(
+        name: name, elementType: elementType, shape: shape, integers: values)
     }
   }
 
@@ -85,7 +91,8 @@ struct ConstantValue {
   /// For each element of an output shaped by the cartesian product of
   /// `positions` (one list of source coordinates per axis), its row-major
   /// index in a source of `dims`.
-  static func gatherIndices(positions: [[Int]], sourceDims dims: [Int]) -> [Int] {
+  static func gatherIndices(positions: [[Int]], sourceDims dims: [Int]) -> [Int]
+  {
     let strides = strides(dims)
     var result: [Int] = [0]
     for (axis, list) in positions.enumerated() {

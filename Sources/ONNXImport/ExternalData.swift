@@ -40,8 +40,11 @@ public enum ExternalDataResult: Hashable, Sendable {
 /// Checks of `external_data` locations, done before any resolver is asked.
 enum ExternalLocation {
   /// The location as a normalised relative path, or why it is refused.
-  static func normalized(_ location: String) -> Result<String, LocationRefusal> {
-    if location.isEmpty { return .failure(.init(reason: "the location is empty")) }
+  static func normalized(_ location: String) -> Result<String, LocationRefusal>
+  {
+    if location.isEmpty {
+      return .failure(.init(reason: "the location is empty"))
+    }
     if location.unicodeScalars.contains("\0") {
       return .failure(.init(reason: "the location contains a NUL character"))
     }
@@ -58,19 +61,22 @@ enum ExternalLocation {
       return .failure(.init(reason: "the location starts with a drive letter"))
     }
     var parts: [Substring] = []
-    for part in location.split(separator: "/", omittingEmptySubsequences: true) {
+    for part in location.split(separator: "/", omittingEmptySubsequences: true)
+    {
       switch part {
       case ".": continue
       case "..":
         guard !parts.isEmpty else {
-          return .failure(.init(reason: "the location escapes the model's folder"))
+          return .failure(
+            .init(reason: "the location escapes the model's folder"))
         }
         parts.removeLast()
       default: parts.append(part)
       }
     }
     guard !parts.isEmpty else {
-      return .failure(.init(reason: "the location names the model's folder, not a file"))
+      return .failure(
+        .init(reason: "the location names the model's folder, not a file"))
     }
     return .success(parts.joined(separator: "/"))
   }

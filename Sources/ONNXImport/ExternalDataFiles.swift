@@ -27,7 +27,9 @@ public struct ExternalDataFiles {
   /// Answers one request: the requested slice, ``ExternalDataResult/notFound``
   /// when the file is missing, or ``ExternalDataResult/failure(_:)`` when the
   /// slice lies outside the file.
-  public mutating func resolve(_ request: ExternalDataRequest) -> ExternalDataResult {
+  public mutating func resolve(_ request: ExternalDataRequest)
+    -> ExternalDataResult
+  {
     let file: [UInt8]?
     if let cached = cache[request.location] {
       file = cached
@@ -37,7 +39,8 @@ public struct ExternalDataFiles {
     }
     guard let file else { return .notFound }
     let (end, overflow) = request.offset.addingReportingOverflow(request.length)
-    guard request.offset >= 0, request.length >= 0, !overflow, end <= file.count else {
+    guard request.offset >= 0, request.length >= 0, !overflow, end <= file.count
+    else {
       return .failure(
         "bytes \(request.offset)..<\(request.offset) + \(request.length) lie outside "
           + "'\(request.location)', which has \(file.count) bytes")

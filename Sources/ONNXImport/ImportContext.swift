@@ -7,13 +7,19 @@ struct ImportContext {
   let fileName: String
 
   /// An error located at `entity` in the model file.
-  func error(_ message: String, entity: String?, hint: String? = nil) -> Diagnostic {
-    .error(message, at: SourceLocation(file: fileName, entity: entity), hint: hint)
+  func error(_ message: String, entity: String?, hint: String? = nil)
+    -> Diagnostic
+  {
+    .error(
+      message, at: SourceLocation(file: fileName, entity: entity), hint: hint)
   }
 
   /// A warning located at `entity` in the model file.
-  func warning(_ message: String, entity: String?, hint: String? = nil) -> Diagnostic {
-    .warning(message, at: SourceLocation(file: fileName, entity: entity), hint: hint)
+  func warning(_ message: String, entity: String?, hint: String? = nil)
+    -> Diagnostic
+  {
+    .warning(
+      message, at: SourceLocation(file: fileName, entity: entity), hint: hint)
   }
 
   /// A `NetworkError` as a diagnostic in the model file.

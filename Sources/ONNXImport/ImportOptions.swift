@@ -1,12 +1,14 @@
 /// Choices that change how a model is imported.
 public struct ImportOptions: Hashable, Sendable {
   /// The value of the batch dimension: every symbolic leading dimension of a
-  /// graph input (`N`, `batch_size`, or an unnamed one) binds to it. `nil`
-  /// means 1 (single inference); a value given for a model whose batch is
+  /// graph input (`N`, `batch_size`, or an unnamed one) binds to it.
+  ///
+  /// `nil` means 1 (single inference); a value given for a model whose batch is
   /// fixed draws a warning and is ignored.
   public var batch: Int?
-  /// Values for other symbolic dimensions, by name (`["seq": 128]`). A
-  /// symbolic dimension that is neither a leading batch dimension nor listed
+  /// Values for other symbolic dimensions, by name (`["seq": 128]`).
+  ///
+  /// A symbolic dimension that is neither a leading batch dimension nor listed
   /// here is an error naming the input.
   public var dimensions: [String: Int]
   /// The largest tensor, in bytes, that the importer asks an external-data

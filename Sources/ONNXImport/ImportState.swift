@@ -28,7 +28,9 @@ final class ImportState {
   /// The dimensions of a tensor, when they are known: an initializer, a bound
   /// graph input, or the output of a node mapped so far.
   func shape(_ name: String) -> [Int]? {
-    if let tensor = network.initializer(named: name) { return tensor.shape.dims }
+    if let tensor = network.initializer(named: name) {
+      return tensor.shape.dims
+    }
     if let input = network.inputs.first(where: { $0.name == name }) {
       return try? input.shape().dims
     }

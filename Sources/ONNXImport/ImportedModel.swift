@@ -35,9 +35,11 @@ public struct ImportedModel: Sendable {
     self.missingWeights = missingWeights
   }
 
-  /// Whether every constant the network reads has its values, so that it can
-  /// be executed or quantised. Shape-only models still support inspection and
-  /// simulation, which need only shapes.
+  /// Whether every constant the network reads has its values, so that it can be
+  /// executed or quantised.
+  ///
+  /// Shape-only models still support inspection and simulation, which need only
+  /// shapes.
   public var hasAllWeights: Bool {
     network.initializers.allSatisfy(\.hasData)
   }

@@ -11,24 +11,35 @@ enum DecodedValues {
 enum LittleEndian {
   /// Decodes `count` elements of `type` from `raw`, which the caller has
   /// checked holds exactly `count × type.byteSize` bytes.
-  static func decode(_ raw: UnsafeRawBufferPointer, type: ElementType, count: Int)
+  static func decode(
+    _ raw: UnsafeRawBufferPointer, type: ElementType, count: Int
+  )
     -> DecodedValues
   {
     func load<T: FixedWidthInteger>(_: T.Type, _ index: Int) -> T {
-      T(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
+      T(
+        littleEndian: raw.loadUnaligned(
+          fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
     }
     switch type {
     case .float32:
-      return .floats((0..<count).map { Float(bitPattern: load(UInt32.self, $0)) })
+      return .floats(
+        (0..<count).map { Float(bitPattern: load(UInt32.self, $0)) })
     case .float64:
-      return .floats((0..<count).map { Float(Double(bitPattern: load(UInt64.self, $0))) })
+      return .floats(
+        (0..<count).map { Float(Double(bitPattern: load(UInt64.self, $0))) })
     case .float16:
-      return .floats((0..<count).map { Half.float(bits: load(UInt16.self, $0)) })
+      return .floats(
+        (0..<count).map { Half.float(bits: load(UInt16.self, $0)) })
     case .int8: return .integers((0..<count).map { Int64(load(Int8.self, $0)) })
-    case .uint8: return .integers((0..<count).map { Int64(load(UInt8.self, $0)) })
-    case .bool: return .integers((0..<count).map { load(UInt8.self, $0) == 0 ? 0 : 1 })
-    case .int16: return .integers((0..<count).map { Int64(load(Int16.self, $0)) })
-    case .int32: return .integers((0..<count).map { Int64(load(Int32.self, $0)) })
+    case .uint8:
+      return .integers((0..<count).map { Int64(load(UInt8.self, $0)) })
+    case .bool:
+      return .integers((0..<count).map { load(UInt8.self, $0) == 0 ? 0 : 1 })
+    case .int16:
+      return .integers((0..<count).map { Int64(load(Int16.self, $0)) })
+    case .int32:
+      return .integers((0..<count).map { Int64(load(Int32.self, $0)) })
     case .int64: return .integers((0..<count).map { load(Int64.self, $0) })
     }
   }

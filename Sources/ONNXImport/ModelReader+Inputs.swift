@@ -12,12 +12,14 @@ extension ModelReader {
     let batch = options.batch ?? 1
     if batch < 1 {
       diagnostics.append(
-        context.error("the batch size must be at least 1, not \(batch)", entity: nil))
+        context.error(
+          "the batch size must be at least 1, not \(batch)", entity: nil))
     }
     let values = graph.input.filter { !initializerNames.contains($0.name) }
     var batchSymbols: Set<String> = []
     for value in values {
-      if case .tensorType(let type)? = value.type.value, let first = type.shape.dim.first,
+      if case .tensorType(let type)? = value.type.value,
+        let first = type.shape.dim.first,
         case .dimParam(let symbol)? = first.value
       {
         batchSymbols.insert(symbol)
@@ -29,7 +31,8 @@ extension ModelReader {
       let entity = "input '\(value.name)'"
       guard case .tensorType(let type)? = value.type.value else {
         diagnostics.append(
-          context.error("graph input '\(value.name)' is not a tensor", entity: entity))
+          context.error(
+            "graph input '\(value.name)' is not a tensor", entity: entity))
         continue
       }
       guard let elementType = ElementType(rawValue: Int(type.elemType)) else {
@@ -74,11 +77,15 @@ extension ModelReader {
             ok = false
           }
           dims.append(bound)
-        } else if axis == 0 || (!symbol.isEmpty && batchSymbols.contains(symbol)) {
+        } else if axis == 0
+          || (!symbol.isEmpty && batchSymbols.contains(symbol))
+        {
           sawSymbolicBatch = true
           dims.append(batch)
         } else {
-          let shown = symbol.isEmpty ? "an unnamed symbolic dimension" : "symbolic dimension '\(symbol)'"
+          let shown =
+            symbol.isEmpty
+            ? "an unnamed symbolic dimension" : "symbolic dimension '\(symbol)'"
           diagnostics.append(
             context.error(
               "graph input '\(value.name)' has \(shown) at axis \(axis), which cannot be "
@@ -93,15 +100,19 @@ extension ModelReader {
       do {
         _ = try TensorShape(dims)
       } catch .tooManyElements(let dims, _) {
-        diagnostics.append(context.diagnostic(.tooManyElements(dims: dims, tensor: value.name)))
+        diagnostics.append(
+          context.diagnostic(.tooManyElements(dims: dims, tensor: value.name)))
         continue
       } catch {
         diagnostics.append(context.diagnostic(error))
         continue
       }
-      inputs.append(GraphInput(name: value.name, elementType: elementType, shape: dims))
+      inputs.append(
+        GraphInput(name: value.name, elementType: elementType, shape: dims))
     }
-    if let requested = options.batch, requested != 1, !sawSymbolicBatch, !values.isEmpty {
+    if let requested = options.batch, requested != 1, !sawSymbolicBatch,
+      !values.isEmpty
+    {
       diagnostics.append(
         context.warning(
           "the model's batch size is fixed, so the requested batch \(requested) is ignored",

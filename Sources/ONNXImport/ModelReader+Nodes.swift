@@ -3,9 +3,10 @@ import HeapModule
 import NetworkGraph
 
 extension ModelReader {
-  /// Visits the nodes in data-flow order: Constant nodes become
-  /// initializers, evaluable shape computations are folded, the rest map to
-  /// IR nodes. Every unsupported node is reported, not just the first.
+  /// Visits the nodes in data-flow order: Constant nodes become initializers,
+  /// evaluable shape computations are folded, the rest map to IR nodes.
+  ///
+  /// Every unsupported node is reported, not just the first.
   mutating func walkNodes(
     _ graph: Onnx_GraphProto, opset: Int, state: ImportState,
     externalData: (ExternalDataRequest) -> ExternalDataResult
@@ -20,29 +21,35 @@ extension ModelReader {
           context.error(
             "\(entity) is in operator domain '\(proto.domain)', which EdgeSim does not "
               + "support", entity: entity,
-            hint: "only the default ONNX domain ('' or 'ai.onnx') is supported"))
+            hint: "only the default ONNX domain ('' or 'ai.onnx') is supported")
+        )
         continue
       }
       if proto.opType == "Constant" {
-        constantNode(proto, attributes: attributes, state: state, externalData: externalData)
+        constantNode(
+          proto, attributes: attributes, state: state,
+          externalData: externalData)
         continue
       }
       if ConstantFolder.operators.contains(proto.opType) {
         let folder = ConstantFolder(
-          opset: opset, attributes: attributes, inputs: proto.input, state: state)
+          opset: opset, attributes: attributes, inputs: proto.input,
+          state: state)
         switch folder.fold(proto.opType) {
         case .folded(let values):
           store(values, outputs: proto.output, entity: entity, state: state)
           continue
         case .invalid(let message):
-          diagnostics.append(context.error("\(entity): \(message)", entity: entity))
+          diagnostics.append(
+            context.error("\(entity): \(message)", entity: entity))
           continue
         case .notConstant:
           break
         }
       }
       let mapper = OperatorMapper(
-        opset: opset, node: proto, name: names[index], attributes: attributes, state: state)
+        opset: opset, node: proto, name: names[index], attributes: attributes,
+        state: state)
       do {
         if let mapped = try mapper.map() {
           state.append(mapped)
@@ -55,16 +62,20 @@ extension ModelReader {
     }
   }
 
-  private mutating func unsupported(_ proto: Onnx_NodeProto, entity: String, state: ImportState) {
+  private mutating func unsupported(
+    _ proto: Onnx_NodeProto, entity: String, state: ImportState
+  ) {
     let foldable = ConstantFolder.operators.contains(proto.opType)
     let hint =
-      "supported operators: " + ONNXImporter.supportedOperators.joined(separator: ", ")
+      "supported operators: "
+      + ONNXImporter.supportedOperators.joined(separator: ", ")
       + "; evaluated when their inputs are constant (shape computations): "
       + ONNXImporter.foldedOperators.joined(separator: ", ")
     guard foldable else {
       diagnostics.append(
         context.error(
-          "\(entity): operator '\(proto.opType)' is not supported", entity: entity, hint: hint))
+          "\(entity): operator '\(proto.opType)' is not supported",
+          entity: entity, hint: hint))
       return
     }
     // A shape computation that could not be evaluated. When earlier errors
@@ -87,26 +98,32 @@ extension ModelReader {
   ) {
     let entity = attributes.entity
     guard let output = proto.output.first, !output.isEmpty else {
-      diagnostics.append(context.error("\(entity) has no output", entity: entity))
+      diagnostics.append(
+        context.error("\(entity) has no output", entity: entity))
       return
     }
     do {
       let value: ConstantValue?
       if let tensor = try attributes.tensor("value") {
         let decoder = TensorDecoder(
-          context: context, maximumExternalTensorBytes: options.maximumExternalTensorBytes)
-        let decoded = try decoder.decode(tensor, name: output, externalData: externalData)
+          context: context,
+          maximumExternalTensorBytes: options.maximumExternalTensorBytes)
+        let decoded = try decoder.decode(
+          tensor, name: output, externalData: externalData)
         if decoded.missingFile != nil {
           state.setConstant(decoded.tensor)
           return
         }
         value = ConstantValue(decoded.tensor)
       } else if let float = try attributes.optionalFloat("value_float") {
-        value = ConstantValue(elementType: .float32, dims: [], values: .floats([float]))
+        value = ConstantValue(
+          elementType: .float32, dims: [], values: .floats([float]))
       } else if let floats = try attributes.floats("value_floats") {
-        value = ConstantValue(elementType: .float32, dims: [floats.count], values: .floats(floats))
+        value = ConstantValue(
+          elementType: .float32, dims: [floats.count], values: .floats(floats))
       } else if let int = try attributes.optionalInt("value_int") {
-        value = ConstantValue(elementType: .int64, dims: [], values: .integers([Int64(int)]))
+        value = ConstantValue(
+          elementType: .int64, dims: [], values: .integers([Int64(int)]))
       } else if let ints = try attributes.ints("value_ints") {
         value = ConstantValue(int64s: ints.map { Int64($0) })
       } else {
@@ -114,25 +131,30 @@ extension ModelReader {
         diagnostics.append(
           context.error(
             "\(entity): only 'value', 'value_float(s)' and 'value_int(s)' are supported"
-              + (present.isEmpty ? ", and none is present" : "; it has \(present)"),
+              + (present.isEmpty
+                ? ", and none is present" : "; it has \(present)"),
             entity: entity))
         return
       }
-      if let value { store([value], outputs: [output], entity: entity, state: state) }
+      if let value {
+        store([value], outputs: [output], entity: entity, state: state)
+      }
     } catch {
       diagnostics.append(error)
     }
   }
 
   private mutating func store(
-    _ values: [ConstantValue], outputs: [String], entity: String, state: ImportState
+    _ values: [ConstantValue], outputs: [String], entity: String,
+    state: ImportState
   ) {
     for (value, name) in zip(values, outputs) where !name.isEmpty {
       do {
         state.setConstant(try value.tensor(named: name))
       } catch {
         diagnostics.append(
-          context.error("\(entity): the computed value is invalid: \(error.message)",
+          context.error(
+            "\(entity): the computed value is invalid: \(error.message)",
             entity: entity))
       }
     }
@@ -146,7 +168,9 @@ extension ModelReader {
     var result: [String] = []
     for (index, node) in nodes.enumerated() {
       var name = node.name.isEmpty ? "\(node.opType)_\(index)" : node.name
-      if !seen.insert(name).inserted || (node.name.isEmpty && used.contains(name)) {
+      if !seen.insert(name).inserted
+        || (node.name.isEmpty && used.contains(name))
+      {
         let base = name
         var counter = 1
         repeat {
@@ -162,11 +186,13 @@ extension ModelReader {
   }
 
   /// Node indices in data-flow order (Kahn's algorithm, ties in file order).
+  ///
   /// Nodes on a cycle come last, in file order; validation reports the cycle.
   static func dataFlowOrder(_ nodes: [Onnx_NodeProto]) -> [Int] {
     var producer: [String: Int] = [:]
     for (index, node) in nodes.enumerated() {
-      for output in node.output where !output.isEmpty && producer[output] == nil {
+      for output in node.output where !output.isEmpty && producer[output] == nil
+      {
         producer[output] = index
       }
     }
@@ -175,7 +201,9 @@ extension ModelReader {
     for (index, node) in nodes.enumerated() {
       var sources: Set<Int> = []
       for input in node.input where !input.isEmpty {
-        if let source = producer[input], source != index { sources.insert(source) }
+        if let source = producer[input], source != index {
+          sources.insert(source)
+        }
       }
       pending[index] = sources.count
       for source in sources { readers[source].append(index) }

@@ -14,24 +14,32 @@ struct ModelReader {
     self.options = options
   }
 
-  private mutating func fail(_ message: String, entity: String? = nil, hint: String? = nil) {
+  private mutating func fail(
+    _ message: String, entity: String? = nil, hint: String? = nil
+  ) {
     diagnostics.append(context.error(message, entity: entity, hint: hint))
   }
 
   mutating func read(
     _ bytes: [UInt8], externalData: (ExternalDataRequest) -> ExternalDataResult
   ) -> ImportedModel? {
-    guard let model = decode(bytes), let opset = opsetVersion(model) else { return nil }
+    guard let model = decode(bytes), let opset = opsetVersion(model) else {
+      return nil
+    }
     let graph = model.graph
     var missing: [(file: String, tensor: String)] = []
-    let initializers = decodeInitializers(graph, missing: &missing, externalData: externalData)
-    let inputs = graphInputs(graph, initializerNames: Set(initializers.map(\.name)))
+    let initializers = decodeInitializers(
+      graph, missing: &missing, externalData: externalData)
+    let inputs = graphInputs(
+      graph, initializerNames: Set(initializers.map(\.name)))
     guard !diagnostics.containsErrors else { return nil }
 
     var network = Network(name: graph.name, inputs: inputs)
     for tensor in initializers { network.setInitializer(tensor) }
     var reserved = Set(initializers.map(\.name) + inputs.map(\.name))
-    for node in graph.node { reserved.formUnion(node.input + node.output + [node.name]) }
+    for node in graph.node {
+      reserved.formUnion(node.input + node.output + [node.name])
+    }
     let state = ImportState(network: network, reservedNames: reserved)
     walkNodes(graph, opset: opset, state: state, externalData: externalData)
     state.setOutputs(graph.output.map(\.name))
@@ -52,9 +60,12 @@ struct ModelReader {
     }
     let missingWeights = warnAboutMissingFiles(missing)
     return ImportedModel(
-      network: network, shapes: shapes, opsetVersion: opset, irVersion: Int(truncatingIfNeeded: model.irVersion),
-      producer: [model.producerName, model.producerVersion].filter { !$0.isEmpty }
-        .joined(separator: " "),
+      network: network, shapes: shapes, opsetVersion: opset,
+      irVersion: Int(truncatingIfNeeded: model.irVersion),
+      producer: [model.producerName, model.producerVersion].filter {
+        !$0.isEmpty
+      }
+      .joined(separator: " "),
       missingWeights: missingWeights)
   }
 
@@ -86,12 +97,15 @@ struct ModelReader {
     return model
   }
 
-  private static func describe(_ error: BinaryDecodingError, depth: Int) -> String {
+  private static func describe(_ error: BinaryDecodingError, depth: Int)
+    -> String
+  {
     switch error {
     case .truncated: "the data ends in the middle of a field"
     case .malformedProtobuf: "the bytes are not valid protobuf data"
     case .invalidUTF8: "a string is not valid UTF-8"
-    case .messageDepthLimit: "messages are nested more than \(depth) levels deep"
+    case .messageDepthLimit:
+      "messages are nested more than \(depth) levels deep"
     case .trailingGarbage: "the data has trailing bytes that are not protobuf"
     default: "\(error)"
     }
@@ -100,10 +114,13 @@ struct ModelReader {
   /// The default-domain opset version, checked to be supported.
   private mutating func opsetVersion(_ model: Onnx_ModelProto) -> Int? {
     let range = ONNXImporter.supportedOpsets
-    let hint = "convert the model with onnx.version_converter to an opset from "
+    let hint =
+      "convert the model with onnx.version_converter to an opset from "
       + "\(range.lowerBound) to \(range.upperBound)"
     guard
-      let entry = model.opsetImport.first(where: { $0.domain == "" || $0.domain == "ai.onnx" })
+      let entry = model.opsetImport.first(where: {
+        $0.domain == "" || $0.domain == "ai.onnx"
+      })
     else {
       fail(
         "the model imports no default ONNX operator set ('' or 'ai.onnx'); EdgeSim reads "
@@ -125,7 +142,8 @@ struct ModelReader {
     externalData: (ExternalDataRequest) -> ExternalDataResult
   ) -> [Tensor] {
     let decoder = TensorDecoder(
-      context: context, maximumExternalTensorBytes: options.maximumExternalTensorBytes)
+      context: context,
+      maximumExternalTensorBytes: options.maximumExternalTensorBytes)
     var tensors: [Tensor] = []
     var seen: Set<String> = []
     for (index, proto) in graph.initializer.enumerated() {
@@ -135,11 +153,14 @@ struct ModelReader {
         continue
       }
       guard seen.insert(name).inserted else {
-        fail("more than one initializer is named '\(name)'", entity: tensorEntity(name))
+        fail(
+          "more than one initializer is named '\(name)'",
+          entity: tensorEntity(name))
         continue
       }
       do {
-        let decoded = try decoder.decode(proto, name: name, externalData: externalData)
+        let decoded = try decoder.decode(
+          proto, name: name, externalData: externalData)
         if let file = decoded.missingFile { missing.append((file, name)) }
         tensors.append(decoded.tensor)
       } catch {
@@ -167,9 +188,11 @@ struct ModelReader {
       diagnostics.append(
         context.warning(
           "external data file '\(file)' was not found: \(names.count) tensor"
-            + (names.count == 1 ? " is" : "s are") + " shape-only (\(shown)\(more))",
+            + (names.count == 1 ? " is" : "s are")
+            + " shape-only (\(shown)\(more))",
           entity: "external data '\(file)'",
-          hint: "inspect and simulate still work (they need only shapes); run and quantize "
+          hint:
+            "inspect and simulate still work (they need only shapes); run and quantize "
             + "need the weights: put '\(file)' next to the model"))
     }
     return missing.map(\.tensor)

@@ -5,7 +5,8 @@ import Foundation
 /// unnamed node its position and first output: `node #7 writing 'y' (Conv)`.
 func nodeEntity(_ node: Onnx_NodeProto, index: Int) -> String {
   if !node.name.isEmpty { return "node '\(node.name)' (\(node.opType))" }
-  let output = node.output.first { !$0.isEmpty }.map { " writing '\($0)'" } ?? ""
+  let output =
+    node.output.first { !$0.isEmpty }.map { " writing '\($0)'" } ?? ""
   return "node #\(index)\(output) (\(node.opType))"
 }
 
@@ -30,29 +31,36 @@ struct NodeAttributes {
   func has(_ name: String) -> Bool { byName[name] != nil }
 
   private func wrongType(_ name: String, _ expected: String) -> Diagnostic {
-    context.error("\(entity): attribute '\(name)' must be \(expected)", entity: entity)
+    context.error(
+      "\(entity): attribute '\(name)' must be \(expected)", entity: entity)
   }
 
   /// An `INT` attribute, or `defaultValue` when absent.
-  func int(_ name: String, default defaultValue: Int) throws(Diagnostic) -> Int {
+  func int(_ name: String, default defaultValue: Int) throws(Diagnostic) -> Int
+  {
     try optionalInt(name) ?? defaultValue
   }
 
   /// An `INT` attribute, or `nil` when absent.
   func optionalInt(_ name: String) throws(Diagnostic) -> Int? {
     guard let attribute = byName[name] else { return nil }
-    guard attribute.type == .int || (attribute.type == .undefined && attribute.hasI) else {
+    guard
+      attribute.type == .int || (attribute.type == .undefined && attribute.hasI)
+    else {
       throw wrongType(name, "an integer")
     }
     return Int(attribute.i)
   }
 
   /// An `INT` attribute used as a flag (0 or 1).
-  func flag(_ name: String, default defaultValue: Bool) throws(Diagnostic) -> Bool {
+  func flag(_ name: String, default defaultValue: Bool) throws(Diagnostic)
+    -> Bool
+  {
     guard let value = try optionalInt(name) else { return defaultValue }
     guard value == 0 || value == 1 else {
       throw context.error(
-        "\(entity): attribute '\(name)' is \(value); it must be 0 or 1", entity: entity)
+        "\(entity): attribute '\(name)' is \(value); it must be 0 or 1",
+        entity: entity)
     }
     return value == 1
   }
@@ -60,20 +68,27 @@ struct NodeAttributes {
   /// An `INTS` attribute, or `nil` when absent.
   func ints(_ name: String) throws(Diagnostic) -> [Int]? {
     guard let attribute = byName[name] else { return nil }
-    guard attribute.type == .ints || (attribute.type == .undefined && !attribute.ints.isEmpty)
+    guard
+      attribute.type == .ints
+        || (attribute.type == .undefined && !attribute.ints.isEmpty)
     else { throw wrongType(name, "a list of integers") }
     return attribute.ints.map { Int($0) }
   }
 
   /// A `FLOAT` attribute, or `defaultValue` when absent.
-  func float(_ name: String, default defaultValue: Float) throws(Diagnostic) -> Float {
+  func float(_ name: String, default defaultValue: Float) throws(Diagnostic)
+    -> Float
+  {
     try optionalFloat(name) ?? defaultValue
   }
 
   /// A `FLOAT` attribute, or `nil` when absent.
   func optionalFloat(_ name: String) throws(Diagnostic) -> Float? {
     guard let attribute = byName[name] else { return nil }
-    guard attribute.type == .float || (attribute.type == .undefined && attribute.hasF) else {
+    guard
+      attribute.type == .float
+        || (attribute.type == .undefined && attribute.hasF)
+    else {
       throw wrongType(name, "a float")
     }
     return attribute.f
@@ -89,9 +104,13 @@ struct NodeAttributes {
   }
 
   /// A `STRING` attribute decoded as UTF-8, or `defaultValue` when absent.
-  func string(_ name: String, default defaultValue: String) throws(Diagnostic) -> String {
+  func string(_ name: String, default defaultValue: String) throws(Diagnostic)
+    -> String
+  {
     guard let attribute = byName[name] else { return defaultValue }
-    guard attribute.type == .string || (attribute.type == .undefined && attribute.hasS),
+    guard
+      attribute.type == .string
+        || (attribute.type == .undefined && attribute.hasS),
       let text = String(data: attribute.s, encoding: .utf8)
     else { throw wrongType(name, "a UTF-8 string") }
     return text
@@ -100,7 +119,10 @@ struct NodeAttributes {
   /// A `TENSOR` attribute, or `nil` when absent.
   func tensor(_ name: String) throws(Diagnostic) -> Onnx_TensorProto? {
     guard let attribute = byName[name] else { return nil }
-    guard attribute.type == .tensor || (attribute.type == .undefined && attribute.hasT) else {
+    guard
+      attribute.type == .tensor
+        || (attribute.type == .undefined && attribute.hasT)
+    else {
       throw wrongType(name, "a tensor")
     }
     return attribute.t
@@ -108,7 +130,8 @@ struct NodeAttributes {
 
   /// A required attribute that is missing.
   func missing(_ name: String) -> Diagnostic {
-    context.error("\(entity): the required attribute '\(name)' is missing", entity: entity)
+    context.error(
+      "\(entity): the required attribute '\(name)' is missing", entity: entity)
   }
 
   /// The names of the attributes present, sorted.

@@ -38,7 +38,8 @@ public enum ONNXImporter {
   /// Operators evaluated at import when all their inputs are constants (as
   /// in shape computations); the ones not in ``supportedOperators`` are
   /// errors when their inputs are not constant.
-  public static let foldedOperators: [String] = ConstantFolder.operators.sorted()
+  public static let foldedOperators: [String] = ConstantFolder.operators
+    .sorted()
 
   /// Reads a model.
   ///
@@ -56,7 +57,8 @@ public enum ONNXImporter {
     bytes: [UInt8], fileName: String, options: ImportOptions = .init(),
     externalData: (ExternalDataRequest) -> ExternalDataResult
   ) -> LoadResult<ImportedModel> {
-    var reader = ModelReader(context: ImportContext(fileName: fileName), options: options)
+    var reader = ModelReader(
+      context: ImportContext(fileName: fileName), options: options)
     let model = reader.read(bytes, externalData: externalData)
     return LoadResult(value: model, diagnostics: reader.diagnostics)
   }

@@ -35,7 +35,9 @@ struct OperatorMapper {
   }
 
   private func single(_ op: Operator) -> MappedNode {
-    MappedNode(nodes: [Node(name: name, op: op, inputs: node.input, outputs: node.output)])
+    MappedNode(nodes: [
+      Node(name: name, op: op, inputs: node.input, outputs: node.output)
+    ])
   }
 
   /// The IR form of the node, or `nil` when its operator is not supported.
@@ -53,7 +55,9 @@ struct OperatorMapper {
     case "MatMul": return single(.matMul)
     case "Relu": return single(.relu)
     case "Clip": return single(.clip(min: bound(1), max: bound(2)))
-    case "LeakyRelu": return single(.leakyRelu(alpha: try attributes.float("alpha", default: 0.01)))
+    case "LeakyRelu":
+      return single(
+        .leakyRelu(alpha: try attributes.float("alpha", default: 0.01)))
     case "Sigmoid": return single(.sigmoid)
     case "HardSigmoid":
       return single(
@@ -62,32 +66,45 @@ struct OperatorMapper {
           beta: try attributes.float("beta", default: 0.5)))
     case "HardSwish": return single(.hardSwish)
     case "MaxPool": return single(.maxPool(try poolAttributes(average: false)))
-    case "AveragePool": return single(.averagePool(try poolAttributes(average: true)))
+    case "AveragePool":
+      return single(.averagePool(try poolAttributes(average: true)))
     case "GlobalAveragePool": return single(.globalAveragePool)
     case "GlobalMaxPool": return single(.globalMaxPool)
     case "Add": return single(.add)
     case "Mul": return single(.mul)
     case "Concat":
-      guard let axis = try attributes.optionalInt("axis") else { throw attributes.missing("axis") }
+      guard let axis = try attributes.optionalInt("axis") else {
+        throw attributes.missing("axis")
+      }
       return single(.concat(axis: axis))
-    case "Flatten": return single(.flatten(axis: try attributes.int("axis", default: 1)))
+    case "Flatten":
+      return single(.flatten(axis: try attributes.int("axis", default: 1)))
     case "Reshape":
-      let allowZero = opset >= 14 ? try attributes.flag("allowzero", default: false) : false
+      let allowZero =
+        opset >= 14 ? try attributes.flag("allowzero", default: false) : false
       return single(.reshape(allowZero: allowZero))
-    case "Transpose": return single(.transpose(perm: try attributes.ints("perm")))
-    case "Squeeze": return single(.squeeze(axes: opset < 13 ? try attributes.ints("axes") : nil))
+    case "Transpose":
+      return single(.transpose(perm: try attributes.ints("perm")))
+    case "Squeeze":
+      return single(
+        .squeeze(axes: opset < 13 ? try attributes.ints("axes") : nil))
     case "Unsqueeze":
       if opset < 13 {
-        guard let axes = try attributes.ints("axes") else { throw attributes.missing("axes") }
+        guard let axes = try attributes.ints("axes") else {
+          throw attributes.missing("axes")
+        }
         return single(.unsqueeze(axes: axes))
       }
       return single(.unsqueeze(axes: nil))
     case "Softmax": return try softmax()
     case "BatchNormalization":
       if opset >= 14, try attributes.flag("training_mode", default: false) {
-        throw error("training_mode = 1 is not supported; export the model in eval mode")
+        throw error(
+          "training_mode = 1 is not supported; export the model in eval mode")
       }
-      return single(.batchNormalization(epsilon: try attributes.float("epsilon", default: 1e-5)))
+      return single(
+        .batchNormalization(
+          epsilon: try attributes.float("epsilon", default: 1e-5)))
     case "Dropout": return single(.dropout)
     case "Identity": return single(.identity)
     default: return nil
@@ -118,12 +135,15 @@ struct OperatorMapper {
   private func convAttributes() throws(Diagnostic) -> ConvAttributes {
     ConvAttributes(
       group: try attributes.int("group", default: 1),
-      strides: try attributes.ints("strides"), pads: try attributes.ints("pads"),
+      strides: try attributes.ints("strides"),
+      pads: try attributes.ints("pads"),
       dilations: try attributes.ints("dilations"), autoPad: try autoPad(),
       kernelShape: try attributes.ints("kernel_shape"))
   }
 
-  private func poolAttributes(average: Bool) throws(Diagnostic) -> PoolAttributes {
+  private func poolAttributes(average: Bool) throws(Diagnostic)
+    -> PoolAttributes
+  {
     guard let kernel = try attributes.ints("kernel_shape") else {
       throw attributes.missing("kernel_shape")
     }
@@ -134,15 +154,19 @@ struct OperatorMapper {
     }
     return PoolAttributes(
       kernelShape: kernel, strides: try attributes.ints("strides"),
-      pads: try attributes.ints("pads"), dilations: try attributes.ints("dilations"),
-      autoPad: try autoPad(), ceilMode: try attributes.flag("ceil_mode", default: false),
-      countIncludePad: average ? try attributes.flag("count_include_pad", default: false) : false)
+      pads: try attributes.ints("pads"),
+      dilations: try attributes.ints("dilations"),
+      autoPad: try autoPad(),
+      ceilMode: try attributes.flag("ceil_mode", default: false),
+      countIncludePad: average
+        ? try attributes.flag("count_include_pad", default: false) : false)
   }
 
-  /// Softmax-13 normalizes along `axis` (default −1). Softmax-11 (default
-  /// axis 1) coerces the input to 2-D `[d0·…·d(axis−1), d(axis)·…]` and
-  /// normalizes each row; unless `axis` is the last axis, that becomes
-  /// Flatten(axis) → Softmax(−1) → Reshape(back to the input's shape).
+  /// Softmax-13 normalizes along `axis` (default −1).
+  ///
+  /// Softmax-11 (default axis 1) coerces the input to 2-D `[d0·…·d(axis−1),
+  /// d(axis)·…]` and normalizes each row; unless `axis` is the last axis, that
+  /// becomes Flatten(axis) → Softmax(−1) → Reshape(back to the input's shape).
   private func softmax() throws(Diagnostic) -> MappedNode {
     guard opset < 13 else {
       return single(.softmax(axis: try attributes.int("axis", default: -1)))
@@ -167,18 +191,22 @@ struct OperatorMapper {
     let shape: Tensor
     do {
       shape = try Tensor(
-        name: shapeName, shape: TensorShape([rank]), integers: dims.map { Int64($0) })
+        name: shapeName, shape: TensorShape([rank]),
+        integers: dims.map { Int64($0) })
     } catch {
       throw attributes.context.diagnostic(error)
     }
     return MappedNode(
       nodes: [
         Node(
-          name: state.freshName("\(name)/Flatten"), op: .flatten(axis: normalized),
+          name: state.freshName("\(name)/Flatten"),
+          op: .flatten(axis: normalized),
           inputs: [input], outputs: [flat]),
-        Node(name: name, op: .softmax(axis: -1), inputs: [flat], outputs: [rows]),
         Node(
-          name: state.freshName("\(name)/Reshape"), op: .reshape(allowZero: false),
+          name: name, op: .softmax(axis: -1), inputs: [flat], outputs: [rows]),
+        Node(
+          name: state.freshName("\(name)/Reshape"),
+          op: .reshape(allowZero: false),
           inputs: [rows, shapeName], outputs: [output]),
       ],
       initializers: [shape])

@@ -28,7 +28,8 @@ struct TensorDecoder {
   ) throws(Diagnostic) -> DecodedTensor {
     let entity = tensorEntity(name)
     guard let type = ElementType(rawValue: Int(proto.dataType)) else {
-      let typeName = Onnx_TensorProto.DataType(rawValue: Int(proto.dataType))
+      let typeName =
+        Onnx_TensorProto.DataType(rawValue: Int(proto.dataType))
         .map { "\($0)".uppercased() } ?? "unknown"
       throw context.error(
         "tensor '\(name)' has element type \(typeName) (\(proto.dataType)), which EdgeSim "
@@ -51,7 +52,8 @@ struct TensorDecoder {
         "tensor '\(name)' is split into segments, which EdgeSim does not read",
         entity: entity)
     }
-    let byteCount = shape.elementCount * type.byteSize  // ≤ 2^43: cannot overflow.
+    // ≤ 2^43: cannot overflow.
+    let byteCount = shape.elementCount * type.byteSize
     if proto.dataLocation == .external {
       return try decodeExternal(
         proto, name: name, type: type, shape: shape, byteCount: byteCount,
@@ -68,11 +70,13 @@ struct TensorDecoder {
       }
       return DecodedTensor(tensor: try make(name, type, shape, values))
     }
-    return DecodedTensor(tensor: try decodeTyped(proto, name: name, type: type, shape: shape))
+    return DecodedTensor(
+      tensor: try decodeTyped(proto, name: name, type: type, shape: shape))
   }
 
   private func decodeTyped(
-    _ proto: Onnx_TensorProto, name: String, type: ElementType, shape: TensorShape
+    _ proto: Onnx_TensorProto, name: String, type: ElementType,
+    shape: TensorShape
   ) throws(Diagnostic) -> Tensor {
     let count = shape.elementCount
     func check(_ present: Int, _ field: String) throws(Diagnostic) {
@@ -88,15 +92,20 @@ struct TensorDecoder {
       return try make(name, type, shape, .floats(proto.floatData))
     case .float64:
       try check(proto.doubleData.count, "double_data")
-      return try make(name, type, shape, .floats(proto.doubleData.map { Float($0) }))
+      return try make(
+        name, type, shape, .floats(proto.doubleData.map { Float($0) }))
     case .float16:
       try check(proto.int32Data.count, "int32_data")
       return try make(
         name, type, shape,
-        .floats(proto.int32Data.map { Half.float(bits: UInt16(truncatingIfNeeded: $0)) }))
+        .floats(
+          proto.int32Data.map {
+            Half.float(bits: UInt16(truncatingIfNeeded: $0))
+          }))
     case .int8, .uint8, .int16, .int32, .bool:
       try check(proto.int32Data.count, "int32_data")
-      return try make(name, type, shape, .integers(proto.int32Data.map { Int64($0) }))
+      return try make(
+        name, type, shape, .integers(proto.int32Data.map { Int64($0) }))
     case .int64:
       try check(proto.int64Data.count, "int64_data")
       return try make(name, type, shape, .integers(proto.int64Data))
@@ -104,7 +113,8 @@ struct TensorDecoder {
   }
 
   private func decodeExternal(
-    _ proto: Onnx_TensorProto, name: String, type: ElementType, shape: TensorShape,
+    _ proto: Onnx_TensorProto, name: String, type: ElementType,
+    shape: TensorShape,
     byteCount: Int, externalData: (ExternalDataRequest) -> ExternalDataResult
   ) throws(Diagnostic) -> DecodedTensor {
     let entity = tensorEntity(name)
@@ -126,7 +136,8 @@ struct TensorDecoder {
     }
     guard let location else {
       throw context.error(
-        "tensor '\(name)' is stored externally but names no location", entity: entity)
+        "tensor '\(name)' is stored externally but names no location",
+        entity: entity)
     }
     let path: String
     switch ExternalLocation.normalized(location) {
@@ -162,7 +173,8 @@ struct TensorDecoder {
       guard bytes.count == byteCount else {
         throw context.error(
           "tensor '\(name)': '\(path)' gave \(bytes.count) bytes at offset \(offset), "
-            + "but shape \(shape) of \(type) needs \(byteCount)", entity: entity)
+            + "but shape \(shape) of \(type) needs \(byteCount)", entity: entity
+        )
       }
       let values = bytes.withUnsafeBytes {
         LittleEndian.decode($0, type: type, count: shape.elementCount)
@@ -172,14 +184,17 @@ struct TensorDecoder {
   }
 
   private func make(
-    _ name: String, _ type: ElementType, _ shape: TensorShape, _ values: DecodedValues
+    _ name: String, _ type: ElementType, _ shape: TensorShape,
+    _ values: DecodedValues
   ) throws(Diagnostic) -> Tensor {
     do {
       switch values {
       case .floats(let floats):
-        return try Tensor(name: name, elementType: type, shape: shape, values: floats)
+        return try Tensor(
+          name: name, elementType: type, shape: shape, values: floats)
       case .integers(let integers):
-        return try Tensor(name: name, elementType: type, shape: shape, integers: integers)
+        return try Tensor(
+          name: name, elementType: type, shape: shape, integers: integers)
       }
     } catch {
       throw context.diagnostic(error)
@@ -190,7 +205,8 @@ struct TensorDecoder {
   static func printable(_ text: String) -> String {
     String(
       text.unicodeScalars.map { scalar in
-        scalar.value < 0x20 ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        scalar.value < 0x20
+          ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
       }.joined())
   }
 }

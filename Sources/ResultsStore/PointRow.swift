@@ -40,9 +40,12 @@ public struct PointRow: Hashable, Sendable {
     device = point.device
     batch = point.batch
     defaultBits = point.defaultBits
-    precision = point.precision.map { "\($0.axis)=\($0.setting.canonical)" }.joined(separator: ";")
-    hardware = point.hardware.map { "\($0.parameter.name)=\($0.canonicalValue)" }
+    precision = point.precision.map { "\($0.axis)=\($0.setting.canonical)" }
       .joined(separator: ";")
+    hardware = point.hardware.map {
+      "\($0.parameter.name)=\($0.canonicalValue)"
+    }
+    .joined(separator: ";")
     parameters = point.canonical
   }
 
@@ -57,11 +60,15 @@ public struct PointRow: Hashable, Sendable {
     precision = row["precision"]
     hardware = row["hardware"]
     parameters = row["parameters"]
-    if let latency = row["latency_s"] as Double?, let energy = row["energy_j"] as Double? {
+    if let latency = row["latency_s"] as Double?,
+      let energy = row["energy_j"] as Double?
+    {
       metrics = PointMetrics(
         latency: latency, energy: energy, macEnergy: row["energy_mac_j"] ?? 0,
-        operationEnergy: row["energy_ops_j"] ?? 0, dramEnergy: row["energy_dram_j"] ?? 0,
-        onChipEnergy: row["energy_onchip_j"] ?? 0, staticEnergy: row["energy_static_j"] ?? 0,
+        operationEnergy: row["energy_ops_j"] ?? 0,
+        dramEnergy: row["energy_dram_j"] ?? 0,
+        onChipEnergy: row["energy_onchip_j"] ?? 0,
+        staticEnergy: row["energy_static_j"] ?? 0,
         dramBytes: row["dram_bytes"] ?? 0, top1: row["top1"])
     }
   }
@@ -69,13 +76,17 @@ public struct PointRow: Hashable, Sendable {
   func insert(_ db: Database) throws {
     let m = metrics
     let values: [(any DatabaseValueConvertible)?] = [
-      pointID, status, reason, model, device, batch, defaultBits, precision, hardware, parameters,
-      m?.latency, m?.energy, m?.macEnergy, m?.operationEnergy, m?.dramEnergy, m?.onChipEnergy,
+      pointID, status, reason, model, device, batch, defaultBits, precision,
+      hardware, parameters,
+      m?.latency, m?.energy, m?.macEnergy, m?.operationEnergy, m?.dramEnergy,
+      m?.onChipEnergy,
       m?.staticEnergy, m?.dramBytes, m?.top1,
     ]
-    let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
+    let marks = Array(repeating: "?", count: values.count).joined(
+      separator: ", ")
     try db.execute(
-      sql: "INSERT OR IGNORE INTO points (\(ResultsSchema.pointColumns.joined(separator: ", "))) VALUES (\(marks))",
+      sql:
+        "INSERT OR IGNORE INTO points (\(ResultsSchema.pointColumns.joined(separator: ", "))) VALUES (\(marks))",
       arguments: StatementArguments(values))
   }
 }

@@ -97,8 +97,10 @@ public enum ResultsSchema {
 
   /// The columns of `points`, in table order.
   public static let pointColumns = [
-    "point_id", "status", "reason", "model", "device", "batch", "default_bits", "precision",
-    "hardware", "parameters", "latency_s", "energy_j", "energy_mac_j", "energy_ops_j",
+    "point_id", "status", "reason", "model", "device", "batch", "default_bits",
+    "precision",
+    "hardware", "parameters", "latency_s", "energy_j", "energy_mac_j",
+    "energy_ops_j",
     "energy_dram_j", "energy_onchip_j", "energy_static_j", "dram_bytes", "top1",
   ]
 }

@@ -17,7 +17,8 @@ extension ResultsStore {
     // Opening it read-only checks it is a results database of this schema.
     _ = try ResultsStore(path: source, readOnly: true)
     let columns = ResultsSchema.pointColumns
-    let compared = columns.dropFirst().map { "s.\($0) IS NOT p.\($0)" }.joined(separator: " OR ")
+    let compared = columns.dropFirst().map { "s.\($0) IS NOT p.\($0)" }.joined(
+      separator: " OR ")
     do {
       return try queue.writeWithoutTransaction { db in
         try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
@@ -34,19 +35,26 @@ extension ResultsStore {
           guard conflicts.isEmpty else { return .rollback }
           let list = columns.joined(separator: ", ")
           try db.execute(
-            sql: "INSERT OR IGNORE INTO main.points (\(list)) SELECT \(list) FROM source.points")
+            sql:
+              "INSERT OR IGNORE INTO main.points (\(list)) SELECT \(list) FROM source.points"
+          )
           added = db.changesCount
           try db.execute(
-            sql: "INSERT OR IGNORE INTO main.sweep_info (key, value) SELECT key, value FROM source.sweep_info")
+            sql:
+              "INSERT OR IGNORE INTO main.sweep_info (key, value) SELECT key, value FROM source.sweep_info"
+          )
           // Files written before schema v2 have no search outcomes.
           if try db.tableExists("search_choices", in: "source") {
             try db.execute(
-              sql: "INSERT OR IGNORE INTO main.search_choices SELECT * FROM source.search_choices")
+              sql:
+                "INSERT OR IGNORE INTO main.search_choices SELECT * FROM source.search_choices"
+            )
           }
           return .commit
         }
         if !conflicts.isEmpty {
-          throw ResultsStoreError.conflictingResults(path: source, pointIDs: conflicts)
+          throw ResultsStoreError.conflictingResults(
+            path: source, pointIDs: conflicts)
         }
         return added
       }

@@ -25,10 +25,13 @@ extension ResultsStore {
   /// Stores a search's outcome in its own transaction (a context already
   /// stored is left as it is).
   public func record(_ outcome: SearchOutcome) throws(ResultsStoreError) {
-    let steps = outcome.steps.map { "\($0.axis)=\($0.setting.canonical)" }.joined(separator: ";")
+    let steps = outcome.steps.map { "\($0.axis)=\($0.setting.canonical)" }
+      .joined(separator: ";")
     let values: [(any DatabaseValueConvertible)?] = [
-      outcome.context, outcome.goal.objective.rawValue, outcome.goal.maxAccuracyDrop,
-      outcome.floatTop1, outcome.start.point.id, outcome.chosen?.point.id, steps,
+      outcome.context, outcome.goal.objective.rawValue,
+      outcome.goal.maxAccuracyDrop,
+      outcome.floatTop1, outcome.start.point.id, outcome.chosen?.point.id,
+      steps,
       outcome.evaluations, outcome.reason,
     ]
     try write { db in
@@ -43,11 +46,15 @@ extension ResultsStore {
   }
 
   /// Whether a search context has a stored outcome (resuming skips it).
-  public func hasSearchOutcome(_ context: String) throws(ResultsStoreError) -> Bool {
+  public func hasSearchOutcome(_ context: String) throws(ResultsStoreError)
+    -> Bool
+  {
     try run { db in
       guard try db.tableExists("search_choices") else { return false }
       return try Bool.fetchOne(
-        db, sql: "SELECT EXISTS (SELECT 1 FROM search_choices WHERE context = ?)", arguments: [context])
+        db,
+        sql: "SELECT EXISTS (SELECT 1 FROM search_choices WHERE context = ?)",
+        arguments: [context])
         ?? false
     }
   }
@@ -55,14 +62,18 @@ extension ResultsStore {
   /// The stored result of a point, or `nil`.
   public func point(_ pointID: String) throws(ResultsStoreError) -> PointRow? {
     try run { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM points WHERE point_id = ?", arguments: [pointID])
-        .map(PointRow.init(row:))
+      try Row.fetchOne(
+        db, sql: "SELECT * FROM points WHERE point_id = ?", arguments: [pointID]
+      )
+      .map(PointRow.init(row:))
     }
   }
 
   /// A point's stored result, or `nil` when it has none (a search that
   /// resumes reads its earlier evaluations back).
-  public func storedResult(of point: DesignPoint) throws(ResultsStoreError) -> PointResult? {
+  public func storedResult(of point: DesignPoint) throws(ResultsStoreError)
+    -> PointResult?
+  {
     guard let row = try self.point(point.id) else { return nil }
     let status: PointStatus
     switch row.status {
@@ -82,12 +93,16 @@ extension ResultsStore {
       guard try db.tableExists("search_choices") else { return [] }
       let rows = try Row.fetchAll(
         db,
-        sql: "SELECT * FROM search_choices WHERE chosen_point_id IS NOT NULL ORDER BY context")
+        sql:
+          "SELECT * FROM search_choices WHERE chosen_point_id IS NOT NULL ORDER BY context"
+      )
       return rows.map { row in
         ChosenPoint(
-          pointID: row["chosen_point_id"], context: row["context"], objective: row["objective"],
+          pointID: row["chosen_point_id"], context: row["context"],
+          objective: row["objective"],
           budget: row["max_accuracy_drop"], startPointID: row["start_point_id"],
-          floatTop1: row["float_top1"], evaluations: row["evaluations"], steps: row["steps"])
+          floatTop1: row["float_top1"], evaluations: row["evaluations"],
+          steps: row["steps"])
       }
     }
   }

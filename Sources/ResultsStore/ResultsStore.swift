@@ -48,7 +48,9 @@ public final class ResultsStore: Sendable {
       queue = try DatabaseQueue(path: path, configuration: configuration)
       if readOnly {
         // A file of an older schema is readable: what it lacks is absent.
-        let ready = try queue.read { db in try ResultsSchema.migrator.appliedIdentifiers(db).contains("v1") }
+        let ready = try queue.read { db in
+          try ResultsSchema.migrator.appliedIdentifiers(db).contains("v1")
+        }
         guard ready else { throw ResultsStoreError.notAResultsDatabase(path) }
       } else {
         try ResultsSchema.migrator.migrate(queue)
@@ -63,7 +65,9 @@ public final class ResultsStore: Sendable {
   /// Whether a point has a result (of any status).
   public func contains(_ pointID: String) throws(ResultsStoreError) -> Bool {
     try run { db in
-      try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM points WHERE point_id = ?)", arguments: [pointID]) ?? false
+      try Bool.fetchOne(
+        db, sql: "SELECT EXISTS (SELECT 1 FROM points WHERE point_id = ?)",
+        arguments: [pointID]) ?? false
     }
   }
 
@@ -84,8 +88,11 @@ public final class ResultsStore: Sendable {
   public func statusCounts() throws(ResultsStoreError) -> [String: Int] {
     try run { db in
       var counts: [String: Int] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM points GROUP BY status") {
-        counts[row["status"] as String? ?? "?", default: 0] += row["n"] as Int? ?? 0
+      for row in try Row.fetchAll(
+        db, sql: "SELECT status, count(*) AS n FROM points GROUP BY status")
+      {
+        counts[row["status"] as String? ?? "?", default: 0] +=
+          row["n"] as Int? ?? 0
       }
       return counts
     }
@@ -102,10 +109,13 @@ public final class ResultsStore: Sendable {
 
   /// Visits every stored point, ordered by `point_id`, one row in memory at
   /// a time.
-  public func forEachPoint(_ body: (PointRow) throws -> Void) throws(ResultsStoreError) {
+  public func forEachPoint(_ body: (PointRow) throws -> Void)
+    throws(ResultsStoreError)
+  {
     do {
       try queue.read { db in
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM points ORDER BY point_id")
+        let cursor = try Row.fetchCursor(
+          db, sql: "SELECT * FROM points ORDER BY point_id")
         while let row = try cursor.next() { try body(PointRow(row: row)) }
       }
     } catch let error as ResultsStoreError {
@@ -117,17 +127,26 @@ public final class ResultsStore: Sendable {
 
   /// A value stored in `sweep_info`, or `nil`.
   public func info(_ key: String) throws(ResultsStoreError) -> String? {
-    try run { db in try String.fetchOne(db, sql: "SELECT value FROM sweep_info WHERE key = ?", arguments: [key]) }
+    try run { db in
+      try String.fetchOne(
+        db, sql: "SELECT value FROM sweep_info WHERE key = ?", arguments: [key])
+    }
   }
 
   /// Stores a `sweep_info` value unless the key has one.
   ///
   /// - Returns: The value stored for the key (the earlier one if any).
   @discardableResult
-  public func setInfoIfAbsent(_ key: String, _ value: String) throws(ResultsStoreError) -> String {
+  public func setInfoIfAbsent(_ key: String, _ value: String)
+    throws(ResultsStoreError) -> String
+  {
     try write { db in
-      try db.execute(sql: "INSERT OR IGNORE INTO sweep_info (key, value) VALUES (?, ?)", arguments: [key, value])
-      return try String.fetchOne(db, sql: "SELECT value FROM sweep_info WHERE key = ?", arguments: [key]) ?? value
+      try db.execute(
+        sql: "INSERT OR IGNORE INTO sweep_info (key, value) VALUES (?, ?)",
+        arguments: [key, value])
+      return try String.fetchOne(
+        db, sql: "SELECT value FROM sweep_info WHERE key = ?", arguments: [key])
+        ?? value
     }
   }
 
@@ -149,7 +168,9 @@ public final class ResultsStore: Sendable {
 }
 
 /// What can go wrong with a results file.
-public enum ResultsStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum ResultsStoreError: Error, Hashable, Sendable,
+  CustomStringConvertible
+{
   /// SQLite or GRDB refused an operation.
   case database(path: String, message: String)
   /// The file is a database, but not one `edgesim sweep` wrote.
@@ -161,7 +182,8 @@ public enum ResultsStoreError: Error, Hashable, Sendable, CustomStringConvertibl
   public var description: String {
     switch self {
     case .database(let path, let message): "\(path): \(message)"
-    case .notAResultsDatabase(let path): "\(path) is not a results database written by edgesim sweep"
+    case .notAResultsDatabase(let path):
+      "\(path) is not a results database written by edgesim sweep"
     case .conflictingResults(let path, let ids):
       "\(path) holds results that differ from ones already merged for \(ids.count) point(s), e.g. \(ids.prefix(3).joined(separator: ", "))"
     }

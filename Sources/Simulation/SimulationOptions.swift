@@ -18,7 +18,10 @@ public struct LayerWidths: Hashable, Sendable {
   public var isFloat: Bool
 
   /// Creates widths (each at least 1 bit).
-  public init(weightBits: Int, inputBits: Int, outputBits: Int, accumulatorBits: Int, isFloat: Bool) {
+  public init(
+    weightBits: Int, inputBits: Int, outputBits: Int, accumulatorBits: Int,
+    isFloat: Bool
+  ) {
     self.weightBits = max(1, weightBits)
     self.inputBits = max(1, inputBits)
     self.outputBits = max(1, outputBits)
@@ -30,7 +33,8 @@ public struct LayerWidths: Hashable, Sendable {
   /// ``defaultAccumulatorBits(for:)``.
   public init(precision: Precision) {
     self.init(
-      weightBits: precision.bits, inputBits: precision.bits, outputBits: precision.bits,
+      weightBits: precision.bits, inputBits: precision.bits,
+      outputBits: precision.bits,
       accumulatorBits: Self.defaultAccumulatorBits(for: precision),
       isFloat: precision.isFloatingPoint)
   }
@@ -55,12 +59,15 @@ public struct LayerWidths: Hashable, Sendable {
       return "fp\(weightBits)"
     }
     if weightBits == inputBits, inputBits == outputBits,
-      let p = Precision.allCases.first(where: { $0.bits == weightBits && !$0.isFloatingPoint }),
+      let p = Precision.allCases.first(where: {
+        $0.bits == weightBits && !$0.isFloatingPoint
+      }),
       accumulatorBits == Self.defaultAccumulatorBits(for: p)
     {
       return p.rawValue
     }
-    return "w\(weightBits)a\(inputBits)o\(outputBits)acc\(accumulatorBits)\(isFloat ? "f" : "")"
+    return
+      "w\(weightBits)a\(inputBits)o\(outputBits)acc\(accumulatorBits)\(isFloat ? "f" : "")"
   }
 }
 
@@ -94,7 +101,8 @@ public struct SimulationOptions: Hashable, Sendable {
 
   /// Creates options.
   public init(
-    precision: PrecisionChoice = .native, batch: Int = 1, keepOutputsOnChip: Bool = true,
+    precision: PrecisionChoice = .native, batch: Int = 1,
+    keepOutputsOnChip: Bool = true,
     weightsPreloaded: Bool = false, maximumTileGroups: Int = 32
   ) {
     self.precision = precision

@@ -1,6 +1,8 @@
-/// The result of a simulation: a summary, or why the network cannot run on
-/// the device. Infeasibility is a value, not an error (a sweep records it
-/// like any other outcome).
+/// The result of a simulation: a summary, or why the network cannot run on the
+/// device.
+///
+/// Infeasibility is a value, not an error (a sweep records it like any other
+/// outcome).
 public enum SimulationOutcome: Hashable, Sendable {
   /// The run completed.
   case completed(RunSummary)

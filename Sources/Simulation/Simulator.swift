@@ -35,11 +35,13 @@ public enum Simulator {
   /// - Complexity: per MAC layer, a few thousand candidate tilings at most,
   ///   each timed only when its lower bound could beat the best so far.
   public static func run(
-    _ network: Network, on device: Device, options: SimulationOptions = SimulationOptions(),
+    _ network: Network, on device: Device,
+    options: SimulationOptions = SimulationOptions(),
     trace: inout some TraceSink
   ) -> SimulationOutcome {
     do {
-      var engine = try RunEngine(network: network, device: device, options: options)
+      var engine = try RunEngine(
+        network: network, device: device, options: options)
       return .completed(try engine.run(trace: &trace))
     } catch let failure as SimulationFailure {
       return .infeasible(reason: failure.reason, layer: failure.layer)
@@ -50,7 +52,8 @@ public enum Simulator {
 
   /// Simulates without a trace.
   public static func run(
-    _ network: Network, on device: Device, options: SimulationOptions = SimulationOptions()
+    _ network: Network, on device: Device,
+    options: SimulationOptions = SimulationOptions()
   ) -> SimulationOutcome {
     var sink = NullTraceSink()
     return run(network, on: device, options: options, trace: &sink)
@@ -62,7 +65,8 @@ public enum Simulator {
     for layer: String, choice: PrecisionChoice, device: Device
   ) -> LayerWidths? {
     switch choice {
-    case .native: device.compute.nativePrecision.map { LayerWidths(precision: $0) }
+    case .native:
+      device.compute.nativePrecision.map { LayerWidths(precision: $0) }
     case .uniform(let precision): LayerWidths(precision: precision)
     case .perLayer(let fallback, let layers): layers[layer] ?? fallback
     }

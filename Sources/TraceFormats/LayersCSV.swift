@@ -15,18 +15,24 @@ public enum LayersCSV {
     let levels = summary.layers.first?.energy.onChip.map(\.level) ?? []
     var header = [
       "name", "op", "cycles", "latency_s", "start_s", "bound", "utilization",
-      "spatial_utilization", "macs", "operations", "dram_read_bytes", "dram_written_bytes",
+      "spatial_utilization", "macs", "operations", "dram_read_bytes",
+      "dram_written_bytes",
       "energy_j", "energy_mac_j", "energy_ops_j", "energy_dram_j",
     ]
     header += levels.map { "energy_\($0)_j" }
-    header += ["energy_static_j", "tiles", "output_on_chip", "fused_into", "mapping"]
+    header += [
+      "energy_static_j", "tiles", "output_on_chip", "fused_into", "mapping",
+    ]
     var lines = [header.map(field).joined(separator: ",")]
     for l in summary.layers {
       var row = [
         l.name, l.opType, String(l.cycles), JSONValue.format(l.seconds),
-        JSONValue.format(l.startSeconds), l.bound.description, JSONValue.format(l.utilization),
-        JSONValue.format(l.spatialUtilization), String(l.macs), String(l.operations),
-        String(l.dramRead.values.reduce(0, &+)), String(l.dramWritten.values.reduce(0, &+)),
+        JSONValue.format(l.startSeconds), l.bound.description,
+        JSONValue.format(l.utilization),
+        JSONValue.format(l.spatialUtilization), String(l.macs),
+        String(l.operations),
+        String(l.dramRead.values.reduce(0, &+)),
+        String(l.dramWritten.values.reduce(0, &+)),
         JSONValue.format(l.energy.total), JSONValue.format(l.energy.mac),
         JSONValue.format(l.energy.operations), JSONValue.format(l.energy.dram),
       ]
@@ -41,7 +47,9 @@ public enum LayersCSV {
   }
 
   static func field(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    guard
+      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+    else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 }

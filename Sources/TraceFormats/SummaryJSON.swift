@@ -27,17 +27,21 @@ public enum SummaryJSON {
   public static func value(_ summary: RunSummary) -> JSONValue {
     let t = summary.totals
     return .object([
-      "schema": .string(schema), "device": .string(summary.device), "model": .string(summary.model),
+      "schema": .string(schema), "device": .string(summary.device),
+      "model": .string(summary.model),
       "precision": .string(summary.precision), "batch": .int(summary.batch),
       "clock_hz": .number(summary.clock),
       "peak_macs_per_s": .number(summary.peakMACsPerSecond),
       "totals": .object([
         "cycles": .int(t.cycles), "latency_s": .number(t.latency),
-        "throughput_per_s": .number(t.throughput), "energy_j": .number(t.energyPerInference),
+        "throughput_per_s": .number(t.throughput),
+        "energy_j": .number(t.energyPerInference),
         "energy": energy(t.energy), "average_power_w": .number(t.averagePower),
         "macs": .int(t.macs), "operations": .int(t.operations),
-        "ops_per_s": .number(t.operationsPerSecond), "mac_utilization": .number(t.macUtilization),
-        "dram_bytes": .int(t.dramBytes), "dram_bytes_read": .int(t.dramBytesRead),
+        "ops_per_s": .number(t.operationsPerSecond),
+        "mac_utilization": .number(t.macUtilization),
+        "dram_bytes": .int(t.dramBytes),
+        "dram_bytes_read": .int(t.dramBytesRead),
         "dram_bytes_written": .int(t.dramBytesWritten),
       ]),
       "layers": .array(summary.layers.map(layer)),
@@ -47,26 +51,37 @@ public enum SummaryJSON {
   /// One layer as a JSON object.
   public static func layer(_ l: LayerResult) -> JSONValue {
     .object([
-      "name": .string(l.name), "op": .string(l.opType), "cycles": .int(l.cycles),
+      "name": .string(l.name), "op": .string(l.opType),
+      "cycles": .int(l.cycles),
       "latency_s": .number(l.seconds), "start_s": .number(l.startSeconds),
       "energy_j": .number(l.energy.total), "energy": energy(l.energy),
       "dram_bytes": .int(l.dramBytes), "dram_read": operands(l.dramRead),
       "dram_written": operands(l.dramWritten), "bound": .string(l.bound.label),
-      "bound_detail": .string(l.bound.description), "utilization": .number(l.utilization),
-      "spatial_utilization": .number(l.spatialUtilization), "tiles": .int(l.tileCount),
-      "output_on_chip": .bool(l.outputStaysOnChip), "inputs_on_chip": .bool(l.inputsOnChip),
-      "fused_into": l.fusedInto.map(JSONValue.string) ?? .null, "buffer_bytes": .int(l.bufferBytes),
-      "stall_s": .number(l.stallSeconds), "macs": .int(l.macs), "operations": .int(l.operations),
+      "bound_detail": .string(l.bound.description),
+      "utilization": .number(l.utilization),
+      "spatial_utilization": .number(l.spatialUtilization),
+      "tiles": .int(l.tileCount),
+      "output_on_chip": .bool(l.outputStaysOnChip),
+      "inputs_on_chip": .bool(l.inputsOnChip),
+      "fused_into": l.fusedInto.map(JSONValue.string) ?? .null,
+      "buffer_bytes": .int(l.bufferBytes),
+      "stall_s": .number(l.stallSeconds), "macs": .int(l.macs),
+      "operations": .int(l.operations),
       "mapping": .string(l.mapping), "widths": .string(l.widths.label),
       "levels": .array(
         l.levels.map {
-          .object(["level": .string($0.level), "reads": operands($0.reads), "writes": operands($0.writes)])
+          .object([
+            "level": .string($0.level), "reads": operands($0.reads),
+            "writes": operands($0.writes),
+          ])
         }),
       "roofline": .object([
-        "arithmetic_intensity": l.roofline.arithmeticIntensity.map(JSONValue.number) ?? .null,
+        "arithmetic_intensity": l.roofline.arithmeticIntensity.map(
+          JSONValue.number) ?? .null,
         "peak_ops_per_s": .number(l.roofline.peakOperationsPerSecond),
         "bandwidth_bytes_per_s": .number(l.roofline.bandwidth),
-        "attainable_ops_per_s": .number(l.roofline.attainableOperationsPerSecond),
+        "attainable_ops_per_s": .number(
+          l.roofline.attainableOperationsPerSecond),
         "bound_s": .number(l.roofline.boundSeconds),
       ]),
     ])
@@ -77,15 +92,24 @@ public enum SummaryJSON {
     var levels: [String: JSONValue] = [:]
     for level in e.onChip { levels[level.level] = .number(level.joules) }
     return .object([
-      "mac": .number(e.mac), "ops": .number(e.operations), "dram": .number(e.dram),
-      "backing_store": .string(e.backingStore.level), "on_chip": .object(levels),
+      "mac": .number(e.mac), "ops": .number(e.operations),
+      "dram": .number(e.dram),
+      "backing_store": .string(e.backingStore.level),
+      "on_chip": .object(levels),
       "static": .number(e.staticEnergy), "total": .number(e.total),
       "by_operand": .object(
-        Dictionary(uniqueKeysWithValues: e.byOperand.map { ($0.key.rawValue, JSONValue.number($0.value)) })),
+        Dictionary(
+          uniqueKeysWithValues: e.byOperand.map {
+            ($0.key.rawValue, JSONValue.number($0.value))
+          })),
     ])
   }
 
   static func operands(_ values: [Operand: Int]) -> JSONValue {
-    .object(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, JSONValue.int($0.value)) }))
+    .object(
+      Dictionary(
+        uniqueKeysWithValues: values.map {
+          ($0.key.rawValue, JSONValue.int($0.value))
+        }))
   }
 }

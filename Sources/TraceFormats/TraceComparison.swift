@@ -88,22 +88,30 @@ public struct TraceComparison: Sendable {
   ///   - points: The sweep points the runs stand for, when they are points
   ///     simulated again from a results file.
   /// - Complexity: O(n) in the number of layers.
-  public init(_ a: TraceSummary, _ b: TraceSummary, points: (a: PointIdentity, b: PointIdentity)? = nil) {
+  public init(
+    _ a: TraceSummary, _ b: TraceSummary,
+    points: (a: PointIdentity, b: PointIdentity)? = nil
+  ) {
     self.a = a
     self.b = b
     pointA = points?.a
     pointB = points?.b
-    let bByName = Dictionary(b.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    let bByName = Dictionary(
+      b.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     let aNames = Set(a.layers.map(\.name))
     var rows: [Row] = []
     for layer in a.layers { rows.append(Self.row(layer, bByName[layer.name])) }
-    for layer in b.layers where !aNames.contains(layer.name) { rows.append(Self.row(nil, layer)) }
+    for layer in b.layers where !aNames.contains(layer.name) {
+      rows.append(Self.row(nil, layer))
+    }
     self.rows = rows
     let aTotal = TraceSummary.Layer(
-      name: "total", op: "", latency: a.latency, energy: a.energy, dramBytes: a.dramBytes,
+      name: "total", op: "", latency: a.latency, energy: a.energy,
+      dramBytes: a.dramBytes,
       utilization: a.utilization, bound: "")
     let bTotal = TraceSummary.Layer(
-      name: "total", op: "", latency: b.latency, energy: b.energy, dramBytes: b.dramBytes,
+      name: "total", op: "", latency: b.latency, energy: b.energy,
+      dramBytes: b.dramBytes,
       utilization: b.utilization, bound: "")
     var totals = Self.row(aTotal, bTotal)
     totals.boundA = nil
@@ -116,7 +124,8 @@ public struct TraceComparison: Sendable {
 
   static func row(_ a: TraceSummary.Layer?, _ b: TraceSummary.Layer?) -> Row {
     var components: [String] = []
-    for name in (a?.energy.map(\.component) ?? []) + (b?.energy.map(\.component) ?? [])
+    for name in (a?.energy.map(\.component) ?? [])
+      + (b?.energy.map(\.component) ?? [])
     where !components.contains(name) {
       components.append(name)
     }
@@ -128,8 +137,11 @@ public struct TraceComparison: Sendable {
       name: a?.name ?? b?.name ?? "", op: a?.op ?? b?.op ?? "",
       latency: Pair(a: a?.latency, b: b?.latency),
       energy: Pair(a: a?.totalEnergy, b: b?.totalEnergy),
-      energyByComponent: components.map { ($0, Pair(a: joules(a, $0), b: joules(b, $0))) },
-      dramBytes: Pair(a: a.map { Double($0.dramBytes) }, b: b.map { Double($0.dramBytes) }),
+      energyByComponent: components.map {
+        ($0, Pair(a: joules(a, $0), b: joules(b, $0)))
+      },
+      dramBytes: Pair(
+        a: a.map { Double($0.dramBytes) }, b: b.map { Double($0.dramBytes) }),
       utilization: Pair(a: a?.utilization, b: b?.utilization),
       boundA: a?.bound, boundB: b?.bound)
   }
@@ -143,26 +155,31 @@ extension TraceComparison {
   public var json: JSONValue {
     func pair(_ p: Pair) -> JSONValue {
       .object([
-        "a": p.a.map(JSONValue.number) ?? .null, "b": p.b.map(JSONValue.number) ?? .null,
-        "delta": p.delta.map(JSONValue.number) ?? .null, "ratio": p.ratio.map(JSONValue.number) ?? .null,
+        "a": p.a.map(JSONValue.number) ?? .null,
+        "b": p.b.map(JSONValue.number) ?? .null,
+        "delta": p.delta.map(JSONValue.number) ?? .null,
+        "ratio": p.ratio.map(JSONValue.number) ?? .null,
       ])
     }
     func row(_ r: Row) -> JSONValue {
       var energy: [String: JSONValue] = ["total": pair(r.energy)]
       for (component, p) in r.energyByComponent { energy[component] = pair(p) }
       return .object([
-        "name": .string(r.name), "op": .string(r.op), "latency_s": pair(r.latency),
+        "name": .string(r.name), "op": .string(r.op),
+        "latency_s": pair(r.latency),
         "energy_j": .object(energy), "dram_bytes": pair(r.dramBytes),
         "utilization": pair(r.utilization),
         "bound": .object([
-          "a": r.boundA.map(JSONValue.string) ?? .null, "b": r.boundB.map(JSONValue.string) ?? .null,
+          "a": r.boundA.map(JSONValue.string) ?? .null,
+          "b": r.boundB.map(JSONValue.string) ?? .null,
           "changed": .bool(r.boundChanged),
         ]),
       ])
     }
     func identity(_ s: TraceSummary, _ point: PointIdentity?) -> JSONValue {
       var fields: [String: JSONValue] = [
-        "model": .string(s.model), "device": .string(s.device), "precision": .string(s.precision),
+        "model": .string(s.model), "device": .string(s.device),
+        "precision": .string(s.precision),
         "batch": .int(s.batch),
       ]
       if let point {
@@ -172,7 +189,8 @@ extension TraceComparison {
       return .object(fields)
     }
     return .object([
-      "schema": .string("edgesim.compare/1"), "a": identity(a, pointA), "b": identity(b, pointB),
+      "schema": .string("edgesim.compare/1"), "a": identity(a, pointA),
+      "b": identity(b, pointB),
       "layers": .array(rows.map(row)), "totals": row(totals),
       "bound_changed": .array(boundChanges.map { .string($0.name) }),
     ])

@@ -14,18 +14,24 @@ extension TraceSummary {
   public init(_ run: RunSummary) {
     let totals = run.totals
     self.init(
-      model: run.model, device: run.device, precision: run.precision, batch: run.batch,
+      model: run.model, device: run.device, precision: run.precision,
+      batch: run.batch,
       layers: run.layers.map {
         Layer(
-          name: $0.name, op: $0.opType, latency: $0.seconds, energy: Self.components($0.energy),
-          dramBytes: $0.dramBytes, utilization: $0.utilization, bound: $0.bound.description)
+          name: $0.name, op: $0.opType, latency: $0.seconds,
+          energy: Self.components($0.energy),
+          dramBytes: $0.dramBytes, utilization: $0.utilization,
+          bound: $0.bound.description)
       },
-      latency: totals.latency, energy: Self.components(totals.energy), dramBytes: totals.dramBytes,
+      latency: totals.latency, energy: Self.components(totals.energy),
+      dramBytes: totals.dramBytes,
       utilization: totals.macUtilization)
   }
 
   /// A breakdown as components, in ``TraceSummaryReader``'s order.
-  static func components(_ energy: EnergyBreakdown) -> [(component: String, joules: Double)] {
+  static func components(_ energy: EnergyBreakdown) -> [(
+    component: String, joules: Double
+  )] {
     var result: [(component: String, joules: Double)] = [
       ("mac", energy.mac), ("ops", energy.operations), ("dram", energy.dram),
     ]

@@ -26,7 +26,8 @@ public struct TraceSummary: Hashable, Sendable {
 
     /// Compares every field (tuples are not `Hashable`).
     public static func == (a: Layer, b: Layer) -> Bool {
-      a.name == b.name && a.op == b.op && a.latency == b.latency && a.dramBytes == b.dramBytes
+      a.name == b.name && a.op == b.op && a.latency == b.latency
+        && a.dramBytes == b.dramBytes
         && a.utilization == b.utilization && a.bound == b.bound
         && a.energy.map(\.component) == b.energy.map(\.component)
         && a.energy.map(\.joules) == b.energy.map(\.joules)
@@ -60,8 +61,10 @@ public struct TraceSummary: Hashable, Sendable {
 
   /// Compares every field (tuples are not `Hashable`).
   public static func == (a: TraceSummary, b: TraceSummary) -> Bool {
-    a.model == b.model && a.device == b.device && a.precision == b.precision && a.batch == b.batch
-      && a.layers == b.layers && a.latency == b.latency && a.dramBytes == b.dramBytes
+    a.model == b.model && a.device == b.device && a.precision == b.precision
+      && a.batch == b.batch
+      && a.layers == b.layers && a.latency == b.latency
+      && a.dramBytes == b.dramBytes
       && a.energy.map(\.joules) == b.energy.map(\.joules)
   }
 
@@ -87,40 +90,58 @@ public enum TraceSummaryReader {
   ///
   /// - Returns: The summary, or what is wrong with the file (not JSON,
   ///   another schema, a missing field).
-  public static func read(bytes: [UInt8]) -> Result<TraceSummary, TraceSummaryError> {
-    func fail(_ message: String, hint: String? = nil) -> Result<TraceSummary, TraceSummaryError> {
+  public static func read(bytes: [UInt8]) -> Result<
+    TraceSummary, TraceSummaryError
+  > {
+    func fail(_ message: String, hint: String? = nil) -> Result<
+      TraceSummary, TraceSummaryError
+    > {
       .failure(TraceSummaryError(message: message, hint: hint))
     }
-    guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-      return fail("not a JSON object", hint: "name the summary.json of an edgesim trace")
+    guard
+      let object = try? JSONSerialization.jsonObject(with: Data(bytes))
+        as? [String: Any]
+    else {
+      return fail(
+        "not a JSON object", hint: "name the summary.json of an edgesim trace")
     }
     guard object["schema"] as? String == SummaryJSON.schema else {
       return fail(
         "the schema is \(object["schema"].map { "'\($0)'" } ?? "missing"), not '\(SummaryJSON.schema)'",
-        hint: "write the trace again with this edgesim (edgesim simulate --trace)")
+        hint:
+          "write the trace again with this edgesim (edgesim simulate --trace)")
     }
     guard let totals = object["totals"] as? [String: Any],
       let layerObjects = object["layers"] as? [[String: Any]]
     else { return fail("'totals' or 'layers' is missing") }
     var layers: [TraceSummary.Layer] = []
     for (index, layer) in layerObjects.enumerated() {
-      guard let name = layer["name"] as? String, let latency = number(layer["latency_s"]),
+      guard let name = layer["name"] as? String,
+        let latency = number(layer["latency_s"]),
         let energy = components(layer["energy"])
       else { return fail("layer \(index) lacks a name, latency_s or energy") }
       layers.append(
         TraceSummary.Layer(
-          name: name, op: layer["op"] as? String ?? "", latency: latency, energy: energy,
-          dramBytes: integer(layer["dram_bytes"]), utilization: number(layer["utilization"]) ?? 0,
-          bound: layer["bound_detail"] as? String ?? layer["bound"] as? String ?? ""))
+          name: name, op: layer["op"] as? String ?? "", latency: latency,
+          energy: energy,
+          dramBytes: integer(layer["dram_bytes"]),
+          utilization: number(layer["utilization"]) ?? 0,
+          bound: layer["bound_detail"] as? String ?? layer["bound"] as? String
+            ?? ""))
     }
-    guard let latency = number(totals["latency_s"]), let energy = components(totals["energy"]) else {
+    guard let latency = number(totals["latency_s"]),
+      let energy = components(totals["energy"])
+    else {
       return fail("'totals' lacks latency_s or energy")
     }
     return .success(
       TraceSummary(
-        model: object["model"] as? String ?? "", device: object["device"] as? String ?? "",
-        precision: object["precision"] as? String ?? "", batch: integer(object["batch"]),
-        layers: layers, latency: latency, energy: energy, dramBytes: integer(totals["dram_bytes"]),
+        model: object["model"] as? String ?? "",
+        device: object["device"] as? String ?? "",
+        precision: object["precision"] as? String ?? "",
+        batch: integer(object["batch"]),
+        layers: layers, latency: latency, energy: energy,
+        dramBytes: integer(totals["dram_bytes"]),
         utilization: number(totals["mac_utilization"]) ?? 0))
   }
 
@@ -133,7 +154,9 @@ public enum TraceSummaryReader {
   }
 
   /// `mac`, `ops`, `dram`, `onchip:<level>` (levels by name), `static`.
-  static func components(_ value: Any?) -> [(component: String, joules: Double)]? {
+  static func components(_ value: Any?) -> [(
+    component: String, joules: Double
+  )]? {
     guard let energy = value as? [String: Any] else { return nil }
     var result: [(component: String, joules: Double)] = [
       ("mac", number(energy["mac"]) ?? 0), ("ops", number(energy["ops"]) ?? 0),

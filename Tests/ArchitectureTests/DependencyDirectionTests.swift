@@ -1,16 +1,19 @@
 import Foundation
 import Testing
 
-/// Keeps the layering of Documentation/Architecture.md true: imports only
-/// point down, adapters never import each other, and the pure core does no
-/// I/O. It reads the `import` lines of every source file, which is what the
-/// compiler enforces, and checks them against the allowed table.
+/// Keeps the layering of Documentation/Architecture.md true: imports only point
+/// down, adapters never import each other, and the pure core does no I/O.
+///
+/// It reads the `import` lines of every source file, which is what the compiler
+/// enforces, and checks them against the allowed table.
 @Suite struct DependencyDirectionTests {
   static let root = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
-  /// What each target may import (besides the standard library). Foundation
-  /// is allowed in adapters and the application only.
+  /// What each target may import (besides the standard library).
+  ///
+  /// Foundation is allowed in adapters and the application only.
   static let allowed: [String: Set<String>] = [
     // L0: pure core, no dependencies.
     "Diagnostics": [],
@@ -20,13 +23,18 @@ import Testing
     "NetworkGraph": ["Diagnostics", "HeapModule"],
     // L2: pure core.
     "BitAccurateExecution": [
-      "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "RealModule", "Synchronization",
+      "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "RealModule",
+      "Synchronization",
       "Dispatch",
     ],
     "Mapping": ["HardwareModel", "NetworkGraph"],
-    "Simulation": ["Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections", "DequeModule", "HeapModule", "OrderedCollections", "RealModule"],
+    "Simulation": [
+      "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections",
+      "DequeModule", "HeapModule", "OrderedCollections", "RealModule",
+    ],
     "DesignSpace": [
-      "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation", "BitAccurateExecution",
+      "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
+      "BitAccurateExecution",
       "FixedPointArithmetic", "Synchronization",
     ],
     // L3: adapters, one outside format or library each; never each other.
@@ -35,45 +43,67 @@ import Testing
       "FixedPointArithmetic", "Yams", "DesignSpace",
     ],
     "ONNXImport": [
-      "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation", "FoundationEssentials",
+      "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation",
+      "FoundationEssentials",
       "HeapModule",
     ],
     "NumPyFormat": ["Diagnostics", "NetworkGraph", "Foundation"],
-    "TraceFormats": ["Simulation", "HardwareModel", "NetworkGraph", "Foundation"],
+    "TraceFormats": [
+      "Simulation", "HardwareModel", "NetworkGraph", "Foundation",
+    ],
     "ResultsStore": ["DesignSpace", "GRDB", "Foundation"],
     // Plain values in, HTML and CSV strings out; knows no other target.
     "Reports": ["Foundation"],
     // L4/L5: the application.
     "EdgeSimCommands": [
-      "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
-      "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc", "Darwin",
-      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats", "Dispatch", "DesignSpace", "ResultsStore",
+      "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel",
+      "NetworkGraph",
+      "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc",
+      "Darwin",
+      "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats",
+      "Dispatch", "DesignSpace", "ResultsStore",
       "Reports",
     ],
     "edgesim": ["EdgeSimCommands"],
   ]
 
   static let core: Set<String> = [
-    "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
+    "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
+    "BitAccurateExecution",
     "Mapping", "Simulation", "DesignSpace",
   ]
 
   static func sources(of target: String) -> [URL] {
     let folder = root.appendingPathComponent("Sources/\(target)")
-    guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+    guard
+      let walker = FileManager.default.enumerator(
+        at: folder, includingPropertiesForKeys: nil)
     else { return [] }
-    return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+    return walker.compactMap { $0 as? URL }.filter {
+      $0.pathExtension == "swift"
+    }
   }
 
   static func imports(in file: URL) -> [String] {
-    guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+      return []
+    }
     return text.split(separator: "\n").compactMap { line in
       var words = line.split(separator: " ").map(String.init)
-      while let first = words.first, first.hasPrefix("@") || ["public", "package", "internal", "private", "fileprivate"].contains(first) {
+      while let first = words.first,
+        first.hasPrefix("@")
+          || ["public", "package", "internal", "private", "fileprivate"]
+            .contains(first)
+      {
         words.removeFirst()
       }
       guard words.first == "import", words.count >= 2 else { return nil }
-      let module = words.count >= 3 && ["struct", "enum", "class", "func", "protocol", "typealias", "var", "let"].contains(words[1]) ? words[2] : words[1]
+      let module =
+        words.count >= 3
+          && [
+            "struct", "enum", "class", "func", "protocol", "typealias", "var",
+            "let",
+          ].contains(words[1]) ? words[2] : words[1]
       return String(module.split(separator: ".").first ?? Substring(module))
     }
   }
@@ -82,7 +112,9 @@ import Testing
     let folders = try FileManager.default.contentsOfDirectory(
       atPath: Self.root.appendingPathComponent("Sources").path)
     for folder in folders where !folder.hasPrefix(".") {
-      #expect(Self.allowed[folder] != nil, "Sources/\(folder) is not in the architecture table")
+      #expect(
+        Self.allowed[folder] != nil,
+        "Sources/\(folder) is not in the architecture table")
     }
   }
 
@@ -93,7 +125,9 @@ import Testing
     #expect(!files.isEmpty, "no sources for \(target)")
     for file in files {
       for module in Self.imports(in: file) where !permitted.contains(module) {
-        Issue.record("\(target)/\(file.lastPathComponent) imports \(module), which \(target) may not")
+        Issue.record(
+          "\(target)/\(file.lastPathComponent) imports \(module), which \(target) may not"
+        )
       }
     }
   }
@@ -103,15 +137,23 @@ import Testing
   @Test(arguments: core.sorted())
   func coreIsPure(_ target: String) throws {
     let forbidden = [
-      "print(", "FileManager", "ProcessInfo", "Date()", "SystemRandomNumberGenerator",
+      "print(", "FileManager", "ProcessInfo", "Date()",
+      "SystemRandomNumberGenerator",
       "fopen(", "exit(", "readLine(", "DispatchTime", "ContinuousClock",
     ]
     for file in Self.sources(of: target) {
       let text = try String(contentsOf: file, encoding: .utf8)
-      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+      for (number, line) in text.split(
+        separator: "\n", omittingEmptySubsequences: false
+      ).enumerated() {
+        let code =
+          line.split(
+            separator: "//", maxSplits: 1, omittingEmptySubsequences: false
+          ).first ?? ""
         for word in forbidden where code.contains(word) {
-          Issue.record("\(target)/\(file.lastPathComponent):\(number + 1) uses \(word) in the pure core")
+          Issue.record(
+            "\(target)/\(file.lastPathComponent):\(number + 1) uses \(word) in the pure core"
+          )
         }
       }
     }

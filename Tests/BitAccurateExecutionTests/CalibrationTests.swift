@@ -8,7 +8,8 @@ import Testing
   static func data(_ count: Int) throws -> FloatTensor {
     let (images, _) = try Fixtures.testSplit()
     let per = images.values.count / images.shape[0]
-    return try FloatTensor(shape: [count, 1, 8, 8], values: Array(images.values.prefix(count * per)))
+    return try FloatTensor(
+      shape: [count, 1, 8, 8], values: Array(images.values.prefix(count * per)))
   }
 
   @Test(arguments: CalibrationMethod.allCases)
@@ -17,9 +18,11 @@ import Testing
     let data = try Self.data(24)
     let configuration = CalibrationConfiguration(method: method)
     let one = try Calibrator.calibrate(
-      network: network, data: data, configuration: configuration, concurrency: 1)
+      network: network, data: data, configuration: configuration, concurrency: 1
+    )
     let two = try Calibrator.calibrate(
-      network: network, data: data, configuration: configuration, concurrency: 2)
+      network: network, data: data, configuration: configuration, concurrency: 2
+    )
     #expect(one.plan.render() == two.plan.render())
     #expect(one.layers == two.layers)
   }
@@ -28,28 +31,34 @@ import Testing
     let network = try Fixtures.model("digits-plain")
     let data = try Self.data(16)
     let result = try Calibrator.calibrate(
-      network: network, data: data, configuration: CalibrationConfiguration(method: .ristretto))
+      network: network, data: data,
+      configuration: CalibrationConfiguration(method: .ristretto))
     // Inputs are in [0, 1] with max exactly 1: IL = ceil(log2 1) = 0, fl = 8.
     #expect(result.input == (try QFormat(bits: 8, fractionalLength: 8)))
     for layer in result.layers {
-      guard let weight = layer.weight, let initializer = network.nodes.first(where: { $0.name == layer.name })
-        .flatMap({ network.initializer(named: $0.inputs[1]) })?.floatValues
+      guard let weight = layer.weight,
+        let initializer = network.nodes.first(where: { $0.name == layer.name })
+          .flatMap({ network.initializer(named: $0.inputs[1]) })?.floatValues
       else { continue }
       let top = Double(initializer.map { abs($0) }.max() ?? 0)
       #expect(
         weight.fractionalLength
-          == (try FixedPoint.ilRuleFractionalLength(maxMagnitude: top, bits: 8, role: .weights)))
+          == (try FixedPoint.ilRuleFractionalLength(
+            maxMagnitude: top, bits: 8, role: .weights)))
     }
   }
 
   @Test func staticSharesOneFractionalLength() throws {
     let network = try Fixtures.model("digits-plain")
     let result = try Calibrator.calibrate(
-      network: network, data: try Self.data(16), configuration: CalibrationConfiguration(method: .static))
+      network: network, data: try Self.data(16),
+      configuration: CalibrationConfiguration(method: .static))
     var fls: Set<Int> = [result.input.fractionalLength]
     for layer in result.layers {
       if let weight = layer.weight { fls.insert(weight.fractionalLength) }
-      if let activation = layer.activation { fls.insert(activation.fractionalLength) }
+      if let activation = layer.activation {
+        fls.insert(activation.fractionalLength)
+      }
     }
     #expect(fls.count == 1)
   }
@@ -64,7 +73,10 @@ import Testing
     let row = try #require(result.layers.first { $0.name == fc.name })
     #expect(row.weight?.bits == 4)
     #expect(row.activation?.bits == 8)
-    #expect(result.layers.filter { $0.name != fc.name }.allSatisfy { $0.weight?.bits ?? 8 == 8 })
+    #expect(
+      result.layers.filter { $0.name != fc.name }.allSatisfy {
+        $0.weight?.bits ?? 8 == 8
+      })
     // The plan round-trips through the resolver.
     #expect(result.plan.problems(against: network).isEmpty)
   }
@@ -73,27 +85,35 @@ import Testing
   /// through a ReLU and a max-pool) the Concat's format, so joining them
   /// needs no requantization.
   @Test func concatProducersGetTheConcatFormat() throws {
-    var net = Network(name: "cat", inputs: [GraphInput(name: "x", shape: [4, 1, 8, 8])])
+    var net = Network(
+      name: "cat", inputs: [GraphInput(name: "x", shape: [4, 1, 8, 8])])
     try net.addInitializer(
       Tensor(
         name: "w1", shape: TensorShape([2, 1, 3, 3]),
         values: (0..<18).map { Float($0 % 5) * 0.3 - 0.5 }))
     try net.addInitializer(
-      Tensor(name: "w2", shape: TensorShape([3, 1, 1, 1]), values: [4, -3, 2.5]))
+      Tensor(
+        name: "w2", shape: TensorShape([3, 1, 1, 1]), values: [4, -3, 2.5]))
     let pool = PoolAttributes(kernelShape: [1, 1])
     net.nodes = [
       Node(
-        name: "a", op: .conv(ConvAttributes(pads: [1, 1, 1, 1])), inputs: ["x", "w1"],
+        name: "a", op: .conv(ConvAttributes(pads: [1, 1, 1, 1])),
+        inputs: ["x", "w1"],
         outputs: ["ya"]),
       Node(name: "ra", op: .relu, inputs: ["ya"], outputs: ["za"]),
-      Node(name: "b", op: .conv(ConvAttributes()), inputs: ["x", "w2"], outputs: ["yb"]),
+      Node(
+        name: "b", op: .conv(ConvAttributes()), inputs: ["x", "w2"],
+        outputs: ["yb"]),
       Node(name: "pb", op: .maxPool(pool), inputs: ["yb"], outputs: ["zb"]),
-      Node(name: "cat", op: .concat(axis: 1), inputs: ["za", "zb"], outputs: ["z"]),
+      Node(
+        name: "cat", op: .concat(axis: 1), inputs: ["za", "zb"], outputs: ["z"]),
     ]
     net.outputs = ["z"]
     let result = try Calibrator.calibrate(
-      network: net, data: try Self.data(4), configuration: CalibrationConfiguration(method: .qiu))
-    let byName = Dictionary(uniqueKeysWithValues: result.layers.map { ($0.name, $0.activation) })
+      network: net, data: try Self.data(4),
+      configuration: CalibrationConfiguration(method: .qiu))
+    let byName = Dictionary(
+      uniqueKeysWithValues: result.layers.map { ($0.name, $0.activation) })
     let cat = try #require(byName["cat"] ?? nil)
     #expect(byName["a"] == cat)
     #expect(byName["b"] == cat)

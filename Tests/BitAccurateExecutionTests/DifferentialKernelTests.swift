@@ -3,25 +3,31 @@ import FixedPointArithmetic
 import NetworkGraph
 import Testing
 
-/// Randomised differential tests (FIXED_POINT.md §10): the executor's
-/// kernels against slow, obviously correct loops built from the scalar
-/// functions of FixedPointArithmetic, on random formats (fl < 0 and
-/// fl > B included), every rounding mode and overflow policy. Raw arrays and
-/// overflow counts must match exactly.
+/// Randomised differential tests (FIXED_POINT.md §10): the executor's kernels
+/// against slow, obviously correct loops built from the scalar functions of
+/// FixedPointArithmetic, on random formats (fl < 0 and fl > B included), every
+/// rounding mode and overflow policy.
+///
+/// Raw arrays and overflow counts must match exactly.
 @Suite struct DifferentialKernelTests {
   struct Draw {
     var rng: SeededGenerator
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+      Int.random(in: range, using: &rng)
+    }
     mutating func bool() -> Bool { Bool.random(using: &rng) }
-    mutating func pick<T>(_ values: [T]) -> T { values[int(0...(values.count - 1))] }
+    mutating func pick<T>(_ values: [T]) -> T {
+      values[int(0...(values.count - 1))]
+    }
     /// A format with B in [2, 12] and fl in [−4, B + 4].
-    mutating func format() -> QFormat {
+    mutating func format() throws -> QFormat {
       let bits = int(2...12)
-      return (try? QFormat(bits: bits, fractionalLength: int(-4...(bits + 4))))
-        ?? (try! QFormat(bits: 8, fractionalLength: 4))  // swiftlint:disable:this force_try
+      return try QFormat(bits: bits, fractionalLength: int(-4...(bits + 4)))
     }
     mutating func raws(_ count: Int, _ format: QFormat) -> [Int64] {
-      (0..<count).map { _ in Int64.random(in: format.rawMin...format.rawMax, using: &rng) }
+      (0..<count).map { _ in
+        Int64.random(in: format.rawMin...format.rawMax, using: &rng)
+      }
     }
   }
 
@@ -45,9 +51,9 @@ import Testing
   @Test(arguments: 0..<60)
   func convolution(index: Int) throws {
     var d = Draw(rng: SeededGenerator(seed: 1000 + UInt64(index)))
-    let x = d.format()
-    let w = d.format()
-    let y = d.format()
+    let x = try d.format()
+    let w = try d.format()
+    let y = try d.format()
     let groups = d.pick([1, 2])
     let cin = groups * d.int(1...2)
     let cout = groups * d.int(1...2)
@@ -61,36 +67,56 @@ import Testing
     let rounding = d.pick(RoundingMode.allCases)
     let overflow = d.pick(OverflowPolicy.allCases)
     let k = (cin / groups) * kh * kw
-    let accumulatorBits = d.int(max(2, x.bits + w.bits - 6)...(x.bits + w.bits + 4))
+    let accumulatorBits = d.int(
+      max(2, x.bits + w.bits - 6)...(x.bits + w.bits + 4))
     let accumulator = try QFormat.accumulator(
-      bits: accumulatorBits, fractionalLength: x.fractionalLength + w.fractionalLength)
+      bits: accumulatorBits,
+      fractionalLength: x.fractionalLength + w.fractionalLength)
     let xRaw = d.raws(batch * cin * h * wd, x)
     let wRaw = d.raws(cout * k, w)
-    let biasFormat = try QFormat.accumulator(bits: 20, fractionalLength: accumulator.fractionalLength)
+    let biasFormat = try QFormat.accumulator(
+      bits: 20, fractionalLength: accumulator.fractionalLength)
     let bStored = d.raws(cout, biasFormat)
     // The bias is quantized to the accumulator grid with saturation (§5).
-    let bRaw = bStored.map { min(max($0, accumulator.rawMin), accumulator.rawMax) }
+    let bRaw = bStored.map {
+      min(max($0, accumulator.rawMin), accumulator.rawMax)
+    }
     let attributes = ConvAttributes(
-      group: groups, strides: [stride, stride], pads: pads, dilations: [dilation, dilation])
+      group: groups, strides: [stride, stride], pads: pads,
+      dilations: [dilation, dilation])
     let effH = dilation * (kh - 1) + 1
     let effW = dilation * (kw - 1) + 1
-    guard h + pads[0] + pads[2] >= effH, wd + pads[1] + pads[3] >= effW else { return }
-    var net = Network(name: "c", inputs: [GraphInput(name: "x", shape: [batch, cin, h, wd])])
+    guard h + pads[0] + pads[2] >= effH, wd + pads[1] + pads[3] >= effW else {
+      return
+    }
+    var net = Network(
+      name: "c", inputs: [GraphInput(name: "x", shape: [batch, cin, h, wd])])
     try net.addInitializer(
-      Tensor(name: "w", shape: TensorShape([cout, cin / groups, kh, kw]), values: Self.floats(wRaw, w)))
+      Tensor(
+        name: "w", shape: TensorShape([cout, cin / groups, kh, kw]),
+        values: Self.floats(wRaw, w)))
     try net.addInitializer(
-      Tensor(name: "b", shape: TensorShape([cout]), values: Self.floats(bStored, accumulator)))
-    net.nodes = [Node(name: "conv", op: .conv(attributes), inputs: ["x", "w", "b"], outputs: ["y"])]
+      Tensor(
+        name: "b", shape: TensorShape([cout]),
+        values: Self.floats(bStored, accumulator)))
+    net.nodes = [
+      Node(
+        name: "conv", op: .conv(attributes), inputs: ["x", "w", "b"],
+        outputs: ["y"])
+    ]
     net.outputs = ["y"]
     let plan = PrecisionPlan(
       input: Self.spec(x),
       defaults: LayerPrecision(
         weight: Self.spec(w), bias: .accumulator, activation: Self.spec(y),
-        accumulator: AccumulatorSpec(bits: accumulatorBits, policy: policy), rounding: rounding,
+        accumulator: AccumulatorSpec(bits: accumulatorBits, policy: policy),
+        rounding: rounding,
         overflow: overflow),
       seed: Self.seed)
-    let run = try FixedPointExecutor(network: net, plan: plan, concurrency: 2).run(
-      input: FloatTensor(shape: [batch, cin, h, wd], values: Self.floats(xRaw, x)))
+    let run = try FixedPointExecutor(network: net, plan: plan, concurrency: 2)
+      .run(
+        input: FloatTensor(
+          shape: [batch, cin, h, wd], values: Self.floats(xRaw, x)))
 
     // The slow reference.
     let oh = (h + pads[0] + pads[2] - effH) / stride + 1
@@ -116,11 +142,17 @@ import Testing
                   let xx = ox * stride - pads[1] + j * dilation
                   var value: Int64 = 0
                   if yy >= 0, yy < h, xx >= 0, xx < wd {
-                    value = xRaw[((n * cin + g * (cin / groups) + ci) * h + yy) * wd + xx]
+                    value =
+                      xRaw[
+                        ((n * cin + g * (cin / groups) + ci) * h + yy) * wd + xx
+                      ]
                   }
-                  let product = wRaw[(m * (cin / groups) + ci) * kh * kw + i * kw + j] * value
+                  let product =
+                    wRaw[(m * (cin / groups) + ci) * kh * kw + i * kw + j]
+                    * value
                   exact += Int128(product)
-                  let (next, event) = FixedPoint.accumulateSaturating(running, adding: product, in: accumulator)
+                  let (next, event) = FixedPoint.accumulateSaturating(
+                    running, adding: product, in: accumulator)
                   running = next
                   if event.occurred {
                     stepEvents.record(event)
@@ -149,7 +181,8 @@ import Testing
         }
       }
     }
-    let label = "case \(index): x \(x) w \(w) y \(y) A \(accumulatorBits) \(policy) \(rounding) \(overflow)"
+    let label =
+      "case \(index): x \(x) w \(w) y \(y) A \(accumulatorBits) \(policy) \(rounding) \(overflow)"
     #expect(Self.raws(run.tensors["y"]) == expected, "\(label)")
     #expect(run.events["conv"]?.output == outEvents, "\(label)")
     #expect(run.events["conv"]?.accumulator.elements == accEvents, "\(label)")
@@ -163,7 +196,7 @@ import Testing
   @Test(arguments: 0..<40)
   func gemm(index: Int) throws {
     var d = Draw(rng: SeededGenerator(seed: 2000 + UInt64(index)))
-    let (x, w, y) = (d.format(), d.format(), d.format())
+    let (x, w, y) = try (d.format(), d.format(), d.format())
     let (m, k, n) = (d.int(1...4), d.int(1...9), d.int(1...5))
     let transB = d.bool()
     let policy = d.pick(AccumulatorPolicy.allCases)
@@ -174,28 +207,43 @@ import Testing
       bits: bits, fractionalLength: x.fractionalLength + w.fractionalLength)
     let xRaw = d.raws(m * k, x)
     let wRaw = d.raws(k * n, w)  // logical [K, N]
-    let bStored = d.raws(n, try QFormat.accumulator(bits: 16, fractionalLength: accumulator.fractionalLength))
-    let bRaw = bStored.map { min(max($0, accumulator.rawMin), accumulator.rawMax) }
+    let bStored = d.raws(
+      n,
+      try QFormat.accumulator(
+        bits: 16, fractionalLength: accumulator.fractionalLength))
+    let bRaw = bStored.map {
+      min(max($0, accumulator.rawMin), accumulator.rawMax)
+    }
     var stored = wRaw
     if transB {
       stored = (0..<(n * k)).map { wRaw[($0 % k) * n + $0 / k] }
     }
-    var net = Network(name: "g", inputs: [GraphInput(name: "x", shape: [m, k])])
+    var net = Network(
+      name: "g", inputs: [GraphInput(name: "x", shape: [m, k])])
     try net.addInitializer(
-      Tensor(name: "w", shape: TensorShape(transB ? [n, k] : [k, n]), values: Self.floats(stored, w)))
-    try net.addInitializer(Tensor(name: "b", shape: TensorShape([n]), values: Self.floats(bStored, accumulator)))
+      Tensor(
+        name: "w", shape: TensorShape(transB ? [n, k] : [k, n]),
+        values: Self.floats(stored, w)))
+    try net.addInitializer(
+      Tensor(
+        name: "b", shape: TensorShape([n]),
+        values: Self.floats(bStored, accumulator)))
     net.nodes = [
-      Node(name: "fc", op: .gemm(GemmAttributes(transB: transB)), inputs: ["x", "w", "b"], outputs: ["y"])
+      Node(
+        name: "fc", op: .gemm(GemmAttributes(transB: transB)),
+        inputs: ["x", "w", "b"], outputs: ["y"])
     ]
     net.outputs = ["y"]
     let plan = PrecisionPlan(
       input: Self.spec(x),
       defaults: LayerPrecision(
         weight: Self.spec(w), bias: .accumulator, activation: Self.spec(y),
-        accumulator: AccumulatorSpec(bits: bits, policy: policy), rounding: rounding, overflow: overflow),
+        accumulator: AccumulatorSpec(bits: bits, policy: policy),
+        rounding: rounding, overflow: overflow),
       seed: Self.seed)
-    let run = try FixedPointExecutor(network: net, plan: plan, concurrency: 1).run(
-      input: FloatTensor(shape: [m, k], values: Self.floats(xRaw, x)))
+    let run = try FixedPointExecutor(network: net, plan: plan, concurrency: 1)
+      .run(
+        input: FloatTensor(shape: [m, k], values: Self.floats(xRaw, x)))
     var expected: [Int64] = []
     var events = OverflowCounts()
     var accEvents = OverflowCounts()
@@ -208,7 +256,8 @@ import Testing
         for kk in 0..<k {
           let p = xRaw[i * k + kk] * wRaw[kk * n + j]
           exact += Int128(p)
-          let (next, event) = FixedPoint.accumulateSaturating(running, adding: p, in: accumulator)
+          let (next, event) = FixedPoint.accumulateSaturating(
+            running, adding: p, in: accumulator)
           running = next
           if first == .none { first = event }
         }
@@ -217,18 +266,21 @@ import Testing
           acc = running
           accEvents.record(first)
         } else {
-          let r = FixedPoint.finalizeAccumulator(Int64(exact), in: accumulator, policy: policy)
+          let r = FixedPoint.finalizeAccumulator(
+            Int64(exact), in: accumulator, policy: policy)
           acc = r.value
           accEvents.record(r.event)
         }
         let (z, event) = FixedPoint.requantize(
-          acc, fromFractionalLength: accumulator.fractionalLength, to: y, rounding: rounding,
+          acc, fromFractionalLength: accumulator.fractionalLength, to: y,
+          rounding: rounding,
           overflow: overflow, sample: stream.sample(at: expected.count))
         events.record(event)
         expected.append(z)
       }
     }
-    let label = "case \(index): \(x) \(w) \(y) A \(bits) \(policy) \(rounding) \(overflow)"
+    let label =
+      "case \(index): \(x) \(w) \(y) A \(bits) \(policy) \(rounding) \(overflow)"
     #expect(Self.raws(run.tensors["y"]) == expected, "\(label)")
     #expect(run.events["fc"]?.output == events, "\(label)")
     #expect(run.events["fc"]?.accumulator.elements == accEvents, "\(label)")
@@ -239,39 +291,49 @@ import Testing
   @Test(arguments: 0..<60)
   func addMultiplyPoolConcat(index: Int) throws {
     var d = Draw(rng: SeededGenerator(seed: 3000 + UInt64(index)))
-    let (x, c, y, y2) = (d.format(), d.format(), d.format(), d.format())
+    let (x, c, y, y2) = try (d.format(), d.format(), d.format(), d.format())
     let rounding = d.pick(RoundingMode.allCases)
     let overflow = d.pick(OverflowPolicy.allCases)
     let alignment = d.pick(ResidualAlignment.allCases)
     let includePad = d.bool()
-    let division: AveragePoolDivision = d.bool() ? .exact : .reciprocal(shift: d.int(4...20))
+    let division: AveragePoolDivision =
+      d.bool() ? .exact : .reciprocal(shift: d.int(4...20))
     let shape = [d.int(1...2), d.int(1...3), d.int(2...4), d.int(2...4)]
     let count = shape.reduce(1, *)
     let xRaw = d.raws(count, x)
     let cRaw = d.raws(shape[1], c)
     var net = Network(name: "e", inputs: [GraphInput(name: "x", shape: shape)])
-    try net.addInitializer(Tensor(name: "c", shape: TensorShape([shape[1], 1, 1]), values: Self.floats(cRaw, c)))
+    try net.addInitializer(
+      Tensor(
+        name: "c", shape: TensorShape([shape[1], 1, 1]),
+        values: Self.floats(cRaw, c)))
     let pool = PoolAttributes(
-      kernelShape: [2, 2], strides: [1, 2], pads: [1, 0, 0, 1], countIncludePad: includePad)
+      kernelShape: [2, 2], strides: [1, 2], pads: [1, 0, 0, 1],
+      countIncludePad: includePad)
     net.nodes = [
       Node(name: "mul", op: .mul, inputs: ["x", "c"], outputs: ["m"]),
       Node(name: "add", op: .add, inputs: ["x", "m"], outputs: ["a"]),
       Node(name: "avg", op: .averagePool(pool), inputs: ["a"], outputs: ["p"]),
       Node(name: "max", op: .maxPool(pool), inputs: ["a"], outputs: ["q"]),
-      Node(name: "cat", op: .concat(axis: 1), inputs: ["p", "q"], outputs: ["z"]),
+      Node(
+        name: "cat", op: .concat(axis: 1), inputs: ["p", "q"], outputs: ["z"]),
     ]
     net.outputs = ["z"]
     var plan = PrecisionPlan(
       input: Self.spec(x),
       defaults: LayerPrecision(
         weight: Self.spec(c), bias: .accumulator, activation: Self.spec(y),
-        rounding: rounding, overflow: overflow, residual: alignment, pooling: division),
+        rounding: rounding, overflow: overflow, residual: alignment,
+        pooling: division),
       seed: Self.seed)
     plan.setEntry(LayerPrecision(activation: Self.spec(y2)), for: "mul")
     plan.setEntry(LayerPrecision(activation: Self.spec(y2)), for: "cat")
-    let executor = try FixedPointExecutor(network: net, plan: plan, concurrency: 2)
-    let run = try executor.run(input: FloatTensor(shape: shape, values: Self.floats(xRaw, x)))
-    let label = "case \(index): x \(x) c \(c) y \(y) y2 \(y2) \(rounding) \(overflow) \(alignment) \(division) pad \(includePad)"
+    let executor = try FixedPointExecutor(
+      network: net, plan: plan, concurrency: 2)
+    let run = try executor.run(
+      input: FloatTensor(shape: shape, values: Self.floats(xRaw, x)))
+    let label =
+      "case \(index): x \(x) c \(c) y \(y) y2 \(y2) \(rounding) \(overflow) \(alignment) \(division) pad \(includePad)"
 
     // Mul: exact product at fl_x + fl_c, one rounding.
     let inner = shape[2] * shape[3]
@@ -280,8 +342,10 @@ import Testing
     var mEvents = OverflowCounts()
     for i in 0..<count {
       let r = FixedPoint.multiplyElementwise(
-        xRaw[i], fractionalLength: x.fractionalLength, cRaw[(i / inner) % shape[1]],
-        fractionalLength: c.fractionalLength, to: y2, rounding: rounding, overflow: overflow,
+        xRaw[i], fractionalLength: x.fractionalLength,
+        cRaw[(i / inner) % shape[1]],
+        fractionalLength: c.fractionalLength, to: y2, rounding: rounding,
+        overflow: overflow,
         sample: mStream.sample(at: i))
       mRaw.append(r.value)
       mEvents.record(r.event)
@@ -296,8 +360,10 @@ import Testing
     var aInputEvents = OverflowCounts()
     for i in 0..<count {
       let r = try FixedPoint.addResidual(
-        xRaw[i], fractionalLength: x.fractionalLength, mRaw[i], fractionalLength: y2.fractionalLength,
-        to: y, rounding: rounding, overflow: overflow, alignment: alignment, sample: aStream.sample(at: i))
+        xRaw[i], fractionalLength: x.fractionalLength, mRaw[i],
+        fractionalLength: y2.fractionalLength,
+        to: y, rounding: rounding, overflow: overflow, alignment: alignment,
+        sample: aStream.sample(at: i))
       aRaw.append(r.value)
       aEvents.record(r.event)
       aInputEvents.record(r.firstInputEvent)
@@ -338,7 +404,8 @@ import Testing
           }
           let r = try FixedPoint.averagePool(
             sum: sum, count: includePad ? counted + padded : counted,
-            fractionalLength: y.fractionalLength, to: y, rounding: rounding, overflow: overflow,
+            fractionalLength: y.fractionalLength, to: y, rounding: rounding,
+            overflow: overflow,
             division: division, sample: pStream.sample(at: pRaw.count))
           pRaw.append(r.value)
           pEvents.record(r.event)
@@ -359,7 +426,8 @@ import Testing
       for source in [pRaw, qRaw] {
         for v in source[(n * block)..<((n + 1) * block)] {
           let r = FixedPoint.requantize(
-            v, fromFractionalLength: y.fractionalLength, to: y2, rounding: rounding,
+            v, fromFractionalLength: y.fractionalLength, to: y2,
+            rounding: rounding,
             overflow: overflow, sample: zStream.sample(at: zRaw.count))
           zRaw.append(r.value)
           zEvents.record(r.event)
@@ -375,17 +443,30 @@ import Testing
     var d = Draw(rng: SeededGenerator(seed: 77))
     let x = try QFormat(bits: 8, fractionalLength: 6)
     let xRaw = d.raws(64 * 4, x)
-    var net = Network(name: "s", inputs: [GraphInput(name: "x", shape: [64, 4])])
-    try net.addInitializer(Tensor(name: "w", shape: TensorShape([4, 3]), values: [0.3, -0.7, 0.2, 0.9, 0.1, -0.4, 0.5, 0.5, -0.25, 0.125, 0.6, -0.8]))
-    net.nodes = [Node(name: "fc", op: .gemm(GemmAttributes()), inputs: ["x", "w"], outputs: ["y"])]
+    var net = Network(
+      name: "s", inputs: [GraphInput(name: "x", shape: [64, 4])])
+    try net.addInitializer(
+      Tensor(
+        name: "w", shape: TensorShape([4, 3]),
+        values: [
+          0.3, -0.7, 0.2, 0.9, 0.1, -0.4, 0.5, 0.5, -0.25, 0.125, 0.6, -0.8,
+        ]))
+    net.nodes = [
+      Node(
+        name: "fc", op: .gemm(GemmAttributes()), inputs: ["x", "w"],
+        outputs: ["y"])
+    ]
     net.outputs = ["y"]
     var plan = PrecisionPlan.uniform(
-      bits: 8, inputFractionalLength: 6, weightFractionalLength: 7, activationFractionalLength: 5)
+      bits: 8, inputFractionalLength: 6, weightFractionalLength: 7,
+      activationFractionalLength: 5)
     plan.defaults.rounding = .stochastic
     plan.seed = 12345
     let input = try FloatTensor(shape: [64, 4], values: Self.floats(xRaw, x))
-    let one = try FixedPointExecutor(network: net, plan: plan, concurrency: 1).run(input: input)
-    let many = try FixedPointExecutor(network: net, plan: plan, concurrency: 7).run(input: input)
+    let one = try FixedPointExecutor(network: net, plan: plan, concurrency: 1)
+      .run(input: input)
+    let many = try FixedPointExecutor(network: net, plan: plan, concurrency: 7)
+      .run(input: input)
     #expect(Self.raws(one.tensors["y"]) == Self.raws(many.tensors["y"]))
     #expect(one.events["fc"] == many.events["fc"])
   }

@@ -26,8 +26,12 @@ import Testing
     let input = try Fixtures.tensor(folder + "input.npy")
     let run = try FloatExecutor(network: network).run(input: input)
     var checked = 0
-    var references: [(String, String)] = manifest.nodes.map { ($0.output, $0.file) }
-    for (name, output) in manifest.outputs { references.append((name, output.file)) }
+    var references: [(String, String)] = manifest.nodes.map {
+      ($0.output, $0.file)
+    }
+    for (name, output) in manifest.outputs {
+      references.append((name, output.file))
+    }
     for (tensor, file) in references {
       let reference = try Fixtures.tensor(folder + file)
       guard let ours = run.tensors[tensor] else {
@@ -36,8 +40,11 @@ import Testing
       }
       #expect(ours.shape == reference.shape, "\(tensor)")
       let scale = reference.values.map { abs($0) }.max() ?? 0
-      let difference = zip(ours.values, reference.values).map { abs($0 - $1) }.max() ?? 0
-      #expect(difference <= 1e-4 * scale, "\(tensor): max |diff| \(difference), max |ref| \(scale)")
+      let difference =
+        zip(ours.values, reference.values).map { abs($0 - $1) }.max() ?? 0
+      #expect(
+        difference <= 1e-4 * scale,
+        "\(tensor): max |diff| \(difference), max |ref| \(scale)")
       checked += 1
     }
     #expect(checked == manifest.nodes.count + manifest.outputs.count)

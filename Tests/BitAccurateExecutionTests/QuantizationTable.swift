@@ -20,7 +20,9 @@ enum QuantizationTable {
     Row(label: "8-bit dynamic (ristretto)", method: .ristretto, bits: 8),
     Row(label: "6-bit dynamic (qiu)", method: .qiu, bits: 6),
     Row(label: "4-bit dynamic (qiu)", method: .qiu, bits: 4),
-    Row(label: "mixed conv 8 / fc 4 (qiu)", method: .qiu, bits: 8, fcWeightBits: 4),
+    Row(
+      label: "mixed conv 8 / fc 4 (qiu)", method: .qiu, bits: 8, fcWeightBits: 4
+    ),
   ]
 
   /// The number of test images calibration sees (the first ones).
@@ -28,12 +30,16 @@ enum QuantizationTable {
 
   /// Calibrates on the first ``calibrationCount`` test images and returns
   /// top-1 on all 540 and the calibration result.
-  static func measure(_ row: Row, network: Network, images: FloatTensor, labels: [Int])
+  static func measure(
+    _ row: Row, network: Network, images: FloatTensor, labels: [Int]
+  )
     throws -> (top1: Double, result: CalibrationResult)
   {
     let calibration = try FloatTensor(
       shape: [calibrationCount] + Array(images.shape.dropFirst()),
-      values: Array(images.values.prefix(calibrationCount * (images.values.count / images.shape[0]))))
+      values: Array(
+        images.values.prefix(
+          calibrationCount * (images.values.count / images.shape[0]))))
     var layerBits: [String: LayerBits] = [:]
     if let fc = row.fcWeightBits {
       for node in network.nodes {
@@ -44,16 +50,20 @@ enum QuantizationTable {
       }
     }
     let configuration = CalibrationConfiguration(
-      method: row.method, weightBits: row.bits, activationBits: row.bits, layerBits: layerBits)
+      method: row.method, weightBits: row.bits, activationBits: row.bits,
+      layerBits: layerBits)
     let result = try Calibrator.calibrate(
       network: network, data: calibration, configuration: configuration)
     let executor = try FixedPointExecutor(network: network, plan: result.plan)
     let run = try executor.run(input: images)
-    let top1 = Classification.accuracy(run.outputs[0].floatTensor, labels: labels, k: 1)
+    let top1 = Classification.accuracy(
+      run.outputs[0].floatTensor, labels: labels, k: 1)
     return (top1, result)
   }
 
-  static func floatTop1(network: Network, images: FloatTensor, labels: [Int]) throws -> Double {
+  static func floatTop1(network: Network, images: FloatTensor, labels: [Int])
+    throws -> Double
+  {
     let run = try FloatExecutor(network: network).run(input: images)
     return Classification.accuracy(run.outputs[0], labels: labels, k: 1)
   }

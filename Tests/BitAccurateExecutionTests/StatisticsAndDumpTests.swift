@@ -29,12 +29,17 @@ import Testing
 
   @Test func digitsPlainEightBitStatistics() throws {
     let network = try Fixtures.model("digits-plain")
-    let input = try Fixtures.tensor("Tests/Fixtures/onnxruntime/digits-plain/input.npy")
-    let labels = try Fixtures.array("Tests/Fixtures/onnxruntime/digits-plain/labels.npy")
-    guard case .int64(let values) = labels.values else { throw TestFailure(message: "labels") }
+    let input = try Fixtures.tensor(
+      "Tests/Fixtures/onnxruntime/digits-plain/input.npy")
+    let labels = try Fixtures.array(
+      "Tests/Fixtures/onnxruntime/digits-plain/labels.npy")
+    guard case .int64(let values) = labels.values else {
+      throw TestFailure(message: "labels")
+    }
     let calibration = try Calibrator.calibrate(
       network: network, data: input, configuration: CalibrationConfiguration())
-    let executor = try FixedPointExecutor(network: network, plan: calibration.plan)
+    let executor = try FixedPointExecutor(
+      network: network, plan: calibration.plan)
     let (run, statistics) = try executor.runWithStatistics(
       input: input, labels: values.map { Int($0) })
     #expect(statistics.samples == 16)
@@ -43,17 +48,27 @@ import Testing
     let convs = statistics.layers.filter { $0.opType == "Conv" }
     #expect(convs.count == 2)
     // MACs: conv1 16·8·64·9, conv2 16·16·64·72, fc 16·10·256.
-    #expect(statistics.layers.map(\.macs).filter { $0 > 0 } == [73_728, 1_179_648, 40_960])
-    #expect(statistics.macs[MACFormat(weightBits: 8, inputBits: 8, accumulatorBits: 32)] == 1_294_336)
+    #expect(
+      statistics.layers.map(\.macs).filter { $0 > 0 } == [
+        73_728, 1_179_648, 40_960,
+      ])
+    #expect(
+      statistics.macs[
+        MACFormat(weightBits: 8, inputBits: 8, accumulatorBits: 32)]
+        == 1_294_336)
     for layer in statistics.layers {
       if let format = layer.output.format {
         // §9's bitlength(max|raw|) + 1 is B + 1 only when R_min occurs.
         #expect(layer.output.usedBits <= format.bits + 1)
-        if layer.output.maxAbsRaw < -format.rawMin { #expect(layer.output.headroomBits >= 0) }
+        if layer.output.maxAbsRaw < -format.rawMin {
+          #expect(layer.output.headroomBits >= 0)
+        }
       }
       if layer.kind == .computing {
         #expect(layer.output.local != nil)
-        if case .decibels(let db)? = layer.output.endToEnd?.sqnr { #expect(db > 15, "\(layer.name)") }
+        if case .decibels(let db)? = layer.output.endToEnd?.sqnr {
+          #expect(db > 15, "\(layer.name)")
+        }
       }
     }
     #expect(statistics.input.format == calibration.input)
@@ -61,15 +76,21 @@ import Testing
 
     let entries = run.dumpEntries(executor: executor, includeConstants: true)
     #expect(entries.first?.name == "input")
-    #expect(entries.allSatisfy { entry in
-      entry.fileName.unicodeScalars.allSatisfy {
-        $0.properties.isASCIIHexDigit || ("a"..."z").contains($0) || ("A"..."Z").contains($0)
-          || "._-".unicodeScalars.contains($0)
-      }
-    })
-    #expect(DumpEntry.sanitized("/conv1/Conv_output_0") == "_conv1_Conv_output_0")
+    #expect(
+      entries.allSatisfy { entry in
+        entry.fileName.unicodeScalars.allSatisfy {
+          $0.properties.isASCIIHexDigit || ("a"..."z").contains($0)
+            || ("A"..."Z").contains($0)
+            || "._-".unicodeScalars.contains($0)
+        }
+      })
+    #expect(
+      DumpEntry.sanitized("/conv1/Conv_output_0") == "_conv1_Conv_output_0")
     let json = DumpEntry.formatsJSON(entries)
-    #expect(json.contains("\"input\": {\"bits\": 8, \"fl\": \(calibration.input.fractionalLength), \"signed\": true}"))
+    #expect(
+      json.contains(
+        "\"input\": {\"bits\": 8, \"fl\": \(calibration.input.fractionalLength), \"signed\": true}"
+      ))
     // One entry per node output plus the input, weights and biases.
     #expect(entries.count == 1 + network.nodes.count + 6)
   }

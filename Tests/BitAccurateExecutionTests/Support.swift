@@ -9,7 +9,8 @@ import Testing
 enum Fixtures {
   /// The package root, from this file's path.
   static let root: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   static func bytes(_ relative: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: root.appendingPathComponent(relative)))
@@ -22,10 +23,12 @@ enum Fixtures {
   /// A digits model (`digits-plain` or `digits-dwsep`) imported with batch 1.
   static func model(_ name: String) throws -> Network {
     let result = ONNXImporter.read(
-      bytes: try bytes("Workloads/digits/\(name).onnx"), fileName: "\(name).onnx",
+      bytes: try bytes("Workloads/digits/\(name).onnx"),
+      fileName: "\(name).onnx",
       externalData: { _ in .notFound })
     guard let model = result.value else {
-      throw TestFailure(message: result.diagnostics.map { "\($0)" }.joined(separator: "\n"))
+      throw TestFailure(
+        message: result.diagnostics.map { "\($0)" }.joined(separator: "\n"))
     }
     return model.network
   }
@@ -37,7 +40,10 @@ enum Fixtures {
     guard case .int64(let values) = labels.values else {
       throw TestFailure(message: "labels are not int64")
     }
-    return (try FloatTensor(shape: images.shape, values: images.float32Values), values.map { Int($0) })
+    return (
+      try FloatTensor(shape: images.shape, values: images.float32Values),
+      values.map { Int($0) }
+    )
   }
 
   static func tensor(_ relative: String) throws -> FloatTensor {

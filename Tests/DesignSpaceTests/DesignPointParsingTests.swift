@@ -44,7 +44,8 @@ import Testing
     """
 
   static func plan() throws -> SweepPlan {
-    let result = SweepReader.read(bytes: Array(yaml.utf8), fileName: "parsing.yaml")
+    let result = SweepReader.read(
+      bytes: Array(yaml.utf8), fileName: "parsing.yaml")
     return try #require(result.value, "\(result.diagnostics)")
   }
 
@@ -58,7 +59,8 @@ import Testing
     // The texts exercise every setting form.
     let texts = points.map(\.canonical).joined(separator: "\n")
     for form in [
-      "=8/fl2", "=8/wfl6/afl1", "=5/afl-2", "=8/wfl2", "[all]=16", "[convs]=4", "[c2+fc]=",
+      "=8/fl2", "=8/wfl6/afl1", "=5/afl-2", "=8/wfl2", "[all]=16", "[convs]=4",
+      "[c2+fc]=",
       "=1500000000", "=104857.6", "[array_rows]=3",
     ] {
       #expect(texts.contains(form), "no parameter text has \(form)")
@@ -78,18 +80,23 @@ import Testing
     let plan = try Self.plan()
     let good = plan.point(at: 0).canonical
     func failure(_ text: String) -> DesignPointParsingError? {
-      if case .failure(let error) = plan.point(parameters: text) { return error }
+      if case .failure(let error) = plan.point(parameters: text) {
+        return error
+      }
       Issue.record("'\(text)' parsed")
       return nil
     }
     // Another model.
-    let model = failure(good.replacingOccurrences(of: "model=net.onnx", with: "model=nets.onnx"))
+    let model = failure(
+      good.replacingOccurrences(of: "model=net.onnx", with: "model=nets.onnx"))
     #expect(model?.field == "model")
     #expect(model?.found == "model=nets.onnx")
     #expect(model?.expected == ["net.onnx", "other"])
     // A setting the axis does not take: the first study went furthest.
     let setting = try #require(
-      failure(good.replacingOccurrences(of: "precision[c1]=8/fl2", with: "precision[c1]=8/fl9")))
+      failure(
+        good.replacingOccurrences(
+          of: "precision[c1]=8/fl2", with: "precision[c1]=8/fl9")))
     #expect(setting.study == 0)
     #expect(setting.field == "precision[c1]")
     #expect(setting.expected == ["8/fl2", "8/fl3"])
@@ -99,10 +106,12 @@ import Testing
     )
     // A hardware value the axis does not take.
     let value = failure(
-      good.replacingOccurrences(of: "hardware[clock]=150000000", with: "hardware[clock]=150000001"))
+      good.replacingOccurrences(
+        of: "hardware[clock]=150000000", with: "hardware[clock]=150000001"))
     #expect(value?.field == "hardware[clock]")
     // A missing default_bits.
-    let bits = failure(good.replacingOccurrences(of: "default_bits=6;", with: ""))
+    let bits = failure(
+      good.replacingOccurrences(of: "default_bits=6;", with: ""))
     #expect(bits?.field == "default_bits")
     // Cut short, and with a field too many.
     // (Three studies match three fields; the first is named.)
@@ -111,16 +120,21 @@ import Testing
     #expect(short.field == "default_bits")
     #expect(short.found == nil)
     #expect(
-      short.description == "the parameters end where the closest (study 1) has default_bits = 6")
+      short.description
+        == "the parameters end where the closest (study 1) has default_bits = 6"
+    )
     let long = try #require(
       failure(
-        "model=net.onnx;device=e;batch=1;hardware[array_size]=8;hardware[array_rows]=3;clock=1"))
+        "model=net.onnx;device=e;batch=1;hardware[array_size]=8;hardware[array_rows]=3;clock=1"
+      ))
     #expect(long.study == 1)
     #expect(long.field == nil)
     #expect(long.found == "clock=1")
     // Empty texts and plans.
     #expect(failure("")?.field == "model")
-    if case .failure(let error) = SweepPlan(name: "e", studies: []).point(parameters: good) {
+    if case .failure(let error) = SweepPlan(name: "e", studies: []).point(
+      parameters: good)
+    {
       #expect(error.study == nil)
       #expect(error.description == "the sweep has no study")
     } else {
@@ -131,9 +145,14 @@ import Testing
   @Test func theLongestValueThatEndsAFieldWins() throws {
     // `a` is a prefix of `a;b`: only the whole field decides.
     let plan = SweepPlan(
-      name: "p", studies: [Study(models: ["a", "a;b"], devices: ["d", "d;x"], batches: [1, 12])])
+      name: "p",
+      studies: [
+        Study(models: ["a", "a;b"], devices: ["d", "d;x"], batches: [1, 12])
+      ])
     for point in Array(try plan.points(in: .whole)) {
-      #expect((try? plan.point(parameters: point.canonical).get()) == point, "\(point.canonical)")
+      #expect(
+        (try? plan.point(parameters: point.canonical).get()) == point,
+        "\(point.canonical)")
     }
   }
 }

@@ -8,7 +8,8 @@ import Testing
 
 @Suite struct PointEvaluatorTests {
   static let root = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   static func device(_ name: String) throws -> Device {
     let path = root.appendingPathComponent("Hardware/\(name).yaml").path
@@ -50,19 +51,26 @@ import Testing
     let device = try Self.device("systolic-32x32")
     let level = try #require(device.memory.first { !$0.kind.isOffChip })
     var point = DesignPoint(index: 0, model: "m", device: "d", batch: 1)
-    point.hardware = [HardwareOverride(parameter: .bufferBytes(level: level.name), value: 65536)]
+    point.hardware = [
+      HardwareOverride(parameter: .bufferBytes(level: level.name), value: 65536)
+    ]
     let changed = try point.applyingOverrides(to: device).get()
-    let bytes = try #require(changed.memory.first { $0.name == level.name }?.capacity.totalBytes)
+    let bytes = try #require(
+      changed.memory.first { $0.name == level.name }?.capacity.totalBytes)
     #expect(abs(bytes - 65536) < 1e-6)
-    point.hardware = [HardwareOverride(parameter: .bufferBytes(level: "nope"), value: 65536)]
+    point.hardware = [
+      HardwareOverride(parameter: .bufferBytes(level: "nope"), value: 65536)
+    ]
     #expect((try? point.applyingOverrides(to: device).get()) == nil)
   }
 
   @Test func evaluatesLikeTheSimulatorAndSmallerArraysAreSlower() throws {
     let device = try Self.device("systolic-32x32")
     let network = try Self.network("lenet5")
-    let plain = DesignPoint(index: 0, model: "lenet5", device: "systolic-32x32", batch: 1)
-    let result = PointEvaluator.evaluate(plain, network: network, device: device)
+    let plain = DesignPoint(
+      index: 0, model: "lenet5", device: "systolic-32x32", batch: 1)
+    let result = PointEvaluator.evaluate(
+      plain, network: network, device: device)
     guard case .done(let metrics) = result.status,
       case .completed(let summary) = Simulator.run(network, on: device)
     else {
@@ -72,12 +80,16 @@ import Testing
     #expect(metrics.latency == summary.totals.latency)
     #expect(metrics.energy == summary.totals.energyPerInference)
     #expect(metrics.dramBytes == summary.totals.dramBytes)
-    let parts = metrics.macEnergy + metrics.operationEnergy + metrics.dramEnergy
+    let parts =
+      metrics.macEnergy + metrics.operationEnergy + metrics.dramEnergy
       + metrics.onChipEnergy + metrics.staticEnergy
     #expect(abs(parts - metrics.energy) <= 1e-9 * metrics.energy)
     var small = plain
     small.hardware = [HardwareOverride(parameter: .arraySize, value: 4)]
-    guard case .done(let smaller) = PointEvaluator.evaluate(small, network: network, device: device).status
+    guard
+      case .done(let smaller) = PointEvaluator.evaluate(
+        small, network: network, device: device
+      ).status
     else {
       Issue.record("a 4x4 array should run LeNet-5")
       return
@@ -88,12 +100,17 @@ import Testing
   @Test func unknownLayersFailAndUnsupportedPrecisionIsInfeasible() throws {
     let device = try Self.device("systolic-32x32")
     let network = try Self.network("lenet5")
-    var point = DesignPoint(index: 0, model: "lenet5", device: "d", batch: 1, defaultBits: 8)
+    var point = DesignPoint(
+      index: 0, model: "lenet5", device: "d", batch: 1, defaultBits: 8)
     point.precision = [
       PrecisionChoiceOfAxis(
-        axis: "x", layers: .named(["no-such-layer"]), setting: PrecisionSetting(bits: 4))
+        axis: "x", layers: .named(["no-such-layer"]),
+        setting: PrecisionSetting(bits: 4))
     ]
-    guard case .failed(let error) = PointEvaluator.evaluate(point, network: network, device: device).status
+    guard
+      case .failed(let error) = PointEvaluator.evaluate(
+        point, network: network, device: device
+      ).status
     else {
       Issue.record("an unknown layer must fail the point")
       return
@@ -101,10 +118,14 @@ import Testing
     #expect(error.contains("no-such-layer"))
     // The array runs int8 only: 16 bits is an infeasible point, with the
     // simulator's reason, not an error.
-    let eight = DesignPoint(index: 0, model: "lenet5", device: "d", batch: 1, defaultBits: 8)
-    let sixteen = DesignPoint(index: 0, model: "lenet5", device: "d", batch: 1, defaultBits: 16)
-    let a = PointEvaluator.evaluate(eight, network: network, device: device).status
-    let b = PointEvaluator.evaluate(sixteen, network: network, device: device).status
+    let eight = DesignPoint(
+      index: 0, model: "lenet5", device: "d", batch: 1, defaultBits: 8)
+    let sixteen = DesignPoint(
+      index: 0, model: "lenet5", device: "d", batch: 1, defaultBits: 16)
+    let a = PointEvaluator.evaluate(eight, network: network, device: device)
+      .status
+    let b = PointEvaluator.evaluate(sixteen, network: network, device: device)
+      .status
     guard case .done = a, case .infeasible(let reason) = b else {
       Issue.record("\(a) \(b)")
       return

@@ -10,17 +10,25 @@ import Testing
   static let weights = ["conv1": 1.0, "conv2": 5.0, "fc": 2.0]
   /// The bits below which each layer starts to cost accuracy, and how much
   /// per bit (fraction of top-1).
-  static let knees = ["conv1": (4, 0.004), "conv2": (5, 0.003), "fc": (3, 0.02)]
+  static let knees = [
+    "conv1": (4, 0.004), "conv2": (5, 0.003), "fc": (3, 0.02),
+  ]
   static let floatTop1 = 0.98
 
-  static func plan(bits: ClosedRange<Int> = 2...8, fls: [Int?] = [nil], devices: [String] = ["d"]) -> SweepPlan {
+  static func plan(
+    bits: ClosedRange<Int> = 2...8, fls: [Int?] = [nil],
+    devices: [String] = ["d"]
+  ) -> SweepPlan {
     let axes = ["conv1", "conv2", "fc"].map { name in
       PrecisionAxis(
         label: name, layers: .named([name]),
-        settings: bits.reversed().flatMap { b in fls.map { PrecisionSetting(bits: b, fractionalLength: $0) } })
+        settings: bits.reversed().flatMap { b in
+          fls.map { PrecisionSetting(bits: b, fractionalLength: $0) }
+        })
     }
     return SweepPlan(
-      name: "t", studies: [Study(models: ["m"], devices: devices, precisionAxes: axes)],
+      name: "t",
+      studies: [Study(models: ["m"], devices: devices, precisionAxes: axes)],
       strategy: .search(SearchGoal(maxAccuracyDrop: 1.0)))
   }
 
@@ -35,19 +43,24 @@ import Testing
     for (layer, weight) in weights {
       let b = bits(point, layer)
       energy += weight * Double(b)
-      let (knee, cost) = knees[layer]!
+      let (knee, cost) = knees[layer, default: (0, 0)]
       if b < knee { top1 -= cost * Double(knee - b) }
       // A fractional length other than 5 costs a little.
-      if let fl = point.precision.first(where: { $0.axis == layer })?.setting.weightFractionalLength, fl != 5 {
+      if let fl = point.precision.first(where: { $0.axis == layer })?.setting
+        .weightFractionalLength, fl != 5
+      {
         top1 -= 0.001 * Double(abs(fl - 5))
       }
     }
-    if point.device == "tiny" { return PointResult(point: point, status: .infeasible(reason: "too small")) }
+    if point.device == "tiny" {
+      return PointResult(point: point, status: .infeasible(reason: "too small"))
+    }
     return PointResult(
       point: point,
       status: .done(
         PointMetrics(
-          latency: energy / 10, energy: energy, macEnergy: energy, operationEnergy: 0, dramEnergy: 0,
+          latency: energy / 10, energy: energy, macEnergy: energy,
+          operationEnergy: 0, dramEnergy: 0,
           onChipEnergy: 0, staticEnergy: 0, dramBytes: 0, top1: top1)))
   }
 
@@ -60,7 +73,9 @@ import Testing
     _ plan: SweepPlan, jobs: Int = 2, calls: Counter? = nil,
     evaluate: @escaping @Sendable (DesignPoint) -> PointResult = oracle
   ) async throws -> SearchOutcome {
-    guard case .search(let goal) = plan.strategy else { throw CancellationError() }
+    guard case .search(let goal) = plan.strategy else {
+      throw CancellationError()
+    }
     let context = plan.searchContexts()[0]
     return try await PrecisionSearch.run(
       context: context, in: plan, goal: goal, floatTop1: floatTop1, jobs: jobs,
@@ -74,7 +89,9 @@ import Testing
     let plan = Self.plan()
     let outcome = try await Self.search(plan)
     let chosen = try #require(outcome.chosen)
-    guard case .done(let metrics) = chosen.status, case .done(let start) = outcome.start.status else {
+    guard case .done(let metrics) = chosen.status,
+      case .done(let start) = outcome.start.status
+    else {
       Issue.record("not done")
       return
     }
@@ -84,19 +101,23 @@ import Testing
     #expect(try #require(metrics.top1) >= floor)
     // Locally optimal: lowering any layer by one more bit breaks the budget
     // (or is impossible at 2 bits).
-    for layer in ["conv1", "conv2", "fc"] where Self.bits(chosen.point, layer) > 2 {
+    for layer in ["conv1", "conv2", "fc"]
+    where Self.bits(chosen.point, layer) > 2 {
       var lower = chosen.point
       for i in lower.precision.indices where lower.precision[i].axis == layer {
         lower.precision[i].setting.bits -= 1
       }
       guard case .done(let m) = Self.oracle(lower).status else { continue }
-      #expect(try #require(m.top1) < floor, "lowering \(layer) would have stayed within budget")
+      #expect(
+        try #require(m.top1) < floor,
+        "lowering \(layer) would have stayed within budget")
     }
     // This oracle is separable, so the greedy walk by saving per point
     // lost reaches the exhaustive optimum over all 7³ points.
     var best = Double.infinity
     for index in 0..<(try plan.totalCount()) {
-      guard case .done(let m) = Self.oracle(plan.point(at: index)).status, let top1 = m.top1,
+      guard case .done(let m) = Self.oracle(plan.point(at: index)).status,
+        let top1 = m.top1,
         top1 >= floor
       else { continue }
       best = min(best, m.energy)
@@ -131,7 +152,8 @@ import Testing
     }
   }
 
-  @Test func choosesNothingWhenTheMostPrecisePointMissesTheBudget() async throws {
+  @Test func choosesNothingWhenTheMostPrecisePointMissesTheBudget() async throws
+  {
     let plan = Self.plan()
     let outcome = try await Self.search(plan) { point in
       var result = Self.oracle(point)
@@ -155,7 +177,9 @@ import Testing
   @Test func aFailingMoveFreezesItsAxisButOthersGoOn() async throws {
     let plan = Self.plan()
     let outcome = try await Self.search(plan) { point in
-      if Self.bits(point, "conv2") < 8 { return PointResult(point: point, status: .failed(error: "no")) }
+      if Self.bits(point, "conv2") < 8 {
+        return PointResult(point: point, status: .failed(error: "no"))
+      }
       return Self.oracle(point)
     }
     let chosen = try #require(outcome.chosen)
@@ -164,20 +188,27 @@ import Testing
   }
 
   @Test func contextsCoverModelsDevicesBatchesAndHardwareAndShard() {
-    let axes = [PrecisionAxis(label: "all", layers: .all, settings: [PrecisionSetting(bits: 8)])]
+    let axes = [
+      PrecisionAxis(
+        label: "all", layers: .all, settings: [PrecisionSetting(bits: 8)])
+    ]
     let plan = SweepPlan(
       name: "t",
       studies: [
         Study(
-          models: ["a", "b"], devices: ["d"], batches: [1, 2], precisionAxes: axes,
+          models: ["a", "b"], devices: ["d"], batches: [1, 2],
+          precisionAxes: axes,
           hardwareAxes: [HardwareAxis(parameter: .arraySize, values: [8, 16])])
       ])
     let all = plan.searchContexts()
     #expect(all.count == 8)
     #expect(all[0].name == "model=a;device=d;batch=1;hardware[array_size]=8")
     #expect(all[7].name == "model=b;device=d;batch=2;hardware[array_size]=16")
-    let parts = (1...3).map { plan.searchContexts(in: Shard(index: $0, count: 3)!) }
-    #expect(parts.flatMap { $0 }.map(\.name).sorted() == all.map(\.name).sorted())
+    let parts = (1...3).map {
+      plan.searchContexts(in: Shard(index: $0, count: 3)!)
+    }
+    #expect(
+      parts.flatMap { $0 }.map(\.name).sorted() == all.map(\.name).sorted())
     // A context's points are the plan's own points.
     let point = plan.point(in: all[5], settings: [0])
     #expect(plan.point(at: point.index) == point)

@@ -7,19 +7,30 @@ import Testing
     precisionAxes: [
       PrecisionAxis(
         label: "conv1", layers: .named(["conv1"]),
-        settings: (2...7).map { PrecisionSetting(bits: 8, fractionalLength: $0) })
+        settings: (2...7).map {
+          PrecisionSetting(bits: 8, fractionalLength: $0)
+        })
     ],
     hardwareAxes: [HardwareAxis(parameter: .arraySize, values: [8, 16, 32])])
 
   @Test func countsAndEnumeratesTheGridLastAxisFastest() throws {
-    let plan = SweepPlan(name: "t", studies: [Self.study, Study(models: ["c"], devices: ["e"])])
+    let plan = SweepPlan(
+      name: "t", studies: [Self.study, Study(models: ["c"], devices: ["e"])])
     #expect(try plan.totalCount() == 2 * 2 * 6 * 3 + 1)
     let points = Array(try plan.points(in: .whole))
     #expect(points.count == 73)
     #expect(points.map(\.index) == Array(0..<73))
-    #expect(points[0].canonical == "model=a;device=d;batch=1;default_bits=8;precision[conv1]=8/fl2;hardware[array_size]=8")
-    #expect(points[1].canonical == "model=a;device=d;batch=1;default_bits=8;precision[conv1]=8/fl2;hardware[array_size]=16")
-    #expect(points[3].precision.first?.setting == PrecisionSetting(bits: 8, fractionalLength: 3))
+    #expect(
+      points[0].canonical
+        == "model=a;device=d;batch=1;default_bits=8;precision[conv1]=8/fl2;hardware[array_size]=8"
+    )
+    #expect(
+      points[1].canonical
+        == "model=a;device=d;batch=1;default_bits=8;precision[conv1]=8/fl2;hardware[array_size]=16"
+    )
+    #expect(
+      points[3].precision.first?.setting
+        == PrecisionSetting(bits: 8, fractionalLength: 3))
     #expect(points[18].batch == 4)
     #expect(points[36].model == "b")
     #expect(points[72].canonical == "model=c;device=e;batch=1")
@@ -32,16 +43,21 @@ import Testing
     // the derivation (which would orphan every stored result) fails here.
     let point = DesignPoint(index: 5, model: "c", device: "e", batch: 1)
     #expect(point.canonical == "model=c;device=e;batch=1")
-    #expect(point.id == StableHash.hex(StableHash.fnv1a("model=c;device=e;batch=1")))
+    #expect(
+      point.id == StableHash.hex(StableHash.fnv1a("model=c;device=e;batch=1")))
     #expect(StableHash.hex(StableHash.fnv1a("")) == "cbf29ce484222325")
     #expect(StableHash.hex(StableHash.fnv1a("a")) == "af63dc4c8601ec8c")
     var moved = point
     moved.index = 99
     #expect(moved.id == point.id)
     // Reordering studies moves plan numbers, not identifiers.
-    let one = SweepPlan(name: "t", studies: [Self.study, Study(models: ["c"], devices: ["e"])])
-    let two = SweepPlan(name: "t", studies: [Study(models: ["c"], devices: ["e"]), Self.study])
-    #expect(Set(try one.points(in: .whole).map(\.id)) == Set(try two.points(in: .whole).map(\.id)))
+    let one = SweepPlan(
+      name: "t", studies: [Self.study, Study(models: ["c"], devices: ["e"])])
+    let two = SweepPlan(
+      name: "t", studies: [Study(models: ["c"], devices: ["e"]), Self.study])
+    #expect(
+      Set(try one.points(in: .whole).map(\.id))
+        == Set(try two.points(in: .whole).map(\.id)))
   }
 
   @Test(arguments: [1, 2, 3, 7, 100])
@@ -71,7 +87,8 @@ import Testing
   }
 
   @Test func randomSamplesAreSeededDistinctAndSorted() throws {
-    let plan = SweepPlan(name: "t", studies: [Self.study], strategy: .random(count: 30, seed: 42))
+    let plan = SweepPlan(
+      name: "t", studies: [Self.study], strategy: .random(count: 30, seed: 42))
     let first = Array(try plan.selectedIndices(in: .whole))
     let again = Array(try plan.selectedIndices(in: .whole))
     #expect(first == again)
@@ -79,16 +96,20 @@ import Testing
     #expect(first == first.sorted())
     #expect(Set(first).count == 30)
     #expect(first.allSatisfy { (0..<72).contains($0) })
-    let other = SweepPlan(name: "t", studies: [Self.study], strategy: .random(count: 30, seed: 43))
+    let other = SweepPlan(
+      name: "t", studies: [Self.study], strategy: .random(count: 30, seed: 43))
     #expect(Array(try other.selectedIndices(in: .whole)) != first)
     // Asking for more than there are gives them all.
-    let all = SweepPlan(name: "t", studies: [Self.study], strategy: .random(count: 1000, seed: 1))
+    let all = SweepPlan(
+      name: "t", studies: [Self.study], strategy: .random(count: 1000, seed: 1))
     #expect(Array(try all.selectedIndices(in: .whole)) == Array(0..<72))
   }
 
   @Test func overflowingGridsAreRefused() {
-    let huge = HardwareAxis(parameter: .clock, values: Array(repeating: 1, count: 1 << 20))
-    let study = Study(models: ["m"], devices: ["d"], hardwareAxes: [huge, huge, huge, huge])
+    let huge = HardwareAxis(
+      parameter: .clock, values: Array(repeating: 1, count: 1 << 20))
+    let study = Study(
+      models: ["m"], devices: ["d"], hardwareAxes: [huge, huge, huge, huge])
     #expect(throws: SweepPlanError.tooManyPoints) {
       try SweepPlan(name: "t", studies: [study]).totalCount()
     }

@@ -42,9 +42,14 @@ import Testing
       "Tests/SpecFormatsTests/Fixtures/valid-npu.yaml",
     ])
     #expect(result.status == 1)
-    let errors = result.standardError.split(separator: "\n").filter { $0.contains(": error: ") }
+    let errors = result.standardError.split(separator: "\n").filter {
+      $0.contains(": error: ")
+    }
     #expect(errors.count == 3)
-    #expect(result.standardError.contains("Tests/SpecFormatsTests/Fixtures/invalid/many-errors.yaml:2:7: error: 'tpu' is not a valid kind"))
+    #expect(
+      result.standardError.contains(
+        "Tests/SpecFormatsTests/Fixtures/invalid/many-errors.yaml:2:7: error: 'tpu' is not a valid kind"
+      ))
     #expect(result.standardError.contains("  hint: did you mean 'MHz'?"))
     #expect(result.standardError.contains("1 of 2 files invalid"))
   }
@@ -52,17 +57,21 @@ import Testing
   @Test func missingFileAndFolderAreErrors() throws {
     let missing = try EdgeSimProcess.run(["validate", "no/such/file.yaml"])
     #expect(missing.status == 1)
-    #expect(missing.standardError.contains("no/such/file.yaml: error: no such file"))
+    #expect(
+      missing.standardError.contains("no/such/file.yaml: error: no such file"))
     let folder = try EdgeSimProcess.run(["validate", "Hardware"])
     #expect(folder.status == 1)
   }
 
   @Test func validateJSON() throws {
     let result = try EdgeSimProcess.run([
-      "validate", "--json", "Tests/SpecFormatsTests/Fixtures/invalid/unknown-key.yaml",
+      "validate", "--json",
+      "Tests/SpecFormatsTests/Fixtures/invalid/unknown-key.yaml",
     ])
     #expect(result.status == 1)
-    let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+    let object =
+      try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+      as? [String: Any]
     #expect(object?["valid"] as? Bool == false)
     let files = object?["files"] as? [[String: Any]]
     let diagnostic = (files?.first?["diagnostics"] as? [[String: Any]])?.first
@@ -71,20 +80,30 @@ import Testing
   }
 
   @Test func hostileInputIsRefused() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "edgesim-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     var bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
     var previous = "a"
     for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
-      bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+      bomb +=
+        "\(name): &\(name) ["
+        + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ")
+        + "]\n"
       previous = name
     }
     let cases: [String: Data] = [
       "bomb.yaml": Data(bomb.utf8),
-      "deep.yaml": Data((String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000)).utf8),
-      "long.yaml": Data(("name: " + String(repeating: "x", count: 3_000_000)).utf8),
-      "garbage.yaml": Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }),
+      "deep.yaml": Data(
+        (String(repeating: "[", count: 20_000)
+          + String(repeating: "]", count: 20_000)).utf8),
+      "long.yaml": Data(
+        ("name: " + String(repeating: "x", count: 3_000_000)).utf8),
+      "garbage.yaml": Data(
+        (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+      ),
       "empty.yaml": Data(),
       "list.yaml": Data("- a\n- b\n".utf8),
     ]

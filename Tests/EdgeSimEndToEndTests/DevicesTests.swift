@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct DevicesTests {
   static let expected = [
-    "coral-edgetpu-usb", "eyeriss-v1", "pixel3-cpu", "pixel3-gpu", "pynq-z1", "stm32l4r5",
+    "coral-edgetpu-usb", "eyeriss-v1", "pixel3-cpu", "pixel3-gpu", "pynq-z1",
+    "stm32l4r5",
     "systolic-32x32", "zc706-qiu2016",
   ]
 
@@ -19,9 +20,12 @@ import Testing
   @Test func jsonHasHeadlineFigures() throws {
     let result = try EdgeSimProcess.run(["devices", "--json"])
     #expect(result.status == 0)
-    let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+    let object =
+      try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+      as? [String: Any]
     let devices = object?["devices"] as? [[String: Any]] ?? []
-    #expect(devices.compactMap { $0["name"] as? String }.sorted() == Self.expected)
+    #expect(
+      devices.compactMap { $0["name"] as? String }.sorted() == Self.expected)
     let systolic = devices.first { $0["name"] as? String == "systolic-32x32" }
     let peaks = systolic?["peak_macs_per_s"] as? [String: Any]
     #expect(peaks?["int8"] as? Double == 1.024e12)
@@ -31,8 +35,12 @@ import Testing
   /// Scripts/embed-bundled.py after editing a device).
   @Test func embeddedDevicesMatchTheFiles() throws {
     let embedded = try EdgeSimProcess.run(["devices", "--json"])
-    let onDisk = try EdgeSimProcess.run(["devices", "--json", "--dir", "Hardware"])
+    let onDisk = try EdgeSimProcess.run([
+      "devices", "--json", "--dir", "Hardware",
+    ])
     #expect(onDisk.status == 0)
-    #expect(embedded.standardOutput == onDisk.standardOutput, "run python3 Scripts/embed-bundled.py")
+    #expect(
+      embedded.standardOutput == onDisk.standardOutput,
+      "run python3 Scripts/embed-bundled.py")
   }
 }

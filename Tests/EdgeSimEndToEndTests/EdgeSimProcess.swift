@@ -11,7 +11,8 @@ struct EdgeSimProcess {
 
   /// The repository root (for bundled inputs).
   static let root = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   /// The binary, beside the test bundle in the build folder.
   static let binary: URL = {
@@ -19,14 +20,18 @@ struct EdgeSimProcess {
     var folder = exe.deletingLastPathComponent()
     for _ in 0..<4 {
       let candidate = folder.appendingPathComponent("edgesim")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      if FileManager.default.isExecutableFile(atPath: candidate.path) {
+        return candidate
+      }
       folder = folder.deletingLastPathComponent()
     }
     return exe.deletingLastPathComponent().appendingPathComponent("edgesim")
   }()
 
   /// Runs `edgesim` with arguments in the repository root.
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+  static func run(_ arguments: [String], environment: [String: String] = [:])
+    throws -> Output
+  {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -43,7 +48,9 @@ struct EdgeSimProcess {
     try process.run()
     // Read both pipes concurrently so a full pipe cannot block the child.
     nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    let reader = Thread {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+    }
     reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -9,8 +9,10 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("p84.yaml").path
     let object = try RunSupport.json([
-      "quantize", "--model", RunSupport.plain, "--data", RunSupport.images, "--labels", RunSupport.labels,
-      "--bits", "8", "--weight-bits", "fc=4,*=8", "--calibration-samples", "100", "--out", out, "--json",
+      "quantize", "--model", RunSupport.plain, "--data", RunSupport.images,
+      "--labels", RunSupport.labels,
+      "--bits", "8", "--weight-bits", "fc=4,*=8", "--calibration-samples",
+      "100", "--out", out, "--json",
     ])
     #expect(object["calibration_samples"] as? Int == 100)
     #expect(object["samples"] as? Int == 540)
@@ -22,11 +24,13 @@ import Testing
     #expect((fc?["activation"] as? [String: Any])?["bits"] as? Int == 8)
     #expect((conv?["weight"] as? [String: Any])?["bits"] as? Int == 8)
     let text = try String(contentsOfFile: out, encoding: .utf8)
-    let plan = try #require(PrecisionReader.read(bytes: Array(text.utf8), fileName: out).value)
+    let plan = try #require(
+      PrecisionReader.read(bytes: Array(text.utf8), fileName: out).value)
     #expect(plan.entry(named: "/fc/Gemm")?.weight?.bits == 4)
     // It runs.
     let run = try RunSupport.json([
-      "run", "--model", RunSupport.plain, "--input", RunSupport.images, "--precision", out, "--json",
+      "run", "--model", RunSupport.plain, "--input", RunSupport.images,
+      "--precision", out, "--json",
     ])
     #expect(run["samples"] as? Int == 540)
   }
@@ -37,16 +41,20 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("p.yaml").path
     let result = try EdgeSimProcess.run([
-      "quantize", "--model", RunSupport.dwsep, "--data", RunSupport.images, "--labels", RunSupport.labels,
+      "quantize", "--model", RunSupport.dwsep, "--data", RunSupport.images,
+      "--labels", RunSupport.labels,
       "--bits", "conv1=16,*=8", "--method", method, "--out", out,
     ])
     #expect(result.status == 0, "\(result.standardError)")
-    for text in ["/depthwise/Conv", "/Add", "top-1: float", "precision file written to"] {
+    for text in [
+      "/depthwise/Conv", "/Add", "top-1: float", "precision file written to",
+    ] {
       #expect(result.standardOutput.contains(text), "\(text)")
     }
     #expect(result.standardOutput.contains("16b fl"))
     let run = try EdgeSimProcess.run([
-      "run", "--model", RunSupport.dwsep, "--input", RunSupport.images, "--precision", out,
+      "run", "--model", RunSupport.dwsep, "--input", RunSupport.images,
+      "--precision", out,
     ])
     #expect(run.status == 0, "\(run.standardError)")
   }

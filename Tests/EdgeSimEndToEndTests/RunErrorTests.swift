@@ -6,13 +6,15 @@ import Testing
 @Suite struct RunErrorTests {
   @Test func missingWeightsNameTheFile() throws {
     let result = try EdgeSimProcess.run([
-      "run", "--model", "Workloads/onnx/torchvision/resnet18.onnx", "--input", RunSupport.images,
+      "run", "--model", "Workloads/onnx/torchvision/resnet18.onnx", "--input",
+      RunSupport.images,
     ])
     #expect(result.status == 1)
     #expect(result.standardError.contains("error:"))
     #expect(result.standardError.contains("resnet18.weights"))
     let quantize = try EdgeSimProcess.run([
-      "quantize", "--model", "Workloads/onnx/torchvision/resnet18.onnx", "--data", RunSupport.images,
+      "quantize", "--model", "Workloads/onnx/torchvision/resnet18.onnx",
+      "--data", RunSupport.images,
       "--bits", "8", "--out", "/tmp/never.yaml",
     ])
     #expect(quantize.status == 1)
@@ -23,16 +25,22 @@ import Testing
     let folder = try RunSupport.temporaryFolder("run-shape")
     defer { try? FileManager.default.removeItem(at: folder) }
     let wrong = folder.appendingPathComponent("wrong.npy")
-    try RunSupport.writeFloats([Float](repeating: 0.5, count: 2 * 64), shape: [2, 64], to: wrong)
-    let shape = try EdgeSimProcess.run(["run", "--model", RunSupport.plain, "--input", wrong.path])
+    try RunSupport.writeFloats(
+      [Float](repeating: 0.5, count: 2 * 64), shape: [2, 64], to: wrong)
+    let shape = try EdgeSimProcess.run([
+      "run", "--model", RunSupport.plain, "--input", wrong.path,
+    ])
     #expect(shape.status == 1)
     #expect(shape.standardError.contains("shape [2, 64]"))
     #expect(shape.standardError.contains("[N, 1, 8, 8]"))
-    let type = try EdgeSimProcess.run(["run", "--model", RunSupport.plain, "--input", RunSupport.labels])
+    let type = try EdgeSimProcess.run([
+      "run", "--model", RunSupport.plain, "--input", RunSupport.labels,
+    ])
     #expect(type.status == 1)
     #expect(type.standardError.contains("int64"))
     let labels = try EdgeSimProcess.run([
-      "run", "--model", RunSupport.plain, "--input", "Tests/Fixtures/onnxruntime/digits-plain/input.npy",
+      "run", "--model", RunSupport.plain, "--input",
+      "Tests/Fixtures/onnxruntime/digits-plain/input.npy",
       "--labels", RunSupport.labels,
     ])
     #expect(labels.status == 1)
@@ -48,17 +56,22 @@ import Testing
     try RunSupport.writeFloats(values, shape: [3, 1, 8, 8], to: input)
     let plan = try RunSupport.plan(in: folder)
     for extra in [[], ["--precision", plan]] {
-      let result = try EdgeSimProcess.run(["run", "--model", RunSupport.plain, "--input", input.path] + extra)
+      let result = try EdgeSimProcess.run(
+        ["run", "--model", RunSupport.plain, "--input", input.path] + extra)
       #expect(result.status == 1, "\(extra)")
-      #expect(result.standardError.contains("NaN (sample 1, element 5"), "\(result.standardError)")
+      #expect(
+        result.standardError.contains("NaN (sample 1, element 5"),
+        "\(result.standardError)")
     }
     // ±inf saturates and counts as overflow (FIXED_POINT.md §4).
     values[64 + 5] = .infinity
     try RunSupport.writeFloats(values, shape: [3, 1, 8, 8], to: input)
     let object = try RunSupport.json([
-      "run", "--model", RunSupport.plain, "--input", input.path, "--precision", plan, "--json",
+      "run", "--model", RunSupport.plain, "--input", input.path, "--precision",
+      plan, "--json",
     ])
-    let overflows = (object["input"] as? [String: Any])?["overflows"] as? [String: Any]
+    let overflows =
+      (object["input"] as? [String: Any])?["overflows"] as? [String: Any]
     #expect(overflows?["positive"] as? Int == 1)
   }
 
@@ -67,31 +80,40 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("bad.yaml")
     try """
-      input: {bits: 8, fl: 7}
-      default:
-        weight: {bits: 8, fl: 6}
-        activation: {bits: 8, fl: 4}
-      layers:
-        /conv9/Conv:
-          weight: {bits: 8, fl: 5}
-      """.write(to: file, atomically: true, encoding: .utf8)
+    input: {bits: 8, fl: 7}
+    default:
+      weight: {bits: 8, fl: 6}
+      activation: {bits: 8, fl: 4}
+    layers:
+      /conv9/Conv:
+        weight: {bits: 8, fl: 5}
+    """.write(to: file, atomically: true, encoding: .utf8)
     let unknown = try EdgeSimProcess.run([
-      "run", "--model", RunSupport.plain, "--input", RunSupport.images, "--precision", file.path,
+      "run", "--model", RunSupport.plain, "--input", RunSupport.images,
+      "--precision", file.path,
     ])
     #expect(unknown.status == 1)
-    #expect(unknown.standardError.contains("bad.yaml:6:3"), "\(unknown.standardError)")
+    #expect(
+      unknown.standardError.contains("bad.yaml:6:3"), "\(unknown.standardError)"
+    )
     #expect(unknown.standardError.contains("/conv9/Conv"))
-    try "input: {bits: 0, fl: 7}\ndefault: {}\n".write(to: file, atomically: true, encoding: .utf8)
+    try "input: {bits: 0, fl: 7}\ndefault: {}\n".write(
+      to: file, atomically: true, encoding: .utf8)
     let bits = try EdgeSimProcess.run([
-      "run", "--model", RunSupport.plain, "--input", RunSupport.images, "--precision", file.path,
+      "run", "--model", RunSupport.plain, "--input", RunSupport.images,
+      "--precision", file.path,
     ])
     #expect(bits.status == 1)
     #expect(bits.standardError.contains("bad.yaml:1:"), "\(bits.standardError)")
   }
 
   @Test func usageErrorsExitTwo() throws {
-    let common = ["quantize", "--model", RunSupport.plain, "--data", RunSupport.images, "--out", "/tmp/never.yaml"]
-    let method = try EdgeSimProcess.run(common + ["--bits", "8", "--method", "qiuu"])
+    let common = [
+      "quantize", "--model", RunSupport.plain, "--data", RunSupport.images,
+      "--out", "/tmp/never.yaml",
+    ]
+    let method = try EdgeSimProcess.run(
+      common + ["--bits", "8", "--method", "qiuu"])
     #expect(method.status == 2)
     #expect(method.standardError.contains("qiu"))
     let zero = try EdgeSimProcess.run(common + ["--bits", "0"])
@@ -99,13 +121,17 @@ import Testing
     #expect(zero.standardError.contains("from 2 to 32"))
     let noDefault = try EdgeSimProcess.run(common + ["--bits", "conv=8"])
     #expect(noDefault.status == 2)
-    let unknownLayer = try EdgeSimProcess.run(common + ["--bits", "convv1=8,*=8"])
+    let unknownLayer = try EdgeSimProcess.run(
+      common + ["--bits", "convv1=8,*=8"])
     #expect(unknownLayer.status == 2)
-    #expect(unknownLayer.standardError.contains("did you mean 'conv1'"), "\(unknownLayer.standardError)")
+    #expect(
+      unknownLayer.standardError.contains("did you mean 'conv1'"),
+      "\(unknownLayer.standardError)")
     let relu = try EdgeSimProcess.run(common + ["--bits", "Relu=4,*=8"])
     #expect(relu.status == 2)
     let dumpWithoutPrecision = try EdgeSimProcess.run([
-      "run", "--model", RunSupport.plain, "--input", RunSupport.images, "--dump", "/tmp/never",
+      "run", "--model", RunSupport.plain, "--input", RunSupport.images,
+      "--dump", "/tmp/never",
     ])
     #expect(dumpWithoutPrecision.status == 2)
   }
@@ -116,7 +142,8 @@ import Testing
     let plan = try RunSupport.plan(in: folder)
     // `folder` holds the plan and no formats.json: not a dump.
     let result = try EdgeSimProcess.run([
-      "run", "--model", RunSupport.plain, "--input", RunSupport.images, "--precision", plan,
+      "run", "--model", RunSupport.plain, "--input", RunSupport.images,
+      "--precision", plan,
       "--dump", folder.path,
     ])
     #expect(result.status == 1)

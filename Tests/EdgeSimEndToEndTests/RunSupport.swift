@@ -14,17 +14,23 @@ enum RunSupport {
   static func temporaryFolder(_ label: String) throws -> URL {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("edgesim-\(label)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true)
     return folder
   }
 
   /// Runs edgesim and parses its standard output as a JSON object.
-  static func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation)
+  static func json(
+    _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+  )
     throws -> [String: Any]
   {
     let result = try EdgeSimProcess.run(arguments)
-    #expect(result.status == 0, "\(arguments): \(result.standardError)", sourceLocation: sourceLocation)
-    let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+    #expect(
+      result.status == 0, "\(arguments): \(result.standardError)",
+      sourceLocation: sourceLocation)
+    let object = try? JSONSerialization.jsonObject(
+      with: Data(result.standardOutput.utf8))
     return object as? [String: Any] ?? [:]
   }
 
@@ -39,10 +45,13 @@ enum RunSupport {
   }
 
   /// Quantizes digits-plain at 8 bits (qiu) into `folder/p8.yaml`.
-  static func plan(in folder: URL, method: String = "qiu", bits: String = "8") throws -> String {
+  static func plan(in folder: URL, method: String = "qiu", bits: String = "8")
+    throws -> String
+  {
     let path = folder.appendingPathComponent("p\(method)\(bits).yaml").path
     let result = try EdgeSimProcess.run([
-      "quantize", "--model", plain, "--data", images, "--bits", bits, "--method", method,
+      "quantize", "--model", plain, "--data", images, "--bits", bits,
+      "--method", method,
       "--out", path,
     ])
     #expect(result.status == 0, "\(result.standardError)")

@@ -5,7 +5,8 @@ import Testing
   func tempFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("edgesim-simulate-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true)
     return folder
   }
 
@@ -20,8 +21,10 @@ import Testing
       let data = try Data(contentsOf: folder.appendingPathComponent(file))
       #expect(!data.isEmpty, "\(file)")
     }
-    let summary = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as? [String: Any]
+    let summary =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: folder.appendingPathComponent("summary.json")))
+      as? [String: Any]
     #expect(summary?["schema"] as? String == "edgesim.trace/1")
     let chrome = try JSONSerialization.jsonObject(
       with: Data(contentsOf: folder.appendingPathComponent("trace.json")))
@@ -30,39 +33,49 @@ import Testing
 
   @Test func everyBundledDeviceRunsAModel() throws {
     for device in [
-      "coral-edgetpu-usb", "eyeriss-v1", "pixel3-cpu", "pixel3-gpu", "pynq-z1", "stm32l4r5",
+      "coral-edgetpu-usb", "eyeriss-v1", "pixel3-cpu", "pixel3-gpu", "pynq-z1",
+      "stm32l4r5",
       "systolic-32x32", "zc706-qiu2016",
     ] {
       let result = try EdgeSimProcess.run([
-        "simulate", "--no-trace", "--json", "--hardware", device, "--model", "lenet5",
+        "simulate", "--no-trace", "--json", "--hardware", device, "--model",
+        "lenet5",
       ])
       #expect(result.status == 0, "\(device): \(result.standardError)")
-      let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+      let object = try? JSONSerialization.jsonObject(
+        with: Data(result.standardOutput.utf8))
       #expect(object != nil, "\(device)")
     }
   }
 
   @Test func shorthandPrecisionsAndBatch() throws {
     let int8 = try EdgeSimProcess.run([
-      "simulate", "--no-trace", "--hardware", "pixel3-cpu", "--model", "lenet5", "--precision", "int8",
+      "simulate", "--no-trace", "--hardware", "pixel3-cpu", "--model", "lenet5",
+      "--precision", "int8",
     ])
     #expect(int8.status == 0)
     #expect(int8.standardOutput.contains("int8"))
     let batch = try EdgeSimProcess.run([
-      "simulate", "--no-trace", "--hardware", "pixel3-cpu", "--model", "lenet5", "--batch", "4",
+      "simulate", "--no-trace", "--hardware", "pixel3-cpu", "--model", "lenet5",
+      "--batch", "4",
     ])
     #expect(batch.status == 0)
     #expect(batch.standardOutput.contains("batch 4"))
   }
 
   @Test func errorsAreClear() throws {
-    let unknownDevice = try EdgeSimProcess.run(["simulate", "--no-trace", "--hardware", "eyeris-v1"])
+    let unknownDevice = try EdgeSimProcess.run([
+      "simulate", "--no-trace", "--hardware", "eyeris-v1",
+    ])
     #expect(unknownDevice.status == 1)
     #expect(unknownDevice.standardError.contains("did you mean 'eyeriss-v1'?"))
-    let badPrecision = try EdgeSimProcess.run(["simulate", "--no-trace", "--precision", "int9"])
+    let badPrecision = try EdgeSimProcess.run([
+      "simulate", "--no-trace", "--precision", "int9",
+    ])
     #expect(badPrecision.status == 1)
     let unsupported = try EdgeSimProcess.run([
-      "simulate", "--no-trace", "--hardware", "coral-edgetpu-usb", "--precision", "fp32",
+      "simulate", "--no-trace", "--hardware", "coral-edgetpu-usb",
+      "--precision", "fp32",
       "--model", "lenet5",
     ])
     #expect(unsupported.status == 1)
@@ -75,27 +88,31 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("p.yaml")
     try """
-      input: {bits: 8, fl: 7}
-      default:
-        weight: {bits: 8, fl: 6}
-        activation: {bits: 8, fl: 4}
-      layers:
-        fc3:
-          weight: {bits: 4, fl: 3}
-      """.write(to: file, atomically: true, encoding: .utf8)
+    input: {bits: 8, fl: 7}
+    default:
+      weight: {bits: 8, fl: 6}
+      activation: {bits: 8, fl: 4}
+    layers:
+      fc3:
+        weight: {bits: 4, fl: 3}
+    """.write(to: file, atomically: true, encoding: .utf8)
     let result = try EdgeSimProcess.run([
-      "simulate", "--no-trace", "--hardware", "systolic-32x32", "--model", "lenet5",
+      "simulate", "--no-trace", "--hardware", "systolic-32x32", "--model",
+      "lenet5",
       "--precision", file.path,
     ])
     #expect(result.status == 0, "\(result.standardError)")
     #expect(result.standardOutput.contains("per-layer"))
     let bad = folder.appendingPathComponent("bad.yaml")
-    try "input: {bits: 8, fl: 7}\ndefault: {weight: {bits: 8, fl: 6}}\nlayers:\n  fc9: {weight: {bits: 4}}\n"
+    try
+      "input: {bits: 8, fl: 7}\ndefault: {weight: {bits: 8, fl: 6}}\nlayers:\n  fc9: {weight: {bits: 4}}\n"
       .write(to: bad, atomically: true, encoding: .utf8)
     let located = try EdgeSimProcess.run([
       "simulate", "--no-trace", "--model", "lenet5", "--precision", bad.path,
     ])
     #expect(located.status == 1)
-    #expect(located.standardError.contains("bad.yaml:4:3: error: unknown layer 'fc9'"))
+    #expect(
+      located.standardError.contains("bad.yaml:4:3: error: unknown layer 'fc9'")
+    )
   }
 }

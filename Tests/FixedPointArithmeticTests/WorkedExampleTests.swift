@@ -5,7 +5,7 @@ import Testing
 @Suite("Worked examples (FIXED_POINT.md §2–§5)")
 struct WorkedExampleTests {
   /// (B 8, fl 4), the format of most §2–§3 examples.
-  static func q8_4() throws -> QFormat {
+  static func q84Format() throws -> QFormat {
     try QFormat(bits: 8, fractionalLength: 4)
   }
 
@@ -19,14 +19,14 @@ struct WorkedExampleTests {
   func quantizeHalf(mode: RoundingMode, positive: Int64, negative: Int64) throws
   {
     let up = try FixedPoint.quantize(
-      2.53125, to: try Self.q8_4(), rounding: mode, overflow: .saturate)
+      2.53125, to: try Self.q84Format(), rounding: mode, overflow: .saturate)
     let down = try FixedPoint.quantize(
-      -2.53125, to: try Self.q8_4(), rounding: mode, overflow: .saturate)
+      -2.53125, to: try Self.q84Format(), rounding: mode, overflow: .saturate)
     #expect(up.value == positive && up.event == .none)
     #expect(down.value == negative && down.event == .none)
     // The Float overload agrees (2.53125 is exact in Float).
     let float = try FixedPoint.quantize(
-      Float(2.53125), to: try Self.q8_4(), rounding: mode, overflow: .wrap)
+      Float(2.53125), to: try Self.q84Format(), rounding: mode, overflow: .wrap)
     #expect(float.value == positive)
   }
 
@@ -36,13 +36,13 @@ struct WorkedExampleTests {
     let tie = StochasticSample(scaled: 1 << 52)  // u = ½: r/d > u is false
     #expect(
       try FixedPoint.quantize(
-        2.53125, to: try Self.q8_4(), rounding: .stochastic,
+        2.53125, to: try Self.q84Format(), rounding: .stochastic,
         overflow: .saturate,
         sample: below
       ).value == 41)
     #expect(
       try FixedPoint.quantize(
-        2.53125, to: try Self.q8_4(), rounding: .stochastic,
+        2.53125, to: try Self.q84Format(), rounding: .stochastic,
         overflow: .saturate,
         sample: tie
       ).value == 40)
@@ -56,7 +56,7 @@ struct WorkedExampleTests {
       (.halfAwayFromZero, -10, -9), (.floor, -10, -10), (.towardZero, -9, -9),
     ] as [(RoundingMode, Int64, Int64)])
   func requantizeByTwo(mode: RoundingMode, of38: Int64, of37: Int64) throws {
-    let out = try Self.q8_4()
+    let out = try Self.q84Format()
     let a = FixedPoint.requantize(
       -38, shift: 2, to: out, rounding: mode, overflow: .saturate)
     let b = FixedPoint.requantize(
@@ -73,15 +73,17 @@ struct WorkedExampleTests {
   @Test("9.0 at (8, 4): saturate 127, wrap −112")
   func nineAtQ8_4() throws {
     let sat = try FixedPoint.quantize(
-      9.0, to: try Self.q8_4(), rounding: .halfEven, overflow: .saturate)
+      9.0, to: try Self.q84Format(), rounding: .halfEven, overflow: .saturate)
     let wrap = try FixedPoint.quantize(
-      9.0, to: try Self.q8_4(), rounding: .halfEven, overflow: .wrap)
+      9.0, to: try Self.q84Format(), rounding: .halfEven, overflow: .wrap)
     #expect(sat.value == 127 && sat.event == .positive)
     #expect(wrap.value == -112 && wrap.event == .positive)
-    #expect(FixedPoint.dequantize(sat.value, from: try Self.q8_4()) == 7.9375)
-    #expect(FixedPoint.dequantize(wrap.value, from: try Self.q8_4()) == -7.0)
+    #expect(
+      FixedPoint.dequantize(sat.value, from: try Self.q84Format()) == 7.9375)
+    #expect(
+      FixedPoint.dequantize(wrap.value, from: try Self.q84Format()) == -7.0)
     let direct = FixedPoint.applyOverflow(
-      144, to: try Self.q8_4(), policy: .wrap)
+      144, to: try Self.q84Format(), policy: .wrap)
     #expect(direct.value == -112 && direct.event == .positive)
   }
 
@@ -165,14 +167,14 @@ struct WorkedExampleTests {
 
   @Test("ReLU6 bounds and Clip (§5, §12.4)")
   func reluSix() throws {
-    #expect(FixedPoint.relu6Bound(in: try Self.q8_4()) == 96)
+    #expect(FixedPoint.relu6Bound(in: try Self.q84Format()) == 96)
     let f5 = try QFormat(bits: 8, fractionalLength: 5)
     #expect(FixedPoint.relu6Bound(in: f5) == 127)
     #expect(FixedPoint.clip(-5, lower: 0, upper: 96) == 0)
     #expect(FixedPoint.clip(100, lower: 0, upper: 96) == 96)
     #expect(FixedPoint.relu(-1) == 0 && FixedPoint.relu(7) == 7)
     let bounds = try FixedPoint.clipBounds(
-      lower: -1.03125, upper: .infinity, in: try Self.q8_4())
+      lower: -1.03125, upper: .infinity, in: try Self.q84Format())
     #expect(bounds.lower == -16 && bounds.upper == 127)  // −16.5 → −16
   }
 }

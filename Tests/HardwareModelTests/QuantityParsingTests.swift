@@ -40,7 +40,8 @@ import Testing
     .init(text: "12 bytes", value: 12, dimension: .dataSize),
     // Bandwidth.
     .init(text: "4.26 GB/s", value: 4.26e9, dimension: .bandwidth),
-    .init(text: "25.6 GiB/s", value: 25.6 * 1_073_741_824, dimension: .bandwidth),
+    .init(
+      text: "25.6 GiB/s", value: 25.6 * 1_073_741_824, dimension: .bandwidth),
     .init(text: "5 Gb/s", value: 625e6, dimension: .bandwidth),
     .init(text: "5 Gbps", value: 625e6, dimension: .bandwidth),
     .init(text: "400 MB/s", value: 400e6, dimension: .bandwidth),
@@ -70,7 +71,9 @@ import Testing
   func parses(_ c: Case) throws {
     let q = try Quantity.parse(c.text)
     #expect(q.dimension == c.dimension)
-    #expect(abs(q.value - c.value) <= abs(c.value) * 1e-12, "\(q.value) vs \(c.value)")
+    #expect(
+      abs(q.value - c.value) <= abs(c.value) * 1e-12, "\(q.value) vs \(c.value)"
+    )
   }
 
   @Test func kilobyteAndKibibyteAreDistinct() throws {
@@ -87,11 +90,18 @@ import Testing
   }
 
   @Test func wrongDimensionIsAnError() {
-    #expect(throws: UnitError.wrongDimension(unit: "GB", found: .dataSize, expected: [.frequency])) {
+    #expect(
+      throws: UnitError.wrongDimension(
+        unit: "GB", found: .dataSize, expected: [.frequency])
+    ) {
       try Quantity.parse("2 GB", as: [.frequency])
     }
-    #expect(throws: UnitError.self) { try Quantity.parse("20 pJ", as: [.energyPerBit]) }
-    #expect(throws: UnitError.self) { try Quantity.parse("4 GB/s", as: [.dataSize]) }
+    #expect(throws: UnitError.self) {
+      try Quantity.parse("20 pJ", as: [.energyPerBit])
+    }
+    #expect(throws: UnitError.self) {
+      try Quantity.parse("4 GB/s", as: [.dataSize])
+    }
   }
 
   @Test func missingAndUnknownUnits() {
@@ -99,7 +109,9 @@ import Testing
       try Quantity.parse("150", as: [.frequency])
     }
     #expect(throws: UnitError.empty) { try Quantity.parse("   ") }
-    #expect(throws: UnitError.missingNumber("MHz")) { try Quantity.parse("MHz") }
+    #expect(throws: UnitError.missingNumber("MHz")) {
+      try Quantity.parse("MHz")
+    }
     do {
       _ = try Quantity.parse("150 mhz", as: [.frequency])
       Issue.record("expected an error")
@@ -131,12 +143,14 @@ import Testing
     let text = q.description
     let again = try Quantity.parse(text)
     #expect(again.dimension == q.dimension, "\(text)")
-    #expect(abs(again.value - q.value) <= abs(q.value) * 5e-3, "\(c.text) → \(text)")
+    #expect(
+      abs(again.value - q.value) <= abs(q.value) * 5e-3, "\(c.text) → \(text)")
   }
 
   @Test func everyDimensionHasExamplesThatParse() throws {
     for dimension in Dimension.allCases {
-      let first = dimension.examples.split(separator: ",").first.map(String.init) ?? ""
+      let first =
+        dimension.examples.split(separator: ",").first.map(String.init) ?? ""
       let q = try Quantity.parse(first)
       #expect(q.dimension == dimension, "\(dimension): \(first)")
     }

@@ -1,12 +1,15 @@
 import NetworkGraph
 import Testing
 
-/// LeNet-5 (LeCun et al. 1998, the torchvision-style variant with ReLU and max
-/// pooling): conv 5×5×6 on 1×32×32, pool, conv 5×5×16, pool, FC 120, 84, 10.
+/// LeNet-5 (LeCun, Bottou, Bengio and Haffner 1998).
+///
+/// The torchvision-style variant with ReLU and max pooling: conv 5×5×6 on 1×32×32, pool, conv 5×5×16, pool, FC 120, 84, 10.
 func leNet5() throws -> Network {
-  var network = Network(name: "lenet5", inputs: [GraphInput(name: "x", shape: [1, 1, 32, 32])])
+  var network = Network(
+    name: "lenet5", inputs: [GraphInput(name: "x", shape: [1, 1, 32, 32])])
   for (name, dims) in [
-    ("c1.w", [6, 1, 5, 5]), ("c1.b", [6]), ("c2.w", [16, 6, 5, 5]), ("c2.b", [16]),
+    ("c1.w", [6, 1, 5, 5]), ("c1.b", [6]), ("c2.w", [16, 6, 5, 5]),
+    ("c2.b", [16]),
     ("f1.w", [120, 400]), ("f1.b", [120]), ("f2.w", [84, 120]), ("f2.b", [84]),
     ("f3.w", [10, 84]), ("f3.b", [10]),
   ] {
@@ -15,18 +18,29 @@ func leNet5() throws -> Network {
   let pool = PoolAttributes(kernelShape: [2, 2], strides: [2, 2])
   let fc = GemmAttributes(transB: true)
   network.nodes = [
-    Node(name: "conv1", op: .conv(ConvAttributes()), inputs: ["x", "c1.w", "c1.b"], outputs: ["a1"]),
+    Node(
+      name: "conv1", op: .conv(ConvAttributes()),
+      inputs: ["x", "c1.w", "c1.b"], outputs: ["a1"]),
     Node(name: "relu1", op: .relu, inputs: ["a1"], outputs: ["r1"]),
     Node(name: "pool1", op: .maxPool(pool), inputs: ["r1"], outputs: ["p1"]),
-    Node(name: "conv2", op: .conv(ConvAttributes()), inputs: ["p1", "c2.w", "c2.b"], outputs: ["a2"]),
+    Node(
+      name: "conv2", op: .conv(ConvAttributes()),
+      inputs: ["p1", "c2.w", "c2.b"], outputs: ["a2"]),
     Node(name: "relu2", op: .relu, inputs: ["a2"], outputs: ["r2"]),
     Node(name: "pool2", op: .maxPool(pool), inputs: ["r2"], outputs: ["p2"]),
-    Node(name: "flatten", op: .flatten(axis: 1), inputs: ["p2"], outputs: ["f"]),
-    Node(name: "fc1", op: .gemm(fc), inputs: ["f", "f1.w", "f1.b"], outputs: ["g1"]),
+    Node(
+      name: "flatten", op: .flatten(axis: 1), inputs: ["p2"], outputs: ["f"]),
+    Node(
+      name: "fc1", op: .gemm(fc), inputs: ["f", "f1.w", "f1.b"], outputs: ["g1"]
+    ),
     Node(name: "relu3", op: .relu, inputs: ["g1"], outputs: ["r3"]),
-    Node(name: "fc2", op: .gemm(fc), inputs: ["r3", "f2.w", "f2.b"], outputs: ["g2"]),
+    Node(
+      name: "fc2", op: .gemm(fc), inputs: ["r3", "f2.w", "f2.b"],
+      outputs: ["g2"]),
     Node(name: "relu4", op: .relu, inputs: ["g2"], outputs: ["r4"]),
-    Node(name: "fc3", op: .gemm(fc), inputs: ["r4", "f3.w", "f3.b"], outputs: ["y"]),
+    Node(
+      name: "fc3", op: .gemm(fc), inputs: ["r4", "f3.w", "f3.b"], outputs: ["y"]
+    ),
   ]
   network.outputs = ["y"]
   return network
@@ -36,7 +50,8 @@ func leNet5() throws -> Network {
 struct CountingTests {
   @Test func leNet5MatchesHandCounts() throws {
     let counts = try leNet5().counts()
-    let byName = Dictionary(uniqueKeysWithValues: counts.entries.map { ($0.node.name, $0.counts) })
+    let byName = Dictionary(
+      uniqueKeysWithValues: counts.entries.map { ($0.node.name, $0.counts) })
     // conv1: 6·28·28 outputs × 1·5·5 = 117,600; conv2: 16·10·10 × 6·5·5 = 240,000.
     #expect(byName["conv1"]?.macs == 117_600)
     #expect(byName["conv2"]?.macs == 240_000)
@@ -63,14 +78,17 @@ struct CountingTests {
   }
 
   @Test func depthwiseAndGroupedMACs() throws {
-    var network = Network(name: "g", inputs: [GraphInput(name: "x", shape: [2, 32, 56, 56])])
+    var network = Network(
+      name: "g", inputs: [GraphInput(name: "x", shape: [2, 32, 56, 56])])
     try network.addInitializer(absent("dw", [32, 1, 3, 3]))
     try network.addInitializer(absent("gw", [64, 8, 1, 1]))
     network.nodes = [
       Node(
         name: "dw", op: .conv(ConvAttributes(group: 32, pads: [1, 1, 1, 1])),
         inputs: ["x", "dw"], outputs: ["a"]),
-      Node(name: "gc", op: .conv(ConvAttributes(group: 4)), inputs: ["a", "gw"], outputs: ["y"]),
+      Node(
+        name: "gc", op: .conv(ConvAttributes(group: 4)), inputs: ["a", "gw"],
+        outputs: ["y"]),
     ]
     network.outputs = ["y"]
     let counts = try network.counts()
@@ -83,19 +101,25 @@ struct CountingTests {
   @Test func matMulAndElementwiseCounts() throws {
     var network = Network(
       name: "g",
-      inputs: [GraphInput(name: "a", shape: [4, 2, 3]), GraphInput(name: "b", shape: [3, 5])])
+      inputs: [
+        GraphInput(name: "a", shape: [4, 2, 3]),
+        GraphInput(name: "b", shape: [3, 5]),
+      ])
     try network.addInitializer(constant("shift", [5]))
     network.nodes = [
       Node(name: "mm", op: .matMul, inputs: ["a", "b"], outputs: ["p"]),
       Node(name: "add", op: .add, inputs: ["p", "shift"], outputs: ["q"]),
       Node(name: "sm", op: .softmax(axis: -1), inputs: ["q"], outputs: ["y"]),
-      Node(name: "gap_in", op: .reshape(allowZero: false), inputs: ["y", "shape"], outputs: ["r"]),
+      Node(
+        name: "gap_in", op: .reshape(allowZero: false), inputs: ["y", "shape"],
+        outputs: ["r"]),
       Node(name: "gap", op: .globalAveragePool, inputs: ["r"], outputs: ["z"]),
     ]
     try network.addInitializer(integers("shape", [1, 8, 5, 1]))
     network.outputs = ["z"]
     let counts = try network.counts()
-    let byName = Dictionary(uniqueKeysWithValues: counts.entries.map { ($0.node.name, $0.counts) })
+    let byName = Dictionary(
+      uniqueKeysWithValues: counts.entries.map { ($0.node.name, $0.counts) })
     #expect(byName["mm"]?.macs == 4 * 2 * 5 * 3)
     #expect(byName["mm"]?.inputActivationElements == 24 + 15)
     #expect(byName["add"]?.otherOps == 40)
@@ -107,7 +131,8 @@ struct CountingTests {
   }
 
   @Test func sharedInitializerCountsOnceInTotals() throws {
-    var network = Network(name: "g", inputs: [GraphInput(name: "x", shape: [1, 4])])
+    var network = Network(
+      name: "g", inputs: [GraphInput(name: "x", shape: [1, 4])])
     try network.addInitializer(constant("w", [4, 4]))
     network.nodes = [
       Node(name: "a", op: .matMul, inputs: ["x", "w"], outputs: ["h"]),
@@ -120,8 +145,11 @@ struct CountingTests {
   }
 
   @Test func batchNormalizationStatisticsAreNotParameters() throws {
-    var network = Network(name: "g", inputs: [GraphInput(name: "x", shape: [1, 2, 3, 3])])
-    for name in ["gamma", "beta", "mean", "var"] { try network.addInitializer(constant(name, [2])) }
+    var network = Network(
+      name: "g", inputs: [GraphInput(name: "x", shape: [1, 2, 3, 3])])
+    for name in ["gamma", "beta", "mean", "var"] {
+      try network.addInitializer(constant(name, [2]))
+    }
     network.nodes = [
       Node(
         name: "bn", op: .batchNormalization(epsilon: 1e-5),
@@ -136,25 +164,33 @@ struct CountingTests {
   @Test func hugeCountsOverflowIntoErrors() throws {
     // A 2^40-element output times a 2^30-element filter block overflows 2^63.
     var network = Network(
-      name: "g", inputs: [GraphInput(name: "x", shape: [1, 1 << 10, 1 << 15, 1 << 15])])
+      name: "g",
+      inputs: [GraphInput(name: "x", shape: [1, 1 << 10, 1 << 15, 1 << 15])])
     try network.addInitializer(absent("w", [1 << 10, 1 << 10, 1, 1 << 14]))
     network.nodes = [
       Node(
-        name: "big", op: .conv(ConvAttributes(pads: [0, 8191, 0, 8192])), inputs: ["x", "w"],
+        name: "big", op: .conv(ConvAttributes(pads: [0, 8191, 0, 8192])),
+        inputs: ["x", "w"],
         outputs: ["y"])
     ]
     network.outputs = ["y"]
     #expect { try network.counts() } throws: { error in
-      guard case .overflow(_, let node)? = error as? NetworkError else { return false }
+      guard case .overflow(_, let node)? = error as? NetworkError else {
+        return false
+      }
       return node?.name == "big"
     }
   }
 
   @Test func absurdShapesAreErrors() throws {
-    var network = Network(name: "g", inputs: [GraphInput(name: "x", shape: [1 << 21, 1 << 20])])
+    var network = Network(
+      name: "g", inputs: [GraphInput(name: "x", shape: [1 << 21, 1 << 20])])
     network.nodes = [Node(name: "r", op: .relu, inputs: ["x"], outputs: ["y"])]
     network.outputs = ["y"]
-    #expect(throws: NetworkError.tooManyElements(dims: [1 << 21, 1 << 20], tensor: "x")) {
+    #expect(
+      throws: NetworkError.tooManyElements(
+        dims: [1 << 21, 1 << 20], tensor: "x")
+    ) {
       try network.counts()
     }
   }

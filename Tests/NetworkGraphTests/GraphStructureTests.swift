@@ -2,8 +2,11 @@ import Diagnostics
 import NetworkGraph
 import Testing
 
-private func chain(_ nodes: [Node], inputs: [String] = ["x"], outputs: [String]) -> Network {
-  var network = Network(name: "g", inputs: inputs.map { GraphInput(name: $0, shape: [1, 4]) })
+private func chain(_ nodes: [Node], inputs: [String] = ["x"], outputs: [String])
+  -> Network
+{
+  var network = Network(
+    name: "g", inputs: inputs.map { GraphInput(name: $0, shape: [1, 4]) })
   network.nodes = nodes
   network.outputs = outputs
   return network
@@ -30,7 +33,10 @@ struct GraphStructureTests {
         Node(name: "d", op: .relu, inputs: ["x"], outputs: ["z"]),
       ], outputs: ["y", "z"])
     #expect(try network.topologicalOrder() == [1, 2, 0, 3])
-    #expect(try network.sortedTopologically().nodes.map(\.name) == ["b", "a", "c", "d"])
+    #expect(
+      try network.sortedTopologically().nodes.map(\.name) == [
+        "b", "a", "c", "d",
+      ])
   }
 
   @Test func cycleIsNamed() {
@@ -58,8 +64,13 @@ struct GraphStructureTests {
 
   @Test func selfLoopIsACycle() {
     let network = chain(
-      [Node(name: "loop", op: .add, inputs: ["x", "y"], outputs: ["y"])], outputs: ["y"])
-    #expect(throws: NetworkError.cycle(nodes: [NodeReference(name: "loop", opType: "Add")])) {
+      [Node(name: "loop", op: .add, inputs: ["x", "y"], outputs: ["y"])],
+      outputs: ["y"])
+    #expect(
+      throws: NetworkError.cycle(nodes: [
+        NodeReference(name: "loop", opType: "Add")
+      ])
+    ) {
       try network.inferShapes()
     }
   }
@@ -67,7 +78,9 @@ struct GraphStructureTests {
   @Test func validationReportsEveryProblemWithNodeLocations() throws {
     var network = chain(
       [
-        Node(name: "conv1", op: .conv(ConvAttributes()), inputs: ["x", "missing_w"], outputs: ["a"]),
+        Node(
+          name: "conv1", op: .conv(ConvAttributes()),
+          inputs: ["x", "missing_w"], outputs: ["a"]),
         Node(name: "relu1", op: .relu, inputs: ["x"], outputs: ["a"]),
         Node(name: "relu1", op: .relu, inputs: ["ghost"], outputs: ["b"]),
       ], outputs: ["b", "nowhere"])
@@ -76,13 +89,17 @@ struct GraphStructureTests {
     #expect(diagnostics.allSatisfy { $0.severity == .error })
     let messages = diagnostics.map(\.message)
     #expect(messages.contains("more than one node is named 'relu1'"))
-    #expect(messages.contains("tensor 'x' has several producers: graph input, initializer") == false)
     #expect(
       messages.contains(
-        "tensor 'a' has several producers: node 'conv1' (Conv), node 'relu1' (Relu)"))
+        "tensor 'x' has several producers: graph input, initializer") == false)
+    #expect(
+      messages.contains(
+        "tensor 'a' has several producers: node 'conv1' (Conv), node 'relu1' (Relu)"
+      ))
     #expect(
       diagnostics.contains {
-        $0.location == SourceLocation(file: "m.onnx", entity: "node 'conv1' (Conv)")
+        $0.location
+          == SourceLocation(file: "m.onnx", entity: "node 'conv1' (Conv)")
           && $0.message.contains("'missing_w', which nothing produces")
       })
     #expect(diagnostics.contains { $0.message.contains("'ghost'") })
@@ -105,7 +122,8 @@ struct GraphStructureTests {
     #expect(cycle.first?.location?.entity?.hasPrefix("node '") == true)
 
     let mismatched = chain(
-      [Node(name: "sum", op: .add, inputs: ["x", "z"], outputs: ["y"])], inputs: ["x", "z"],
+      [Node(name: "sum", op: .add, inputs: ["x", "z"], outputs: ["y"])],
+      inputs: ["x", "z"],
       outputs: ["y"])
     var bad = mismatched
     bad.inputs[1] = GraphInput(name: "z", shape: [1, 3])
@@ -127,7 +145,9 @@ struct GraphStructureTests {
   @Test func duplicateInitializerIsRejected() throws {
     var network = Network(name: "g", inputs: [])
     try network.addInitializer(constant("w", [1]))
-    #expect(throws: NetworkError.self) { try network.addInitializer(constant("w", [2])) }
+    #expect(throws: NetworkError.self) {
+      try network.addInitializer(constant("w", [2]))
+    }
   }
 }
 
@@ -137,8 +157,11 @@ struct BindingTests {
     let network = Network(
       name: "g",
       inputs: [
-        GraphInput(name: "x", dimensions: [.symbolic("N"), .fixed(3), .fixed(8), .fixed(8)]),
-        GraphInput(name: "mask", dimensions: [.symbolic("N"), .symbolic("len")]),
+        GraphInput(
+          name: "x",
+          dimensions: [.symbolic("N"), .fixed(3), .fixed(8), .fixed(8)]),
+        GraphInput(
+          name: "mask", dimensions: [.symbolic("N"), .symbolic("len")]),
       ])
     #expect(network.symbolicDimensions == ["N", "len"])
     let one = try network.bindingBatch(1)
@@ -153,12 +176,17 @@ struct BindingTests {
 
   @Test func unboundInputIsAnError() {
     var network = Network(
-      name: "g", inputs: [GraphInput(name: "x", dimensions: [.symbolic("batch"), .fixed(4)])])
+      name: "g",
+      inputs: [
+        GraphInput(name: "x", dimensions: [.symbolic("batch"), .fixed(4)])
+      ])
     network.nodes = [Node(name: "r", op: .relu, inputs: ["x"], outputs: ["y"])]
     network.outputs = ["y"]
-    #expect(throws: NetworkError.unboundDimension(input: "x", symbol: "batch")) {
+    #expect(throws: NetworkError.unboundDimension(input: "x", symbol: "batch"))
+    {
       try network.inferShapes()
     }
-    #expect(network.validate(file: "m").first?.hint?.contains("--batch") == true)
+    #expect(
+      network.validate(file: "m").first?.hint?.contains("--batch") == true)
   }
 }

@@ -5,19 +5,34 @@ import Testing
 struct LinearShapeTests {
   @Test func gemmTransposes() throws {
     #expect(try infer(.gemm(GemmAttributes()), [[2, 3], [3, 4]]) == [2, 4])
-    #expect(try infer(.gemm(GemmAttributes(transB: true)), [[1, 400], [120, 400], [120]]) == [1, 120])
-    #expect(try infer(.gemm(GemmAttributes(transA: true)), [[3, 2], [3, 4], [1, 4]]) == [2, 4])
-    #expect(try infer(.gemm(GemmAttributes()), [[2, 3], [3, 4], []]) == [2, 4])
+    #expect(
+      try infer(
+        .gemm(GemmAttributes(transB: true)), [[1, 400], [120, 400], [120]]) == [
+          1, 120,
+        ])
+    #expect(
+      try infer(
+        .gemm(GemmAttributes(transA: true)), [[3, 2], [3, 4], [1, 4]]) == [
+          2, 4,
+        ])
+    #expect(
+      try infer(.gemm(GemmAttributes()), [[2, 3], [3, 4], []]) == [2, 4])
   }
 
   @Test func gemmErrors() {
-    #expect { try infer(.gemm(GemmAttributes()), [[2, 3], [4, 5]]) } throws: {
+    #expect {
+      try infer(.gemm(GemmAttributes()), [[2, 3], [4, 5]])
+    } throws: {
       isMismatch($0, "inner dimensions", "K = 3", "K = 4")
     }
-    #expect { try infer(.gemm(GemmAttributes()), [[2, 3], [3, 4], [3]]) } throws: {
+    #expect {
+      try infer(.gemm(GemmAttributes()), [[2, 3], [3, 4], [3]])
+    } throws: {
       isMismatch($0, "bias C [3]", "[2, 4]")
     }
-    #expect { try infer(.gemm(GemmAttributes()), [[2, 3, 1], [3, 4]]) } throws: {
+    #expect {
+      try infer(.gemm(GemmAttributes()), [[2, 3, 1], [3, 4]])
+    } throws: {
       isMismatch($0, "2-D")
     }
   }
@@ -31,7 +46,9 @@ struct LinearShapeTests {
   }
 
   @Test func matMulErrors() {
-    #expect { try infer(.matMul, [[2, 3], [4, 5]]) } throws: { isMismatch($0, "inner dimensions") }
+    #expect { try infer(.matMul, [[2, 3], [4, 5]]) } throws: {
+      isMismatch($0, "inner dimensions")
+    }
     #expect { try infer(.matMul, [[2, 2, 3], [3, 3, 4]]) } throws: {
       isMismatch($0, "not broadcastable")
     }
@@ -58,25 +75,33 @@ struct LinearShapeTests {
 
   @Test func unaryOperatorsKeepTheShape() throws {
     let ops: [Operator] = [
-      .relu, .sigmoid, .hardSwish, .leakyRelu(alpha: 0.1), .hardSigmoid(alpha: 0.2, beta: 0.5),
+      .relu, .sigmoid, .hardSwish, .leakyRelu(alpha: 0.1),
+      .hardSigmoid(alpha: 0.2, beta: 0.5),
       .clip(min: 0, max: 6), .identity, .softmax(axis: -1),
     ]
-    for op in ops { #expect(try infer(op, [[2, 3, 5]]) == [2, 3, 5], "\(op.opType)") }
+    for op in ops {
+      #expect(try infer(op, [[2, 3, 5]]) == [2, 3, 5], "\(op.opType)")
+    }
     // Clip-13 with constant min and max inputs.
     let low = try constant("lo", [], [0])
     let high = try constant("hi", [], [6])
-    #expect(try infer(.clip(min: nil, max: nil), [[4], [], []], constants: [1: low, 2: high]) == [4])
+    #expect(
+      try infer(
+        .clip(min: nil, max: nil), [[4], [], []], constants: [1: low, 2: high])
+        == [4])
   }
 
   @Test func dropoutHasDataAndMask() throws {
-    #expect(try inferOne(.dropout, [[2, 3]], outputs: 2) == [[2, 3], [2, 3]])
+    #expect(
+      try inferOne(.dropout, [[2, 3]], outputs: 2) == [[2, 3], [2, 3]])
   }
 
   @Test func batchNormalization() throws {
     let c = [[1, 4, 5, 5], [4], [4], [4], [4]]
     #expect(try infer(.batchNormalization(epsilon: 1e-5), c) == [1, 4, 5, 5])
     #expect {
-      try infer(.batchNormalization(epsilon: 1e-5), [[1, 4, 5, 5], [4], [3], [4], [4]])
+      try infer(
+        .batchNormalization(epsilon: 1e-5), [[1, 4, 5, 5], [4], [3], [4], [4]])
     } throws: { isMismatch($0, "B [3]", "[4]") }
   }
 
@@ -86,7 +111,9 @@ struct LinearShapeTests {
       return true
     }
     #expect { try inferOne(.relu, [[1]], outputs: 2) } throws: { error in
-      guard case .arity(_, let message)? = error as? NetworkError else { return false }
+      guard case .arity(_, let message)? = error as? NetworkError else {
+        return false
+      }
       return message.contains("2 outputs")
     }
   }

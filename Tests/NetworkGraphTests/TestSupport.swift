@@ -4,7 +4,8 @@ import Testing
 /// Builds a one-node network whose activation inputs are graph inputs and
 /// whose `constants` (by input position) are initializers, and infers it.
 func inferOne(
-  _ op: Operator, _ shapes: [[Int]?], constants: [Int: Tensor] = [:], outputs: Int = 1
+  _ op: Operator, _ shapes: [[Int]?], constants: [Int: Tensor] = [:],
+  outputs: Int = 1
 ) throws(NetworkError) -> [[Int]] {
   var network = Network(name: "one", inputs: [])
   var names: [String] = []
@@ -34,7 +35,9 @@ func infer(
 }
 
 /// A float constant filled with a ramp (0, 1, 2, …) or the given values.
-func constant(_ name: String, _ dims: [Int], _ values: [Float]? = nil) throws -> Tensor {
+func constant(_ name: String, _ dims: [Int], _ values: [Float]? = nil) throws
+  -> Tensor
+{
   let shape = try TensorShape(dims)
   return try Tensor(
     name: name, shape: shape,
@@ -48,17 +51,21 @@ func integers(_ name: String, _ values: [Int64]) throws -> Tensor {
 
 /// A weight with absent data (shape-only models).
 func absent(_ name: String, _ dims: [Int]) throws -> Tensor {
-  Tensor(absentDataNamed: name, elementType: .float32, shape: try TensorShape(dims))
+  Tensor(
+    absentDataNamed: name, elementType: .float32, shape: try TensorShape(dims))
 }
 
 /// Whether `error` is a shape mismatch whose message contains every fragment.
 func isMismatch(_ error: any Error, _ fragments: String...) -> Bool {
-  guard let error = error as? NetworkError, case .shapeMismatch = error else { return false }
+  guard let error = error as? NetworkError, case .shapeMismatch = error else {
+    return false
+  }
   return fragments.allSatisfy { error.message.contains($0) }
 }
 
 /// Whether `error` is an invalid-attribute error containing every fragment.
 func isInvalidAttribute(_ error: any Error, _ fragments: String...) -> Bool {
-  guard let error = error as? NetworkError, case .invalidAttribute = error else { return false }
+  guard let error = error as? NetworkError, case .invalidAttribute = error
+  else { return false }
   return fragments.allSatisfy { error.message.contains($0) }
 }

@@ -29,10 +29,15 @@ struct NumPyDecodingTests {
   }
 
   @Test func smallIntegerAndBooleanTypes() throws {
-    #expect(try NumPyArray(npy: NumPyFixtures.int8).values == .int8([-128, 127, 0]))
-    #expect(try NumPyArray(npy: NumPyFixtures.uint8).values == .uint8([0, 255]))
-    #expect(try NumPyArray(npy: NumPyFixtures.int32).values == .int32([-70000, 5]))
-    #expect(try NumPyArray(npy: NumPyFixtures.bool).values == .bool([true, false, true]))
+    #expect(
+      try NumPyArray(npy: NumPyFixtures.int8).values == .int8([-128, 127, 0]))
+    #expect(
+      try NumPyArray(npy: NumPyFixtures.uint8).values == .uint8([0, 255]))
+    #expect(
+      try NumPyArray(npy: NumPyFixtures.int32).values == .int32([-70000, 5]))
+    #expect(
+      try NumPyArray(npy: NumPyFixtures.bool).values
+        == .bool([true, false, true]))
   }
 
   @Test func scalarAndEmptyArrays() throws {
@@ -45,7 +50,8 @@ struct NumPyDecodingTests {
   }
 
   @Test func convertsToTensor() throws {
-    let tensor = try NumPyArray(npy: NumPyFixtures.float32x2x3).tensor(named: "x")
+    let tensor = try NumPyArray(npy: NumPyFixtures.float32x2x3).tensor(
+      named: "x")
     #expect(tensor.shape.dims == [2, 3])
     #expect(tensor.floatValues == [-1, -0.5, 0, 0.5, 1, 1.5])
     let ints = try NumPyArray(npy: NumPyFixtures.int64x3).tensor(named: "s")

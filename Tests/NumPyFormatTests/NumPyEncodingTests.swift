@@ -4,7 +4,8 @@ import Testing
 @Suite("Writing .npy files numpy reads")
 struct NumPyEncodingTests {
   @Test func float32MatchesNumPyByteForByte() throws {
-    let array = try NumPyArray(float32: [-1, -0.5, 0, 0.5, 1, 1.5], shape: [2, 3])
+    let array = try NumPyArray(
+      float32: [-1, -0.5, 0, 0.5, 1, 1.5], shape: [2, 3])
     #expect(array.npyBytes() == NumPyFixtures.float32x2x3)
   }
 
@@ -14,7 +15,8 @@ struct NumPyEncodingTests {
   }
 
   @Test(arguments: [
-    NumPyFixtures.int8, NumPyFixtures.uint8, NumPyFixtures.int32, NumPyFixtures.bool,
+    NumPyFixtures.int8, NumPyFixtures.uint8, NumPyFixtures.int32,
+    NumPyFixtures.bool,
     NumPyFixtures.scalar, NumPyFixtures.empty,
   ])
   func version1FilesRoundTripExactly(bytes: [UInt8]) throws {
@@ -39,7 +41,8 @@ struct NumPyEncodingTests {
       try NumPyArray(shape: [3], values: .int32([.min, 0, .max])),
       try NumPyArray(shape: [2, 1, 1], values: .int64([.min, .max])),
       try NumPyArray(shape: [1], values: .int8([-1])),
-      try NumPyArray(shape: [4], values: .float32([.infinity, -.infinity, 1e-45, 3])),
+      try NumPyArray(
+        shape: [4], values: .float32([.infinity, -.infinity, 1e-45, 3])),
     ]
     for array in arrays {
       #expect(try NumPyArray(npy: array.npyBytes()) == array)

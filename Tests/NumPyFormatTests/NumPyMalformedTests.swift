@@ -3,35 +3,51 @@ import Testing
 
 /// Builds `.npy` bytes with an arbitrary header text.
 private func npy(
-  _ header: String, version: UInt8 = 1, data: [UInt8] = [], lengthOverride: Int? = nil
+  _ header: String, version: UInt8 = 1, data: [UInt8] = [],
+  lengthOverride: Int? = nil
 ) -> [UInt8] {
   let text = Array(header.utf8)
   let length = lengthOverride ?? text.count
   var bytes = NumPyArray.magic + [version, 0]
   let size = version == 1 ? 2 : 4
-  for i in 0..<size { bytes.append(UInt8(truncatingIfNeeded: length >> (8 * i))) }
+  for i in 0..<size {
+    bytes.append(UInt8(truncatingIfNeeded: length >> (8 * i)))
+  }
   return bytes + text + data
 }
 
-private func header(descr: String = "'<f4'", fortran: String = "False", shape: String) -> String {
+private func header(
+  descr: String = "'<f4'", fortran: String = "False", shape: String
+) -> String {
   "{'descr': \(descr), 'fortran_order': \(fortran), 'shape': \(shape), }\n"
 }
 
 @Suite("Malformed .npy input gives typed errors")
 struct NumPyMalformedTests {
   @Test func badMagic() {
-    #expect(throws: NumPyError.badMagic) { try NumPyArray(npy: Array("PK\u{3}\u{4}xxxxxxx".utf8)) }
-    #expect(throws: NumPyError.badMagic) { try NumPyArray(npy: [0x93, 0x4E, 0x55, 0x00]) }
+    #expect(throws: NumPyError.badMagic) {
+      try NumPyArray(npy: Array("PK\u{3}\u{4}xxxxxxx".utf8))
+    }
+    #expect(throws: NumPyError.badMagic) {
+      try NumPyArray(npy: [0x93, 0x4E, 0x55, 0x00])
+    }
   }
 
   @Test func emptyAndTruncatedPreamble() {
-    #expect(throws: NumPyError.truncated(part: "preamble", needed: 8, available: 0)) {
+    #expect(
+      throws: NumPyError.truncated(part: "preamble", needed: 8, available: 0)
+    ) {
       try NumPyArray(npy: [])
     }
-    #expect(throws: NumPyError.truncated(part: "preamble", needed: 8, available: 6)) {
+    #expect(
+      throws: NumPyError.truncated(part: "preamble", needed: 8, available: 6)
+    ) {
       try NumPyArray(npy: NumPyArray.magic)
     }
-    #expect(throws: NumPyError.truncated(part: "header length", needed: 2, available: 1)) {
+    #expect(
+      throws: NumPyError.truncated(
+        part: "header length", needed: 2, available: 1)
+    ) {
       try NumPyArray(npy: NumPyArray.magic + [1, 0, 5])
     }
   }
@@ -47,10 +63,14 @@ struct NumPyMalformedTests {
 
   @Test func headerLengthPastTheEnd() {
     let bytes = npy(header(shape: "(1,)"), lengthOverride: 60_000)
-    #expect(throws: NumPyError.truncated(part: "header", needed: 60_000, available: 58)) {
+    #expect(
+      throws: NumPyError.truncated(
+        part: "header", needed: 60_000, available: 58)
+    ) {
       try NumPyArray(npy: bytes)
     }
-    let huge = npy(header(shape: "(1,)"), version: 2, lengthOverride: Int(UInt32.max))
+    let huge = npy(
+      header(shape: "(1,)"), version: 2, lengthOverride: Int(UInt32.max))
     #expect(throws: (any Error).self) { try NumPyArray(npy: huge) }
   }
 
@@ -83,17 +103,24 @@ struct NumPyMalformedTests {
   }
 
   @Test func fortranOrder() {
-    #expect(throws: NumPyError.fortranOrder) { try NumPyArray(npy: NumPyFixtures.fortran) }
+    #expect(throws: NumPyError.fortranOrder) {
+      try NumPyArray(npy: NumPyFixtures.fortran)
+    }
   }
 
   @Test func bigEndian() {
-    #expect(throws: NumPyError.bigEndian(">f4")) { try NumPyArray(npy: NumPyFixtures.bigendian) }
+    #expect(throws: NumPyError.bigEndian(">f4")) {
+      try NumPyArray(npy: NumPyFixtures.bigendian)
+    }
   }
 
-  @Test(arguments: ["'<c8'", "'<U5'", "'O'", "'<f2'", "'<u4'", "[('a', '<f4')]"])
+  @Test(arguments: [
+    "'<c8'", "'<U5'", "'O'", "'<f2'", "'<u4'", "[('a', '<f4')]",
+  ])
   func unknownDType(descr: String) {
     #expect {
-      try NumPyArray(npy: npy(header(descr: descr, shape: "(1,)"), data: [0, 0, 0, 0]))
+      try NumPyArray(
+        npy: npy(header(descr: descr, shape: "(1,)"), data: [0, 0, 0, 0]))
     } throws: { error in
       guard case .unsupportedDType? = error as? NumPyError else { return false }
       return true
@@ -102,7 +129,11 @@ struct NumPyMalformedTests {
 
   @Test func shapeOverflowsOrIsTooLarge() {
     let overflow = "(4294967296, 4294967296, 4294967296)"
-    #expect(throws: NumPyError.shapeTooLarge([4_294_967_296, 4_294_967_296, 4_294_967_296])) {
+    #expect(
+      throws: NumPyError.shapeTooLarge([
+        4_294_967_296, 4_294_967_296, 4_294_967_296,
+      ])
+    ) {
       try NumPyArray(npy: npy(header(shape: overflow)))
     }
     #expect(throws: NumPyError.shapeTooLarge([1 << 41])) {
@@ -115,7 +146,9 @@ struct NumPyMalformedTests {
 
   @Test func shapeExceedsTheData() {
     #expect(throws: NumPyError.dataLength(expected: 4_000_000, actual: 8)) {
-      try NumPyArray(npy: npy(header(shape: "(1000, 1000)"), data: Array(repeating: 0, count: 8)))
+      try NumPyArray(
+        npy: npy(
+          header(shape: "(1000, 1000)"), data: Array(repeating: 0, count: 8)))
     }
     #expect(throws: NumPyError.dataLength(expected: 4, actual: 5)) {
       try NumPyArray(npy: npy(header(shape: "(1,)"), data: [0, 0, 128, 63, 0]))
@@ -123,8 +156,10 @@ struct NumPyMalformedTests {
   }
 
   @Test func lenientButValidHeaders() throws {
-    let text = "{\"shape\": (2L,), \"fortran_order\": False, \"descr\": \"<f4\"}   \n"
-    let array = try NumPyArray(npy: npy(text, data: [0, 0, 128, 63, 0, 0, 0, 64]))
+    let text =
+      "{\"shape\": (2L,), \"fortran_order\": False, \"descr\": \"<f4\"}   \n"
+    let array = try NumPyArray(
+      npy: npy(text, data: [0, 0, 128, 63, 0, 0, 0, 64]))
     #expect(array.values == .float32([1, 2]))
   }
 

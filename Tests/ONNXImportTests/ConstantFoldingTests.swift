@@ -13,15 +13,21 @@ import Testing
       ? node("Unsqueeze", ["n", "axes0"], ["n1"])
       : node("Unsqueeze", ["n"], ["n1"], [attribute("axes", ints: [0])])
     return model(
-      opset: opset, inputs: [valueInfo("x", ["batch", 3, 4, 4])], outputs: ["y"],
+      opset: opset, inputs: [valueInfo("x", ["batch", 3, 4, 4])],
+      outputs: ["y"],
       nodes: [
         node("Relu", ["x"], ["r"], name: "relu"),
         node("Shape", ["r"], ["s"], name: "shape"),
-        node("Constant", [], ["zero"], [attribute("value", tensor: int64Tensor("", [], [0]))]),
+        node(
+          "Constant", [], ["zero"],
+          [attribute("value", tensor: int64Tensor("", [], [0]))]),
         node("Gather", ["s", "zero"], ["n"], [attribute("axis", int: 0)]),
         unsqueeze,
-        node("Constant", [], ["minus1"], [attribute("value", tensor: int64Tensor("", [1], [-1]))]),
-        node("Concat", ["n1", "minus1"], ["target"], [attribute("axis", int: 0)]),
+        node(
+          "Constant", [], ["minus1"],
+          [attribute("value", tensor: int64Tensor("", [1], [-1]))]),
+        node(
+          "Concat", ["n1", "minus1"], ["target"], [attribute("axis", int: 0)]),
         node("Reshape", ["r", "target"], ["y"], name: "reshape"),
       ],
       initializers: [int64Tensor("axes0", [1], [0])])
@@ -29,11 +35,13 @@ import Testing
 
   @Test(arguments: [11, 13, 21] as [Int64])
   func shapeChainBecomesAnInitializer(_ opset: Int64) throws {
-    let result = try importModel(Self.flattenChain(opset: opset), options: ImportOptions(batch: 2))
+    let result = try importModel(
+      Self.flattenChain(opset: opset), options: ImportOptions(batch: 2))
     #expect(result.diagnostics.isEmpty, "\(result.errorText)")
     let model = try #require(result.value)
     #expect(model.network.nodes.map(\.op.opType) == ["Relu", "Reshape"])
-    #expect(model.network.initializer(named: "target")?.integerValues == [2, -1])
+    #expect(
+      model.network.initializer(named: "target")?.integerValues == [2, -1])
     #expect(model.shapes.shape(of: "y")?.dims == [2, 48])
   }
 
@@ -48,8 +56,12 @@ import Testing
         node("Mul", ["hwi", "two"], ["doubled"]),  // [8, 10]
         node("Div", ["doubled", "two"], ["halved"]),  // [4, 5]
         node("Sub", ["doubled", "halved"], ["less"]),  // [4, 5]
-        node("Shape", ["x"], ["lead"], [attribute("start", int: 0), attribute("end", int: -2)]),
-        node("Concat", ["lead", "less", "fold"], ["target"], [attribute("axis", int: 0)]),
+        node(
+          "Shape", ["x"], ["lead"],
+          [attribute("start", int: 0), attribute("end", int: -2)]),
+        node(
+          "Concat", ["lead", "less", "fold"], ["target"],
+          [attribute("axis", int: 0)]),
         node("Reshape", ["x", "target"], ["y"], name: "reshape"),
       ],
       initializers: [
@@ -60,7 +72,10 @@ import Testing
     let result = try importModel(m)
     #expect(result.diagnostics.isEmpty, "\(result.errorText)")
     let model = try #require(result.value)
-    #expect(model.network.initializer(named: "target")?.integerValues == [2, 3, 4, 5, -1])
+    #expect(
+      model.network.initializer(named: "target")?.integerValues == [
+        2, 3, 4, 5, -1,
+      ])
     #expect(model.network.nodes.map(\.op.opType) == ["Reshape"])
     #expect(model.shapes.shape(of: "y")?.dims == [2, 3, 4, 5, 1])
   }
@@ -96,6 +111,8 @@ import Testing
       initializers: [int64Tensor("i", [1], [5])])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("node 'pick' (Gather): index 5 is out of range for axis 0 of size 2"))
+    #expect(
+      result.errorText.contains(
+        "node 'pick' (Gather): index 5 is out of range for axis 0 of size 2"))
   }
 }

@@ -8,7 +8,8 @@ import Testing
   @Test(arguments: [("digits-plain", 3_818), ("digits-dwsep", 3_162)])
   func importsWithAllWeights(_ name: String, parameters: Int) throws {
     let result = ONNXImporter.read(
-      bytes: try workloadBytes("Workloads/digits/\(name).onnx"), fileName: "\(name).onnx",
+      bytes: try workloadBytes("Workloads/digits/\(name).onnx"),
+      fileName: "\(name).onnx",
       externalData: { _ in
         Issue.record("no tensor is external")
         return .notFound
@@ -18,7 +19,10 @@ import Testing
     #expect(model.hasAllWeights)
     #expect(model.missingWeights.isEmpty)
     #expect(model.shapeOnlyTensors.isEmpty)
-    #expect(model.network.inputs.first?.dimensions == [.fixed(1), .fixed(1), .fixed(8), .fixed(8)])
+    #expect(
+      model.network.inputs.first?.dimensions == [
+        .fixed(1), .fixed(1), .fixed(8), .fixed(8),
+      ])
     #expect(model.shapes.shape(of: "logits")?.dims == [1, 10])
     let counts = try model.network.counts(shapes: model.shapes)
     #expect(counts.total.parameters == parameters)

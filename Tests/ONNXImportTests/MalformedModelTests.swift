@@ -9,16 +9,21 @@ import Testing
   static let x = valueInfo("x", [1, 3, 4, 4])
 
   static func relu(opset: Int64 = 13) -> Onnx_ModelProto {
-    model(opset: opset, inputs: [x], outputs: ["y"], nodes: [node("Relu", ["x"], ["y"], name: "r")])
+    model(
+      opset: opset, inputs: [x], outputs: ["y"],
+      nodes: [node("Relu", ["x"], ["y"], name: "r")])
   }
 
   @Test(arguments: [0.0, 0.25, 0.5, 0.9])
   func truncatedFile(fraction: Double) throws {
     let bytes = try workloadBytes("Workloads/digits/digits-plain.onnx")
     let cut = Array(bytes.prefix(Int(Double(bytes.count) * fraction)))
-    let result = ONNXImporter.read(bytes: cut, fileName: "cut.onnx", externalData: { _ in .notFound })
+    let result = ONNXImporter.read(
+      bytes: cut, fileName: "cut.onnx", externalData: { _ in .notFound })
     #expect(result.value == nil)
-    #expect(result.errors.first?.message.hasPrefix("not an ONNX model or truncated: ") == true)
+    #expect(
+      result.errors.first?.message.hasPrefix("not an ONNX model or truncated: ")
+        == true)
     #expect(result.errors.first?.location?.file == "cut.onnx")
   }
 
@@ -26,8 +31,11 @@ import Testing
   func randomBytes(seed: UInt64) {
     var generator = SplitMix64(state: seed)
     let count = Int(generator.next() % 4096) + 1
-    let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-    let result = ONNXImporter.read(bytes: bytes, fileName: "noise.onnx", externalData: { _ in .notFound })
+    let bytes = (0..<count).map { _ in
+      UInt8(truncatingIfNeeded: generator.next())
+    }
+    let result = ONNXImporter.read(
+      bytes: bytes, fileName: "noise.onnx", externalData: { _ in .notFound })
     #expect(result.value == nil)
     #expect(result.errors.isEmpty == false)
   }
@@ -45,11 +53,16 @@ import Testing
       return [field << 3 | 2] + length + payload
     }
     var bytes: [UInt8] = []
-    for level in 0..<3000 { bytes = wrap(level % 3 == 0 ? 6 : (level % 3 == 1 ? 5 : 1), bytes) }
+    for level in 0..<3000 {
+      bytes = wrap(level % 3 == 0 ? 6 : (level % 3 == 1 ? 5 : 1), bytes)
+    }
     bytes = wrap(7, bytes)
-    let result = ONNXImporter.read(bytes: bytes, fileName: "deep.onnx", externalData: { _ in .notFound })
+    let result = ONNXImporter.read(
+      bytes: bytes, fileName: "deep.onnx", externalData: { _ in .notFound })
     #expect(result.value == nil)
-    #expect(result.errors.first?.message.contains("nested more than 64 levels") == true)
+    #expect(
+      result.errors.first?.message.contains("nested more than 64 levels")
+        == true)
   }
 
   @Test func missingInitializer() throws {
@@ -58,7 +71,9 @@ import Testing
       nodes: [node("Conv", ["x", "w"], ["y"], name: "conv1")])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("node 'conv1' (Conv) reads tensor 'w', which nothing produces"))
+    #expect(
+      result.errorText.contains(
+        "node 'conv1' (Conv) reads tensor 'w', which nothing produces"))
   }
 
   @Test func cycle() throws {
@@ -72,7 +87,9 @@ import Testing
     let result = try importModel(m)
     #expect(result.value == nil)
     #expect(result.errorText.contains("cycle"))
-    #expect(result.errorText.contains("'first'") && result.errorText.contains("'second'"))
+    #expect(
+      result.errorText.contains("'first'")
+        && result.errorText.contains("'second'"))
   }
 
   @Test func mismatchedShapes() throws {
@@ -83,19 +100,24 @@ import Testing
     #expect(result.value == nil)
     let error = try #require(result.errors.first)
     #expect(error.location?.entity == "node 'sum' (Add)")
-    #expect(error.message.contains("[1, 3]") && error.message.contains("[1, 4]"))
+    #expect(
+      error.message.contains("[1, 3]") && error.message.contains("[1, 4]"))
   }
 
   @Test func tensorWithMoreThan2To40ElementsFailsFast() throws {
     // 2^41 float elements declared, 4 bytes present: refused before any
     // allocation (the shape check comes first).
-    let huge = rawTensor("huge", [1 << 21, 1 << 20], type: .float, [0, 0, 0, 0])
+    let huge = rawTensor(
+      "huge", [1 << 21, 1 << 20], type: .float, [0, 0, 0, 0])
     let m = model(
-      inputs: [Self.x], outputs: ["y"], nodes: [node("Add", ["x", "huge"], ["y"], name: "a")],
+      inputs: [Self.x], outputs: ["y"],
+      nodes: [node("Add", ["x", "huge"], ["y"], name: "a")],
       initializers: [huge])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("tensor 'huge': shape [2097152, 1048576] has more than 2^40 elements"))
+    #expect(
+      result.errorText.contains(
+        "tensor 'huge': shape [2097152, 1048576] has more than 2^40 elements"))
     #expect(result.errors.first?.location?.entity == "tensor 'huge'")
   }
 
@@ -104,21 +126,33 @@ import Testing
     let few = floatTensor("few", [2, 2], [1, 2, 3])
     let m = model(
       inputs: [Self.x], outputs: ["y"],
-      nodes: [node("Add", ["x", "big"], ["t"]), node("Add", ["t", "few"], ["y"])],
+      nodes: [
+        node("Add", ["x", "big"], ["t"]), node("Add", ["t", "few"], ["y"]),
+      ],
       initializers: [big, few])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("tensor 'big' has 4 bytes of raw_data, but shape [1073741824] of float32 needs 4294967296"))
-    #expect(result.errorText.contains("tensor 'few' has shape [2, 2] (4 elements) but its float_data holds 3 values"))
+    #expect(
+      result.errorText.contains(
+        "tensor 'big' has 4 bytes of raw_data, but shape [1073741824] of float32 needs 4294967296"
+      ))
+    #expect(
+      result.errorText.contains(
+        "tensor 'few' has shape [2, 2] (4 elements) but its float_data holds 3 values"
+      ))
   }
 
   @Test func graphInputWithHugeShape() throws {
     let m = model(
-      inputs: [valueInfo("x", [.value(1 << 30), .value(1 << 30)])], outputs: ["y"],
+      inputs: [valueInfo("x", [.value(1 << 30), .value(1 << 30)])],
+      outputs: ["y"],
       nodes: [node("Relu", ["x"], ["y"])])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("tensor 'x': shape [1073741824, 1073741824] has more than 2^40 elements"))
+    #expect(
+      result.errorText.contains(
+        "tensor 'x': shape [1073741824, 1073741824] has more than 2^40 elements"
+      ))
   }
 
   @Test func negativeDimensions() throws {
@@ -128,17 +162,23 @@ import Testing
       initializers: [rawTensor("w", [-1, 4], type: .float, [])])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("graph input 'x' has the negative dimension -3 at axis 1"))
-    #expect(result.errorText.contains("tensor 'w': shape [-1, 4] has a negative dimension"))
+    #expect(
+      result.errorText.contains(
+        "graph input 'x' has the negative dimension -3 at axis 1"))
+    #expect(
+      result.errorText.contains(
+        "tensor 'w': shape [-1, 4] has a negative dimension"))
   }
 
   @Test(arguments: [
-    "../x.bin", "/etc/passwd", "a/../../x.bin", "weights/../../../etc/passwd", "a\\..\\x.bin",
+    "../x.bin", "/etc/passwd", "a/../../x.bin", "weights/../../../etc/passwd",
+    "a\\..\\x.bin",
     "x\0.bin", "C:/weights.bin", "", "./.",
   ])
   func externalDataEscapingTheFolderIsRefused(location: String) throws {
     let m = model(
-      inputs: [Self.x], outputs: ["y"], nodes: [node("Add", ["x", "w"], ["y"], name: "a")],
+      inputs: [Self.x], outputs: ["y"],
+      nodes: [node("Add", ["x", "w"], ["y"], name: "a")],
       initializers: [externalTensor("w", [1], location: location)])
     var called = false
     let result = try importModel(m) { _ in
@@ -166,9 +206,12 @@ import Testing
     #expect(result.value == nil)
     #expect(result.errors.count == 2)
     let first = try #require(result.errors.first)
-    #expect(first.message == "node 'rnn' (LSTM): operator 'LSTM' is not supported")
+    #expect(
+      first.message == "node 'rnn' (LSTM): operator 'LSTM' is not supported")
     #expect(first.location?.entity == "node 'rnn' (LSTM)")
-    #expect(first.hint?.contains("Conv") == true && first.hint?.contains("BatchNormalization") == true)
+    #expect(
+      first.hint?.contains("Conv") == true
+        && first.hint?.contains("BatchNormalization") == true)
     #expect(result.errors.last?.location?.entity == "node #2 writing 'c' (Erf)")
   }
 
@@ -180,7 +223,9 @@ import Testing
       initializers: [int64Tensor("i", [1], [0])])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("node 'g' (Gather): 'Gather' is supported only as a shape computation"))
+    #expect(
+      result.errorText.contains(
+        "node 'g' (Gather): 'Gather' is supported only as a shape computation"))
   }
 
   @Test(arguments: [7, 10, 22, 30] as [Int64])
@@ -188,7 +233,10 @@ import Testing
     let result = try importModel(Self.relu(opset: opset))
     #expect(result.value == nil)
     #expect(result.errors.count == 1)
-    #expect(result.errors.first?.message == "the model uses ONNX opset \(opset); EdgeSim supports opsets 11 to 21")
+    #expect(
+      result.errors.first?.message
+        == "the model uses ONNX opset \(opset); EdgeSim supports opsets 11 to 21"
+    )
   }
 
   @Test(arguments: [11, 13, 17, 21] as [Int64])
@@ -200,10 +248,14 @@ import Testing
   @Test func unknownDomain() throws {
     let m = model(
       inputs: [Self.x], outputs: ["y"],
-      nodes: [node("FusedConv", ["x"], ["y"], name: "f", domain: "com.microsoft")])
+      nodes: [
+        node("FusedConv", ["x"], ["y"], name: "f", domain: "com.microsoft")
+      ])
     let result = try importModel(m)
     #expect(result.value == nil)
-    #expect(result.errorText.contains("node 'f' (FusedConv) is in operator domain 'com.microsoft'"))
+    #expect(
+      result.errorText.contains(
+        "node 'f' (FusedConv) is in operator domain 'com.microsoft'"))
   }
 
   @Test func noDefaultOpset() throws {
@@ -222,7 +274,8 @@ import Testing
     let error = try #require(result.errors.first)
     #expect(error.location?.entity == "input 'x'")
     #expect(error.message.contains("symbolic dimension 'seq' at axis 1"))
-    let bound = try importModel(m, options: ImportOptions(batch: 2, dimensions: ["seq": 5]))
+    let bound = try importModel(
+      m, options: ImportOptions(batch: 2, dimensions: ["seq": 5]))
     #expect(bound.value?.shapes.shape(of: "y")?.dims == [2, 5, 8])
   }
 
@@ -230,9 +283,11 @@ import Testing
     var t = floatTensor("w", [1], [])
     t.dataType = Int32(Onnx_TensorProto.DataType.bfloat16.rawValue)
     let m = model(
-      inputs: [Self.x], outputs: ["y"], nodes: [node("Add", ["x", "w"], ["y"])],
+      inputs: [Self.x], outputs: ["y"],
+      nodes: [node("Add", ["x", "w"], ["y"])],
       initializers: [t])
     let result = try importModel(m)
-    #expect(result.errorText.contains("tensor 'w' has element type BFLOAT16 (16)"))
+    #expect(
+      result.errorText.contains("tensor 'w' has element type BFLOAT16 (16)"))
   }
 }

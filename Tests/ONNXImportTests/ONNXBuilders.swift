@@ -15,7 +15,9 @@ enum Dim: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
   init(stringLiteral value: String) { self = .param(value) }
 }
 
-func valueInfo(_ name: String, _ dims: [Dim], elemType: Int32 = 1) -> Onnx_ValueInfoProto {
+func valueInfo(_ name: String, _ dims: [Dim], elemType: Int32 = 1)
+  -> Onnx_ValueInfoProto
+{
   var shape = Onnx_TensorShapeProto()
   shape.dim = dims.map { dim in
     var d = Onnx_TensorShapeProto.Dimension()
@@ -34,7 +36,9 @@ func valueInfo(_ name: String, _ dims: [Dim], elemType: Int32 = 1) -> Onnx_Value
   return info
 }
 
-func floatTensor(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
+func floatTensor(_ name: String, _ dims: [Int64], _ values: [Float])
+  -> Onnx_TensorProto
+{
   var t = Onnx_TensorProto()
   t.name = name
   t.dims = dims
@@ -43,7 +47,9 @@ func floatTensor(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_Ten
   return t
 }
 
-func int64Tensor(_ name: String, _ dims: [Int64], _ values: [Int64]) -> Onnx_TensorProto {
+func int64Tensor(_ name: String, _ dims: [Int64], _ values: [Int64])
+  -> Onnx_TensorProto
+{
   var t = Onnx_TensorProto()
   t.name = name
   t.dims = dims
@@ -52,7 +58,10 @@ func int64Tensor(_ name: String, _ dims: [Int64], _ values: [Int64]) -> Onnx_Ten
   return t
 }
 
-func rawTensor(_ name: String, _ dims: [Int64], type: Onnx_TensorProto.DataType, _ raw: [UInt8])
+func rawTensor(
+  _ name: String, _ dims: [Int64], type: Onnx_TensorProto.DataType,
+  _ raw: [UInt8]
+)
   -> Onnx_TensorProto
 {
   var t = Onnx_TensorProto()
@@ -64,7 +73,8 @@ func rawTensor(_ name: String, _ dims: [Int64], type: Onnx_TensorProto.DataType,
 }
 
 func externalTensor(
-  _ name: String, _ dims: [Int64], location: String, offset: Int? = nil, length: Int? = nil
+  _ name: String, _ dims: [Int64], location: String, offset: Int? = nil,
+  length: Int? = nil
 ) -> Onnx_TensorProto {
   var t = Onnx_TensorProto()
   t.name = name
@@ -107,7 +117,9 @@ func attribute(_ name: String, float value: Float) -> Onnx_AttributeProto {
   return a
 }
 
-func attribute(_ name: String, tensor value: Onnx_TensorProto) -> Onnx_AttributeProto {
+func attribute(_ name: String, tensor value: Onnx_TensorProto)
+  -> Onnx_AttributeProto
+{
   var a = Onnx_AttributeProto()
   a.name = name
   a.type = .tensor
@@ -157,7 +169,8 @@ func importModel(
 ) throws -> LoadResult<ImportedModel> {
   let bytes: [UInt8] = try m.serializedBytes()
   return ONNXImporter.read(
-    bytes: bytes, fileName: "test.onnx", options: options, externalData: externalData)
+    bytes: bytes, fileName: "test.onnx", options: options,
+    externalData: externalData)
 }
 
 extension LoadResult {
@@ -165,8 +178,10 @@ extension LoadResult {
   var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
   /// Every error's message, entity and hint, for `contains` checks.
   var errorText: String {
-    errors.map { "\($0.message) [\($0.location?.entity ?? "")] \($0.hint ?? "")" }
-      .joined(separator: "\n")
+    errors.map {
+      "\($0.message) [\($0.location?.entity ?? "")] \($0.hint ?? "")"
+    }
+    .joined(separator: "\n")
   }
 }
 
@@ -180,10 +195,12 @@ func littleEndianBytes(_ values: [Float]) -> [UInt8] {
 
 /// The repository root, from this file's path.
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 
 func workloadBytes(_ relativePath: String) throws -> [UInt8] {
-  [UInt8](try Data(contentsOf: repositoryRoot.appendingPathComponent(relativePath)))
+  [UInt8](
+    try Data(contentsOf: repositoryRoot.appendingPathComponent(relativePath)))
 }
 
 /// SplitMix64: a small seeded generator for reproducible random bytes.

@@ -9,11 +9,19 @@ import Testing
 /// `Workloads/onnx/torchvision/reference-counts.json`.
 @Suite struct TorchvisionModelTests {
   struct Reference: Decodable {
-    let total_params: Int
-    let batchnorm_params: Int
-    let conv_gemm_macs_total: Int
-    let conv_gemm_macs: [String: Int]
-    let onnx_node_of_module: [String: String]
+    let totalParams: Int
+    let batchnormParams: Int
+    let convGemmMacsTotal: Int
+    let convGemmMacs: [String: Int]
+    let onnxNodeOfModule: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+      case totalParams = "total_params"
+      case batchnormParams = "batchnorm_params"
+      case convGemmMacsTotal = "conv_gemm_macs_total"
+      case convGemmMacs = "conv_gemm_macs"
+      case onnxNodeOfModule = "onnx_node_of_module"
+    }
   }
 
   static let models = [
@@ -65,25 +73,29 @@ import Testing
     let counts = try model.network.counts(shapes: model.shapes)
 
     var macsByNode: [String: Int] = [:]
-    for entry in counts.entries where ["Conv", "Gemm"].contains(entry.node.opType) {
-      #expect(macsByNode[entry.node.name] == nil, "duplicate node \(entry.node.name)")
+    for entry in counts.entries
+    where ["Conv", "Gemm"].contains(entry.node.opType) {
+      #expect(
+        macsByNode[entry.node.name] == nil, "duplicate node \(entry.node.name)")
       macsByNode[entry.node.name] = entry.counts.macs
     }
     // Every Conv/Gemm node is one fvcore module, and vice versa.
-    #expect(macsByNode.count == reference.conv_gemm_macs.count)
-    #expect(Set(macsByNode.keys) == Set(reference.onnx_node_of_module.values))
-    for (module, expected) in reference.conv_gemm_macs {
-      let node = try #require(reference.onnx_node_of_module[module])
+    #expect(macsByNode.count == reference.convGemmMacs.count)
+    #expect(Set(macsByNode.keys) == Set(reference.onnxNodeOfModule.values))
+    for (module, expected) in reference.convGemmMacs {
+      let node = try #require(reference.onnxNodeOfModule[module])
       #expect(macsByNode[node] == expected, "\(name): \(module) (\(node))")
     }
-    #expect(macsByNode.values.reduce(0, +) == reference.conv_gemm_macs_total)
-    #expect(counts.total.macs == reference.conv_gemm_macs_total)
+    #expect(macsByNode.values.reduce(0, +) == reference.convGemmMacsTotal)
+    #expect(counts.total.macs == reference.convGemmMacsTotal)
 
     // PyTorch counts BatchNorm's γ and β (2 per channel); after folding into
     // the preceding bias-free Conv one bias per channel remains, so the
     // folded total is lower by one per BN channel = batchnorm_params / 2
     // (Documentation/Counting.md, "After BatchNormalization folding").
-    #expect(reference.batchnorm_params % 2 == 0)
-    #expect(counts.total.parameters == reference.total_params - reference.batchnorm_params / 2)
+    #expect(reference.batchnormParams % 2 == 0)
+    #expect(
+      counts.total.parameters == reference.totalParams - reference
+        .batchnormParams / 2)
   }
 }

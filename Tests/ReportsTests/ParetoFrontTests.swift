@@ -4,8 +4,12 @@ import Testing
 @Suite struct ParetoFrontTests {
   typealias P = SweepReportPoint
 
-  static func ids(_ points: [P], _ objectives: ParetoFront.Objectives = .all) -> [String] {
-    ParetoFront.indices(of: points, objectives: objectives).map { points[$0].id }
+  static func ids(_ points: [P], _ objectives: ParetoFront.Objectives = .all)
+    -> [String]
+  {
+    ParetoFront.indices(of: points, objectives: objectives).map {
+      points[$0].id
+    }
   }
 
   @Test func handMadeSet() {
@@ -66,11 +70,18 @@ import Testing
         "p\(i)", energy: Double(g.next() % 8), latency: Double(g.next() % 8),
         top1: g.next() % 5 == 0 ? nil : Double(g.next() % 6) / 10)
     }
-    for objectives: ParetoFront.Objectives in [.all, [.energy, .latency], [.energy, .accuracy], [.latency, .accuracy]] {
-      let expected = Set(points.indices.filter { p in
-        !points.indices.contains { q in ParetoFront.dominates(points[q], points[p], objectives) }
-      })
-      #expect(Set(ParetoFront.indices(of: points, objectives: objectives)) == expected, "seed \(seed)")
+    for objectives: ParetoFront.Objectives in [
+      .all, [.energy, .latency], [.energy, .accuracy], [.latency, .accuracy],
+    ] {
+      let expected = Set(
+        points.indices.filter { p in
+          !points.indices.contains { q in
+            ParetoFront.dominates(points[q], points[p], objectives)
+          }
+        })
+      #expect(
+        Set(ParetoFront.indices(of: points, objectives: objectives))
+          == expected, "seed \(seed)")
     }
   }
 }

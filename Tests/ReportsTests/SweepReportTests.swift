@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct SweepReportTests {
   @Test func goldenHTML() throws {
-    try GoldenFile.check(HTMLReport.render(Fixtures.sweep), against: "tiny-sweep.html")
+    try GoldenFile.check(
+      HTMLReport.render(Fixtures.sweep), against: "tiny-sweep.html")
   }
 
   @Test func chartsAreWellFormedAndSelfContained() {
@@ -19,7 +20,8 @@ import Testing
   @Test func chosenPointIsMarkedAndListed() {
     let html = HTMLReport.render(Fixtures.sweep)
     #expect(html.contains("class=\"chosen\""))
-    #expect(html.contains("<td>chosen 1</td><td>m on d, batch 1</td><td>energy</td>"))
+    #expect(
+      html.contains("<td>chosen 1</td><td>m on d, batch 1</td><td>energy</td>"))
   }
 
   @Test func withoutAccuracyTheFrontIsEnergyAndLatency() {
@@ -41,8 +43,10 @@ import Testing
       let noise = Double(generator.next() % 1000) / 1000
       points.append(
         Fixtures.point(
-          String(format: "%016x", i), energy: 1e-3 * bits / 8 * (1 + noise) * 32 / size,
-          latency: 1e-3 * 64 / size * (1 + noise / 2), top1: i % 10 == 0 ? nil : 0.5 + bits / 40 - noise / 20))
+          String(format: "%016x", i),
+          energy: 1e-3 * bits / 8 * (1 + noise) * 32 / size,
+          latency: 1e-3 * 64 / size * (1 + noise / 2),
+          top1: i % 10 == 0 ? nil : 0.5 + bits / 40 - noise / 20))
     }
     let sweep = SweepReport(name: "big", points: points)
     let clock = ContinuousClock()
@@ -54,7 +58,9 @@ import Testing
     #expect(outlined >= front.count)
     #expect(html.utf8.count < 1_500_000, "\(html.utf8.count) bytes")
     #expect(elapsed < .seconds(10), "\(elapsed)")
-    for svg in XMLCheck.svgElements(html) { #expect(XMLCheck.problem(svg) == nil) }
+    for svg in XMLCheck.svgElements(html) {
+      #expect(XMLCheck.problem(svg) == nil)
+    }
   }
 }
 

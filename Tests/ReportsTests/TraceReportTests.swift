@@ -4,15 +4,18 @@ import Testing
 
 @Suite struct TraceReportTests {
   @Test func goldenHTML() throws {
-    try GoldenFile.check(HTMLReport.render(Fixtures.run()), against: "tiny-trace.html")
+    try GoldenFile.check(
+      HTMLReport.render(Fixtures.run()), against: "tiny-trace.html")
   }
 
   @Test func goldenCSV() throws {
-    try GoldenFile.check(Fixtures.run().layersCSV.rendered, against: "tiny-trace.csv")
+    try GoldenFile.check(
+      Fixtures.run().layersCSV.rendered, against: "tiny-trace.csv")
   }
 
   @Test func sameInputSameBytes() {
-    #expect(HTMLReport.render(Fixtures.run()) == HTMLReport.render(Fixtures.run()))
+    #expect(
+      HTMLReport.render(Fixtures.run()) == HTMLReport.render(Fixtures.run()))
   }
 
   @Test func chartsAreWellFormedXML() {
@@ -21,13 +24,17 @@ import Testing
     // Total energy, per-layer energy, timeline, 3 close-ups, roofline.
     #expect(svgs.count == 7)
     for (i, svg) in svgs.enumerated() {
-      #expect(XMLCheck.problem(svg) == nil, "SVG \(i): \(XMLCheck.problem(svg) ?? "")")
+      #expect(
+        XMLCheck.problem(svg) == nil, "SVG \(i): \(XMLCheck.problem(svg) ?? "")"
+      )
     }
   }
 
   @Test func selfContained() {
     let html = HTMLReport.render(Fixtures.run())
-    for forbidden in ["http://", "https://", "<script", "<link", "<img", "@import", "url("] {
+    for forbidden in [
+      "http://", "https://", "<script", "<link", "<img", "@import", "url(",
+    ] {
       #expect(!html.contains(forbidden), "the page contains \(forbidden)")
     }
   }
@@ -37,7 +44,10 @@ import Testing
     let html = HTMLReport.render(Fixtures.run(firstName: hostile))
     #expect(!html.contains("<script"))
     #expect(!html.contains("\u{1}"))
-    #expect(html.contains("&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt;&#39;\u{FFFD}\u{FFFD}"))
+    #expect(
+      html.contains(
+        "&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt;&#39;\u{FFFD}\u{FFFD}"
+      ))
     for svg in XMLCheck.svgElements(html) {
       #expect(XMLCheck.problem(svg) == nil)
     }
@@ -63,7 +73,9 @@ import Testing
     var run = Fixtures.run()
     run.intervals = []
     let html = HTMLReport.render(run)
-    #expect(html.contains("this trace has no engine events") || html.contains("This trace has no engine events"))
+    #expect(
+      html.contains("this trace has no engine events")
+        || html.contains("This trace has no engine events"))
     #expect(XMLCheck.svgElements(html).count == 4)
   }
 
@@ -81,7 +93,10 @@ import Testing
       for g in 0..<32 {
         for (k, engine) in EngineInterval.Engine.allCases.enumerated() {
           intervals.append(
-            EngineInterval(layer: l.name, engine: engine, start: start + Double(g) * l.latency / 32 + Double(k) * 1e-7, duration: l.latency / 40, firstTile: g))
+            EngineInterval(
+              layer: l.name, engine: engine,
+              start: start + Double(g) * l.latency / 32 + Double(k) * 1e-7,
+              duration: l.latency / 40, firstTile: g))
         }
       }
       start += l.latency
@@ -92,6 +107,8 @@ import Testing
     run.latency = start
     let html = HTMLReport.render(run)
     #expect(html.utf8.count < 400_000, "\(html.utf8.count) bytes")
-    for svg in XMLCheck.svgElements(html) { #expect(XMLCheck.problem(svg) == nil) }
+    for svg in XMLCheck.svgElements(html) {
+      #expect(XMLCheck.problem(svg) == nil)
+    }
   }
 }

@@ -7,19 +7,26 @@ import Testing
   static func temporaryPath(_ name: String) -> String {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("edgesim-results-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try? FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true)
     return folder.appendingPathComponent(name).path
   }
 
-  static func result(_ index: Int, _ status: PointStatus? = nil) -> PointResult {
-    var point = DesignPoint(index: index, model: "m", device: "d", batch: 1, defaultBits: 8)
+  static func result(_ index: Int, _ status: PointStatus? = nil) -> PointResult
+  {
+    var point = DesignPoint(
+      index: index, model: "m", device: "d", batch: 1, defaultBits: 8)
     point.precision = [
-      PrecisionChoiceOfAxis(axis: "conv1", layers: .named(["conv1"]), setting: PrecisionSetting(bits: 8, fractionalLength: index))
+      PrecisionChoiceOfAxis(
+        axis: "conv1", layers: .named(["conv1"]),
+        setting: PrecisionSetting(bits: 8, fractionalLength: index))
     ]
     point.hardware = [HardwareOverride(parameter: .clock, value: 1.5e8)]
     let metrics = PointMetrics(
-      latency: 1e-3 * Double(index + 1), energy: 2e-6, macEnergy: 1e-6, operationEnergy: 1e-8,
-      dramEnergy: 5e-7, onChipEnergy: 4e-7, staticEnergy: 9e-8, dramBytes: 1000 + index,
+      latency: 1e-3 * Double(index + 1), energy: 2e-6, macEnergy: 1e-6,
+      operationEnergy: 1e-8,
+      dramEnergy: 5e-7, onChipEnergy: 4e-7, staticEnergy: 9e-8,
+      dramBytes: 1000 + index,
       top1: index.isMultiple(of: 2) ? 0.97 : nil)
     return PointResult(point: point, status: status ?? .done(metrics))
   }
@@ -34,7 +41,8 @@ import Testing
     #expect(try !store.record(done))  // already there: kept, not duplicated
     try store.record(Self.result(1, .infeasible(reason: "no room")))
     try store.record(Self.result(2, .failed(error: "no layer")))
-    #expect(try store.statusCounts() == ["done": 1, "infeasible": 1, "failed": 1])
+    #expect(
+      try store.statusCounts() == ["done": 1, "infeasible": 1, "failed": 1])
 
     let again = try ResultsStore(path: path, readOnly: true)
     let rows = try again.allPoints()
@@ -87,6 +95,8 @@ import Testing
     #expect(throws: ResultsStoreError.self) { try ResultsStore(path: path) }
     let out = try ResultsStore(path: Self.temporaryPath("out.sqlite"))
     #expect(throws: ResultsStoreError.self) { try out.merge(from: path) }
-    #expect(throws: ResultsStoreError.self) { try out.merge(from: Self.temporaryPath("missing.sqlite")) }
+    #expect(throws: ResultsStoreError.self) {
+      try out.merge(from: Self.temporaryPath("missing.sqlite"))
+    }
   }
 }

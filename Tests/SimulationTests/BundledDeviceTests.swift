@@ -20,8 +20,14 @@ import Testing
     #expect(summary.totals.energyPerInference > 0)
     #expect(summary.totals.macs > 0)
     for layer in summary.layers {
-      #expect(layer.seconds >= layer.roofline.boundSeconds * (1 - 1e-9), "\(name) \(layer.name)")
+      #expect(
+        layer.seconds >= layer.roofline.boundSeconds * (1 - 1e-9),
+        "\(name) \(layer.name)")
     }
-    print(name, summary.totals.latency, summary.totals.energyPerInference, summary.layers.map { "\($0.name):\($0.cycles):\($0.bound.description):\($0.outputStaysOnChip)" })
+    print(
+      name, summary.totals.latency, summary.totals.energyPerInference,
+      summary.layers.map {
+        "\($0.name):\($0.cycles):\($0.bound.description):\($0.outputStaysOnChip)"
+      })
   }
 }

@@ -15,7 +15,9 @@ import Testing
   let network = Networks.singleConv(channels: 2, filters: 2, size: 4, kernel: 3)
 
   func run(_ device: Device = TinyDevices.vector()) throws -> LayerResult {
-    let outcome = Simulator.run(network, on: device, options: SimulationOptions(precision: .uniform(.int8)))
+    let outcome = Simulator.run(
+      network, on: device,
+      options: SimulationOptions(precision: .uniform(.int8)))
     let summary = try #require(outcome.summary, "\(outcome)")
     return try #require(summary.layers.first)
   }

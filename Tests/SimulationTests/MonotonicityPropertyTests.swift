@@ -24,7 +24,8 @@ import Testing
       switch copy.memory[i].capacity {
       case .unbounded: break
       case .shared(let b): copy.memory[i].capacity = .shared(bytes: b * factor)
-      case .partitioned(let p): copy.memory[i].capacity = .partitioned(p.mapValues { $0 * factor })
+      case .partitioned(let p):
+        copy.memory[i].capacity = .partitioned(p.mapValues { $0 * factor })
       }
     }
     return copy
@@ -37,8 +38,11 @@ import Testing
       let (network, label) = RooflinePropertyTests.randomConv(&g)
       let device = try #require(Devices.bundled.randomElement(using: &g))
       guard let base = Self.latency(network, device) else { continue }
-      let faster = try #require(Self.latency(network, Self.scaledBandwidth(device, 2)))
-      #expect(faster <= base * (1 + 1e-12), "seed \(seed) \(device.name) \(label): \(faster) > \(base)")
+      let faster = try #require(
+        Self.latency(network, Self.scaledBandwidth(device, 2)))
+      #expect(
+        faster <= base * (1 + 1e-12),
+        "seed \(seed) \(device.name) \(label): \(faster) > \(base)")
     }
   }
 
@@ -49,8 +53,11 @@ import Testing
       let (network, label) = RooflinePropertyTests.randomConv(&g)
       let device = try #require(Devices.bundled.randomElement(using: &g))
       guard let base = Self.latency(network, device) else { continue }
-      let bigger = try #require(Self.latency(network, Self.scaledCapacity(device, 2)))
-      #expect(bigger <= base * (1 + 1e-12), "seed \(seed) \(device.name) \(label): \(bigger) > \(base)")
+      let bigger = try #require(
+        Self.latency(network, Self.scaledCapacity(device, 2)))
+      #expect(
+        bigger <= base * (1 + 1e-12),
+        "seed \(seed) \(device.name) \(label): \(bigger) > \(base)")
     }
   }
 }

@@ -13,7 +13,9 @@ import Testing
   }
 
   @Test func outputStaysWhenItFits() throws {
-    let summary = try #require(Simulator.run(twoConvs.network, on: TinyDevices.vector(sram: 8192)).summary)
+    let summary = try #require(
+      Simulator.run(twoConvs.network, on: TinyDevices.vector(sram: 8192))
+        .summary)
     let a = try #require(summary.layers.first { $0.name == "a" })
     let relu = try #require(summary.layers.first { $0.name == "a_relu" })
     let b = try #require(summary.layers.first { $0.name == "b" })
@@ -30,7 +32,10 @@ import Testing
 
   @Test func outputGoesToDRAMWhenKeepingIsOff() throws {
     let options = SimulationOptions(keepOutputsOnChip: false)
-    let summary = try #require(Simulator.run(twoConvs.network, on: TinyDevices.vector(sram: 8192), options: options).summary)
+    let summary = try #require(
+      Simulator.run(
+        twoConvs.network, on: TinyDevices.vector(sram: 8192), options: options
+      ).summary)
     let a = try #require(summary.layers.first { $0.name == "a" })
     let b = try #require(summary.layers.first { $0.name == "b" })
     #expect(!a.outputStaysOnChip)
@@ -40,7 +45,9 @@ import Testing
 
   @Test func outputGoesToDRAMWhenItDoesNotFit() throws {
     // 512 B of output leaves 8 B of a 520 B SRAM: no tile fits beside it.
-    let summary = try #require(Simulator.run(twoConvs.network, on: TinyDevices.vector(sram: 520)).summary)
+    let summary = try #require(
+      Simulator.run(twoConvs.network, on: TinyDevices.vector(sram: 520)).summary
+    )
     let a = try #require(summary.layers.first { $0.name == "a" })
     #expect(!a.outputStaysOnChip)
     #expect(a.dramWritten[.outputs] == 512)

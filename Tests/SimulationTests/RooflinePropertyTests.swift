@@ -14,9 +14,13 @@ import Testing
     let size = Int.random(in: kernel...40, using: &g)
     let depthwise = Bool.random(using: &g) && channels > 1
     let network = Networks.singleConv(
-      channels: channels, filters: depthwise ? channels : filters, size: size, kernel: kernel,
+      channels: channels, filters: depthwise ? channels : filters, size: size,
+      kernel: kernel,
       stride: stride, pad: kernel / 2, group: depthwise ? channels : 1)
-    return (network, "C\(channels) M\(depthwise ? channels : filters) H\(size) k\(kernel) s\(stride) dw\(depthwise)")
+    return (
+      network,
+      "C\(channels) M\(depthwise ? channels : filters) H\(size) k\(kernel) s\(stride) dw\(depthwise)"
+    )
   }
 
   @Test(arguments: [UInt64(1), 2, 3, 4])
@@ -32,13 +36,22 @@ import Testing
         device.memory[0].readBandwidth *= scale
         device.memory[0].writeBandwidth *= scale
       }
-      guard case .completed(let summary) = Simulator.run(network, on: device) else { continue }
+      guard case .completed(let summary) = Simulator.run(network, on: device)
+      else { continue }
       for layer in summary.layers where layer.macs > 0 {
         let peak = summary.peakMACsPerSecond
-        #expect(layer.seconds >= layer.roofline.boundSeconds * (1 - 1e-9), "seed \(seed) \(device.name) \(label)")
-        #expect(layer.seconds >= Double(layer.macs) / peak * (1 - 1e-9), "seed \(seed) \(device.name) \(label)")
-        let dram = Double(layer.dramRead.values.reduce(0, +)) / (device.memory[0].readBandwidth)
-        #expect(layer.seconds >= dram * (1 - 1e-9), "seed \(seed) \(device.name) \(label)")
+        #expect(
+          layer.seconds >= layer.roofline.boundSeconds * (1 - 1e-9),
+          "seed \(seed) \(device.name) \(label)")
+        #expect(
+          layer.seconds >= Double(layer.macs) / peak * (1 - 1e-9),
+          "seed \(seed) \(device.name) \(label)")
+        let dram =
+          Double(layer.dramRead.values.reduce(0, +))
+          / (device.memory[0].readBandwidth)
+        #expect(
+          layer.seconds >= dram * (1 - 1e-9),
+          "seed \(seed) \(device.name) \(label)")
       }
     }
   }

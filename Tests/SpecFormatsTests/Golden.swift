@@ -6,7 +6,8 @@ import Testing
 /// test, so a forgotten golden cannot pass silently).
 enum Golden {
   /// The folder holding this test target's fixtures.
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  static let fixtures = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()
     .appendingPathComponent("Fixtures")
 
   /// Reads a fixture's bytes.
@@ -25,7 +26,9 @@ enum Golden {
     if recording {
       try actual.write(to: url, atomically: true, encoding: .utf8)
       if existing == nil {
-        Issue.record("recorded missing golden \(relativePath); run again", sourceLocation: sourceLocation)
+        Issue.record(
+          "recorded missing golden \(relativePath); run again",
+          sourceLocation: sourceLocation)
       }
       return
     }
@@ -35,6 +38,8 @@ enum Golden {
         sourceLocation: sourceLocation)
       return
     }
-    #expect(actual == existing, "golden \(relativePath) differs", sourceLocation: sourceLocation)
+    #expect(
+      actual == existing, "golden \(relativePath) differs",
+      sourceLocation: sourceLocation)
   }
 }

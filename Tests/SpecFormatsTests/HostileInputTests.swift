@@ -9,11 +9,15 @@ import Testing
 /// a hang. (Run times are measured by `edgesim validate` in BENCHMARKS.md,
 /// not asserted here.)
 @Suite struct HostileInputTests {
-  func refused(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
+  func refused(
+    _ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) -> [Diagnostic] {
     refused(Array(text.utf8), sourceLocation: sourceLocation)
   }
 
-  func refused(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
+  func refused(
+    _ bytes: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) -> [Diagnostic] {
     let result = HardwareReader.read(bytes: bytes, fileName: "hostile.yaml")
     #expect(result.value == nil, sourceLocation: sourceLocation)
     #expect(result.diagnostics.containsErrors, sourceLocation: sourceLocation)
@@ -21,11 +25,13 @@ import Testing
   }
 
   @Test func billionLaughsAliasBomb() {
-    var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+    var text =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
     let names = ["b", "c", "d", "e", "f", "g", "h", "i"]
     var previous = "a"
     for name in names {
-      let refs = Array(repeating: "*\(previous)", count: 9).joined(separator: ",")
+      let refs = Array(repeating: "*\(previous)", count: 9).joined(
+        separator: ",")
       text += "\(name): &\(name) [\(refs)]\n"
       previous = name
     }
@@ -35,15 +41,21 @@ import Testing
   }
 
   @Test func aliasBombAsMappingKey() {
-    var text = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    var text =
+      "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     text += "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n? *c\n: 1\n*c : 2\n"
     let diagnostics = refused(text)
-    #expect(diagnostics.first?.message.contains("alias is used as a mapping key") == true)
+    #expect(
+      diagnostics.first?.message.contains("alias is used as a mapping key")
+        == true)
   }
 
   @Test func deepFlowNesting() {
-    let text = "name: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000)
-    #expect(refused(text).first?.message.contains("nesting is too deep") == true)
+    let text =
+      "name: " + String(repeating: "[", count: 20_000)
+      + String(repeating: "]", count: 20_000)
+    #expect(
+      refused(text).first?.message.contains("nesting is too deep") == true)
   }
 
   @Test func deepBlockNesting() {
@@ -67,18 +79,22 @@ import Testing
   }
 
   @Test func hugeFile() {
-    let text = String(repeating: "# comment line of some length\n", count: 200_000)
+    let text = String(
+      repeating: "# comment line of some length\n", count: 200_000)
     #expect(refused(text).first?.message.contains("at most") == true)
   }
 
   @Test func binaryGarbage() {
     var generator = SplitMix64(seed: 7)
-    let bytes = (0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    let bytes = (0..<4096).map { _ in
+      UInt8(truncatingIfNeeded: generator.next())
+    }
     #expect(refused(bytes).first?.message.contains("binary") == true)
   }
 
   @Test func invalidUTF8WithoutNUL() {
-    let bytes: [UInt8] = Array("name: ok\nkind: ".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+    let bytes: [UInt8] =
+      Array("name: ok\nkind: ".utf8) + [0xC3, 0x28] + Array("\n".utf8)
     let diagnostics = refused(bytes)
     #expect(diagnostics.first?.message.contains("not UTF-8") == true)
     #expect(diagnostics.first?.location?.line == 2)
@@ -87,7 +103,9 @@ import Testing
   @Test func emptyAndBlankFiles() {
     #expect(refused("").first?.message == "the file is empty")
     #expect(refused("  \n\n\t\n").first?.message == "the file is empty")
-    #expect(refused("# only a comment\n").first?.message.contains("no YAML document") == true)
+    #expect(
+      refused("# only a comment\n").first?.message.contains("no YAML document")
+        == true)
   }
 
   @Test func listInsteadOfMapping() {
@@ -101,9 +119,11 @@ import Testing
   }
 
   @Test func numbersThatOverflowAreErrorsNotTraps() {
-    let text = String(decoding: (try? Golden.bytes("valid-npu.yaml")) ?? [], as: UTF8.self)
-      .replacingOccurrences(of: "rows: 16", with: "rows: 99999999999999999999999")
-      .replacingOccurrences(of: "clock: 500 MHz", with: "clock: 1e400 MHz")
+    let text = String(
+      decoding: (try? Golden.bytes("valid-npu.yaml")) ?? [], as: UTF8.self
+    )
+    .replacingOccurrences(of: "rows: 16", with: "rows: 99999999999999999999999")
+    .replacingOccurrences(of: "clock: 500 MHz", with: "clock: 1e400 MHz")
     let diagnostics = refused(text)
     #expect(diagnostics.count >= 2)
   }
@@ -113,7 +133,8 @@ import Testing
   @Test func mutatedFilesNeverCrash() throws {
     let valid = try Golden.bytes("valid-npu.yaml")
     var generator = SplitMix64(seed: 2026)
-    let alphabet = Array(":-[]{}&*!|>'\"#%@` \n\t0123456789.e+ kKMGiBbs/Hzpnu".utf8)
+    let alphabet = Array(
+      ":-[]{}&*!|>'\"#%@` \n\t0123456789.e+ kKMGiBbs/Hzpnu".utf8)
     for _ in 0..<400 {
       var bytes = valid
       let edits = 1 + Int(generator.next() % 6)
@@ -121,9 +142,14 @@ import Testing
         guard !bytes.isEmpty else { break }
         let position = Int(generator.next() % UInt64(bytes.count))
         switch generator.next() % 4 {
-        case 0: bytes[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+        case 0:
+          bytes[position] =
+            alphabet[Int(generator.next() % UInt64(alphabet.count))]
         case 1: bytes.remove(at: position)
-        case 2: bytes.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+        case 2:
+          bytes.insert(
+            alphabet[Int(generator.next() % UInt64(alphabet.count))],
+            at: position)
         default:
           let length = min(bytes.count - position, Int(generator.next() % 40))
           let slice = Array(bytes[position..<(position + length)])

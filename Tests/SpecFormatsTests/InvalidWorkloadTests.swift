@@ -9,8 +9,11 @@ import Testing
 @Suite struct InvalidWorkloadTests {
   static func names(in folder: String, ending suffix: String) -> [String] {
     let url = Golden.fixtures.appendingPathComponent(folder)
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-    return names.filter { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) }.sorted()
+    let names =
+      (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    return names.filter { $0.hasSuffix(suffix) }.map {
+      String($0.dropLast(suffix.count))
+    }.sorted()
   }
 
   static let yamlCases = names(in: "workloads/invalid", ending: ".yaml")
@@ -23,14 +26,17 @@ import Testing
 
   static func render(_ diagnostics: [Diagnostic], _ bytes: [UInt8]) -> String {
     let text = String(decoding: bytes, as: UTF8.self)
-    return diagnostics.map { $0.rendered(source: text) }.joined(separator: "\n") + "\n"
+    return diagnostics.map { $0.rendered(source: text) }.joined(separator: "\n")
+      + "\n"
   }
 
   static func expectLocatedErrors(_ diagnostics: [Diagnostic], _ name: String) {
     #expect(diagnostics.containsErrors, "\(name) should be rejected")
     for diagnostic in diagnostics where diagnostic.severity == .error {
       #expect(diagnostic.location != nil, "\(name): every error has a location")
-      #expect(diagnostic.hint != nil, "\(name): every error has a hint: \(diagnostic.message)")
+      #expect(
+        diagnostic.hint != nil,
+        "\(name): every error has a hint: \(diagnostic.message)")
     }
   }
 
@@ -41,10 +47,16 @@ import Testing
     let result = WorkloadReader.read(bytes: bytes, fileName: fileName)
     #expect(result.value == nil)
     Self.expectLocatedErrors(result.diagnostics, name)
-    if name != "yaml-syntax" && name != "empty-layers" && name != "missing-layers" {
-      #expect(result.diagnostics.allSatisfy { $0.location?.line != nil }, "\(name): has a line")
+    if name != "yaml-syntax" && name != "empty-layers"
+      && name != "missing-layers"
+    {
+      #expect(
+        result.diagnostics.allSatisfy { $0.location?.line != nil },
+        "\(name): has a line")
     }
-    try Golden.check(Self.render(result.diagnostics, bytes), against: "workloads/invalid/\(name).expected")
+    try Golden.check(
+      Self.render(result.diagnostics, bytes),
+      against: "workloads/invalid/\(name).expected")
   }
 
   @Test(arguments: csvCases)
@@ -55,18 +67,21 @@ import Testing
     #expect(result.value == nil)
     Self.expectLocatedErrors(result.diagnostics, name)
     try Golden.check(
-      Self.render(result.diagnostics, bytes), against: "workloads/invalid-csv/\(name).expected")
+      Self.render(result.diagnostics, bytes),
+      against: "workloads/invalid-csv/\(name).expected")
   }
 
   @Test func everyProblemIsReportedNotJustTheFirst() throws {
     let result = WorkloadReader.read(
-      bytes: try Golden.bytes("workloads/invalid/many-errors.yaml"), fileName: "m.yaml")
+      bytes: try Golden.bytes("workloads/invalid/many-errors.yaml"),
+      fileName: "m.yaml")
     #expect(result.diagnostics.filter { $0.severity == .error }.count >= 4)
   }
 
   @Test func shapeErrorsPointAtTheOffendingLayer() throws {
     let result = WorkloadReader.read(
-      bytes: try Golden.bytes("workloads/invalid/add-shape-mismatch.yaml"), fileName: "r.yaml")
+      bytes: try Golden.bytes("workloads/invalid/add-shape-mismatch.yaml"),
+      fileName: "r.yaml")
     let error = try #require(result.diagnostics.first)
     #expect(error.location?.line == 6)
     #expect(error.message.contains("node 'sum' (Add)"))
@@ -75,20 +90,30 @@ import Testing
 
   @Test func misspellingsGetADidYouMean() throws {
     let op = WorkloadReader.read(
-      bytes: try Golden.bytes("workloads/invalid/unknown-op.yaml"), fileName: "x.yaml")
-    #expect(op.diagnostics.contains { $0.hint?.hasPrefix("did you mean 'conv'?") == true })
+      bytes: try Golden.bytes("workloads/invalid/unknown-op.yaml"),
+      fileName: "x.yaml")
+    #expect(
+      op.diagnostics.contains {
+        $0.hint?.hasPrefix("did you mean 'conv'?") == true
+      })
     let key = WorkloadReader.read(
-      bytes: try Golden.bytes("workloads/invalid/unknown-key.yaml"), fileName: "x.yaml")
+      bytes: try Golden.bytes("workloads/invalid/unknown-key.yaml"),
+      fileName: "x.yaml")
     #expect(key.diagnostics.count == 1)
-    #expect(key.diagnostics.first?.hint?.hasPrefix("did you mean 'filters'?") == true)
+    #expect(
+      key.diagnostics.first?.hint?.hasPrefix("did you mean 'filters'?") == true)
     let input = WorkloadReader.read(
-      bytes: try Golden.bytes("workloads/invalid/unknown-input.yaml"), fileName: "x.yaml")
-    #expect(input.diagnostics.first?.hint?.hasPrefix("did you mean 'conv_a'?") == true)
+      bytes: try Golden.bytes("workloads/invalid/unknown-input.yaml"),
+      fileName: "x.yaml")
+    #expect(
+      input.diagnostics.first?.hint?.hasPrefix("did you mean 'conv_a'?") == true
+    )
   }
 
   @Test func topologyErrorsNameTheField() throws {
     let result = ScaleSimTopologyReader.read(
-      bytes: try Golden.bytes("workloads/invalid-csv/non-integer.csv"), fileName: "t.csv")
+      bytes: try Golden.bytes("workloads/invalid-csv/non-integer.csv"),
+      fileName: "t.csv")
     let error = try #require(result.diagnostics.first)
     #expect(error.location?.line == 2)
     #expect(error.location?.column == 13)
@@ -102,8 +127,10 @@ import Testing
       let csv = ScaleSimTopologyReader.read(bytes: bytes, fileName: "x.csv")
       #expect(csv.value == nil && csv.diagnostics.containsErrors)
     }
-    let huge = "name: big\ninput: [1, 1048576, 1048576, 1048576]\nlayers: [{op: relu}]\n"
-    let result = WorkloadReader.read(bytes: Array(huge.utf8), fileName: "big.yaml")
+    let huge =
+      "name: big\ninput: [1, 1048576, 1048576, 1048576]\nlayers: [{op: relu}]\n"
+    let result = WorkloadReader.read(
+      bytes: Array(huge.utf8), fileName: "big.yaml")
     #expect(result.value == nil)
     #expect(result.diagnostics.first?.message.contains("2^40") == true)
   }

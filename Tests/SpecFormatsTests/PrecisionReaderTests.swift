@@ -14,7 +14,9 @@ import Testing
     let plan = try #require(result.value, "\(result.diagnostics)")
     #expect(plan.input == FormatSpec(bits: 8, fractionalLength: 7))
     #expect(plan.defaults.weight == FormatSpec(bits: 8, fractionalLength: 6))
-    #expect(plan.defaults.accumulator == AccumulatorSpec(bits: 32, policy: .saturateFinal))
+    #expect(
+      plan.defaults.accumulator
+        == AccumulatorSpec(bits: 32, policy: .saturateFinal))
     #expect(plan.defaults.bias == .accumulator)
     #expect(plan.defaults.rounding == .halfUp)
     #expect(plan.defaults.overflow == .saturate)
@@ -28,9 +30,12 @@ import Testing
 
   @Test func rendersAndReadsBack() throws {
     let plan = try #require(
-      PrecisionReader.read(bytes: try Golden.bytes("precision/valid.yaml"), fileName: "p").value)
+      PrecisionReader.read(
+        bytes: try Golden.bytes("precision/valid.yaml"), fileName: "p"
+      ).value)
     let again = try #require(
-      PrecisionReader.read(bytes: Array(plan.render().utf8), fileName: "r").value)
+      PrecisionReader.read(bytes: Array(plan.render().utf8), fileName: "r")
+        .value)
     #expect(again.input == plan.input)
     #expect(again.defaults == plan.defaults)
     #expect(again.layers == plan.layers)
@@ -38,7 +43,8 @@ import Testing
 
   static let invalid: [String] = {
     let folder = Golden.fixtures.appendingPathComponent("precision/invalid")
-    return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+    return
+      ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
       .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
   }()
 
@@ -48,16 +54,23 @@ import Testing
     let bytes = try Golden.bytes(file)
     let result = PrecisionReader.read(bytes: bytes, fileName: file)
     #expect(result.value == nil)
-    for d in result.diagnostics { #expect(d.location?.line != nil, "\(name): \(d.message)") }
+    for d in result.diagnostics {
+      #expect(d.location?.line != nil, "\(name): \(d.message)")
+    }
     let text = String(decoding: bytes, as: UTF8.self)
     try Golden.check(
-      result.diagnostics.map { $0.rendered(source: text) }.joined(separator: "\n") + "\n",
+      result.diagnostics.map { $0.rendered(source: text) }.joined(
+        separator: "\n") + "\n",
       against: "precision/invalid/\(name).expected")
   }
 
   func lenet() throws -> Network {
-    let bytes = try [UInt8](Data(contentsOf: Golden.fixtures.appendingPathComponent("../../../Workloads/lenet5.yaml")))
-    return try #require(WorkloadReader.read(bytes: bytes, fileName: "lenet5.yaml").value)
+    let bytes = try [UInt8](
+      Data(
+        contentsOf: Golden.fixtures.appendingPathComponent(
+          "../../../Workloads/lenet5.yaml")))
+    return try #require(
+      WorkloadReader.read(bytes: bytes, fileName: "lenet5.yaml").value)
   }
 
   @Test func problemsAgainstTheNetworkAreLocated() throws {
@@ -66,8 +79,11 @@ import Testing
       ("precision/unknown-layer.yaml", "unknown layer 'fc4'", 13),
       ("precision/format-on-relu.yaml", "keeps its input's format", 15),
     ] {
-      let plan = try #require(PrecisionReader.read(bytes: try Golden.bytes(file), fileName: file).value)
-      let diagnostics = PrecisionReader.locate(plan.problems(against: network), in: plan, fileName: file)
+      let plan = try #require(
+        PrecisionReader.read(bytes: try Golden.bytes(file), fileName: file)
+          .value)
+      let diagnostics = PrecisionReader.locate(
+        plan.problems(against: network), in: plan, fileName: file)
       let match = diagnostics.first { $0.message.contains(expected) }
       #expect(match != nil, "\(file): \(diagnostics.map(\.message))")
       #expect(match?.location?.line == line)

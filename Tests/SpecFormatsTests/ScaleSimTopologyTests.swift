@@ -9,15 +9,18 @@ import Testing
 /// (`shared/data/scalesim-model.md`), and the library CSVs agree with the
 /// library YAML models.
 @Suite struct ScaleSimTopologyTests {
-  static let folder = WorkloadLibraryTests.library.appendingPathComponent("scalesim")
+  static let folder = WorkloadLibraryTests.library.appendingPathComponent(
+    "scalesim")
 
   static func load(_ file: String) throws -> (Network, [[String]]) {
-    let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(file)))
+    let bytes = [UInt8](
+      try Data(contentsOf: folder.appendingPathComponent(file)))
     let result = ScaleSimTopologyReader.read(bytes: bytes, fileName: file)
     #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
-    let rows = String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst().map {
-      $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    }
+    let rows = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+      .dropFirst().map {
+        $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      }
     return (try #require(result.value), rows)
   }
 
@@ -50,11 +53,14 @@ import Testing
     let alexnet = try Self.load("alexnet.csv").0.counts().total.macs
     #expect(alexnet == 714_188_480)
     // The first seven conv layers of MobileNetV1, layer for layer.
-    let slice = try Self.load("mobilenet_v1-slice.csv").0.counts().entries.map(\.counts.macs)
-    let yaml = try WorkloadLibraryTests.load("mobilenet_v1.yaml").counts().entries
+    let slice = try Self.load("mobilenet_v1-slice.csv").0.counts().entries.map(
+      \.counts.macs)
+    let yaml = try WorkloadLibraryTests.load("mobilenet_v1.yaml").counts()
+      .entries
       .filter { $0.node.opType == "Conv" }.prefix(7).map(\.counts.macs)
     #expect(slice == Array(yaml))
-    let gemm = try Self.load("alexnet-fc-gemm.csv").0.counts().entries.map(\.counts.macs)
+    let gemm = try Self.load("alexnet-fc-gemm.csv").0.counts().entries.map(
+      \.counts.macs)
     #expect(gemm == [37_748_736, 16_777_216, 4_096_000])
   }
 
@@ -62,7 +68,10 @@ import Testing
     let (network, _) = try Self.load("alexnet.csv")
     #expect(network.inputs.count == 8)
     #expect(network.outputs.count == 8)
-    #expect(network.inputs[1].dimensions == [.fixed(1), .fixed(64), .fixed(31), .fixed(31)])
+    #expect(
+      network.inputs[1].dimensions == [
+        .fixed(1), .fixed(64), .fixed(31), .fixed(31),
+      ])
     let shapes = try network.inferShapes()
     #expect(shapes.shape(of: "Conv1")?.dims == [1, 64, 55, 55])
     #expect(shapes.shape(of: "FC6")?.dims == [1, 4096, 1, 1])
@@ -76,8 +85,12 @@ import Testing
       return
     }
     #expect(attributes.group == 64)
-    #expect(network.initializer(named: "DP_Conv2.weight")?.shape.dims == [64, 1, 3, 3])
-    #expect(try network.inferShapes().shape(of: "DP_Conv2")?.dims == [1, 64, 56, 56])
+    #expect(
+      network.initializer(named: "DP_Conv2.weight")?.shape.dims == [
+        64, 1, 3, 3,
+      ])
+    #expect(
+      try network.inferShapes().shape(of: "DP_Conv2")?.dims == [1, 64, 56, 56])
   }
 
   /// When s does not divide H − R, SCALE-Sim rounds the output up; the reader
@@ -87,10 +100,12 @@ import Testing
       Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,
       Conv1, 230, 229, 7, 7, 3, 64, 2, 2:4,
       """
-    let result = ScaleSimTopologyReader.read(bytes: Array(text.utf8), fileName: "r.csv")
+    let result = ScaleSimTopologyReader.read(
+      bytes: Array(text.utf8), fileName: "r.csv")
     let network = try #require(result.value)
     // ceil((230 − 7 + 2)/2) = 113, ceil((229 − 7 + 2)/2) = 112.
-    #expect(try network.inferShapes().shape(of: "Conv1")?.dims == [1, 64, 113, 112])
+    #expect(
+      try network.inferShapes().shape(of: "Conv1")?.dims == [1, 64, 113, 112])
     #expect(try network.counts().total.macs == 113 * 112 * 7 * 7 * 3 * 64)
     // The sparsity ratio is read and reported as not modelled.
     #expect(result.diagnostics.map(\.severity) == [.warning])
@@ -100,7 +115,8 @@ import Testing
   @Test func lineEndingsAndMissingTrailingCommaAreAccepted() throws {
     let text = "Layer, M, N, K,\r\nG1, 16, 32, 64\r\n\r\n"
     let network = try #require(
-      ScaleSimTopologyReader.read(bytes: Array(text.utf8), fileName: "g.csv").value)
+      ScaleSimTopologyReader.read(bytes: Array(text.utf8), fileName: "g.csv")
+        .value)
     #expect(try network.counts().total.macs == 16 * 32 * 64)
   }
 }

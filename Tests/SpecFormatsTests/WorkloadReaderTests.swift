@@ -19,7 +19,10 @@ import Testing
     let network = try #require(result.value)
     #expect(network.name == "features")
     #expect(network.inputs.first?.name == "image")
-    #expect(network.inputs.first?.dimensions == [.fixed(2), .fixed(3), .fixed(32), .fixed(32)])
+    #expect(
+      network.inputs.first?.dimensions == [
+        .fixed(2), .fixed(3), .fixed(32), .fixed(32),
+      ])
     let shapes = try network.inferShapes()
     #expect(shapes.shape(of: "stem/relu6")?.dims == [2, 16, 16, 16])
     #expect(shapes.shape(of: "dw")?.dims == [2, 16, 16, 16])
@@ -33,16 +36,23 @@ import Testing
     #expect(network.nodes.contains { $0.name == "relu_16" })
     // Nodes made by shorthands.
     let names = network.nodes.map(\.name)
-    #expect(names.starts(with: ["stem", "stem/bn", "stem/relu6", "dw", "pw", "pw/hardswish"]))
+    #expect(
+      names.starts(with: [
+        "stem", "stem/bn", "stem/relu6", "dw", "pw", "pw/hardswish",
+      ]))
     #expect(network.validate(file: "features.yaml").isEmpty)
   }
 
   @Test func convAttributesMapToONNX() throws {
-    let network = try #require(try Golden.bytes("workloads/features.yaml").withUnsafeBufferPointer {
-      WorkloadReader.read(bytes: Array($0), fileName: "f.yaml").value
-    })
+    let network = try #require(
+      try Golden.bytes("workloads/features.yaml").withUnsafeBufferPointer {
+        WorkloadReader.read(bytes: Array($0), fileName: "f.yaml").value
+      })
     func conv(_ name: String) -> ConvAttributes? {
-      guard case .conv(let attributes) = network.nodes.first(where: { $0.name == name })?.op
+      guard
+        case .conv(let attributes) = network.nodes.first(where: {
+          $0.name == name
+        })?.op
       else { return nil }
       return attributes
     }
@@ -51,21 +61,30 @@ import Testing
     #expect(conv("dw")?.group == 16)
     #expect(conv("dw")?.pads == [1, 1, 1, 1])
     #expect(conv("pw")?.group == 2)
-    #expect(network.initializer(named: "pw.weight")?.shape.dims == [32, 8, 1, 1])
+    #expect(
+      network.initializer(named: "pw.weight")?.shape.dims == [32, 8, 1, 1])
     #expect(network.initializer(named: "pw.bias") == nil)
-    #expect(network.initializer(named: "stem.bias") == nil)  // batch_norm: bias defaults off
+    // batch_norm: bias defaults off.
+    #expect(network.initializer(named: "stem.bias") == nil)
     #expect(network.initializer(named: "dw.bias")?.shape.dims == [16])
     #expect(network.initializer(named: "fc.weight")?.shape.dims == [10, 64])
     #expect(network.initializer(named: "stem.weight")?.hasData == false)
-    guard case .maxPool(let pool) = network.nodes.first(where: { $0.name == "pool" })?.op else {
+    guard
+      case .maxPool(let pool) = network.nodes.first(where: { $0.name == "pool" }
+      )?.op
+    else {
       Issue.record("pool is not a MaxPool")
       return
     }
-    #expect(pool.ceilMode && pool.strides == [2, 2] && pool.pads == [1, 1, 1, 1])
+    #expect(
+      pool.ceilMode && pool.strides == [2, 2] && pool.pads == [1, 1, 1, 1])
   }
 
   @Test func paddingForms() throws {
-    for (padding, size) in [("1", 32), ("[1, 2]", 34), ("[0, 0, 2, 2]", 32), ("valid", 30), ("same_lower", 32)] {
+    for (padding, size) in [
+      ("1", 32), ("[1, 2]", 34), ("[0, 0, 2, 2]", 32), ("valid", 30),
+      ("same_lower", 32),
+    ] {
       let text = """
         name: p
         input: [1, 1, 32, 32]
@@ -79,9 +98,11 @@ import Testing
   }
 
   @Test func poolStrideDefaultsToTheKernel() throws {
-    let text = "name: p\ninput: [1, 1, 8, 8]\nlayers: [{op: avg_pool, kernel: 2}]\n"
+    let text =
+      "name: p\ninput: [1, 1, 8, 8]\nlayers: [{op: avg_pool, kernel: 2}]\n"
     let network = try #require(Self.read(text).value)
-    #expect(try network.inferShapes().shape(of: "avg_pool_1")?.dims == [1, 1, 4, 4])
+    #expect(
+      try network.inferShapes().shape(of: "avg_pool_1")?.dims == [1, 1, 4, 4])
   }
 
   @Test func theLastLayerIsTheOutputAndShapeOnlyCountsWork() throws {

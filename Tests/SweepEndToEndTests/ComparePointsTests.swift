@@ -7,15 +7,18 @@ import Testing
 /// simulated again and compared layer by layer.
 @Suite struct ComparePointsTests {
   static let root = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   /// The systolic device's file, with its array's side.
   static func systolic(side: Int) throws -> String {
     let text = try String(
-      contentsOf: root.appendingPathComponent("Hardware/systolic-32x32.yaml"), encoding: .utf8)
+      contentsOf: root.appendingPathComponent("Hardware/systolic-32x32.yaml"),
+      encoding: .utf8)
     let array = "array: {rows: 32, columns: 32}"
     #expect(text.contains(array))
-    return text.replacingOccurrences(of: array, with: "array: {rows: \(side), columns: \(side)}")
+    return text.replacingOccurrences(
+      of: array, with: "array: {rows: \(side), columns: \(side)}")
   }
 
   /// A folder with `hw/sys.yaml` (the systolic device), the sweep
@@ -26,9 +29,11 @@ import Testing
     let folder = try SweepProcess.folder()
     for sub in ["hw", "sweeps"] {
       try FileManager.default.createDirectory(
-        at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        at: folder.appendingPathComponent(sub),
+        withIntermediateDirectories: true)
     }
-    try Data(try systolic(side: 32).utf8).write(to: folder.appendingPathComponent("hw/sys.yaml"))
+    try Data(try systolic(side: 32).utf8).write(
+      to: folder.appendingPathComponent("hw/sys.yaml"))
     let sweep = """
       name: small
       studies:
@@ -42,9 +47,11 @@ import Testing
           hardware:
             array_size: 8
       """
-    try Data(sweep.utf8).write(to: folder.appendingPathComponent("sweeps/small.yaml"))
+    try Data(sweep.utf8).write(
+      to: folder.appendingPathComponent("sweeps/small.yaml"))
     let (status, log) = try SweepProcess.run(
-      ["sweep", "sweeps/small.yaml", "--db", "r.sqlite", "--jobs", "2"], in: folder)
+      ["sweep", "sweeps/small.yaml", "--db", "r.sqlite", "--jobs", "2"],
+      in: folder)
     #expect(status == 0, "\(log)")
     let rows = try ResultsStore(
       path: folder.appendingPathComponent("r.sqlite").path, readOnly: true
@@ -54,18 +61,21 @@ import Testing
   }
 
   static func row(_ rows: [PointRow], _ parameters: String) throws -> PointRow {
-    try #require(rows.first { $0.parameters == parameters }, "no point \(parameters)")
+    try #require(
+      rows.first { $0.parameters == parameters }, "no point \(parameters)")
   }
 
   static func json(_ text: String) throws -> [String: Any] {
     try #require(
-      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+      "\(text)")
   }
 
-  /// Two JSON values agree: strings, nulls and bounds exactly, numbers to
-  /// the nine significant digits a trace's summary.json keeps, a `delta`
-  /// relative to its pair's larger side. The point's `point_id` and
-  /// `parameters` (which a trace lacks) are skipped.
+  /// Two JSON values agree: strings, nulls and bounds exactly, numbers to the
+  /// nine significant digits a trace's summary.json keeps, a `delta` relative
+  /// to its pair's larger side.
+  ///
+  /// The point's `point_id` and `parameters` (which a trace lacks) are skipped.
   static func expectSame(
     _ x: Any?, _ y: Any?, _ path: String, scale: Double? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
@@ -74,7 +84,8 @@ import Testing
     case (let x as [String: Any], let y as [String: Any]):
       let keys = Set(x.keys).subtracting(["point_id", "parameters"])
       #expect(keys == Set(y.keys), "\(path)", sourceLocation: sourceLocation)
-      let sides = [x["a"], x["b"]].compactMap { ($0 as? NSNumber)?.doubleValue }.map(abs).max()
+      let sides = [x["a"], x["b"]].compactMap { ($0 as? NSNumber)?.doubleValue }
+        .map(abs).max()
       for key in keys.sorted() {
         expectSame(
           x[key], y[key], path + "." + key, scale: key == "delta" ? sides : nil,
@@ -91,8 +102,11 @@ import Testing
       break
     case (let x as NSNumber, let y as NSNumber):
       let (u, v) = (x.doubleValue, y.doubleValue)
-      let tolerance = (path.hasSuffix("ratio") ? 1e-7 : 1e-8) * (scale ?? max(abs(u), abs(v)))
-      #expect(abs(u - v) <= tolerance, "\(path): \(u) vs \(v)", sourceLocation: sourceLocation)
+      let tolerance =
+        (path.hasSuffix("ratio") ? 1e-7 : 1e-8) * (scale ?? max(abs(u), abs(v)))
+      #expect(
+        abs(u - v) <= tolerance, "\(path): \(u) vs \(v)",
+        sourceLocation: sourceLocation)
     default:
       Issue.record(
         "\(path): \(String(describing: x)) vs \(String(describing: y))",
@@ -102,15 +116,22 @@ import Testing
 
   @Test func twoPointsCompareAsTheirTracesDo() throws {
     let (folder, rows) = try Self.swept()
-    let a = try Self.row(rows, "model=lenet5;device=../hw/sys.yaml;batch=1;hardware[array_size]=16")
-    let b = try Self.row(rows, "model=lenet5;device=../hw/sys.yaml;batch=2;hardware[array_size]=32")
+    let a = try Self.row(
+      rows, "model=lenet5;device=../hw/sys.yaml;batch=1;hardware[array_size]=16"
+    )
+    let b = try Self.row(
+      rows, "model=lenet5;device=../hw/sys.yaml;batch=2;hardware[array_size]=32"
+    )
     // The same two configurations, simulated into trace folders.
     try Data(try Self.systolic(side: 16).utf8).write(
       to: folder.appendingPathComponent("hw/sys16.yaml"))
-    for (trace, device, batch) in [("ta", "hw/sys16.yaml", "1"), ("tb", "hw/sys.yaml", "2")] {
+    for (trace, device, batch) in [
+      ("ta", "hw/sys16.yaml", "1"), ("tb", "hw/sys.yaml", "2"),
+    ] {
       let (status, log) = try SweepProcess.run(
         [
-          "simulate", "--hardware", device, "--model", "lenet5", "--batch", batch, "--trace", trace,
+          "simulate", "--hardware", device, "--model", "lenet5", "--batch",
+          batch, "--trace", trace,
         ], in: folder)
       #expect(status == 0, "\(log)")
     }
@@ -118,10 +139,12 @@ import Testing
       ["compare", "ta", "tb", "--json"], in: folder)
     #expect(folderStatus == 0, "\(folderLog)")
     let points = [
-      "compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", String(a.pointID.prefix(8)),
+      "compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml",
+      String(a.pointID.prefix(8)),
       b.pointID,
     ]
-    let (status, output, log) = try SweepProcess.runCapturing(points + ["--json"], in: folder)
+    let (status, output, log) = try SweepProcess.runCapturing(
+      points + ["--json"], in: folder)
     #expect(status == 0, "\(log)")
     #expect(!log.contains("warning"), "\(log)")
     let json = try Self.json(output)
@@ -135,10 +158,13 @@ import Testing
     // The totals are the stored ones (nothing changed since), to the nine
     // significant digits JSON output keeps.
     let totals = try #require(json["totals"] as? [String: Any])
-    func figure(_ key: String, _ side: String, component: String? = nil) throws -> Double {
+    func figure(_ key: String, _ side: String, component: String? = nil) throws
+      -> Double
+    {
       var object = try #require(totals[key] as? [String: Any], "\(key)")
       if let component {
-        object = try #require(object[component] as? [String: Any], "\(component)")
+        object = try #require(
+          object[component] as? [String: Any], "\(component)")
       }
       return try #require(object[side] as? Double, "\(key).\(side)")
     }
@@ -150,16 +176,21 @@ import Testing
         (try figure("energy_j", side, component: "dram"), stored.dramEnergy),
         (try figure("dram_bytes", side), Double(stored.dramBytes)),
       ] {
-        #expect(abs(simulated - value) <= 1e-8 * abs(value), "\(side): \(simulated) vs \(value)")
+        #expect(
+          abs(simulated - value) <= 1e-8 * abs(value),
+          "\(side): \(simulated) vs \(value)")
       }
     }
 
     // The text names both points and the same bottleneck changes.
-    let (textStatus, text, _) = try SweepProcess.runCapturing(points, in: folder)
+    let (textStatus, text, _) = try SweepProcess.runCapturing(
+      points, in: folder)
     #expect(textStatus == 0)
-    #expect(text.hasPrefix("A: point \(a.pointID)  \(a.parameters)\n"), "\(text)")
+    #expect(
+      text.hasPrefix("A: point \(a.pointID)  \(a.parameters)\n"), "\(text)")
     #expect(text.contains("B: point \(b.pointID)  \(b.parameters)\n"))
-    let (_, folderText, _) = try SweepProcess.runCapturing(["compare", "ta", "tb"], in: folder)
+    let (_, folderText, _) = try SweepProcess.runCapturing(
+      ["compare", "ta", "tb"], in: folder)
     let changes = { (t: String) in
       t.split(separator: "\n").last { $0.hasPrefix("bottleneck changed") }
     }
@@ -172,8 +203,11 @@ import Testing
     var seen: [Substring: DesignPoint] = [:]
     var clock = 1
     while true {
-      var point = DesignPoint(index: 0, model: "lenet5", device: "../hw/sys.yaml", batch: 1)
-      point.hardware = [HardwareOverride(parameter: .clock, value: Double(clock))]
+      var point = DesignPoint(
+        index: 0, model: "lenet5", device: "../hw/sys.yaml", batch: 1)
+      point.hardware = [
+        HardwareOverride(parameter: .clock, value: Double(clock))
+      ]
       let prefix = point.id.prefix(6)
       if let other = seen[prefix] { return (other, point) }
       seen[prefix] = point
@@ -186,7 +220,8 @@ import Testing
     let done = rows.filter { $0.status == "done" }
     let (a, b) = (done[0].pointID, done[1].pointID)
     func compare(
-      _ arguments: [String], db: String = "r.sqlite", sweep: String = "sweeps/small.yaml"
+      _ arguments: [String], db: String = "r.sqlite",
+      sweep: String = "sweeps/small.yaml"
     ) throws -> (Int32, String) {
       let (status, _, log) = try SweepProcess.runCapturing(
         ["compare", "--db", db, "--sweep", sweep] + arguments, in: folder)
@@ -194,11 +229,19 @@ import Testing
     }
     // Usage errors.
     for arguments in [
-      ["compare", "--db", "r.sqlite", a, b], ["compare", "--sweep", "sweeps/small.yaml", a, b],
-      ["compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", "12345", b],
-      ["compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", a, "not-hex!"],
+      ["compare", "--db", "r.sqlite", a, b],
+      ["compare", "--sweep", "sweeps/small.yaml", a, b],
+      [
+        "compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", "12345",
+        b,
+      ],
+      [
+        "compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml", a,
+        "not-hex!",
+      ],
     ] {
-      let (status, _, log) = try SweepProcess.runCapturing(arguments, in: folder)
+      let (status, _, log) = try SweepProcess.runCapturing(
+        arguments, in: folder)
       #expect(status == 2, "\(arguments): \(log)")
     }
     // An unknown id, with the stored id one digit away.
@@ -206,7 +249,9 @@ import Testing
     let typo = String(a.dropLast()) + last
     var (status, log) = try compare([typo, b])
     #expect(status == 1)
-    #expect(log.contains("r.sqlite: error: no point '\(typo)' in the results file"), "\(log)")
+    #expect(
+      log.contains("r.sqlite: error: no point '\(typo)' in the results file"),
+      "\(log)")
     #expect(log.contains("did you mean '\(a)'?"), "\(log)")
     // A prefix no id starts with.
     let unused = try #require(
@@ -221,7 +266,8 @@ import Testing
     #expect(status == 1)
     #expect(
       log.contains(
-        "error: point \(infeasible.pointID) is infeasible: zc706-qiu2016 has no systolic array"),
+        "error: point \(infeasible.pointID) is infeasible: zc706-qiu2016 has no systolic array"
+      ),
       "\(log)")
     // Missing files.
     (status, log) = try compare([a, b], db: "nope.sqlite")
@@ -236,17 +282,22 @@ import Testing
     try FileManager.default.copyItem(
       at: folder.appendingPathComponent("r.sqlite"),
       to: folder.appendingPathComponent("more.sqlite"))
-    let store = try ResultsStore(path: folder.appendingPathComponent("more.sqlite").path)
+    let store = try ResultsStore(
+      path: folder.appendingPathComponent("more.sqlite").path)
     let metrics = PointMetrics(
-      latency: 1, energy: 1, macEnergy: 1, operationEnergy: 0, dramEnergy: 0, onChipEnergy: 0,
+      latency: 1, energy: 1, macEnergy: 1, operationEnergy: 0, dramEnergy: 0,
+      onChipEnergy: 0,
       staticEnergy: 0, dramBytes: 1)
     for point in [first, second] {
       try store.record(PointResult(point: point, status: .done(metrics)))
     }
-    (status, log) = try compare([String(first.id.prefix(6)), a], db: "more.sqlite")
+    (status, log) = try compare(
+      [String(first.id.prefix(6)), a], db: "more.sqlite")
     #expect(status == 1)
     #expect(
-      log.contains("more.sqlite: error: '\(first.id.prefix(6))' is the start of 2 point ids"),
+      log.contains(
+        "more.sqlite: error: '\(first.id.prefix(6))' is the start of 2 point ids"
+      ),
       "\(log)")
     (status, log) = try compare([first.id, a], db: "more.sqlite")
     #expect(status == 1)
@@ -257,19 +308,26 @@ import Testing
 
     // Another sweep file: its name differs, and it has no such point.
     try Data(
-      "name: other\nmodels: lenet5\ndevices: ../hw/sys.yaml\nhardware:\n  array_size: 8\n".utf8
+      "name: other\nmodels: lenet5\ndevices: ../hw/sys.yaml\nhardware:\n  array_size: 8\n"
+        .utf8
     ).write(to: folder.appendingPathComponent("sweeps/other.yaml"))
     (status, log) = try compare([a, b], sweep: "sweeps/other.yaml")
     #expect(status == 1)
-    #expect(log.contains("r.sqlite: warning: the results are of sweep 'small'"), "\(log)")
     #expect(
-      log.contains("sweeps/other.yaml: error: point \(a) of r.sqlite is not a point of this sweep"),
+      log.contains("r.sqlite: warning: the results are of sweep 'small'"),
+      "\(log)")
+    #expect(
+      log.contains(
+        "sweeps/other.yaml: error: point \(a) of r.sqlite is not a point of this sweep"
+      ),
       "\(log)")
 
     // The device file changed since the sweep: compared, with a warning.
     let device = folder.appendingPathComponent("hw/sys.yaml")
     let text = try String(contentsOf: device, encoding: .utf8)
-    try Data(text.replacingOccurrences(of: "clock: 1 GHz", with: "clock: 2 GHz").utf8).write(
+    try Data(
+      text.replacingOccurrences(of: "clock: 1 GHz", with: "clock: 2 GHz").utf8
+    ).write(
       to: device)
     (status, log) = try compare([a, b])
     #expect(status == 0, "\(log)")

@@ -3,7 +3,9 @@ import Testing
 
 /// `edgesim compare` of two traces.
 @Suite struct CompareTests {
-  static func summary(layers: [(String, Double, Double, String)], latency: Double) -> String {
+  static func summary(
+    layers: [(String, Double, Double, String)], latency: Double
+  ) -> String {
     let items = layers.map { name, seconds, joules, bound in
       """
       {"name":"\(name)","op":"Conv","latency_s":\(seconds),"dram_bytes":100,"utilization":0.5,\
@@ -21,14 +23,20 @@ import Testing
 
   @Test func alignsLayersByNameAndNamesBoundChanges() throws {
     let folder = try SweepProcess.folder()
-    let a = Self.summary(layers: [("c1", 1, 1, "compute"), ("c2", 2, 2, "dram")], latency: 3)
-    let b = Self.summary(layers: [("c2", 1, 1, "compute"), ("c3", 4, 2, "dram")], latency: 5)
-    try FileManager.default.createDirectory(at: folder.appendingPathComponent("a"), withIntermediateDirectories: true)
+    let a = Self.summary(
+      layers: [("c1", 1, 1, "compute"), ("c2", 2, 2, "dram")], latency: 3)
+    let b = Self.summary(
+      layers: [("c2", 1, 1, "compute"), ("c3", 4, 2, "dram")], latency: 5)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("a"), withIntermediateDirectories: true)
     try Data(a.utf8).write(to: folder.appendingPathComponent("a/summary.json"))
     try Data(b.utf8).write(to: folder.appendingPathComponent("b.json"))
-    let (status, output, log) = try SweepProcess.runCapturing(["compare", "a", "b.json", "--json"], in: folder)
+    let (status, output, log) = try SweepProcess.runCapturing(
+      ["compare", "a", "b.json", "--json"], in: folder)
     #expect(status == 0, "\(log)")
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(output.utf8))
+        as? [String: Any])
     let layers = try #require(json["layers"] as? [[String: Any]])
     #expect(layers.compactMap { $0["name"] as? String } == ["c1", "c2", "c3"])
     let c2 = layers[1]
@@ -41,25 +49,35 @@ import Testing
     let totals = try #require(json["totals"] as? [String: Any])
     #expect((totals["latency_s"] as? [String: Any])?["delta"] as? Double == 2)
 
-    let (textStatus, text, _) = try SweepProcess.runCapturing(["compare", "a", "b.json"], in: folder)
+    let (textStatus, text, _) = try SweepProcess.runCapturing(
+      ["compare", "a", "b.json"], in: folder)
     #expect(textStatus == 0)
-    #expect(text.contains("bottleneck changed in 1 layer(s): c2 (dram → compute)"), "\(text)")
+    #expect(
+      text.contains("bottleneck changed in 1 layer(s): c2 (dram → compute)"),
+      "\(text)")
   }
 
   @Test func comparesRealTracesAndRefusesOtherFiles() throws {
     let folder = try SweepProcess.folder()
     for (trace, device) in [("a", "systolic-32x32"), ("b", "eyeriss-v1")] {
       let (status, log) = try SweepProcess.run(
-        ["simulate", "--hardware", device, "--model", "lenet5", "--trace", trace], in: folder)
+        [
+          "simulate", "--hardware", device, "--model", "lenet5", "--trace",
+          trace,
+        ], in: folder)
       #expect(status == 0, "\(log)")
     }
-    let (status, output, log) = try SweepProcess.runCapturing(["compare", "a", "b"], in: folder)
+    let (status, output, log) = try SweepProcess.runCapturing(
+      ["compare", "a", "b"], in: folder)
     #expect(status == 0, "\(log)")
     #expect(output.contains("A: lenet5 on systolic-32x32"))
     #expect(output.contains("conv1"))
-    try Data("{\"schema\":\"other\"}".utf8).write(to: folder.appendingPathComponent("x.json"))
-    let (bad, _, badLog) = try SweepProcess.runCapturing(["compare", "a", "x.json"], in: folder)
+    try Data("{\"schema\":\"other\"}".utf8).write(
+      to: folder.appendingPathComponent("x.json"))
+    let (bad, _, badLog) = try SweepProcess.runCapturing(
+      ["compare", "a", "x.json"], in: folder)
     #expect(bad == 1)
-    #expect(badLog.contains("x.json: error: the schema is 'other'"), "\(badLog)")
+    #expect(
+      badLog.contains("x.json: error: the schema is 'other'"), "\(badLog)")
   }
 }

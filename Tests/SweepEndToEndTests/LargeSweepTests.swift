@@ -3,7 +3,7 @@ import ResultsStore
 import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// A 10,000-point sweep completes with every point stored, and the process's
@@ -31,10 +31,12 @@ import Testing
       """
     try Data(model.utf8).write(to: folder.appendingPathComponent("tiny.yaml"))
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder)
     #expect(status == 0, "\(log)")
     #expect(log.contains("10000 points"), "\(log)")
-    let store = try ResultsStore(path: folder.appendingPathComponent("r.sqlite").path, readOnly: true)
+    let store = try ResultsStore(
+      path: folder.appendingPathComponent("r.sqlite").path, readOnly: true)
     #expect(try store.statusCounts().values.reduce(0, +) == 10_000)
     var usage = rusage()
     getrusage(RUSAGE_CHILDREN.rawValue, &usage)

@@ -7,7 +7,8 @@ import Testing
 /// digits classifier, with top-1 measured bit-accurately.
 @Suite(.serialized) struct PrecisionSearchEndToEndTests {
   static let digits = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("Workloads/digits")
 
   /// A small search (kept small for debug builds): three layers at 8, 6 or
@@ -30,35 +31,43 @@ import Testing
   }
 
   static func run(_ folder: URL, drop: Double = 1.0) throws -> (Int32, String) {
-    try Data(spec(drop: drop).utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    return try SweepProcess.run(["sweep", "spec.yaml", "--db", "s.sqlite", "--jobs", "2"], in: folder)
+    try Data(spec(drop: drop).utf8).write(
+      to: folder.appendingPathComponent("spec.yaml"))
+    return try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite", "--jobs", "2"], in: folder)
   }
 
   @Test func findsAPrecisionWithinBudgetThatSavesEnergyAndResumes() throws {
     let folder = try SweepProcess.folder()
     let (status, log) = try Self.run(folder)
     #expect(status == 0, "\(log)")
-    let store = try ResultsStore(path: folder.appendingPathComponent("s.sqlite").path)
+    let store = try ResultsStore(
+      path: folder.appendingPathComponent("s.sqlite").path)
     let choice = try #require(try store.chosenPoints().first, "\(log)")
     let chosen = try #require(try store.point(choice.pointID)?.metrics)
     let start = try #require(try store.point(choice.startPointID)?.metrics)
     // The start is uniform 8-bit; the chosen point saves energy within 1 point.
-    #expect(try store.point(choice.startPointID)?.precision == "/conv1/Conv=8;/conv2/Conv=8;/fc/Gemm=8")
+    #expect(
+      try store.point(choice.startPointID)?.precision
+        == "/conv1/Conv=8;/conv2/Conv=8;/fc/Gemm=8")
     #expect(chosen.energy < start.energy)
     let top1 = try #require(chosen.top1)
     #expect(top1 >= choice.floatTop1 - 0.01)
-    #expect(choice.evaluations == (try store.statusCounts().values.reduce(0, +)))
+    #expect(
+      choice.evaluations == (try store.statusCounts().values.reduce(0, +)))
     #expect(log.contains("chose "), "\(log)")
-
 
     // Killed mid-search and started again, it ends with the same points
     // and the same choice.
-    let killedAt = try SweepResumeTests.runAndKill(folder, db: "killed.sqlite", atLeast: 3)
+    let killedAt = try SweepResumeTests.runAndKill(
+      folder, db: "killed.sqlite", atLeast: 3)
     #expect(killedAt < choice.evaluations)
     let (resumed, log2) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "killed.sqlite", "--jobs", "2"], in: folder)
+      ["sweep", "spec.yaml", "--db", "killed.sqlite", "--jobs", "2"], in: folder
+    )
     #expect(resumed == 0, "\(log2)")
-    let killed = try ResultsStore(path: folder.appendingPathComponent("killed.sqlite").path)
+    let killed = try ResultsStore(
+      path: folder.appendingPathComponent("killed.sqlite").path)
     #expect(try killed.chosenPoints() == [choice])
     #expect(try killed.allPoints() == (try store.allPoints()))
 
@@ -68,16 +77,26 @@ import Testing
     #expect(log3.contains("already stored"), "\(log3)")
   }
 
-  @Test func aBudgetEvenTheMostPrecisePointMissesChoosesNothingAndSaysWhy() throws {
+  @Test func aBudgetEvenTheMostPrecisePointMissesChoosesNothingAndSaysWhy()
+    throws
+  {
     let folder = try SweepProcess.folder()
     // Every layer at 2 bits only: far below float.
-    try Data(Self.spec(drop: 1, bits: "2").utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    try Data(Self.spec(drop: 1, bits: "2").utf8).write(
+      to: folder.appendingPathComponent("spec.yaml"))
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
     #expect(status == 0, "\(log)")
-    #expect(log.contains("nothing chosen (the most precise point has top-1"), "\(log)")
-    let store = try ResultsStore(path: folder.appendingPathComponent("s.sqlite").path)
+    #expect(
+      log.contains("nothing chosen (the most precise point has top-1"), "\(log)"
+    )
+    let store = try ResultsStore(
+      path: folder.appendingPathComponent("s.sqlite").path)
     #expect(try store.chosenPoints().isEmpty)
-    #expect(try store.hasSearchOutcome("model=\(Self.digits.path)/digits-plain.onnx;device=zc706-qiu2016;batch=1"))
+    #expect(
+      try store.hasSearchOutcome(
+        "model=\(Self.digits.path)/digits-plain.onnx;device=zc706-qiu2016;batch=1"
+      ))
   }
 
   @Test func aSearchWithoutAccuracyIsRefusedWithItsLocation() throws {
@@ -91,10 +110,16 @@ import Testing
           - {layers: all, bits: [8, 4]}
       """
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
     #expect(status == 1)
-    #expect(log.contains("spec.yaml:1:1: error: the search strategy needs 'accuracy' in every study"), "\(log)")
-    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("s.sqlite").path))
+    #expect(
+      log.contains(
+        "spec.yaml:1:1: error: the search strategy needs 'accuracy' in every study"
+      ), "\(log)")
+    #expect(
+      !FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent("s.sqlite").path))
   }
 
   @Test func accuracyOfABundledLayerListIsRefused() throws {
@@ -106,17 +131,24 @@ import Testing
         evaluation: {data: \(Self.digits.path)/test-images.npy, labels: \(Self.digits.path)/test-labels.npy}
       """
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
     #expect(status == 1)
-    #expect(log.contains("'lenet5' is a bundled layer list without weights"), "\(log)")
+    #expect(
+      log.contains("'lenet5' is a bundled layer list without weights"), "\(log)"
+    )
   }
 
   @Test func samplesBeyondTheFileAreRefused() throws {
     let folder = try SweepProcess.folder()
-    let spec = Self.spec(drop: 1).replacingOccurrences(of: "200..299", with: "500..999")
+    let spec = Self.spec(drop: 1).replacingOccurrences(
+      of: "200..299", with: "500..999")
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
     #expect(status == 1)
-    #expect(log.contains("samples 500..999 asked of a file with 540 samples (0..539)"), "\(log)")
+    #expect(
+      log.contains(
+        "samples 500..999 asked of a file with 540 samples (0..539)"), "\(log)")
   }
 }

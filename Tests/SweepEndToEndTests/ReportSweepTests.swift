@@ -22,26 +22,37 @@ import Testing
       """
     try Data(model.utf8).write(to: folder.appendingPathComponent("tiny.yaml"))
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder)
     #expect(status == 0, "\(log)")
     let (reportStatus, reportLog) = try SweepProcess.run(
-      ["report", "r.sqlite", "--html", "r.html", "--csv", "points.csv"], in: folder)
+      ["report", "r.sqlite", "--html", "r.html", "--csv", "points.csv"],
+      in: folder)
     #expect(reportStatus == 0, "\(reportLog)")
-    let page = try String(contentsOf: folder.appendingPathComponent("r.html"), encoding: .utf8)
+    let page = try String(
+      contentsOf: folder.appendingPathComponent("r.html"), encoding: .utf8)
     #expect(page.contains("<h1>Sweep arrays</h1>"))
     #expect(page.contains("4 completed points"))
-    let lines = try String(contentsOf: folder.appendingPathComponent("points.csv"), encoding: .utf8)
-      .split(separator: "\n")
-    #expect(lines.first.map(String.init) == ResultsSchema.pointColumns.joined(separator: ","))
+    let lines = try String(
+      contentsOf: folder.appendingPathComponent("points.csv"), encoding: .utf8
+    )
+    .split(separator: "\n")
+    #expect(
+      lines.first.map(String.init)
+        == ResultsSchema.pointColumns.joined(separator: ","))
     #expect(lines.count == 5)
   }
 
   @Test func anEmptySweepIsRefused() throws {
     let folder = try SweepProcess.folder()
     _ = try ResultsStore(path: folder.appendingPathComponent("e.sqlite").path)
-    let (status, log) = try SweepProcess.run(["report", "e.sqlite", "--html", "e.html"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["report", "e.sqlite", "--html", "e.html"], in: folder)
     #expect(status == 1)
-    #expect(log.contains("e.sqlite: error: the results file has no points"), "\(log)")
-    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("e.html").path))
+    #expect(
+      log.contains("e.sqlite: error: the results file has no points"), "\(log)")
+    #expect(
+      !FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent("e.html").path))
   }
 }

@@ -9,7 +9,9 @@ enum SweepProcess {
     var folder = exe.deletingLastPathComponent()
     for _ in 0..<4 {
       let candidate = folder.appendingPathComponent("edgesim")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      if FileManager.default.isExecutableFile(atPath: candidate.path) {
+        return candidate
+      }
       folder = folder.deletingLastPathComponent()
     }
     return exe.deletingLastPathComponent().appendingPathComponent("edgesim")
@@ -17,7 +19,9 @@ enum SweepProcess {
 
   /// A started `edgesim` whose standard error goes to a file (and standard
   /// output too, when `captureOutput`).
-  static func start(_ arguments: [String], in folder: URL, captureOutput: Bool = false) throws
+  static func start(
+    _ arguments: [String], in folder: URL, captureOutput: Bool = false
+  ) throws
     -> (process: Process, log: URL, output: URL?)
   {
     let process = Process()
@@ -45,22 +49,32 @@ enum SweepProcess {
   }
 
   /// A started `edgesim` whose standard error goes to a file.
-  static func start(_ arguments: [String], in folder: URL) throws -> (Process, URL) {
+  static func start(_ arguments: [String], in folder: URL) throws -> (
+    Process, URL
+  ) {
     let started = try start(arguments, in: folder, captureOutput: false)
     return (started.process, started.log)
   }
 
   /// Runs `edgesim` to the end; returns its status and standard error.
-  static func run(_ arguments: [String], in folder: URL) throws -> (Int32, String) {
+  static func run(_ arguments: [String], in folder: URL) throws -> (
+    Int32, String
+  ) {
     let (process, log) = try start(arguments, in: folder)
     process.waitUntilExit()
-    return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    return (
+      process.terminationStatus,
+      (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    )
   }
 
   /// Runs `edgesim` to the end; returns its status, standard output and
   /// standard error.
-  static func runCapturing(_ arguments: [String], in folder: URL) throws -> (Int32, String, String) {
-    let (process, log, output) = try start(arguments, in: folder, captureOutput: true)
+  static func runCapturing(_ arguments: [String], in folder: URL) throws -> (
+    Int32, String, String
+  ) {
+    let (process, log, output) = try start(
+      arguments, in: folder, captureOutput: true)
     process.waitUntilExit()
     return (
       process.terminationStatus,
@@ -73,7 +87,8 @@ enum SweepProcess {
   static func folder() throws -> URL {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("edgesim-sweep-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url, withIntermediateDirectories: true)
     return url
   }
 }

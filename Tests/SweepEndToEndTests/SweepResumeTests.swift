@@ -3,7 +3,7 @@ import ResultsStore
 import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `edgesim sweep` as a user runs it: killed and resumed, sharded and
@@ -31,11 +31,15 @@ import Testing
 
   /// Starts a sweep and sends SIGKILL once at least `atLeast` points are
   /// stored; returns how many were stored after the kill.
-  static func runAndKill(_ folder: URL, db: String, atLeast: Int) throws -> Int {
-    let (process, _) = try SweepProcess.start(["sweep", "spec.yaml", "--db", db, "--jobs", "2"], in: folder)
+  static func runAndKill(_ folder: URL, db: String, atLeast: Int) throws -> Int
+  {
+    let (process, _) = try SweepProcess.start(
+      ["sweep", "spec.yaml", "--db", db, "--jobs", "2"], in: folder)
     let path = folder.appendingPathComponent(db).path
     let deadline = Date().addingTimeInterval(300)
-    while process.isRunning, count(path) < atLeast, Date() < deadline { usleep(2000) }
+    while process.isRunning, count(path) < atLeast, Date() < deadline {
+      usleep(2000)
+    }
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     return count(path)
@@ -43,21 +47,32 @@ import Testing
 
   @Test func killedTwiceAndResumedEqualsAnUninterruptedRun() throws {
     let folder = try SweepProcess.folder()
-    try Data(Self.spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder)
+    try Data(Self.spec.utf8).write(
+      to: folder.appendingPathComponent("spec.yaml"))
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder)
     #expect(status == 0, "\(log)")
     #expect(log.contains("\(Self.total) evaluated"), "\(log)")
 
-    let first = try Self.runAndKill(folder, db: "killed.sqlite", atLeast: Self.total / 5)
-    #expect(first > 0 && first < Self.total, "killed after \(first) points: not mid-run")
-    let second = try Self.runAndKill(folder, db: "killed.sqlite", atLeast: first + Self.total / 5)
-    #expect(second > first && second < Self.total, "killed after \(second) points: not mid-run")
-    let (resumed, resumedLog) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder)
+    let first = try Self.runAndKill(
+      folder, db: "killed.sqlite", atLeast: Self.total / 5)
+    #expect(
+      first > 0 && first < Self.total,
+      "killed after \(first) points: not mid-run")
+    let second = try Self.runAndKill(
+      folder, db: "killed.sqlite", atLeast: first + Self.total / 5)
+    #expect(
+      second > first && second < Self.total,
+      "killed after \(second) points: not mid-run")
+    let (resumed, resumedLog) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder)
     #expect(resumed == 0, "\(resumedLog)")
     #expect(resumedLog.contains("\(second) already recorded"), "\(resumedLog)")
 
-    let whole = try ResultsStore(path: folder.appendingPathComponent("whole.sqlite").path, readOnly: true)
-    let killed = try ResultsStore(path: folder.appendingPathComponent("killed.sqlite").path, readOnly: true)
+    let whole = try ResultsStore(
+      path: folder.appendingPathComponent("whole.sqlite").path, readOnly: true)
+    let killed = try ResultsStore(
+      path: folder.appendingPathComponent("killed.sqlite").path, readOnly: true)
     let expected = try whole.allPoints()
     let got = try killed.allPoints()
     #expect(expected.count == Self.total)
@@ -65,9 +80,12 @@ import Testing
     #expect(got == expected)
 
     // Running a finished sweep again evaluates nothing.
-    let (again, againLog) = try SweepProcess.run(["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder)
+    let (again, againLog) = try SweepProcess.run(
+      ["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder)
     #expect(again == 0)
-    #expect(againLog.contains("\(Self.total) already recorded, 0 evaluated"), "\(againLog)")
+    #expect(
+      againLog.contains("\(Self.total) already recorded, 0 evaluated"),
+      "\(againLog)")
   }
 
   @Test func shardsMergedEqualOneUnshardedRun() throws {
@@ -80,18 +98,28 @@ import Testing
       batch: [1, 2]
       """
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    #expect(try SweepProcess.run(["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder).0 == 0)
+    #expect(
+      try SweepProcess.run(
+        ["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder
+      ).0 == 0)
     for k in 1...3 {
       let (status, log) = try SweepProcess.run(
-        ["sweep", "spec.yaml", "--db", "part-\(k).sqlite", "--shard", "\(k)/3"], in: folder)
+        [
+          "sweep", "spec.yaml", "--db", "part-\(k).sqlite", "--shard", "\(k)/3",
+        ], in: folder)
       #expect(status == 0, "\(log)")
       #expect(log.contains("4 points"), "\(log)")
     }
     let (merged, log) = try SweepProcess.run(
-      ["sweep", "merge", "all.sqlite", "part-1.sqlite", "part-2.sqlite", "part-3.sqlite"], in: folder)
+      [
+        "sweep", "merge", "all.sqlite", "part-1.sqlite", "part-2.sqlite",
+        "part-3.sqlite",
+      ], in: folder)
     #expect(merged == 0, "\(log)")
-    let whole = try ResultsStore(path: folder.appendingPathComponent("whole.sqlite").path, readOnly: true)
-    let all = try ResultsStore(path: folder.appendingPathComponent("all.sqlite").path, readOnly: true)
+    let whole = try ResultsStore(
+      path: folder.appendingPathComponent("whole.sqlite").path, readOnly: true)
+    let all = try ResultsStore(
+      path: folder.appendingPathComponent("all.sqlite").path, readOnly: true)
     #expect(try whole.allPoints().count == 12)
     #expect(try all.allPoints() == whole.allPoints())
   }
@@ -100,14 +128,20 @@ import Testing
     let folder = try SweepProcess.folder()
     try Data("models: lenet5\ndevices: systolic-32x32\nbatch: 0\n".utf8)
       .write(to: folder.appendingPathComponent("bad.yaml"))
-    let (status, log) = try SweepProcess.run(["sweep", "bad.yaml", "--db", "r.sqlite"], in: folder)
+    let (status, log) = try SweepProcess.run(
+      ["sweep", "bad.yaml", "--db", "r.sqlite"], in: folder)
     #expect(status == 1)
     #expect(log.contains("bad.yaml:3:8: error: 'batch' has 0"), "\(log)")
-    let (shard, shardLog) = try SweepProcess.run(["sweep", "bad.yaml", "--db", "r.sqlite", "--shard", "4/3"], in: folder)
+    let (shard, shardLog) = try SweepProcess.run(
+      ["sweep", "bad.yaml", "--db", "r.sqlite", "--shard", "4/3"], in: folder)
     #expect(shard == 2, "\(shardLog)")
-    try Data("models: lenet5\ndevices: systolic-32x32\nprecision:\n  axes:\n    - {layers: conv9, bits: 8}\n".utf8)
-      .write(to: folder.appendingPathComponent("layer.yaml"))
-    let (layer, layerLog) = try SweepProcess.run(["sweep", "layer.yaml", "--db", "r.sqlite"], in: folder)
+    try Data(
+      "models: lenet5\ndevices: systolic-32x32\nprecision:\n  axes:\n    - {layers: conv9, bits: 8}\n"
+        .utf8
+    )
+    .write(to: folder.appendingPathComponent("layer.yaml"))
+    let (layer, layerLog) = try SweepProcess.run(
+      ["sweep", "layer.yaml", "--db", "r.sqlite"], in: folder)
     #expect(layer == 1)
     #expect(layerLog.contains("lenet5 has no layer 'conv9'"), "\(layerLog)")
   }

@@ -58,9 +58,11 @@ public struct CalibrationConfiguration: Hashable, Sendable {
 
   /// Creates a configuration; arithmetic defaults to §6.
   public init(
-    method: CalibrationMethod = .qiu, weightBits: Int = 8, activationBits: Int = 8,
+    method: CalibrationMethod = .qiu, weightBits: Int = 8,
+    activationBits: Int = 8,
     inputBits: Int? = nil, layerBits: [String: LayerBits] = [:],
-    objective: CalibrationObjective = .l1, candidateOffsets: ClosedRange<Int> = -2...3,
+    objective: CalibrationObjective = .l1,
+    candidateOffsets: ClosedRange<Int> = -2...3,
     arithmetic: LayerPrecision = LayerPrecision(
       bias: .accumulator, accumulator: AccumulatorSpec(policy: .saturateFinal),
       rounding: .requantizationDefault, overflow: .saturate)

@@ -9,14 +9,19 @@ extension CalibrationSession {
     let firstWeight = calibrated.first { weights[$0.name] != nil }
     defaults.weight = FormatSpec(
       bits: configuration.weightBits,
-      fractionalLength: shared ?? firstWeight.flatMap { weightFractionalLengths[$0.name] }
+      fractionalLength: shared ?? firstWeight.flatMap {
+        weightFractionalLengths[$0.name]
+      }
         ?? configuration.weightBits - 1)
     defaults.activation = FormatSpec(
       bits: configuration.activationBits,
-      fractionalLength: shared ?? calibrated.first.flatMap { activationFractionalLengths[$0.name] }
+      fractionalLength: shared ?? calibrated.first.flatMap {
+        activationFractionalLengths[$0.name]
+      }
         ?? configuration.activationBits - 1)
     var plan = PrecisionPlan(
-      input: FormatSpec(bits: inputBits, fractionalLength: shared ?? inputFractionalLength),
+      input: FormatSpec(
+        bits: inputBits, fractionalLength: shared ?? inputFractionalLength),
       defaults: defaults)
     for node in calibrated {
       var entry = LayerPrecision()
@@ -35,36 +40,54 @@ extension CalibrationSession {
 
   /// Runs the calibration data under a plan; with `through`, only the
   /// nodes up to and including that one (what a layer's data phase needs).
-  func run(_ plan: PrecisionPlan, keepWide: Bool, through: String? = nil) throws(ExecutionError)
+  func run(_ plan: PrecisionPlan, keepWide: Bool, through: String? = nil)
+    throws(ExecutionError)
     -> FixedPointRun
   {
-    let executor = try FixedPointExecutor(network: network, plan: plan, concurrency: concurrency)
-    guard let through else { return try executor.run(input: data, keepWide: keepWide) }
+    let executor = try FixedPointExecutor(
+      network: network, plan: plan, concurrency: concurrency)
+    guard let through else {
+      return try executor.run(input: data, keepWide: keepWide)
+    }
     guard
-      let first = network.inputs.first(where: { network.initializer(named: $0.name) == nil })
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
     else { throw .invalidInput(message: "the network has no input") }
     return try executor.runWhole(
-      inputs: [first.name: data], batchStart: 0, keepWide: keepWide, through: through)
+      inputs: [first.name: data], batchStart: 0, keepWide: keepWide,
+      through: through)
   }
 
   /// Qiu's weight phase (§8): per layer, argmin over the candidates of the
-  /// weight quantization error; ties to the smaller fl. Also picks the
-  /// input's fl by the same objective on the calibration data.
+  /// weight quantization error; ties to the smaller fl.
+  ///
+  /// Also picks the input's fl by the same objective on the calibration data.
   mutating func weightPhase() throws(ExecutionError) {
     let inputs = candidates(Self.maxMagnitude(data.values), bits: inputBits)
     inputFractionalLength =
       FixedPoint.bestFractionalLength(
-        inputs.map { ($0, quantizationError(data.values, bits: inputBits, fractionalLength: $0)) })
+        inputs.map {
+          (
+            $0,
+            quantizationError(
+              data.values, bits: inputBits, fractionalLength: $0)
+          )
+        })
       ?? inputFractionalLength
     for node in calibrated {
       guard let values = weights[node.name] else { continue }
       let bits = weightBits(node)
       let scored = candidates(Self.maxMagnitude(values), bits: bits).map {
-        (fractionalLength: $0, error: quantizationError(values, bits: bits, fractionalLength: $0))
+        (
+          fractionalLength: $0,
+          error: quantizationError(values, bits: bits, fractionalLength: $0)
+        )
       }
       if let best = FixedPoint.bestFractionalLength(scored) {
         weightFractionalLengths[node.name] = best
-        weightErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+        weightErrors[node.name] =
+          scored.first { $0.fractionalLength == best }?.error
       }
     }
   }
@@ -75,7 +98,9 @@ extension CalibrationSession {
   mutating func dataPhase() throws(ExecutionError) {
     for node in calibrated {
       let bits = activationBits(node)
-      guard let outputName = node.outputs.first, let reference = float.tensors[outputName] else {
+      guard let outputName = node.outputs.first,
+        let reference = float.tensors[outputName]
+      else {
         continue
       }
       let options = candidates(activationMaximum(node), bits: bits)
@@ -84,15 +109,25 @@ extension CalibrationSession {
       var scored: [(fractionalLength: Int, error: Double)] = []
       if let wide = run.wide[node.name] {
         let layer = try current.resolve(for: network).layers[node.name]
-        let stream = StochasticStream(seed: current.seed, tensorName: outputName)
+        let stream = StochasticStream(
+          seed: current.seed, tensorName: outputName)
         for fl in options {
-          guard let format = try? QFormat(bits: bits, fractionalLength: fl) else { continue }
+          guard let format = try? QFormat(bits: bits, fractionalLength: fl)
+          else { continue }
           let (raws, _) = IntegerKernels.requantize(
-            wide.values, fromFractionalLength: wide.fractionalLength, to: format,
+            wide.values, fromFractionalLength: wide.fractionalLength,
+            to: format,
             rounding: layer?.rounding ?? .requantizationDefault,
-            overflow: layer?.outputOverflow ?? .saturate, stream: stream, indexBase: 0,
+            overflow: layer?.outputOverflow ?? .saturate, stream: stream,
+            indexBase: 0,
             rectify: false)
-          scored.append((fl, error(raws.map { FixedPoint.dequantize($0, from: format) }, reference.values)))
+          scored.append(
+            (
+              fl,
+              error(
+                raws.map { FixedPoint.dequantize($0, from: format) },
+                reference.values)
+            ))
         }
       } else {
         // A Concat's producers output its format (§5 Concat, DPU-style), so
@@ -102,16 +137,21 @@ extension CalibrationSession {
         for fl in options {
           var trial = self
           trial.activationFractionalLengths[node.name] = fl
-          for producer in producers { trial.activationFractionalLengths[producer] = fl }
-          let output = try trial.run(trial.plan(), keepWide: false, through: node.name)
-            .tensors[outputName]
+          for producer in producers {
+            trial.activationFractionalLengths[producer] = fl
+          }
+          let output = try trial.run(
+            trial.plan(), keepWide: false, through: node.name
+          )
+          .tensors[outputName]
           guard case .fixed(let tensor)? = output else { continue }
           scored.append((fl, error(tensor.dequantized(), reference.values)))
         }
       }
       if let best = FixedPoint.bestFractionalLength(scored) {
         activationFractionalLengths[node.name] = best
-        activationErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+        activationErrors[node.name] =
+          scored.first { $0.fractionalLength == best }?.error
         for producer in concatProducers(node, bits: bits) {
           activationFractionalLengths[producer] = best
         }
@@ -137,7 +177,9 @@ extension CalibrationSession {
       while let index = producerOf[tensor] {
         let producer = network.nodes[index]
         guard (consumers[tensor] ?? []).count == 1 else { break }
-        if NodeKind(producer.op) == .formatPreserving, let source = producer.inputs.first {
+        if NodeKind(producer.op) == .formatPreserving,
+          let source = producer.inputs.first
+        {
           tensor = source
           continue
         }
@@ -155,13 +197,18 @@ extension CalibrationSession {
   /// Ristretto's rule (§8 `ilRule`): weights IL = ceil(log2 M) + 1,
   /// activations and the input IL = ceil(log2 M); fl = B − IL.
   mutating func integerLengthRule() {
-    func rule(_ magnitude: Double, _ bits: Int, _ role: CalibrationRole) -> Int {
+    func rule(_ magnitude: Double, _ bits: Int, _ role: CalibrationRole) -> Int
+    {
       let fl =
-        (try? FixedPoint.ilRuleFractionalLength(maxMagnitude: magnitude, bits: bits, role: role))
+        (try? FixedPoint.ilRuleFractionalLength(
+          maxMagnitude: magnitude, bits: bits, role: role))
         ?? bits - 1
-      return min(max(fl, QFormat.fractionalLengths.lowerBound), QFormat.fractionalLengths.upperBound)
+      return min(
+        max(fl, QFormat.fractionalLengths.lowerBound),
+        QFormat.fractionalLengths.upperBound)
     }
-    inputFractionalLength = rule(Self.maxMagnitude(data.values), inputBits, .activations)
+    inputFractionalLength = rule(
+      Self.maxMagnitude(data.values), inputBits, .activations)
     for node in calibrated {
       if let values = weights[node.name] {
         weightFractionalLengths[node.name] = rule(
@@ -194,15 +241,18 @@ extension CalibrationSession {
     var scored: [(fractionalLength: Int, error: Double)] = []
     for fl in low...high {
       let plan = plan(sharedFractionalLength: fl)
-      var total = quantizationError(data.values, bits: inputBits, fractionalLength: fl)
+      var total = quantizationError(
+        data.values, bits: inputBits, fractionalLength: fl)
       for node in calibrated {
         if let values = weights[node.name] {
-          total += quantizationError(values, bits: weightBits(node), fractionalLength: fl)
+          total += quantizationError(
+            values, bits: weightBits(node), fractionalLength: fl)
         }
       }
       let run = try run(plan, keepWide: false)
       for node in calibrated {
-        guard let name = node.outputs.first, let reference = float.tensors[name],
+        guard let name = node.outputs.first,
+          let reference = float.tensors[name],
           case .fixed(let tensor)? = run.tensors[name]
         else { continue }
         total += error(tensor.dequantized(), reference.values)
@@ -214,18 +264,22 @@ extension CalibrationSession {
     for node in calibrated {
       if weights[node.name] != nil { weightFractionalLengths[node.name] = best }
       activationFractionalLengths[node.name] = best
-      activationErrors[node.name] = scored.first { $0.fractionalLength == best }?.error
+      activationErrors[node.name] =
+        scored.first { $0.fractionalLength == best }?.error
     }
   }
 
   /// The final plan, run once for the report.
   func result(labels: [Int]?) throws(ExecutionError) -> CalibrationResult {
     let plan = self.plan()
-    let executor = try FixedPointExecutor(network: network, plan: plan, concurrency: concurrency)
+    let executor = try FixedPointExecutor(
+      network: network, plan: plan, concurrency: concurrency)
     let run = try executor.run(input: data, keepWide: true)
-    let statistics = try executor.statistics(of: run, input: data, float: float, labels: labels)
+    let statistics = try executor.statistics(
+      of: run, input: data, float: float, labels: labels)
     let byName = Dictionary(
-      statistics.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+      statistics.layers.map { ($0.name, $0) },
+      uniquingKeysWith: { first, _ in first })
     var layers: [LayerCalibration] = []
     for node in calibrated {
       let layer = executor.precision.layers[node.name]
@@ -234,7 +288,8 @@ extension CalibrationSession {
         LayerCalibration(
           name: node.name, opType: node.op.opType, weight: layer?.weight,
           activation: layer?.output, weightError: weightErrors[node.name],
-          activationError: activationErrors[node.name], sqnr: stats?.output.endToEnd?.sqnr,
+          activationError: activationErrors[node.name],
+          sqnr: stats?.output.endToEnd?.sqnr,
           overflows: stats?.totalOverflows ?? 0))
     }
     return CalibrationResult(

@@ -33,7 +33,8 @@ public enum Calibrator {
       throw .emptyCalibrationSet
     }
     var session = try CalibrationSession(
-      network: network, data: data, configuration: configuration, concurrency: concurrency)
+      network: network, data: data, configuration: configuration,
+      concurrency: concurrency)
     switch configuration.method {
     case .qiu:
       try session.weightPhase()
@@ -66,7 +67,8 @@ struct CalibrationSession {
   var activationErrors: [String: Double] = [:]
 
   init(
-    network: Network, data: FloatTensor, configuration: CalibrationConfiguration,
+    network: Network, data: FloatTensor,
+    configuration: CalibrationConfiguration,
     concurrency: Int?
   ) throws(ExecutionError) {
     do {
@@ -77,7 +79,8 @@ struct CalibrationSession {
     self.data = data
     self.configuration = configuration
     self.concurrency = concurrency
-    self.float = try FloatExecutor(network: network, concurrency: concurrency).run(input: data)
+    self.float = try FloatExecutor(network: network, concurrency: concurrency)
+      .run(input: data)
     let consumers = self.network.consumers()
     let sorted = self.network
     calibrated = sorted.nodes.filter { node in
@@ -86,7 +89,9 @@ struct CalibrationSession {
       case .formatPreserving: return false
       case .floatIsland:
         let output = node.outputs.first ?? ""
-        return (consumers[output] ?? []).contains { NodeKind(sorted.nodes[$0].op) != .floatIsland }
+        return (consumers[output] ?? []).contains {
+          NodeKind(sorted.nodes[$0].op) != .floatIsland
+        }
       }
     }
     var weights: [String: [Float]] = [:]
@@ -99,8 +104,12 @@ struct CalibrationSession {
         }
       for (index, name) in node.inputs.enumerated() where index != biasIndex {
         guard let tensor = sorted.initializer(named: name) else { continue }
-        guard var floats = tensor.floatValues else { throw .missingData(tensor: name) }
-        if case .gemm(let attributes) = node.op, index == 1, attributes.alpha != 1 {
+        guard var floats = tensor.floatValues else {
+          throw .missingData(tensor: name)
+        }
+        if case .gemm(let attributes) = node.op, index == 1,
+          attributes.alpha != 1
+        {
           floats = floats.map { $0 * attributes.alpha }
         }
         values += floats
@@ -111,12 +120,14 @@ struct CalibrationSession {
     let inputBits = configuration.inputBits ?? configuration.activationBits
     inputFractionalLength =
       (try? FixedPoint.centreFractionalLength(
-        maxMagnitude: Self.maxMagnitude(data.values), bits: inputBits)) ?? inputBits - 1
+        maxMagnitude: Self.maxMagnitude(data.values), bits: inputBits))
+      ?? inputBits - 1
     for node in calibrated {
       activationFractionalLengths[node.name] = centre(
         activationMaximum(node), bits: activationBits(node))
       if let w = self.weights[node.name] {
-        weightFractionalLengths[node.name] = centre(Self.maxMagnitude(w), bits: weightBits(node))
+        weightFractionalLengths[node.name] = centre(
+          Self.maxMagnitude(w), bits: weightBits(node))
       }
     }
   }
@@ -128,7 +139,8 @@ struct CalibrationSession {
   }
 
   func activationBits(_ node: Node) -> Int {
-    configuration.layerBits[node.name]?.activation ?? configuration.activationBits
+    configuration.layerBits[node.name]?.activation
+      ?? configuration.activationBits
   }
 
   static func maxMagnitude(_ values: [Float]) -> Double {
@@ -142,13 +154,18 @@ struct CalibrationSession {
   }
 
   func centre(_ magnitude: Double, bits: Int) -> Int {
-    let fl = (try? FixedPoint.centreFractionalLength(maxMagnitude: magnitude, bits: bits)) ?? bits - 1
-    return min(max(fl, QFormat.fractionalLengths.lowerBound), QFormat.fractionalLengths.upperBound)
+    let fl =
+      (try? FixedPoint.centreFractionalLength(
+        maxMagnitude: magnitude, bits: bits)) ?? bits - 1
+    return min(
+      max(fl, QFormat.fractionalLengths.lowerBound),
+      QFormat.fractionalLengths.upperBound)
   }
 
   func candidates(_ magnitude: Double, bits: Int) -> ClosedRange<Int> {
     (try? FixedPoint.candidateFractionalLengths(
-      maxMagnitude: magnitude, bits: bits, offsets: configuration.candidateOffsets))
+      maxMagnitude: magnitude, bits: bits,
+      offsets: configuration.candidateOffsets))
       ?? (bits - 1)...(bits - 1)
   }
 
@@ -169,8 +186,12 @@ struct CalibrationSession {
 
   /// The objective of quantizing floats to (B, fl) with `halfEven` and the
   /// storage policy (§8 weight phase).
-  func quantizationError(_ values: [Float], bits: Int, fractionalLength: Int) -> Double {
-    guard let format = try? QFormat(bits: bits, fractionalLength: fractionalLength) else {
+  func quantizationError(_ values: [Float], bits: Int, fractionalLength: Int)
+    -> Double
+  {
+    guard
+      let format = try? QFormat(bits: bits, fractionalLength: fractionalLength)
+    else {
       return .infinity
     }
     let overflow = configuration.arithmetic.overflow ?? .saturate

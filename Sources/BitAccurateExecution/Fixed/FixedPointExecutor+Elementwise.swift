@@ -6,11 +6,14 @@ extension FixedPointExecutor {
   /// round once; or `alignToOutput`: requantize each input, add, apply the
   /// output policy (two roundings, counted separately).
   func add(
-    _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat, batchStart: Int
+    _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
+    batchStart: Int
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     guard let map = Broadcast(a.shape, b.shape) else {
-      throw .shapeMismatch(tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast")
+      throw .shapeMismatch(
+        tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast"
+      )
     }
     let layer = prepared.layer
     let flA = a.format.fractionalLength
@@ -34,41 +37,51 @@ extension FixedPointExecutor {
         }
         sums[index] = sum
       }
-      let wide = WideTensor(shape: map.shape, values: sums, fractionalLength: flC, accumulator: nil)
+      let wide = WideTensor(
+        shape: map.shape, values: sums, fractionalLength: flC, accumulator: nil)
       return finish(prepared, wide, output, batchStart: batchStart)
     case .alignToOutput:
       var raws = [Int64](repeating: 0, count: map.count)
       var events = NodeEvents()
-      let base = Self.indexBase(shape: map.shape, count: map.count, batchStart: batchStart)
+      let base = Self.indexBase(
+        shape: map.shape, count: map.count, batchStart: batchStart)
       for index in 0..<map.count {
         let sample =
-          layer.rounding == .stochastic ? prepared.stream.sample(at: base &+ index) : .zero
+          layer.rounding == .stochastic
+          ? prepared.stream.sample(at: base &+ index) : .zero
         do {
           let result = try FixedPoint.addResidual(
-            a.raws[map.aIndex[index]], fractionalLength: flA, b.raws[map.bIndex[index]],
+            a.raws[map.aIndex[index]], fractionalLength: flA,
+            b.raws[map.bIndex[index]],
             fractionalLength: flB, to: output, rounding: layer.rounding,
-            overflow: layer.outputOverflow, alignment: .alignToOutput, sample: sample)
+            overflow: layer.outputOverflow, alignment: .alignToOutput,
+            sample: sample)
           raws[index] = result.value
           events.output.record(result.event)
           events.inputs.record(result.firstInputEvent)
           events.inputs.record(result.secondInputEvent)
         } catch {
-          throw .arithmetic(tensor: node.outputs.first ?? node.name, error: error)
+          throw .arithmetic(
+            tensor: node.outputs.first ?? node.name, error: error)
         }
       }
       return NodeResult(
-        value: .fixed(RawTensor(unchecked: map.shape, raws: raws, format: output)),
+        value: .fixed(
+          RawTensor(unchecked: map.shape, raws: raws, format: output)),
         events: events)
     }
   }
 
   /// Mul (§5): the exact product at fl_a + fl_b, requantized once.
   func multiply(
-    _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat, batchStart: Int
+    _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
+    batchStart: Int
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     guard let map = Broadcast(a.shape, b.shape) else {
-      throw .shapeMismatch(tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast")
+      throw .shapeMismatch(
+        tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast"
+      )
     }
     var products = [Int64](repeating: 0, count: map.count)
     var fits = true
@@ -80,51 +93,67 @@ extension FixedPointExecutor {
     }
     let fl = a.format.fractionalLength + b.format.fractionalLength
     if fits {
-      let wide = WideTensor(shape: map.shape, values: products, fractionalLength: fl, accumulator: nil)
+      let wide = WideTensor(
+        shape: map.shape, values: products, fractionalLength: fl,
+        accumulator: nil)
       return finish(prepared, wide, output, batchStart: batchStart)
     }
     // Unsigned 32-bit operands: form each product in 128 bits.
     let layer = prepared.layer
     var raws = [Int64](repeating: 0, count: map.count)
     var events = NodeEvents()
-    let base = Self.indexBase(shape: map.shape, count: map.count, batchStart: batchStart)
+    let base = Self.indexBase(
+      shape: map.shape, count: map.count, batchStart: batchStart)
     for index in 0..<map.count {
-      let sample = layer.rounding == .stochastic ? prepared.stream.sample(at: base &+ index) : .zero
+      let sample =
+        layer.rounding == .stochastic
+        ? prepared.stream.sample(at: base &+ index) : .zero
       let (value, event) = FixedPoint.multiplyElementwise(
         a.raws[map.aIndex[index]], fractionalLength: a.format.fractionalLength,
-        b.raws[map.bIndex[index]], fractionalLength: b.format.fractionalLength, to: output,
-        rounding: layer.rounding, overflow: layer.outputOverflow, sample: sample)
+        b.raws[map.bIndex[index]], fractionalLength: b.format.fractionalLength,
+        to: output,
+        rounding: layer.rounding, overflow: layer.outputOverflow, sample: sample
+      )
       raws[index] = value
       events.output.record(event)
     }
     return NodeResult(
-      value: .fixed(RawTensor(unchecked: map.shape, raws: raws, format: output)), events: events)
+      value: .fixed(
+        RawTensor(unchecked: map.shape, raws: raws, format: output)),
+      events: events)
   }
 
   /// AveragePool / GlobalAveragePool (§5): exact window sum S over the N
   /// counted positions, z = round(S · 2^(fl_y − fl_x) / N), or the
   /// `reciprocal(k)` variant.
   func averagePool(
-    _ prepared: PreparedNode, _ x: RawTensor, _ attributes: PoolAttributes?, _ output: QFormat,
+    _ prepared: PreparedNode, _ x: RawTensor, _ attributes: PoolAttributes?,
+    _ output: QFormat,
     batchStart: Int
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     let g = try Self.poolGeometry(x.shape, attributes, node: node.reference)
     let padEnd = (
-      FloatKernels.padBottom(g, attributes, axis: 0), FloatKernels.padBottom(g, attributes, axis: 1)
+      FloatKernels.padBottom(g, attributes, axis: 0),
+      FloatKernels.padBottom(g, attributes, axis: 1)
     )
     let (sums, counts) = IntegerKernels.pool(
-      x.raws, g, average: true, includePad: attributes?.countIncludePad ?? false, padEnd: padEnd)
+      x.raws, g, average: true,
+      includePad: attributes?.countIncludePad ?? false, padEnd: padEnd)
     let layer = prepared.layer
     let shape = [g.batch, g.channels, g.outHeight, g.outWidth]
-    let base = Self.indexBase(shape: shape, count: sums.count, batchStart: batchStart)
+    let base = Self.indexBase(
+      shape: shape, count: sums.count, batchStart: batchStart)
     var raws = [Int64](repeating: 0, count: sums.count)
     var events = NodeEvents()
     for index in sums.indices {
-      let sample = layer.rounding == .stochastic ? prepared.stream.sample(at: base &+ index) : .zero
+      let sample =
+        layer.rounding == .stochastic
+        ? prepared.stream.sample(at: base &+ index) : .zero
       do {
         let (value, event) = try FixedPoint.averagePool(
-          sum: sums[index], count: counts[index], fractionalLength: x.format.fractionalLength,
+          sum: sums[index], count: counts[index],
+          fractionalLength: x.format.fractionalLength,
           to: output, rounding: layer.rounding, overflow: layer.outputOverflow,
           division: layer.pooling, sample: sample)
         raws[index] = value
@@ -134,30 +163,38 @@ extension FixedPointExecutor {
       }
     }
     return NodeResult(
-      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: output)), events: events)
+      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: output)),
+      events: events)
   }
 
-  static func poolGeometry(_ shape: [Int], _ attributes: PoolAttributes?, node: NodeReference)
+  static func poolGeometry(
+    _ shape: [Int], _ attributes: PoolAttributes?, node: NodeReference
+  )
     throws(ExecutionError) -> ConvGeometry
   {
     if let attributes {
       return try ConvGeometry(
-        input: shape, kernel: attributes.kernelShape, strides: attributes.strides,
-        dilations: attributes.dilations, pads: attributes.pads, autoPad: attributes.autoPad,
+        input: shape, kernel: attributes.kernelShape,
+        strides: attributes.strides,
+        dilations: attributes.dilations, pads: attributes.pads,
+        autoPad: attributes.autoPad,
         ceilMode: attributes.ceilMode, node: node)
     }
     guard shape.count == 4 else {
-      throw .unsupported(node: node, message: "only [N, C, H, W] inputs are executed")
+      throw .unsupported(
+        node: node, message: "only [N, C, H, W] inputs are executed")
     }
     return try ConvGeometry(
-      input: shape, kernel: [shape[2], shape[3]], strides: nil, dilations: nil, pads: nil,
+      input: shape, kernel: [shape[2], shape[3]], strides: nil, dilations: nil,
+      pads: nil,
       autoPad: .notSet, ceilMode: false, node: node)
   }
 
   /// Concat (§5): each input requantized to the output format (a no-op
   /// when formats match), events counted as input requantizations.
   func concat(
-    _ prepared: PreparedNode, _ inputs: [RawTensor], axis: Int, _ output: QFormat,
+    _ prepared: PreparedNode, _ inputs: [RawTensor], axis: Int,
+    _ output: QFormat,
     batchStart: Int
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
@@ -166,18 +203,24 @@ extension FixedPointExecutor {
       inputs.enumerated().map { (offset, tensor) in
         (tensor.shape, tensor.raws.map { ($0, offset) })
       }, axis: axis, node: node.reference)
-    let base = Self.indexBase(shape: shape, count: joined.count, batchStart: batchStart)
+    let base = Self.indexBase(
+      shape: shape, count: joined.count, batchStart: batchStart)
     var raws = [Int64](repeating: 0, count: joined.count)
     var events = NodeEvents()
     for (index, (raw, source)) in joined.enumerated() {
-      let sample = layer.rounding == .stochastic ? prepared.stream.sample(at: base &+ index) : .zero
+      let sample =
+        layer.rounding == .stochastic
+        ? prepared.stream.sample(at: base &+ index) : .zero
       let (value, event) = FixedPoint.requantize(
-        raw, fromFractionalLength: inputs[source].format.fractionalLength, to: output,
-        rounding: layer.rounding, overflow: layer.outputOverflow, sample: sample)
+        raw, fromFractionalLength: inputs[source].format.fractionalLength,
+        to: output,
+        rounding: layer.rounding, overflow: layer.outputOverflow, sample: sample
+      )
       raws[index] = value
       events.inputs.record(event)
     }
     return NodeResult(
-      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: output)), events: events)
+      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: output)),
+      events: events)
   }
 }

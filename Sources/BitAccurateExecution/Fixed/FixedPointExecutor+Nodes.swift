@@ -3,7 +3,9 @@ import NetworkGraph
 
 extension FixedPointExecutor {
   /// Evaluates one prepared node on its operands.
-  func evaluate(_ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int)
+  func evaluate(
+    _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int
+  )
     throws(ExecutionError) -> NodeResult
   {
     let node = prepared.node
@@ -19,7 +21,8 @@ extension FixedPointExecutor {
       case .fixed(let tensor): return tensor
       case .float:
         throw .unsupported(
-          node: reference, message: "input \(index) is a float island's output without a format")
+          node: reference,
+          message: "input \(index) is a float island's output without a format")
       }
     }
     switch prepared.layer.kind {
@@ -37,71 +40,93 @@ extension FixedPointExecutor {
     switch node.op {
     case .conv(let attributes):
       let x = try raw(0)
-      guard let weight = prepared.constants[1], let accumulator = layer.accumulator,
+      guard let weight = prepared.constants[1],
+        let accumulator = layer.accumulator,
         weight.shape.count == 4
-      else { throw .unsupported(node: reference, message: "needs a constant 4-D weight") }
+      else {
+        throw .unsupported(
+          node: reference, message: "needs a constant 4-D weight")
+      }
       let g = try ConvGeometry(
-        input: x.shape, kernel: Array(weight.shape[2...]), strides: attributes.strides,
-        dilations: attributes.dilations, pads: attributes.pads, autoPad: attributes.autoPad,
+        input: x.shape, kernel: Array(weight.shape[2...]),
+        strides: attributes.strides,
+        dilations: attributes.dilations, pads: attributes.pads,
+        autoPad: attributes.autoPad,
         ceilMode: false, node: reference)
       let groups = attributes.group
-      guard groups >= 1, weight.shape[1] * groups == g.channels, weight.shape[0] % groups == 0
+      guard groups >= 1, weight.shape[1] * groups == g.channels,
+        weight.shape[0] % groups == 0
       else {
         throw .shapeMismatch(
-          tensor: node.name, message: "weight \(weight.shape) does not fit input \(x.shape)")
+          tensor: node.name,
+          message: "weight \(weight.shape) does not fit input \(x.shape)")
       }
       let result = IntegerKernels.conv(
-        x: x.raws, g: g, groups: groups, outChannels: weight.shape[0], weights: weight.raws,
+        x: x.raws, g: g, groups: groups, outChannels: weight.shape[0],
+        weights: weight.raws,
         dot: prepared.dotWeights.flatMap {
           DotWeights.fits(x.format)
-            && IntegerKernels.fitsInt32(weight.format, x.format, terms: $0.depth)
+            && IntegerKernels.fitsInt32(
+              weight.format, x.format, terms: $0.depth)
             ? $0 : nil
         }, bias: prepared.bias, acc: accumulator,
         policy: layer.accumulatorPolicy,
-        requantization: requantization(prepared, from: accumulator.fractionalLength, to: output),
+        requantization: requantization(
+          prepared, from: accumulator.fractionalLength, to: output),
         concurrency: concurrency)
       let shape = [g.batch, weight.shape[0], g.outHeight, g.outWidth]
       var events = NodeEvents()
       events.accumulator = result.events
       events.output = result.output
       return NodeResult(
-        value: .fixed(RawTensor(unchecked: shape, raws: result.raws, format: output)),
+        value: .fixed(
+          RawTensor(unchecked: shape, raws: result.raws, format: output)),
         events: events,
         wide: WideTensor(
           shape: shape, values: result.accumulators,
-          fractionalLength: accumulator.fractionalLength, accumulator: accumulator))
+          fractionalLength: accumulator.fractionalLength,
+          accumulator: accumulator))
     case .gemm(let attributes):
       var a = try raw(0)
       var b = try raw(1)
       if attributes.transA, a.shape.count == 2 {
         a = RawTensor(
           unchecked: [a.shape[1], a.shape[0]],
-          raws: IntegerKernels.transposed(a.raws, rows: a.shape[0], cols: a.shape[1]),
+          raws: IntegerKernels.transposed(
+            a.raws, rows: a.shape[0], cols: a.shape[1]),
           format: a.format)
       }
       if attributes.transB, !prepared.pretransposed, b.shape.count == 2 {
         b = RawTensor(
           unchecked: [b.shape[1], b.shape[0]],
-          raws: IntegerKernels.transposed(b.raws, rows: b.shape[0], cols: b.shape[1]),
+          raws: IntegerKernels.transposed(
+            b.raws, rows: b.shape[0], cols: b.shape[1]),
           format: b.format)
       }
       return try product(prepared, a, b, output, batchStart: batchStart)
     case .matMul:
-      return try product(prepared, try raw(0), try raw(1), output, batchStart: batchStart)
+      return try product(
+        prepared, try raw(0), try raw(1), output, batchStart: batchStart)
     case .add:
-      return try add(prepared, try raw(0), try raw(1), output, batchStart: batchStart)
+      return try add(
+        prepared, try raw(0), try raw(1), output, batchStart: batchStart)
     case .mul:
-      return try multiply(prepared, try raw(0), try raw(1), output, batchStart: batchStart)
+      return try multiply(
+        prepared, try raw(0), try raw(1), output, batchStart: batchStart)
     case .averagePool(let attributes):
-      return try averagePool(prepared, try raw(0), attributes, output, batchStart: batchStart)
+      return try averagePool(
+        prepared, try raw(0), attributes, output, batchStart: batchStart)
     case .globalAveragePool:
-      return try averagePool(prepared, try raw(0), nil, output, batchStart: batchStart)
+      return try averagePool(
+        prepared, try raw(0), nil, output, batchStart: batchStart)
     case .concat(let axis):
       var inputs: [RawTensor] = []
       for index in node.inputs.indices { inputs.append(try raw(index)) }
-      return try concat(prepared, inputs, axis: axis, output, batchStart: batchStart)
+      return try concat(
+        prepared, inputs, axis: axis, output, batchStart: batchStart)
     default:
-      throw .unsupported(node: reference, message: "is not a computing operator")
+      throw .unsupported(
+        node: reference, message: "is not a computing operator")
     }
   }
 
@@ -113,69 +138,86 @@ extension FixedPointExecutor {
   }
 
   /// A node's requantization from `fractionalLength` to its output (§5).
-  func requantization(_ prepared: PreparedNode, from fractionalLength: Int, to output: QFormat)
+  func requantization(
+    _ prepared: PreparedNode, from fractionalLength: Int, to output: QFormat
+  )
     -> Requantization
   {
     Requantization(
       from: fractionalLength, to: output, rounding: prepared.layer.rounding,
-      overflow: prepared.layer.outputOverflow, stream: prepared.stream, rectify: prepared.rectify)
+      overflow: prepared.layer.outputOverflow, stream: prepared.stream,
+      rectify: prepared.rectify)
   }
 
   /// Requantizes a wide tensor to the output format (§5 Requantize).
   func finish(
-    _ prepared: PreparedNode, _ wide: WideTensor, _ output: QFormat, batchStart: Int,
+    _ prepared: PreparedNode, _ wide: WideTensor, _ output: QFormat,
+    batchStart: Int,
     accumulatorEvents: AccumulatorEvents = AccumulatorEvents()
   ) -> NodeResult {
     let layer = prepared.layer
     let (raws, counts) = IntegerKernels.requantize(
       wide.values, fromFractionalLength: wide.fractionalLength, to: output,
-      rounding: layer.rounding, overflow: layer.outputOverflow, stream: prepared.stream,
-      indexBase: Self.indexBase(shape: wide.shape, count: wide.values.count, batchStart: batchStart),
+      rounding: layer.rounding, overflow: layer.outputOverflow,
+      stream: prepared.stream,
+      indexBase: Self.indexBase(
+        shape: wide.shape, count: wide.values.count, batchStart: batchStart),
       rectify: prepared.rectify)
     var events = NodeEvents()
     events.accumulator = accumulatorEvents
     events.output = counts
     return NodeResult(
-      value: .fixed(RawTensor(unchecked: wide.shape, raws: raws, format: output)),
+      value: .fixed(
+        RawTensor(unchecked: wide.shape, raws: raws, format: output)),
       events: events, wide: wide)
   }
 
   /// Gemm / MatMul: exact products of A and B plus the bias (§5; FC is 1×1
   /// convolution semantics).
   func product(
-    _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat, batchStart: Int
+    _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
+    batchStart: Int
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     guard let accumulator = prepared.layer.accumulator else {
-      throw .unsupported(node: node.reference, message: "has no accumulator format")
+      throw .unsupported(
+        node: node.reference, message: "has no accumulator format")
     }
     let plan = try MatMulPlan(a.shape, b.shape, node: node.reference)
     var initial = [Int64](repeating: 0, count: plan.outputCount)
     if let bias = prepared.bias {
-      guard let map = Broadcast(plan.outputShape, prepared.biasShape), map.shape == plan.outputShape
+      guard let map = Broadcast(plan.outputShape, prepared.biasShape),
+        map.shape == plan.outputShape
       else {
         throw .shapeMismatch(
-          tensor: node.name, message: "bias \(prepared.biasShape) does not broadcast")
+          tensor: node.name,
+          message: "bias \(prepared.biasShape) does not broadcast")
       }
       for index in 0..<map.count { initial[index] = bias[map.bIndex[index]] }
     }
     let dot = prepared.dotWeights.flatMap {
-      DotWeights.fits(a.format) && IntegerKernels.fitsInt32(b.format, a.format, terms: plan.k)
+      DotWeights.fits(a.format)
+        && IntegerKernels.fitsInt32(b.format, a.format, terms: plan.k)
         ? $0 : nil
     }
     let result = IntegerKernels.matMul(
-      a: a.raws, b: b.raws, plan: plan, initial: initial, dot: dot, acc: accumulator,
+      a: a.raws, b: b.raws, plan: plan, initial: initial, dot: dot,
+      acc: accumulator,
       policy: prepared.layer.accumulatorPolicy,
-      requantization: requantization(prepared, from: accumulator.fractionalLength, to: output),
+      requantization: requantization(
+        prepared, from: accumulator.fractionalLength, to: output),
       concurrency: concurrency)
     var events = NodeEvents()
     events.accumulator = result.events
     events.output = result.output
     return NodeResult(
-      value: .fixed(RawTensor(unchecked: plan.outputShape, raws: result.raws, format: output)),
+      value: .fixed(
+        RawTensor(
+          unchecked: plan.outputShape, raws: result.raws, format: output)),
       events: events,
       wide: WideTensor(
         shape: plan.outputShape, values: result.accumulators,
-        fractionalLength: accumulator.fractionalLength, accumulator: accumulator))
+        fractionalLength: accumulator.fractionalLength, accumulator: accumulator
+      ))
   }
 }

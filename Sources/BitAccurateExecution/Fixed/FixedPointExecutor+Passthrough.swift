@@ -4,23 +4,33 @@ import NetworkGraph
 extension FixedPointExecutor {
   /// Format-preserving nodes (§11): Relu and Clip on raws (§5, §12.4),
   /// MaxPool on raws (padding excluded), data movement unchanged.
-  func preserving(_ prepared: PreparedNode, _ input: TensorValue, _ operands: [TensorValue?])
+  func preserving(
+    _ prepared: PreparedNode, _ input: TensorValue, _ operands: [TensorValue?]
+  )
     throws(ExecutionError) -> NodeResult
   {
     let node = prepared.node
     guard case .fixed(let x) = input else {
       // A float island's output passes through in Float32.
       let floats = operands.map { $0?.floatTensor }
-      return NodeResult(value: .float(try FloatKernels.evaluate(node, floats, network: network)))
+      return NodeResult(
+        value: .float(try FloatKernels.evaluate(node, floats, network: network))
+      )
     }
     switch node.op {
     case .relu:
       let raws = IntegerKernels.clip(
         x.raws, lower: 0, upper: .max, concurrency: concurrency)
-      return NodeResult(value: .fixed(RawTensor(unchecked: x.shape, raws: raws, format: x.format)))
+      return NodeResult(
+        value: .fixed(
+          RawTensor(unchecked: x.shape, raws: raws, format: x.format)))
     case .clip(let lo, let hi):
-      func bound(_ index: Int, _ attribute: Float?, _ fallback: Double) -> Double {
-        if index < operands.count, let value = operands[index]?.floatTensor.values.first {
+      func bound(_ index: Int, _ attribute: Float?, _ fallback: Double)
+        -> Double
+      {
+        if index < operands.count,
+          let value = operands[index]?.floatTensor.values.first
+        {
           return Double(value)
         }
         return attribute.map { Double($0) } ?? fallback
@@ -29,7 +39,8 @@ extension FixedPointExecutor {
       let upper = bound(2, hi, .infinity)
       let bounds: (lower: Int64, upper: Int64)
       do {
-        bounds = try FixedPoint.clipBounds(lower: lower, upper: upper, in: x.format)
+        bounds = try FixedPoint.clipBounds(
+          lower: lower, upper: upper, in: x.format)
       } catch {
         throw .arithmetic(tensor: node.outputs.first ?? node.name, error: error)
       }
@@ -38,7 +49,8 @@ extension FixedPointExecutor {
           RawTensor(
             unchecked: x.shape,
             raws: IntegerKernels.clip(
-              x.raws, lower: bounds.lower, upper: bounds.upper, concurrency: concurrency),
+              x.raws, lower: bounds.lower, upper: bounds.upper,
+              concurrency: concurrency),
             format: x.format)))
     case .maxPool(let attributes):
       return try maxPool(prepared, x, attributes)
@@ -47,25 +59,33 @@ extension FixedPointExecutor {
     default:
       let plan = try LayoutPlan.make(node, input: x.shape, network: network)
       let (shape, raws) = plan.apply(x.raws)
-      return NodeResult(value: .fixed(RawTensor(unchecked: shape, raws: raws, format: x.format)))
+      return NodeResult(
+        value: .fixed(RawTensor(unchecked: shape, raws: raws, format: x.format))
+      )
     }
   }
 
-  func maxPool(_ prepared: PreparedNode, _ x: RawTensor, _ attributes: PoolAttributes?)
+  func maxPool(
+    _ prepared: PreparedNode, _ x: RawTensor, _ attributes: PoolAttributes?
+  )
     throws(ExecutionError) -> NodeResult
   {
-    let g = try Self.poolGeometry(x.shape, attributes, node: prepared.node.reference)
+    let g = try Self.poolGeometry(
+      x.shape, attributes, node: prepared.node.reference)
     let raws = IntegerKernels.maxPool(x.raws, g, concurrency: concurrency)
     return NodeResult(
       value: .fixed(
         RawTensor(
-          unchecked: [g.batch, g.channels, g.outHeight, g.outWidth], raws: raws, format: x.format)))
+          unchecked: [g.batch, g.channels, g.outHeight, g.outWidth], raws: raws,
+          format: x.format)))
   }
 
   /// Float islands (§5 Non-fixed-point ops, §12.3): dequantize exactly,
   /// compute in Double, output Float32, or re-quantize with `halfEven` and
   /// `saturate` when the node has a fixed-point output format.
-  func island(_ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int)
+  func island(
+    _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int
+  )
     throws(ExecutionError) -> NodeResult
   {
     let node = prepared.node
@@ -91,16 +111,19 @@ extension FixedPointExecutor {
         parameters.append(value.floatTensor.values)
       }
       values = FloatKernels.batchNormDouble(
-        x, shape: shape, scale: parameters[0], bias: parameters[1], mean: parameters[2],
+        x, shape: shape, scale: parameters[0], bias: parameters[1],
+        mean: parameters[2],
         variance: parameters[3], epsilon: epsilon)
     default:
       values = x.map {
-        FloatKernels.activation(node.op, $0, lower: -.infinity, upper: .infinity)
+        FloatKernels.activation(
+          node.op, $0, lower: -.infinity, upper: .infinity)
       }
     }
     guard let format = prepared.layer.output else {
       return NodeResult(
-        value: .float(FloatTensor(unchecked: shape, values: values.map { Float($0) })))
+        value: .float(
+          FloatTensor(unchecked: shape, values: values.map { Float($0) })))
     }
     let name = node.outputs.first ?? node.name
     var raws = [Int64](repeating: 0, count: values.count)
@@ -117,6 +140,7 @@ extension FixedPointExecutor {
       }
     }
     return NodeResult(
-      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: format)), events: events)
+      value: .fixed(RawTensor(unchecked: shape, raws: raws, format: format)),
+      events: events)
   }
 }

@@ -46,11 +46,14 @@ public struct FixedPointExecutor: Sendable {
     throws(ExecutionError)
   {
     try self.init(
-      network: network, precision: try plan.resolve(for: network), concurrency: concurrency)
+      network: network, precision: try plan.resolve(for: network),
+      concurrency: concurrency)
   }
 
   /// Prepares a network with an already resolved precision.
-  public init(network: Network, precision: ResolvedPrecision, concurrency: Int? = nil)
+  public init(
+    network: Network, precision: ResolvedPrecision, concurrency: Int? = nil
+  )
     throws(ExecutionError)
   {
     do {
@@ -65,19 +68,22 @@ public struct FixedPointExecutor: Sendable {
     var prepared: [PreparedNode] = []
     for node in sorted.nodes {
       guard let layer = precision.layers[node.name] else {
-        throw .unsupported(node: node.reference, message: "has no resolved precision")
+        throw .unsupported(
+          node: node.reference, message: "has no resolved precision")
       }
       let output = node.outputs.first ?? ""
       let readers = consumers[output] ?? []
       let rectify =
-        layer.kind == .computing && layer.rounding == .stochastic && !readers.isEmpty
+        layer.kind == .computing && layer.rounding == .stochastic
+        && !readers.isEmpty
         && readers.allSatisfy {
           if case .relu = sorted.nodes[$0].op { return true }
           return false
         } && !sorted.outputs.contains(output)
       prepared.append(
         try PreparedNode(
-          node: node, layer: layer, network: sorted, formats: precision.tensorFormats,
+          node: node, layer: layer, network: sorted,
+          formats: precision.tensorFormats,
           rectify: rectify, seed: precision.seed))
     }
     self.prepared = prepared
@@ -90,18 +96,27 @@ public struct FixedPointExecutor: Sendable {
   ///   - keepWide: Whether to keep every node's pre-requantization integers
   ///     (accumulators), for statistics and calibration.
   /// - Returns: Every tensor, the events and, if asked, the wide tensors.
-  public func run(input: FloatTensor, keepWide: Bool = false) throws(ExecutionError)
+  /// - Throws: ``ExecutionError/invalidInput(message:)`` when the network has
+  ///   no input, or any error of the run itself.
+  public func run(input: FloatTensor, keepWide: Bool = false)
+    throws(ExecutionError)
     -> FixedPointRun
   {
-    guard let first = network.inputs.first(where: { network.initializer(named: $0.name) == nil })
+    guard
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
     else { throw .invalidInput(message: "the network has no input") }
     return try run(inputs: [first.name: input], keepWide: keepWide)
   }
 
-  /// Runs named inputs. The heavy kernels split the batch over
-  /// ``concurrency`` slices, each writing its own part of the node's
-  /// output; results never depend on the split.
-  public func run(inputs: [String: FloatTensor], keepWide: Bool = false) throws(ExecutionError)
+  /// Runs named inputs.
+  ///
+  /// The heavy kernels split the batch over ``concurrency`` slices, each
+  /// writing its own part of the node's output; results never depend on the
+  /// split.
+  public func run(inputs: [String: FloatTensor], keepWide: Bool = false)
+    throws(ExecutionError)
     -> FixedPointRun
   {
     try runWhole(inputs: inputs, batchStart: 0, keepWide: keepWide)
@@ -111,17 +126,20 @@ public struct FixedPointExecutor: Sendable {
   /// prefix of the network, for calibration: the graph outputs are then
   /// left out).
   func runWhole(
-    inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool, through: String? = nil
+    inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool,
+    through: String? = nil
   ) throws(ExecutionError) -> FixedPointRun {
     var run = FixedPointRun(
-      inputs: [:], inputEvents: OverflowCounts(), tensors: [:], outputs: [], events: [:],
+      inputs: [:], inputEvents: OverflowCounts(), tensors: [:], outputs: [],
+      events: [:],
       wide: [:])
     var values: [String: TensorValue] = [:]
     for (name, tensor) in inputs {
       let quantized = try PreparedNode.quantize(
         tensor.values, name: name, format: precision.input, rounding: .halfEven,
         overflow: .saturate)
-      let raw = RawTensor(unchecked: tensor.shape, raws: quantized.raws, format: precision.input)
+      let raw = RawTensor(
+        unchecked: tensor.shape, raws: quantized.raws, format: precision.input)
       run.inputs[name] = raw
       run.inputEvents.merge(quantized.events)
       values[name] = .fixed(raw)
@@ -136,8 +154,11 @@ public struct FixedPointExecutor: Sendable {
         } else if let value = values[name] {
           operands.append(value)
         } else if let constant = network.initializer(named: name) {
-          guard let floats = constant.floatValues else { throw .missingData(tensor: name) }
-          operands.append(.float(FloatTensor(unchecked: constant.shape.dims, values: floats)))
+          guard let floats = constant.floatValues else {
+            throw .missingData(tensor: name)
+          }
+          operands.append(
+            .float(FloatTensor(unchecked: constant.shape.dims, values: floats)))
         } else {
           throw .missingTensor(name: name, node: node.node.reference)
         }
@@ -152,7 +173,9 @@ public struct FixedPointExecutor: Sendable {
       if node.node.name == through { return run }
     }
     for name in network.outputs {
-      guard let value = values[name] else { throw .missingTensor(name: name, node: nil) }
+      guard let value = values[name] else {
+        throw .missingTensor(name: name, node: nil)
+      }
       run.outputs.append(value)
     }
     return run

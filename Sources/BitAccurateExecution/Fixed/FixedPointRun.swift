@@ -35,7 +35,9 @@ public struct NodeEvents: Hashable, Sendable {
 
   /// Every event counted (steps of `saturateEachStep` not included twice:
   /// elements are counted, steps reported apart).
-  public var total: Int { accumulator.elements.total + output.total + inputs.total }
+  public var total: Int {
+    accumulator.elements.total + output.total + inputs.total
+  }
 }
 
 /// What a bit-accurate run produced.

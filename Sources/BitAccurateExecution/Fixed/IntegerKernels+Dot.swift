@@ -1,12 +1,14 @@
 import FixedPointArithmetic
 
-/// Dot-product kernels on Int16 lanes for the common case of narrow
-/// formats (FIXED_POINT.md §5): every raw of the weights and the input fits
-/// Int16, and the load-time bound K · 2^(m_w + m_x) < 2^31 proves that the
-/// exact sum fits Int32. Sums are then formed with wrapping Int32
-/// arithmetic, which is exact: the true sum lies in Int32 and arithmetic
-/// modulo 2^32 does not depend on the order of the terms, so the compiler
-/// may vectorize (on x86, `pmaddwd`) and reassociate freely.
+/// Dot-product kernels on Int16 lanes for the common case of narrow formats
+/// (FIXED_POINT.md §5): every raw of the weights and the input fits Int16, and
+/// the load-time bound K · 2^(m_w + m_x) < 2^31 proves that the exact sum fits
+/// Int32.
+///
+/// Sums are then formed with wrapping Int32 arithmetic, which is exact: the
+/// true sum lies in Int32 and arithmetic modulo 2^32 does not depend on the
+/// order of the terms, so the compiler may vectorize (on x86, `pmaddwd`) and
+/// reassociate freely.
 ///
 /// The reduction axis is padded with zeros to a multiple of 8 lanes, so
 /// the vector loop needs no remainder.
@@ -26,7 +28,10 @@ struct DotWeights: Sendable {
 
   /// Convolution weights `[M][C][kh][kw]` (ONNX order) laid out channels
   /// last, `[M][kh][kw][C]`, the order of ``IntegerKernels/receptiveRows(_:_:_:stride:into:)``.
-  init(convolution raws: [Int64], rows: Int, channels: Int, kernelHeight: Int, kernelWidth: Int) {
+  init(
+    convolution raws: [Int64], rows: Int, channels: Int, kernelHeight: Int,
+    kernelWidth: Int
+  ) {
     let window = kernelHeight * kernelWidth
     self.init(raws: raws, rows: rows, depth: channels * window) { k in
       // k runs over [kh][kw][C]; the source index is [C][kh][kw].
@@ -42,7 +47,8 @@ struct DotWeights: Sendable {
     var values = [Int16](repeating: 0, count: rows * stride)
     for row in 0..<rows {
       for k in 0..<depth {
-        values[row * stride + k] = Int16(truncatingIfNeeded: raws[row * depth + source(k)])
+        values[row * stride + k] = Int16(
+          truncatingIfNeeded: raws[row * depth + source(k)])
       }
     }
     self.values = values
@@ -58,7 +64,8 @@ struct DotWeights: Sendable {
   /// Whether a layer with these operand formats and K terms can use the
   /// Int16 kernels.
   static func applies(weight: QFormat, input: QFormat, terms: Int) -> Bool {
-    fits(weight) && fits(input) && IntegerKernels.fitsInt32(weight, input, terms: terms)
+    fits(weight) && fits(input)
+      && IntegerKernels.fitsInt32(weight, input, terms: terms)
   }
 }
 
@@ -70,73 +77,79 @@ extension IntegerKernels {
   /// Eight products at a time, summed in pairs (`pmaddwd` on x86); a plain
   /// loop in debug builds, with the same results.
   static func dot(
-    _ w: UnsafePointer<Int16>, rows m: Int, _ x: UnsafePointer<Int16>, columns p: Int,
-    stride k: Int, into out: UnsafeMutablePointer<Int32>, rowStride: Int, columnStride: Int
+    _ w: UnsafePointer<Int16>, rows m: Int, _ x: UnsafePointer<Int16>,
+    columns p: Int,
+    stride k: Int, into out: UnsafeMutablePointer<Int32>, rowStride: Int,
+    columnStride: Int
   ) {
     #if DEBUG
-      // Unoptimized builds call every SIMD operation generically, which is
-      // about 15 times slower than this loop; both give the same sums
-      // (exact products, wrapping Int32 additions, any order).
-      for q in 0..<p {
-        let xr = x + q &* k
-        let o = out + q &* columnStride
-        for r in 0..<m {
-          let wr = w + r &* k
-          var s: Int32 = 0
-          for kk in 0..<k { s = s &+ Int32(xr[kk]) &* Int32(wr[kk]) }
-          o[r &* rowStride] = s
-        }
+    // Unoptimized builds call every SIMD operation generically, which is
+    // about 15 times slower than this loop; both give the same sums
+    // (exact products, wrapping Int32 additions, any order).
+    for q in 0..<p {
+      let xr = x + q &* k
+      let o = out + q &* columnStride
+      for r in 0..<m {
+        let wr = w + r &* k
+        var s: Int32 = 0
+        for kk in 0..<k { s = s &+ Int32(xr[kk]) &* Int32(wr[kk]) }
+        o[r &* rowStride] = s
       }
+    }
     #else
-      @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32> {
-        SIMD8<Int32>(
-          truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self))
-      }
-      @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<Int32> {
-        let product = a &* b
-        return product.evenHalf &+ product.oddHalf
-      }
-      for q in 0..<p {
-        let xr = x + q &* k
-        let o = out + q &* columnStride
-        var r = 0
-        // Four weight rows per pass reuse each loaded input vector.
-        while r &+ 4 <= m {
-          let w0 = w + r &* k
-          let w1 = w0 + k
-          let w2 = w1 + k
-          let w3 = w2 + k
-          var s0 = SIMD4<Int32>()
-          var s1 = SIMD4<Int32>()
-          var s2 = SIMD4<Int32>()
-          var s3 = SIMD4<Int32>()
-          var kk = 0
-          while kk < k {
-            let v = load(xr + kk)
-            s0 &+= pairs(v, load(w0 + kk))
-            s1 &+= pairs(v, load(w1 + kk))
-            s2 &+= pairs(v, load(w2 + kk))
-            s3 &+= pairs(v, load(w3 + kk))
-            kk &+= 8
-          }
-          o[r &* rowStride] = s0.wrappedSum()
-          o[(r &+ 1) &* rowStride] = s1.wrappedSum()
-          o[(r &+ 2) &* rowStride] = s2.wrappedSum()
-          o[(r &+ 3) &* rowStride] = s3.wrappedSum()
-          r &+= 4
+    @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32>
+    {
+      SIMD8<Int32>(
+        truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(
+          as: SIMD8<Int16>.self))
+    }
+    @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<
+      Int32
+    > {
+      let product = a &* b
+      return product.evenHalf &+ product.oddHalf
+    }
+    for q in 0..<p {
+      let xr = x + q &* k
+      let o = out + q &* columnStride
+      var r = 0
+      // Four weight rows per pass reuse each loaded input vector.
+      while r &+ 4 <= m {
+        let w0 = w + r &* k
+        let w1 = w0 + k
+        let w2 = w1 + k
+        let w3 = w2 + k
+        var s0 = SIMD4<Int32>()
+        var s1 = SIMD4<Int32>()
+        var s2 = SIMD4<Int32>()
+        var s3 = SIMD4<Int32>()
+        var kk = 0
+        while kk < k {
+          let v = load(xr + kk)
+          s0 &+= pairs(v, load(w0 + kk))
+          s1 &+= pairs(v, load(w1 + kk))
+          s2 &+= pairs(v, load(w2 + kk))
+          s3 &+= pairs(v, load(w3 + kk))
+          kk &+= 8
         }
-        while r < m {
-          let wr = w + r &* k
-          var s = SIMD4<Int32>()
-          var kk = 0
-          while kk < k {
-            s &+= pairs(load(xr + kk), load(wr + kk))
-            kk &+= 8
-          }
-          o[r &* rowStride] = s.wrappedSum()
-          r &+= 1
-        }
+        o[r &* rowStride] = s0.wrappedSum()
+        o[(r &+ 1) &* rowStride] = s1.wrappedSum()
+        o[(r &+ 2) &* rowStride] = s2.wrappedSum()
+        o[(r &+ 3) &* rowStride] = s3.wrappedSum()
+        r &+= 4
       }
+      while r < m {
+        let wr = w + r &* k
+        var s = SIMD4<Int32>()
+        var kk = 0
+        while kk < k {
+          s &+= pairs(load(xr + kk), load(wr + kk))
+          kk &+= 8
+        }
+        o[r &* rowStride] = s.wrappedSum()
+        r &+= 1
+      }
+    }
     #endif
   }
 
@@ -144,28 +157,35 @@ extension IntegerKernels {
   /// Int16 buffer `[paddedHeight][paddedWidth][C]` (channels last; raw 0 =
   /// value 0 in the padding).
   static func padImage(
-    _ input: UnsafePointer<Int64>, channels: Int, _ g: ConvGeometry, _ pad: PaddedPlane,
+    _ input: UnsafePointer<Int64>, channels: Int, _ g: ConvGeometry,
+    _ pad: PaddedPlane,
     into target: UnsafeMutablePointer<Int16>
   ) {
     for c in 0..<channels {
       let source = input + c &* g.inputPlane
       for y in 0..<g.height {
-        let row = target + (((y &+ g.padTop) &* pad.width &+ g.padLeft) &* channels &+ c)
+        let row =
+          target
+          + (((y &+ g.padTop) &* pad.width &+ g.padLeft) &* channels &+ c)
         let from = source + y &* g.width
-        for x in 0..<g.width { row[x &* channels] = Int16(truncatingIfNeeded: from[x]) }
+        for x in 0..<g.width {
+          row[x &* channels] = Int16(truncatingIfNeeded: from[x])
+        }
       }
     }
   }
 
   /// Lays the receptive fields of a padded channels-last image out as rows
-  /// `[P][stride]` in the order `[kh][kw][C]`. A window row is one
-  /// contiguous run (kw · C values, or C per position when dilated), copied
-  /// eight lanes at a time; copies may run up to 7 lanes past their end,
-  /// into lanes that a later run or the next row overwrites, or into the
-  /// padding lanes after K (harmless: the weights are zero there). The
+  /// `[P][stride]` in the order `[kh][kw][C]`.
+  ///
+  /// A window row is one contiguous run (kw · C values, or C per position when
+  /// dilated), copied eight lanes at a time; copies may run up to 7 lanes past
+  /// their end, into lanes that a later run or the next row overwrites, or into
+  /// the padding lanes after K (harmless: the weights are zero there). The
   /// buffers carry 8 lanes of slack for that.
   static func receptiveRows(
-    _ padded: UnsafePointer<Int16>, _ g: ConvGeometry, _ pad: PaddedPlane, stride: Int,
+    _ padded: UnsafePointer<Int16>, _ g: ConvGeometry, _ pad: PaddedPlane,
+    stride: Int,
     into rows: UnsafeMutablePointer<Int16>
   ) {
     let channels = pad.channels
@@ -177,21 +197,23 @@ extension IntegerKernels {
     for oy in 0..<g.outHeight {
       for ox in 0..<g.outWidth {
         var target = rows + p &* stride
-        let origin = padded + (oy &* g.strideY &* rowPitch &+ ox &* g.strideX &* channels)
+        let origin =
+          padded + (oy &* g.strideY &* rowPitch &+ ox &* g.strideX &* channels)
         for i in 0..<g.kernelHeight {
           let line = origin + i &* g.dilationY &* rowPitch
           for j in 0..<runsPerRow {
             let from = line + j &* g.dilationX &* channels
             #if DEBUG
-              target.update(from: from, count: run)
+            target.update(from: from, count: run)
             #else
-              var offset = 0
-              while offset < run {
-                UnsafeMutableRawPointer(target + offset).storeBytes(
-                  of: UnsafeRawPointer(from + offset).loadUnaligned(as: SIMD8<Int16>.self),
-                  as: SIMD8<Int16>.self)
-                offset &+= 8
-              }
+            var offset = 0
+            while offset < run {
+              UnsafeMutableRawPointer(target + offset).storeBytes(
+                of: UnsafeRawPointer(from + offset).loadUnaligned(
+                  as: SIMD8<Int16>.self),
+                as: SIMD8<Int16>.self)
+              offset &+= 8
+            }
             #endif
             target += run
           }
@@ -213,8 +235,10 @@ struct PaddedPlane {
   var allocation: Int { height * width * channels + 8 }
 
   init(_ g: ConvGeometry, channels: Int) {
-    let lastY = (g.outHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY + 1
-    let lastX = (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX + 1
+    let lastY =
+      (g.outHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY + 1
+    let lastX =
+      (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX + 1
     height = max(lastY, g.padTop + g.height)
     width = max(lastX, g.padLeft + g.width)
     self.channels = channels

@@ -8,18 +8,22 @@ extension IntegerKernels {
   /// With `rectify` (a stochastic layer followed by ReLU, §5) negative
   /// values become 0 before rounding.
   static func requantize(
-    _ wide: [Int64], fromFractionalLength fractionalLength: Int, to format: QFormat,
+    _ wide: [Int64], fromFractionalLength fractionalLength: Int,
+    to format: QFormat,
     rounding: RoundingMode, overflow: OverflowPolicy, stream: StochasticStream,
     indexBase: Int, rectify: Bool
   ) -> (raws: [Int64], events: OverflowCounts) {
     var out = [Int64](repeating: 0, count: wide.count)
     let requantization = Requantization(
-      from: fractionalLength, to: format, rounding: rounding, overflow: overflow, stream: stream,
+      from: fractionalLength, to: format, rounding: rounding,
+      overflow: overflow, stream: stream,
       indexBase: indexBase, rectify: rectify)
     var counts = OverflowCounts()
     wide.withUnsafeBufferPointer { source in
       out.withUnsafeMutableBufferPointer { target in
-        guard let s = source.baseAddress, let t = target.baseAddress else { return }
+        guard let s = source.baseAddress, let t = target.baseAddress else {
+          return
+        }
         counts = requantization.apply(s, into: t, count: wide.count, first: 0)
       }
     }
@@ -30,7 +34,8 @@ extension IntegerKernels {
   /// number of counted positions for each output (padding excluded from
   /// the max; counted in N when `includePad`, §5 Average-pool).
   static func pool(
-    _ x: [Int64], _ g: ConvGeometry, average: Bool, includePad: Bool, padEnd: (Int, Int)
+    _ x: [Int64], _ g: ConvGeometry, average: Bool, includePad: Bool,
+    padEnd: (Int, Int)
   ) -> (values: [Int64], counts: [Int]) {
     let total = g.batch * g.channels * g.outputPlane
     var values = [Int64](repeating: 0, count: total)
@@ -50,7 +55,8 @@ extension IntegerKernels {
               for j in 0..<g.kernelWidth {
                 let xx = ox * g.strideX - g.padLeft + j * g.dilationX
                 if y < 0 || y >= g.height || xx < 0 || xx >= g.width {
-                  if y >= -g.padTop && y < g.height + padEnd.0 && xx >= -g.padLeft
+                  if y >= -g.padTop && y < g.height + padEnd.0
+                    && xx >= -g.padLeft
                     && xx < g.width + padEnd.1
                   {
                     padded += 1
@@ -79,12 +85,19 @@ extension IntegerKernels {
 
   /// min(max(z, lower), upper) of every raw (ReLU: lower 0; §5, §12.4),
   /// over `concurrency` slices.
-  static func clip(_ x: [Int64], lower: Int64, upper: Int64, concurrency: Int) -> [Int64] {
+  static func clip(_ x: [Int64], lower: Int64, upper: Int64, concurrency: Int)
+    -> [Int64]
+  {
     x.withUnsafeBufferPointer { input in
       [Int64].filled(x.count) { output in
         guard let base = input.baseAddress else { return }
-        let shared = (SharedBuffer(UnsafeMutablePointer(mutating: base)), SharedBuffer(output))
-        _ = Parallel.slices(x.count, concurrency: concurrency, minimumPerSlice: 1 << 14) { range in
+        let shared = (
+          SharedBuffer(UnsafeMutablePointer(mutating: base)),
+          SharedBuffer(output)
+        )
+        _ = Parallel.slices(
+          x.count, concurrency: concurrency, minimumPerSlice: 1 << 14
+        ) { range in
           let source = shared.0.base
           let target = shared.1.base
           for index in range {
@@ -99,18 +112,27 @@ extension IntegerKernels {
 
   /// Max-pool of an NCHW raw tensor over `concurrency` slices of planes:
   /// the largest raw of each window, padding excluded (§5 Max-pool).
-  static func maxPool(_ x: [Int64], _ g: ConvGeometry, concurrency: Int) -> [Int64] {
+  static func maxPool(_ x: [Int64], _ g: ConvGeometry, concurrency: Int)
+    -> [Int64]
+  {
     let planes = g.batch * g.channels
     let plane = g.outputPlane
     return x.withUnsafeBufferPointer { input in
       [Int64].filled(planes * plane) { output in
         guard let base = input.baseAddress else { return }
-        let shared = (SharedBuffer(UnsafeMutablePointer(mutating: base)), SharedBuffer(output))
-        _ = Parallel.slices(planes, concurrency: concurrency, minimumPerSlice: 64) { range in
+        let shared = (
+          SharedBuffer(UnsafeMutablePointer(mutating: base)),
+          SharedBuffer(output)
+        )
+        _ = Parallel.slices(
+          planes, concurrency: concurrency, minimumPerSlice: 64
+        ) { range in
           let inside =
             g.padTop == 0 && g.padLeft == 0
-            && (g.outHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY < g.height
-            && (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX < g.width
+            && (g.outHeight - 1) * g.strideY + (g.kernelHeight - 1)
+              * g.dilationY < g.height
+            && (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX
+              < g.width
             && g.kernelHeight > 0 && g.kernelWidth > 0
           for index in range where inside {
             // Every window lies inside the plane: no bounds to test.

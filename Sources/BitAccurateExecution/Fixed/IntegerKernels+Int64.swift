@@ -38,7 +38,8 @@ extension IntegerKernels {
   /// Int64 arithmetic; exact because the caller proved that no partial sum
   /// leaves the lane (FIXED_POINT.md §5 load-time bound).
   static func gemm(
-    _ w: UnsafePointer<Int64>, _ col: UnsafePointer<Int64>, _ out: UnsafeMutablePointer<Int64>,
+    _ w: UnsafePointer<Int64>, _ col: UnsafePointer<Int64>,
+    _ out: UnsafeMutablePointer<Int64>,
     m: Int, k: Int, p: Int
   ) {
     // Four rows of the weight matrix at a time reuse each loaded column row.

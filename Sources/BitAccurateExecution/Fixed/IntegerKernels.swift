@@ -36,11 +36,13 @@ enum IntegerKernels {
   /// Brings exact dot products plus their initial values into the
   /// accumulator per `policy`; returns the events.
   static func finalize(
-    _ out: UnsafeMutableBufferPointer<Int64>, _ acc: QFormat, _ policy: AccumulatorPolicy
+    _ out: UnsafeMutableBufferPointer<Int64>, _ acc: QFormat,
+    _ policy: AccumulatorPolicy
   ) -> AccumulatorEvents {
     var events = AccumulatorEvents()
     for index in out.indices {
-      let (value, event) = FixedPoint.finalizeAccumulator(out[index], in: acc, policy: policy)
+      let (value, event) = FixedPoint.finalizeAccumulator(
+        out[index], in: acc, policy: policy)
       out[index] = value
       events.elements.record(event)
     }
@@ -74,17 +76,20 @@ enum IntegerKernels {
     }
   }
 
-  /// Brings one block of exact sums into the accumulator (bias first,
-  /// then `policy`) and requantizes it: `accumulators` receives the §5
-  /// accumulator values and `output` the raws. `sum(row, q)` is the exact
-  /// dot product of output row `row` at position `q`; `bias(row)` the
-  /// row's initial value.
+  /// Brings one block of exact sums into the accumulator (bias first, then
+  /// `policy`) and requantizes it: `accumulators` receives the §5 accumulator
+  /// values and `output` the raws.
+  ///
+  /// `sum(row, q)` is the exact dot product of output row `row` at position
+  /// `q`; `bias(row)` the row's initial value.
   @inline(__always)
   static func finishBlock(
     rows: Int, columns: Int, accumulators: UnsafeMutablePointer<Int64>,
-    output: UnsafeMutablePointer<Int64>, first: Int, acc: QFormat, policy: AccumulatorPolicy,
+    output: UnsafeMutablePointer<Int64>, first: Int, acc: QFormat,
+    policy: AccumulatorPolicy,
     requantization: Requantization, events: inout AccumulatorEvents,
-    outputEvents: inout OverflowCounts, bias: (Int) -> Int64, sum: (Int, Int) -> Int64
+    outputEvents: inout OverflowCounts, bias: (Int) -> Int64,
+    sum: (Int, Int) -> Int64
   ) {
     let low = acc.rawMin
     let high = acc.rawMax
@@ -109,25 +114,31 @@ enum IntegerKernels {
         }
       }
     }
-    events.elements.merge(OverflowCounts(positive: positive, negative: negative))
+    events.elements.merge(
+      OverflowCounts(positive: positive, negative: negative))
     outputEvents.merge(
-      requantization.apply(accumulators, into: output, count: rows * columns, first: first))
+      requantization.apply(
+        accumulators, into: output, count: rows * columns, first: first))
   }
 
   /// A 2-D convolution, any group, over the whole batch: the accumulators
   /// `[N, M, OH, OW]` (§5: exact sums from the bias, then the policy) and
   /// their requantization, split over `concurrency` batch slices.
   ///
-  /// - Parameters:
-  ///   - x: The input raws `[N, C, H, W]`.
-  ///   - weights: Raws `[M][C/group · kh · kw]` (ONNX order).
-  ///   - dot: The same for the Int16 kernels, when ``DotWeights/applies(weight:input:terms:)``.
-  ///   - bias: The initial accumulator value per output channel, or `nil`.
+  /// `x` holds the input raws `[N, C, H, W]`, `weights` the raws
+  /// `[M][C/group · kh · kw]` (ONNX order) and `dot` the same for the Int16
+  /// kernels, when ``DotWeights/applies(weight:input:terms:)``; `bias` is the
+  /// initial accumulator value per output channel, or `nil`. The result holds
+  /// the accumulators, the requantized raws and the counted events.
   static func conv(
-    x: [Int64], g: ConvGeometry, groups: Int, outChannels: Int, weights: [Int64],
+    x: [Int64], g: ConvGeometry, groups: Int, outChannels: Int,
+    weights: [Int64],
     dot: DotWeights?, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
     requantization: Requantization, concurrency: Int
-  ) -> (accumulators: [Int64], raws: [Int64], events: AccumulatorEvents, output: OverflowCounts) {
+  ) -> (
+    accumulators: [Int64], raws: [Int64], events: AccumulatorEvents,
+    output: OverflowCounts
+  ) {
     let k = (g.channels / groups) * g.kernelHeight * g.kernelWidth
     let total = g.batch * outChannels * g.outputPlane
     let dot = policy == .saturateEachStep ? nil : dot
@@ -140,21 +151,29 @@ enum IntegerKernels {
           guard let base = input.baseAddress else { return }
           let source = SharedBuffer(UnsafeMutablePointer(mutating: base))
           let target = (SharedBuffer(a), SharedBuffer(r))
-          let pieces = Parallel.slices(g.batch, concurrency: concurrency, minimumPerSlice: 4) {
+          let pieces = Parallel.slices(
+            g.batch, concurrency: concurrency, minimumPerSlice: 4
+          ) {
             images -> (AccumulatorEvents, OverflowCounts) in
             var events = AccumulatorEvents()
             var outputEvents = OverflowCounts()
             if let dot {
               convolveDot(
-                source.base, g, groups: groups, outChannels: outChannels, weights: dot, bias: bias,
-                acc: acc, policy: policy, requantization: requantization, images: images,
-                accumulators: target.0.base, output: target.1.base, events: &events,
+                source.base, g, groups: groups, outChannels: outChannels,
+                weights: dot, bias: bias,
+                acc: acc, policy: policy, requantization: requantization,
+                images: images,
+                accumulators: target.0.base, output: target.1.base,
+                events: &events,
                 outputEvents: &outputEvents)
             } else {
               convolveWide(
-                source.base, g, groups: groups, outChannels: outChannels, weights: weights, k: k,
-                bias: bias, acc: acc, policy: policy, requantization: requantization,
-                images: images, accumulators: target.0.base, output: target.1.base,
+                source.base, g, groups: groups, outChannels: outChannels,
+                weights: weights, k: k,
+                bias: bias, acc: acc, policy: policy,
+                requantization: requantization,
+                images: images, accumulators: target.0.base,
+                output: target.1.base,
                 events: &events, outputEvents: &outputEvents)
             }
             return (events, outputEvents)
@@ -172,9 +191,12 @@ enum IntegerKernels {
   /// The Int16 path of ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:)``
   /// for the samples `images`.
   static func convolveDot(
-    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int, outChannels: Int,
-    weights: DotWeights, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
-    requantization: Requantization, images: Range<Int>, accumulators: UnsafeMutablePointer<Int64>,
+    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int,
+    outChannels: Int,
+    weights: DotWeights, bias: [Int64]?, acc: QFormat,
+    policy: AccumulatorPolicy,
+    requantization: Requantization, images: Range<Int>,
+    accumulators: UnsafeMutablePointer<Int64>,
     output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
     outputEvents: inout OverflowCounts
   ) {
@@ -196,17 +218,22 @@ enum IntegerKernels {
             let sp = sb.baseAddress.unsafelyUnwrapped
             for n in images {
               for group in 0..<groups {
-                let inBase = (n &* g.channels &+ group &* groupIn) &* g.inputPlane
+                let inBase =
+                  (n &* g.channels &+ group &* groupIn) &* g.inputPlane
                 padImage(x + inBase, channels: groupIn, g, pad, into: pp)
                 receptiveRows(pp, g, pad, stride: stride, into: rp)
                 Self.dot(
-                  w + group &* groupOut &* stride, rows: groupOut, rp, columns: plane,
+                  w + group &* groupOut &* stride, rows: groupOut, rp,
+                  columns: plane,
                   stride: stride, into: sp, rowStride: plane, columnStride: 1)
                 let outBase = (n &* outChannels &+ group &* groupOut) &* plane
                 finishBlock(
-                  rows: groupOut, columns: plane, accumulators: accumulators + outBase,
-                  output: output + outBase, first: outBase, acc: acc, policy: policy,
-                  requantization: requantization, events: &events, outputEvents: &outputEvents,
+                  rows: groupOut, columns: plane,
+                  accumulators: accumulators + outBase,
+                  output: output + outBase, first: outBase, acc: acc,
+                  policy: policy,
+                  requantization: requantization, events: &events,
+                  outputEvents: &outputEvents,
                   bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
                   sum: { row, q in Int64(sp[row &* plane &+ q]) })
               }
@@ -220,9 +247,12 @@ enum IntegerKernels {
   /// The Int64 path (any width; `saturateEachStep` in canonical order) for
   /// the samples `images`.
   static func convolveWide(
-    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int, outChannels: Int,
-    weights: [Int64], k: Int, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
-    requantization: Requantization, images: Range<Int>, accumulators: UnsafeMutablePointer<Int64>,
+    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int,
+    outChannels: Int,
+    weights: [Int64], k: Int, bias: [Int64]?, acc: QFormat,
+    policy: AccumulatorPolicy,
+    requantization: Requantization, images: Range<Int>,
+    accumulators: UnsafeMutablePointer<Int64>,
     output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
     outputEvents: inout OverflowCounts
   ) {
@@ -237,7 +267,8 @@ enum IntegerKernels {
           let bp = bb.baseAddress.unsafelyUnwrapped
           for n in images {
             for group in 0..<groups {
-              let source = x + (n &* g.channels &+ group &* groupIn) &* g.inputPlane
+              let source =
+                x + (n &* g.channels &+ group &* groupIn) &* g.inputPlane
               let matrix: UnsafePointer<Int64>
               if g.isPointwise {
                 matrix = UnsafePointer(source)
@@ -255,18 +286,24 @@ enum IntegerKernels {
               }
               if policy == .saturateEachStep {
                 gemmSaturatingEachStep(
-                  w, matrix, bb, base: 0, m: groupOut, k: k, p: plane, acc: acc, events: &events)
-                (accumulators + outBase).update(from: bp, count: groupOut * plane)
+                  w, matrix, bb, base: 0, m: groupOut, k: k, p: plane, acc: acc,
+                  events: &events)
+                (accumulators + outBase).update(
+                  from: bp, count: groupOut * plane)
                 outputEvents.merge(
                   requantization.apply(
-                    accumulators + outBase, into: output + outBase, count: groupOut * plane,
+                    accumulators + outBase, into: output + outBase,
+                    count: groupOut * plane,
                     first: outBase))
               } else {
                 gemm(w, matrix, bp, m: groupOut, k: k, p: plane)
                 finishBlock(
-                  rows: groupOut, columns: plane, accumulators: accumulators + outBase,
-                  output: output + outBase, first: outBase, acc: acc, policy: policy,
-                  requantization: requantization, events: &events, outputEvents: &outputEvents,
+                  rows: groupOut, columns: plane,
+                  accumulators: accumulators + outBase,
+                  output: output + outBase, first: outBase, acc: acc,
+                  policy: policy,
+                  requantization: requantization, events: &events,
+                  outputEvents: &outputEvents,
                   bias: { _ in 0 }, sum: { row, q in bp[row &* plane &+ q] })
               }
             }
@@ -283,15 +320,20 @@ enum IntegerKernels {
   /// With `dot` (B constant, laid out as rows of Bᵀ), a plain 2-D product
   /// runs the Int16 kernels over slices of A's rows.
   static func matMul(
-    a: [Int64], b: [Int64], plan: MatMulPlan, initial: [Int64], dot: DotWeights?, acc: QFormat,
+    a: [Int64], b: [Int64], plan: MatMulPlan, initial: [Int64],
+    dot: DotWeights?, acc: QFormat,
     policy: AccumulatorPolicy, requantization: Requantization, concurrency: Int
-  ) -> (accumulators: [Int64], raws: [Int64], events: AccumulatorEvents, output: OverflowCounts) {
+  ) -> (
+    accumulators: [Int64], raws: [Int64], events: AccumulatorEvents,
+    output: OverflowCounts
+  ) {
     let total = plan.outputCount
     var events = AccumulatorEvents()
     var outputEvents = OverflowCounts()
     var accumulators = [Int64](repeating: 0, count: total)
     var raws = [Int64](repeating: 0, count: total)
-    if let dot, policy != .saturateEachStep, plan.batchCount == 1, dot.rows == plan.n,
+    if let dot, policy != .saturateEachStep, plan.batchCount == 1,
+      dot.rows == plan.n,
       dot.depth == plan.k
     {
       let (m, n, k, stride) = (plan.m, plan.n, plan.k, dot.stride)
@@ -305,10 +347,13 @@ enum IntegerKernels {
               else { return }
               let shared = (
                 SharedBuffer(UnsafeMutablePointer(mutating: ap)),
-                SharedBuffer(UnsafeMutablePointer(mutating: ip)), SharedBuffer(accumulatorBase),
+                SharedBuffer(UnsafeMutablePointer(mutating: ip)),
+                SharedBuffer(accumulatorBase),
                 SharedBuffer(rawBase)
               )
-              let pieces = Parallel.slices(m, concurrency: concurrency, minimumPerSlice: 16) {
+              let pieces = Parallel.slices(
+                m, concurrency: concurrency, minimumPerSlice: 16
+              ) {
                 range -> (AccumulatorEvents, OverflowCounts) in
                 var events = AccumulatorEvents()
                 var outputEvents = OverflowCounts()
@@ -322,16 +367,21 @@ enum IntegerKernels {
                       for (local, row) in range.enumerated() {
                         let from = shared.0.base + row &* k
                         let to = rp + local &* stride
-                        for kk in 0..<k { to[kk] = Int16(truncatingIfNeeded: from[kk]) }
+                        for kk in 0..<k {
+                          to[kk] = Int16(truncatingIfNeeded: from[kk])
+                        }
                       }
                       Self.dot(
-                        wb.baseAddress.unsafelyUnwrapped, rows: n, rp, columns: range.count,
+                        wb.baseAddress.unsafelyUnwrapped, rows: n, rp,
+                        columns: range.count,
                         stride: stride, into: sp, rowStride: 1, columnStride: n)
                       let first = range.lowerBound &* n
                       let initialValues = shared.1.base + first
                       finishBlock(
-                        rows: 1, columns: range.count &* n, accumulators: shared.2.base + first,
-                        output: shared.3.base + first, first: first, acc: acc, policy: policy,
+                        rows: 1, columns: range.count &* n,
+                        accumulators: shared.2.base + first,
+                        output: shared.3.base + first, first: first, acc: acc,
+                        policy: policy,
                         requantization: requantization, events: &events,
                         outputEvents: &outputEvents, bias: { _ in 0 },
                         sum: { _, q in initialValues[q] &+ Int64(sp[q]) })
@@ -362,7 +412,8 @@ enum IntegerKernels {
             let bp = pb.baseAddress.unsafelyUnwrapped + plan.bOffsets[batch]
             if policy == .saturateEachStep {
               gemmSaturatingEachStep(
-                ap, bp, output, base: oBase, m: plan.m, k: plan.k, p: plan.n, acc: acc,
+                ap, bp, output, base: oBase, m: plan.m, k: plan.k, p: plan.n,
+                acc: acc,
                 events: &events)
             } else {
               gemm(ap, bp, o + oBase, m: plan.m, k: plan.k, p: plan.n)
@@ -370,11 +421,15 @@ enum IntegerKernels {
           }
         }
       }
-      if policy != .saturateEachStep { events.merge(finalize(output, acc, policy)) }
+      if policy != .saturateEachStep {
+        events.merge(finalize(output, acc, policy))
+      }
     }
     accumulators.withUnsafeBufferPointer { source in
       raws.withUnsafeMutableBufferPointer { target in
-        guard let s = source.baseAddress, let t = target.baseAddress else { return }
+        guard let s = source.baseAddress, let t = target.baseAddress else {
+          return
+        }
         outputEvents = requantization.apply(s, into: t, count: total, first: 0)
       }
     }

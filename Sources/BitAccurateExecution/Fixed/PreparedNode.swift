@@ -38,13 +38,15 @@ struct PreparedNode: Sendable {
   var stream: StochasticStream
 
   init(
-    node: Node, layer: ResolvedLayer, network: Network, formats: [String: QFormat],
+    node: Node, layer: ResolvedLayer, network: Network,
+    formats: [String: QFormat],
     rectify: Bool, seed: UInt64
   ) throws(ExecutionError) {
     self.node = node
     self.layer = layer
     self.rectify = rectify
-    self.stream = StochasticStream(seed: seed, tensorName: node.outputs.first ?? node.name)
+    self.stream = StochasticStream(
+      seed: seed, tensorName: node.outputs.first ?? node.name)
     guard layer.kind == .computing else { return }
     let biasIndex: Int? =
       switch node.op {
@@ -53,17 +55,27 @@ struct PreparedNode: Sendable {
       }
     var gemm: GemmAttributes?
     if case .gemm(let attributes) = node.op { gemm = attributes }
-    for index in PrecisionResolver.dataInputs(of: node) where index != biasIndex {
-      guard let tensor = network.initializer(named: node.inputs[index]) else { continue }
-      guard let format = layer.weight else {
-        throw .unsupported(node: node.reference, message: "constant operand without a weight format")
+    for index in PrecisionResolver.dataInputs(of: node) where index != biasIndex
+    {
+      guard let tensor = network.initializer(named: node.inputs[index]) else {
+        continue
       }
-      guard var floats = tensor.floatValues else { throw .missingData(tensor: tensor.name) }
+      guard let format = layer.weight else {
+        throw .unsupported(
+          node: node.reference,
+          message: "constant operand without a weight format")
+      }
+      guard var floats = tensor.floatValues else {
+        throw .missingData(tensor: tensor.name)
+      }
       var shape = tensor.shape.dims
       if let gemm, index == 1 {
         if gemm.alpha != 1 { floats = floats.map { $0 * gemm.alpha } }
         if gemm.transB, shape.count == 2 {
-          floats = FloatKernels.transposed(FloatTensor(unchecked: shape, values: floats)).values
+          floats =
+            FloatKernels.transposed(
+              FloatTensor(unchecked: shape, values: floats)
+            ).values
           shape = [shape[1], shape[0]]
           pretransposed = true
         }
@@ -73,33 +85,43 @@ struct PreparedNode: Sendable {
         overflow: layer.weightOverflow)
       weightEvents.merge(quantized.events)
       weightUnderflows += quantized.underflows
-      constants[index] = RawTensor(unchecked: shape, raws: quantized.raws, format: format)
+      constants[index] = RawTensor(
+        unchecked: shape, raws: quantized.raws, format: format)
       constantFloats[index] = floats
     }
     if let gemm, gemm.alpha != 1, constants[1] == nil {
-      throw .unsupported(node: node.reference, message: "Gemm alpha ≠ 1 needs a constant B")
+      throw .unsupported(
+        node: node.reference, message: "Gemm alpha ≠ 1 needs a constant B")
     }
-    if let biasIndex, biasIndex < node.inputs.count, !node.inputs[biasIndex].isEmpty {
+    if let biasIndex, biasIndex < node.inputs.count,
+      !node.inputs[biasIndex].isEmpty
+    {
       try prepareBias(
-        network.initializer(named: node.inputs[biasIndex]), name: node.inputs[biasIndex],
+        network.initializer(named: node.inputs[biasIndex]),
+        name: node.inputs[biasIndex],
         scale: gemm?.beta ?? 1, seed: seed)
     }
     if layer.accumulator != nil, layer.accumulatorPolicy != .saturateEachStep,
-      let weight = constants[1], let x = formats[node.inputs[0]], let terms = layer.terms,
+      let weight = constants[1], let x = formats[node.inputs[0]],
+      let terms = layer.terms,
       DotWeights.applies(weight: weight.format, input: x, terms: terms)
     {
       switch node.op {
       case .conv:
-        if weight.shape.count == 4, weight.raws.count == weight.shape.reduce(1, *) {
+        if weight.shape.count == 4,
+          weight.raws.count == weight.shape.reduce(1, *)
+        {
           dotWeights = DotWeights(
-            convolution: weight.raws, rows: weight.shape[0], channels: weight.shape[1],
+            convolution: weight.raws, rows: weight.shape[0],
+            channels: weight.shape[1],
             kernelHeight: weight.shape[2], kernelWidth: weight.shape[3])
         }
       case .gemm, .matMul:
         if weight.shape.count == 2 {
           let (k, n) = (weight.shape[0], weight.shape[1])
           dotWeights = DotWeights(
-            raws: IntegerKernels.transposed(weight.raws, rows: k, cols: n), rows: n, depth: k)
+            raws: IntegerKernels.transposed(weight.raws, rows: k, cols: n),
+            rows: n, depth: k)
         }
       default:
         break
@@ -111,9 +133,12 @@ struct PreparedNode: Sendable {
     _ tensor: Tensor?, name: String, scale: Float, seed: UInt64
   ) throws(ExecutionError) {
     guard let tensor else {
-      throw .unsupported(node: node.reference, message: "the bias '\(name)' must be a constant")
+      throw .unsupported(
+        node: node.reference, message: "the bias '\(name)' must be a constant")
     }
-    guard var floats = tensor.floatValues else { throw .missingData(tensor: name) }
+    guard var floats = tensor.floatValues else {
+      throw .missingData(tensor: name)
+    }
     if scale != 1 { floats = floats.map { $0 * scale } }
     guard let accumulator = layer.accumulator else { return }
     biasFloats = floats
@@ -121,20 +146,24 @@ struct PreparedNode: Sendable {
     switch layer.bias {
     case .accumulatorGrid:
       let quantized = try Self.quantize(
-        floats, name: name, format: accumulator, rounding: .halfEven, overflow: .saturate)
+        floats, name: name, format: accumulator, rounding: .halfEven,
+        overflow: .saturate)
       biasEvents.merge(quantized.events)
       biasUnderflows = quantized.underflows
       bias = quantized.raws
     case .own(let format, let overflow):
       let quantized = try Self.quantize(
-        floats, name: name, format: format, rounding: .halfEven, overflow: overflow)
+        floats, name: name, format: format, rounding: .halfEven,
+        overflow: overflow)
       biasEvents.merge(quantized.events)
       biasUnderflows = quantized.underflows
-      biasStored = RawTensor(unchecked: biasShape, raws: quantized.raws, format: format)
+      biasStored = RawTensor(
+        unchecked: biasShape, raws: quantized.raws, format: format)
       let stream = StochasticStream(seed: seed, tensorName: name)
       var aligned: [Int64] = []
       for (index, raw) in quantized.raws.enumerated() {
-        let sample = layer.rounding == .stochastic ? stream.sample(at: index) : .zero
+        let sample =
+          layer.rounding == .stochastic ? stream.sample(at: index) : .zero
         let (value, event) = FixedPoint.alignBias(
           raw, fromFractionalLength: format.fractionalLength, to: accumulator,
           rounding: layer.rounding, sample: sample)
@@ -149,7 +178,9 @@ struct PreparedNode: Sendable {
   static func quantize(
     _ values: [Float], name: String, format: QFormat, rounding: RoundingMode,
     overflow: OverflowPolicy
-  ) throws(ExecutionError) -> (raws: [Int64], events: OverflowCounts, underflows: Int) {
+  ) throws(ExecutionError) -> (
+    raws: [Int64], events: OverflowCounts, underflows: Int
+  ) {
     var raws = [Int64](repeating: 0, count: values.count)
     var events = OverflowCounts()
     var underflows = 0

@@ -22,11 +22,15 @@ struct Requantization: Sendable {
 
   init(
     from fractionalLength: Int, to format: QFormat, rounding: RoundingMode,
-    overflow: OverflowPolicy, stream: StochasticStream, indexBase: Int = 0, rectify: Bool = false
+    overflow: OverflowPolicy, stream: StochasticStream, indexBase: Int = 0,
+    rectify: Bool = false
   ) {
-    let (difference, overflowed) = fractionalLength.subtractingReportingOverflow(
-      format.fractionalLength)
-    shift = overflowed ? (fractionalLength > format.fractionalLength ? .max : .min) : difference
+    let (difference, overflowed) =
+      fractionalLength.subtractingReportingOverflow(
+        format.fractionalLength)
+    shift =
+      overflowed
+      ? (fractionalLength > format.fractionalLength ? .max : .min) : difference
     self.format = format
     self.rounding = rounding
     self.overflow = overflow
@@ -38,7 +42,8 @@ struct Requantization: Sendable {
   /// Requantizes `count` integers; `first` is the flat index of
   /// `source[0]` in the node's output.
   func apply(
-    _ source: UnsafePointer<Int64>, into target: UnsafeMutablePointer<Int64>, count: Int,
+    _ source: UnsafePointer<Int64>, into target: UnsafeMutablePointer<Int64>,
+    count: Int,
     first: Int
   ) -> OverflowCounts {
     let s = shift
@@ -63,7 +68,8 @@ struct Requantization: Sendable {
       let n = rectify ? max(source[index], 0) : source[index]
       let sample = stochastic ? stream.sample(at: base &+ index) : zero
       let (value, event) = FixedPoint.requantize(
-        n, shift: s, to: format, rounding: rounding, overflow: overflow, sample: sample)
+        n, shift: s, to: format, rounding: rounding, overflow: overflow,
+        sample: sample)
       target[index] = value
       counts.record(event)
     }
@@ -72,7 +78,8 @@ struct Requantization: Sendable {
 
   @inline(__always)
   private static func saturating(
-    _ source: UnsafePointer<Int64>, _ target: UnsafeMutablePointer<Int64>, _ count: Int,
+    _ source: UnsafePointer<Int64>, _ target: UnsafeMutablePointer<Int64>,
+    _ count: Int,
     _ format: QFormat, _ round: (Int64) -> Int64
   ) -> OverflowCounts {
     let low = format.rawMin

@@ -24,7 +24,8 @@ public struct FloatExecutor: Sendable {
   ///
   /// - Throws: ``ExecutionError/network(_:)`` for a cycle, or
   ///   ``ExecutionError/missingData(tensor:)`` for a shape-only constant.
-  public init(network: Network, concurrency: Int? = nil) throws(ExecutionError) {
+  public init(network: Network, concurrency: Int? = nil) throws(ExecutionError)
+  {
     do {
       self.network = try network.sortedTopologically()
     } catch {
@@ -42,19 +43,28 @@ public struct FloatExecutor: Sendable {
   /// - Returns: Every tensor the nodes produced and the graph outputs.
   /// - Throws: ``ExecutionError`` for shape mismatches or unsupported nodes.
   public func run(input: FloatTensor) throws(ExecutionError) -> FloatRun {
-    guard let first = network.inputs.first(where: { network.initializer(named: $0.name) == nil })
+    guard
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
     else { throw .invalidInput(message: "the network has no input") }
     return try run(inputs: [first.name: input])
   }
 
-  /// Runs the network on named inputs. Convolutions split the batch over
-  /// ``concurrency`` slices, each writing its own part of the output, with
-  /// the same per-element arithmetic, so results never depend on the split.
-  public func run(inputs: [String: FloatTensor]) throws(ExecutionError) -> FloatRun {
+  /// Runs the network on named inputs.
+  ///
+  /// Convolutions split the batch over ``concurrency`` slices, each writing its
+  /// own part of the output, with the same per-element arithmetic, so results
+  /// never depend on the split.
+  public func run(inputs: [String: FloatTensor]) throws(ExecutionError)
+    -> FloatRun
+  {
     try runWhole(inputs: inputs)
   }
 
-  func runWhole(inputs: [String: FloatTensor]) throws(ExecutionError) -> FloatRun {
+  func runWhole(inputs: [String: FloatTensor]) throws(ExecutionError)
+    -> FloatRun
+  {
     var values: [String: FloatTensor] = inputs
     for node in network.nodes {
       var operands: [FloatTensor?] = []
@@ -64,8 +74,11 @@ public struct FloatExecutor: Sendable {
         } else if let value = values[name] {
           operands.append(value)
         } else if let constant = network.initializer(named: name) {
-          guard let floats = constant.floatValues else { throw .missingData(tensor: name) }
-          operands.append(FloatTensor(unchecked: constant.shape.dims, values: floats))
+          guard let floats = constant.floatValues else {
+            throw .missingData(tensor: name)
+          }
+          operands.append(
+            FloatTensor(unchecked: constant.shape.dims, values: floats))
         } else {
           throw .missingTensor(name: name, node: node.reference)
         }
@@ -76,7 +89,9 @@ public struct FloatExecutor: Sendable {
     }
     var outputs: [FloatTensor] = []
     for name in network.outputs {
-      guard let value = values[name] else { throw .missingTensor(name: name, node: nil) }
+      guard let value = values[name] else {
+        throw .missingTensor(name: name, node: nil)
+      }
       outputs.append(value)
     }
     for name in inputs.keys { values[name] = nil }
@@ -92,10 +107,11 @@ public struct FloatRun: Sendable {
   public var outputs: [FloatTensor]
 }
 
-/// The default number of worker threads when a caller names none. The pure
-/// core does not ask the system (no environment access); the command line
-/// passes the machine's core count. Results never depend on it: every piece
-/// of work is deterministic and joined in order.
+/// The default number of worker threads when a caller names none.
+///
+/// The pure core does not ask the system (no environment access); the command
+/// line passes the machine's core count. Results never depend on it: every
+/// piece of work is deterministic and joined in order.
 enum DefaultConcurrency {
   static let cores = 1
 }

@@ -9,18 +9,23 @@ enum FloatKernels {
     attributes: ConvAttributes, node: NodeReference, concurrency: Int = 1
   ) throws(ExecutionError) -> FloatTensor {
     guard weightShape.count == 4 else {
-      throw .unsupported(node: node, message: "only 2-D convolutions are executed")
+      throw .unsupported(
+        node: node, message: "only 2-D convolutions are executed")
     }
     let g = try ConvGeometry(
-      input: x.shape, kernel: Array(weightShape[2...]), strides: attributes.strides,
-      dilations: attributes.dilations, pads: attributes.pads, autoPad: attributes.autoPad,
+      input: x.shape, kernel: Array(weightShape[2...]),
+      strides: attributes.strides,
+      dilations: attributes.dilations, pads: attributes.pads,
+      autoPad: attributes.autoPad,
       ceilMode: false, node: node)
     let groups = attributes.group
     let outChannels = weightShape[0]
     let groupIn = weightShape[1]
-    guard groups >= 1, groupIn * groups == g.channels, outChannels % groups == 0 else {
+    guard groups >= 1, groupIn * groups == g.channels, outChannels % groups == 0
+    else {
       throw .shapeMismatch(
-        tensor: node.name, message: "weight \(weightShape) does not fit input \(x.shape)")
+        tensor: node.name,
+        message: "weight \(weightShape) does not fit input \(x.shape)")
     }
     let groupOut = outChannels / groups
     let k = groupIn * g.kernelHeight * g.kernelWidth
@@ -28,20 +33,29 @@ enum FloatKernels {
     let out = [Float].filled(g.batch * outChannels * plane) { output in
       x.values.withUnsafeBufferPointer { input in
         guard let inputBase = input.baseAddress else { return }
-        let shared = (SharedBuffer(UnsafeMutablePointer(mutating: inputBase)), SharedBuffer(output))
-        _ = Parallel.slices(g.batch, concurrency: concurrency, minimumPerSlice: 4) { images in
+        let shared = (
+          SharedBuffer(UnsafeMutablePointer(mutating: inputBase)),
+          SharedBuffer(output)
+        )
+        _ = Parallel.slices(
+          g.batch, concurrency: concurrency, minimumPerSlice: 4
+        ) { images in
           var col = [Float](repeating: 0, count: g.isPointwise ? 0 : k * plane)
-          let input = UnsafeBufferPointer(start: shared.0.base, count: x.values.count)
+          let input = UnsafeBufferPointer(
+            start: shared.0.base, count: x.values.count)
           weight.withUnsafeBufferPointer { w in
             col.withUnsafeMutableBufferPointer { column in
               for n in images {
                 for group in 0..<groups {
-                  let channelBase = (n * g.channels + group * groupIn) * g.inputPlane
+                  let channelBase =
+                    (n * g.channels + group * groupIn) * g.inputPlane
                   let matrix: UnsafePointer<Float>
                   if g.isPointwise {
                     matrix = input.baseAddress.unsafelyUnwrapped + channelBase
                   } else {
-                    im2col(input, from: channelBase, channels: groupIn, g, into: column)
+                    im2col(
+                      input, from: channelBase, channels: groupIn, g,
+                      into: column)
                     matrix = UnsafePointer(column.baseAddress.unsafelyUnwrapped)
                   }
                   let outBase = (n * outChannels + group * groupOut) * plane
@@ -49,7 +63,9 @@ enum FloatKernels {
                     let row = shared.1.base + outBase + m * plane
                     let b = bias?[group * groupOut + m] ?? 0
                     for p in 0..<plane { row[p] = b }
-                    let wRow = w.baseAddress.unsafelyUnwrapped + (group * groupOut + m) * k
+                    let wRow =
+                      w.baseAddress.unsafelyUnwrapped + (group * groupOut + m)
+                      * k
                     for kk in 0..<k {
                       let wv = wRow[kk]
                       let colRow = matrix + kk * plane
@@ -63,13 +79,15 @@ enum FloatKernels {
         }
       }
     }
-    return FloatTensor(unchecked: [g.batch, outChannels, g.outHeight, g.outWidth], values: out)
+    return FloatTensor(
+      unchecked: [g.batch, outChannels, g.outHeight, g.outWidth], values: out)
   }
 
   /// Lays a group's receptive fields out as a K × P matrix, zero where the
   /// window reads padding.
   static func im2col(
-    _ input: UnsafeBufferPointer<Float>, from base: Int, channels: Int, _ g: ConvGeometry,
+    _ input: UnsafeBufferPointer<Float>, from base: Int, channels: Int,
+    _ g: ConvGeometry,
     into column: UnsafeMutableBufferPointer<Float>
   ) {
     let plane = g.outputPlane
@@ -89,7 +107,8 @@ enum FloatKernels {
             let source = channel + y * g.width
             for ox in 0..<g.outWidth {
               let xx = ox * g.strideX - g.padLeft + j * g.dilationX
-              column[rowTarget + ox] = (xx >= 0 && xx < g.width) ? input[source + xx] : 0
+              column[rowTarget + ox] =
+                (xx >= 0 && xx < g.width) ? input[source + xx] : 0
             }
           }
           row += 1
@@ -117,7 +136,8 @@ enum FloatKernels {
               let row = po.baseAddress.unsafelyUnwrapped + oBase + i * plan.n
               for kk in 0..<plan.k {
                 let av = pa[aBase + i * plan.k + kk]
-                let bRow = pb.baseAddress.unsafelyUnwrapped + bBase + kk * plan.n
+                let bRow =
+                  pb.baseAddress.unsafelyUnwrapped + bBase + kk * plan.n
                 for j in 0..<plan.n { row[j] += av * bRow[j] }
               }
             }
@@ -152,7 +172,8 @@ struct MatMulPlan {
     guard b2[b2.count - 2] == k,
       let batch = Broadcast(Array(a2.dropLast(2)), Array(b2.dropLast(2)))
     else {
-      throw .shapeMismatch(tensor: node.name, message: "cannot multiply \(a) by \(b)")
+      throw .shapeMismatch(
+        tensor: node.name, message: "cannot multiply \(a) by \(b)")
     }
     batchCount = batch.count
     let (mm, kk, nn) = (m, k, n)

@@ -4,9 +4,9 @@ extension FloatKernels {
   /// Evaluates one node on Float32 operands (aligned with `node.inputs`,
   /// `nil` for omitted ones).
   static func evaluate(
-    _ node: Node, _ operands: [FloatTensor?], network: Network, concurrency: Int = 1
-  ) throws(ExecutionError) -> FloatTensor
-  {
+    _ node: Node, _ operands: [FloatTensor?], network: Network,
+    concurrency: Int = 1
+  ) throws(ExecutionError) -> FloatTensor {
     let reference = node.reference
     func operand(_ index: Int) throws(ExecutionError) -> FloatTensor {
       guard index < operands.count, let value = operands[index] else {
@@ -21,20 +21,26 @@ extension FloatKernels {
     case .conv(let attributes):
       let w = try operand(1)
       return try conv(
-        try operand(0), weight: w.values, weightShape: w.shape, bias: optional(2)?.values,
+        try operand(0), weight: w.values, weightShape: w.shape,
+        bias: optional(2)?.values,
         attributes: attributes, node: reference, concurrency: concurrency)
     case .gemm(let attributes):
-      return try gemm(try operand(0), try operand(1), optional(2), attributes, node: reference)
+      return try gemm(
+        try operand(0), try operand(1), optional(2), attributes, node: reference
+      )
     case .matMul:
       return try matMul(try operand(0), try operand(1), node: reference)
     case .add, .mul:
       var multiply = false
       if case .mul = node.op { multiply = true }
-      return try binary(try operand(0), try operand(1), multiply: multiply, node: reference)
+      return try binary(
+        try operand(0), try operand(1), multiply: multiply, node: reference)
     case .maxPool(let attributes):
-      return try pool(try operand(0), attributes, average: false, node: reference)
+      return try pool(
+        try operand(0), attributes, average: false, node: reference)
     case .averagePool(let attributes):
-      return try pool(try operand(0), attributes, average: true, node: reference)
+      return try pool(
+        try operand(0), attributes, average: true, node: reference)
     case .globalAveragePool:
       return try pool(try operand(0), nil, average: true, node: reference)
     case .globalMaxPool:
@@ -43,7 +49,8 @@ extension FloatKernels {
       var inputs: [FloatTensor] = []
       for index in node.inputs.indices { inputs.append(try operand(index)) }
       return try concat(inputs, axis: axis, node: reference)
-    case .flatten, .reshape, .identity, .dropout, .transpose, .squeeze, .unsqueeze:
+    case .flatten, .reshape, .identity, .dropout, .transpose, .squeeze,
+      .unsqueeze:
       let x = try operand(0)
       let plan = try LayoutPlan.make(node, input: x.shape, network: network)
       let (shape, values) = plan.apply(x.values)
@@ -51,29 +58,36 @@ extension FloatKernels {
     case .softmax(let axis):
       let x = try operand(0)
       return FloatTensor(
-        unchecked: x.shape, values: softmax(x.values.map { Double($0) }, shape: x.shape, axis: axis))
+        unchecked: x.shape,
+        values: softmax(x.values.map { Double($0) }, shape: x.shape, axis: axis)
+      )
     case .batchNormalization(let epsilon):
       let x = try operand(0)
       return FloatTensor(
         unchecked: x.shape,
         values: batchNorm(
-          x.values.map { Double($0) }, shape: x.shape, scale: try operand(1).values,
+          x.values.map { Double($0) }, shape: x.shape,
+          scale: try operand(1).values,
           bias: try operand(2).values, mean: try operand(3).values,
           variance: try operand(4).values, epsilon: epsilon))
     case .relu:
       let x = try operand(0)
-      return FloatTensor(unchecked: x.shape, values: x.values.map { max($0, 0) })
+      return FloatTensor(
+        unchecked: x.shape, values: x.values.map { max($0, 0) })
     case .clip(let lo, let hi):
       let x = try operand(0)
       let lower = optional(1)?.values.first ?? lo ?? -.infinity
       let upper = optional(2)?.values.first ?? hi ?? .infinity
-      return FloatTensor(unchecked: x.shape, values: x.values.map { min(max($0, lower), upper) })
+      return FloatTensor(
+        unchecked: x.shape, values: x.values.map { min(max($0, lower), upper) })
     case .sigmoid, .leakyRelu, .hardSigmoid, .hardSwish:
       let x = try operand(0)
       return FloatTensor(
         unchecked: x.shape,
         values: x.values.map {
-          Float(activation(node.op, Double($0), lower: -.infinity, upper: .infinity))
+          Float(
+            activation(node.op, Double($0), lower: -.infinity, upper: .infinity)
+          )
         })
     }
   }

@@ -1,10 +1,11 @@
-import RealModule
 import NetworkGraph
+import RealModule
 
 extension FloatKernels {
   /// Gemm-13: alpha · A' · B' + beta · C, with C broadcast to [M, N].
   static func gemm(
-    _ a: FloatTensor, _ b: FloatTensor, _ c: FloatTensor?, _ attributes: GemmAttributes,
+    _ a: FloatTensor, _ b: FloatTensor, _ c: FloatTensor?,
+    _ attributes: GemmAttributes,
     node: NodeReference
   ) throws(ExecutionError) -> FloatTensor {
     guard a.shape.count == 2, b.shape.count == 2 else {
@@ -17,8 +18,11 @@ extension FloatKernels {
       product.values = product.values.map { $0 * attributes.alpha }
     }
     if let c {
-      guard let plan = Broadcast(product.shape, c.shape), plan.shape == product.shape else {
-        throw .shapeMismatch(tensor: node.name, message: "C \(c.shape) does not broadcast")
+      guard let plan = Broadcast(product.shape, c.shape),
+        plan.shape == product.shape
+      else {
+        throw .shapeMismatch(
+          tensor: node.name, message: "C \(c.shape) does not broadcast")
       }
       for i in 0..<plan.count {
         product.values[i] += attributes.beta * c.values[plan.bIndex[i]]
@@ -40,20 +44,25 @@ extension FloatKernels {
   /// MaxPool (padding excluded) or AveragePool (count_include_pad from the
   /// model), and their global forms.
   static func pool(
-    _ x: FloatTensor, _ attributes: PoolAttributes?, average: Bool, node: NodeReference
+    _ x: FloatTensor, _ attributes: PoolAttributes?, average: Bool,
+    node: NodeReference
   ) throws(ExecutionError) -> FloatTensor {
     let g: ConvGeometry
     if let attributes {
       g = try ConvGeometry(
-        input: x.shape, kernel: attributes.kernelShape, strides: attributes.strides,
-        dilations: attributes.dilations, pads: attributes.pads, autoPad: attributes.autoPad,
+        input: x.shape, kernel: attributes.kernelShape,
+        strides: attributes.strides,
+        dilations: attributes.dilations, pads: attributes.pads,
+        autoPad: attributes.autoPad,
         ceilMode: attributes.ceilMode, node: node)
     } else {
       guard x.shape.count == 4 else {
-        throw .unsupported(node: node, message: "only [N, C, H, W] inputs are executed")
+        throw .unsupported(
+          node: node, message: "only [N, C, H, W] inputs are executed")
       }
       g = try ConvGeometry(
-        input: x.shape, kernel: [x.shape[2], x.shape[3]], strides: nil, dilations: nil,
+        input: x.shape, kernel: [x.shape[2], x.shape[3]], strides: nil,
+        dilations: nil,
         pads: nil, autoPad: .notSet, ceilMode: false, node: node)
     }
     let includePad = attributes?.countIncludePad ?? false
@@ -73,8 +82,10 @@ extension FloatKernels {
               let xx = ox * g.strideX - g.padLeft + j * g.dilationX
               if y < 0 || y >= g.height || xx < 0 || xx >= g.width {
                 // Positions in the pad area inside the padded extent.
-                if y >= -g.padTop && y < g.height + padBottom(g, attributes, axis: 0)
-                  && xx >= -g.padLeft && xx < g.width + padBottom(g, attributes, axis: 1)
+                if y >= -g.padTop
+                  && y < g.height + padBottom(g, attributes, axis: 0)
+                  && xx >= -g.padLeft
+                  && xx < g.width + padBottom(g, attributes, axis: 1)
                 {
                   padded += 1
                 }
@@ -101,7 +112,9 @@ extension FloatKernels {
   }
 
   /// The end pad of a pooling window along an axis (for count_include_pad).
-  static func padBottom(_ g: ConvGeometry, _ attributes: PoolAttributes?, axis: Int) -> Int {
+  static func padBottom(
+    _ g: ConvGeometry, _ attributes: PoolAttributes?, axis: Int
+  ) -> Int {
     guard let attributes else { return 0 }
     if attributes.autoPad == .sameUpper || attributes.autoPad == .sameLower {
       let input = axis == 0 ? g.height : g.width
@@ -109,7 +122,8 @@ extension FloatKernels {
       let stride = axis == 0 ? g.strideY : g.strideX
       let effective =
         axis == 0
-        ? g.dilationY * (g.kernelHeight - 1) + 1 : g.dilationX * (g.kernelWidth - 1) + 1
+        ? g.dilationY * (g.kernelHeight - 1) + 1
+        : g.dilationX * (g.kernelWidth - 1) + 1
       let total = max(0, (out - 1) * stride + effective - input)
       let begin = axis == 0 ? g.padTop : g.padLeft
       return total - begin
@@ -123,7 +137,9 @@ extension FloatKernels {
     _ a: FloatTensor, _ b: FloatTensor, multiply: Bool, node: NodeReference
   ) throws(ExecutionError) -> FloatTensor {
     guard let plan = Broadcast(a.shape, b.shape) else {
-      throw .shapeMismatch(tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast")
+      throw .shapeMismatch(
+        tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast"
+      )
     }
     var out = [Float](repeating: 0, count: plan.count)
     for i in 0..<plan.count {
@@ -150,7 +166,8 @@ extension FloatKernels {
   }
 
   /// Softmax in Double (before the final conversion of §12.3).
-  static func softmaxDouble(_ x: [Double], shape: [Int], axis: Int) -> [Double] {
+  static func softmaxDouble(_ x: [Double], shape: [Int], axis: Int) -> [Double]
+  {
     let rank = shape.count
     let a = axis < 0 ? axis + rank : axis
     guard a >= 0, a < rank else { return x }
@@ -178,13 +195,16 @@ extension FloatKernels {
   /// Element-wise activations computed in Double, for float islands and the
   /// float executor alike (Sigmoid-13, LeakyRelu-16, HardSigmoid-6,
   /// HardSwish-14, Relu, Clip).
-  static func activation(_ op: Operator, _ x: Double, lower: Double, upper: Double) -> Double {
+  static func activation(
+    _ op: Operator, _ x: Double, lower: Double, upper: Double
+  ) -> Double {
     switch op {
     case .relu: return max(x, 0)
     case .clip: return min(max(x, lower), upper)
     case .sigmoid: return 1 / (1 + Double.exp(-x))
     case .leakyRelu(let alpha): return x < 0 ? Double(alpha) * x : x
-    case .hardSigmoid(let alpha, let beta): return max(0, min(1, Double(alpha) * x + Double(beta)))
+    case .hardSigmoid(let alpha, let beta):
+      return max(0, min(1, Double(alpha) * x + Double(beta)))
     case .hardSwish: return x * max(0, min(1, x / 6 + 0.5))
     default: return x
     }
@@ -212,7 +232,9 @@ extension FloatKernels {
     var out = [Double](repeating: 0, count: x.count)
     for index in x.indices {
       let c = (index / inner) % channels
-      let normalized = (x[index] - Double(mean[c])) / (Double(variance[c]) + Double(epsilon)).squareRoot()
+      let normalized =
+        (x[index] - Double(mean[c]))
+        / (Double(variance[c]) + Double(epsilon)).squareRoot()
       out[index] = normalized * Double(scale[c]) + Double(bias[c])
     }
     return out
@@ -235,8 +257,12 @@ enum Concatenation {
     var shape = first.0
     shape[a] = 0
     for (s, _) in inputs {
-      guard s.count == rank, (0..<rank).allSatisfy({ $0 == a || s[$0] == first.0[$0] }) else {
-        throw .shapeMismatch(tensor: node.name, message: "Concat inputs \(s) and \(first.0) differ")
+      guard s.count == rank,
+        (0..<rank).allSatisfy({ $0 == a || s[$0] == first.0[$0] })
+      else {
+        throw .shapeMismatch(
+          tensor: node.name, message: "Concat inputs \(s) and \(first.0) differ"
+        )
       }
       shape[a] += s[a]
     }

@@ -22,12 +22,15 @@ public enum NodeKind: String, Hashable, Sendable {
   /// reading chosen, documented in `Documentation/Quantization.md`).
   public init(_ op: Operator) {
     switch op {
-    case .conv, .gemm, .matMul, .add, .mul, .averagePool, .globalAveragePool, .concat:
+    case .conv, .gemm, .matMul, .add, .mul, .averagePool, .globalAveragePool,
+      .concat:
       self = .computing
-    case .relu, .clip, .maxPool, .globalMaxPool, .flatten, .reshape, .identity, .dropout,
+    case .relu, .clip, .maxPool, .globalMaxPool, .flatten, .reshape, .identity,
+      .dropout,
       .transpose, .squeeze, .unsqueeze:
       self = .formatPreserving
-    case .sigmoid, .softmax, .leakyRelu, .hardSigmoid, .hardSwish, .batchNormalization:
+    case .sigmoid, .softmax, .leakyRelu, .hardSigmoid, .hardSwish,
+      .batchNormalization:
       self = .floatIsland
     }
   }

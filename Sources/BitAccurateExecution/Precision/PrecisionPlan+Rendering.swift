@@ -36,7 +36,8 @@ extension PrecisionPlan {
       lines.append("layers:")
       for entry in layers {
         let body = Self.render(entry.precision, indent: "    ")
-        lines.append("  " + Self.yamlKey(entry.name) + ":" + (body.isEmpty ? " {}" : ""))
+        lines.append(
+          "  " + Self.yamlKey(entry.name) + ":" + (body.isEmpty ? " {}" : ""))
         lines += body
       }
     }
@@ -45,29 +46,39 @@ extension PrecisionPlan {
 
   static func render(_ precision: LayerPrecision, indent: String) -> [String] {
     var lines: [String] = []
-    if let weight = precision.weight { lines.append(indent + "weight: " + render(weight)) }
+    if let weight = precision.weight {
+      lines.append(indent + "weight: " + render(weight))
+    }
     if let activation = precision.activation {
       lines.append(indent + "activation: " + render(activation))
     }
     if let accumulator = precision.accumulator {
       var keys: [String] = []
       if let bits = accumulator.bits { keys.append("bits: \(bits)") }
-      if let policy = accumulator.policy { keys.append("overflow: \(policy.rawValue)") }
-      lines.append(indent + "accumulator: {" + keys.joined(separator: ", ") + "}")
+      if let policy = accumulator.policy {
+        keys.append("overflow: \(policy.rawValue)")
+      }
+      lines.append(
+        indent + "accumulator: {" + keys.joined(separator: ", ") + "}")
     }
     switch precision.bias {
     case .accumulator?: lines.append(indent + "bias: accumulator")
     case .format(let spec)?: lines.append(indent + "bias: " + render(spec))
     case nil: break
     }
-    if let rounding = precision.rounding { lines.append(indent + "rounding: \(rounding.rawValue)") }
-    if let overflow = precision.overflow { lines.append(indent + "overflow: \(overflow.rawValue)") }
+    if let rounding = precision.rounding {
+      lines.append(indent + "rounding: \(rounding.rawValue)")
+    }
+    if let overflow = precision.overflow {
+      lines.append(indent + "overflow: \(overflow.rawValue)")
+    }
     if let residual = precision.residual {
       lines.append(indent + "residual: \(residual.rawValue)")
     }
     switch precision.pooling {
     case .exact?: lines.append(indent + "pooling: exact")
-    case .reciprocal(let shift)?: lines.append(indent + "pooling: {reciprocal: \(shift)}")
+    case .reciprocal(let shift)?:
+      lines.append(indent + "pooling: {reciprocal: \(shift)}")
     case nil: break
     }
     return lines
@@ -79,7 +90,9 @@ extension PrecisionPlan {
     if let fl = spec.fractionalLength { keys.append("fl: \(fl)") }
     if let signed = spec.signed { keys.append("signed: \(signed)") }
     if let symmetric = spec.symmetric { keys.append("symmetric: \(symmetric)") }
-    if let overflow = spec.overflow { keys.append("overflow: \(overflow.rawValue)") }
+    if let overflow = spec.overflow {
+      keys.append("overflow: \(overflow.rawValue)")
+    }
     return "{" + keys.joined(separator: ", ") + "}"
   }
 
@@ -91,7 +104,8 @@ extension PrecisionPlan {
     let safe =
       !name.isEmpty
       && name.unicodeScalars.allSatisfy {
-        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+          || ("0"..."9").contains($0)
           || $0 == "_" || $0 == "-" || $0 == "." || $0 == "/"
       }
       && !(name.first.map { "-./0123456789".contains($0) } ?? true)

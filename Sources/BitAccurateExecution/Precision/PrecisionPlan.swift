@@ -38,9 +38,10 @@ public struct PrecisionPlan: Hashable, Sendable {
   /// The run seed S of stochastic rounding (§7); written only when not 0.
   public var seed: UInt64
   /// Where each key was written, by dotted path (`input.bits`,
-  /// `default.weight.fl`, `layers.conv1`, `layers.conv1.activation.fl`);
-  /// filled by a YAML reader, empty otherwise. Problems are reported at the
-  /// deepest path that has a location.
+  /// `default.weight.fl`, `layers.conv1`, `layers.conv1.activation.fl`); filled
+  /// by a YAML reader, empty otherwise.
+  ///
+  /// Problems are reported at the deepest path that has a location.
   public var locations: [String: SourceLocation]
 
   /// Creates a plan.
@@ -66,9 +67,11 @@ public struct PrecisionPlan: Hashable, Sendable {
     PrecisionPlan(
       input: FormatSpec(bits: bits, fractionalLength: inputFractionalLength),
       defaults: LayerPrecision(
-        weight: FormatSpec(bits: bits, fractionalLength: weightFractionalLength),
+        weight: FormatSpec(
+          bits: bits, fractionalLength: weightFractionalLength),
         bias: .accumulator,
-        activation: FormatSpec(bits: bits, fractionalLength: activationFractionalLength),
+        activation: FormatSpec(
+          bits: bits, fractionalLength: activationFractionalLength),
         accumulator: AccumulatorSpec(bits: nil, policy: .saturateFinal),
         rounding: .requantizationDefault, overflow: .saturate))
   }
@@ -142,14 +145,16 @@ public struct FormatSpec: Hashable, Sendable {
   public init(_ format: QFormat, overflow: OverflowPolicy? = nil) {
     self.init(
       bits: format.bits, fractionalLength: format.fractionalLength,
-      signed: format.isSigned ? nil : false, symmetric: format.isSymmetric ? true : nil,
+      signed: format.isSigned ? nil : false,
+      symmetric: format.isSymmetric ? true : nil,
       overflow: overflow)
   }
 
   /// This spec with the keys it leaves out taken from `base` (§12.2).
   public func merged(over base: FormatSpec?) -> FormatSpec {
     FormatSpec(
-      bits: bits ?? base?.bits, fractionalLength: fractionalLength ?? base?.fractionalLength,
+      bits: bits ?? base?.bits,
+      fractionalLength: fractionalLength ?? base?.fractionalLength,
       signed: signed ?? base?.signed, symmetric: symmetric ?? base?.symmetric,
       overflow: overflow ?? base?.overflow)
   }
@@ -198,16 +203,19 @@ public struct LayerPrecision: Hashable, Sendable {
   public var rounding: RoundingMode?
   /// The storage overflow policy; default `saturate` (§6).
   public var overflow: OverflowPolicy?
-  /// How Add aligns its inputs (§5); default `alignUp`. Written as
-  /// `residual: alignToOutput`.
+  /// How Add aligns its inputs (§5); default `alignUp`.
+  ///
+  /// Written as `residual: alignToOutput`.
   public var residual: ResidualAlignment?
-  /// How average pooling divides (§5); default exact. Written as
-  /// `pooling: exact` or `pooling: {reciprocal: 16}`.
+  /// How average pooling divides (§5); default exact.
+  ///
+  /// Written as `pooling: exact` or `pooling: {reciprocal: 16}`.
   public var pooling: AveragePoolDivision?
 
   /// Creates a layer precision; every role defaults to `nil`.
   public init(
-    weight: FormatSpec? = nil, bias: BiasSpec? = nil, activation: FormatSpec? = nil,
+    weight: FormatSpec? = nil, bias: BiasSpec? = nil,
+    activation: FormatSpec? = nil,
     accumulator: AccumulatorSpec? = nil, rounding: RoundingMode? = nil,
     overflow: OverflowPolicy? = nil, residual: ResidualAlignment? = nil,
     pooling: AveragePoolDivision? = nil
@@ -232,7 +240,9 @@ public struct LayerPrecision: Hashable, Sendable {
   public func merged(over base: LayerPrecision) -> LayerPrecision {
     var result = base
     if let weight { result.weight = weight.merged(over: base.weight) }
-    if let activation { result.activation = activation.merged(over: base.activation) }
+    if let activation {
+      result.activation = activation.merged(over: base.activation)
+    }
     if let bias {
       switch (bias, base.bias) {
       case (.format(let own), .format(let inherited)?):

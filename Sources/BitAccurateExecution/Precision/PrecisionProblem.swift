@@ -57,7 +57,8 @@ public struct PrecisionProblem: Hashable, Sendable {
       return "layer '\(layer)': " + Self.describe(error)
     case .residualAlignment(let layer, let error):
       return "layer '\(layer)': " + Self.describe(error)
-    case .unsupportedNode(let layer, let message): return "layer '\(layer)': \(message)"
+    case .unsupportedNode(let layer, let message):
+      return "layer '\(layer)': \(message)"
     }
   }
 
@@ -65,8 +66,10 @@ public struct PrecisionProblem: Hashable, Sendable {
   public var hint: String? {
     switch kind {
     case .unknownLayer(_, let suggestion?): "did you mean '\(suggestion)'?"
-    case .formatOnFormatPreservingNode: "remove the entry; set the producer's activation instead"
-    case .invalidFormat(.symmetricWithWrap): "use 'overflow: saturate' with 'symmetric'"
+    case .formatOnFormatPreservingNode:
+      "remove the entry; set the producer's activation instead"
+    case .invalidFormat(.symmetricWithWrap):
+      "use 'overflow: saturate' with 'symmetric'"
     default: nil
     }
   }
@@ -78,7 +81,8 @@ public struct PrecisionProblem: Hashable, Sendable {
     case .fractionalLengthOutOfRange(let fl, let allowed):
       "fl \(fl) is outside [\(allowed.lowerBound), \(allowed.upperBound)]"
     case .symmetricRequiresSigned: "'symmetric' needs a signed format"
-    case .symmetricWithWrap: "'symmetric' goes with 'saturate' only (FIXED_POINT.md §12.8)"
+    case .symmetricWithWrap:
+      "'symmetric' goes with 'saturate' only (FIXED_POINT.md §12.8)"
     case .accumulatorBoundExceeded(let bw, let bx, let k, let required):
       "B_w + B_x + ceil(log2 K) = \(bw) + \(bx) + ceil(log2 \(k)) = \(required) exceeds 62 "
         + "(FIXED_POINT.md §5)"
@@ -98,7 +102,10 @@ extension PrecisionPlan {
   /// - Parameters:
   ///   - problems: From ``problems(against:)``.
   ///   - file: The precision file's name as the user wrote it.
-  public func diagnostics(for problems: [PrecisionProblem], file: String) -> [Diagnostic] {
+  /// - Returns: One error diagnostic per problem, in the order given.
+  public func diagnostics(for problems: [PrecisionProblem], file: String)
+    -> [Diagnostic]
+  {
     problems.map { problem in
       var path = problem.path
       var location = locations[path]
@@ -107,7 +114,8 @@ extension PrecisionPlan {
         location = locations[path]
       }
       return Diagnostic.error(
-        problem.message, at: location ?? SourceLocation(file: file), hint: problem.hint)
+        problem.message, at: location ?? SourceLocation(file: file),
+        hint: problem.hint)
     }
   }
 }

@@ -11,7 +11,9 @@ extension PrecisionResolver {
     case .dropout: metadata = [1, 2]
     default: metadata = []
     }
-    return node.inputs.indices.filter { !metadata.contains($0) && !node.inputs[$0].isEmpty }
+    return node.inputs.indices.filter {
+      !metadata.contains($0) && !node.inputs[$0].isEmpty
+    }
   }
 
   /// Resolves one node, recording its output's format.
@@ -25,8 +27,10 @@ extension PrecisionResolver {
     let overflow = merged.overflow ?? .saturate
     var layer = ResolvedLayer(
       name: node.name, kind: kind, weight: nil, weightOverflow: overflow,
-      bias: .accumulatorGrid, output: nil, outputOverflow: overflow, accumulator: nil,
-      accumulatorPolicy: merged.accumulator?.policy ?? .saturateFinal, terms: nil,
+      bias: .accumulatorGrid, output: nil, outputOverflow: overflow,
+      accumulator: nil,
+      accumulatorPolicy: merged.accumulator?.policy ?? .saturateFinal,
+      terms: nil,
       rounding: merged.rounding ?? .requantizationDefault,
       residual: merged.residual ?? .alignUp, pooling: merged.pooling ?? .exact)
     guard let first = node.outputs.first, !first.isEmpty else { return layer }
@@ -42,7 +46,8 @@ extension PrecisionResolver {
         NodeKind(network.nodes[$0].op) != .floatIsland
       }
       guard entry?.activation != nil || feedsFixed else { return layer }
-      let path = rolePath(node.name, "activation", given: entry?.activation != nil)
+      let path = rolePath(
+        node.name, "activation", given: entry?.activation != nil)
       if let (format, policy) = self.format(
         merged.activation, layerOverflow: overflow, at: path)
       {
@@ -54,7 +59,8 @@ extension PrecisionResolver {
     case .computing:
       break
     }
-    let activationPath = rolePath(node.name, "activation", given: entry?.activation != nil)
+    let activationPath = rolePath(
+      node.name, "activation", given: entry?.activation != nil)
     if let (format, policy) = self.format(
       merged.activation, layerOverflow: overflow, at: activationPath)
     {
@@ -73,16 +79,21 @@ extension PrecisionResolver {
     }
     if !constants.isEmpty {
       let path = rolePath(node.name, "weight", given: entry?.weight != nil)
-      if let (format, policy) = self.format(merged.weight, layerOverflow: overflow, at: path) {
+      if let (format, policy) = self.format(
+        merged.weight, layerOverflow: overflow, at: path)
+      {
         layer.weight = format
         layer.weightOverflow = policy
       }
     }
-    if let biasIndex, node.inputs.indices.contains(biasIndex), !node.inputs[biasIndex].isEmpty,
+    if let biasIndex, node.inputs.indices.contains(biasIndex),
+      !node.inputs[biasIndex].isEmpty,
       case .format(let spec)? = merged.bias
     {
       let path = rolePath(node.name, "bias", given: entry?.bias != nil)
-      if let (format, policy) = self.format(spec, layerOverflow: overflow, at: path) {
+      if let (format, policy) = self.format(
+        spec, layerOverflow: overflow, at: path)
+      {
         layer.bias = .own(format, policy)
       }
     }
@@ -99,11 +110,16 @@ extension PrecisionResolver {
     switch node.op {
     case .conv, .gemm, .matMul:
       resolveAccumulator(
-        node, &layer, entry: entry, merged: merged, operandFormat: operandFormat, shapes: shapes)
+        node, &layer, entry: entry, merged: merged,
+        operandFormat: operandFormat, shapes: shapes)
     case .add:
-      if layer.residual == .alignUp, let a = operandFormat(0), let b = operandFormat(1) {
+      if layer.residual == .alignUp, let a = operandFormat(0),
+        let b = operandFormat(1)
+      {
         for error in FixedPoint.residualAlignmentProblems(a, b) {
-          report(.residualAlignment(layer: node.name, error), at: "layers.\(node.name)")
+          report(
+            .residualAlignment(layer: node.name, error),
+            at: "layers.\(node.name)")
         }
       }
     default:
@@ -112,7 +128,8 @@ extension PrecisionResolver {
     if case .conv = node.op, network.initializer(named: node.inputs[1]) == nil {
       report(
         .unsupportedNode(
-          layer: node.name, message: "the convolution weight must be a constant"),
+          layer: node.name, message: "the convolution weight must be a constant"
+        ),
         at: "layers.\(node.name)")
     }
     return layer
@@ -120,13 +137,16 @@ extension PrecisionResolver {
 
   mutating func resolveAccumulator(
     _ node: Node, _ layer: inout ResolvedLayer, entry: LayerPrecision?,
-    merged: LayerPrecision, operandFormat: (Int) -> QFormat?, shapes: InferredShapes?
+    merged: LayerPrecision, operandFormat: (Int) -> QFormat?,
+    shapes: InferredShapes?
   ) {
     guard let x = operandFormat(0), let w = operandFormat(1) else { return }
     var terms: Int?
     switch node.op {
     case .conv:
-      if let weight = network.initializer(named: node.inputs[1]), weight.shape.rank >= 2 {
+      if let weight = network.initializer(named: node.inputs[1]),
+        weight.shape.rank >= 2
+      {
         terms = weight.shape.dims.dropFirst().reduce(1, *)
       }
     case .gemm(let attributes):
@@ -134,20 +154,26 @@ extension PrecisionResolver {
         terms = attributes.transA ? a[0] : a[1]
       }
     default:
-      if let a = shapes?.shape(of: node.inputs[0]), a.rank >= 1 { terms = a[a.rank - 1] }
+      if let a = shapes?.shape(of: node.inputs[0]), a.rank >= 1 {
+        terms = a[a.rank - 1]
+      }
     }
     guard let terms else { return }
     layer.terms = terms
     let bits =
       merged.accumulator?.bits
-      ?? FixedPoint.defaultAccumulatorBits(weightBits: w.bits, inputBits: x.bits)
+      ?? FixedPoint.defaultAccumulatorBits(
+        weightBits: w.bits, inputBits: x.bits)
     let path =
       entry?.accumulator != nil
       ? "layers.\(node.name).accumulator"
       : (entry != nil ? "layers.\(node.name)" : "default.accumulator")
     let errors = FixedPoint.accumulatorProblems(
-      weightBits: w.bits, inputBits: x.bits, terms: terms, accumulatorBits: bits)
-    for error in errors { report(.accumulator(layer: node.name, error), at: path) }
+      weightBits: w.bits, inputBits: x.bits, terms: terms, accumulatorBits: bits
+    )
+    for error in errors {
+      report(.accumulator(layer: node.name, error), at: path)
+    }
     if errors.isEmpty,
       let format = try? QFormat.accumulator(
         bits: bits, fractionalLength: w.fractionalLength + x.fractionalLength)

@@ -28,13 +28,16 @@ struct PrecisionResolver {
     if let bits = spec.bits {
       let allowed = signed ? QFormat.signedBits : QFormat.unsignedBits
       if !allowed.contains(bits) {
-        report(.invalidFormat(.bitsOutOfRange(bits: bits, allowed: allowed)), at: path + ".bits")
+        report(
+          .invalidFormat(.bitsOutOfRange(bits: bits, allowed: allowed)),
+          at: path + ".bits")
       }
     }
     if let fl = spec.fractionalLength, !QFormat.fractionalLengths.contains(fl) {
       report(
         .invalidFormat(
-          .fractionalLengthOutOfRange(fractionalLength: fl, allowed: QFormat.fractionalLengths)),
+          .fractionalLengthOutOfRange(
+            fractionalLength: fl, allowed: QFormat.fractionalLengths)),
         at: path + ".fl")
     }
     if spec.symmetric == true && !signed {
@@ -68,18 +71,21 @@ struct PrecisionResolver {
     checkRoles(plan.defaults, at: "default")
     let nodeNames = network.nodes.map(\.name)
     let nodesByName = Dictionary(
-      network.nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+      network.nodes.map { ($0.name, $0) },
+      uniquingKeysWith: { first, _ in first })
     for entry in plan.layers {
       let path = "layers.\(entry.name)"
       checkRoles(entry.precision, at: path)
       guard let node = nodesByName[entry.name] else {
         let suggestion = Suggestions.closest(to: entry.name, among: nodeNames)
-        report(.unknownLayer(name: entry.name, suggestion: suggestion), at: path)
+        report(
+          .unknownLayer(name: entry.name, suggestion: suggestion), at: path)
         continue
       }
       if NodeKind(node.op) == .formatPreserving && entry.precision.setsFormat {
         report(
-          .formatOnFormatPreservingNode(layer: entry.name, opType: node.op.opType), at: path)
+          .formatOnFormatPreservingNode(
+            layer: entry.name, opType: node.op.opType), at: path)
       }
     }
     // 2. The input.
@@ -93,7 +99,8 @@ struct PrecisionResolver {
     }
     var formats: [String: QFormat] = [:]
     if let inputFormat {
-      for input in network.inputs where network.initializer(named: input.name) == nil {
+      for input in network.inputs
+      where network.initializer(named: input.name) == nil {
         formats[input.name] = inputFormat.0
       }
     }
@@ -113,16 +120,22 @@ struct PrecisionResolver {
     }
     return .success(
       ResolvedPrecision(
-        input: inputFormat.0, layers: layers, tensorFormats: formats, seed: plan.seed))
+        input: inputFormat.0, layers: layers, tensorFormats: formats,
+        seed: plan.seed))
   }
 
   mutating func checkRoles(_ precision: LayerPrecision, at path: String) {
     checkWritten(precision.weight, at: path + ".weight")
     checkWritten(precision.activation, at: path + ".activation")
-    if case .format(let spec)? = precision.bias { checkWritten(spec, at: path + ".bias") }
-    if let bits = precision.accumulator?.bits, !QFormat.accumulatorBits.contains(bits) {
+    if case .format(let spec)? = precision.bias {
+      checkWritten(spec, at: path + ".bias")
+    }
+    if let bits = precision.accumulator?.bits,
+      !QFormat.accumulatorBits.contains(bits)
+    {
       report(
-        .invalidFormat(.bitsOutOfRange(bits: bits, allowed: QFormat.accumulatorBits)),
+        .invalidFormat(
+          .bitsOutOfRange(bits: bits, allowed: QFormat.accumulatorBits)),
         at: path + ".accumulator.bits")
     }
   }

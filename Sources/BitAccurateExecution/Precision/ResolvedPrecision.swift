@@ -73,7 +73,10 @@ extension PrecisionPlan {
     case .success: []
     case .failure(.invalidPrecision(let problems)): problems
     case .failure(let error):
-      [PrecisionProblem(.unsupportedNode(layer: "", message: error.description), at: "layers")]
+      [
+        PrecisionProblem(
+          .unsupportedNode(layer: "", message: error.description), at: "layers")
+      ]
     }
   }
 
@@ -81,11 +84,15 @@ extension PrecisionPlan {
   ///
   /// - Throws: ``ExecutionError/invalidPrecision(_:)`` with every problem of
   ///   ``problems(against:)``, or ``ExecutionError/network(_:)``.
-  public func resolve(for network: Network) throws(ExecutionError) -> ResolvedPrecision {
+  public func resolve(for network: Network) throws(ExecutionError)
+    -> ResolvedPrecision
+  {
     try resolving(network).get()
   }
 
-  func resolving(_ network: Network) -> Result<ResolvedPrecision, ExecutionError> {
+  func resolving(_ network: Network) -> Result<
+    ResolvedPrecision, ExecutionError
+  > {
     var resolver = PrecisionResolver(plan: self, network: network)
     return resolver.run()
   }

@@ -13,11 +13,15 @@ public enum Classification {
   public static func topK(_ scores: FloatTensor, k: Int) -> [[Int]] {
     guard let rows = scores.shape.first, rows > 0 else { return [] }
     let width = scores.values.count / rows
-    return (0..<rows).map { topK(scores.values[($0 * width)..<(($0 + 1) * width)], k: k) }
+    return (0..<rows).map {
+      topK(scores.values[($0 * width)..<(($0 + 1) * width)], k: k)
+    }
   }
 
   /// The fraction of rows whose label is among their top-k classes.
-  public static func accuracy(_ scores: FloatTensor, labels: [Int], k: Int) -> Double {
+  public static func accuracy(_ scores: FloatTensor, labels: [Int], k: Int)
+    -> Double
+  {
     let top = topK(scores, k: k)
     guard !top.isEmpty else { return 0 }
     let hits = zip(top, labels).filter { $0.contains($1) }.count

@@ -36,7 +36,8 @@ public struct DumpEntry: Hashable, Sendable {
         name.unicodeScalars.map { scalar in
           let allowed =
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-            || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_" || scalar == "-"
+            || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_"
+            || scalar == "-"
           return allowed ? scalar : "_"
         }))
   }
@@ -61,7 +62,10 @@ extension FixedPointRun {
   /// - Parameters:
   ///   - executor: The executor that made the run (for order and constants).
   ///   - includeConstants: Whether to add weights and biases.
-  public func dumpEntries(executor: FixedPointExecutor, includeConstants: Bool = false)
+  /// - Returns: The entries in dump order.
+  public func dumpEntries(
+    executor: FixedPointExecutor, includeConstants: Bool = false
+  )
     -> [DumpEntry]
   {
     var entries: [DumpEntry] = []
@@ -71,7 +75,10 @@ extension FixedPointRun {
     }
     for input in executor.network.inputs {
       if let raw = inputs[input.name] {
-        add(DumpEntry(name: input.name, shape: raw.shape, contents: .raw(raw.raws, raw.format)))
+        add(
+          DumpEntry(
+            name: input.name, shape: raw.shape,
+            contents: .raw(raw.raws, raw.format)))
       }
     }
     for prepared in executor.prepared {
@@ -85,20 +92,28 @@ extension FixedPointRun {
                 contents: .raw(constant.raws, constant.format)))
           }
         }
-        if let bias = prepared.bias, let accumulator = prepared.layer.accumulator,
+        if let bias = prepared.bias,
+          let accumulator = prepared.layer.accumulator,
           node.inputs.count > 2
         {
           add(
             DumpEntry(
-              name: node.inputs[2], shape: prepared.biasShape, contents: .raw(bias, accumulator)))
+              name: node.inputs[2], shape: prepared.biasShape,
+              contents: .raw(bias, accumulator)))
         }
       }
-      guard let name = node.outputs.first, let value = tensors[name] else { continue }
+      guard let name = node.outputs.first, let value = tensors[name] else {
+        continue
+      }
       switch value {
       case .fixed(let raw):
-        add(DumpEntry(name: name, shape: raw.shape, contents: .raw(raw.raws, raw.format)))
+        add(
+          DumpEntry(
+            name: name, shape: raw.shape, contents: .raw(raw.raws, raw.format)))
       case .float(let tensor):
-        add(DumpEntry(name: name, shape: tensor.shape, contents: .float(tensor.values)))
+        add(
+          DumpEntry(
+            name: name, shape: tensor.shape, contents: .float(tensor.values)))
       }
     }
     return entries

@@ -49,7 +49,8 @@ public enum SignalToNoise: Hashable, Sendable, CustomStringConvertible {
     let fraction = Int(scaled - Double(integer) * scale)
     var text = String(fraction)
     while text.count < digits { text = "0" + text }
-    return (value < 0 && scaled != 0 ? "-" : "") + String(integer) + (digits > 0 ? "." + text : "")
+    return (value < 0 && scaled != 0 ? "-" : "") + String(integer)
+      + (digits > 0 ? "." + text : "")
   }
 }
 
@@ -144,9 +145,10 @@ public struct Log2Histogram: Hashable, Sendable {
   public var zeros: Int
   /// Nonzero values by exponent, ascending.
   public var bins: [Bin]
-  /// The format's window: the LSB exponent −fl …
+  /// The low end of the format's window: the LSB exponent −fl.
   public var windowLow: Int
-  /// … up to the top exponent IL − 2 (values below 2^(IL−1)).
+  /// The high end of the window: the top exponent IL − 2 (values below
+  /// 2^(IL−1)).
   public var windowHigh: Int
 
   /// The histogram of raws in a format: floor(log2|r · 2^(−fl)|) =
@@ -160,7 +162,9 @@ public struct Log2Histogram: Hashable, Sendable {
     self.zeros = lengths[0]
     self.bins = (1...64).compactMap { length in
       lengths[length] > 0
-        ? Bin(exponent: length - 1 - format.fractionalLength, count: lengths[length]) : nil
+        ? Bin(
+          exponent: length - 1 - format.fractionalLength, count: lengths[length]
+        ) : nil
     }
     self.windowLow = -format.fractionalLength
     self.windowHigh = format.integerLength - 2

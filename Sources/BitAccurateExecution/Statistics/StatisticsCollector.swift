@@ -12,12 +12,17 @@ extension FixedPointExecutor {
   ///   - input: The batch.
   ///   - labels: Class indices, one per sample, for top-1 / top-5.
   /// - Returns: The run (with wide tensors) and its statistics.
-  public func runWithStatistics(input: FloatTensor, labels: [Int]? = nil) throws(ExecutionError)
+  /// - Throws: Any error of the fixed-point or the float run.
+  public func runWithStatistics(input: FloatTensor, labels: [Int]? = nil)
+    throws(ExecutionError)
     -> (run: FixedPointRun, statistics: NetworkStatistics)
   {
     let run = try self.run(input: input, keepWide: true)
-    let float = try FloatExecutor(network: network, concurrency: concurrency).run(input: input)
-    return (run, try statistics(of: run, input: input, float: float, labels: labels))
+    let float = try FloatExecutor(network: network, concurrency: concurrency)
+      .run(input: input)
+    return (
+      run, try statistics(of: run, input: input, float: float, labels: labels)
+    )
   }
 
   /// The §9 statistics of a run against its float reference.
@@ -30,17 +35,24 @@ extension FixedPointExecutor {
     let quantizedInput = run.inputs.values.first
     var inputStatistics = TensorStatistics(floatCount: input.values.count)
     if let raw = quantizedInput {
-      let underflows = zip(raw.raws, input.values).filter { $0 == 0 && $1 != 0 }.count
+      let underflows = zip(raw.raws, input.values).filter { $0 == 0 && $1 != 0 }
+        .count
       inputStatistics = TensorStatistics(
-        raws: raw.raws, format: raw.format, overflow: run.inputEvents, underflowToZero: underflows)
+        raws: raw.raws, format: raw.format, overflow: run.inputEvents,
+        underflowToZero: underflows)
       inputStatistics.endToEnd = ErrorStatistics(
-        quantized: raw.dequantized(), reference: input.values, resolution: raw.format.resolution)
-      for (name, tensor) in run.inputs { bitsMoved[name] = tensor.format.bits * tensor.raws.count }
+        quantized: raw.dequantized(), reference: input.values,
+        resolution: raw.format.resolution)
+      for (name, tensor) in run.inputs {
+        bitsMoved[name] = tensor.format.bits * tensor.raws.count
+      }
     }
     var layers: [LayerStatistics] = []
     for prepared in prepared {
       let node = prepared.node
-      guard let outputName = node.outputs.first, let value = run.tensors[outputName] else { continue }
+      guard let outputName = node.outputs.first,
+        let value = run.tensors[outputName]
+      else { continue }
       let events = run.events[node.name] ?? NodeEvents()
       var output: TensorStatistics
       let reference = float.tensors[outputName]
@@ -50,13 +62,15 @@ extension FixedPointExecutor {
         bitsMoved[outputName] = 32 * tensor.values.count
         if let reference {
           output.endToEnd = ErrorStatistics(
-            quantized: tensor.values.map { Double($0) }, reference: reference.values, resolution: 1)
+            quantized: tensor.values.map { Double($0) },
+            reference: reference.values, resolution: 1)
         }
       case .fixed(let tensor):
         let local = try localReference(prepared, run: run)
         var underflows = 0
         if let local {
-          for (raw, value) in zip(tensor.raws, local.values) where raw == 0 && value != 0 {
+          for (raw, value) in zip(tensor.raws, local.values)
+          where raw == 0 && value != 0 {
             underflows += 1
           }
         }
@@ -66,19 +80,24 @@ extension FixedPointExecutor {
         let exact = tensor.dequantized()
         if let reference {
           output.endToEnd = ErrorStatistics(
-            quantized: exact, reference: reference.values, resolution: tensor.format.resolution)
+            quantized: exact, reference: reference.values,
+            resolution: tensor.format.resolution)
         }
         if let local {
           output.local = ErrorStatistics(
-            quantized: exact, reference: local.values, resolution: tensor.format.resolution)
+            quantized: exact, reference: local.values,
+            resolution: tensor.format.resolution)
         }
         bitsMoved[outputName] = tensor.format.bits * tensor.raws.count
       }
       var layer = LayerStatistics(
-        name: node.name, opType: node.op.opType, kind: prepared.layer.kind, weight: nil,
-        bias: nil, accumulator: nil, output: output, inputRequantization: events.inputs, macs: 0,
+        name: node.name, opType: node.op.opType, kind: prepared.layer.kind,
+        weight: nil,
+        bias: nil, accumulator: nil, output: output,
+        inputRequantization: events.inputs, macs: 0,
         macFormat: nil)
-      if let (index, weights) = prepared.constants.min(by: { $0.key < $1.key }) {
+      if let (index, weights) = prepared.constants.min(by: { $0.key < $1.key })
+      {
         var all: [Int64] = []
         var floats: [Float] = []
         for key in prepared.constants.keys.sorted() {
@@ -89,16 +108,20 @@ extension FixedPointExecutor {
           raws: all, format: weights.format, overflow: prepared.weightEvents,
           underflowToZero: prepared.weightUnderflows)
         statistics.local = ErrorStatistics(
-          quantized: all.map { FixedPoint.dequantize($0, from: weights.format) }, reference: floats,
+          quantized: all.map {
+            FixedPoint.dequantize($0, from: weights.format)
+          }, reference: floats,
           resolution: weights.format.resolution)
         layer.weight = statistics
         _ = index
         for key in prepared.constants.keys {
           let name = node.inputs[key]
-          bitsMoved[name] = weights.format.bits * (prepared.constants[key]?.raws.count ?? 0)
+          bitsMoved[name] =
+            weights.format.bits * (prepared.constants[key]?.raws.count ?? 0)
         }
       }
-      if let bias = prepared.bias, let accumulator = prepared.layer.accumulator {
+      if let bias = prepared.bias, let accumulator = prepared.layer.accumulator
+      {
         let stored = prepared.biasStored
         let format = stored?.format ?? accumulator
         let raws = stored?.raws ?? bias
@@ -109,23 +132,28 @@ extension FixedPointExecutor {
           quantized: bias.map { FixedPoint.dequantize($0, from: accumulator) },
           reference: prepared.biasFloats, resolution: format.resolution)
         layer.bias = statistics
-        if node.inputs.count > 2 { bitsMoved[node.inputs[2]] = format.bits * raws.count }
+        if node.inputs.count > 2 {
+          bitsMoved[node.inputs[2]] = format.bits * raws.count
+        }
       }
       if let wide = run.wide[node.name], let accumulator = wide.accumulator {
         var statistics = TensorStatistics(
-          raws: wide.values, format: accumulator, overflow: events.accumulator.elements,
+          raws: wide.values, format: accumulator,
+          overflow: events.accumulator.elements,
           underflowToZero: 0)
         if prepared.layer.accumulatorPolicy == .saturateEachStep {
           statistics.stepOverflow = events.accumulator.steps
         }
         layer.accumulator = statistics
-        if let weight = prepared.layer.weight ?? prepared.constants.values.first?.format,
+        if let weight = prepared.layer.weight
+          ?? prepared.constants.values.first?.format,
           let terms = prepared.layer.terms,
           let x = node.inputs.first.flatMap({ precisionFormat($0, run: run) })
         {
           layer.macs = wide.values.count * terms
           let key = MACFormat(
-            weightBits: weight.bits, inputBits: x.bits, accumulatorBits: accumulator.bits)
+            weightBits: weight.bits, inputBits: x.bits,
+            accumulatorBits: accumulator.bits)
           layer.macFormat = key
           macs[key, default: 0] += layer.macs
         }
@@ -145,7 +173,8 @@ extension FixedPointExecutor {
       let theirs = Classification.topK(floatScores, k: 1)
       samples = ours.count
       if samples > 0 {
-        agreement = Double(zip(ours, theirs).filter { $0 == $1 }.count) / Double(samples)
+        agreement =
+          Double(zip(ours, theirs).filter { $0 == $1 }.count) / Double(samples)
       }
       if let labels {
         top1 = Classification.accuracy(scores, labels: labels, k: 1)
@@ -154,7 +183,8 @@ extension FixedPointExecutor {
       }
     }
     return NetworkStatistics(
-      input: inputStatistics, layers: layers, samples: samples, top1: top1, top5: top5,
+      input: inputStatistics, layers: layers, samples: samples, top1: top1,
+      top5: top5,
       floatTop1: floatTop1, top1Agreement: agreement, totalOverflows: total,
       bitsMoved: bitsMoved, macs: macs)
   }
@@ -166,7 +196,8 @@ extension FixedPointExecutor {
 
   /// The node's float kernel on its dequantized fixed-point inputs and the
   /// float constants (the "local" reference of §9).
-  func localReference(_ prepared: PreparedNode, run: FixedPointRun) throws(ExecutionError)
+  func localReference(_ prepared: PreparedNode, run: FixedPointRun)
+    throws(ExecutionError)
     -> FloatTensor?
   {
     let node = prepared.node
@@ -176,8 +207,11 @@ extension FixedPointExecutor {
       if name.isEmpty {
         operands.append(nil)
       } else if let constant = network.initializer(named: name) {
-        guard let floats = constant.floatValues else { throw .missingData(tensor: name) }
-        operands.append(FloatTensor(unchecked: constant.shape.dims, values: floats))
+        guard let floats = constant.floatValues else {
+          throw .missingData(tensor: name)
+        }
+        operands.append(
+          FloatTensor(unchecked: constant.shape.dims, values: floats))
       } else if let raw = run.inputs[name] {
         operands.append(raw.dequantizedFloat())
       } else if let value = run.tensors[name] {
@@ -186,6 +220,7 @@ extension FixedPointExecutor {
         return nil
       }
     }
-    return try FloatKernels.evaluate(node, operands, network: network, concurrency: concurrency)
+    return try FloatKernels.evaluate(
+      node, operands, network: network, concurrency: concurrency)
   }
 }

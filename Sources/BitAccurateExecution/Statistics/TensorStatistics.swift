@@ -15,8 +15,9 @@ public struct TensorStatistics: Hashable, Sendable {
   public var underflowToZero: Int
   /// max |raw|.
   public var maxAbsRaw: Int64
-  /// bitlength(max |raw|) + 1 (signed, §9) or bitlength (unsigned). Taken
-  /// literally, a signed tensor holding R_min = −2^(B−1) uses B + 1 bits.
+  /// bitlength(max |raw|) + 1 (signed, §9) or bitlength (unsigned).
+  ///
+  /// Taken literally, a signed tensor holding R_min = −2^(B−1) uses B + 1 bits.
   public var usedBits: Int
   /// B − used bits (−1 exactly when a signed tensor holds R_min).
   public var headroomBits: Int
@@ -33,7 +34,10 @@ public struct TensorStatistics: Hashable, Sendable {
   }
 
   /// Range statistics of raws in a format.
-  init(raws: [Int64], format: QFormat, overflow: OverflowCounts, underflowToZero: Int) {
+  init(
+    raws: [Int64], format: QFormat, overflow: OverflowCounts,
+    underflowToZero: Int
+  ) {
     self.format = format
     self.elements = raws.count
     self.overflow = overflow
@@ -61,7 +65,8 @@ public struct TensorStatistics: Hashable, Sendable {
 
 /// Bits, fractional length and accumulator width of a dot product, the key
 /// of MAC counts (§9: per (B_w, B_x, A) triple).
-public struct MACFormat: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct MACFormat: Hashable, Sendable, Comparable, CustomStringConvertible
+{
   /// B_w.
   public var weightBits: Int
   /// B_x.
@@ -78,11 +83,15 @@ public struct MACFormat: Hashable, Sendable, Comparable, CustomStringConvertible
 
   /// Orders by B_w, B_x, A.
   public static func < (a: MACFormat, b: MACFormat) -> Bool {
-    (a.weightBits, a.inputBits, a.accumulatorBits) < (b.weightBits, b.inputBits, b.accumulatorBits)
+    (a.weightBits, a.inputBits, a.accumulatorBits) < (
+      b.weightBits, b.inputBits, b.accumulatorBits
+    )
   }
 
   /// `8x8->32`.
-  public var description: String { "\(weightBits)x\(inputBits)->\(accumulatorBits)" }
+  public var description: String {
+    "\(weightBits)x\(inputBits)->\(accumulatorBits)"
+  }
 }
 
 /// The §9 statistics of one node.
@@ -113,7 +122,8 @@ public struct LayerStatistics: Hashable, Sendable {
   /// elements, output, input requantization).
   public var totalOverflows: Int {
     (weight?.overflow.total ?? 0) + (bias?.overflow.total ?? 0)
-      + (accumulator?.overflow.total ?? 0) + output.overflow.total + inputRequantization.total
+      + (accumulator?.overflow.total ?? 0) + output.overflow.total
+      + inputRequantization.total
   }
 }
 

@@ -20,18 +20,22 @@ struct ConvGeometry: Hashable, Sendable {
 
   /// Resolves the geometry; only 2-D windows (rank-4 tensors) are supported.
   init(
-    input shape: [Int], kernel: [Int], strides: [Int]?, dilations: [Int]?, pads: [Int]?,
+    input shape: [Int], kernel: [Int], strides: [Int]?, dilations: [Int]?,
+    pads: [Int]?,
     autoPad: AutoPad, ceilMode: Bool, node: NodeReference
   ) throws(ExecutionError) {
     guard shape.count == 4, kernel.count == 2 else {
       throw .unsupported(
-        node: node, message: "only 2-D windows on [N, C, H, W] tensors are executed, not \(shape)")
+        node: node,
+        message:
+          "only 2-D windows on [N, C, H, W] tensors are executed, not \(shape)")
     }
     let window: WindowGeometry
     do {
       window = try WindowGeometry.resolve(
         inputSize: [shape[2], shape[3]], kernel: kernel, strides: strides,
-        dilations: dilations, pads: pads, autoPad: autoPad, ceilMode: ceilMode, node: node)
+        dilations: dilations, pads: pads, autoPad: autoPad, ceilMode: ceilMode,
+        node: node)
     } catch {
       throw .network(error)
     }
@@ -57,7 +61,8 @@ struct ConvGeometry: Hashable, Sendable {
   /// Whether the window is 1×1 with unit strides and no padding, so the
   /// input plane is already the im2col matrix.
   var isPointwise: Bool {
-    kernelHeight == 1 && kernelWidth == 1 && strideY == 1 && strideX == 1 && padTop == 0
+    kernelHeight == 1 && kernelWidth == 1 && strideY == 1 && strideX == 1
+      && padTop == 0
       && padLeft == 0 && outHeight == height && outWidth == width
   }
 }

@@ -15,7 +15,8 @@ public struct FloatTensor: Hashable, Sendable {
   /// - Throws: ``ExecutionError/shapeMismatch(tensor:message:)`` when it
   ///   does not.
   public init(shape: [Int], values: [Float]) throws(ExecutionError) {
-    guard shape.allSatisfy({ $0 >= 0 }), Self.count(shape) == values.count else {
+    guard shape.allSatisfy({ $0 >= 0 }), Self.count(shape) == values.count
+    else {
       throw .shapeMismatch(
         tensor: "", message: "\(values.count) values for shape \(shape)")
     }
@@ -60,9 +61,13 @@ public struct RawTensor: Hashable, Sendable {
   ///   count does not match the shape, or
   ///   ``ExecutionError/rawOutOfRange(tensor:index:raw:)`` for a raw outside
   ///   the format's range.
-  public init(shape: [Int], raws: [Int64], format: QFormat) throws(ExecutionError) {
-    guard shape.allSatisfy({ $0 >= 0 }), FloatTensor.count(shape) == raws.count else {
-      throw .shapeMismatch(tensor: "", message: "\(raws.count) raws for shape \(shape)")
+  public init(shape: [Int], raws: [Int64], format: QFormat)
+    throws(ExecutionError)
+  {
+    guard shape.allSatisfy({ $0 >= 0 }), FloatTensor.count(shape) == raws.count
+    else {
+      throw .shapeMismatch(
+        tensor: "", message: "\(raws.count) raws for shape \(shape)")
     }
     if let index = raws.firstIndex(where: { !format.contains($0) }) {
       throw .rawOutOfRange(tensor: "", index: index, raw: raws[index])
@@ -87,7 +92,8 @@ public struct RawTensor: Hashable, Sendable {
   /// The values as Float32 (rounded to nearest from the exact Double).
   public func dequantizedFloat() -> FloatTensor {
     let scale = format.resolution
-    return FloatTensor(unchecked: shape, values: raws.map { Float(Double($0) * scale) })
+    return FloatTensor(
+      unchecked: shape, values: raws.map { Float(Double($0) * scale) })
   }
 }
 

@@ -8,7 +8,8 @@ import TraceFormats
 /// layer.
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Compare two traces, or two sweep points, layer by layer: latency, energy by component, DRAM bytes, utilisation and bound.",
+    abstract:
+      "Compare two traces, or two sweep points, layer by layer: latency, energy by component, DRAM bytes, utilisation and bound.",
     discussion: """
       A and B are trace folders written by edgesim simulate (or their \
       summary.json files). Layers are aligned by name in A's order; layers \
@@ -36,16 +37,28 @@ struct Compare: ParsableCommand {
         edgesim compare --db r.sqlite --sweep spec.yaml 3f9a1c 81d0e2 --json
       """)
 
-  @Argument(help: "The first trace (folder or summary.json), or with --db the first point (id or prefix).")
+  @Argument(
+    help:
+      "The first trace (folder or summary.json), or with --db the first point (id or prefix)."
+  )
   var a: String
 
-  @Argument(help: "The second trace (folder or summary.json), or with --db the second point.")
+  @Argument(
+    help:
+      "The second trace (folder or summary.json), or with --db the second point."
+  )
   var b: String
 
-  @Option(help: ArgumentHelp("A results file of edgesim sweep: A and B are then its points.", valueName: "results.sqlite"))
+  @Option(
+    help: ArgumentHelp(
+      "A results file of edgesim sweep: A and B are then its points.",
+      valueName: "results.sqlite"))
   var db: String?
 
-  @Option(help: ArgumentHelp("The sweep file the results came from (with --db).", valueName: "spec.yaml"))
+  @Option(
+    help: ArgumentHelp(
+      "The sweep file the results came from (with --db).",
+      valueName: "spec.yaml"))
   var sweep: String?
 
   @Flag(help: "Print the comparison as JSON on standard output.")
@@ -55,13 +68,18 @@ struct Compare: ParsableCommand {
     switch (db, sweep) {
     case (nil, nil): return
     case (_?, nil):
-      throw ValidationError("--db needs --sweep: the sweep file its results came from (its models and devices are simulated again).")
+      throw ValidationError(
+        "--db needs --sweep: the sweep file its results came from (its models and devices are simulated again)."
+      )
     case (nil, _?):
-      throw ValidationError("--sweep is used with --db: give the results file whose points A and B are.")
+      throw ValidationError(
+        "--sweep is used with --db: give the results file whose points A and B are."
+      )
     case (_?, _?):
       for reference in [a, b] where !ComparePoints.isPointReference(reference) {
         throw ValidationError(
-          "'\(reference)' is not a point id: give its 16 hex digits or a unique prefix of at least \(ComparePoints.shortestPrefix).")
+          "'\(reference)' is not a point id: give its 16 hex digits or a unique prefix of at least \(ComparePoints.shortestPrefix)."
+        )
       }
     }
   }
@@ -71,12 +89,15 @@ struct Compare: ParsableCommand {
     let comparison: TraceComparison
     if let db, let sweep {
       do {
-        comparison = try ComparePoints.compare(db: db, sweep: sweep, a: a, b: b, printer: &printer)
+        comparison = try ComparePoints.compare(
+          db: db, sweep: sweep, a: a, b: b, printer: &printer)
       } catch let failure as CommandFailure {
         throw failure.print(with: &printer)
       }
     } else {
-      comparison = TraceComparison(try Self.load(a, printer: &printer), try Self.load(b, printer: &printer))
+      comparison = TraceComparison(
+        try Self.load(a, printer: &printer), try Self.load(b, printer: &printer)
+      )
     }
     if json {
       Terminal.standardOutput(comparison.json.rendered)
@@ -85,10 +106,14 @@ struct Compare: ParsableCommand {
     }
   }
 
-  static func load(_ argument: String, printer: inout DiagnosticPrinter) throws -> TraceSummary {
+  static func load(_ argument: String, printer: inout DiagnosticPrinter) throws
+    -> TraceSummary
+  {
     var isFolder: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder)
-    let path = exists && isFolder.boolValue ? argument + "/summary.json" : argument
+    let exists = FileManager.default.fileExists(
+      atPath: argument, isDirectory: &isFolder)
+    let path =
+      exists && isFolder.boolValue ? argument + "/summary.json" : argument
     let bytes: [UInt8]
     switch FileIO.read(path) {
     case .success(let b): bytes = b
@@ -99,7 +124,10 @@ struct Compare: ParsableCommand {
     switch TraceSummaryReader.read(bytes: bytes) {
     case .success(let summary): return summary
     case .failure(let problem):
-      printer.print([.error(problem.message, at: SourceLocation(file: path), hint: problem.hint)])
+      printer.print([
+        .error(
+          problem.message, at: SourceLocation(file: path), hint: problem.hint)
+      ])
       throw ExitCode(EdgeSimMain.failure)
     }
   }

@@ -30,12 +30,17 @@ struct Devices: ParsableCommand {
     if let dir {
       let names: [String]
       do {
-        names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        names = try FileManager.default.contentsOfDirectory(atPath: dir)
+          .sorted()
       } catch {
-        Terminal.standardError("error: cannot list \(dir): \(error.localizedDescription)")
+        Terminal.standardError(
+          "error: cannot list \(dir): \(error.localizedDescription)")
         throw ExitCode(EdgeSimMain.failure)
       }
-      for name in names where HardwareLoader.extensions.contains(where: { name.hasSuffix(".\($0)") }) {
+      for name in names
+      where HardwareLoader.extensions.contains(where: {
+        name.hasSuffix(".\($0)")
+      }) {
         let path = (dir as NSString).appendingPathComponent(name)
         switch FileIO.read(path) {
         case .success(let bytes): files.append((path, bytes))
@@ -43,7 +48,9 @@ struct Devices: ParsableCommand {
         }
       }
     } else {
-      files = BundledFiles.hardware.map { ("Hardware/\($0.name)", Array($0.text.utf8)) }
+      files = BundledFiles.hardware.map {
+        ("Hardware/\($0.name)", Array($0.text.utf8))
+      }
     }
     var devices: [Device] = []
     var failed = false
@@ -70,20 +77,25 @@ struct Devices: ParsableCommand {
 /// The table `edgesim devices` prints.
 enum DeviceTable {
   static func render(_ devices: [Device]) -> String {
-    var rows: [[String]] = [["device", "kind", "clock", "peak MAC/s", "on-chip", "backing store"]]
+    var rows: [[String]] = [
+      ["device", "kind", "clock", "peak MAC/s", "on-chip", "backing store"]
+    ]
     for device in devices {
       let peaks = device.compute.precisions.compactMap { precision in
         device.peakMACsPerSecond(precision).map {
-          "\(precision.rawValue) \(UnitFormatter.decimal($0, unit: ""))".trimmingTrailingSpace()
+          "\(precision.rawValue) \(UnitFormatter.decimal($0, unit: ""))"
+            .trimmingTrailingSpace()
         }
       }.joined(separator: ", ")
-      let store = device.backingStore.map { level in
-        level.readBandwidth.isInfinite
-          ? "\(level.kind.rawValue) unlimited"
-          : "\(level.kind.rawValue) \(UnitFormatter.decimal(level.readBandwidth, unit: "B/s"))"
-      } ?? "-"
+      let store =
+        device.backingStore.map { level in
+          level.readBandwidth.isInfinite
+            ? "\(level.kind.rawValue) unlimited"
+            : "\(level.kind.rawValue) \(UnitFormatter.decimal(level.readBandwidth, unit: "B/s"))"
+        } ?? "-"
       rows.append([
-        device.name, device.kind.rawValue, UnitFormatter.decimal(device.clock, unit: "Hz"), peaks,
+        device.name, device.kind.rawValue,
+        UnitFormatter.decimal(device.clock, unit: "Hz"), peaks,
         UnitFormatter.binary(device.onChipBytes, unit: "B"), store,
       ])
     }

@@ -6,7 +6,8 @@ import NetworkGraph
 /// `edgesim inspect MODEL`: per-layer shapes and counts.
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show a model's layers: shapes, MACs, parameters, weight and activation bytes.",
+    abstract:
+      "Show a model's layers: shapes, MACs, parameters, weight and activation bytes.",
     discussion: """
       Reads an ONNX model, an EdgeSim YAML layer list or a SCALE-Sim topology \
       CSV, folds batch-norm and removes identities as deployment does, and \
@@ -20,7 +21,9 @@ struct Inspect: ParsableCommand {
         edgesim inspect model.onnx --batch 8
       """)
 
-  @Argument(help: "The model (.onnx, .yaml or .csv).", completion: .file(extensions: ["onnx", "yaml", "yml", "csv"]))
+  @Argument(
+    help: "The model (.onnx, .yaml or .csv).",
+    completion: .file(extensions: ["onnx", "yaml", "yml", "csv"]))
   var model: String
 
   @Option(help: "Bind a symbolic batch dimension to N (default 1).")
@@ -49,7 +52,10 @@ struct Inspect: ParsableCommand {
       throw ExitCode(EdgeSimMain.failure)
     }
     if json {
-      Terminal.standardOutput(InspectReport.json(counts, model: loaded.network.name.isEmpty ? model : loaded.network.name))
+      Terminal.standardOutput(
+        InspectReport.json(
+          counts,
+          model: loaded.network.name.isEmpty ? model : loaded.network.name))
     } else {
       Terminal.standardOutput(InspectReport.table(counts, elementBytes: 4))
     }
@@ -74,7 +80,10 @@ enum InspectReport {
 
   static func table(_ counts: NetworkCounts, elementBytes: Int) -> String {
     var rows: [[String]] = [
-      ["name", "op", "inputs", "output", "MACs", "params", "weight B", "act. B (in/out)"]
+      [
+        "name", "op", "inputs", "output", "MACs", "params", "weight B",
+        "act. B (in/out)",
+      ]
     ]
     for entry in counts.entries {
       let c = entry.counts
@@ -88,7 +97,8 @@ enum InspectReport {
     }
     let t = counts.total
     rows.append([
-      "total", "", "", "", grouped(t.macs), grouped(t.parameters), grouped(t.weightBytes), "",
+      "total", "", "", "", grouped(t.macs), grouped(t.parameters),
+      grouped(t.weightBytes), "",
     ])
     return TextTable.render(rows)
       + "\n\(counts.entries.count) nodes; \(grouped(t.macs)) MACs, \(grouped(t.otherOps)) other operations, \(grouped(t.parameters)) parameters; activation bytes at fp32"
@@ -98,10 +108,12 @@ enum InspectReport {
     let layers: [[String: Any]] = counts.entries.map { entry in
       [
         "name": entry.node.name, "op": entry.node.opType,
-        "inputs": entry.inputShapes.map(\.dims), "output": entry.outputShapes.first?.dims ?? [],
+        "inputs": entry.inputShapes.map(\.dims),
+        "output": entry.outputShapes.first?.dims ?? [],
         "outputs": entry.outputShapes.map(\.dims),
         "macs": entry.counts.macs, "params": entry.counts.parameters,
-        "other_ops": entry.counts.otherOps, "weight_bytes": entry.counts.weightBytes,
+        "other_ops": entry.counts.otherOps,
+        "weight_bytes": entry.counts.weightBytes,
         "input_activation_elements": entry.counts.inputActivationElements,
         "output_activation_elements": entry.counts.outputActivationElements,
       ]

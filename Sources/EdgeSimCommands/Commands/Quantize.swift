@@ -9,7 +9,8 @@ extension CalibrationMethod: ExpressibleByArgument {}
 /// `edgesim quantize`: choose fixed-point formats and write a precision file.
 struct Quantize: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Choose per-layer fixed-point formats from data and write a precision file.",
+    abstract:
+      "Choose per-layer fixed-point formats from data and write a precision file.",
     discussion: """
       Calibrates the model on --data (FIXED_POINT.md §8) and writes the \
       precision YAML (§11) that run and simulate read. Methods: qiu (Qiu et \
@@ -38,13 +39,19 @@ struct Quantize: ParsableCommand {
         edgesim quantize --model m.onnx --data x.npy --bits conv1=16,*=8 --method ristretto --out p.yaml --json
       """)
 
-  @Option(help: "The model (.onnx or .yaml) with its weights.", completion: .file(extensions: ["onnx", "yaml", "yml"]))
+  @Option(
+    help: "The model (.onnx or .yaml) with its weights.",
+    completion: .file(extensions: ["onnx", "yaml", "yml"]))
   var model: String
 
-  @Option(help: "Calibration samples: a float32 .npy [N, …].", completion: .file(extensions: ["npy"]))
+  @Option(
+    help: "Calibration samples: a float32 .npy [N, …].",
+    completion: .file(extensions: ["npy"]))
   var data: String
 
-  @Option(help: "Class labels: an integer .npy [N], for float vs fixed top-1.", completion: .file(extensions: ["npy"]))
+  @Option(
+    help: "Class labels: an integer .npy [N], for float vs fixed top-1.",
+    completion: .file(extensions: ["npy"]))
   var labels: String?
 
   @Option(help: "Activation (and weight) widths: 8, or KEY=BITS,… (see above).")
@@ -56,10 +63,14 @@ struct Quantize: ParsableCommand {
   @Option(help: "qiu, ristretto or static.")
   var method: CalibrationMethod = .qiu
 
-  @Option(help: "Calibrate on the first N samples of --data only (statistics use all).")
+  @Option(
+    help:
+      "Calibrate on the first N samples of --data only (statistics use all).")
   var calibrationSamples: Int?
 
-  @Option(help: "The precision file to write (.yaml).", completion: .file(extensions: ["yaml", "yml"]))
+  @Option(
+    help: "The precision file to write (.yaml).",
+    completion: .file(extensions: ["yaml", "yml"]))
   var out: String
 
   @Flag(help: "Print the results as JSON on standard output.")
@@ -71,7 +82,10 @@ struct Quantize: ParsableCommand {
     }
     do throws(BitWidthSpecification.ParseError) {
       _ = try BitWidthSpecification(parsing: bits, option: "--bits")
-      if let weightBits { _ = try BitWidthSpecification(parsing: weightBits, option: "--weight-bits") }
+      if let weightBits {
+        _ = try BitWidthSpecification(
+          parsing: weightBits, option: "--weight-bits")
+      }
     } catch {
       throw ValidationError(error.description)
     }
@@ -81,22 +95,30 @@ struct Quantize: ParsableCommand {
     var printer = DiagnosticPrinter()
     do throws(CommandFailure) {
       var warnings: [Diagnostic] = []
-      let (network, classes) = try ExecutionInputs.model(model, warnings: &warnings)
-      let samples = try ExecutionInputs.samples(data, for: network, option: "--data", warnings: &warnings)
+      let (network, classes) = try ExecutionInputs.model(
+        model, warnings: &warnings)
+      let samples = try ExecutionInputs.samples(
+        data, for: network, option: "--data", warnings: &warnings)
       let labelValues = try labels.map { path throws(CommandFailure) in
-        try ExecutionInputs.labels(path, samples: samples.shape.first ?? 0, classes: classes)
+        try ExecutionInputs.labels(
+          path, samples: samples.shape.first ?? 0, classes: classes)
       }
       let configuration = try calibrationConfiguration(for: network)
       printer.print(warnings)
       let outcome = try Quantization.run(
-        network: network, data: samples, labels: labelValues, configuration: configuration,
+        network: network, data: samples, labels: labelValues,
+        configuration: configuration,
         calibrationSamples: calibrationSamples,
         concurrency: ProcessInfo.processInfo.activeProcessorCount, model: model)
-      let text = try Quantization.render(outcome.calibration.plan, fileName: out)
+      let text = try Quantization.render(
+        outcome.calibration.plan, fileName: out)
       do {
         try FileIO.writeAtomically(Data(text.utf8), to: out)
       } catch {
-        throw CommandFailure(.error("cannot write the precision file: \(error.localizedDescription)", at: SourceLocation(file: out)))
+        throw CommandFailure(
+          .error(
+            "cannot write the precision file: \(error.localizedDescription)",
+            at: SourceLocation(file: out)))
       }
       Terminal.standardOutput(
         json
@@ -120,16 +142,20 @@ struct Quantize: ParsableCommand {
           try BitWidthSpecification(parsing: text, option: "--weight-bits")
         } ?? activation
     } catch {
-      throw CommandFailure(.error(error.description, at: nil), status: EdgeSimMain.usage)
+      throw CommandFailure(
+        .error(error.description, at: nil), status: EdgeSimMain.usage)
     }
     let activations = try activation.widths(for: network, option: "--bits")
-    let weights = try weight.widths(for: network, option: weightBits == nil ? "--bits" : "--weight-bits")
+    let weights = try weight.widths(
+      for: network, option: weightBits == nil ? "--bits" : "--weight-bits")
     var layerBits: [String: LayerBits] = [:]
     for name in Set(activations.keys).union(weights.keys) {
-      layerBits[name] = LayerBits(weight: weights[name], activation: activations[name])
+      layerBits[name] = LayerBits(
+        weight: weights[name], activation: activations[name])
     }
     return CalibrationConfiguration(
-      method: method, weightBits: weight.fallback, activationBits: activation.fallback,
+      method: method, weightBits: weight.fallback,
+      activationBits: activation.fallback,
       layerBits: layerBits)
   }
 }

@@ -7,7 +7,8 @@ import Reports
 /// one self-contained HTML page with SVG charts, and a CSV of its figures.
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write a self-contained HTML report (SVG charts, no network) of a trace or a sweep, and its CSV.",
+    abstract:
+      "Write a self-contained HTML report (SVG charts, no network) of a trace or a sweep, and its CSV.",
     discussion: """
       For a trace folder (edgesim simulate --trace DIR, or its summary.json): \
       per-layer stacked energy bars, the engines' timeline and a roofline; \
@@ -27,15 +28,22 @@ struct Report: ParsableCommand {
     completion: .file())
   var input: String
 
-  @Option(help: ArgumentHelp("Write the HTML report here.", valueName: "OUT.html"))
+  @Option(
+    help: ArgumentHelp("Write the HTML report here.", valueName: "OUT.html"))
   var html: String?
 
-  @Option(help: ArgumentHelp("Write the figures as CSV here.", valueName: "OUT.csv"))
+  @Option(
+    help: ArgumentHelp("Write the figures as CSV here.", valueName: "OUT.csv"))
   var csv: String?
 
   func validate() throws {
-    if html == nil && csv == nil { throw ValidationError("Name an output: --html OUT.html, --csv OUT.csv or both.") }
-    if let html, html == csv { throw ValidationError("--html and --csv name the same file.") }
+    if html == nil && csv == nil {
+      throw ValidationError(
+        "Name an output: --html OUT.html, --csv OUT.csv or both.")
+    }
+    if let html, html == csv {
+      throw ValidationError("--html and --csv name the same file.")
+    }
   }
 
   func run() throws {

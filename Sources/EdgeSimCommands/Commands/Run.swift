@@ -7,7 +7,8 @@ import NumPyFormat
 /// `edgesim run`: execute a model on a batch, in float or bit-accurately.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a model on a batch of samples, in float or bit-accurate fixed point.",
+    abstract:
+      "Run a model on a batch of samples, in float or bit-accurate fixed point.",
     discussion: """
       Without --precision the Float32 reference executor runs (ONNX \
       semantics). With a precision file (FIXED_POINT.md §11, as written by \
@@ -34,34 +35,52 @@ struct Run: ParsableCommand {
         edgesim run --model m.onnx --input x.npy --precision p8.yaml --dump raws/ --json
       """)
 
-  @Option(help: "The model (.onnx or .yaml) with its weights.", completion: .file(extensions: ["onnx", "yaml", "yml"]))
+  @Option(
+    help: "The model (.onnx or .yaml) with its weights.",
+    completion: .file(extensions: ["onnx", "yaml", "yml"]))
   var model: String
 
-  @Option(help: "The samples: a float32 .npy [N, …].", completion: .file(extensions: ["npy"]))
+  @Option(
+    help: "The samples: a float32 .npy [N, …].",
+    completion: .file(extensions: ["npy"]))
   var input: String
 
-  @Option(help: "A precision file (.yaml); without it the run is float.", completion: .file(extensions: ["yaml", "yml"]))
+  @Option(
+    help: "A precision file (.yaml); without it the run is float.",
+    completion: .file(extensions: ["yaml", "yml"]))
   var precision: String?
 
-  @Option(help: "Write the first output (float32, dequantized) to this .npy.", completion: .file(extensions: ["npy"]))
+  @Option(
+    help: "Write the first output (float32, dequantized) to this .npy.",
+    completion: .file(extensions: ["npy"]))
   var output: String?
 
-  @Option(help: "Write the raw dump (FIXED_POINT.md §11) to this folder (needs --precision).", completion: .directory)
+  @Option(
+    help:
+      "Write the raw dump (FIXED_POINT.md §11) to this folder (needs --precision).",
+    completion: .directory)
   var dump: String?
 
-  @Option(help: "Class labels: an integer .npy [N], for top-1 and top-5.", completion: .file(extensions: ["npy"]))
+  @Option(
+    help: "Class labels: an integer .npy [N], for top-1 and top-5.",
+    completion: .file(extensions: ["npy"]))
   var labels: String?
 
-  @Option(help: "Run at most N samples at a time (bounds memory; results do not change).")
+  @Option(
+    help:
+      "Run at most N samples at a time (bounds memory; results do not change).")
   var batchSize: Int?
 
   @Flag(help: "Print the results as JSON on standard output.")
   var json = false
 
   func validate() throws {
-    if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
+    if let batchSize, batchSize < 1 {
+      throw ValidationError("--batch-size must be at least 1.")
+    }
     if dump != nil, precision == nil {
-      throw ValidationError("--dump needs --precision: the raw dump holds fixed-point integers.")
+      throw ValidationError(
+        "--dump needs --precision: the raw dump holds fixed-point integers.")
     }
   }
 
@@ -69,8 +88,10 @@ struct Run: ParsableCommand {
     var printer = DiagnosticPrinter()
     do throws(CommandFailure) {
       var warnings: [Diagnostic] = []
-      let (network, classes) = try ExecutionInputs.model(model, warnings: &warnings)
-      let samples = try ExecutionInputs.samples(input, for: network, option: "--input", warnings: &warnings)
+      let (network, classes) = try ExecutionInputs.model(
+        model, warnings: &warnings)
+      let samples = try ExecutionInputs.samples(
+        input, for: network, option: "--input", warnings: &warnings)
       let count = samples.shape.first ?? 0
       let labelValues = try labels.map { path throws(CommandFailure) in
         try ExecutionInputs.labels(path, samples: count, classes: classes)
@@ -84,32 +105,44 @@ struct Run: ParsableCommand {
       do {
         if let resolved {
           outcome = try RunExecution.fixed(
-            network: network, precision: resolved.precision, input: samples, labels: labelValues,
+            network: network, precision: resolved.precision, input: samples,
+            labels: labelValues,
             batchSize: batchSize, dump: dump != nil, concurrency: cores)
         } else {
           outcome = try RunExecution.float(
-            network: network, input: samples, labels: labelValues, batchSize: batchSize,
+            network: network, input: samples, labels: labelValues,
+            batchSize: batchSize,
             concurrency: cores)
         }
       } catch {
-        throw CommandFailure(.error(error.description, at: SourceLocation(file: precision ?? model)))
+        throw CommandFailure(
+          .error(
+            error.description, at: SourceLocation(file: precision ?? model)))
       }
-      if let dump, let entries = outcome.dump { try RawDumpWriter.write(entries, to: dump) }
+      if let dump, let entries = outcome.dump {
+        try RawDumpWriter.write(entries, to: dump)
+      }
       if let output { try Self.write(outcome.output, to: output) }
       Terminal.standardOutput(
-        json ? RunReport.json(outcome, model: model, precision: precision) : RunReport.table(outcome))
+        json
+          ? RunReport.json(outcome, model: model, precision: precision)
+          : RunReport.table(outcome))
     } catch {
       throw error.print(with: &printer)
     }
   }
 
   /// Writes a float tensor as a float32 .npy, atomically.
-  static func write(_ tensor: FloatTensor, to path: String) throws(CommandFailure) {
+  static func write(_ tensor: FloatTensor, to path: String)
+    throws(CommandFailure)
+  {
     do {
       let array = try NumPyArray(float32: tensor.values, shape: tensor.shape)
       try FileIO.writeAtomically(array.npyData(), to: path)
     } catch {
-      throw CommandFailure(.error("cannot write the output: \(error)", at: SourceLocation(file: path)))
+      throw CommandFailure(
+        .error(
+          "cannot write the output: \(error)", at: SourceLocation(file: path)))
     }
   }
 }

@@ -11,7 +11,8 @@ import TraceFormats
 /// `edgesim simulate`: latency, energy and bottlenecks of a model on a device.
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Simulate a model on a device: per-layer cycles, time, bound, DRAM traffic and energy.",
+    abstract:
+      "Simulate a model on a device: per-layer cycles, time, bound, DRAM traffic and energy.",
     discussion: """
       Maps every layer onto the device (tiling to fit on-chip buffers, DMA and \
       compute overlapped with double buffering, bandwidth stalls) and accounts \
@@ -34,7 +35,10 @@ struct Simulate: ParsableCommand {
   @Option(help: "Model: an .onnx, .yaml or .csv file, or a bundled name.")
   var model = "mobilenet_v2"
 
-  @Option(help: "int4, int8, int16, fp16, fp32, or a precision file (.yaml); default: the device's native precision.")
+  @Option(
+    help:
+      "int4, int8, int16, fp16, fp32, or a precision file (.yaml); default: the device's native precision."
+  )
   var precision: String?
 
   @Option(help: "Batch size (default 1).")
@@ -46,7 +50,10 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Do not write a trace.")
   var noTrace = false
 
-  @Flag(help: "Weights stay on chip across inferences (the Edge TPU's parameter cache).")
+  @Flag(
+    help:
+      "Weights stay on chip across inferences (the Edge TPU's parameter cache)."
+  )
   var weightsPreloaded = false
 
   @Flag(help: "Print the summary as JSON on standard output.")
@@ -56,7 +63,9 @@ struct Simulate: ParsableCommand {
     if let batch, batch < 1 || batch > 1 << 16 {
       throw ValidationError("--batch must be from 1 to \(1 << 16).")
     }
-    if noTrace, trace != nil { throw ValidationError("--trace and --no-trace contradict each other.") }
+    if noTrace, trace != nil {
+      throw ValidationError("--trace and --no-trace contradict each other.")
+    }
   }
 
   func run() throws {
@@ -71,9 +80,13 @@ struct Simulate: ParsableCommand {
     case .success(let found): (deviceFile, deviceBytes) = found
     case .failure(let d): throw fail([d])
     }
-    printer.sources[deviceFile] = String(decoding: deviceBytes.prefix(4 << 20), as: UTF8.self)
-    let deviceResult = HardwareLoader.read(bytes: deviceBytes, fileName: deviceFile)
-    guard let device = deviceResult.value else { throw fail(deviceResult.diagnostics) }
+    printer.sources[deviceFile] = String(
+      decoding: deviceBytes.prefix(4 << 20), as: UTF8.self)
+    let deviceResult = HardwareLoader.read(
+      bytes: deviceBytes, fileName: deviceFile)
+    guard let device = deviceResult.value else {
+      throw fail(deviceResult.diagnostics)
+    }
     printer.print(deviceResult.diagnostics)
     // The model.
     let (modelFile, modelBytes): (String, [UInt8])
@@ -92,32 +105,50 @@ struct Simulate: ParsableCommand {
     // inference.
     options.batch = batch ?? 1
     options.weightsPreloaded = weightsPreloaded
-    options.precision = try precisionChoice(for: loaded.network, printer: &printer)
+    options.precision = try precisionChoice(
+      for: loaded.network, printer: &printer)
 
     var sink = RecordingTraceSink()
-    let outcome = Simulator.run(loaded.network, on: device, options: options, trace: &sink)
+    let outcome = Simulator.run(
+      loaded.network, on: device, options: options, trace: &sink)
     guard case .completed(let summary) = outcome else {
       if case .infeasible(let reason, let layer) = outcome {
         let place = layer.map { " (layer '\($0)')" } ?? ""
         throw fail([
           .error(
             "\(loaded.network.name.isEmpty ? modelFile : loaded.network.name) cannot run on \(device.name)\(place): \(reason)",
-            at: nil, hint: "try another precision (--precision), a larger device, or a smaller batch")
+            at: nil,
+            hint:
+              "try another precision (--precision), a larger device, or a smaller batch"
+          )
         ])
       }
       throw ExitCode(EdgeSimMain.failure)
     }
     if !noTrace {
-      let folder = trace ?? "Traces/\(Self.slug(summary.model.isEmpty ? model : summary.model))-\(Self.slug(device.name))"
+      let folder =
+        trace
+        ?? "Traces/\(Self.slug(summary.model.isEmpty ? model : summary.model))-\(Self.slug(device.name))"
       do {
-        try FileIO.writeAtomically(Data(SummaryJSON.render(summary).utf8), to: folder + "/summary.json")
-        try FileIO.writeAtomically(Data(LayersCSV.render(summary).utf8), to: folder + "/layers.csv")
         try FileIO.writeAtomically(
-          Data(ChromeTrace.render(summary, events: sink.events).utf8), to: folder + "/trace.json")
+          Data(SummaryJSON.render(summary).utf8), to: folder + "/summary.json")
+        try FileIO.writeAtomically(
+          Data(LayersCSV.render(summary).utf8), to: folder + "/layers.csv")
+        try FileIO.writeAtomically(
+          Data(ChromeTrace.render(summary, events: sink.events).utf8),
+          to: folder + "/trace.json")
       } catch {
-        throw fail([.error("cannot write the trace: \(error.localizedDescription)", at: SourceLocation(file: folder), hint: "check the folder's permissions")])
+        throw fail([
+          .error(
+            "cannot write the trace: \(error.localizedDescription)",
+            at: SourceLocation(file: folder),
+            hint: "check the folder's permissions")
+        ])
       }
-      if !json { Terminal.standardError("trace written to \(folder)/ (summary.json, layers.csv, trace.json)") }
+      if !json {
+        Terminal.standardError(
+          "trace written to \(folder)/ (summary.json, layers.csv, trace.json)")
+      }
     }
     if json {
       Terminal.standardOutput(SummaryJSON.render(summary))
@@ -128,14 +159,20 @@ struct Simulate: ParsableCommand {
 
   /// `--precision`: a shorthand, or a precision file resolved against the
   /// network into per-layer operand widths.
-  func precisionChoice(for network: Network, printer: inout DiagnosticPrinter) throws -> PrecisionChoice {
+  func precisionChoice(for network: Network, printer: inout DiagnosticPrinter)
+    throws -> PrecisionChoice
+  {
     guard let precision else { return .native }
-    if let shorthand = Precision(rawValue: precision) { return .uniform(shorthand) }
+    if let shorthand = Precision(rawValue: precision) {
+      return .uniform(shorthand)
+    }
     guard Bundled.isPath(precision) else {
       printer.print([
         .error(
           "'\(precision)' is neither a precision nor a file", at: nil,
-          hint: Suggestions.hint(for: precision, among: Precision.allCases.map(\.rawValue)) + ", or a precision .yaml file")
+          hint: Suggestions.hint(
+            for: precision, among: Precision.allCases.map(\.rawValue))
+            + ", or a precision .yaml file")
       ])
       throw ExitCode(EdgeSimMain.failure)
     }
@@ -146,7 +183,8 @@ struct Simulate: ParsableCommand {
       printer.print([d])
       throw ExitCode(EdgeSimMain.failure)
     }
-    printer.sources[precision] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    printer.sources[precision] = String(
+      decoding: bytes.prefix(4 << 20), as: UTF8.self)
     let result = PrecisionReader.read(bytes: bytes, fileName: precision)
     guard let plan = result.value else {
       printer.print(result.diagnostics)
@@ -157,7 +195,8 @@ struct Simulate: ParsableCommand {
       resolved = try plan.resolve(for: network)
     } catch {
       if case .invalidPrecision(let problems) = error {
-        printer.print(PrecisionReader.locate(problems, in: plan, fileName: precision))
+        printer.print(
+          PrecisionReader.locate(problems, in: plan, fileName: precision))
       } else {
         printer.print([.error("\(error)", at: SourceLocation(file: precision))])
       }
@@ -167,7 +206,11 @@ struct Simulate: ParsableCommand {
   }
 
   static func slug(_ text: String) -> String {
-    String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    String(
+      text.map {
+        $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "."
+          ? $0 : "_"
+      })
   }
 }
 
@@ -175,17 +218,23 @@ struct Simulate: ParsableCommand {
 /// costs: weight bits, input bits (the format of the node's first input
 /// tensor), output bits and accumulator bits per node.
 enum PrecisionWidths {
-  static func choice(_ resolved: ResolvedPrecision, network: Network) -> PrecisionChoice {
+  static func choice(_ resolved: ResolvedPrecision, network: Network)
+    -> PrecisionChoice
+  {
     let inputBits = resolved.input.bits
     var layers: [String: LayerWidths] = [:]
     for node in network.nodes {
       let layer = resolved.layers[node.name]
-      let input = node.inputs.first.flatMap { resolved.tensorFormats[$0]?.bits } ?? inputBits
-      let output = node.outputs.first.flatMap { resolved.tensorFormats[$0]?.bits } ?? input
+      let input =
+        node.inputs.first.flatMap { resolved.tensorFormats[$0]?.bits }
+        ?? inputBits
+      let output =
+        node.outputs.first.flatMap { resolved.tensorFormats[$0]?.bits } ?? input
       let weight = layer?.weight?.bits ?? input
       let accumulator = layer?.accumulator?.bits ?? max(32, weight + input)
       layers[node.name] = LayerWidths(
-        weightBits: weight, inputBits: input, outputBits: output, accumulatorBits: accumulator,
+        weightBits: weight, inputBits: input, outputBits: output,
+        accumulatorBits: accumulator,
         isFloat: false)
     }
     let fallback = LayerWidths(

@@ -3,7 +3,8 @@ import ArgumentParser
 /// `edgesim sweep`: run a sweep (the default) or merge results files.
 struct Sweep: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a sweep of design points into a SQLite results file, or merge results files.",
+    abstract:
+      "Run a sweep of design points into a SQLite results file, or merge results files.",
     discussion: """
       edgesim sweep SPEC.yaml --db RESULTS.sqlite [--jobs N] [--shard K/N]
       edgesim sweep merge OUT.sqlite IN.sqlite...

@@ -25,8 +25,12 @@ struct SweepMerge: ParsableCommand {
   var inputs: [String]
 
   func validate() throws {
-    if inputs.isEmpty { throw ValidationError("Name at least one results file to merge.") }
-    if inputs.contains(output) { throw ValidationError("The output may not also be an input.") }
+    if inputs.isEmpty {
+      throw ValidationError("Name at least one results file to merge.")
+    }
+    if inputs.contains(output) {
+      throw ValidationError("The output may not also be an input.")
+    }
   }
 
   func run() throws {
@@ -40,7 +44,8 @@ struct SweepMerge: ParsableCommand {
       let counts = try store.statusCounts()
       let total = counts.values.reduce(0, +)
       Terminal.standardError(
-        "\(output): \(total) points (\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed)")
+        "\(output): \(total) points (\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed)"
+      )
     } catch {
       printer.print([.error("\(error)", at: nil)])
       throw ExitCode(EdgeSimMain.failure)

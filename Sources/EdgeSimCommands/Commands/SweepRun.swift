@@ -12,7 +12,8 @@ import SpecFormats
 struct SweepRun: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Evaluate a sweep's design points into a SQLite results file (resumable).",
+    abstract:
+      "Evaluate a sweep's design points into a SQLite results file (resumable).",
     discussion: """
       Each point is committed in its own transaction, so a sweep killed at \
       any moment (SIGKILL included) resumes when the same command is run \
@@ -30,7 +31,8 @@ struct SweepRun: ParsableCommand {
   @Argument(help: "The sweep file (.yaml).")
   var spec: String
 
-  @Option(help: "The SQLite results file (created if absent; resumed if present).")
+  @Option(
+    help: "The SQLite results file (created if absent; resumed if present).")
   var db: String
 
   @Option(help: "Simulations in flight at once (default: every core).")
@@ -40,9 +42,12 @@ struct SweepRun: ParsableCommand {
   var shard: String?
 
   func validate() throws {
-    if let jobs, jobs < 1 || jobs > 4096 { throw ValidationError("--jobs must be from 1 to 4096.") }
+    if let jobs, jobs < 1 || jobs > 4096 {
+      throw ValidationError("--jobs must be from 1 to 4096.")
+    }
     if let shard, Shard(parsing: shard) == nil {
-      throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 3/8; got '\(shard)'.")
+      throw ValidationError(
+        "--shard must be K/N with 1 ≤ K ≤ N, e.g. 3/8; got '\(shard)'.")
     }
   }
 
@@ -55,14 +60,16 @@ struct SweepRun: ParsableCommand {
       printer.print([d])
       throw ExitCode(EdgeSimMain.failure)
     }
-    printer.sources[spec] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    printer.sources[spec] = String(
+      decoding: bytes.prefix(4 << 20), as: UTF8.self)
     let result = SweepReader.read(bytes: bytes, fileName: spec)
     printer.print(result.diagnostics)
     guard let plan = result.value else { throw ExitCode(EdgeSimMain.failure) }
     let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let inputs = try SweepInputs.load(
-      plan, specPath: spec, executorConcurrency: max(1, cores / jobs), printer: &printer)
+      plan, specPath: spec, executorConcurrency: max(1, cores / jobs),
+      printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
     let store: ResultsStore
@@ -70,7 +77,11 @@ struct SweepRun: ParsableCommand {
       store = try ResultsStore(path: db)
       try store.setInfoIfAbsent("sweep", plan.name)
     } catch {
-      printer.print([.error("\(error)", at: SourceLocation(file: db), hint: "name a new file, or a results file of edgesim sweep")])
+      printer.print([
+        .error(
+          "\(error)", at: SourceLocation(file: db),
+          hint: "name a new file, or a results file of edgesim sweep")
+      ])
       throw ExitCode(EdgeSimMain.failure)
     }
     if case .search(let goal) = plan.strategy {
@@ -80,7 +91,8 @@ struct SweepRun: ParsableCommand {
       let evaluated = outcomes.reduce(0) { $0 + $1.evaluations }
       Terminal.standardError(
         "\(plan.name): \(outcomes.count) searches, \(evaluated) points evaluated in "
-          + String(format: "%.2f s", Date().timeIntervalSince(start)) + " with \(jobs) jobs -> \(db)")
+          + String(format: "%.2f s", Date().timeIntervalSince(start))
+          + " with \(jobs) jobs -> \(db)")
       return
     }
     let indices = try plan.selectedIndices(in: part)
@@ -102,12 +114,12 @@ struct SweepRun: ParsableCommand {
     let seconds = Date().timeIntervalSince(start)
     let counts: [String: Int] = try blockingAwait { await recorder.counts }
     let rate = seconds > 0 ? Double(evaluated) / seconds : 0
-    let where_ = part == .whole ? "" : " shard \(part)"
+    let shardLabel = part == .whole ? "" : " shard \(part)"
     let statuses =
       "\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed"
     let timing = String(format: "%.2f s, %.1f points/s", seconds, rate)
     Terminal.standardError(
-      "\(plan.name)\(where_): \(total) points, \(recorded) already recorded, \(evaluated) evaluated ("
+      "\(plan.name)\(shardLabel): \(total) points, \(recorded) already recorded, \(evaluated) evaluated ("
         + statuses + ") in \(timing) with \(jobs) jobs -> \(db)")
   }
 }

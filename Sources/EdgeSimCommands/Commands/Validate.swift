@@ -16,14 +16,18 @@ struct Validate: ParsableCommand {
         edgesim validate --json my-npu.yaml
       """)
 
-  @Argument(help: "Files to check.", completion: .file(extensions: ["yaml", "yml", "cfg"]))
+  @Argument(
+    help: "Files to check.",
+    completion: .file(extensions: ["yaml", "yml", "cfg"]))
   var files: [String]
 
   @Flag(help: "Print the result as JSON on standard output.")
   var json = false
 
   func validate() throws {
-    if files.isEmpty { throw ValidationError("Name at least one file to check.") }
+    if files.isEmpty {
+      throw ValidationError("Name at least one file to check.")
+    }
   }
 
   func run() throws {
@@ -36,7 +40,8 @@ struct Validate: ParsableCommand {
         all.append(diagnostic)
         results.append((file, false, [diagnostic]))
       case .success(let bytes):
-        printer.sources[file] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+        printer.sources[file] = String(
+          decoding: bytes.prefix(4 << 20), as: UTF8.self)
         let result = HardwareLoader.read(bytes: bytes, fileName: file)
         all += result.diagnostics
         results.append((file, result.value != nil, result.diagnostics))

@@ -33,8 +33,10 @@ struct BitWidthSpecification: Hashable, Sendable {
 
   /// The groups and the ONNX operator types each selects.
   static let groups: [(name: String, opTypes: Set<String>)] = [
-    ("conv", ["Conv"]), ("fc", ["Gemm", "MatMul"]), ("gemm", ["Gemm"]), ("matmul", ["MatMul"]),
-    ("add", ["Add"]), ("mul", ["Mul"]), ("pool", ["AveragePool", "GlobalAveragePool"]),
+    ("conv", ["Conv"]), ("fc", ["Gemm", "MatMul"]), ("gemm", ["Gemm"]),
+    ("matmul", ["MatMul"]),
+    ("add", ["Add"]), ("mul", ["Mul"]),
+    ("pool", ["AveragePool", "GlobalAveragePool"]),
     ("concat", ["Concat"]),
   ]
 
@@ -46,7 +48,9 @@ struct BitWidthSpecification: Hashable, Sendable {
   /// - Throws: A message for argument-parser's `ValidationError` (exit 2):
   ///   an empty entry, a width that is not a number from 2 to 32, or a
   ///   missing default.
-  init(parsing text: String, option: String) throws(BitWidthSpecification.ParseError) {
+  init(parsing text: String, option: String) throws(BitWidthSpecification
+    .ParseError)
+  {
     var entries: [Entry] = []
     for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
       let item = piece.trimmingCharacters(in: .whitespaces)
@@ -55,20 +59,26 @@ struct BitWidthSpecification: Hashable, Sendable {
       if let equals = item.firstIndex(of: "=") {
         key = item[..<equals].trimmingCharacters(in: .whitespaces)
         value = item[item.index(after: equals)...]
-        guard !key.isEmpty else { throw ParseError("\(option): '\(item)' has no layer or group before '='") }
+        guard !key.isEmpty else {
+          throw ParseError(
+            "\(option): '\(item)' has no layer or group before '='")
+        }
       } else {
         key = "*"
         value = Substring(item)
       }
-      guard let bits = Int(value.trimmingCharacters(in: .whitespaces)), Self.allowedBits.contains(bits)
+      guard let bits = Int(value.trimmingCharacters(in: .whitespaces)),
+        Self.allowedBits.contains(bits)
       else {
         throw ParseError(
-          "\(option): '\(value)' in '\(item)' is not a width; widths are whole numbers from \(Self.allowedBits.lowerBound) to \(Self.allowedBits.upperBound)")
+          "\(option): '\(value)' in '\(item)' is not a width; widths are whole numbers from \(Self.allowedBits.lowerBound) to \(Self.allowedBits.upperBound)"
+        )
       }
       entries.append(Entry(key: key, bits: bits))
     }
     guard entries.contains(where: { $0.key == "*" }) else {
-      throw ParseError("\(option): give a width for the other layers: a bare number or '*=8'")
+      throw ParseError(
+        "\(option): give a width for the other layers: a bare number or '*=8'")
     }
     self.entries = entries
   }
@@ -103,18 +113,23 @@ struct BitWidthSpecification: Hashable, Sendable {
   /// - Throws: ``CommandFailure`` (exit 2) for a key that is neither a
   ///   layer nor a group, or that names a layer which keeps its input's
   ///   format.
-  func widths(for network: Network, option: String) throws(CommandFailure) -> [String: Int] {
+  func widths(for network: Network, option: String) throws(CommandFailure)
+    -> [String: Int]
+  {
     var layerWidths: [String: Int] = [:]
     var groupWidths: [String: Int] = [:]
     for entry in entries where entry.key != "*" {
-      let named = network.nodes.filter { $0.name == entry.key || Self.shortName($0) == entry.key }
+      let named = network.nodes.filter {
+        $0.name == entry.key || Self.shortName($0) == entry.key
+      }
       if !named.isEmpty {
         for node in named {
           guard NodeKind(node.op) == .computing else {
             throw CommandFailure(
               .error(
                 "\(option): layer '\(entry.key)' (\(node.op.opType)) keeps its input's format and takes no width",
-                at: nil, hint: "give the width to the layer that produces its input"),
+                at: nil,
+                hint: "give the width to the layer that produces its input"),
               status: EdgeSimMain.usage)
           }
           layerWidths[node.name] = entry.bits
@@ -125,7 +140,8 @@ struct BitWidthSpecification: Hashable, Sendable {
         }
       } else {
         var candidates: [String] = []
-        for name in network.nodes.filter({ NodeKind($0.op) == .computing }).map(Self.shortName)
+        for name in network.nodes.filter({ NodeKind($0.op) == .computing }).map(
+          Self.shortName)
           + Self.groups.map(\.name) where !candidates.contains(name)
         {
           candidates.append(name)

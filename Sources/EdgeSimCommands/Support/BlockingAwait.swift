@@ -6,12 +6,16 @@ import Foundation
 /// `edgesim`'s entry point is synchronous; the sweep's concurrency is Swift
 /// concurrency. The caller's thread (the main thread, outside the
 /// cooperative pool) blocks on a semaphore while the work runs on the pool.
-func blockingAwait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+func blockingAwait<T: Sendable>(
+  _ work: @escaping @Sendable () async throws -> T
+) throws -> T {
   let outcome = OutcomeBox<T>()
   let finished = DispatchSemaphore(value: 0)
   Task {
     let result: Result<T, any Error>
-    do { result = .success(try await work()) } catch { result = .failure(error) }
+    do { result = .success(try await work()) } catch {
+      result = .failure(error)
+    }
     outcome.set(result)
     finished.signal()
   }

@@ -6,13 +6,19 @@ import Foundation
 /// `mobilenet_v2`).
 enum Bundled {
   /// The file's name and bytes, or a diagnostic listing the bundled names.
-  static func hardware(_ argument: String) -> Result<(String, [UInt8]), Diagnostic> {
-    lookup(argument, in: BundledFiles.hardware, folder: "Hardware", what: "device")
+  static func hardware(_ argument: String) -> Result<
+    (String, [UInt8]), Diagnostic
+  > {
+    lookup(
+      argument, in: BundledFiles.hardware, folder: "Hardware", what: "device")
   }
 
   /// The file's name and bytes, or a diagnostic listing the bundled names.
-  static func workload(_ argument: String) -> Result<(String, [UInt8]), Diagnostic> {
-    lookup(argument, in: BundledFiles.workloads, folder: "Workloads", what: "model")
+  static func workload(_ argument: String) -> Result<
+    (String, [UInt8]), Diagnostic
+  > {
+    lookup(
+      argument, in: BundledFiles.workloads, folder: "Workloads", what: "model")
   }
 
   /// Whether an argument names a file rather than a bundled description.
@@ -22,7 +28,8 @@ enum Bundled {
   }
 
   private static func lookup(
-    _ argument: String, in files: [(name: String, text: String)], folder: String, what: String
+    _ argument: String, in files: [(name: String, text: String)],
+    folder: String, what: String
   ) -> Result<(String, [UInt8]), Diagnostic> {
     if isPath(argument) {
       return FileIO.read(argument).map { (argument, $0) }

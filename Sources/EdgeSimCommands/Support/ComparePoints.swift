@@ -35,7 +35,8 @@ enum ComparePoints {
   ///   done, parameters no study of the sweep produces, a point that no
   ///   longer simulates.
   static func compare(
-    db: String, sweep: String, a: String, b: String, printer: inout DiagnosticPrinter
+    db: String, sweep: String, a: String, b: String,
+    printer: inout DiagnosticPrinter
   ) throws -> TraceComparison {
     let plan = try readPlan(sweep, printer: &printer)
     let store = try open(db)
@@ -44,7 +45,8 @@ enum ComparePoints {
       printer.print([
         .warning(
           "the results are of sweep '\(name)', and \(sweep) is sweep '\(plan.name)'",
-          at: SourceLocation(file: db), hint: "give the sweep file the results were written from")
+          at: SourceLocation(file: db),
+          hint: "give the sweep file the results were written from")
       ])
     }
     let first = try side(a, store: store, plan: plan, db: db, sweep: sweep)
@@ -55,7 +57,8 @@ enum ComparePoints {
       models: unique([first.point.model, second.point.model]),
       devices: unique([first.point.device, second.point.device]))
     let inputs = try SweepInputs.load(
-      SweepPlan(name: plan.name, studies: [study]), specPath: sweep, printer: &printer)
+      SweepPlan(name: plan.name, studies: [study]), specPath: sweep,
+      printer: &printer)
     let (pointA, pointB) = (first.point, second.point)
     let outcomes = try blockingAwait {
       async let x = inputs.simulate(pointA)
@@ -84,7 +87,8 @@ enum ComparePoints {
   }
 
   static func identity(_ row: PointRow) -> TraceComparison.PointIdentity {
-    TraceComparison.PointIdentity(pointID: row.pointID, parameters: row.parameters)
+    TraceComparison.PointIdentity(
+      pointID: row.pointID, parameters: row.parameters)
   }
 
   static func unique(_ names: [String]) -> [String] {
@@ -94,7 +98,8 @@ enum ComparePoints {
   }
 
   /// The sweep file's plan, or its diagnostics.
-  static func readPlan(_ path: String, printer: inout DiagnosticPrinter) throws(CommandFailure)
+  static func readPlan(_ path: String, printer: inout DiagnosticPrinter)
+    throws(CommandFailure)
     -> SweepPlan
   {
     let bytes: [UInt8]
@@ -102,9 +107,12 @@ enum ComparePoints {
     case .success(let b): bytes = b
     case .failure(let d): throw CommandFailure(d)
     }
-    printer.sources[path] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    printer.sources[path] = String(
+      decoding: bytes.prefix(4 << 20), as: UTF8.self)
     let result = SweepReader.read(bytes: bytes, fileName: path)
-    guard let plan = result.value else { throw CommandFailure(result.diagnostics) }
+    guard let plan = result.value else {
+      throw CommandFailure(result.diagnostics)
+    }
     printer.print(result.diagnostics)
     return plan
   }
@@ -113,11 +121,13 @@ enum ComparePoints {
   static func open(_ path: String) throws(CommandFailure) -> ResultsStore {
     let location = SourceLocation(file: path)
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder),
+      !isFolder.boolValue
     else {
       throw CommandFailure(
         .error(
-          isFolder.boolValue ? "this is a folder, not a results file" : "no such file",
+          isFolder.boolValue
+            ? "this is a folder, not a results file" : "no such file",
           at: location,
           hint: "name the results file of edgesim sweep SPEC.yaml --db FILE"))
     }
@@ -133,7 +143,8 @@ enum ComparePoints {
 
   /// The stored point an argument names, remade from the plan.
   static func side(
-    _ reference: String, store: ResultsStore, plan: SweepPlan, db: String, sweep: String
+    _ reference: String, store: ResultsStore, plan: SweepPlan, db: String,
+    sweep: String
   ) throws(CommandFailure) -> Side {
     let row = try find(reference.lowercased(), in: store, db: db)
     let location = SourceLocation(file: db)
@@ -142,7 +153,9 @@ enum ComparePoints {
       throw CommandFailure(
         .error(
           "point \(row.pointID) is \(row.status)\(why)", at: location,
-          hint: "only points whose status is 'done' have figures to compare (\(row.parameters))"))
+          hint:
+            "only points whose status is 'done' have figures to compare (\(row.parameters))"
+        ))
     }
     let point: DesignPoint
     switch plan.point(parameters: row.parameters) {
@@ -153,27 +166,33 @@ enum ComparePoints {
           "point \(row.pointID) of \(db) is not a point of this sweep: \(problem.description)",
           at: SourceLocation(file: sweep),
           hint:
-            "give the sweep file the results were written from (its parameters: \(row.parameters))")
+            "give the sweep file the results were written from (its parameters: \(row.parameters))"
+        )
       )
     }
     guard point.id == row.pointID else {
       throw CommandFailure(
         .error(
-          "point \(row.pointID)'s parameters hash to \(point.id), not to its id", at: location,
-          hint: "the results file was edited; write it again with edgesim sweep"))
+          "point \(row.pointID)'s parameters hash to \(point.id), not to its id",
+          at: location,
+          hint: "the results file was edited; write it again with edgesim sweep"
+        ))
     }
     return Side(row: row, point: point)
   }
 
   /// The one stored point whose id is, or starts with, `reference`.
-  static func find(_ reference: String, in store: ResultsStore, db: String) throws(CommandFailure)
+  static func find(_ reference: String, in store: ResultsStore, db: String)
+    throws(CommandFailure)
     -> PointRow
   {
     let location = SourceLocation(file: db)
     var matches: [PointRow] = []
     var ids: [String] = []
     do throws(ResultsStoreError) {
-      if reference.count == 16, let row = try store.point(reference) { return row }
+      if reference.count == 16, let row = try store.point(reference) {
+        return row
+      }
       try store.forEachPoint { row in
         ids.append(row.pointID)
         if row.pointID.hasPrefix(reference) { matches.append(row) }
@@ -187,14 +206,16 @@ enum ComparePoints {
     if matches.count == 1 { return matches[0] }
     if matches.isEmpty {
       let what =
-        reference.count == 16 ? "no point '\(reference)'" : "no point id starts with '\(reference)'"
+        reference.count == 16
+        ? "no point '\(reference)'" : "no point id starts with '\(reference)'"
       throw CommandFailure(
         .error(
           "\(what) in the results file", at: location,
           hint: suggestion(for: reference, among: ids, db: db)))
     }
-    let listed = matches.prefix(5).map { "\($0.pointID) (\($0.parameters))" }.joined(
-      separator: ", ")
+    let listed = matches.prefix(5).map { "\($0.pointID) (\($0.parameters))" }
+      .joined(
+        separator: ", ")
     throw CommandFailure(
       .error(
         "'\(reference)' is the start of \(matches.count) point ids: \(listed)\(matches.count > 5 ? ", …" : "")",
@@ -202,9 +223,12 @@ enum ComparePoints {
   }
 
   /// "did you mean …" over ids' prefixes of the reference's length.
-  static func suggestion(for reference: String, among ids: [String], db: String) -> String {
+  static func suggestion(for reference: String, among ids: [String], db: String)
+    -> String
+  {
     guard !ids.isEmpty else {
-      return "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first"
+      return
+        "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first"
     }
     let prefixes = ids.map { String($0.prefix(reference.count)) }
     var best: [(id: String, distance: Int)] = []
@@ -213,9 +237,11 @@ enum ComparePoints {
       if distance <= 2 { best.append((id, distance)) }
     }
     best.sort { ($0.distance, $0.id) < ($1.distance, $1.id) }
-    let list = "sqlite3 \(db) \"SELECT point_id, status, parameters FROM points\" lists them"
+    let list =
+      "sqlite3 \(db) \"SELECT point_id, status, parameters FROM points\" lists them"
     guard !best.isEmpty else { return list }
-    return "did you mean " + best.prefix(3).map { "'\($0.id)'" }.joined(separator: " or ") + "? "
+    return "did you mean "
+      + best.prefix(3).map { "'\($0.id)'" }.joined(separator: " or ") + "? "
       + list
   }
 
@@ -233,18 +259,30 @@ enum ComparePoints {
       .error(
         "point \(side.row.pointID) is done in the results file but now \(problem)",
         at: SourceLocation(file: db),
-        hint: "a model or device file changed since the sweep (\(side.row.parameters))"))
+        hint:
+          "a model or device file changed since the sweep (\(side.row.parameters))"
+      ))
   }
 
   /// How simulated totals differ from stored ones, or `nil` when they agree
   /// (within a relative 1e-9; `top1` is not simulated).
-  static func difference(_ simulated: PointMetrics, _ stored: PointMetrics?) -> String? {
+  static func difference(_ simulated: PointMetrics, _ stored: PointMetrics?)
+    -> String?
+  {
     guard let stored else { return "the file holds none" }
-    func close(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-9 * max(abs(x), abs(y)) }
+    func close(_ x: Double, _ y: Double) -> Bool {
+      abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+    }
     var differences: [String] = []
     let figures: [(String, Double, Double, (Double) -> String)] = [
-      ("latency", stored.latency, simulated.latency, { UnitFormatter.decimal($0, unit: "s") }),
-      ("energy", stored.energy, simulated.energy, { UnitFormatter.decimal($0, unit: "J") }),
+      (
+        "latency", stored.latency, simulated.latency,
+        { UnitFormatter.decimal($0, unit: "s") }
+      ),
+      (
+        "energy", stored.energy, simulated.energy,
+        { UnitFormatter.decimal($0, unit: "J") }
+      ),
       (
         "MAC energy", stored.macEnergy, simulated.macEnergy,
         { UnitFormatter.decimal($0, unit: "J") }
@@ -281,7 +319,9 @@ extension SweepInputs {
   /// Simulates a point against the loaded models and devices, keeping the
   /// simulator's whole summary.
   func simulate(_ point: DesignPoint) -> PointSimulation {
-    guard let network = networks[point.model], let device = devices[point.device] else {
+    guard let network = networks[point.model],
+      let device = devices[point.device]
+    else {
       return .failed(error: "\(point.model) or \(point.device) was not loaded")
     }
     return PointEvaluator.simulate(point, network: network, device: device)

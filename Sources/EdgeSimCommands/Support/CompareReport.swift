@@ -5,10 +5,18 @@ import TraceFormats
 /// The text of `edgesim compare`.
 enum CompareReport {
   static func render(_ c: TraceComparison) -> String {
-    func time(_ v: Double?) -> String { v.map { UnitFormatter.decimal($0, unit: "s") } ?? "-" }
-    func energy(_ v: Double?) -> String { v.map { UnitFormatter.decimal($0, unit: "J") } ?? "-" }
-    func bytes(_ v: Double?) -> String { v.map { UnitFormatter.binary($0, unit: "B") } ?? "-" }
-    func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+    func time(_ v: Double?) -> String {
+      v.map { UnitFormatter.decimal($0, unit: "s") } ?? "-"
+    }
+    func energy(_ v: Double?) -> String {
+      v.map { UnitFormatter.decimal($0, unit: "J") } ?? "-"
+    }
+    func bytes(_ v: Double?) -> String {
+      v.map { UnitFormatter.binary($0, unit: "B") } ?? "-"
+    }
+    func percent(_ v: Double?) -> String {
+      v.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+    }
     func signed(_ v: Double?, _ format: (Double?) -> String) -> String {
       guard let v else { return "-" }
       return (v > 0 ? "+" : v < 0 ? "−" : "") + format(abs(v))
@@ -16,7 +24,9 @@ enum CompareReport {
     func ratio(_ p: TraceComparison.Pair) -> String {
       p.ratio.map { String(format: "×%.3g", $0) } ?? "-"
     }
-    func header(_ side: String, _ s: TraceSummary, _ point: TraceComparison.PointIdentity?)
+    func header(
+      _ side: String, _ s: TraceSummary, _ point: TraceComparison.PointIdentity?
+    )
       -> String
     {
       let run = "\(s.model) on \(s.device), \(s.precision), batch \(s.batch)\n"
@@ -26,7 +36,8 @@ enum CompareReport {
     var out = header("A", c.a, c.pointA) + header("B", c.b, c.pointB) + "\n"
     var rows = [
       [
-        "layer", "op", "time A", "time B", "Δ time", "energy A", "energy B", "Δ energy", "DRAM A",
+        "layer", "op", "time A", "time B", "Δ time", "energy A", "energy B",
+        "Δ energy", "DRAM A",
         "DRAM B", "util A", "util B", "bound A → B",
       ]
     ]
@@ -38,10 +49,12 @@ enum CompareReport {
         bound =
           (r.boundA ?? "-")
           + (r.boundChanged
-            ? " → " + (r.boundB ?? "-") + " *" : r.boundA == nil ? " → " + (r.boundB ?? "-") : "")
+            ? " → " + (r.boundB ?? "-") + " *"
+            : r.boundA == nil ? " → " + (r.boundB ?? "-") : "")
       }
       rows.append([
-        r.name, r.op, time(r.latency.a), time(r.latency.b), signed(r.latency.delta, time),
+        r.name, r.op, time(r.latency.a), time(r.latency.b),
+        signed(r.latency.delta, time),
         energy(r.energy.a), energy(r.energy.b), signed(r.energy.delta, energy),
         bytes(r.dramBytes.a), bytes(r.dramBytes.b), percent(r.utilization.a),
         percent(r.utilization.b),
@@ -53,7 +66,8 @@ enum CompareReport {
     var parts = [["component", "A", "B", "Δ", "B/A"]]
     for (component, pair) in c.totals.energyByComponent {
       parts.append([
-        component, energy(pair.a), energy(pair.b), signed(pair.delta, energy), ratio(pair),
+        component, energy(pair.a), energy(pair.b), signed(pair.delta, energy),
+        ratio(pair),
       ])
     }
     out += TextTable.render(parts)
@@ -64,7 +78,9 @@ enum CompareReport {
       changed.isEmpty
       ? "no layer's bottleneck changed\n"
       : "bottleneck changed in \(changed.count) layer(s): "
-        + changed.map { "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))" }.joined(
+        + changed.map {
+          "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))"
+        }.joined(
           separator: ", ") + "\n"
     return out
   }

@@ -13,9 +13,12 @@ struct DiagnosticPrinter {
     var text = diagnostic.rendered(source: file.flatMap { sources[$0] })
     if colour {
       let label = "\(diagnostic.severity.rawValue):"
-      let code = diagnostic.severity == .error ? "1;31" : diagnostic.severity == .warning ? "1;33" : "1;36"
+      let code =
+        diagnostic.severity == .error
+        ? "1;31" : diagnostic.severity == .warning ? "1;33" : "1;36"
       if let range = text.range(of: label) {
-        text.replaceSubrange(range, with: Terminal.colour(label, code, enabled: true))
+        text.replaceSubrange(
+          range, with: Terminal.colour(label, code, enabled: true))
       }
     }
     return text

@@ -16,27 +16,34 @@ enum ExecutionInputs {
   ///   weights are missing (the message names the missing external file).
   /// - Returns: The network and its number of classes (the last dimension
   ///   of its first output), when the output is at least 2-D.
-  static func model(_ path: String, warnings: inout [Diagnostic]) throws(CommandFailure)
+  static func model(_ path: String, warnings: inout [Diagnostic])
+    throws(CommandFailure)
     -> (network: Network, classes: Int?)
   {
     let (loaded, diagnostics, text) = ModelLoader.load(path, batch: nil)
     let sources = text.map { [path: $0] } ?? [:]
-    guard let loaded else { throw CommandFailure(diagnostics, sources: sources) }
+    guard let loaded else {
+      throw CommandFailure(diagnostics, sources: sources)
+    }
     if !loaded.missingWeights.isEmpty {
       // The loader's warning names the external data file; it is fatal here.
       var errors = diagnostics.filter { $0.severity == .warning }.map {
         Diagnostic(.error, $0.message, at: $0.location, hint: $0.hint)
       }
       if errors.isEmpty {
-        let names = loaded.missingWeights.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+        let names = loaded.missingWeights.prefix(3).map { "'\($0)'" }.joined(
+          separator: ", ")
         errors.append(
           .error(
             "\(loaded.missingWeights.count) weight tensors have no data (\(names)…)",
-            at: SourceLocation(file: path), hint: "run and quantize need the model's weights"))
+            at: SourceLocation(file: path),
+            hint: "run and quantize need the model's weights"))
       }
       throw CommandFailure(errors, sources: sources)
     }
-    let feeds = loaded.network.inputs.filter { loaded.network.initializer(named: $0.name) == nil }
+    let feeds = loaded.network.inputs.filter {
+      loaded.network.initializer(named: $0.name) == nil
+    }
     guard feeds.count == 1 else {
       throw CommandFailure(
         .error(
@@ -44,7 +51,9 @@ enum ExecutionInputs {
           at: SourceLocation(file: path)))
     }
     warnings += diagnostics
-    let output = loaded.network.outputs.first.flatMap { loaded.shapes.shape(of: $0)?.dims } ?? []
+    let output =
+      loaded.network.outputs.first.flatMap { loaded.shapes.shape(of: $0)?.dims }
+      ?? []
     return (loaded.network, output.count >= 2 ? output.last : nil)
   }
 
@@ -61,8 +70,12 @@ enum ExecutionInputs {
   ///   - network: The network whose input it feeds.
   ///   - option: The option that named the file (`--input`, `--data`).
   ///   - warnings: Receives a warning for float64 input.
+  /// - Returns: The samples as Float32, shaped `[N, …]`.
+  /// - Throws: ``CommandFailure`` naming the file for an unreadable file, a
+  ///   wrong dtype or shape, or NaN.
   static func samples(
-    _ path: String, for network: Network, option: String, warnings: inout [Diagnostic]
+    _ path: String, for network: Network, option: String,
+    warnings: inout [Diagnostic]
   ) throws(CommandFailure) -> FloatTensor {
     let location = SourceLocation(file: path)
     let array = try npy(path)
@@ -72,36 +85,52 @@ enum ExecutionInputs {
     case .float64(let v):
       values = v.map { Float($0) }
       warnings.append(
-        .warning("float64 samples are rounded to float32", at: location, hint: "save them as float32"))
+        .warning(
+          "float64 samples are rounded to float32", at: location,
+          hint: "save them as float32"))
     default:
       throw CommandFailure(
         .error(
-          "\(option) holds \(array.kind.rawValue) values; the model takes float32", at: location,
+          "\(option) holds \(array.kind.rawValue) values; the model takes float32",
+          at: location,
           hint: "save the array with x.astype(numpy.float32)"))
     }
-    guard let input = network.inputs.first(where: { network.initializer(named: $0.name) == nil }) else {
+    guard
+      let input = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
+    else {
       throw CommandFailure(.error("the model has no input", at: nil))
     }
-    let expected = input.dimensions.enumerated().map { $0.offset == 0 ? "N" : "\($0.element)" }
+    let expected = input.dimensions.enumerated().map {
+      $0.offset == 0 ? "N" : "\($0.element)"
+    }
     let expectedText = "[" + expected.joined(separator: ", ") + "]"
-    var matches = array.shape.count == input.dimensions.count && (array.shape.first ?? 0) >= 1
+    var matches =
+      array.shape.count == input.dimensions.count
+      && (array.shape.first ?? 0) >= 1
     if matches {
       for (dimension, size) in zip(input.dimensions, array.shape).dropFirst() {
-        if case .fixed(let wanted) = dimension, wanted != size { matches = false }
+        if case .fixed(let wanted) = dimension, wanted != size {
+          matches = false
+        }
       }
     }
     guard matches else {
       throw CommandFailure(
         .error(
           "\(option) has shape \(array.shape); the model's input '\(input.name)' takes \(expectedText) (N samples, N ≥ 1)",
-          at: location, hint: "reshape the array, or check that it belongs to this model"))
+          at: location,
+          hint: "reshape the array, or check that it belongs to this model"))
     }
     if let index = values.firstIndex(where: \.isNaN) {
       let perSample = values.count / max(1, array.shape[0])
       throw CommandFailure(
         .error(
           "\(option) holds NaN (sample \(index / max(1, perSample)), element \(index % max(1, perSample)) of the sample)",
-          at: location, hint: "NaN has no fixed-point value (FIXED_POINT.md §4); clean the data"))
+          at: location,
+          hint:
+            "NaN has no fixed-point value (FIXED_POINT.md §4); clean the data"))
     }
     do {
       return try FloatTensor(shape: array.shape, values: values)
@@ -112,7 +141,9 @@ enum ExecutionInputs {
 
   /// Reads class labels: integers, one per sample (`[N]` or `[N, 1]`), each
   /// in 0..<classes.
-  static func labels(_ path: String, samples: Int, classes: Int?) throws(CommandFailure) -> [Int] {
+  static func labels(_ path: String, samples: Int, classes: Int?)
+    throws(CommandFailure) -> [Int]
+  {
     let location = SourceLocation(file: path)
     let array = try npy(path)
     let labels: [Int]
@@ -128,18 +159,22 @@ enum ExecutionInputs {
           "--labels holds \(array.kind.rawValue) values; labels are integer class indices",
           at: location, hint: "save them with y.astype(numpy.int64)"))
     }
-    let shapeOK = array.shape.count == 1 || (array.shape.count == 2 && array.shape[1] == 1)
+    let shapeOK =
+      array.shape.count == 1 || (array.shape.count == 2 && array.shape[1] == 1)
     guard shapeOK, labels.count == samples else {
       throw CommandFailure(
         .error(
           "--labels has shape \(array.shape); expected [\(samples)], one label per sample",
           at: location))
     }
-    if let index = labels.firstIndex(where: { $0 < 0 || $0 >= (classes ?? Int.max) }) {
+    if let index = labels.firstIndex(where: {
+      $0 < 0 || $0 >= (classes ?? Int.max)
+    }) {
       let known = classes.map { " (the model has \($0) classes)" } ?? ""
       throw CommandFailure(
         .error(
-          "label \(labels[index]) of sample \(index) is not a class index\(known)", at: location))
+          "label \(labels[index]) of sample \(index) is not a class index\(known)",
+          at: location))
     }
     return labels
   }
@@ -154,7 +189,9 @@ enum ExecutionInputs {
       return try NumPyArray(npy: bytes)
     } catch {
       throw CommandFailure(
-        .error("not a readable .npy file: \(error.description)", at: SourceLocation(file: path)))
+        .error(
+          "not a readable .npy file: \(error.description)",
+          at: SourceLocation(file: path)))
     }
   }
 }

@@ -8,13 +8,16 @@ enum JSONOutput {
   static func encode(_ value: Any) -> String {
     guard JSONSerialization.isValidJSONObject(value),
       let data = try? JSONSerialization.data(
-        withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        withJSONObject: value,
+        options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return "{}" }
     return String(decoding: data, as: UTF8.self)
   }
 
   static func diagnostic(_ d: Diagnostic) -> [String: Any] {
-    var object: [String: Any] = ["severity": d.severity.rawValue, "message": d.message]
+    var object: [String: Any] = [
+      "severity": d.severity.rawValue, "message": d.message,
+    ]
     if let location = d.location {
       object["file"] = location.file
       if let line = location.line { object["line"] = line }
@@ -29,7 +32,10 @@ enum JSONOutput {
     encode([
       "valid": results.allSatisfy { $0.1 },
       "files": results.map { file, valid, diagnostics in
-        ["file": file, "valid": valid, "diagnostics": diagnostics.map(diagnostic)] as [String: Any]
+        [
+          "file": file, "valid": valid,
+          "diagnostics": diagnostics.map(diagnostic),
+        ] as [String: Any]
       },
     ])
   }
@@ -42,15 +48,19 @@ enum JSONOutput {
           peaks[precision.rawValue] = device.peakMACsPerSecond(precision) ?? 0
         }
         var object: [String: Any] = [
-          "name": device.name, "kind": device.kind.rawValue, "clock_hz": device.clock,
-          "technology_nm": device.technologyNanometres, "peak_macs_per_s": peaks,
-          "on_chip_bytes": device.onChipBytes, "static_power_w": device.staticPower,
+          "name": device.name, "kind": device.kind.rawValue,
+          "clock_hz": device.clock,
+          "technology_nm": device.technologyNanometres,
+          "peak_macs_per_s": peaks,
+          "on_chip_bytes": device.onChipBytes,
+          "static_power_w": device.staticPower,
           "sources": device.sources,
         ]
         if let store = device.backingStore {
           object["backing_store"] = store.kind.rawValue
           object["backing_store_read_bytes_per_s"] =
-            store.readBandwidth.isInfinite ? "unlimited" : store.readBandwidth as Any
+            store.readBandwidth.isInfinite
+            ? "unlimited" : store.readBandwidth as Any
         }
         return object
       }

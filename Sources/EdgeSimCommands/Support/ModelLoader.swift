@@ -24,9 +24,12 @@ enum ModelLoader {
 
   /// Loads a model, printing nothing; returns the diagnostics (warnings may
   /// come with a model).
-  static func load(_ path: String, batch: Int?) -> (LoadedModel?, [Diagnostic], String?) {
+  static func load(_ path: String, batch: Int?) -> (
+    LoadedModel?, [Diagnostic], String?
+  ) {
     switch FileIO.read(path) {
-    case .success(let bytes): return load(fileName: path, bytes: bytes, batch: batch)
+    case .success(let bytes):
+      return load(fileName: path, bytes: bytes, batch: batch)
     case .failure(let d): return (nil, [d], nil)
     }
   }
@@ -41,17 +44,23 @@ enum ModelLoader {
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
       var files = ExternalDataFiles { relative in
         let url = folder.appendingPathComponent(relative)
-        guard case .success(let data) = FileIO.read(url.path) else { return nil }
+        guard case .success(let data) = FileIO.read(url.path) else {
+          return nil
+        }
         return data
       }
       var options = ImportOptions()
       options.batch = batch
       let result = ONNXImporter.read(
-        bytes: bytes, fileName: path, options: options, externalData: { files.resolve($0) })
-      guard let model = result.value else { return (nil, result.diagnostics, nil) }
+        bytes: bytes, fileName: path, options: options,
+        externalData: { files.resolve($0) })
+      guard let model = result.value else {
+        return (nil, result.diagnostics, nil)
+      }
       return (
         LoadedModel(
-          network: model.network, shapes: model.shapes, missingWeights: model.missingWeights,
+          network: model.network, shapes: model.shapes,
+          missingWeights: model.missingWeights,
           fileName: path),
         result.diagnostics, nil
       )
@@ -63,15 +72,25 @@ enum ModelLoader {
     } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
       result = WorkloadReader.read(bytes: bytes, fileName: path)
     } else {
-      let hint = "EdgeSim reads models as .onnx, .yaml (layer list) or .csv (SCALE-Sim topology)"
-      return (nil, [.error("unknown model format", at: SourceLocation(file: path), hint: hint)], nil)
+      let hint =
+        "EdgeSim reads models as .onnx, .yaml (layer list) or .csv (SCALE-Sim topology)"
+      return (
+        nil,
+        [
+          .error(
+            "unknown model format", at: SourceLocation(file: path), hint: hint)
+        ], nil
+      )
     }
-    guard var network = result.value else { return (nil, result.diagnostics, text) }
+    guard var network = result.value else {
+      return (nil, result.diagnostics, text)
+    }
     var diagnostics = result.diagnostics
     do {
       // A layer list states its batch in the input shape; --batch replaces it.
       if let batch {
-        for i in network.inputs.indices where !network.inputs[i].dimensions.isEmpty {
+        for i in network.inputs.indices
+        where !network.inputs[i].dimensions.isEmpty {
           network.inputs[i].dimensions[0] = .fixed(batch)
         }
       }
@@ -81,7 +100,9 @@ enum ModelLoader {
       let shapes = try network.inferShapes()
       let missing = network.initializers.filter { !$0.hasData }.map(\.name)
       return (
-        LoadedModel(network: network, shapes: shapes, missingWeights: missing, fileName: path),
+        LoadedModel(
+          network: network, shapes: shapes, missingWeights: missing,
+          fileName: path),
         diagnostics, text
       )
     } catch {

@@ -9,12 +9,12 @@ import SpecFormats
 enum Quantization {
   /// Calibrates and measures.
   ///
-  /// - Parameters:
-  ///   - calibrationSamples: How many of the first samples calibration sees
-  ///     (all by default).
-  /// - Throws: ``CommandFailure`` for an execution or calibration error.
+  /// Calibration sees the first `calibrationSamples` samples (all when
+  /// `nil`); the measurement runs on every sample. Throws ``CommandFailure``
+  /// for an execution or calibration error.
   static func run(
-    network: Network, data: FloatTensor, labels: [Int]?, configuration: CalibrationConfiguration,
+    network: Network, data: FloatTensor, labels: [Int]?,
+    configuration: CalibrationConfiguration,
     calibrationSamples: Int?, concurrency: Int, model: String
   ) throws(CommandFailure) -> QuantizeOutcome {
     let count = data.shape.first ?? 0
@@ -22,31 +22,42 @@ enum Quantization {
     let calibrationData = RunExecution.slice(data, 0..<used)
     do {
       let calibration = try Calibrator.calibrate(
-        network: network, data: calibrationData, labels: labels.map { Array($0.prefix(used)) },
+        network: network, data: calibrationData,
+        labels: labels.map { Array($0.prefix(used)) },
         configuration: configuration, concurrency: concurrency)
       let executor = try FixedPointExecutor(
         network: network, plan: calibration.plan, concurrency: concurrency)
-      let (_, statistics) = try executor.runWithStatistics(input: data, labels: labels)
+      let (_, statistics) = try executor.runWithStatistics(
+        input: data, labels: labels)
       return QuantizeOutcome(
-        calibration: calibration, statistics: statistics, calibrationSamples: used)
+        calibration: calibration, statistics: statistics,
+        calibrationSamples: used)
     } catch {
-      throw CommandFailure(.error(error.description, at: SourceLocation(file: model)))
+      throw CommandFailure(
+        .error(error.description, at: SourceLocation(file: model)))
     }
   }
 
   /// The plan as precision-file YAML, checked to read back (and to render
   /// the same again).
-  static func render(_ plan: PrecisionPlan, fileName: String) throws(CommandFailure) -> String {
+  static func render(_ plan: PrecisionPlan, fileName: String)
+    throws(CommandFailure) -> String
+  {
     let text = plan.render()
-    let check = PrecisionReader.read(bytes: Array(text.utf8), fileName: fileName)
+    let check = PrecisionReader.read(
+      bytes: Array(text.utf8), fileName: fileName)
     guard let back = check.value else {
       throw CommandFailure(
         check.diagnostics.map {
-          Diagnostic(.error, "internal: the written plan does not read back: \($0.message)", at: nil)
+          Diagnostic(
+            .error,
+            "internal: the written plan does not read back: \($0.message)",
+            at: nil)
         })
     }
     guard back.render() == text else {
-      throw CommandFailure(.error("internal: the written plan reads back differently", at: nil))
+      throw CommandFailure(
+        .error("internal: the written plan reads back differently", at: nil))
     }
     return text
   }

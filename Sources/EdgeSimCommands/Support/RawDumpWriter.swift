@@ -16,23 +16,29 @@ enum RawDumpWriter {
   ///
   /// - Throws: ``CommandFailure`` when the folder cannot be written or would
   ///   replace something that is not a dump.
-  static func write(_ entries: [DumpEntry], to path: String) throws(CommandFailure) {
+  static func write(_ entries: [DumpEntry], to path: String)
+    throws(CommandFailure)
+  {
     let fileManager = FileManager.default
     let target = URL(fileURLWithPath: path).standardizedFileURL
     let location = SourceLocation(file: path)
     try checkReplaceable(target, location: location)
     let parent = target.deletingLastPathComponent()
     let token = UUID().uuidString
-    let staging = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(token)")
+    let staging = parent.appendingPathComponent(
+      ".\(target.lastPathComponent).tmp-\(token)")
     do {
-      try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+      try fileManager.createDirectory(
+        at: staging, withIntermediateDirectories: true)
       for entry in entries {
-        try contents(of: entry).write(to: staging.appendingPathComponent(entry.fileName))
+        try contents(of: entry).write(
+          to: staging.appendingPathComponent(entry.fileName))
       }
       try Data(DumpEntry.formatsJSON(entries).utf8).write(
         to: staging.appendingPathComponent("formats.json"))
       if fileManager.fileExists(atPath: target.path) {
-        let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(token)")
+        let old = parent.appendingPathComponent(
+          ".\(target.lastPathComponent).old-\(token)")
         try fileManager.moveItem(at: target, to: old)
         try fileManager.moveItem(at: staging, to: target)
         try? fileManager.removeItem(at: old)
@@ -54,26 +60,35 @@ enum RawDumpWriter {
   /// One entry's `.npy` bytes.
   static func contents(of entry: DumpEntry) throws -> Data {
     switch entry.contents {
-    case .raw(let raws, _): try NumPyArray(int64: raws, shape: entry.shape).npyData()
-    case .float(let values): try NumPyArray(float32: values, shape: entry.shape).npyData()
+    case .raw(let raws, _):
+      try NumPyArray(int64: raws, shape: entry.shape).npyData()
+    case .float(let values):
+      try NumPyArray(float32: values, shape: entry.shape).npyData()
     }
   }
 
   /// Refuses to replace a file, or a non-empty folder that is not a dump.
-  static func checkReplaceable(_ target: URL, location: SourceLocation) throws(CommandFailure) {
+  static func checkReplaceable(_ target: URL, location: SourceLocation)
+    throws(CommandFailure)
+  {
     let fileManager = FileManager.default
     var isDirectory: ObjCBool = false
-    guard fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory) else { return }
+    guard fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
+    else { return }
     guard isDirectory.boolValue else {
       throw CommandFailure(
-        .error("--dump names a file; it takes a folder", at: location, hint: "name a new folder"))
+        .error(
+          "--dump names a file; it takes a folder", at: location,
+          hint: "name a new folder"))
     }
-    let items = (try? fileManager.contentsOfDirectory(atPath: target.path)) ?? []
+    let items =
+      (try? fileManager.contentsOfDirectory(atPath: target.path)) ?? []
     if !items.isEmpty, !items.contains("formats.json") {
       throw CommandFailure(
         .error(
           "the folder exists and is not a raw dump (no formats.json); not replacing it",
-          at: location, hint: "name a new folder, or an earlier dump to replace"))
+          at: location, hint: "name a new folder, or an earlier dump to replace"
+        ))
     }
   }
 }

@@ -18,34 +18,45 @@ enum ReportInput {
   static func load(_ path: String) -> Result<ReportInput, CommandFailure> {
     let location = SourceLocation(file: path)
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    else {
       return .failure(
         CommandFailure(
-          .error("no such file or folder", at: location,
-            hint: "name a trace folder (edgesim simulate --trace DIR) or a results file (edgesim sweep --db FILE)")))
+          .error(
+            "no such file or folder", at: location,
+            hint:
+              "name a trace folder (edgesim simulate --trace DIR) or a results file (edgesim sweep --db FILE)"
+          )))
     }
     if isFolder.boolValue {
       let summary = (path as NSString).appendingPathComponent("summary.json")
       guard FileManager.default.fileExists(atPath: summary) else {
         return .failure(
           CommandFailure(
-            .error("not a trace folder: it has no summary.json", at: location,
+            .error(
+              "not a trace folder: it has no summary.json", at: location,
               hint: "write a trace with edgesim simulate --trace \(path)")))
       }
-      return ReportTraceReader.read(summaryPath: summary).map { .run($0.0, warnings: $0.1) }
+      return ReportTraceReader.read(summaryPath: summary).map {
+        .run($0.0, warnings: $0.1)
+      }
     }
     if startsWithSQLiteHeader(path) {
       return ReportSweepReader.read(path).map { .sweep($0.0, points: $0.1) }
     }
-    return ReportTraceReader.read(summaryPath: path).map { .run($0.0, warnings: $0.1) }
-      .mapError { failure in
-        var f = failure
-        if f.diagnostics.first?.message == "not a JSON object" {
-          f.diagnostics[0].message = "neither a trace summary (JSON) nor a results database (SQLite)"
-          f.diagnostics[0].hint = "name a trace folder, its summary.json, or a results file written by edgesim sweep --db"
-        }
-        return f
+    return ReportTraceReader.read(summaryPath: path).map {
+      .run($0.0, warnings: $0.1)
+    }
+    .mapError { failure in
+      var f = failure
+      if f.diagnostics.first?.message == "not a JSON object" {
+        f.diagnostics[0].message =
+          "neither a trace summary (JSON) nor a results database (SQLite)"
+        f.diagnostics[0].hint =
+          "name a trace folder, its summary.json, or a results file written by edgesim sweep --db"
       }
+      return f
+    }
   }
 
   static func startsWithSQLiteHeader(_ path: String) -> Bool {

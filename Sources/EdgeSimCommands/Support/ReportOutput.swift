@@ -8,15 +8,21 @@ enum ReportOutput {
   static func write(_ text: String, to path: String) throws(CommandFailure) {
     let data = Data(text.utf8)
     var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-      throw CommandFailure(.error("this is a folder; name a file to write", at: SourceLocation(file: path)))
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder),
+      isFolder.boolValue
+    {
+      throw CommandFailure(
+        .error(
+          "this is a folder; name a file to write",
+          at: SourceLocation(file: path)))
     }
     do {
       try FileIO.writeAtomically(data, to: path)
     } catch {
       throw CommandFailure(
         .error(
-          "cannot write the file: \(reason(error))", at: SourceLocation(file: path),
+          "cannot write the file: \(reason(error))",
+          at: SourceLocation(file: path),
           hint: "check that its folder can be created and written"))
     }
     Terminal.standardError("wrote \(path) (\(sizeText(data.count)))")

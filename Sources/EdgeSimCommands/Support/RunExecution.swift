@@ -29,7 +29,8 @@ struct RunOutcome {
 enum RunExecution {
   /// Runs the float reference executor.
   static func float(
-    network: Network, input: FloatTensor, labels: [Int]?, batchSize: Int?, concurrency: Int
+    network: Network, input: FloatTensor, labels: [Int]?, batchSize: Int?,
+    concurrency: Int
   ) throws(ExecutionError) -> RunOutcome {
     let executor = try FloatExecutor(network: network, concurrency: concurrency)
     var outputs: [FloatTensor] = []
@@ -39,7 +40,9 @@ enum RunExecution {
       let start = ContinuousClock.now
       let run = try executor.run(input: piece)
       seconds += (ContinuousClock.now - start).seconds
-      guard let first = run.outputs.first else { throw .invalidInput(message: "the model has no output") }
+      guard let first = run.outputs.first else {
+        throw .invalidInput(message: "the model has no output")
+      }
       outputs.append(first)
     }
     let output = try concatenate(outputs)
@@ -54,12 +57,14 @@ enum RunExecution {
   /// Runs the bit-accurate executor with §9 statistics (against the float
   /// network on the same samples) and, if asked, the §11 raw dump.
   static func fixed(
-    network: Network, precision: ResolvedPrecision, input: FloatTensor, labels: [Int]?,
+    network: Network, precision: ResolvedPrecision, input: FloatTensor,
+    labels: [Int]?,
     batchSize: Int?, dump: Bool, concurrency: Int
   ) throws(ExecutionError) -> RunOutcome {
     let executor = try FixedPointExecutor(
       network: network, precision: precision, concurrency: concurrency)
-    let reference = try FloatExecutor(network: network, concurrency: concurrency)
+    let reference = try FloatExecutor(
+      network: network, concurrency: concurrency)
     var outputs: [FloatTensor] = []
     var statistics: NetworkStatistics?
     var dumps: [[DumpEntry]] = []
@@ -69,17 +74,22 @@ enum RunExecution {
       let start = ContinuousClock.now
       let run = try executor.run(input: piece, keepWide: true)
       seconds += (ContinuousClock.now - start).seconds
-      guard let first = run.outputs.first else { throw .invalidInput(message: "the model has no output") }
+      guard let first = run.outputs.first else {
+        throw .invalidInput(message: "the model has no output")
+      }
       outputs.append(first.floatTensor)
       let float = try reference.run(input: piece)
       let pieceLabels = labels.map { Array($0[range]) }
       let pieceStatistics = try executor.statistics(
         of: run, input: piece, float: float, labels: pieceLabels)
-      statistics = statistics.map { $0.merging(pieceStatistics, network: network) } ?? pieceStatistics
+      statistics =
+        statistics.map { $0.merging(pieceStatistics, network: network) }
+        ?? pieceStatistics
       if dump { dumps.append(run.dumpEntries(executor: executor)) }
     }
     var outcome = RunOutcome(
-      output: try concatenate(outputs), statistics: statistics, executeSeconds: seconds)
+      output: try concatenate(outputs), statistics: statistics,
+      executeSeconds: seconds)
     outcome.top1 = statistics?.top1
     outcome.top5 = statistics?.top5
     if dump { outcome.dump = DumpEntry.concatenating(dumps) }
@@ -91,22 +101,31 @@ enum RunExecution {
   static func slices(_ input: FloatTensor, batchSize: Int?) -> [Range<Int>] {
     let count = input.shape.first ?? 0
     let size = max(1, batchSize ?? count)
-    return stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+    return stride(from: 0, to: count, by: size).map {
+      $0..<min(count, $0 + size)
+    }
   }
 
   /// The samples `range` of a batch.
   static func slice(_ tensor: FloatTensor, _ range: Range<Int>) -> FloatTensor {
-    guard let count = tensor.shape.first, count > 0, range != 0..<count else { return tensor }
+    guard let count = tensor.shape.first, count > 0, range != 0..<count else {
+      return tensor
+    }
     let per = tensor.values.count / count
     var shape = tensor.shape
     shape[0] = range.count
-    let values = Array(tensor.values[(range.lowerBound * per)..<(range.upperBound * per)])
+    let values = Array(
+      tensor.values[(range.lowerBound * per)..<(range.upperBound * per)])
     return (try? FloatTensor(shape: shape, values: values)) ?? tensor
   }
 
   /// Joins batches along the first axis.
-  static func concatenate(_ pieces: [FloatTensor]) throws(ExecutionError) -> FloatTensor {
-    guard var shape = pieces.first?.shape else { throw .invalidInput(message: "no samples") }
+  static func concatenate(_ pieces: [FloatTensor]) throws(ExecutionError)
+    -> FloatTensor
+  {
+    guard var shape = pieces.first?.shape else {
+      throw .invalidInput(message: "no samples")
+    }
     guard pieces.count > 1, !shape.isEmpty else { return pieces[0] }
     shape[0] = pieces.reduce(0) { $0 + ($1.shape.first ?? 0) }
     return try FloatTensor(shape: shape, values: pieces.flatMap(\.values))

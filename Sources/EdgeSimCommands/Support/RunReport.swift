@@ -11,34 +11,41 @@ enum RunReport {
     if let statistics = outcome.statistics {
       var rows: [[String]] = [
         [
-          "layer", "op", "output", "weight", "overflows", "underflows", "used bits",
+          "layer", "op", "output", "weight", "overflows", "underflows",
+          "used bits",
           "SQNR local dB", "SQNR e2e dB", "mean err LSB",
         ]
       ]
       let input = statistics.input
       rows.append([
         "(input)", "", format(input.format), "", "\(input.overflow.total)",
-        "\(input.underflowToZero)", usedBits(input), "", decibels(input.endToEnd?.sqnr),
+        "\(input.underflowToZero)", usedBits(input), "",
+        decibels(input.endToEnd?.sqnr),
         fixed(input.endToEnd?.meanErrorLSB),
       ])
       for layer in statistics.layers {
         let output = layer.output
         rows.append([
-          layer.name, layer.opType + (layer.kind == .floatIsland ? " (float)" : ""),
+          layer.name,
+          layer.opType + (layer.kind == .floatIsland ? " (float)" : ""),
           format(output.format), layer.weight.map { format($0.format) } ?? "",
-          "\(layer.totalOverflows)", "\(output.underflowToZero)", usedBits(output),
+          "\(layer.totalOverflows)", "\(output.underflowToZero)",
+          usedBits(output),
           decibels(output.local?.sqnr), decibels(output.endToEnd?.sqnr),
           fixed(output.local?.meanErrorLSB),
         ])
       }
       text += TextTable.render(rows) + "\n"
-      text += "\(statistics.totalOverflows) overflow events; top-1 agreement with float \(percent(statistics.top1Agreement))\n"
+      text +=
+        "\(statistics.totalOverflows) overflow events; top-1 agreement with float \(percent(statistics.top1Agreement))\n"
     }
     let samples = outcome.output.shape.first ?? 0
     var line = "\(samples) samples"
     if let top1 = outcome.top1 {
       line += "; top-1 \(percent(top1))"
-      if let float = outcome.statistics?.floatTop1 { line += " (float \(percent(float)))" }
+      if let float = outcome.statistics?.floatTop1 {
+        line += " (float \(percent(float)))"
+      }
       if let top5 = outcome.top5 { line += ", top-5 \(percent(top5))" }
     } else {
       line += " (no --labels: no accuracy)"
@@ -64,7 +71,9 @@ enum RunReport {
       object["input"] = role(statistics.input)
       object["layers"] = statistics.layers.map(layer)
       var macs: [String: Int] = [:]
-      for (format, count) in statistics.macs { macs[format.description] = count }
+      for (format, count) in statistics.macs {
+        macs[format.description] = count
+      }
       object["macs"] = macs
       object["bits_moved"] = statistics.bitsMoved.values.reduce(0, &+)
     }
@@ -75,7 +84,8 @@ enum RunReport {
     var object: [String: Any] = [
       "name": layer.name, "op": layer.opType, "kind": layer.kind.rawValue,
       "float_island": layer.kind == .floatIsland, "output": role(layer.output),
-      "overflows": layer.totalOverflows, "underflows": layer.output.underflowToZero,
+      "overflows": layer.totalOverflows,
+      "underflows": layer.output.underflowToZero,
       "used_bits": layer.output.usedBits,
       "sqnr_local_db": number(layer.output.local?.sqnr.value),
       "sqnr_end_to_end_db": number(layer.output.endToEnd?.sqnr.value),
@@ -85,8 +95,12 @@ enum RunReport {
     ]
     if let weight = layer.weight { object["weight"] = role(weight) }
     if let bias = layer.bias { object["bias"] = role(bias) }
-    if let accumulator = layer.accumulator { object["accumulator"] = role(accumulator) }
-    if let format = layer.macFormat { object["mac_format"] = format.description }
+    if let accumulator = layer.accumulator {
+      object["accumulator"] = role(accumulator)
+    }
+    if let format = layer.macFormat {
+      object["mac_format"] = format.description
+    }
     return object
   }
 
@@ -104,27 +118,37 @@ enum RunReport {
     } else {
       object["format"] = ["float": true]
     }
-    if let steps = statistics.stepOverflow { object["step_overflows"] = counts(steps) }
+    if let steps = statistics.stepOverflow {
+      object["step_overflows"] = counts(steps)
+    }
     if let local = statistics.local { object["local"] = error(local) }
-    if let endToEnd = statistics.endToEnd { object["end_to_end"] = error(endToEnd) }
+    if let endToEnd = statistics.endToEnd {
+      object["end_to_end"] = error(endToEnd)
+    }
     return object
   }
 
   static func error(_ statistics: ErrorStatistics) -> [String: Any] {
     [
-      "sqnr_db": number(statistics.sqnr.value), "mean_error_lsb": number(statistics.meanErrorLSB),
-      "max_abs_error": number(statistics.maxAbsError), "l1": number(statistics.l1),
+      "sqnr_db": number(statistics.sqnr.value),
+      "mean_error_lsb": number(statistics.meanErrorLSB),
+      "max_abs_error": number(statistics.maxAbsError),
+      "l1": number(statistics.l1),
       "l2": number(statistics.l2), "count": statistics.count,
     ]
   }
 
   static func counts(_ counts: OverflowCounts) -> [String: Any] {
-    ["positive": counts.positive, "negative": counts.negative, "total": counts.total]
+    [
+      "positive": counts.positive, "negative": counts.negative,
+      "total": counts.total,
+    ]
   }
 
   static func formatJSON(_ format: QFormat) -> [String: Any] {
     [
-      "bits": format.bits, "fl": format.fractionalLength, "signed": format.isSigned,
+      "bits": format.bits, "fl": format.fractionalLength,
+      "signed": format.isSigned,
       "symmetric": format.isSymmetric,
     ]
   }
@@ -140,7 +164,8 @@ enum RunReport {
   /// `8b fl4`, `float` for a float island, empty when unknown.
   static func format(_ format: QFormat?) -> String {
     guard let format else { return "float" }
-    return "\(format.bits)b fl\(format.fractionalLength)" + (format.isSigned ? "" : " u")
+    return "\(format.bits)b fl\(format.fractionalLength)"
+      + (format.isSigned ? "" : " u")
   }
 
   static func usedBits(_ statistics: TensorStatistics) -> String {

@@ -8,28 +8,40 @@ import NetworkGraph
 extension NetworkStatistics {
   /// These statistics joined with those of the next slice of samples.
   ///
-  /// - Parameter network: Tells constants (counted once in ``bitsMoved``)
-  ///   from activations (added).
-  func merging(_ other: NetworkStatistics, network: Network) -> NetworkStatistics {
+  /// - Parameters:
+  ///   - other: The statistics of the next slice.
+  ///   - network: Tells constants (counted once in ``bitsMoved``) from
+  ///     activations (added).
+  /// - Returns: The statistics of both slices together.
+  func merging(_ other: NetworkStatistics, network: Network)
+    -> NetworkStatistics
+  {
     var result = self
     result.input = input.merging(other.input)
     result.layers = zip(layers, other.layers).map { $0.merging($1) }
     let total = samples + other.samples
     func weighted(_ a: Double?, _ b: Double?) -> Double? {
       guard let a, let b, total > 0 else { return nil }
-      let hits = (a * Double(samples)).rounded() + (b * Double(other.samples)).rounded()
+      let hits =
+        (a * Double(samples)).rounded() + (b * Double(other.samples)).rounded()
       return hits / Double(total)
     }
     result.top1 = weighted(top1, other.top1)
     result.top5 = weighted(top5, other.top5)
     result.floatTop1 = weighted(floatTop1, other.floatTop1)
-    result.top1Agreement = weighted(top1Agreement, other.top1Agreement) ?? top1Agreement
+    result.top1Agreement =
+      weighted(top1Agreement, other.top1Agreement) ?? top1Agreement
     result.samples = total
-    result.totalOverflows = result.input.overflow.total + result.layers.reduce(0) { $0 + $1.totalOverflows }
-    for (name, bits) in other.bitsMoved where network.initializer(named: name) == nil {
+    result.totalOverflows =
+      result.input.overflow.total
+      + result.layers.reduce(0) { $0 + $1.totalOverflows }
+    for (name, bits) in other.bitsMoved
+    where network.initializer(named: name) == nil {
       result.bitsMoved[name, default: 0] &+= bits
     }
-    for (format, count) in other.macs { result.macs[format, default: 0] &+= count }
+    for (format, count) in other.macs {
+      result.macs[format, default: 0] &+= count
+    }
     return result
   }
 }
@@ -39,7 +51,9 @@ extension LayerStatistics {
   /// statistics are the same in both and kept once.
   func merging(_ other: LayerStatistics) -> LayerStatistics {
     var result = self
-    if let a = accumulator, let b = other.accumulator { result.accumulator = a.merging(b) }
+    if let a = accumulator, let b = other.accumulator {
+      result.accumulator = a.merging(b)
+    }
     result.output = output.merging(other.output)
     result.inputRequantization.merge(other.inputRequantization)
     result.macs &+= other.macs
@@ -64,9 +78,13 @@ extension TensorStatistics {
       result.usedBits = format.isSigned ? length + 1 : length
       result.headroomBits = format.bits - result.usedBits
     }
-    if let a = histogram, let b = other.histogram { result.histogram = a.merging(b) }
+    if let a = histogram, let b = other.histogram {
+      result.histogram = a.merging(b)
+    }
     if let a = local, let b = other.local { result.local = a.merging(b) }
-    if let a = endToEnd, let b = other.endToEnd { result.endToEnd = a.merging(b) }
+    if let a = endToEnd, let b = other.endToEnd {
+      result.endToEnd = a.merging(b)
+    }
     return result
   }
 }
@@ -116,18 +134,28 @@ extension DumpEntry {
     guard let first = slices.first else { return [] }
     guard slices.count > 1 else { return first }
     return first.indices.map { index in
-      let pieces = slices.compactMap { $0.indices.contains(index) ? $0[index] : nil }
+      let pieces = slices.compactMap {
+        $0.indices.contains(index) ? $0[index] : nil
+      }
       var shape = first[index].shape
-      if !shape.isEmpty { shape[0] = pieces.reduce(0) { $0 + ($1.shape.first ?? 0) } }
+      if !shape.isEmpty {
+        shape[0] = pieces.reduce(0) { $0 + ($1.shape.first ?? 0) }
+      }
       switch first[index].contents {
       case .raw(_, let format):
         var raws: [Int64] = []
-        for piece in pieces { if case .raw(let values, _) = piece.contents { raws += values } }
-        return DumpEntry(name: first[index].name, shape: shape, contents: .raw(raws, format))
+        for piece in pieces {
+          if case .raw(let values, _) = piece.contents { raws += values }
+        }
+        return DumpEntry(
+          name: first[index].name, shape: shape, contents: .raw(raws, format))
       case .float:
         var values: [Float] = []
-        for piece in pieces { if case .float(let v) = piece.contents { values += v } }
-        return DumpEntry(name: first[index].name, shape: shape, contents: .float(values))
+        for piece in pieces {
+          if case .float(let v) = piece.contents { values += v }
+        }
+        return DumpEntry(
+          name: first[index].name, shape: shape, contents: .float(values))
       }
     }
   }

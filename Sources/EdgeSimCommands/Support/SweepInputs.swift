@@ -15,7 +15,9 @@ struct SweepInputs: Sendable {
   /// Accuracy evaluators by study and model (``accuracyKey(study:model:)``).
   var accuracy: [String: AccuracyEvaluator] = [:]
 
-  static func accuracyKey(study: Int, model: String) -> String { "\(study)\u{1F}\(model)" }
+  static func accuracyKey(study: Int, model: String) -> String {
+    "\(study)\u{1F}\(model)"
+  }
 
   /// The accuracy evaluator of a point's study and model, if it has one.
   func accuracyEvaluator(for point: DesignPoint) -> AccuracyEvaluator? {
@@ -25,11 +27,17 @@ struct SweepInputs: Sendable {
   /// Evaluates a point with the simulator, and its top-1 with the
   /// bit-accurate executor when its study measures accuracy.
   func evaluate(_ point: DesignPoint) -> PointResult {
-    guard let network = networks[point.model], let device = devices[point.device] else {
-      return PointResult(point: point, status: .failed(error: "\(point.model) or \(point.device) was not loaded"))
+    guard let network = networks[point.model],
+      let device = devices[point.device]
+    else {
+      return PointResult(
+        point: point,
+        status: .failed(
+          error: "\(point.model) or \(point.device) was not loaded"))
     }
     return PointEvaluator.evaluate(
-      point, network: network, device: device, accuracy: accuracyEvaluator(for: point))
+      point, network: network, device: device,
+      accuracy: accuracyEvaluator(for: point))
   }
 
   /// Loads every model and device of a plan, and checks that each layer a
@@ -42,8 +50,14 @@ struct SweepInputs: Sendable {
   /// against each of its models (which must have their weights) and runs
   /// the float model once.
   ///
-  /// - Parameter executorConcurrency: Batch slices each bit-accurate run
-  ///   splits over.
+  /// - Parameters:
+  ///   - plan: The sweep.
+  ///   - specPath: The sweep file, against whose folder paths resolve.
+  ///   - executorConcurrency: Batch slices each bit-accurate run splits over.
+  ///   - printer: Shows the located errors.
+  /// - Returns: The loaded models, devices and accuracy inputs.
+  /// - Throws: ``CommandFailure`` after the printer has shown every located
+  ///   error.
   static func load(
     _ plan: SweepPlan, specPath: String, executorConcurrency: Int = 1,
     printer: inout DiagnosticPrinter
@@ -52,28 +66,38 @@ struct SweepInputs: Sendable {
     func resolve(_ name: String) -> String {
       name.hasPrefix("/") ? name : folder.appendingPathComponent(name).path
     }
-    func isBundledName(_ name: String) -> Bool { !name.contains("/") && !name.contains(".") }
+    func isBundledName(_ name: String) -> Bool {
+      !name.contains("/") && !name.contains(".")
+    }
     var inputs = SweepInputs(networks: [:], devices: [:])
     var problems: [Diagnostic] = []
     for study in plan.studies {
       for name in study.devices where inputs.devices[name] == nil {
-        let found = isBundledName(name) ? Bundled.hardware(name) : FileIO.read(resolve(name)).map { (resolve(name), $0) }
+        let found =
+          isBundledName(name)
+          ? Bundled.hardware(name)
+          : FileIO.read(resolve(name)).map { (resolve(name), $0) }
         guard case .success(let (file, bytes)) = found else {
           if case .failure(let d) = found { problems.append(d) }
           continue
         }
-        printer.sources[file] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+        printer.sources[file] = String(
+          decoding: bytes.prefix(4 << 20), as: UTF8.self)
         let result = HardwareLoader.read(bytes: bytes, fileName: file)
         problems += result.diagnostics
         if let device = result.value { inputs.devices[name] = device }
       }
       for name in study.models where inputs.networks[name] == nil {
-        let found = isBundledName(name) ? Bundled.workload(name) : FileIO.read(resolve(name)).map { (resolve(name), $0) }
+        let found =
+          isBundledName(name)
+          ? Bundled.workload(name)
+          : FileIO.read(resolve(name)).map { (resolve(name), $0) }
         guard case .success(let (file, bytes)) = found else {
           if case .failure(let d) = found { problems.append(d) }
           continue
         }
-        let (loaded, diagnostics, text) = ModelLoader.load(fileName: file, bytes: bytes, batch: nil)
+        let (loaded, diagnostics, text) = ModelLoader.load(
+          fileName: file, bytes: bytes, batch: nil)
         if let text { printer.sources[file] = text }
         problems += diagnostics
         if let loaded { inputs.networks[name] = loaded.network }
@@ -98,9 +122,12 @@ struct SweepInputs: Sendable {
         guard let spec = study.accuracy else { continue }
         for model in study.models {
           do throws(CommandFailure) {
-            inputs.accuracy[accuracyKey(study: index, model: model)] = try accuracyEvaluator(
-              spec, model: isBundledName(model) ? nil : resolve(model), named: model,
-              resolve: resolve, concurrency: executorConcurrency, warnings: &problems)
+            inputs.accuracy[accuracyKey(study: index, model: model)] =
+              try accuracyEvaluator(
+                spec, model: isBundledName(model) ? nil : resolve(model),
+                named: model,
+                resolve: resolve, concurrency: executorConcurrency,
+                warnings: &problems)
           } catch {
             for (file, text) in error.sources { printer.sources[file] = text }
             problems += error.diagnostics
@@ -109,26 +136,33 @@ struct SweepInputs: Sendable {
       }
     }
     printer.print(problems)
-    if problems.contains(where: { $0.severity == .error }) { throw ExitCode(EdgeSimMain.failure) }
+    if problems.contains(where: { $0.severity == .error }) {
+      throw ExitCode(EdgeSimMain.failure)
+    }
     return inputs
   }
 
   /// Reads a study's accuracy samples for one model and runs its float
   /// model on them.
   static func accuracyEvaluator(
-    _ spec: AccuracySpec, model path: String?, named name: String, resolve: (String) -> String,
+    _ spec: AccuracySpec, model path: String?, named name: String,
+    resolve: (String) -> String,
     concurrency: Int, warnings: inout [Diagnostic]
   ) throws(CommandFailure) -> AccuracyEvaluator {
     guard let path else {
       throw CommandFailure(
         .error(
           "'\(name)' is a bundled layer list without weights, so its accuracy cannot be measured",
-          at: nil, hint: "name an ONNX model with its weights in a study with 'accuracy'"))
+          at: nil,
+          hint: "name an ONNX model with its weights in a study with 'accuracy'"
+        ))
     }
-    let (network, classes) = try ExecutionInputs.model(path, warnings: &warnings)
+    let (network, classes) = try ExecutionInputs.model(
+      path, warnings: &warnings)
     let dataPath = resolve(spec.data)
     let all = try ExecutionInputs.samples(
-      dataPath, for: network, option: "accuracy.evaluation.data", warnings: &warnings)
+      dataPath, for: network, option: "accuracy.evaluation.data",
+      warnings: &warnings)
     let allLabels = try ExecutionInputs.labels(
       resolve(spec.labels), samples: all.shape.first ?? 0, classes: classes)
     let evaluation = try samples(all, spec.samples, file: dataPath)
@@ -138,19 +172,25 @@ struct SweepInputs: Sendable {
       calibrationPath == dataPath
       ? all
       : try ExecutionInputs.samples(
-        calibrationPath, for: network, option: "accuracy.calibration.data", warnings: &warnings)
-    let calibration = try samples(calibrationAll, spec.calibrationSamples, file: calibrationPath)
+        calibrationPath, for: network, option: "accuracy.calibration.data",
+        warnings: &warnings)
+    let calibration = try samples(
+      calibrationAll, spec.calibrationSamples, file: calibrationPath)
     do {
       return try AccuracyEvaluator(
-        network: network, evaluation: evaluation, labels: labels, calibration: calibration,
+        network: network, evaluation: evaluation, labels: labels,
+        calibration: calibration,
         method: spec.method, concurrency: concurrency)
     } catch {
-      throw CommandFailure(.error(error.description, at: SourceLocation(file: path)))
+      throw CommandFailure(
+        .error(error.description, at: SourceLocation(file: path)))
     }
   }
 
   /// The samples of a range (all when `nil`), checked to exist.
-  static func samples(_ tensor: FloatTensor, _ range: ClosedRange<Int>?, file: String) throws(CommandFailure)
+  static func samples(
+    _ tensor: FloatTensor, _ range: ClosedRange<Int>?, file: String
+  ) throws(CommandFailure)
     -> FloatTensor
   {
     let count = tensor.shape.first ?? 0

@@ -18,16 +18,21 @@ struct SweepProgress {
   mutating func update(completed: Int) {
     guard enabled else { return }
     let now = Date()
-    guard completed == total || now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+    guard completed == total || now.timeIntervalSince(lastDrawn) >= 0.1 else {
+      return
+    }
     lastDrawn = now
     let elapsed = now.timeIntervalSince(start)
     let rate = elapsed > 0 ? Double(completed) / elapsed : 0
     let width = 30
     let filled = total > 0 ? min(width, completed * width / total) : width
-    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+    let bar =
+      String(repeating: "#", count: filled)
+      + String(repeating: "-", count: width - filled)
     let left = rate > 0 ? Double(total - completed) / rate : 0
     let line = String(
-      format: "\r[%@] %d/%d  %.1f points/s  ETA %@ ", bar, completed, total, rate,
+      format: "\r[%@] %d/%d  %.1f points/s  ETA %@ ", bar, completed, total,
+      rate,
       Self.clock(left))
     FileHandle.standardError.write(Data(line.utf8))
   }

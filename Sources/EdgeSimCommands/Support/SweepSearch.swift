@@ -12,7 +12,8 @@ enum SweepSearch {
   /// - Returns: The outcomes of the contexts run now (stored ones are
   ///   skipped).
   static func run(
-    _ plan: SweepPlan, goal: SearchGoal, shard: Shard, inputs: SweepInputs, store: ResultsStore,
+    _ plan: SweepPlan, goal: SearchGoal, shard: Shard, inputs: SweepInputs,
+    store: ResultsStore,
     jobs: Int
   ) throws -> [SearchOutcome] {
     let recorder = SweepRecorder(store: store, pending: 0)
@@ -24,12 +25,14 @@ enum SweepSearch {
       }
       let first = plan.point(in: context, settings: [])
       guard let judge = inputs.accuracyEvaluator(for: first) else {
-        Terminal.standardError("search \(context.name): skipped (model not loaded)")
+        Terminal.standardError(
+          "search \(context.name): skipped (model not loaded)")
         continue
       }
       let outcome: SearchOutcome = try blockingAwait {
         try await PrecisionSearch.run(
-          context: context, in: plan, goal: goal, floatTop1: judge.floatTop1, jobs: jobs,
+          context: context, in: plan, goal: goal, floatTop1: judge.floatTop1,
+          jobs: jobs,
           evaluate: { point in
             if let stored = try await recorder.stored(point) { return stored }
             let result = inputs.evaluate(point)
@@ -51,20 +54,29 @@ enum SweepSearch {
     guard let chosen = outcome.chosen, case .done(let c) = chosen.status,
       case .done(let s) = outcome.start.status
     else {
-      return "\(head) nothing chosen (\(outcome.reason ?? "no point"); \(outcome.evaluations) points evaluated)"
+      return
+        "\(head) nothing chosen (\(outcome.reason ?? "no point"); \(outcome.evaluations) points evaluated)"
     }
     let objective = outcome.goal.objective
-    let format: (Double) -> String = objective == .energy
-      ? { UnitFormatter.decimal($0, unit: "J") } : { UnitFormatter.decimal($0, unit: "s") }
+    let format: (Double) -> String =
+      objective == .energy
+      ? { UnitFormatter.decimal($0, unit: "J") }
+      : { UnitFormatter.decimal($0, unit: "s") }
     let before = objective.value(of: s)
     let after = objective.value(of: c)
-    let change = before > 0 ? String(format: "%+.1f%%", (after - before) / before * 100) : "n/a"
-    let precision = chosen.point.precision.map { "\($0.axis)=\($0.setting.canonical)" }
-      .joined(separator: ";")
-    return "\(head) chose \(precision) (point \(chosen.point.id)): \(objective.rawValue) "
+    let change =
+      before > 0
+      ? String(format: "%+.1f%%", (after - before) / before * 100) : "n/a"
+    let precision = chosen.point.precision.map {
+      "\($0.axis)=\($0.setting.canonical)"
+    }
+    .joined(separator: ";")
+    return
+      "\(head) chose \(precision) (point \(chosen.point.id)): \(objective.rawValue) "
       + "\(format(after)) vs \(format(before)) at the most precise point (\(change)); "
       + String(
-        format: "top-1 %.2f%% vs %.2f%% (float %.2f%%, budget %.1f points); %d points evaluated",
+        format:
+          "top-1 %.2f%% vs %.2f%% (float %.2f%%, budget %.1f points); %d points evaluated",
         (c.top1 ?? 0) * 100, (s.top1 ?? 0) * 100, outcome.floatTop1 * 100,
         outcome.goal.maxAccuracyDrop, outcome.evaluations)
   }

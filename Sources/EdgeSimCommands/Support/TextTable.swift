@@ -19,7 +19,8 @@ enum TextTable {
       return text
     }
     var lines = [line(header)]
-    lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+    lines.append(
+      widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
     lines += rows.dropFirst().map(line)
     return lines.joined(separator: "\n")
   }

@@ -35,7 +35,8 @@ extension Quantity {
     var i = start
     if scalars[i] == "+" || scalars[i] == "-" { i += 1 }
     var digits = 0
-    while i < end, isDigit(scalars[i]) || scalars[i] == "." || scalars[i] == "_" {
+    while i < end, isDigit(scalars[i]) || scalars[i] == "." || scalars[i] == "_"
+    {
       if isDigit(scalars[i]) { digits += 1 }
       i += 1
     }
@@ -52,7 +53,8 @@ extension Quantity {
     let unitText = String(String.UnicodeScalarView(scalars[i..<end]))
       .trimmingLeadingWhitespace()
     guard digits > 0, let number = Double(numberText) else {
-      throw .missingNumber(String(String.UnicodeScalarView(scalars[start..<end])))
+      throw .missingNumber(
+        String(String.UnicodeScalarView(scalars[start..<end])))
     }
     guard number.isFinite else { throw .notFinite(numberText) }
     if unitText.isEmpty { throw .missingUnit(expected: []) }
@@ -77,7 +79,8 @@ extension Quantity {
       throw .missingUnit(expected: expected)
     } catch .unknownUnit(let unit, _, _) {
       throw .unknownUnit(
-        unit, suggestion: UnitTable.suggestion(for: unit, dimensions: expected), expected: expected)
+        unit, suggestion: UnitTable.suggestion(for: unit, dimensions: expected),
+        expected: expected)
     }
     guard expected.contains(quantity.dimension) else {
       let unit = text.drop { !$0.isLetter && $0 != "µ" }
@@ -104,12 +107,15 @@ extension String {
 /// The unit vocabulary: base units and the prefixes each accepts.
 enum UnitTable {
   static let decimalPrefixes: [(String, Double)] = [
-    ("f", 1e-15), ("p", 1e-12), ("n", 1e-9), ("u", 1e-6), ("µ", 1e-6), ("μ", 1e-6),
-    ("m", 1e-3), ("", 1), ("k", 1e3), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12),
+    ("f", 1e-15), ("p", 1e-12), ("n", 1e-9), ("u", 1e-6), ("µ", 1e-6),
+    ("μ", 1e-6),
+    ("m", 1e-3), ("", 1), ("k", 1e3), ("K", 1e3), ("M", 1e6), ("G", 1e9),
+    ("T", 1e12),
   ]
   static let sizePrefixes: [(String, Double)] = [
     ("", 1), ("k", 1e3), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12),
-    ("Ki", 1024), ("Mi", 1_048_576), ("Gi", 1_073_741_824), ("Ti", 1_099_511_627_776),
+    ("Ki", 1024), ("Mi", 1_048_576), ("Gi", 1_073_741_824),
+    ("Ti", 1_099_511_627_776),
   ]
 
   /// Simple units: name → (scale to base, dimension, accepts SI prefixes).
@@ -120,7 +126,8 @@ enum UnitTable {
 
   /// Data-size units in bytes.
   static let sizes: [(String, Double)] = [
-    ("B", 1), ("byte", 1), ("bytes", 1), ("bit", 0.125), ("bits", 0.125), ("b", 0.125),
+    ("B", 1), ("byte", 1), ("bytes", 1), ("bit", 0.125), ("bits", 0.125),
+    ("b", 0.125),
   ]
 
   /// Every spelled-out unit, for did-you-mean hints.
@@ -131,8 +138,13 @@ enum UnitTable {
         all.append(p + name)
       }
     }
-    for (name, _) in sizes { for (p, _) in sizePrefixes { all.append(p + name) } }
-    for size in ["B", "KB", "KiB", "MB", "MiB", "GB", "GiB", "bit", "Kbit", "Mbit", "Gbit", "Gb", "Mb"] {
+    for (name, _) in sizes {
+      for (p, _) in sizePrefixes { all.append(p + name) }
+    }
+    for size in [
+      "B", "KB", "KiB", "MB", "MiB", "GB", "GiB", "bit", "Kbit", "Mbit", "Gbit",
+      "Gb", "Mb",
+    ] {
       all.append(size + "/s")
       all.append(size + "/cycle")
     }
@@ -164,7 +176,8 @@ enum UnitTable {
         return (ns, .bandwidthPerCycle)
       case (.energy, "bit"), (.energy, "b"): return (ns, .energyPerBit)
       case (.energy, "B"), (.energy, "byte"): return (ns / 8, .energyPerBit)
-      case (.energy, "access"), (.energy, "op"), (.energy, "MAC"): return (ns, .energy)
+      case (.energy, "access"), (.energy, "op"), (.energy, "MAC"):
+        return (ns, .energy)
       default: return nil
       }
     default:
@@ -173,10 +186,14 @@ enum UnitTable {
   }
 
   static func lookupSingle(_ unit: String) -> (Double, Dimension)? {
-    if unit == "cycles" || unit == "cycle" || unit == "clk" { return (1, .cycles) }
+    if unit == "cycles" || unit == "cycle" || unit == "clk" {
+      return (1, .cycles)
+    }
     if unit.hasSuffix("bps") {
       let prefix = String(unit.dropLast(3))
-      if let scale = decimalPrefixes.first(where: { $0.0 == prefix && $0.1 >= 1 })?.1 {
+      if let scale = decimalPrefixes.first(where: {
+        $0.0 == prefix && $0.1 >= 1
+      })?.1 {
         return (scale / 8, .bandwidth)
       }
     }
@@ -195,18 +212,24 @@ enum UnitTable {
     return nil
   }
 
-  /// The closest spelling to a mistyped unit, among the units of the
-  /// expected dimensions when given. A case-only mistake (`mhz`, `GHZ`) is
-  /// the most common one; sub-hertz frequencies are never suggested.
+  /// The closest spelling to a mistyped unit, among the units of the expected
+  /// dimensions when given.
+  ///
+  /// A case-only mistake (`mhz`, `GHZ`) is the most common one; sub-hertz
+  /// frequencies are never suggested.
   static func suggestion(for unit: String, dimensions: [Dimension]) -> String? {
     let candidates = allSpellings.filter { spelling in
       guard let (_, dimension) = lookupCompound(spelling) else { return false }
-      if dimension == .frequency, spelling != "Hz", !["k", "K", "M", "G", "T"].contains(spelling.first) {
+      if dimension == .frequency, spelling != "Hz",
+        !["k", "K", "M", "G", "T"].contains(spelling.first)
+      {
         return false
       }
       return dimensions.isEmpty || dimensions.contains(dimension)
     }
-    if let exact = candidates.first(where: { $0.lowercased() == unit.lowercased() }) {
+    if let exact = candidates.first(where: {
+      $0.lowercased() == unit.lowercased()
+    }) {
       return exact
     }
     return Suggestions.closest(to: unit, among: candidates)

@@ -19,7 +19,7 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
     self.dimension = dimension
   }
 
-  /// The value formatted with an engineering prefix, e.g. `150 MHz`,
+  /// The value formatted with an engineering prefix, for example `150 MHz`,
   /// `108 KiB`, `4.26 GB/s`, `20 pJ/bit`.
   public var description: String { UnitFormatter.format(self) }
 }
@@ -53,7 +53,8 @@ public enum UnitFormatter {
   /// Formats byte counts with binary prefixes (KiB, MiB, GiB).
   public static func binary(_ value: Double, unit: String) -> String {
     let prefixes: [(Double, String)] = [
-      (1_099_511_627_776, "Ti"), (1_073_741_824, "Gi"), (1_048_576, "Mi"), (1024, "Ki"),
+      (1_099_511_627_776, "Ti"), (1_073_741_824, "Gi"), (1_048_576, "Mi"),
+      (1024, "Ki"),
     ]
     for (scale, prefix) in prefixes where abs(value) >= scale {
       return "\(trim(value / scale)) \(prefix)\(unit)"
@@ -64,9 +65,12 @@ public enum UnitFormatter {
   /// Three significant digits, without trailing zeros.
   public static func trim(_ value: Double) -> String {
     guard value.isFinite else { return "\(value)" }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    if value == value.rounded(), abs(value) < 1e15 {
+      return String(Int64(value))
+    }
     let magnitude = abs(value)
-    let decimals = magnitude >= 100 ? 1 : magnitude >= 10 ? 2 : magnitude >= 1 ? 3 : 4
+    let decimals =
+      magnitude >= 100 ? 1 : magnitude >= 10 ? 2 : magnitude >= 1 ? 3 : 4
     var text = fixed(value, decimals: decimals)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }

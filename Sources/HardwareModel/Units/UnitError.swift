@@ -42,9 +42,12 @@ public enum UnitError: Error, Hashable, Sendable {
     default: dims = []
     }
     if dims.isEmpty {
-      parts.append("write a number and a unit, e.g. 150 MHz, 4.26 GB/s, 20 pJ/bit, 108 KiB")
+      parts.append(
+        "write a number and a unit, e.g. 150 MHz, 4.26 GB/s, 20 pJ/bit, 108 KiB"
+      )
     } else {
-      parts.append("write e.g. " + dims.map(\.examples).joined(separator: "; or "))
+      parts.append(
+        "write e.g. " + dims.map(\.examples).joined(separator: "; or "))
     }
     return parts.joined(separator: " ")
   }

@@ -38,10 +38,15 @@ package enum ParetoFront {
   package static func indices(
     of points: [SweepReportPoint], objectives: Objectives = .all
   ) -> [Int] {
-    let order = points.indices.filter { points[$0].energy.isFinite && points[$0].latency.isFinite }
-      .sorted { precedes(points[$0], points[$1], objectives) }
+    let order = points.indices.filter {
+      points[$0].energy.isFinite && points[$0].latency.isFinite
+    }
+    .sorted { precedes(points[$0], points[$1], objectives) }
     var front: [Int] = []
-    for i in order where !front.contains(where: { dominates(points[$0], points[i], objectives) }) {
+    for i in order
+    where !front.contains(where: {
+      dominates(points[$0], points[i], objectives)
+    }) {
       front.append(i)
     }
     return front
@@ -70,10 +75,18 @@ package enum ParetoFront {
   }
 
   /// The visiting order: energy, latency, accuracy descending, identifier.
-  static func precedes(_ p: SweepReportPoint, _ q: SweepReportPoint, _ objectives: Objectives) -> Bool {
-    if objectives.contains(.energy) && p.energy != q.energy { return p.energy < q.energy }
-    if objectives.contains(.latency) && p.latency != q.latency { return p.latency < q.latency }
-    if objectives.contains(.accuracy) && accuracy(p) != accuracy(q) { return accuracy(p) > accuracy(q) }
+  static func precedes(
+    _ p: SweepReportPoint, _ q: SweepReportPoint, _ objectives: Objectives
+  ) -> Bool {
+    if objectives.contains(.energy) && p.energy != q.energy {
+      return p.energy < q.energy
+    }
+    if objectives.contains(.latency) && p.latency != q.latency {
+      return p.latency < q.latency
+    }
+    if objectives.contains(.accuracy) && accuracy(p) != accuracy(q) {
+      return accuracy(p) > accuracy(q)
+    }
     return p.id < q.id
   }
 

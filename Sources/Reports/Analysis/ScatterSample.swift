@@ -15,7 +15,8 @@ enum ScatterSample {
   /// The points to draw, in a deterministic order (cell representatives by
   /// cell, then the kept points in the order given).
   static func select(
-    _ points: [SweepReportPoint], indices: [Int], x: (SweepReportPoint) -> Double,
+    _ points: [SweepReportPoint], indices: [Int],
+    x: (SweepReportPoint) -> Double,
     y: (SweepReportPoint) -> Double, cell: Double, keep: [Int]
   ) -> [Drawn] {
     let kept = Set(keep)
@@ -24,7 +25,9 @@ enum ScatterSample {
       let px = x(points[i])
       let py = y(points[i])
       guard px.isFinite, py.isFinite else { continue }
-      let key = Int64((px / cell).rounded(.down)) &* 1_000_003 &+ Int64((py / cell).rounded(.down))
+      let key =
+        Int64((px / cell).rounded(.down)) &* 1_000_003
+        &+ Int64((py / cell).rounded(.down))
       if var current = best[key] {
         current.count += 1
         if better(points[i], than: points[current.index]) { current.index = i }
@@ -33,7 +36,9 @@ enum ScatterSample {
         best[key] = Drawn(index: i, count: 1)
       }
     }
-    let representatives = best.values.sorted { points[$0.index].id < points[$1.index].id }
+    let representatives = best.values.sorted {
+      points[$0.index].id < points[$1.index].id
+    }
     return representatives + keep.map { Drawn(index: $0, count: 1) }
   }
 

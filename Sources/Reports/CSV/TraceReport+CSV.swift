@@ -13,22 +13,31 @@ extension TraceReport {
   public var layersCSV: CSVTable {
     let components = EnergyBarsChart.components(self)
     var header = [
-      "name", "op", "fused_into", "start_s", "latency_s", "bound", "utilization", "macs",
-      "operations", "dram_bytes", "arithmetic_intensity", "achieved_ops_per_s", "peak_ops_per_s",
+      "name", "op", "fused_into", "start_s", "latency_s", "bound",
+      "utilization", "macs",
+      "operations", "dram_bytes", "arithmetic_intensity", "achieved_ops_per_s",
+      "peak_ops_per_s",
       "energy_j",
     ]
-    header += components.map { "energy_\($0.replacingOccurrences(of: ":", with: "_"))_j" }
+    header += components.map {
+      "energy_\($0.replacingOccurrences(of: ":", with: "_"))_j"
+    }
     var table = CSVTable(header: header)
     for l in layers {
       var row: [CSVTable.Cell] = [
-        .text(l.name), .text(l.op), .text(l.fusedInto ?? ""), .number(l.start), .number(l.latency),
-        .text(l.bound), .number(l.utilization), .integer(l.macs), .integer(l.operations),
-        .integer(l.dramBytes), l.arithmeticIntensity.map(CSVTable.Cell.number) ?? .empty,
+        .text(l.name), .text(l.op), .text(l.fusedInto ?? ""), .number(l.start),
+        .number(l.latency),
+        .text(l.bound), .number(l.utilization), .integer(l.macs),
+        .integer(l.operations),
+        .integer(l.dramBytes),
+        l.arithmeticIntensity.map(CSVTable.Cell.number) ?? .empty,
         l.achievedOperationsPerSecond.map(CSVTable.Cell.number) ?? .empty,
         .number(l.peakOperationsPerSecond), .number(l.totalEnergy),
       ]
       for name in components {
-        row.append(.number(l.energy.filter { $0.name == name }.reduce(0) { $0 + $1.joules }))
+        row.append(
+          .number(
+            l.energy.filter { $0.name == name }.reduce(0) { $0 + $1.joules }))
       }
       table.rows.append(row)
     }

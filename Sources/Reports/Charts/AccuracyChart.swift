@@ -13,36 +13,61 @@ enum AccuracyChart {
   static func render(_ scatter: SweepScatter, against axis: Axis) -> String? {
     let points = scatter.report.points
     let indices = points.indices.filter {
-      (points[$0].top1?.isFinite ?? false) && points[$0].latency > 0 && points[$0].energy > 0
+      (points[$0].top1?.isFinite ?? false) && points[$0].latency > 0
+        && points[$0].energy > 0
     }
     guard !indices.isEmpty else { return nil }
-    let value = { (p: SweepReportPoint) in axis == .energy ? p.energy : p.latency }
+    let value = { (p: SweepReportPoint) in
+      axis == .energy ? p.energy : p.latency
+    }
     let area = SweepScatter.area
-    let x = Scale(domain: Scale.covering(indices.map { value(points[$0]) }, log: true), range: (area.left, area.right), log: true)
-    let references = scatter.report.floatTop1.filter(\.value.isFinite).sorted { $0.key < $1.key }
-    let accuracies = indices.compactMap { points[$0].top1 } + references.map(\.value)
+    let x = Scale(
+      domain: Scale.covering(indices.map { value(points[$0]) }, log: true),
+      range: (area.left, area.right), log: true)
+    let references = scatter.report.floatTop1.filter(\.value.isFinite).sorted {
+      $0.key < $1.key
+    }
+    let accuracies =
+      indices.compactMap { points[$0].top1 } + references.map(\.value)
     // Accuracies are fractions: the axis never runs past 0% or 100%.
     let covering = Scale.covering(accuracies, log: false)
-    let yDomain = max(covering.lowerBound, 0)...max(min(covering.upperBound, 1), max(covering.lowerBound, 0) + 0.01)
+    let yDomain =
+      max(
+        covering.lowerBound, 0)...max(
+        min(covering.upperBound, 1), max(covering.lowerBound, 0) + 0.01)
     let y = Scale(domain: yDomain, range: (area.bottom, area.top))
     var canvas = SVGCanvas(width: SweepScatter.width, height: area.bottom + 50)
     area.drawAxes(
       on: &canvas, x: x, y: y,
-      xLabel: axis == .energy ? "energy per inference" : "latency of the batch", yLabel: "top-1 accuracy",
-      xFormat: { NumberFormat.si($0, axis == .energy ? "J" : "s") }, yFormat: { NumberFormat.percent($0) })
+      xLabel: axis == .energy ? "energy per inference" : "latency of the batch",
+      yLabel: "top-1 accuracy",
+      xFormat: { NumberFormat.si($0, axis == .energy ? "J" : "s") },
+      yFormat: { NumberFormat.percent($0) })
     for (model, top1) in references {
-      canvas.line(x1: area.left, y1: y(top1), x2: area.right, y2: y(top1), class: "ceiling")
-      canvas.text("float \(model): \(NumberFormat.percent(top1))", x: area.right - 6, y: y(top1) - 4, anchor: "end", class: "note")
+      canvas.line(
+        x1: area.left, y1: y(top1), x2: area.right, y2: y(top1),
+        class: "ceiling")
+      canvas.text(
+        "float \(model): \(NumberFormat.percent(top1))", x: area.right - 6,
+        y: y(top1) - 4, anchor: "end", class: "note")
     }
     let subset = indices.map { points[$0] }
-    let objective: ParetoFront.Objectives = axis == .energy ? [.energy, .accuracy] : [.latency, .accuracy]
-    let twoD = ParetoFront.indices(of: subset, objectives: objective).map { indices[$0] }
+    let objective: ParetoFront.Objectives =
+      axis == .energy ? [.energy, .accuracy] : [.latency, .accuracy]
+    let twoD = ParetoFront.indices(of: subset, objectives: objective).map {
+      indices[$0]
+    }
     let px = { (p: SweepReportPoint) in x(value(p)) }
     let py = { (p: SweepReportPoint) in y(p.top1 ?? 0) }
     scatter.drawStaircase(on: &canvas, indices: twoD, x: px, y: py)
-    scatter.drawPoints(on: &canvas, indices: indices, front: scatter.front.filter(Set(indices).contains), x: px, y: py)
+    scatter.drawPoints(
+      on: &canvas, indices: indices,
+      front: scatter.front.filter(Set(indices).contains), x: px, y: py)
     scatter.drawColourBar(on: &canvas)
     let name = axis == .energy ? "energy per inference" : "latency"
-    return canvas.rendered(label: "Top-1 accuracy against \(name) of the points whose accuracy was evaluated")
+    return canvas.rendered(
+      label:
+        "Top-1 accuracy against \(name) of the points whose accuracy was evaluated"
+    )
   }
 }

@@ -44,10 +44,13 @@ enum EnergyBarsChart {
   /// static power).
   static func components(_ run: TraceReport) -> [String] {
     var names: [String] = []
-    for c in run.energy + run.layers.flatMap(\.energy) where !names.contains(c.name) {
+    for c in run.energy + run.layers.flatMap(\.energy)
+    where !names.contains(c.name) {
       names.append(c.name)
     }
-    let used = Set((run.energy + run.layers.flatMap(\.energy)).filter { $0.joules > 0 }.map(\.name))
+    let used = Set(
+      (run.energy + run.layers.flatMap(\.energy)).filter { $0.joules > 0 }.map(
+        \.name))
     return names.filter(used.contains)
   }
 
@@ -69,7 +72,9 @@ enum EnergyBarsChart {
     case "ops": "other ops"
     case "dram": "DRAM"
     case "static": "static"
-    default: component.hasPrefix("onchip:") ? "on-chip " + component.dropFirst(7) : component
+    default:
+      component.hasPrefix("onchip:")
+        ? "on-chip " + component.dropFirst(7) : component
     }
   }
 
@@ -81,35 +86,55 @@ enum EnergyBarsChart {
     let top = 56.0
     let height = top + Double(max(rows.count, 1)) * rowHeight + 12
     var canvas = SVGCanvas(width: width, height: height)
-    Legend.draw(on: &canvas, entries: names.map { (label($0), colour[$0] ?? "#000") }, x: labelWidth, y: 12)
-    let maximum = rows.map { $0.energy.reduce(0) { $0 + max($1.joules, 0) } }.max() ?? 0
-    let x = Scale(domain: 0...max(maximum, 1e-30), range: (labelWidth, width - 20))
+    Legend.draw(
+      on: &canvas, entries: names.map { (label($0), colour[$0] ?? "#000") },
+      x: labelWidth, y: 12)
+    let maximum =
+      rows.map { $0.energy.reduce(0) { $0 + max($1.joules, 0) } }.max() ?? 0
+    let x = Scale(
+      domain: 0...max(maximum, 1e-30), range: (labelWidth, width - 20))
     for t in x.ticks(count: 6) {
-      canvas.line(x1: x(t), y1: top - 4, x2: x(t), y2: height - 12, class: "grid")
-      canvas.text(NumberFormat.si(t, "J"), x: x(t), y: top - 8, anchor: "middle", class: "tick")
+      canvas.line(
+        x1: x(t), y1: top - 4, x2: x(t), y2: height - 12, class: "grid")
+      canvas.text(
+        NumberFormat.si(t, "J"), x: x(t), y: top - 8, anchor: "middle",
+        class: "tick")
     }
     for (i, row) in rows.enumerated() {
       let y = top + Double(i) * rowHeight
       let total = row.energy.reduce(0) { $0 + $1.joules }
-      var tip = "\(row.layer.name) (\(row.layer.op))\nenergy \(NumberFormat.si(total, "J"))"
+      var tip =
+        "\(row.layer.name) (\(row.layer.op))\nenergy \(NumberFormat.si(total, "J"))"
       for c in row.energy where c.joules > 0 {
-        tip += "\n  \(label(c.name)): \(NumberFormat.si(c.joules, "J")) (\(NumberFormat.percent(c.joules / total)))"
+        tip +=
+          "\n  \(label(c.name)): \(NumberFormat.si(c.joules, "J")) (\(NumberFormat.percent(c.joules / total)))"
       }
-      if !row.fused.isEmpty { tip += "\nincludes fused " + row.fused.joined(separator: ", ") }
+      if !row.fused.isEmpty {
+        tip += "\nincludes fused " + row.fused.joined(separator: ", ")
+      }
       canvas.beginGroup(title: tip)
-      canvas.text(Truncation.middle(row.layer.name, 30), x: labelWidth - 6, y: y + 10, anchor: "end", class: "label")
+      canvas.text(
+        Truncation.middle(row.layer.name, 30), x: labelWidth - 6, y: y + 10,
+        anchor: "end", class: "label")
       var left = labelWidth
       for name in names {
-        let joules = row.energy.filter { $0.name == name }.reduce(0) { $0 + $1.joules }
+        let joules = row.energy.filter { $0.name == name }.reduce(0) {
+          $0 + $1.joules
+        }
         guard joules > 0 else { continue }
         let w = x(joules) - x(0)
-        canvas.rect(x: left, y: y + 2, width: w, height: rowHeight - 3, extra: "fill=\"\(colour[name] ?? "#000")\"")
+        canvas.rect(
+          x: left, y: y + 2, width: w, height: rowHeight - 3,
+          extra: "fill=\"\(colour[name] ?? "#000")\"")
         left += w
       }
       canvas.endGroup()
     }
-    canvas.line(x1: labelWidth, y1: top - 4, x2: labelWidth, y2: height - 12, class: "axisline")
-    return canvas.rendered(label: "Energy per inference of each layer, by component")
+    canvas.line(
+      x1: labelWidth, y1: top - 4, x2: labelWidth, y2: height - 12,
+      class: "axisline")
+    return canvas.rendered(
+      label: "Energy per inference of each layer, by component")
   }
 
   /// One bar of the run's total energy split by component, with
@@ -123,14 +148,22 @@ enum EnergyBarsChart {
     var left = 20.0
     for c in run.energy where c.joules > 0 {
       let w = x(c.joules) - x(0)
-      let tip = "\(label(c.name)): \(NumberFormat.si(c.joules, "J")) (\(NumberFormat.percent(c.joules / total)))"
-      canvas.rect(x: left, y: 6, width: w, height: 24, extra: "fill=\"\(colour[c.name] ?? "#000")\"", title: tip)
+      let tip =
+        "\(label(c.name)): \(NumberFormat.si(c.joules, "J")) (\(NumberFormat.percent(c.joules / total)))"
+      canvas.rect(
+        x: left, y: 6, width: w, height: 24,
+        extra: "fill=\"\(colour[c.name] ?? "#000")\"", title: tip)
       if w > 70 {
-        canvas.text("\(label(c.name)) \(NumberFormat.percent(c.joules / total))", x: left + 4, y: 22, class: "inbar")
+        canvas.text(
+          "\(label(c.name)) \(NumberFormat.percent(c.joules / total))",
+          x: left + 4, y: 22, class: "inbar")
       }
       left += w
     }
-    Legend.draw(on: &canvas, entries: names.map { (label($0), colour[$0] ?? "#000") }, x: 20, y: 44)
-    return canvas.rendered(label: "Energy per inference of the run, by component")
+    Legend.draw(
+      on: &canvas, entries: names.map { (label($0), colour[$0] ?? "#000") },
+      x: 20, y: 44)
+    return canvas.rendered(
+      label: "Energy per inference of the run, by component")
   }
 }

@@ -20,15 +20,23 @@ struct SweepScatter {
     self.report = report
     self.front = front
     var byID: [String: Int] = [:]
-    for (i, p) in report.points.enumerated() where byID[p.id] == nil { byID[p.id] = i }
-    chosen = report.chosen.compactMap { mark in byID[mark.pointID].map { ($0, mark) } }
+    for (i, p) in report.points.enumerated() where byID[p.id] == nil {
+      byID[p.id] = i
+    }
+    chosen = report.chosen.compactMap { mark in
+      byID[mark.pointID].map { ($0, mark) }
+    }
     let measured = report.points.compactMap(\.top1).filter(\.isFinite)
-    accuracyRange = measured.min().flatMap { lo in measured.max().map { lo...$0 } }
+    accuracyRange = measured.min().flatMap { lo in
+      measured.max().map { lo...$0 }
+    }
   }
 
   /// A point's fill: viridis over the measured accuracies, grey without one.
   func colour(_ p: SweepReportPoint) -> String {
-    guard let top1 = p.top1, top1.isFinite, let range = accuracyRange else { return Palette.unknown }
+    guard let top1 = p.top1, top1.isFinite, let range = accuracyRange else {
+      return Palette.unknown
+    }
     let span = range.upperBound - range.lowerBound
     return Palette.viridis(span > 0 ? (top1 - range.lowerBound) / span : 1)
   }
@@ -38,51 +46,72 @@ struct SweepScatter {
     var tip = "\(p.id)\n\(p.model) on \(p.device), batch \(p.batch)"
     if !p.precision.isEmpty { tip += "\nprecision \(p.precision)" }
     if !p.hardware.isEmpty { tip += "\nhardware \(p.hardware)" }
-    tip += "\nlatency \(NumberFormat.si(p.latency, "s")), energy \(NumberFormat.si(p.energy, "J"))"
+    tip +=
+      "\nlatency \(NumberFormat.si(p.latency, "s")), energy \(NumberFormat.si(p.energy, "J"))"
     tip += "\ntop-1 " + (p.top1.map(NumberFormat.percent) ?? "not evaluated")
     if count > 1 { tip += "\n(stands for \(count) points in this spot)" }
     return tip
   }
 
-  /// Draws the thinned points, then the front's points outlined, then
-  /// the chosen points' diamonds. Returns how many markers were drawn.
+  /// Draws the thinned points, then the front's points outlined, then the
+  /// chosen points' diamonds.
+  ///
+  /// Returns how many markers were drawn.
   @discardableResult
   func drawPoints(
-    on canvas: inout SVGCanvas, indices: [Int], front: [Int], x: (SweepReportPoint) -> Double,
+    on canvas: inout SVGCanvas, indices: [Int], front: [Int],
+    x: (SweepReportPoint) -> Double,
     y: (SweepReportPoint) -> Double
   ) -> Int {
     let included = Set(indices)
     var keep: [Int] = []
-    for i in front + chosen.map(\.index) where included.contains(i) && !keep.contains(i) {
+    for i in front + chosen.map(\.index)
+    where included.contains(i) && !keep.contains(i) {
       keep.append(i)
     }
-    let drawn = ScatterSample.select(report.points, indices: indices, x: x, y: y, cell: Self.cell, keep: keep)
+    let drawn = ScatterSample.select(
+      report.points, indices: indices, x: x, y: y, cell: Self.cell, keep: keep)
     let frontSet = Set(front)
     for d in drawn where !frontSet.contains(d.index) {
       let p = report.points[d.index]
       canvas.circle(
-        cx: x(p), cy: y(p), r: d.count > 1 ? 3.2 : 2.6, extra: "fill=\"\(colour(p))\"",
+        cx: x(p), cy: y(p), r: d.count > 1 ? 3.2 : 2.6,
+        extra: "fill=\"\(colour(p))\"",
         title: tooltip(p, count: d.count))
     }
     for i in front {
       let p = report.points[i]
-      canvas.circle(cx: x(p), cy: y(p), r: 4.5, class: "front", extra: "fill=\"\(colour(p))\"", title: "on the Pareto front\n" + tooltip(p, count: 1))
+      canvas.circle(
+        cx: x(p), cy: y(p), r: 4.5, class: "front",
+        extra: "fill=\"\(colour(p))\"",
+        title: "on the Pareto front\n" + tooltip(p, count: 1))
     }
     for (n, c) in chosen.enumerated() where included.contains(c.index) {
       let p = report.points[c.index]
       let px = x(p)
       let py = y(p)
-      let d = "M\(SVGCanvas.point(px, py - 9))L\(SVGCanvas.point(px + 9, py))L\(SVGCanvas.point(px, py + 9))L\(SVGCanvas.point(px - 9, py))Z"
-      canvas.path(d, class: "chosen", title: "chosen (\(c.mark.objective), budget \(NumberFormat.significant(c.mark.budget)) pt): \(c.mark.context)\n" + tooltip(p, count: 1))
+      let d =
+        "M\(SVGCanvas.point(px, py - 9))L\(SVGCanvas.point(px + 9, py))L\(SVGCanvas.point(px, py + 9))L\(SVGCanvas.point(px - 9, py))Z"
+      canvas.path(
+        d, class: "chosen",
+        title:
+          "chosen (\(c.mark.objective), budget \(NumberFormat.significant(c.mark.budget)) pt): \(c.mark.context)\n"
+          + tooltip(p, count: 1))
       // Alternate above and below, so neighbouring labels do not overlap.
-      canvas.text("chosen \(n + 1)", x: px + 11, y: n % 2 == 0 ? py - 8 : py + 16, class: "chosenlabel")
+      canvas.text(
+        "chosen \(n + 1)", x: px + 11, y: n % 2 == 0 ? py - 8 : py + 16,
+        class: "chosenlabel")
     }
     return drawn.count
   }
 
   /// A staircase through a two-objective front, sorted along x.
-  func drawStaircase(on canvas: inout SVGCanvas, indices: [Int], x: (SweepReportPoint) -> Double, y: (SweepReportPoint) -> Double) {
-    let points = indices.map { (x(report.points[$0]), y(report.points[$0])) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+  func drawStaircase(
+    on canvas: inout SVGCanvas, indices: [Int], x: (SweepReportPoint) -> Double,
+    y: (SweepReportPoint) -> Double
+  ) {
+    let points = indices.map { (x(report.points[$0]), y(report.points[$0])) }
+      .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
     var steps: [(Double, Double)] = []
     for p in points {
       if let last = steps.last { steps.append((p.0, last.1)) }
@@ -96,23 +125,41 @@ struct SweepScatter {
     let left = 930.0
     canvas.text("top-1", x: left, y: Self.area.top + 10, class: "legend")
     guard let range = accuracyRange else {
-      canvas.rect(x: left, y: Self.area.top + 20, width: 14, height: 14, extra: "fill=\"\(Palette.unknown)\"")
-      canvas.text("not evaluated", x: left + 20, y: Self.area.top + 31, class: "legend")
+      canvas.rect(
+        x: left, y: Self.area.top + 20, width: 14, height: 14,
+        extra: "fill=\"\(Palette.unknown)\"")
+      canvas.text(
+        "not evaluated", x: left + 20, y: Self.area.top + 31, class: "legend")
       return
     }
     let steps = 20
     let h = 200.0 / Double(steps)
     for s in 0..<steps {
       let t = 1 - (Double(s) + 0.5) / Double(steps)
-      canvas.rect(x: left, y: Self.area.top + 20 + Double(s) * h, width: 14, height: h + 0.2, extra: "fill=\"\(Palette.viridis(t))\"")
+      canvas.rect(
+        x: left, y: Self.area.top + 20 + Double(s) * h, width: 14,
+        height: h + 0.2, extra: "fill=\"\(Palette.viridis(t))\"")
     }
-    canvas.text(NumberFormat.percent(range.upperBound), x: left + 20, y: Self.area.top + 30, class: "legend")
-    canvas.text(NumberFormat.percent(range.lowerBound), x: left + 20, y: Self.area.top + 220, class: "legend")
-    canvas.rect(x: left, y: Self.area.top + 234, width: 14, height: 14, extra: "fill=\"\(Palette.unknown)\"")
-    canvas.text("not evaluated", x: left + 20, y: Self.area.top + 245, class: "legend")
-    canvas.circle(cx: left + 7, cy: Self.area.top + 268, r: 4.5, class: "front", extra: "fill=\"#ffffff\"")
-    canvas.text("Pareto front", x: left + 20, y: Self.area.top + 272, class: "legend")
-    canvas.path("M\(SVGCanvas.point(left + 7, Self.area.top + 282))l7 8l-7 8l-7 -8Z", class: "chosen")
-    canvas.text("chosen point", x: left + 20, y: Self.area.top + 294, class: "legend")
+    canvas.text(
+      NumberFormat.percent(range.upperBound), x: left + 20,
+      y: Self.area.top + 30, class: "legend")
+    canvas.text(
+      NumberFormat.percent(range.lowerBound), x: left + 20,
+      y: Self.area.top + 220, class: "legend")
+    canvas.rect(
+      x: left, y: Self.area.top + 234, width: 14, height: 14,
+      extra: "fill=\"\(Palette.unknown)\"")
+    canvas.text(
+      "not evaluated", x: left + 20, y: Self.area.top + 245, class: "legend")
+    canvas.circle(
+      cx: left + 7, cy: Self.area.top + 268, r: 4.5, class: "front",
+      extra: "fill=\"#ffffff\"")
+    canvas.text(
+      "Pareto front", x: left + 20, y: Self.area.top + 272, class: "legend")
+    canvas.path(
+      "M\(SVGCanvas.point(left + 7, Self.area.top + 282))l7 8l-7 8l-7 -8Z",
+      class: "chosen")
+    canvas.text(
+      "chosen point", x: left + 20, y: Self.area.top + 294, class: "legend")
   }
 }

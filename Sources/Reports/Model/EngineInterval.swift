@@ -26,7 +26,8 @@ public struct EngineInterval: Hashable, Sendable {
 
   /// Creates an interval.
   public init(
-    layer: String, engine: Engine, start: Double, duration: Double, firstTile: Int = 0,
+    layer: String, engine: Engine, start: Double, duration: Double,
+    firstTile: Int = 0,
     tiles: Int = 1
   ) {
     self.layer = layer

@@ -33,9 +33,12 @@ public struct ReportLayer: Hashable, Sendable {
 
   /// Creates a layer.
   public init(
-    name: String, op: String, start: Double, latency: Double, energy: [EnergyComponent],
-    dramBytes: Int, macs: Int, operations: Int, utilization: Double, bound: String,
-    arithmeticIntensity: Double?, peakOperationsPerSecond: Double, fusedInto: String? = nil
+    name: String, op: String, start: Double, latency: Double,
+    energy: [EnergyComponent],
+    dramBytes: Int, macs: Int, operations: Int, utilization: Double,
+    bound: String,
+    arithmeticIntensity: Double?, peakOperationsPerSecond: Double,
+    fusedInto: String? = nil
   ) {
     self.name = name
     self.op = op
@@ -56,7 +59,9 @@ public struct ReportLayer: Hashable, Sendable {
   public var totalEnergy: Double { energy.reduce(0) { $0 + $1.joules } }
 
   /// Operations counted by the roofline: 2 per MAC plus the others.
-  public var rooflineOperations: Double { 2 * Double(macs) + Double(operations) }
+  public var rooflineOperations: Double {
+    2 * Double(macs) + Double(operations)
+  }
 
   /// Achieved operations per second, or `nil` when the layer takes no time.
   public var achievedOperationsPerSecond: Double? {

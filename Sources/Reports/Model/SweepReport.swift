@@ -51,7 +51,8 @@ public struct SweepReportPoint: Hashable, Sendable {
 
   /// Creates a point.
   public init(
-    id: String, model: String, device: String, batch: Int, precision: String, hardware: String,
+    id: String, model: String, device: String, batch: Int, precision: String,
+    hardware: String,
     latency: Double, energy: Double, top1: Double?
   ) {
     self.id = id
@@ -78,7 +79,9 @@ public struct ChosenMark: Hashable, Sendable {
   public var budget: Double
 
   /// Creates a mark.
-  public init(pointID: String, context: String, objective: String, budget: Double) {
+  public init(
+    pointID: String, context: String, objective: String, budget: Double
+  ) {
     self.pointID = pointID
     self.context = context
     self.objective = objective

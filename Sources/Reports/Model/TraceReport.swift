@@ -36,8 +36,10 @@ public struct TraceReport: Hashable, Sendable {
   /// Creates a run.
   public init(
     model: String, device: String, precision: String, batch: Int,
-    peakOperationsPerSecond: Double, dramBandwidth: Double?, layers: [ReportLayer],
-    intervals: [EngineInterval], latency: Double, energy: [EnergyComponent], dramBytes: Int,
+    peakOperationsPerSecond: Double, dramBandwidth: Double?,
+    layers: [ReportLayer],
+    intervals: [EngineInterval], latency: Double, energy: [EnergyComponent],
+    dramBytes: Int,
     utilization: Double
   ) {
     self.model = model

@@ -49,16 +49,21 @@ enum PageTemplate {
   /// A table; cells are already-escaped markup, `numeric` columns are
   /// right-aligned; an empty header draws no header row.
   static func table(
-    header: [String], rows: [[String]], numeric: Set<Int> = [], class cls: String? = nil
+    header: [String], rows: [[String]], numeric: Set<Int> = [],
+    class cls: String? = nil
   ) -> String {
     var out = cls.map { "<table class=\"\($0)\">" } ?? "<table>"
     if !header.isEmpty {
-      out += "<tr>" + header.map { "<th>\(Escaping.text($0))</th>" }.joined() + "</tr>\n"
+      out +=
+        "<tr>" + header.map { "<th>\(Escaping.text($0))</th>" }.joined()
+        + "</tr>\n"
     }
     for row in rows {
       out += "<tr>"
       for (i, cell) in row.enumerated() {
-        out += numeric.contains(i) ? "<td class=\"n\">\(cell)</td>" : "<td>\(cell)</td>"
+        out +=
+          numeric.contains(i)
+          ? "<td class=\"n\">\(cell)</td>" : "<td>\(cell)</td>"
       }
       out += "</tr>\n"
     }
@@ -67,7 +72,9 @@ enum PageTemplate {
 
   /// A heading, an explanation (plain text, escaped here) and content
   /// (markup).
-  static func section(_ heading: String, explain: String, _ content: String) -> String {
+  static func section(_ heading: String, explain: String, _ content: String)
+    -> String
+  {
     "<section>\n<h2>\(Escaping.text(heading))</h2>\n<p class=\"explain\">\(Escaping.text(explain))</p>\n\(content)\n</section>\n"
   }
 }

@@ -11,47 +11,75 @@ enum SweepReportPage {
     let title = sweep.name.map { "Sweep \($0)" } ?? "Sweep"
     var body = "<h1>\(Escaping.text(title))</h1>\n"
     let evaluated = points.filter { $0.top1?.isFinite ?? false }.count
-    body += "<p class=\"lead\">EdgeSim sweep report · \(points.count) completed points"
-    for status in sweep.notDone.keys.sorted() where (sweep.notDone[status] ?? 0) > 0 {
+    body +=
+      "<p class=\"lead\">EdgeSim sweep report · \(points.count) completed points"
+    for status in sweep.notDone.keys.sorted()
+    where (sweep.notDone[status] ?? 0) > 0 {
       body += " · \(sweep.notDone[status] ?? 0) \(Escaping.text(status))"
     }
     body += " · top-1 evaluated for \(evaluated)</p>\n"
     let models = Set(points.map(\.model)).sorted()
     let devices = Set(points.map(\.device)).sorted()
-    let facts: [[String]] = [
-      ["models", models.joined(separator: ", ")],
-      ["devices", devices.joined(separator: ", ")],
-      ["Pareto front (accuracy, energy, latency)", front.count == 1 ? "1 point" : "\(front.count) points"],
-      ["chosen by the precision search", sweep.chosen.isEmpty ? "none recorded" : "\(sweep.chosen.count)"],
-    ] + sweep.floatTop1.keys.sorted().map { ["float top-1 of \($0)", NumberFormat.percent(sweep.floatTop1[$0] ?? .nan)] }
-    body += PageTemplate.table(header: [], rows: facts.map { $0.map(Escaping.text) }, class: "facts")
-    let frontText = "A point is on the Pareto front when no other point is at least as good on accuracy, energy and latency together and better on one of them; a point without an accuracy counts as less accurate than any evaluated one. Front points are outlined in black, chosen points have a red diamond."
-    let thinning = points.count > 2000
+    let facts: [[String]] =
+      [
+        ["models", models.joined(separator: ", ")],
+        ["devices", devices.joined(separator: ", ")],
+        [
+          "Pareto front (accuracy, energy, latency)",
+          front.count == 1 ? "1 point" : "\(front.count) points",
+        ],
+        [
+          "chosen by the precision search",
+          sweep.chosen.isEmpty ? "none recorded" : "\(sweep.chosen.count)",
+        ],
+      ]
+      + sweep.floatTop1.keys.sorted().map {
+        [
+          "float top-1 of \($0)",
+          NumberFormat.percent(sweep.floatTop1[$0] ?? .nan),
+        ]
+      }
+    body += PageTemplate.table(
+      header: [], rows: facts.map { $0.map(Escaping.text) }, class: "facts")
+    let frontText =
+      "A point is on the Pareto front when no other point is at least as good on accuracy, energy and latency together and better on one of them; a point without an accuracy counts as less accurate than any evaluated one. Front points are outlined in black, chosen points have a red diamond."
+    let thinning =
+      points.count > 2000
       ? " With \(points.count) points, each \(NumberFormat.coordinate(SweepScatter.cell))-pixel spot shows one point (the most accurate) for all the points in it; front and chosen points are always drawn."
       : ""
     body += PageTemplate.section(
       "Energy against latency",
-      explain: frontText + " The dashed staircase is the front of energy and latency alone." + thinning,
+      explain: frontText
+        + " The dashed staircase is the front of energy and latency alone."
+        + thinning,
       EnergyLatencyChart.render(scatter))
     for axis in [AccuracyChart.Axis.energy, .latency] {
       let name = axis == .energy ? "energy" : "latency"
       if let chart = AccuracyChart.render(scatter, against: axis) {
         body += PageTemplate.section(
           "Accuracy against \(name)",
-          explain: "Points whose top-1 accuracy was evaluated. The dashed staircase is the front of accuracy and \(name) alone; dashed horizontal lines are each model's float accuracy.",
+          explain:
+            "Points whose top-1 accuracy was evaluated. The dashed staircase is the front of accuracy and \(name) alone; dashed horizontal lines are each model's float accuracy.",
           chart)
       } else if axis == .energy {
         body += PageTemplate.section(
-          "Accuracy", explain: "No point of this sweep has a top-1 accuracy (the sweep did not evaluate accuracy), so the front above is the front of energy and latency.", "")
+          "Accuracy",
+          explain:
+            "No point of this sweep has a top-1 accuracy (the sweep did not evaluate accuracy), so the front above is the front of energy and latency.",
+          "")
       }
     }
     if !sweep.chosen.isEmpty {
       body += PageTemplate.section(
-        "Chosen points", explain: "The points the precision search chose: for each context, the point that minimises the objective while keeping top-1 within the budget (in accuracy points) of float.",
+        "Chosen points",
+        explain:
+          "The points the precision search chose: for each context, the point that minimises the objective while keeping top-1 within the budget (in accuracy points) of float.",
         chosenTable(sweep, scatter: scatter, front: Set(front)))
     }
     body += PageTemplate.section(
-      "Pareto front", explain: "Every point of the front, by increasing energy.", frontTable(sweep, front: front, scatter: scatter))
+      "Pareto front",
+      explain: "Every point of the front, by increasing energy.",
+      frontTable(sweep, front: front, scatter: scatter))
     return PageTemplate.page(title: "\(title): EdgeSim report", body: body)
   }
 
@@ -62,11 +90,16 @@ enum SweepReportPage {
     ]
   }
 
-  static func chosenTable(_ sweep: SweepReport, scatter: SweepScatter, front: Set<Int>) -> String {
+  static func chosenTable(
+    _ sweep: SweepReport, scatter: SweepScatter, front: Set<Int>
+  ) -> String {
     var rows: [[String]] = []
     for (n, mark) in sweep.chosen.enumerated() {
       let hit = scatter.chosen.first { $0.mark == mark }
-      var row = ["chosen \(n + 1)", mark.context, mark.objective, NumberFormat.significant(mark.budget) + " pt", mark.pointID]
+      var row = [
+        "chosen \(n + 1)", mark.context, mark.objective,
+        NumberFormat.significant(mark.budget) + " pt", mark.pointID,
+      ]
       if let i = hit?.index {
         row += figures(sweep.points[i]) + [front.contains(i) ? "yes" : "no"]
       } else {
@@ -75,22 +108,31 @@ enum SweepReportPage {
       rows.append(row.map(Escaping.text))
     }
     return PageTemplate.table(
-      header: ["mark", "context", "objective", "budget", "point", "latency", "energy", "top-1", "on the front"],
+      header: [
+        "mark", "context", "objective", "budget", "point", "latency", "energy",
+        "top-1", "on the front",
+      ],
       rows: rows, numeric: [3, 5, 6, 7])
   }
 
-  /// The front as a table, by increasing energy. Points with the same
-  /// model, device, batch and figures (settings that change nothing, such
-  /// as fractional lengths when accuracy is not evaluated) share one row,
-  /// which names the first and counts the others.
-  static func frontTable(_ sweep: SweepReport, front: [Int], scatter: SweepScatter) -> String {
+  /// The front as a table, by increasing energy.
+  ///
+  /// Points with the same model, device, batch and figures (settings that
+  /// change nothing, such as fractional lengths when accuracy is not evaluated)
+  /// share one row, which names the first and counts the others.
+  static func frontTable(
+    _ sweep: SweepReport, front: [Int], scatter: SweepScatter
+  ) -> String {
     let chosenIndices = Dictionary(
-      scatter.chosen.enumerated().map { ($0.element.index, $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
+      scatter.chosen.enumerated().map { ($0.element.index, $0.offset + 1) },
+      uniquingKeysWith: { a, _ in a })
     var groups: [[Int]] = []
     var position: [TieKey: Int] = [:]
     for i in front {
       let key = TieKey(sweep.points[i])
-      if let g = position[key], chosenIndices[i] == nil, !groups[g].contains(where: { chosenIndices[$0] != nil }) {
+      if let g = position[key], chosenIndices[i] == nil,
+        !groups[g].contains(where: { chosenIndices[$0] != nil })
+      {
         groups[g].append(i)
       } else {
         position[key] = position[key] ?? groups.count
@@ -101,10 +143,12 @@ enum SweepReportPage {
     for (n, group) in groups.enumerated() {
       guard let i = group.first else { continue }
       let p = sweep.points[i]
-      let others = group.count > 1 ? " (+\(group.count - 1) with the same figures)" : ""
+      let others =
+        group.count > 1 ? " (+\(group.count - 1) with the same figures)" : ""
       var row = [
         String(n + 1), p.id + others, p.model, p.device, String(p.batch),
-        p.precision.isEmpty ? "-" : p.precision, p.hardware.isEmpty ? "-" : p.hardware,
+        p.precision.isEmpty ? "-" : p.precision,
+        p.hardware.isEmpty ? "-" : p.hardware,
       ]
       row += figures(p)
       if let float = sweep.floatTop1[p.model], let top1 = p.top1 {
@@ -116,7 +160,10 @@ enum SweepReportPage {
       rows.append(row.map(Escaping.text))
     }
     return PageTemplate.table(
-      header: ["#", "point", "model", "device", "batch", "precision", "hardware", "latency", "energy", "top-1", "vs float", "chosen"],
+      header: [
+        "#", "point", "model", "device", "batch", "precision", "hardware",
+        "latency", "energy", "top-1", "vs float", "chosen",
+      ],
       rows: rows, numeric: [0, 4, 7, 8, 9, 10])
   }
 

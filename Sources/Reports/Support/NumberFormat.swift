@@ -13,27 +13,33 @@ enum NumberFormat {
     return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
   }
 
-  /// Three significant digits with an SI prefix: `3.33 mJ`, `890 µs`,
-  /// `1.02 TOP/s`. `-` for non-finite values.
+  /// Three significant digits with an SI prefix: `3.33 mJ`, `890 µs`, `1.02
+  /// TOP/s`.
+  ///
+  /// `-` for non-finite values.
   static func si(_ value: Double, _ unit: String) -> String {
     guard value.isFinite else { return "-" }
     if value == 0 { return "0 \(unit)" }
     let prefixes: [(Double, String)] = [
-      (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"),
+      (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""),
+      (1e-3, "m"),
       (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f"),
     ]
     let magnitude = abs(value)
     // Round first, so 999.96 µ becomes 1 m rather than 1e+03 µ.
     let rounded = Double(String(format: "%.3g", magnitude)) ?? magnitude
     for (scale, prefix) in prefixes where rounded >= scale * (1 - 1e-12) {
-      return "\(value < 0 ? "-" : "")\(significant(magnitude / scale)) \(prefix)\(unit)"
+      return
+        "\(value < 0 ? "-" : "")\(significant(magnitude / scale)) \(prefix)\(unit)"
     }
     return String(format: "%.3g \(unit)", value)
   }
 
   /// A tick value without unit: `0.01`, `1`, `100`, `10k`.
   static func plain(_ value: Double) -> String {
-    abs(value) < 1e4 ? String(format: "%g", value) : si(value, "").replacingOccurrences(of: " ", with: "")
+    abs(value) < 1e4
+      ? String(format: "%g", value)
+      : si(value, "").replacingOccurrences(of: " ", with: "")
   }
 
   /// Bytes in binary units: `17.1 MiB`, `512 B`.

@@ -42,7 +42,9 @@ enum Palette {
     let f = x - Double(i)
     let a = stops[i]
     let b = stops[i + 1]
-    func channel(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * f).rounded()) }
+    func channel(_ p: Double, _ q: Double) -> Int {
+      Int((p + (q - p) * f).rounded())
+    }
     return hex(channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
   }
 

@@ -29,18 +29,21 @@ struct SVGCanvas {
 
   /// A rectangle; `title` becomes its tooltip.
   mutating func rect(
-    x: Double, y: Double, width: Double, height: Double, class cls: String? = nil,
+    x: Double, y: Double, width: Double, height: Double,
+    class cls: String? = nil,
     extra: String = "", title: String? = nil
   ) {
     let open =
       "<rect x=\"\(Self.c(x))\" y=\"\(Self.c(y))\" width=\"\(Self.c(max(width, 0)))\" height=\"\(Self.c(max(height, 0)))\""
       + Self.attributes(cls, extra)
-    body += title == nil ? open + "/>" : open + ">" + Self.titled(title) + "</rect>"
+    body +=
+      title == nil ? open + "/>" : open + ">" + Self.titled(title) + "</rect>"
   }
 
   /// A line segment.
   mutating func line(
-    x1: Double, y1: Double, x2: Double, y2: Double, class cls: String? = nil, extra: String = ""
+    x1: Double, y1: Double, x2: Double, y2: Double, class cls: String? = nil,
+    extra: String = ""
   ) {
     body +=
       "<line x1=\"\(Self.c(x1))\" y1=\"\(Self.c(y1))\" x2=\"\(Self.c(x2))\" y2=\"\(Self.c(y2))\""
@@ -49,41 +52,54 @@ struct SVGCanvas {
 
   /// A circle; `title` becomes its tooltip.
   mutating func circle(
-    cx: Double, cy: Double, r: Double, class cls: String? = nil, extra: String = "",
+    cx: Double, cy: Double, r: Double, class cls: String? = nil,
+    extra: String = "",
     title: String? = nil
   ) {
     let open =
       "<circle cx=\"\(Self.c(cx))\" cy=\"\(Self.c(cy))\" r=\"\(Self.c(r))\""
       + Self.attributes(cls, extra)
-    body += title == nil ? open + "/>" : open + ">" + Self.titled(title) + "</circle>"
+    body +=
+      title == nil ? open + "/>" : open + ">" + Self.titled(title) + "</circle>"
   }
 
   /// A polyline through points.
-  mutating func polyline(_ points: [(Double, Double)], class cls: String? = nil, extra: String = "") {
+  mutating func polyline(
+    _ points: [(Double, Double)], class cls: String? = nil, extra: String = ""
+  ) {
     guard !points.isEmpty else { return }
-    let list = points.map { "\(Self.c($0.0)),\(Self.c($0.1))" }.joined(separator: " ")
+    let list = points.map { "\(Self.c($0.0)),\(Self.c($0.1))" }.joined(
+      separator: " ")
     body += "<polyline points=\"\(list)\"" + Self.attributes(cls, extra) + "/>"
   }
 
   /// A path from raw path data (built from formatted coordinates).
-  mutating func path(_ d: String, class cls: String? = nil, extra: String = "", title: String? = nil) {
+  mutating func path(
+    _ d: String, class cls: String? = nil, extra: String = "",
+    title: String? = nil
+  ) {
     let open = "<path d=\"\(d)\"" + Self.attributes(cls, extra)
-    body += title == nil ? open + "/>" : open + ">" + Self.titled(title) + "</path>"
+    body +=
+      title == nil ? open + "/>" : open + ">" + Self.titled(title) + "</path>"
   }
 
   /// Text; `anchor` is `start`, `middle` or `end`.
   mutating func text(
-    _ s: String, x: Double, y: Double, anchor: String = "start", class cls: String? = nil,
+    _ s: String, x: Double, y: Double, anchor: String = "start",
+    class cls: String? = nil,
     extra: String = "", title: String? = nil
   ) {
     let a = anchor == "start" ? "" : " text-anchor=\"\(anchor)\""
     body +=
-      "<text x=\"\(Self.c(x))\" y=\"\(Self.c(y))\"\(a)" + Self.attributes(cls, extra) + ">"
+      "<text x=\"\(Self.c(x))\" y=\"\(Self.c(y))\"\(a)"
+      + Self.attributes(cls, extra) + ">"
       + Self.titled(title) + Escaping.text(s) + "</text>"
   }
 
   /// Opens a group; its `title` is the tooltip of everything inside.
-  mutating func beginGroup(class cls: String? = nil, extra: String = "", title: String? = nil) {
+  mutating func beginGroup(
+    class cls: String? = nil, extra: String = "", title: String? = nil
+  ) {
     body += "<g" + Self.attributes(cls, extra) + ">" + Self.titled(title)
   }
 

@@ -18,11 +18,15 @@ extension ComputeModel {
   /// Tm output × Tn input channels (Zhang et al., FPGA 2015), the split
   /// chosen per layer among powers of two for Tn; depthwise layers unroll
   /// channels.
-  static func fpga(nest: LoopNest, dsp: DSPArray, macsPerDSP: Double, depthwise: Bool) -> ComputeEstimate {
-    let multipliers = max(1, Int((Double(dsp.dspSlices) * macsPerDSP).rounded(.down)))
+  static func fpga(
+    nest: LoopNest, dsp: DSPArray, macsPerDSP: Double, depthwise: Bool
+  ) -> ComputeEstimate {
+    let multipliers = max(
+      1, Int((Double(dsp.dspSlices) * macsPerDSP).rounded(.down)))
     let macs = Double(nest.macs ?? Int.max)
     let outputs = nest.elements(.outputs)
-    let pixels = Double(nest.groups) * Double(nest.batch) * Double(nest.outputRows)
+    let pixels =
+      Double(nest.groups) * Double(nest.batch) * Double(nest.outputRows)
       * Double(nest.outputColumns)
     let peak = Double(dsp.dspSlices) * macsPerDSP
     if let org = dsp.organisation, org.multipliers > 0 {
@@ -30,54 +34,83 @@ extension ComputeModel {
       let replicas = max(1, multipliers / org.multipliers)
       let pes = org.processingElements * replicas
       let convolvers = max(1, org.convolversPerPE)
-      let windows = Double(ceilDiv(nest.kernelRows, k) * ceilDiv(nest.kernelColumns, k))
+      let windows = Double(
+        ceilDiv(nest.kernelRows, k) * ceilDiv(nest.kernelColumns, k))
       let channelSteps: Double
       if depthwise {
-        channelSteps = Double(ceilDiv(nest.groups, pes * convolvers)) / Double(nest.groups)
+        channelSteps =
+          Double(ceilDiv(nest.groups, pes * convolvers)) / Double(nest.groups)
       } else {
-        channelSteps = Double(ceilDiv(nest.outputChannels, pes) * ceilDiv(nest.inputChannels, convolvers))
+        channelSteps = Double(
+          ceilDiv(nest.outputChannels, pes)
+            * ceilDiv(nest.inputChannels, convolvers))
       }
       let cycles = pixels * windows * channelSteps
       let unrolling = SpatialUnrolling(
         axes: [
-          SpatialAxis(name: "pes", size: pes, factors: depthwise ? [.g: min(pes, nest.groups)] : [.m: min(pes, nest.outputChannels)]),
-          SpatialAxis(name: "convolvers", size: convolvers, factors: depthwise ? [:] : [.c: min(convolvers, nest.inputChannels)]),
-          SpatialAxis(name: "window", size: k * k, factors: [.r: min(k, nest.kernelRows), .s: min(k, nest.kernelColumns)]),
-        ], utilization: macs / max(1, cycles * Double(org.multipliers * replicas)))
-      let accumulations = depthwise ? windows : Double(ceilDiv(nest.inputChannels, convolvers)) * windows
+          SpatialAxis(
+            name: "pes", size: pes,
+            factors: depthwise
+              ? [.g: min(pes, nest.groups)]
+              : [.m: min(pes, nest.outputChannels)]),
+          SpatialAxis(
+            name: "convolvers", size: convolvers,
+            factors: depthwise ? [:] : [.c: min(convolvers, nest.inputChannels)]
+          ),
+          SpatialAxis(
+            name: "window", size: k * k,
+            factors: [
+              .r: min(k, nest.kernelRows), .s: min(k, nest.kernelColumns),
+            ]),
+        ],
+        utilization: macs / max(1, cycles * Double(org.multipliers * replicas)))
+      let accumulations =
+        depthwise
+        ? windows : Double(ceilDiv(nest.inputChannels, convolvers)) * windows
       return ComputeEstimate(
         cycles: cycles, unrolling: unrolling, peakMACsPerCycle: peak,
         reads: [
           .weights: macs / Double(max(1, min(k, nest.outputColumns))),
-          .inputs: macs / unrolling.reuse(of: .inputs), .outputs: outputs * (accumulations - 1),
+          .inputs: macs / unrolling.reuse(of: .inputs),
+          .outputs: outputs * (accumulations - 1),
         ],
         writes: [.weights: 0, .inputs: 0, .outputs: outputs * accumulations])
     }
-    let (mDim, cDim) = depthwise ? (nest.groups, 1) : (nest.outputChannels, nest.inputChannels)
+    let (mDim, cDim) =
+      depthwise ? (nest.groups, 1) : (nest.outputChannels, nest.inputChannels)
     var best: (tm: Int, tn: Int, steps: Double)?
     var tn = 1
     while tn <= multipliers {
       let tm = max(1, multipliers / tn)
       let steps = Double(ceilDiv(mDim, tm)) * Double(ceilDiv(cDim, tn))
-      if best == nil || steps < (best?.steps ?? .infinity) { best = (tm, tn, steps) }
+      if best == nil || steps < (best?.steps ?? .infinity) {
+        best = (tm, tn, steps)
+      }
       if tn >= cDim { break }
       tn *= 2
     }
     let (tm, tnChosen, steps) = best ?? (multipliers, 1, Double(mDim))
     let temporalGroups = depthwise ? 1.0 : Double(nest.groups)
-    let cycles = temporalGroups * Double(nest.batch) * Double(nest.outputRows)
-      * Double(nest.outputColumns) * Double(nest.kernelRows * nest.kernelColumns) * steps
+    let cycles =
+      temporalGroups * Double(nest.batch) * Double(nest.outputRows)
+      * Double(nest.outputColumns)
+      * Double(nest.kernelRows * nest.kernelColumns) * steps
     let unrolling = SpatialUnrolling(
       axes: [
-        SpatialAxis(name: "tm", size: tm, factors: depthwise ? [.g: min(tm, mDim)] : [.m: min(tm, mDim)]),
-        SpatialAxis(name: "tn", size: tnChosen, factors: depthwise ? [:] : [.c: min(tnChosen, cDim)]),
+        SpatialAxis(
+          name: "tm", size: tm,
+          factors: depthwise ? [.g: min(tm, mDim)] : [.m: min(tm, mDim)]),
+        SpatialAxis(
+          name: "tn", size: tnChosen,
+          factors: depthwise ? [:] : [.c: min(tnChosen, cDim)]),
       ], utilization: macs / max(1, cycles * Double(multipliers)))
     let accumulations = Double(ceilDiv(cDim, tnChosen))
     return ComputeEstimate(
       cycles: cycles, unrolling: unrolling, peakMACsPerCycle: peak,
       reads: [
         .weights: macs / Double(max(1, min(nest.outputColumns, 1))),
-        .inputs: macs / unrolling.reuse(of: .inputs), .outputs: outputs * (accumulations - 1),
+        .inputs: macs / unrolling.reuse(of: .inputs),
+        .outputs: outputs * (accumulations - 1),
       ],
       writes: [.weights: 0, .inputs: 0, .outputs: outputs * accumulations])
   }

@@ -24,7 +24,9 @@ extension ComputeModel {
   /// Table V reports 154, 135 and 156. The pass-to-pass fill of the psum
   /// chain (R' + w cycles) is amortised over the channels a PE's filter
   /// scratchpad holds; it is not modelled.
-  static func rowStationary(nest: LoopNest, array: SystolicArray, macsPerPE: Double) -> ComputeEstimate {
+  static func rowStationary(
+    nest: LoopNest, array: SystolicArray, macsPerPE: Double
+  ) -> ComputeEstimate {
     let h = max(1, array.rows)
     let wArray = max(1, array.columns)
     let rPrime = min(nest.kernelRows, h)
@@ -34,24 +36,34 @@ extension ComputeModel {
     let vertical = max(1, h / rPrime)
     let horizontal = max(1, wArray / width)
     let perPass = vertical * horizontal
-    let triples = Double(nest.groups) * Double(nest.batch) * Double(nest.outputChannels)
+    let triples =
+      Double(nest.groups) * Double(nest.batch) * Double(nest.outputChannels)
       * Double(nest.inputChannels)
     let sets = triples * Double(rFolds) * Double(strips)
     let passes = (sets / Double(perPass)).rounded(.up)
-    let cycles = passes * Double(nest.outputColumns) * Double(nest.kernelColumns) / max(1, macsPerPE)
+    let cycles =
+      passes * Double(nest.outputColumns) * Double(nest.kernelColumns)
+      / max(1, macsPerPE)
     let macs = Double(nest.macs ?? Int.max)
     let peak = Double(h * wArray) * macsPerPE
     let unrolling = SpatialUnrolling(
       axes: [
-        SpatialAxis(name: "rows", size: h, factors: [.r: rPrime, .m: min(vertical, nest.outputChannels)]),
-        SpatialAxis(name: "columns", size: wArray, factors: [.p: width, .c: min(horizontal, nest.inputChannels)]),
+        SpatialAxis(
+          name: "rows", size: h,
+          factors: [.r: rPrime, .m: min(vertical, nest.outputChannels)]),
+        SpatialAxis(
+          name: "columns", size: wArray,
+          factors: [.p: width, .c: min(horizontal, nest.inputChannels)]),
       ], utilization: macs / max(1, cycles * peak))
     return ComputeEstimate(
       cycles: cycles, unrolling: unrolling, peakMACsPerCycle: peak,
       reads: [
-        .weights: macs / unrolling.reuse(of: .weights), .inputs: macs / unrolling.reuse(of: .inputs),
+        .weights: macs / unrolling.reuse(of: .weights),
+        .inputs: macs / unrolling.reuse(of: .inputs),
         .outputs: macs / unrolling.reuse(of: .outputs),
       ],
-      writes: [.weights: 0, .inputs: 0, .outputs: macs / unrolling.reuse(of: .outputs)])
+      writes: [
+        .weights: 0, .inputs: 0, .outputs: macs / unrolling.reuse(of: .outputs),
+      ])
   }
 }

@@ -23,7 +23,8 @@ extension ComputeModel {
   /// ``SystolicArrayModel`` (SCALE-Sim-exact, CALC mode: DRAM is modelled
   /// by the engine's timeline instead).
   static func systolic(
-    nest: LoopNest, array: SystolicArray, device: Device, macsPerPE: Double, depthwise: Bool
+    nest: LoopNest, array: SystolicArray, device: Device, macsPerPE: Double,
+    depthwise: Bool
   ) -> ComputeEstimate {
     var gemm = nest.gemm
     var count = nest.groups
@@ -33,14 +34,17 @@ extension ComputeModel {
     // block-diagonal GEMM (each channel's R·S taps on its own rows, its
     // output on its own column), as TPU-style compilers lower depthwise
     // convolutions, instead of one nearly empty fold per channel.
-    let packed = depthwise && scaleSimMemory == nil && array.dataflow == .ws
+    let packed =
+      depthwise && scaleSimMemory == nil && array.dataflow == .ws
       ? max(1, min(count, array.rows / max(1, gemm.k))) : 1
     if packed > 1 {
       count = ceilDiv(count, packed)
       gemm = (e: gemm.e, k: gemm.k * packed, m: gemm.m * packed)
     }
     let memory =
-      scaleSimMemory ?? SystolicMemory(ifmapWords: 1 << 30, filterWords: 1 << 30, ofmapWords: 1 << 30)
+      scaleSimMemory
+      ?? SystolicMemory(
+        ifmapWords: 1 << 30, filterWords: 1 << 30, ofmapWords: 1 << 30)
     var calc = memory
     calc.bandwidth = .unlimited
     let report = try? SystolicArrayModel.report(
@@ -48,10 +52,13 @@ extension ComputeModel {
       readModel: .distinctWords)
     let macsPerGroup = Double(gemm.e) * Double(gemm.k) * Double(gemm.m)
     let pes = Double(array.rows * array.columns)
-    let oneCycles = report.map { Double($0.computeCycles) } ?? macsPerGroup / max(1, pes)
+    let oneCycles =
+      report.map { Double($0.computeCycles) } ?? macsPerGroup / max(1, pes)
     let cycles = Double(count) * oneCycles / max(1, macsPerPE)
     let (sr, sc): ([LoopDimension: Int], [LoopDimension: Int])
-    let eFactors: [LoopDimension: Int] = [.p: min(nest.outputRows, array.rows), .q: 1]
+    let eFactors: [LoopDimension: Int] = [
+      .p: min(nest.outputRows, array.rows), .q: 1,
+    ]
     switch array.dataflow {
     case .ws:
       sr = [.c: min(nest.inputChannels, array.rows)]
@@ -76,7 +83,9 @@ extension ComputeModel {
         .weights: g * Double(report?.sramReads[.weights] ?? 0),
         .inputs: g * Double(report?.sramReads[.inputs] ?? 0), .outputs: 0,
       ],
-      writes: [.weights: 0, .inputs: 0, .outputs: g * Double(report?.sramWrites[.outputs] ?? 0)], exactArrayAccesses: true)
+      writes: [
+        .weights: 0, .inputs: 0,
+        .outputs: g * Double(report?.sramWrites[.outputs] ?? 0),
+      ], exactArrayAccesses: true)
   }
 }
-

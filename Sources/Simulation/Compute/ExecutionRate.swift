@@ -16,29 +16,40 @@ struct ExecutionRate: Hashable, Sendable {
   ///   models in fp16), never the reverse.
   /// - fpga: the listed `macs_per_dsp` of the exact precision, or else
   ///   ``DSPPacking/macsPerDSP(weightBits:inputBits:isFloat:)``.
-  static func resolve(_ widths: LayerWidths, on device: Device) -> Result<ExecutionRate, SimulationFailure> {
+  static func resolve(_ widths: LayerWidths, on device: Device) -> Result<
+    ExecutionRate, SimulationFailure
+  > {
     let table = device.compute.macsPerCycle
     let bits = widths.operandBits
     if device.kind == .fpga {
       if let exact = table.keys.first(where: {
         $0.bits == bits && $0.isFloatingPoint == widths.isFloat
       }), let rate = table[exact] {
-        return .success(ExecutionRate(precision: exact, macsPerUnitPerCycle: rate))
+        return .success(
+          ExecutionRate(precision: exact, macsPerUnitPerCycle: rate))
       }
       return .success(
         ExecutionRate(
           precision: nil,
           macsPerUnitPerCycle: DSPPacking.macsPerDSP(
-            weightBits: widths.weightBits, inputBits: widths.inputBits, isFloat: widths.isFloat)))
+            weightBits: widths.weightBits, inputBits: widths.inputBits,
+            isFloat: widths.isFloat)))
     }
     let sorted = table.keys.sorted()
-    let sameKind = sorted.first { $0.isFloatingPoint == widths.isFloat && $0.bits >= bits }
-    let fallback = widths.isFloat ? nil : sorted.first { $0.isFloatingPoint && $0.bits >= bits }
-    guard let chosen = sameKind ?? fallback, let rate = table[chosen], rate > 0 else {
+    let sameKind = sorted.first {
+      $0.isFloatingPoint == widths.isFloat && $0.bits >= bits
+    }
+    let fallback =
+      widths.isFloat
+      ? nil : sorted.first { $0.isFloatingPoint && $0.bits >= bits }
+    guard let chosen = sameKind ?? fallback, let rate = table[chosen], rate > 0
+    else {
       let runs = sorted.map(\.rawValue).joined(separator: ", ")
       return .failure(
         SimulationFailure(
-          reason: "\(device.name) cannot compute \(widths.label): it runs \(runs.isEmpty ? "nothing" : runs)"))
+          reason:
+            "\(device.name) cannot compute \(widths.label): it runs \(runs.isEmpty ? "nothing" : runs)"
+        ))
     }
     return .success(ExecutionRate(precision: chosen, macsPerUnitPerCycle: rate))
   }
@@ -57,7 +68,9 @@ struct ExecutionRate: Hashable, Sendable {
 ///   by the same rule, the exponent and adder in LUTs.
 public enum DSPPacking {
   /// MACs per DSP slice per cycle.
-  public static func macsPerDSP(weightBits: Int, inputBits: Int, isFloat: Bool) -> Double {
+  public static func macsPerDSP(weightBits: Int, inputBits: Int, isFloat: Bool)
+    -> Double
+  {
     var a = min(weightBits, inputBits)
     var b = max(weightBits, inputBits)
     if isFloat {

@@ -27,7 +27,8 @@ public enum EnergyModel {
   public static let floatOverInteger = 1.43
 
   /// Joules per MAC at the widths.
-  public static func macEnergy(_ widths: LayerWidths, device: Device) -> Double {
+  public static func macEnergy(_ widths: LayerWidths, device: Device) -> Double
+  {
     let table = device.compute.macEnergy
     guard !table.isEmpty else { return 0 }
     let sameKind = table.keys.filter { $0.isFloatingPoint == widths.isFloat }
@@ -44,9 +45,11 @@ public enum EnergyModel {
       base
       * (share * Double(widths.weightBits * widths.inputBits)
         / Double(anchorWidths.weightBits * anchorWidths.inputBits)
-        + (1 - share) * Double(widths.accumulatorBits) / Double(anchorWidths.accumulatorBits))
+        + (1 - share) * Double(widths.accumulatorBits)
+          / Double(anchorWidths.accumulatorBits))
     if anchor.isFloatingPoint != widths.isFloat {
-      energy = widths.isFloat ? energy * floatOverInteger : energy / floatOverInteger
+      energy =
+        widths.isFloat ? energy * floatOverInteger : energy / floatOverInteger
     }
     return energy
   }
@@ -54,10 +57,13 @@ public enum EnergyModel {
   /// Joules per non-MAC operation (add, compare, activation) at the
   /// output width: the device's `op_energy`, or else the adder part of a
   /// MAC at that width, `(1 − μ) · E_MAC · b / a`.
-  public static func operationEnergy(_ widths: LayerWidths, device: Device) -> Double {
+  public static func operationEnergy(_ widths: LayerWidths, device: Device)
+    -> Double
+  {
     if let op = device.compute.opEnergy { return op }
     let share = widths.isFloat ? floatMultiplierShare : integerMultiplierShare
-    return (1 - share) * macEnergy(widths, device: device) * Double(widths.outputBits)
+    return (1 - share) * macEnergy(widths, device: device)
+      * Double(widths.outputBits)
       / Double(widths.accumulatorBits)
   }
 }

@@ -23,22 +23,29 @@ struct HierarchyPlan: Sendable {
     var staging: [Operand: Int] = [:]
     var homeOnChip: [Operand: Bool] = [:]
     for operand in Operand.allCases {
-      let levels = device.memory.indices.filter { device.memory[$0].holds.contains(operand) }
+      let levels = device.memory.indices.filter {
+        device.memory[$0].holds.contains(operand)
+      }
       chain[operand] = levels
-      if let first = levels.first(where: { !device.memory[$0].kind.isOffChip }) {
+      if let first = levels.first(where: { !device.memory[$0].kind.isOffChip })
+      {
         staging[operand] = first
       }
-      homeOnChip[operand] = levels.first.map { !device.memory[$0].kind.isOffChip } ?? false
+      homeOnChip[operand] =
+        levels.first.map { !device.memory[$0].kind.isOffChip } ?? false
     }
     self.chain = chain
     self.staging = staging
     self.homeOnChip = homeOnChip
     var resident: (Int, Double)?
-    if let i = staging[.inputs], staging[.outputs] == i, case .shared(let bytes) = device.memory[i].capacity {
+    if let i = staging[.inputs], staging[.outputs] == i,
+      case .shared(let bytes) = device.memory[i].capacity
+    {
       resident = (i, bytes * Double(device.memory[i].instances) * 8)
     }
     self.residentLevel = resident
-    self.reservationLimitsStaging = resident.map { r in staging.values.contains(r.0) } ?? false
+    self.reservationLimitsStaging =
+      resident.map { r in staging.values.contains(r.0) } ?? false
   }
 
   /// Whether the resident level is a staging level, so that bits reserved
@@ -53,7 +60,9 @@ struct HierarchyPlan: Sendable {
 
   /// The on-chip levels of the operand's chain after its staging level.
   func innerLevels(of operand: Operand) -> [Int] {
-    guard let s = staging[operand], let levels = chain[operand] else { return [] }
+    guard let s = staging[operand], let levels = chain[operand] else {
+      return []
+    }
     return levels.filter { $0 > s }
   }
 
@@ -68,7 +77,8 @@ struct HierarchyPlan: Sendable {
   }
 
   /// Cycles a level needs to read and write the given bits.
-  func levelCycles(_ index: Int, readBits: Double, writeBits: Double) -> Double {
+  func levelCycles(_ index: Int, readBits: Double, writeBits: Double) -> Double
+  {
     rates(of: index).cycles(readBits: readBits, writeBits: writeBits)
   }
 
@@ -83,7 +93,9 @@ struct HierarchyPlan: Sendable {
 
   /// The tile budget of a staging level for the operands it stages, after
   /// reserving resident bits, halved when double-buffered.
-  func budget(level index: Int, operands: Set<Operand>, reservedBits: Double) -> TileBudget {
+  func budget(level index: Int, operands: Set<Operand>, reservedBits: Double)
+    -> TileBudget
+  {
     let level = device.memory[index]
     let divisor = level.doubleBuffered ? 2.0 : 1.0
     let instances = Double(max(1, level.instances))
@@ -92,10 +104,14 @@ struct HierarchyPlan: Sendable {
       return TileBudget(operands: operands, pool: .shared(bits: .infinity))
     case .shared(let bytes):
       return TileBudget(
-        operands: operands, pool: .shared(bits: max(0, bytes * instances * 8 - reservedBits) / divisor))
+        operands: operands,
+        pool: .shared(
+          bits: max(0, bytes * instances * 8 - reservedBits) / divisor))
     case .partitioned(let parts):
       var bits: [Operand: Double] = [:]
-      for operand in operands { bits[operand] = (parts[operand] ?? 0) * instances * 8 / divisor }
+      for operand in operands {
+        bits[operand] = (parts[operand] ?? 0) * instances * 8 / divisor
+      }
       return TileBudget(operands: operands, pool: .partitioned(bits))
     }
   }
@@ -108,9 +124,12 @@ struct HierarchyPlan: Sendable {
     case .unbounded:
       return TileBudget(operands: level.holds, pool: .shared(bits: .infinity))
     case .shared(let bytes):
-      return TileBudget(operands: level.holds, pool: .shared(bits: bytes * 8 / divisor))
+      return TileBudget(
+        operands: level.holds, pool: .shared(bits: bytes * 8 / divisor))
     case .partitioned(let parts):
-      return TileBudget(operands: level.holds, pool: .partitioned(parts.mapValues { $0 * 8 / divisor }))
+      return TileBudget(
+        operands: level.holds,
+        pool: .partitioned(parts.mapValues { $0 * 8 / divisor }))
     }
   }
 }
@@ -136,7 +155,9 @@ extension LoopNest {
   /// The share of the nest one of `instances` identical memory instances
   /// serves, dividing the loops the spatial unrolling spreads over them
   /// (whole axes first, outermost first; otherwise P, then M, then Q).
-  func perInstance(_ instances: Int, unrolling: SpatialUnrolling) -> (nest: LoopNest, used: Int) {
+  func perInstance(_ instances: Int, unrolling: SpatialUnrolling) -> (
+    nest: LoopNest, used: Int
+  ) {
     guard instances > 1 else { return (self, 1) }
     var factors: [LoopDimension: Int] = [:]
     var product = 1

@@ -42,7 +42,8 @@ struct MACEvaluationKey: Hashable {
     efficiency = context.efficiency
     depthwise = context.layer.operatorClass == .depthwise
     resident =
-      (context.resident.contains(.weights) ? 1 : 0) | (context.resident.contains(.inputs) ? 2 : 0)
+      (context.resident.contains(.weights) ? 1 : 0)
+      | (context.resident.contains(.inputs) ? 2 : 0)
       | (context.resident.contains(.outputs) ? 4 : 0)
     reservedBits = plan.reservationLimitsStaging ? context.reservedBits : 0
   }
@@ -73,7 +74,8 @@ extension LayerEvaluation {
   /// levels and the compute units.
   func bound(device: Device) -> Bound {
     var best = (Bound.compute, computeCycles)
-    for index in levelCycles.indices where index > 0 && levelCycles[index] > best.1 {
+    for index in levelCycles.indices
+    where index > 0 && levelCycles[index] > best.1 {
       best = (.onChip(device.memory[index].name), levelCycles[index])
     }
     if dramCycles > best.1 { best = (.dram, dramCycles) }
@@ -86,7 +88,8 @@ func groupBoundaries(count: Int, limit: Int) -> [Int] {
   let groups = max(1, min(count, limit))
   var result: [Int] = [0]
   for j in 1...groups {
-    let boundary = Int((Double(count) * Double(j) / Double(groups)).rounded(.down))
+    let boundary = Int(
+      (Double(count) * Double(j) / Double(groups)).rounded(.down))
     result.append(max(result[result.count - 1], min(count, boundary)))
   }
   return result

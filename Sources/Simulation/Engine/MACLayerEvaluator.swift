@@ -9,12 +9,15 @@ struct MACLayerEvaluator {
 
   var device: Device { plan.device }
 
-  func evaluate(_ context: LayerContext, nest: LoopNest) -> Result<LayerEvaluation, SimulationFailure> {
+  func evaluate(_ context: LayerContext, nest: LoopNest) -> Result<
+    LayerEvaluation, SimulationFailure
+  > {
     let layer = context.layer
     let bits = context.bits
     let levels = device.memory.count
     let estimate = ComputeModel.estimate(
-      nest: nest, device: device, rate: context.rate, efficiency: context.efficiency,
+      nest: nest, device: device, rate: context.rate,
+      efficiency: context.efficiency,
       depthwise: layer.operatorClass == .depthwise)
     let macs = Double(nest.macs ?? Int.max)
     let resident = context.resident
@@ -25,26 +28,36 @@ struct MACLayerEvaluator {
     var fixedWrites = [[Operand: Double]](repeating: [:], count: levels)
     var innerTraffic: [Int: LevelTraffic] = [:]
     var parentTraffic: [Int: LevelTraffic] = [:]
-    for index in device.memory.indices where !device.memory[index].kind.isOffChip {
-      guard Operand.allCases.contains(where: { plan.innerLevels(of: $0).contains(index) }) else {
+    for index in device.memory.indices
+    where !device.memory[index].kind.isOffChip {
+      guard
+        Operand.allCases.contains(where: {
+          plan.innerLevels(of: $0).contains(index)
+        })
+      else {
         continue
       }
-      let (sub, used) = nest.perInstance(device.memory[index].instances, unrolling: estimate.unrolling)
+      let (sub, used) = nest.perInstance(
+        device.memory[index].instances, unrolling: estimate.unrolling)
       // Ranked by what the parent sees (after multicast and spatial
       // reduction), where the inner choice costs bandwidth.
       let level = device.memory[index]
-      let sharing = ParentSharing(level: level, device: device, unrolling: estimate.unrolling, nest: nest)
+      let sharing = ParentSharing(
+        level: level, device: device, unrolling: estimate.unrolling, nest: nest)
       let candidate = TileSearch.leastTraffic(
         nest: sub, bits: bits, budgets: [plan.instanceBudget(level: index)],
         slidingWindow: level.kind == .registers,
         cost: { sharing.apply(to: $0).totalBits })
-      let traffic = (candidate?.traffic
-        ?? Tiling(nest: sub, tile: TileShape(), order: []).traffic(nest: sub, bits: bits))
+      let traffic =
+        (candidate?.traffic
+          ?? Tiling(nest: sub, tile: TileShape(), order: []).traffic(
+            nest: sub, bits: bits))
       innerTraffic[index] = traffic.scaled(by: Double(used))
       parentTraffic[index] = sharing.apply(to: traffic.scaled(by: Double(used)))
     }
     for operand in Operand.allCases {
-      guard let chain = plan.chain[operand], let staging = plan.staging[operand] else { continue }
+      guard let chain = plan.chain[operand], let staging = plan.staging[operand]
+      else { continue }
       let onChip = chain.filter { $0 >= staging }
       for (position, index) in onChip.enumerated() {
         let child = position + 1 < onChip.count ? onChip[position + 1] : nil
@@ -70,10 +83,17 @@ struct MACLayerEvaluator {
         if child == nil {
           // The datapath's own accesses.
           let level = device.memory[index]
-          let perPE = level.kind == .registers && level.instances > 1 && !estimate.exactArrayAccesses
+          let perPE =
+            level.kind == .registers && level.instances > 1
+            && !estimate.exactArrayAccesses
           let width = operand == .outputs ? bits.partialSumBits : bits[operand]
-          let reads = perPE ? (operand == .outputs ? macs : macs) : (estimate.reads[operand] ?? 0)
-          let writes = perPE ? (operand == .outputs ? macs : 0) : (estimate.writes[operand] ?? 0)
+          let reads =
+            perPE
+            ? (operand == .outputs ? macs : macs)
+            : (estimate.reads[operand] ?? 0)
+          let writes =
+            perPE
+            ? (operand == .outputs ? macs : 0) : (estimate.writes[operand] ?? 0)
           fixedReads[index][operand, default: 0] += reads * Double(width)
           fixedWrites[index][operand, default: 0] += writes * Double(width)
         }
@@ -83,28 +103,44 @@ struct MACLayerEvaluator {
     // Staging: every feasible tiling, ranked by a lower bound, timed in order.
     var budgets: [TileBudget] = []
     var stagedAt: [Int: Set<Operand>] = [:]
-    for (operand, index) in plan.staging { stagedAt[index, default: []].insert(operand) }
+    for (operand, index) in plan.staging {
+      stagedAt[index, default: []].insert(operand)
+    }
     for index in stagedAt.keys.sorted() {
-      let reserved = plan.residentLevel?.index == index ? context.reservedBits : 0
-      budgets.append(plan.budget(level: index, operands: stagedAt[index] ?? [], reservedBits: reserved))
+      let reserved =
+        plan.residentLevel?.index == index ? context.reservedBits : 0
+      budgets.append(
+        plan.budget(
+          level: index, operands: stagedAt[index] ?? [], reservedBits: reserved)
+      )
     }
     let candidates = TileSearch.packedFeasible(
       nest: nest, bits: bits, budgets: budgets, resident: resident)
     guard !candidates.isEmpty else {
-      return .failure(SimulationFailure(reason: tooSmallReason(nest: nest, bits: bits, budgets: budgets, resident: resident), layer: layer.name))
+      return .failure(
+        SimulationFailure(
+          reason: tooSmallReason(
+            nest: nest, bits: bits, budgets: budgets, resident: resident),
+          layer: layer.name))
     }
     let search = StagingSearch(
-      plan: plan, fixedReads: fixedReads, fixedWrites: fixedWrites, stagedAt: stagedAt,
-      computeCycles: estimate.cycles, macs: macs, maximumTileGroups: options.maximumTileGroups,
-      buffers: !budgets.isEmpty && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered }) ? 2 : 1)
+      plan: plan, fixedReads: fixedReads, fixedWrites: fixedWrites,
+      stagedAt: stagedAt,
+      computeCycles: estimate.cycles, macs: macs,
+      maximumTileGroups: options.maximumTileGroups,
+      buffers: !budgets.isEmpty
+        && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered })
+        ? 2 : 1)
     guard let chosen = search.best(of: candidates) else {
-      return .failure(SimulationFailure(reason: "no mapping found", layer: layer.name))
+      return .failure(
+        SimulationFailure(reason: "no mapping found", layer: layer.name))
     }
     let candidate = candidates[chosen.index]
     let tiling = candidate.tiling.tiling(of: nest)
     let t = candidate.traffic
     let groups = search.groups(tiling: tiling, scored: chosen)
-    let timeline = Timeline.run(groups, buffers: search.buffers, sharedChannel: search.shared)
+    let timeline = Timeline.run(
+      groups, buffers: search.buffers, sharedChannel: search.shared)
     let readBPC = search.readBPC
     let writeBPC = search.writeBPC
     let shared = search.shared
@@ -112,11 +148,19 @@ struct MACLayerEvaluator {
     // Accesses at every level.
     var reads = fixedReads
     var writes = fixedWrites
-    for (operand, bitsRead) in chosen.readBits.dictionary { reads[0][operand, default: 0] += bitsRead }
-    if chosen.writeBits > 0 { writes[0][.outputs, default: 0] += chosen.writeBits }
+    for (operand, bitsRead) in chosen.readBits.dictionary {
+      reads[0][operand, default: 0] += bitsRead
+    }
+    if chosen.writeBits > 0 {
+      writes[0][.outputs, default: 0] += chosen.writeBits
+    }
     for (index, staged) in stagedAt {
-      if staged.contains(.weights) { writes[index][.weights, default: 0] += t.weightsIn }
-      if staged.contains(.inputs) { writes[index][.inputs, default: 0] += t.inputsIn }
+      if staged.contains(.weights) {
+        writes[index][.weights, default: 0] += t.weightsIn
+      }
+      if staged.contains(.inputs) {
+        writes[index][.inputs, default: 0] += t.inputsIn
+      }
       if staged.contains(.outputs) {
         writes[index][.outputs, default: 0] += t.partialSumsIn
         reads[index][.outputs, default: 0] += t.outputsOut
@@ -129,14 +173,16 @@ struct MACLayerEvaluator {
     let tile = tiling.tile
     let mapping =
       "tile G\(tile.g) N\(tile.n) M\(tile.m) C\(tile.c) P\(tile.p) Q\(tile.q); order "
-      + (tiling.order.isEmpty ? "-" : tiling.order.map { $0.rawValue.uppercased() }.joined())
+      + (tiling.order.isEmpty
+        ? "-" : tiling.order.map { $0.rawValue.uppercased() }.joined())
       + "; " + estimate.unrolling.summary
     let dramIn = finite(chosen.readBits.total / 8 / readBPC)
     let dramOut = finite(chosen.writeBits / 8 / writeBPC)
     return .success(
       LayerEvaluation(
         makespan: timeline.makespan, groups: groups, timeline: timeline,
-        dramReadBits: chosen.readBits.dictionary, dramWriteBits: [.outputs: chosen.writeBits],
+        dramReadBits: chosen.readBits.dictionary,
+        dramWriteBits: [.outputs: chosen.writeBits],
         levelReads: reads, levelWrites: writes, computeCycles: estimate.cycles,
         levelCycles: search.levelCycles(of: t),
         dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
@@ -155,14 +201,18 @@ struct MACLayerEvaluator {
   /// an output. Cores with private caches (cpu, gpu, mcu) fetch their own
   /// copies: no sharing.
   static func parentSide(
-    of traffic: LevelTraffic, level: MemoryLevel, device: Device, unrolling: SpatialUnrolling,
+    of traffic: LevelTraffic, level: MemoryLevel, device: Device,
+    unrolling: SpatialUnrolling,
     nest: LoopNest
   ) -> LevelTraffic {
-    ParentSharing(level: level, device: device, unrolling: unrolling, nest: nest).apply(to: traffic)
+    ParentSharing(
+      level: level, device: device, unrolling: unrolling, nest: nest
+    ).apply(to: traffic)
   }
 
   private func tooSmallReason(
-    nest: LoopNest, bits: OperandBits, budgets: [TileBudget], resident: Set<Operand>
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
+    resident: Set<Operand>
   ) -> String {
     let smallest = Tiling(nest: nest, tile: TileShape(), order: [])
     var parts: [String] = []
@@ -173,14 +223,21 @@ struct MACLayerEvaluator {
       switch budget.pool {
       case .shared(let capacity):
         let total = need.reduce(0) { $0 + $1.1 }
-        parts.append("the smallest tile needs \(bytes(total)) but only \(bytes(capacity)) of on-chip memory is usable")
+        parts.append(
+          "the smallest tile needs \(bytes(total)) but only \(bytes(capacity)) of on-chip memory is usable"
+        )
       case .partitioned(let capacities):
-        for (operand, bitsNeeded) in need where bitsNeeded > (capacities[operand] ?? 0) {
-          parts.append("the smallest \(operand.rawValue) tile needs \(bytes(bitsNeeded)) but its partition offers \(bytes(capacities[operand] ?? 0))")
+        for (operand, bitsNeeded) in need
+        where bitsNeeded > (capacities[operand] ?? 0) {
+          parts.append(
+            "the smallest \(operand.rawValue) tile needs \(bytes(bitsNeeded)) but its partition offers \(bytes(capacities[operand] ?? 0))"
+          )
         }
       }
     }
-    return (parts.isEmpty ? "no tile fits the on-chip memory" : parts.joined(separator: "; "))
+    return
+      (parts.isEmpty
+      ? "no tile fits the on-chip memory" : parts.joined(separator: "; "))
       + " (double-buffered levels offer half their size)"
   }
 }
@@ -190,13 +247,17 @@ func finite(_ value: Double) -> Double { value.isFinite ? value : 0 }
 func bytes(_ bits: Double) -> String {
   let b = (bits / 8).rounded(.up)
   guard b.isFinite else { return "unlimited" }
-  if b >= 1_048_576 { return "\(Int((b / 104_857.6).rounded()) / 10).\(Int((b / 104_857.6).rounded()) % 10) MiB" }
+  if b >= 1_048_576 {
+    return
+      "\(Int((b / 104_857.6).rounded()) / 10).\(Int((b / 104_857.6).rounded()) % 10) MiB"
+  }
   if b >= 1024 { return "\(Int((b / 1024).rounded())) KiB" }
   return "\(Int(b)) B"
 }
 
-/// Bits a tiling reads from the backing store, per operand, without the
-/// hashing of a dictionary (the scoring loop's hot path).
+/// Bits a tiling reads from the backing store, per operand, without the hashing
+/// of a dictionary (the scoring loop's hot path).
+///
 /// `nil` marks an operand that does not come from the backing store.
 struct OperandBitsRead {
   var weightsRead: Double?

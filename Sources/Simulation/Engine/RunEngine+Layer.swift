@@ -3,10 +3,13 @@ import Mapping
 
 extension RunEngine {
   /// Simulates one layer starting at `start` seconds.
-  mutating func simulate(_ layer: Layer, start: Double, trace: inout some TraceSink) throws -> LayerResult {
+  mutating func simulate(
+    _ layer: Layer, start: Double, trace: inout some TraceSink
+  ) throws -> LayerResult {
     let widths = try widths(of: layer.name)
     let bits = OperandBits(
-      weights: widths.weightBits, inputs: widths.inputBits, outputs: widths.outputBits,
+      weights: widths.weightBits, inputs: widths.inputBits,
+      outputs: widths.outputBits,
       partialSumBits: widths.accumulatorBits)
     let rate: ExecutionRate
     switch ExecutionRate.resolve(widths, on: device) {
@@ -15,8 +18,11 @@ extension RunEngine {
       failure.layer = layer.name
       throw failure
     }
-    let efficiency = layer.operatorClass.flatMap { device.efficiency[$0]?.value } ?? 1
-    let inputsOnChip = !layer.inputs.isEmpty && layer.inputs.allSatisfy { resident[$0.name] != nil }
+    let efficiency =
+      layer.operatorClass.flatMap { device.efficiency[$0]?.value } ?? 1
+    let inputsOnChip =
+      !layer.inputs.isEmpty
+      && layer.inputs.allSatisfy { resident[$0.name] != nil }
     let outputBits = Double(layer.output.elements) * Double(bits.outputs)
 
     if case .view = layer.work {
@@ -27,17 +33,24 @@ extension RunEngine {
       } else {
         release(after: layer)
       }
-      return emptyResult(layer, widths: widths, start: start, onChip: inputsOnChip || resident[layer.output.name] != nil)
+      return emptyResult(
+        layer, widths: widths, start: start,
+        onChip: inputsOnChip || resident[layer.output.name] != nil)
     }
 
     var base = LayerContext(
-      layer: layer, widths: widths, bits: bits, rate: rate, efficiency: efficiency,
+      layer: layer, widths: widths, bits: bits, rate: rate,
+      efficiency: efficiency,
       resident: weightsResident ? [.weights] : [], reservedBits: reservedBits)
-    if inputsOnChip || plan.homeOnChip[.inputs] == true { base.resident.insert(.inputs) }
+    if inputsOnChip || plan.homeOnChip[.inputs] == true {
+      base.resident.insert(.inputs)
+    }
     let mustKeep = plan.homeOnChip[.outputs] == true
     let mayKeep =
       layer.fusedInto == nil && plan.residentLevel != nil
-      && (mustKeep || (options.keepOutputsOnChip && !graphOutputs.contains(layer.output.name)))
+      && (mustKeep
+        || (options.keepOutputsOnChip
+          && !graphOutputs.contains(layer.output.name)))
       && reservedBits + outputBits <= (plan.residentLevel?.bits ?? 0)
 
     var evaluation: LayerEvaluation?
@@ -64,15 +77,22 @@ extension RunEngine {
       case .failure(let f): throw f
       }
     }
-    guard let evaluation else { throw SimulationFailure(reason: "no mapping", layer: layer.name) }
+    guard let evaluation else {
+      throw SimulationFailure(reason: "no mapping", layer: layer.name)
+    }
     release(after: layer)
     if kept { resident[layer.output.name] = outputBits }
     return record(
-      layer, evaluation: evaluation, widths: widths, start: start, kept: kept || (layer.fusedInto != nil && resident[layer.output.name] != nil),
-      inputsOnChip: inputsOnChip || plan.homeOnChip[.inputs] == true, trace: &trace)
+      layer, evaluation: evaluation, widths: widths, start: start,
+      kept: kept
+        || (layer.fusedInto != nil && resident[layer.output.name] != nil),
+      inputsOnChip: inputsOnChip || plan.homeOnChip[.inputs] == true,
+      trace: &trace)
   }
 
-  mutating func evaluate(_ context: LayerContext) -> Result<LayerEvaluation, SimulationFailure> {
+  mutating func evaluate(_ context: LayerContext) -> Result<
+    LayerEvaluation, SimulationFailure
+  > {
     switch context.layer.work {
     case .mac(let nest):
       // Networks repeat layer shapes (ResNet-50's bottleneck blocks): a
@@ -80,8 +100,11 @@ extension RunEngine {
       // the evaluation reads (see `MACEvaluationKey`).
       let key = MACEvaluationKey(context, nest: nest, plan: plan)
       if let cached = macEvaluations[key] { return .success(cached) }
-      let result = MACLayerEvaluator(plan: plan, options: options).evaluate(context, nest: nest)
-      if case .success(let evaluation) = result { macEvaluations[key] = evaluation }
+      let result = MACLayerEvaluator(plan: plan, options: options).evaluate(
+        context, nest: nest)
+      if case .success(let evaluation) = result {
+        macEvaluations[key] = evaluation
+      }
       return result
     case .streaming(let operations):
       var inputBits = 0.0
@@ -89,38 +112,56 @@ extension RunEngine {
       for input in context.layer.inputs {
         let b = Double(input.elements) * Double(context.bits.inputs)
         inputBits += b
-        if resident[input.name] == nil && plan.homeOnChip[.inputs] != true { dramBits += b }
+        if resident[input.name] == nil && plan.homeOnChip[.inputs] != true {
+          dramBits += b
+        }
       }
       if context.layer.fusedInto != nil { dramBits = 0 }
       return StreamingLayerEvaluator(plan: plan, options: options).evaluate(
-        context, operations: operations, inputBits: inputBits, inputDRAMBits: dramBits)
+        context, operations: operations, inputBits: inputBits,
+        inputDRAMBits: dramBits)
     case .view:
-      return .failure(SimulationFailure(reason: "views are not evaluated", layer: context.layer.name))
+      return .failure(
+        SimulationFailure(
+          reason: "views are not evaluated", layer: context.layer.name))
     }
   }
 
-  func emptyResult(_ layer: Layer, widths: LayerWidths, start: Double, onChip: Bool) -> LayerResult {
+  func emptyResult(
+    _ layer: Layer, widths: LayerWidths, start: Double, onChip: Bool
+  ) -> LayerResult {
     LayerResult(
-      name: layer.name, opType: layer.opType, operatorClass: layer.operatorClass, widths: widths,
-      macs: 0, operations: 0, cycles: 0, seconds: 0, startSeconds: start, bound: .compute,
+      name: layer.name, opType: layer.opType,
+      operatorClass: layer.operatorClass, widths: widths,
+      macs: 0, operations: 0, cycles: 0, seconds: 0, startSeconds: start,
+      bound: .compute,
       stallSeconds: 0, dramRead: [:], dramWritten: [:],
-      levels: device.memory.map { LevelAccesses(level: $0.name, reads: [:], writes: [:]) },
-      energy: .zero(for: device), utilization: 0, spatialUtilization: 0, tileCount: 0,
-      outputStaysOnChip: onChip, inputsOnChip: onChip, fusedInto: nil, bufferBytes: 0,
-      mapping: "view", roofline: Roofline(
-        arithmeticIntensity: nil, peakOperationsPerSecond: 0, bandwidth: device.memory[0].readBandwidth,
+      levels: device.memory.map {
+        LevelAccesses(level: $0.name, reads: [:], writes: [:])
+      },
+      energy: .zero(for: device), utilization: 0, spatialUtilization: 0,
+      tileCount: 0,
+      outputStaysOnChip: onChip, inputsOnChip: onChip, fusedInto: nil,
+      bufferBytes: 0,
+      mapping: "view",
+      roofline: Roofline(
+        arithmeticIntensity: nil, peakOperationsPerSecond: 0,
+        bandwidth: device.memory[0].readBandwidth,
         attainableOperationsPerSecond: 0, boundSeconds: 0))
   }
 
   /// Turns an evaluation into a result: cycles, energy, accesses, roofline,
   /// and the trace events.
   func record(
-    _ layer: Layer, evaluation e: LayerEvaluation, widths: LayerWidths, start: Double, kept: Bool,
+    _ layer: Layer, evaluation e: LayerEvaluation, widths: LayerWidths,
+    start: Double, kept: Bool,
     inputsOnChip: Bool, trace: inout some TraceSink
   ) -> LayerResult {
     let clock = max(device.clock, 1)
     let nearest = e.makespan.rounded()
-    let cycles = abs(e.makespan - nearest) <= 1e-6 * max(1, e.makespan) ? nearest : e.makespan.rounded(.up)
+    let cycles =
+      abs(e.makespan - nearest) <= 1e-6 * max(1, e.makespan)
+      ? nearest : e.makespan.rounded(.up)
     let cyclesInt = Int(min(cycles, 9.0e18))
     let seconds = cycles / clock
     let macs = layer.macs ?? 0
@@ -149,51 +190,91 @@ extension RunEngine {
       } else {
         energy.onChip[index - 1].joules = joules
       }
-      levels.append(LevelAccesses(level: level.name, reads: reads, writes: writes))
+      levels.append(
+        LevelAccesses(level: level.name, reads: reads, writes: writes))
     }
     // Trace.
     for group in e.groups.indices {
       let g = e.groups[group]
       if g.inCycles > 0 {
-        trace.record(TraceEvent(layer: layer.name, engine: .dmaIn, tile: g.firstTile, tiles: g.tiles, start: start + e.timeline.inStart[group] / clock, duration: g.inCycles / clock, amount: toBytes(g.inBytes * 8)))
+        trace.record(
+          TraceEvent(
+            layer: layer.name, engine: .dmaIn, tile: g.firstTile,
+            tiles: g.tiles, start: start + e.timeline.inStart[group] / clock,
+            duration: g.inCycles / clock, amount: toBytes(g.inBytes * 8)))
       }
       if g.computeCycles > 0 {
-        trace.record(TraceEvent(layer: layer.name, engine: .compute, tile: g.firstTile, tiles: g.tiles, start: start + e.timeline.computeStart[group] / clock, duration: g.computeCycles / clock, amount: Int(g.macs.rounded())))
+        trace.record(
+          TraceEvent(
+            layer: layer.name, engine: .compute, tile: g.firstTile,
+            tiles: g.tiles,
+            start: start + e.timeline.computeStart[group] / clock,
+            duration: g.computeCycles / clock, amount: Int(g.macs.rounded())))
       }
       if g.outCycles > 0 {
-        trace.record(TraceEvent(layer: layer.name, engine: .dmaOut, tile: g.firstTile, tiles: g.tiles, start: start + e.timeline.outStart[group] / clock, duration: g.outCycles / clock, amount: toBytes(g.outBytes * 8)))
+        trace.record(
+          TraceEvent(
+            layer: layer.name, engine: .dmaOut, tile: g.firstTile,
+            tiles: g.tiles, start: start + e.timeline.outStart[group] / clock,
+            duration: g.outCycles / clock, amount: toBytes(g.outBytes * 8)))
       }
     }
     let dramRead = e.dramReadBits.filter { $0.value > 0 }.mapValues(toBytes)
     let dramWritten = e.dramWriteBits.filter { $0.value > 0 }.mapValues(toBytes)
-    let dramBytes = Double(dramRead.values.reduce(0, +) + dramWritten.values.reduce(0, +))
+    let dramBytes = Double(
+      dramRead.values.reduce(0, +) + dramWritten.values.reduce(0, +))
     let peakMACs = e.peakMACsPerCycle * clock
-    let peakOps = peakMACs > 0 ? 2 * peakMACs : StreamingLayerEvaluator.operationsPerCycle(device: device, rate: (try? ExecutionRate.resolve(widths, on: device).get()) ?? ExecutionRate(precision: nil, macsPerUnitPerCycle: 1)) * clock
+    let peakOps =
+      peakMACs > 0
+      ? 2 * peakMACs
+      : StreamingLayerEvaluator.operationsPerCycle(
+        device: device,
+        rate: (try? ExecutionRate.resolve(widths, on: device).get())
+          ?? ExecutionRate(precision: nil, macsPerUnitPerCycle: 1)) * clock
     let operations = 2 * Double(macs) + Double(layer.otherOperations)
-    let readBW = device.memory[0].readBandwidth * Double(max(1, device.memory[0].instances))
-    let writeBW = device.memory[0].writeBandwidth * Double(max(1, device.memory[0].instances))
+    let readBW =
+      device.memory[0].readBandwidth
+      * Double(max(1, device.memory[0].instances))
+    let writeBW =
+      device.memory[0].writeBandwidth
+      * Double(max(1, device.memory[0].instances))
     let intensity = dramBytes > 0 ? operations / dramBytes : nil
     let readSeconds = finite(Double(dramRead.values.reduce(0, +)) / readBW)
     let writeSeconds = finite(Double(dramWritten.values.reduce(0, +)) / writeBW)
-    let transfer = device.memory[0].sharedPort ? readSeconds + writeSeconds : max(readSeconds, writeSeconds)
+    let transfer =
+      device.memory[0].sharedPort
+      ? readSeconds + writeSeconds : max(readSeconds, writeSeconds)
     let computeBound = peakMACs > 0 ? Double(macs) / peakMACs : 0
     let stall = max(0, e.makespan - e.timeline.computeBusy) / clock
     return LayerResult(
-      name: layer.name, opType: layer.opType, operatorClass: layer.operatorClass, widths: widths,
-      macs: macs, operations: layer.otherOperations, cycles: cyclesInt, seconds: seconds,
-      startSeconds: start, bound: e.makespan > 0 ? e.bound(device: device) : .compute, stallSeconds: stall,
-      dramRead: dramRead, dramWritten: dramWritten, levels: levels, energy: energy,
-      utilization: peakMACs > 0 && cycles > 0 ? min(1, Double(macs) / (e.peakMACsPerCycle * cycles)) : 0,
-      spatialUtilization: e.spatialUtilization, tileCount: e.tileCount, outputStaysOnChip: kept,
-      inputsOnChip: inputsOnChip, fusedInto: layer.fusedInto, bufferBytes: toBytes(e.bufferBits),
+      name: layer.name, opType: layer.opType,
+      operatorClass: layer.operatorClass, widths: widths,
+      macs: macs, operations: layer.otherOperations, cycles: cyclesInt,
+      seconds: seconds,
+      startSeconds: start,
+      bound: e.makespan > 0 ? e.bound(device: device) : .compute,
+      stallSeconds: stall,
+      dramRead: dramRead, dramWritten: dramWritten, levels: levels,
+      energy: energy,
+      utilization: peakMACs > 0 && cycles > 0
+        ? min(1, Double(macs) / (e.peakMACsPerCycle * cycles)) : 0,
+      spatialUtilization: e.spatialUtilization, tileCount: e.tileCount,
+      outputStaysOnChip: kept,
+      inputsOnChip: inputsOnChip, fusedInto: layer.fusedInto,
+      bufferBytes: toBytes(e.bufferBits),
       mapping: e.mapping,
       roofline: Roofline(
-        arithmeticIntensity: intensity, peakOperationsPerSecond: peakOps, bandwidth: readBW,
-        attainableOperationsPerSecond: intensity.map { min(peakOps, $0 * readBW) } ?? peakOps,
+        arithmeticIntensity: intensity, peakOperationsPerSecond: peakOps,
+        bandwidth: readBW,
+        attainableOperationsPerSecond: intensity.map {
+          min(peakOps, $0 * readBW)
+        } ?? peakOps,
         boundSeconds: max(computeBound, transfer)))
   }
 
-  func summarize(_ results: [LayerResult], peak: Double, firstWidths: LayerWidths) -> RunSummary {
+  func summarize(
+    _ results: [LayerResult], peak: Double, firstWidths: LayerWidths
+  ) -> RunSummary {
     var energy = EnergyBreakdown.zero(for: device)
     var cycles = 0
     var latency = 0.0
@@ -219,15 +300,21 @@ extension RunEngine {
     case .perLayer: label = "per-layer"
     }
     let totals = RunTotals(
-      cycles: cycles, latency: latency, throughput: latency > 0 ? batch / latency : 0,
+      cycles: cycles, latency: latency,
+      throughput: latency > 0 ? batch / latency : 0,
       energyPerInference: perInference.total, energy: perInference,
-      averagePower: latency > 0 ? energy.total / latency : 0, macs: macs, operations: operations,
-      operationsPerSecond: latency > 0 ? (2 * Double(macs) + Double(operations)) / latency : 0,
-      macUtilization: latency > 0 && peak > 0 ? min(1, Double(macs) / (peak * latency)) : 0,
+      averagePower: latency > 0 ? energy.total / latency : 0, macs: macs,
+      operations: operations,
+      operationsPerSecond: latency > 0
+        ? (2 * Double(macs) + Double(operations)) / latency : 0,
+      macUtilization: latency > 0 && peak > 0
+        ? min(1, Double(macs) / (peak * latency)) : 0,
       dramBytesRead: read, dramBytesWritten: written)
     return RunSummary(
-      device: device.name, model: network.name, precision: label, batch: options.batch,
-      clock: device.clock, peakMACsPerSecond: peak, layers: results, totals: totals)
+      device: device.name, model: network.name, precision: label,
+      batch: options.batch,
+      clock: device.clock, peakMACsPerSecond: peak, layers: results,
+      totals: totals)
   }
 }
 

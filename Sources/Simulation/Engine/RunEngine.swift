@@ -22,11 +22,15 @@ struct RunEngine {
     self.device = device
     self.options = options
     self.plan = HierarchyPlan(device: device)
-    guard !device.memory.isEmpty else { throw SimulationFailure(reason: "\(device.name) has no memory levels") }
+    guard !device.memory.isEmpty else {
+      throw SimulationFailure(reason: "\(device.name) has no memory levels")
+    }
     do {
-      self.layers = try LayerExtraction.layers(of: network, batch: options.batch)
+      self.layers = try LayerExtraction.layers(
+        of: network, batch: options.batch)
     } catch {
-      throw SimulationFailure(reason: "the network cannot be simulated: \(error)")
+      throw SimulationFailure(
+        reason: "the network cannot be simulated: \(error)")
     }
     let outputs = Set(network.outputs)
     for layer in layers where outputs.contains(layer.producedTensor) {
@@ -34,7 +38,9 @@ struct RunEngine {
     }
     graphOutputs.formUnion(outputs)
     for layer in layers where layer.fusedInto == nil {
-      for input in layer.inputs { remainingReaders[input.name, default: 0] += 1 }
+      for input in layer.inputs {
+        remainingReaders[input.name, default: 0] += 1
+      }
     }
   }
 
@@ -45,22 +51,29 @@ struct RunEngine {
     // Graph inputs whose home is on chip start there.
     if plan.homeOnChip[.inputs] == true {
       for input in network.inputs {
-        let elements = Double((try? input.shape().elementCount) ?? 0) * Double(options.batch)
-        try keep(input.name, bits: elements * Double(firstWidths.inputBits), layer: nil)
+        let elements =
+          Double((try? input.shape().elementCount) ?? 0) * Double(options.batch)
+        try keep(
+          input.name, bits: elements * Double(firstWidths.inputBits), layer: nil
+        )
       }
     }
-    if options.weightsPreloaded || plan.homeOnChip[.weights] == true, let staging = plan.staging[.weights] {
+    if options.weightsPreloaded || plan.homeOnChip[.weights] == true,
+      let staging = plan.staging[.weights]
+    {
       var total = 0.0
       var workingSet = 0.0
       for layer in layers {
         let w = try widths(of: layer.name)
         total += Double(layer.weightElements) * Double(w.weightBits)
         let activations =
-          layer.inputs.reduce(0.0) { $0 + Double($1.elements) } * Double(w.inputBits)
+          layer.inputs.reduce(0.0) { $0 + Double($1.elements) }
+          * Double(w.inputBits)
           + Double(layer.output.elements) * Double(w.outputBits)
         workingSet = max(workingSet, activations)
       }
-      let capacity = device.memory[staging].totalBytes.map { $0 * 8 } ?? .infinity
+      let capacity =
+        device.memory[staging].totalBytes.map { $0 * 8 } ?? .infinity
       // The parameters stay when they leave room for the largest layer's
       // whole input and output beside them (the Edge TPU compiler caches a
       // model's parameters whenever they fit next to its activations).
@@ -75,7 +88,9 @@ struct RunEngine {
     var peakMACsPerSecond = 0.0
     for layer in layers {
       let result = try simulate(layer, start: clock, trace: &trace)
-      if result.roofline.peakOperationsPerSecond > 0, result.macs > 0, peakMACsPerSecond == 0 {
+      if result.roofline.peakOperationsPerSecond > 0, result.macs > 0,
+        peakMACsPerSecond == 0
+      {
         peakMACsPerSecond = result.roofline.peakOperationsPerSecond / 2
       }
       clock += result.seconds
@@ -84,14 +99,20 @@ struct RunEngine {
     if peakMACsPerSecond == 0,
       let p = try? ExecutionRate.resolve(firstWidths, on: device).get()
     {
-      peakMACsPerSecond = p.macsPerUnitPerCycle * Double(device.compute.organisation.units) * device.clock
+      peakMACsPerSecond =
+        p.macsPerUnitPerCycle * Double(device.compute.organisation.units)
+        * device.clock
     }
     return summarize(results, peak: peakMACsPerSecond, firstWidths: firstWidths)
   }
 
   func widths(of layer: String) throws -> LayerWidths {
-    guard let widths = Simulator.widths(for: layer, choice: options.precision, device: device) else {
-      throw SimulationFailure(reason: "\(device.name) lists no precision to run natively")
+    guard
+      let widths = Simulator.widths(
+        for: layer, choice: options.precision, device: device)
+    else {
+      throw SimulationFailure(
+        reason: "\(device.name) lists no precision to run natively")
     }
     return widths
   }
@@ -99,11 +120,14 @@ struct RunEngine {
   mutating func keep(_ name: String, bits: Double, layer: String?) throws {
     guard let level = plan.residentLevel else {
       throw SimulationFailure(
-        reason: "activations live on chip but no shared on-chip level can hold them", layer: layer)
+        reason:
+          "activations live on chip but no shared on-chip level can hold them",
+        layer: layer)
     }
     if reservedBits + bits > level.bits {
       throw SimulationFailure(
-        reason: "activation '\(name)' needs \(bytes(bits)) but \(device.memory[level.index].name) has \(bytes(max(0, level.bits - reservedBits))) free of \(bytes(level.bits))",
+        reason:
+          "activation '\(name)' needs \(bytes(bits)) but \(device.memory[level.index].name) has \(bytes(max(0, level.bits - reservedBits))) free of \(bytes(level.bits))",
         layer: layer)
     }
     resident[name] = bits
@@ -113,7 +137,9 @@ struct RunEngine {
     guard layer.fusedInto == nil else { return }
     for input in layer.inputs {
       remainingReaders[input.name, default: 1] -= 1
-      if remainingReaders[input.name, default: 0] <= 0, !(plan.homeOnChip[.inputs] == true && graphOutputs.contains(input.name)) {
+      if remainingReaders[input.name, default: 0] <= 0,
+        !(plan.homeOnChip[.inputs] == true && graphOutputs.contains(input.name))
+      {
         resident[input.name] = nil
       }
     }

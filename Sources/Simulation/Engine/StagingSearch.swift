@@ -38,8 +38,10 @@ struct StagingSearch {
   let latency: Double
 
   init(
-    plan: HierarchyPlan, fixedReads: [[Operand: Double]], fixedWrites: [[Operand: Double]],
-    stagedAt: [Int: Set<Operand>], computeCycles: Double, macs: Double, maximumTileGroups: Int,
+    plan: HierarchyPlan, fixedReads: [[Operand: Double]],
+    fixedWrites: [[Operand: Double]],
+    stagedAt: [Int: Set<Operand>], computeCycles: Double, macs: Double,
+    maximumTileGroups: Int,
     buffers: Int
   ) {
     self.plan = plan
@@ -84,7 +86,10 @@ struct StagingSearch {
     var writeBits: Double
     var compute: Double
 
-    init(count: Int, periods: (Int, Int, Int), reads: OperandBitsRead, writeBits: Double, compute: Double) {
+    init(
+      count: Int, periods: (Int, Int, Int), reads: OperandBitsRead,
+      writeBits: Double, compute: Double
+    ) {
       self.count = count
       (periodW, periodI, periodO) = periods
       (readW, readI, readO) = (reads.weights, reads.inputs, reads.outputs)
@@ -104,14 +109,17 @@ struct StagingSearch {
   func best(of candidates: [PackedCandidate]) -> Scored? {
     let levels = plan.device.memory.count
     let fromStore = (
-      weights: plan.usesBackingStore(.weights), inputs: plan.usesBackingStore(.inputs),
-      outputs: plan.usesBackingStore(.outputs))
+      weights: plan.usesBackingStore(.weights),
+      inputs: plan.usesBackingStore(.inputs),
+      outputs: plan.usesBackingStore(.outputs)
+    )
     let fixedR = fixedReads.map { $0.values.reduce(0, +) }
     let fixedW = fixedWrites.map { $0.values.reduce(0, +) }
     let staged: [Staged] = (0..<levels).map { index in
       let operands = stagedAt[index] ?? []
       return Staged(
-        weights: operands.contains(.weights), inputs: operands.contains(.inputs),
+        weights: operands.contains(.weights),
+        inputs: operands.contains(.inputs),
         outputs: operands.contains(.outputs))
     }
     let rates = (0..<levels).map { plan.rates(of: $0) }
@@ -120,7 +128,8 @@ struct StagingSearch {
     for (i, candidate) in candidates.enumerated() {
       let t = candidate.traffic
       let readBits = OperandBitsRead(
-        weights: fromStore.weights ? t.weightsIn : nil, inputs: fromStore.inputs ? t.inputsIn : nil,
+        weights: fromStore.weights ? t.weightsIn : nil,
+        inputs: fromStore.inputs ? t.inputsIn : nil,
         outputs: fromStore.outputs ? t.partialSumsIn : nil)
       let writeBits = fromStore.outputs ? t.outputsOut : 0
       var slowest = 0.0
@@ -143,11 +152,15 @@ struct StagingSearch {
       let dram = shared ? inCycles + outCycles : max(inCycles, outCycles)
       scored.append(
         Scored(
-          index: i, bound: max(compute, dram), dramBits: totalRead + writeBits, compute: compute,
+          index: i, bound: max(compute, dram), dramBits: totalRead + writeBits,
+          compute: compute,
           readBits: readBits, writeBits: writeBits))
     }
     func precedes(_ a: Scored, _ b: Scored) -> Bool {
-      a.bound != b.bound ? a.bound < b.bound : (a.dramBits != b.dramBits ? a.dramBits < b.dramBits : a.index < b.index)
+      a.bound != b.bound
+        ? a.bound < b.bound
+        : (a.dramBits != b.dramBits
+          ? a.dramBits < b.dramBits : a.index < b.index)
     }
     var groups: [TileGroup] = []
     groups.reserveCapacity(maximumTileGroups)
@@ -161,10 +174,12 @@ struct StagingSearch {
     guard var first = scored.first else { return nil }
     for s in scored.dropFirst() where precedes(s, first) { first = s }
     let firstTiling = candidates[first.index].tiling
-    let ceiling = makespan(first, tiling: firstTiling, groups: &groups, scratch: &scratch)
+    let ceiling = makespan(
+      first, tiling: firstTiling, groups: &groups, scratch: &scratch)
     timed[
       TimingKey(
-        count: firstTiling.tileCount, periods: firstTiling.periods, reads: first.readBits,
+        count: firstTiling.tileCount, periods: firstTiling.periods,
+        reads: first.readBits,
         writeBits: first.writeBits, compute: first.compute)] = ceiling
     scored.removeAll { $0.bound > ceiling && $0.index != first.index }
     scored.sort(by: precedes)
@@ -179,14 +194,18 @@ struct StagingSearch {
         let bounds = pruningBounds(s, tiling: tiling)
         if bounds.estimate > b.makespan * (1 + 1e-9) {
           assert(
-            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch) >= bounds.estimate * (1 - 1e-9),
+            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+              >= bounds.estimate * (1 - 1e-9),
             "the pruning bound exceeds the makespan")
           continue
         }
         // No slack needed: `bounds.exact` is never above the makespan.
-        if bounds.exact > b.makespan || (bounds.exact == b.makespan && s.dramBits >= b.scored.dramBits) {
+        if bounds.exact > b.makespan
+          || (bounds.exact == b.makespan && s.dramBits >= b.scored.dramBits)
+        {
           assert(
-            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch) >= bounds.exact,
+            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+              >= bounds.exact,
             "the exact bound exceeds the makespan")
           continue
         }
@@ -194,17 +213,21 @@ struct StagingSearch {
       // Candidates with equal timing inputs (tile count, fetch periods,
       // bits and compute) have equal groups, hence equal makespans.
       let key = TimingKey(
-        count: tiling.tileCount, periods: tiling.periods, reads: s.readBits, writeBits: s.writeBits,
+        count: tiling.tileCount, periods: tiling.periods, reads: s.readBits,
+        writeBits: s.writeBits,
         compute: s.compute)
       let makespan: Double
       if let known = timed[key] {
         makespan = known
       } else {
-        makespan = self.makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+        makespan = self.makespan(
+          s, tiling: tiling, groups: &groups, scratch: &scratch)
         timed[key] = makespan
       }
       if let b = best {
-        if makespan < b.makespan || (makespan == b.makespan && s.dramBits < b.scored.dramBits) {
+        if makespan < b.makespan
+          || (makespan == b.makespan && s.dramBits < b.scored.dramBits)
+        {
           best = (s, makespan)
         }
       } else {
@@ -239,20 +262,25 @@ struct StagingSearch {
     var groups: [TileGroup] = []
     appendGroups(
       into: &groups, count: max(1, tiling.tileCount),
-      periods: (tiling.period(of: .weights), tiling.period(of: .inputs), tiling.period(of: .outputs)),
+      periods: (
+        tiling.period(of: .weights), tiling.period(of: .inputs),
+        tiling.period(of: .outputs)
+      ),
       scored: s)
     return groups
   }
 
   /// Times a candidate, reusing `groups` and `scratch`.
   private func makespan(
-    _ s: Scored, tiling: PackedTiling, groups: inout [TileGroup], scratch: inout TimelineScratch
+    _ s: Scored, tiling: PackedTiling, groups: inout [TileGroup],
+    scratch: inout TimelineScratch
   ) -> Double {
     groups.removeAll(keepingCapacity: true)
     appendGroups(
       into: &groups, count: max(1, tiling.tileCount),
       periods: tiling.periods, scored: s)
-    return Timeline.schedule(groups, buffers: buffers, sharedChannel: shared, into: &scratch)
+    return Timeline.schedule(
+      groups, buffers: buffers, sharedChannel: shared, into: &scratch)
   }
 
   /// Splits `count` tiles into at most ``maximumTileGroups`` consecutive
@@ -265,10 +293,13 @@ struct StagingSearch {
   /// groups reuse the previous group's cycles. Every figure is the same
   /// floating-point expression, so the groups are bit-identical.
   private func appendGroups(
-    into groups: inout [TileGroup], count: Int, periods: (Int, Int, Int), scored s: Scored
+    into groups: inout [TileGroup], count: Int, periods: (Int, Int, Int),
+    scored s: Scored
   ) {
     let total = max(1, min(count, maximumTileGroups))
-    let (periodW, periodI, periodO) = (max(1, periods.0), max(1, periods.1), max(1, periods.2))
+    let (periodW, periodI, periodO) = (
+      max(1, periods.0), max(1, periods.1), max(1, periods.2)
+    )
     let eventsW = Double(max(1, count / periods.0))
     let eventsI = Double(max(1, count / periods.1))
     let eventsO = Double(max(1, count / periods.2))
@@ -294,7 +325,10 @@ struct StagingSearch {
       next += n * period
       return n
     }
-    var last = (inBits: -1.0, inCycles: 0.0, outBits: -1.0, outCycles: 0.0, size: 0, share: 0.0)
+    var last = (
+      inBits: -1.0, inCycles: 0.0, outBits: -1.0, outCycles: 0.0, size: 0,
+      share: 0.0
+    )
     var a = 0
     for j in 1...total {
       let b = boundary(j, of: total, count: count, after: a)
@@ -302,13 +336,26 @@ struct StagingSearch {
       guard b > a else { continue }
       var inBits = 0.0
       let fw = events(&nextW, period: periodW, before: b)
-      if fw == 1 { inBits += oneW } else if fw > 1 { inBits += Double(fw) * r.weights / eventsW }
+      if fw == 1 {
+        inBits += oneW
+      } else if fw > 1 {
+        inBits += Double(fw) * r.weights / eventsW
+      }
       let fi = events(&nextI, period: periodI, before: b)
-      if fi == 1 { inBits += oneI } else if fi > 1 { inBits += Double(fi) * r.inputs / eventsI }
+      if fi == 1 {
+        inBits += oneI
+      } else if fi > 1 {
+        inBits += Double(fi) * r.inputs / eventsI
+      }
       let fo = events(&nextO, period: periodO, before: b)
-      if fo == 1 { inBits += oneO } else if fo > 1 { inBits += Double(fo) * r.outputs / eventsO }
+      if fo == 1 {
+        inBits += oneO
+      } else if fo > 1 {
+        inBits += Double(fo) * r.outputs / eventsO
+      }
       let d = events(&nextDrain, period: periodO, before: b)
-      let outBits = d == 1 ? oneDrain : (d > 1 ? Double(d) * s.writeBits / eventsO : 0)
+      let outBits =
+        d == 1 ? oneDrain : (d > 1 ? Double(d) * s.writeBits / eventsO : 0)
       if b - a != last.size {
         last.size = b - a
         last.share = Double(b - a) / Double(count)
@@ -319,11 +366,13 @@ struct StagingSearch {
       }
       if outBits != last.outBits {
         last.outBits = outBits
-        last.outCycles = outBits > 0 ? latency + finite(outBits / 8 / writeBPC) : 0
+        last.outCycles =
+          outBits > 0 ? latency + finite(outBits / 8 / writeBPC) : 0
       }
       groups.append(
         TileGroup(
-          firstTile: a, tiles: b - a, inCycles: last.inCycles, computeCycles: s.compute * last.share,
+          firstTile: a, tiles: b - a, inCycles: last.inCycles,
+          computeCycles: s.compute * last.share,
           outCycles: last.outCycles, inBytes: inBits / 8, outBytes: outBits / 8,
           macs: macs * last.share))
     }
@@ -331,8 +380,11 @@ struct StagingSearch {
 
   /// Boundary `j` of ``groupBoundaries(count:limit:)`` with `groups` groups.
   @inline(__always)
-  private func boundary(_ j: Int, of groups: Int, count: Int, after previous: Int) -> Int {
-    let boundary = Int((Double(count) * Double(j) / Double(groups)).rounded(.down))
+  private func boundary(
+    _ j: Int, of groups: Int, count: Int, after previous: Int
+  ) -> Int {
+    let boundary = Int(
+      (Double(count) * Double(j) / Double(groups)).rounded(.down))
     return max(previous, min(count, boundary))
   }
 
@@ -340,22 +392,29 @@ struct StagingSearch {
   /// it (every `period` tiles from tile 0), its drains, and its share of the
   /// compute.
   @inline(__always)
-  private func group(_ a: Int, _ b: Int, count: Int, periods: (Int, Int, Int), scored s: Scored) -> TileGroup {
+  private func group(
+    _ a: Int, _ b: Int, count: Int, periods: (Int, Int, Int), scored s: Scored
+  ) -> TileGroup {
     let (periodW, periodI, periodO) = periods
     let eventsW = Double(max(1, count / periodW))
     let eventsI = Double(max(1, count / periodI))
     let eventsO = Double(max(1, count / periodO))
     var inBits = 0.0
-    inBits += Double(fetches(a, b, period: periodW)) * s.readBits.weights / eventsW
-    inBits += Double(fetches(a, b, period: periodI)) * s.readBits.inputs / eventsI
-    inBits += Double(fetches(a, b, period: periodO)) * s.readBits.outputs / eventsO
+    inBits +=
+      Double(fetches(a, b, period: periodW)) * s.readBits.weights / eventsW
+    inBits +=
+      Double(fetches(a, b, period: periodI)) * s.readBits.inputs / eventsI
+    inBits +=
+      Double(fetches(a, b, period: periodO)) * s.readBits.outputs / eventsO
     let outBits = Double(drains(a, b, period: periodO)) * s.writeBits / eventsO
     let share = Double(b - a) / Double(count)
     let inCycles = inBits > 0 ? latency + finite(inBits / 8 / readBPC) : 0
     let outCycles = outBits > 0 ? latency + finite(outBits / 8 / writeBPC) : 0
     return TileGroup(
-      firstTile: a, tiles: b - a, inCycles: inCycles, computeCycles: s.compute * share,
-      outCycles: outCycles, inBytes: inBits / 8, outBytes: outBits / 8, macs: macs * share)
+      firstTile: a, tiles: b - a, inCycles: inCycles,
+      computeCycles: s.compute * share,
+      outCycles: outCycles, inBytes: inBits / 8, outBytes: outBits / 8,
+      macs: macs * share)
   }
 
   /// Two lower bounds on a candidate's makespan, from its first and last
@@ -385,14 +444,18 @@ struct StagingSearch {
   /// is monotone, so it is never above the computed makespan, and equals it
   /// whenever the compute chain is the critical path. It lets exact ties be
   /// skipped (a tie with no fewer DRAM bits never replaces the best).
-  func pruningBounds(_ s: Scored, tiling: PackedTiling) -> (estimate: Double, exact: Double) {
+  func pruningBounds(_ s: Scored, tiling: PackedTiling) -> (
+    estimate: Double, exact: Double
+  ) {
     let count = max(1, tiling.tileCount)
     let periods = tiling.periods
     let total = max(1, min(count, maximumTileGroups))
     let firstEnd = boundary(1, of: total, count: count, after: 0)
-    let lastStart = total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
+    let lastStart =
+      total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
     let first = group(0, firstEnd, count: count, periods: periods, scored: s)
-    let last = group(lastStart, count, count: count, periods: periods, scored: s)
+    let last = group(
+      lastStart, count, count: count, periods: periods, scored: s)
     // inEnd[0] = 0 + fetch; computeEnd[i] = start + compute_i with start at
     // least computeEnd[i − 1]; outEnd[last] = start + drain with start at
     // least computeEnd[last].
@@ -418,10 +481,17 @@ struct StagingSearch {
       return min(total, (events + perGroup - 1) / perGroup)
     }
     var fetchingGroups = 0
-    if s.readBits.weights > 0 { fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.0)) }
-    if s.readBits.inputs > 0 { fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.1)) }
-    if s.readBits.outputs > 0 { fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.2)) }
-    let drainingGroups = s.writeBits > 0 ? groupsWithEvents(period: periods.2) : 0
+    if s.readBits.weights > 0 {
+      fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.0))
+    }
+    if s.readBits.inputs > 0 {
+      fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.1))
+    }
+    if s.readBits.outputs > 0 {
+      fetchingGroups = max(fetchingGroups, groupsWithEvents(period: periods.2))
+    }
+    let drainingGroups =
+      s.writeBits > 0 ? groupsWithEvents(period: periods.2) : 0
     let readCycles = finite(s.readBits.total / 8 / readBPC)
     let writeCycles = finite(s.writeBits / 8 / writeBPC)
     let fetching = Double(fetchingGroups) * latency + readCycles
@@ -459,7 +529,10 @@ struct ParentSharing {
   let inputs: Double
   let outputs: Double
 
-  init(level: MemoryLevel, device: Device, unrolling: SpatialUnrolling, nest: LoopNest) {
+  init(
+    level: MemoryLevel, device: Device, unrolling: SpatialUnrolling,
+    nest: LoopNest
+  ) {
     guard case .array = device.compute.organisation, level.instances > 1 else {
       shares = false
       weights = 1
@@ -477,7 +550,9 @@ struct ParentSharing {
   func apply(to traffic: LevelTraffic) -> LevelTraffic {
     guard shares else { return traffic }
     return LevelTraffic(
-      weightsIn: traffic.weightsIn / weights, inputsIn: traffic.inputsIn / inputs,
-      partialSumsIn: traffic.partialSumsIn / outputs, outputsOut: traffic.outputsOut / outputs)
+      weightsIn: traffic.weightsIn / weights,
+      inputsIn: traffic.inputsIn / inputs,
+      partialSumsIn: traffic.partialSumsIn / outputs,
+      outputsOut: traffic.outputsOut / outputs)
   }
 }

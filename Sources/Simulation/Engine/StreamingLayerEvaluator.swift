@@ -19,49 +19,64 @@ struct StreamingLayerEvaluator {
 
   var device: Device { plan.device }
 
-  static func operationsPerCycle(device: Device, rate: ExecutionRate) -> Double {
+  static func operationsPerCycle(device: Device, rate: ExecutionRate) -> Double
+  {
     switch device.compute.organisation {
-    case .vector(let v): return Double(max(1, v.cores)) * max(1, rate.macsPerUnitPerCycle)
-    case .shader(let s): return Double(max(1, s.cores)) * max(1, rate.macsPerUnitPerCycle)
+    case .vector(let v):
+      return Double(max(1, v.cores)) * max(1, rate.macsPerUnitPerCycle)
+    case .shader(let s):
+      return Double(max(1, s.cores)) * max(1, rate.macsPerUnitPerCycle)
     case .array(let a): return Double(max(1, a.columns))
     case .dsp(let d):
-      if let org = d.organisation { return Double(max(1, org.processingElements * org.convolversPerPE)) }
+      if let org = d.organisation {
+        return Double(max(1, org.processingElements * org.convolversPerPE))
+      }
       return Double(max(1, d.dspSlices))
     }
   }
 
   func evaluate(
-    _ context: LayerContext, operations: Int, inputBits: Double, inputDRAMBits: Double
+    _ context: LayerContext, operations: Int, inputBits: Double,
+    inputDRAMBits: Double
   ) -> Result<LayerEvaluation, SimulationFailure> {
     let layer = context.layer
     let levels = device.memory.count
     let rate = Self.operationsPerCycle(device: device, rate: context.rate)
-    var compute = Double(operations) / rate / min(1, max(context.efficiency, 1e-6))
+    var compute =
+      Double(operations) / rate / min(1, max(context.efficiency, 1e-6))
     var reads = [[Operand: Double]](repeating: [:], count: levels)
     var writes = [[Operand: Double]](repeating: [:], count: levels)
     if layer.fusedInto != nil {
       if device.kind == .npu || device.kind == .fpga { compute = 0 }
       let group = TileGroup(
-        firstTile: 0, tiles: 1, inCycles: 0, computeCycles: compute, outCycles: 0, inBytes: 0,
+        firstTile: 0, tiles: 1, inCycles: 0, computeCycles: compute,
+        outCycles: 0, inBytes: 0,
         outBytes: 0, macs: 0)
       let timeline = Timeline.run([group], buffers: 1, sharedChannel: false)
       return .success(
         LayerEvaluation(
-          makespan: timeline.makespan, groups: [group], timeline: timeline, dramReadBits: [:],
-          dramWriteBits: [:], levelReads: reads, levelWrites: writes, computeCycles: compute,
-          levelCycles: [Double](repeating: 0, count: levels), dramCycles: 0, tileCount: 1,
+          makespan: timeline.makespan, groups: [group], timeline: timeline,
+          dramReadBits: [:],
+          dramWriteBits: [:], levelReads: reads, levelWrites: writes,
+          computeCycles: compute,
+          levelCycles: [Double](repeating: 0, count: levels), dramCycles: 0,
+          tileCount: 1,
           mapping: "fused into \(layer.fusedInto ?? "")", spatialUtilization: 1,
           peakMACsPerCycle: 0, bufferBits: 0))
     }
-    let outputBits = Double(layer.output.elements) * Double(context.bits.outputs)
-    let outputToDRAM = !context.resident.contains(.outputs) && plan.usesBackingStore(.outputs)
+    let outputBits =
+      Double(layer.output.elements) * Double(context.bits.outputs)
+    let outputToDRAM =
+      !context.resident.contains(.outputs) && plan.usesBackingStore(.outputs)
     let outDRAM = outputToDRAM ? outputBits : 0
     var tiles = 1
     var usable = Double.infinity
     let staging = plan.staging[.inputs] ?? plan.staging[.outputs]
     if let staging {
-      let reserved = plan.residentLevel?.index == staging ? context.reservedBits : 0
-      let budget = plan.budget(level: staging, operands: [.inputs, .outputs], reservedBits: reserved)
+      let reserved =
+        plan.residentLevel?.index == staging ? context.reservedBits : 0
+      let budget = plan.budget(
+        level: staging, operands: [.inputs, .outputs], reservedBits: reserved)
       switch budget.pool {
       case .shared(let bits): usable = bits
       case .partitioned(let parts):
@@ -72,7 +87,8 @@ struct StreamingLayerEvaluator {
         guard usable > 0 else {
           return .failure(
             SimulationFailure(
-              reason: "no on-chip memory is left for \(layer.opType)'s tiles (\(bytes(context.reservedBits)) held by activations kept on chip)",
+              reason:
+                "no on-chip memory is left for \(layer.opType)'s tiles (\(bytes(context.reservedBits)) held by activations kept on chip)",
               layer: layer.name))
         }
         if usable.isFinite {
@@ -90,7 +106,8 @@ struct StreamingLayerEvaluator {
     var levelCycles = [Double](repeating: 0, count: levels)
     for index in 1..<levels {
       levelCycles[index] = plan.levelCycles(
-        index, readBits: reads[index].values.reduce(0, +), writeBits: writes[index].values.reduce(0, +))
+        index, readBits: reads[index].values.reduce(0, +),
+        writeBits: writes[index].values.reduce(0, +))
     }
     let busy = max(compute, levelCycles.max() ?? 0)
     let readBPC = plan.bytesPerCycle(0, write: false)
@@ -118,11 +135,16 @@ struct StreamingLayerEvaluator {
     return .success(
       LayerEvaluation(
         makespan: timeline.makespan, groups: groups, timeline: timeline,
-        dramReadBits: [.inputs: inputDRAMBits], dramWriteBits: [.outputs: outDRAM],
-        levelReads: reads, levelWrites: writes, computeCycles: compute, levelCycles: levelCycles,
-        dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut), tileCount: tiles,
-        mapping: "streaming, \(tiles) tile\(tiles == 1 ? "" : "s"), \(Int(rate)) ops/cycle",
+        dramReadBits: [.inputs: inputDRAMBits],
+        dramWriteBits: [.outputs: outDRAM],
+        levelReads: reads, levelWrites: writes, computeCycles: compute,
+        levelCycles: levelCycles,
+        dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
+        tileCount: tiles,
+        mapping:
+          "streaming, \(tiles) tile\(tiles == 1 ? "" : "s"), \(Int(rate)) ops/cycle",
         spatialUtilization: 1, peakMACsPerCycle: 0,
-        bufferBits: usable.isFinite ? min(usable, inputDRAMBits + outDRAM) : inputDRAMBits + outDRAM))
+        bufferBits: usable.isFinite
+          ? min(usable, inputDRAMBits + outDRAM) : inputDRAMBits + outDRAM))
   }
 }

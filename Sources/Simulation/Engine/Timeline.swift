@@ -43,14 +43,19 @@ struct TimelineResult: Hashable, Sendable {
 /// (shorter transfers) never makes a layer slower. The makespan is at least
 /// each engine's busy time, the roofline bound.
 enum Timeline {
-  static func run(_ groups: [TileGroup], buffers: Int, sharedChannel: Bool) -> TimelineResult {
+  static func run(_ groups: [TileGroup], buffers: Int, sharedChannel: Bool)
+    -> TimelineResult
+  {
     var scratch = TimelineScratch()
-    let makespan = schedule(groups, buffers: buffers, sharedChannel: sharedChannel, into: &scratch)
+    let makespan = schedule(
+      groups, buffers: buffers, sharedChannel: sharedChannel, into: &scratch)
     let count = groups.count
     return TimelineResult(
-      inStart: scratch.column(0, count: count), computeStart: scratch.column(2, count: count),
+      inStart: scratch.column(0, count: count),
+      computeStart: scratch.column(2, count: count),
       outStart: scratch.column(4, count: count), makespan: makespan,
-      computeBusy: scratch.computeBusy, inBusy: scratch.inBusy, outBusy: scratch.outBusy)
+      computeBusy: scratch.computeBusy, inBusy: scratch.inBusy,
+      outBusy: scratch.outBusy)
   }
 
   /// The schedule of ``run(_:buffers:sharedChannel:)`` written into
@@ -59,7 +64,8 @@ enum Timeline {
   ///
   /// - Returns: The makespan.
   static func schedule(
-    _ groups: [TileGroup], buffers: Int, sharedChannel: Bool, into scratch: inout TimelineScratch
+    _ groups: [TileGroup], buffers: Int, sharedChannel: Bool,
+    into scratch: inout TimelineScratch
   ) -> Double {
     let count = groups.count
     scratch.reserve(count)
@@ -67,7 +73,8 @@ enum Timeline {
     var computeBusy = 0.0
     var inBusy = 0.0
     var outBusy = 0.0
-    let makespan: Double = scratch.storage.withUnsafeMutableBufferPointer { storage in
+    let makespan: Double = scratch.storage.withUnsafeMutableBufferPointer {
+      storage in
       groups.withUnsafeBufferPointer { groups -> Double in
         guard let base = storage.baseAddress else { return 0.0 }
         let inStart = base

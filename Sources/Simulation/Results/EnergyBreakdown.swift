@@ -37,7 +37,8 @@ public struct EnergyBreakdown: Hashable, Sendable {
 
   /// Creates a breakdown.
   public init(
-    mac: Double, operations: Double, backingStore: LevelEnergy, onChip: [LevelEnergy],
+    mac: Double, operations: Double, backingStore: LevelEnergy,
+    onChip: [LevelEnergy],
     staticEnergy: Double, byOperand: [Operand: Double]
   ) {
     self.mac = mac
@@ -52,8 +53,11 @@ public struct EnergyBreakdown: Hashable, Sendable {
   public static func zero(for device: Device) -> EnergyBreakdown {
     EnergyBreakdown(
       mac: 0, operations: 0,
-      backingStore: LevelEnergy(level: device.memory.first?.name ?? "dram", joules: 0),
-      onChip: device.memory.dropFirst().map { LevelEnergy(level: $0.name, joules: 0) },
+      backingStore: LevelEnergy(
+        level: device.memory.first?.name ?? "dram", joules: 0),
+      onChip: device.memory.dropFirst().map {
+        LevelEnergy(level: $0.name, joules: 0)
+      },
       staticEnergy: 0, byOperand: [.weights: 0, .inputs: 0, .outputs: 0])
   }
 
@@ -62,7 +66,8 @@ public struct EnergyBreakdown: Hashable, Sendable {
 
   /// Every component summed.
   public var total: Double {
-    mac + operations + backingStore.joules + onChip.reduce(0) { $0 + $1.joules } + staticEnergy
+    mac + operations + backingStore.joules + onChip.reduce(0) { $0 + $1.joules }
+      + staticEnergy
   }
 
   /// Component-wise sum (levels matched by position).
@@ -75,7 +80,9 @@ public struct EnergyBreakdown: Hashable, Sendable {
       result.onChip[index].joules += other.onChip[index].joules
     }
     result.staticEnergy += other.staticEnergy
-    for (operand, joules) in other.byOperand { result.byOperand[operand, default: 0] += joules }
+    for (operand, joules) in other.byOperand {
+      result.byOperand[operand, default: 0] += joules
+    }
     return result
   }
 
@@ -87,7 +94,9 @@ public struct EnergyBreakdown: Hashable, Sendable {
     result.backingStore.joules *= factor
     for index in result.onChip.indices { result.onChip[index].joules *= factor }
     result.staticEnergy *= factor
-    for key in result.byOperand.keys { result.byOperand[key, default: 0] *= factor }
+    for key in result.byOperand.keys {
+      result.byOperand[key, default: 0] *= factor
+    }
     return result
   }
 }

@@ -16,20 +16,25 @@ extension SystolicArrayModel {
     throws(SystolicModelError) -> [SystolicGEMM]
   {
     let values = [
-      shape.ifmapHeight, shape.ifmapWidth, shape.filterHeight, shape.filterWidth,
+      shape.ifmapHeight, shape.ifmapWidth, shape.filterHeight,
+      shape.filterWidth,
       shape.channels, shape.filters, shape.stride,
     ]
     guard values.allSatisfy({ $0 > 0 }) else {
       throw .invalidShape("every topology value must be positive: \(values)")
     }
-    guard shape.filterHeight <= shape.ifmapHeight, shape.filterWidth <= shape.ifmapWidth else {
+    guard shape.filterHeight <= shape.ifmapHeight,
+      shape.filterWidth <= shape.ifmapWidth
+    else {
       throw .invalidShape("filter larger than the padded input: \(values)")
     }
     var channel = shape
     if depthwise { channel.channels = 1 }
-    let e = try SystolicMath.multiply(shape.ofmapHeight, shape.ofmapWidth, "output pixels")
+    let e = try SystolicMath.multiply(
+      shape.ofmapHeight, shape.ofmapWidth, "output pixels")
     let k = try SystolicMath.product(
-      [channel.filterHeight, channel.filterWidth, channel.channels], "window size")
+      [channel.filterHeight, channel.filterWidth, channel.channels],
+      "window size")
     let gemm = SystolicGEMM(e: e, k: k, m: channel.filters, window: channel)
     return depthwise ? Array(repeating: gemm, count: shape.channels) : [gemm]
   }
@@ -56,22 +61,29 @@ extension SystolicArrayModel {
     let output = node.outputs.first.flatMap { shapes.shape(of: $0) }
     switch node.op {
     case .conv(let attributes):
-      guard inputs.count >= 2, let x = inputs[0], let w = inputs[1], let y = output,
+      guard inputs.count >= 2, let x = inputs[0], let w = inputs[1],
+        let y = output,
         x.rank == 4, w.rank == 4, y.rank == 4
-      else { throw .unsupported("node '\(node.name)': only 2-D convolutions are lowered") }
+      else {
+        throw .unsupported(
+          "node '\(node.name)': only 2-D convolutions are lowered")
+      }
       let group = max(1, attributes.group)
       let dilation = attributes.dilations ?? [1, 1]
       let stride = attributes.strides?.first ?? 1
       let extentH = (dilation.first ?? 1) * (w[2] - 1) + 1
       let extentW = (dilation.last ?? 1) * (w[3] - 1) + 1
       let height = try SystolicMath.add(
-        try SystolicMath.multiply(y[2] - 1, stride, "padded input"), extentH, "padded input")
+        try SystolicMath.multiply(y[2] - 1, stride, "padded input"), extentH,
+        "padded input")
       let width = try SystolicMath.add(
-        try SystolicMath.multiply(y[3] - 1, stride, "padded input"), extentW, "padded input")
+        try SystolicMath.multiply(y[3] - 1, stride, "padded input"), extentW,
+        "padded input")
       let batch = x[0]
       let shape = SystolicConvShape(
         ifmapHeight: height, ifmapWidth: width, filterHeight: extentH,
-        filterWidth: extentW, channels: w[1], filters: w[0] / group, stride: stride)
+        filterWidth: extentW, channels: w[1], filters: w[0] / group,
+        stride: stride)
       guard var gemm = try lower(shape).first else {
         throw .unsupported("node '\(node.name)': empty convolution")
       }
@@ -84,15 +96,20 @@ extension SystolicArrayModel {
       }
       return Array(repeating: gemm, count: group)
     case .gemm, .matMul:
-      guard inputs.count >= 2, let a = inputs[0], let y = output, a.rank >= 2, y.rank >= 2
-      else { throw .unsupported("node '\(node.name)': Gemm/MatMul shapes are missing") }
+      guard inputs.count >= 2, let a = inputs[0], let y = output, a.rank >= 2,
+        y.rank >= 2
+      else {
+        throw .unsupported(
+          "node '\(node.name)': Gemm/MatMul shapes are missing")
+      }
       let m = y[y.rank - 1]
       let rows = try SystolicMath.product(Array(y.dims.dropLast()), "rows")
       var k = a[a.rank - 1]
       if case .gemm(let attributes) = node.op, attributes.transA { k = a[0] }
       return [SystolicGEMM(e: rows, k: k, m: m)]
     default:
-      throw .unsupported("node '\(node.name)' (\(node.op.opType)) is not a MAC layer")
+      throw .unsupported(
+        "node '\(node.name)' (\(node.op.opType)) is not a MAC layer")
     }
   }
 }

@@ -46,7 +46,8 @@ extension SystolicArrayModel {
     var ifmapLeft =
       ifmapDistinct <= Double(memory.ifmapWords / 2) ? ifmapDistinct : .infinity
     var filterLeft =
-      filterDistinct <= Double(memory.filterWords / 2) ? filterDistinct : .infinity
+      filterDistinct <= Double(memory.filterWords / 2)
+      ? filterDistinct : .infinity
     let e = Double(gemm.e)
     let k = Double(gemm.k)
     let m = Double(gemm.m)
@@ -80,7 +81,9 @@ extension SystolicArrayModel {
         previousDrain = (tiles.out / writeBW).rounded(.up)
       }
     }
-    func cycles(_ value: Double) -> Int { value < Double(Int.max) ? Int(value) : Int.max }
+    func cycles(_ value: Double) -> Int {
+      value < Double(Int.max) ? Int(value) : Int.max
+    }
     return SystolicPrefetchTiming(
       fill: cycles(fill), stall: cycles(stall), drain: cycles(previousDrain))
   }

@@ -44,7 +44,9 @@ public enum SystolicArrayModel {
     let folding = try SystolicFolding(gemm, array: array)
     let macs = try SystolicMath.product([gemm.e, gemm.k, gemm.m], "MACs")
     let pes = try SystolicMath.multiply(folding.rows, folding.columns, "PEs")
-    let base = try SystolicMath.multiply(folding.folds, folding.cyclesPerFold, "cycles") - 1
+    let base =
+      try SystolicMath.multiply(folding.folds, folding.cyclesPerFold, "cycles")
+      - 1
 
     let timing = prefetchTiming(gemm, folding: folding, memory: memory)
     let cycles = try SystolicMath.add(base, timing.stall, "cycles")
@@ -55,17 +57,20 @@ public enum SystolicArrayModel {
     let foldPEs = Double(folding.folds) * Double(pes)
     let mapping = used / foldPEs
     let compute =
-      used * Double(folding.temporal) / (foldPEs * Double(folding.utilizationCyclesPerFold))
+      used * Double(folding.temporal)
+      / (foldPEs * Double(folding.utilizationCyclesPerFold))
     let overall = Double(macs) / (Double(cycles) * Double(pes))
 
     let sram = try sramCounts(gemm, folding: folding)
     let stream = SystolicReadStream(gemm: gemm, folding: folding)
     let reads = try stream.dramReads(
-      ifmapWords: memory.ifmapWords, filterWords: memory.filterWords, model: readModel)
+      ifmapWords: memory.ifmapWords, filterWords: memory.filterWords,
+      model: readModel)
     return SystolicLayerReport(
       folding: folding, computeCycles: cycles, stallCycles: timing.stall,
       fillCycles: timing.fill, drainCycles: timing.drain, macs: macs,
-      mappingEfficiency: mapping, computeUtilization: compute, overallUtilization: overall,
+      mappingEfficiency: mapping, computeUtilization: compute,
+      overallUtilization: overall,
       sramReads: [.inputs: sram.ifmap, .weights: sram.filter],
       sramWrites: [.outputs: sram.ofmap],
       dramReads: [.inputs: reads.ifmap, .weights: reads.filter],
@@ -84,7 +89,9 @@ public enum SystolicArrayModel {
   /// DRAM count can exceed these by less than one `C`-word line per drain
   /// burst (it counts partly filled lines); EdgeSim does not copy that.
   static func sramCounts(_ gemm: SystolicGEMM, folding: SystolicFolding)
-    throws(SystolicModelError) -> (ifmap: Int, filter: Int, ofmap: Int, ofmapDRAM: Int)
+    throws(SystolicModelError) -> (
+      ifmap: Int, filter: Int, ofmap: Int, ofmapDRAM: Int
+    )
   {
     let ek = try SystolicMath.multiply(gemm.e, gemm.k, "input operand")
     let km = try SystolicMath.multiply(gemm.k, gemm.m, "filter operand")
@@ -93,21 +100,26 @@ public enum SystolicArrayModel {
     let c = folding.columns
     switch folding.dataflow {
     case .os:
-      let phantom = try SystolicMath.multiply(folding.folds, r + c, "phantom writes")
+      let phantom = try SystolicMath.multiply(
+        folding.folds, r + c, "phantom writes")
       return (
         try SystolicMath.multiply(ek, folding.columnFolds, "IFMAP reads"),
         try SystolicMath.multiply(km, folding.rowFolds, "FILTER reads"),
         try SystolicMath.add(em, phantom, "OFMAP writes"), em
       )
     case .ws:
-      let psums = try SystolicMath.multiply(em, folding.rowFolds, "OFMAP writes")
+      let psums = try SystolicMath.multiply(
+        em, folding.rowFolds, "OFMAP writes")
       return (
-        try SystolicMath.multiply(ek, folding.columnFolds, "IFMAP reads"), km, psums, psums
+        try SystolicMath.multiply(ek, folding.columnFolds, "IFMAP reads"), km,
+        psums, psums
       )
     case .is:
-      let psums = try SystolicMath.multiply(em, folding.rowFolds, "OFMAP writes")
+      let psums = try SystolicMath.multiply(
+        em, folding.rowFolds, "OFMAP writes")
       return (
-        ek, try SystolicMath.multiply(km, folding.columnFolds, "FILTER reads"), psums, psums
+        ek, try SystolicMath.multiply(km, folding.columnFolds, "FILTER reads"),
+        psums, psums
       )
     case .rs:
       throw .invalidShape("row-stationary arrays are not modelled by SCALE-Sim")

@@ -56,7 +56,8 @@ struct SystolicReadStream {
     guard let w = gemm.window else { return e &* gemm.k &+ k }
     let ew = w.ofmapWidth
     let (oy, ox) = e.quotientAndRemainder(dividingBy: ew)
-    let (ry, rest) = k.quotientAndRemainder(dividingBy: w.filterWidth &* w.channels)
+    let (ry, rest) = k.quotientAndRemainder(
+      dividingBy: w.filterWidth &* w.channels)
     let (rx, ch) = rest.quotientAndRemainder(dividingBy: w.channels)
     let y = oy &* w.stride &+ ry
     let x = ox &* w.stride &+ rx
@@ -140,7 +141,9 @@ struct SystolicReadStream {
     var inGroup = 0
     var reads = 0
     visit { address in
-      guard address >= 0, address < space, stamp[address] != group else { return }
+      guard address >= 0, address < space, stamp[address] != group else {
+        return
+      }
       stamp[address] = group
       reads += 1
       inGroup += 1
@@ -158,7 +161,9 @@ struct SystolicReadStream {
   ) throws(SystolicModelError) -> (ifmap: Int, filter: Int) {
     let ifmapDistinct = try distinctIfmapWords()
     let filterDistinct = try distinctFilterWords()
-    guard model == .scaleSimWindow else { return (ifmapDistinct, filterDistinct) }
+    guard model == .scaleSimWindow else {
+      return (ifmapDistinct, filterDistinct)
+    }
     let ifmapSpace: Int
     if let w = gemm.window {
       ifmapSpace = try SystolicMath.product(
@@ -167,7 +172,8 @@ struct SystolicReadStream {
       ifmapSpace = ifmapDistinct
     }
     let ifmap = Self.windowedReads(
-      space: ifmapSpace, window: Self.window(words: ifmapWords), distinct: ifmapDistinct,
+      space: ifmapSpace, window: Self.window(words: ifmapWords),
+      distinct: ifmapDistinct,
       visit: forEachIfmap)
     let filter = Self.windowedReads(
       space: filterDistinct, window: Self.window(words: filterWords),

@@ -39,12 +39,17 @@ public struct SystolicFolding: Hashable, Sendable {
   /// - Throws: ``SystolicModelError/invalidShape(_:)`` for a non-positive
   ///   dimension or the `rs` dataflow, and
   ///   ``SystolicModelError/overflow(_:)`` when a product does not fit.
-  public init(_ gemm: SystolicGEMM, array: SystolicArray) throws(SystolicModelError) {
+  public init(_ gemm: SystolicGEMM, array: SystolicArray)
+    throws(SystolicModelError)
+  {
     let r = array.rows
     let c = array.columns
-    guard r > 0, c > 0 else { throw .invalidShape("array \(r)×\(c) must be positive") }
+    guard r > 0, c > 0 else {
+      throw .invalidShape("array \(r)×\(c) must be positive")
+    }
     guard gemm.e > 0, gemm.k > 0, gemm.m > 0 else {
-      throw .invalidShape("GEMM E=\(gemm.e) K=\(gemm.k) M=\(gemm.m) must be positive")
+      throw .invalidShape(
+        "GEMM E=\(gemm.e) K=\(gemm.k) M=\(gemm.m) must be positive")
     }
     dataflow = array.dataflow
     rows = r
@@ -53,7 +58,8 @@ public struct SystolicFolding: Hashable, Sendable {
     case .os: (spatialRows, spatialColumns, temporal) = (gemm.e, gemm.m, gemm.k)
     case .ws: (spatialRows, spatialColumns, temporal) = (gemm.k, gemm.m, gemm.e)
     case .is: (spatialRows, spatialColumns, temporal) = (gemm.k, gemm.e, gemm.m)
-    case .rs: throw .invalidShape("row-stationary arrays are not modelled by SCALE-Sim")
+    case .rs:
+      throw .invalidShape("row-stationary arrays are not modelled by SCALE-Sim")
     }
     rowFolds = SystolicMath.ceilDiv(spatialRows, r)
     columnFolds = SystolicMath.ceilDiv(spatialColumns, c)
@@ -63,8 +69,10 @@ public struct SystolicFolding: Hashable, Sendable {
       cyclesPerFold = try SystolicMath.add(temporal, skew, "cycles per fold")
       utilizationCyclesPerFold = cyclesPerFold
     } else {
-      cyclesPerFold = try SystolicMath.add(temporal, skew + r, "cycles per fold")
-      utilizationCyclesPerFold = try SystolicMath.add(cyclesPerFold, c - 1, "cycles per fold")
+      cyclesPerFold = try SystolicMath.add(
+        temporal, skew + r, "cycles per fold")
+      utilizationCyclesPerFold = try SystolicMath.add(
+        cyclesPerFold, c - 1, "cycles per fold")
     }
   }
 

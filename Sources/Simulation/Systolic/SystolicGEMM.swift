@@ -94,23 +94,31 @@ public enum SystolicModelError: Error, Hashable, Sendable {
 
 /// Overflow-checked products of layer dimensions.
 enum SystolicMath {
-  static func multiply(_ a: Int, _ b: Int, _ what: String) throws(SystolicModelError) -> Int {
+  static func multiply(_ a: Int, _ b: Int, _ what: String)
+    throws(SystolicModelError) -> Int
+  {
     let (value, overflow) = a.multipliedReportingOverflow(by: b)
     if overflow { throw .overflow(what) }
     return value
   }
 
-  static func add(_ a: Int, _ b: Int, _ what: String) throws(SystolicModelError) -> Int {
+  static func add(_ a: Int, _ b: Int, _ what: String) throws(SystolicModelError)
+    -> Int
+  {
     let (value, overflow) = a.addingReportingOverflow(b)
     if overflow { throw .overflow(what) }
     return value
   }
 
-  static func product(_ values: [Int], _ what: String) throws(SystolicModelError) -> Int {
+  static func product(_ values: [Int], _ what: String)
+    throws(SystolicModelError) -> Int
+  {
     var result = 1
     for value in values { result = try multiply(result, value, what) }
     return result
   }
 
-  static func ceilDiv(_ a: Int, _ b: Int) -> Int { a / b + (a % b == 0 ? 0 : 1) }
+  static func ceilDiv(_ a: Int, _ b: Int) -> Int {
+    a / b + (a % b == 0 ? 0 : 1)
+  }
 }

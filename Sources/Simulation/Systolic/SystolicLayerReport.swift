@@ -15,8 +15,9 @@ public struct SystolicLayerReport: Hashable, Sendable {
   /// `F·P − 1 + stallCycles`: SCALE-Sim's "Total Cycles" in `CALC` mode,
   /// where stalls are zero (the −1 is its 0-based last-cycle index, quirk 1).
   public var computeCycles: Int
-  /// Cycles the array waits for DRAM (0 with unlimited bandwidth). With a
-  /// finite bandwidth this is EdgeSim's double-buffered prefetch model,
+  /// Cycles the array waits for DRAM (0 with unlimited bandwidth).
+  ///
+  /// With a finite bandwidth this is EdgeSim's double-buffered prefetch model,
   /// not SCALE-Sim's read buffer (see `Documentation/ScaleSimParity.md`).
   public var stallCycles: Int
   /// Cycles before the first fold can start (first tiles fetched from

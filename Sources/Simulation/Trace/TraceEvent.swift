@@ -27,7 +27,8 @@ public struct TraceEvent: Hashable, Sendable {
 
   /// Creates an event.
   public init(
-    layer: String, engine: Engine, tile: Int, tiles: Int = 1, start: Double, duration: Double,
+    layer: String, engine: Engine, tile: Int, tiles: Int = 1, start: Double,
+    duration: Double,
     amount: Int = 0
   ) {
     self.layer = layer

@@ -6,27 +6,42 @@ import Yams
 enum ComputeReader {
   /// Keys of the `compute` mapping for each kind.
   static let keys: [DeviceKind: [String]] = [
-    .cpu: ["cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy", "op_energy"],
-    .mcu: ["cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy", "op_energy"],
-    .gpu: ["shader_cores", "alus_per_core", "macs_per_cycle", "mac_energy", "op_energy"],
+    .cpu: [
+      "cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy",
+      "op_energy",
+    ],
+    .mcu: [
+      "cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy",
+      "op_energy",
+    ],
+    .gpu: [
+      "shader_cores", "alus_per_core", "macs_per_cycle", "mac_energy",
+      "op_energy",
+    ],
     .npu: ["array", "dataflow", "macs_per_cycle", "mac_energy", "op_energy"],
-    .fpga: ["dsp_slices", "macs_per_dsp", "organisation", "mac_energy", "op_energy"],
+    .fpga: [
+      "dsp_slices", "macs_per_dsp", "organisation", "mac_energy", "op_energy",
+    ],
   ]
 
   static func read(_ top: MappingReader, kind: DeviceKind) -> Compute? {
     guard
       let compute = top.mapping(
-        "compute", required: true, hint: "describe the compute units; see Documentation/HardwareYAML.md")
+        "compute", required: true,
+        hint: "describe the compute units; see Documentation/HardwareYAML.md")
     else { return nil }
     let own = keys[kind] ?? []
     compute.allow(own)
     // A key of another kind gets a message that says so.
     for (key, _) in compute.mapping {
       guard let name = key.string, !own.contains(name) else { continue }
-      if let other = DeviceKind.allCases.first(where: { keys[$0]?.contains(name) == true }) {
+      if let other = DeviceKind.allCases.first(where: {
+        keys[$0]?.contains(name) == true
+      }) {
         compute.document.error(
           "'\(name)' does not apply to kind \(kind.rawValue) (it describes \(other.rawValue) devices)",
-          at: key, hint: "keys for \(kind.rawValue): \(own.joined(separator: ", "))")
+          at: key,
+          hint: "keys for \(kind.rawValue): \(own.joined(separator: ", "))")
         compute.allow([name])
       }
     }
@@ -42,18 +57,24 @@ enum ComputeReader {
         if bits != bits.rounded() || bits > 4096 || bits < 8 {
           compute.document.error(
             "'simd_width' is \(UnitFormatter.trim(bits)) bits; expected a whole number of bits from 8 to 4096",
-            at: node, hint: "write e.g. 128 bit (NEON) or 32 bit (Cortex-M DSP extension)")
+            at: node,
+            hint: "write e.g. 128 bit (NEON) or 32 bit (Cortex-M DSP extension)"
+          )
         } else {
           simdBits = Int(bits)
         }
       }
       organisation = cores.flatMap { c in
-        simdBits.map { .vector(VectorCores(cores: c, simdWidthBits: $0, pipes: pipes)) }
+        simdBits.map {
+          .vector(VectorCores(cores: c, simdWidthBits: $0, pipes: pipes))
+        }
       }
     case .gpu:
       let cores = compute.integer("shader_cores", required: true, in: 1...4096)
       let alus = compute.integer("alus_per_core", required: true, in: 1...65536)
-      organisation = cores.flatMap { c in alus.map { .shader(ShaderCores(cores: c, alusPerCore: $0)) } }
+      organisation = cores.flatMap { c in
+        alus.map { .shader(ShaderCores(cores: c, alusPerCore: $0)) }
+      }
     case .npu:
       var rows: Int?
       var columns: Int?
@@ -64,10 +85,13 @@ enum ComputeReader {
         columns = array.integer("columns", required: true, in: 1...65536)
         array.finish()
       }
-      let dataflow = compute.choice("dataflow", as: Dataflow.self, required: true)
+      let dataflow = compute.choice(
+        "dataflow", as: Dataflow.self, required: true)
       organisation = rows.flatMap { r in
         columns.flatMap { c in
-          dataflow.map { .array(SystolicArray(rows: r, columns: c, dataflow: $0)) }
+          dataflow.map {
+            .array(SystolicArray(rows: r, columns: c, dataflow: $0))
+          }
         }
       }
     case .fpga:
@@ -75,8 +99,10 @@ enum ComputeReader {
       var convolvers: ConvolverOrganisation?
       var organisationFailed = false
       if let org = compute.mapping("organisation") {
-        let pes = org.integer("processing_elements", required: true, in: 1...100_000)
-        let perPE = org.integer("convolvers_per_pe", required: true, in: 1...100_000)
+        let pes = org.integer(
+          "processing_elements", required: true, in: 1...100_000)
+        let perPE = org.integer(
+          "convolvers_per_pe", required: true, in: 1...100_000)
         let kernel = org.integer("kernel", required: true, in: 1...64)
         org.finish()
         if let pes, let perPE, let kernel {
@@ -87,17 +113,21 @@ enum ComputeReader {
         }
       }
       organisation =
-        organisationFailed ? nil : dsp.map { .dsp(DSPArray(dspSlices: $0, organisation: convolvers)) }
+        organisationFailed
+        ? nil
+        : dsp.map { .dsp(DSPArray(dspSlices: $0, organisation: convolvers)) }
     }
     let rateKey = kind == .fpga ? "macs_per_dsp" : "macs_per_cycle"
     let rates = readPrecisionTable(
       compute, key: rateKey,
-      hint: "MACs per cycle per unit by precision, e.g. \(rateKey): {int8: 2, int16: 1}"
+      hint:
+        "MACs per cycle per unit by precision, e.g. \(rateKey): {int8: 2, int16: 1}"
     ) { node, key in
       compute.number(node, key: key, in: 0...1e9, excludingLower: true)
     }
     let energies = readPrecisionTable(
-      compute, key: "mac_energy", hint: "energy of one MAC by precision, e.g. mac_energy: {int8: 0.23 pJ}"
+      compute, key: "mac_energy",
+      hint: "energy of one MAC by precision, e.g. mac_energy: {int8: 0.23 pJ}"
     ) { node, key in
       compute.quantity(node, key: key, as: [.energy])?.value
     }
@@ -105,7 +135,8 @@ enum ComputeReader {
     compute.finish()
     guard let organisation, let rates, let energies else { return nil }
     return Compute(
-      organisation: organisation, macsPerCycle: rates, macEnergy: energies, opEnergy: opEnergy)
+      organisation: organisation, macsPerCycle: rates, macEnergy: energies,
+      opEnergy: opEnergy)
   }
 
   /// A required, non-empty mapping from precision names to values.
@@ -113,16 +144,23 @@ enum ComputeReader {
     _ compute: MappingReader, key: String, hint: String,
     value: (Node, String) -> Double?
   ) -> [Precision: Double]? {
-    guard let table = compute.mapping(key, required: true, hint: hint) else { return nil }
+    guard let table = compute.mapping(key, required: true, hint: hint) else {
+      return nil
+    }
     var result: [Precision: Double] = [:]
     var failed = false
     for precision in Precision.allCases {
       guard let node = table.value(precision.rawValue) else { continue }
-      if let v = value(node, precision.rawValue) { result[precision] = v } else { failed = true }
+      if let v = value(node, precision.rawValue) {
+        result[precision] = v
+      } else {
+        failed = true
+      }
     }
     table.finish()
     if result.isEmpty && !failed {
-      compute.document.error("'\(key)' names no precision", at: table.node, hint: hint)
+      compute.document.error(
+        "'\(key)' names no precision", at: table.node, hint: hint)
       return nil
     }
     return failed ? nil : result

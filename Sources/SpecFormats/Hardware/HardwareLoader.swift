@@ -12,7 +12,10 @@ public enum HardwareLoader {
   /// - Parameters:
   ///   - bytes: The file's contents.
   ///   - fileName: The name to report; its extension picks the format.
-  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Device> {
+  /// - Returns: The device, or the located diagnostics that stop it.
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<
+    Device
+  > {
     var result =
       fileName.lowercased().hasSuffix(".cfg")
       ? ScaleSimConfigReader.read(bytes: bytes, fileName: fileName)

@@ -10,7 +10,8 @@ import Yams
 public enum HardwareReader {
   /// The keys allowed at the top level, in documentation order.
   static let topLevelKeys = [
-    "name", "kind", "description", "technology", "clock", "compute", "memory", "power",
+    "name", "kind", "description", "technology", "clock", "compute", "memory",
+    "power",
     "fabric", "efficiency", "source",
   ]
 
@@ -21,25 +22,34 @@ public enum HardwareReader {
   ///   - fileName: The name to report in diagnostics (never opened here).
   /// - Returns: The device, when there is no error, and every diagnostic
   ///   (warnings may come with a device).
-  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Device> {
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<
+    Device
+  > {
     let document: YAMLDocument
-    switch YAMLDocument.compose(bytes: bytes, fileName: fileName, what: "hardware description") {
+    switch YAMLDocument.compose(
+      bytes: bytes, fileName: fileName, what: "hardware description")
+    {
     case .success(let d): document = d
-    case .failure(let error): return LoadResult(value: nil, diagnostics: error.diagnostics)
+    case .failure(let error):
+      return LoadResult(value: nil, diagnostics: error.diagnostics)
     }
     let device = readDevice(document)
     let diagnostics = document.diagnostics.sortedByLocation()
-    if diagnostics.containsErrors { return LoadResult(value: nil, diagnostics: diagnostics) }
+    if diagnostics.containsErrors {
+      return LoadResult(value: nil, diagnostics: diagnostics)
+    }
     return LoadResult(value: device, diagnostics: diagnostics)
   }
 
   static func readDevice(_ document: YAMLDocument) -> Device? {
     guard
       let top = MappingReader(
-        document.root, in: document, what: "a hardware description (the top level)")
+        document.root, in: document,
+        what: "a hardware description (the top level)")
     else { return nil }
     top.allow(topLevelKeys)
-    let name = top.string("name", required: true, hint: "name the device, e.g. name: eyeriss-v1")
+    let name = top.string(
+      "name", required: true, hint: "name the device, e.g. name: eyeriss-v1")
     let kind = top.choice("kind", as: DeviceKind.self, required: true)
     let summary = top.string("description") ?? ""
     let technology = top.quantity("technology", as: [.length], required: true)
@@ -59,12 +69,15 @@ public enum HardwareReader {
     let efficiency = readEfficiency(top)
     top.finish()
 
-    guard let name, let kind, let technology, let clock, let compute, let memory,
+    guard let name, let kind, let technology, let clock, let compute,
+      let memory,
       let staticPower
     else { return nil }
     let device = Device(
-      name: name, kind: kind, summary: summary, technologyNanometres: (technology.value * 1e12).rounded() / 1e3,
-      clock: clock.value, compute: compute, memory: memory, staticPower: staticPower,
+      name: name, kind: kind, summary: summary,
+      technologyNanometres: (technology.value * 1e12).rounded() / 1e3,
+      clock: clock.value, compute: compute, memory: memory,
+      staticPower: staticPower,
       fabric: fabric, efficiency: efficiency, sources: sources)
     if document.diagnostics.containsErrors { return nil }
     for problem in device.validate() { document.record(problem) }
@@ -72,25 +85,36 @@ public enum HardwareReader {
   }
 
   static func readSources(_ top: MappingReader) -> [String] {
-    let hint = "cite where the figures came from, e.g. source: [\"Chen et al., JSSC 2017, Table V\"]"
+    let hint =
+      "cite where the figures came from, e.g. source: [\"Chen et al., JSSC 2017, Table V\"]"
     guard let node = top.required("source", hint: hint) else { return [] }
     if case .scalar = node {
-      return top.scalarText(node, key: "source", expected: "a citation").map { [$0] } ?? []
+      return top.scalarText(node, key: "source", expected: "a citation").map {
+        [$0]
+      } ?? []
     }
     guard let items = top.sequence(node, key: "source") else { return [] }
-    if items.isEmpty { top.document.error("'source' is an empty list", at: node, hint: hint) }
-    return items.compactMap { top.scalarText($0, key: "source", expected: "a citation string") }
+    if items.isEmpty {
+      top.document.error("'source' is an empty list", at: node, hint: hint)
+    }
+    return items.compactMap {
+      top.scalarText($0, key: "source", expected: "a citation string")
+    }
   }
 
   static func readPower(_ top: MappingReader) -> Double? {
-    guard let power = top.mapping("power", required: true, hint: "write power: {static: 0.3 W}")
+    guard
+      let power = top.mapping(
+        "power", required: true, hint: "write power: {static: 0.3 W}")
     else { return nil }
-    let value = power.quantity("static", as: [.power], required: true, allowZero: true)
+    let value = power.quantity(
+      "static", as: [.power], required: true, allowZero: true)
     power.finish()
     return value?.value
   }
 
-  static func readFabric(_ top: MappingReader, kind: DeviceKind?) -> FPGAFabric? {
+  static func readFabric(_ top: MappingReader, kind: DeviceKind?) -> FPGAFabric?
+  {
     guard let node = top.value("fabric") else { return nil }
     if let kind, kind != .fpga {
       top.document.error(
@@ -98,9 +122,12 @@ public enum HardwareReader {
         hint: "remove it, or set kind: fpga")
       return nil
     }
-    guard let fabric = MappingReader(node, in: top.document, path: ["fabric"], what: "'fabric'")
+    guard
+      let fabric = MappingReader(
+        node, in: top.document, path: ["fabric"], what: "'fabric'")
     else { return nil }
-    let part = fabric.string("part", required: true, hint: "the FPGA part, e.g. XC7Z045")
+    let part = fabric.string(
+      "part", required: true, hint: "the FPGA part, e.g. XC7Z045")
     let dsp = fabric.integer("dsp", required: true, in: 1...1_000_000)
     let bram = fabric.integer("bram_36k", required: true, in: 0...1_000_000)
     let lut = fabric.integer("lut", in: 1...100_000_000)
@@ -115,15 +142,20 @@ public enum HardwareReader {
     fabric.finish()
     guard let part, let dsp, let bram else { return nil }
     return FPGAFabric(
-      part: part, dsp: dsp, bram36k: bram, lut: lut, ff: ff, usedLUT: usedLUT, usedFF: usedFF)
+      part: part, dsp: dsp, bram36k: bram, lut: lut, ff: ff, usedLUT: usedLUT,
+      usedFF: usedFF)
   }
 
-  static func readEfficiency(_ top: MappingReader) -> [OperatorClass: CalibrationFactor] {
+  static func readEfficiency(_ top: MappingReader) -> [OperatorClass:
+    CalibrationFactor]
+  {
     guard let table = top.mapping("efficiency") else { return [:] }
     var result: [OperatorClass: CalibrationFactor] = [:]
     for operatorClass in OperatorClass.allCases {
       guard let node = table.value(operatorClass.rawValue) else { continue }
-      if let factor = readCalibration(node, key: operatorClass.rawValue, in: table) {
+      if let factor = readCalibration(
+        node, key: operatorClass.rawValue, in: table)
+      {
         result[operatorClass] = factor
       }
     }
@@ -132,19 +164,24 @@ public enum HardwareReader {
   }
 
   /// `{value: 0.42, fitted_to: "…"}`.
-  static func readCalibration(_ node: Node, key: String, in parent: MappingReader)
+  static func readCalibration(
+    _ node: Node, key: String, in parent: MappingReader
+  )
     -> CalibrationFactor?
   {
     guard
       let entry = MappingReader(
-        node, in: parent.document, path: parent.path.appending(key), what: "'\(key)'")
+        node, in: parent.document, path: parent.path.appending(key),
+        what: "'\(key)'")
     else { return nil }
     let value = entry.number(
       "value", required: true, in: 0...1, excludingLower: true,
       hint: "a fraction of the modelled rate in (0, 1]")
     let fitted = entry.string(
       "fitted_to", required: true,
-      hint: "name the measurement the factor was fitted to (device, network, figure, source)")
+      hint:
+        "name the measurement the factor was fitted to (device, network, figure, source)"
+    )
     entry.finish()
     guard let value, let fitted else { return nil }
     return CalibrationFactor(value: value, fittedTo: fitted)

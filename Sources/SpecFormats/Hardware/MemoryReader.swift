@@ -5,13 +5,16 @@ import Yams
 /// Reads the `memory` list: levels from the backing store inward.
 enum MemoryReader {
   static let levelKeys = [
-    "name", "kind", "size", "instances", "bandwidth", "read_bandwidth", "write_bandwidth",
-    "bandwidth_efficiency", "latency", "port_width", "energy", "read_energy", "write_energy",
+    "name", "kind", "size", "instances", "bandwidth", "read_bandwidth",
+    "write_bandwidth",
+    "bandwidth_efficiency", "latency", "port_width", "energy", "read_energy",
+    "write_energy",
     "leakage", "holds", "double_buffered",
   ]
 
   static func read(_ top: MappingReader, clock: Double?) -> [MemoryLevel]? {
-    let hint = "list the levels from the backing store (dram, flash or link) inward"
+    let hint =
+      "list the levels from the backing store (dram, flash or link) inward"
     guard let node = top.required("memory", hint: hint) else { return nil }
     guard let items = top.sequence(node, key: "memory") else { return nil }
     if items.isEmpty {
@@ -21,7 +24,9 @@ enum MemoryReader {
     var levels: [MemoryLevel] = []
     var failed = false
     for (index, item) in items.enumerated() {
-      if let level = readLevel(item, index: index, document: top.document, clock: clock) {
+      if let level = readLevel(
+        item, index: index, document: top.document, clock: clock)
+      {
         levels.append(level)
       } else {
         failed = true
@@ -35,10 +40,12 @@ enum MemoryReader {
   ) -> MemoryLevel? {
     guard
       let level = MappingReader(
-        node, in: document, path: ["memory", index], what: "memory level \(index)")
+        node, in: document, path: ["memory", index],
+        what: "memory level \(index)")
     else { return nil }
     level.allow(levelKeys)
-    let name = level.string("name", required: true, hint: "name the level, e.g. name: glb")
+    let name = level.string(
+      "name", required: true, hint: "name the level, e.g. name: glb")
     let kind = level.choice("kind", as: MemoryKind.self, required: true)
     let instances = level.integer("instances", in: 1...1_000_000) ?? 1
     let (capacity, partitionHolds) = readCapacity(level, kind: kind)
@@ -47,20 +54,27 @@ enum MemoryReader {
       HardwareReader.readCalibration($0, key: "bandwidth_efficiency", in: level)
     }
     let latency = readLatency(level, clock: clock)
-    let portWidth = level.quantity("port_width", as: [.dataSize]).map { $0.value * 8 }
+    let portWidth = level.quantity("port_width", as: [.dataSize]).map {
+      $0.value * 8
+    }
     let energy = readEnergy(level, portWidthBits: portWidth)
-    let leakage = level.quantity("leakage", as: [.power], allowZero: true)?.value ?? 0
+    let leakage =
+      level.quantity("leakage", as: [.power], allowZero: true)?.value ?? 0
     let holds = readHolds(level, partitionHolds: partitionHolds)
     let doubleBuffered = level.boolean("double_buffered") ?? false
     level.finish()
-    guard let name, let kind, let capacity, let bandwidths, let energy, let holds else {
+    guard let name, let kind, let capacity, let bandwidths, let energy,
+      let holds
+    else {
       return nil
     }
     let scale = efficiency?.value ?? 1
     return MemoryLevel(
       name: name, kind: kind, capacity: capacity, instances: instances,
-      readBandwidth: bandwidths.read * scale, writeBandwidth: bandwidths.write * scale,
-      sharedPort: bandwidths.shared, latency: latency, portWidthBits: portWidth, energy: energy,
+      readBandwidth: bandwidths.read * scale,
+      writeBandwidth: bandwidths.write * scale,
+      sharedPort: bandwidths.shared, latency: latency, portWidthBits: portWidth,
+      energy: energy,
       leakage: leakage, holds: holds, doubleBuffered: doubleBuffered,
       bandwidthEfficiency: efficiency)
   }
@@ -73,8 +87,11 @@ enum MemoryReader {
     guard let node = level.value("size") else {
       if let kind, !kind.isOffChip {
         level.document.error(
-          "missing key 'size' in \(level.path): an on-chip level needs a size", at: level.node,
-          hint: "write e.g. size: 108 KiB, or size: {weights: 64 KiB, inputs: 64 KiB, outputs: 64 KiB}")
+          "missing key 'size' in \(level.path): an on-chip level needs a size",
+          at: level.node,
+          hint:
+            "write e.g. size: 108 KiB, or size: {weights: 64 KiB, inputs: 64 KiB, outputs: 64 KiB}"
+        )
         return (nil, nil)
       }
       return (.unbounded, nil)
@@ -82,13 +99,15 @@ enum MemoryReader {
     if case .mapping = node {
       guard
         let parts = MappingReader(
-          node, in: level.document, path: level.path.appending("size"), what: "'size'")
+          node, in: level.document, path: level.path.appending("size"),
+          what: "'size'")
       else { return (nil, nil) }
       var bytes: [Operand: Double] = [:]
       var failed = false
       for operand in Operand.allCases {
         guard let part = parts.value(operand.rawValue) else { continue }
-        if let q = parts.quantity(part, key: operand.rawValue, as: [.dataSize]) {
+        if let q = parts.quantity(part, key: operand.rawValue, as: [.dataSize])
+        {
           bytes[operand] = q.value
         } else {
           failed = true
@@ -98,12 +117,16 @@ enum MemoryReader {
       if bytes.isEmpty && !failed {
         level.document.error(
           "'size' names no operand", at: node,
-          hint: "write e.g. size: {weights: 64 KiB, inputs: 64 KiB, outputs: 64 KiB}")
+          hint:
+            "write e.g. size: {weights: 64 KiB, inputs: 64 KiB, outputs: 64 KiB}"
+        )
         return (nil, nil)
       }
       return failed ? (nil, nil) : (.partitioned(bytes), Set(bytes.keys))
     }
-    guard let q = level.quantity(node, key: "size", as: [.dataSize]) else { return (nil, nil) }
+    guard let q = level.quantity(node, key: "size", as: [.dataSize]) else {
+      return (nil, nil)
+    }
     return (.shared(bytes: q.value), nil)
   }
 
@@ -116,12 +139,15 @@ enum MemoryReader {
   /// `bandwidth` (one shared port) or `read_bandwidth` and `write_bandwidth`;
   /// per second or per cycle (converted with the clock); `unlimited` models
   /// SCALE-Sim's CALC mode.
-  static func readBandwidths(_ level: MappingReader, clock: Double?) -> Bandwidths? {
+  static func readBandwidths(_ level: MappingReader, clock: Double?)
+    -> Bandwidths?
+  {
     func one(_ key: String) -> Double?? {
       guard let node = level.value(key) else { return .some(nil) }
       if node.string == "unlimited" { return .some(.infinity) }
       guard
-        let q = level.quantity(node, key: key, as: [.bandwidth, .bandwidthPerCycle])
+        let q = level.quantity(
+          node, key: key, as: [.bandwidth, .bandwidthPerCycle])
       else { return nil }
       if q.dimension == .bandwidthPerCycle {
         guard let clock else { return nil }
@@ -146,10 +172,12 @@ enum MemoryReader {
     case (.some, _, _):
       level.document.error(
         "give either 'bandwidth' or 'read_bandwidth' and 'write_bandwidth', not both",
-        at: level.value("read_bandwidth") ?? level.value("write_bandwidth"), hint: hint)
+        at: level.value("read_bandwidth") ?? level.value("write_bandwidth"),
+        hint: hint)
     default:
       level.document.error(
-        "'read_bandwidth' and 'write_bandwidth' go together: one is missing", at: level.node,
+        "'read_bandwidth' and 'write_bandwidth' go together: one is missing",
+        at: level.node,
         hint: hint)
     }
     return nil
@@ -157,7 +185,8 @@ enum MemoryReader {
 
   static func readLatency(_ level: MappingReader, clock: Double?) -> Double {
     guard let node = level.value("latency"),
-      let q = level.quantity(node, key: "latency", as: [.time, .cycles], allowZero: true)
+      let q = level.quantity(
+        node, key: "latency", as: [.time, .cycles], allowZero: true)
     else { return 0 }
     if q.dimension == .cycles { return clock.map { q.value / $0 } ?? 0 }
     return q.value
@@ -165,16 +194,23 @@ enum MemoryReader {
 
   /// `energy` for both directions, or `read_energy` and `write_energy`; per bit
   /// (`20 pJ/bit`) or per access (`10 pJ`, with `port_width`).
-  static func readEnergy(_ level: MappingReader, portWidthBits: Double?) -> AccessEnergy? {
+  static func readEnergy(_ level: MappingReader, portWidthBits: Double?)
+    -> AccessEnergy?
+  {
     func one(_ key: String) -> Double?? {
       guard let node = level.value(key) else { return .some(nil) }
-      guard let q = level.quantity(node, key: key, as: [.energyPerBit, .energy], allowZero: true)
+      guard
+        let q = level.quantity(
+          node, key: key, as: [.energyPerBit, .energy], allowZero: true)
       else { return nil }
       if q.dimension == .energy {
         guard let portWidthBits else {
           level.document.error(
             "'\(key)' is an energy per access, which needs 'port_width' to turn into energy per bit",
-            at: node, hint: "add port_width: 64 bit, or write the energy per bit (e.g. 0.16 pJ/bit)")
+            at: node,
+            hint:
+              "add port_width: 64 bit, or write the energy per bit (e.g. 0.16 pJ/bit)"
+          )
           return nil
         }
         return .some(q.value / portWidthBits)
@@ -185,24 +221,31 @@ enum MemoryReader {
     let read = one("read_energy")
     let write = one("write_energy")
     guard let both, let read, let write else { return nil }
-    let hint = "write energy: 20 pJ/bit, or read_energy and write_energy (per bit, or per access with port_width)"
+    let hint =
+      "write energy: 20 pJ/bit, or read_energy and write_energy (per bit, or per access with port_width)"
     switch (both, read, write) {
     case (let e?, nil, nil): return AccessEnergy(readPerBit: e, writePerBit: e)
-    case (nil, let r?, let w?): return AccessEnergy(readPerBit: r, writePerBit: w)
+    case (nil, let r?, let w?):
+      return AccessEnergy(readPerBit: r, writePerBit: w)
     case (nil, nil, nil):
-      level.document.error("missing key 'energy' in \(level.path)", at: level.node, hint: hint)
+      level.document.error(
+        "missing key 'energy' in \(level.path)", at: level.node, hint: hint)
     case (.some, _, _):
       level.document.error(
         "give either 'energy' or 'read_energy' and 'write_energy', not both",
-        at: level.value("read_energy") ?? level.value("write_energy"), hint: hint)
+        at: level.value("read_energy") ?? level.value("write_energy"),
+        hint: hint)
     default:
       level.document.error(
-        "'read_energy' and 'write_energy' go together: one is missing", at: level.node, hint: hint)
+        "'read_energy' and 'write_energy' go together: one is missing",
+        at: level.node, hint: hint)
     }
     return nil
   }
 
-  static func readHolds(_ level: MappingReader, partitionHolds: Set<Operand>?) -> Set<Operand>? {
+  static func readHolds(_ level: MappingReader, partitionHolds: Set<Operand>?)
+    -> Set<Operand>?
+  {
     guard let node = level.value("holds") else {
       return partitionHolds ?? Set(Operand.allCases)
     }
@@ -213,7 +256,8 @@ enum MemoryReader {
       if let operand = level.choice(item, key: "holds", as: Operand.self) {
         if holds.contains(operand) {
           level.document.error(
-            "'\(operand.rawValue)' is listed twice in holds", at: item, hint: "list each operand once")
+            "'\(operand.rawValue)' is listed twice in holds", at: item,
+            hint: "list each operand once")
         }
         holds.insert(operand)
       } else {

@@ -24,13 +24,16 @@ public enum ScaleSimConfigReader {
   static let known: [String: [String]] = [
     "general": ["run_name"],
     "architecture_presets": [
-      "ArrayHeight", "ArrayWidth", "IfmapSramSzkB", "FilterSramSzkB", "OfmapSramSzkB",
+      "ArrayHeight", "ArrayWidth", "IfmapSramSzkB", "FilterSramSzkB",
+      "OfmapSramSzkB",
       "IfmapOffset", "FilterOffset", "OfmapOffset", "Dataflow", "Bandwidth",
       "ReadRequestBuffer", "WriteRequestBuffer",
     ],
     "layout": [
-      "IfmapCustomLayout", "FilterCustomLayout", "IfmapSRAMBankBandwidth", "IfmapSRAMBankNum",
-      "IfmapSRAMBankPort", "FilterSRAMBankBandwidth", "FilterSRAMBankNum", "FilterSRAMBankPort",
+      "IfmapCustomLayout", "FilterCustomLayout", "IfmapSRAMBankBandwidth",
+      "IfmapSRAMBankNum",
+      "IfmapSRAMBankPort", "FilterSRAMBankBandwidth", "FilterSRAMBankNum",
+      "FilterSRAMBankPort",
     ],
     "sparsity": [
       "SparsitySupport", "SparseRep", "OptimizedMapping", "BlockSize",
@@ -46,9 +49,13 @@ public enum ScaleSimConfigReader {
   }
 
   /// Reads a `.cfg` file's bytes.
-  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Device> {
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<
+    Device
+  > {
     var diagnostics: [Diagnostic] = []
-    func error(_ message: String, line: Int?, column: Int = 1, hint: String? = nil) {
+    func error(
+      _ message: String, line: Int?, column: Int = 1, hint: String? = nil
+    ) {
       let location =
         line.map { SourceLocation(file: fileName, line: $0, column: column) }
         ?? SourceLocation(file: fileName)
@@ -58,40 +65,55 @@ public enum ScaleSimConfigReader {
       let text = String(validating: bytes, as: UTF8.self)
     else {
       error(
-        "the file is not a SCALE-Sim configuration (binary, not UTF-8, or over 1 MiB)", line: nil,
-        hint: "a .cfg file is INI text with [architecture_presets] and [run_presets]")
+        "the file is not a SCALE-Sim configuration (binary, not UTF-8, or over 1 MiB)",
+        line: nil,
+        hint:
+          "a .cfg file is INI text with [architecture_presets] and [run_presets]"
+      )
       return LoadResult(value: nil, diagnostics: diagnostics)
     }
     var sections: [String: [String: Entry]] = [:]
     var sectionLines: [String: Int] = [:]
     var current: String?
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false)
+    {
       lineNumber += 1
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       let trimmed = line.drop { $0 == " " || $0 == "\t" }
-      if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+      if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") {
+        continue
+      }
       let indent = line.count - trimmed.count
       if trimmed.hasPrefix("[") {
         guard let close = trimmed.firstIndex(of: "]") else {
-          error("section header without ']'", line: lineNumber, column: indent + 1, hint: "write [section]")
+          error(
+            "section header without ']'", line: lineNumber, column: indent + 1,
+            hint: "write [section]")
           continue
         }
-        let name = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close])
+        let name = String(
+          trimmed[trimmed.index(after: trimmed.startIndex)..<close])
         if known[name] == nil {
           error(
             "unknown section [\(name)]", line: lineNumber, column: indent + 1,
             hint: Suggestions.hint(for: name, among: known.keys.sorted()))
         }
         if sectionLines[name] != nil {
-          error("duplicate section [\(name)]", line: lineNumber, column: indent + 1, hint: "merge the two sections")
+          error(
+            "duplicate section [\(name)]", line: lineNumber, column: indent + 1,
+            hint: "merge the two sections")
         }
         sectionLines[name] = lineNumber
         current = name
         continue
       }
-      guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-        error("expected 'key = value'", line: lineNumber, column: indent + 1, hint: "write e.g. ArrayHeight = 32")
+      guard
+        let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" })
+      else {
+        error(
+          "expected 'key = value'", line: lineNumber, column: indent + 1,
+          hint: "write e.g. ArrayHeight = 32")
         continue
       }
       let key = String(trimmed[..<separator]).trimmingCharacters()
@@ -102,20 +124,28 @@ public enum ScaleSimConfigReader {
         indent + trimmed.distance(from: trimmed.startIndex, to: valueStart) + 1
         + (rawValue.count - rawValue.drop { $0 == " " || $0 == "\t" }.count)
       guard let section = current else {
-        error("'\(key)' comes before any [section]", line: lineNumber, column: indent + 1, hint: "put it under [architecture_presets]")
+        error(
+          "'\(key)' comes before any [section]", line: lineNumber,
+          column: indent + 1, hint: "put it under [architecture_presets]")
         continue
       }
       let lowered = key.lowercased()
-      if let allowed = known[section], !allowed.contains(where: { $0.lowercased() == lowered }) {
+      if let allowed = known[section],
+        !allowed.contains(where: { $0.lowercased() == lowered })
+      {
         error(
-          "unknown key '\(key)' in [\(section)]", line: lineNumber, column: indent + 1,
+          "unknown key '\(key)' in [\(section)]", line: lineNumber,
+          column: indent + 1,
           hint: Suggestions.hint(for: key, among: allowed))
         continue
       }
       if sections[section]?[lowered] != nil {
-        error("duplicate key '\(key)' in [\(section)]", line: lineNumber, column: indent + 1, hint: "keep one")
+        error(
+          "duplicate key '\(key)' in [\(section)]", line: lineNumber,
+          column: indent + 1, hint: "keep one")
       }
-      sections[section, default: [:]][lowered] = Entry(value: value, line: lineNumber, column: valueColumn)
+      sections[section, default: [:]][lowered] = Entry(
+        value: value, line: lineNumber, column: valueColumn)
     }
 
     func entry(_ section: String, _ key: String) -> Entry? {
@@ -127,12 +157,17 @@ public enum ScaleSimConfigReader {
       }
       return entry
     }
-    func integer(_ section: String, _ key: String, in range: ClosedRange<Int>) -> Int? {
+    func integer(_ section: String, _ key: String, in range: ClosedRange<Int>)
+      -> Int?
+    {
       guard let e = entry(section, key) else { return nil }
       guard let v = Int(e.value), range.contains(v) else {
         error(
           "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), but is '\(e.value.prefix(40))'",
-          line: e.line, column: e.column, hint: "write e.g. \(key) = \(range.lowerBound == 0 ? 1 : range.lowerBound)")
+          line: e.line, column: e.column,
+          hint:
+            "write e.g. \(key) = \(range.lowerBound == 0 ? 1 : range.lowerBound)"
+        )
         return nil
       }
       return v
@@ -140,7 +175,9 @@ public enum ScaleSimConfigReader {
     func words(_ section: String, _ key: String) -> Double? {
       guard let e = entry(section, key) else { return nil }
       // `Bandwidth` may be a comma-separated list; SCALE-Sim uses the first.
-      let first = e.value.split(separator: ",").first.map(String.init)?.trimmingCharacters() ?? ""
+      let first =
+        e.value.split(separator: ",").first.map(String.init)?
+        .trimmingCharacters() ?? ""
       guard let v = Double(first), v.isFinite, v > 0 else {
         error(
           "\(key) must be a positive number of words per cycle, but is '\(e.value.prefix(40))'",
@@ -152,16 +189,20 @@ public enum ScaleSimConfigReader {
 
     let rows = integer("architecture_presets", "ArrayHeight", in: 1...65536)
     let columns = integer("architecture_presets", "ArrayWidth", in: 1...65536)
-    let ifmapKiB = integer("architecture_presets", "IfmapSramSzkB", in: 1...1 << 30)
-    let filterKiB = integer("architecture_presets", "FilterSramSzkB", in: 1...1 << 30)
-    let ofmapKiB = integer("architecture_presets", "OfmapSramSzkB", in: 1...1 << 30)
+    let ifmapKiB = integer(
+      "architecture_presets", "IfmapSramSzkB", in: 1...1 << 30)
+    let filterKiB = integer(
+      "architecture_presets", "FilterSramSzkB", in: 1...1 << 30)
+    let ofmapKiB = integer(
+      "architecture_presets", "OfmapSramSzkB", in: 1...1 << 30)
     var dataflow: Dataflow?
     if let e = entry("architecture_presets", "Dataflow") {
       dataflow = Dataflow(rawValue: e.value.lowercased())
       if dataflow == nil || dataflow == .rs {
         dataflow = nil
         error(
-          "Dataflow must be os, ws or is, but is '\(e.value.prefix(40))'", line: e.line, column: e.column,
+          "Dataflow must be os, ws or is, but is '\(e.value.prefix(40))'",
+          line: e.line, column: e.column,
           hint: "write Dataflow = os")
       }
     }
@@ -170,8 +211,10 @@ public enum ScaleSimConfigReader {
       mode = e.value.uppercased()
       if mode != "CALC" && mode != "USER" {
         error(
-          "InterfaceBandwidth must be CALC or USER, but is '\(e.value.prefix(40))'", line: e.line,
-          column: e.column, hint: "CALC: unlimited DRAM bandwidth; USER: the bandwidths given")
+          "InterfaceBandwidth must be CALC or USER, but is '\(e.value.prefix(40))'",
+          line: e.line,
+          column: e.column,
+          hint: "CALC: unlimited DRAM bandwidth; USER: the bandwidths given")
         mode = nil
       }
     }
@@ -186,18 +229,22 @@ public enum ScaleSimConfigReader {
     if diagnostics.containsErrors {
       return LoadResult(value: nil, diagnostics: diagnostics)
     }
-    guard let rows, let columns, let ifmapKiB, let filterKiB, let ofmapKiB, let dataflow, let mode
+    guard let rows, let columns, let ifmapKiB, let filterKiB, let ofmapKiB,
+      let dataflow, let mode
     else { return LoadResult(value: nil, diagnostics: diagnostics) }
 
     let clock = 1e9
     let runName = sections["general"]?["run_name"]?.value
-    let stem = fileName.split(separator: "/").last.map { String($0) } ?? fileName
-    let name = runName ?? String(stem.split(separator: ".").first ?? Substring(stem))
+    let stem =
+      fileName.split(separator: "/").last.map { String($0) } ?? fileName
+    let name =
+      runName ?? String(stem.split(separator: ".").first ?? Substring(stem))
     let unlimited = mode == "CALC"
     let dram = MemoryLevel(
       name: "dram", kind: .dram, capacity: .unbounded,
       readBandwidth: unlimited ? .infinity : (readWords ?? 1) * clock,
-      writeBandwidth: unlimited ? .infinity : (writeWords ?? 1) * clock, sharedPort: false,
+      writeBandwidth: unlimited ? .infinity : (writeWords ?? 1) * clock,
+      sharedPort: false,
       energy: AccessEnergy(readPerBit: 20e-12, writePerBit: 20e-12))
     let largest = Double(max(ifmapKiB, filterKiB, ofmapKiB)) * 1024
     // Horowitz: 10 pJ per 64-bit read of an 8 KB array, growing with sqrt(size).
@@ -208,15 +255,19 @@ public enum ScaleSimConfigReader {
         .inputs: Double(ifmapKiB) * 1024, .weights: Double(filterKiB) * 1024,
         .outputs: Double(ofmapKiB) * 1024,
       ]),
-      readBandwidth: Double(rows + columns) * clock, writeBandwidth: Double(columns) * clock,
-      sharedPort: false, energy: AccessEnergy(readPerBit: sramPerBit, writePerBit: sramPerBit),
+      readBandwidth: Double(rows + columns) * clock,
+      writeBandwidth: Double(columns) * clock,
+      sharedPort: false,
+      energy: AccessEnergy(readPerBit: sramPerBit, writePerBit: sramPerBit),
       doubleBuffered: true)
     let device = Device(
       name: name, kind: .npu,
-      summary: "SCALE-Sim configuration \(stem): \(rows)×\(columns) \(dataflow.rawValue) array, \(mode) bandwidth",
+      summary:
+        "SCALE-Sim configuration \(stem): \(rows)×\(columns) \(dataflow.rawValue) array, \(mode) bandwidth",
       technologyNanometres: 45, clock: clock,
       compute: Compute(
-        organisation: .array(SystolicArray(rows: rows, columns: columns, dataflow: dataflow)),
+        organisation: .array(
+          SystolicArray(rows: rows, columns: columns, dataflow: dataflow)),
         macsPerCycle: [.int8: 1], macEnergy: [.int8: 0.23e-12]),
       memory: [dram, sram], staticPower: 0,
       sources: [
@@ -230,12 +281,16 @@ public enum ScaleSimConfigReader {
 extension String {
   fileprivate func trimmingCharacters() -> String {
     var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
+    while let f = s.first, f == " " || f == "\t" || f == "\r" {
+      s.removeFirst()
+    }
     while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
     return String(s)
   }
 }
 
 extension Substring {
-  fileprivate func trimmingCharacters() -> String { String(self).trimmingCharacters() }
+  fileprivate func trimmingCharacters() -> String {
+    String(self).trimmingCharacters()
+  }
 }

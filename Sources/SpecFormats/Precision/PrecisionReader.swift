@@ -27,21 +27,28 @@ import Yams
 /// place those too (``locate(_:in:fileName:)``).
 public enum PrecisionReader {
   static let roleKeys = [
-    "weight", "bias", "activation", "accumulator", "rounding", "overflow", "residual", "pooling",
+    "weight", "bias", "activation", "accumulator", "rounding", "overflow",
+    "residual", "pooling",
   ]
   static let formatKeys = ["bits", "fl", "signed", "symmetric", "overflow"]
 
   /// Reads a precision file's bytes.
-  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<PrecisionPlan> {
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<
+    PrecisionPlan
+  > {
     let document: YAMLDocument
-    switch YAMLDocument.compose(bytes: bytes, fileName: fileName, what: "precision file") {
+    switch YAMLDocument.compose(
+      bytes: bytes, fileName: fileName, what: "precision file")
+    {
     case .success(let d): document = d
-    case .failure(let error): return LoadResult(value: nil, diagnostics: error.diagnostics)
+    case .failure(let error):
+      return LoadResult(value: nil, diagnostics: error.diagnostics)
     }
     var reader = Reader(document: document)
     let plan = reader.read()
     let diagnostics = document.diagnostics.sortedByLocation()
-    return LoadResult(value: diagnostics.containsErrors ? nil : plan, diagnostics: diagnostics)
+    return LoadResult(
+      value: diagnostics.containsErrors ? nil : plan, diagnostics: diagnostics)
   }
 
   /// Turns a network check's problems into located diagnostics, placing each
@@ -58,7 +65,8 @@ public enum PrecisionReader {
         location = plan.locations[path]
       }
       return .error(
-        problem.message, at: location ?? SourceLocation(file: fileName), hint: problem.hint)
+        problem.message, at: location ?? SourceLocation(file: fileName),
+        hint: problem.hint)
     }
   }
 
@@ -71,25 +79,37 @@ public enum PrecisionReader {
     }
 
     mutating func read() -> PrecisionPlan? {
-      guard let top = MappingReader(document.root, in: document, what: "a precision file (the top level)")
+      guard
+        let top = MappingReader(
+          document.root, in: document, what: "a precision file (the top level)")
       else { return nil }
       top.allow(["input", "default", "layers", "seed"])
       var input = FormatSpec()
-      if let node = top.required("input", hint: "write input: {bits: 8, fl: 7}") {
+      if let node = top.required("input", hint: "write input: {bits: 8, fl: 7}")
+      {
         note("input", node)
         input = format(node, path: "input", in: top) ?? FormatSpec()
       }
       var seed: UInt64 = 0
       if let node = top.value("seed") {
         note("seed", node)
-        if let text = top.scalarText(node, key: "seed", expected: "a whole number"), let value = UInt64(text) {
+        if let text = top.scalarText(
+          node, key: "seed", expected: "a whole number"),
+          let value = UInt64(text)
+        {
           seed = value
         } else {
-          document.error("'seed' must be a whole number from 0 to 2^64 − 1", at: node, hint: "write e.g. seed: 42")
+          document.error(
+            "'seed' must be a whole number from 0 to 2^64 − 1", at: node,
+            hint: "write e.g. seed: 42")
         }
       }
       var defaults = LayerPrecision()
-      if let node = top.required("default", hint: "write default: {weight: {bits: 8, fl: 6}, activation: {bits: 8, fl: 4}}") {
+      if let node = top.required(
+        "default",
+        hint:
+          "write default: {weight: {bits: 8, fl: 6}, activation: {bits: 8, fl: 4}}"
+      ) {
         note("default", node)
         defaults = layer(node, path: "default", in: top) ?? LayerPrecision()
       }
@@ -99,13 +119,17 @@ public enum PrecisionReader {
         if case .mapping(let mapping) = node {
           for (key, value) in mapping {
             guard let name = key.string, case .scalar = key else {
-              document.error("layer names must be plain strings", at: key, hint: "write the node name, e.g. conv1:")
+              document.error(
+                "layer names must be plain strings", at: key,
+                hint: "write the node name, e.g. conv1:")
               continue
             }
             let path = "layers.\(name)"
             note(path, key)
             if entries.contains(where: { $0.name == name }) {
-              document.error("layer '\(name)' is listed twice", at: key, hint: "merge the two entries")
+              document.error(
+                "layer '\(name)' is listed twice", at: key,
+                hint: "merge the two entries")
               continue
             }
             if let precision = layer(value, path: path, in: top) {
@@ -113,16 +137,24 @@ public enum PrecisionReader {
             }
           }
         } else if !(node.string?.isEmpty ?? false) {
-          document.error("'layers' must be a mapping from layer names to formats, but is \(node.kindPhrase)", at: node, hint: "write layers: {conv1: {weight: {bits: 8, fl: 7}}}")
+          document.error(
+            "'layers' must be a mapping from layer names to formats, but is \(node.kindPhrase)",
+            at: node, hint: "write layers: {conv1: {weight: {bits: 8, fl: 7}}}")
         }
       }
       top.finish()
-      return PrecisionPlan(input: input, defaults: defaults, layers: entries, seed: seed, locations: locations)
+      return PrecisionPlan(
+        input: input, defaults: defaults, layers: entries, seed: seed,
+        locations: locations)
     }
 
     /// `{weight: …, bias: …, activation: …, accumulator: …, rounding: …, overflow: …}`.
-    mutating func layer(_ node: Node, path: String, in parent: MappingReader) -> LayerPrecision? {
-      guard let entry = MappingReader(node, in: document, path: FieldPath([.key(path)]), what: "'\(path)'")
+    mutating func layer(_ node: Node, path: String, in parent: MappingReader)
+      -> LayerPrecision?
+    {
+      guard
+        let entry = MappingReader(
+          node, in: document, path: FieldPath([.key(path)]), what: "'\(path)'")
       else { return nil }
       entry.allow(PrecisionReader.roleKeys)
       var result = LayerPrecision()
@@ -139,9 +171,16 @@ public enum PrecisionReader {
         if n.string == "accumulator" {
           result.bias = .accumulator
         } else if case .mapping = n {
-          result.bias = format(n, path: "\(path).bias", in: entry).map { .format($0) }
+          result.bias = format(n, path: "\(path).bias", in: entry).map {
+            .format($0)
+          }
         } else {
-          document.error("'bias' must be 'accumulator' or a format such as {bits: 16, fl: 8}", at: n, hint: "bias: accumulator puts the bias on the accumulator grid (the default)")
+          document.error(
+            "'bias' must be 'accumulator' or a format such as {bits: 16, fl: 8}",
+            at: n,
+            hint:
+              "bias: accumulator puts the bias on the accumulator grid (the default)"
+          )
         }
       }
       if let n = entry.value("accumulator") {
@@ -150,22 +189,31 @@ public enum PrecisionReader {
       }
       if let n = entry.value("rounding") {
         note("\(path).rounding", n)
-        result.rounding = entry.choice(n, key: "rounding", as: RoundingMode.self)
+        result.rounding = entry.choice(
+          n, key: "rounding", as: RoundingMode.self)
       }
       if let n = entry.value("overflow") {
         note("\(path).overflow", n)
-        result.overflow = entry.choice(n, key: "overflow", as: OverflowPolicy.self)
+        result.overflow = entry.choice(
+          n, key: "overflow", as: OverflowPolicy.self)
       }
       if let n = entry.value("residual") {
         note("\(path).residual", n)
-        result.residual = entry.choice(n, key: "residual", as: ResidualAlignment.self)
+        result.residual = entry.choice(
+          n, key: "residual", as: ResidualAlignment.self)
       }
       if let n = entry.value("pooling") {
         note("\(path).pooling", n)
         if n.string == "exact" {
           result.pooling = .exact
-        } else if let p = MappingReader(n, in: document, path: FieldPath([.key("\(path).pooling")]), what: "'pooling'") {
-          if let k = p.integer("reciprocal", required: true, in: AveragePoolDivision.allowedShifts, hint: "write pooling: {reciprocal: 16}") {
+        } else if let p = MappingReader(
+          n, in: document, path: FieldPath([.key("\(path).pooling")]),
+          what: "'pooling'")
+        {
+          if let k = p.integer(
+            "reciprocal", required: true, in: AveragePoolDivision.allowedShifts,
+            hint: "write pooling: {reciprocal: 16}")
+          {
             result.pooling = .reciprocal(shift: k)
           }
           p.finish()
@@ -173,20 +221,31 @@ public enum PrecisionReader {
       }
       entry.finish()
       // §12.8: symmetric goes with saturate only.
-      for (role, spec) in [("weight", result.weight), ("activation", result.activation)] {
+      for (role, spec) in [
+        ("weight", result.weight), ("activation", result.activation),
+      ] {
         // A spec that names wrap itself was already reported by `format`.
-        if let spec, spec.symmetric == true, spec.overflow == nil, result.overflow == .wrap {
+        if let spec, spec.symmetric == true, spec.overflow == nil,
+          result.overflow == .wrap
+        {
           document.error(
-            "'\(path).\(role)' is symmetric with wrap overflow", at: entry.value(role),
-            hint: "use 'overflow: saturate' with 'symmetric' (FIXED_POINT.md §12.8)")
+            "'\(path).\(role)' is symmetric with wrap overflow",
+            at: entry.value(role),
+            hint:
+              "use 'overflow: saturate' with 'symmetric' (FIXED_POINT.md §12.8)"
+          )
         }
       }
       return result
     }
 
     /// `{bits: 8, fl: 6, signed: true, symmetric: false, overflow: saturate}`.
-    mutating func format(_ node: Node, path: String, in parent: MappingReader) -> FormatSpec? {
-      guard let f = MappingReader(node, in: document, path: FieldPath([.key(path)]), what: "'\(path)'")
+    mutating func format(_ node: Node, path: String, in parent: MappingReader)
+      -> FormatSpec?
+    {
+      guard
+        let f = MappingReader(
+          node, in: document, path: FieldPath([.key(path)]), what: "'\(path)'")
       else { return nil }
       f.allow(PrecisionReader.formatKeys)
       var spec = FormatSpec()
@@ -206,17 +265,24 @@ public enum PrecisionReader {
       }
       f.finish()
       if spec.bits == 1, spec.signed != false {
-        document.error("'\(path)': 1-bit formats must be unsigned", at: f.value("bits"), hint: "add signed: false, or use 2 bits or more")
+        document.error(
+          "'\(path)': 1-bit formats must be unsigned", at: f.value("bits"),
+          hint: "add signed: false, or use 2 bits or more")
       }
       if spec.symmetric == true, spec.overflow == .wrap {
-        document.error("'\(path)' is symmetric with wrap overflow", at: node, hint: "use 'overflow: saturate' with 'symmetric' (FIXED_POINT.md §12.8)")
+        document.error(
+          "'\(path)' is symmetric with wrap overflow", at: node,
+          hint:
+            "use 'overflow: saturate' with 'symmetric' (FIXED_POINT.md §12.8)")
       }
       return spec
     }
 
     /// `{bits: 32, overflow: saturateFinal}`.
     mutating func accumulator(_ node: Node, path: String) -> AccumulatorSpec? {
-      guard let a = MappingReader(node, in: document, path: FieldPath([.key(path)]), what: "'\(path)'")
+      guard
+        let a = MappingReader(
+          node, in: document, path: FieldPath([.key(path)]), what: "'\(path)'")
       else { return nil }
       a.allow(["bits", "overflow"])
       var spec = AccumulatorSpec()

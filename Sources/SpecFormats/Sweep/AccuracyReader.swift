@@ -23,8 +23,10 @@ enum AccuracyReader {
         hint: "write evaluation: {data: images.npy, labels: labels.npy}")
     else { return nil }
     defer { evaluation.finish() }
-    let data = evaluation.string("data", required: true, hint: "a float32 .npy of samples [N, …]")
-    let labels = evaluation.string("labels", required: true, hint: "an integer .npy of N class labels")
+    let data = evaluation.string(
+      "data", required: true, hint: "a float32 .npy of samples [N, …]")
+    let labels = evaluation.string(
+      "labels", required: true, hint: "an integer .npy of N class labels")
     let samples = samplesRange(evaluation, document: document)
     var calibrationData: String?
     var calibrationSamples: ClosedRange<Int>?
@@ -40,34 +42,45 @@ enum AccuracyReader {
     }
     guard let data, let labels, !failed else { return nil }
     return AccuracySpec(
-      data: data, labels: labels, samples: samples, calibrationData: calibrationData,
+      data: data, labels: labels, samples: samples,
+      calibrationData: calibrationData,
       calibrationSamples: calibrationSamples, method: method ?? .qiu)
   }
 
   /// `samples`: `N` (the first N) or `A..B` (samples A through B, counted
   /// from 0, both included).
-  static func samplesRange(_ reader: MappingReader, document: YAMLDocument) -> ClosedRange<Int>? {
+  static func samplesRange(_ reader: MappingReader, document: YAMLDocument)
+    -> ClosedRange<Int>?
+  {
     guard let node = reader.value("samples") else { return nil }
-    let hint = "write samples: 100 (the first 100) or samples: 100..539 (from 0, both ends included)"
+    let hint =
+      "write samples: 100 (the first 100) or samples: 100..539 (from 0, both ends included)"
     guard case .scalar(let scalar) = node else {
-      document.error("'samples' must be a number or a range, but is \(node.kindPhrase)", at: node, hint: hint)
+      document.error(
+        "'samples' must be a number or a range, but is \(node.kindPhrase)",
+        at: node, hint: hint)
       return nil
     }
     let text = scalar.string.trimmingCharacters(in: .whitespaces)
     if let count = Int(text) {
       guard count >= 1 else {
-        document.error("'samples' must be at least 1, but is \(count)", at: node, hint: hint)
+        document.error(
+          "'samples' must be at least 1, but is \(count)", at: node, hint: hint)
         return nil
       }
       return 0...(count - 1)
     }
     let ends = text.components(separatedBy: "..")
-    guard ends.count == 2, let low = Int(ends[0]), let high = Int(ends[1]) else {
-      document.error("'samples' must be N or A..B, but is '\(text.prefix(40))'", at: node, hint: hint)
+    guard ends.count == 2, let low = Int(ends[0]), let high = Int(ends[1])
+    else {
+      document.error(
+        "'samples' must be N or A..B, but is '\(text.prefix(40))'", at: node,
+        hint: hint)
       return nil
     }
     guard low >= 0, low <= high else {
-      document.error("'samples' \(low)..\(high) is empty or negative", at: node, hint: hint)
+      document.error(
+        "'samples' \(low)..\(high) is empty or negative", at: node, hint: hint)
       return nil
     }
     return low...high

@@ -17,7 +17,8 @@ import Yams
 /// ```
 enum HardwareAxesReader {
   static let countKeys: [(String, HardwareParameter)] = [
-    ("array_size", .arraySize), ("array_rows", .arrayRows), ("array_columns", .arrayColumns),
+    ("array_size", .arraySize), ("array_rows", .arrayRows),
+    ("array_columns", .arrayColumns),
     ("dsp_slices", .dspSlices),
   ]
   static let quantityKeys: [(String, HardwareParameter, Dimension)] = [
@@ -33,22 +34,50 @@ enum HardwareAxesReader {
       guard case .scalar(let scalar) = key else { continue }
       let name = scalar.string
       if let (_, parameter) = countKeys.first(where: { $0.0 == name }) {
-        guard let values = IntegerValues.read(value, key: name, in: 1...1_000_000, document: document)
-        else { failed = true; continue }
-        axes.append(HardwareAxis(parameter: parameter, values: values.map(Double.init)))
-      } else if let (_, parameter, dimension) = quantityKeys.first(where: { $0.0 == name }) {
-        guard let values = quantities(value, key: name, dimension: dimension, in: hardware)
-        else { failed = true; continue }
+        guard
+          let values = IntegerValues.read(
+            value, key: name, in: 1...1_000_000, document: document)
+        else {
+          failed = true
+          continue
+        }
+        axes.append(
+          HardwareAxis(parameter: parameter, values: values.map(Double.init)))
+      } else if let (_, parameter, dimension) = quantityKeys.first(where: {
+        $0.0 == name
+      }) {
+        guard
+          let values = quantities(
+            value, key: name, dimension: dimension, in: hardware)
+        else {
+          failed = true
+          continue
+        }
         axes.append(HardwareAxis(parameter: parameter, values: values))
       } else if name == "buffers" {
-        guard let buffers = MappingReader(value, in: document, path: ["hardware", "buffers"], what: "'buffers'")
-        else { failed = true; continue }
+        guard
+          let buffers = MappingReader(
+            value, in: document, path: ["hardware", "buffers"],
+            what: "'buffers'")
+        else {
+          failed = true
+          continue
+        }
         for (levelKey, levelValue) in buffers.mapping {
-          guard case .scalar(let level) = levelKey, !level.string.isEmpty else { continue }
+          guard case .scalar(let level) = levelKey, !level.string.isEmpty else {
+            continue
+          }
           buffers.allow([level.string])
-          guard let values = quantities(levelValue, key: level.string, dimension: .dataSize, in: buffers)
-          else { failed = true; continue }
-          axes.append(HardwareAxis(parameter: .bufferBytes(level: level.string), values: values))
+          guard
+            let values = quantities(
+              levelValue, key: level.string, dimension: .dataSize, in: buffers)
+          else {
+            failed = true
+            continue
+          }
+          axes.append(
+            HardwareAxis(
+              parameter: .bufferBytes(level: level.string), values: values))
         }
         buffers.finish()
       }
@@ -61,16 +90,24 @@ enum HardwareAxesReader {
     _ node: Node, key: String, dimension: Dimension, in reader: MappingReader
   ) -> [Double]? {
     let items: [Node]
-    if case .sequence(let sequence) = node { items = Array(sequence) } else { items = [node] }
+    if case .sequence(let sequence) = node {
+      items = Array(sequence)
+    } else {
+      items = [node]
+    }
     if items.isEmpty {
-      reader.document.error("'\(key)' is empty", at: node, hint: "write e.g. \(dimension.examples)")
+      reader.document.error(
+        "'\(key)' is empty", at: node, hint: "write e.g. \(dimension.examples)")
       return nil
     }
     var values: [Double] = []
     for item in items {
-      guard let quantity = reader.quantity(item, key: key, as: [dimension]) else { return nil }
+      guard let quantity = reader.quantity(item, key: key, as: [dimension])
+      else { return nil }
       if values.contains(quantity.value) {
-        reader.document.error("a value is listed twice in '\(key)'", at: item, hint: "list each value once")
+        reader.document.error(
+          "a value is listed twice in '\(key)'", at: item,
+          hint: "list each value once")
         return nil
       }
       values.append(quantity.value)

@@ -20,18 +20,26 @@ enum PrecisionAxesReader {
     var groups: [String: [String]] = [:]
     var failed = false
     if let node = precision.value("groups") {
-      if let reader = MappingReader(node, in: document, path: ["precision", "groups"], what: "'groups'") {
+      if let reader = MappingReader(
+        node, in: document, path: ["precision", "groups"], what: "'groups'")
+      {
         for (key, value) in reader.mapping {
           guard case .scalar(let name) = key else { continue }
           reader.allow([name.string])
           if name.string == "all" {
-            document.error("a group may not be named 'all'", at: key, hint: "'all' already means every layer")
+            document.error(
+              "a group may not be named 'all'", at: key,
+              hint: "'all' already means every layer")
             failed = true
             continue
           }
-          guard let list = reader.nameList(value, key: name.string), !list.isEmpty else {
+          guard let list = reader.nameList(value, key: name.string),
+            !list.isEmpty
+          else {
             if case .sequence(let s) = value, s.isEmpty {
-              document.error("group '\(name.string)' is empty", at: value, hint: "list its layers")
+              document.error(
+                "group '\(name.string)' is empty", at: value,
+                hint: "list its layers")
             }
             failed = true
             continue
@@ -45,10 +53,15 @@ enum PrecisionAxesReader {
     }
     var axes: [PrecisionAxis] = []
     if let node = precision.value("axes") {
-      guard let items = precision.sequence(node, key: "axes") else { return nil }
+      guard let items = precision.sequence(node, key: "axes") else {
+        return nil
+      }
       for (offset, item) in items.enumerated() {
         let path = FieldPath([.key("precision"), .key("axes"), .index(offset)])
-        guard let reader = MappingReader(item, in: document, path: path, what: "a precision axis") else {
+        guard
+          let reader = MappingReader(
+            item, in: document, path: path, what: "a precision axis")
+        else {
           failed = true
           continue
         }
@@ -69,11 +82,15 @@ enum PrecisionAxesReader {
     return failed ? nil : axes
   }
 
-  static func readAxis(_ reader: MappingReader, groups: [String: [String]]) -> PrecisionAxis? {
+  static func readAxis(_ reader: MappingReader, groups: [String: [String]])
+    -> PrecisionAxis?
+  {
     let document = reader.document
-    let layersHint = "write layers: a layer name, a group from 'groups', a list of layer names, or all"
+    let layersHint =
+      "write layers: a layer name, a group from 'groups', a list of layer names, or all"
     let layersNode = reader.required("layers", hint: layersHint)
-    let bitsNode = reader.required("bits", hint: "write bits: 8, bits: [4, 8] or bits: 4..8")
+    let bitsNode = reader.required(
+      "bits", hint: "write bits: 8, bits: [4, 8] or bits: 4..8")
     let flNode = reader.value("fl")
     let weightNode = reader.value("weight_fl")
     let activationNode = reader.value("activation_fl")
@@ -111,21 +128,28 @@ enum PrecisionAxesReader {
     }
     func values(_ node: Node?, _ key: String) -> [Int?]? {
       guard let node else { return [nil] }
-      return IntegerValues.read(node, key: key, in: -32...64, document: document)
+      return IntegerValues.read(
+        node, key: key, in: -32...64, document: document)
     }
-    guard let fls = values(flNode, "fl"), let weightFLs = values(weightNode, "weight_fl"),
+    guard let fls = values(flNode, "fl"),
+      let weightFLs = values(weightNode, "weight_fl"),
       let activationFLs = values(activationNode, "activation_fl")
     else { return nil }
     guard let label, let selector, let bits else { return nil }
     var settings: [PrecisionSetting] = []
     for b in bits {
       if flNode != nil {
-        for fl in fls { settings.append(PrecisionSetting(bits: b, fractionalLength: fl)) }
+        for fl in fls {
+          settings.append(PrecisionSetting(bits: b, fractionalLength: fl))
+        }
         continue
       }
       for w in weightFLs {
         for a in activationFLs {
-          settings.append(PrecisionSetting(bits: b, weightFractionalLength: w, activationFractionalLength: a))
+          settings.append(
+            PrecisionSetting(
+              bits: b, weightFractionalLength: w, activationFractionalLength: a)
+          )
         }
       }
     }

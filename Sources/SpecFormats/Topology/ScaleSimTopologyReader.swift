@@ -38,7 +38,8 @@ import NetworkGraph
 public enum ScaleSimTopologyReader {
   /// The convolution-mode field names, as SCALE-Sim's sample files write them.
   static let convolutionFields = [
-    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
+    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height",
+    "Filter Width", "Channels",
     "Num Filter", "Strides",
   ]
   /// The GEMM-mode field names.
@@ -59,11 +60,15 @@ public enum ScaleSimTopologyReader {
   ///   - fileName: The name to report in diagnostics (never opened here); it
   ///     also names the network (without its extension).
   /// - Returns: The network when there is no error, and every diagnostic.
-  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Network> {
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<
+    Network
+  > {
     var reader = TopologyParser(fileName: fileName)
     let network = reader.parse(bytes)
     let diagnostics = reader.diagnostics.sortedByLocation()
-    if diagnostics.containsErrors { return LoadResult(value: nil, diagnostics: diagnostics) }
+    if diagnostics.containsErrors {
+      return LoadResult(value: nil, diagnostics: diagnostics)
+    }
     return LoadResult(value: network, diagnostics: diagnostics)
   }
 }

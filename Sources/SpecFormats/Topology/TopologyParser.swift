@@ -14,13 +14,18 @@ struct TopologyParser {
   init(fileName: String) {
     self.fileName = fileName
     let base = fileName.split(separator: "/").last.map(String.init) ?? fileName
-    let stem = base.lowercased().hasSuffix(".csv") ? String(base.dropLast(4)) : base
+    let stem =
+      base.lowercased().hasSuffix(".csv") ? String(base.dropLast(4)) : base
     network = Network(name: stem.isEmpty ? "topology" : stem, inputs: [])
   }
 
-  mutating func error(_ message: String, line: Int?, column: Int = 1, hint: String) {
+  mutating func error(
+    _ message: String, line: Int?, column: Int = 1, hint: String
+  ) {
     let location =
-      line.map { SourceLocation(file: fileName, line: $0, column: max(1, column)) }
+      line.map {
+        SourceLocation(file: fileName, line: $0, column: max(1, column))
+      }
       ?? SourceLocation(file: fileName)
     diagnostics.append(.error(message, at: location, hint: hint))
   }
@@ -30,29 +35,38 @@ struct TopologyParser {
       let text = String(validating: bytes, as: UTF8.self)
     else {
       error(
-        "the file is not a SCALE-Sim topology (binary, not UTF-8, or over 4 MiB)", line: nil,
+        "the file is not a SCALE-Sim topology (binary, not UTF-8, or over 4 MiB)",
+        line: nil,
         hint: "a topology is CSV text: a header line, then one line per layer")
       return nil
     }
     // "\r\n" is one Character, so split on every line terminator.
     var lines = text.split(
-      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+      omittingEmptySubsequences: false,
+      whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
     if lines.first?.unicodeScalars.first == "\u{FEFF}" {
-      lines[0] = Substring(String(String.UnicodeScalarView(lines[0].unicodeScalars.dropFirst())))
+      lines[0] = Substring(
+        String(String.UnicodeScalarView(lines[0].unicodeScalars.dropFirst())))
     }
-    guard let headerIndex = lines.firstIndex(where: { !Self.isBlank($0) }) else {
+    guard let headerIndex = lines.firstIndex(where: { !Self.isBlank($0) })
+    else {
       error(
         "the topology file is empty", line: nil,
         hint: "write a header line, then e.g. Conv1, 224, 224, 3, 3, 3, 64, 1,")
       return nil
     }
-    let header = Self.fields(of: lines[headerIndex]).map { $0.text.lowercased() }
+    let header = Self.fields(of: lines[headerIndex]).map {
+      $0.text.lowercased()
+    }
     let gemm = header.count >= 4 && Array(header[1...3]) == ["m", "n", "k"]
     var layers = 0
-    for index in lines.indices where index > headerIndex && !Self.isBlank(lines[index]) {
+    for index in lines.indices
+    where index > headerIndex && !Self.isBlank(lines[index]) {
       let fields = Self.fields(of: lines[index])
       let line = index + 1
-      let ok = gemm ? readGemm(fields, line: line) : readConvolution(fields, line: line)
+      let ok =
+        gemm
+        ? readGemm(fields, line: line) : readConvolution(fields, line: line)
       if ok { layers += 1 }
     }
     if layers == 0 && !diagnostics.containsErrors {
@@ -61,7 +75,9 @@ struct TopologyParser {
         hint: "add one line per layer after the header")
     }
     if diagnostics.containsErrors { return nil }
-    for problem in network.validate(file: fileName) { diagnostics.append(problem) }
+    for problem in network.validate(file: fileName) {
+      diagnostics.append(problem)
+    }
     return diagnostics.containsErrors ? nil : network
   }
 
@@ -70,26 +86,34 @@ struct TopologyParser {
   /// A convolution-mode line; returns whether a layer was added.
   mutating func readConvolution(_ fields: [Field], line: Int) -> Bool {
     let names = ScaleSimTopologyReader.convolutionFields
-    guard let values = wholeNumbers(fields, names: names, optional: 1, line: line) else {
+    guard
+      let values = wholeNumbers(fields, names: names, optional: 1, line: line)
+    else {
       return false
     }
     let name = fields[0].text
     let (h, w, r, s, c, m, stride) = (
-      values[0], values[1], values[2], values[3], values[4], values[5], values[6]
+      values[0], values[1], values[2], values[3], values[4], values[5],
+      values[6]
     )
     var ok = true
     if r > h {
       error(
-        "the filter height \(r) is larger than the IFMAP height \(h)", line: line,
+        "the filter height \(r) is larger than the IFMAP height \(h)",
+        line: line,
         column: fields[3].column,
-        hint: "SCALE-Sim's IFMAP sizes include padding; write the padded height (≥ \(r))")
+        hint:
+          "SCALE-Sim's IFMAP sizes include padding; write the padded height (≥ \(r))"
+      )
       ok = false
     }
     if s > w {
       error(
         "the filter width \(s) is larger than the IFMAP width \(w)", line: line,
         column: fields[4].column,
-        hint: "SCALE-Sim's IFMAP sizes include padding; write the padded width (≥ \(s))")
+        hint:
+          "SCALE-Sim's IFMAP sizes include padding; write the padded width (≥ \(s))"
+      )
       ok = false
     }
     if fields.count == 9 { ok = checkSparsity(fields[8], line: line) && ok }
@@ -107,14 +131,18 @@ struct TopologyParser {
       _ = try TensorShape([1, filters, h, w])  // bounds the output
       try network.addInitializer(weight)
       let attributes = ConvAttributes(
-        group: group, strides: [stride, stride], pads: pads.contains { $0 > 0 } ? pads : nil)
+        group: group, strides: [stride, stride],
+        pads: pads.contains { $0 > 0 } ? pads : nil)
       network.inputs.append(GraphInput(name: input, shape: [1, c, h, w]))
       network.nodes.append(
-        Node(name: name, op: .conv(attributes), inputs: [input, weight.name], outputs: [name]))
+        Node(
+          name: name, op: .conv(attributes), inputs: [input, weight.name],
+          outputs: [name]))
       network.outputs.append(name)
     } catch {
       self.error(
-        "the layer is too large: \(error.message)", line: line, column: fields[0].column,
+        "the layer is too large: \(error.message)", line: line,
+        column: fields[0].column,
         hint: "edge workloads have far fewer than 2^40 elements per tensor")
       return false
     }
@@ -124,7 +152,8 @@ struct TopologyParser {
   /// A GEMM-mode line `Layer, M, N, K,`; returns whether a layer was added.
   mutating func readGemm(_ fields: [Field], line: Int) -> Bool {
     let names = ScaleSimTopologyReader.gemmFields
-    guard let values = wholeNumbers(fields, names: names, optional: 0, line: line),
+    guard
+      let values = wholeNumbers(fields, names: names, optional: 0, line: line),
       declare(fields[0].text, field: fields[0], line: line)
     else { return false }
     let name = fields[0].text
@@ -132,17 +161,21 @@ struct TopologyParser {
     let input = "\(name).a"
     do {
       let weight = Tensor(
-        absentDataNamed: "\(name).b", elementType: .float32, shape: try TensorShape([k, n]))
+        absentDataNamed: "\(name).b", elementType: .float32,
+        shape: try TensorShape([k, n]))
       _ = try TensorShape([m, k])
       _ = try TensorShape([m, n])
       try network.addInitializer(weight)
       network.inputs.append(GraphInput(name: input, shape: [m, k]))
       network.nodes.append(
-        Node(name: name, op: .gemm(GemmAttributes()), inputs: [input, weight.name], outputs: [name]))
+        Node(
+          name: name, op: .gemm(GemmAttributes()),
+          inputs: [input, weight.name], outputs: [name]))
       network.outputs.append(name)
     } catch {
       self.error(
-        "the layer is too large: \(error.message)", line: line, column: fields[0].column,
+        "the layer is too large: \(error.message)", line: line,
+        column: fields[0].column,
         hint: "edge workloads have far fewer than 2^40 elements per tensor")
       return false
     }
@@ -158,7 +191,8 @@ struct TopologyParser {
     let expected = names.count
     let format = names.joined(separator: ", ") + ","
     guard fields.count >= expected else {
-      let column = (fields.last.map { $0.column + $0.text.unicodeScalars.count }) ?? 1
+      let column =
+        (fields.last.map { $0.column + $0.text.unicodeScalars.count }) ?? 1
       error(
         "missing field '\(names[fields.count])': the line has \(fields.count) of "
           + "\(expected) fields",
@@ -169,11 +203,14 @@ struct TopologyParser {
       error(
         "unexpected field '\(fields[expected + optional].text.prefix(40))': a layer has "
           + "\(expected) fields\(optional > 0 ? " and an optional sparsity ratio" : "")",
-        line: line, column: fields[expected + optional].column, hint: "write \(format)")
+        line: line, column: fields[expected + optional].column,
+        hint: "write \(format)")
       return nil
     }
     if fields[0].text.isEmpty {
-      error("the layer has no name", line: line, column: fields[0].column, hint: "write \(format)")
+      error(
+        "the layer has no name", line: line, column: fields[0].column,
+        hint: "write \(format)")
       return nil
     }
     var values: [Int] = []
@@ -183,8 +220,10 @@ struct TopologyParser {
       guard let value = Int(field.text) else {
         let shown = field.text.isEmpty ? "empty" : "'\(field.text.prefix(40))'"
         error(
-          "'\(names[index])' must be a whole number, but is \(shown)", line: line,
-          column: field.column, hint: "write digits only, e.g. 3; the fields are \(format)")
+          "'\(names[index])' must be a whole number, but is \(shown)",
+          line: line,
+          column: field.column,
+          hint: "write digits only, e.g. 3; the fields are \(format)")
         ok = false
         continue
       }
@@ -193,7 +232,9 @@ struct TopologyParser {
           "'\(names[index])' is \(value); it must be from 1 to "
             + "\(ScaleSimTopologyReader.fieldLimit)",
           line: line, column: field.column,
-          hint: names[index] == "Strides" ? "a stride of 1 moves the window one pixel" : "sizes are at least 1")
+          hint: names[index] == "Strides"
+            ? "a stride of 1 moves the window one pixel"
+            : "sizes are at least 1")
         ok = false
         continue
       }
@@ -204,8 +245,11 @@ struct TopologyParser {
 
   /// The optional ninth field, `N:M` with `1 ≤ N ≤ M`.
   mutating func checkSparsity(_ field: Field, line: Int) -> Bool {
-    let parts = field.text.split(separator: ":", omittingEmptySubsequences: false)
-    if parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]), n >= 1, n <= m, m <= 1024 {
+    let parts = field.text.split(
+      separator: ":", omittingEmptySubsequences: false)
+    if parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]), n >= 1,
+      n <= m, m <= 1024
+    {
       diagnostics.append(
         .warning(
           "sparsity \(n):\(m) is not modelled; the layer is counted dense",
@@ -215,7 +259,8 @@ struct TopologyParser {
     }
     error(
       "the sparsity ratio must be N:M with 1 ≤ N ≤ M, but is '\(field.text.prefix(40))'",
-      line: line, column: field.column, hint: "write e.g. 2:4, or leave the field out")
+      line: line, column: field.column,
+      hint: "write e.g. 2:4, or leave the field out")
     return false
   }
 
@@ -223,8 +268,11 @@ struct TopologyParser {
   mutating func declare(_ name: String, field: Field, line: Int) -> Bool {
     if let first = layerLines[name] {
       error(
-        "duplicate layer name '\(name.prefix(60))'", line: line, column: field.column,
-        hint: "'\(name.prefix(60))' is already used on line \(first); layer names must be unique")
+        "duplicate layer name '\(name.prefix(60))'", line: line,
+        column: field.column,
+        hint:
+          "'\(name.prefix(60))' is already used on line \(first); layer names must be unique"
+      )
       return false
     }
     layerLines[name] = line
@@ -254,7 +302,9 @@ struct TopologyParser {
       result.append(Field(text: trimmed, column: column + leading))
       column += scalars.count + 1
     }
-    if result.count > 1, result.last?.text.isEmpty == true { result.removeLast() }
+    if result.count > 1, result.last?.text.isEmpty == true {
+      result.removeLast()
+    }
     return result
   }
 }
@@ -263,8 +313,12 @@ extension String {
   /// The string without leading and trailing spaces and tabs.
   fileprivate func trimmingSpaces() -> String {
     let scalars = unicodeScalars
-    let start = scalars.firstIndex { $0 != " " && $0 != "\t" } ?? scalars.endIndex
-    let end = scalars.lastIndex { $0 != " " && $0 != "\t" }.map { scalars.index(after: $0) } ?? start
+    let start =
+      scalars.firstIndex { $0 != " " && $0 != "\t" } ?? scalars.endIndex
+    let end =
+      scalars.lastIndex { $0 != " " && $0 != "\t" }.map {
+        scalars.index(after: $0)
+      } ?? start
     return start < end ? String(scalars[start..<end]) : ""
   }
 }

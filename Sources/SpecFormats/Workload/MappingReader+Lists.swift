@@ -7,14 +7,21 @@ extension MappingReader {
   /// - Returns: `count` values in `range`, or `nil` (after reporting) when
   ///   the key is absent or wrong.
   func integerOrList(
-    _ key: String, count: Int, in range: ClosedRange<Int>, required isRequired: Bool = false,
+    _ key: String, count: Int, in range: ClosedRange<Int>,
+    required isRequired: Bool = false,
     hint: String? = nil
   ) -> [Int]? {
-    guard let node = isRequired ? required(key, hint: hint) : value(key) else { return nil }
-    if case .scalar = node {
-      return integer(node, key: key, in: range).map { Array(repeating: $0, count: count) }
+    guard let node = isRequired ? required(key, hint: hint) : value(key) else {
+      return nil
     }
-    guard let values = integerList(node, key: key, in: range) else { return nil }
+    if case .scalar = node {
+      return integer(node, key: key, in: range).map {
+        Array(repeating: $0, count: count)
+      }
+    }
+    guard let values = integerList(node, key: key, in: range) else {
+      return nil
+    }
     guard values.count == count else {
       document.error(
         "'\(key)' has \(values.count) values, but this layer has \(count) spatial axes",
@@ -26,7 +33,9 @@ extension MappingReader {
   }
 
   /// A list of whole numbers in `range`, each checked at its own node.
-  func integerList(_ node: YAMLNode, key: String, in range: ClosedRange<Int>) -> [Int]? {
+  func integerList(_ node: YAMLNode, key: String, in range: ClosedRange<Int>)
+    -> [Int]?
+  {
     guard let items = sequence(node, key: key) else { return nil }
     var values: [Int] = []
     var failed = false
@@ -42,9 +51,14 @@ extension MappingReader {
 
   /// A list of names: one string, or a list of strings, with the node each
   /// came from.
-  func nameList(_ node: YAMLNode, key: String) -> [(name: String, node: YAMLNode)]? {
+  func nameList(_ node: YAMLNode, key: String) -> [(
+    name: String, node: YAMLNode
+  )]? {
     if case .scalar = node {
-      guard let text = scalarText(node, key: key, expected: "a name or a list of names") else {
+      guard
+        let text = scalarText(
+          node, key: key, expected: "a name or a list of names")
+      else {
         return nil
       }
       return [(text, node)]

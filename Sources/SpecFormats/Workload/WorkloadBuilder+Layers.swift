@@ -11,14 +11,16 @@ extension WorkloadBuilder {
   /// Reads the layer's attributes and makes its nodes and absent-data
   /// weights; `nil` after an error.
   func makeGraph(
-    _ layer: MappingReader, op: WorkloadOperator, name: String, sources: [Source]
+    _ layer: MappingReader, op: WorkloadOperator, name: String,
+    sources: [Source]
   ) -> LayerGraph? {
     let x = sources[0]
     var graph = LayerGraph()
     var activation: WorkloadActivation?
     var activationFailed = false
     if op.keys.contains("activation"), let node = layer.value("activation") {
-      activation = layer.choice(node, key: "activation", as: WorkloadActivation.self)
+      activation = layer.choice(
+        node, key: "activation", as: WorkloadActivation.self)
       activationFailed = activation == nil
     }
     let tensors = sources.map(\.tensor)
@@ -31,57 +33,88 @@ extension WorkloadBuilder {
       graph = made
     case .maxPool, .avgPool:
       guard let attributes = pool(layer, op: op, x: x) else { return nil }
-      let kind: Operator = op == .maxPool ? .maxPool(attributes) : .averagePool(attributes)
-      graph.nodes.append(GraphNode(name: name, op: kind, inputs: tensors, outputs: [name]))
+      let kind: Operator =
+        op == .maxPool ? .maxPool(attributes) : .averagePool(attributes)
+      graph.nodes.append(
+        GraphNode(name: name, op: kind, inputs: tensors, outputs: [name]))
     case .globalAvgPool:
-      graph.nodes.append(GraphNode(name: name, op: .globalAveragePool, inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .globalAveragePool, inputs: tensors, outputs: [name]))
     case .globalMaxPool:
-      graph.nodes.append(GraphNode(name: name, op: .globalMaxPool, inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .globalMaxPool, inputs: tensors, outputs: [name]))
     case .batchNorm:
-      guard let channels = channels(of: x, layer: layer, op: op) else { return nil }
-      graph.append(batchNorm(named: name, reading: x.tensor, channels: channels))
+      guard let channels = channels(of: x, layer: layer, op: op) else {
+        return nil
+      }
+      graph.append(
+        batchNorm(named: name, reading: x.tensor, channels: channels))
     case .relu:
-      graph.nodes.append(GraphNode(name: name, op: .relu, inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(name: name, op: .relu, inputs: tensors, outputs: [name]))
     case .relu6:
-      graph.nodes.append(GraphNode(name: name, op: .clip(min: 0, max: 6), inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .clip(min: 0, max: 6), inputs: tensors,
+          outputs: [name]))
     case .clip:
       let lower = bound(layer, "min")
       let upper = bound(layer, "max")
       if let lower, let upper, lower > upper, let node = layer.value("max") {
         document.error(
-          "'max' \(upper) is below 'min' \(lower)", at: node, hint: "write min ≤ max")
+          "'max' \(upper) is below 'min' \(lower)", at: node,
+          hint: "write min ≤ max")
         return nil
       }
       graph.nodes.append(
-        GraphNode(name: name, op: .clip(min: lower, max: upper), inputs: tensors, outputs: [name]))
+        GraphNode(
+          name: name, op: .clip(min: lower, max: upper), inputs: tensors,
+          outputs: [name]))
     case .sigmoid:
-      graph.nodes.append(GraphNode(name: name, op: .sigmoid, inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(name: name, op: .sigmoid, inputs: tensors, outputs: [name]))
     case .hardSwish:
-      graph.nodes.append(GraphNode(name: name, op: .hardSwish, inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(name: name, op: .hardSwish, inputs: tensors, outputs: [name]))
     case .leakyRelu:
       let alpha = layer.number("alpha", in: 0...1_000) ?? 0.01
       graph.nodes.append(
-        GraphNode(name: name, op: .leakyRelu(alpha: Float(alpha)), inputs: tensors, outputs: [name]))
+        GraphNode(
+          name: name, op: .leakyRelu(alpha: Float(alpha)), inputs: tensors,
+          outputs: [name]))
     case .add, .mul:
       graph.nodes.append(
-        GraphNode(name: name, op: op == .add ? .add : .mul, inputs: tensors, outputs: [name]))
+        GraphNode(
+          name: name, op: op == .add ? .add : .mul, inputs: tensors,
+          outputs: [name]))
     case .concat:
       let axis = layer.integer("axis", in: -8...8) ?? 1
-      graph.nodes.append(GraphNode(name: name, op: .concat(axis: axis), inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .concat(axis: axis), inputs: tensors, outputs: [name])
+      )
     case .flatten:
       let axis = layer.integer("axis", in: -8...8) ?? 1
       graph.nodes.append(
-        GraphNode(name: name, op: .flatten(axis: axis), inputs: tensors, outputs: [name]))
+        GraphNode(
+          name: name, op: .flatten(axis: axis), inputs: tensors, outputs: [name]
+        ))
     case .reshape:
       guard let target = reshapeTarget(layer, name: name) else { return nil }
       graph.initializers.append(target)
       graph.nodes.append(
         Node(
-          name: name, op: .reshape(allowZero: false), inputs: [x.tensor, target.name],
+          name: name, op: .reshape(allowZero: false),
+          inputs: [x.tensor, target.name],
           outputs: [name]))
     case .softmax:
       let axis = layer.integer("axis", in: -8...8) ?? -1
-      graph.nodes.append(GraphNode(name: name, op: .softmax(axis: axis), inputs: tensors, outputs: [name]))
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .softmax(axis: axis), inputs: tensors, outputs: [name]
+        ))
     }
     if activationFailed { return nil }
     if let activation, let last = graph.nodes.last?.outputs.first {
@@ -98,7 +131,8 @@ extension WorkloadBuilder {
     guard x.shape.rank >= 3 else {
       document.error(
         "a conv layer needs an input [N, C, H, W], but '\(x.tensor)' is \(x.shape)",
-        at: layer.node, hint: "a conv reads a feature map; use gemm after a flatten")
+        at: layer.node,
+        hint: "a conv reads a feature map; use gemm after a flatten")
       return nil
     }
     let spatial = x.shape.rank - 2
@@ -106,37 +140,47 @@ extension WorkloadBuilder {
     let kernel = layer.integerOrList(
       "kernel", count: spatial, in: 1...windowLimit, required: true,
       hint: "write kernel: 3 or kernel: [3, 3]")
-    let strides = layer.integerOrList("stride", count: spatial, in: 1...windowLimit)
-    let dilations = layer.integerOrList("dilation", count: spatial, in: 1...windowLimit)
+    let strides = layer.integerOrList(
+      "stride", count: spatial, in: 1...windowLimit)
+    let dilations = layer.integerOrList(
+      "dilation", count: spatial, in: 1...windowLimit)
     let padding = self.padding(layer, spatial: spatial)
     let depthwise = layer.boolean("depthwise") ?? false
     let groups = layer.integer("groups", in: 1...widthLimit)
     let filters = outputWidth(
-      layer, "filters", alias: "out_channels", default: depthwise ? channels : nil)
+      layer, "filters", alias: "out_channels",
+      default: depthwise ? channels : nil)
     let normalized = layer.boolean("batch_norm") ?? false
     let bias = layer.boolean("bias") ?? !normalized
     if depthwise, groups != nil, let node = layer.value("depthwise") {
       document.error(
         "give either 'groups' or 'depthwise: true', not both", at: node,
-        hint: "depthwise: true means groups equal to the input channels (\(channels))")
+        hint:
+          "depthwise: true means groups equal to the input channels (\(channels))"
+      )
       return nil
     }
     let group = depthwise ? max(1, channels) : (groups ?? 1)
     guard let filters, let kernel else { return nil }
-    if channels % group != 0, let node = layer.value(depthwise ? "depthwise" : "groups") {
+    if channels % group != 0,
+      let node = layer.value(depthwise ? "depthwise" : "groups")
+    {
       document.error(
         "groups \(group) does not divide the \(channels) input channels of '\(x.tensor)' \(x.shape)",
         at: node, hint: "use a divisor of \(channels)")
       return nil
     }
     if filters % group != 0 {
-      let node = layer.value("filters") ?? layer.value("out_channels") ?? layer.node
+      let node =
+        layer.value("filters") ?? layer.value("out_channels") ?? layer.node
       document.error(
         "\(filters) filters are not divisible by groups \(group)", at: node,
         hint: "use a multiple of \(group)")
       return nil
     }
-    guard let weight = absent("\(name).weight", [filters, channels / group] + kernel, layer)
+    guard
+      let weight = absent(
+        "\(name).weight", [filters, channels / group] + kernel, layer)
     else { return nil }
     var graph = LayerGraph()
     graph.initializers.append(weight)
@@ -148,16 +192,24 @@ extension WorkloadBuilder {
     let attributes = ConvAttributes(
       group: group, strides: strides, pads: padding?.pads, dilations: dilations,
       autoPad: padding?.autoPad ?? .notSet)
-    graph.nodes.append(GraphNode(name: name, op: .conv(attributes), inputs: inputs, outputs: [name]))
-    if normalized { graph.append(batchNorm(named: "\(name)/bn", reading: name, channels: filters)) }
+    graph.nodes.append(
+      GraphNode(
+        name: name, op: .conv(attributes), inputs: inputs, outputs: [name]))
+    if normalized {
+      graph.append(
+        batchNorm(named: "\(name)/bn", reading: name, channels: filters))
+    }
     return graph
   }
 
   /// `gemm` / `fc`: a PyTorch `Linear`, `Gemm(transB)` with `[units, K]`
   /// weights and an optional `[units]` bias.
-  func gemm(_ layer: MappingReader, op: WorkloadOperator, name: String, x: Source) -> LayerGraph? {
+  func gemm(
+    _ layer: MappingReader, op: WorkloadOperator, name: String, x: Source
+  ) -> LayerGraph? {
     let units = layer.integer(
-      "units", required: true, in: 1...widthLimit, hint: "the output features, e.g. units: 1000")
+      "units", required: true, in: 1...widthLimit,
+      hint: "the output features, e.g. units: 1000")
     let normalized = layer.boolean("batch_norm") ?? false
     let bias = layer.boolean("bias") ?? !normalized
     guard x.shape.rank == 2 else {
@@ -177,8 +229,13 @@ extension WorkloadBuilder {
       inputs.append(tensor.name)
     }
     graph.nodes.append(
-      GraphNode(name: name, op: .gemm(GemmAttributes(transB: true)), inputs: inputs, outputs: [name]))
-    if normalized { graph.append(batchNorm(named: "\(name)/bn", reading: name, channels: units)) }
+      GraphNode(
+        name: name, op: .gemm(GemmAttributes(transB: true)), inputs: inputs,
+        outputs: [name]))
+    if normalized {
+      graph.append(
+        batchNorm(named: "\(name)/bn", reading: name, channels: units))
+    }
     return graph
   }
 
@@ -190,13 +247,15 @@ extension WorkloadBuilder {
     let secondary = layer.integer(alias, in: 1...widthLimit)
     if primary != nil, secondary != nil, let node = layer.value(alias) {
       document.error(
-        "'\(key)' and '\(alias)' mean the same; give one", at: node, hint: "remove '\(alias)'")
+        "'\(key)' and '\(alias)' mean the same; give one", at: node,
+        hint: "remove '\(alias)'")
       return nil
     }
     if let value = primary ?? secondary ?? fallback { return value }
     if !layer.has(key) && !layer.has(alias) {
       // Reported by `finish()`, or explained there by a misspelt key.
-      _ = layer.required(key, hint: "the number of output channels, e.g. \(key): 64")
+      _ = layer.required(
+        key, hint: "the number of output channels, e.g. \(key): 64")
     }
     return nil
   }
@@ -205,27 +264,36 @@ extension WorkloadBuilder {
 
   /// `max_pool` / `avg_pool` attributes; the stride defaults to the kernel,
   /// as in PyTorch.
-  func pool(_ layer: MappingReader, op: WorkloadOperator, x: Source) -> PoolAttributes? {
+  func pool(_ layer: MappingReader, op: WorkloadOperator, x: Source)
+    -> PoolAttributes?
+  {
     let spatial = max(1, x.shape.rank - 2)
     let kernel = layer.integerOrList(
       "kernel", count: spatial, in: 1...windowLimit, required: true,
       hint: "write kernel: 2 or kernel: [2, 2]")
-    let strides = layer.integerOrList("stride", count: spatial, in: 1...windowLimit)
+    let strides = layer.integerOrList(
+      "stride", count: spatial, in: 1...windowLimit)
     let padding = self.padding(layer, spatial: spatial)
-    let dilations = op == .maxPool
-      ? layer.integerOrList("dilation", count: spatial, in: 1...windowLimit) : nil
+    let dilations =
+      op == .maxPool
+      ? layer.integerOrList("dilation", count: spatial, in: 1...windowLimit)
+      : nil
     let ceilMode = layer.boolean("ceil_mode") ?? false
-    let includePad = op == .avgPool ? (layer.boolean("count_include_pad") ?? false) : false
+    let includePad =
+      op == .avgPool ? (layer.boolean("count_include_pad") ?? false) : false
     guard let kernel else { return nil }
     return PoolAttributes(
       kernelShape: kernel, strides: strides ?? kernel, pads: padding?.pads,
-      dilations: dilations, autoPad: padding?.autoPad ?? .notSet, ceilMode: ceilMode,
+      dilations: dilations, autoPad: padding?.autoPad ?? .notSet,
+      ceilMode: ceilMode,
       countIncludePad: includePad)
   }
 
   /// `padding`: a number, one per axis, begin and end per axis
   /// (`[top, left, bottom, right]` in 2-D), `same`, `same_lower` or `valid`.
-  func padding(_ layer: MappingReader, spatial: Int) -> (pads: [Int]?, autoPad: AutoPad)? {
+  func padding(_ layer: MappingReader, spatial: Int) -> (
+    pads: [Int]?, autoPad: AutoPad
+  )? {
     guard let node = layer.value("padding") else { return nil }
     let hint =
       "write a number, [\(spatial == 2 ? "ph, pw" : "one per axis")], "
@@ -240,21 +308,26 @@ extension WorkloadBuilder {
       guard Int(scalar.string) != nil else {
         document.error(
           "'\(scalar.string.prefix(40))' is not a valid padding", at: node,
-          hint: Suggestions.closest(to: scalar.string, among: ["same", "same_lower", "valid"])
-            .map { "did you mean '\($0)'? " + hint } ?? hint)
+          hint: Suggestions.closest(
+            to: scalar.string, among: ["same", "same_lower", "valid"]
+          )
+          .map { "did you mean '\($0)'? " + hint } ?? hint)
         return nil
       }
       return layer.integer(node, key: "padding", in: 0...windowLimit).map {
         (Array(repeating: $0, count: 2 * spatial), .notSet)
       }
     }
-    guard let values = layer.integerList(node, key: "padding", in: 0...windowLimit) else {
+    guard
+      let values = layer.integerList(node, key: "padding", in: 0...windowLimit)
+    else {
       return nil
     }
     if values.count == spatial { return (values + values, .notSet) }
     if values.count == 2 * spatial { return (values, .notSet) }
     document.error(
-      "'padding' has \(values.count) values; expected \(spatial) or \(2 * spatial)", at: node,
+      "'padding' has \(values.count) values; expected \(spatial) or \(2 * spatial)",
+      at: node,
       hint: hint)
     return nil
   }
@@ -270,21 +343,26 @@ extension WorkloadBuilder {
   func reshapeTarget(_ layer: MappingReader, name: String) -> Tensor? {
     guard
       let node = layer.required("shape", hint: "write e.g. shape: [1, -1]"),
-      let dims = layer.integerList(node, key: "shape", in: -1...TensorShape.maximumElementCount)
+      let dims = layer.integerList(
+        node, key: "shape", in: -1...TensorShape.maximumElementCount)
     else { return nil }
-    guard (1...8).contains(dims.count), dims.filter({ $0 == -1 }).count <= 1 else {
+    guard (1...8).contains(dims.count), dims.filter({ $0 == -1 }).count <= 1
+    else {
       document.error(
         "'shape' must have 1 to 8 dimensions with at most one -1", at: node,
         hint: "0 copies the input's dimension, -1 is inferred")
       return nil
     }
     return try? Tensor(
-      name: "\(name).shape", elementType: .int64, shape: TensorShape([dims.count]),
+      name: "\(name).shape", elementType: .int64,
+      shape: TensorShape([dims.count]),
       integers: dims.map { Int64($0) })
   }
 
   /// The channel count (axis 1) of an input that must have one.
-  func channels(of x: Source, layer: MappingReader, op: WorkloadOperator) -> Int? {
+  func channels(of x: Source, layer: MappingReader, op: WorkloadOperator)
+    -> Int?
+  {
     guard x.shape.rank >= 2 else {
       document.error(
         "\(op.phrase) needs an input [N, C, …], but '\(x.tensor)' is \(x.shape)",
@@ -295,9 +373,12 @@ extension WorkloadBuilder {
   }
 
   /// A weight of the given shape with absent data; reports a huge shape.
-  func absent(_ name: String, _ dims: [Int], _ layer: MappingReader) -> Tensor? {
+  func absent(_ name: String, _ dims: [Int], _ layer: MappingReader) -> Tensor?
+  {
     do {
-      return Tensor(absentDataNamed: name, elementType: .float32, shape: try TensorShape(dims))
+      return Tensor(
+        absentDataNamed: name, elementType: .float32,
+        shape: try TensorShape(dims))
     } catch {
       document.error(
         "the weight '\(name)' would be \(NetworkShapeText.list(dims)), over 2^40 elements",
@@ -307,17 +388,23 @@ extension WorkloadBuilder {
   }
 
   /// A BatchNormalization node with absent `scale`, `B`, `mean` and `var`.
-  func batchNorm(named name: String, reading input: String, channels: Int) -> LayerGraph {
+  func batchNorm(named name: String, reading input: String, channels: Int)
+    -> LayerGraph
+  {
     var graph = LayerGraph()
     var inputs = [input]
     for role in ["scale", "bias", "mean", "var"] {
       let shape = (try? TensorShape([channels])) ?? .scalar
       graph.initializers.append(
-        Tensor(absentDataNamed: "\(name).\(role)", elementType: .float32, shape: shape))
+        Tensor(
+          absentDataNamed: "\(name).\(role)", elementType: .float32,
+          shape: shape))
       inputs.append("\(name).\(role)")
     }
     graph.nodes.append(
-      GraphNode(name: name, op: .batchNormalization(epsilon: 1e-5), inputs: inputs, outputs: [name]))
+      GraphNode(
+        name: name, op: .batchNormalization(epsilon: 1e-5), inputs: inputs,
+        outputs: [name]))
     return graph
   }
 

@@ -55,7 +55,8 @@ struct WorkloadBuilder {
   /// Reads every layer and returns the network, or `nil` after an error.
   mutating func build(_ items: [YAMLNode]) -> Network? {
     declareNames(items)
-    var previous: Producer? = Producer(tensor: input.name, shape: try? input.shape())
+    var previous: Producer? = Producer(
+      tensor: input.name, shape: try? input.shape())
     for (index, item) in items.enumerated() {
       previous = readLayer(item, index: index, previous: previous)
     }
@@ -64,7 +65,8 @@ struct WorkloadBuilder {
     else { return nil }
     network.outputs = [last]
     for problem in network.validate(file: document.fileName) {
-      document.error(problem.message, at: document.root, hint: problem.hint ?? "report this")
+      document.error(
+        problem.message, at: document.root, hint: problem.hint ?? "report this")
     }
     return network
   }
@@ -82,11 +84,13 @@ struct WorkloadBuilder {
       if name == input.name {
         document.error(
           "layer name '\(name)' is the name of the graph input", at: node,
-          hint: "rename the layer, or the input with input: {name: …, shape: […]}")
+          hint:
+            "rename the layer, or the input with input: {name: …, shape: […]}")
       } else if let first = firstNode[name] {
         document.error(
           "duplicate layer name '\(name.prefix(60))'", at: node,
-          hint: "'\(name.prefix(60))' is already used at line \(first.mark?.line ?? 0); "
+          hint:
+            "'\(name.prefix(60))' is already used at line \(first.mark?.line ?? 0); "
             + "layer names must be unique")
       } else {
         firstNode[name] = node
@@ -96,7 +100,9 @@ struct WorkloadBuilder {
   }
 
   /// Reads one layer; returns what the next layer reads by default.
-  mutating func readLayer(_ item: YAMLNode, index: Int, previous: Producer?) -> Producer? {
+  mutating func readLayer(_ item: YAMLNode, index: Int, previous: Producer?)
+    -> Producer?
+  {
     guard
       let layer = MappingReader(
         item, in: document, path: ["layers", index], what: "layer \(index + 1)")
@@ -113,15 +119,19 @@ struct WorkloadBuilder {
     }
     layer.allow(op.keys)
     reportMisplacedKeys(layer, op: op)
-    let sources = resolveInputs(layer, op: op, name: name, index: index, previous: previous)
+    let sources = resolveInputs(
+      layer, op: op, name: name, index: index, previous: previous)
     var graph: LayerGraph?
-    if let sources { graph = makeGraph(layer, op: op, name: name, sources: sources) }
+    if let sources {
+      graph = makeGraph(layer, op: op, name: name, sources: sources)
+    }
     layer.finish()
     // A second layer of a duplicate name was reported by `declareNames`.
     let duplicate = declared[name].map { $0 != index } ?? false
     let failed = errorCount > errorsBefore || duplicate
     earlierNames.append(name)
-    guard !failed, let sources, let graph, let shape = infer(graph, sources, layer: layer)
+    guard !failed, let sources, let graph,
+      let shape = infer(graph, sources, layer: layer)
     else {
       producers[name] = producers[name] ?? Producer(tensor: name, shape: nil)
       return Producer(tensor: name, shape: nil)
@@ -135,17 +145,21 @@ struct WorkloadBuilder {
     return producer
   }
 
-  var errorCount: Int { document.diagnostics.filter { $0.severity == .error }.count }
+  var errorCount: Int {
+    document.diagnostics.filter { $0.severity == .error }.count
+  }
 
   /// Reports keys that belong to another kind of layer ("'units' does not
   /// apply to a conv layer") instead of calling them unknown.
   func reportMisplacedKeys(_ layer: MappingReader, op: WorkloadOperator) {
     let own = WorkloadOperator.commonKeys + op.keys
     for (key, _) in layer.mapping {
-      guard case .scalar(let scalar) = key, WorkloadOperator.allKeys.contains(scalar.string),
+      guard case .scalar(let scalar) = key,
+        WorkloadOperator.allKeys.contains(scalar.string),
         !own.contains(scalar.string)
       else { continue }
-      let takes = op.keys.isEmpty ? "no attributes" : op.keys.joined(separator: ", ")
+      let takes =
+        op.keys.isEmpty ? "no attributes" : op.keys.joined(separator: ", ")
       document.error(
         "'\(scalar.string)' does not apply to \(op.phrase)", at: key,
         hint: "\(op.phrase) takes: \(takes)")
@@ -154,6 +168,7 @@ struct WorkloadBuilder {
   }
 
   /// The layer's inputs: `inputs:` when given, else the previous layer.
+  ///
   /// Returns `nil` after an error, or silently when an input is a layer that
   /// had an error.
   func resolveInputs(
@@ -163,7 +178,7 @@ struct WorkloadBuilder {
     let arity = op.inputArity
     let expected =
       arity.upperBound == Int.max
-        ? "\(arity.lowerBound) or more" : "\(arity.lowerBound)"
+      ? "\(arity.lowerBound) or more" : "\(arity.lowerBound)"
     guard let node = layer.value("inputs") else {
       guard arity.contains(1) else {
         document.error(
@@ -199,7 +214,9 @@ struct WorkloadBuilder {
         ok = false
         continue
       }
-      if let producer = producers[reference], declared[reference].map({ $0 < index }) ?? true {
+      if let producer = producers[reference],
+        declared[reference].map({ $0 < index }) ?? true
+      {
         if let shape = producer.shape {
           sources.append(Source(tensor: producer.tensor, shape: shape))
         } else {
@@ -210,14 +227,18 @@ struct WorkloadBuilder {
       ok = false
       if let later = declared[reference] {
         document.error(
-          "'\(reference.prefix(60))' is layer \(later + 1), which comes later", at: referenceNode,
-          hint: "layers run in the order listed; a layer reads only earlier layers or the input")
+          "'\(reference.prefix(60))' is layer \(later + 1), which comes later",
+          at: referenceNode,
+          hint:
+            "layers run in the order listed; a layer reads only earlier layers or the input"
+        )
         continue
       }
       let candidates = earlierNames + [input.name]
       let known = "inputs name an earlier layer or the input '\(input.name)'"
       document.error(
-        "unknown layer '\(reference.prefix(60))' in 'inputs'", at: referenceNode,
+        "unknown layer '\(reference.prefix(60))' in 'inputs'",
+        at: referenceNode,
         hint: Suggestions.closest(to: reference, among: candidates).map {
           "did you mean '\($0)'? \(known)"
         } ?? known)
@@ -226,9 +247,12 @@ struct WorkloadBuilder {
   }
 
   /// Shape inference on the layer alone; reports an error at the layer.
-  func infer(_ graph: LayerGraph, _ sources: [Source], layer: MappingReader) -> TensorShape? {
+  func infer(_ graph: LayerGraph, _ sources: [Source], layer: MappingReader)
+    -> TensorShape?
+  {
     var inputs: [GraphInput] = []
-    for source in sources where !inputs.contains(where: { $0.name == source.tensor }) {
+    for source in sources
+    where !inputs.contains(where: { $0.name == source.tensor }) {
       inputs.append(GraphInput(name: source.tensor, shape: source.shape.dims))
     }
     guard let output = graph.nodes.last?.outputs.first else { return nil }
@@ -238,7 +262,8 @@ struct WorkloadBuilder {
         initializers: graph.initializers)
       return try mini.inferShapes().shape(of: output)
     } catch {
-      let shapes = sources.map { "'\($0.tensor)' \($0.shape)" }.joined(separator: " and ")
+      let shapes = sources.map { "'\($0.tensor)' \($0.shape)" }.joined(
+        separator: " and ")
       document.error(
         error.message, at: layer.node,
         hint: "the layer reads \(shapes); check its attributes and inputs")
@@ -247,18 +272,25 @@ struct WorkloadBuilder {
   }
 
   /// Adds a checked layer to the network, refusing names already used.
-  mutating func commit(_ graph: LayerGraph, layer: MappingReader, name: String) -> Bool {
+  mutating func commit(_ graph: LayerGraph, layer: MappingReader, name: String)
+    -> Bool
+  {
     let at = layer.value("name") ?? layer.node
     for node in graph.nodes where nodeNames.contains(node.name) {
       document.error(
-        "layer '\(name)' makes a node named '\(node.name)', which is already used", at: at,
-        hint: "rename the layer; layer names and the nodes they make must be unique")
+        "layer '\(name)' makes a node named '\(node.name)', which is already used",
+        at: at,
+        hint:
+          "rename the layer; layer names and the nodes they make must be unique"
+      )
       return false
     }
-    let tensors = graph.initializers.map(\.name) + graph.nodes.flatMap(\.outputs)
+    let tensors =
+      graph.initializers.map(\.name) + graph.nodes.flatMap(\.outputs)
     for tensor in tensors where tensorNames.contains(tensor) {
       document.error(
-        "layer '\(name)' makes a tensor named '\(tensor)', which is already used", at: at,
+        "layer '\(name)' makes a tensor named '\(tensor)', which is already used",
+        at: at,
         hint: "rename the layer; tensor names are the layer name plus a suffix")
       return false
     }

@@ -34,12 +34,14 @@ enum WorkloadOperator: String, CaseIterable {
     switch self {
     case .conv:
       [
-        "filters", "out_channels", "kernel", "stride", "padding", "dilation", "groups",
+        "filters", "out_channels", "kernel", "stride", "padding", "dilation",
+        "groups",
         "depthwise", "bias", "batch_norm", "activation",
       ]
     case .gemm, .fc: ["units", "bias", "batch_norm", "activation"]
     case .maxPool: ["kernel", "stride", "padding", "dilation", "ceil_mode"]
-    case .avgPool: ["kernel", "stride", "padding", "ceil_mode", "count_include_pad"]
+    case .avgPool:
+      ["kernel", "stride", "padding", "ceil_mode", "count_include_pad"]
     case .globalAvgPool, .globalMaxPool, .relu, .relu6, .sigmoid, .hardSwish: []
     case .batchNorm: ["activation"]
     case .clip: ["min", "max"]
@@ -73,7 +75,9 @@ enum WorkloadOperator: String, CaseIterable {
 
   /// "a conv layer", "an add layer", for messages.
   var phrase: String {
-    let article = self == .fc || rawValue.first.map({ "aeiou".contains($0) }) == true ? "an" : "a"
+    let article =
+      self == .fc || rawValue.first.map({ "aeiou".contains($0) }) == true
+      ? "an" : "a"
     return "\(article) \(rawValue) layer"
   }
 

@@ -23,7 +23,9 @@ import Yams
 /// ```
 public enum WorkloadReader {
   /// The keys allowed at the top level, in documentation order.
-  static let topLevelKeys = ["name", "description", "source", "input", "batch", "layers"]
+  static let topLevelKeys = [
+    "name", "description", "source", "input", "batch", "layers",
+  ]
 
   /// Reads a workload description.
   ///
@@ -32,36 +34,49 @@ public enum WorkloadReader {
   ///   - fileName: The name to report in diagnostics (never opened here).
   /// - Returns: The network when there is no error (its graph output is the
   ///   last layer's result), and every diagnostic in reading order.
-  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<Network> {
+  public static func read(bytes: [UInt8], fileName: String) -> LoadResult<
+    Network
+  > {
     let document: YAMLDocument
-    switch YAMLDocument.compose(bytes: bytes, fileName: fileName, what: "workload description") {
+    switch YAMLDocument.compose(
+      bytes: bytes, fileName: fileName, what: "workload description")
+    {
     case .success(let d): document = d
-    case .failure(let error): return LoadResult(value: nil, diagnostics: error.diagnostics)
+    case .failure(let error):
+      return LoadResult(value: nil, diagnostics: error.diagnostics)
     }
     let network = readNetwork(document)
     let diagnostics = document.diagnostics.sortedByLocation()
-    if diagnostics.containsErrors { return LoadResult(value: nil, diagnostics: diagnostics) }
+    if diagnostics.containsErrors {
+      return LoadResult(value: nil, diagnostics: diagnostics)
+    }
     return LoadResult(value: network, diagnostics: diagnostics)
   }
 
   static func readNetwork(_ document: YAMLDocument) -> Network? {
     guard
       let top = MappingReader(
-        document.root, in: document, what: "a workload description (the top level)")
+        document.root, in: document,
+        what: "a workload description (the top level)")
     else { return nil }
     top.allow(topLevelKeys)
-    let name = top.string("name", required: true, hint: "name the network, e.g. name: resnet18")
+    let name = top.string(
+      "name", required: true, hint: "name the network, e.g. name: resnet18")
     _ = top.string("description")
     readSources(top)
     let input = readInput(top)
     let layers = top.required(
-      "layers", hint: "list the layers, e.g. layers: [{op: conv, filters: 64, kernel: 3}]")
+      "layers",
+      hint: "list the layers, e.g. layers: [{op: conv, filters: 64, kernel: 3}]"
+    )
     top.finish()
-    guard let name, let input, let layers, let items = top.sequence(layers, key: "layers")
+    guard let name, let input, let layers,
+      let items = top.sequence(layers, key: "layers")
     else { return nil }
     if items.isEmpty {
       document.error(
-        "'layers' is an empty list", at: layers, hint: "a network has at least one layer")
+        "'layers' is an empty list", at: layers,
+        hint: "a network has at least one layer")
       return nil
     }
     var builder = WorkloadBuilder(document: document, name: name, input: input)
@@ -83,7 +98,8 @@ public enum WorkloadReader {
   /// `input: [1, 3, 224, 224]` or `input: {name: image, shape: [1, 3, 224, 224]}`,
   /// with `batch: N` (top level) replacing the first dimension.
   static func readInput(_ top: MappingReader) -> GraphInput? {
-    let hint = "write input: [1, 3, 224, 224] or input: {name: image, shape: [1, 3, 224, 224]}"
+    let hint =
+      "write input: [1, 3, 224, 224] or input: {name: image, shape: [1, 3, 224, 224]}"
     let batch = top.integer("batch", in: 1...1_000_000)
     guard let node = top.required("input", hint: hint) else { return nil }
     var name = "input"
@@ -91,24 +107,32 @@ public enum WorkloadReader {
     var shapeNode = node
     switch node {
     case .sequence:
-      dims = top.integerList(node, key: "input", in: 1...TensorShape.maximumElementCount)
+      dims = top.integerList(
+        node, key: "input", in: 1...TensorShape.maximumElementCount)
     case .mapping:
-      guard let input = MappingReader(node, in: top.document, path: ["input"], what: "'input'")
+      guard
+        let input = MappingReader(
+          node, in: top.document, path: ["input"], what: "'input'")
       else { return nil }
       name = input.string("name") ?? name
-      if let shape = input.required("shape", hint: "write shape: [1, 3, 224, 224]") {
+      if let shape = input.required(
+        "shape", hint: "write shape: [1, 3, 224, 224]")
+      {
         shapeNode = shape
-        dims = input.integerList(shape, key: "shape", in: 1...TensorShape.maximumElementCount)
+        dims = input.integerList(
+          shape, key: "shape", in: 1...TensorShape.maximumElementCount)
       }
       input.finish()
     default:
-      top.document.error("'input' must be a shape list or a mapping", at: node, hint: hint)
+      top.document.error(
+        "'input' must be a shape list or a mapping", at: node, hint: hint)
       return nil
     }
     guard var dims else { return nil }
     guard (1...8).contains(dims.count) else {
       top.document.error(
-        "the input shape has \(dims.count) dimensions; expected 1 to 8", at: shapeNode,
+        "the input shape has \(dims.count) dimensions; expected 1 to 8",
+        at: shapeNode,
         hint: "write [N, C, H, W], e.g. [1, 3, 224, 224]")
       return nil
     }

@@ -24,10 +24,13 @@ final class MappingReader {
   private var missing: [(key: String, hint: String?)] = []
 
   /// Wraps a node that must be a mapping; reports and returns `nil` if not.
-  init?(_ node: Node, in document: YAMLDocument, path: FieldPath = [], what: String) {
+  init?(
+    _ node: Node, in document: YAMLDocument, path: FieldPath = [], what: String
+  ) {
     guard case .mapping(let mapping) = node else {
       document.error(
-        "\(what) must be a mapping of keys to values, but is \(node.kindPhrase)", at: node,
+        "\(what) must be a mapping of keys to values, but is \(node.kindPhrase)",
+        at: node,
         hint: "write 'key: value' lines")
       return nil
     }
@@ -75,9 +78,15 @@ final class MappingReader {
   }
 
   /// A non-empty string.
-  func string(_ key: String, required isRequired: Bool = false, hint: String? = nil) -> String? {
-    guard let node = isRequired ? required(key, hint: hint) : value(key) else { return nil }
-    guard let text = scalarText(node, key: key, expected: "a string") else { return nil }
+  func string(
+    _ key: String, required isRequired: Bool = false, hint: String? = nil
+  ) -> String? {
+    guard let node = isRequired ? required(key, hint: hint) : value(key) else {
+      return nil
+    }
+    guard let text = scalarText(node, key: key, expected: "a string") else {
+      return nil
+    }
     if text.isEmpty {
       document.error("'\(key)' is empty", at: node, hint: hint)
       return nil
@@ -87,20 +96,27 @@ final class MappingReader {
 
   /// A whole number in a range.
   func integer(
-    _ key: String, required isRequired: Bool = false, in range: ClosedRange<Int> = 1...Int.max,
+    _ key: String, required isRequired: Bool = false,
+    in range: ClosedRange<Int> = 1...Int.max,
     hint: String? = nil
   ) -> Int? {
-    guard let node = isRequired ? required(key, hint: hint) : value(key) else { return nil }
+    guard let node = isRequired ? required(key, hint: hint) : value(key) else {
+      return nil
+    }
     return integer(node, key: key, in: range)
   }
 
   /// A whole number in a range, from a node.
   func integer(_ node: Node, key: String, in range: ClosedRange<Int>) -> Int? {
-    guard let text = scalarText(node, key: key, expected: "a whole number") else { return nil }
+    guard let text = scalarText(node, key: key, expected: "a whole number")
+    else { return nil }
     guard let value = Int(text.filter { $0 != "_" }) else {
       document.error(
-        "'\(key)' must be a whole number, but is '\(text.prefix(40))'", at: node,
-        hint: "write digits only, e.g. \(range.lowerBound == 0 ? 0 : range.lowerBound)")
+        "'\(key)' must be a whole number, but is '\(text.prefix(40))'",
+        at: node,
+        hint:
+          "write digits only, e.g. \(range.lowerBound == 0 ? 0 : range.lowerBound)"
+      )
       return nil
     }
     guard range.contains(value) else {
@@ -118,18 +134,26 @@ final class MappingReader {
     in range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude,
     excludingLower: Bool = false, hint: String? = nil
   ) -> Double? {
-    guard let node = isRequired ? required(key, hint: hint) : value(key) else { return nil }
-    return number(node, key: key, in: range, excludingLower: excludingLower, hint: hint)
+    guard let node = isRequired ? required(key, hint: hint) : value(key) else {
+      return nil
+    }
+    return number(
+      node, key: key, in: range, excludingLower: excludingLower, hint: hint)
   }
 
   /// A plain number from a node.
   func number(
-    _ node: Node, key: String, in range: ClosedRange<Double>, excludingLower: Bool,
+    _ node: Node, key: String, in range: ClosedRange<Double>,
+    excludingLower: Bool,
     hint: String? = nil
   ) -> Double? {
-    guard let text = scalarText(node, key: key, expected: "a number") else { return nil }
+    guard let text = scalarText(node, key: key, expected: "a number") else {
+      return nil
+    }
     let lowered = text.lowercased()
-    if [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "infinity"].contains(lowered) {
+    if [".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "-inf", "infinity"]
+      .contains(lowered)
+    {
       document.error(
         "'\(key)' must be a finite number, but is \(text)", at: node,
         hint: hint ?? "write a finite number such as 0.75")
@@ -148,7 +172,9 @@ final class MappingReader {
         excludingLower
         ? "in (\(UnitFormatter.trim(range.lowerBound)), \(UnitFormatter.trim(range.upperBound))]"
         : "in [\(UnitFormatter.trim(range.lowerBound)), \(UnitFormatter.trim(range.upperBound))]"
-      document.error("'\(key)' is \(text), outside the allowed range", at: node, hint: "write a value \(bounds)")
+      document.error(
+        "'\(key)' is \(text), outside the allowed range", at: node,
+        hint: "write a value \(bounds)")
       return nil
     }
     return value
@@ -157,7 +183,8 @@ final class MappingReader {
   /// `true` or `false`.
   func boolean(_ key: String) -> Bool? {
     guard let node = value(key) else { return nil }
-    guard let text = scalarText(node, key: key, expected: "true or false") else { return nil }
+    guard let text = scalarText(node, key: key, expected: "true or false")
+    else { return nil }
     switch text {
     case "true", "True", "TRUE": return true
     case "false", "False", "FALSE": return false
@@ -173,7 +200,10 @@ final class MappingReader {
   func choice<E: RawRepresentable & CaseIterable>(
     _ key: String, as type: E.Type, required isRequired: Bool = false
   ) -> E? where E.RawValue == String {
-    guard let node = isRequired ? required(key, hint: Self.choices(E.self)) : value(key) else {
+    guard
+      let node = isRequired
+        ? required(key, hint: Self.choices(E.self)) : value(key)
+    else {
       return nil
     }
     return choice(node, key: key, as: type)
@@ -183,7 +213,10 @@ final class MappingReader {
   func choice<E: RawRepresentable & CaseIterable>(
     _ node: Node, key: String, as type: E.Type
   ) -> E? where E.RawValue == String {
-    guard let text = scalarText(node, key: key, expected: "one of \(Self.choices(E.self))") else {
+    guard
+      let text = scalarText(
+        node, key: key, expected: "one of \(Self.choices(E.self))")
+    else {
       return nil
     }
     if let value = E(rawValue: text) { return value }
@@ -194,7 +227,8 @@ final class MappingReader {
     return nil
   }
 
-  static func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> String
+  static func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type)
+    -> String
   where E.RawValue == String {
     "expected one of: " + E.allCases.map(\.rawValue).joined(separator: ", ")
   }
@@ -203,31 +237,40 @@ final class MappingReader {
 
   /// A quantity with a unit of one of the expected dimensions.
   ///
-  /// - Parameters:
-  ///   - allowZero: Whether 0 is accepted (latency, static power); negative
-  ///     values are always refused.
+  /// With `allowZero`, 0 is accepted (latency, static power); negative
+  /// values are always refused. Returns `nil`, with a diagnostic recorded,
+  /// when the key is missing but required or its value is not valid.
   func quantity(
-    _ key: String, as dimensions: [Dimension], required isRequired: Bool = false,
+    _ key: String, as dimensions: [Dimension],
+    required isRequired: Bool = false,
     allowZero: Bool = false
   ) -> Quantity? {
-    let hint = "write e.g. " + dimensions.map(\.examples).joined(separator: "; or ")
-    guard let node = isRequired ? required(key, hint: hint) : value(key) else { return nil }
+    let hint =
+      "write e.g. " + dimensions.map(\.examples).joined(separator: "; or ")
+    guard let node = isRequired ? required(key, hint: hint) : value(key) else {
+      return nil
+    }
     return quantity(node, key: key, as: dimensions, allowZero: allowZero)
   }
 
   /// A quantity from a node.
   func quantity(
-    _ node: Node, key: String, as dimensions: [Dimension], allowZero: Bool = false
+    _ node: Node, key: String, as dimensions: [Dimension],
+    allowZero: Bool = false
   ) -> Quantity? {
     let expected = dimensions.map(\.phrase).joined(separator: " or ")
-    guard let text = scalarText(node, key: key, expected: "\(expected) with a unit") else {
+    guard
+      let text = scalarText(node, key: key, expected: "\(expected) with a unit")
+    else {
       return nil
     }
     let lowered = text.lowercased()
     if lowered.contains("nan") || lowered.contains("inf") {
       document.error(
-        "'\(key)' must be a finite quantity, but is '\(text.prefix(40))'", at: node,
-        hint: "write e.g. " + dimensions.map(\.examples).joined(separator: "; or "))
+        "'\(key)' must be a finite quantity, but is '\(text.prefix(40))'",
+        at: node,
+        hint: "write e.g. "
+          + dimensions.map(\.examples).joined(separator: "; or "))
       return nil
     }
     let quantity: Quantity
@@ -260,9 +303,14 @@ final class MappingReader {
   }
 
   /// A nested mapping's reader.
-  func mapping(_ key: String, required isRequired: Bool = false, hint: String? = nil) -> MappingReader? {
-    guard let node = isRequired ? required(key, hint: hint) : value(key) else { return nil }
-    return MappingReader(node, in: document, path: path.appending(key), what: "'\(key)'")
+  func mapping(
+    _ key: String, required isRequired: Bool = false, hint: String? = nil
+  ) -> MappingReader? {
+    guard let node = isRequired ? required(key, hint: hint) : value(key) else {
+      return nil
+    }
+    return MappingReader(
+      node, in: document, path: path.appending(key), what: "'\(key)'")
   }
 
   // MARK: Strict keys
@@ -275,7 +323,8 @@ final class MappingReader {
     for (key, _) in mapping {
       guard case .scalar(let scalar) = key else {
         document.error(
-          "keys must be plain names, but this key is \(key.kindPhrase)", at: key,
+          "keys must be plain names, but this key is \(key.kindPhrase)",
+          at: key,
           hint: "expected one of: \(allowed.joined(separator: ", "))")
         continue
       }
@@ -283,16 +332,21 @@ final class MappingReader {
         let place = path.components.isEmpty ? "" : " in \(path)"
         var hint = Suggestions.hint(for: scalar.string, among: allowed)
         let missingKeys = missing.map(\.key)
-        if let meant = Suggestions.closest(to: scalar.string, among: missingKeys) {
+        if let meant = Suggestions.closest(
+          to: scalar.string, among: missingKeys)
+        {
           explained.insert(meant)
           hint = "did you mean '\(meant)'? it is required here"
         }
-        document.error("unknown key '\(scalar.string.prefix(60))'\(place)", at: key, hint: hint)
+        document.error(
+          "unknown key '\(scalar.string.prefix(60))'\(place)", at: key,
+          hint: hint)
       }
     }
     for (key, hint) in missing where !explained.contains(key) {
       document.error(
-        "missing key '\(key)'\(path.components.isEmpty ? "" : " in \(path)")", at: node, hint: hint)
+        "missing key '\(key)'\(path.components.isEmpty ? "" : " in \(path)")",
+        at: node, hint: hint)
     }
     missing.removeAll()
   }

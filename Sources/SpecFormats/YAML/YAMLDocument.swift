@@ -42,51 +42,70 @@ final class YAMLDocument {
         return .failure(
           DiagnosticsError([
             .error(
-              "the file holds no YAML document", at: SourceLocation(file: fileName),
+              "the file holds no YAML document",
+              at: SourceLocation(file: fileName),
               hint: "a \(what) is a YAML mapping")
           ]))
       }
       return .success(YAMLDocument(fileName: fileName, text: text, root: root))
     } catch let error as YamlError {
-      return .failure(DiagnosticsError([diagnostic(for: error, fileName: fileName, text: text)]))
+      return .failure(
+        DiagnosticsError([
+          diagnostic(for: error, fileName: fileName, text: text)
+        ]))
     } catch {
       return .failure(
         DiagnosticsError([
-          .error("cannot read YAML: \(error)", at: SourceLocation(file: fileName))
+          .error(
+            "cannot read YAML: \(error)", at: SourceLocation(file: fileName))
         ]))
     }
   }
 
   /// Turns a Yams error into a located diagnostic.
-  static func diagnostic(for error: YamlError, fileName: String, text: String) -> Diagnostic {
+  static func diagnostic(for error: YamlError, fileName: String, text: String)
+    -> Diagnostic
+  {
     func at(_ mark: Mark) -> SourceLocation {
-      SourceLocation(file: fileName, line: max(1, mark.line), column: max(1, mark.column))
+      SourceLocation(
+        file: fileName, line: max(1, mark.line), column: max(1, mark.column))
     }
     switch error {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
       var hint = "check the indentation, colons and brackets near this point"
-      if let context { hint = "\(context.text) at line \(context.mark.line), column \(context.mark.column); " + hint }
+      if let context {
+        hint =
+          "\(context.text) at line \(context.mark.line), column \(context.mark.column); "
+          + hint
+      }
       if problem.contains("Maximum nesting level") {
-        return .error("nesting is too deep", at: at(mark), hint: "EdgeSim files nest a few levels deep")
+        return .error(
+          "nesting is too deep", at: at(mark),
+          hint: "EdgeSim files nest a few levels deep")
       }
       return .error("YAML syntax: \(problem)", at: at(mark), hint: hint)
     case .duplicatedKeysInMapping(let duplicates, let context):
       let key = duplicates.first ?? "?"
       let second = secondOccurrence(of: key, after: context.mark, in: text)
       let location =
-        second.map { SourceLocation(file: fileName, line: $0.line, column: $0.column) }
+        second.map {
+          SourceLocation(file: fileName, line: $0.line, column: $0.column)
+        }
         ?? at(context.mark)
       return .error(
         "duplicate key '\(key)'", at: location,
-        hint: "'\(key)' is already defined at line \(context.mark.line); each key may appear once in a mapping")
+        hint:
+          "'\(key)' is already defined at line \(context.mark.line); each key may appear once in a mapping"
+      )
     case .reader(let problem, let offset, _, _):
       return .error(
         "cannot read the file: \(problem)\(offset.map { " at offset \($0)" } ?? "")",
         at: SourceLocation(file: fileName), hint: "save the file as UTF-8 text")
     default:
-      return .error("cannot read YAML: \(error)", at: SourceLocation(file: fileName))
+      return .error(
+        "cannot read YAML: \(error)", at: SourceLocation(file: fileName))
     }
   }
 
@@ -104,7 +123,9 @@ final class YAMLDocument {
       let rest = String(String.UnicodeScalarView(scalars[start...]))
       let prefix = String(String.UnicodeScalarView(scalars[..<start]))
       let blank = prefix.allSatisfy { $0 == " " || $0 == "-" }
-      if blank, rest.hasPrefix(key), rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":") {
+      if blank, rest.hasPrefix(key),
+        rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":")
+      {
         return (lineNumber, first.column)
       }
     }
@@ -116,7 +137,8 @@ final class YAMLDocument {
   /// The location of a node (its first character).
   func location(of node: Node?) -> SourceLocation {
     guard let mark = node?.mark else { return SourceLocation(file: fileName) }
-    return SourceLocation(file: fileName, line: max(1, mark.line), column: max(1, mark.column))
+    return SourceLocation(
+      file: fileName, line: max(1, mark.line), column: max(1, mark.column))
   }
 
   /// Records an error at a node.
@@ -140,7 +162,8 @@ final class YAMLDocument {
     for component in path.components {
       switch (component, current) {
       case (.key(let key), .mapping(let mapping)):
-        guard let next = mapping.first(where: { $0.key.string == key })?.value else {
+        guard let next = mapping.first(where: { $0.key.string == key })?.value
+        else {
           return current
         }
         current = next

@@ -27,17 +27,24 @@ enum YAMLPreflight {
   static func text(
     from bytes: [UInt8], fileName: String, what: String
   ) -> Result<String, DiagnosticsError> {
-    func refuse(_ message: String, line: Int? = nil, column: Int? = nil, hint: String)
+    func refuse(
+      _ message: String, line: Int? = nil, column: Int? = nil, hint: String
+    )
       -> Result<String, DiagnosticsError>
     {
       let location =
-        line.map { SourceLocation(file: fileName, line: $0, column: column ?? 1) }
+        line.map {
+          SourceLocation(file: fileName, line: $0, column: column ?? 1)
+        }
         ?? SourceLocation(file: fileName)
-      return .failure(DiagnosticsError([.error(message, at: location, hint: hint)]))
+      return .failure(
+        DiagnosticsError([.error(message, at: location, hint: hint)]))
     }
-    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    ) {
       return refuse(
-        "the file is empty", hint: "a \(what) is a YAML mapping; see Documentation/")
+        "the file is empty",
+        hint: "a \(what) is a YAML mapping; see Documentation/")
     }
     if bytes.count > maximumBytes {
       return refuse(
@@ -61,7 +68,9 @@ enum YAMLPreflight {
       text.unicodeScalars.removeFirst()
     }
     if let problem = structuralProblem(in: text) {
-      return refuse(problem.message, line: problem.line, column: problem.column, hint: problem.hint)
+      return refuse(
+        problem.message, line: problem.line, column: problem.column,
+        hint: problem.hint)
     }
     return .success(text)
   }
@@ -104,9 +113,12 @@ enum YAMLPreflight {
         }
         if column > maximumIndentation || dashes > maximumDashes {
           return Problem(
-            message: "nesting is too deep (indentation of \(column) columns on line \(lineNumber))",
+            message:
+              "nesting is too deep (indentation of \(column) columns on line \(lineNumber))",
             line: lineNumber, column: min(column, maximumIndentation) + 1,
-            hint: "EdgeSim files nest a few levels deep; at most \(maximumIndentation) columns of indentation are accepted")
+            hint:
+              "EdgeSim files nest a few levels deep; at most \(maximumIndentation) columns of indentation are accepted"
+          )
         }
         // Flow brackets, quotes, comments and aliases.
         var j = line.startIndex
@@ -117,21 +129,25 @@ enum YAMLPreflight {
             if c == q { quote = nil }
           } else if c == "#", previous == " " || previous == "\t" {
             break
-          } else if (c == "\"" || c == "'"),
-            [" ", "\t", "[", "{", ",", ":", "-"].contains(previous) || j == line.startIndex
+          } else if c == "\"" || c == "'",
+            [" ", "\t", "[", "{", ",", ":", "-"].contains(previous)
+              || j == line.startIndex
           {
             quote = c
           } else if c == "[" || c == "{" {
             flowDepth += 1
             if flowDepth > maximumFlowDepth {
               return Problem(
-                message: "nesting is too deep (more than \(maximumFlowDepth) brackets)",
+                message:
+                  "nesting is too deep (more than \(maximumFlowDepth) brackets)",
                 line: lineNumber, column: j - line.startIndex + 1,
                 hint: "EdgeSim files nest a few levels deep")
             }
           } else if c == "]" || c == "}" {
             flowDepth = max(0, flowDepth - 1)
-          } else if c == "*", [" ", "\t", "[", "{", ",", ":", "-", "?"].contains(previous) {
+          } else if c == "*",
+            [" ", "\t", "[", "{", ",", ":", "-", "?"].contains(previous)
+          {
             aliases += 1
             if aliases > maximumAliases {
               return Problem(
@@ -141,17 +157,22 @@ enum YAMLPreflight {
             }
             // An alias followed by ':' (or preceded by '?') is a mapping key.
             var k = j + 1
-            while k < line.endIndex, !" \t,[]{}".unicodeScalars.contains(line[k]) { k += 1 }
+            while k < line.endIndex,
+              !" \t,[]{}".unicodeScalars.contains(line[k])
+            { k += 1 }
             var m = k
             while m < line.endIndex, line[m] == " " { m += 1 }
             let isKey =
               (m < line.endIndex && line[m] == ":" && k > j + 1)
-              || previous == "?" || (j >= line.startIndex + 2 && line[j - 2] == "?")
+              || previous == "?"
+              || (j >= line.startIndex + 2 && line[j - 2] == "?")
             if isKey {
               return Problem(
                 message: "an alias is used as a mapping key",
                 line: lineNumber, column: j - line.startIndex + 1,
-                hint: "EdgeSim keys are plain names; aliases may only stand for values")
+                hint:
+                  "EdgeSim keys are plain names; aliases may only stand for values"
+              )
             }
           }
           previous = c
@@ -160,8 +181,10 @@ enum YAMLPreflight {
         // Checked after the nesting scan so a deeply nested line says so.
         if line.count > maximumLineLength {
           return Problem(
-            message: "line \(lineNumber) is \(line.count) characters long; lines may be at most \(maximumLineLength)",
-            line: lineNumber, column: maximumLineLength + 1, hint: "is this the right file?")
+            message:
+              "line \(lineNumber) is \(line.count) characters long; lines may be at most \(maximumLineLength)",
+            line: lineNumber, column: maximumLineLength + 1,
+            hint: "is this the right file?")
         }
         lineNumber += 1
         lineStart = index + 1

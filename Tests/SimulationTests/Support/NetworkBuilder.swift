@@ -7,7 +7,8 @@ struct NetworkBuilder {
   var counter = 0
 
   init(name: String, input: [Int]) {
-    network = Network(name: name, inputs: [GraphInput(name: "input", shape: input)])
+    network = Network(
+      name: name, inputs: [GraphInput(name: "input", shape: input)])
     last = "input"
   }
 
@@ -24,9 +25,11 @@ struct NetworkBuilder {
 
   /// Appends a node reading `inputs` and returns its output's name.
   @discardableResult
-  mutating func node(_ name: String, _ op: Operator, inputs: [String]) -> String {
+  mutating func node(_ name: String, _ op: Operator, inputs: [String]) -> String
+  {
     let output = name + "_out"
-    network.nodes.append(Node(name: name, op: op, inputs: inputs, outputs: [output]))
+    network.nodes.append(
+      Node(name: name, op: op, inputs: inputs, outputs: [output]))
     last = output
     network.outputs = [output]
     return output
@@ -34,7 +37,8 @@ struct NetworkBuilder {
 
   @discardableResult
   mutating func conv(
-    _ name: String? = nil, in channels: Int, out filters: Int, kernel: Int, stride: Int = 1,
+    _ name: String? = nil, in channels: Int, out filters: Int, kernel: Int,
+    stride: Int = 1,
     pad: Int = 0, group: Int = 1, dilation: Int = 1, from source: String? = nil
   ) -> String {
     let name = name ?? fresh("conv")
@@ -44,7 +48,8 @@ struct NetworkBuilder {
       .conv(
         ConvAttributes(
           group: group, strides: [stride, stride], pads: [pad, pad, pad, pad],
-          dilations: [dilation, dilation])), inputs: [source ?? last, name + "_w"])
+          dilations: [dilation, dilation])),
+      inputs: [source ?? last, name + "_w"])
   }
 
   @discardableResult
@@ -53,10 +58,14 @@ struct NetworkBuilder {
   }
 
   @discardableResult
-  mutating func maxPool(_ name: String? = nil, kernel: Int, stride: Int) -> String {
+  mutating func maxPool(_ name: String? = nil, kernel: Int, stride: Int)
+    -> String
+  {
     node(
       name ?? fresh("pool"),
-      .maxPool(PoolAttributes(kernelShape: [kernel, kernel], strides: [stride, stride])),
+      .maxPool(
+        PoolAttributes(
+          kernelShape: [kernel, kernel], strides: [stride, stride])),
       inputs: [last])
   }
 
@@ -76,10 +85,13 @@ struct NetworkBuilder {
   }
 
   @discardableResult
-  mutating func gemm(_ name: String? = nil, in features: Int, out units: Int) -> String {
+  mutating func gemm(_ name: String? = nil, in features: Int, out units: Int)
+    -> String
+  {
     let name = name ?? fresh("fc")
     weight(name + "_w", [units, features])
-    return node(name, .gemm(GemmAttributes(transB: true)), inputs: [last, name + "_w"])
+    return node(
+      name, .gemm(GemmAttributes(transB: true)), inputs: [last, name + "_w"])
   }
 
   @discardableResult
@@ -117,11 +129,14 @@ enum Networks {
 
   /// One convolution.
   static func singleConv(
-    channels: Int, filters: Int, size: Int, kernel: Int, stride: Int = 1, pad: Int = 0,
+    channels: Int, filters: Int, size: Int, kernel: Int, stride: Int = 1,
+    pad: Int = 0,
     group: Int = 1, batch: Int = 1
   ) -> Network {
     var b = NetworkBuilder(name: "conv", input: [batch, channels, size, size])
-    b.conv("conv", in: channels, out: filters, kernel: kernel, stride: stride, pad: pad, group: group)
+    b.conv(
+      "conv", in: channels, out: filters, kernel: kernel, stride: stride,
+      pad: pad, group: group)
     return b.network
   }
 }
