@@ -93,7 +93,7 @@ public final class AccuracyEvaluator: Sendable {
       let executor = try FixedPointExecutor(
         network: network, plan: calibrated.fixing(calibration.settings),
         concurrency: concurrency)
-      let run = try executor.run(input: evaluation)
+      let run = try executor.run(input: evaluation, retaining: .outputs)
       guard let scores = run.outputs.first?.floatTensor else {
         return .failure(AccuracyProblem("the network has no output"))
       }

@@ -35,6 +35,9 @@ public struct FixedPointExecutor: Sendable {
   /// The number of batch slices run concurrently.
   public var concurrency: Int
   let prepared: [PreparedNode]
+  /// For each node, the tensors it reads for the last time (graph outputs
+  /// never): what a ``FixedPointRetention/outputs`` run releases after it.
+  let lastReads: [[String]]
 
   /// Resolves a plan against a network and quantizes its constants.
   ///
@@ -87,6 +90,26 @@ public struct FixedPointExecutor: Sendable {
           rectify: rectify, seed: precision.seed))
     }
     self.prepared = prepared
+    self.lastReads = Self.lastReads(of: sorted)
+  }
+
+  /// The tensors each node reads for the last time, in execution order;
+  /// graph outputs are never released.
+  static func lastReads(of network: Network) -> [[String]] {
+    var last: [String: Int] = [:]
+    for (index, node) in network.nodes.enumerated() {
+      for name in node.inputs where !name.isEmpty { last[name] = index }
+      for name in node.outputs where !name.isEmpty && last[name] == nil {
+        last[name] = index
+      }
+    }
+    let kept = Set(network.outputs)
+    var result = [[String]](repeating: [], count: network.nodes.count)
+    for (name, index) in last.sorted(by: { $0.key < $1.key })
+    where !kept.contains(name) {
+      result[index].append(name)
+    }
+    return result
   }
 
   /// Runs one batch fed to the network's first input.
@@ -110,6 +133,29 @@ public struct FixedPointExecutor: Sendable {
     return try run(inputs: [first.name: input], keepWide: keepWide)
   }
 
+  /// Runs one batch fed to the network's first input, keeping only what
+  /// `retention` asks for (the values computed are the same for every
+  /// retention).
+  ///
+  /// - Parameters:
+  ///   - input: Float32 values `[N, …]`.
+  ///   - retention: What the returned run holds.
+  /// - Returns: The run, holding what `retention` asks for.
+  /// - Throws: ``ExecutionError/invalidInput(message:)`` when the network has
+  ///   no input, or any error of the run itself.
+  public func run(input: FloatTensor, retaining retention: FixedPointRetention)
+    throws(ExecutionError)
+    -> FixedPointRun
+  {
+    guard
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
+    else { throw .invalidInput(message: "the network has no input") }
+    return try runWhole(
+      inputs: [first.name: input], batchStart: 0, retention: retention)
+  }
+
   /// Runs named inputs.
   ///
   /// The heavy kernels split the batch over ``concurrency`` slices, each
@@ -119,7 +165,9 @@ public struct FixedPointExecutor: Sendable {
     throws(ExecutionError)
     -> FixedPointRun
   {
-    try runWhole(inputs: inputs, batchStart: 0, keepWide: keepWide)
+    try runWhole(
+      inputs: inputs, batchStart: 0,
+      retention: FixedPointRetention(keepWide: keepWide))
   }
 
   /// Runs the nodes in order; with `through`, stops after that node (a
@@ -129,6 +177,19 @@ public struct FixedPointExecutor: Sendable {
     inputs: [String: FloatTensor], batchStart: Int, keepWide: Bool,
     through: String? = nil
   ) throws(ExecutionError) -> FixedPointRun {
+    try runWhole(
+      inputs: inputs, batchStart: batchStart,
+      retention: FixedPointRetention(keepWide: keepWide), through: through)
+  }
+
+  /// Runs the nodes in order, keeping what `retention` asks for; with
+  /// `through`, stops after that node.
+  func runWhole(
+    inputs: [String: FloatTensor], batchStart: Int,
+    retention: FixedPointRetention, through: String? = nil
+  ) throws(ExecutionError) -> FixedPointRun {
+    let keepTensors = retention != .outputs
+    let keepWide = retention == .everything
     var run = FixedPointRun(
       inputs: [:], inputEvents: OverflowCounts(), tensors: [:], outputs: [],
       events: [:],
@@ -140,11 +201,11 @@ public struct FixedPointExecutor: Sendable {
         overflow: .saturate)
       let raw = RawTensor(
         unchecked: tensor.shape, raws: quantized.raws, format: precision.input)
-      run.inputs[name] = raw
+      if keepTensors { run.inputs[name] = raw }
       run.inputEvents.merge(quantized.events)
       values[name] = .fixed(raw)
     }
-    for node in prepared {
+    for (position, node) in prepared.enumerated() {
       var operands: [TensorValue?] = []
       for (index, name) in node.node.inputs.enumerated() {
         if name.isEmpty {
@@ -166,10 +227,14 @@ public struct FixedPointExecutor: Sendable {
       let result = try evaluate(node, operands, batchStart: batchStart)
       if let name = node.node.outputs.first, !name.isEmpty {
         values[name] = result.value
-        run.tensors[name] = result.value
+        if keepTensors { run.tensors[name] = result.value }
       }
       run.events[node.node.name] = result.events
       if keepWide, let wide = result.wide { run.wide[node.node.name] = wide }
+      if !keepTensors {
+        operands.removeAll()
+        for name in lastReads[position] { values[name] = nil }
+      }
       if node.node.name == through { return run }
     }
     for name in network.outputs {
