@@ -159,11 +159,26 @@ public enum TileSearch {
   ) -> [PackedCandidate] {
     var result: [PackedCandidate] = []
     result.reserveCapacity(256)
+    packedFeasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident,
+      slidingWindow: slidingWindow, into: &result)
+    return result
+  }
+
+  /// ``packedFeasible(nest:bits:budgets:resident:slidingWindow:)`` into
+  /// `result`, which is emptied first and keeps its capacity: a caller that
+  /// maps many layers reuses one buffer instead of growing a fresh array
+  /// (and faulting in fresh pages) per layer.
+  package static func packedFeasible(
+    nest: LoopNest, bits: OperandBits, budgets: [TileBudget],
+    resident: Set<Operand> = [], slidingWindow: Bool = false,
+    into result: inout [PackedCandidate]
+  ) {
+    result.removeAll(keepingCapacity: true)
     forEachFeasible(
       nest: nest, bits: bits, budgets: budgets, resident: resident,
       slidingWindow: slidingWindow
     ) { result.append(PackedCandidate(tiling: $0, traffic: $1)) }
-    return result
   }
 
   /// Calls `body` with every feasible (tile shape, loop order) and its

@@ -1,6 +1,12 @@
 import HardwareModel
 import Mapping
 
+/// Buffers a run reuses from one MAC layer's mapping search to the next.
+struct MappingScratch {
+  var candidates: [PackedCandidate] = []
+  var scored: [StagingSearch.Scored] = []
+}
+
 /// Maps a MAC layer: inner-level tilings, the staging tiling chosen by its
 /// timeline, and the traffic at every level.
 struct MACLayerEvaluator {
@@ -9,9 +15,9 @@ struct MACLayerEvaluator {
 
   var device: Device { plan.device }
 
-  func evaluate(_ context: LayerContext, nest: LoopNest) -> Result<
-    LayerEvaluation, SimulationFailure
-  > {
+  func evaluate(
+    _ context: LayerContext, nest: LoopNest, scratch: inout MappingScratch
+  ) -> Result<LayerEvaluation, SimulationFailure> {
     let layer = context.layer
     let bits = context.bits
     let levels = device.memory.count
@@ -114,8 +120,10 @@ struct MACLayerEvaluator {
           level: index, operands: stagedAt[index] ?? [], reservedBits: reserved)
       )
     }
-    let candidates = TileSearch.packedFeasible(
-      nest: nest, bits: bits, budgets: budgets, resident: resident)
+    TileSearch.packedFeasible(
+      nest: nest, bits: bits, budgets: budgets, resident: resident,
+      into: &scratch.candidates)
+    let candidates = scratch.candidates
     guard !candidates.isEmpty else {
       return .failure(
         SimulationFailure(
@@ -131,7 +139,8 @@ struct MACLayerEvaluator {
       buffers: !budgets.isEmpty
         && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered })
         ? 2 : 1)
-    guard let chosen = search.best(of: candidates) else {
+    guard let chosen = search.best(of: candidates, scored: &scratch.scored)
+    else {
       return .failure(
         SimulationFailure(reason: "no mapping found", layer: layer.name))
     }

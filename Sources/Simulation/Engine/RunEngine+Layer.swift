@@ -101,7 +101,7 @@ extension RunEngine {
       let key = MACEvaluationKey(context, nest: nest, plan: plan)
       if let cached = macEvaluations[key] { return .success(cached) }
       let result = MACLayerEvaluator(plan: plan, options: options).evaluate(
-        context, nest: nest)
+        context, nest: nest, scratch: &mappingScratch)
       if case .success(let evaluation) = result {
         macEvaluations[key] = evaluation
       }

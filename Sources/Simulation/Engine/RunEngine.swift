@@ -16,6 +16,8 @@ struct RunEngine {
   var permanentReserved = 0.0
   /// Evaluations of MAC layers already mapped in this run.
   var macEvaluations: [MACEvaluationKey: LayerEvaluation] = [:]
+  /// Buffers of the mapping search, kept from layer to layer.
+  var mappingScratch = MappingScratch()
 
   init(network: Network, device: Device, options: SimulationOptions) throws {
     self.network = network

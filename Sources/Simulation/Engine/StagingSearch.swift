@@ -2,19 +2,19 @@ import HardwareModel
 import Mapping
 
 /// Chooses a MAC layer's staging tiling: every feasible candidate is scored
-/// with a lower bound on its latency, and candidates are timed with the
-/// pipeline model in order of that bound until the bound exceeds the best
-/// latency found (branch and bound).
+/// with lower bounds on its latency, and only candidates whose bounds do
+/// not exceed the best latency found are timed with the pipeline model
+/// (branch and bound).
 ///
 /// The objective is the timed makespan, then the backing-store bits; ties
-/// go to the first candidate in (bound, bits, enumeration) order. Two
-/// bounds serve: the *ordering* bound `max(compute, DRAM time)`, which fixes
-/// the order candidates are timed in (and so how ties are broken), and a
-/// tighter *pruning* bound (``pruningBounds(_:tiling:)``) that adds the
-/// pipeline's fill and drain and the per-transfer DRAM latency. A candidate
-/// whose pruning bound exceeds the best makespan so far cannot win, so it is
-/// skipped without building its tile groups or timing it; the choice is the
-/// one exhaustive timing in the same order would make.
+/// go to the first candidate in (bound, bits, enumeration) order, where the
+/// *ordering* bound is `max(compute, DRAM time)`. The candidate first in
+/// that order is timed first, as a ceiling. A tighter *pruning* bound
+/// (``pruningEstimate(_:tiling:)``) adds the pipeline's fill and drain and
+/// the per-transfer DRAM latency, and ``exactBound(_:tiling:)`` settles
+/// exact ties. A candidate whose bound exceeds the best makespan so far
+/// cannot win, so it is skipped without building its tile groups or timing
+/// it; the choice is the one exhaustive timing would make.
 struct StagingSearch {
   let plan: HierarchyPlan
   /// Per level (backing store included), bits read and written that do not
@@ -105,8 +105,11 @@ struct StagingSearch {
     var outputs = false
   }
 
-  /// The best candidate, or `nil` when there is none.
-  func best(of candidates: [PackedCandidate]) -> Scored? {
+  /// The best candidate, or `nil` when there is none; `scored` is a buffer
+  /// the caller keeps between searches.
+  func best(
+    of candidates: [PackedCandidate], scored: inout [Scored]
+  ) -> Scored? {
     let levels = plan.device.memory.count
     let fromStore = (
       weights: plan.usesBackingStore(.weights),
@@ -123,7 +126,7 @@ struct StagingSearch {
         outputs: operands.contains(.outputs))
     }
     let rates = (0..<levels).map { plan.rates(of: $0) }
-    var scored: [Scored] = []
+    scored.removeAll(keepingCapacity: true)
     scored.reserveCapacity(candidates.count)
     for (i, candidate) in candidates.enumerated() {
       let t = candidate.traffic
@@ -162,79 +165,78 @@ struct StagingSearch {
         : (a.dramBits != b.dramBits
           ? a.dramBits < b.dramBits : a.index < b.index)
     }
+    // The winner is the least candidate in (makespan, DRAM bits, bound,
+    // enumeration) order, a total order, so candidates may be visited in
+    // any order. Makespans are compared on a grid of 10⁻⁶ cycle
+    // (``tieGrid(_:)``): sums of the same figures in another order differ
+    // in the last bits, and that noise must not pick a mapping. The first
+    // candidate in (bound, bits, enumeration) order is timed first: its
+    // makespan is a tight ceiling that prunes most others.
+    guard var first = scored.first else { return nil }
+    for s in scored.dropFirst() where precedes(s, first) { first = s }
     var groups: [TileGroup] = []
     groups.reserveCapacity(maximumTileGroups)
     var scratch = TimelineScratch()
     var timed: [TimingKey: Double] = [:]
-    // The first candidate in order is timed first, so the best makespan
-    // never exceeds its makespan, and the search stops at the first bound
-    // above the best: candidates whose bound exceeds that makespan are never
-    // reached. They are dropped before sorting (the first itself is kept:
-    // its makespan may round below its own bound).
-    guard var first = scored.first else { return nil }
-    for s in scored.dropFirst() where precedes(s, first) { first = s }
-    let firstTiling = candidates[first.index].tiling
-    let ceiling = makespan(
-      first, tiling: firstTiling, groups: &groups, scratch: &scratch)
-    timed[
+    func key(_ s: Scored, _ tiling: PackedTiling) -> TimingKey {
       TimingKey(
-        count: firstTiling.tileCount, periods: firstTiling.periods,
-        reads: first.readBits,
-        writeBits: first.writeBits, compute: first.compute)] = ceiling
-    scored.removeAll { $0.bound > ceiling && $0.index != first.index }
-    scored.sort(by: precedes)
-    var best: (scored: Scored, makespan: Double)?
-    for s in scored {
+        count: tiling.tileCount, periods: tiling.periods, reads: s.readBits,
+        writeBits: s.writeBits, compute: s.compute)
+    }
+    let firstTiling = candidates[first.index].tiling
+    let firstMakespan = makespan(
+      first, tiling: firstTiling, groups: &groups, scratch: &scratch)
+    timed[key(first, firstTiling)] = firstMakespan
+    var best = (scored: first, grid: Self.tieGrid(firstMakespan))
+    // Whether a candidate whose makespan ties the best's wins on the rest.
+    func winsTie(_ s: Scored) -> Bool {
+      s.dramBits != best.scored.dramBits
+        ? s.dramBits < best.scored.dramBits : precedes(s, best.scored)
+    }
+    // The ordering and pruning bounds are lower bounds up to the rounding
+    // of a few dozen additions; the slack is far above it.
+    let slack = 1 - 1e-9
+    for s in scored where s.index != first.index {
+      if Self.tieGrid(s.bound * slack) > best.grid { continue }
       let tiling = candidates[s.index].tiling
-      if let b = best {
-        if s.bound > b.makespan { break }
-        if s.bound == b.makespan && s.dramBits >= b.scored.dramBits { continue }
-        // Relative slack far above the rounding of a few dozen additions:
-        // a skipped candidate's makespan is certainly above the best.
-        let bounds = pruningBounds(s, tiling: tiling)
-        if bounds.estimate > b.makespan * (1 + 1e-9) {
-          assert(
-            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
-              >= bounds.estimate * (1 - 1e-9),
-            "the pruning bound exceeds the makespan")
-          continue
-        }
-        // No slack needed: `bounds.exact` is never above the makespan.
-        if bounds.exact > b.makespan
-          || (bounds.exact == b.makespan && s.dramBits >= b.scored.dramBits)
-        {
-          assert(
-            makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
-              >= bounds.exact,
-            "the exact bound exceeds the makespan")
-          continue
-        }
+      let estimate = pruningEstimate(s, tiling: tiling)
+      if Self.tieGrid(estimate * slack) > best.grid {
+        assert(
+          makespan(s, tiling: tiling, groups: &groups, scratch: &scratch)
+            >= estimate * slack,
+          "the pruning bound exceeds the makespan")
+        continue
+      }
+      // No slack needed: the exact bound is never above the makespan.
+      let exact = Self.tieGrid(exactBound(s, tiling: tiling))
+      if exact > best.grid || (exact == best.grid && !winsTie(s)) {
+        continue
       }
       // Candidates with equal timing inputs (tile count, fetch periods,
       // bits and compute) have equal groups, hence equal makespans.
-      let key = TimingKey(
-        count: tiling.tileCount, periods: tiling.periods, reads: s.readBits,
-        writeBits: s.writeBits,
-        compute: s.compute)
+      let k = key(s, tiling)
       let makespan: Double
-      if let known = timed[key] {
+      if let known = timed[k] {
         makespan = known
       } else {
         makespan = self.makespan(
           s, tiling: tiling, groups: &groups, scratch: &scratch)
-        timed[key] = makespan
+        timed[k] = makespan
       }
-      if let b = best {
-        if makespan < b.makespan
-          || (makespan == b.makespan && s.dramBits < b.scored.dramBits)
-        {
-          best = (s, makespan)
-        }
-      } else {
-        best = (s, makespan)
+      let grid = Self.tieGrid(makespan)
+      if grid < best.grid || (grid == best.grid && winsTie(s)) {
+        best = (s, grid)
       }
     }
-    return best?.scored
+    return best.scored
+  }
+
+  /// A makespan on the grid that candidates are compared on.
+  ///
+  /// The grid is whole multiples of 10⁻⁶ cycle. The map is monotone, so a
+  /// lower bound's grid value is a lower bound of the makespan's.
+  static func tieGrid(_ cycles: Double) -> Double {
+    (cycles * 1e6).rounded()
   }
 
   /// Every level's cycles for a staging traffic (the backing store's entry
@@ -417,11 +419,11 @@ struct StagingSearch {
       macs: macs * share)
   }
 
-  /// Two lower bounds on a candidate's makespan, from its first and last
-  /// tile groups and its totals rather than building and timing every group.
+  /// A lower bound on a candidate's makespan, up to rounding (compare it
+  /// with a relative slack), from its first and last tile groups and its
+  /// totals rather than building and timing every group.
   ///
-  /// `estimate` is the tighter one, up to rounding (compare it with a
-  /// relative slack). Every engine is serial and each group's compute waits
+  /// Every engine is serial and each group's compute waits
   /// for its inputs, its drain for its compute (``Timeline``), so the
   /// makespan is at least
   /// - the first group's fetch, all compute, the last group's drain;
@@ -438,15 +440,7 @@ struct StagingSearch {
   /// something. An operand fetched every `p` tiles has `count / p` fetches,
   /// and a group of at most `s` tiles holds at most `⌈s / p⌉` of them, so
   /// at least `⌈(count / p) / ⌈s / p⌉⌉` groups fetch; likewise for drains.
-  ///
-  /// `exact` is the first of these chains evaluated with the timeline's own
-  /// floating-point additions in the timeline's order: rounding to nearest
-  /// is monotone, so it is never above the computed makespan, and equals it
-  /// whenever the compute chain is the critical path. It lets exact ties be
-  /// skipped (a tie with no fewer DRAM bits never replaces the best).
-  func pruningBounds(_ s: Scored, tiling: PackedTiling) -> (
-    estimate: Double, exact: Double
-  ) {
+  func pruningEstimate(_ s: Scored, tiling: PackedTiling) -> Double {
     let count = max(1, tiling.tileCount)
     let periods = tiling.periods
     let total = max(1, min(count, maximumTileGroups))
@@ -456,23 +450,6 @@ struct StagingSearch {
     let first = group(0, firstEnd, count: count, periods: periods, scored: s)
     let last = group(
       lastStart, count, count: count, periods: periods, scored: s)
-    // inEnd[0] = 0 + fetch; computeEnd[i] = start + compute_i with start at
-    // least computeEnd[i − 1]; outEnd[last] = start + drain with start at
-    // least computeEnd[last].
-    var chain = first.inCycles
-    if count % total == 0 {
-      let share = Double(count / total) / Double(count)
-      let compute = s.compute * share
-      for _ in 0..<total { chain += compute }
-    } else {
-      var a = 0
-      for j in 1...total {
-        let b = boundary(j, of: total, count: count, after: a)
-        if b > a { chain += s.compute * (Double(b - a) / Double(count)) }
-        a = b
-      }
-    }
-    let exact = max(chain, chain + last.outCycles)
     let largestGroup = (count + total - 1) / total
     func groupsWithEvents(period: Int) -> Int {
       let p = max(1, period)
@@ -507,7 +484,44 @@ struct StagingSearch {
       bound = max(bound, fetching + s.compute + last.outCycles)
       bound = max(bound, first.inCycles + s.compute + draining)
     }
-    return (bound, exact)
+    return bound
+  }
+
+  /// A lower bound on a candidate's makespan that needs no slack.
+  ///
+  /// It is the first chain of ``pruningEstimate(_:tiling:)`` (first fetch,
+  /// all compute, last drain) evaluated with the timeline's own
+  /// floating-point additions in the timeline's order: rounding to nearest
+  /// is monotone, so it is never above the computed makespan, and equals it
+  /// whenever the compute chain is the critical path. It lets exact ties be
+  /// skipped.
+  func exactBound(_ s: Scored, tiling: PackedTiling) -> Double {
+    let count = max(1, tiling.tileCount)
+    let periods = tiling.periods
+    let total = max(1, min(count, maximumTileGroups))
+    let firstEnd = boundary(1, of: total, count: count, after: 0)
+    let lastStart =
+      total > 1 ? boundary(total - 1, of: total, count: count, after: 0) : 0
+    let first = group(0, firstEnd, count: count, periods: periods, scored: s)
+    let last = group(
+      lastStart, count, count: count, periods: periods, scored: s)
+    // inEnd[0] = 0 + fetch; computeEnd[i] = start + compute_i with start at
+    // least computeEnd[i − 1]; outEnd[last] = start + drain with start at
+    // least computeEnd[last].
+    var chain = first.inCycles
+    if count % total == 0 {
+      let share = Double(count / total) / Double(count)
+      let compute = s.compute * share
+      for _ in 0..<total { chain += compute }
+    } else {
+      var a = 0
+      for j in 1...total {
+        let b = boundary(j, of: total, count: count, after: a)
+        if b > a { chain += s.compute * (Double(b - a) / Double(count)) }
+        a = b
+      }
+    }
+    return max(chain, chain + last.outCycles)
   }
 }
 
