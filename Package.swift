@@ -80,7 +80,7 @@ let package = Package(
       name: "SpecFormats",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-        "FixedPointArithmetic", "DesignSpace",
+        "FixedPointArithmetic", "DesignSpace", "Simulation",
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(

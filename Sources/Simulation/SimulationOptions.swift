@@ -98,13 +98,18 @@ public struct SimulationOptions: Hashable, Sendable {
   /// The most tile groups a layer's timeline keeps (tiles are merged into
   /// consecutive groups beyond that); bounds run time and trace size.
   public var maximumTileGroups: Int
+  /// How weights and activations are coded to and from the backing store
+  /// (`nil`: raw).
+  public var compression: DRAMCompression?
 
   /// Creates options.
   public init(
     precision: PrecisionChoice = .native, batch: Int = 1,
     keepOutputsOnChip: Bool = true,
-    weightsPreloaded: Bool = false, maximumTileGroups: Int = 32
+    weightsPreloaded: Bool = false, maximumTileGroups: Int = 32,
+    compression: DRAMCompression? = nil
   ) {
+    self.compression = compression
     self.precision = precision
     self.batch = min(max(1, batch), 1 << 16)
     self.keepOutputsOnChip = keepOutputsOnChip

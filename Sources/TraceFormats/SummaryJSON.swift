@@ -13,6 +13,9 @@ import Simulation
 /// `dram_read`, `dram_written`, `bound`, `bound_detail`, `utilization`,
 /// `spatial_utilization`, `tiles`, `output_on_chip`, `inputs_on_chip`,
 /// `fused_into`, `buffer_bytes`, `mapping`, `levels`, `roofline`, `widths`).
+/// A run that codes DRAM traffic adds `dram_coding`: at the top level the
+/// coding's label, per layer the coded over raw backing-store bits of
+/// `weights`, `inputs` and `outputs`.
 /// Keys are sorted and numbers have one format, so the file is stable.
 public enum SummaryJSON {
   /// The schema identifier.
@@ -26,7 +29,7 @@ public enum SummaryJSON {
   /// The summary as a JSON value (the CLI's `--json` builds on it).
   public static func value(_ summary: RunSummary) -> JSONValue {
     let t = summary.totals
-    return .object([
+    var top: [String: JSONValue] = [
       "schema": .string(schema), "device": .string(summary.device),
       "model": .string(summary.model),
       "precision": .string(summary.precision), "batch": .int(summary.batch),
@@ -45,12 +48,17 @@ public enum SummaryJSON {
         "dram_bytes_written": .int(t.dramBytesWritten),
       ]),
       "layers": .array(summary.layers.map(layer)),
-    ])
+    ]
+    // Only runs that code DRAM traffic carry these keys.
+    if let compression = summary.compression {
+      top["dram_coding"] = .string(compression)
+    }
+    return .object(top)
   }
 
   /// One layer as a JSON object.
   public static func layer(_ l: LayerResult) -> JSONValue {
-    .object([
+    var object: [String: JSONValue] = [
       "name": .string(l.name), "op": .string(l.opType),
       "cycles": .int(l.cycles),
       "latency_s": .number(l.seconds), "start_s": .number(l.startSeconds),
@@ -84,7 +92,14 @@ public enum SummaryJSON {
           l.roofline.attainableOperationsPerSecond),
         "bound_s": .number(l.roofline.boundSeconds),
       ]),
-    ])
+    ]
+    if let coding = l.dramCoding {
+      object["dram_coding"] = .object([
+        "weights": .number(coding.weights), "inputs": .number(coding.inputs),
+        "outputs": .number(coding.outputs),
+      ])
+    }
+    return .object(object)
   }
 
   /// An energy breakdown as a JSON object.

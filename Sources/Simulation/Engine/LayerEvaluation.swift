@@ -12,6 +12,8 @@ struct LayerContext {
   var resident: Set<Operand>
   /// Bits reserved at the resident level by tensors kept on chip.
   var reservedBits: Double
+  /// What DRAM coding leaves of the backing-store traffic.
+  var dram: DRAMScale = .raw
 }
 
 /// Everything a MAC layer's evaluation depends on within one run (the
@@ -23,7 +25,8 @@ struct LayerContext {
 /// (the compute models lower it differently), the operands already on chip
 /// and the bits other tensors reserve at the resident level. The reserved
 /// bits only matter when that level stages a tile; otherwise they are left
-/// out (0) so that more layers share a key. The layer's name is read only
+/// out (0) so that more layers share a key. The DRAM coding factors scale
+/// the backing-store traffic. The layer's name is read only
 /// for failures, which are never cached.
 struct MACEvaluationKey: Hashable {
   var nest: LoopNest
@@ -34,8 +37,10 @@ struct MACEvaluationKey: Hashable {
   /// Resident operands as a bit set (weights 1, inputs 2, outputs 4).
   var resident: Int
   var reservedBits: Double
+  var dram: DRAMScale
 
   init(_ context: LayerContext, nest: LoopNest, plan: HierarchyPlan) {
+    dram = context.dram
     self.nest = nest
     bits = context.bits
     rate = context.rate

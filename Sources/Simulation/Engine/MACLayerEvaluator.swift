@@ -136,6 +136,8 @@ struct MACLayerEvaluator {
       stagedAt: stagedAt,
       computeCycles: estimate.cycles, macs: macs,
       maximumTileGroups: options.maximumTileGroups,
+      dram: context.dram,
+      finalOutputBits: Double(layer.output.elements) * Double(bits.outputs),
       buffers: !budgets.isEmpty
         && stagedAt.keys.allSatisfy({ device.memory[$0].doubleBuffered })
         ? 2 : 1)

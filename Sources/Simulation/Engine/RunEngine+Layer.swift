@@ -24,6 +24,7 @@ extension RunEngine {
       !layer.inputs.isEmpty
       && layer.inputs.allSatisfy { resident[$0.name] != nil }
     let outputBits = Double(layer.output.elements) * Double(bits.outputs)
+    let dram = try dramScale(of: layer, bits: bits)
 
     if case .view = layer.work {
       if layer.opType == "Concat", inputsOnChip, layer.fusedInto == nil {
@@ -33,15 +34,18 @@ extension RunEngine {
       } else {
         release(after: layer)
       }
-      return emptyResult(
+      var result = emptyResult(
         layer, widths: widths, start: start,
         onChip: inputsOnChip || resident[layer.output.name] != nil)
+      if options.compression != nil { result.dramCoding = dram }
+      return result
     }
 
     var base = LayerContext(
       layer: layer, widths: widths, bits: bits, rate: rate,
       efficiency: efficiency,
-      resident: weightsResident ? [.weights] : [], reservedBits: reservedBits)
+      resident: weightsResident ? [.weights] : [], reservedBits: reservedBits,
+      dram: dram)
     if inputsOnChip || plan.homeOnChip[.inputs] == true {
       base.resident.insert(.inputs)
     }
@@ -82,12 +86,14 @@ extension RunEngine {
     }
     release(after: layer)
     if kept { resident[layer.output.name] = outputBits }
-    return record(
+    var result = record(
       layer, evaluation: evaluation, widths: widths, start: start,
       kept: kept
         || (layer.fusedInto != nil && resident[layer.output.name] != nil),
       inputsOnChip: inputsOnChip || plan.homeOnChip[.inputs] == true,
       trace: &trace)
+    if options.compression != nil { result.dramCoding = dram }
+    return result
   }
 
   mutating func evaluate(_ context: LayerContext) -> Result<
@@ -119,7 +125,7 @@ extension RunEngine {
       if context.layer.fusedInto != nil { dramBits = 0 }
       return StreamingLayerEvaluator(plan: plan, options: options).evaluate(
         context, operations: operations, inputBits: inputBits,
-        inputDRAMBits: dramBits)
+        inputDRAMBits: dramBits, inputCodedBits: dramBits * context.dram.inputs)
     case .view:
       return .failure(
         SimulationFailure(
@@ -310,11 +316,13 @@ extension RunEngine {
       macUtilization: latency > 0 && peak > 0
         ? min(1, Double(macs) / (peak * latency)) : 0,
       dramBytesRead: read, dramBytesWritten: written)
-    return RunSummary(
+    var summary = RunSummary(
       device: device.name, model: network.name, precision: label,
       batch: options.batch,
       clock: device.clock, peakMACsPerSecond: peak, layers: results,
       totals: totals)
+    summary.compression = options.compression?.label
+    return summary
   }
 }
 

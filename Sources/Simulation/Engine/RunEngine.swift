@@ -16,6 +16,10 @@ struct RunEngine {
   var permanentReserved = 0.0
   /// Evaluations of MAC layers already mapped in this run.
   var macEvaluations: [MACEvaluationKey: LayerEvaluation] = [:]
+  /// The layers that write each activation tensor (a fused activation or a
+  /// view writes its producer's tensor), last first: the names a tensor's
+  /// run-length density is looked up by.
+  var tensorWriters: [String: [String]] = [:]
   /// Buffers of the mapping search, kept from layer to layer.
   var mappingScratch = MappingScratch()
 
@@ -39,6 +43,9 @@ struct RunEngine {
       graphOutputs.insert(layer.output.name)
     }
     graphOutputs.formUnion(outputs)
+    for layer in layers.reversed() {
+      tensorWriters[layer.output.name, default: []].append(layer.name)
+    }
     for layer in layers where layer.fusedInto == nil {
       for input in layer.inputs {
         remainingReaders[input.name, default: 0] += 1

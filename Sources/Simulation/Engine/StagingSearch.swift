@@ -29,6 +29,11 @@ struct StagingSearch {
   let maximumTileGroups: Int
   /// Buffer slots per operand at the staging levels (2: double-buffered).
   let buffers: Int
+  /// What DRAM coding leaves of the backing-store traffic.
+  let dram: DRAMScale
+  /// Raw bits of the layer's final output (the part of the writes that is
+  /// coded; spilled partial sums stay raw).
+  let finalOutputBits: Double
 
   let readBPC: Double
   let writeBPC: Double
@@ -41,9 +46,12 @@ struct StagingSearch {
     plan: HierarchyPlan, fixedReads: [[Operand: Double]],
     fixedWrites: [[Operand: Double]],
     stagedAt: [Int: Set<Operand>], computeCycles: Double, macs: Double,
-    maximumTileGroups: Int,
+    maximumTileGroups: Int, dram: DRAMScale = .raw,
+    finalOutputBits: Double = 0,
     buffers: Int
   ) {
+    self.dram = dram
+    self.finalOutputBits = finalOutputBits
     self.plan = plan
     self.fixedReads = fixedReads
     self.fixedWrites = fixedWrites
@@ -131,10 +139,13 @@ struct StagingSearch {
     for (i, candidate) in candidates.enumerated() {
       let t = candidate.traffic
       let readBits = OperandBitsRead(
-        weights: fromStore.weights ? t.weightsIn : nil,
-        inputs: fromStore.inputs ? t.inputsIn : nil,
+        weights: fromStore.weights ? t.weightsIn * dram.weights : nil,
+        inputs: fromStore.inputs ? t.inputsIn * dram.inputs : nil,
         outputs: fromStore.outputs ? t.partialSumsIn : nil)
-      let writeBits = fromStore.outputs ? t.outputsOut : 0
+      let writeBits =
+        fromStore.outputs
+        ? t.outputsOut - (1 - dram.outputs) * min(finalOutputBits, t.outputsOut)
+        : 0
       var slowest = 0.0
       for index in 1..<max(1, levels) {
         var r = fixedR[index]

@@ -37,7 +37,7 @@ struct StreamingLayerEvaluator {
 
   func evaluate(
     _ context: LayerContext, operations: Int, inputBits: Double,
-    inputDRAMBits: Double
+    inputDRAMBits: Double, inputCodedBits: Double
   ) -> Result<LayerEvaluation, SimulationFailure> {
     let layer = context.layer
     let levels = device.memory.count
@@ -68,7 +68,11 @@ struct StreamingLayerEvaluator {
       Double(layer.output.elements) * Double(context.bits.outputs)
     let outputToDRAM =
       !context.resident.contains(.outputs) && plan.usesBackingStore(.outputs)
-    let outDRAM = outputToDRAM ? outputBits : 0
+    let outRaw = outputToDRAM ? outputBits : 0
+    // What crosses the backing-store port: coded (`DRAMScale`); the tiles
+    // on chip hold raw values.
+    let outDRAM = outRaw * context.dram.outputs
+    let inDRAM = inputCodedBits
     var tiles = 1
     var usable = Double.infinity
     let staging = plan.staging[.inputs] ?? plan.staging[.outputs]
@@ -99,9 +103,9 @@ struct StreamingLayerEvaluator {
       writes[staging][.inputs, default: 0] += inputDRAMBits
       reads[staging][.inputs, default: 0] += inputBits
       writes[staging][.outputs, default: 0] += outputBits
-      reads[staging][.outputs, default: 0] += outDRAM
+      reads[staging][.outputs, default: 0] += outRaw
     }
-    if inputDRAMBits > 0 { reads[0][.inputs, default: 0] += inputDRAMBits }
+    if inDRAM > 0 { reads[0][.inputs, default: 0] += inDRAM }
     if outDRAM > 0 { writes[0][.outputs, default: 0] += outDRAM }
     var levelCycles = [Double](repeating: 0, count: levels)
     for index in 1..<levels {
@@ -117,7 +121,7 @@ struct StreamingLayerEvaluator {
     var groups: [TileGroup] = []
     for j in 0..<(bounds.count - 1) where bounds[j + 1] > bounds[j] {
       let share = Double(bounds[j + 1] - bounds[j]) / Double(tiles)
-      let inBits = inputDRAMBits * share
+      let inBits = inDRAM * share
       let outBits = outDRAM * share
       groups.append(
         TileGroup(
@@ -130,12 +134,12 @@ struct StreamingLayerEvaluator {
     let buffers = staging.map { device.memory[$0].doubleBuffered ? 2 : 1 } ?? 1
     let shared = device.memory[0].sharedPort
     let timeline = Timeline.run(groups, buffers: buffers, sharedChannel: shared)
-    let dramIn = finite(inputDRAMBits / 8 / readBPC)
+    let dramIn = finite(inDRAM / 8 / readBPC)
     let dramOut = finite(outDRAM / 8 / writeBPC)
     return .success(
       LayerEvaluation(
         makespan: timeline.makespan, groups: groups, timeline: timeline,
-        dramReadBits: [.inputs: inputDRAMBits],
+        dramReadBits: [.inputs: inDRAM],
         dramWriteBits: [.outputs: outDRAM],
         levelReads: reads, levelWrites: writes, computeCycles: compute,
         levelCycles: levelCycles,
@@ -145,6 +149,6 @@ struct StreamingLayerEvaluator {
           "streaming, \(tiles) tile\(tiles == 1 ? "" : "s"), \(Int(rate)) ops/cycle",
         spatialUtilization: 1, peakMACsPerCycle: 0,
         bufferBits: usable.isFinite
-          ? min(usable, inputDRAMBits + outDRAM) : inputDRAMBits + outDRAM))
+          ? min(usable, inputDRAMBits + outRaw) : inputDRAMBits + outRaw))
   }
 }

@@ -88,6 +88,9 @@ public struct LayerResult: Hashable, Sendable {
   public var mapping: String
   /// Roofline figures.
   public var roofline: Roofline
+  /// Coded over raw backing-store bits per operand, when the run codes
+  /// DRAM traffic (``DRAMCompression``); `nil` for raw traffic.
+  public var dramCoding: DRAMScale? = nil
 
   /// Backing-store bytes moved either way.
   public var dramBytes: Int {

@@ -49,4 +49,7 @@ public struct RunSummary: Hashable, Sendable {
   public var layers: [LayerResult]
   /// Totals.
   public var totals: RunTotals
+  /// The DRAM coding in force (``DRAMCompression/label``), `nil` for raw
+  /// traffic.
+  public var compression: String? = nil
 }
