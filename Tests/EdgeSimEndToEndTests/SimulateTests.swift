@@ -115,4 +115,100 @@ import Testing
       located.standardError.contains("bad.yaml:4:3: error: unknown layer 'fc9'")
     )
   }
+
+  @Test func compressionFileShrinksDRAMTrafficAndNamesAreChecked() throws {
+    let folder = try tempFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let arguments = [
+      "simulate", "--no-trace", "--json", "--hardware", "eyeriss-v1",
+      "--model", "alexnet",
+    ]
+    let raw = try EdgeSimProcess.run(arguments)
+    #expect(raw.status == 0, "\(raw.standardError)")
+    let coded = try EdgeSimProcess.run(
+      arguments + [
+        "--compression", "Workloads/compression/alexnet-deep-compression.yaml",
+      ])
+    #expect(coded.status == 0, "\(coded.standardError)")
+    func dramBytes(_ text: String) throws -> Int {
+      let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+      let totals = (object as? [String: Any])?["totals"] as? [String: Any]
+      return try #require(totals?["dram_bytes"] as? Int)
+    }
+    // Deep Compression shrinks AlexNet's FC weights more than tenfold.
+    #expect(
+      try dramBytes(coded.standardOutput) * 3 < dramBytes(raw.standardOutput))
+    #expect(coded.standardOutput.contains("\"dram_coding\""))
+
+    let bad = folder.appendingPathComponent("bad.yaml")
+    try
+      "weights:\n  density: 0.3\n  index_bits: 4\n  layers:\n    fc9: {density: 0.1}\n"
+      .write(to: bad, atomically: true, encoding: .utf8)
+    let located = try EdgeSimProcess.run(
+      [
+        "simulate", "--no-trace", "--model", "alexnet", "--compression",
+        bad.path,
+      ])
+    #expect(located.status == 1)
+    #expect(
+      located.standardError.contains(
+        "bad.yaml:5:5: error: 'weights.layers' names 'fc9', which is not a layer of alexnet"
+      ),
+      "\(located.standardError)")
+    #expect(located.standardError.contains("did you mean 'fc6'?"))
+    let missing = try EdgeSimProcess.run(
+      ["simulate", "--no-trace", "--compression", "/nonexistent/c.yaml"])
+    #expect(missing.status == 1)
+    #expect(missing.standardError.contains("/nonexistent/c.yaml"))
+  }
+
+  /// `--data` measures the accuracy of the precision being simulated: the
+  /// same figure `edgesim run` gives for the same precision file.
+  @Test func dataGivesTheAccuracyOfTheSamePrecision() throws {
+    let folder = try tempFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plan = folder.appendingPathComponent("p8.yaml").path
+    let model = "Workloads/digits/digits-plain.onnx"
+    let data = "Workloads/digits/test-images.npy"
+    let labels = "Workloads/digits/test-labels.npy"
+    let quantize = try EdgeSimProcess.run([
+      "quantize", "--model", model, "--data", data, "--bits", "8", "--out",
+      plan,
+    ])
+    #expect(quantize.status == 0, "\(quantize.standardError)")
+    let simulate = try EdgeSimProcess.run([
+      "simulate", "--no-trace", "--json", "--hardware", "systolic-32x32",
+      "--model", model, "--precision", plan, "--data", data, "--labels",
+      labels,
+    ])
+    #expect(simulate.status == 0, "\(simulate.standardError)")
+    let run = try EdgeSimProcess.run([
+      "run", "--json", "--model", model, "--precision", plan, "--input", data,
+      "--labels", labels,
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    func object(_ text: String) -> [String: Any]? {
+      (try? JSONSerialization.jsonObject(with: Data(text.utf8)))
+        as? [String: Any]
+    }
+    let accuracy =
+      object(simulate.standardOutput)?["accuracy"] as? [String: Any]
+    let top1 = try #require(accuracy?["top1"] as? Double)
+    let runTop1 = try #require(object(run.standardOutput)?["top1"] as? Double)
+    #expect(abs(top1 - runTop1) < 1e-9)
+    #expect(accuracy?["samples"] as? Int == 540)
+    let float = try #require(accuracy?["float_top1"] as? Double)
+    #expect(top1 > float - 0.02)  // 8-bit dynamic keeps float accuracy
+
+    // A shape-only model cannot be executed: a clear error, exit 1.
+    let shapeOnly = try EdgeSimProcess.run([
+      "simulate", "--no-trace", "--model", "lenet5", "--data", data,
+    ])
+    #expect(shapeOnly.status == 1)
+    #expect(shapeOnly.standardError.contains("weight tensors have no data"))
+    let orphan = try EdgeSimProcess.run([
+      "simulate", "--no-trace", "--model", model, "--labels", labels,
+    ])
+    #expect(orphan.status == 2)
+  }
 }

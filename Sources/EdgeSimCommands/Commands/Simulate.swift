@@ -27,6 +27,7 @@ struct Simulate: ParsableCommand {
         edgesim simulate --hardware eyeriss-v1 --model alexnet
         edgesim simulate --hardware Hardware/pixel3-cpu.yaml --model mobilenet_v1 --precision int8
         edgesim simulate --hardware my.cfg --model layers.csv --precision p.yaml --json
+        edgesim simulate --hardware eyeriss-v1 --model alexnet --compression Workloads/compression/alexnet-deep-compression.yaml
       """)
 
   @Option(help: "Device: a .yaml/.cfg file or a bundled name.")
@@ -40,6 +41,25 @@ struct Simulate: ParsableCommand {
       "int4, int8, int16, fp16, fp32, or a precision file (.yaml); default: the device's native precision."
   )
   var precision: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A DRAM-coding file (.yaml): pruned and weight-shared weights, run-length coded activations.",
+      discussion: "See Documentation/Compression.md.",
+      valueName: "file"))
+  var compression: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Samples (.npy, [N, …]) to measure the accuracy of the same precision on (the model needs its weights).",
+      valueName: "file"))
+  var data: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Class labels (.npy integers, one per sample of --data) for top-1 and top-5.",
+      valueName: "file"))
+  var labels: String?
 
   @Option(help: "Batch size (default 1).")
   var batch: Int?
@@ -65,6 +85,9 @@ struct Simulate: ParsableCommand {
     }
     if noTrace, trace != nil {
       throw ValidationError("--trace and --no-trace contradict each other.")
+    }
+    if labels != nil, data == nil {
+      throw ValidationError("--labels needs --data (the samples they label).")
     }
   }
 
@@ -105,8 +128,11 @@ struct Simulate: ParsableCommand {
     // inference.
     options.batch = batch ?? 1
     options.weightsPreloaded = weightsPreloaded
-    options.precision = try precisionChoice(
+    let (choice, resolved) = try precisionChoice(
       for: loaded.network, printer: &printer)
+    options.precision = choice
+    options.compression = try compressionChoice(
+      for: loaded.network, model: modelFile, printer: &printer)
 
     var sink = RecordingTraceSink()
     let outcome = Simulator.run(
@@ -125,13 +151,43 @@ struct Simulate: ParsableCommand {
       }
       throw ExitCode(EdgeSimMain.failure)
     }
+    // The accuracy of the same precision, from the executors.
+    var accuracy: SimulationAccuracy?
+    if let data {
+      do {
+        var warnings: [Diagnostic] = []
+        let (network, classes) = try ExecutionInputs.executable(
+          loaded, diagnostics: modelDiagnostics, path: modelFile,
+          sources: text.map { [modelFile: $0] } ?? [:], warnings: &warnings)
+        let samples = try ExecutionInputs.samples(
+          data, for: network, option: "--data", warnings: &warnings)
+        let labelValues = try labels.map { path throws(CommandFailure) in
+          try ExecutionInputs.labels(
+            path, samples: samples.shape.first ?? 0, classes: classes)
+        }
+        accuracy = try SimulationAccuracy.measure(
+          network: network, samples: samples, labels: labelValues,
+          arithmetic: SimulationAccuracy.arithmetic(
+            for: choice, resolved: resolved, device: device),
+          model: modelFile)
+      } catch {
+        for (file, source) in error.sources { printer.sources[file] = source }
+        throw fail(error.diagnostics)
+      }
+    }
+    var summaryJSON = SummaryJSON.value(summary)
+    if let accuracy, case .object(var fields) = summaryJSON {
+      fields["accuracy"] = accuracy.json
+      summaryJSON = .object(fields)
+    }
     if !noTrace {
       let folder =
         trace
         ?? "Traces/\(Self.slug(summary.model.isEmpty ? model : summary.model))-\(Self.slug(device.name))"
       do {
         try FileIO.writeAtomically(
-          Data(SummaryJSON.render(summary).utf8), to: folder + "/summary.json")
+          Data((summaryJSON.rendered + "\n").utf8),
+          to: folder + "/summary.json")
         try FileIO.writeAtomically(
           Data(LayersCSV.render(summary).utf8), to: folder + "/layers.csv")
         try FileIO.writeAtomically(
@@ -151,20 +207,21 @@ struct Simulate: ParsableCommand {
       }
     }
     if json {
-      Terminal.standardOutput(SummaryJSON.render(summary))
+      Terminal.standardOutput(summaryJSON.rendered + "\n")
     } else {
       Terminal.standardOutput(SimulationReport.render(summary, device: device))
+      if let accuracy { Terminal.standardOutput(accuracy.line + "\n") }
     }
   }
 
   /// `--precision`: a shorthand, or a precision file resolved against the
   /// network into per-layer operand widths.
   func precisionChoice(for network: Network, printer: inout DiagnosticPrinter)
-    throws -> PrecisionChoice
+    throws -> (PrecisionChoice, ResolvedPrecision?)
   {
-    guard let precision else { return .native }
+    guard let precision else { return (.native, nil) }
     if let shorthand = Precision(rawValue: precision) {
-      return .uniform(shorthand)
+      return (.uniform(shorthand), nil)
     }
     guard Bundled.isPath(precision) else {
       printer.print([
@@ -202,7 +259,39 @@ struct Simulate: ParsableCommand {
       }
       throw ExitCode(EdgeSimMain.failure)
     }
-    return PrecisionWidths.choice(resolved, network: network)
+    return (PrecisionWidths.choice(resolved, network: network), resolved)
+  }
+
+  /// `--compression`: a DRAM-coding file, its layer names checked against
+  /// the network.
+  func compressionChoice(
+    for network: Network, model: String, printer: inout DiagnosticPrinter
+  ) throws -> DRAMCompression? {
+    guard let compression else { return nil }
+    let bytes: [UInt8]
+    switch FileIO.read(compression) {
+    case .success(let b): bytes = b
+    case .failure(let d):
+      printer.print([d])
+      throw ExitCode(EdgeSimMain.failure)
+    }
+    printer.sources[compression] = String(
+      decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let result = CompressionReader.read(bytes: bytes, fileName: compression)
+    guard let file = result.value else {
+      printer.print(result.diagnostics)
+      throw ExitCode(EdgeSimMain.failure)
+    }
+    printer.print(result.diagnostics)
+    let known = Set(network.nodes.map(\.name)).union(
+      network.inputs.map(\.name))
+    let unknown = file.unknownNames(
+      known: known, model: network.name.isEmpty ? model : network.name)
+    if !unknown.isEmpty {
+      printer.print(unknown)
+      throw ExitCode(EdgeSimMain.failure)
+    }
+    return file.compression
   }
 
   static func slug(_ text: String) -> String {

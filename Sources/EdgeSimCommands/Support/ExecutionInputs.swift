@@ -25,6 +25,19 @@ enum ExecutionInputs {
     guard let loaded else {
       throw CommandFailure(diagnostics, sources: sources)
     }
+    return try executable(
+      loaded, diagnostics: diagnostics, path: path, sources: sources,
+      warnings: &warnings)
+  }
+
+  /// Checks that a loaded model can be executed.
+  ///
+  /// Every weight must be present and there must be one input; see
+  /// ``model(_:warnings:)``.
+  static func executable(
+    _ loaded: LoadedModel, diagnostics: [Diagnostic], path: String,
+    sources: [String: String], warnings: inout [Diagnostic]
+  ) throws(CommandFailure) -> (network: Network, classes: Int?) {
     if !loaded.missingWeights.isEmpty {
       // The loader's warning names the external data file; it is fatal here.
       var errors = diagnostics.filter { $0.severity == .warning }.map {
@@ -37,7 +50,7 @@ enum ExecutionInputs {
           .error(
             "\(loaded.missingWeights.count) weight tensors have no data (\(names)…)",
             at: SourceLocation(file: path),
-            hint: "run and quantize need the model's weights"))
+            hint: "run, quantize and simulate --data need the model's weights"))
       }
       throw CommandFailure(errors, sources: sources)
     }

@@ -41,6 +41,7 @@ enum SimulationReport {
     var lines = [TextTable.render(rows), ""]
     lines.append(
       "\(summary.model) on \(summary.device) (\(device.kind.rawValue), \(UnitFormatter.decimal(device.clock, unit: "Hz"))), \(summary.precision), batch \(summary.batch)"
+        + (summary.compression.map { ", DRAM coding: \($0)" } ?? "")
     )
     lines.append(
       "  latency       \(time(t.latency))   (\(InspectReport.grouped(t.cycles)) cycles)"
