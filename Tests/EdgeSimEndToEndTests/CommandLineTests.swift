@@ -36,6 +36,40 @@ import Testing
     #expect(result.standardError.contains("\(files.count) files valid"))
   }
 
+  /// Every kind of file the tool reads is recognised and checked by its
+  /// own reader.
+  @Test func everyKindOfFileValidates() throws {
+    let valid = [
+      "Workloads/lenet5.yaml", "Workloads/digits/digits-plain.onnx",
+      "Workloads/scalesim/lenet5.csv", "Workloads/sweeps/example.yaml",
+      "Workloads/compression/alexnet-deep-compression.yaml",
+      "Tests/SpecFormatsTests/Fixtures/precision/valid.yaml",
+      "Tests/SpecFormatsTests/Fixtures/compression/valid.yaml",
+      "Workloads/scalesim-parity/configs/os32.cfg",
+    ]
+    let result = try EdgeSimProcess.run(["validate"] + valid)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("\(valid.count) files valid"))
+    // Each invalid file gets its own reader's message, not hardware's.
+    for (file, message) in [
+      ("precision/invalid/bits-65.yaml", "'bits' is 65"),
+      ("compression/invalid/unknown-key.yaml", "unknown key 'clusterbits'"),
+      ("workloads/invalid/unknown-op.yaml", "unknown"),
+    ] {
+      let path = "Tests/SpecFormatsTests/Fixtures/\(file)"
+      let bad = try EdgeSimProcess.run(["validate", path])
+      #expect(bad.status == 1, "\(file)")
+      #expect(bad.standardError.contains(message), "\(bad.standardError)")
+      #expect(!bad.standardError.contains("missing key 'memory'"), "\(file)")
+    }
+    // --kind forces a reader.
+    let forced = try EdgeSimProcess.run([
+      "validate", "--kind", "hardware", "Workloads/lenet5.yaml",
+    ])
+    #expect(forced.status == 1)
+    #expect(forced.standardError.contains("missing key 'memory'"))
+  }
+
   @Test func invalidFileExitsOneWithLocatedErrors() throws {
     let result = try EdgeSimProcess.run([
       "validate", "Tests/SpecFormatsTests/Fixtures/invalid/many-errors.yaml",

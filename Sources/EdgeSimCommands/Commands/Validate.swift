@@ -5,21 +5,32 @@ import SpecFormats
 /// `edgesim validate FILE...`: checks descriptions and prints every problem.
 struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Check hardware descriptions and print every problem.",
+    abstract:
+      "Check hardware, workload, precision, DRAM-coding and sweep files; print every problem.",
     discussion: """
-      Reads each file (EdgeSim hardware YAML, or a SCALE-Sim .cfg) and prints \
-      each problem as FILE:LINE:COLUMN: error: MESSAGE, with the source line, \
-      a caret and a hint. Exits 1 if any file has an error.
+      Reads each file and prints each problem as FILE:LINE:COLUMN: error: \
+      MESSAGE, with the source line, a caret and a hint. Exits 1 if any file \
+      has an error. The kind of each file is found from its extension (.cfg: \
+      SCALE-Sim device; .csv: SCALE-Sim topology; .onnx: model) or from its \
+      top-level keys (kind/clock/memory: hardware; studies/models: sweep; \
+      default: precision; weights/activations: DRAM coding; layers/input: \
+      workload); --kind overrides it. A precision or coding file is checked \
+      alone: its layer names are checked when simulate or run reads it with \
+      a model.
 
       Example:
         edgesim validate Hardware/*.yaml
-        edgesim validate --json my-npu.yaml
+        edgesim validate Workloads/lenet5.yaml p8.yaml
+        edgesim validate --kind precision --json p8.yaml
       """)
 
   @Argument(
     help: "Files to check.",
     completion: .file(extensions: ["yaml", "yml", "cfg"]))
   var files: [String]
+
+  @Option(help: "The kind of every file, instead of detecting it.")
+  var kind: SpecFileKind?
 
   @Flag(help: "Print the result as JSON on standard output.")
   var json = false
@@ -42,9 +53,11 @@ struct Validate: ParsableCommand {
       case .success(let bytes):
         printer.sources[file] = String(
           decoding: bytes.prefix(4 << 20), as: UTF8.self)
-        let result = HardwareLoader.read(bytes: bytes, fileName: file)
-        all += result.diagnostics
-        results.append((file, result.value != nil, result.diagnostics))
+        let (valid, diagnostics) = Self.check(
+          bytes: bytes, fileName: file,
+          kind: kind ?? SpecFileKind.detect(bytes: bytes, fileName: file))
+        all += diagnostics
+        results.append((file, valid, diagnostics))
       }
     }
     if json {
@@ -60,4 +73,32 @@ struct Validate: ParsableCommand {
     }
     if all.containsErrors { throw ExitCode(EdgeSimMain.failure) }
   }
+
+  /// Reads a file as `kind`: whether it is valid, and every diagnostic.
+  static func check(bytes: [UInt8], fileName: String, kind: SpecFileKind)
+    -> (Bool, [Diagnostic])
+  {
+    switch kind {
+    case .hardware:
+      let result = HardwareLoader.read(bytes: bytes, fileName: fileName)
+      return (result.value != nil, result.diagnostics)
+    case .workload:
+      let (model, diagnostics, _) = ModelLoader.load(
+        fileName: fileName, bytes: bytes, batch: nil)
+      return (
+        model != nil && !diagnostics.containsErrors, diagnostics
+      )
+    case .precision:
+      let result = PrecisionReader.read(bytes: bytes, fileName: fileName)
+      return (result.value != nil, result.diagnostics)
+    case .compression:
+      let result = CompressionReader.read(bytes: bytes, fileName: fileName)
+      return (result.value != nil, result.diagnostics)
+    case .sweep:
+      let result = SweepReader.read(bytes: bytes, fileName: fileName)
+      return (result.value != nil, result.diagnostics)
+    }
+  }
 }
+
+extension SpecFileKind: ExpressibleByArgument {}
