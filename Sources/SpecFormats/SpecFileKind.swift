@@ -30,8 +30,10 @@ public enum SpecFileKind: String, CaseIterable, Sendable {
     (.workload, ["layers", "input", "batch"]),
   ]
 
-  /// Which kind a file is: by its extension (`.cfg`, `.csv`, `.onnx`), else
-  /// by the top-level keys of its YAML. A file that is not a YAML mapping,
+  /// Which kind a file is.
+  ///
+  /// The extension decides for `.cfg`, `.csv` and `.onnx`; otherwise the
+  /// top-level keys of the YAML do. A file that is not a YAML mapping,
   /// or has none of the marker keys, is taken as hardware, whose reader
   /// then reports what is wrong.
   public static func detect(bytes: [UInt8], fileName: String) -> SpecFileKind {
