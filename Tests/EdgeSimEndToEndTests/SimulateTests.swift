@@ -211,4 +211,45 @@ import Testing
     ])
     #expect(orphan.status == 2)
   }
+
+  /// `density: measured` counts the nonzero values of every activation on
+  /// `--data` with the float model: the factors follow the data.
+  @Test func measuredDensitiesComeFromTheData() throws {
+    let folder = try tempFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let coding = folder.appendingPathComponent("rlc.yaml")
+    try """
+    activations:
+      coding: rlc
+      run_bits: 4
+      pairs_per_word: 4
+      word_bits: 48
+      density: measured
+    """.write(to: coding, atomically: true, encoding: .utf8)
+    let model = "Workloads/digits/digits-plain.onnx"
+    let base = [
+      "simulate", "--no-trace", "--json", "--hardware", "systolic-32x32",
+      "--precision", "int8", "--model", model, "--compression", coding.path,
+    ]
+    let measured = try EdgeSimProcess.run(
+      base + ["--data", "Workloads/digits/test-images.npy"])
+    #expect(measured.status == 0, "\(measured.standardError)")
+    let object =
+      try JSONSerialization.jsonObject(with: Data(measured.standardOutput.utf8))
+      as? [String: Any]
+    let layers = try #require(object?["layers"] as? [[String: Any]])
+    let factors = layers.compactMap {
+      ($0["dram_coding"] as? [String: Any])?["outputs"] as? Double
+    }
+    #expect(factors.count == layers.count)
+    // ReLU zeros make some activation cheaper to store than raw.
+    #expect(factors.contains { $0 < 0.99 })
+    #expect(factors.allSatisfy { $0 > 0 && $0 <= 1 })
+
+    let without = try EdgeSimProcess.run(base)
+    #expect(without.status == 1)
+    #expect(
+      without.standardError.contains(
+        "rlc.yaml:6:12: error: 'activations.density: measured' needs samples"))
+  }
 }

@@ -32,6 +32,24 @@ import Testing
         == ["weights.fc6@9", "activations.conv1@18", "activations.input@19"])
   }
 
+  @Test func measuredDensityIsNotedWithItsLocation() throws {
+    let text = "activations:\n  density: measured\n  layers: {conv1: 0.2}\n"
+    let file = try #require(
+      CompressionReader.read(bytes: Array(text.utf8), fileName: "m.yaml").value)
+    #expect(file.measuredDensity?.line == 2)
+    #expect(file.compression.activations?.densities == ["conv1": 0.2])
+    let plain = try #require(
+      CompressionReader.read(
+        bytes: Array("activations: {density: 0.4}\n".utf8), fileName: "p"
+      ).value)
+    #expect(plain.measuredDensity == nil)
+    // Any other word is an error at its place.
+    let bad = CompressionReader.read(
+      bytes: Array("activations: {density: measure}\n".utf8), fileName: "b")
+    #expect(bad.value == nil)
+    #expect(bad.diagnostics.first?.location?.column == 24)
+  }
+
   @Test func unknownLayerNamesAreLocatedWithASuggestion() throws {
     let file = try #require(
       CompressionReader.read(

@@ -131,8 +131,30 @@ struct Simulate: ParsableCommand {
     let (choice, resolved) = try precisionChoice(
       for: loaded.network, printer: &printer)
     options.precision = choice
+    // The samples of --data, loaded once for the densities and accuracy.
+    var execution: ExecutionData?
+    if let data {
+      do {
+        var warnings: [Diagnostic] = []
+        let (network, classes) = try ExecutionInputs.executable(
+          loaded, diagnostics: modelDiagnostics, path: modelFile,
+          sources: text.map { [modelFile: $0] } ?? [:], warnings: &warnings)
+        let samples = try ExecutionInputs.samples(
+          data, for: network, option: "--data", warnings: &warnings)
+        let labelValues = try labels.map { path throws(CommandFailure) in
+          try ExecutionInputs.labels(
+            path, samples: samples.shape.first ?? 0, classes: classes)
+        }
+        execution = ExecutionData(
+          network: network, samples: samples, labels: labelValues)
+      } catch {
+        for (file, source) in error.sources { printer.sources[file] = source }
+        throw fail(error.diagnostics)
+      }
+    }
     options.compression = try compressionChoice(
-      for: loaded.network, model: modelFile, printer: &printer)
+      for: loaded.network, model: modelFile, execution: execution,
+      printer: &printer)
 
     var sink = RecordingTraceSink()
     let outcome = Simulator.run(
@@ -153,20 +175,11 @@ struct Simulate: ParsableCommand {
     }
     // The accuracy of the same precision, from the executors.
     var accuracy: SimulationAccuracy?
-    if let data {
+    if let execution {
       do {
-        var warnings: [Diagnostic] = []
-        let (network, classes) = try ExecutionInputs.executable(
-          loaded, diagnostics: modelDiagnostics, path: modelFile,
-          sources: text.map { [modelFile: $0] } ?? [:], warnings: &warnings)
-        let samples = try ExecutionInputs.samples(
-          data, for: network, option: "--data", warnings: &warnings)
-        let labelValues = try labels.map { path throws(CommandFailure) in
-          try ExecutionInputs.labels(
-            path, samples: samples.shape.first ?? 0, classes: classes)
-        }
         accuracy = try SimulationAccuracy.measure(
-          network: network, samples: samples, labels: labelValues,
+          network: execution.network, samples: execution.samples,
+          labels: execution.labels,
           arithmetic: SimulationAccuracy.arithmetic(
             for: choice, resolved: resolved, device: device),
           model: modelFile)
@@ -265,7 +278,8 @@ struct Simulate: ParsableCommand {
   /// `--compression`: a DRAM-coding file, its layer names checked against
   /// the network.
   func compressionChoice(
-    for network: Network, model: String, printer: inout DiagnosticPrinter
+    for network: Network, model: String, execution: ExecutionData?,
+    printer: inout DiagnosticPrinter
   ) throws -> DRAMCompression? {
     guard let compression else { return nil }
     let bytes: [UInt8]
@@ -291,7 +305,34 @@ struct Simulate: ParsableCommand {
       printer.print(unknown)
       throw ExitCode(EdgeSimMain.failure)
     }
-    return file.compression
+    var coding = file.compression
+    if let location = file.measuredDensity, var activations = coding.activations
+    {
+      guard let execution else {
+        printer.print([
+          .error(
+            "'activations.density: measured' needs samples to measure on",
+            at: location,
+            hint:
+              "add --data X.npy (the model needs its weights), or write a density such as 0.5"
+          )
+        ])
+        throw ExitCode(EdgeSimMain.failure)
+      }
+      do {
+        let measured = try ActivationDensities.measure(
+          network: execution.network, samples: execution.samples)
+        // Densities the file lists by layer name still win: the simulator
+        // looks a tensor up by its writers' names before its own.
+        activations.densities.merge(measured) { listed, _ in listed }
+        activations.defaultDensity = 1
+        coding.activations = activations
+      } catch {
+        printer.print([.error("\(error)", at: SourceLocation(file: model))])
+        throw ExitCode(EdgeSimMain.failure)
+      }
+    }
+    return coding
   }
 
   static func slug(_ text: String) -> String {

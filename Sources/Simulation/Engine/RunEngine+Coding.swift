@@ -43,12 +43,14 @@ extension RunEngine {
   }
 
   /// The nonzero density of an activation tensor: listed under one of the
-  /// layers that write it (last first) or its own name; otherwise the
-  /// default, or 1 for the network's own inputs.
+  /// layers that write it (last first), under the tensors those layers
+  /// produce (a fused ReLU's output, whose values are the ones stored), or
+  /// its own name; otherwise the default, or 1 for the network's own inputs.
   func density(of tensor: String, in coding: RunLengthCoding) -> Double {
     let writers = tensorWriters[tensor] ?? []
+    let sources = tensorSources[tensor] ?? []
     return coding.density(
-      forAny: writers + [tensor],
+      forAny: writers + sources + [tensor],
       fallback: writers.isEmpty ? 1 : coding.defaultDensity)
   }
 }

@@ -20,6 +20,9 @@ struct RunEngine {
   /// view writes its producer's tensor), last first: the names a tensor's
   /// run-length density is looked up by.
   var tensorWriters: [String: [String]] = [:]
+  /// The names of the tensors those writers produce before aliasing (a
+  /// fused ReLU's own output), last first.
+  var tensorSources: [String: [String]] = [:]
   /// Buffers of the mapping search, kept from layer to layer.
   var mappingScratch = MappingScratch()
 
@@ -45,6 +48,8 @@ struct RunEngine {
     graphOutputs.formUnion(outputs)
     for layer in layers.reversed() {
       tensorWriters[layer.output.name, default: []].append(layer.name)
+      tensorSources[layer.output.name, default: []].append(
+        layer.producedTensor)
     }
     for layer in layers where layer.fusedInto == nil {
       for input in layer.inputs {

@@ -10,6 +10,10 @@ public struct CompressionFile: Sendable {
   /// Every layer (or tensor) name the file lists, with its section
   /// (`weights` or `activations`) and location.
   public var names: [(section: String, name: String, location: SourceLocation)]
+  /// Where `activations.density: measured` was written, when it was: the
+  /// densities of tensors not listed are to be measured on data
+  /// (``RunLengthCoding/measured(_:)``).
+  public var measuredDensity: SourceLocation?
 
   /// Errors for the names that are not in `known`, each at its line.
   public func unknownNames(known: Set<String>, model: String) -> [Diagnostic] {
@@ -40,7 +44,7 @@ public struct CompressionFile: Sendable {
 ///   level_bits: 16         # omit: the activation width
 ///   pairs_per_word: 3
 ///   word_bits: 64
-///   density: 0.5           # fraction of nonzero activations
+///   density: 0.5           # fraction of nonzero activations, or `measured`
 ///   layers: {conv1: 0.6}   # per producing layer
 /// ```
 ///
@@ -69,6 +73,7 @@ public enum CompressionReader {
   struct Reader {
     let document: YAMLDocument
     var names: [(section: String, name: String, location: SourceLocation)] = []
+    var measuredDensity: SourceLocation?
 
     mutating func read() -> CompressionFile? {
       guard
@@ -90,7 +95,9 @@ public enum CompressionReader {
           hint: "write weights: {density: 0.3, index_bits: 8}")
       }
       top.finish()
-      return CompressionFile(compression: compression, names: names)
+      return CompressionFile(
+        compression: compression, names: names,
+        measuredDensity: measuredDensity)
     }
 
     /// The weights section.
@@ -175,11 +182,17 @@ public enum CompressionReader {
       let levelBits = section.integer("level_bits", in: 1...64)
       let pairs = section.integer("pairs_per_word", in: 1...64) ?? 3
       let word = section.integer("word_bits", in: 1...4096) ?? 64
-      let density = section.number(
-        "density", required: true, in: 0...1,
-        hint:
-          "write the fraction of nonzero activations, e.g. density: 0.5 (after ReLU)"
-      )
+      var density: Double?
+      if let node = section.value("density"), node.string == "measured" {
+        measuredDensity = document.location(of: node)
+        density = 1  // replaced by measured figures (simulate --data)
+      } else {
+        density = section.number(
+          "density", required: true, in: 0...1,
+          hint:
+            "write the fraction of nonzero activations, e.g. density: 0.5 (after ReLU), or measured (with simulate --data)"
+        )
+      }
       var densities: [String: Double] = [:]
       for (name, value, _) in layerEntries(section, section: "activations") {
         if let d = section.number(
