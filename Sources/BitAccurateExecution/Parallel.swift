@@ -66,6 +66,21 @@ extension Array {
   }
 }
 
+extension Array {
+  /// With `keep`, an array of `count` elements that `fill` initializes
+  /// completely (handed its storage); otherwise an empty array, `fill` being
+  /// handed `nil` (and run all the same).
+  static func filledIf(
+    _ keep: Bool, _ count: Int, _ fill: (UnsafeMutablePointer<Element>?) -> Void
+  ) -> [Element] {
+    guard keep else {
+      fill(nil)
+      return []
+    }
+    return filled(count) { fill($0) }
+  }
+}
+
 /// A buffer that concurrent pieces of work write in disjoint parts.
 ///
 /// The owner keeps the array alive (and does not touch it) until every

@@ -37,4 +37,88 @@ import Testing
     // The outputs equal the graph-output tensors of the full run.
     #expect(outputs.outputs == network.outputs.compactMap { full.tensors[$0] })
   }
+
+  /// An outputs-only run of more samples than a chunk goes through the
+  /// network in chunks on every core; its outputs and events equal one
+  /// whole-batch run's for every rounding (stochastic samples are counted
+  /// from the sample's index in the whole batch) and accumulator policy,
+  /// with a last chunk shorter than the others.
+  @Test(
+    arguments: [
+      (RoundingMode.halfUp, AccumulatorSpec()),
+      (.floor, AccumulatorSpec()),
+      (.halfEven, AccumulatorSpec()),
+      (.stochastic, AccumulatorSpec()),
+      (.halfUp, AccumulatorSpec(bits: 12, policy: .wrap)),
+      (.halfUp, AccumulatorSpec(bits: 12, policy: .saturateFinal)),
+      (.stochastic, AccumulatorSpec(bits: 14, policy: .saturateEachStep)),
+    ])
+  func chunkedRunMatchesWholeBatch(
+    rounding: RoundingMode, accumulator: AccumulatorSpec
+  ) throws {
+    let (images, _) = try Fixtures.testSplit()
+    let count = 3 * 16 + 5
+    let input = try FloatTensor(
+      shape: [count] + images.shape.dropFirst(),
+      values: Array(images.values.prefix(count * 64)))
+    for model in ["digits-plain", "digits-dwsep"] {
+      let network = try Fixtures.model(model)
+      var plan = try Calibrator.calibrate(
+        network: network, data: input,
+        configuration: CalibrationConfiguration(method: .ristretto)
+      ).plan
+      plan.defaults.rounding = rounding
+      plan.defaults.accumulator = accumulator
+      for index in plan.layers.indices {
+        plan.layers[index].precision.rounding = nil
+        plan.layers[index].precision.accumulator = nil
+      }
+      let executor = try FixedPointExecutor(network: network, plan: plan)
+      let whole = try executor.run(input: input, retaining: .everything)
+      let chunked = try executor.run(input: input, retaining: .outputs)
+      var serial = executor
+      serial.concurrency = 1
+      let oneCore = try serial.run(input: input, retaining: .outputs)
+
+      #expect(chunked.outputs.first?.shape.first == count)
+      #expect(chunked.outputs == whole.outputs, "\(model)")
+      #expect(chunked.events == whole.events, "\(model)")
+      #expect(chunked.inputEvents == whole.inputEvents)
+      #expect(oneCore.outputs == whole.outputs)
+      #expect(oneCore.events == whole.events)
+      // Two runs of parts of the batch, each told where it starts, give the
+      // whole batch's outputs (what `edgesim run --batch-size` relies on).
+      let split = 20
+      let parts = [0..<split, split..<count].map { range in
+        (
+          range,
+          try? FloatTensor(
+            shape: [range.count] + images.shape.dropFirst(),
+            values: Array(
+              input.values[(range.lowerBound * 64)..<(range.upperBound * 64)]))
+        )
+      }
+      var joined: [Int64] = []
+      for (range, part) in parts {
+        let piece = try executor.run(
+          input: try #require(part), keepWide: true,
+          firstSample: range.lowerBound)
+        guard case .fixed(let raw) = piece.outputs.first else {
+          Issue.record("no fixed-point output")
+          return
+        }
+        joined += raw.raws
+      }
+      guard case .fixed(let wholeRaw) = whole.outputs.first else {
+        Issue.record("no fixed-point output")
+        return
+      }
+      #expect(joined == wholeRaw.raws, "\(model) in two parts")
+      if accumulator.bits != nil {
+        // Narrow accumulators overflow, so the events compared are not all 0.
+        #expect(
+          whole.events.values.contains { $0.accumulator.elements.total > 0 })
+      }
+    }
+  }
 }

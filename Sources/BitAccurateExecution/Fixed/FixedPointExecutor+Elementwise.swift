@@ -23,19 +23,27 @@ extension FixedPointExecutor {
       let flC = max(flA, flB)
       let shiftA = flC - flA
       let shiftB = flC - flB
-      var sums = [Int64](repeating: 0, count: map.count)
-      for index in 0..<map.count {
-        // The load-time bound |fl_a − fl_b| + max(B_a, B_b) ≤ 62 keeps
-        // both shifted operands below 2^62.
-        let x = a.raws[map.aIndex[index]] << shiftA
-        let y = b.raws[map.bIndex[index]] << shiftB
-        let (sum, overflow) = x.addingReportingOverflow(y)
-        if overflow {
-          throw .arithmetic(
-            tensor: node.outputs.first ?? node.name,
-            error: .residualAlignmentExceeded(requiredBits: 64, limit: 62))
+      // The load-time bound |fl_a − fl_b| + max(B_a, B_b) ≤ 62 keeps both
+      // shifted operands below 2^62, so no sum overflows; the check stays.
+      var overflowed = false
+      let sums: [Int64]
+      if map.aIndex.table == nil, map.bIndex.table == nil {
+        sums = Self.alignedSums(a.raws, shiftA, b.raws, shiftB, &overflowed)
+      } else {
+        var values = [Int64](repeating: 0, count: map.count)
+        for index in 0..<map.count {
+          let x = a.raws[map.aIndex[index]] << shiftA
+          let y = b.raws[map.bIndex[index]] << shiftB
+          let (sum, overflow) = x.addingReportingOverflow(y)
+          overflowed = overflowed || overflow
+          values[index] = sum
         }
-        sums[index] = sum
+        sums = values
+      }
+      if overflowed {
+        throw .arithmetic(
+          tensor: node.outputs.first ?? node.name,
+          error: .residualAlignmentExceeded(requiredBits: 64, limit: 62))
       }
       let wide = WideTensor(
         shape: map.shape, values: sums, fractionalLength: flC, accumulator: nil)
@@ -70,6 +78,30 @@ extension FixedPointExecutor {
           RawTensor(unchecked: map.shape, raws: raws, format: output)),
         events: events)
     }
+  }
+
+  /// (a << shiftA) + (b << shiftB) element by element, for operands of one
+  /// shape; `overflowed` is set when a sum left Int64.
+  static func alignedSums(
+    _ a: [Int64], _ shiftA: Int, _ b: [Int64], _ shiftB: Int,
+    _ overflowed: inout Bool
+  ) -> [Int64] {
+    var any = false
+    let sums = a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        [Int64].filled(min(pa.count, pb.count)) { target in
+          guard let x = pa.baseAddress, let y = pb.baseAddress else { return }
+          for index in 0..<min(pa.count, pb.count) {
+            let (sum, overflow) = (x[index] << shiftA)
+              .addingReportingOverflow(y[index] << shiftB)
+            any = any || overflow
+            target[index] = sum
+          }
+        }
+      }
+    }
+    overflowed = overflowed || any
+    return sums
   }
 
   /// Mul (§5): the exact product at fl_a + fl_b, requantized once.

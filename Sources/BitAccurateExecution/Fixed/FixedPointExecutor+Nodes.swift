@@ -2,9 +2,13 @@ import FixedPointArithmetic
 import NetworkGraph
 
 extension FixedPointExecutor {
-  /// Evaluates one prepared node on its operands.
+  /// Evaluates one prepared node on its operands; a convolution keeps its
+  /// accumulators (``NodeResult/wide``) only with `keepWide`, and with
+  /// `rectifyOutput` applies the ReLU that follows it to its output raws
+  /// (after counting the output's events).
   func evaluate(
-    _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int
+    _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int,
+    keepWide: Bool = true, rectifyOutput: Bool = false
   )
     throws(ExecutionError) -> NodeResult
   {
@@ -72,8 +76,11 @@ extension FixedPointExecutor {
         }, bias: prepared.bias, acc: accumulator,
         policy: layer.accumulatorPolicy,
         requantization: requantization(
-          prepared, from: accumulator.fractionalLength, to: output),
-        concurrency: concurrency)
+          prepared, from: accumulator.fractionalLength, to: output,
+          indexBase: batchStart &* weight.shape[0] &* g.outputPlane,
+          rectifyOutput: rectifyOutput),
+        concurrency: concurrency, keepAccumulators: keepWide,
+        sumBound: prepared.dotWeights?.sumBound(input: x.format) ?? .max)
       let shape = [g.batch, weight.shape[0], g.outHeight, g.outWidth]
       var events = NodeEvents()
       events.accumulator = result.events
@@ -82,10 +89,11 @@ extension FixedPointExecutor {
         value: .fixed(
           RawTensor(unchecked: shape, raws: result.raws, format: output)),
         events: events,
-        wide: WideTensor(
-          shape: shape, values: result.accumulators,
-          fractionalLength: accumulator.fractionalLength,
-          accumulator: accumulator))
+        wide: keepWide
+          ? WideTensor(
+            shape: shape, values: result.accumulators,
+            fractionalLength: accumulator.fractionalLength,
+            accumulator: accumulator) : nil)
     case .gemm(let attributes):
       var a = try raw(0)
       var b = try raw(1)
@@ -137,16 +145,21 @@ extension FixedPointExecutor {
     return batchStart &* (count / batch)
   }
 
-  /// A node's requantization from `fractionalLength` to its output (§5).
+  /// A node's requantization from `fractionalLength` to its output (§5);
+  /// `indexBase` is the flat index, in the whole batch's tensor, of the
+  /// first element of this run's output (§7 samples).
   func requantization(
-    _ prepared: PreparedNode, from fractionalLength: Int, to output: QFormat
+    _ prepared: PreparedNode, from fractionalLength: Int, to output: QFormat,
+    indexBase: Int = 0, rectifyOutput: Bool = false
   )
     -> Requantization
   {
-    Requantization(
+    var requantization = Requantization(
       from: fractionalLength, to: output, rounding: prepared.layer.rounding,
       overflow: prepared.layer.outputOverflow, stream: prepared.stream,
-      rectify: prepared.rectify)
+      indexBase: indexBase, rectify: prepared.rectify)
+    requantization.rectifyOutput = rectifyOutput
+    return requantization
   }
 
   /// Requantizes a wide tensor to the output format (§5 Requantize).
@@ -205,7 +218,10 @@ extension FixedPointExecutor {
       acc: accumulator,
       policy: prepared.layer.accumulatorPolicy,
       requantization: requantization(
-        prepared, from: accumulator.fractionalLength, to: output),
+        prepared, from: accumulator.fractionalLength, to: output,
+        indexBase: Self.indexBase(
+          shape: plan.outputShape, count: plan.outputCount,
+          batchStart: batchStart)),
       concurrency: concurrency)
     var events = NodeEvents()
     events.accumulator = result.events

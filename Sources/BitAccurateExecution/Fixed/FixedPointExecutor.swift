@@ -38,6 +38,10 @@ public struct FixedPointExecutor: Sendable {
   /// For each node, the tensors it reads for the last time (graph outputs
   /// never): what a ``FixedPointRetention/outputs`` run releases after it.
   let lastReads: [[String]]
+  /// For each node, whether an outputs-only run applies the ReLU that alone
+  /// reads its output in its own requantization (a convolution followed by
+  /// Relu): the Relu node then passes the rectified raws on.
+  let fusesRectifier: [Bool]
 
   /// Resolves a plan against a network and quantizes its constants.
   ///
@@ -91,6 +95,16 @@ public struct FixedPointExecutor: Sendable {
     }
     self.prepared = prepared
     self.lastReads = Self.lastReads(of: sorted)
+    self.fusesRectifier = prepared.map { node in
+      guard case .conv = node.node.op, node.layer.kind == .computing,
+        let output = node.node.outputs.first, !output.isEmpty,
+        !sorted.outputs.contains(output),
+        let readers = consumers[output], readers.count == 1,
+        case .relu = sorted.nodes[readers[0]].op,
+        sorted.nodes[readers[0]].inputs.filter({ $0 == output }).count == 1
+      else { return false }
+      return true
+    }
   }
 
   /// The tensors each node reads for the last time, in execution order;
@@ -118,32 +132,15 @@ public struct FixedPointExecutor: Sendable {
   ///   - input: Float32 values `[N, …]`.
   ///   - keepWide: Whether to keep every node's pre-requantization integers
   ///     (accumulators), for statistics and calibration.
+  ///   - firstSample: The index of `input`'s first sample in a larger batch
+  ///     it is a part of: stochastic rounding (§7) then draws the samples the
+  ///     whole batch's run would.
   /// - Returns: Every tensor, the events and, if asked, the wide tensors.
   /// - Throws: ``ExecutionError/invalidInput(message:)`` when the network has
   ///   no input, or any error of the run itself.
-  public func run(input: FloatTensor, keepWide: Bool = false)
-    throws(ExecutionError)
-    -> FixedPointRun
-  {
-    guard
-      let first = network.inputs.first(where: {
-        network.initializer(named: $0.name) == nil
-      })
-    else { throw .invalidInput(message: "the network has no input") }
-    return try run(inputs: [first.name: input], keepWide: keepWide)
-  }
-
-  /// Runs one batch fed to the network's first input, keeping only what
-  /// `retention` asks for (the values computed are the same for every
-  /// retention).
-  ///
-  /// - Parameters:
-  ///   - input: Float32 values `[N, …]`.
-  ///   - retention: What the returned run holds.
-  /// - Returns: The run, holding what `retention` asks for.
-  /// - Throws: ``ExecutionError/invalidInput(message:)`` when the network has
-  ///   no input, or any error of the run itself.
-  public func run(input: FloatTensor, retaining retention: FixedPointRetention)
+  public func run(
+    input: FloatTensor, keepWide: Bool = false, firstSample: Int = 0
+  )
     throws(ExecutionError)
     -> FixedPointRun
   {
@@ -153,7 +150,43 @@ public struct FixedPointExecutor: Sendable {
       })
     else { throw .invalidInput(message: "the network has no input") }
     return try runWhole(
-      inputs: [first.name: input], batchStart: 0, retention: retention)
+      inputs: [first.name: input], batchStart: max(0, firstSample),
+      retention: FixedPointRetention(keepWide: keepWide))
+  }
+
+  /// Runs one batch fed to the network's first input, keeping only what
+  /// `retention` asks for (the values computed are the same for every
+  /// retention).
+  ///
+  /// - Parameters:
+  ///   - input: Float32 values `[N, …]`.
+  ///   - retention: What the returned run holds.
+  ///   - firstSample: The index of `input`'s first sample in a larger batch
+  ///     (§7 samples, as in ``run(input:keepWide:firstSample:)``).
+  /// - Returns: The run, holding what `retention` asks for. An outputs-only
+  ///   run goes through the network in chunks of samples, each on one core.
+  /// - Throws: ``ExecutionError/invalidInput(message:)`` when the network has
+  ///   no input, or any error of the run itself.
+  public func run(
+    input: FloatTensor, retaining retention: FixedPointRetention,
+    firstSample: Int = 0
+  )
+    throws(ExecutionError)
+    -> FixedPointRun
+  {
+    guard
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
+    else { throw .invalidInput(message: "the network has no input") }
+    let inputs = [first.name: input]
+    let start = max(0, firstSample)
+    if retention == .outputs,
+      let run = runInChunks(inputs: inputs, firstSample: start)
+    {
+      return run
+    }
+    return try runWhole(inputs: inputs, batchStart: start, retention: retention)
   }
 
   /// Runs named inputs.
@@ -205,7 +238,19 @@ public struct FixedPointExecutor: Sendable {
       run.inputEvents.merge(quantized.events)
       values[name] = .fixed(raw)
     }
+    let fusing = retention == .outputs
+    var rectified: Set<String> = []
     for (position, node) in prepared.enumerated() {
+      if fusing, case .relu = node.node.op,
+        let input = node.node.inputs.first, rectified.contains(input),
+        let value = values[input], let name = node.node.outputs.first
+      {
+        // The producer applied this ReLU in its requantization.
+        values[name] = value
+        run.events[node.node.name] = NodeEvents()
+        for name in lastReads[position] { values[name] = nil }
+        continue
+      }
       var operands: [TensorValue?] = []
       for (index, name) in node.node.inputs.enumerated() {
         if name.isEmpty {
@@ -224,7 +269,11 @@ public struct FixedPointExecutor: Sendable {
           throw .missingTensor(name: name, node: node.node.reference)
         }
       }
-      let result = try evaluate(node, operands, batchStart: batchStart)
+      let rectify = fusing && fusesRectifier[position]
+      let result = try evaluate(
+        node, operands, batchStart: batchStart, keepWide: keepWide,
+        rectifyOutput: rectify)
+      if rectify, let name = node.node.outputs.first { rectified.insert(name) }
       if let name = node.node.outputs.first, !name.isEmpty {
         values[name] = result.value
         if keepTensors { run.tensors[name] = result.value }

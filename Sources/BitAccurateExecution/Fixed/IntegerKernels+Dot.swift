@@ -20,6 +20,8 @@ struct DotWeights: Sendable {
   var depth: Int
   /// K rounded up to a multiple of 8.
   var stride: Int
+  /// The largest |weight|.
+  var maxMagnitude: Int64
 
   /// Raws `[rows][depth]` laid out for the kernel.
   init(raws: [Int64], rows: Int, depth: Int) {
@@ -52,6 +54,17 @@ struct DotWeights: Sendable {
       }
     }
     self.values = values
+    maxMagnitude = Int64(
+      clamping: values.reduce(0) { Swift.max($0, $1.magnitude) })
+  }
+
+  /// A bound on |Σ w · x| over one row for inputs of `format`:
+  /// K · max|w| · max|x| (the lanes hold at most Int16, so it cannot
+  /// overflow).
+  func sumBound(input format: QFormat) -> Int64 {
+    Int64(depth) * maxMagnitude
+      * Int64(
+        clamping: Swift.max(format.rawMin.magnitude, format.rawMax.magnitude))
   }
 
   static func padded(_ depth: Int) -> Int { (depth + 7) & ~7 }

@@ -134,7 +134,27 @@ extension IntegerKernels {
             && (g.outWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX
               < g.width
             && g.kernelHeight > 0 && g.kernelWidth > 0
-          for index in range where inside {
+          let pairs =
+            inside && g.kernelHeight == 2 && g.kernelWidth == 2
+            && g.dilationY == 1 && g.dilationX == 1
+          for index in range where pairs {
+            // 2 × 2 windows inside the plane (the common pool).
+            let source = shared.0.base + index &* g.inputPlane
+            let target = shared.1.base + index &* plane
+            let (width, strideX) = (g.width, g.strideX)
+            for oy in 0..<g.outHeight {
+              let top = source + oy &* g.strideY &* width
+              let bottom = top + width
+              let row = target + oy &* g.outWidth
+              for ox in 0..<g.outWidth {
+                let x = ox &* strideX
+                let a = max(top[x], top[x &+ 1])
+                let b = max(bottom[x], bottom[x &+ 1])
+                row[ox] = max(a, b)
+              }
+            }
+          }
+          for index in range where inside && !pairs {
             // Every window lies inside the plane: no bounds to test.
             let source = shared.0.base + index &* g.inputPlane
             var target = shared.1.base + index &* plane

@@ -81,16 +81,42 @@ enum IntegerKernels {
   /// values and `output` the raws.
   ///
   /// `sum(row, q)` is the exact dot product of output row `row` at position
-  /// `q`; `bias(row)` the row's initial value.
+  /// `q`; `bias(row)` the row's initial value. Without `store`,
+  /// `accumulators` is scratch the common case need not write: a saturating
+  /// accumulator with a `floor` or `halfUp` saturating requantization then
+  /// runs in one pass, each accumulator requantized as it is formed.
   @inline(__always)
   static func finishBlock(
     rows: Int, columns: Int, accumulators: UnsafeMutablePointer<Int64>,
+    store: Bool = true,
     output: UnsafeMutablePointer<Int64>, first: Int, acc: QFormat,
     policy: AccumulatorPolicy,
     requantization: Requantization, events: inout AccumulatorEvents,
     outputEvents: inout OverflowCounts, bias: (Int) -> Int64,
     sum: (Int, Int) -> Int64
   ) {
+    if policy != .wrap, let shift = requantization.fusedShift {
+      let s = shift.bits
+      let counts: (OverflowCounts, OverflowCounts)
+      if shift.halfUp {
+        counts = fusedBlock(
+          rows: rows, columns: columns, accumulators: accumulators,
+          store: store, output: output, acc: acc,
+          format: requantization.format,
+          rectify: requantization.rectifyOutput, bias: bias, sum: sum
+        ) { n in (n &>> s) &+ ((n &>> (s &- 1)) & 1) }
+      } else {
+        counts = fusedBlock(
+          rows: rows, columns: columns, accumulators: accumulators,
+          store: store, output: output, acc: acc,
+          format: requantization.format,
+          rectify: requantization.rectifyOutput, bias: bias, sum: sum
+        ) { n in n &>> s }
+      }
+      events.elements.merge(counts.0)
+      outputEvents.merge(counts.1)
+      return
+    }
     let low = acc.rawMin
     let high = acc.rawMax
     var positive = 0
@@ -121,6 +147,49 @@ enum IntegerKernels {
         accumulators, into: output, count: rows * columns, first: first))
   }
 
+  /// One block of the common case of `finishBlock` in one pass.
+  ///
+  /// Bias plus sum, clamped to the accumulator (counted), then `round`ed and
+  /// clamped to the output format (counted), then, with `rectify`, raised
+  /// to 0. Returns the accumulator and the output events.
+  @inline(__always)
+  static func fusedBlock(
+    rows: Int, columns: Int, accumulators: UnsafeMutablePointer<Int64>,
+    store: Bool, output: UnsafeMutablePointer<Int64>, acc: QFormat,
+    format: QFormat, rectify: Bool, bias: (Int) -> Int64,
+    sum: (Int, Int) -> Int64,
+    round: (Int64) -> Int64
+  ) -> (OverflowCounts, OverflowCounts) {
+    let low = acc.rawMin
+    let high = acc.rawMax
+    let outLow = format.rawMin
+    let outHigh = format.rawMax
+    let bottom = rectify ? max(outLow, 0) : outLow
+    var positive = 0
+    var negative = 0
+    var outPositive = 0
+    var outNegative = 0
+    for row in 0..<rows {
+      let b = bias(row)
+      let offset = row &* columns
+      for q in 0..<columns {
+        let z = b &+ sum(row, q)
+        positive &+= z > high ? 1 : 0
+        negative &+= z < low ? 1 : 0
+        let a = z > high ? high : (z < low ? low : z)
+        if store { accumulators[offset &+ q] = a }
+        let r = round(a)
+        outPositive &+= r > outHigh ? 1 : 0
+        outNegative &+= r < outLow ? 1 : 0
+        output[offset &+ q] = r > outHigh ? outHigh : (r < bottom ? bottom : r)
+      }
+    }
+    return (
+      OverflowCounts(positive: positive, negative: negative),
+      OverflowCounts(positive: outPositive, negative: outNegative)
+    )
+  }
+
   /// A 2-D convolution, any group, over the whole batch: the accumulators
   /// `[N, M, OH, OW]` (§5: exact sums from the bias, then the policy) and
   /// their requantization, split over `concurrency` batch slices.
@@ -129,12 +198,15 @@ enum IntegerKernels {
   /// `[M][C/group · kh · kw]` (ONNX order) and `dot` the same for the Int16
   /// kernels, when ``DotWeights/applies(weight:input:terms:)``; `bias` is the
   /// initial accumulator value per output channel, or `nil`. The result holds
-  /// the accumulators, the requantized raws and the counted events.
+  /// the accumulators (empty unless `keepAccumulators`: each block's then
+  /// live only in a scratch buffer), the requantized raws and the counted
+  /// events.
   static func conv(
     x: [Int64], g: ConvGeometry, groups: Int, outChannels: Int,
     weights: [Int64],
     dot: DotWeights?, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
-    requantization: Requantization, concurrency: Int
+    requantization: Requantization, concurrency: Int,
+    keepAccumulators: Bool = true, sumBound: Int64 = .max
   ) -> (
     accumulators: [Int64], raws: [Int64], events: AccumulatorEvents,
     output: OverflowCounts
@@ -145,12 +217,13 @@ enum IntegerKernels {
     var events = AccumulatorEvents()
     var outputEvents = OverflowCounts()
     var raws: [Int64] = []
-    let accumulators = [Int64].filled(total) { a in
-      raws = .filled(total) { r in
+    let accumulators = [Int64].filledIf(keepAccumulators, total) { wide in
+      let kept = wide.map { SharedBuffer($0) }
+      raws = [Int64].filled(total) { r in
         x.withUnsafeBufferPointer { input in
           guard let base = input.baseAddress else { return }
           let source = SharedBuffer(UnsafeMutablePointer(mutating: base))
-          let target = (SharedBuffer(a), SharedBuffer(r))
+          let target = SharedBuffer(r)
           let pieces = Parallel.slices(
             g.batch, concurrency: concurrency, minimumPerSlice: 4
           ) {
@@ -162,8 +235,8 @@ enum IntegerKernels {
                 source.base, g, groups: groups, outChannels: outChannels,
                 weights: dot, bias: bias,
                 acc: acc, policy: policy, requantization: requantization,
-                images: images,
-                accumulators: target.0.base, output: target.1.base,
+                sumBound: sumBound, images: images,
+                accumulators: kept?.base, output: target.base,
                 events: &events,
                 outputEvents: &outputEvents)
             } else {
@@ -172,8 +245,8 @@ enum IntegerKernels {
                 weights: weights, k: k,
                 bias: bias, acc: acc, policy: policy,
                 requantization: requantization,
-                images: images, accumulators: target.0.base,
-                output: target.1.base,
+                images: images, accumulators: kept?.base,
+                output: target.base,
                 events: &events, outputEvents: &outputEvents)
             }
             return (events, outputEvents)
@@ -188,15 +261,16 @@ enum IntegerKernels {
     return (accumulators, raws, events, outputEvents)
   }
 
-  /// The Int16 path of ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:)``
+  /// The Int16 path of ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:keepAccumulators:sumBound:)``
   /// for the samples `images`.
   static func convolveDot(
     _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int,
     outChannels: Int,
     weights: DotWeights, bias: [Int64]?, acc: QFormat,
     policy: AccumulatorPolicy,
-    requantization: Requantization, images: Range<Int>,
-    accumulators: UnsafeMutablePointer<Int64>,
+    requantization: Requantization, sumBound: Int64 = .max,
+    images: Range<Int>,
+    accumulators: UnsafeMutablePointer<Int64>?,
     output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
     outputEvents: inout OverflowCounts
   ) {
@@ -204,38 +278,63 @@ enum IntegerKernels {
     let groupOut = outChannels / groups
     let plane = g.outputPlane
     let stride = weights.stride
+    var scratch = [Int64](
+      repeating: 0, count: accumulators == nil ? groupOut * plane : 0)
     let pad = PaddedPlane(g, channels: groupIn)
     var padded = [Int16](repeating: 0, count: pad.allocation)
     var rows = [Int16](repeating: 0, count: plane * stride + 8)
     var sums = [Int32](repeating: 0, count: groupOut * plane)
-    weights.values.withUnsafeBufferPointer { wb in
-      padded.withUnsafeMutableBufferPointer { pb in
-        rows.withUnsafeMutableBufferPointer { rb in
-          sums.withUnsafeMutableBufferPointer { sb in
-            let w = wb.baseAddress.unsafelyUnwrapped
-            let pp = pb.baseAddress.unsafelyUnwrapped
-            let rp = rb.baseAddress.unsafelyUnwrapped
-            let sp = sb.baseAddress.unsafelyUnwrapped
-            for n in images {
-              for group in 0..<groups {
-                let inBase =
-                  (n &* g.channels &+ group &* groupIn) &* g.inputPlane
-                padImage(x + inBase, channels: groupIn, g, pad, into: pp)
-                receptiveRows(pp, g, pad, stride: stride, into: rp)
-                Self.dot(
-                  w + group &* groupOut &* stride, rows: groupOut, rp,
-                  columns: plane,
-                  stride: stride, into: sp, rowStride: plane, columnStride: 1)
-                let outBase = (n &* outChannels &+ group &* groupOut) &* plane
-                finishBlock(
-                  rows: groupOut, columns: plane,
-                  accumulators: accumulators + outBase,
-                  output: output + outBase, first: outBase, acc: acc,
-                  policy: policy,
-                  requantization: requantization, events: &events,
-                  outputEvents: &outputEvents,
-                  bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
-                  sum: { row, q in Int64(sp[row &* plane &+ q]) })
+    let fused = requantization.fusedShift
+    let biasValues = bias ?? []
+    biasValues.withUnsafeBufferPointer { biasBuffer in
+      weights.values.withUnsafeBufferPointer { wb in
+        padded.withUnsafeMutableBufferPointer { pb in
+          rows.withUnsafeMutableBufferPointer { rb in
+            sums.withUnsafeMutableBufferPointer { sb in
+              scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                let w = wb.baseAddress.unsafelyUnwrapped
+                let biasBase = bias == nil ? nil : biasBuffer.baseAddress
+                let pp = pb.baseAddress.unsafelyUnwrapped
+                let rp = rb.baseAddress.unsafelyUnwrapped
+                let sp = sb.baseAddress.unsafelyUnwrapped
+                for n in images {
+                  for group in 0..<groups {
+                    let inBase =
+                      (n &* g.channels &+ group &* groupIn) &* g.inputPlane
+                    padImage(x + inBase, channels: groupIn, g, pad, into: pp)
+                    receptiveRows(pp, g, pad, stride: stride, into: rp)
+                    Self.dot(
+                      w + group &* groupOut &* stride, rows: groupOut, rp,
+                      columns: plane,
+                      stride: stride, into: sp, rowStride: plane,
+                      columnStride: 1)
+                    let outBase =
+                      (n &* outChannels &+ group &* groupOut) &* plane
+                    if policy != .wrap, let shift = fused {
+                      let counts = finishSums(
+                        sp, rows: groupOut, columns: plane,
+                        bias: biasBase.map { $0 + group &* groupOut }, acc: acc,
+                        requantization: requantization, shift: shift,
+                        sumBound: sumBound,
+                        accumulators: accumulators.map { $0 + outBase },
+                        output: output + outBase)
+                      events.elements.merge(counts.0)
+                      outputEvents.merge(counts.1)
+                      continue
+                    }
+                    finishBlock(
+                      rows: groupOut, columns: plane,
+                      accumulators: accumulators.map { $0 + outBase }
+                        ?? scratchBuffer.baseAddress.unsafelyUnwrapped,
+                      store: accumulators != nil,
+                      output: output + outBase, first: outBase, acc: acc,
+                      policy: policy,
+                      requantization: requantization, events: &events,
+                      outputEvents: &outputEvents,
+                      bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
+                      sum: { row, q in Int64(sp[row &* plane &+ q]) })
+                  }
+                }
               }
             }
           }
@@ -252,7 +351,7 @@ enum IntegerKernels {
     weights: [Int64], k: Int, bias: [Int64]?, acc: QFormat,
     policy: AccumulatorPolicy,
     requantization: Requantization, images: Range<Int>,
-    accumulators: UnsafeMutablePointer<Int64>,
+    accumulators: UnsafeMutablePointer<Int64>?,
     output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
     outputEvents: inout OverflowCounts
   ) {
@@ -288,18 +387,21 @@ enum IntegerKernels {
                 gemmSaturatingEachStep(
                   w, matrix, bb, base: 0, m: groupOut, k: k, p: plane, acc: acc,
                   events: &events)
-                (accumulators + outBase).update(
+                accumulators?.advanced(by: outBase).update(
                   from: bp, count: groupOut * plane)
                 outputEvents.merge(
                   requantization.apply(
-                    accumulators + outBase, into: output + outBase,
+                    bp, into: output + outBase,
                     count: groupOut * plane,
                     first: outBase))
               } else {
                 gemm(w, matrix, bp, m: groupOut, k: k, p: plane)
+                // The block's sums become its accumulators in place when
+                // they are not kept.
                 finishBlock(
                   rows: groupOut, columns: plane,
-                  accumulators: accumulators + outBase,
+                  accumulators: accumulators.map { $0 + outBase } ?? bp,
+                  store: accumulators != nil,
                   output: output + outBase, first: outBase, acc: acc,
                   policy: policy,
                   requantization: requantization, events: &events,

@@ -19,6 +19,9 @@ struct Requantization: Sendable {
   var indexBase: Int
   /// ReLU on the input before a stochastic rounding (§5 ReLU).
   var rectify: Bool
+  /// ReLU on the output (a following Relu node fused into this one: raws
+  /// below 0 become 0 after the output's events are counted).
+  var rectifyOutput = false
 
   init(
     from fractionalLength: Int, to format: QFormat, rounding: RoundingMode,
@@ -39,6 +42,20 @@ struct Requantization: Sendable {
     self.rectify = rectify
   }
 
+  /// The shift of the common case kernels may fuse into the loop that forms
+  /// the integers: a right shift of 1…63 bits rounding `halfUp` (or else
+  /// `floor`), saturating, without ReLU; `nil` otherwise.
+  var fusedShift: (bits: Int, halfUp: Bool)? {
+    guard !rectify, overflow == .saturate, shift >= 1, shift <= 63 else {
+      return nil
+    }
+    switch rounding {
+    case .halfUp: return (shift, true)
+    case .floor: return (shift, false)
+    default: return nil
+    }
+  }
+
   /// Requantizes `count` integers; `first` is the flat index of
   /// `source[0]` in the node's output.
   func apply(
@@ -50,12 +67,15 @@ struct Requantization: Sendable {
     if !rectify, overflow == .saturate, s >= 1, s <= 63 {
       switch rounding {
       case .halfUp:
-        return Self.saturating(source, target, count, format) { n in
+        return Self.saturating(source, target, count, format, rectifyOutput) {
+          n in
           // q + bit (s − 1) of n: r ≥ 2^(s−1) exactly when that bit is set.
           (n &>> s) &+ ((n &>> (s &- 1)) & 1)
         }
       case .floor:
-        return Self.saturating(source, target, count, format) { n in n &>> s }
+        return Self.saturating(source, target, count, format, rectifyOutput) {
+          n in n &>> s
+        }
       default:
         break
       }
@@ -70,7 +90,7 @@ struct Requantization: Sendable {
       let (value, event) = FixedPoint.requantize(
         n, shift: s, to: format, rounding: rounding, overflow: overflow,
         sample: sample)
-      target[index] = value
+      target[index] = rectifyOutput && value < 0 ? 0 : value
       counts.record(event)
     }
     return counts
@@ -80,17 +100,18 @@ struct Requantization: Sendable {
   private static func saturating(
     _ source: UnsafePointer<Int64>, _ target: UnsafeMutablePointer<Int64>,
     _ count: Int,
-    _ format: QFormat, _ round: (Int64) -> Int64
+    _ format: QFormat, _ rectify: Bool, _ round: (Int64) -> Int64
   ) -> OverflowCounts {
     let low = format.rawMin
     let high = format.rawMax
+    let bottom = rectify ? max(low, 0) : low
     var positive = 0
     var negative = 0
     for index in 0..<count {
       let z = round(source[index])
       positive &+= z > high ? 1 : 0
       negative &+= z < low ? 1 : 0
-      target[index] = z > high ? high : (z < low ? low : z)
+      target[index] = z > high ? high : (z < bottom ? bottom : z)
     }
     return OverflowCounts(positive: positive, negative: negative)
   }

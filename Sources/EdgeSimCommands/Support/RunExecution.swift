@@ -72,12 +72,15 @@ enum RunExecution {
     for range in slices(input, batchSize: batchSize) {
       let piece = slice(input, range)
       let start = ContinuousClock.now
-      let run = try executor.run(input: piece, keepWide: true)
+      let inference = try executor.run(
+        input: piece, retaining: .outputs, firstSample: range.lowerBound)
       seconds += (ContinuousClock.now - start).seconds
-      guard let first = run.outputs.first else {
+      guard let first = inference.outputs.first else {
         throw .invalidInput(message: "the model has no output")
       }
       outputs.append(first.floatTensor)
+      let run = try executor.run(
+        input: piece, keepWide: true, firstSample: range.lowerBound)
       let float = try reference.run(input: piece)
       let pieceLabels = labels.map { Array($0[range]) }
       let pieceStatistics = try executor.statistics(

@@ -1,0 +1,175 @@
+import FixedPointArithmetic
+
+extension IntegerKernels {
+  /// The epilogue of the Int16 kernels in the common case, in one tight
+  /// pass over a block of Int32 sums: bias plus sum, clamped to the
+  /// accumulator (`saturateFinal`, counted), shifted right rounding
+  /// `halfUp` or `floor`, clamped to the output format (counted) and, with
+  /// `requantization.rectifyOutput`, raised to 0.
+  ///
+  /// Gives the integers and events of
+  /// ``finishBlock(rows:columns:accumulators:store:output:first:acc:policy:requantization:events:outputEvents:bias:sum:)``;
+  /// kept out of line, with the rounding as a mask rather than a branch or
+  /// a closure, so that its loop keeps every bound in a register.
+  ///
+  /// - Parameters:
+  ///   - sums: `rows × columns` exact dot products.
+  ///   - rows: The rows (output channels) of the block.
+  ///   - columns: The columns (output positions) of the block.
+  ///   - bias: The rows' initial values, or `nil` for zeros.
+  ///   - acc: The accumulator format.
+  ///   - requantization: The node's requantization (its output format and
+  ///     whether a ReLU is fused).
+  ///   - shift: Its right shift and whether it rounds `halfUp` (else
+  ///     `floor`).
+  ///   - sumBound: A bound on |sum|: a row whose bias plus this bound stays
+  ///     within the accumulator skips the clamp.
+  ///   - accumulators: Where the accumulators go, or `nil` when not kept.
+  ///   - output: Where the output raws go.
+  /// - Returns: The accumulator and the output events.
+  @inline(never)
+  static func finishSums(
+    _ sums: UnsafePointer<Int32>, rows: Int, columns: Int,
+    bias: UnsafePointer<Int64>?, acc: QFormat,
+    requantization: Requantization, shift: (bits: Int, halfUp: Bool),
+    sumBound: Int64 = .max, accumulators: UnsafeMutablePointer<Int64>?,
+    output: UnsafeMutablePointer<Int64>
+  ) -> (OverflowCounts, OverflowCounts) {
+    let bounds = EpilogueBounds(
+      low: acc.rawMin, high: acc.rawMax,
+      outLow: requantization.format.rawMin,
+      outHigh: requantization.format.rawMax,
+      bottom: requantization.rectifyOutput
+        ? max(requantization.format.rawMin, 0) : requantization.format.rawMin,
+      shift: shift.bits, roundBit: shift.halfUp ? 1 : 0)
+    var counts = EpilogueCounts()
+    for row in 0..<rows {
+      let offset = row &* columns
+      let b = bias?[row] ?? 0
+      let (reach, overflow) = Int64(clamping: b.magnitude)
+        .addingReportingOverflow(sumBound)
+      if !overflow, reach <= bounds.high, -reach >= bounds.low {
+        // No sum can leave the accumulator: nothing to clamp or count.
+        if let accumulators {
+          requantizeRow(
+            sums + offset, output + offset, accumulators + offset,
+            count: columns, bias: b, bounds, &counts)
+        } else {
+          requantizeRow(
+            sums + offset, output + offset, nil, count: columns, bias: b,
+            bounds, &counts)
+        }
+        continue
+      }
+      if let accumulators {
+        epilogueRow(
+          sums + offset, output + offset, accumulators + offset,
+          count: columns, bias: b, bounds, &counts)
+      } else {
+        epilogueRow(
+          sums + offset, output + offset, nil, count: columns, bias: b,
+          bounds, &counts)
+      }
+    }
+    return (
+      OverflowCounts(positive: counts.positive, negative: counts.negative),
+      OverflowCounts(
+        positive: counts.outPositive, negative: counts.outNegative)
+    )
+  }
+
+  /// One row of ``finishSums(_:rows:columns:bias:acc:requantization:shift:sumBound:accumulators:output:)``
+  /// whose accumulators cannot overflow.
+  @inline(__always)
+  private static func requantizeRow(
+    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
+    _ kept: UnsafeMutablePointer<Int64>?, count: Int, bias: Int64,
+    _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
+  ) {
+    let (outLow, outHigh, bottom) = (
+      bounds.outLow, bounds.outHigh, bounds.bottom
+    )
+    let s = bounds.shift
+    let roundBit = bounds.roundBit
+    var outPositive = 0
+    var outNegative = 0
+    for q in 0..<count {
+      let a = bias &+ Int64(source[q])
+      if let kept { kept[q] = a }
+      let r = (a &>> s) &+ ((a &>> (s &- 1)) & roundBit)
+      outPositive &+= r > outHigh ? 1 : 0
+      outNegative &+= r < outLow ? 1 : 0
+      target[q] = Swift.max(Swift.min(r, outHigh), bottom)
+    }
+    counts.outPositive &+= outPositive
+    counts.outNegative &+= outNegative
+  }
+
+  /// One row of ``finishSums(_:rows:columns:bias:acc:requantization:shift:sumBound:accumulators:output:)``.
+  @inline(__always)
+  private static func epilogueRow(
+    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
+    _ kept: UnsafeMutablePointer<Int64>?, count: Int, bias: Int64,
+    _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
+  ) {
+    let (low, high) = (bounds.low, bounds.high)
+    let (outLow, outHigh, bottom) = (
+      bounds.outLow, bounds.outHigh, bounds.bottom
+    )
+    let s = bounds.shift
+    let roundBit = bounds.roundBit
+    var positive = 0
+    var negative = 0
+    var outPositive = 0
+    var outNegative = 0
+    for q in 0..<count {
+      let z = bias &+ Int64(source[q])
+      positive &+= z > high ? 1 : 0
+      negative &+= z < low ? 1 : 0
+      let a = Swift.max(Swift.min(z, high), low)
+      if let kept { kept[q] = a }
+      // halfUp adds bit s − 1 (r ≥ 2^(s−1)); floor adds nothing.
+      let r = (a &>> s) &+ ((a &>> (s &- 1)) & roundBit)
+      outPositive &+= r > outHigh ? 1 : 0
+      outNegative &+= r < outLow ? 1 : 0
+      target[q] = Swift.max(Swift.min(r, outHigh), bottom)
+    }
+    counts.positive &+= positive
+    counts.negative &+= negative
+    counts.outPositive &+= outPositive
+    counts.outNegative &+= outNegative
+  }
+}
+
+/// The bounds of one epilogue: accumulator, output, the clamp at the bottom
+/// (0 with a fused ReLU) and the rounding shift.
+private struct EpilogueBounds {
+  var low: Int64
+  var high: Int64
+  var outLow: Int64
+  var outHigh: Int64
+  var bottom: Int64
+  var shift: Int64
+  var roundBit: Int64
+
+  init(
+    low: Int64, high: Int64, outLow: Int64, outHigh: Int64, bottom: Int64,
+    shift: Int, roundBit: Int64
+  ) {
+    self.low = low
+    self.high = high
+    self.outLow = outLow
+    self.outHigh = outHigh
+    self.bottom = bottom
+    self.shift = Int64(shift)
+    self.roundBit = roundBit
+  }
+}
+
+/// Events counted by an epilogue.
+private struct EpilogueCounts {
+  var positive = 0
+  var negative = 0
+  var outPositive = 0
+  var outNegative = 0
+}
