@@ -29,6 +29,13 @@ let package = Package(
       targets: [
         "HardwareModel", "NetworkGraph", "Mapping", "Simulation", "SpecFormats",
       ]),
+    // The executors, the ONNX importer and .npy files, for the Benchmarks/
+    // package.
+    .library(
+      name: "EdgeSimExecution",
+      targets: [
+        "BitAccurateExecution", "NetworkGraph", "NumPyFormat", "ONNXImport",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),

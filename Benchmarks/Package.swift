@@ -26,6 +26,7 @@ let package = Package(
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "EdgeSimSimulation", package: "main"),
+        .product(name: "EdgeSimExecution", package: "main"),
       ],
       path: "Benchmarks/EdgeSimBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])

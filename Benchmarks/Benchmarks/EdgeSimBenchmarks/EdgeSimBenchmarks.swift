@@ -92,4 +92,6 @@ let benchmarks: @Sendable () -> Void = {
       }
     }
   }
+
+  executorBenchmarks()
 }
