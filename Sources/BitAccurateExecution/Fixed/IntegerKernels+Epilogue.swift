@@ -48,27 +48,21 @@ extension IntegerKernels {
       let b = bias?[row] ?? 0
       let (reach, overflow) = Int64(clamping: b.magnitude)
         .addingReportingOverflow(sumBound)
-      if !overflow, reach <= bounds.high, -reach >= bounds.low {
-        // No sum can leave the accumulator: nothing to clamp or count.
-        if let accumulators {
-          requantizeRow(
-            sums + offset, output + offset, accumulators + offset,
-            count: columns, bias: b, bounds, &counts)
+      // A row that no sum can take out of the accumulator has nothing to
+      // clamp or count there.
+      let safe = !overflow && reach <= bounds.high && -reach >= bounds.low
+      let source = sums + offset
+      let target = output + offset
+      withEitherCase(accumulators.map { $0 + offset }) { kept in
+        if safe {
+          epilogueRow(
+            source, target, kept, count: columns, bias: b, checked: false,
+            bounds, &counts)
         } else {
-          requantizeRow(
-            sums + offset, output + offset, nil, count: columns, bias: b,
+          epilogueRow(
+            source, target, kept, count: columns, bias: b, checked: true,
             bounds, &counts)
         }
-        continue
-      }
-      if let accumulators {
-        epilogueRow(
-          sums + offset, output + offset, accumulators + offset,
-          count: columns, bias: b, bounds, &counts)
-      } else {
-        epilogueRow(
-          sums + offset, output + offset, nil, count: columns, bias: b,
-          bounds, &counts)
       }
     }
     return (
@@ -78,39 +72,24 @@ extension IntegerKernels {
     )
   }
 
-  /// One row of ``finishSums(_:rows:columns:bias:acc:requantization:shift:sumBound:accumulators:output:)``
-  /// whose accumulators cannot overflow.
+  /// `body(pointer)`, inlined once for `nil` and once for a pointer, so that
+  /// the loops inside test it at compile time rather than per element.
   @inline(__always)
-  private static func requantizeRow(
-    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
-    _ kept: UnsafeMutablePointer<Int64>?, count: Int, bias: Int64,
-    _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
+  private static func withEitherCase(
+    _ pointer: UnsafeMutablePointer<Int64>?,
+    _ body: (UnsafeMutablePointer<Int64>?) -> Void
   ) {
-    let (outLow, outHigh, bottom) = (
-      bounds.outLow, bounds.outHigh, bounds.bottom
-    )
-    let s = bounds.shift
-    let roundBit = bounds.roundBit
-    var outPositive = 0
-    var outNegative = 0
-    for q in 0..<count {
-      let a = bias &+ Int64(source[q])
-      if let kept { kept[q] = a }
-      let r = (a &>> s) &+ ((a &>> (s &- 1)) & roundBit)
-      outPositive &+= r > outHigh ? 1 : 0
-      outNegative &+= r < outLow ? 1 : 0
-      target[q] = Swift.max(Swift.min(r, outHigh), bottom)
-    }
-    counts.outPositive &+= outPositive
-    counts.outNegative &+= outNegative
+    if let pointer { body(pointer) } else { body(nil) }
   }
 
-  /// One row of ``finishSums(_:rows:columns:bias:acc:requantization:shift:sumBound:accumulators:output:)``.
+  /// One row of ``finishSums(_:rows:columns:bias:acc:requantization:shift:sumBound:accumulators:output:)``;
+  /// without `checked`, the caller has shown that no sum leaves the
+  /// accumulator, and the clamp and its counts are left out.
   @inline(__always)
   private static func epilogueRow(
     _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
     _ kept: UnsafeMutablePointer<Int64>?, count: Int, bias: Int64,
-    _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
+    checked: Bool, _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
   ) {
     let (low, high) = (bounds.low, bounds.high)
     let (outLow, outHigh, bottom) = (
@@ -123,10 +102,12 @@ extension IntegerKernels {
     var outPositive = 0
     var outNegative = 0
     for q in 0..<count {
-      let z = bias &+ Int64(source[q])
-      positive &+= z > high ? 1 : 0
-      negative &+= z < low ? 1 : 0
-      let a = Swift.max(Swift.min(z, high), low)
+      var a = bias &+ Int64(source[q])
+      if checked {
+        positive &+= a > high ? 1 : 0
+        negative &+= a < low ? 1 : 0
+        a = Swift.max(Swift.min(a, high), low)
+      }
       if let kept { kept[q] = a }
       // halfUp adds bit s − 1 (r ≥ 2^(s−1)); floor adds nothing.
       let r = (a &>> s) &+ ((a &>> (s &- 1)) & roundBit)
