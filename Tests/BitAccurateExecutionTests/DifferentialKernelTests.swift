@@ -113,10 +113,14 @@ import Testing
         rounding: rounding,
         overflow: overflow),
       seed: Self.seed)
-    let run = try FixedPointExecutor(network: net, plan: plan, concurrency: 2)
-      .run(
-        input: FloatTensor(
-          shape: [batch, cin, h, wd], values: Self.floats(xRaw, x)))
+    let executor = try FixedPointExecutor(
+      network: net, plan: plan, concurrency: 2)
+    let input = try FloatTensor(
+      shape: [batch, cin, h, wd], values: Self.floats(xRaw, x))
+    let run = try executor.run(input: input)
+    // An outputs-only run keeps no accumulators: its epilogue takes the
+    // paths that never write them.
+    let outputsOnly = try executor.run(input: input, retaining: .outputs)
 
     // The slow reference.
     let oh = (h + pads[0] + pads[2] - effH) / stride + 1
@@ -189,6 +193,8 @@ import Testing
     if policy == .saturateEachStep {
       #expect(run.events["conv"]?.accumulator.steps == stepEvents, "\(label)")
     }
+    #expect(Self.raws(outputsOnly.outputs.first) == expected, "\(label)")
+    #expect(outputsOnly.events == run.events, "\(label)")
   }
 
   // MARK: Matrix product

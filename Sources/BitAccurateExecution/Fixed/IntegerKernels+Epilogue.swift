@@ -53,6 +53,12 @@ extension IntegerKernels {
       let safe = !overflow && reach <= bounds.high && -reach >= bounds.low
       let source = sums + offset
       let target = output + offset
+      if safe, accumulators == nil, reach <= Int64(Int32.max),
+        let narrow = NarrowEpilogue(bounds, bias: b)
+      {
+        narrow.run(source, target, count: columns, &counts)
+        continue
+      }
       withEitherCase(accumulators.map { $0 + offset }) { kept in
         if safe {
           epilogueRow(
@@ -119,6 +125,80 @@ extension IntegerKernels {
     counts.negative &+= negative
     counts.outPositive &+= outPositive
     counts.outNegative &+= outNegative
+  }
+}
+
+/// The epilogue of a row whose accumulators cannot overflow and whose every
+/// value, shift and bound fits Int32: eight lanes at a time in release
+/// builds (a plain loop in debug builds, where generic SIMD calls are slow),
+/// the same integers and counts as the Int64 loop.
+private struct NarrowEpilogue {
+  let bias: Int32
+  let shift: Int32
+  let roundBit: Int32
+  let outLow: Int32
+  let outHigh: Int32
+  let bottom: Int32
+
+  /// `nil` unless the shift is 1…31 and the output bounds fit Int32 (the
+  /// caller shows that |bias + sum| does).
+  init?(_ bounds: EpilogueBounds, bias: Int64) {
+    guard bounds.shift >= 1, bounds.shift <= 31,
+      let outLow = Int32(exactly: bounds.outLow),
+      let outHigh = Int32(exactly: bounds.outHigh),
+      let bottom = Int32(exactly: bounds.bottom),
+      let bias = Int32(exactly: bias)
+    else { return nil }
+    self.bias = bias
+    shift = Int32(bounds.shift)
+    roundBit = Int32(bounds.roundBit)
+    self.outLow = outLow
+    self.outHigh = outHigh
+    self.bottom = bottom
+  }
+
+  func run(
+    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
+    count: Int, _ counts: inout EpilogueCounts
+  ) {
+    var start = 0
+    #if !DEBUG
+    let vector = (
+      bias: SIMD8<Int32>(repeating: bias),
+      high: SIMD8<Int32>(repeating: outHigh),
+      low: SIMD8<Int32>(repeating: outLow),
+      bottom: SIMD8<Int32>(repeating: bottom),
+      round: SIMD8<Int32>(repeating: roundBit)
+    )
+    let (s, t) = (shift, shift &- 1)
+    var above = SIMD8<Int32>()
+    var below = SIMD8<Int32>()
+    while start &+ 8 <= count {
+      let a =
+        UnsafeRawPointer(source + start).loadUnaligned(as: SIMD8<Int32>.self)
+        &+ vector.bias
+      let r = (a &>> s) &+ ((a &>> t) & vector.round)
+      above &+= SIMD8<Int32>().replacing(with: 1, where: r .> vector.high)
+      below &+= SIMD8<Int32>().replacing(with: 1, where: r .< vector.low)
+      let clamped = pointwiseMax(pointwiseMin(r, vector.high), vector.bottom)
+      UnsafeMutableRawPointer(target + start).storeBytes(
+        of: SIMD8<Int64>(truncatingIfNeeded: clamped), as: SIMD8<Int64>.self)
+      start &+= 8
+    }
+    counts.outPositive &+= Int(above.wrappedSum())
+    counts.outNegative &+= Int(below.wrappedSum())
+    #endif
+    var positive = 0
+    var negative = 0
+    for q in start..<count {
+      let a = bias &+ source[q]
+      let r = (a &>> shift) &+ ((a &>> (shift &- 1)) & roundBit)
+      positive &+= r > outHigh ? 1 : 0
+      negative &+= r < outLow ? 1 : 0
+      target[q] = Int64(Swift.max(Swift.min(r, outHigh), bottom))
+    }
+    counts.outPositive &+= positive
+    counts.outNegative &+= negative
   }
 }
 
