@@ -122,7 +122,86 @@ extension IntegerKernels {
       let product = a &* b
       return product.evenHalf &+ product.oddHalf
     }
-    for q in 0..<p {
+    /// The four lane sums of four vectors, as one vector.
+    @inline(__always) func sums(
+      _ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>,
+      _ d: SIMD4<Int32>
+    ) -> SIMD4<Int32> {
+      let ab = SIMD4(
+        lowHalf: a.evenHalf &+ a.oddHalf, highHalf: b.evenHalf &+ b.oddHalf)
+      let cd = SIMD4(
+        lowHalf: c.evenHalf &+ c.oddHalf, highHalf: d.evenHalf &+ d.oddHalf)
+      return SIMD4(
+        lowHalf: ab.evenHalf &+ ab.oddHalf,
+        highHalf: cd.evenHalf &+ cd.oddHalf)
+    }
+    var q = 0
+    // Two input columns by four weight rows per pass: each loaded weight
+    // vector serves two columns and each input vector four rows.
+    while q &+ 2 <= p, m >= 4 {
+      let x0 = x + q &* k
+      let x1 = x0 + k
+      let o0 = out + q &* columnStride
+      let o1 = o0 + columnStride
+      var r = 0
+      while r &+ 4 <= m {
+        let w0 = w + r &* k
+        let w1 = w0 + k
+        let w2 = w1 + k
+        let w3 = w2 + k
+        var a0 = SIMD4<Int32>()
+        var a1 = SIMD4<Int32>()
+        var a2 = SIMD4<Int32>()
+        var a3 = SIMD4<Int32>()
+        var b0 = SIMD4<Int32>()
+        var b1 = SIMD4<Int32>()
+        var b2 = SIMD4<Int32>()
+        var b3 = SIMD4<Int32>()
+        var kk = 0
+        while kk < k {
+          let u = load(x0 + kk)
+          let v = load(x1 + kk)
+          let f0 = load(w0 + kk)
+          a0 &+= pairs(u, f0)
+          b0 &+= pairs(v, f0)
+          let f1 = load(w1 + kk)
+          a1 &+= pairs(u, f1)
+          b1 &+= pairs(v, f1)
+          let f2 = load(w2 + kk)
+          a2 &+= pairs(u, f2)
+          b2 &+= pairs(v, f2)
+          let f3 = load(w3 + kk)
+          a3 &+= pairs(u, f3)
+          b3 &+= pairs(v, f3)
+          kk &+= 8
+        }
+        let first = sums(a0, a1, a2, a3)
+        let second = sums(b0, b1, b2, b3)
+        for lane in 0..<4 {
+          o0[(r &+ lane) &* rowStride] = first[lane]
+          o1[(r &+ lane) &* rowStride] = second[lane]
+        }
+        r &+= 4
+      }
+      while r < m {
+        let wr = w + r &* k
+        var a = SIMD4<Int32>()
+        var b = SIMD4<Int32>()
+        var kk = 0
+        while kk < k {
+          let f = load(wr + kk)
+          a &+= pairs(load(x0 + kk), f)
+          b &+= pairs(load(x1 + kk), f)
+          kk &+= 8
+        }
+        o0[r &* rowStride] = a.wrappedSum()
+        o1[r &* rowStride] = b.wrappedSum()
+        r &+= 1
+      }
+      q &+= 2
+    }
+    while q < p {
+      defer { q &+= 1 }
       let xr = x + q &* k
       let o = out + q &* columnStride
       var r = 0

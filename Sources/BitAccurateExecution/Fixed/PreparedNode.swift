@@ -181,6 +181,11 @@ struct PreparedNode: Sendable {
   ) throws(ExecutionError) -> (
     raws: [Int64], events: OverflowCounts, underflows: Int
   ) {
+    if rounding == .halfEven, overflow == .saturate, format.bits <= 53,
+      (-100...100).contains(format.fractionalLength)
+    {
+      return try quantizeNearestEven(values, name: name, format: format)
+    }
     var raws = [Int64](repeating: 0, count: values.count)
     var events = OverflowCounts()
     var underflows = 0
@@ -197,5 +202,52 @@ struct PreparedNode: Sendable {
       }
     }
     return (raws, events, underflows)
+  }
+
+  /// ``quantize(_:name:format:rounding:overflow:)`` for `halfEven` and
+  /// `saturate` (the input's §11 rule) in a format of at most 53 bits with
+  /// |fl| ≤ 100: the same raws, events and underflows by Double arithmetic.
+  ///
+  /// A Float widened to Double and scaled by 2^fl is exact there (no
+  /// overflow, no subnormal), so rounding it to the nearest integer, ties to
+  /// even, is exactly §4's halfEven; every raw bound is exact in Double.
+  static func quantizeNearestEven(
+    _ values: [Float], name: String, format: QFormat
+  ) throws(ExecutionError) -> (
+    raws: [Int64], events: OverflowCounts, underflows: Int
+  ) {
+    if let index = values.firstIndex(where: \.isNaN) {
+      throw .notANumber(tensor: name, index: index)
+    }
+    let scale = Double(
+      sign: .plus, exponent: format.fractionalLength, significand: 1)
+    let (low, high) = (format.rawMin, format.rawMax)
+    let (lowBound, highBound) = (Double(low), Double(high))
+    var positive = 0
+    var negative = 0
+    var underflows = 0
+    let raws = values.withUnsafeBufferPointer { source in
+      [Int64].filled(source.count) { target in
+        for index in 0..<source.count {
+          let value = source[index]
+          let y = (Double(value) * scale).rounded(.toNearestOrEven)
+          let raw: Int64
+          if y > highBound {
+            raw = high
+            positive &+= 1
+          } else if y < lowBound {
+            raw = low
+            negative &+= 1
+          } else {
+            raw = Int64(y)
+          }
+          underflows &+= raw == 0 && value != 0 ? 1 : 0
+          target[index] = raw
+        }
+      }
+    }
+    return (
+      raws, OverflowCounts(positive: positive, negative: negative), underflows
+    )
   }
 }
