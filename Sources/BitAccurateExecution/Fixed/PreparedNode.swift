@@ -230,7 +230,12 @@ struct PreparedNode: Sendable {
       [Int64].filled(source.count) { target in
         for index in 0..<source.count {
           let value = source[index]
-          let y = (Double(value) * scale).rounded(.toNearestOrEven)
+          let exact = Double(value) * scale
+          // Adding and taking away 2^52 (with the sign of the value) rounds
+          // to an integer, ties to even, in the default rounding mode, with
+          // no call into libm; beyond 2^52 every Double is an integer.
+          let magic = exact < 0 ? -0x1p52 : 0x1p52
+          let y = abs(exact) < 0x1p52 ? (exact + magic) - magic : exact
           let raw: Int64
           if y > highBound {
             raw = high
