@@ -137,10 +137,12 @@ extension IntegerKernels {
     }
     var q = 0
     // Two input columns by four weight rows per pass: each loaded weight
-    // vector serves two columns and each input vector four rows.
-    while q &+ 2 <= p, m >= 4 {
+    // vector serves two columns and each input vector four rows. A last
+    // single column is paired with itself and stored once.
+    while q < p {
+      let pair = q &+ 1 < p
       let x0 = x + q &* k
-      let x1 = x0 + k
+      let x1 = pair ? x0 + k : x0
       let o0 = out + q &* columnStride
       let o1 = o0 + columnStride
       var r = 0
@@ -179,7 +181,11 @@ extension IntegerKernels {
         let second = sums(b0, b1, b2, b3)
         for lane in 0..<4 {
           o0[(r &+ lane) &* rowStride] = first[lane]
-          o1[(r &+ lane) &* rowStride] = second[lane]
+        }
+        if pair {
+          for lane in 0..<4 {
+            o1[(r &+ lane) &* rowStride] = second[lane]
+          }
         }
         r &+= 4
       }
@@ -195,52 +201,10 @@ extension IntegerKernels {
           kk &+= 8
         }
         o0[r &* rowStride] = a.wrappedSum()
-        o1[r &* rowStride] = b.wrappedSum()
+        if pair { o1[r &* rowStride] = b.wrappedSum() }
         r &+= 1
       }
-      q &+= 2
-    }
-    while q < p {
-      defer { q &+= 1 }
-      let xr = x + q &* k
-      let o = out + q &* columnStride
-      var r = 0
-      // Four weight rows per pass reuse each loaded input vector.
-      while r &+ 4 <= m {
-        let w0 = w + r &* k
-        let w1 = w0 + k
-        let w2 = w1 + k
-        let w3 = w2 + k
-        var s0 = SIMD4<Int32>()
-        var s1 = SIMD4<Int32>()
-        var s2 = SIMD4<Int32>()
-        var s3 = SIMD4<Int32>()
-        var kk = 0
-        while kk < k {
-          let v = load(xr + kk)
-          s0 &+= pairs(v, load(w0 + kk))
-          s1 &+= pairs(v, load(w1 + kk))
-          s2 &+= pairs(v, load(w2 + kk))
-          s3 &+= pairs(v, load(w3 + kk))
-          kk &+= 8
-        }
-        o[r &* rowStride] = s0.wrappedSum()
-        o[(r &+ 1) &* rowStride] = s1.wrappedSum()
-        o[(r &+ 2) &* rowStride] = s2.wrappedSum()
-        o[(r &+ 3) &* rowStride] = s3.wrappedSum()
-        r &+= 4
-      }
-      while r < m {
-        let wr = w + r &* k
-        var s = SIMD4<Int32>()
-        var kk = 0
-        while kk < k {
-          s &+= pairs(load(xr + kk), load(wr + kk))
-          kk &+= 8
-        }
-        o[r &* rowStride] = s.wrappedSum()
-        r &+= 1
-      }
+      q &+= pair ? 2 : 1
     }
     #endif
   }

@@ -56,7 +56,11 @@ extension IntegerKernels {
       if safe, accumulators == nil, reach <= Int64(Int32.max),
         let narrow = NarrowEpilogue(bounds, bias: b)
       {
-        narrow.run(source, target, count: columns, &counts)
+        // Whole groups of eight lanes, then the rest as below.
+        let done = narrow.run(source, target, count: columns, &counts)
+        epilogueRow(
+          source + done, target + done, nil, count: columns &- done, bias: b,
+          checked: false, bounds, &counts)
         continue
       }
       withEitherCase(accumulators.map { $0 + offset }) { kept in
@@ -129,9 +133,9 @@ extension IntegerKernels {
 }
 
 /// The epilogue of a row whose accumulators cannot overflow and whose every
-/// value, shift and bound fits Int32: eight lanes at a time in release
-/// builds (a plain loop in debug builds, where generic SIMD calls are slow),
-/// the same integers and counts as the Int64 loop.
+/// value, shift and bound fits Int32, eight lanes at a time: the same
+/// integers and counts as the Int64 loop, which runs what is left over (and,
+/// in debug builds, where generic SIMD calls are slow, everything).
 private struct NarrowEpilogue {
   let bias: Int32
   let shift: Int32
@@ -157,10 +161,12 @@ private struct NarrowEpilogue {
     self.bottom = bottom
   }
 
+  /// Runs the whole groups of eight of `count` elements (none in debug
+  /// builds) and returns how many it ran.
   func run(
     _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
     count: Int, _ counts: inout EpilogueCounts
-  ) {
+  ) -> Int {
     var start = 0
     #if !DEBUG
     let vector = (
@@ -188,17 +194,7 @@ private struct NarrowEpilogue {
     counts.outPositive &+= Int(above.wrappedSum())
     counts.outNegative &+= Int(below.wrappedSum())
     #endif
-    var positive = 0
-    var negative = 0
-    for q in start..<count {
-      let a = bias &+ source[q]
-      let r = (a &>> shift) &+ ((a &>> (shift &- 1)) & roundBit)
-      positive &+= r > outHigh ? 1 : 0
-      negative &+= r < outLow ? 1 : 0
-      target[q] = Int64(Swift.max(Swift.min(r, outHigh), bottom))
-    }
-    counts.outPositive &+= positive
-    counts.outNegative &+= negative
+    return start
   }
 }
 
