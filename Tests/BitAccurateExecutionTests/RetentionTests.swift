@@ -121,4 +121,21 @@ import Testing
       }
     }
   }
+
+  /// The float executor's outputs-only run, in chunks over the cores,
+  /// equals its whole-batch run bit for bit.
+  @Test(arguments: ["digits-plain", "digits-dwsep"])
+  func floatOutputsEqualTheWholeRun(model: String) throws {
+    let network = try Fixtures.model(model)
+    let (images, _) = try Fixtures.testSplit()
+    let count = 3 * 32 + 7
+    let input = try FloatTensor(
+      shape: [count] + images.shape.dropFirst(),
+      values: Array(images.values.prefix(count * 64)))
+    let executor = try FloatExecutor(network: network, concurrency: 2)
+    let whole = try executor.run(input: input)
+    let chunked = try executor.outputs(input: input)
+    #expect(chunked.first?.shape.first == count)
+    #expect(chunked == whole.outputs)
+  }
 }

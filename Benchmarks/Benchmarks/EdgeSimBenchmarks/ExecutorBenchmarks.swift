@@ -35,7 +35,7 @@ let executorBenchmarks: @Sendable () -> Void = {
     else { continue }
     Benchmark("run \(name) float") { benchmark in
       for _ in benchmark.scaledIterations {
-        blackHole(try? float.run(input: input).outputs.count)
+        blackHole(try? float.outputs(input: input).count)
       }
     }
     Benchmark("run \(name) fixed 8-bit") { benchmark in

@@ -2,22 +2,6 @@ import FixedPointArithmetic
 import NetworkGraph
 
 extension FixedPointExecutor {
-  /// The most samples an outputs-only run takes through the whole network
-  /// at a time: few enough that a small network's tensors stay in the cores'
-  /// caches, enough that per-node overhead is amortized (on the digits
-  /// models, 8 was slower than 16, and 32 or 64 about 5 % faster than 16).
-  static let samplesPerChunk = 32
-
-  /// Consecutive chunks of near-equal size covering `count` samples, at
-  /// most ``samplesPerChunk`` each, their number a multiple of the cores
-  /// (so that no core is left with the last chunk alone).
-  static func chunks(_ count: Int, cores: Int) -> [Range<Int>] {
-    let cores = max(1, cores)
-    let least = (count + samplesPerChunk - 1) / samplesPerChunk
-    let balanced = (least + cores - 1) / cores * cores
-    return Parallel.ranges(count, chunks: min(count, balanced))
-  }
-
   /// Runs an outputs-only batch in chunks of samples, each chunk through the
   /// whole network on one core, the cores sharing the chunks.
   ///
@@ -36,10 +20,10 @@ extension FixedPointExecutor {
     -> FixedPointRun?
   {
     guard let count = inputs.values.first?.shape.first,
-      count > Self.samplesPerChunk,
+      count > Parallel.samplesPerChunk,
       inputs.values.allSatisfy({ $0.shape.first == count })
     else { return nil }
-    let ranges = Self.chunks(count, cores: concurrency)
+    let ranges = Parallel.sampleChunks(count, cores: concurrency)
     var copy = self
     copy.concurrency = 1
     let single = copy

@@ -62,11 +62,17 @@ public struct FloatExecutor: Sendable {
     try runWhole(inputs: inputs)
   }
 
-  func runWhole(inputs: [String: FloatTensor]) throws(ExecutionError)
+  /// Runs the nodes in order; with `releasing` (each node's tensors read
+  /// for the last time, ``FixedPointExecutor``'s `lastReads`), drops every
+  /// intermediate after its last reader, so that only the graph outputs are
+  /// left in ``FloatRun/tensors``.
+  func runWhole(
+    inputs: [String: FloatTensor], releasing: [[String]]? = nil
+  ) throws(ExecutionError)
     -> FloatRun
   {
     var values: [String: FloatTensor] = inputs
-    for node in network.nodes {
+    for (position, node) in network.nodes.enumerated() {
       var operands: [FloatTensor?] = []
       for name in node.inputs {
         if name.isEmpty {
@@ -86,6 +92,10 @@ public struct FloatExecutor: Sendable {
       let output = try FloatKernels.evaluate(
         node, operands, network: network, concurrency: concurrency)
       if let name = node.outputs.first, !name.isEmpty { values[name] = output }
+      if let releasing {
+        operands.removeAll()
+        for name in releasing[position] { values[name] = nil }
+      }
     }
     var outputs: [FloatTensor] = []
     for name in network.outputs {

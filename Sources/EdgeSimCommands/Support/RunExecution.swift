@@ -38,9 +38,9 @@ enum RunExecution {
     for range in slices(input, batchSize: batchSize) {
       let piece = slice(input, range)
       let start = ContinuousClock.now
-      let run = try executor.run(input: piece)
+      let result = try executor.outputs(input: piece)
       seconds += (ContinuousClock.now - start).seconds
-      guard let first = run.outputs.first else {
+      guard let first = result.first else {
         throw .invalidInput(message: "the model has no output")
       }
       outputs.append(first)

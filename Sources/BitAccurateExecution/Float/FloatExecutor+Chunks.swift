@@ -1,0 +1,64 @@
+import NetworkGraph
+
+extension FloatExecutor {
+  /// The graph outputs of one batch fed to the network's first input: the
+  /// ``FloatRun/outputs`` of ``run(input:)``, bit for bit, without keeping
+  /// the other tensors.
+  ///
+  /// A batch of more than a chunk's samples goes through the network in
+  /// chunks (at most 32 samples, as many as a multiple of the cores), each
+  /// chunk on one core with its intermediates freed after their last
+  /// reader. Samples are independent and every kernel computes each element
+  /// the same way whatever the split, so the outputs do not change.
+  ///
+  /// - Throws: ``ExecutionError`` as ``run(input:)`` does (a failing chunk
+  ///   is run again as one batch, so that errors name whole-batch indices).
+  public func outputs(input: FloatTensor) throws(ExecutionError)
+    -> [FloatTensor]
+  {
+    guard
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
+    else { throw .invalidInput(message: "the network has no input") }
+    let releasing = FixedPointExecutor.lastReads(of: network)
+    let name = first.name
+    guard let count = input.shape.first, count > Parallel.samplesPerChunk
+    else {
+      return try runWhole(inputs: [name: input], releasing: releasing).outputs
+    }
+    let ranges = Parallel.sampleChunks(count, cores: concurrency)
+    var copy = self
+    copy.concurrency = 1
+    let single = copy
+    let pieces = Parallel.map(ranges.count) { index -> [FloatTensor]? in
+      let range = ranges[index]
+      guard
+        let outputs = try? single.runWhole(
+          inputs: [name: input.samples(range)], releasing: releasing
+        ).outputs,
+        outputs.allSatisfy({ $0.shape.first == range.count })
+      else { return nil }
+      return outputs
+    }
+    var joined: [FloatTensor] = []
+    let outputCount = pieces.first??.count ?? 0
+    for position in 0..<outputCount {
+      var parts: [TensorValue] = []
+      for piece in pieces {
+        guard let piece, position < piece.count else {
+          return try runWhole(inputs: [name: input]).outputs
+        }
+        parts.append(.float(piece[position]))
+      }
+      guard case .float(let tensor)? = TensorValue.concatenating(parts) else {
+        return try runWhole(inputs: [name: input]).outputs
+      }
+      joined.append(tensor)
+    }
+    if pieces.contains(where: { $0 == nil }) || joined.isEmpty {
+      return try runWhole(inputs: [name: input]).outputs
+    }
+    return joined
+  }
+}
