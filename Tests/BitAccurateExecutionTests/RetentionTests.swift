@@ -138,4 +138,47 @@ import Testing
     #expect(chunked.first?.shape.first == count)
     #expect(chunked == whole.outputs)
   }
+
+  /// Networks that mix samples are run whole, so chunking never changes
+  /// their outputs: a Softmax across the batch (seen statically) and a
+  /// Reshape that folds the batch into rows (seen as the chunks run).
+  @Test(arguments: ["softmax", "reshape"])
+  func networksThatMixSamplesRunWhole(kind: String) throws {
+    let count = 70
+    var network = Network(
+      name: kind, inputs: [GraphInput(name: "x", shape: [count, 2, 2])])
+    if kind == "softmax" {
+      network.nodes = [
+        Node(name: "s", op: .softmax(axis: 0), inputs: ["x"], outputs: ["y"])
+      ]
+    } else {
+      try network.addInitializer(
+        Tensor(name: "shape", shape: TensorShape([2]), integers: [-1, 8]))
+      network.nodes = [
+        Node(
+          name: "r", op: .reshape(allowZero: false), inputs: ["x", "shape"],
+          outputs: ["y"])
+      ]
+    }
+    network.outputs = ["y"]
+    var rng = SeededGenerator(seed: 7)
+    let input = try FloatTensor(
+      shape: [count, 2, 2],
+      values: (0..<(count * 4)).map { _ in Float.random(in: -2...2, using: &rng)
+      }
+    )
+    let float = try FloatExecutor(network: network, concurrency: 2)
+    #expect(try float.outputs(input: input) == float.run(input: input).outputs)
+
+    let plan = PrecisionPlan(
+      input: FormatSpec(bits: 8, fractionalLength: 5),
+      defaults: LayerPrecision(
+        activation: FormatSpec(bits: 8, fractionalLength: 6)))
+    let fixed = try FixedPointExecutor(
+      network: network, plan: plan, concurrency: 2)
+    let whole = try fixed.run(input: input, retaining: .everything)
+    let chunked = try fixed.run(input: input, retaining: .outputs)
+    #expect(chunked.outputs == whole.outputs)
+    #expect(chunked.events == whole.events)
+  }
 }

@@ -11,9 +11,11 @@ extension FixedPointExecutor {
   /// stay in cache and are released as soon as their last reader has run;
   /// nothing but the graph outputs is kept.
   ///
-  /// - Returns: `nil` when the batch cannot be split this way (one sample,
-  ///   inputs of different batch sizes, or a graph output whose first
-  ///   dimension is not the batch); the caller then runs the batch whole.
+  /// - Returns: `nil` when the batch cannot be split this way (a chunk's
+  ///   samples or fewer, inputs of different batch sizes, a network that
+  ///   mixes samples (``SampleIndependence``), or a node output whose first
+  ///   dimension is not the chunk's samples); the caller then runs the batch
+  ///   whole.
   ///   A chunk's error is not returned either: the caller's whole-batch
   ///   run reports it with indices in the whole batch.
   func runInChunks(inputs: [String: FloatTensor], firstSample: Int = 0)
@@ -21,6 +23,7 @@ extension FixedPointExecutor {
   {
     guard let count = inputs.values.first?.shape.first,
       count > Parallel.samplesPerChunk,
+      SampleIndependence.holds(for: network),
       inputs.values.allSatisfy({ $0.shape.first == count })
     else { return nil }
     let ranges = Parallel.sampleChunks(count, cores: concurrency)
@@ -33,7 +36,7 @@ extension FixedPointExecutor {
       guard
         let run = try? single.runWhole(
           inputs: slices, batchStart: firstSample &+ range.lowerBound,
-          retention: .outputs),
+          retention: .outputs, samples: range.count),
         run.outputs.allSatisfy({ $0.shape.first == range.count })
       else { return nil }
       return run

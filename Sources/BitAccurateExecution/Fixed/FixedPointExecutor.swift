@@ -215,11 +215,15 @@ public struct FixedPointExecutor: Sendable {
       retention: FixedPointRetention(keepWide: keepWide), through: through)
   }
 
-  /// Runs the nodes in order, keeping what `retention` asks for; with
-  /// `through`, stops after that node.
+  /// Runs the nodes in order, keeping what `retention` asks for.
+  ///
+  /// With `through`, stops after that node. With `samples` (a chunk of a
+  /// larger batch), every node's output must keep that many samples first,
+  /// or the run stops with an error (the caller then runs the batch whole).
   func runWhole(
     inputs: [String: FloatTensor], batchStart: Int,
-    retention: FixedPointRetention, through: String? = nil
+    retention: FixedPointRetention, through: String? = nil,
+    samples: Int? = nil
   ) throws(ExecutionError) -> FixedPointRun {
     let keepTensors = retention != .outputs
     let keepWide = retention == .everything
@@ -273,6 +277,9 @@ public struct FixedPointExecutor: Sendable {
       let result = try evaluate(
         node, operands, batchStart: batchStart, keepWide: keepWide,
         rectifyOutput: rectify)
+      if let samples, result.value.shape.first != samples {
+        throw .invalidInput(message: "\(node.node.name) mixes samples")
+      }
       if rectify, let name = node.node.outputs.first { rectified.insert(name) }
       if let name = node.node.outputs.first, !name.isEmpty {
         values[name] = result.value

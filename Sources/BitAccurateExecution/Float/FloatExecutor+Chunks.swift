@@ -23,7 +23,8 @@ extension FloatExecutor {
     else { throw .invalidInput(message: "the network has no input") }
     let releasing = FixedPointExecutor.lastReads(of: network)
     let name = first.name
-    guard let count = input.shape.first, count > Parallel.samplesPerChunk
+    guard let count = input.shape.first, count > Parallel.samplesPerChunk,
+      SampleIndependence.holds(for: network)
     else {
       return try runWhole(inputs: [name: input], releasing: releasing).outputs
     }
@@ -35,7 +36,8 @@ extension FloatExecutor {
       let range = ranges[index]
       guard
         let outputs = try? single.runWhole(
-          inputs: [name: input.samples(range)], releasing: releasing
+          inputs: [name: input.samples(range)], releasing: releasing,
+          samples: range.count
         ).outputs,
         outputs.allSatisfy({ $0.shape.first == range.count })
       else { return nil }

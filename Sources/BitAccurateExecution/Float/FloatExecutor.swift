@@ -62,12 +62,17 @@ public struct FloatExecutor: Sendable {
     try runWhole(inputs: inputs)
   }
 
-  /// Runs the nodes in order; with `releasing` (each node's tensors read
-  /// for the last time, ``FixedPointExecutor``'s `lastReads`), drops every
-  /// intermediate after its last reader, so that only the graph outputs are
-  /// left in ``FloatRun/tensors``.
+  /// Runs the nodes in order.
+  ///
+  /// With `releasing` (each node's tensors read for the last time, as
+  /// ``FixedPointExecutor``'s `lastReads`), drops every intermediate after
+  /// its last reader, so that only the graph outputs are left in
+  /// ``FloatRun/tensors``. With `samples` (a chunk of a larger batch), every
+  /// node's output must keep that many samples first, or the run stops with
+  /// an error.
   func runWhole(
-    inputs: [String: FloatTensor], releasing: [[String]]? = nil
+    inputs: [String: FloatTensor], releasing: [[String]]? = nil,
+    samples: Int? = nil
   ) throws(ExecutionError)
     -> FloatRun
   {
@@ -91,6 +96,9 @@ public struct FloatExecutor: Sendable {
       }
       let output = try FloatKernels.evaluate(
         node, operands, network: network, concurrency: concurrency)
+      if let samples, output.shape.first != samples {
+        throw .invalidInput(message: "\(node.name) mixes samples")
+      }
       if let name = node.outputs.first, !name.isEmpty { values[name] = output }
       if let releasing {
         operands.removeAll()
