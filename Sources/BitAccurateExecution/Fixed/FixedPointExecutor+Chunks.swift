@@ -60,13 +60,8 @@ extension FixedPointExecutor {
         joined.events[name, default: NodeEvents()].merge(events)
       }
     }
-    var outputs: [TensorValue] = []
-    for position in joined.outputs.indices {
-      guard
-        let output = TensorValue.concatenating(
-          runs.map { $0.outputs[position] })
-      else { return nil }
-      outputs.append(output)
+    guard let outputs = TensorValue.joiningChunks(runs.map(\.outputs)) else {
+      return nil
     }
     joined.outputs = outputs
     return joined
@@ -90,6 +85,27 @@ extension FloatTensor {
 }
 
 extension TensorValue {
+  /// The outputs of consecutive chunks of a batch joined position by
+  /// position along the batch; `nil` when a chunk failed (`nil`), the
+  /// chunks have different numbers of outputs, or an output does not join.
+  static func joiningChunks(_ chunks: [[TensorValue]?]) -> [TensorValue]? {
+    var complete: [[TensorValue]] = []
+    for chunk in chunks {
+      guard let chunk, chunk.count == complete.first?.count ?? chunk.count
+      else { return nil }
+      complete.append(chunk)
+    }
+    guard let first = complete.first else { return nil }
+    var joined: [TensorValue] = []
+    for position in first.indices {
+      guard let output = concatenating(complete.map { $0[position] }) else {
+        return nil
+      }
+      joined.append(output)
+    }
+    return joined
+  }
+
   /// Tensors of one kind and format joined along the first dimension;
   /// `nil` when they differ in kind, format or trailing dimensions.
   static func concatenating(_ pieces: [TensorValue]) -> TensorValue? {

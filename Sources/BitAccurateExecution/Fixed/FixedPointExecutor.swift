@@ -94,7 +94,7 @@ public struct FixedPointExecutor: Sendable {
           rectify: rectify, seed: precision.seed))
     }
     self.prepared = prepared
-    self.lastReads = Self.lastReads(of: sorted)
+    self.lastReads = sorted.lastReads()
     self.fusesRectifier = prepared.map { node in
       guard case .conv = node.node.op, node.layer.kind == .computing,
         let output = node.node.outputs.first, !output.isEmpty,
@@ -105,25 +105,6 @@ public struct FixedPointExecutor: Sendable {
       else { return false }
       return true
     }
-  }
-
-  /// The tensors each node reads for the last time, in execution order;
-  /// graph outputs are never released.
-  static func lastReads(of network: Network) -> [[String]] {
-    var last: [String: Int] = [:]
-    for (index, node) in network.nodes.enumerated() {
-      for name in node.inputs where !name.isEmpty { last[name] = index }
-      for name in node.outputs where !name.isEmpty && last[name] == nil {
-        last[name] = index
-      }
-    }
-    let kept = Set(network.outputs)
-    var result = [[String]](repeating: [], count: network.nodes.count)
-    for (name, index) in last.sorted(by: { $0.key < $1.key })
-    where !kept.contains(name) {
-      result[index].append(name)
-    }
-    return result
   }
 
   /// Runs one batch fed to the network's first input.

@@ -21,7 +21,7 @@ extension FloatExecutor {
         network.initializer(named: $0.name) == nil
       })
     else { throw .invalidInput(message: "the network has no input") }
-    let releasing = FixedPointExecutor.lastReads(of: network)
+    let releasing = network.lastReads()
     let name = first.name
     guard let count = input.shape.first, count > Parallel.samplesPerChunk,
       SampleIndependence.holds(for: network)
@@ -43,24 +43,11 @@ extension FloatExecutor {
       else { return nil }
       return outputs
     }
-    var joined: [FloatTensor] = []
-    let outputCount = pieces.first??.count ?? 0
-    for position in 0..<outputCount {
-      var parts: [TensorValue] = []
-      for piece in pieces {
-        guard let piece, position < piece.count else {
-          return try runWhole(inputs: [name: input]).outputs
-        }
-        parts.append(.float(piece[position]))
-      }
-      guard case .float(let tensor)? = TensorValue.concatenating(parts) else {
-        return try runWhole(inputs: [name: input]).outputs
-      }
-      joined.append(tensor)
-    }
-    if pieces.contains(where: { $0 == nil }) || joined.isEmpty {
+    let joined = TensorValue.joiningChunks(
+      pieces.map { $0?.map { TensorValue.float($0) } })
+    guard let joined, !joined.isEmpty else {
       return try runWhole(inputs: [name: input]).outputs
     }
-    return joined
+    return joined.map(\.floatTensor)
   }
 }

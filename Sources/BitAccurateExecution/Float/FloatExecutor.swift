@@ -65,7 +65,7 @@ public struct FloatExecutor: Sendable {
   /// Runs the nodes in order.
   ///
   /// With `releasing` (each node's tensors read for the last time, as
-  /// ``FixedPointExecutor``'s `lastReads`), drops every intermediate after
+  /// `Network.lastReads()` lists them), drops every intermediate after
   /// its last reader, so that only the graph outputs are left in
   /// ``FloatRun/tensors``. With `samples` (a chunk of a larger batch), every
   /// node's output must keep that many samples first, or the run stops with
