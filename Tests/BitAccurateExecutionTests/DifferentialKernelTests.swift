@@ -54,11 +54,13 @@ import Testing
     let x = try d.format()
     let w = try d.format()
     let y = try d.format()
-    let groups = d.pick([1, 2])
+    // Groups of one input channel (depthwise, or a one-channel image) take
+    // their own kernel; widths past 8 give it more than one vector a row.
+    let groups = d.pick([1, 2, 3])
     let cin = groups * d.int(1...2)
-    let cout = groups * d.int(1...2)
-    let (h, wd) = (d.int(3...5), d.int(3...5))
-    let (kh, kw) = (d.int(1...3), d.int(1...2))
+    let cout = groups * d.int(1...3)
+    let (h, wd) = (d.int(3...5), d.int(3...11))
+    let (kh, kw) = (d.int(1...3), d.int(1...4))
     let stride = d.int(1...2)
     let dilation = d.int(1...2)
     let pads = [d.int(0...1), d.int(0...1), d.int(0...1), d.int(0...1)]

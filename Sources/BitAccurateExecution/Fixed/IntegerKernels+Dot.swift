@@ -110,18 +110,6 @@ extension IntegerKernels {
       }
     }
     #else
-    @inline(__always) func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32>
-    {
-      SIMD8<Int32>(
-        truncatingIfNeeded: UnsafeRawPointer(pointer).loadUnaligned(
-          as: SIMD8<Int16>.self))
-    }
-    @inline(__always) func pairs(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<
-      Int32
-    > {
-      let product = a &* b
-      return product.evenHalf &+ product.oddHalf
-    }
     /// The four lane sums of four vectors, as one vector.
     @inline(__always) func sums(
       _ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>,
@@ -164,17 +152,17 @@ extension IntegerKernels {
           let u = load(x0 + kk)
           let v = load(x1 + kk)
           let f0 = load(w0 + kk)
-          a0 &+= pairs(u, f0)
-          b0 &+= pairs(v, f0)
+          a0 &+= pairSums(u, f0)
+          b0 &+= pairSums(v, f0)
           let f1 = load(w1 + kk)
-          a1 &+= pairs(u, f1)
-          b1 &+= pairs(v, f1)
+          a1 &+= pairSums(u, f1)
+          b1 &+= pairSums(v, f1)
           let f2 = load(w2 + kk)
-          a2 &+= pairs(u, f2)
-          b2 &+= pairs(v, f2)
+          a2 &+= pairSums(u, f2)
+          b2 &+= pairSums(v, f2)
           let f3 = load(w3 + kk)
-          a3 &+= pairs(u, f3)
-          b3 &+= pairs(v, f3)
+          a3 &+= pairSums(u, f3)
+          b3 &+= pairSums(v, f3)
           kk &+= 8
         }
         let first = sums(a0, a1, a2, a3)
@@ -196,8 +184,8 @@ extension IntegerKernels {
         var kk = 0
         while kk < k {
           let f = load(wr + kk)
-          a &+= pairs(load(x0 + kk), f)
-          b &+= pairs(load(x1 + kk), f)
+          a &+= pairSums(load(x0 + kk), f)
+          b &+= pairSums(load(x1 + kk), f)
           kk &+= 8
         }
         o0[r &* rowStride] = a.wrappedSum()

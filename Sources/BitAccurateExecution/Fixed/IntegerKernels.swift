@@ -278,12 +278,26 @@ enum IntegerKernels {
     let groupOut = outChannels / groups
     let plane = g.outputPlane
     let stride = weights.stride
-    var scratch = [Int64](
-      repeating: 0, count: accumulators == nil ? groupOut * plane : 0)
     let pad = PaddedPlane(g, channels: groupIn)
-    var padded = [Int16](repeating: 0, count: pad.allocation)
-    var rows = [Int16](repeating: 0, count: plane * stride + 8)
-    var sums = [Int32](repeating: 0, count: groupOut * plane)
+    // One channel per group: sums straight from the padded plane for the
+    // whole image, then one epilogue over all its channels.
+    let direct = readsOneChannelPerGroup(g, groups: groups)
+    let pairs =
+      direct
+      ? PairedTaps(weights, rows: g.kernelHeight, columns: g.kernelWidth) : nil
+    var scratch = [Int64](
+      repeating: 0,
+      count: accumulators == nil ? (direct ? outChannels : groupOut) * plane : 0
+    )
+    var padded = [Int16](
+      repeating: 0, count: pad.allocation &+ (direct ? 16 : 0))
+    // A 1×1 window over whole groups of eight channels: the channels-last
+    // padded image is already the receptive rows.
+    let padIsRows = g.isPointwise && groupIn == stride
+    var rows = [Int16](
+      repeating: 0, count: direct || padIsRows ? 8 : plane * stride + 8)
+    var sums = [Int32](
+      repeating: 0, count: direct ? outChannels * plane + 8 : groupOut * plane)
     let fused = requantization.fusedShift
     let biasValues = bias ?? []
     biasValues.withUnsafeBufferPointer { biasBuffer in
@@ -297,22 +311,39 @@ enum IntegerKernels {
                 let pp = pb.baseAddress.unsafelyUnwrapped
                 let rp = rb.baseAddress.unsafelyUnwrapped
                 let sp = sb.baseAddress.unsafelyUnwrapped
+                // Each block: sums of `blockGroups` groups, then their
+                // epilogue.
+                let blockGroups = direct ? groups : 1
+                let blockRows = blockGroups &* groupOut
                 for n in images {
-                  for group in 0..<groups {
+                  for group in Swift.stride(
+                    from: 0, to: groups, by: blockGroups)
+                  {
                     let inBase =
                       (n &* g.channels &+ group &* groupIn) &* g.inputPlane
-                    padImage(x + inBase, channels: groupIn, g, pad, into: pp)
-                    receptiveRows(pp, g, pad, stride: stride, into: rp)
-                    Self.dot(
-                      w + group &* groupOut &* stride, rows: groupOut, rp,
-                      columns: plane,
-                      stride: stride, into: sp, rowStride: plane,
-                      columnStride: 1)
+                    if let pairs {
+                      singleChannelSums(
+                        x + inBase, g, groups: groups,
+                        outChannels: outChannels, weights: weights,
+                        pairs: pairs, pad: pad, padded: pp, into: sp)
+                    } else {
+                      padImage(
+                        x + inBase, channels: groupIn, g, pad, into: pp)
+                      if !padIsRows {
+                        receptiveRows(pp, g, pad, stride: stride, into: rp)
+                      }
+                      Self.dot(
+                        w + group &* groupOut &* stride, rows: groupOut,
+                        padIsRows ? pp : rp,
+                        columns: plane,
+                        stride: stride, into: sp, rowStride: plane,
+                        columnStride: 1)
+                    }
                     let outBase =
                       (n &* outChannels &+ group &* groupOut) &* plane
                     if policy != .wrap, let shift = fused {
                       let counts = finishSums(
-                        sp, rows: groupOut, columns: plane,
+                        sp, rows: blockRows, columns: plane,
                         bias: biasBase.map { $0 + group &* groupOut }, acc: acc,
                         requantization: requantization, shift: shift,
                         sumBound: sumBound,
@@ -323,7 +354,7 @@ enum IntegerKernels {
                       continue
                     }
                     finishBlock(
-                      rows: groupOut, columns: plane,
+                      rows: blockRows, columns: plane,
                       accumulators: accumulators.map { $0 + outBase }
                         ?? scratchBuffer.baseAddress.unsafelyUnwrapped,
                       store: accumulators != nil,
