@@ -446,6 +446,71 @@ import Testing
     #expect(run.events["cat"]?.inputs == zEvents, "\(label)")
   }
 
+  /// Add aligned up and the ReLU after it: the one-pass Int32 kernel of
+  /// outputs-only runs (and the Relu it absorbs) against `addResidual`.
+  @Test(arguments: 0..<40)
+  func residualAddThenRelu(index: Int) throws {
+    var d = Draw(rng: SeededGenerator(seed: 4000 + UInt64(index)))
+    let (x, c, y, y2) = try (d.format(), d.format(), d.format(), d.format())
+    // Mostly the kernel's case (halfUp or floor, saturating), sometimes not;
+    // deterministic modes only, as stochastic rounding before a ReLU
+    // rectifies the sum first (§5), which `addResidual` does not model.
+    let rounding =
+      d.int(0...3) == 0
+      ? d.pick(RoundingMode.allCases.filter { $0 != .stochastic })
+      : d.pick([.halfUp, .floor])
+    let overflow: OverflowPolicy =
+      d.int(0...3) == 0 ? d.pick(OverflowPolicy.allCases) : .saturate
+    // Counts that are and are not multiples of eight lanes.
+    let shape = [d.int(1...3), d.int(1...3), d.int(1...5), d.int(2...5)]
+    let count = shape.reduce(1, *)
+    let xRaw = d.raws(count, x)
+    let cRaw = d.raws(shape[1], c)
+    var net = Network(name: "r", inputs: [GraphInput(name: "x", shape: shape)])
+    try net.addInitializer(
+      Tensor(
+        name: "c", shape: TensorShape([shape[1], 1, 1]),
+        values: Self.floats(cRaw, c)))
+    net.nodes = [
+      Node(name: "mul", op: .mul, inputs: ["x", "c"], outputs: ["m"]),
+      Node(name: "add", op: .add, inputs: ["x", "m"], outputs: ["a"]),
+      Node(name: "relu", op: .relu, inputs: ["a"], outputs: ["r"]),
+    ]
+    net.outputs = ["r"]
+    var plan = PrecisionPlan(
+      input: Self.spec(x),
+      defaults: LayerPrecision(
+        weight: Self.spec(c), bias: .accumulator, activation: Self.spec(y),
+        rounding: rounding, overflow: overflow, residual: .alignUp),
+      seed: Self.seed)
+    plan.setEntry(LayerPrecision(activation: Self.spec(y2)), for: "mul")
+    let executor = try FixedPointExecutor(
+      network: net, plan: plan, concurrency: 2)
+    let input = try FloatTensor(shape: shape, values: Self.floats(xRaw, x))
+    let retained = try executor.run(input: input, keepWide: true)
+    let outputsOnly = try executor.run(input: input, retaining: .outputs)
+    let label =
+      "case \(index): x \(x) c \(c) y \(y) y2 \(y2) \(rounding) \(overflow)"
+
+    let mRaw = Self.raws(retained.tensors["m"])
+    let aStream = StochasticStream(seed: Self.seed, tensorName: "a")
+    var expected: [Int64] = []
+    var events = OverflowCounts()
+    for i in 0..<count {
+      let r = try FixedPoint.addResidual(
+        xRaw[i], fractionalLength: x.fractionalLength, mRaw[i],
+        fractionalLength: y2.fractionalLength, to: y, rounding: rounding,
+        overflow: overflow, alignment: .alignUp,
+        sample: aStream.sample(at: i))
+      expected.append(max(r.value, 0))
+      events.record(r.event)
+    }
+    #expect(Self.raws(retained.tensors["r"]) == expected, "\(label)")
+    #expect(retained.events["add"]?.output == events, "\(label)")
+    #expect(Self.raws(outputsOnly.outputs.first) == expected, "\(label)")
+    #expect(outputsOnly.events == retained.events, "\(label)")
+  }
+
   @Test func batchSplitDoesNotChangeStochasticResults() throws {
     // §7: counter-based samples make results independent of the split.
     var d = Draw(rng: SeededGenerator(seed: 77))

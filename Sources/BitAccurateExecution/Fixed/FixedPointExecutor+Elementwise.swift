@@ -7,7 +7,7 @@ extension FixedPointExecutor {
   /// output policy (two roundings, counted separately).
   func add(
     _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
-    batchStart: Int
+    batchStart: Int, keepWide: Bool = true, rectifyOutput: Bool = false
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     guard let map = Broadcast(a.shape, b.shape) else {
@@ -23,6 +23,29 @@ extension FixedPointExecutor {
       let flC = max(flA, flB)
       let shiftA = flC - flA
       let shiftB = flC - flB
+      if !keepWide, a.shape == b.shape,
+        let narrow = NarrowResidual(
+          a.format, shiftA: shiftA, b.format, shiftB: shiftB,
+          requantization: requantization(
+            prepared, from: flC, to: output, rectifyOutput: rectifyOutput))
+      {
+        // Aligned, summed and requantized in one pass; no wide sums kept.
+        var events = NodeEvents()
+        let raws = [Int64].filled(a.raws.count) { target in
+          a.raws.withUnsafeBufferPointer { pa in
+            b.raws.withUnsafeBufferPointer { pb in
+              guard let x = pa.baseAddress, let y = pb.baseAddress else {
+                return
+              }
+              events.output = narrow.run(x, y, into: target, count: pa.count)
+            }
+          }
+        }
+        return NodeResult(
+          value: .fixed(
+            RawTensor(unchecked: a.shape, raws: raws, format: output)),
+          events: events)
+      }
       // The load-time bound |fl_a − fl_b| + max(B_a, B_b) ≤ 62 keeps both
       // shifted operands below 2^62, so no sum overflows; the check stays.
       var overflowed = false
@@ -47,7 +70,9 @@ extension FixedPointExecutor {
       }
       let wide = WideTensor(
         shape: map.shape, values: sums, fractionalLength: flC, accumulator: nil)
-      return finish(prepared, wide, output, batchStart: batchStart)
+      return finish(
+        prepared, wide, output, batchStart: batchStart,
+        rectifyOutput: rectifyOutput)
     case .alignToOutput:
       var raws = [Int64](repeating: 0, count: map.count)
       var events = NodeEvents()

@@ -117,7 +117,8 @@ extension FixedPointExecutor {
         prepared, try raw(0), try raw(1), output, batchStart: batchStart)
     case .add:
       return try add(
-        prepared, try raw(0), try raw(1), output, batchStart: batchStart)
+        prepared, try raw(0), try raw(1), output, batchStart: batchStart,
+        keepWide: keepWide, rectifyOutput: rectifyOutput)
     case .mul:
       return try multiply(
         prepared, try raw(0), try raw(1), output, batchStart: batchStart)
@@ -166,7 +167,8 @@ extension FixedPointExecutor {
   func finish(
     _ prepared: PreparedNode, _ wide: WideTensor, _ output: QFormat,
     batchStart: Int,
-    accumulatorEvents: AccumulatorEvents = AccumulatorEvents()
+    accumulatorEvents: AccumulatorEvents = AccumulatorEvents(),
+    rectifyOutput: Bool = false
   ) -> NodeResult {
     let layer = prepared.layer
     let (raws, counts) = IntegerKernels.requantize(
@@ -175,7 +177,7 @@ extension FixedPointExecutor {
       stream: prepared.stream,
       indexBase: Self.indexBase(
         shape: wide.shape, count: wide.values.count, batchStart: batchStart),
-      rectify: prepared.rectify)
+      rectify: prepared.rectify, rectifyOutput: rectifyOutput)
     var events = NodeEvents()
     events.accumulator = accumulatorEvents
     events.output = counts

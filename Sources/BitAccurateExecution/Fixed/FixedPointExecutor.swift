@@ -39,8 +39,9 @@ public struct FixedPointExecutor: Sendable {
   /// never): what a ``FixedPointRetention/outputs`` run releases after it.
   let lastReads: [[String]]
   /// For each node, whether an outputs-only run applies the ReLU that alone
-  /// reads its output in its own requantization (a convolution followed by
-  /// Relu): the Relu node then passes the rectified raws on.
+  /// reads its output in its own requantization (a convolution, or an Add
+  /// aligned up, followed by Relu): the Relu node then passes the rectified
+  /// raws on.
   let fusesRectifier: [Bool]
 
   /// Resolves a plan against a network and quantizes its constants.
@@ -96,7 +97,13 @@ public struct FixedPointExecutor: Sendable {
     self.prepared = prepared
     self.lastReads = sorted.lastReads()
     self.fusesRectifier = prepared.map { node in
-      guard case .conv = node.node.op, node.layer.kind == .computing,
+      let fusable: Bool
+      switch node.node.op {
+      case .conv: fusable = true
+      case .add: fusable = node.layer.residual == .alignUp
+      default: fusable = false
+      }
+      guard fusable, node.layer.kind == .computing,
         let output = node.node.outputs.first, !output.isEmpty,
         !sorted.outputs.contains(output),
         let readers = consumers[output], readers.count == 1,
