@@ -149,20 +149,20 @@ extension IntegerKernels {
         var b3 = SIMD4<Int32>()
         var kk = 0
         while kk < k {
-          let u = load(x0 + kk)
-          let v = load(x1 + kk)
-          let f0 = load(w0 + kk)
-          a0 &+= pairSums(u, f0)
-          b0 &+= pairSums(v, f0)
-          let f1 = load(w1 + kk)
-          a1 &+= pairSums(u, f1)
-          b1 &+= pairSums(v, f1)
-          let f2 = load(w2 + kk)
-          a2 &+= pairSums(u, f2)
-          b2 &+= pairSums(v, f2)
-          let f3 = load(w3 + kk)
-          a3 &+= pairSums(u, f3)
-          b3 &+= pairSums(v, f3)
+          let u = Lanes.widened(x0 + kk)
+          let v = Lanes.widened(x1 + kk)
+          let f0 = Lanes.widened(w0 + kk)
+          a0 &+= Lanes.pairSums(u, f0)
+          b0 &+= Lanes.pairSums(v, f0)
+          let f1 = Lanes.widened(w1 + kk)
+          a1 &+= Lanes.pairSums(u, f1)
+          b1 &+= Lanes.pairSums(v, f1)
+          let f2 = Lanes.widened(w2 + kk)
+          a2 &+= Lanes.pairSums(u, f2)
+          b2 &+= Lanes.pairSums(v, f2)
+          let f3 = Lanes.widened(w3 + kk)
+          a3 &+= Lanes.pairSums(u, f3)
+          b3 &+= Lanes.pairSums(v, f3)
           kk &+= 8
         }
         let first = sums(a0, a1, a2, a3)
@@ -183,9 +183,9 @@ extension IntegerKernels {
         var b = SIMD4<Int32>()
         var kk = 0
         while kk < k {
-          let f = load(wr + kk)
-          a &+= pairSums(load(x0 + kk), f)
-          b &+= pairSums(load(x1 + kk), f)
+          let f = Lanes.widened(wr + kk)
+          a &+= Lanes.pairSums(Lanes.widened(x0 + kk), f)
+          b &+= Lanes.pairSums(Lanes.widened(x1 + kk), f)
           kk &+= 8
         }
         o0[r &* rowStride] = a.wrappedSum()

@@ -53,7 +53,7 @@ extension IntegerKernels {
       let safe = !overflow && reach <= bounds.high && -reach >= bounds.low
       let source = sums + offset
       let target = output + offset
-      if safe, accumulators == nil, reach <= Int64(Int32.max),
+      if safe, accumulators == nil, reach <= Lanes.limit,
         let narrow = NarrowEpilogue(bounds, bias: b)
       {
         // Whole groups of eight lanes, then the rest as below.
@@ -133,8 +133,8 @@ extension IntegerKernels {
 }
 
 /// The epilogue of a row whose accumulators cannot overflow and whose every
-/// value, shift and bound fits Int32, eight lanes at a time: the same
-/// integers and counts as the Int64 loop, which runs what is left over (and,
+/// value and bound lies within ±``Lanes/limit``, eight lanes at a time: the
+/// same integers and counts as the Int64 loop, which runs what is left over (and,
 /// in debug builds, where generic SIMD calls are slow, everything).
 private struct NarrowEpilogue {
   let bias: Int32
@@ -144,15 +144,15 @@ private struct NarrowEpilogue {
   let outHigh: Int32
   let bottom: Int32
 
-  /// `nil` unless the shift is 1…31 and the output bounds fit Int32 (the
-  /// caller shows that |bias + sum| does).
+  /// `nil` unless the shift is 1…31 and the output bounds lie within
+  /// ±``Lanes/limit`` (the caller shows that |bias + sum| does too).
   init?(_ bounds: EpilogueBounds, bias: Int64) {
     guard bounds.shift >= 1, bounds.shift <= 31,
-      let outLow = Int32(exactly: bounds.outLow),
-      let outHigh = Int32(exactly: bounds.outHigh),
-      let bottom = Int32(exactly: bounds.bottom),
+      bounds.outLow >= -Lanes.limit, bounds.outHigh <= Lanes.limit,
       let bias = Int32(exactly: bias)
     else { return nil }
+    let (outLow, outHigh) = (Int32(bounds.outLow), Int32(bounds.outHigh))
+    let bottom = Int32(bounds.bottom)
     self.bias = bias
     shift = Int32(bounds.shift)
     roundBit = Int32(bounds.roundBit)
@@ -184,11 +184,10 @@ private struct NarrowEpilogue {
         UnsafeRawPointer(source + start).loadUnaligned(as: SIMD8<Int32>.self)
         &+ vector.bias
       let r = (a &>> s) &+ ((a &>> t) & vector.round)
-      above &+= SIMD8<Int32>().replacing(with: 1, where: r .> vector.high)
-      below &+= SIMD8<Int32>().replacing(with: 1, where: r .< vector.low)
-      let clamped = pointwiseMax(pointwiseMin(r, vector.high), vector.bottom)
-      UnsafeMutableRawPointer(target + start).storeBytes(
-        of: SIMD8<Int64>(truncatingIfNeeded: clamped), as: SIMD8<Int64>.self)
+      above &-= Lanes.below(vector.high, r)
+      below &-= Lanes.below(r, vector.low)
+      Lanes.storeWidened(
+        Lanes.clamped(r, vector.bottom, vector.high), to: target + start)
       start &+= 8
     }
     counts.outPositive &+= Int(above.wrappedSum())

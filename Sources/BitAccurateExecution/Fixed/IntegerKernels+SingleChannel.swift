@@ -89,9 +89,9 @@ extension IntegerKernels {
             let taps = pairs + i &* perRow &* 8
             var j = 0
             while j < kw {
-              let f = load(taps + j &* 4)
-              even &+= pairSums(load(line + j), f)
-              odd &+= pairSums(load(line + (j &+ 1)), f)
+              let f = Lanes.widened(taps + j &* 4)
+              even &+= Lanes.pairSums(Lanes.widened(line + j), f)
+              odd &+= Lanes.pairSums(Lanes.widened(line + (j &+ 1)), f)
               j &+= 2
             }
           }
@@ -123,30 +123,9 @@ extension IntegerKernels {
       }
     }
   }
-
-  /// Eight Int16 raws widened to Int32 lanes.
-  ///
-  /// Lane by lane, with concrete conversions only: the generic
-  /// `SIMD8(truncatingIfNeeded:)` is not always inlined, and called, it
-  /// costs more than the products.
-  @inline(__always)
-  static func load(_ pointer: UnsafePointer<Int16>) -> SIMD8<Int32> {
-    let v = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int16>.self)
-    return SIMD8(
-      Int32(v[0]), Int32(v[1]), Int32(v[2]), Int32(v[3]), Int32(v[4]),
-      Int32(v[5]), Int32(v[6]), Int32(v[7]))
-  }
-
-  /// The sums of adjacent lane products, a0·b0 + a1·b1, …: exact for
-  /// operands that came from Int16 (`pmaddwd` on x86).
-  @inline(__always)
-  static func pairSums(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD4<Int32> {
-    let p = a &* b
-    return SIMD4(p[0], p[2], p[4], p[6]) &+ SIMD4(p[1], p[3], p[5], p[7])
-  }
 }
 
-/// A window's weights as the lane pairs of ``IntegerKernels/pairSums(_:_:)``.
+/// A window's weights as the lane pairs of ``Lanes/pairSums(_:_:)``.
 ///
 /// For output channel m, kernel row i and even column j, the pair
 /// (w[m][i][j], w[m][i][j+1]) four times, zero past the last column. Kept as Int16, so that the widened products are known to fit

@@ -8,9 +8,9 @@ import FixedPointArithmetic
 ///
 /// It applies when the requantization is a right shift of 1…31 bits rounding
 /// `halfUp` or `floor` with saturation (``Requantization/fusedShift``), the
-/// output bounds fit Int32, and |a · 2^shiftA| + |b · 2^shiftB| < 2^31 for
-/// every raw of the two input formats, so neither the alignment nor the sum
-/// can leave Int32.
+/// output bounds lie within ±(2^30 − 1), and |a · 2^shiftA| + |b · 2^shiftB|
+/// < 2^30 for every raw of the two input formats, so neither the alignment,
+/// the sum nor the clamps (``Lanes/limit``) can leave Int32.
 struct NarrowResidual {
   private let shiftA: Int32
   private let shiftB: Int32
@@ -28,15 +28,16 @@ struct NarrowResidual {
     guard let (bits, halfUp) = requantization.fusedShift, bits <= 31,
       (0...31).contains(shiftA), (0...31).contains(shiftB),
       let reachA = Self.reach(a, shiftA), let reachB = Self.reach(b, shiftB),
-      reachA + reachB <= Int64(Int32.max)
+      reachA + reachB <= Lanes.limit
     else { return nil }
     let format = requantization.format
     let floor =
       requantization.rectifyOutput ? max(format.rawMin, 0) : format.rawMin
-    guard let outLow = Int32(exactly: format.rawMin),
-      let outHigh = Int32(exactly: format.rawMax),
-      let bottom = Int32(exactly: floor)
-    else { return nil }
+    guard format.rawMin >= -Lanes.limit, format.rawMax <= Lanes.limit else {
+      return nil
+    }
+    let (outLow, outHigh) = (Int32(format.rawMin), Int32(format.rawMax))
+    let bottom = Int32(floor)
     self.shiftA = Int32(shiftA)
     self.shiftB = Int32(shiftB)
     shift = Int32(bits)
@@ -46,7 +47,7 @@ struct NarrowResidual {
     self.bottom = bottom
   }
 
-  /// The largest |raw · 2^shift| of a format, if it stays below 2^31.
+  /// The largest |raw · 2^shift| of a format, if it fits Int32.
   private static func reach(_ format: QFormat, _ shift: Int) -> Int64? {
     let magnitude = max(format.rawMin.magnitude, format.rawMax.magnitude)
     guard magnitude <= UInt64(Int32.max) >> shift else { return nil }
@@ -72,13 +73,12 @@ struct NarrowResidual {
     var below = SIMD8<Int32>()
     while start &+ 8 <= count {
       let z =
-        (Self.narrow(a + start) &<< shiftA)
-        &+ (Self.narrow(b + start) &<< shiftB)
+        (Lanes.narrowed(a + start) &<< shiftA)
+        &+ (Lanes.narrowed(b + start) &<< shiftB)
       let r = (z &>> shift) &+ ((z &>> t) & round)
-      above &+= SIMD8<Int32>().replacing(with: 1, where: r .> high)
-      below &+= SIMD8<Int32>().replacing(with: 1, where: r .< low)
-      Self.widen(
-        pointwiseMax(pointwiseMin(r, high), floor), into: output + start)
+      above &-= Lanes.below(high, r)
+      below &-= Lanes.below(r, low)
+      Lanes.storeWidened(Lanes.clamped(r, floor, high), to: output + start)
       start &+= 8
     }
     positive = Int(above.wrappedSum())
@@ -93,27 +93,5 @@ struct NarrowResidual {
       output[index] = max(min(r, Int64(outHigh)), Int64(bottom))
     }
     return OverflowCounts(positive: positive, negative: negative)
-  }
-
-  /// Eight raws known to fit Int32, lane by lane (see
-  /// ``IntegerKernels/load(_:)`` on the generic conversions).
-  @inline(__always)
-  private static func narrow(_ pointer: UnsafePointer<Int64>) -> SIMD8<Int32> {
-    let v = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Int64>.self)
-    return SIMD8(
-      Int32(truncatingIfNeeded: v[0]), Int32(truncatingIfNeeded: v[1]),
-      Int32(truncatingIfNeeded: v[2]), Int32(truncatingIfNeeded: v[3]),
-      Int32(truncatingIfNeeded: v[4]), Int32(truncatingIfNeeded: v[5]),
-      Int32(truncatingIfNeeded: v[6]), Int32(truncatingIfNeeded: v[7]))
-  }
-
-  @inline(__always)
-  private static func widen(
-    _ v: SIMD8<Int32>, into pointer: UnsafeMutablePointer<Int64>
-  ) {
-    let wide = SIMD8<Int64>(
-      Int64(v[0]), Int64(v[1]), Int64(v[2]), Int64(v[3]), Int64(v[4]),
-      Int64(v[5]), Int64(v[6]), Int64(v[7]))
-    UnsafeMutableRawPointer(pointer).storeBytes(of: wide, as: SIMD8<Int64>.self)
   }
 }
