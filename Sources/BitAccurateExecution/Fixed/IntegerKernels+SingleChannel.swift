@@ -3,7 +3,7 @@ extension IntegerKernels {
   ///
   /// That is a depthwise convolution, or any convolution of a one-channel
   /// image. Such a layer's sums are formed straight from the padded plane by
-  /// ``singleChannelSums(_:_:groups:outChannels:weights:pairs:pad:padded:into:)``
+  /// ``singleChannelSums(_:_:groups:outChannels:weights:pairs:pad:plane:into:)``
   /// rather than from receptive rows whose few terms would fill a fraction
   /// of their lanes.
   static func readsOneChannelPerGroup(_ g: ConvGeometry, groups: Int) -> Bool {
@@ -23,51 +23,76 @@ extension IntegerKernels {
   ///     `[kh][kw]`, one channel).
   ///   - pairs: The same weights as ``PairedTaps``.
   ///   - pad: The padded extent of one channel.
-  ///   - padded: Scratch of `pad.allocation + 16` lanes, zero outside the
-  ///     image (only the image's place in it is written): a row's vector
-  ///     reads may run up to 9 lanes past its end.
+  ///   - plane: Scratch of ``pairPlaneCount(_:)`` lanes, zero outside the
+  ///     image (only the image's places in it are written).
   ///   - sums: `outChannels · P` sums plus 8 lanes of slack: a row's last
   ///     group of eight lanes may run past its end into sums written after
   ///     it.
   static func singleChannelSums(
     _ image: UnsafePointer<Int64>, _ g: ConvGeometry, groups: Int,
     outChannels: Int, weights: DotWeights, pairs: PairedTaps,
-    pad: PaddedPlane, padded: UnsafeMutablePointer<Int16>,
+    pad: PaddedPlane, plane: UnsafeMutablePointer<Int16>,
     into sums: UnsafeMutablePointer<Int32>
   ) {
     let groupOut = outChannels / groups
-    let plane = g.outputPlane
+    let positions = g.outputPlane
     weights.values.withUnsafeBufferPointer { wb in
       pairs.withLanes { lanes in
         let w = wb.baseAddress.unsafelyUnwrapped
         // Output channels in ascending order, so that each row's overrun
         // lands on sums not yet written.
         for group in 0..<groups {
-          padImage(
-            image + group &* g.inputPlane, channels: 1, g, pad, into: padded)
+          padPairs(image + group &* g.inputPlane, g, pad, into: plane)
           for m in 0..<groupOut {
             let channel = group &* groupOut &+ m
             channelSums(
-              padded, g, pad, w + channel &* weights.stride,
+              plane, g, pad, w + channel &* weights.stride,
               pairs: lanes + channel &* pairs.perChannel,
-              perRow: pairs.perRow, into: sums + channel &* plane)
+              perRow: pairs.perRow, into: sums + channel &* positions)
           }
         }
       }
     }
   }
 
-  /// One output channel's sums over one padded plane.
+  /// The lanes of a pair plane: two per padded position, and slack for the
+  /// vector reads past the last row.
+  static func pairPlaneCount(_ pad: PaddedPlane) -> Int {
+    2 &* (pad.height &* pad.width &+ 16)
+  }
+
+  /// Writes one channel `[H][W]` of raws into a pair plane.
+  ///
+  /// With x the zero-padded plane `[paddedHeight][paddedWidth]` read as one
+  /// flat row, lanes 2k and 2k + 1 hold x[k] and x[k + 1]. Eight lanes read at 2k
+  /// then hold the pairs of positions k … k + 3, and one pair product with
+  /// (w_j, w_j+1) four times gives the two taps of four adjacent outputs.
+  static func padPairs(
+    _ input: UnsafePointer<Int64>, _ g: ConvGeometry, _ pad: PaddedPlane,
+    into target: UnsafeMutablePointer<Int16>
+  ) {
+    for y in 0..<g.height {
+      let from = input + y &* g.width
+      let start = (y &+ g.padTop) &* pad.width &+ g.padLeft
+      for x in 0..<g.width {
+        let k = start &+ x
+        let v = Int16(truncatingIfNeeded: from[x])
+        target[2 &* k] = v
+        if k > 0 { target[2 &* k &- 1] = v }
+      }
+    }
+  }
+
+  /// One output channel's sums over one pair plane.
   ///
   /// With unit column stride and dilation (release builds), eight output
-  /// columns at a time by pairs of horizontally adjacent taps: a vector of
-  /// eight raws read at column `x + j` holds the pairs (x + j + 2l,
-  /// x + j + 2l + 1), so one pair product (`pmaddwd` on x86) with the
-  /// weights (w_j, w_j+1) adds both taps to the four even outputs; read at
-  /// `x + j + 1`, to the four odd ones. A last odd tap pairs with a zero
-  /// weight. Otherwise one output at a time, from `w`.
+  /// columns at a time: for kernel row i and even column j, the pair
+  /// product of the plane's lanes at the outputs' positions plus j with
+  /// (w_ij, w_i,j+1) adds both taps to four outputs (`pmaddwd` on x86); a
+  /// last odd tap pairs with a zero weight. Otherwise one output at a time,
+  /// from `w`.
   private static func channelSums(
-    _ padded: UnsafePointer<Int16>, _ g: ConvGeometry, _ pad: PaddedPlane,
+    _ plane: UnsafePointer<Int16>, _ g: ConvGeometry, _ pad: PaddedPlane,
     _ w: UnsafePointer<Int16>, pairs: UnsafePointer<Int16>, perRow: Int,
     into sums: UnsafeMutablePointer<Int32>
   ) {
@@ -79,29 +104,28 @@ extension IntegerKernels {
     if g.strideX == 1, g.dilationX == 1 {
       for oy in 0..<g.outHeight {
         let row = sums + oy &* width
-        let top = padded + oy &* g.strideY &* pitch
+        let top = oy &* g.strideY &* pitch
         var ox = 0
         while ox < width {
-          var even = SIMD4<Int32>()
-          var odd = SIMD4<Int32>()
+          var low = SIMD4<Int32>()
+          var high = SIMD4<Int32>()
           for i in 0..<kh {
-            let line = top + (i &* rowStep &+ ox)
+            let line = plane + 2 &* (top &+ i &* rowStep &+ ox)
             let taps = pairs + i &* perRow &* 8
             var j = 0
             while j < kw {
               let f = Lanes.widened(taps + j &* 4)
-              even &+= Lanes.pairSums(Lanes.widened(line + j), f)
-              odd &+= Lanes.pairSums(Lanes.widened(line + (j &+ 1)), f)
+              low &+= Lanes.pairSums(Lanes.widened(line + 2 &* j), f)
+              high &+= Lanes.pairSums(Lanes.widened(line + 2 &* (j &+ 4)), f)
               j &+= 2
             }
           }
-          // Back to column order; the last group may run up to 7 lanes
-          // past the row, onto sums written after it or the slack.
-          let sum = SIMD8<Int32>(
-            even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3],
-            odd[3])
+          // The last group may run up to 7 lanes past the row, onto sums
+          // written after it or the slack.
           UnsafeMutableRawPointer(row + ox).storeBytes(
-            of: sum, as: SIMD8<Int32>.self)
+            of: low, as: SIMD4<Int32>.self)
+          UnsafeMutableRawPointer(row + (ox &+ 4)).storeBytes(
+            of: high, as: SIMD4<Int32>.self)
           ox &+= 8
         }
       }
@@ -109,14 +133,15 @@ extension IntegerKernels {
     }
     #endif
     for oy in 0..<g.outHeight {
-      let top = padded + oy &* g.strideY &* pitch
+      let top = oy &* g.strideY &* pitch
       for ox in 0..<width {
-        let origin = top + ox &* g.strideX
+        let origin = top &+ ox &* g.strideX
         var total: Int32 = 0
         for i in 0..<kh {
-          let line = origin + i &* rowStep
+          let line = origin &+ i &* rowStep
           for j in 0..<kw {
-            total &+= Int32(w[i &* kw &+ j]) &* Int32(line[j &* g.dilationX])
+            let x = plane[2 &* (line &+ j &* g.dilationX)]
+            total &+= Int32(w[i &* kw &+ j]) &* Int32(x)
           }
         }
         sums[oy &* width &+ ox] = total

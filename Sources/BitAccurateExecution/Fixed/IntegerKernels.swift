@@ -290,7 +290,8 @@ enum IntegerKernels {
       count: accumulators == nil ? (direct ? outChannels : groupOut) * plane : 0
     )
     var padded = [Int16](
-      repeating: 0, count: pad.allocation &+ (direct ? 16 : 0))
+      repeating: 0,
+      count: direct ? pairPlaneCount(pad) : pad.allocation)
     // A 1×1 window over whole groups of eight channels: the channels-last
     // padded image is already the receptive rows.
     let padIsRows = g.isPointwise && groupIn == stride
@@ -325,7 +326,7 @@ enum IntegerKernels {
                       singleChannelSums(
                         x + inBase, g, groups: groups,
                         outChannels: outChannels, weights: weights,
-                        pairs: pairs, pad: pad, padded: pp, into: sp)
+                        pairs: pairs, pad: pad, plane: pp, into: sp)
                     } else {
                       padImage(
                         x + inBase, channels: groupIn, g, pad, into: pp)
