@@ -101,6 +101,10 @@ extension IntegerKernels {
     let (kh, kw) = (g.kernelHeight, g.kernelWidth)
     let rowStep = g.dilationY &* pitch
     #if !DEBUG
+    if g.strideX == 1, g.dilationX == 1, kh == 3, kw == 3 {
+      threeByThree(plane, g, pitch: pitch, pairs: pairs, into: sums)
+      return
+    }
     if g.strideX == 1, g.dilationX == 1 {
       for oy in 0..<g.outHeight {
         let row = sums + oy &* width
@@ -145,6 +149,53 @@ extension IntegerKernels {
           }
         }
         sums[oy &* width &+ ox] = total
+      }
+    }
+  }
+}
+
+extension IntegerKernels {
+  /// One output channel's sums for the common 3 × 3 window.
+  ///
+  /// ``channelSums(_:_:_:_:pairs:perRow:into:)`` with unit column stride
+  /// and dilation, its six weight pairs held in registers and its taps
+  /// unrolled: the same sums, in the same wrapping arithmetic.
+  private static func threeByThree(
+    _ plane: UnsafePointer<Int16>, _ g: ConvGeometry, pitch: Int,
+    pairs: UnsafePointer<Int16>, into sums: UnsafeMutablePointer<Int32>
+  ) {
+    // Row i's pairs start at lane 16 i: (w_i0, w_i1), then (w_i2, 0).
+    let f = (
+      Lanes.widened(pairs), Lanes.widened(pairs + 8),
+      Lanes.widened(pairs + 16), Lanes.widened(pairs + 24),
+      Lanes.widened(pairs + 32), Lanes.widened(pairs + 40)
+    )
+    let step = 2 &* g.dilationY &* pitch
+    let width = g.outWidth
+    @inline(__always) func taps(_ line: UnsafePointer<Int16>) -> SIMD4<Int32> {
+      let second = line + step
+      let third = second + step
+      var total = Lanes.pairSums(Lanes.widened(line), f.0)
+      total &+= Lanes.pairSums(Lanes.widened(line + 4), f.1)
+      total &+= Lanes.pairSums(Lanes.widened(second), f.2)
+      total &+= Lanes.pairSums(Lanes.widened(second + 4), f.3)
+      total &+= Lanes.pairSums(Lanes.widened(third), f.4)
+      total &+= Lanes.pairSums(Lanes.widened(third + 4), f.5)
+      return total
+    }
+    for oy in 0..<g.outHeight {
+      let row = sums + oy &* width
+      let top = plane + 2 &* (oy &* g.strideY &* pitch)
+      var ox = 0
+      while ox < width {
+        let line = top + 2 &* ox
+        // Outputs ox … ox + 3, then ox + 4 … ox + 7; the last group may run
+        // up to 7 lanes past the row, onto sums written after it.
+        UnsafeMutableRawPointer(row + ox).storeBytes(
+          of: taps(line), as: SIMD4<Int32>.self)
+        UnsafeMutableRawPointer(row + (ox &+ 4)).storeBytes(
+          of: taps(line + 8), as: SIMD4<Int32>.self)
+        ox &+= 8
       }
     }
   }
