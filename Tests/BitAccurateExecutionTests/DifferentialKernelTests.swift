@@ -48,7 +48,7 @@ import Testing
 
   // MARK: Convolution
 
-  @Test(arguments: 0..<90)
+  @Test(arguments: 0..<105)
   func convolution(index: Int) throws {
     var d = Draw(rng: SeededGenerator(seed: 1000 + UInt64(index)))
     let x = try d.format()
@@ -56,17 +56,27 @@ import Testing
     let y = try d.format()
     // Groups of one input channel (depthwise, or a one-channel image) take
     // their own kernel; widths past 8 give it more than one vector a row.
-    // Cases from 60 on are all such layers with a 3 × 3 window and unit
-    // strides, which has a kernel of its own again.
-    let threeByThree = index >= 60
-    let groups = threeByThree ? d.int(1...4) : d.pick([1, 2, 3])
-    let cin = threeByThree ? groups : groups * d.int(1...2)
+    // Cases 60 to 89 are all such layers with a 3 × 3 window and unit
+    // strides, which has a kernel of its own again; cases from 90 on are
+    // 1 × 1 windows over groups of 8 or 16 channels, whose channels-last
+    // image is their receptive rows.
+    let threeByThree = (60..<90).contains(index)
+    let pointwise = index >= 90
+    let groups =
+      threeByThree
+      ? d.int(1...4) : pointwise ? d.int(1...2) : d.pick([1, 2, 3])
+    let cin =
+      threeByThree
+      ? groups : groups * (pointwise ? d.pick([8, 16]) : d.int(1...2))
     let cout = groups * d.int(1...3)
     let (h, wd) = (d.int(3...5), d.int(3...11))
-    let (kh, kw) = threeByThree ? (3, 3) : (d.int(1...3), d.int(1...4))
-    let stride = threeByThree ? 1 : d.int(1...2)
-    let dilation = threeByThree ? 1 : d.int(1...2)
-    let pads = [d.int(0...1), d.int(0...1), d.int(0...1), d.int(0...1)]
+    let (kh, kw) =
+      threeByThree ? (3, 3) : pointwise ? (1, 1) : (d.int(1...3), d.int(1...4))
+    let stride = threeByThree || pointwise ? 1 : d.int(1...2)
+    let dilation = threeByThree || pointwise ? 1 : d.int(1...2)
+    let pads =
+      pointwise
+      ? [0, 0, 0, 0] : [d.int(0...1), d.int(0...1), d.int(0...1), d.int(0...1)]
     let batch = d.int(1...2)
     let policy = d.pick(AccumulatorPolicy.allCases)
     let rounding = d.pick(RoundingMode.allCases)
