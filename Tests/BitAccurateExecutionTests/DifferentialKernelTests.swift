@@ -46,6 +46,19 @@ import Testing
 
   static let seed: UInt64 = 99
 
+  /// x · c (one factor per channel) → m, then x + m → a: the start of the
+  /// element-wise tests, which append the nodes that read `a`.
+  static func scaledResidual(shape: [Int], c: [Float]) throws -> Network {
+    var net = Network(name: "e", inputs: [GraphInput(name: "x", shape: shape)])
+    try net.addInitializer(
+      Tensor(name: "c", shape: TensorShape([shape[1], 1, 1]), values: c))
+    net.nodes = [
+      Node(name: "mul", op: .mul, inputs: ["x", "c"], outputs: ["m"]),
+      Node(name: "add", op: .add, inputs: ["x", "m"], outputs: ["a"]),
+    ]
+    return net
+  }
+
   // MARK: Convolution
 
   @Test(arguments: 0..<105)
@@ -323,17 +336,11 @@ import Testing
     let count = shape.reduce(1, *)
     let xRaw = d.raws(count, x)
     let cRaw = d.raws(shape[1], c)
-    var net = Network(name: "e", inputs: [GraphInput(name: "x", shape: shape)])
-    try net.addInitializer(
-      Tensor(
-        name: "c", shape: TensorShape([shape[1], 1, 1]),
-        values: Self.floats(cRaw, c)))
+    var net = try Self.scaledResidual(shape: shape, c: Self.floats(cRaw, c))
     let pool = PoolAttributes(
       kernelShape: [2, 2], strides: [1, 2], pads: [1, 0, 0, 1],
       countIncludePad: includePad)
-    net.nodes = [
-      Node(name: "mul", op: .mul, inputs: ["x", "c"], outputs: ["m"]),
-      Node(name: "add", op: .add, inputs: ["x", "m"], outputs: ["a"]),
+    net.nodes += [
       Node(name: "avg", op: .averagePool(pool), inputs: ["a"], outputs: ["p"]),
       Node(name: "max", op: .maxPool(pool), inputs: ["a"], outputs: ["q"]),
       Node(
@@ -479,16 +486,9 @@ import Testing
     let count = shape.reduce(1, *)
     let xRaw = d.raws(count, x)
     let cRaw = d.raws(shape[1], c)
-    var net = Network(name: "r", inputs: [GraphInput(name: "x", shape: shape)])
-    try net.addInitializer(
-      Tensor(
-        name: "c", shape: TensorShape([shape[1], 1, 1]),
-        values: Self.floats(cRaw, c)))
-    net.nodes = [
-      Node(name: "mul", op: .mul, inputs: ["x", "c"], outputs: ["m"]),
-      Node(name: "add", op: .add, inputs: ["x", "m"], outputs: ["a"]),
-      Node(name: "relu", op: .relu, inputs: ["a"], outputs: ["r"]),
-    ]
+    var net = try Self.scaledResidual(shape: shape, c: Self.floats(cRaw, c))
+    net.nodes.append(
+      Node(name: "relu", op: .relu, inputs: ["a"], outputs: ["r"]))
     net.outputs = ["r"]
     var plan = PrecisionPlan(
       input: Self.spec(x),
