@@ -16,6 +16,7 @@ public enum EdgeSimMain {
 
   /// Parses the arguments, runs the command and exits.
   public static func main(_ arguments: [String]? = nil) -> Never {
+    MemoryPolicy.apply()
     let code = run(arguments)
     exit(code)
   }

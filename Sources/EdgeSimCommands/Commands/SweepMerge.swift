@@ -34,7 +34,7 @@ struct SweepMerge: ParsableCommand {
   }
 
   func run() throws {
-    var printer = DiagnosticPrinter()
+    let printer = DiagnosticPrinter()
     do {
       let store = try ResultsStore(path: output)
       for input in inputs {

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The allocator settings of the `edgesim` process.
+///
+/// A command allocates and frees tensors of hundreds of kilobytes to a few
+/// megabytes many times over (each chunk of an executor run, each layer's
+/// statistics). With glibc's defaults, blocks above 128 KiB come from
+/// their own `mmap` at first, and freed memory at the top of the heap goes
+/// back to the kernel, so the same pages are faulted in again and again.
+/// Keeping blocks up to 32 MiB (glibc's largest setting) in the heap and
+/// the heap's freed top in the process halves the timed inference of a
+/// cold `edgesim run` on the digits models (BENCHMARKS.md). A short-lived
+/// command's peak memory is what it would be anyway.
+enum MemoryPolicy {
+  /// Applies the settings, once, before any work.
+  ///
+  /// Does nothing where the C library is not glibc.
+  static func apply() {
+    #if canImport(Glibc)
+    // `mallopt` is declared in <malloc.h>, which the Glibc module does not
+    // import; it is looked up by name, with its parameter numbers from
+    // that header.
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt")
+    else { return }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
+    _ = mallopt(mmapThreshold, 32 << 20)
+    _ = mallopt(trimThreshold, 1 << 30)
+    #endif
+  }
+}
