@@ -174,6 +174,7 @@ let package = Package(
         .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat",
         "ONNXImport",
         "SpecFormats",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
   ]
 )

@@ -11,31 +11,40 @@ import NetworkGraph
 /// Reshape folding the batch into another axis) the chunked runs catch as
 /// they go: every node's output must keep the chunk's samples as its first
 /// dimension, or the batch is run whole.
-enum SampleIndependence {
+public enum SampleIndependence {
   /// `true` when no node of `network` mixes or moves samples.
-  static func holds(for network: Network) -> Bool {
-    network.nodes.allSatisfy { node in
-      switch node.op {
-      case .softmax(let axis): return axis != 0
-      case .concat(let axis): return axis != 0
-      case .flatten(let axis): return axis != 0
-      case .transpose(let perm): return perm?.first == 0
-      case .squeeze(let axes), .unsqueeze(let axes):
-        // The attribute, or else the constant `axes` input (opset ≥ 13);
-        // neither means every axis of size 1, which a chunk's batch is not.
-        let given =
-          axes
-          ?? (node.inputs.count > 1
-            ? network.initializer(named: node.inputs[1])?.integerValues.map {
-              $0.map { Int(clamping: $0) }
-            } : nil)
-        return !(given ?? []).contains(0)
-      case .gemm(let attributes): return !attributes.transA
-      case .matMul:
-        return node.inputs.count > 1
-          && network.initializer(named: node.inputs[1]) != nil
-      default: return true
-      }
+  public static func holds(for network: Network) -> Bool {
+    firstMixingNode(in: network) == nil
+  }
+
+  /// The first node of `network` that mixes or moves samples, if any.
+  public static func firstMixingNode(in network: Network) -> Node? {
+    network.nodes.first { !keepsSamplesApart($0, in: network) }
+  }
+
+  private static func keepsSamplesApart(_ node: Node, in network: Network)
+    -> Bool
+  {
+    switch node.op {
+    case .softmax(let axis): return axis != 0
+    case .concat(let axis): return axis != 0
+    case .flatten(let axis): return axis != 0
+    case .transpose(let perm): return perm?.first == 0
+    case .squeeze(let axes), .unsqueeze(let axes):
+      // The attribute, or else the constant `axes` input (opset ≥ 13);
+      // neither means every axis of size 1, which a chunk's batch is not.
+      let given =
+        axes
+        ?? (node.inputs.count > 1
+          ? network.initializer(named: node.inputs[1])?.integerValues.map {
+            $0.map { Int(clamping: $0) }
+          } : nil)
+      return !(given ?? []).contains(0)
+    case .gemm(let attributes): return !attributes.transA
+    case .matMul:
+      return node.inputs.count > 1
+        && network.initializer(named: node.inputs[1]) != nil
+    default: return true
     }
   }
 }

@@ -68,7 +68,8 @@ struct Run: ParsableCommand {
 
   @Option(
     help:
-      "Run at most N samples at a time (bounds memory; results do not change).")
+      "Run at most N samples at a time (bounds memory; results do not change; refused for a network that computes across samples)."
+  )
   var batchSize: Int?
 
   @Flag(help: "Print the results as JSON on standard output.")
@@ -100,6 +101,18 @@ struct Run: ParsableCommand {
         try PrecisionFile.resolve(path, for: network)
       }
       printer.print(warnings + (resolved?.warnings ?? []))
+      if let batchSize, batchSize < count,
+        let node = SampleIndependence.firstMixingNode(in: network)
+      {
+        // Slices would change what such a node computes.
+        throw CommandFailure(
+          .error(
+            "--batch-size \(batchSize) would split the batch, but "
+              + "\(node.reference) computes across samples, so its results "
+              + "would change",
+            at: SourceLocation(file: model),
+            hint: "run without --batch-size"))
+      }
       let cores = ProcessInfo.processInfo.activeProcessorCount
       let outcome: RunOutcome
       do {
