@@ -22,6 +22,9 @@ struct DotWeights: Sendable {
   var stride: Int
   /// The largest |weight|.
   var maxMagnitude: Int64
+  /// For a convolution whose groups read one input channel each, the same
+  /// weights as the pairs of its own kernel (built once, with the layer).
+  var pairs: PairedTaps?
 
   /// Raws `[rows][depth]` laid out for the kernel.
   init(raws: [Int64], rows: Int, depth: Int) {
@@ -39,6 +42,9 @@ struct DotWeights: Sendable {
       // k runs over [kh][kw][C]; the source index is [C][kh][kw].
       let (position, c) = k.quotientAndRemainder(dividingBy: channels)
       return c * window + position
+    }
+    if channels == 1 {
+      pairs = PairedTaps(self, rows: kernelHeight, columns: kernelWidth)
     }
   }
 

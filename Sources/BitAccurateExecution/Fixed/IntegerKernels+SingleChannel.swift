@@ -206,7 +206,7 @@ extension IntegerKernels {
 /// For output channel m, kernel row i and even column j, the pair
 /// (w[m][i][j], w[m][i][j+1]) four times, zero past the last column. Kept as Int16, so that the widened products are known to fit
 /// (`pmaddwd`).
-struct PairedTaps {
+struct PairedTaps: Sendable {
   private var lanes: [Int16]
   /// Pairs per kernel row.
   let perRow: Int

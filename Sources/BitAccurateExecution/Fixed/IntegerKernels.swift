@@ -281,10 +281,8 @@ enum IntegerKernels {
     let pad = PaddedPlane(g, channels: groupIn)
     // One channel per group: sums straight from the padded plane for the
     // whole image, then one epilogue over all its channels.
-    let direct = readsOneChannelPerGroup(g, groups: groups)
-    let pairs =
-      direct
-      ? PairedTaps(weights, rows: g.kernelHeight, columns: g.kernelWidth) : nil
+    let pairs = readsOneChannelPerGroup(g, groups: groups) ? weights.pairs : nil
+    let direct = pairs != nil
     var scratch = [Int64](
       repeating: 0,
       count: accumulators == nil ? (direct ? outChannels : groupOut) * plane : 0
