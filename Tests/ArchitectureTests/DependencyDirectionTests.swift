@@ -40,7 +40,7 @@ import Testing
     // L3: adapters, one outside format or library each; never each other.
     "SpecFormats": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-      "FixedPointArithmetic", "Yams", "DesignSpace", "Simulation",
+      "FixedPointArithmetic", "Yams", "CYaml", "DesignSpace", "Simulation",
     ],
     "ONNXImport": [
       "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation",

@@ -37,6 +37,16 @@ final class YAMLDocument {
     case .success(let t): text = t
     case .failure(let error): return .failure(error)
     }
+    if let problem = YAMLEventBudget.problem(in: text) {
+      return .failure(
+        DiagnosticsError([
+          .error(
+            problem.message,
+            at: SourceLocation(
+              file: fileName, line: problem.line, column: problem.column),
+            hint: problem.hint)
+        ]))
+    }
     do {
       guard let root = try Yams.compose(yaml: text) else {
         return .failure(

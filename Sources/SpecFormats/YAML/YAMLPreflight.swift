@@ -8,18 +8,11 @@ import Diagnostics
 /// - at most ``maximumBytes`` bytes and lines of at most ``maximumLineLength``
 ///   scalars;
 /// - UTF-8 text without NUL bytes;
-/// - nesting at most ``maximumFlowDepth`` brackets deep and indentation at
-///   most ``maximumIndentation`` columns (libyaml's own limit of 1000 levels
-///   stays as the backstop);
-/// - no alias used as a mapping key (hashing an expanded alias bomb there
-///   would take exponential time), and at most ``maximumAliases`` aliases.
+/// Nesting, aliases and the document's expanded size are bounded afterwards
+/// on libyaml's event stream (``YAMLEventBudget``), before Yams composes it.
 enum YAMLPreflight {
   static let maximumBytes = 4 << 20
   static let maximumLineLength = 16_384
-  static let maximumFlowDepth = 64
-  static let maximumIndentation = 256
-  static let maximumDashes = 32
-  static let maximumAliases = 1_000
 
   /// Decodes and checks the bytes of a file.
   ///
@@ -82,114 +75,28 @@ enum YAMLPreflight {
     var hint: String
   }
 
-  /// Scans line by line for over-long lines, deep nesting and alias abuse.
+  /// Finds the first line longer than ``maximumLineLength`` scalars.
+  ///
+  /// Everything structural (nesting, aliases, expanded size) is measured on
+  /// the parser's own events by ``YAMLEventBudget``, never by re-lexing YAML
+  /// here.
   static func structuralProblem(in text: String) -> Problem? {
     var lineNumber = 1
-    var flowDepth = 0
-    var aliases = 0
-    var quote: Unicode.Scalar?
-    let scalars = Array(text.unicodeScalars)
-    var lineStart = 0
-    var index = 0
-    while index <= scalars.count {
-      let atEnd = index == scalars.count
-      if atEnd || scalars[index] == "\n" {
-        let line = scalars[lineStart..<index]
-        // Indentation and a run of "- " sequence indicators.
-        var column = 0
-        var dashes = 0
-        var i = line.startIndex
-        while i < line.endIndex {
-          if line[i] == " " {
-            column += 1
-            i += 1
-          } else if line[i] == "-", i + 1 < line.endIndex, line[i + 1] == " " {
-            dashes += 1
-            column += 2
-            i += 2
-          } else {
-            break
-          }
-        }
-        if column > maximumIndentation || dashes > maximumDashes {
-          return Problem(
-            message:
-              "nesting is too deep (indentation of \(column) columns on line \(lineNumber))",
-            line: lineNumber, column: min(column, maximumIndentation) + 1,
-            hint:
-              "EdgeSim files nest a few levels deep; at most \(maximumIndentation) columns of indentation are accepted"
-          )
-        }
-        // Flow brackets, quotes, comments and aliases.
-        var j = line.startIndex
-        var previous: Unicode.Scalar = " "
-        while j < line.endIndex {
-          let c = line[j]
-          if let q = quote {
-            if c == q { quote = nil }
-          } else if c == "#", previous == " " || previous == "\t" {
-            break
-          } else if c == "\"" || c == "'",
-            [" ", "\t", "[", "{", ",", ":", "-"].contains(previous)
-              || j == line.startIndex
-          {
-            quote = c
-          } else if c == "[" || c == "{" {
-            flowDepth += 1
-            if flowDepth > maximumFlowDepth {
-              return Problem(
-                message:
-                  "nesting is too deep (more than \(maximumFlowDepth) brackets)",
-                line: lineNumber, column: j - line.startIndex + 1,
-                hint: "EdgeSim files nest a few levels deep")
-            }
-          } else if c == "]" || c == "}" {
-            flowDepth = max(0, flowDepth - 1)
-          } else if c == "*",
-            [" ", "\t", "[", "{", ",", ":", "-", "?"].contains(previous)
-          {
-            aliases += 1
-            if aliases > maximumAliases {
-              return Problem(
-                message: "more than \(maximumAliases) aliases",
-                line: lineNumber, column: j - line.startIndex + 1,
-                hint: "write the values out instead of aliasing them")
-            }
-            // An alias followed by ':' (or preceded by '?') is a mapping key.
-            var k = j + 1
-            while k < line.endIndex,
-              !" \t,[]{}".unicodeScalars.contains(line[k])
-            { k += 1 }
-            var m = k
-            while m < line.endIndex, line[m] == " " { m += 1 }
-            let isKey =
-              (m < line.endIndex && line[m] == ":" && k > j + 1)
-              || previous == "?"
-              || (j >= line.startIndex + 2 && line[j - 2] == "?")
-            if isKey {
-              return Problem(
-                message: "an alias is used as a mapping key",
-                line: lineNumber, column: j - line.startIndex + 1,
-                hint:
-                  "EdgeSim keys are plain names; aliases may only stand for values"
-              )
-            }
-          }
-          previous = c
-          j += 1
-        }
-        // Checked after the nesting scan so a deeply nested line says so.
-        if line.count > maximumLineLength {
-          return Problem(
-            message:
-              "line \(lineNumber) is \(line.count) characters long; lines may be at most \(maximumLineLength)",
-            line: lineNumber, column: maximumLineLength + 1,
-            hint: "is this the right file?")
-        }
+    var length = 0
+    for scalar in text.unicodeScalars {
+      if scalar == "\n" {
         lineNumber += 1
-        lineStart = index + 1
+        length = 0
+        continue
       }
-      index += 1
+      length += 1
+      if length > maximumLineLength {
+        return Problem(
+          message:
+            "line \(lineNumber) is longer than \(maximumLineLength) characters",
+          line: lineNumber, column: maximumLineLength + 1,
+          hint: "is this the right file?")
+      }
     }
     return nil
   }
