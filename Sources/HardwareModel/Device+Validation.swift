@@ -12,7 +12,8 @@ extension Device {
   /// - MAC rates fit the SIMD width (cpu, mcu) or the ALUs (gpu);
   /// - MAC energies are given only for precisions the device runs;
   /// - an FPGA design fits its part: DSP slices, block RAM and LUTs, with
-  ///   the excess stated; its convolver organisation fits its DSP slices.
+  ///   the excess stated; its convolver organisation fits its DSP slices;
+  /// - every figure lies within ``DeviceLimits``.
   ///
   /// The returned diagnostics carry paths into the document
   /// (`memory[2].size`), which the reader turns into file positions.
@@ -20,6 +21,7 @@ extension Device {
   /// - Returns: Every problem found, in document order.
   public func validate() -> [PathDiagnostic] {
     var problems: [PathDiagnostic] = []
+    problems += validateRanges()
     problems += validateMemory()
     problems += validateCompute()
     problems += validateFabric()
@@ -183,7 +185,9 @@ extension Device {
       firstBRAM = firstBRAM ?? index
       let perInstance =
         (level.capacity.totalBytes ?? 0) / FPGAFabric.bram36Bytes
-      blocks += Int(perInstance.rounded(.up)) * level.instances
+      blocks = Int(
+        saturating: Double(blocks) + perInstance.rounded(.up)
+          * Double(level.instances))
     }
     if let firstBRAM, blocks > fabric.bram36k {
       let over = blocks - fabric.bram36k

@@ -45,32 +45,42 @@ public enum LayerExtraction {
       }
       return current
     }
-    func elements(_ name: String) -> Int {
-      (shapes.shape(of: name)?.elementCount ?? 0).multipliedReportingOverflow(
-        by: batch
-      )
-      .partialValue
+    // Every count times the batch is checked: a count that does not fit in
+    // Int is an error naming the node, never a wrapped (or zero) figure.
+    var current: NodeReference?
+    func times(_ count: Int, _ what: String) throws(NetworkError) -> Int {
+      let (value, overflow) = count.multipliedReportingOverflow(by: batch)
+      if overflow {
+        throw .overflow(what: "\(what) at batch \(batch)", node: current)
+      }
+      return value
+    }
+    func elements(_ name: String) throws(NetworkError) -> Int {
+      try times(
+        shapes.shape(of: name)?.elementCount ?? 0, "the elements of '\(name)'")
     }
 
     for entry in counts.entries {
       let node = network.nodes[entry.nodeIndex]
-      let activationInputs = node.inputs.enumerated().compactMap {
-        (position, name) -> TensorUse? in
+      current = NodeReference(name: node.name, opType: node.op.opType)
+      var activationInputs: [TensorUse] = []
+      for (position, name) in node.inputs.enumerated() {
         guard !name.isEmpty, network.initializer(named: name) == nil else {
-          return nil
+          continue
         }
-        if case .reshape = node.op, position == 1 { return nil }
-        if case .clip = node.op, position > 0 { return nil }
-        if case .squeeze = node.op, position > 0 { return nil }
-        if case .unsqueeze = node.op, position > 0 { return nil }
-        return TensorUse(name: canonical(name), elements: elements(name))
+        if case .reshape = node.op, position == 1 { continue }
+        if case .clip = node.op, position > 0 { continue }
+        if case .squeeze = node.op, position > 0 { continue }
+        if case .unsqueeze = node.op, position > 0 { continue }
+        activationInputs.append(
+          TensorUse(name: canonical(name), elements: try elements(name)))
       }
       guard let outputName = node.outputs.first(where: { !$0.isEmpty }) else {
         continue
       }
-      let output = TensorUse(name: outputName, elements: elements(outputName))
-      let ops = entry.counts.otherOps.multipliedReportingOverflow(by: batch)
-        .partialValue
+      let output = TensorUse(
+        name: outputName, elements: try elements(outputName))
+      let ops = try times(entry.counts.otherOps, "the operations")
       var layer = Layer(
         name: node.name, opType: node.op.opType, operatorClass: nil,
         work: .view,
@@ -93,7 +103,8 @@ public enum LayerExtraction {
           list.count >= back ? list[list.count - back] : 1
         }
         let nest = LoopNest(
-          groups: group, batch: y[0] * batch, outputChannels: y[1] / group,
+          groups: group, batch: try times(y[0], "the batch rows"),
+          outputChannels: y[1] / group,
           inputChannels: w[1], outputRows: spatial >= 2 ? y[y.rank - 2] : 1,
           outputColumns: y[y.rank - 1],
           kernelRows: spatial >= 2 ? w[w.rank - 2] : 1,
@@ -114,7 +125,9 @@ public enum LayerExtraction {
         else { continue }
         let k = attributes.transA ? a[0] : a[1]
         layer.work = .mac(
-          LoopNest(batch: y[0] * batch, outputChannels: y[1], inputChannels: k))
+          LoopNest(
+            batch: try times(y[0], "the rows"), outputChannels: y[1],
+            inputChannels: k))
         layer.operatorClass = .gemm
         layer.weightElements = k * y[1]
         layer.inputs = Array(activationInputs.prefix(1))
@@ -127,7 +140,8 @@ public enum LayerExtraction {
         let rows = max(1, y.elementCount / max(1, columns))
         layer.work = .mac(
           LoopNest(
-            batch: rows * batch, outputChannels: columns, inputChannels: k))
+            batch: try times(rows, "the rows"), outputChannels: columns,
+            inputChannels: k))
         layer.operatorClass = .gemm
         layer.weightElements = k * columns
         layer.inputs = Array(activationInputs.prefix(1))
@@ -163,6 +177,11 @@ public enum LayerExtraction {
         break
       }
       layerOfTensor[layer.output.name] = layers.count
+      if case .mac(let nest) = layer.work, nest.macs == nil {
+        throw .overflow(
+          what: "the count of multiply-accumulates at batch \(batch)",
+          node: current)
+      }
       layers.append(layer)
     }
     return layers

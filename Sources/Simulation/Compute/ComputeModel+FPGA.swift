@@ -22,7 +22,7 @@ extension ComputeModel {
     nest: LoopNest, dsp: DSPArray, macsPerDSP: Double, depthwise: Bool
   ) -> ComputeEstimate {
     let multipliers = max(
-      1, Int((Double(dsp.dspSlices) * macsPerDSP).rounded(.down)))
+      1, Int(saturating: (Double(dsp.dspSlices) * macsPerDSP).rounded(.down)))
     let macs = Double(nest.macs ?? Int.max)
     let outputs = nest.elements(.outputs)
     let pixels =

@@ -67,7 +67,7 @@ enum ComputeModel {
   static func vector(nest: LoopNest, cores: Int, lanes: Double, depthwise: Bool)
     -> ComputeEstimate
   {
-    let lanesInt = max(1, Int(lanes.rounded(.down)))
+    let lanesInt = max(1, Int(saturating: lanes.rounded(.down)))
     let mv = depthwise ? nest.groups : nest.outputChannels
     let kv = nest.inputChannels * nest.kernelRows * nest.kernelColumns
     let a = min(mv, lanesInt)
@@ -111,7 +111,8 @@ enum ComputeModel {
   static func shader(nest: LoopNest, cores: Int, lanes: Double)
     -> ComputeEstimate
   {
-    let total = max(1, Int((lanes * Double(max(1, cores))).rounded(.down)))
+    let total = max(
+      1, Int(saturating: (lanes * Double(max(1, cores))).rounded(.down)))
     let outputs = nest.elements(.outputs)
     let waves = (outputs / Double(total)).rounded(.up)
     let k = Double(nest.inputChannels * nest.kernelRows * nest.kernelColumns)

@@ -260,10 +260,10 @@ func bytes(_ bits: Double) -> String {
   guard b.isFinite else { return "unlimited" }
   if b >= 1_048_576 {
     return
-      "\(Int((b / 104_857.6).rounded()) / 10).\(Int((b / 104_857.6).rounded()) % 10) MiB"
+      "\(Int(saturating: (b / 104_857.6).rounded()) / 10).\(Int(saturating: (b / 104_857.6).rounded()) % 10) MiB"
   }
-  if b >= 1024 { return "\(Int((b / 1024).rounded())) KiB" }
-  return "\(Int(b)) B"
+  if b >= 1024 { return "\(Int(saturating: (b / 1024).rounded())) KiB" }
+  return "\(Int(saturating: b)) B"
 }
 
 /// Bits a tiling reads from the backing store, per operand, without the hashing

@@ -86,7 +86,7 @@ extension RunEngine {
     }
     release(after: layer)
     if kept { resident[layer.output.name] = outputBits }
-    var result = record(
+    var result = try record(
       layer, evaluation: evaluation, widths: widths, start: start,
       kept: kept
         || (layer.fusedInto != nil && resident[layer.output.name] != nil),
@@ -162,13 +162,21 @@ extension RunEngine {
     _ layer: Layer, evaluation e: LayerEvaluation, widths: LayerWidths,
     start: Double, kept: Bool,
     inputsOnChip: Bool, trace: inout some TraceSink
-  ) -> LayerResult {
-    let clock = max(device.clock, 1)
+  ) throws -> LayerResult {
+    let clock = device.clock
     let nearest = e.makespan.rounded()
     let cycles =
       abs(e.makespan - nearest) <= 1e-6 * max(1, e.makespan)
       ? nearest : e.makespan.rounded(.up)
-    let cyclesInt = Int(min(cycles, 9.0e18))
+    // Cycles are counted in 64 bits; a layer that takes longer is refused
+    // rather than printed with a clamped count.
+    guard cycles.isFinite, cycles >= 0, cycles < Self.cycleLimit else {
+      throw SimulationFailure(
+        reason:
+          "the layer would take \(cycles) cycles (\(cycles / clock) s), more than the \(Self.cycleLimit) cycles EdgeSim can count; check the device's bandwidths, latencies and clock",
+        layer: layer.name)
+    }
+    let cyclesInt = Int(cycles)
     let seconds = cycles / clock
     let macs = layer.macs ?? 0
     let macEnergy = EnergyModel.macEnergy(widths, device: device)
@@ -215,7 +223,8 @@ extension RunEngine {
             layer: layer.name, engine: .compute, tile: g.firstTile,
             tiles: g.tiles,
             start: start + e.timeline.computeStart[group] / clock,
-            duration: g.computeCycles / clock, amount: Int(g.macs.rounded())))
+            duration: g.computeCycles / clock,
+            amount: Int(saturating: g.macs.rounded())))
       }
       if g.outCycles > 0 {
         trace.record(
@@ -278,9 +287,13 @@ extension RunEngine {
         boundSeconds: max(computeBound, transfer)))
   }
 
+  /// The most cycles a run may take: 2^62, so that the sum over layers of
+  /// counts below it is checked, not wrapped.
+  static let cycleLimit: Double = 0x1p62
+
   func summarize(
     _ results: [LayerResult], peak: Double, firstWidths: LayerWidths
-  ) -> RunSummary {
+  ) throws -> RunSummary {
     var energy = EnergyBreakdown.zero(for: device)
     var cycles = 0
     var latency = 0.0
@@ -288,14 +301,36 @@ extension RunEngine {
     var operations = 0
     var read = 0
     var written = 0
+    // Every sum is checked: a total that does not fit is refused, never
+    // printed wrapped or saturated.
+    func sum(_ a: Int, _ b: Int, _ what: String) throws -> Int {
+      let (value, overflow) = a.addingReportingOverflow(b)
+      guard !overflow, Double(value) < Self.cycleLimit else {
+        throw SimulationFailure(
+          reason:
+            "the run's \(what) exceed what EdgeSim can count (\(Self.cycleLimit)); simulate a smaller batch or model"
+        )
+      }
+      return value
+    }
     for r in results {
       energy = energy.adding(r.energy)
-      cycles = cycles &+ r.cycles
+      cycles = try sum(cycles, r.cycles, "cycles")
       latency += r.seconds
-      macs = macs &+ r.macs
-      operations = operations &+ r.operations
-      read = read &+ r.dramRead.values.reduce(0, &+)
-      written = written &+ r.dramWritten.values.reduce(0, &+)
+      macs = try sum(macs, r.macs, "multiply-accumulates")
+      operations = try sum(operations, r.operations, "operations")
+      for bytes in r.dramRead.values {
+        read = try sum(read, bytes, "DRAM bytes read")
+      }
+      for bytes in r.dramWritten.values {
+        written = try sum(written, bytes, "DRAM bytes written")
+      }
+    }
+    guard latency.isFinite, energy.total.isFinite else {
+      throw SimulationFailure(
+        reason:
+          "the run's latency or energy is not a finite number; check the device's figures"
+      )
     }
     let batch = Double(options.batch)
     let perInference = energy.scaled(by: 1 / batch)

@@ -117,7 +117,8 @@ struct RunEngine {
         p.macsPerUnitPerCycle * Double(device.compute.organisation.units)
         * device.clock
     }
-    return summarize(results, peak: peakMACsPerSecond, firstWidths: firstWidths)
+    return try summarize(
+      results, peak: peakMACsPerSecond, firstWidths: firstWidths)
   }
 
   func widths(of layer: String) throws -> LayerWidths {

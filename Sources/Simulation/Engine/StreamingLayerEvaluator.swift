@@ -146,7 +146,7 @@ struct StreamingLayerEvaluator {
         dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
         tileCount: tiles,
         mapping:
-          "streaming, \(tiles) tile\(tiles == 1 ? "" : "s"), \(Int(rate)) ops/cycle",
+          "streaming, \(tiles) tile\(tiles == 1 ? "" : "s"), \(Int(saturating: rate)) ops/cycle",
         spatialUtilization: 1, peakMACsPerCycle: 0,
         bufferBits: usable.isFinite
           ? min(usable, inputDRAMBits + outRaw) : inputDRAMBits + outRaw))

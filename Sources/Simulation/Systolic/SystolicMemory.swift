@@ -43,9 +43,9 @@ public struct SystolicMemory: Hashable, Sendable {
       let filter = level.capacity.bytes(for: .weights),
       let ofmap = level.capacity.bytes(for: .outputs), wordBytes > 0
     else { return nil }
-    ifmapWords = Int(ifmap / wordBytes)
-    filterWords = Int(filter / wordBytes)
-    ofmapWords = Int(ofmap / wordBytes)
+    ifmapWords = Int(saturating: ifmap / wordBytes)
+    filterWords = Int(saturating: filter / wordBytes)
+    ofmapWords = Int(saturating: ofmap / wordBytes)
     let dram = device.backingStore
     let read = dram?.readBandwidth ?? .infinity
     let write = dram?.writeBandwidth ?? .infinity

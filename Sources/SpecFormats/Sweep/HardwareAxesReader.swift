@@ -104,6 +104,23 @@ enum HardwareAxesReader {
     for item in items {
       guard let quantity = reader.quantity(item, key: key, as: [dimension])
       else { return nil }
+      let range: ClosedRange<Double> =
+        switch dimension {
+        case .frequency: DeviceLimits.clock
+        case .bandwidth: DeviceLimits.bandwidth
+        case .dataSize: 1...DeviceLimits.capacityBytes
+        default:
+          -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+        }
+      if !range.contains(quantity.value) {
+        let shown = { (x: Double) in
+          UnitFormatter.format(Quantity(x, dimension))
+        }
+        reader.document.error(
+          "\(shown(quantity.value)) is outside what EdgeSim can simulate (\(shown(range.lowerBound)) to \(shown(range.upperBound)))",
+          at: item, hint: "check the figure and its unit")
+        return nil
+      }
       if values.contains(quantity.value) {
         reader.document.error(
           "a value is listed twice in '\(key)'", at: item,
