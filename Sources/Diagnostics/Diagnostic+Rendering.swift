@@ -15,13 +15,21 @@ extension Diagnostic {
   /// - Parameter source: The full text of the file, or `nil`.
   /// - Returns: One or more lines without a trailing newline.
   public func rendered(source: String?) -> String {
+    rendered(lines: source.map(SourceLines.init))
+  }
+
+  /// Renders the diagnostic against a file's indexed lines (for printing
+  /// many diagnostics of one file).
+  ///
+  /// - Parameter indexed: The file's text with its lines indexed, or `nil`.
+  /// - Returns: One or more lines without a trailing newline.
+  public func rendered(lines indexed: SourceLines?) -> String {
+    let source = indexed
     var head = ""
     if let location { head += "\(location.description): " }
     head += "\(severity.rawValue): \(message)"
     var lines = [head]
-    if let source, let line = location?.line,
-      let text = Self.line(line, of: source)
-    {
+    if let source, let line = location?.line, let text = source.line(line) {
       let column = max(1, location?.column ?? 1)
       let (shown, caret) = Self.window(text, column: column)
       lines.append("  " + shown)
@@ -33,32 +41,7 @@ extension Diagnostic {
 
   /// The text of a 1-based line, without its terminator, or `nil`.
   static func line(_ number: Int, of source: String) -> Substring? {
-    guard number >= 1 else { return nil }
-    var current = 1
-    var start = source.unicodeScalars.startIndex
-    let scalars = source.unicodeScalars
-    var index = start
-    while index < scalars.endIndex {
-      let scalar = scalars[index]
-      if scalar == "\n" || scalar == "\r" {
-        if current == number {
-          return Substring(scalars[start..<index])
-        }
-        current += 1
-        // Treat "\r\n" as one terminator.
-        let next = scalars.index(after: index)
-        if scalar == "\r", next < scalars.endIndex, scalars[next] == "\n" {
-          index = scalars.index(after: next)
-        } else {
-          index = next
-        }
-        start = index
-        continue
-      }
-      index = scalars.index(after: index)
-    }
-    return current == number
-      ? Substring(scalars[start..<scalars.endIndex]) : nil
+    SourceLines(source).line(number)
   }
 
   /// Cuts a long line to a window around the column; returns the text to show

@@ -2,14 +2,26 @@ import Foundation
 
 /// Output to the terminal: standard output and error, colour only when the
 /// stream is a terminal and `NO_COLOR` is unset.
+///
+/// Everything printed may hold text from an input (device names, YAML keys,
+/// ONNX node and tensor names), so control characters are escaped on the
+/// way out (``escaped(_:)``): a hostile file cannot move the cursor, retitle
+/// the window or hide text. Only this type's own colour codes reach the
+/// terminal raw.
 enum Terminal {
-  /// Writes a line to standard output.
+  /// Writes a line to standard output, control characters escaped.
   static func standardOutput(_ text: String) {
-    write(text, to: FileHandle.standardOutput)
+    write(escaped(text), to: FileHandle.standardOutput)
   }
 
-  /// Writes a line to standard error.
+  /// Writes a line to standard error, control characters escaped.
   static func standardError(_ text: String) {
+    write(escaped(text), to: FileHandle.standardError)
+  }
+
+  /// Writes a line to standard error as it is: for text already escaped
+  /// and coloured by ``colour(_:_:enabled:)`` (diagnostics).
+  static func standardErrorRaw(_ text: String) {
     write(text, to: FileHandle.standardError)
   }
 
@@ -17,6 +29,38 @@ enum Terminal {
     var line = text
     if !line.hasSuffix("\n") { line += "\n" }
     handle.write(Data(line.utf8))
+  }
+
+  /// The text with every control character but line feed and tab written
+  /// as a visible escape: `\e` for ESC, `\r`, and `\u{XX}` for the rest
+  /// (C0, DEL, C1, and the bidirectional overrides that reorder a line).
+  static func escaped(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    var result = ""
+    result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)
+    for scalar in text.unicodeScalars {
+      guard needsEscape(scalar) else {
+        result.unicodeScalars.append(scalar)
+        continue
+      }
+      switch scalar {
+      case "\u{1B}": result += "\\e"
+      case "\r": result += "\\r"
+      default:
+        result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      }
+    }
+    return result
+  }
+
+  private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x0A, 0x09: false
+    case 0x00..<0x20, 0x7F..<0xA0: true
+    // Bidirectional embeddings, overrides and isolates.
+    case 0x202A...0x202E, 0x2066...0x2069: true
+    default: false
+    }
   }
 
   /// Whether standard error should be coloured.

@@ -8,7 +8,8 @@ import HardwareModel
 /// `ArrayWidth`, `IfmapSramSzkB`, `FilterSramSzkB`, `OfmapSramSzkB`,
 /// `Dataflow`, `Bandwidth`; `[layout]` `IfmapSRAMBankBandwidth`,
 /// `FilterSRAMBankBandwidth`; `[run_presets]` `InterfaceBandwidth` (`CALC` or
-/// `USER`). Other keys SCALE-Sim knows are accepted and ignored; keys it does
+/// `USER`). Other keys SCALE-Sim knows are accepted, checked for their type
+/// (``ScaleSimIgnoredKeys``) and otherwise ignored; keys it does
 /// not know are errors. Keys are case-insensitive, as Python's configparser
 /// makes them.
 ///
@@ -143,6 +144,13 @@ public enum ScaleSimConfigReader {
         error(
           "duplicate key '\(key)' in [\(section)]", line: lineNumber,
           column: indent + 1, hint: "keep one")
+      }
+      if let problem = ScaleSimIgnoredKeys.problem(
+        section: section, key: key, value: value)
+      {
+        error(
+          problem.message, line: lineNumber, column: valueColumn,
+          hint: problem.hint)
       }
       sections[section, default: [:]][lowered] = Entry(
         value: value, line: lineNumber, column: valueColumn)
@@ -279,7 +287,7 @@ public enum ScaleSimConfigReader {
 }
 
 extension String {
-  fileprivate func trimmingCharacters() -> String {
+  func trimmingCharacters() -> String {
     var s = Substring(self)
     while let f = s.first, f == " " || f == "\t" || f == "\r" {
       s.removeFirst()
@@ -290,7 +298,7 @@ extension String {
 }
 
 extension Substring {
-  fileprivate func trimmingCharacters() -> String {
+  func trimmingCharacters() -> String {
     String(self).trimmingCharacters()
   }
 }

@@ -74,6 +74,16 @@ final class MappingReader {
         hint: "write a single value after '\(key):'")
       return nil
     }
+    // A plain `~` or `null` is YAML's null, not a name: refused here so that
+    // `models: ~` is not read as a model called "~".
+    if scalar.style == .plain,
+      ["~", "null", "Null", "NULL"].contains(scalar.string)
+    {
+      document.error(
+        "'\(key)' must be \(expected), but is null", at: node,
+        hint: "write a value after '\(key):', or remove the key")
+      return nil
+    }
     return scalar.string
   }
 
