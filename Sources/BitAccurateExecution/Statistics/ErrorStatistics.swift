@@ -41,7 +41,11 @@ public enum SignalToNoise: Hashable, Sendable, CustomStringConvertible {
 
   /// A number with a fixed count of decimals, without Foundation.
   static func fixed(_ value: Double, digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
+    // Beyond 10^15 the fixed form is no longer exact; the shortest
+    // round-trip form is printed instead (and no conversion can trap).
+    guard value.isFinite, abs(value) < 1e15, digits <= 15 else {
+      return "\(value)"
+    }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = (abs(value) * scale).rounded(.toNearestOrEven)

@@ -25,9 +25,12 @@ enum ScatterSample {
       let px = x(points[i])
       let py = y(points[i])
       guard px.isFinite, py.isFinite else { continue }
-      let key =
-        Int64((px / cell).rounded(.down)) &* 1_000_003
-        &+ Int64((py / cell).rounded(.down))
+      // Cells of points beyond ±2^52 cells share the edge cell rather than
+      // trap in the conversion.
+      func cellIndex(_ v: Double) -> Int64 {
+        Int64(min(max((v / cell).rounded(.down), -0x1p52), 0x1p52))
+      }
+      let key = cellIndex(px) &* 1_000_003 &+ cellIndex(py)
       if var current = best[key] {
         current.count += 1
         if better(points[i], than: points[current.index]) { current.index = i }
