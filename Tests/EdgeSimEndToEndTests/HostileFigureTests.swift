@@ -170,6 +170,14 @@ import Testing
       .count - 1
     #expect(errors == 50)
     #expect(output.standardError.contains("39950 more diagnostics not shown"))
+    let json = try run(["validate", "--json", path])
+    #expect(json.status == 1)
+    let object =
+      try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8))
+      as? [String: Any]
+    let file = (object?["files"] as? [[String: Any]])?.first
+    #expect((file?["diagnostics"] as? [Any])?.count == 1_000)
+    #expect(file?["diagnostics_not_shown"] as? Int == 39_000)
   }
 
   /// Control characters from a file's keys and names are escaped.

@@ -28,14 +28,24 @@ enum JSONOutput {
     return object
   }
 
+  /// The most diagnostics listed per file in `validate --json`; the rest
+  /// are counted in `diagnostics_not_shown`.
+  static let maximumDiagnosticsPerFile = 1_000
+
   static func validation(_ results: [(String, Bool, [Diagnostic])]) -> String {
     encode([
       "valid": results.allSatisfy { $0.1 },
       "files": results.map { file, valid, diagnostics in
-        [
+        var object: [String: Any] = [
           "file": file, "valid": valid,
-          "diagnostics": diagnostics.map(diagnostic),
-        ] as [String: Any]
+          "diagnostics": diagnostics.prefix(maximumDiagnosticsPerFile).map(
+            diagnostic),
+        ]
+        if diagnostics.count > maximumDiagnosticsPerFile {
+          object["diagnostics_not_shown"] =
+            diagnostics.count - maximumDiagnosticsPerFile
+        }
+        return object
       },
     ])
   }

@@ -340,6 +340,15 @@ final class MappingReader {
       }
       if !allowed.contains(scalar.string) {
         let place = path.components.isEmpty ? "" : " in \(path)"
+        // Did-you-mean hints for the first few only: past them the file is
+        // not a slip of the keyboard, and edit distances would dominate.
+        document.unknownKeys += 1
+        guard document.unknownKeys <= YAMLDocument.suggestedUnknownKeys else {
+          document.error(
+            "unknown key '\(scalar.string.prefix(60))'\(place)", at: key,
+            hint: "expected one of: \(allowed.joined(separator: ", "))")
+          continue
+        }
         var hint = Suggestions.hint(for: scalar.string, among: allowed)
         let missingKeys = missing.map(\.key)
         if let meant = Suggestions.closest(

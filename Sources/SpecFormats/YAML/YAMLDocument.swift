@@ -15,6 +15,11 @@ final class YAMLDocument {
   let root: Node
   /// Problems found so far.
   private(set) var diagnostics: [Diagnostic] = []
+  /// Unknown keys reported so far (the first
+  /// ``suggestedUnknownKeys`` get a did-you-mean hint).
+  var unknownKeys = 0
+  /// How many unknown keys get a did-you-mean hint.
+  static let suggestedUnknownKeys = 100
 
   private init(fileName: String, text: String, root: Node) {
     self.fileName = fileName
