@@ -18,7 +18,7 @@ extension DesignPoint {
   /// | --- | --- |
   /// | `array_size` / `array_rows` / `array_columns` | the systolic array's sides |
   /// | `buffer.<level>` | one instance's bytes of that on-chip level (a partitioned level scales every part) |
-  /// | `bandwidth` | the backing store's read and write bandwidth |
+  /// | `bandwidth` | the backing store's peak read and write bandwidth, as if written in the device file (its `bandwidth_efficiency` applies) |
   /// | `clock` | the compute clock (per-cycle figures follow it) |
   /// | `dsp_slices` | the DSP slices of an FPGA design (its PE organisation is dropped; more than the part has is invalid) |
   ///
@@ -81,8 +81,11 @@ extension DesignPoint {
         return OverrideProblem(
           "\(device.name) has no backing store to set bandwidth on")
       }
-      device.memory[0].readBandwidth = value
-      device.memory[0].writeBandwidth = value
+      // As if the figure were written in the device file: per second, with
+      // the level's bandwidth efficiency applied.
+      device.memory[0].declaredRead = .perSecond(value)
+      device.memory[0].declaredWrite = .perSecond(value)
+      device.memory[0].resolve(clock: device.clock)
     case .bufferBytes(let name):
       guard let position = device.memory.firstIndex(where: { $0.name == name })
       else {

@@ -14,7 +14,12 @@ public struct Device: Hashable, Sendable {
   /// Process node in nanometres.
   public var technologyNanometres: Double
   /// Compute clock, hertz.
-  public var clock: Double
+  ///
+  /// Setting it re-resolves every figure written per cycle
+  /// (``resolveRates()``).
+  public var clock: Double {
+    didSet { resolveRates() }
+  }
   /// Compute units, rates and energies.
   public var compute: Compute
   /// Memory levels from the backing store inward.

@@ -66,8 +66,11 @@ public struct AccessEnergy: Hashable, Sendable {
 
 /// One level of the memory hierarchy, from the backing store inward.
 ///
-/// Bandwidth is kept in bytes per second; a description written in bytes
-/// per cycle is converted with the device clock when it is read.
+/// Bandwidth is kept in bytes per second (``readBandwidth``,
+/// ``writeBandwidth``, with the bandwidth efficiency applied); the figures
+/// as written, per second or per cycle, are kept beside them
+/// (``declaredRead``, ``declaredWrite``, ``declaredLatency``) so that
+/// ``Device/resolveRates()`` can recompute them when the clock changes.
 public struct MemoryLevel: Hashable, Sendable {
   /// Unique name, for example `dram`, `glb`, `l2`.
   public var name: String
@@ -100,6 +103,13 @@ public struct MemoryLevel: Hashable, Sendable {
   /// The sustained fraction of the peak bandwidth, already applied to
   /// ``readBandwidth`` and ``writeBandwidth``, with its measurement.
   public var bandwidthEfficiency: CalibrationFactor?
+  /// The read bandwidth as written (peak, before the efficiency), or `nil`
+  /// when the level was built with ``readBandwidth`` alone.
+  public var declaredRead: Rate?
+  /// The write bandwidth as written, or `nil`.
+  public var declaredWrite: Rate?
+  /// The latency as written, or `nil`.
+  public var declaredLatency: Delay?
 
   /// Creates a level; see the properties for the meaning of each argument.
   public init(

@@ -68,15 +68,20 @@ enum MemoryReader {
     else {
       return nil
     }
-    let scale = efficiency?.value ?? 1
-    return MemoryLevel(
+    var memoryLevel = MemoryLevel(
       name: name, kind: kind, capacity: capacity, instances: instances,
-      readBandwidth: bandwidths.read * scale,
-      writeBandwidth: bandwidths.write * scale,
-      sharedPort: bandwidths.shared, latency: latency, portWidthBits: portWidth,
+      readBandwidth: 0, writeBandwidth: 0,
+      sharedPort: bandwidths.shared, latency: 0, portWidthBits: portWidth,
       energy: energy,
       leakage: leakage, holds: holds, doubleBuffered: doubleBuffered,
       bandwidthEfficiency: efficiency)
+    // The figures as written; resolved against the clock here and again
+    // whenever the clock changes (Device.resolveRates).
+    memoryLevel.declaredRead = bandwidths.read
+    memoryLevel.declaredWrite = bandwidths.write
+    memoryLevel.declaredLatency = latency
+    memoryLevel.resolve(clock: clock ?? 0)
+    return memoryLevel
   }
 
   /// `size: 108 KiB`, `size: {weights: 64 KiB, inputs: 64 KiB, outputs: 64 KiB}`,
@@ -131,29 +136,30 @@ enum MemoryReader {
   }
 
   struct Bandwidths {
-    var read: Double
-    var write: Double
+    var read: Rate
+    var write: Rate
     var shared: Bool
   }
 
   /// `bandwidth` (one shared port) or `read_bandwidth` and `write_bandwidth`;
-  /// per second or per cycle (converted with the clock); `unlimited` models
+  /// per second or per cycle (kept as written; resolved with the clock);
+  /// `unlimited` models
   /// SCALE-Sim's CALC mode.
   static func readBandwidths(_ level: MappingReader, clock: Double?)
     -> Bandwidths?
   {
-    func one(_ key: String) -> Double?? {
+    func one(_ key: String) -> Rate?? {
       guard let node = level.value(key) else { return .some(nil) }
-      if node.string == "unlimited" { return .some(.infinity) }
+      if node.string == "unlimited" { return .some(.unlimited) }
       guard
         let q = level.quantity(
           node, key: key, as: [.bandwidth, .bandwidthPerCycle])
       else { return nil }
       if q.dimension == .bandwidthPerCycle {
-        guard let clock else { return nil }
-        return .some(q.value * clock)
+        guard clock != nil else { return nil }
+        return .some(.perCycle(q.value))
       }
-      return .some(q.value)
+      return .some(.perSecond(q.value))
     }
     let shared = one("bandwidth")
     let read = one("read_bandwidth")
@@ -183,13 +189,15 @@ enum MemoryReader {
     return nil
   }
 
-  static func readLatency(_ level: MappingReader, clock: Double?) -> Double {
+  static func readLatency(_ level: MappingReader, clock: Double?) -> Delay {
     guard let node = level.value("latency"),
       let q = level.quantity(
         node, key: "latency", as: [.time, .cycles], allowZero: true)
-    else { return 0 }
-    if q.dimension == .cycles { return clock.map { q.value / $0 } ?? 0 }
-    return q.value
+    else { return .seconds(0) }
+    if q.dimension == .cycles {
+      return clock == nil ? .seconds(0) : .cycles(q.value)
+    }
+    return .seconds(q.value)
   }
 
   /// `energy` for both directions, or `read_energy` and `write_energy`; per bit

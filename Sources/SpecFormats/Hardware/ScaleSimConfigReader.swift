@@ -248,7 +248,7 @@ public enum ScaleSimConfigReader {
     let name =
       runName ?? String(stem.split(separator: ".").first ?? Substring(stem))
     let unlimited = mode == "CALC"
-    let dram = MemoryLevel(
+    var dram = MemoryLevel(
       name: "dram", kind: .dram, capacity: .unbounded,
       readBandwidth: unlimited ? .infinity : (readWords ?? 1) * clock,
       writeBandwidth: unlimited ? .infinity : (writeWords ?? 1) * clock,
@@ -257,7 +257,7 @@ public enum ScaleSimConfigReader {
     let largest = Double(max(ifmapKiB, filterKiB, ofmapKiB)) * 1024
     // Horowitz: 10 pJ per 64-bit read of an 8 KB array, growing with sqrt(size).
     let sramPerBit = 10e-12 / 64 * (largest / 8192).squareRoot()
-    let sram = MemoryLevel(
+    var sram = MemoryLevel(
       name: "sram", kind: .sram,
       capacity: .partitioned([
         .inputs: Double(ifmapKiB) * 1024, .weights: Double(filterKiB) * 1024,
@@ -268,6 +268,12 @@ public enum ScaleSimConfigReader {
       sharedPort: false,
       energy: AccessEnergy(readPerBit: sramPerBit, writePerBit: sramPerBit),
       doubleBuffered: true)
+    // SCALE-Sim's rates are words (bytes) per cycle: kept as such, so they
+    // follow a swept clock.
+    dram.declaredRead = unlimited ? .unlimited : .perCycle(readWords ?? 1)
+    dram.declaredWrite = unlimited ? .unlimited : .perCycle(writeWords ?? 1)
+    sram.declaredRead = .perCycle(Double(rows + columns))
+    sram.declaredWrite = .perCycle(Double(columns))
     let device = Device(
       name: name, kind: .npu,
       summary:
