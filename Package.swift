@@ -161,10 +161,18 @@ let package = Package(
         "SpecFormats",
       ]),
     .testTarget(
-      name: "ResultsStoreTests", dependencies: ["ResultsStore", "DesignSpace"]),
+      name: "ResultsStoreTests",
+      dependencies: [
+        "ResultsStore", "DesignSpace",
+        // To make SQLite files that are not results files.
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
       name: "SweepEndToEndTests",
-      dependencies: [.target(name: "edgesim"), "ResultsStore"]),
+      dependencies: [
+        .target(name: "edgesim"), "ResultsStore",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
       name: "ReportsTests", dependencies: ["Reports"], exclude: ["Golden"]),

@@ -45,7 +45,33 @@ import GRDB
 ///   reason            TEXT             -- why nothing was chosen
 /// ) WITHOUT ROWID;
 /// ```
+///
+/// Version 3 adds the claims concurrent workers on one file share the
+/// points by (see ``ResultsStore/claim(_:by:)``):
+///
+/// ```sql
+/// CREATE TABLE claims (
+///   point_id   TEXT PRIMARY KEY NOT NULL, -- a point being evaluated, not yet in points
+///   worker     TEXT NOT NULL,    -- the claiming run's random identifier
+///   host       TEXT NOT NULL,    -- its host name
+///   pid        INTEGER NOT NULL, -- its process identifier on that host
+///   claimed_at REAL NOT NULL,    -- Unix time, seconds
+///   expires_at REAL NOT NULL     -- Unix time; the worker renews it while it runs
+/// ) WITHOUT ROWID;
+/// ```
+///
+/// Every file EdgeSim writes carries ``applicationID`` in its header
+/// (`PRAGMA application_id`) and ``version`` (`PRAGMA user_version`), so a
+/// results file is told from any other SQLite file before anything is
+/// written to it.
 public enum ResultsSchema {
+  /// `PRAGMA application_id` of a results file: ASCII `EdSm`.
+  public static let applicationID: Int32 = 0x4564_536D
+
+  /// `PRAGMA user_version` of a file at the newest schema: the number of
+  /// migrations.
+  public static let version: Int32 = 3
+
   /// The migrations, in order.
   public static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -89,6 +115,19 @@ public enum ResultsSchema {
             steps TEXT NOT NULL,
             evaluations INTEGER NOT NULL,
             reason TEXT
+          ) WITHOUT ROWID;
+          """)
+    }
+    migrator.registerMigration("v3-claims") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE claims (
+            point_id TEXT PRIMARY KEY NOT NULL,
+            worker TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            claimed_at REAL NOT NULL,
+            expires_at REAL NOT NULL
           ) WITHOUT ROWID;
           """)
     }

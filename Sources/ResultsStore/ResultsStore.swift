@@ -23,21 +23,42 @@ public final class ResultsStore: Sendable {
   let queue: DatabaseQueue
   /// The file's path.
   public let path: String
+  /// Whether this store created the file (it did not exist).
+  public let created: Bool
 
   /// Opens (creating if needed) a results file and brings its schema up to
   /// date.
   ///
+  /// An existing file is checked before anything is written to it (through
+  /// a read-only connection): it must be a SQLite database, pass
+  /// `PRAGMA integrity_check`, and be a results file: empty, stamped with
+  /// ``ResultsSchema/applicationID`` at a schema version this EdgeSim
+  /// knows, or of an earlier EdgeSim (application ID 0 with `points` and
+  /// `sweep_info` and their columns, adopted and stamped). A new file is
+  /// built under a temporary name and linked into place whole, so no
+  /// empty or half-made file is ever seen at `path`.
+  ///
   /// - Parameters:
   ///   - path: The file.
-  ///   - readOnly: Open without writing (the file must exist and be up to
-  ///     date).
+  ///   - readOnly: Open without writing (the file must exist); nothing is
+  ///     ever written to the file, whatever it holds.
   /// - Throws: ``ResultsStoreError`` when the file is not a results
-  ///   database or cannot be opened.
+  ///   database, is damaged or cannot be opened.
   public init(path: String, readOnly: Bool = false) throws(ResultsStoreError) {
     self.path = path
+    var created = false
+    if !readOnly && !FileManager.default.fileExists(atPath: path) {
+      created = try Self.create(path)
+    }
+    self.created = created
+    if readOnly && !FileManager.default.fileExists(atPath: path) {
+      throw .database(path: path, message: "no such file")
+    }
+    let identity = try ResultsFileCheck.identify(path)
+    if readOnly && identity == .empty { throw .notAResultsDatabase(path) }
     var configuration = Configuration()
     configuration.readonly = readOnly
-    configuration.busyMode = .timeout(10)
+    configuration.busyMode = .timeout(30)
     configuration.prepareDatabase { db in
       if !db.configuration.readonly {
         try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -46,20 +67,109 @@ public final class ResultsStore: Sendable {
     }
     do {
       queue = try DatabaseQueue(path: path, configuration: configuration)
-      if readOnly {
-        // A file of an older schema is readable: what it lacks is absent.
-        let ready = try queue.read { db in
-          try ResultsSchema.migrator.appliedIdentifiers(db).contains("v1")
-        }
-        guard ready else { throw ResultsStoreError.notAResultsDatabase(path) }
-      } else {
+      if !readOnly {
         try ResultsSchema.migrator.migrate(queue)
+        try queue.write(Self.stamp)
       }
     } catch let error as ResultsStoreError {
       throw error
     } catch {
       throw ResultsStoreError.database(path: path, message: "\(error)")
     }
+  }
+
+  /// Writes the header identity of a file at the newest schema.
+  static func stamp(_ db: Database) throws {
+    let application = try Int32.fetchOne(db, sql: "PRAGMA application_id")
+    let version = try Int32.fetchOne(db, sql: "PRAGMA user_version")
+    if application != ResultsSchema.applicationID {
+      try db.execute(
+        sql: "PRAGMA application_id = \(ResultsSchema.applicationID)")
+    }
+    if version != ResultsSchema.version {
+      try db.execute(sql: "PRAGMA user_version = \(ResultsSchema.version)")
+    }
+  }
+
+  /// Makes a results file at the newest schema under a temporary name
+  /// beside `path`, then links it to `path` unless a file appeared there
+  /// meanwhile (another worker made it first).
+  ///
+  /// - Returns: Whether this call made the file.
+  static func create(_ path: String) throws(ResultsStoreError) -> Bool {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).\(UUID().uuidString).creating"
+    ).path
+    defer {
+      for suffix in ["", "-wal", "-shm", "-journal"] {
+        try? FileManager.default.removeItem(atPath: temporary + suffix)
+      }
+    }
+    do {
+      let queue = try DatabaseQueue(path: temporary)
+      try queue.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
+      try ResultsSchema.migrator.migrate(queue)
+      try queue.write(stamp)
+      // Closing the last connection moves the log into the file.
+      try queue.close()
+    } catch {
+      throw .database(path: path, message: "cannot create the file: \(error)")
+    }
+    if link(temporary, path) == 0 { return true }
+    let linkError = errno
+    if linkError == EEXIST { return false }
+    // A file system without hard links: rename, unless a file appeared.
+    if !FileManager.default.fileExists(atPath: path),
+      rename(temporary, path) == 0
+    {
+      return true
+    }
+    if FileManager.default.fileExists(atPath: path) { return false }
+    throw .database(
+      path: path,
+      message:
+        "cannot create the file: \(String(cString: strerror(linkError)))")
+  }
+
+  /// Closes the file.
+  ///
+  /// The last connection to close moves the write-ahead log into the file
+  /// and deletes it, leaving one self-contained file. The store may not be
+  /// used afterwards.
+  public func close() throws(ResultsStoreError) {
+    do {
+      try queue.close()
+    } catch {
+      throw .database(path: path, message: "\(error)")
+    }
+  }
+
+  /// Deletes the file if this store created it and it holds no point and
+  /// no claim (a run that failed before recording anything leaves no file
+  /// behind).
+  ///
+  /// - Returns: Whether the file was deleted.
+  @discardableResult
+  public func removeIfUnused() -> Bool {
+    guard created else { return false }
+    let unused =
+      (try? queue.read { db in
+        try Bool.fetchOne(
+          db,
+          sql: """
+            SELECT NOT EXISTS (SELECT 1 FROM points)
+              AND NOT EXISTS (SELECT 1 FROM claims)
+              AND NOT EXISTS (SELECT 1 FROM search_choices)
+            """)
+      }) ?? false
+    guard unused == true, (try? queue.close()) != nil else { return false }
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: path + suffix)
+    }
+    return true
   }
 
   /// Whether a point has a result (of any status).
@@ -71,16 +181,19 @@ public final class ResultsStore: Sendable {
     }
   }
 
-  /// Stores a point's result in its own transaction; a point already
-  /// stored is left as it is.
+  /// Stores a point's result and drops any claim on it, in one
+  /// transaction; a point already stored is left as it is.
   ///
   /// - Returns: Whether the row was new.
   @discardableResult
   public func record(_ result: PointResult) throws(ResultsStoreError) -> Bool {
     let row = PointRow(result)
-    return try write { db in
+    return try immediate { db in
       try row.insert(db)
-      return db.changesCount > 0
+      let added = db.changesCount > 0
+      try db.execute(
+        sql: "DELETE FROM claims WHERE point_id = ?", arguments: [row.pointID])
+      return added
     }
   }
 
@@ -163,29 +276,6 @@ public final class ResultsStore: Sendable {
       return try queue.write(body)
     } catch {
       throw ResultsStoreError.database(path: path, message: "\(error)")
-    }
-  }
-}
-
-/// What can go wrong with a results file.
-public enum ResultsStoreError: Error, Hashable, Sendable,
-  CustomStringConvertible
-{
-  /// SQLite or GRDB refused an operation.
-  case database(path: String, message: String)
-  /// The file is a database, but not one `edgesim sweep` wrote.
-  case notAResultsDatabase(String)
-  /// Two files hold different results for the same point.
-  case conflictingResults(path: String, pointIDs: [String])
-
-  /// A sentence for the user.
-  public var description: String {
-    switch self {
-    case .database(let path, let message): "\(path): \(message)"
-    case .notAResultsDatabase(let path):
-      "\(path) is not a results database written by edgesim sweep"
-    case .conflictingResults(let path, let ids):
-      "\(path) holds results that differ from ones already merged for \(ids.count) point(s), e.g. \(ids.prefix(3).joined(separator: ", "))"
     }
   }
 }

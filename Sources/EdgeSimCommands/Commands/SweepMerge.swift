@@ -35,19 +35,29 @@ struct SweepMerge: ParsableCommand {
 
   func run() throws {
     let printer = DiagnosticPrinter()
-    do {
-      let store = try ResultsStore(path: output)
+    var store: ResultsStore?
+    do throws(ResultsStoreError) {
+      // Every input is checked before the output is made or written.
+      for input in inputs { _ = try ResultsStore(path: input, readOnly: true) }
+      let merged = try ResultsStore(path: output)
+      store = merged
       for input in inputs {
-        let added = try store.merge(from: input)
+        let added = try merged.merge(from: input)
         Terminal.standardError("\(input): \(added) new points")
       }
-      let counts = try store.statusCounts()
+      let counts = try merged.statusCounts()
       let total = counts.values.reduce(0, +)
       Terminal.standardError(
         "\(output): \(total) points (\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed)"
       )
+      try merged.close()
     } catch {
-      printer.print([.error("\(error)", at: nil)])
+      // An output this run made and left without a point is removed.
+      store?.removeIfUnused()
+      printer.print([
+        .error(
+          error.problem, at: SourceLocation(file: error.path), hint: error.hint)
+      ])
       throw ExitCode(EdgeSimMain.failure)
     }
   }

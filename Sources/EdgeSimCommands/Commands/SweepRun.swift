@@ -73,21 +73,46 @@ struct SweepRun: ParsableCommand {
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
     let store: ResultsStore
-    do {
+    do throws(ResultsStoreError) {
       store = try ResultsStore(path: db)
       try store.setInfoIfAbsent("sweep", plan.name)
     } catch {
       printer.print([
         .error(
-          "\(error)", at: SourceLocation(file: db),
-          hint: "name a new file, or a results file of edgesim sweep")
+          error.problem, at: SourceLocation(file: db),
+          hint: error.hint
+            ?? "name a new file, or a results file of edgesim sweep")
       ])
       throw ExitCode(EdgeSimMain.failure)
     }
+    let worker = SweepWorker.current()
+    let lease = SweepLease(store: store, worker: worker)
+    do {
+      try run(
+        plan, part: part, inputs: inputs, jobs: jobs, store: store,
+        worker: worker)
+      lease.stop()
+      try store.close()
+    } catch {
+      // A run that stored nothing leaves no file it made behind.
+      lease.stop()
+      store.removeIfUnused()
+      throw error
+    }
+  }
+
+  /// Evaluates the plan's points (or runs its searches) into the store,
+  /// sharing them with any other worker on the same file, and prints the
+  /// summary line.
+  func run(
+    _ plan: SweepPlan, part: Shard, inputs: SweepInputs, jobs: Int,
+    store: ResultsStore, worker: SweepWorker
+  ) throws {
     if case .search(let goal) = plan.strategy {
       let start = Date()
       let outcomes = try SweepSearch.run(
-        plan, goal: goal, shard: part, inputs: inputs, store: store, jobs: jobs)
+        plan, goal: goal, shard: part, inputs: inputs, store: store,
+        worker: worker, jobs: jobs)
       let evaluated = outcomes.reduce(0) { $0 + $1.evaluations }
       Terminal.standardError(
         "\(plan.name): \(outcomes.count) searches, \(evaluated) points evaluated in "
@@ -100,14 +125,16 @@ struct SweepRun: ParsableCommand {
     var recorded = 0
     for point in points where try store.contains(point.id) { recorded += 1 }
     let total = indices.count
-    let recorder = SweepRecorder(store: store, pending: total - recorded)
+    let recorder = SweepRecorder(
+      store: store, worker: worker, pending: total - recorded)
     let start = Date()
     let evaluated: Int = try blockingAwait {
       let count = try await SweepRunner.run(
         indices.lazy.map { plan.point(at: $0) }, jobs: jobs,
-        isRecorded: { try await recorder.contains($0) },
+        claim: { try await recorder.claim($0) },
         evaluate: { inputs.evaluate($0) },
-        record: { try await recorder.record($0) })
+        record: { try await recorder.record($0) },
+        waitForOthers: { try await Task.sleep(for: .milliseconds(200)) })
       await recorder.finish()
       return count
     }
@@ -117,9 +144,13 @@ struct SweepRun: ParsableCommand {
     let shardLabel = part == .whole ? "" : " shard \(part)"
     let statuses =
       "\(counts["done"] ?? 0) done, \(counts["infeasible"] ?? 0) infeasible, \(counts["failed"] ?? 0) failed"
+    // Every point is recorded now; those this worker neither found nor
+    // evaluated were evaluated by other workers on the same file.
+    let others = max(0, total - recorded - evaluated)
+    let shared = others > 0 ? ", \(others) by other workers" : ""
     let timing = String(format: "%.2f s, %.1f points/s", seconds, rate)
     Terminal.standardError(
       "\(plan.name)\(shardLabel): \(total) points, \(recorded) already recorded, \(evaluated) evaluated ("
-        + statuses + ") in \(timing) with \(jobs) jobs -> \(db)")
+        + statuses + ")\(shared) in \(timing) with \(jobs) jobs -> \(db)")
   }
 }

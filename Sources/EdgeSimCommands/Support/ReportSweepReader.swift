@@ -111,6 +111,8 @@ enum ReportSweepReader {
     case .notAResultsDatabase: "not a results database written by edgesim sweep"
     case .database(_, let message): "cannot read the results file: \(message)"
     case .conflictingResults: error.description
+    case .notSQLite, .corrupt, .foreign, .newerSchema:
+      "cannot read the results file: \(error.problem)"
     }
   }
 }

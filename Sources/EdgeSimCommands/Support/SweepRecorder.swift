@@ -1,22 +1,30 @@
 import DesignSpace
 import ResultsStore
 
-/// The one writer of a sweep's results: stores each point in its own
-/// transaction as it completes, counts statuses and draws progress.
+/// The one writer of a sweep's results: claims points for this worker,
+/// stores each result in its own transaction as it completes (releasing
+/// its claim), counts statuses and draws progress.
 actor SweepRecorder {
   let store: ResultsStore
+  let worker: SweepWorker
   private var progress: SweepProgress
   private(set) var completed = 0
   private(set) var counts: [String: Int] = [:]
 
-  init(store: ResultsStore, pending: Int) {
+  init(store: ResultsStore, worker: SweepWorker, pending: Int) {
     self.store = store
+    self.worker = worker
     progress = SweepProgress(total: pending)
   }
 
   /// Whether the point is already stored (resuming skips it).
   func contains(_ point: DesignPoint) throws -> Bool {
     try store.contains(point.id)
+  }
+
+  /// Claims the point for this worker (see ``ResultsStore/claim(_:by:)``).
+  func claim(_ point: DesignPoint) throws -> PointClaim {
+    try store.claim(point.id, by: worker)
   }
 
   /// The point's stored result, if any (a resumed search reads it back).

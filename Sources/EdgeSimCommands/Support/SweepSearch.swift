@@ -13,10 +13,10 @@ enum SweepSearch {
   ///   skipped).
   static func run(
     _ plan: SweepPlan, goal: SearchGoal, shard: Shard, inputs: SweepInputs,
-    store: ResultsStore,
+    store: ResultsStore, worker: SweepWorker,
     jobs: Int
   ) throws -> [SearchOutcome] {
-    let recorder = SweepRecorder(store: store, pending: 0)
+    let recorder = SweepRecorder(store: store, worker: worker, pending: 0)
     var outcomes: [SearchOutcome] = []
     for context in plan.searchContexts(in: shard) {
       if try store.hasSearchOutcome(context.name) {
