@@ -94,6 +94,19 @@ struct ModelReader {
       fail(prefix + "it has no graph")
       return nil
     }
+    // An empty graph decodes from almost any bytes (a protobuf message
+    // whose fields are all absent); it is not a model.
+    let graph = model.graph
+    if graph.node.isEmpty || graph.output.isEmpty {
+      let missing = [
+        graph.node.isEmpty ? "no nodes" : nil,
+        graph.output.isEmpty ? "no outputs" : nil,
+      ].compactMap { $0 }.joined(separator: " and ")
+      fail(
+        "the model's graph has \(missing): there is nothing to import",
+        hint: "is this the right file? export the model again with its graph")
+      return nil
+    }
     return model
   }
 

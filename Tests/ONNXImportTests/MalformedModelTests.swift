@@ -290,4 +290,25 @@ import Testing
     #expect(
       result.errorText.contains("tensor 'w' has element type BFLOAT16 (16)"))
   }
+
+  @Test func emptyGraphIsRefused() throws {
+    // ir_version 8, opset_import {version 13}, graph {}.
+    let bytes: [UInt8] = [0x08, 0x08, 0x42, 0x02, 0x10, 0x0D, 0x3A, 0x00]
+    let result = ONNXImporter.read(
+      bytes: bytes, fileName: "empty.onnx", externalData: { _ in .notFound })
+    #expect(result.value == nil)
+    let error = try #require(result.errors.first)
+    #expect(error.location?.file == "empty.onnx")
+    #expect(error.message.contains("no nodes and no outputs"), "\(error)")
+  }
+
+  @Test func graphWithoutNodesOrWithoutOutputsIsRefused() throws {
+    let noNodes = model(inputs: [Self.x], outputs: ["x"], nodes: [])
+    #expect(try importModel(noNodes).errorText.contains("has no nodes"))
+    let noOutputs = model(
+      inputs: [Self.x], outputs: [],
+      nodes: [node("Relu", ["x"], ["y"], name: "r")])
+    #expect(try importModel(noOutputs).errorText.contains("has no outputs"))
+    #expect(try importModel(Self.relu()).errors.isEmpty)
+  }
 }
