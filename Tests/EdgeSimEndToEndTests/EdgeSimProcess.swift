@@ -7,6 +7,8 @@ struct EdgeSimProcess {
     var status: Int32
     var standardOutput: String
     var standardError: String
+    /// Whether the process was killed for running past its timeout.
+    var timedOut = false
   }
 
   /// The repository root (for bundled inputs).
@@ -29,7 +31,14 @@ struct EdgeSimProcess {
   }()
 
   /// Runs `edgesim` with arguments in the repository root.
-  static func run(_ arguments: [String], environment: [String: String] = [:])
+  ///
+  /// With a `timeout` (seconds), a process still running then is killed
+  /// and its output says so (``Output/timedOut``), so that a command that
+  /// blocks fails its test rather than hanging the suite.
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:],
+    timeout: Double? = nil
+  )
     throws -> Output
   {
     let process = Process()
@@ -46,6 +55,7 @@ struct EdgeSimProcess {
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    let watchdog = timeout.map { Watchdog(process: process, seconds: $0) }
     // Read both pipes concurrently so a full pipe cannot block the child.
     nonisolated(unsafe) var errData = Data()
     let reader = Thread {
@@ -58,6 +68,35 @@ struct EdgeSimProcess {
     return Output(
       status: process.terminationStatus,
       standardOutput: String(decoding: outData, as: UTF8.self),
-      standardError: String(decoding: errData, as: UTF8.self))
+      standardError: String(decoding: errData, as: UTF8.self),
+      timedOut: watchdog?.finish() ?? false)
+  }
+
+  /// Kills a process (SIGKILL, which a blocked open or read cannot
+  /// ignore) once its time is up.
+  final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var fired = false
+
+    init(process: Process, seconds: Double) {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+        [self] in
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        fired = true
+        kill(pid, SIGKILL)
+      }
+    }
+
+    /// Stops watching (the process has exited); whether it was killed.
+    func finish() -> Bool {
+      lock.lock()
+      defer { lock.unlock() }
+      done = true
+      return fired
+    }
   }
 }

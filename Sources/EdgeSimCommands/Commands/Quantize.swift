@@ -104,6 +104,7 @@ struct Quantize: ParsableCommand {
           path, samples: samples.shape.first ?? 0, classes: classes)
       }
       let configuration = try calibrationConfiguration(for: network)
+      try OutputPath.check([(out, "--out", .file)])
       printer.print(warnings)
       let outcome = try Quantization.run(
         network: network, data: samples, labels: labelValues,
@@ -112,12 +113,12 @@ struct Quantize: ParsableCommand {
         concurrency: ProcessInfo.processInfo.activeProcessorCount, model: model)
       let text = try Quantization.render(
         outcome.calibration.plan, fileName: out)
-      do {
+      do throws(FileIO.WriteFailure) {
         try FileIO.writeAtomically(Data(text.utf8), to: out)
       } catch {
         throw CommandFailure(
           .error(
-            "cannot write the precision file: \(error.localizedDescription)",
+            "cannot write the precision file: \(error.reason)",
             at: SourceLocation(file: out)))
       }
       Terminal.standardOutput(

@@ -50,6 +50,10 @@ struct Report: ParsableCommand {
     var printer = DiagnosticPrinter()
     do throws(CommandFailure) {
       let loaded = try ReportInput.load(input).get()
+      try OutputPath.check(
+        [(html, "--html"), (csv, "--csv")].compactMap { path, option in
+          path.map { ($0, option, .file) }
+        })
       let page: () -> String
       let table: CSVTable
       switch loaded {

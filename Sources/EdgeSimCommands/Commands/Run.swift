@@ -100,6 +100,10 @@ struct Run: ParsableCommand {
       let resolved = try precision.map { path throws(CommandFailure) in
         try PrecisionFile.resolve(path, for: network)
       }
+      try OutputPath.check(
+        [(output, "--output", .file), (dump, "--dump", .folder)].compactMap {
+          path, option, kind in path.map { ($0, option, kind) }
+        })
       printer.print(warnings + (resolved?.warnings ?? []))
       if let batchSize, batchSize < count,
         let node = SampleIndependence.firstMixingNode(in: network)
@@ -149,13 +153,22 @@ struct Run: ParsableCommand {
   static func write(_ tensor: FloatTensor, to path: String)
     throws(CommandFailure)
   {
+    let data: Data
     do {
-      let array = try NumPyArray(float32: tensor.values, shape: tensor.shape)
-      try FileIO.writeAtomically(array.npyData(), to: path)
+      data = try NumPyArray(float32: tensor.values, shape: tensor.shape)
+        .npyData()
     } catch {
       throw CommandFailure(
         .error(
           "cannot write the output: \(error)", at: SourceLocation(file: path)))
+    }
+    do throws(FileIO.WriteFailure) {
+      try FileIO.writeAtomically(data, to: path)
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the output: \(error.reason)",
+          at: SourceLocation(file: path)))
     }
   }
 }

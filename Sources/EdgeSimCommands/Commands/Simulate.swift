@@ -156,6 +156,15 @@ struct Simulate: ParsableCommand {
       for: loaded.network, model: modelFile, execution: execution,
       printer: &printer)
 
+    // Every input is read: refuse a trace folder that would replace one,
+    // before simulating.
+    if let trace, !noTrace {
+      do throws(CommandFailure) {
+        try TraceFolder.check(trace)
+      } catch {
+        throw error.print(with: &printer)
+      }
+    }
     var sink = RecordingTraceSink()
     let outcome = Simulator.run(
       loaded.network, on: device, options: options, trace: &sink)
@@ -197,22 +206,13 @@ struct Simulate: ParsableCommand {
       let folder =
         trace
         ?? "Traces/\(Self.slug(summary.model.isEmpty ? model : summary.model))-\(Self.slug(device.name))"
-      do {
-        try FileIO.writeAtomically(
-          Data((summaryJSON.rendered + "\n").utf8),
-          to: folder + "/summary.json")
-        try FileIO.writeAtomically(
-          Data(LayersCSV.render(summary).utf8), to: folder + "/layers.csv")
-        try FileIO.writeAtomically(
-          Data(ChromeTrace.render(summary, events: sink.events).utf8),
-          to: folder + "/trace.json")
+      do throws(CommandFailure) {
+        try TraceFolder.write(
+          summary: summaryJSON.rendered + "\n",
+          layers: LayersCSV.render(summary),
+          trace: ChromeTrace.render(summary, events: sink.events), to: folder)
       } catch {
-        throw fail([
-          .error(
-            "cannot write the trace: \(error.localizedDescription)",
-            at: SourceLocation(file: folder),
-            hint: "check the folder's permissions")
-        ])
+        throw error.print(with: &printer)
       }
       if !json {
         Terminal.standardError(

@@ -34,7 +34,18 @@ struct SweepMerge: ParsableCommand {
   }
 
   func run() throws {
-    let printer = DiagnosticPrinter()
+    var printer = DiagnosticPrinter()
+    do throws(CommandFailure) {
+      // SQLite would wait on a named pipe; the output may be no input.
+      for input in inputs {
+        if let refusal = FileIO.checkRegularInput(input) {
+          throw CommandFailure(refusal)
+        }
+      }
+      try OutputPath.check([(output, "the merged file", .file)])
+    } catch {
+      throw error.print(with: &printer)
+    }
     var store: ResultsStore?
     do throws(ResultsStoreError) {
       // Every input is checked before the output is made or written.

@@ -72,6 +72,13 @@ struct SweepRun: ParsableCommand {
       printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
+    // Every input is read: the results file may be none of them, and must
+    // be a regular file (SQLite would wait on a named pipe).
+    do throws(CommandFailure) {
+      try OutputPath.check([(db, "--db", .file)])
+    } catch {
+      throw error.print(with: &printer)
+    }
     let store: ResultsStore
     do throws(ResultsStoreError) {
       store = try ResultsStore(path: db)

@@ -131,6 +131,10 @@ enum ComparePoints {
           at: location,
           hint: "name the results file of edgesim sweep SPEC.yaml --db FILE"))
     }
+    // SQLite would wait on a named pipe.
+    if let refusal = FileIO.checkRegularInput(path) {
+      throw CommandFailure(refusal)
+    }
     do throws(ResultsStoreError) {
       return try ResultsStore(path: path, readOnly: true)
     } catch {

@@ -41,13 +41,16 @@ enum ModelLoader {
   ) -> (LoadedModel?, [Diagnostic], String?) {
     let lower = path.lowercased()
     if lower.hasSuffix(".onnx") {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      // Each file is read only if its real path (symbolic links resolved)
+      // lies inside the model's real folder, and only if it is a regular
+      // file: the importer has checked the location only as text.
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
       var files = ExternalDataFiles { relative in
-        let url = folder.appendingPathComponent(relative)
-        guard case .success(let data) = FileIO.read(url.path) else {
-          return nil
+        switch FileIO.readBytes(folder + "/" + relative, inside: folder) {
+        case .success(let bytes): .bytes(bytes)
+        case .failure(.missing): .notFound
+        case .failure(let failure): .refused(failure.reason)
         }
-        return data
       }
       var options = ImportOptions()
       options.batch = batch

@@ -7,8 +7,9 @@ import NumPyFormat
 ///
 /// One `.npy` per tensor (raws as little-endian int64 in the tensor's shape;
 /// float islands as float32) plus `formats.json`. Everything is written into
-/// a temporary folder beside the target, which then replaces it by renames,
-/// so an interrupted run never leaves a half-written dump. An existing
+/// a temporary folder beside the target, which then replaces it in one step
+/// (``FolderWriter``), so an interrupted run never leaves a half-written
+/// dump. An existing
 /// target is replaced only when it is empty or is itself a dump (holds
 /// `formats.json`); any other folder or file is left alone and reported.
 enum RawDumpWriter {
@@ -19,40 +20,29 @@ enum RawDumpWriter {
   static func write(_ entries: [DumpEntry], to path: String)
     throws(CommandFailure)
   {
-    let fileManager = FileManager.default
-    let target = URL(fileURLWithPath: path).standardizedFileURL
     let location = SourceLocation(file: path)
-    try checkReplaceable(target, location: location)
-    let parent = target.deletingLastPathComponent()
-    let token = UUID().uuidString
-    let staging = parent.appendingPathComponent(
-      ".\(target.lastPathComponent).tmp-\(token)")
-    do {
-      try fileManager.createDirectory(
-        at: staging, withIntermediateDirectories: true)
+    try checkReplaceable(URL(fileURLWithPath: path), location: location)
+    do throws(FileIO.WriteFailure) {
+      var files: [(name: String, bytes: [UInt8])] = []
       for entry in entries {
-        try contents(of: entry).write(
-          to: staging.appendingPathComponent(entry.fileName))
+        do {
+          files.append((entry.fileName, [UInt8](try contents(of: entry))))
+        } catch {
+          throw FileIO.WriteFailure(reason: "\(error)")
+        }
       }
-      try Data(DumpEntry.formatsJSON(entries).utf8).write(
-        to: staging.appendingPathComponent("formats.json"))
-      if fileManager.fileExists(atPath: target.path) {
-        let old = parent.appendingPathComponent(
-          ".\(target.lastPathComponent).old-\(token)")
-        try fileManager.moveItem(at: target, to: old)
-        try fileManager.moveItem(at: staging, to: target)
-        try? fileManager.removeItem(at: old)
-      } else {
-        try fileManager.moveItem(at: staging, to: target)
-      }
-    } catch let failure as CommandFailure {
-      try? fileManager.removeItem(at: staging)
-      throw failure
+      // Names that sanitize alike: the last one is kept, as when each was
+      // written over the one before.
+      var last: [String: Int] = [:]
+      for (index, file) in files.enumerated() { last[file.name] = index }
+      files = files.enumerated().filter { last[$0.element.name] == $0.offset }
+        .map(\.element)
+      files.append(("formats.json", Array(DumpEntry.formatsJSON(entries).utf8)))
+      try FolderWriter.write(files, to: path)
     } catch {
-      try? fileManager.removeItem(at: staging)
       throw CommandFailure(
         .error(
-          "cannot write the dump: \(error.localizedDescription)", at: location,
+          "cannot write the dump: \(error.reason)", at: location,
           hint: "check the folder's permissions and free space"))
     }
   }

@@ -41,6 +41,10 @@ enum ReportInput {
         .run($0.0, warnings: $0.1)
       }
     }
+    // A named pipe or a device would block the reads below.
+    if let refusal = FileIO.checkRegularInput(path) {
+      return .failure(CommandFailure(refusal))
+    }
     if startsWithSQLiteHeader(path) {
       return ReportSweepReader.read(path).map { .sweep($0.0, points: $0.1) }
     }
@@ -60,9 +64,9 @@ enum ReportInput {
   }
 
   static func startsWithSQLiteHeader(_ path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-    defer { try? handle.close() }
-    let head = (try? handle.read(upToCount: sqliteHeader.count)) ?? Data()
-    return [UInt8](head) == sqliteHeader
+    guard
+      case .success(let head) = FileIO.readHead(path, count: sqliteHeader.count)
+    else { return false }
+    return head == sqliteHeader
   }
 }

@@ -16,12 +16,12 @@ enum ReportOutput {
           "this is a folder; name a file to write",
           at: SourceLocation(file: path)))
     }
-    do {
+    do throws(FileIO.WriteFailure) {
       try FileIO.writeAtomically(data, to: path)
     } catch {
       throw CommandFailure(
         .error(
-          "cannot write the file: \(reason(error))",
+          "cannot write the file: \(error.reason)",
           at: SourceLocation(file: path),
           hint: "check that its folder can be created and written"))
     }

@@ -1,0 +1,59 @@
+import Diagnostics
+import Foundation
+
+/// Writes `edgesim simulate`'s trace folder (`summary.json`, `layers.csv`,
+/// `trace.json`) as a whole, with ``FolderWriter``: a run killed while
+/// writing leaves the old trace or the new one, never a new summary beside
+/// an old `trace.json`.
+///
+/// An existing folder is replaced only when it is empty or holds nothing
+/// but trace files; a folder with anything else in it is left alone and
+/// reported, since replacing it would delete that.
+enum TraceFolder {
+  /// The files of a trace.
+  static let fileNames: Set<String> = [
+    "summary.json", "layers.csv", "trace.json",
+  ]
+
+  /// Refuses the folder before anything is computed or written: an empty
+  /// path, an input of the command, something that is not a folder, or a
+  /// folder holding other files.
+  static func check(_ folder: String) throws(CommandFailure) {
+    try OutputPath.check([(folder, "--trace", .folder)])
+    guard FileStatus.of(folder).kind == .directory else { return }
+    let entries =
+      (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    let others = entries.filter { !fileNames.contains($0) }.sorted()
+    guard !others.isEmpty else { return }
+    let shown = others.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+    let more = others.count > 3 ? " and \(others.count - 3) more" : ""
+    throw CommandFailure(
+      .error(
+        "the folder holds files that are not a trace (\(shown)\(more)); not replacing it",
+        at: SourceLocation(file: folder),
+        hint:
+          "name a new folder, or a trace folder to replace (the whole folder is replaced)"
+      ))
+  }
+
+  /// Writes the three files as the folder `folder`.
+  static func write(
+    summary: String, layers: String, trace: String, to folder: String
+  ) throws(CommandFailure) {
+    try check(folder)
+    do throws(FileIO.WriteFailure) {
+      try FolderWriter.write(
+        [
+          ("summary.json", Array(summary.utf8)),
+          ("layers.csv", Array(layers.utf8)),
+          ("trace.json", Array(trace.utf8)),
+        ], to: folder)
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the trace: \(error.reason)",
+          at: SourceLocation(file: folder),
+          hint: "check the folder's permissions and free space"))
+    }
+  }
+}
