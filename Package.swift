@@ -36,6 +36,8 @@ let package = Package(
       targets: [
         "BitAccurateExecution", "NetworkGraph", "NumPyFormat", "ONNXImport",
       ]),
+    // Sweep plans and their points, for the Fuzz/ package.
+    .library(name: "EdgeSimDesignSpace", targets: ["DesignSpace"]),
   ],
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -184,5 +186,13 @@ let package = Package(
         "SpecFormats",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
+    // Fuzzing's found inputs and seeded mutants of every reader (Fuzz/README.md).
+    .testTarget(
+      name: "FuzzRegressionTests",
+      dependencies: [
+        "SpecFormats", "ONNXImport", "NumPyFormat", "Simulation", "DesignSpace",
+        "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Diagnostics",
+      ],
+      exclude: ["Regressions", "Pending"]),
   ]
 )
