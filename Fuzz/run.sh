@@ -9,7 +9,7 @@
 # compression onnx npy. Builds the Fuzz package (release, -sanitize=fuzzer,
 # plus AddressSanitizer unless FUZZ_ASAN=0) in Fuzz/.build-fuzzer, grows a
 # corpus in Fuzz/.corpus/READER (seeded from the bundled files and the
-# regression files) and writes findings to Fuzz/.artifacts/READER. Exits 1
+# regression files, not the pending ones) and writes findings to Fuzz/.artifacts/READER. Exits 1
 # when a crash, or a timeout or out-of-memory that happens again when the
 # input is run alone, was found; prints each finding as base64.
 set -euo pipefail
@@ -102,10 +102,9 @@ fuzz() {
     find "$root/$folder" -maxdepth 1 -type f -name "*.$extension" -size -40k \
       -exec cp -n {} "$corpus/" \;
   done
-  for folder in Regressions Pending; do
-    local dir="$root/Tests/FuzzRegressionTests/$folder/$reader"
-    [ -d "$dir" ] && find "$dir" -type f ! -name '.*' -exec cp -n {} "$corpus/" \;
-  done
+  # (Not Pending/: a known, unfixed finding would stop every run at once.)
+  local dir="$root/Tests/FuzzRegressionTests/Regressions/$reader"
+  [ -d "$dir" ] && find "$dir" -type f ! -name '.*' -exec cp -n {} "$corpus/" \;
   rm -f "$artifacts"/crash-* "$artifacts"/timeout-* "$artifacts"/oom-* \
     "$artifacts"/slow-unit-* "$artifacts"/leak-*
   echo "== fuzzing $reader for $seconds s ($(ls "$corpus" | wc -l) inputs in $corpus)"
