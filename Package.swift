@@ -77,9 +77,15 @@ let package = Package(
         .product(name: "Collections", package: "swift-collections"),
       ]),
     .target(
+      name: "Evaluation",
+      dependencies: [
+        "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",
+      ]),
+    .target(
       name: "DesignSpace",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
+        "Evaluation",
         "BitAccurateExecution",
         "FixedPointArithmetic",
       ]),
@@ -117,7 +123,8 @@ let package = Package(
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
         "ONNXImport", "NumPyFormat", "FixedPointArithmetic",
         "BitAccurateExecution",
-        "Mapping", "Simulation", "TraceFormats", "DesignSpace", "ResultsStore",
+        "Mapping", "Simulation", "Evaluation", "TraceFormats", "DesignSpace",
+        "ResultsStore",
         "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -160,7 +167,7 @@ let package = Package(
       name: "DesignSpaceTests",
       dependencies: [
         "DesignSpace", "Simulation", "HardwareModel", "NetworkGraph",
-        "SpecFormats",
+        "SpecFormats", "Evaluation",
       ]),
     .testTarget(
       name: "ResultsStoreTests",

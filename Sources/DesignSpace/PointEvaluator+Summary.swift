@@ -1,3 +1,4 @@
+import Evaluation
 import HardwareModel
 import NetworkGraph
 import Simulation
@@ -47,12 +48,19 @@ extension PointEvaluator {
     case .success(let choice): options.precision = choice
     case .failure(let problem): return .failed(error: problem.message)
     }
-    switch Simulator.run(network, on: overridden, options: options) {
-    case .completed(let summary):
-      return .completed(summary)
-    case .infeasible(let reason, let layer):
+    // The one evaluation pipeline `simulate` uses too.
+    switch Evaluator.evaluate(
+      EvaluationRequest(network: network, device: overridden, options: options))
+    {
+    case .success(let outcome):
+      return .completed(outcome.summary)
+    case .failure(.infeasible(let reason, let layer)):
       let place = layer.map { "layer '\($0)': " } ?? ""
       return .infeasible(reason: place + reason)
+    case .failure(.execution(let error)):
+      return .failed(error: error.description)
+    case .failure(.noSamplesToMeasure):
+      return .failed(error: "no samples to measure activation densities on")
     }
   }
 }

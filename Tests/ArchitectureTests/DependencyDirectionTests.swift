@@ -32,8 +32,12 @@ import Testing
       "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections",
       "DequeModule", "HeapModule", "OrderedCollections", "RealModule",
     ],
+    "Evaluation": [
+      "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",
+    ],
     "DesignSpace": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
+      "Evaluation",
       "BitAccurateExecution",
       "FixedPointArithmetic", "Synchronization",
     ],
@@ -61,7 +65,7 @@ import Testing
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc",
       "Darwin",
       "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats",
-      "Dispatch", "DesignSpace", "ResultsStore",
+      "Dispatch", "DesignSpace", "ResultsStore", "Evaluation",
       "Reports",
     ],
     "edgesim": ["EdgeSimCommands"],
@@ -70,7 +74,7 @@ import Testing
   static let core: Set<String> = [
     "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
     "BitAccurateExecution",
-    "Mapping", "Simulation", "DesignSpace",
+    "Mapping", "Simulation", "Evaluation", "DesignSpace",
   ]
 
   static func sources(of target: String) -> [URL] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BitAccurateExecution
 import Diagnostics
+import Evaluation
 import Foundation
 import NetworkGraph
 
@@ -110,7 +111,8 @@ struct Quantize: ParsableCommand {
         network: network, data: samples, labels: labelValues,
         configuration: configuration,
         calibrationSamples: calibrationSamples,
-        concurrency: ProcessInfo.processInfo.activeProcessorCount, model: model)
+        concurrency: ProcessInfo.processInfo.activeProcessorCount, model: model
+      )
       let text = try Quantization.render(
         outcome.calibration.plan, fileName: out)
       do throws(FileIO.WriteFailure) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BitAccurateExecution
 import Diagnostics
+import Evaluation
 import Foundation
 import NumPyFormat
 
@@ -121,15 +122,16 @@ struct Run: ParsableCommand {
       let outcome: RunOutcome
       do {
         if let resolved {
-          outcome = try RunExecution.fixed(
+          outcome = try SlicedRun.fixed(
             network: network, precision: resolved.precision, input: samples,
             labels: labelValues,
-            batchSize: batchSize, dump: dump != nil, concurrency: cores)
+            batchSize: batchSize, dump: dump != nil, concurrency: cores,
+            clock: ContinuousClock())
         } else {
-          outcome = try RunExecution.float(
+          outcome = try SlicedRun.float(
             network: network, input: samples, labels: labelValues,
             batchSize: batchSize,
-            concurrency: cores)
+            concurrency: cores, clock: ContinuousClock())
         }
       } catch {
         throw CommandFailure(

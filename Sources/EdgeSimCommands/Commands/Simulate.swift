@@ -1,6 +1,7 @@
 import ArgumentParser
 import BitAccurateExecution
 import Diagnostics
+import Evaluation
 import Foundation
 import HardwareModel
 import NetworkGraph
@@ -132,7 +133,7 @@ struct Simulate: ParsableCommand {
       for: loaded.network, printer: &printer)
     options.precision = choice
     // The samples of --data, loaded once for the densities and accuracy.
-    var execution: ExecutionData?
+    var execution: EvaluationData?
     if let data {
       do {
         var warnings: [Diagnostic] = []
@@ -145,16 +146,17 @@ struct Simulate: ParsableCommand {
           try ExecutionInputs.labels(
             path, samples: samples.shape.first ?? 0, classes: classes)
         }
-        execution = ExecutionData(
+        execution = EvaluationData(
           network: network, samples: samples, labels: labelValues)
       } catch {
         for (file, source) in error.sources { printer.sources[file] = source }
         throw fail(error.diagnostics)
       }
     }
-    options.compression = try compressionChoice(
-      for: loaded.network, model: modelFile, execution: execution,
+    let coding = try compressionChoice(
+      for: loaded.network, model: modelFile, hasData: execution != nil,
       printer: &printer)
+    options.compression = coding?.compression
 
     // Every input is read: refuse a trace folder that would replace one,
     // before simulating.
@@ -165,37 +167,32 @@ struct Simulate: ParsableCommand {
         throw error.print(with: &printer)
       }
     }
-    var sink = RecordingTraceSink()
-    let outcome = Simulator.run(
-      loaded.network, on: device, options: options, trace: &sink)
-    guard case .completed(let summary) = outcome else {
-      if case .infeasible(let reason, let layer) = outcome {
-        let place = layer.map { " (layer '\($0)')" } ?? ""
-        throw fail([
-          .error(
-            "\(loaded.network.name.isEmpty ? modelFile : loaded.network.name) cannot run on \(device.name)\(place): \(reason)",
-            at: nil,
-            hint:
-              "try another precision (--precision), a larger device, or a smaller batch"
-          )
-        ])
-      }
+    let request = EvaluationRequest(
+      network: loaded.network, device: device, options: options,
+      resolved: resolved, data: execution,
+      measuresActivationDensities: coding?.measured ?? false,
+      concurrency: ProcessInfo.processInfo.activeProcessorCount)
+    let summary: RunSummary
+    let events: [TraceEvent]
+    let accuracy: MeasuredAccuracy?
+    switch Evaluator.evaluate(request) {
+    case .success(let outcome):
+      (summary, events, accuracy) =
+        (outcome.summary, outcome.events, outcome.accuracy)
+    case .failure(.infeasible(let reason, let layer)):
+      let place = layer.map { " (layer '\($0)')" } ?? ""
+      throw fail([
+        .error(
+          "\(loaded.network.name.isEmpty ? modelFile : loaded.network.name) cannot run on \(device.name)\(place): \(reason)",
+          at: nil,
+          hint:
+            "try another precision (--precision), a larger device, or a smaller batch"
+        )
+      ])
+    case .failure(.execution(let error)):
+      throw fail([.error("\(error)", at: SourceLocation(file: modelFile))])
+    case .failure(.noSamplesToMeasure):
       throw ExitCode(EdgeSimMain.failure)
-    }
-    // The accuracy of the same precision, from the executors.
-    var accuracy: SimulationAccuracy?
-    if let execution {
-      do {
-        accuracy = try SimulationAccuracy.measure(
-          network: execution.network, samples: execution.samples,
-          labels: execution.labels,
-          arithmetic: SimulationAccuracy.arithmetic(
-            for: choice, resolved: resolved, device: device),
-          model: modelFile)
-      } catch {
-        for (file, source) in error.sources { printer.sources[file] = source }
-        throw fail(error.diagnostics)
-      }
     }
     var summaryJSON = SummaryJSON.value(summary)
     if let accuracy, case .object(var fields) = summaryJSON {
@@ -210,7 +207,7 @@ struct Simulate: ParsableCommand {
         try TraceFolder.write(
           summary: summaryJSON.rendered + "\n",
           layers: LayersCSV.render(summary),
-          trace: ChromeTrace.render(summary, events: sink.events), to: folder)
+          trace: ChromeTrace.render(summary, events: events), to: folder)
       } catch {
         throw error.print(with: &printer)
       }
@@ -276,11 +273,12 @@ struct Simulate: ParsableCommand {
   }
 
   /// `--compression`: a DRAM-coding file, its layer names checked against
-  /// the network.
+  /// the network, and whether its activation densities are to be measured
+  /// (which needs `--data`).
   func compressionChoice(
-    for network: Network, model: String, execution: ExecutionData?,
+    for network: Network, model: String, hasData: Bool,
     printer: inout DiagnosticPrinter
-  ) throws -> DRAMCompression? {
+  ) throws -> (compression: DRAMCompression, measured: Bool)? {
     guard let compression else { return nil }
     let bytes: [UInt8]
     switch FileIO.read(compression) {
@@ -305,34 +303,20 @@ struct Simulate: ParsableCommand {
       printer.print(unknown)
       throw ExitCode(EdgeSimMain.failure)
     }
-    var coding = file.compression
-    if let location = file.measuredDensity, var activations = coding.activations
-    {
-      guard let execution else {
-        printer.print([
-          .error(
-            "'activations.density: measured' needs samples to measure on",
-            at: location,
-            hint:
-              "add --data X.npy (the model needs its weights), or write a density such as 0.5"
-          )
-        ])
-        throw ExitCode(EdgeSimMain.failure)
-      }
-      do {
-        let measured = try ActivationDensities.measure(
-          network: execution.network, samples: execution.samples)
-        // Densities the file lists by layer name still win: the simulator
-        // looks a tensor up by its writers' names before its own.
-        activations.densities.merge(measured) { listed, _ in listed }
-        activations.defaultDensity = 1
-        coding.activations = activations
-      } catch {
-        printer.print([.error("\(error)", at: SourceLocation(file: model))])
-        throw ExitCode(EdgeSimMain.failure)
-      }
+    let measured =
+      file.measuredDensity != nil && file.compression.activations != nil
+    if measured, !hasData, let location = file.measuredDensity {
+      printer.print([
+        .error(
+          "'activations.density: measured' needs samples to measure on",
+          at: location,
+          hint:
+            "add --data X.npy (the model needs its weights), or write a density such as 0.5"
+        )
+      ])
+      throw ExitCode(EdgeSimMain.failure)
     }
-    return coding
+    return (file.compression, measured)
   }
 
   static func slug(_ text: String) -> String {
@@ -341,35 +325,5 @@ struct Simulate: ParsableCommand {
         $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "."
           ? $0 : "_"
       })
-  }
-}
-
-/// Turns resolved fixed-point formats into the operand widths the simulator
-/// costs: weight bits, input bits (the format of the node's first input
-/// tensor), output bits and accumulator bits per node.
-enum PrecisionWidths {
-  static func choice(_ resolved: ResolvedPrecision, network: Network)
-    -> PrecisionChoice
-  {
-    let inputBits = resolved.input.bits
-    var layers: [String: LayerWidths] = [:]
-    for node in network.nodes {
-      let layer = resolved.layers[node.name]
-      let input =
-        node.inputs.first.flatMap { resolved.tensorFormats[$0]?.bits }
-        ?? inputBits
-      let output =
-        node.outputs.first.flatMap { resolved.tensorFormats[$0]?.bits } ?? input
-      let weight = layer?.weight?.bits ?? input
-      let accumulator = layer?.accumulator?.bits ?? max(32, weight + input)
-      layers[node.name] = LayerWidths(
-        weightBits: weight, inputBits: input, outputBits: output,
-        accumulatorBits: accumulator,
-        isFloat: false)
-    }
-    let fallback = LayerWidths(
-      weightBits: inputBits, inputBits: inputBits, outputBits: inputBits,
-      accumulatorBits: 32, isFloat: false)
-    return .perLayer(default: fallback, layers: layers)
   }
 }

@@ -1,37 +1,25 @@
 import BitAccurateExecution
 import Diagnostics
+import Evaluation
 import NetworkGraph
 import SpecFormats
 
-/// `quantize`'s work between reading the inputs and printing: calibrate on
-/// the first samples, measure the plan on all of them, and render the
-/// precision file, checking that it reads back.
+/// `quantize`'s work between reading the inputs and printing: the library's
+/// calibration run with its error placed at the model, and the precision
+/// file rendered and checked to read back.
 enum Quantization {
-  /// Calibrates and measures.
-  ///
-  /// Calibration sees the first `calibrationSamples` samples (all when
-  /// `nil`); the measurement runs on every sample. Throws ``CommandFailure``
-  /// for an execution or calibration error.
+  /// Calibrates and measures (``CalibrationRun``), an error placed at the
+  /// model.
   static func run(
     network: Network, data: FloatTensor, labels: [Int]?,
     configuration: CalibrationConfiguration,
     calibrationSamples: Int?, concurrency: Int, model: String
-  ) throws(CommandFailure) -> QuantizeOutcome {
-    let count = data.shape.first ?? 0
-    let used = min(count, calibrationSamples ?? count)
-    let calibrationData = RunExecution.slice(data, 0..<used)
+  ) throws(CommandFailure) -> CalibrationOutcome {
     do {
-      let calibration = try Calibrator.calibrate(
-        network: network, data: calibrationData,
-        labels: labels.map { Array($0.prefix(used)) },
-        configuration: configuration, concurrency: concurrency)
-      let executor = try FixedPointExecutor(
-        network: network, plan: calibration.plan, concurrency: concurrency)
-      let (_, statistics) = try executor.runWithStatistics(
-        input: data, labels: labels)
-      return QuantizeOutcome(
-        calibration: calibration, statistics: statistics,
-        calibrationSamples: used)
+      return try CalibrationRun.run(
+        network: network, data: data, labels: labels,
+        configuration: configuration, calibrationSamples: calibrationSamples,
+        concurrency: concurrency)
     } catch {
       throw CommandFailure(
         .error(error.description, at: SourceLocation(file: model)))

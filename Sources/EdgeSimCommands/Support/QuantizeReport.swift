@@ -1,25 +1,14 @@
 import BitAccurateExecution
+import Evaluation
 import FixedPointArithmetic
 import Foundation
-
-/// What `edgesim quantize` found: the calibration's formats and the
-/// bit-accurate statistics of the resulting plan on every sample of
-/// `--data`.
-struct QuantizeOutcome {
-  /// The calibration (formats chosen per layer, the plan).
-  var calibration: CalibrationResult
-  /// The plan's §9 statistics over every sample of `--data`.
-  var statistics: NetworkStatistics
-  /// The number of samples calibration used (the first ones).
-  var calibrationSamples: Int
-}
 
 /// Renders `quantize`'s table (formats, SQNR, overflows) and accuracy, or
 /// the same as JSON.
 enum QuantizeReport {
   /// The readable report.
   static func table(
-    _ outcome: QuantizeOutcome, method: CalibrationMethod, out: String
+    _ outcome: CalibrationOutcome, method: CalibrationMethod, out: String
   ) -> String {
     var rows: [[String]] = [
       ["layer", "op", "output", "weight", "SQNR e2e dB", "overflows"]
@@ -62,7 +51,7 @@ enum QuantizeReport {
 
   /// The JSON report.
   static func json(
-    _ outcome: QuantizeOutcome, method: CalibrationMethod, out: String
+    _ outcome: CalibrationOutcome, method: CalibrationMethod, out: String
   ) -> String {
     let byName = Dictionary(
       outcome.statistics.layers.map { ($0.name, $0) },

@@ -1,4 +1,5 @@
 import BitAccurateExecution
+import Evaluation
 import FixedPointArithmetic
 import Foundation
 

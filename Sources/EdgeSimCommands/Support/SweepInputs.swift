@@ -2,6 +2,7 @@ import ArgumentParser
 import BitAccurateExecution
 import DesignSpace
 import Diagnostics
+import Evaluation
 import Foundation
 import HardwareModel
 import NetworkGraph
@@ -201,6 +202,6 @@ struct SweepInputs: Sendable {
           "samples \(range.lowerBound)..\(range.upperBound) asked of a file with \(count) samples (0..\(count - 1))",
           at: SourceLocation(file: file), hint: "give a range within the file"))
     }
-    return RunExecution.slice(tensor, range.lowerBound..<(range.upperBound + 1))
+    return BatchSlices.slice(tensor, range.lowerBound..<(range.upperBound + 1))
   }
 }

@@ -1,23 +1,22 @@
 import BitAccurateExecution
-import Foundation
 import NetworkGraph
 
-/// What `edgesim run` computed over the whole input.
-struct RunOutcome {
+/// What a sliced run computed over the whole input.
+public struct RunOutcome: Sendable {
   /// The first graph output over every sample, as Float32 (dequantized in
   /// fixed point).
-  var output: FloatTensor
+  public var output: FloatTensor
   /// The §9 statistics (bit-accurate runs only).
-  var statistics: NetworkStatistics?
+  public var statistics: NetworkStatistics?
   /// Top-1 accuracy with labels.
-  var top1: Double?
+  public var top1: Double?
   /// Top-5 accuracy with labels.
-  var top5: Double?
+  public var top5: Double?
   /// The raw dump, when asked for (bit-accurate runs only).
-  var dump: [DumpEntry]?
+  public var dump: [DumpEntry]?
   /// Seconds spent in the executor proper (not in loading, statistics or
   /// the float reference).
-  var executeSeconds: Double
+  public var executeSeconds: Double
 }
 
 /// Runs a network on a batch, in float or bit-accurately, in slices of at
@@ -26,26 +25,29 @@ struct RunOutcome {
 /// The executors are deterministic and samples independent, so the slice
 /// size never changes outputs, dumps or statistics (weights are counted
 /// once; activations, events, errors and accuracies over every sample).
-enum RunExecution {
+///
+/// Only the executor calls are timed, on the `clock` the caller passes (the
+/// library reads no clock of its own).
+public enum SlicedRun {
   /// Runs the float reference executor.
-  static func float(
+  public static func float<C: Clock<Duration>>(
     network: Network, input: FloatTensor, labels: [Int]?, batchSize: Int?,
-    concurrency: Int
+    concurrency: Int, clock: C
   ) throws(ExecutionError) -> RunOutcome {
     let executor = try FloatExecutor(network: network, concurrency: concurrency)
     var outputs: [FloatTensor] = []
     var seconds = 0.0
-    for range in slices(input, batchSize: batchSize) {
-      let piece = slice(input, range)
-      let start = ContinuousClock.now
+    for range in BatchSlices.ranges(input, batchSize: batchSize) {
+      let piece = BatchSlices.slice(input, range)
+      let start = clock.now
       let result = try executor.outputs(input: piece)
-      seconds += (ContinuousClock.now - start).seconds
+      seconds += start.duration(to: clock.now).seconds
       guard let first = result.first else {
         throw .invalidInput(message: "the model has no output")
       }
       outputs.append(first)
     }
-    let output = try concatenate(outputs)
+    let output = try BatchSlices.concatenate(outputs)
     var outcome = RunOutcome(output: output, executeSeconds: seconds)
     if let labels {
       outcome.top1 = Classification.accuracy(output, labels: labels, k: 1)
@@ -56,10 +58,10 @@ enum RunExecution {
 
   /// Runs the bit-accurate executor with §9 statistics (against the float
   /// network on the same samples) and, if asked, the §11 raw dump.
-  static func fixed(
+  public static func fixed<C: Clock<Duration>>(
     network: Network, precision: ResolvedPrecision, input: FloatTensor,
     labels: [Int]?,
-    batchSize: Int?, dump: Bool, concurrency: Int
+    batchSize: Int?, dump: Bool, concurrency: Int, clock: C
   ) throws(ExecutionError) -> RunOutcome {
     let executor = try FixedPointExecutor(
       network: network, precision: precision, concurrency: concurrency)
@@ -69,12 +71,12 @@ enum RunExecution {
     var statistics: NetworkStatistics?
     var dumps: [[DumpEntry]] = []
     var seconds = 0.0
-    for range in slices(input, batchSize: batchSize) {
-      let piece = slice(input, range)
-      let start = ContinuousClock.now
+    for range in BatchSlices.ranges(input, batchSize: batchSize) {
+      let piece = BatchSlices.slice(input, range)
+      let start = clock.now
       let inference = try executor.run(
         input: piece, retaining: .outputs, firstSample: range.lowerBound)
-      seconds += (ContinuousClock.now - start).seconds
+      seconds += start.duration(to: clock.now).seconds
       guard let first = inference.outputs.first else {
         throw .invalidInput(message: "the model has no output")
       }
@@ -91,47 +93,12 @@ enum RunExecution {
       if dump { dumps.append(run.dumpEntries(executor: executor)) }
     }
     var outcome = RunOutcome(
-      output: try concatenate(outputs), statistics: statistics,
+      output: try BatchSlices.concatenate(outputs), statistics: statistics,
       executeSeconds: seconds)
     outcome.top1 = statistics?.top1
     outcome.top5 = statistics?.top5
     if dump { outcome.dump = DumpEntry.concatenating(dumps) }
     return outcome
-  }
-
-  /// Consecutive sample ranges of at most `batchSize` (all at once by
-  /// default).
-  static func slices(_ input: FloatTensor, batchSize: Int?) -> [Range<Int>] {
-    let count = input.shape.first ?? 0
-    let size = max(1, batchSize ?? count)
-    return stride(from: 0, to: count, by: size).map {
-      $0..<min(count, $0 + size)
-    }
-  }
-
-  /// The samples `range` of a batch.
-  static func slice(_ tensor: FloatTensor, _ range: Range<Int>) -> FloatTensor {
-    guard let count = tensor.shape.first, count > 0, range != 0..<count else {
-      return tensor
-    }
-    let per = tensor.values.count / count
-    var shape = tensor.shape
-    shape[0] = range.count
-    let values = Array(
-      tensor.values[(range.lowerBound * per)..<(range.upperBound * per)])
-    return (try? FloatTensor(shape: shape, values: values)) ?? tensor
-  }
-
-  /// Joins batches along the first axis.
-  static func concatenate(_ pieces: [FloatTensor]) throws(ExecutionError)
-    -> FloatTensor
-  {
-    guard var shape = pieces.first?.shape else {
-      throw .invalidInput(message: "no samples")
-    }
-    guard pieces.count > 1, !shape.isEmpty else { return pieces[0] }
-    shape[0] = pieces.reduce(0) { $0 + ($1.shape.first ?? 0) }
-    return try FloatTensor(shape: shape, values: pieces.flatMap(\.values))
   }
 }
 

@@ -1,7 +1,7 @@
 import BitAccurateExecution
 import NetworkGraph
 
-// Joining the results of `run --batch-size` slices into the results of one
+// Joining the results of slices of a batch (`run --batch-size`) into the results of one
 // run over every sample. Activations, events and errors add up over the
 // samples; weights and biases are the same in every slice and count once.
 
@@ -13,7 +13,7 @@ extension NetworkStatistics {
   ///   - network: Tells constants (counted once in ``bitsMoved``) from
   ///     activations (added).
   /// - Returns: The statistics of both slices together.
-  func merging(_ other: NetworkStatistics, network: Network)
+  public func merging(_ other: NetworkStatistics, network: Network)
     -> NetworkStatistics
   {
     var result = self
@@ -49,7 +49,7 @@ extension NetworkStatistics {
 extension LayerStatistics {
   /// This layer's statistics joined with the next slice's; weight and bias
   /// statistics are the same in both and kept once.
-  func merging(_ other: LayerStatistics) -> LayerStatistics {
+  public func merging(_ other: LayerStatistics) -> LayerStatistics {
     var result = self
     if let a = accumulator, let b = other.accumulator {
       result.accumulator = a.merging(b)
@@ -63,7 +63,7 @@ extension LayerStatistics {
 
 extension TensorStatistics {
   /// Statistics over the elements of both.
-  func merging(_ other: TensorStatistics) -> TensorStatistics {
+  public func merging(_ other: TensorStatistics) -> TensorStatistics {
     var result = self
     result.elements &+= other.elements
     result.overflow.merge(other.overflow)
@@ -91,7 +91,7 @@ extension TensorStatistics {
 
 extension ErrorStatistics {
   /// The error over the elements of both.
-  func merging(_ other: ErrorStatistics) -> ErrorStatistics {
+  public func merging(_ other: ErrorStatistics) -> ErrorStatistics {
     var result = self
     result.signal += other.signal
     result.noise += other.noise
@@ -109,7 +109,7 @@ extension ErrorStatistics {
 
 extension Log2Histogram {
   /// Both histograms' counts, bin by bin (same format, same window).
-  func merging(_ other: Log2Histogram) -> Log2Histogram {
+  public func merging(_ other: Log2Histogram) -> Log2Histogram {
     var result = self
     result.zeros &+= other.zeros
     var byExponent: [Int: Bin] = [:]
@@ -130,7 +130,7 @@ extension Log2Histogram {
 extension DumpEntry {
   /// The dumps of consecutive slices joined along the first axis, entry by
   /// entry (every slice dumps the same tensors in the same order).
-  static func concatenating(_ slices: [[DumpEntry]]) -> [DumpEntry] {
+  public static func concatenating(_ slices: [[DumpEntry]]) -> [DumpEntry] {
     guard let first = slices.first else { return [] }
     guard slices.count > 1 else { return first }
     return first.indices.map { index in

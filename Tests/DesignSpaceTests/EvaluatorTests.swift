@@ -1,0 +1,81 @@
+import DesignSpace
+import Evaluation
+import Foundation
+import HardwareModel
+import NetworkGraph
+import Simulation
+import Testing
+
+/// The one evaluation pipeline: what `simulate` and a sweep point run.
+@Suite struct EvaluatorTests {
+  /// Without samples, an evaluation is the simulator's run, events and all.
+  @Test func anEvaluationIsTheSimulatorsRun() throws {
+    let device = try PointEvaluatorTests.device("eyeriss-v1")
+    let network = try PointEvaluatorTests.network("alexnet")
+    var options = SimulationOptions()
+    options.batch = 2
+    var sink = RecordingTraceSink()
+    let direct = Simulator.run(
+      network, on: device, options: options, trace: &sink)
+    let outcome = try Evaluator.evaluate(
+      EvaluationRequest(network: network, device: device, options: options)
+    ).get()
+    #expect(direct.summary == outcome.summary)
+    #expect(sink.events == outcome.events)
+    #expect(outcome.accuracy == nil)
+  }
+
+  /// A sweep point's simulation goes through the same pipeline.
+  @Test func aSweepPointIsEvaluatedByThePipeline() throws {
+    let device = try PointEvaluatorTests.device("systolic-32x32")
+    let network = try PointEvaluatorTests.network("lenet5")
+    var point = DesignPoint(index: 0, model: "m", device: "d", batch: 3)
+    point.hardware = [HardwareOverride(parameter: .arraySize, value: 16)]
+    guard
+      case .completed(let summary) = PointEvaluator.simulate(
+        point, network: network, device: device)
+    else {
+      Issue.record("the point did not simulate")
+      return
+    }
+    var options = SimulationOptions()
+    options.batch = 3
+    let overridden = try point.applyingOverrides(to: device).get()
+    let outcome = try Evaluator.evaluate(
+      EvaluationRequest(network: network, device: overridden, options: options)
+    ).get()
+    #expect(summary == outcome.summary)
+  }
+
+  /// Densities to measure need samples: a failure, not a silent default.
+  @Test func measuredDensitiesWithoutSamplesFail() throws {
+    let device = try PointEvaluatorTests.device("eyeriss-v1")
+    let network = try PointEvaluatorTests.network("alexnet")
+    var options = SimulationOptions()
+    options.compression = DRAMCompression(
+      activations: RunLengthCoding(defaultDensity: 0.5))
+    let result = Evaluator.evaluate(
+      EvaluationRequest(
+        network: network, device: device, options: options,
+        measuresActivationDensities: true))
+    guard case .failure(.noSamplesToMeasure) = result else {
+      Issue.record("expected noSamplesToMeasure, got \(result)")
+      return
+    }
+  }
+
+  /// An infeasible run names its reason.
+  @Test func anInfeasibleRunIsAFailureWithItsReason() throws {
+    let device = try PointEvaluatorTests.device("systolic-32x32")
+    let network = try PointEvaluatorTests.network("lenet5")
+    var options = SimulationOptions()
+    options.precision = .uniform(.fp32)
+    let result = Evaluator.evaluate(
+      EvaluationRequest(network: network, device: device, options: options))
+    guard case .failure(.infeasible(let reason, _)) = result else {
+      Issue.record("expected an infeasible run, got \(result)")
+      return
+    }
+    #expect(!reason.isEmpty)
+  }
+}
