@@ -149,6 +149,12 @@ let package = Package(
     .testTarget(
       name: "NumPyFormatTests", dependencies: ["NumPyFormat", "NetworkGraph"]),
     .testTarget(
+      name: "TraceFormatsTests",
+      dependencies: [
+        "TraceFormats", "Simulation", "SpecFormats", "HardwareModel",
+        "NetworkGraph",
+      ]),
+    .testTarget(
       name: "BitAccurateExecutionTests",
       dependencies: [
         "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic",

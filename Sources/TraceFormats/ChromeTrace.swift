@@ -30,33 +30,34 @@ public enum ChromeTrace {
       meta("thread_name", tid: 2, name: "compute"),
       meta("thread_name", tid: 3, name: "dma out"),
     ]
-    for l in summary.layers where l.seconds > 0 {
+    let document = TraceDocument(summary)
+    for l in document.layers where l.latency > 0 {
       out.append(
         .object([
           "ph": .string("X"), "pid": .int(1), "tid": .int(0),
           "name": .string(l.name),
-          "cat": .string(l.opType), "ts": .number(l.startSeconds * 1e6),
-          "dur": .number(l.seconds * 1e6),
+          "cat": .string(l.op), "ts": .number(l.start * 1e6),
+          "dur": .number(l.latency * 1e6),
           "args": .object([
-            "op": .string(l.opType), "cycles": .int(l.cycles),
-            "bound": .string(l.bound.description),
-            "energy_j": .number(l.energy.total),
+            "op": .string(l.op), "cycles": .int(l.cycles),
+            "bound": .string(l.limit),
+            "energy_j": .number(l.energyJoules),
             "dram_bytes": .int(l.dramBytes),
-            "output_on_chip": .bool(l.outputStaysOnChip),
-            "tiles": .int(l.tileCount),
+            "output_on_chip": .bool(l.outputOnChip),
+            "tiles": .int(l.tiles),
             "mapping": .string(l.mapping),
           ]),
         ]))
-      let bandwidth = l.seconds > 0 ? Double(l.dramBytes) / l.seconds / 1e9 : 0
+      let bandwidth = Double(l.dramBytes) / l.latency / 1e9
       out.append(
-        counter("dram bandwidth (GB/s)", at: l.startSeconds, value: bandwidth))
+        counter("dram bandwidth (GB/s)", at: l.start, value: bandwidth))
       out.append(
         counter(
-          "buffer occupancy (bytes)", at: l.startSeconds,
+          "buffer occupancy (bytes)", at: l.start,
           value: Double(l.bufferBytes)))
     }
-    if let last = summary.layers.last {
-      let end = last.startSeconds + last.seconds
+    if let last = document.layers.last {
+      let end = last.start + last.latency
       out.append(counter("dram bandwidth (GB/s)", at: end, value: 0))
       out.append(counter("buffer occupancy (bytes)", at: end, value: 0))
     }
@@ -86,7 +87,7 @@ public enum ChromeTrace {
     let root = JSONValue.object([
       "traceEvents": .array(out), "displayTimeUnit": .string("ns"),
       "otherData": .object([
-        "schema": .string(SummaryJSON.schema),
+        "schema": .string(TraceDocument.schema),
         "precision": .string(summary.precision),
       ]),
     ])
@@ -109,5 +110,61 @@ public enum ChromeTrace {
       "ts": .number(seconds * 1e6),
       "args": .object(["value": .number(value)]),
     ])
+  }
+
+  /// One DMA or compute slice of a `trace.json` (tracks 1–3), read back.
+  public struct EngineSlice: Hashable, Sendable {
+    /// The layer the slice belongs to.
+    public var layer: String
+    /// The engine (track).
+    public var engine: Engine
+    /// Start, seconds.
+    public var start: Double
+    /// Duration, seconds.
+    public var duration: Double
+    /// The first tile of the slice.
+    public var firstTile: Int
+    /// Tiles in the slice (at least 1).
+    public var tiles: Int
+  }
+
+  /// The file as far as its engine slices go.
+  struct File: Decodable {
+    struct Event: Decodable {
+      struct Args: Decodable {
+        var layer: String?
+        var firstTile: Int?
+        var tiles: Int?
+        enum CodingKeys: String, CodingKey {
+          case layer, tiles
+          case firstTile = "first_tile"
+        }
+      }
+      var ph: String?
+      var tid: Int?
+      var ts: Double?
+      var dur: Double?
+      var args: Args?
+    }
+    var traceEvents: [Event]?
+  }
+
+  /// The DMA and compute slices of a `trace.json` this type rendered, in
+  /// file order; `nil` when the bytes are not such a Chrome trace.
+  public static func engineSlices(_ bytes: [UInt8]) -> [EngineSlice]? {
+    guard let root = JSONValue.parse(bytes),
+      let file = try? JSONValueDecoder.decode(File.self, from: root),
+      let events = file.traceEvents
+    else { return nil }
+    let engines: [Int: Engine] = [1: .dmaIn, 2: .compute, 3: .dmaOut]
+    return events.compactMap { e in
+      guard e.ph == "X", let engine = e.tid.flatMap({ engines[$0] }),
+        let layer = e.args?.layer, let ts = e.ts, let dur = e.dur,
+        ts.isFinite, dur.isFinite
+      else { return nil }
+      return EngineSlice(
+        layer: layer, engine: engine, start: ts / 1e6, duration: dur / 1e6,
+        firstTile: e.args?.firstTile ?? 0, tiles: max(e.args?.tiles ?? 0, 1))
+    }
   }
 }

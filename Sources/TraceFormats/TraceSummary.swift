@@ -1,7 +1,5 @@
-import Foundation
-
 /// The figures of a trace's `summary.json` (schema `edgesim.trace/1`) that
-/// a comparison needs, read back from the file.
+/// a comparison needs, taken from its ``TraceDocument``.
 public struct TraceSummary: Hashable, Sendable {
   /// One layer's figures.
   public struct Layer: Hashable, Sendable {
@@ -82,91 +80,4 @@ public struct TraceSummaryError: Error, Hashable, Sendable {
   public var message: String
   /// How to fix it.
   public var hint: String?
-}
-
-/// Reads `summary.json` files written by ``SummaryJSON``.
-public enum TraceSummaryReader {
-  /// Reads a summary's bytes.
-  ///
-  /// - Returns: The summary, or what is wrong with the file (not JSON,
-  ///   another schema, a missing field).
-  public static func read(bytes: [UInt8]) -> Result<
-    TraceSummary, TraceSummaryError
-  > {
-    func fail(_ message: String, hint: String? = nil) -> Result<
-      TraceSummary, TraceSummaryError
-    > {
-      .failure(TraceSummaryError(message: message, hint: hint))
-    }
-    guard
-      let object = try? JSONSerialization.jsonObject(with: Data(bytes))
-        as? [String: Any]
-    else {
-      return fail(
-        "not a JSON object", hint: "name the summary.json of an edgesim trace")
-    }
-    guard object["schema"] as? String == SummaryJSON.schema else {
-      return fail(
-        "the schema is \(object["schema"].map { "'\($0)'" } ?? "missing"), not '\(SummaryJSON.schema)'",
-        hint:
-          "write the trace again with this edgesim (edgesim simulate --trace)")
-    }
-    guard let totals = object["totals"] as? [String: Any],
-      let layerObjects = object["layers"] as? [[String: Any]]
-    else { return fail("'totals' or 'layers' is missing") }
-    var layers: [TraceSummary.Layer] = []
-    for (index, layer) in layerObjects.enumerated() {
-      guard let name = layer["name"] as? String,
-        let latency = number(layer["latency_s"]),
-        let energy = components(layer["energy"])
-      else { return fail("layer \(index) lacks a name, latency_s or energy") }
-      layers.append(
-        TraceSummary.Layer(
-          name: name, op: layer["op"] as? String ?? "", latency: latency,
-          energy: energy,
-          dramBytes: integer(layer["dram_bytes"]),
-          utilization: number(layer["utilization"]) ?? 0,
-          bound: layer["bound_detail"] as? String ?? layer["bound"] as? String
-            ?? ""))
-    }
-    guard let latency = number(totals["latency_s"]),
-      let energy = components(totals["energy"])
-    else {
-      return fail("'totals' lacks latency_s or energy")
-    }
-    return .success(
-      TraceSummary(
-        model: object["model"] as? String ?? "",
-        device: object["device"] as? String ?? "",
-        precision: object["precision"] as? String ?? "",
-        batch: integer(object["batch"]),
-        layers: layers, latency: latency, energy: energy,
-        dramBytes: integer(totals["dram_bytes"]),
-        utilization: number(totals["mac_utilization"]) ?? 0))
-  }
-
-  static func number(_ value: Any?) -> Double? {
-    (value as? NSNumber)?.doubleValue
-  }
-
-  static func integer(_ value: Any?) -> Int {
-    (value as? NSNumber)?.intValue ?? 0
-  }
-
-  /// `mac`, `ops`, `dram`, `onchip:<level>` (levels by name), `static`.
-  static func components(_ value: Any?) -> [(
-    component: String, joules: Double
-  )]? {
-    guard let energy = value as? [String: Any] else { return nil }
-    var result: [(component: String, joules: Double)] = [
-      ("mac", number(energy["mac"]) ?? 0), ("ops", number(energy["ops"]) ?? 0),
-      ("dram", number(energy["dram"]) ?? 0),
-    ]
-    let onChip = energy["on_chip"] as? [String: Any] ?? [:]
-    for level in onChip.keys.sorted() {
-      result.append(("onchip:\(level)", number(onChip[level]) ?? 0))
-    }
-    result.append(("static", number(energy["static"]) ?? 0))
-    return result
-  }
 }

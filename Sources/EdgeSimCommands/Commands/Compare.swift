@@ -121,8 +121,8 @@ struct Compare: ParsableCommand {
       printer.print([d])
       throw ExitCode(EdgeSimMain.failure)
     }
-    switch TraceSummaryReader.read(bytes: bytes) {
-    case .success(let summary): return summary
+    switch TraceDocument.read(bytes: bytes) {
+    case .success(let document): return TraceSummary(document)
     case .failure(let problem):
       printer.print([
         .error(
