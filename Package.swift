@@ -72,10 +72,7 @@ let package = Package(
     .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
     .target(
       name: "Simulation",
-      dependencies: [
-        "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping",
-        .product(name: "Collections", package: "swift-collections"),
-      ]),
+      dependencies: ["HardwareModel", "NetworkGraph", "Mapping"]),
     .target(
       name: "Evaluation",
       dependencies: [
@@ -87,7 +84,6 @@ let package = Package(
         "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
         "Evaluation",
         "BitAccurateExecution",
-        "FixedPointArithmetic",
       ]),
 
     // MARK: Adapters (one outside format or library each)
@@ -107,8 +103,9 @@ let package = Package(
       ]),
 
     .target(
-      name: "NumPyFormat", dependencies: ["Diagnostics", "NetworkGraph"]),
-    .target(name: "TraceFormats", dependencies: ["Simulation"]),
+      name: "NumPyFormat", dependencies: ["NetworkGraph"]),
+    .target(
+      name: "TraceFormats", dependencies: ["HardwareModel", "Simulation"]),
     .target(
       name: "ResultsStore",
       dependencies: [
@@ -123,7 +120,7 @@ let package = Package(
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
         "ONNXImport", "NumPyFormat", "FixedPointArithmetic",
         "BitAccurateExecution",
-        "Mapping", "Simulation", "Evaluation", "TraceFormats", "DesignSpace",
+        "Simulation", "Evaluation", "TraceFormats", "DesignSpace",
         "ResultsStore",
         "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -131,9 +128,14 @@ let package = Package(
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
 
     // MARK: Tests
+    // What the test targets share: one seeded generator, golden files and
+    // the runner of the built edgesim binary. A plain target under Tests/,
+    // so no product can ship it.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
     .testTarget(
-      name: "FixedPointArithmeticTests", dependencies: ["FixedPointArithmetic"]),
+      name: "FixedPointArithmeticTests",
+      dependencies: ["FixedPointArithmetic", "TestSupport"]),
     .testTarget(
       name: "HardwareModelTests",
       dependencies: ["HardwareModel", "Diagnostics"]),
@@ -141,39 +143,39 @@ let package = Package(
       name: "NetworkGraphTests", dependencies: ["NetworkGraph", "Diagnostics"]),
     .testTarget(
       name: "SpecFormatsTests",
-      dependencies: ["SpecFormats", "HardwareModel", "Diagnostics"],
+      dependencies: [
+        "SpecFormats", "HardwareModel", "Diagnostics", "NetworkGraph",
+        "BitAccurateExecution", "FixedPointArithmetic", "Simulation",
+        "TestSupport",
+      ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "ONNXImportTests",
-      dependencies: ["ONNXImport", "NetworkGraph", "Diagnostics"]),
-    .testTarget(
-      name: "NumPyFormatTests", dependencies: ["NumPyFormat", "NetworkGraph"]),
-    .testTarget(
-      name: "TraceFormatsTests",
       dependencies: [
-        "TraceFormats", "Simulation", "SpecFormats", "HardwareModel",
-        "NetworkGraph",
+        "ONNXImport", "NetworkGraph", "Diagnostics", "TestSupport",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
+    .testTarget(
+      name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
     .testTarget(
       name: "BitAccurateExecutionTests",
       dependencies: [
         "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic",
-        "ONNXImport",
-        "NumPyFormat",
+        "ONNXImport", "NumPyFormat", "Diagnostics", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "SimulationTests",
       dependencies: [
         "Simulation", "Mapping", "HardwareModel", "NetworkGraph", "SpecFormats",
-        "TraceFormats",
+        "TraceFormats", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "DesignSpaceTests",
       dependencies: [
         "DesignSpace", "Simulation", "HardwareModel", "NetworkGraph",
-        "SpecFormats", "Evaluation",
+        "SpecFormats", "Evaluation", "Diagnostics",
       ]),
     .testTarget(
       name: "ResultsStoreTests",
@@ -185,18 +187,18 @@ let package = Package(
     .testTarget(
       name: "SweepEndToEndTests",
       dependencies: [
-        .target(name: "edgesim"), "ResultsStore",
+        .target(name: "edgesim"), "ResultsStore", "DesignSpace", "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "ArchitectureTests"),
     .testTarget(
-      name: "ReportsTests", dependencies: ["Reports"], exclude: ["Golden"]),
+      name: "ReportsTests", dependencies: ["Reports", "TestSupport"],
+      exclude: ["Golden"]),
     .testTarget(
       name: "EdgeSimEndToEndTests",
       dependencies: [
         .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat",
-        "ONNXImport",
-        "SpecFormats",
+        "ONNXImport", "SpecFormats", "TestSupport",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
     // Fuzzing's found inputs and seeded mutants of every reader (Fuzz/README.md).
@@ -205,6 +207,7 @@ let package = Package(
       dependencies: [
         "SpecFormats", "ONNXImport", "NumPyFormat", "Simulation", "DesignSpace",
         "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Diagnostics",
+        "TestSupport",
       ],
       exclude: ["Regressions", "Pending"]),
   ]

@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import FixedPointArithmetic
 import NetworkGraph
+import TestSupport
 import Testing
 
 /// The executor quantizes its input (and `halfEven` weights) by a Double
@@ -10,7 +11,7 @@ import Testing
 /// to 0.
 @Suite struct InputQuantizationTests {
   /// Floats that hit every branch of the §4 quantizer in `format`.
-  static func hostile(_ format: QFormat, _ rng: inout SeededGenerator)
+  static func hostile(_ format: QFormat, _ rng: inout SplitMix64)
     -> [Float]
   {
     let resolution = Float(format.resolution)
@@ -39,7 +40,7 @@ import Testing
 
   @Test(arguments: 0..<40)
   func inputRawsEqualTheScalarQuantizer(index: Int) throws {
-    var rng = SeededGenerator(seed: 5000 + UInt64(index))
+    var rng = SplitMix64(seed: 5000 + UInt64(index))
     let bits = Int.random(in: 2...16, using: &rng)
     let signed = index % 4 != 3
     let format = try QFormat(

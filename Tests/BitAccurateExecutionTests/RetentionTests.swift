@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import FixedPointArithmetic
 import NetworkGraph
+import TestSupport
 import Testing
 
 /// A run that retains only the graph outputs computes the same bits as a
@@ -161,7 +162,7 @@ import Testing
       ]
     }
     network.outputs = ["y"]
-    var rng = SeededGenerator(seed: 7)
+    var rng = SplitMix64(seed: 7)
     let input = try FloatTensor(
       shape: [count, 2, 2],
       values: (0..<(count * 4)).map { _ in Float.random(in: -2...2, using: &rng)

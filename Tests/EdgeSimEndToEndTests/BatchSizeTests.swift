@@ -2,6 +2,7 @@ import Foundation
 import NumPyFormat
 import ONNXImport
 import SwiftProtobuf
+import TestSupport
 import Testing
 
 /// `run --batch-size` splits the batch only for networks that compute

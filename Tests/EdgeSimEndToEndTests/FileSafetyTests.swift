@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Hostile files around the inputs and outputs (issue #20, classes 4, 5,

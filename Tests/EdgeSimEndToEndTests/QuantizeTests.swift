@@ -1,5 +1,6 @@
 import Foundation
 import SpecFormats
+import TestSupport
 import Testing
 
 /// `edgesim quantize`: methods, mixed widths, the written file.

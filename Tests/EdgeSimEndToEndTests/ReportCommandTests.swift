@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `edgesim report` of a trace: the page, the CSV, escaping of names from

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Bad inputs to `run` and `quantize` are clear errors with the right exit

@@ -1,5 +1,6 @@
 import Foundation
 import NumPyFormat
+import TestSupport
 import Testing
 
 /// Shared helpers of the `run` and `quantize` tests: temporary folders, JSON

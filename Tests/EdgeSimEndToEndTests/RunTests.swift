@@ -3,6 +3,7 @@ import Foundation
 import NumPyFormat
 import ONNXImport
 import SpecFormats
+import TestSupport
 import Testing
 
 /// `edgesim run`: float agreement with onnxruntime, accuracy, the raw dump,

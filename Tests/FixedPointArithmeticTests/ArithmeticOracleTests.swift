@@ -1,4 +1,5 @@
 import FixedPointArithmetic
+import TestSupport
 import Testing
 
 /// Random formats, including fl < 0 and fl > B, every mode and policy,
@@ -7,7 +8,7 @@ import Testing
 struct ArithmeticOracleTests {
   /// A random storage format; symmetric only with saturate (§12.8).
   static func randomFormat(
-    _ random: inout SplitMix64Generator, policy: OverflowPolicy
+    _ random: inout SplitMix64, policy: OverflowPolicy
   ) throws -> QFormat {
     let signed = Int.random(in: 0..<4, using: &random) != 0
     let bits = Int.random(in: (signed ? 2 : 1)...32, using: &random)
@@ -21,7 +22,7 @@ struct ArithmeticOracleTests {
 
   @Test("requantize: random n, fl_in, F_y, mode and policy", arguments: seeds)
   func requantize(seed: UInt64) throws {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var failures: [String] = []
     for _ in 0..<3000 {
       let policy =
@@ -51,7 +52,7 @@ struct ArithmeticOracleTests {
     "quantize: random Doubles and Floats, every mode and policy",
     arguments: seeds)
   func quantize(seed: UInt64) throws {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var failures: [String] = []
     for _ in 0..<3000 {
       let policy =
@@ -101,7 +102,7 @@ struct ArithmeticOracleTests {
 
   @Test("average pool: exact and reciprocal(k)", arguments: seeds)
   func averagePool(seed: UInt64) throws {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var failures: [String] = []
     for _ in 0..<2000 {
       let policy =
@@ -146,7 +147,7 @@ struct ArithmeticOracleTests {
 
   @Test("residual add and element-wise multiply", arguments: seeds)
   func residualAndMultiply(seed: UInt64) throws {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var failures: [String] = []
     for _ in 0..<2000 {
       let policy =

@@ -1,4 +1,5 @@
 import FixedPointArithmetic
+import TestSupport
 import Testing
 
 /// §2 rounding against the Int128 oracle: exhaustive over small ranges,
@@ -32,7 +33,7 @@ struct RoundingOracleTests {
   @Test("every Int16-range n, shift s, every mode", arguments: 0...20)
   func exhaustiveShift(s: Int) {
     var failures: [String] = []
-    var random = SplitMix64Generator(seed: UInt64(s))
+    var random = SplitMix64(seed: UInt64(s))
     for n in Int(Int16.min)...Int(Int16.max) {
       for mode in RoundingMode.allCases {
         let u = mode == .stochastic ? random.sampleScaled() : 0
@@ -52,7 +53,7 @@ struct RoundingOracleTests {
     "random n and d over the full Int64 range",
     arguments: [1, 2, 3] as [UInt64])
   func randomQuotient(seed: UInt64) throws {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var failures: [String] = []
     for _ in 0..<4000 {
       let n = random.wideInt64()
@@ -80,7 +81,7 @@ struct RoundingOracleTests {
 
   @Test("random n, shifts 0…125, every mode", arguments: [4, 5, 6] as [UInt64])
   func randomShift(seed: UInt64) {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var failures: [String] = []
     for _ in 0..<3000 {
       let n = random.wideInt64()
@@ -102,7 +103,7 @@ struct RoundingOracleTests {
 
   @Test("power-of-two quotient equals the shift", arguments: [7] as [UInt64])
   func shiftMatchesQuotient(seed: UInt64) throws {
-    var random = SplitMix64Generator(seed: seed)
+    var random = SplitMix64(seed: seed)
     for _ in 0..<2000 {
       let n = random.wideInt64()
       let s = Int.random(in: 0...62, using: &random)

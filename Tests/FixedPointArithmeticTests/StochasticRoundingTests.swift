@@ -1,4 +1,5 @@
 import FixedPointArithmetic
+import TestSupport
 import Testing
 
 @Suite("Stochastic rounding (§7)")
@@ -8,7 +9,7 @@ struct StochasticRoundingTests {
     // First outputs of splitmix64.c seeded with 0 and with 1234567.
     #expect(FixedPoint.splitMix64(0) == 0xE220_A839_7B1D_CDAF)
     #expect(FixedPoint.splitMix64(1_234_567) == 6_457_827_717_110_365_317)
-    var generator = SplitMix64Generator(seed: 1_234_567)
+    var generator = SplitMix64(seed: 1_234_567)
     #expect(generator.next() == FixedPoint.splitMix64(1_234_567))
     // FNV-1a 64 (Fowler–Noll–Vo reference test vectors).
     #expect(FixedPoint.fnv1a64("") == 0xCBF2_9CE4_8422_2325)

@@ -1,11 +1,11 @@
-import DesignSpace
+import TestSupport
 
 /// A deterministic mutator of file contents, in the spirit of libFuzzer's:
 /// bit flips, byte inserts and deletes, splices with another seed, repeated
 /// chunks, YAML tokens and unit suffixes, and numbers chosen to overflow
 /// conversions (`1e19`, `9223372036854775807`, `-0`, `nan`, `1e-300`).
 struct Mutator {
-  var generator: SeededGenerator
+  var generator: SplitMix64
 
   /// Tokens inserted into YAML files.
   static let yamlTokens = [
@@ -31,7 +31,7 @@ struct Mutator {
     "4.9e-324",
   ]
 
-  init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+  init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
   mutating func index(_ count: Int) -> Int {
     count <= 1 ? 0 : Int.random(in: 0..<count, using: &generator)

@@ -1,6 +1,7 @@
 import Diagnostics
 import NetworkGraph
 import ONNXImport
+import TestSupport
 import Testing
 
 /// Broken or hostile models: each is a clear error naming the node or

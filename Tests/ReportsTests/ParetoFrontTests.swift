@@ -1,4 +1,5 @@
 import Reports
+import TestSupport
 import Testing
 
 @Suite struct ParetoFrontTests {
@@ -64,7 +65,7 @@ import Testing
   /// with many ties (values drawn from small sets) and missing accuracies.
   @Test(arguments: 0..<20)
   func matchesTheDefinition(seed: UInt64) {
-    var g = SplitMix(seed: seed)
+    var g = SplitMix64(seed: seed)
     let points = (0..<200).map { i in
       Fixtures.point(
         "p\(i)", energy: Double(g.next() % 8), latency: Double(g.next() % 8),

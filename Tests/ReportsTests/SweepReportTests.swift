@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
 @Suite struct SweepReportTests {
@@ -35,7 +36,7 @@ import Testing
   /// 10,000 points: the scatter is thinned, the front is drawn whole, the
   /// page stays small.
   @Test func tenThousandPoints() {
-    var generator = SplitMix(seed: 7)
+    var generator = SplitMix64(seed: 7)
     var points: [SweepReportPoint] = []
     for i in 0..<10_000 {
       let bits = Double(4 + Int(generator.next() % 13))
@@ -61,18 +62,5 @@ import Testing
     for svg in XMLCheck.svgElements(html) {
       #expect(XMLCheck.problem(svg) == nil)
     }
-  }
-}
-
-/// A seeded generator (SplitMix64) for repeatable random sweeps.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,6 +1,7 @@
 import HardwareModel
 import NetworkGraph
 import Simulation
+import TestSupport
 import Testing
 
 /// More bandwidth or more on-chip memory never makes a layer slower.
@@ -33,7 +34,7 @@ import Testing
 
   @Test(arguments: [UInt64(11), 12, 13])
   func moreBandwidthNeverSlower(seed: UInt64) throws {
-    var g = SeededGenerator(seed: seed)
+    var g = SplitMix64(seed: seed)
     for _ in 0..<10 {
       let (network, label) = RooflinePropertyTests.randomConv(&g)
       let device = try #require(Devices.bundled.randomElement(using: &g))
@@ -48,7 +49,7 @@ import Testing
 
   @Test(arguments: [UInt64(21), 22, 23])
   func moreOnChipMemoryNeverSlower(seed: UInt64) throws {
-    var g = SeededGenerator(seed: seed)
+    var g = SplitMix64(seed: seed)
     for _ in 0..<10 {
       let (network, label) = RooflinePropertyTests.randomConv(&g)
       let device = try #require(Devices.bundled.randomElement(using: &g))

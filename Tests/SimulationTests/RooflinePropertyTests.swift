@@ -1,12 +1,13 @@
 import HardwareModel
 import NetworkGraph
 import Simulation
+import TestSupport
 import Testing
 
 /// A result is never faster than the roofline: max(MACs / peak, bytes /
 /// bandwidth), over seeded random layers and devices.
 @Suite struct RooflinePropertyTests {
-  static func randomConv(_ g: inout SeededGenerator) -> (Network, String) {
+  static func randomConv(_ g: inout SplitMix64) -> (Network, String) {
     let channels = [1, 3, 8, 16, 32, 64].randomElement(using: &g) ?? 8
     let filters = [1, 4, 16, 24, 64, 96].randomElement(using: &g) ?? 16
     let kernel = [1, 3, 5, 7].randomElement(using: &g) ?? 3
@@ -25,7 +26,7 @@ import Testing
 
   @Test(arguments: [UInt64(1), 2, 3, 4])
   func neverFasterThanTheRoofline(seed: UInt64) throws {
-    var g = SeededGenerator(seed: seed)
+    var g = SplitMix64(seed: seed)
     let devices = Devices.bundled
     try #require(!devices.isEmpty)
     for _ in 0..<12 {

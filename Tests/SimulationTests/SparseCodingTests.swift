@@ -1,4 +1,5 @@
 import Simulation
+import TestSupport
 import Testing
 
 /// The closed forms of `SparseCoding` against an obviously-correct encoder.
@@ -8,7 +9,7 @@ import Testing
   static func encodedEntries(
     elements: Int, density: Double, fieldBits: Int, seed: UInt64
   ) -> (entries: Int, nonzeros: Int) {
-    var g = SeededGenerator(seed: seed)
+    var g = SplitMix64(seed: seed)
     let span = 1 << fieldBits
     var entries = 0
     var nonzeros = 0

@@ -1,6 +1,7 @@
 import Foundation
 import HardwareModel
 import Simulation
+import TestSupport
 import Testing
 import TraceFormats
 
@@ -9,32 +10,18 @@ import TraceFormats
 /// `RECORD_GOLDEN=1` re-records them; a missing golden is written and the test
 /// fails, so a new file is never silently accepted.
 @Suite struct TraceGoldenTests {
-  static let folder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/golden")
+  /// The goldens; a missing one is written and fails the test.
+  static let goldens = GoldenFiles("Fixtures/golden", writesMissing: true)
 
   static func check(
     _ text: String, _ name: String,
     sourceLocation: SourceLocation = #_sourceLocation
   ) {
-    let url = folder.appendingPathComponent(name)
-    let exists = FileManager.default.fileExists(atPath: url.path)
-    let record = ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
-    if record || !exists {
-      try? FileManager.default.createDirectory(
-        at: folder, withIntermediateDirectories: true)
-      try? text.write(to: url, atomically: true, encoding: .utf8)
-      if !exists {
-        Issue.record(
-          "recorded missing golden \(name); run again",
-          sourceLocation: sourceLocation)
-      }
-      return
+    do {
+      try goldens.check(text, against: name, sourceLocation: sourceLocation)
+    } catch {
+      Issue.record(error, sourceLocation: sourceLocation)
     }
-    let expected = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-    #expect(
-      text == expected, "\(name) differs from its golden",
-      sourceLocation: sourceLocation)
   }
 
   static func run(_ device: String) throws -> (RunSummary, [TraceEvent]) {

@@ -1,18 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// Golden-file support: compares text with a file beside the fixtures, and
-/// records it when `RECORD_GOLDEN=1` (recording a missing file still fails the
-/// test, so a forgotten golden cannot pass silently).
+/// This target's fixtures and goldens (`Fixtures/`), checked or recorded with
+/// `RECORD_GOLDEN=1` by the shared ``GoldenFiles``.
 enum Golden {
+  static let files = GoldenFiles("Fixtures")
+
   /// The folder holding this test target's fixtures.
-  static let fixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()
-    .appendingPathComponent("Fixtures")
+  static var fixtures: URL { files.folder }
 
   /// Reads a fixture's bytes.
   static func bytes(_ relativePath: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: fixtures.appendingPathComponent(relativePath)))
+    try files.bytes(relativePath)
   }
 
   /// Checks `actual` against the golden file, or records it.
@@ -20,26 +20,7 @@ enum Golden {
     _ actual: String, against relativePath: String,
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let url = fixtures.appendingPathComponent(relativePath)
-    let recording = ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
-    let existing = try? String(contentsOf: url, encoding: .utf8)
-    if recording {
-      try actual.write(to: url, atomically: true, encoding: .utf8)
-      if existing == nil {
-        Issue.record(
-          "recorded missing golden \(relativePath); run again",
-          sourceLocation: sourceLocation)
-      }
-      return
-    }
-    guard let existing else {
-      Issue.record(
-        "missing golden \(relativePath); run with RECORD_GOLDEN=1 to record it",
-        sourceLocation: sourceLocation)
-      return
-    }
-    #expect(
-      actual == existing, "golden \(relativePath) differs",
-      sourceLocation: sourceLocation)
+    try files.check(
+      actual, against: relativePath, sourceLocation: sourceLocation)
   }
 }

@@ -1,6 +1,7 @@
 import DesignSpace
 import Foundation
 import ResultsStore
+import TestSupport
 import Testing
 
 /// `edgesim compare --db R --sweep S A B`: two points of a results file,
@@ -26,7 +27,7 @@ import Testing
   /// results `r.sqlite`: LeNet-5 at batch 1 and 2 with a 16 or 32 side
   /// (done), and an array side on the FPGA (infeasible).
   static func swept() throws -> (URL, [PointRow]) {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     for sub in ["hw", "sweeps"] {
       try FileManager.default.createDirectory(
         at: folder.appendingPathComponent(sub),
@@ -49,9 +50,10 @@ import Testing
       """
     try Data(sweep.utf8).write(
       to: folder.appendingPathComponent("sweeps/small.yaml"))
-    let (status, log) = try SweepProcess.run(
+    let (status, log) = try EdgeSimProcess.run(
       ["sweep", "sweeps/small.yaml", "--db", "r.sqlite", "--jobs", "2"],
-      in: folder)
+      in: folder
+    ).statusAndError
     #expect(status == 0, "\(log)")
     let rows = try ResultsStore(
       path: folder.appendingPathComponent("r.sqlite").path, readOnly: true
@@ -128,23 +130,26 @@ import Testing
     for (trace, device, batch) in [
       ("ta", "hw/sys16.yaml", "1"), ("tb", "hw/sys.yaml", "2"),
     ] {
-      let (status, log) = try SweepProcess.run(
+      let (status, log) = try EdgeSimProcess.run(
         [
           "simulate", "--hardware", device, "--model", "lenet5", "--batch",
           batch, "--trace", trace,
-        ], in: folder)
+        ], in: folder
+      ).statusAndError
       #expect(status == 0, "\(log)")
     }
-    let (folderStatus, folderOutput, folderLog) = try SweepProcess.runCapturing(
-      ["compare", "ta", "tb", "--json"], in: folder)
+    let (folderStatus, folderOutput, folderLog) = try EdgeSimProcess.run(
+      ["compare", "ta", "tb", "--json"], in: folder
+    ).statusOutputAndError
     #expect(folderStatus == 0, "\(folderLog)")
     let points = [
       "compare", "--db", "r.sqlite", "--sweep", "sweeps/small.yaml",
       String(a.pointID.prefix(8)),
       b.pointID,
     ]
-    let (status, output, log) = try SweepProcess.runCapturing(
-      points + ["--json"], in: folder)
+    let (status, output, log) = try EdgeSimProcess.run(
+      points + ["--json"], in: folder
+    ).statusOutputAndError
     #expect(status == 0, "\(log)")
     #expect(!log.contains("warning"), "\(log)")
     let json = try Self.json(output)
@@ -183,14 +188,16 @@ import Testing
     }
 
     // The text names both points and the same bottleneck changes.
-    let (textStatus, text, _) = try SweepProcess.runCapturing(
-      points, in: folder)
+    let (textStatus, text, _) = try EdgeSimProcess.run(
+      points, in: folder
+    ).statusOutputAndError
     #expect(textStatus == 0)
     #expect(
       text.hasPrefix("A: point \(a.pointID)  \(a.parameters)\n"), "\(text)")
     #expect(text.contains("B: point \(b.pointID)  \(b.parameters)\n"))
-    let (_, folderText, _) = try SweepProcess.runCapturing(
-      ["compare", "ta", "tb"], in: folder)
+    let (_, folderText, _) = try EdgeSimProcess.run(
+      ["compare", "ta", "tb"], in: folder
+    ).statusOutputAndError
     let changes = { (t: String) in
       t.split(separator: "\n").last { $0.hasPrefix("bottleneck changed") }
     }
@@ -223,8 +230,9 @@ import Testing
       _ arguments: [String], db: String = "r.sqlite",
       sweep: String = "sweeps/small.yaml"
     ) throws -> (Int32, String) {
-      let (status, _, log) = try SweepProcess.runCapturing(
-        ["compare", "--db", db, "--sweep", sweep] + arguments, in: folder)
+      let (status, _, log) = try EdgeSimProcess.run(
+        ["compare", "--db", db, "--sweep", sweep] + arguments, in: folder
+      ).statusOutputAndError
       return (status, log)
     }
     // Usage errors.
@@ -240,8 +248,9 @@ import Testing
         "not-hex!",
       ],
     ] {
-      let (status, _, log) = try SweepProcess.runCapturing(
-        arguments, in: folder)
+      let (status, _, log) = try EdgeSimProcess.run(
+        arguments, in: folder
+      ).statusOutputAndError
       #expect(status == 2, "\(arguments): \(log)")
     }
     // An unknown id, with the stored id one digit away.

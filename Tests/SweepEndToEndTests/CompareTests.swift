@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `edgesim compare` of two traces.
@@ -22,7 +23,7 @@ import Testing
   }
 
   @Test func alignsLayersByNameAndNamesBoundChanges() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let a = Self.summary(
       layers: [("c1", 1, 1, "compute"), ("c2", 2, 2, "dram")], latency: 3)
     let b = Self.summary(
@@ -31,8 +32,9 @@ import Testing
       at: folder.appendingPathComponent("a"), withIntermediateDirectories: true)
     try Data(a.utf8).write(to: folder.appendingPathComponent("a/summary.json"))
     try Data(b.utf8).write(to: folder.appendingPathComponent("b.json"))
-    let (status, output, log) = try SweepProcess.runCapturing(
-      ["compare", "a", "b.json", "--json"], in: folder)
+    let (status, output, log) = try EdgeSimProcess.run(
+      ["compare", "a", "b.json", "--json"], in: folder
+    ).statusOutputAndError
     #expect(status == 0, "\(log)")
     let json = try #require(
       try JSONSerialization.jsonObject(with: Data(output.utf8))
@@ -49,8 +51,9 @@ import Testing
     let totals = try #require(json["totals"] as? [String: Any])
     #expect((totals["latency_s"] as? [String: Any])?["delta"] as? Double == 2)
 
-    let (textStatus, text, _) = try SweepProcess.runCapturing(
-      ["compare", "a", "b.json"], in: folder)
+    let (textStatus, text, _) = try EdgeSimProcess.run(
+      ["compare", "a", "b.json"], in: folder
+    ).statusOutputAndError
     #expect(textStatus == 0)
     #expect(
       text.contains("bottleneck changed in 1 layer(s): c2 (dram → compute)"),
@@ -58,24 +61,27 @@ import Testing
   }
 
   @Test func comparesRealTracesAndRefusesOtherFiles() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     for (trace, device) in [("a", "systolic-32x32"), ("b", "eyeriss-v1")] {
-      let (status, log) = try SweepProcess.run(
+      let (status, log) = try EdgeSimProcess.run(
         [
           "simulate", "--hardware", device, "--model", "lenet5", "--trace",
           trace,
-        ], in: folder)
+        ], in: folder
+      ).statusAndError
       #expect(status == 0, "\(log)")
     }
-    let (status, output, log) = try SweepProcess.runCapturing(
-      ["compare", "a", "b"], in: folder)
+    let (status, output, log) = try EdgeSimProcess.run(
+      ["compare", "a", "b"], in: folder
+    ).statusOutputAndError
     #expect(status == 0, "\(log)")
     #expect(output.contains("A: lenet5 on systolic-32x32"))
     #expect(output.contains("conv1"))
     try Data("{\"schema\":\"other\"}".utf8).write(
       to: folder.appendingPathComponent("x.json"))
-    let (bad, _, badLog) = try SweepProcess.runCapturing(
-      ["compare", "a", "x.json"], in: folder)
+    let (bad, _, badLog) = try EdgeSimProcess.run(
+      ["compare", "a", "x.json"], in: folder
+    ).statusOutputAndError
     #expect(bad == 1)
     #expect(
       badLog.contains("x.json: error: the schema is 'other'"), "\(badLog)")

@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// A 10,000-point sweep completes with every point stored, and the process's
@@ -11,7 +12,7 @@ import Glibc
 /// `--jobs` are in flight).
 @Suite struct LargeSweepTests {
   @Test func tenThousandPointsRunInBoundedMemory() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     // One small layer, so the test is about the sweep machinery.
     let model = """
       name: tiny
@@ -31,8 +32,9 @@ import Glibc
       """
     try Data(model.utf8).write(to: folder.appendingPathComponent("tiny.yaml"))
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 0, "\(log)")
     #expect(log.contains("10000 points"), "\(log)")
     let store = try ResultsStore(

@@ -1,6 +1,7 @@
 import DesignSpace
 import Foundation
 import ResultsStore
+import TestSupport
 import Testing
 
 /// The energy-aware precision search as a user runs it: on the trained
@@ -33,12 +34,13 @@ import Testing
   static func run(_ folder: URL, drop: Double = 1.0) throws -> (Int32, String) {
     try Data(spec(drop: drop).utf8).write(
       to: folder.appendingPathComponent("spec.yaml"))
-    return try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "s.sqlite", "--jobs", "2"], in: folder)
+    return try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite", "--jobs", "2"], in: folder
+    ).statusAndError
   }
 
   @Test func findsAPrecisionWithinBudgetThatSavesEnergyAndResumes() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let (status, log) = try Self.run(folder)
     #expect(status == 0, "\(log)")
     let store = try ResultsStore(
@@ -62,9 +64,9 @@ import Testing
     let killedAt = try SweepResumeTests.runAndKill(
       folder, db: "killed.sqlite", atLeast: 3)
     #expect(killedAt < choice.evaluations)
-    let (resumed, log2) = try SweepProcess.run(
+    let (resumed, log2) = try EdgeSimProcess.run(
       ["sweep", "spec.yaml", "--db", "killed.sqlite", "--jobs", "2"], in: folder
-    )
+    ).statusAndError
     #expect(resumed == 0, "\(log2)")
     let killed = try ResultsStore(
       path: folder.appendingPathComponent("killed.sqlite").path)
@@ -80,12 +82,13 @@ import Testing
   @Test func aBudgetEvenTheMostPrecisePointMissesChoosesNothingAndSaysWhy()
     throws
   {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     // Every layer at 2 bits only: far below float.
     try Data(Self.spec(drop: 1, bits: "2").utf8).write(
       to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 0, "\(log)")
     #expect(
       log.contains("nothing chosen (the most precise point has top-1"), "\(log)"
@@ -100,7 +103,7 @@ import Testing
   }
 
   @Test func aSearchWithoutAccuracyIsRefusedWithItsLocation() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let spec = """
       strategy: {search: {max_accuracy_drop: 1}}
       models: lenet5
@@ -110,8 +113,9 @@ import Testing
           - {layers: all, bits: [8, 4]}
       """
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 1)
     #expect(
       log.contains(
@@ -123,7 +127,7 @@ import Testing
   }
 
   @Test func accuracyOfABundledLayerListIsRefused() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let spec = """
       models: lenet5
       devices: systolic-32x32
@@ -131,8 +135,9 @@ import Testing
         evaluation: {data: \(Self.digits.path)/test-images.npy, labels: \(Self.digits.path)/test-labels.npy}
       """
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 1)
     #expect(
       log.contains("'lenet5' is a bundled layer list without weights"), "\(log)"
@@ -140,12 +145,13 @@ import Testing
   }
 
   @Test func samplesBeyondTheFileAreRefused() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let spec = Self.spec(drop: 1).replacingOccurrences(
       of: "200..299", with: "500..999")
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "s.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 1)
     #expect(
       log.contains(

@@ -1,12 +1,13 @@
 import Foundation
 import ResultsStore
+import TestSupport
 import Testing
 
 /// `edgesim report` of a results file: the page, every column of `points`
 /// as CSV, and an empty sweep refused.
 @Suite struct ReportSweepTests {
   @Test func reportsASweepAndItsPoints() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let model = """
       name: tiny
       input: {name: input, shape: [1, 4, 8, 8]}
@@ -22,12 +23,14 @@ import Testing
       """
     try Data(model.utf8).write(to: folder.appendingPathComponent("tiny.yaml"))
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "r.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 0, "\(log)")
-    let (reportStatus, reportLog) = try SweepProcess.run(
+    let (reportStatus, reportLog) = try EdgeSimProcess.run(
       ["report", "r.sqlite", "--html", "r.html", "--csv", "points.csv"],
-      in: folder)
+      in: folder
+    ).statusAndError
     #expect(reportStatus == 0, "\(reportLog)")
     let page = try String(
       contentsOf: folder.appendingPathComponent("r.html"), encoding: .utf8)
@@ -44,10 +47,11 @@ import Testing
   }
 
   @Test func anEmptySweepIsRefused() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     _ = try ResultsStore(path: folder.appendingPathComponent("e.sqlite").path)
-    let (status, log) = try SweepProcess.run(
-      ["report", "e.sqlite", "--html", "e.html"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["report", "e.sqlite", "--html", "e.html"], in: folder
+    ).statusAndError
     #expect(status == 1)
     #expect(
       log.contains("e.sqlite: error: the results file has no points"), "\(log)")

@@ -5,6 +5,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// `edgesim sweep` and the readers of its results file, given files that
@@ -24,7 +25,7 @@ import Glibc
 
   /// A folder with the sweep file.
   static func folder() throws -> URL {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
     return folder
   }
@@ -59,7 +60,8 @@ import Glibc
       ["sweep", "merge", "merged.sqlite", name],
     ]
     for command in commands {
-      let (status, log) = try SweepProcess.run(command, in: folder)
+      let (status, log) = try EdgeSimProcess.run(command, in: folder)
+        .statusAndError
       #expect(status == 1, "\(command): \(log)")
       #expect(log.contains("\(name): error:"), "\(log)")
       if command[0] == "sweep" {
@@ -77,8 +79,9 @@ import Glibc
 
   @Test func aDamagedResultsFileIsRefusedAndLeftAsItWas() throws {
     let folder = try Self.folder()
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "good.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "good.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 0, "\(log)")
     let good = try Self.bytes(folder.appendingPathComponent("good.sqlite"))
     let page = 4096
@@ -122,14 +125,15 @@ import Glibc
 
   @Test func twoSweepsOnOneFileEvaluateEachPointOnce() throws {
     let folder = try Self.folder()
-    let (status, log) = try SweepProcess.run(
+    let (status, log) = try EdgeSimProcess.run(
       ["sweep", "spec.yaml", "--db", "single.sqlite", "--jobs", "1"], in: folder
-    )
+    ).statusAndError
     #expect(status == 0, "\(log)")
     let workers = try (0..<2).map { _ in
-      try SweepProcess.start(
+      try EdgeSimProcess.start(
         ["sweep", "spec.yaml", "--db", "shared.sqlite", "--jobs", "1"],
-        in: folder)
+        in: folder
+      ).processAndLog
     }
     var evaluated = 0
     for (process, logURL) in workers {
@@ -152,12 +156,12 @@ import Glibc
   @Test func aSweepKilledAfterTwoWorkersStartedLosesNothing() throws {
     let folder = try Self.folder()
     let path = folder.appendingPathComponent("shared.sqlite").path
-    let (first, _) = try SweepProcess.start(
+    let (first, _) = try EdgeSimProcess.start(
       ["sweep", "spec.yaml", "--db", "shared.sqlite", "--jobs", "1"], in: folder
-    )
-    let (second, secondLog) = try SweepProcess.start(
+    ).processAndLog
+    let (second, secondLog) = try EdgeSimProcess.start(
       ["sweep", "spec.yaml", "--db", "shared.sqlite", "--jobs", "1"], in: folder
-    )
+    ).processAndLog
     // Killed once it has recorded a few points, and holds a claim.
     let deadline = Date().addingTimeInterval(60)
     while first.isRunning, Date() < deadline,
@@ -181,8 +185,9 @@ import Glibc
     let folder = try Self.folder()
     // A sweep killed as soon as its file appears leaves a whole, empty
     // results file (never a 0-byte one), which resumes.
-    let (process, _) = try SweepProcess.start(
-      ["sweep", "spec.yaml", "--db", "early.sqlite", "--jobs", "1"], in: folder)
+    let (process, _) = try EdgeSimProcess.start(
+      ["sweep", "spec.yaml", "--db", "early.sqlite", "--jobs", "1"], in: folder
+    ).processAndLog
     let early = folder.appendingPathComponent("early.sqlite")
     let deadline = Date().addingTimeInterval(60)
     while process.isRunning, !Self.exists(folder, "early.sqlite"),
@@ -196,24 +201,27 @@ import Glibc
     #expect(head.count >= 100, "\(head.count) bytes")
     #expect(head.prefix(16) == Data("SQLite format 3\0".utf8))
     #expect(head.count >= 72 && head[68..<72] == Data("EdSm".utf8))
-    let (resumed, resumedLog) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "early.sqlite"], in: folder)
+    let (resumed, resumedLog) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "early.sqlite"], in: folder
+    ).statusAndError
     #expect(resumed == 0, "\(resumedLog)")
 
     // A merge that fails on an input leaves no output it made.
     try Data("plain text".utf8).write(
       to: folder.appendingPathComponent("text.sqlite"))
-    let (merge, mergeLog) = try SweepProcess.run(
+    let (merge, mergeLog) = try EdgeSimProcess.run(
       ["sweep", "merge", "out.sqlite", "early.sqlite", "text.sqlite"],
-      in: folder)
+      in: folder
+    ).statusAndError
     #expect(merge == 1, "\(mergeLog)")
     #expect(!Self.exists(folder, "out.sqlite"))
     #expect(!Self.exists(folder, "out.sqlite-wal"))
     // A sweep file with an error makes no results file.
     try Data("models: lenet5\ndevices: systolic-32x32\nbatch: 0\n".utf8)
       .write(to: folder.appendingPathComponent("bad.yaml"))
-    let (bad, _) = try SweepProcess.run(
-      ["sweep", "bad.yaml", "--db", "bad.sqlite"], in: folder)
+    let (bad, _) = try EdgeSimProcess.run(
+      ["sweep", "bad.yaml", "--db", "bad.sqlite"], in: folder
+    ).statusAndError
     #expect(bad == 1)
     #expect(!Self.exists(folder, "bad.sqlite"))
   }

@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// `edgesim sweep` as a user runs it: killed and resumed, sharded and
@@ -33,8 +34,9 @@ import Glibc
   /// stored; returns how many were stored after the kill.
   static func runAndKill(_ folder: URL, db: String, atLeast: Int) throws -> Int
   {
-    let (process, _) = try SweepProcess.start(
-      ["sweep", "spec.yaml", "--db", db, "--jobs", "2"], in: folder)
+    let (process, _) = try EdgeSimProcess.start(
+      ["sweep", "spec.yaml", "--db", db, "--jobs", "2"], in: folder
+    ).processAndLog
     let path = folder.appendingPathComponent(db).path
     let deadline = Date().addingTimeInterval(300)
     while process.isRunning, count(path) < atLeast, Date() < deadline {
@@ -46,11 +48,12 @@ import Glibc
   }
 
   @Test func killedTwiceAndResumedEqualsAnUninterruptedRun() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     try Data(Self.spec.utf8).write(
       to: folder.appendingPathComponent("spec.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 0, "\(log)")
     #expect(log.contains("\(Self.total) evaluated"), "\(log)")
 
@@ -64,8 +67,9 @@ import Glibc
     #expect(
       second > first && second < Self.total,
       "killed after \(second) points: not mid-run")
-    let (resumed, resumedLog) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder)
+    let (resumed, resumedLog) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder
+    ).statusAndError
     #expect(resumed == 0, "\(resumedLog)")
     #expect(resumedLog.contains("\(second) already recorded"), "\(resumedLog)")
 
@@ -80,8 +84,9 @@ import Glibc
     #expect(got == expected)
 
     // Running a finished sweep again evaluates nothing.
-    let (again, againLog) = try SweepProcess.run(
-      ["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder)
+    let (again, againLog) = try EdgeSimProcess.run(
+      ["sweep", "spec.yaml", "--db", "killed.sqlite"], in: folder
+    ).statusAndError
     #expect(again == 0)
     #expect(
       againLog.contains("\(Self.total) already recorded, 0 evaluated"),
@@ -89,7 +94,7 @@ import Glibc
   }
 
   @Test func shardsMergedEqualOneUnshardedRun() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     let spec = """
       models: lenet5
       devices: [systolic-32x32, eyeriss-v1]
@@ -99,22 +104,24 @@ import Glibc
       """
     try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.yaml"))
     #expect(
-      try SweepProcess.run(
+      try EdgeSimProcess.run(
         ["sweep", "spec.yaml", "--db", "whole.sqlite"], in: folder
-      ).0 == 0)
+      ).statusAndError.0 == 0)
     for k in 1...3 {
-      let (status, log) = try SweepProcess.run(
+      let (status, log) = try EdgeSimProcess.run(
         [
           "sweep", "spec.yaml", "--db", "part-\(k).sqlite", "--shard", "\(k)/3",
-        ], in: folder)
+        ], in: folder
+      ).statusAndError
       #expect(status == 0, "\(log)")
       #expect(log.contains("4 points"), "\(log)")
     }
-    let (merged, log) = try SweepProcess.run(
+    let (merged, log) = try EdgeSimProcess.run(
       [
         "sweep", "merge", "all.sqlite", "part-1.sqlite", "part-2.sqlite",
         "part-3.sqlite",
-      ], in: folder)
+      ], in: folder
+    ).statusAndError
     #expect(merged == 0, "\(log)")
     let whole = try ResultsStore(
       path: folder.appendingPathComponent("whole.sqlite").path, readOnly: true)
@@ -125,23 +132,26 @@ import Glibc
   }
 
   @Test func badArgumentsAndFilesAreReported() throws {
-    let folder = try SweepProcess.folder()
+    let folder = try EdgeSimProcess.temporaryFolder("sweep")
     try Data("models: lenet5\ndevices: systolic-32x32\nbatch: 0\n".utf8)
       .write(to: folder.appendingPathComponent("bad.yaml"))
-    let (status, log) = try SweepProcess.run(
-      ["sweep", "bad.yaml", "--db", "r.sqlite"], in: folder)
+    let (status, log) = try EdgeSimProcess.run(
+      ["sweep", "bad.yaml", "--db", "r.sqlite"], in: folder
+    ).statusAndError
     #expect(status == 1)
     #expect(log.contains("bad.yaml:3:8: error: 'batch' has 0"), "\(log)")
-    let (shard, shardLog) = try SweepProcess.run(
-      ["sweep", "bad.yaml", "--db", "r.sqlite", "--shard", "4/3"], in: folder)
+    let (shard, shardLog) = try EdgeSimProcess.run(
+      ["sweep", "bad.yaml", "--db", "r.sqlite", "--shard", "4/3"], in: folder
+    ).statusAndError
     #expect(shard == 2, "\(shardLog)")
     try Data(
       "models: lenet5\ndevices: systolic-32x32\nprecision:\n  axes:\n    - {layers: conv9, bits: 8}\n"
         .utf8
     )
     .write(to: folder.appendingPathComponent("layer.yaml"))
-    let (layer, layerLog) = try SweepProcess.run(
-      ["sweep", "layer.yaml", "--db", "r.sqlite"], in: folder)
+    let (layer, layerLog) = try EdgeSimProcess.run(
+      ["sweep", "layer.yaml", "--db", "r.sqlite"], in: folder
+    ).statusAndError
     #expect(layer == 1)
     #expect(layerLog.contains("lenet5 has no layer 'conv9'"), "\(layerLog)")
   }

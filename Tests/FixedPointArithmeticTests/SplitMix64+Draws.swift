@@ -1,18 +1,7 @@
-/// A seeded SplitMix64 `RandomNumberGenerator`, so every random case can be
-/// reproduced from the seed printed with it.
-struct SplitMix64Generator: RandomNumberGenerator {
-  private var state: UInt64
+import TestSupport
 
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+/// Draws of the oracle tests, from the shared seeded generator.
+extension SplitMix64 {
   /// An Int64 whose magnitude has a uniformly chosen bit length (0…64), so
   /// small, medium and extreme values all appear.
   mutating func wideInt64() -> Int64 {
