@@ -158,6 +158,12 @@ let package = Package(
     .testTarget(
       name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
     .testTarget(
+      name: "TraceFormatsTests",
+      dependencies: [
+        "TraceFormats", "Simulation", "SpecFormats", "HardwareModel",
+        "NetworkGraph",
+      ]),
+    .testTarget(
       name: "BitAccurateExecutionTests",
       dependencies: [
         "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic",
