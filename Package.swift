@@ -216,5 +216,8 @@ let package = Package(
         "TestSupport",
       ],
       exclude: ["Regressions", "Pending"]),
+    .testTarget(
+      name: "MappingTests",
+      dependencies: ["Mapping", "NetworkGraph", "HardwareModel"]),
   ]
 )
