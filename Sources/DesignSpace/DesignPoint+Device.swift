@@ -83,9 +83,7 @@ extension DesignPoint {
       }
       // As if the figure were written in the device file: per second, with
       // the level's bandwidth efficiency applied.
-      device.memory[0].declaredRead = .perSecond(value)
-      device.memory[0].declaredWrite = .perSecond(value)
-      device.memory[0].resolve(clock: device.clock)
+      device.setBackingStoreBandwidth(.perSecond(value))
     case .bufferBytes(let name):
       guard let position = device.memory.firstIndex(where: { $0.name == name })
       else {

@@ -65,9 +65,6 @@ public struct Device: Hashable, Sendable {
     memory.filter { !$0.kind.isOffChip }.compactMap(\.totalBytes).reduce(0, +)
   }
 
-  /// The backing store (the outermost level), if any.
-  public var backingStore: MemoryLevel? { memory.first }
-
   /// The index of the outermost level that holds an operand: its home.
   public func home(of operand: Operand) -> Int? {
     memory.firstIndex { $0.holds.contains(operand) }

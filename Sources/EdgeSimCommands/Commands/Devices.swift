@@ -87,12 +87,11 @@ enum DeviceTable {
             .trimmingTrailingSpace()
         }
       }.joined(separator: ", ")
+      let level = device.backingStore
       let store =
-        device.backingStore.map { level in
-          level.readBandwidth.isInfinite
-            ? "\(level.kind.rawValue) unlimited"
-            : "\(level.kind.rawValue) \(UnitFormatter.decimal(level.readBandwidth, unit: "B/s"))"
-        } ?? "-"
+        level.readBandwidth.isInfinite
+        ? "\(level.kind.rawValue) unlimited"
+        : "\(level.kind.rawValue) \(UnitFormatter.decimal(level.readBandwidth, unit: "B/s"))"
       rows.append([
         device.name, device.kind.rawValue,
         UnitFormatter.decimal(device.clock, unit: "Hz"), peaks,

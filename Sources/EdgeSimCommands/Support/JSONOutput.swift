@@ -66,12 +66,11 @@ enum JSONOutput {
           "static_power_w": device.staticPower,
           "sources": device.sources,
         ]
-        if let store = device.backingStore {
-          object["backing_store"] = store.kind.rawValue
-          object["backing_store_read_bytes_per_s"] =
-            store.readBandwidth.isInfinite
-            ? "unlimited" : store.readBandwidth as Any
-        }
+        let store = device.backingStore
+        object["backing_store"] = store.kind.rawValue
+        object["backing_store_read_bytes_per_s"] =
+          store.readBandwidth.isInfinite
+          ? "unlimited" : store.readBandwidth as Any
         return object
       }
     ])

@@ -10,18 +10,20 @@ struct ExecutionRate: Hashable, Sendable {
 
   /// Finds the rate, or says why the device cannot run the widths.
   ///
-  /// - cpu, gpu, npu, mcu: the narrowest listed precision of the same kind
-  ///   (integer or float) at least as wide as the wider multiplier operand;
-  ///   integers may fall back to a float datapath (a GPU delegate runs int8
-  ///   models in fp16), never the reverse.
-  /// - fpga: the listed `macs_per_dsp` of the exact precision, or else
-  ///   ``DSPPacking/macsPerDSP(weightBits:inputBits:isFloat:)``.
+  /// By the organisation's ``HardwareModel/MACRateRule``:
+  /// - fixed datapaths (cpu, gpu, npu, mcu): the narrowest listed precision
+  ///   of the same kind (integer or float) at least as wide as the wider
+  ///   multiplier operand; integers may fall back to a float datapath (a GPU
+  ///   delegate runs int8 models in fp16), never the reverse.
+  /// - DSP slices (fpga): the listed `macs_per_dsp` of the exact precision,
+  ///   or else ``DSPPacking/macsPerDSP(weightBits:inputBits:isFloat:)``.
   static func resolve(_ widths: LayerWidths, on device: Device) -> Result<
     ExecutionRate, SimulationFailure
   > {
     let table = device.compute.macsPerCycle
     let bits = widths.operandBits
-    if device.kind == .fpga {
+    switch device.compute.organisation.macRateRule {
+    case .exactOrDSPPacking:
       if let exact = table.keys.first(where: {
         $0.bits == bits && $0.isFloatingPoint == widths.isFloat
       }), let rate = table[exact] {
@@ -34,7 +36,18 @@ struct ExecutionRate: Hashable, Sendable {
           macsPerUnitPerCycle: DSPPacking.macsPerDSP(
             weightBits: widths.weightBits, inputBits: widths.inputBits,
             isFloat: widths.isFloat)))
+    case .widerListedDatapath:
+      return widerListedDatapath(widths, on: device)
     }
+  }
+
+  /// The narrowest listed precision of the same kind at least as wide as the
+  /// operands (integers may fall back to a float datapath).
+  private static func widerListedDatapath(
+    _ widths: LayerWidths, on device: Device
+  ) -> Result<ExecutionRate, SimulationFailure> {
+    let table = device.compute.macsPerCycle
+    let bits = widths.operandBits
     let sorted = table.keys.sorted()
     let sameKind = sorted.first {
       $0.isFloatingPoint == widths.isFloat && $0.bits >= bits

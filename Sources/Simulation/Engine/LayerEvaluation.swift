@@ -80,7 +80,7 @@ extension LayerEvaluation {
   func bound(device: Device) -> Bound {
     var best = (Bound.compute, computeCycles)
     for index in levelCycles.indices
-    where index > 0 && levelCycles[index] > best.1 {
+    where index != device.backingStoreIndex && levelCycles[index] > best.1 {
       best = (.onChip(device.memory[index].name), levelCycles[index])
     }
     if dramCycles > best.1 { best = (.dram, dramCycles) }

@@ -152,7 +152,7 @@ extension RunEngine {
       mapping: "view",
       roofline: Roofline(
         arithmeticIntensity: nil, peakOperationsPerSecond: 0,
-        bandwidth: device.memory[0].readBandwidth,
+        bandwidth: device.backingStore.readBandwidth,
         attainableOperationsPerSecond: 0, boundSeconds: 0))
   }
 
@@ -199,7 +199,7 @@ extension RunEngine {
         if r > 0 { reads[operand] = toBytes(r) }
         if w > 0 { writes[operand] = toBytes(w) }
       }
-      if index == 0 {
+      if index == device.backingStoreIndex {
         energy.backingStore.joules = joules
       } else {
         energy.onChip[index - 1].joules = joules
@@ -247,17 +247,14 @@ extension RunEngine {
         rate: (try? ExecutionRate.resolve(widths, on: device).get())
           ?? ExecutionRate(precision: nil, macsPerUnitPerCycle: 1)) * clock
     let operations = 2 * Double(macs) + Double(layer.otherOperations)
-    let readBW =
-      device.memory[0].readBandwidth
-      * Double(max(1, device.memory[0].instances))
-    let writeBW =
-      device.memory[0].writeBandwidth
-      * Double(max(1, device.memory[0].instances))
+    let store = device.backingStore
+    let readBW = store.readBandwidth * Double(max(1, store.instances))
+    let writeBW = store.writeBandwidth * Double(max(1, store.instances))
     let intensity = dramBytes > 0 ? operations / dramBytes : nil
     let readSeconds = finite(Double(dramRead.values.reduce(0, +)) / readBW)
     let writeSeconds = finite(Double(dramWritten.values.reduce(0, +)) / writeBW)
     let transfer =
-      device.memory[0].sharedPort
+      store.sharedPort
       ? readSeconds + writeSeconds : max(readSeconds, writeSeconds)
     let computeBound = peakMACs > 0 ? Double(macs) / peakMACs : 0
     let stall = max(0, e.makespan - e.timeline.computeBusy) / clock

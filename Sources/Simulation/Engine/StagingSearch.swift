@@ -61,10 +61,10 @@ struct StagingSearch {
     self.maximumTileGroups = maximumTileGroups
     self.buffers = buffers
     let device = plan.device
-    readBPC = plan.bytesPerCycle(0, write: false)
-    writeBPC = plan.bytesPerCycle(0, write: true)
-    shared = device.memory[0].sharedPort
-    latency = device.memory[0].latency * device.clock
+    readBPC = plan.bytesPerCycle(device.backingStoreIndex, write: false)
+    writeBPC = plan.bytesPerCycle(device.backingStoreIndex, write: true)
+    shared = device.backingStore.sharedPort
+    latency = device.backingStore.latency * device.clock
   }
 
   /// A candidate's scores.

@@ -47,7 +47,9 @@ struct StreamingLayerEvaluator {
     var reads = [[Operand: Double]](repeating: [:], count: levels)
     var writes = [[Operand: Double]](repeating: [:], count: levels)
     if layer.fusedInto != nil {
-      if device.kind == .npu || device.kind == .fpga { compute = 0 }
+      if device.compute.organisation.runsFusedActivationsInShadow {
+        compute = 0
+      }
       let group = TileGroup(
         firstTile: 0, tiles: 1, inCycles: 0, computeCycles: compute,
         outCycles: 0, inBytes: 0,
@@ -108,15 +110,15 @@ struct StreamingLayerEvaluator {
     if inDRAM > 0 { reads[0][.inputs, default: 0] += inDRAM }
     if outDRAM > 0 { writes[0][.outputs, default: 0] += outDRAM }
     var levelCycles = [Double](repeating: 0, count: levels)
-    for index in 1..<levels {
+    for index in 0..<levels where index != device.backingStoreIndex {
       levelCycles[index] = plan.levelCycles(
         index, readBits: reads[index].values.reduce(0, +),
         writeBits: writes[index].values.reduce(0, +))
     }
     let busy = max(compute, levelCycles.max() ?? 0)
-    let readBPC = plan.bytesPerCycle(0, write: false)
-    let writeBPC = plan.bytesPerCycle(0, write: true)
-    let latency = device.memory[0].latency * device.clock
+    let readBPC = plan.bytesPerCycle(device.backingStoreIndex, write: false)
+    let writeBPC = plan.bytesPerCycle(device.backingStoreIndex, write: true)
+    let latency = device.backingStore.latency * device.clock
     let bounds = groupBoundaries(count: tiles, limit: options.maximumTileGroups)
     var groups: [TileGroup] = []
     for j in 0..<(bounds.count - 1) where bounds[j + 1] > bounds[j] {
@@ -132,7 +134,7 @@ struct StreamingLayerEvaluator {
           inBytes: inBits / 8, outBytes: outBits / 8, macs: 0))
     }
     let buffers = staging.map { device.memory[$0].doubleBuffered ? 2 : 1 } ?? 1
-    let shared = device.memory[0].sharedPort
+    let shared = device.backingStore.sharedPort
     let timeline = Timeline.run(groups, buffers: buffers, sharedChannel: shared)
     let dramIn = finite(inDRAM / 8 / readBPC)
     let dramOut = finite(outDRAM / 8 / writeBPC)

@@ -53,8 +53,7 @@ public struct EnergyBreakdown: Hashable, Sendable {
   public static func zero(for device: Device) -> EnergyBreakdown {
     EnergyBreakdown(
       mac: 0, operations: 0,
-      backingStore: LevelEnergy(
-        level: device.memory.first?.name ?? "dram", joules: 0),
+      backingStore: LevelEnergy(level: device.backingStore.name, joules: 0),
       onChip: device.memory.dropFirst().map {
         LevelEnergy(level: $0.name, joules: 0)
       },

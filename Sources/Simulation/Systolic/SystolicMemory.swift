@@ -46,9 +46,8 @@ public struct SystolicMemory: Hashable, Sendable {
     ifmapWords = Int(saturating: ifmap / wordBytes)
     filterWords = Int(saturating: filter / wordBytes)
     ofmapWords = Int(saturating: ofmap / wordBytes)
-    let dram = device.backingStore
-    let read = dram?.readBandwidth ?? .infinity
-    let write = dram?.writeBandwidth ?? .infinity
+    let read = device.backingStore.readBandwidth
+    let write = device.backingStore.writeBandwidth
     if read.isFinite || write.isFinite {
       let perCycle = device.clock * wordBytes
       bandwidth = .wordsPerCycle(read: read / perCycle, write: write / perCycle)
