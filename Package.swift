@@ -91,7 +91,7 @@ let package = Package(
       name: "SpecFormats",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-        "FixedPointArithmetic", "DesignSpace", "Simulation",
+        "FixedPointArithmetic", "DesignSpace",
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(
@@ -145,8 +145,7 @@ let package = Package(
       name: "SpecFormatsTests",
       dependencies: [
         "SpecFormats", "HardwareModel", "Diagnostics", "NetworkGraph",
-        "BitAccurateExecution", "FixedPointArithmetic", "Simulation",
-        "TestSupport",
+        "BitAccurateExecution", "FixedPointArithmetic", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(

@@ -44,7 +44,7 @@ import Testing
     // L3: adapters, one outside format or library each; never each other.
     "SpecFormats": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
-      "FixedPointArithmetic", "Yams", "CYaml", "DesignSpace", "Simulation",
+      "FixedPointArithmetic", "Yams", "CYaml", "DesignSpace",
     ],
     "ONNXImport": [
       "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation",

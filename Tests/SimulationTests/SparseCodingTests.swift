@@ -1,4 +1,4 @@
-import Simulation
+import HardwareModel
 import TestSupport
 import Testing
 

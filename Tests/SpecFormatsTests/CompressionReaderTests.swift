@@ -1,6 +1,6 @@
 import Diagnostics
 import Foundation
-import Simulation
+import HardwareModel
 import Testing
 
 @testable import SpecFormats

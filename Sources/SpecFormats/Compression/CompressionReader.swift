@@ -1,5 +1,5 @@
 import Diagnostics
-import Simulation
+import HardwareModel
 import Yams
 
 /// A DRAM-coding file read from YAML, with where each layer name was written
