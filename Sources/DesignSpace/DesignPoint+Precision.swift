@@ -50,11 +50,10 @@ extension DesignPoint {
       accumulatorBits: accumulatorBits(for: bits), isFloat: false)
   }
 
-  /// The accumulator of `bits`-bit operands: 16 bits up to 4-bit operands,
-  /// 32 up to 16-bit (TFLite, CMSIS-NN), twice the operand width beyond.
+  /// The accumulator of `bits`-bit integer operands (``AccumulatorRule``):
+  /// 16 bits up to 4-bit operands, 32 up to 16-bit, twice the operand
+  /// width beyond.
   public static func accumulatorBits(for bits: Int) -> Int {
-    if bits <= 4 { return 16 }
-    if bits <= 16 { return 32 }
-    return 2 * min(bits, 32)
+    AccumulatorRule.bits(weightBits: bits, inputBits: bits, isFloat: false)
   }
 }

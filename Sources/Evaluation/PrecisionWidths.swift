@@ -1,4 +1,5 @@
 import BitAccurateExecution
+import HardwareModel
 import NetworkGraph
 import Simulation
 
@@ -19,7 +20,10 @@ public enum PrecisionWidths {
       let output =
         node.outputs.first.flatMap { resolved.tensorFormats[$0]?.bits } ?? input
       let weight = layer?.weight?.bits ?? input
-      let accumulator = layer?.accumulator?.bits ?? max(32, weight + input)
+      let accumulator =
+        layer?.accumulator?.bits
+        ?? AccumulatorRule.bits(
+          weightBits: weight, inputBits: input, isFloat: false)
       layers[node.name] = LayerWidths(
         weightBits: weight, inputBits: input, outputBits: output,
         accumulatorBits: accumulator,
@@ -27,7 +31,9 @@ public enum PrecisionWidths {
     }
     let fallback = LayerWidths(
       weightBits: inputBits, inputBits: inputBits, outputBits: inputBits,
-      accumulatorBits: 32, isFloat: false)
+      accumulatorBits: AccumulatorRule.bits(
+        weightBits: inputBits, inputBits: inputBits, isFloat: false),
+      isFloat: false)
     return .perLayer(default: fallback, layers: layers)
   }
 }

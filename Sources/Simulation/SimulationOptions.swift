@@ -39,15 +39,10 @@ public struct LayerWidths: Hashable, Sendable {
       isFloat: precision.isFloatingPoint)
   }
 
-  /// The usual accumulator: 16 bits for int4, 32 for int8 and int16 (as in
-  /// TFLite and CMSIS-NN), the operand width for floating point.
+  /// The usual accumulator of a precision (``AccumulatorRule``): 16 bits
+  /// for int4, 32 for int8 and int16, the operand width for floating point.
   public static func defaultAccumulatorBits(for precision: Precision) -> Int {
-    switch precision {
-    case .int4: 16
-    case .int8, .int16: 32
-    case .fp16: 16
-    case .fp32: 32
-    }
+    AccumulatorRule.bits(for: precision)
   }
 
   /// The wider of the two multiplier operands.

@@ -79,3 +79,36 @@ import Testing
     #expect(!reason.isEmpty)
   }
 }
+
+/// One accumulator rule, whichever way the widths come (issue #14): a
+/// shorthand, a sweep's bits, and a precision file's layer agree.
+@Suite struct AccumulatorRuleTests {
+  @Test(arguments: [2, 4, 6, 8, 12, 16, 20, 32])
+  func everyRouteGivesTheSameAccumulator(bits: Int) {
+    let rule = AccumulatorRule.bits(
+      weightBits: bits, inputBits: bits, isFloat: false)
+    #expect(DesignPoint.accumulatorBits(for: bits) == rule)
+    if let precision = Precision.allCases.first(where: {
+      $0.bits == bits && !$0.isFloatingPoint
+    }) {
+      #expect(LayerWidths(precision: precision).accumulatorBits == rule)
+    }
+  }
+
+  @Test func theRuleItself() {
+    #expect(
+      AccumulatorRule.bits(weightBits: 4, inputBits: 4, isFloat: false) == 16)
+    #expect(
+      AccumulatorRule.bits(weightBits: 4, inputBits: 8, isFloat: false) == 32)
+    #expect(
+      AccumulatorRule.bits(weightBits: 8, inputBits: 8, isFloat: false) == 32)
+    #expect(
+      AccumulatorRule.bits(weightBits: 16, inputBits: 16, isFloat: false) == 32)
+    #expect(
+      AccumulatorRule.bits(weightBits: 20, inputBits: 20, isFloat: false) == 40)
+    #expect(
+      AccumulatorRule.bits(weightBits: 16, inputBits: 16, isFloat: true) == 16)
+    #expect(AccumulatorRule.bits(for: .fp32) == 32)
+    #expect(AccumulatorRule.bits(for: .int4) == 16)
+  }
+}
