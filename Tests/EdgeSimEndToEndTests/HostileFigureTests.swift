@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue #20, classes 1–3, 8, 9 and part of 10, through the command a user
 /// runs: hostile YAML cannot hang a reader, no figure traps the process or
