@@ -398,6 +398,33 @@ import TestSupport
       ])
   }
 
+  /// README's main command on a fresh clone: the bundled trace folder holds
+  /// a report beside the trace; the new trace replaces the old one whole
+  /// and the report is kept as it was.
+  @Test func aTraceFolderWithItsReportIsReplacedAndTheReportKept() throws {
+    let folder = try Self.folder("trace-report")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let trace = folder.appendingPathComponent("t")
+    let first = try Self.run([
+      "simulate", "--model", "lenet5", "--trace", trace.path,
+    ])
+    #expect(first.status == 0, "\(first.standardError)")
+    let report = trace.appendingPathComponent("report.html")
+    try Data("<html>kept</html>".utf8).write(to: report)
+    try Data("old".utf8).write(to: trace.appendingPathComponent("trace.json"))
+    let second = try Self.run([
+      "simulate", "--model", "lenet5", "--trace", trace.path,
+    ])
+    #expect(second.status == 0, "\(second.standardError)")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: trace.path).sorted()
+        == ["layers.csv", "report.html", "summary.json", "trace.json"])
+    #expect(try Data(contentsOf: report) == Data("<html>kept</html>".utf8))
+    #expect(
+      try Data(contentsOf: trace.appendingPathComponent("trace.json"))
+        != Data("old".utf8))
+  }
+
   /// Kills `simulate --trace` at moments spread over its run: the folder
   /// always holds the old trace or the new one, whole, and nothing else.
   @Test func aKilledTraceWriteLeavesTheOldTraceOrTheNew() throws {

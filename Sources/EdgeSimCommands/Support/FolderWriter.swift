@@ -23,8 +23,13 @@ enum FolderWriter {
   /// The caller decides beforehand whether an existing folder may be
   /// replaced. A symbolic link to a folder is followed: the folder it names
   /// is replaced.
+  ///
+  /// `keeping` names regular files of an existing folder that the new one
+  /// keeps as they are (hard-linked into it before the swap, so they are
+  /// never absent or half-copied).
   static func write(
-    _ files: [(name: String, bytes: [UInt8])], to path: String
+    _ files: [(name: String, bytes: [UInt8])], to path: String,
+    keeping: [String] = []
   ) throws(FileIO.WriteFailure) {
     guard !path.isEmpty else {
       throw FileIO.WriteFailure(reason: "the path is empty")
@@ -68,6 +73,17 @@ enum FolderWriter {
         staging + "/" + file.name, bytes: file.bytes)
       {
         throw abandon(code)
+      }
+    }
+    if exists {
+      for name in keeping where !files.contains(where: { $0.name == name }) {
+        let source = target + "/" + name
+        guard case .present(.regular, _, _) = FileStatus.of(source) else {
+          continue
+        }
+        guard link(source, staging + "/" + name) == 0 else {
+          throw abandon(errno)
+        }
       }
     }
     SystemFiles.sync(path: staging)

@@ -6,14 +6,23 @@ import Foundation
 /// writing leaves the old trace or the new one, never a new summary beside
 /// an old `trace.json`.
 ///
-/// An existing folder is replaced only when it is empty or holds nothing
-/// but trace files; a folder with anything else in it is left alone and
+/// An existing folder is replaced only when it holds nothing but trace
+/// files and reports made from them (`report*.html`, `report*.csv`, which
+/// the new folder keeps as they are, as the bundled trace keeps its
+/// `report.html`); a folder with anything else in it is left alone and
 /// reported, since replacing it would delete that.
 enum TraceFolder {
   /// The files of a trace.
   static let fileNames: Set<String> = [
     "summary.json", "layers.csv", "trace.json",
   ]
+
+  /// Whether a file beside a trace is a report made from it (kept when the
+  /// trace is replaced).
+  static func isReport(_ name: String) -> Bool {
+    name.hasPrefix("report")
+      && (name.hasSuffix(".html") || name.hasSuffix(".csv"))
+  }
 
   /// Refuses the folder before anything is computed or written: an empty
   /// path, an input of the command, something that is not a folder, or a
@@ -23,7 +32,8 @@ enum TraceFolder {
     guard FileStatus.of(folder).kind == .directory else { return }
     let entries =
       (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    let others = entries.filter { !fileNames.contains($0) }.sorted()
+    let others = entries.filter { !fileNames.contains($0) && !isReport($0) }
+      .sorted()
     guard !others.isEmpty else { return }
     let shown = others.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
     let more = others.count > 3 ? " and \(others.count - 3) more" : ""
@@ -32,7 +42,7 @@ enum TraceFolder {
         "the folder holds files that are not a trace (\(shown)\(more)); not replacing it",
         at: SourceLocation(file: folder),
         hint:
-          "name a new folder, or a trace folder to replace (the whole folder is replaced)"
+          "name a new folder, or a trace folder to replace (the whole folder is replaced; reports in it are kept)"
       ))
   }
 
@@ -41,13 +51,16 @@ enum TraceFolder {
     summary: String, layers: String, trace: String, to folder: String
   ) throws(CommandFailure) {
     try check(folder)
+    let reports =
+      ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+      .filter(isReport).sorted()
     do throws(FileIO.WriteFailure) {
       try FolderWriter.write(
         [
           ("summary.json", Array(summary.utf8)),
           ("layers.csv", Array(layers.utf8)),
           ("trace.json", Array(trace.utf8)),
-        ], to: folder)
+        ], to: folder, keeping: reports)
     } catch {
       throw CommandFailure(
         .error(
