@@ -268,52 +268,20 @@ enum ComparePoints {
       ))
   }
 
-  /// How simulated totals differ from stored ones, or `nil` when they agree
-  /// (within a relative 1e-9; `top1` is not simulated).
+  /// How simulated totals differ from stored ones
+  /// (``PointMetrics/differences(from:)``), in words, or `nil` when they
+  /// agree.
   static func difference(_ simulated: PointMetrics, _ stored: PointMetrics?)
     -> String?
   {
     guard let stored else { return "the file holds none" }
-    func close(_ x: Double, _ y: Double) -> Bool {
-      abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+    func format(_ value: Double, _ unit: String) -> String {
+      unit == "B"
+        ? String(Int(saturating: value)) + " B"
+        : UnitFormatter.decimal(value, unit: unit)
     }
-    var differences: [String] = []
-    let figures: [(String, Double, Double, (Double) -> String)] = [
-      (
-        "latency", stored.latency, simulated.latency,
-        { UnitFormatter.decimal($0, unit: "s") }
-      ),
-      (
-        "energy", stored.energy, simulated.energy,
-        { UnitFormatter.decimal($0, unit: "J") }
-      ),
-      (
-        "MAC energy", stored.macEnergy, simulated.macEnergy,
-        { UnitFormatter.decimal($0, unit: "J") }
-      ),
-      (
-        "operation energy", stored.operationEnergy, simulated.operationEnergy,
-        { UnitFormatter.decimal($0, unit: "J") }
-      ),
-      (
-        "DRAM energy", stored.dramEnergy, simulated.dramEnergy,
-        { UnitFormatter.decimal($0, unit: "J") }
-      ),
-      (
-        "on-chip energy", stored.onChipEnergy, simulated.onChipEnergy,
-        { UnitFormatter.decimal($0, unit: "J") }
-      ),
-      (
-        "static energy", stored.staticEnergy, simulated.staticEnergy,
-        { UnitFormatter.decimal($0, unit: "J") }
-      ),
-      (
-        "DRAM bytes", Double(stored.dramBytes), Double(simulated.dramBytes),
-        { String(Int($0)) + " B" }
-      ),
-    ]
-    for (name, was, now, format) in figures where !close(was, now) {
-      differences.append("\(name) \(format(was)) stored, \(format(now)) now")
+    let differences = simulated.differences(from: stored).map {
+      "\($0.name) \(format($0.stored, $0.unit)) stored, \(format($0.now, $0.unit)) now"
     }
     return differences.isEmpty ? nil : differences.joined(separator: "; ")
   }
