@@ -243,15 +243,7 @@ struct Simulate: ParsableCommand {
       ])
       throw ExitCode(EdgeSimMain.failure)
     }
-    let bytes: [UInt8]
-    switch FileIO.read(precision) {
-    case .success(let b): bytes = b
-    case .failure(let d):
-      printer.print([d])
-      throw ExitCode(EdgeSimMain.failure)
-    }
-    printer.sources[precision] = String(
-      decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let bytes = try printer.read(precision)
     let result = PrecisionReader.read(bytes: bytes, fileName: precision)
     guard let plan = result.value else {
       printer.print(result.diagnostics)
@@ -280,15 +272,7 @@ struct Simulate: ParsableCommand {
     printer: inout DiagnosticPrinter
   ) throws -> (compression: DRAMCompression, measured: Bool)? {
     guard let compression else { return nil }
-    let bytes: [UInt8]
-    switch FileIO.read(compression) {
-    case .success(let b): bytes = b
-    case .failure(let d):
-      printer.print([d])
-      throw ExitCode(EdgeSimMain.failure)
-    }
-    printer.sources[compression] = String(
-      decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let bytes = try printer.read(compression)
     let result = CompressionReader.read(bytes: bytes, fileName: compression)
     guard let file = result.value else {
       printer.print(result.diagnostics)

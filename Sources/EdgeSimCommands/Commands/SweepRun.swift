@@ -53,15 +53,7 @@ struct SweepRun: ParsableCommand {
 
   func run() throws {
     var printer = DiagnosticPrinter()
-    let bytes: [UInt8]
-    switch FileIO.read(spec) {
-    case .success(let b): bytes = b
-    case .failure(let d):
-      printer.print([d])
-      throw ExitCode(EdgeSimMain.failure)
-    }
-    printer.sources[spec] = String(
-      decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let bytes = try printer.read(spec)
     let result = SweepReader.read(bytes: bytes, fileName: spec)
     printer.print(result.diagnostics)
     guard let plan = result.value else { throw ExitCode(EdgeSimMain.failure) }

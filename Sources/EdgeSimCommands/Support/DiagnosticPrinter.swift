@@ -1,3 +1,4 @@
+import ArgumentParser
 import Diagnostics
 
 /// Prints diagnostics to standard error, with the source line and a caret.
@@ -38,6 +39,22 @@ struct DiagnosticPrinter {
       }
     }
     return text
+  }
+
+  /// Reads an input file for a command (the one loader the commands share).
+  ///
+  /// Returns its bytes and keeps its text for the carets of later
+  /// diagnostics; when it cannot be read, prints why and throws the
+  /// command's failure.
+  mutating func read(_ path: String) throws(ExitCode) -> [UInt8] {
+    switch FileIO.read(path) {
+    case .success(let bytes):
+      sources[path] = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+      return bytes
+    case .failure(let diagnostic):
+      print([diagnostic])
+      throw ExitCode(EdgeSimMain.failure)
+    }
   }
 
   /// Prints the first ``maximumPrinted`` diagnostics to standard error and
