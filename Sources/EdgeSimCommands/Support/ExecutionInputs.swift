@@ -1,5 +1,6 @@
 import BitAccurateExecution
 import Diagnostics
+import Foundation
 import NetworkGraph
 import NumPyFormat
 
@@ -64,10 +65,43 @@ enum ExecutionInputs {
           at: SourceLocation(file: path)))
     }
     warnings += diagnostics
+    try checkMemory(loaded, path: path, sources: sources)
     let output =
       loaded.network.outputs.first.flatMap { loaded.shapes.shape(of: $0)?.dims }
       ?? []
     return (loaded.network, output.count >= 2 ? output.last : nil)
+  }
+
+  /// Refuses a model with a tensor too large to hold for one sample.
+  ///
+  /// Too large means more than half of this machine's memory at 8 bytes an
+  /// element (the fixed-point executor's raws). A hostile model can declare such a
+  /// tensor in a few hundred bytes (a convolution padded by 10^5); running
+  /// it would be killed for want of memory instead of refused.
+  static func checkMemory(
+    _ loaded: LoadedModel, path: String, sources: [String: String]
+  ) throws(CommandFailure) {
+    let budget = Double(ProcessInfo.processInfo.physicalMemory) / 2
+    guard
+      let (name, descriptor) = loaded.shapes.tensors.max(by: {
+        $0.value.shape.elementCount < $1.value.shape.elementCount
+      })
+    else { return }
+    let batch = max(1, descriptor.shape.dims.first ?? 1)
+    let bytes = Double(descriptor.shape.elementCount / batch) * 8
+    guard bytes > budget else { return }
+    let producer = loaded.network.nodes.first { $0.outputs.contains(name) }
+    let place = producer.map { " (node '\($0.name)', \($0.op.opType))" } ?? ""
+    let gib = { (x: Double) in String(format: "%.1f GiB", x / 1_073_741_824) }
+    throw CommandFailure(
+      [
+        .error(
+          "tensor '\(name)'\(place) has \(descriptor.shape.elementCount / batch) elements per sample: \(gib(bytes)) to execute, more than half of this machine's \(gib(2 * budget)) of memory",
+          at: SourceLocation(file: path),
+          hint:
+            "check the model's shapes; simulate without --data needs no memory for tensors"
+        )
+      ], sources: sources)
   }
 
   /// Reads a batch of samples `[N, …]` for the network's input.
