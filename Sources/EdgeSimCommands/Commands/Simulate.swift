@@ -194,10 +194,14 @@ struct Simulate: ParsableCommand {
     case .failure(.noSamplesToMeasure):
       throw ExitCode(EdgeSimMain.failure)
     }
-    var summaryJSON = SummaryJSON.value(summary)
-    if let accuracy, case .object(var fields) = summaryJSON {
-      fields["accuracy"] = accuracy.json
-      summaryJSON = .object(fields)
+    // summary.json's text, built only when a trace or --json needs it.
+    func summaryText() -> String {
+      var summaryJSON = SummaryJSON.value(summary)
+      if let accuracy, case .object(var fields) = summaryJSON {
+        fields["accuracy"] = accuracy.json
+        summaryJSON = .object(fields)
+      }
+      return summaryJSON.rendered + "\n"
     }
     if !noTrace {
       let folder =
@@ -205,7 +209,7 @@ struct Simulate: ParsableCommand {
         ?? "Traces/\(Self.slug(summary.model.isEmpty ? model : summary.model))-\(Self.slug(device.name))"
       do throws(CommandFailure) {
         try TraceFolder.write(
-          summary: summaryJSON.rendered + "\n",
+          summary: summaryText(),
           layers: LayersCSV.render(summary),
           trace: ChromeTrace.render(summary, events: events), to: folder)
       } catch {
@@ -217,7 +221,7 @@ struct Simulate: ParsableCommand {
       }
     }
     if json {
-      Terminal.standardOutput(summaryJSON.rendered + "\n")
+      Terminal.standardOutput(summaryText())
     } else {
       Terminal.standardOutput(SimulationReport.render(summary, device: device))
       if let accuracy { Terminal.standardOutput(accuracy.line + "\n") }
