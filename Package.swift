@@ -131,7 +131,9 @@ let package = Package(
     // What the test targets share: one seeded generator, golden files and
     // the runner of the built edgesim binary. A plain target under Tests/,
     // so no product can ship it.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["NetworkGraph"],
+      path: "Tests/TestSupport"),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
     .testTarget(
       name: "FixedPointArithmeticTests",
@@ -140,7 +142,8 @@ let package = Package(
       name: "HardwareModelTests",
       dependencies: ["HardwareModel", "Diagnostics"]),
     .testTarget(
-      name: "NetworkGraphTests", dependencies: ["NetworkGraph", "Diagnostics"]),
+      name: "NetworkGraphTests",
+      dependencies: ["NetworkGraph", "Diagnostics", "TestSupport"]),
     .testTarget(
       name: "SpecFormatsTests",
       dependencies: [
@@ -217,6 +220,6 @@ let package = Package(
       exclude: ["Regressions", "Pending"]),
     .testTarget(
       name: "MappingTests",
-      dependencies: ["Mapping", "NetworkGraph", "HardwareModel"]),
+      dependencies: ["Mapping", "NetworkGraph", "HardwareModel", "TestSupport"]),
   ]
 )

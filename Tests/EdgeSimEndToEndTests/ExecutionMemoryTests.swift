@@ -25,17 +25,7 @@ struct ExecutionMemoryTests {
     weight.dataType = 1
     weight.dims = [1, 1, 1, 1]
     weight.floatData = [0.5]
-    func value(_ name: String, _ dims: [Int64]) -> Onnx_ValueInfoProto {
-      var info = Onnx_ValueInfoProto()
-      info.name = name
-      info.type.tensorType.elemType = 1
-      info.type.tensorType.shape.dim = dims.map {
-        var dim = Onnx_TensorShapeProto.Dimension()
-        dim.dimValue = $0
-        return dim
-      }
-      return info
-    }
+    let value = ONNXValues.float32
     var graph = Onnx_GraphProto()
     graph.name = "padded"
     graph.node = [node]

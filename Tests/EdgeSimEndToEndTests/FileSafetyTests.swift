@@ -44,17 +44,7 @@ import TestSupport
     node.opType = "MatMul"
     node.input = ["x", "w"]
     node.output = ["y"]
-    func value(_ name: String, _ dims: [Int64]) -> Onnx_ValueInfoProto {
-      var info = Onnx_ValueInfoProto()
-      info.name = name
-      info.type.tensorType.elemType = 1
-      info.type.tensorType.shape.dim = dims.map {
-        var d = Onnx_TensorShapeProto.Dimension()
-        d.dimValue = $0
-        return d
-      }
-      return info
-    }
+    let value = ONNXValues.float32
     var weight = Onnx_TensorProto()
     weight.name = "w"
     weight.dims = [4, 3]

@@ -1,5 +1,6 @@
 import Mapping
 import NetworkGraph
+import TestSupport
 import Testing
 
 /// Layers from networks: MACs per layer, fusion, views, the batch, overflow.
@@ -11,7 +12,7 @@ import Testing
   /// The hand counts of NetworkGraphTests' LeNet-5, layer by layer: conv1
   /// 6·28·28 outputs × 1·5·5, conv2 16·10·10 × 6·5·5, then the FC layers.
   @Test func leNet5MACsPerLayer() throws {
-    let network = try Networks.leNet5()
+    let network = try TestNetworks.leNet5()
     let layers = try LayerExtraction.layers(of: network)
     let named = Self.byName(layers)
     #expect(layers.map(\.name) == network.nodes.map(\.name))
@@ -29,7 +30,8 @@ import Testing
   }
 
   @Test func leNet5NestsKindsAndFusion() throws {
-    let named = Self.byName(try LayerExtraction.layers(of: Networks.leNet5()))
+    let named = Self.byName(
+      try LayerExtraction.layers(of: TestNetworks.leNet5()))
     let conv1 = try #require(named["conv1"]?.nest)
     #expect(conv1.outputChannels == 6 && conv1.inputChannels == 1)
     #expect(conv1.outputRows == 28 && conv1.outputColumns == 28)
@@ -78,7 +80,7 @@ import Testing
 
   @Test(arguments: [2, 4, 32])
   func batchMultipliesEveryCount(_ batch: Int) throws {
-    let network = try Networks.leNet5()
+    let network = try TestNetworks.leNet5()
     let one = try LayerExtraction.layers(of: network)
     let many = try LayerExtraction.layers(of: network, batch: batch)
     #expect(one.count == many.count)
@@ -94,7 +96,7 @@ import Testing
   }
 
   @Test func batchBelowOneCountsAsOne() throws {
-    let network = try Networks.leNet5()
+    let network = try TestNetworks.leNet5()
     #expect(
       try LayerExtraction.layers(of: network, batch: 0)
         == LayerExtraction.layers(of: network))
