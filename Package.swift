@@ -218,6 +218,13 @@ let package = Package(
         "TestSupport",
       ],
       exclude: ["Regressions", "Pending"]),
+    // Command lines run in-process (EdgeSimMain.capture).
+    .testTarget(
+      name: "EdgeSimCommandsTests",
+      dependencies: [
+        "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
+        "TestSupport",
+      ]),
     .testTarget(
       name: "MappingTests",
       dependencies: ["Mapping", "NetworkGraph", "HardwareModel", "TestSupport"]),

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The root `edgesim` command.
-public struct EdgeSim: ParsableCommand {
+public struct EdgeSim: AsyncParsableCommand {
   /// The command's name, version and subcommands.
   public static let configuration = CommandConfiguration(
     commandName: "edgesim",

@@ -15,18 +15,23 @@ public enum EdgeSimMain {
   public static let usage: Int32 = 2
 
   /// Parses the arguments, runs the command and exits.
-  public static func main(_ arguments: [String]? = nil) -> Never {
+  public static func main(_ arguments: [String]? = nil) async -> Never {
     MemoryPolicy.apply()
-    let code = run(arguments)
+    let code = await run(arguments)
     exit(code)
   }
 
-  /// Runs a command line and returns the exit status (used by `main` and by
-  /// tests).
-  public static func run(_ arguments: [String]?) -> Int32 {
+  /// Runs a command line and returns the exit status; what it prints goes
+  /// to the running task's ``CommandContext`` (the process's standard output
+  /// and error, unless captured).
+  public static func run(_ arguments: [String]?) async -> Int32 {
     do {
       var command = try EdgeSim.parseAsRoot(arguments)
-      try command.run()
+      if var command = command as? any AsyncParsableCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
       return 0
     } catch {
       let code = EdgeSim.exitCode(for: error)
@@ -43,5 +48,29 @@ public enum EdgeSimMain {
       Terminal.standardError("error: \(EdgeSim.message(for: error))")
       return failure
     }
+  }
+
+  /// What a command line run in-process did: its exit status and what it
+  /// printed.
+  public struct Captured: Sendable {
+    /// The exit status ``main(_:)`` would exit with.
+    public var status: Int32
+    /// Standard output, as the process would have written it.
+    public var standardOutput: String
+    /// Standard error, as the process would have written it.
+    public var standardError: String
+  }
+
+  /// Runs a command line in this process, in a context of its own, and
+  /// returns what it printed instead of printing it (for tests: several
+  /// command lines may run at once).
+  public static func capture(_ arguments: [String]) async -> Captured {
+    let context = CommandContext(capturing: true)
+    let status = await CommandContext.$current.withValue(context) {
+      await run(arguments)
+    }
+    let (output, error) = context.output
+    return Captured(
+      status: status, standardOutput: output, standardError: error)
   }
 }

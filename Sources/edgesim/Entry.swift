@@ -1,3 +1,3 @@
 import EdgeSimCommands
 
-EdgeSimMain.main()
+await EdgeSimMain.main()

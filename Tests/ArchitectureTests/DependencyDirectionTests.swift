@@ -65,7 +65,7 @@ import Testing
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc",
       "Darwin",
       "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats",
-      "Dispatch", "DesignSpace", "ResultsStore", "Evaluation",
+      "Synchronization", "DesignSpace", "ResultsStore", "Evaluation",
       "Reports",
     ],
     "edgesim": ["EdgeSimCommands"],

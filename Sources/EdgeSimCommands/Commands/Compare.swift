@@ -6,7 +6,7 @@ import TraceFormats
 
 /// `edgesim compare A B`: two traces, or two points of a sweep, layer by
 /// layer.
-struct Compare: ParsableCommand {
+struct Compare: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
       "Compare two traces, or two sweep points, layer by layer: latency, energy by component, DRAM bytes, utilisation and bound.",
@@ -61,8 +61,7 @@ struct Compare: ParsableCommand {
       valueName: "spec.yaml"))
   var sweep: String?
 
-  @Flag(help: "Print the comparison as JSON on standard output.")
-  var json = false
+  @OptionGroup var format: OutputOptions
 
   func validate() throws {
     switch (db, sweep) {
@@ -84,12 +83,12 @@ struct Compare: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run() async throws {
     var printer = DiagnosticPrinter()
     let comparison: TraceComparison
     if let db, let sweep {
       do {
-        comparison = try ComparePoints.compare(
+        comparison = try await ComparePoints.compare(
           db: db, sweep: sweep, a: a, b: b, printer: &printer)
       } catch let failure as CommandFailure {
         throw failure.print(with: &printer)
@@ -99,7 +98,7 @@ struct Compare: ParsableCommand {
         try Self.load(a, printer: &printer), try Self.load(b, printer: &printer)
       )
     }
-    if json {
+    if format.json {
       Terminal.standardOutput(comparison.json.rendered)
     } else {
       Terminal.standardOutput(CompareReport.render(comparison))

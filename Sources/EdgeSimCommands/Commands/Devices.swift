@@ -22,8 +22,7 @@ struct Devices: ParsableCommand {
   @Option(help: "List the .yaml and .cfg files in this folder instead.")
   var dir: String?
 
-  @Flag(help: "Print the list as JSON on standard output.")
-  var json = false
+  @OptionGroup var format: OutputOptions
 
   func run() throws {
     var files: [(name: String, bytes: [UInt8])] = []
@@ -65,7 +64,7 @@ struct Devices: ParsableCommand {
         printer.print(result.diagnostics)
       }
     }
-    if json {
+    if format.json {
       Terminal.standardOutput(JSONOutput.devices(devices))
     } else {
       Terminal.standardOutput(DeviceTable.render(devices))

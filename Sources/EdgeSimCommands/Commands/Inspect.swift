@@ -29,8 +29,7 @@ struct Inspect: ParsableCommand {
   @Option(help: "Bind a symbolic batch dimension to N (default 1).")
   var batch: Int?
 
-  @Flag(help: "Print the table as JSON on standard output.")
-  var json = false
+  @OptionGroup var format: OutputOptions
 
   func validate() throws {
     if let batch, batch < 1 || batch > 1 << 20 {
@@ -51,7 +50,7 @@ struct Inspect: ParsableCommand {
       printer.print([error.diagnostic(file: model)])
       throw ExitCode(EdgeSimMain.failure)
     }
-    if json {
+    if format.json {
       Terminal.standardOutput(
         InspectReport.json(
           counts,

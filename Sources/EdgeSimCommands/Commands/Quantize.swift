@@ -50,10 +50,8 @@ struct Quantize: ParsableCommand {
     completion: .file(extensions: ["npy"]))
   var data: String
 
-  @Option(
-    help: "Class labels: an integer .npy [N], for float vs fixed top-1.",
-    completion: .file(extensions: ["npy"]))
-  var labels: String?
+  @OptionGroup var labelsOption: LabelsOption
+  var labels: String? { labelsOption.labels }
 
   @Option(help: "Activation (and weight) widths: 8, or KEY=BITS,… (see above).")
   var bits: String
@@ -74,8 +72,7 @@ struct Quantize: ParsableCommand {
     completion: .file(extensions: ["yaml", "yml"]))
   var out: String
 
-  @Flag(help: "Print the results as JSON on standard output.")
-  var json = false
+  @OptionGroup var format: OutputOptions
 
   func validate() throws {
     if let calibrationSamples, calibrationSamples < 1 {
@@ -124,7 +121,7 @@ struct Quantize: ParsableCommand {
             at: SourceLocation(file: out)))
       }
       Terminal.standardOutput(
-        json
+        format.json
           ? QuantizeReport.json(outcome, method: method, out: out)
           : QuantizeReport.table(outcome, method: method, out: out))
     } catch {

@@ -3,6 +3,7 @@ import BitAccurateExecution
 import Diagnostics
 import Evaluation
 import Foundation
+import NetworkGraph
 import NumPyFormat
 
 /// `edgesim run`: execute a model on a batch, in float or bit-accurately.
@@ -62,10 +63,8 @@ struct Run: ParsableCommand {
     completion: .directory)
   var dump: String?
 
-  @Option(
-    help: "Class labels: an integer .npy [N], for top-1 and top-5.",
-    completion: .file(extensions: ["npy"]))
-  var labels: String?
+  @OptionGroup var labelsOption: LabelsOption
+  var labels: String? { labelsOption.labels }
 
   @Option(
     help:
@@ -73,8 +72,7 @@ struct Run: ParsableCommand {
   )
   var batchSize: Int?
 
-  @Flag(help: "Print the results as JSON on standard output.")
-  var json = false
+  @OptionGroup var format: OutputOptions
 
   func validate() throws {
     if let batchSize, batchSize < 1 {
@@ -94,9 +92,9 @@ struct Run: ParsableCommand {
         model, warnings: &warnings)
       let samples = try ExecutionInputs.samples(
         input, for: network, option: "--input", warnings: &warnings)
-      let count = samples.shape.first ?? 0
       let labelValues = try labels.map { path throws(CommandFailure) in
-        try ExecutionInputs.labels(path, samples: count, classes: classes)
+        try ExecutionInputs.labels(
+          path, samples: samples.shape.first ?? 0, classes: classes)
       }
       let resolved = try precision.map { path throws(CommandFailure) in
         try PrecisionFile.resolve(path, for: network)
@@ -106,48 +104,54 @@ struct Run: ParsableCommand {
           path, option, kind in path.map { ($0, option, kind) }
         })
       printer.print(warnings + (resolved?.warnings ?? []))
-      if let batchSize, batchSize < count,
-        let node = SampleIndependence.firstMixingNode(in: network)
-      {
-        // Slices would change what such a node computes.
-        throw CommandFailure(
-          .error(
-            "--batch-size \(batchSize) would split the batch, but "
-              + "\(node.reference) computes across samples, so its results "
-              + "would change",
-            at: SourceLocation(file: model),
-            hint: "run without --batch-size"))
-      }
-      let cores = ProcessInfo.processInfo.activeProcessorCount
-      let outcome: RunOutcome
-      do {
-        if let resolved {
-          outcome = try SlicedRun.fixed(
-            network: network, precision: resolved.precision, input: samples,
-            labels: labelValues,
-            batchSize: batchSize, dump: dump != nil, concurrency: cores,
-            clock: ContinuousClock())
-        } else {
-          outcome = try SlicedRun.float(
-            network: network, input: samples, labels: labelValues,
-            batchSize: batchSize,
-            concurrency: cores, clock: ContinuousClock())
-        }
-      } catch {
-        throw CommandFailure(
-          .error(
-            error.description, at: SourceLocation(file: precision ?? model)))
-      }
+      let outcome = try execute(
+        network, samples: samples, labels: labelValues,
+        precision: resolved?.precision)
       if let dump, let entries = outcome.dump {
         try RawDumpWriter.write(entries, to: dump)
       }
       if let output { try Self.write(outcome.output, to: output) }
       Terminal.standardOutput(
-        json
+        format.json
           ? RunReport.json(outcome, model: model, precision: precision)
           : RunReport.table(outcome))
     } catch {
       throw error.print(with: &printer)
+    }
+  }
+
+  /// Runs the samples, in slices of `--batch-size` when a network computes
+  /// each sample on its own, in fixed point with a precision file.
+  func execute(
+    _ network: Network, samples: FloatTensor, labels: [Int]?,
+    precision resolved: ResolvedPrecision?
+  ) throws(CommandFailure) -> RunOutcome {
+    if let batchSize, batchSize < samples.shape.first ?? 0,
+      let node = SampleIndependence.firstMixingNode(in: network)
+    {
+      // Slices would change what such a node computes.
+      throw CommandFailure(
+        .error(
+          "--batch-size \(batchSize) would split the batch, but "
+            + "\(node.reference) computes across samples, so its results "
+            + "would change",
+          at: SourceLocation(file: model),
+          hint: "run without --batch-size"))
+    }
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    do throws(ExecutionError) {
+      if let resolved {
+        return try SlicedRun.fixed(
+          network: network, precision: resolved, input: samples,
+          labels: labels, batchSize: batchSize, dump: dump != nil,
+          concurrency: cores, clock: ContinuousClock())
+      }
+      return try SlicedRun.float(
+        network: network, input: samples, labels: labels,
+        batchSize: batchSize, concurrency: cores, clock: ContinuousClock())
+    } catch {
+      throw CommandFailure(
+        .error(error.description, at: SourceLocation(file: precision ?? model)))
     }
   }
 

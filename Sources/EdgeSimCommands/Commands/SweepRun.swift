@@ -9,7 +9,7 @@ import SpecFormats
 
 /// `edgesim sweep SPEC.yaml --db RESULTS.sqlite`: evaluates every point of
 /// a sweep (or of one shard) on every core, resumably.
-struct SweepRun: ParsableCommand {
+struct SweepRun: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
     abstract:
@@ -51,7 +51,7 @@ struct SweepRun: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run() async throws {
     var printer = DiagnosticPrinter()
     let bytes = try printer.read(spec)
     let result = SweepReader.read(bytes: bytes, fileName: spec)
@@ -87,7 +87,7 @@ struct SweepRun: ParsableCommand {
     let worker = SweepWorker.current()
     let lease = SweepLease(store: store, worker: worker)
     do {
-      try run(
+      try await run(
         plan, part: part, inputs: inputs, jobs: jobs, store: store,
         worker: worker)
       lease.stop()
@@ -106,10 +106,10 @@ struct SweepRun: ParsableCommand {
   func run(
     _ plan: SweepPlan, part: Shard, inputs: SweepInputs, jobs: Int,
     store: ResultsStore, worker: SweepWorker
-  ) throws {
+  ) async throws {
     if case .search(let goal) = plan.strategy {
       let start = Date()
-      let outcomes = try SweepSearch.run(
+      let outcomes = try await SweepSearch.run(
         plan, goal: goal, shard: part, inputs: inputs, store: store,
         worker: worker, jobs: jobs)
       let evaluated = outcomes.reduce(0) { $0 + $1.evaluations }
@@ -127,18 +127,15 @@ struct SweepRun: ParsableCommand {
     let recorder = SweepRecorder(
       store: store, worker: worker, pending: total - recorded)
     let start = Date()
-    let evaluated: Int = try blockingAwait {
-      let count = try await SweepRunner.run(
-        indices.lazy.map { plan.point(at: $0) }, jobs: jobs,
-        claim: { try await recorder.claim($0) },
-        evaluate: { inputs.evaluate($0) },
-        record: { try await recorder.record($0) },
-        waitForOthers: { try await Task.sleep(for: .milliseconds(200)) })
-      await recorder.finish()
-      return count
-    }
+    let evaluated = try await SweepRunner.run(
+      indices.lazy.map { plan.point(at: $0) }, jobs: jobs,
+      claim: { try await recorder.claim($0) },
+      evaluate: { inputs.evaluate($0) },
+      record: { try await recorder.record($0) },
+      waitForOthers: { try await Task.sleep(for: .milliseconds(200)) })
+    await recorder.finish()
     let seconds = Date().timeIntervalSince(start)
-    let counts: [String: Int] = try blockingAwait { await recorder.counts }
+    let counts = await recorder.counts
     let rate = seconds > 0 ? Double(evaluated) / seconds : 0
     let shardLabel = part == .whole ? "" : " shard \(part)"
     let statuses =

@@ -32,8 +32,7 @@ struct Validate: ParsableCommand {
   @Option(help: "The kind of every file, instead of detecting it.")
   var kind: SpecFileKind?
 
-  @Flag(help: "Print the result as JSON on standard output.")
-  var json = false
+  @OptionGroup var format: OutputOptions
 
   func validate() throws {
     if files.isEmpty {
@@ -60,7 +59,7 @@ struct Validate: ParsableCommand {
         results.append((file, valid, diagnostics))
       }
     }
-    if json {
+    if format.json {
       Terminal.standardOutput(JSONOutput.validation(results))
     } else {
       printer.print(all)

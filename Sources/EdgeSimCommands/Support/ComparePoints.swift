@@ -37,7 +37,7 @@ enum ComparePoints {
   static func compare(
     db: String, sweep: String, a: String, b: String,
     printer: inout DiagnosticPrinter
-  ) throws -> TraceComparison {
+  ) async throws -> TraceComparison {
     let plan = try readPlan(sweep, printer: &printer)
     let store = try open(db)
     // Said first: it explains a point this sweep does not produce.
@@ -60,11 +60,9 @@ enum ComparePoints {
       SweepPlan(name: plan.name, studies: [study]), specPath: sweep,
       printer: &printer)
     let (pointA, pointB) = (first.point, second.point)
-    let outcomes = try blockingAwait {
-      async let x = inputs.simulate(pointA)
-      async let y = inputs.simulate(pointB)
-      return await [x, y]
-    }
+    async let x = inputs.simulate(pointA)
+    async let y = inputs.simulate(pointB)
+    let outcomes = await [x, y]
     var summaries: [RunSummary] = []
     var warnings: [Diagnostic] = []
     for (side, outcome) in zip([first, second], outcomes) {

@@ -246,7 +246,7 @@ enum FileIO {
   // MARK: Inputs read
 
   /// A file this process has read.
-  struct Input: Hashable {
+  struct Input: Hashable, Sendable {
     /// The path as it was given.
     var path: String
     /// Its canonical path, when known.
@@ -254,29 +254,16 @@ enum FileIO {
     var identity: FileIdentity
   }
 
-  private final class InputLog: @unchecked Sendable {
-    let lock = NSLock()
-    var inputs: [Input] = []
-  }
-
-  private static let log = InputLog()
-
-  /// Every file this process has read, in order (each once).
+  /// Every file the running command has read, in order (each once).
   static var inputs: [Input] {
-    log.lock.lock()
-    defer { log.lock.unlock() }
-    return log.inputs
+    CommandContext.current.inputs.withLock { $0 }
   }
 
   private static func noteInput(
     path: String, realPath: String?, identity: FileIdentity
   ) {
-    log.lock.lock()
-    defer { log.lock.unlock() }
-    if !log.inputs.contains(where: { $0.identity == identity }) {
-      log.inputs.append(
-        Input(path: path, realPath: realPath, identity: identity))
-    }
+    CommandContext.current.noteInput(
+      Input(path: path, realPath: realPath, identity: identity))
   }
 
   // MARK: Writing

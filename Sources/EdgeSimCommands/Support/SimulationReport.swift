@@ -1,5 +1,7 @@
+import Evaluation
 import HardwareModel
 import Simulation
+import TraceFormats
 
 /// The table `edgesim simulate` prints: one row per layer, then totals.
 enum SimulationReport {
@@ -70,5 +72,18 @@ enum SimulationReport {
         + bounds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         .joined(separator: ", ") + " layers")
     return lines.joined(separator: "\n")
+  }
+}
+
+extension SimulationReport {
+  /// summary.json's text: the run summary, with the measured accuracy when
+  /// there is one.
+  static func json(_ outcome: EvaluationOutcome) -> String {
+    var summaryJSON = SummaryJSON.value(outcome.summary)
+    if let accuracy = outcome.accuracy, case .object(var fields) = summaryJSON {
+      fields["accuracy"] = accuracy.json
+      summaryJSON = .object(fields)
+    }
+    return summaryJSON.rendered + "\n"
   }
 }

@@ -11,7 +11,7 @@ struct SweepProgress {
 
   init(total: Int) {
     self.total = total
-    enabled = isatty(2) == 1 && total > 0
+    enabled = Terminal.standardErrorIsTerminal && total > 0
   }
 
   /// Redraws the line after `completed` points.
@@ -34,13 +34,13 @@ struct SweepProgress {
       format: "\r[%@] %d/%d  %.1f points/s  ETA %@ ", bar, completed, total,
       rate,
       Self.clock(left))
-    FileHandle.standardError.write(Data(line.utf8))
+    Terminal.standardErrorUnterminated(line)
   }
 
   /// Ends the line.
   func finish() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\n".utf8))
+    Terminal.standardErrorUnterminated("\n")
   }
 
   static func clock(_ seconds: Double) -> String {

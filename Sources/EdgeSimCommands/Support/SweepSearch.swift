@@ -15,7 +15,7 @@ enum SweepSearch {
     _ plan: SweepPlan, goal: SearchGoal, shard: Shard, inputs: SweepInputs,
     store: ResultsStore, worker: SweepWorker,
     jobs: Int
-  ) throws -> [SearchOutcome] {
+  ) async throws -> [SearchOutcome] {
     let recorder = SweepRecorder(store: store, worker: worker, pending: 0)
     var outcomes: [SearchOutcome] = []
     for context in plan.searchContexts(in: shard) {
@@ -29,17 +29,15 @@ enum SweepSearch {
           "search \(context.name): skipped (model not loaded)")
         continue
       }
-      let outcome: SearchOutcome = try blockingAwait {
-        try await PrecisionSearch.run(
-          context: context, in: plan, goal: goal, floatTop1: judge.floatTop1,
-          jobs: jobs,
-          evaluate: { point in
-            if let stored = try await recorder.stored(point) { return stored }
-            let result = inputs.evaluate(point)
-            try await recorder.record(result)
-            return result
-          })
-      }
+      let outcome = try await PrecisionSearch.run(
+        context: context, in: plan, goal: goal, floatTop1: judge.floatTop1,
+        jobs: jobs,
+        evaluate: { point in
+          if let stored = try await recorder.stored(point) { return stored }
+          let result = inputs.evaluate(point)
+          try await recorder.record(result)
+          return result
+        })
       try store.record(outcome)
       Terminal.standardError(describe(outcome))
       outcomes.append(outcome)

@@ -11,24 +11,35 @@ import Foundation
 enum Terminal {
   /// Writes a line to standard output, control characters escaped.
   static func standardOutput(_ text: String) {
-    write(escaped(text), to: FileHandle.standardOutput)
+    write(escaped(text), error: false)
   }
 
   /// Writes a line to standard error, control characters escaped.
   static func standardError(_ text: String) {
-    write(escaped(text), to: FileHandle.standardError)
+    write(escaped(text), error: true)
   }
 
   /// Writes a line to standard error as it is: for text already escaped
   /// and coloured by ``colour(_:_:enabled:)`` (diagnostics).
   static func standardErrorRaw(_ text: String) {
-    write(text, to: FileHandle.standardError)
+    write(text, error: true)
   }
 
-  private static func write(_ text: String, to handle: FileHandle) {
+  /// Writes text to standard error as it is, without ending the line (a
+  /// progress bar redrawn with carriage returns).
+  static func standardErrorUnterminated(_ text: String) {
+    CommandContext.current.write(text, error: true)
+  }
+
+  /// Whether standard error is a terminal the running command may draw on.
+  static var standardErrorIsTerminal: Bool {
+    CommandContext.current.standardErrorIsTerminal
+  }
+
+  private static func write(_ text: String, error: Bool) {
     var line = text
     if !line.hasSuffix("\n") { line += "\n" }
-    handle.write(Data(line.utf8))
+    CommandContext.current.write(line, error: error)
   }
 
   /// The text with every control character but line feed and tab written
@@ -65,7 +76,8 @@ enum Terminal {
 
   /// Whether standard error should be coloured.
   static var colourStandardError: Bool {
-    ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(2) == 1
+    ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+      && standardErrorIsTerminal
   }
 
   /// Wraps text in an ANSI colour when `enabled`.

@@ -1,0 +1,50 @@
+import ArgumentParser
+
+/// What `simulate` evaluates: the device, the model, the precision and
+/// DRAM coding, the batch, and the samples accuracy is measured on.
+struct SimulationInputOptions: ParsableArguments {
+  @Option(help: "Device: a .yaml/.cfg file or a bundled name.")
+  var hardware = "systolic-32x32"
+
+  @Option(help: "Model: an .onnx, .yaml or .csv file, or a bundled name.")
+  var model = "mobilenet_v2"
+
+  @Option(
+    help:
+      "int4, int8, int16, fp16, fp32, or a precision file (.yaml); default: the device's native precision."
+  )
+  var precision: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A DRAM-coding file (.yaml): pruned and weight-shared weights, run-length coded activations.",
+      discussion: "See Documentation/Compression.md.",
+      valueName: "file"))
+  var compression: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Samples (.npy, [N, …]) to measure the accuracy of the same precision on (the model needs its weights).",
+      valueName: "file"))
+  var data: String?
+
+  @OptionGroup var labels: LabelsOption
+
+  @Option(help: "Batch size (default 1).")
+  var batch: Int?
+
+  @Flag(
+    help:
+      "Weights stay on chip across inferences (the Edge TPU's parameter cache)."
+  )
+  var weightsPreloaded = false
+
+  func validate() throws {
+    if let batch, batch < 1 || batch > 1 << 16 {
+      throw ValidationError("--batch must be from 1 to \(1 << 16).")
+    }
+    if labels.labels != nil, data == nil {
+      throw ValidationError("--labels needs --data (the samples they label).")
+    }
+  }
+}
