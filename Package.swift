@@ -10,7 +10,8 @@
 //   L3  adapters: SpecFormats (Yams), ONNXImport (SwiftProtobuf), NumPyFormat,
 //       TraceFormats, ResultsStore (GRDB), Reports (HTML and CSV)
 //   L2  BitAccurateExecution, Mapping, Simulation, DesignSpace
-//   L1  HardwareModel, NetworkGraph
+//   L1  HardwareModel, NetworkGraph, and above them PrecisionModel (the one
+//       precision model: formats, widths, accumulator rule, plan resolution)
 //   L0  Diagnostics, FixedPointArithmetic
 import PackageDescription
 
@@ -27,7 +28,8 @@ let package = Package(
     .library(
       name: "EdgeSimSimulation",
       targets: [
-        "HardwareModel", "NetworkGraph", "Mapping", "Simulation", "SpecFormats",
+        "HardwareModel", "NetworkGraph", "PrecisionModel", "Mapping",
+        "Simulation", "SpecFormats",
       ]),
     // The executors, the ONNX importer and .npy files, for the Benchmarks/
     // package.
@@ -35,6 +37,7 @@ let package = Package(
       name: "EdgeSimExecution",
       targets: [
         "BitAccurateExecution", "NetworkGraph", "NumPyFormat", "ONNXImport",
+        "PrecisionModel",
       ]),
     // Sweep plans and their points, for the Fuzz/ package.
     .library(name: "EdgeSimDesignSpace", targets: ["DesignSpace"]),
@@ -63,34 +66,44 @@ let package = Package(
         "Diagnostics",
         .product(name: "HeapModule", package: "swift-collections"),
       ]),
+    // The one precision model: formats and widths of every tensor role, the
+    // accumulator rule, plan resolution and a sweep's precision settings.
+    .target(
+      name: "PrecisionModel",
+      dependencies: [
+        "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
+      ]),
     .target(
       name: "BitAccurateExecution",
       dependencies: [
-        "Diagnostics", "NetworkGraph", "FixedPointArithmetic",
+        "NetworkGraph", "FixedPointArithmetic", "PrecisionModel",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
     .target(
       name: "Simulation",
-      dependencies: ["HardwareModel", "NetworkGraph", "Mapping"]),
+      dependencies: [
+        "HardwareModel", "NetworkGraph", "Mapping", "PrecisionModel",
+      ]),
     .target(
       name: "Evaluation",
       dependencies: [
         "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",
+        "PrecisionModel",
       ]),
     .target(
       name: "DesignSpace",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
         "Evaluation",
-        "BitAccurateExecution",
+        "BitAccurateExecution", "PrecisionModel",
       ]),
 
     // MARK: Adapters (one outside format or library each)
     .target(
       name: "SpecFormats",
       dependencies: [
-        "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
+        "Diagnostics", "HardwareModel", "NetworkGraph", "PrecisionModel",
         "FixedPointArithmetic", "DesignSpace",
         .product(name: "Yams", package: "Yams"),
       ]),
@@ -119,7 +132,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "SpecFormats",
         "ONNXImport", "NumPyFormat", "FixedPointArithmetic",
-        "BitAccurateExecution",
+        "PrecisionModel", "BitAccurateExecution",
         "Simulation", "Evaluation", "TraceFormats", "DesignSpace",
         "ResultsStore",
         "Reports",
@@ -148,7 +161,7 @@ let package = Package(
       name: "SpecFormatsTests",
       dependencies: [
         "SpecFormats", "HardwareModel", "Diagnostics", "NetworkGraph",
-        "BitAccurateExecution", "FixedPointArithmetic", "TestSupport",
+        "PrecisionModel", "FixedPointArithmetic", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
@@ -169,26 +182,27 @@ let package = Package(
       name: "BitAccurateExecutionTests",
       dependencies: [
         "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic",
-        "ONNXImport", "NumPyFormat", "Diagnostics", "TestSupport",
+        "PrecisionModel", "ONNXImport", "NumPyFormat", "Diagnostics",
+        "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "SimulationTests",
       dependencies: [
         "Simulation", "Mapping", "HardwareModel", "NetworkGraph", "SpecFormats",
-        "TraceFormats", "TestSupport",
+        "TraceFormats", "PrecisionModel", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "DesignSpaceTests",
       dependencies: [
         "DesignSpace", "Simulation", "HardwareModel", "NetworkGraph",
-        "SpecFormats", "Evaluation", "Diagnostics",
+        "SpecFormats", "Evaluation", "Diagnostics", "PrecisionModel",
       ]),
     .testTarget(
       name: "ResultsStoreTests",
       dependencies: [
-        "ResultsStore", "DesignSpace",
+        "ResultsStore", "DesignSpace", "PrecisionModel",
         // To make SQLite files that are not results files.
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
@@ -214,7 +228,7 @@ let package = Package(
       name: "FuzzRegressionTests",
       dependencies: [
         "SpecFormats", "ONNXImport", "NumPyFormat", "Simulation", "DesignSpace",
-        "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Diagnostics",
+        "PrecisionModel", "HardwareModel", "NetworkGraph", "Diagnostics",
         "TestSupport",
       ],
       exclude: ["Regressions", "Pending"]),

@@ -1,5 +1,6 @@
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 
 /// What can stop an execution, a precision resolution or a calibration.
 ///
@@ -33,6 +34,14 @@ public enum ExecutionError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidInput(message: String)
   /// Calibration needs at least one sample.
   case emptyCalibrationSet
+
+  /// The same failure, from a precision resolution.
+  init(_ error: PrecisionResolutionError) {
+    switch error {
+    case .network(let error): self = .network(error)
+    case .invalidPrecision(let problems): self = .invalidPrecision(problems)
+    }
+  }
 
   /// One line of English per problem.
   public var description: String {

@@ -1,5 +1,6 @@
 import BitAccurateExecution
 import NetworkGraph
+import PrecisionModel
 import Synchronization
 
 /// Why a point's accuracy could not be measured.

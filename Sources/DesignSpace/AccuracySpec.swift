@@ -1,4 +1,4 @@
-import BitAccurateExecution
+import PrecisionModel
 
 /// Where a study measures accuracy: an evaluation set with labels, a
 /// calibration set, and the calibration method that chooses the

@@ -1,5 +1,6 @@
 import BitAccurateExecution
 import NetworkGraph
+import PrecisionModel
 
 /// What calibration needs to know of a point: per-layer widths, and the
 /// fractional lengths the point fixes.

@@ -1,5 +1,6 @@
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 
 extension DesignPoint {

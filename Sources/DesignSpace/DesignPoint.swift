@@ -1,3 +1,5 @@
+import PrecisionModel
+
 /// One design point: a model on a device with a batch, per-layer precision
 /// settings and hardware overrides.
 ///

@@ -1,3 +1,5 @@
+import PrecisionModel
+
 /// A move the precision search made: one axis lowered to a setting.
 public struct SearchStep: Hashable, Sendable {
   /// The axis's label.

@@ -1,3 +1,5 @@
+import PrecisionModel
+
 /// A sweep: studies of models × devices × axes, and how to pick points.
 ///
 /// A plan is what a sweep file says, checked for form but not yet against

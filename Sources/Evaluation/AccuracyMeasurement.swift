@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 
 /// The accuracy of the precision being simulated, measured with the

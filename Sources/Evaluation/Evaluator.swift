@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 
 /// One evaluation: a model on a device with a precision, a DRAM coding and

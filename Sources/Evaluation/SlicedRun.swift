@@ -1,5 +1,6 @@
 import BitAccurateExecution
 import NetworkGraph
+import PrecisionModel
 
 /// What a sliced run computed over the whole input.
 public struct RunOutcome: Sendable {

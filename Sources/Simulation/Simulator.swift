@@ -1,6 +1,7 @@
 import HardwareModel
 import Mapping
 import NetworkGraph
+import PrecisionModel
 
 /// The cycle-approximate simulator: a network on a device, layer by layer.
 ///

@@ -21,29 +21,40 @@ import Testing
     // L1: pure core.
     "HardwareModel": ["Diagnostics", "RealModule"],
     "NetworkGraph": ["Diagnostics", "HeapModule"],
+    // L1, above HardwareModel and NetworkGraph: the one precision model
+    // (formats and widths, the accumulator rule, plan resolution, a sweep's
+    // precision settings). Readers import it, not the executor.
+    "PrecisionModel": [
+      "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
+    ],
     // L2: pure core.
     "BitAccurateExecution": [
-      "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "RealModule",
+      "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "PrecisionModel",
+      "RealModule",
       "Synchronization",
       "Dispatch",
     ],
     "Mapping": ["HardwareModel", "NetworkGraph"],
     "Simulation": [
-      "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping", "Collections",
+      "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping",
+      "PrecisionModel", "Collections",
       "DequeModule", "HeapModule", "OrderedCollections", "RealModule",
     ],
     "Evaluation": [
       "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",
+      "PrecisionModel",
     ],
     "DesignSpace": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
       "Evaluation",
-      "BitAccurateExecution",
+      "BitAccurateExecution", "PrecisionModel",
       "FixedPointArithmetic", "Synchronization",
     ],
     // L3: adapters, one outside format or library each; never each other.
+    // SpecFormats reads precision files and sweeps into PrecisionModel's
+    // values; it never imports the executor.
     "SpecFormats": [
-      "Diagnostics", "HardwareModel", "NetworkGraph", "BitAccurateExecution",
+      "Diagnostics", "HardwareModel", "NetworkGraph", "PrecisionModel",
       "FixedPointArithmetic", "Yams", "CYaml", "DesignSpace",
     ],
     "ONNXImport": [
@@ -66,6 +77,7 @@ import Testing
       "Darwin",
       "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats",
       "Synchronization", "DesignSpace", "ResultsStore", "Evaluation",
+      "PrecisionModel",
       "Reports",
     ],
     "edgesim": ["EdgeSimCommands"],
@@ -73,7 +85,7 @@ import Testing
 
   static let core: Set<String> = [
     "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
-    "BitAccurateExecution",
+    "PrecisionModel", "BitAccurateExecution",
     "Mapping", "Simulation", "Evaluation", "DesignSpace",
   ]
 

@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 import Testing
 
 /// Calibration (§8) is deterministic and follows its rules.

@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 import Testing
 
 /// FIXED_POINT.md's worked examples (§2–§5, §12) run through the executor on

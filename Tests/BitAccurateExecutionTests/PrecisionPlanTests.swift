@@ -2,6 +2,7 @@ import BitAccurateExecution
 import Diagnostics
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 import Testing
 
 /// The precision file as values (§11): merging (§12.2), validation against a

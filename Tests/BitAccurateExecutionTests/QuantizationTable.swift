@@ -1,6 +1,7 @@
 import BitAccurateExecution
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 
 /// The accuracy comparison of `Documentation/Quantization.md`: test top-1 on
 /// the digits models for float and each precision configuration.

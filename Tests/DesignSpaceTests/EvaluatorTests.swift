@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 import Testing
 

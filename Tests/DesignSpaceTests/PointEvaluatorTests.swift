@@ -2,6 +2,7 @@ import DesignSpace
 import Foundation
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 import SpecFormats
 import Testing

@@ -1,4 +1,5 @@
 import DesignSpace
+import PrecisionModel
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import DesignSpace
 import Foundation
+import PrecisionModel
 import ResultsStore
 import Testing
 

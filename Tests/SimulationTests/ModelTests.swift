@@ -1,5 +1,6 @@
 import HardwareModel
 import Mapping
+import PrecisionModel
 import Simulation
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 import SpecFormats
 import Testing

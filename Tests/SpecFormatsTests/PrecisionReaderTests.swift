@@ -1,8 +1,8 @@
-import BitAccurateExecution
 import Diagnostics
 import FixedPointArithmetic
 import Foundation
 import NetworkGraph
+import PrecisionModel
 import Testing
 
 @testable import SpecFormats

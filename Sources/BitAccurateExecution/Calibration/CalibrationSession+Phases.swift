@@ -1,5 +1,6 @@
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 
 extension CalibrationSession {
   /// The plan for the formats chosen so far: the input, and every
@@ -108,7 +109,12 @@ extension CalibrationSession {
       let run = try run(current, keepWide: true, through: node.name)
       var scored: [(fractionalLength: Int, error: Double)] = []
       if let wide = run.wide[node.name] {
-        let layer = try current.resolve(for: network).layers[node.name]
+        let layer: ResolvedLayer?
+        do {
+          layer = try current.resolve(for: network).layers[node.name]
+        } catch {
+          throw ExecutionError(error)
+        }
         let stream = StochasticStream(
           seed: current.seed, tensorName: outputName)
         for fl in options {

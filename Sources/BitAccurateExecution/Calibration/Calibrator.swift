@@ -1,5 +1,6 @@
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 
 /// Chooses a precision plan for a network from calibration data
 /// (FIXED_POINT.md §8): Qiu's two phases, Ristretto's integer-length rule,

@@ -1,5 +1,6 @@
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 
 /// The bit-accurate executor: runs a network under a precision plan on
 /// integer tensors, exactly as FIXED_POINT.md §5 and §11 define.
@@ -53,9 +54,14 @@ public struct FixedPointExecutor: Sendable {
   public init(network: Network, plan: PrecisionPlan, concurrency: Int? = nil)
     throws(ExecutionError)
   {
+    let precision: ResolvedPrecision
+    do {
+      precision = try plan.resolve(for: network)
+    } catch {
+      throw ExecutionError(error)
+    }
     try self.init(
-      network: network, precision: try plan.resolve(for: network),
-      concurrency: concurrency)
+      network: network, precision: precision, concurrency: concurrency)
   }
 
   /// Prepares a network with an already resolved precision.

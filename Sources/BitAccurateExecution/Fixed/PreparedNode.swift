@@ -1,5 +1,6 @@
 import FixedPointArithmetic
 import NetworkGraph
+import PrecisionModel
 
 /// One node ready for fixed-point execution: its resolved precision, its
 /// constants quantized (§12.1: `halfEven` and the storage policy) and its
@@ -55,8 +56,7 @@ struct PreparedNode: Sendable {
       }
     var gemm: GemmAttributes?
     if case .gemm(let attributes) = node.op { gemm = attributes }
-    for index in PrecisionResolver.dataInputs(of: node) where index != biasIndex
-    {
+    for index in NodeKind.dataInputs(of: node) where index != biasIndex {
       guard let tensor = network.initializer(named: node.inputs[index]) else {
         continue
       }

@@ -144,3 +144,9 @@ extension DumpEntry {
     return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
   }
 }
+
+extension String {
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}

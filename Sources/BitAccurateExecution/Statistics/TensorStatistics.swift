@@ -1,4 +1,5 @@
 import FixedPointArithmetic
+import PrecisionModel
 
 /// The §9 statistics of one tensor role (weight, bias, accumulator, output,
 /// or the network input).

@@ -4,6 +4,7 @@ import Diagnostics
 import Evaluation
 import Foundation
 import NetworkGraph
+import PrecisionModel
 
 extension CalibrationMethod: ExpressibleByArgument {}
 

@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import NetworkGraph
 import NumPyFormat
+import PrecisionModel
 
 /// `edgesim run`: execute a model on a batch, in float or bit-accurately.
 struct Run: ParsableCommand {

@@ -1,7 +1,7 @@
-import BitAccurateExecution
 import Diagnostics
 import Foundation
 import NetworkGraph
+import PrecisionModel
 
 /// The value of `quantize --bits` and `--weight-bits`: one width for every
 /// layer, or widths per layer and per operator group.

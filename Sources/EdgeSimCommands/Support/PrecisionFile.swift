@@ -1,6 +1,6 @@
-import BitAccurateExecution
 import Diagnostics
 import NetworkGraph
+import PrecisionModel
 import SpecFormats
 
 /// Reads a precision file (FIXED_POINT.md §11) and resolves it against a

@@ -2,6 +2,7 @@ import BitAccurateExecution
 import Diagnostics
 import Evaluation
 import NetworkGraph
+import PrecisionModel
 import SpecFormats
 
 /// `quantize`'s work between reading the inputs and printing: the library's

@@ -2,6 +2,7 @@ import BitAccurateExecution
 import Evaluation
 import FixedPointArithmetic
 import Foundation
+import PrecisionModel
 
 /// Renders `quantize`'s table (formats, SQNR, overflows) and accuracy, or
 /// the same as JSON.

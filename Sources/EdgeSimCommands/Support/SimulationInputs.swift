@@ -1,10 +1,10 @@
 import ArgumentParser
-import BitAccurateExecution
 import Diagnostics
 import Evaluation
 import Foundation
 import HardwareModel
 import NetworkGraph
+import PrecisionModel
 import Simulation
 import SpecFormats
 

@@ -1,4 +1,5 @@
 import HardwareModel
+import PrecisionModel
 
 /// The datapath a layer's widths run on, and its MAC rate per unit.
 struct ExecutionRate: Hashable, Sendable {

@@ -1,4 +1,5 @@
 import HardwareModel
+import PrecisionModel
 
 /// Energy per MAC and per operation from operand widths, anchored at the
 /// device's stated figures.

@@ -1,5 +1,6 @@
 import HardwareModel
 import Mapping
+import PrecisionModel
 
 /// What the engine knows about a layer before choosing its mapping.
 struct LayerContext {

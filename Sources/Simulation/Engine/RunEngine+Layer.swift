@@ -1,5 +1,6 @@
 import HardwareModel
 import Mapping
+import PrecisionModel
 
 extension RunEngine {
   /// Simulates one layer starting at `start` seconds.

@@ -1,6 +1,7 @@
 import HardwareModel
 import Mapping
 import NetworkGraph
+import PrecisionModel
 
 /// The state of one run: residency of activations between layers.
 struct RunEngine {

@@ -1,4 +1,5 @@
 import HardwareModel
+import PrecisionModel
 
 /// Bytes read from and written to one memory level by one layer, per operand.
 public struct LevelAccesses: Hashable, Sendable {

@@ -1,6 +1,6 @@
-import BitAccurateExecution
 import Diagnostics
 import FixedPointArithmetic
+import PrecisionModel
 import Yams
 
 /// Reads a precision file (FIXED_POINT.md §11) into a ``PrecisionPlan``.

@@ -1,6 +1,6 @@
-import BitAccurateExecution
 import DesignSpace
 import Diagnostics
+import PrecisionModel
 import Yams
 
 /// Reads a study's `accuracy` mapping: where top-1 is measured.

@@ -1,5 +1,6 @@
 import DesignSpace
 import Diagnostics
+import PrecisionModel
 import Yams
 
 /// Reads a study's `precision` mapping: `groups` of layers and `axes`.

@@ -1,6 +1,7 @@
 import DesignSpace
 import Diagnostics
 import HardwareModel
+import PrecisionModel
 import Yams
 
 /// Reads a sweep file (Documentation/SweepYAML.md) into a ``SweepPlan``.

@@ -2,13 +2,13 @@
 // libFuzzer targets (Fuzz/, which links this folder as its ReaderExercises
 // module): what each reader is fed and what is done with what it returns.
 
-import BitAccurateExecution
 import DesignSpace
 import Diagnostics
 import HardwareModel
 import NetworkGraph
 import NumPyFormat
 import ONNXImport
+import PrecisionModel
 import Simulation
 import SpecFormats
 

@@ -65,7 +65,9 @@ struct PrecisionResolver {
     return (format, overflow)
   }
 
-  mutating func run() -> Result<ResolvedPrecision, ExecutionError> {
+  mutating func run()
+    -> Result<ResolvedPrecision, PrecisionResolutionError>
+  {
     // 1. The keys as written.
     checkWritten(plan.input, at: "input")
     checkRoles(plan.defaults, at: "default")

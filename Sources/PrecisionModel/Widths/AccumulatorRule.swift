@@ -1,3 +1,5 @@
+import HardwareModel
+
 /// The one rule for the width of an accumulator when a description does not
 /// state it: the simulator's shorthands (`int8`), a sweep's per-layer bits,
 /// and a precision file's layers without an `accumulator` all use it.

@@ -82,16 +82,17 @@ extension PrecisionPlan {
 
   /// Applies the plan to a network.
   ///
-  /// - Throws: ``ExecutionError/invalidPrecision(_:)`` with every problem of
-  ///   ``problems(against:)``, or ``ExecutionError/network(_:)``.
-  public func resolve(for network: Network) throws(ExecutionError)
+  /// - Throws: ``PrecisionResolutionError/invalidPrecision(_:)`` with every
+  ///   problem of ``problems(against:)``, or
+  ///   ``PrecisionResolutionError/network(_:)``.
+  public func resolve(for network: Network) throws(PrecisionResolutionError)
     -> ResolvedPrecision
   {
     try resolving(network).get()
   }
 
   func resolving(_ network: Network) -> Result<
-    ResolvedPrecision, ExecutionError
+    ResolvedPrecision, PrecisionResolutionError
   > {
     var resolver = PrecisionResolver(plan: self, network: network)
     return resolver.run()

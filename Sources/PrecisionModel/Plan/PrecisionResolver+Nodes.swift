@@ -2,20 +2,6 @@ import FixedPointArithmetic
 import NetworkGraph
 
 extension PrecisionResolver {
-  /// Input positions that carry data (not a shape, axes or clip bound).
-  static func dataInputs(of node: Node) -> [Int] {
-    let metadata: Set<Int>
-    switch node.op {
-    case .reshape, .squeeze, .unsqueeze: metadata = [1]
-    case .clip: metadata = [1, 2]
-    case .dropout: metadata = [1, 2]
-    default: metadata = []
-    }
-    return node.inputs.indices.filter {
-      !metadata.contains($0) && !node.inputs[$0].isEmpty
-    }
-  }
-
   /// Resolves one node, recording its output's format.
   mutating func resolveNode(
     _ node: Node, formats: inout [String: QFormat], consumers: [String: [Int]],
@@ -34,7 +20,7 @@ extension PrecisionResolver {
       rounding: merged.rounding ?? .requantizationDefault,
       residual: merged.residual ?? .alignUp, pooling: merged.pooling ?? .exact)
     guard let first = node.outputs.first, !first.isEmpty else { return layer }
-    let data = Self.dataInputs(of: node)
+    let data = NodeKind.dataInputs(of: node)
     switch kind {
     case .formatPreserving:
       if let index = data.first, let format = formats[node.inputs[index]] {

@@ -1,12 +1,12 @@
-import BitAccurateExecution
-import HardwareModel
 import NetworkGraph
-import Simulation
 
 /// Turns resolved fixed-point formats into the operand widths the simulator
 /// costs: weight bits, input bits (the format of the node's first input
 /// tensor), output bits and accumulator bits per node.
 public enum PrecisionWidths {
+  /// The widths of every node of `network` under `resolved`, as a
+  /// ``PrecisionChoice/perLayer(default:layers:)`` whose default is the
+  /// network input's width.
   public static func choice(_ resolved: ResolvedPrecision, network: Network)
     -> PrecisionChoice
   {

@@ -34,4 +34,18 @@ public enum NodeKind: String, Hashable, Sendable {
       self = .floatIsland
     }
   }
+
+  /// Input positions that carry data (not a shape, axes or clip bound).
+  public static func dataInputs(of node: Node) -> [Int] {
+    let metadata: Set<Int>
+    switch node.op {
+    case .reshape, .squeeze, .unsqueeze: metadata = [1]
+    case .clip: metadata = [1, 2]
+    case .dropout: metadata = [1, 2]
+    default: metadata = []
+    }
+    return node.inputs.indices.filter {
+      !metadata.contains($0) && !node.inputs[$0].isEmpty
+    }
+  }
 }
