@@ -65,6 +65,7 @@ let package = Package(
       dependencies: [
         "Diagnostics",
         .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "RealModule", package: "swift-numerics"),
       ]),
     // The one precision model: formats and widths of every tensor role, the
     // accumulator rule, plan resolution and a sweep's precision settings.

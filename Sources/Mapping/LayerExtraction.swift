@@ -145,7 +145,7 @@ public enum LayerExtraction {
         layer.operatorClass = .gemm
         layer.weightElements = k * columns
         layer.inputs = Array(activationInputs.prefix(1))
-      case .relu, .clip, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish:
+      case .relu, .clip, .activation:
         layer.work = .streaming(operations: ops)
         layer.operatorClass = .elementwise
         if let source = activationInputs.first,

@@ -131,8 +131,7 @@ struct NodeCounter {
       guard let a = shape(0), a.rank >= 1 else { return result }
       result.macs = try multiply(
         outputElements, a[a.rank - 1], "the MatMul MAC count")
-    case .relu, .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .clip, .add,
-      .mul:
+    case .relu, .activation, .clip, .add, .mul:
       result.otherOps = outputElements
     case .maxPool(let attributes), .averagePool(let attributes):
       let window = try Checked.product(

@@ -17,14 +17,9 @@ public enum Operator: Hashable, Sendable {
   /// `min(max(x, min), max)` (Clip-6 attributes; Clip-13 optional inputs 1
   /// and 2 override them). `nil` means unbounded.
   case clip(min: Float?, max: Float?)
-  /// `x < 0 ? alpha·x : x` (LeakyRelu-16, default alpha 0.01).
-  case leakyRelu(alpha: Float)
-  /// `1 / (1 + e^−x)` (Sigmoid-13).
-  case sigmoid
-  /// `max(0, min(1, alpha·x + beta))` (HardSigmoid-6, defaults 0.2, 0.5).
-  case hardSigmoid(alpha: Float, beta: Float)
-  /// `x · max(0, min(1, x/6 + 1/2))` (HardSwish-14).
-  case hardSwish
+  /// An element-wise function computed in floating point: Sigmoid, Tanh,
+  /// GELU, Exp and the rest of ``Activation``.
+  case activation(Activation)
   /// Max pooling (MaxPool-12/22); dilations apply.
   case maxPool(PoolAttributes)
   /// Average pooling (AveragePool-19/22).
@@ -70,10 +65,7 @@ public enum Operator: Hashable, Sendable {
     case .matMul: "MatMul"
     case .relu: "Relu"
     case .clip: "Clip"
-    case .leakyRelu: "LeakyRelu"
-    case .sigmoid: "Sigmoid"
-    case .hardSigmoid: "HardSigmoid"
-    case .hardSwish: "HardSwish"
+    case .activation(let function): function.opType
     case .maxPool: "MaxPool"
     case .averagePool: "AveragePool"
     case .globalAveragePool: "GlobalAveragePool"
@@ -94,13 +86,13 @@ public enum Operator: Hashable, Sendable {
   }
 
   /// Every ONNX operator type the IR supports, for "supported list" messages.
-  public static let supportedOpTypes: [String] = [
-    "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv",
-    "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
-    "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul", "MaxPool",
-    "Mul", "Relu", "Reshape", "Sigmoid", "Softmax", "Squeeze", "Transpose",
-    "Unsqueeze",
-  ]
+  public static let supportedOpTypes: [String] =
+    (Activation.opTypes + [
+      "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv",
+      "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
+      "Identity", "MatMul", "MaxPool", "Mul", "Relu", "Reshape", "Softmax",
+      "Squeeze", "Transpose", "Unsqueeze",
+    ]).sorted()
 
   /// Input positions that hold metadata (a shape, axes, clip bounds) rather
   /// than data; they count as neither activations nor parameters.

@@ -25,7 +25,7 @@ struct ShapeContext {
     case .gemm(let attributes): results = [try gemm(attributes)]
     case .matMul: results = [try matMul()]
     case .add, .mul: results = [try broadcastBinary()]
-    case .relu, .sigmoid, .hardSwish, .leakyRelu, .hardSigmoid, .clip:
+    case .relu, .activation, .clip:
       try arity(inputs: 1...3)
       results = [try same(0)]
     case .identity:

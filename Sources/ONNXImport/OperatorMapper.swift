@@ -30,7 +30,7 @@ struct OperatorMapper {
 
   private var entity: String { attributes.entity }
 
-  private func error(_ message: String) -> Diagnostic {
+  func error(_ message: String) -> Diagnostic {
     attributes.context.error("\(entity): \(message)", entity: entity)
   }
 
@@ -55,16 +55,8 @@ struct OperatorMapper {
     case "MatMul": return single(.matMul)
     case "Relu": return single(.relu)
     case "Clip": return single(.clip(min: bound(1), max: bound(2)))
-    case "LeakyRelu":
-      return single(
-        .leakyRelu(alpha: try attributes.float("alpha", default: 0.01)))
-    case "Sigmoid": return single(.sigmoid)
-    case "HardSigmoid":
-      return single(
-        .hardSigmoid(
-          alpha: try attributes.float("alpha", default: 0.2),
-          beta: try attributes.float("beta", default: 0.5)))
-    case "HardSwish": return single(.hardSwish)
+    case let opType where Activation.opTypes.contains(opType):
+      return single(.activation(try activation()))
     case "MaxPool": return single(.maxPool(try poolAttributes(average: false)))
     case "AveragePool":
       return single(.averagePool(try poolAttributes(average: true)))

@@ -20,7 +20,7 @@ import Testing
     "FixedPointArithmetic": [],
     // L1: pure core.
     "HardwareModel": ["Diagnostics", "RealModule"],
-    "NetworkGraph": ["Diagnostics", "HeapModule"],
+    "NetworkGraph": ["Diagnostics", "HeapModule", "RealModule"],
     // L1, above HardwareModel and NetworkGraph: the one precision model
     // (formats and widths, the accumulator rule, plan resolution, a sweep's
     // precision settings). Readers import it, not the executor.

@@ -18,7 +18,8 @@ struct GraphStructureTests {
     let network = chain(
       [
         Node(name: "a", op: .relu, inputs: ["x"], outputs: ["t1"]),
-        Node(name: "b", op: .sigmoid, inputs: ["x"], outputs: ["t2"]),
+        Node(
+          name: "b", op: .activation(.sigmoid), inputs: ["x"], outputs: ["t2"]),
         Node(name: "c", op: .add, inputs: ["t1", "t2"], outputs: ["y"]),
       ], outputs: ["y"])
     #expect(try network.topologicalOrder() == [0, 1, 2])
@@ -28,7 +29,8 @@ struct GraphStructureTests {
     let network = chain(
       [
         Node(name: "c", op: .add, inputs: ["t1", "t2"], outputs: ["y"]),
-        Node(name: "b", op: .sigmoid, inputs: ["x"], outputs: ["t2"]),
+        Node(
+          name: "b", op: .activation(.sigmoid), inputs: ["x"], outputs: ["t2"]),
         Node(name: "a", op: .relu, inputs: ["x"], outputs: ["t1"]),
         Node(name: "d", op: .relu, inputs: ["x"], outputs: ["z"]),
       ], outputs: ["y", "z"])

@@ -75,8 +75,9 @@ struct LinearShapeTests {
 
   @Test func unaryOperatorsKeepTheShape() throws {
     let ops: [Operator] = [
-      .relu, .sigmoid, .hardSwish, .leakyRelu(alpha: 0.1),
-      .hardSigmoid(alpha: 0.2, beta: 0.5),
+      .relu, .activation(.sigmoid), .activation(.hardSwish),
+      .activation(.leakyRelu(alpha: 0.1)),
+      .activation(.hardSigmoid(alpha: 0.2, beta: 0.5)),
       .clip(min: 0, max: 6), .identity, .softmax(axis: -1),
     ]
     for op in ops {

@@ -203,7 +203,8 @@ struct PassTests {
     network.nodes = [
       Node(name: "r1", op: .relu, inputs: ["x"], outputs: ["a"]),
       Node(name: "id", op: .identity, inputs: ["a"], outputs: ["b"]),
-      Node(name: "r2", op: .sigmoid, inputs: ["b"], outputs: ["c"]),
+      Node(
+        name: "r2", op: .activation(.sigmoid), inputs: ["b"], outputs: ["c"]),
       Node(name: "drop", op: .dropout, inputs: ["c"], outputs: ["y", "mask"]),
     ]
     network.outputs = ["y"]

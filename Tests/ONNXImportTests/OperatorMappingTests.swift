@@ -20,8 +20,8 @@ import Testing
 
   @Test func defaults() throws {
     let cases: [(String, [Onnx_AttributeProto], Operator)] = [
-      ("LeakyRelu", [], .leakyRelu(alpha: 0.01)),
-      ("HardSigmoid", [], .hardSigmoid(alpha: 0.2, beta: 0.5)),
+      ("LeakyRelu", [], .activation(.leakyRelu(alpha: 0.01))),
+      ("HardSigmoid", [], .activation(.hardSigmoid(alpha: 0.2, beta: 0.5))),
       ("Flatten", [], .flatten(axis: 1)),
       ("Transpose", [], .transpose(perm: nil)),
       ("Softmax", [], .softmax(axis: -1)),
@@ -41,7 +41,7 @@ import Testing
             kernelShape: [3, 3], ceilMode: true, countIncludePad: true))
       ),
       ("GlobalMaxPool", [], .globalMaxPool),
-      ("HardSwish", [], .hardSwish),
+      ("HardSwish", [], .activation(.hardSwish)),
     ]
     for (op, attributes, expected) in cases {
       let result = try Self.single(op, opset: 14, attributes)

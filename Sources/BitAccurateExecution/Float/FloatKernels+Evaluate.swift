@@ -80,7 +80,7 @@ extension FloatKernels {
       let upper = optional(2)?.values.first ?? hi ?? .infinity
       return FloatTensor(
         unchecked: x.shape, values: x.values.map { min(max($0, lower), upper) })
-    case .sigmoid, .leakyRelu, .hardSigmoid, .hardSwish:
+    case .activation:
       let x = try operand(0)
       return FloatTensor(
         unchecked: x.shape,

@@ -201,11 +201,7 @@ extension FloatKernels {
     switch op {
     case .relu: return max(x, 0)
     case .clip: return min(max(x, lower), upper)
-    case .sigmoid: return 1 / (1 + Double.exp(-x))
-    case .leakyRelu(let alpha): return x < 0 ? Double(alpha) * x : x
-    case .hardSigmoid(let alpha, let beta):
-      return max(0, min(1, Double(alpha) * x + Double(beta)))
-    case .hardSwish: return x * max(0, min(1, x / 6 + 0.5))
+    case .activation(let function): return function(x)
     default: return x
     }
   }

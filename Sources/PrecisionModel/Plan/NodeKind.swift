@@ -29,8 +29,7 @@ public enum NodeKind: String, Hashable, Sendable {
       .dropout,
       .transpose, .squeeze, .unsqueeze:
       self = .formatPreserving
-    case .sigmoid, .softmax, .leakyRelu, .hardSigmoid, .hardSwish,
-      .batchNormalization:
+    case .activation, .softmax, .batchNormalization:
       self = .floatIsland
     }
   }

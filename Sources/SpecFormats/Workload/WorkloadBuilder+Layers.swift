@@ -74,15 +74,20 @@ extension WorkloadBuilder {
           outputs: [name]))
     case .sigmoid:
       graph.nodes.append(
-        GraphNode(name: name, op: .sigmoid, inputs: tensors, outputs: [name]))
+        GraphNode(
+          name: name, op: .activation(.sigmoid), inputs: tensors,
+          outputs: [name]))
     case .hardSwish:
       graph.nodes.append(
-        GraphNode(name: name, op: .hardSwish, inputs: tensors, outputs: [name]))
+        GraphNode(
+          name: name, op: .activation(.hardSwish), inputs: tensors,
+          outputs: [name]))
     case .leakyRelu:
       let alpha = layer.number("alpha", in: 0...1_000) ?? 0.01
       graph.nodes.append(
         GraphNode(
-          name: name, op: .leakyRelu(alpha: Float(alpha)), inputs: tensors,
+          name: name, op: .activation(.leakyRelu(alpha: Float(alpha))),
+          inputs: tensors,
           outputs: [name]))
     case .add, .mul:
       graph.nodes.append(
@@ -417,8 +422,8 @@ extension WorkloadBuilder {
       switch activation {
       case .relu: .relu
       case .relu6: .clip(min: 0, max: 6)
-      case .sigmoid: .sigmoid
-      case .hardSwish: .hardSwish
+      case .sigmoid: .activation(.sigmoid)
+      case .hardSwish: .activation(.hardSwish)
       }
     return GraphNode(name: name, op: op, inputs: [input], outputs: [name])
   }
