@@ -123,7 +123,7 @@ let package = Package(
     .target(
       name: "ResultsStore",
       dependencies: [
-        "DesignSpace", .product(name: "GRDB", package: "GRDB.swift"),
+        "DesignSpace", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .target(name: "Reports"),
 

@@ -66,7 +66,7 @@ import Testing
     "TraceFormats": [
       "Simulation", "HardwareModel", "NetworkGraph", "Foundation",
     ],
-    "ResultsStore": ["DesignSpace", "GRDB", "Foundation"],
+    "ResultsStore": ["DesignSpace", "Diagnostics", "GRDB", "Foundation"],
     // Plain values in, HTML and CSV strings out; knows no other target.
     "Reports": ["Foundation"],
     // L4/L5: the application.

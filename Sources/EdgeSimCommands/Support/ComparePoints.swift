@@ -183,68 +183,47 @@ enum ComparePoints {
     return Side(row: row, point: point)
   }
 
-  /// The one stored point whose id is, or starts with, `reference`.
+  /// The one stored point whose id is, or starts with, `reference`
+  /// (``ResultsStore/lookUp(_:)``), or why there is none.
   static func find(_ reference: String, in store: ResultsStore, db: String)
     throws(CommandFailure)
     -> PointRow
   {
     let location = SourceLocation(file: db)
-    var matches: [PointRow] = []
-    var ids: [String] = []
+    let lookup: PointLookup
     do throws(ResultsStoreError) {
-      if reference.count == 16, let row = try store.point(reference) {
-        return row
-      }
-      try store.forEachPoint { row in
-        ids.append(row.pointID)
-        if row.pointID.hasPrefix(reference) { matches.append(row) }
-      }
+      lookup = try store.lookUp(reference)
     } catch {
       throw CommandFailure(
         .error(
           ReportSweepReader.message(error), at: location,
           hint: "name a results file written by edgesim sweep --db"))
     }
-    if matches.count == 1 { return matches[0] }
-    if matches.isEmpty {
+    switch lookup {
+    case .found(let row): return row
+    case .none(let nearest, let isEmpty):
       let what =
         reference.count == 16
         ? "no point '\(reference)'" : "no point id starts with '\(reference)'"
+      let list =
+        "sqlite3 \(db) \"SELECT point_id, status, parameters FROM points\" lists them"
+      let hint =
+        isEmpty
+        ? "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first"
+        : nearest.isEmpty
+          ? list
+          : "did you mean "
+            + nearest.map { "'\($0)'" }.joined(separator: " or ") + "? " + list
+      throw CommandFailure(
+        .error("\(what) in the results file", at: location, hint: hint))
+    case .ambiguous(let rows, let count):
+      let listed = rows.map { "\($0.pointID) (\($0.parameters))" }
+        .joined(separator: ", ")
       throw CommandFailure(
         .error(
-          "\(what) in the results file", at: location,
-          hint: suggestion(for: reference, among: ids, db: db)))
+          "'\(reference)' is the start of \(count) point ids: \(listed)\(count > 5 ? ", …" : "")",
+          at: location, hint: "give more digits of the id"))
     }
-    let listed = matches.prefix(5).map { "\($0.pointID) (\($0.parameters))" }
-      .joined(
-        separator: ", ")
-    throw CommandFailure(
-      .error(
-        "'\(reference)' is the start of \(matches.count) point ids: \(listed)\(matches.count > 5 ? ", …" : "")",
-        at: location, hint: "give more digits of the id"))
-  }
-
-  /// "did you mean …" over ids' prefixes of the reference's length.
-  static func suggestion(for reference: String, among ids: [String], db: String)
-    -> String
-  {
-    guard !ids.isEmpty else {
-      return
-        "the results file has no points; run edgesim sweep SPEC.yaml --db \(db) first"
-    }
-    let prefixes = ids.map { String($0.prefix(reference.count)) }
-    var best: [(id: String, distance: Int)] = []
-    for (id, prefix) in zip(ids, prefixes) {
-      let distance = Suggestions.distance(reference, prefix)
-      if distance <= 2 { best.append((id, distance)) }
-    }
-    best.sort { ($0.distance, $0.id) < ($1.distance, $1.id) }
-    let list =
-      "sqlite3 \(db) \"SELECT point_id, status, parameters FROM points\" lists them"
-    guard !best.isEmpty else { return list }
-    return "did you mean "
-      + best.prefix(3).map { "'\($0.id)'" }.joined(separator: " or ") + "? "
-      + list
   }
 
   /// The summary of a point stored as done, or why it no longer simulates.
