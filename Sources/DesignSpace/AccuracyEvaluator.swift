@@ -1,16 +1,8 @@
 import BitAccurateExecution
+import Evaluation
 import NetworkGraph
 import PrecisionModel
 import Synchronization
-
-/// Why a point's accuracy could not be measured.
-public struct AccuracyProblem: Error, Hashable, Sendable {
-  /// What is wrong, in a sentence.
-  public var message: String
-
-  /// Creates the problem.
-  public init(_ message: String) { self.message = message }
-}
 
 /// Measures the top-1 accuracy of design points of one model with the
 /// bit-accurate executor.
@@ -75,6 +67,21 @@ public final class AccuracyEvaluator: Sendable {
       throw .invalidInput(message: "the network has no output")
     }
     floatTop1 = Classification.accuracy(scores, labels: labels, k: 1)
+  }
+
+  /// The accuracy of a point as an evaluation reports it
+  /// (``EvaluationRequest/sharedAccuracy``): its top-1 with the float
+  /// model's.
+  public func measured(of point: DesignPoint) -> Result<
+    MeasuredAccuracy, AccuracyProblem
+  > {
+    top1(of: point).map {
+      MeasuredAccuracy(
+        top1: $0, floatTop1: floatTop1, samples: labels.count,
+        description:
+          "bit-accurate, widths calibrated on the calibration samples (\(method.rawValue))"
+      )
+    }
   }
 
   /// The top-1 accuracy of a point, in [0, 1].

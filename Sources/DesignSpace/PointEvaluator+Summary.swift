@@ -37,30 +37,10 @@ extension PointEvaluator {
   )
     -> PointSimulation
   {
-    let overridden: Device
-    switch point.applyingOverrides(to: device) {
-    case .success(let d): overridden = d
-    case .failure(let problem): return .infeasible(reason: problem.message)
-    }
-    var options = SimulationOptions()
-    options.batch = point.batch
-    switch point.precisionChoice(for: network) {
-    case .success(let choice): options.precision = choice
-    case .failure(let problem): return .failed(error: problem.message)
-    }
-    // The one evaluation pipeline `simulate` uses too.
-    switch Evaluator.evaluate(
-      EvaluationRequest(network: network, device: overridden, options: options))
-    {
-    case .success(let outcome):
-      return .completed(outcome.summary)
-    case .failure(.infeasible(let reason, let layer)):
-      let place = layer.map { "layer '\($0)': " } ?? ""
-      return .infeasible(reason: place + reason)
-    case .failure(.execution(let error)):
-      return .failed(error: error.description)
-    case .failure(.noSamplesToMeasure):
-      return .failed(error: "no samples to measure activation densities on")
+    switch run(point, network: network, device: device, sharedAccuracy: nil) {
+    case .success(let outcome): return .completed(outcome.summary)
+    case .failure(.infeasible(let reason)): return .infeasible(reason: reason)
+    case .failure(.failed(let error)): return .failed(error: error)
     }
   }
 }

@@ -1,11 +1,13 @@
+import Evaluation
 import HardwareModel
 import NetworkGraph
 import Simulation
 
-/// Evaluates design points with the simulator.
+/// Evaluates design points through the one evaluation pipeline
+/// (``Evaluator/evaluate(_:)``).
 public enum PointEvaluator {
-  /// Simulates one point: overrides applied to the device, the point's
-  /// precision and batch.
+  /// Evaluates one point: overrides applied to the device, the point's
+  /// precision and batch, and its top-1 by the shared judge when given.
   ///
   /// Pure and deterministic: the same point, network and device always
   /// give the same result, whatever else runs at the same time.
@@ -22,23 +24,63 @@ public enum PointEvaluator {
     _ point: DesignPoint, network: Network, device: Device,
     accuracy: AccuracyEvaluator? = nil
   ) -> PointResult {
-    switch simulate(point, network: network, device: device) {
-    case .infeasible(let reason):
-      return PointResult(point: point, status: .infeasible(reason: reason))
-    case .failed(let error):
-      return PointResult(point: point, status: .failed(error: error))
-    case .completed(let summary):
-      var metrics = PointMetrics(summary)
-      if let accuracy {
-        switch accuracy.top1(of: point) {
-        case .success(let top1): metrics.top1 = top1
-        case .failure(let problem):
-          return PointResult(
-            point: point, status: .failed(error: "accuracy: \(problem.message)")
-          )
-        }
-      }
+    var shared: (@Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>)?
+    if let accuracy { shared = { accuracy.measured(of: point) } }
+    switch run(point, network: network, device: device, sharedAccuracy: shared)
+    {
+    case .success(let outcome):
+      var metrics = PointMetrics(outcome.summary)
+      metrics.top1 = outcome.accuracy?.top1
       return PointResult(point: point, status: .done(metrics))
+    case .failure(.infeasible(let reason)):
+      return PointResult(point: point, status: .infeasible(reason: reason))
+    case .failure(.failed(let error)):
+      return PointResult(point: point, status: .failed(error: error))
+    }
+  }
+
+  /// Why a point has no outcome, in the words a sweep records.
+  enum Refusal: Error {
+    /// The design cannot run the model.
+    case infeasible(String)
+    /// The point names layers its model lacks, or its accuracy cannot be
+    /// measured.
+    case failed(String)
+  }
+
+  /// The point's evaluation request, evaluated.
+  static func run(
+    _ point: DesignPoint, network: Network, device: Device,
+    sharedAccuracy: (
+      @Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>
+    )?
+  ) -> Result<EvaluationOutcome, Refusal> {
+    let overridden: Device
+    switch point.applyingOverrides(to: device) {
+    case .success(let d): overridden = d
+    case .failure(let problem): return .failure(.infeasible(problem.message))
+    }
+    var options = SimulationOptions()
+    options.batch = point.batch
+    switch point.precisionChoice(for: network) {
+    case .success(let choice): options.precision = choice
+    case .failure(let problem): return .failure(.failed(problem.message))
+    }
+    let request = EvaluationRequest(
+      network: network, device: overridden, options: options,
+      sharedAccuracy: sharedAccuracy)
+    switch Evaluator.evaluate(request) {
+    case .success(let outcome):
+      return .success(outcome)
+    case .failure(.infeasible(let reason, let layer)):
+      let place = layer.map { "layer '\($0)': " } ?? ""
+      return .failure(.infeasible(place + reason))
+    case .failure(.execution(let error)):
+      return .failure(.failed(error.description))
+    case .failure(.noSamplesToMeasure):
+      return .failure(.failed("no samples to measure activation densities on"))
+    case .failure(.accuracy(let problem)):
+      return .failure(.failed("accuracy: \(problem.message)"))
     }
   }
 }

@@ -34,6 +34,29 @@ public struct MeasuredAccuracy: Sendable {
   /// The first output's SQNR against the float model, in dB.
   public var outputSQNR: SignalToNoise?
 
+  /// A top-1 figure measured elsewhere (a sweep's shared judge), with the
+  /// float model's on the same samples.
+  public init(
+    top1: Double, floatTop1: Double?, samples: Int, description: String
+  ) {
+    self.init(
+      description: description, samples: samples, top1: top1, top5: nil,
+      floatTop1: floatTop1, top1Agreement: nil, outputSQNR: nil)
+  }
+
+  init(
+    description: String, samples: Int, top1: Double?, top5: Double?,
+    floatTop1: Double?, top1Agreement: Double?, outputSQNR: SignalToNoise?
+  ) {
+    self.description = description
+    self.samples = samples
+    self.top1 = top1
+    self.top5 = top5
+    self.floatTop1 = floatTop1
+    self.top1Agreement = top1Agreement
+    self.outputSQNR = outputSQNR
+  }
+
   /// The arithmetic of a simulated precision: a precision file runs as
   /// written; an integer precision (given or native) is calibrated; a
   /// floating-point one runs in float.

@@ -27,13 +27,22 @@ public struct EvaluationRequest: Sendable {
   public var measuresActivationDensities: Bool
   /// Batch slices the executors split over.
   public var concurrency: Int
+  /// The accuracy of this evaluation's precision as a judge shared by many
+  /// evaluations measures it (a sweep's points share calibrations: see
+  /// `AccuracyEvaluator` in DesignSpace), asked only when the simulation
+  /// completes; `nil` measures on ``data`` when given.
+  public var sharedAccuracy:
+    (@Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>)?
 
   /// Creates a request; by default no accuracy and one core.
   public init(
     network: Network, device: Device,
     options: SimulationOptions = SimulationOptions(),
     resolved: ResolvedPrecision? = nil, data: EvaluationData? = nil,
-    measuresActivationDensities: Bool = false, concurrency: Int = 1
+    measuresActivationDensities: Bool = false, concurrency: Int = 1,
+    sharedAccuracy: (
+      @Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>
+    )? = nil
   ) {
     self.network = network
     self.device = device
@@ -42,6 +51,7 @@ public struct EvaluationRequest: Sendable {
     self.data = data
     self.measuresActivationDensities = measuresActivationDensities
     self.concurrency = concurrency
+    self.sharedAccuracy = sharedAccuracy
   }
 }
 
@@ -64,6 +74,17 @@ public enum EvaluationFailure: Error, Sendable {
   case execution(ExecutionError)
   /// Densities are to be measured but no samples were given.
   case noSamplesToMeasure
+  /// The shared accuracy judge could not measure this precision.
+  case accuracy(AccuracyProblem)
+}
+
+/// Why an accuracy could not be measured.
+public struct AccuracyProblem: Error, Hashable, Sendable {
+  /// What is wrong, in a sentence.
+  public var message: String
+
+  /// Creates the problem.
+  public init(_ message: String) { self.message = message }
 }
 
 /// The one evaluation pipeline: densities, simulation, accuracy.
@@ -74,7 +95,8 @@ public enum Evaluator {
   ///    float model on the samples and codes activations at their measured
   ///    densities (listed densities win).
   /// 2. Simulates, recording trace events.
-  /// 3. With samples, measures the accuracy of the same precision
+  /// 3. Measures the accuracy of the same precision: by the shared judge
+  ///    when the request has one, else on the samples when given
   ///    (``MeasuredAccuracy/arithmetic(for:resolved:device:)``).
   ///
   /// Pure and deterministic.
@@ -110,7 +132,12 @@ public enum Evaluator {
       return .failure(.infeasible(reason: reason, layer: layer))
     }
     var accuracy: MeasuredAccuracy?
-    if let data = request.data {
+    if let sharedAccuracy = request.sharedAccuracy {
+      switch sharedAccuracy() {
+      case .success(let measured): accuracy = measured
+      case .failure(let problem): return .failure(.accuracy(problem))
+      }
+    } else if let data = request.data {
       do {
         accuracy = try MeasuredAccuracy.measure(
           data,

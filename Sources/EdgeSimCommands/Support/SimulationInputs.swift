@@ -192,6 +192,10 @@ extension SimulationInputs {
         .error("\(error)", at: SourceLocation(file: modelFile)))
     case .failure(.noSamplesToMeasure):
       throw CommandFailure([])
+    case .failure(.accuracy(let problem)):
+      throw CommandFailure(
+        .error(
+          "accuracy: \(problem.message)", at: SourceLocation(file: modelFile)))
     }
   }
 }
