@@ -70,8 +70,9 @@ memory:
 # which come from the host on every inference (R for the report's wording).
 # "~8 MB" of cache: Coral, "Pipeline a model with multiple Edge TPUs" (V). A
 # small part is first reserved for the model's executable (R, size not
-# published), and activations share the SRAM: EdgeSim caches whole layers, in
-# execution order, while they fit beside the largest layer's input and output.
+# published), and activations share the SRAM. (E) EdgeSim caches whole layers,
+# first fit in execution order, beside the largest layer's input and output;
+# the compiler's own placement order is not published.
 # Coral's benchmark figures time repeated inferences, i.e. this steady state;
 # `simulate --cold` times the first inference (every weight over USB).
 parameters:

@@ -108,8 +108,8 @@ struct RunEngine {
   ///
   /// Weights whose home is on chip are always there. Otherwise, in steady
   /// state on a device that keeps parameters across inferences (or with
-  /// `weightsPreloaded`), layers are placed in execution order, each whole
-  /// or not at all, while they fit the capacity reserved for parameters
+  /// `weightsPreloaded`), layers are placed first fit in execution order,
+  /// each whole or not at all, within the capacity reserved for parameters
   /// beside the largest layer's input and output (as the Edge TPU compiler
   /// caches parameters and streams the rest from the host); the others are
   /// fetched every inference. A cold run fetches every weight.
