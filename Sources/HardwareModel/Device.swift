@@ -32,6 +32,9 @@ public struct Device: Hashable, Sendable {
   public var efficiency: [OperatorClass: CalibrationFactor]
   /// Where the figures came from.
   public var sources: [String]
+  /// Whether parameters stay on chip across inferences (`nil`: they are
+  /// fetched from their home on every inference).
+  public var parameterResidency: ParameterResidency?
 
   /// Creates a device; call ``validate()`` before trusting it.
   public init(
@@ -40,7 +43,8 @@ public struct Device: Hashable, Sendable {
     clock: Double, compute: Compute, memory: [MemoryLevel], staticPower: Double,
     fabric: FPGAFabric? = nil,
     efficiency: [OperatorClass: CalibrationFactor] = [:],
-    sources: [String] = []
+    sources: [String] = [],
+    parameterResidency: ParameterResidency? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -53,6 +57,7 @@ public struct Device: Hashable, Sendable {
     self.fabric = fabric
     self.efficiency = efficiency
     self.sources = sources
+    self.parameterResidency = parameterResidency
   }
 
   /// Peak MACs per second at a precision, or `nil` if not supported.

@@ -79,12 +79,19 @@ public struct TraceDocument: Codable, Hashable, Sendable {
   public var layers: [LayerRecord]
   /// The DRAM coding's label; absent for raw traffic.
   public var dramCoding: String?
+  /// Where the parameters were when the timed inference started:
+  /// `resident`, `streamed`, `partly resident (X of Y bytes)` or `none`
+  /// (``ParameterPlacement/label``); absent in older summaries.
+  public var parameters: String?
+  /// The inference timed: `steady` or `cold`; absent in older summaries.
+  public var inference: String?
 
   enum CodingKeys: String, CodingKey {
     case schema, device, model, precision, batch, totals, layers
     case clock = "clock_hz"
     case peakMACsPerSecond = "peak_macs_per_s"
     case dramCoding = "dram_coding"
+    case parameters, inference
   }
 
   /// The document of a run.
@@ -107,6 +114,8 @@ public struct TraceDocument: Codable, Hashable, Sendable {
       dramBytesRead: t.dramBytesRead, dramBytesWritten: t.dramBytesWritten)
     layers = run.layers.map(LayerRecord.init)
     dramCoding = run.compression
+    parameters = run.parameters.label
+    inference = run.inference.rawValue
   }
 
   /// The document as a JSON value.

@@ -62,6 +62,23 @@ memory:
     # At peak: 192 B/cycle x 500 MHz x 8 x 0.31 pJ = 0.24 W.
     energy: 0.31 pJ/bit
     double_buffered: true      # (E) weight tiles are assumed prefetched while the array computes
+# Parameter caching (Coral, "Edge TPU Compiler" page, section "Parameter data
+# caching"; V for the mechanism, facts §2.4): the compiler places a model's
+# parameters in the Edge TPU's SRAM, where they stay across inferences, as far
+# as they fit; the compiler's report gives the on-chip memory used for caching
+# and the off-chip memory used for streaming the parameters that do not fit,
+# which come from the host on every inference (R for the report's wording).
+# "~8 MB" of cache: Coral, "Pipeline a model with multiple Edge TPUs" (V). A
+# small part is first reserved for the model's executable (R, size not
+# published), and activations share the SRAM. (E) EdgeSim caches whole layers,
+# first fit in execution order, beside the largest layer's input and output;
+# the compiler's own placement order is not published.
+# Coral's benchmark figures time repeated inferences, i.e. this steady state;
+# `simulate --cold` times the first inference (every weight over USB).
+parameters:
+  resident: across_inferences
+  level: sram
+  capacity: 8 MiB              # V: "~8 MB" (Coral pipeline page); read as the whole 8 MiB level (executable share unpublished)
 power:
   # (E) 2 TOPS/W (V) gives 2 W at the 4 TOPS peak; that is total power, and no
   # idle or leakage figure is published. 0.5 W (25% of peak power) is an
@@ -70,6 +87,7 @@ power:
 source:
   - "Coral USB Accelerator datasheet v1.4 (4 TOPS int8, 2 TOPS/W, USB 3.0; hardware-facts §2.4, V)"
   - "Coral documentation: Edge TPU compiler / run multiple models (on-chip parameter caching, V; ~8 MB, R; hardware-facts §2.4)"
+  - "Coral documentation: Pipeline a model with multiple Edge TPUs (https://coral.ai/docs/edgetpu/pipeline, 'the Edge TPU cache (~8 MB)', V)"
   - "64x64 array at 480-500 MHz: widely reported, not a Google publication (hardware-facts §4.3, R)"
   - "M. Horowitz, Computing's energy problem, ISSCC 2014 (hardware-facts §1.1, §1.3)"
   - "EdgeSim estimates marked (E): node, dataflow, USB practical bandwidth and energy, SRAM banking and energy, MAC energy fit, static split"

@@ -38,6 +38,7 @@ struct SimulationInputs {
     // The simulator multiplies the batch loop itself and reports energy per
     // inference.
     simulation.batch = options.batch ?? 1
+    simulation.inference = options.cold ? .cold : .steadyState
     simulation.weightsPreloaded = options.weightsPreloaded
     let (choice, resolved) = try precisionChoice(
       options.precision, for: loaded.network, printer: &printer)

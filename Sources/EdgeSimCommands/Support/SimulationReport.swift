@@ -63,6 +63,9 @@ enum SimulationReport {
     lines.append(
       "  DRAM traffic  \(bytes(t.dramBytesRead)) read, \(bytes(t.dramBytesWritten)) written"
     )
+    lines.append(
+      "  parameters    "
+        + Self.parameterLine(summary.parameters, summary.inference))
     var bounds: [String: Int] = [:]
     for layer in summary.layers where layer.fusedInto == nil {
       bounds[layer.bound.label, default: 0] += 1
@@ -76,6 +79,25 @@ enum SimulationReport {
 }
 
 extension SimulationReport {
+  /// Where the parameters were: kept on chip across inferences (steady
+  /// state) or fetched during the timed inference.
+  static func parameterLine(
+    _ p: ParameterPlacement, _ inference: InferenceRegime
+  ) -> String {
+    let total = bytes(p.totalBytes)
+    let regime =
+      inference == .cold
+      ? "cold: the first inference" : "steady state"
+    switch p.label {
+    case "none": return "none (\(regime))"
+    case "resident": return "\(total), all on chip (\(regime))"
+    case "streamed": return "\(total), all fetched during the run (\(regime))"
+    default:
+      return
+        "\(bytes(p.residentBytes)) of \(total) on chip, \(bytes(p.totalBytes - p.residentBytes)) fetched during the run (\(regime))"
+    }
+  }
+
   /// summary.json's text: the run summary, with the measured accuracy when
   /// there is one.
   static func json(_ outcome: EvaluationOutcome) -> String {

@@ -45,7 +45,8 @@ extension RunEngine {
     var base = LayerContext(
       layer: layer, widths: widths, bits: bits, rate: rate,
       efficiency: efficiency,
-      resident: weightsResident ? [.weights] : [], reservedBits: reservedBits,
+      resident: residentWeights.contains(layer.name) ? [.weights] : [],
+      reservedBits: reservedBits,
       dram: dram)
     if inputsOnChip || plan.homeOnChip[.inputs] == true {
       base.resident.insert(.inputs)
@@ -355,6 +356,10 @@ extension RunEngine {
       clock: device.clock, peakMACsPerSecond: peak, layers: results,
       totals: totals)
     summary.compression = options.compression?.label
+    summary.parameters = ParameterPlacement(
+      residentBytes: toBytes(parameterBits.resident),
+      totalBytes: toBytes(parameterBits.total))
+    summary.inference = options.inference
     return summary
   }
 }

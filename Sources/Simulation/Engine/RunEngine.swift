@@ -13,7 +13,11 @@ struct RunEngine {
   var resident: [String: Double] = [:]
   var remainingReaders: [String: Int] = [:]
   var graphOutputs: Set<String> = []
-  var weightsResident = false
+  /// The layers whose weights are on chip when the run starts (kept there
+  /// across inferences), by name.
+  var residentWeights: Set<String> = []
+  /// Parameter bits kept on chip across inferences, and of the whole model.
+  var parameterBits = (resident: 0.0, total: 0.0)
   var permanentReserved = 0.0
   /// Evaluations of MAC layers already mapped in this run.
   var macEvaluations: [MACEvaluationKey: LayerEvaluation] = [:]
@@ -73,30 +77,7 @@ struct RunEngine {
         )
       }
     }
-    if options.weightsPreloaded || plan.homeOnChip[.weights] == true,
-      let staging = plan.staging[.weights]
-    {
-      var total = 0.0
-      var workingSet = 0.0
-      for layer in layers {
-        let w = try widths(of: layer.name)
-        total += Double(layer.weightElements) * Double(w.weightBits)
-        let activations =
-          layer.inputs.reduce(0.0) { $0 + Double($1.elements) }
-          * Double(w.inputBits)
-          + Double(layer.output.elements) * Double(w.outputBits)
-        workingSet = max(workingSet, activations)
-      }
-      let capacity =
-        device.memory[staging].totalBytes.map { $0 * 8 } ?? .infinity
-      // The parameters stay when they leave room for the largest layer's
-      // whole input and output beside them (the Edge TPU compiler caches a
-      // model's parameters whenever they fit next to its activations).
-      if total + workingSet <= capacity || plan.homeOnChip[.weights] == true {
-        weightsResident = true
-        if plan.residentLevel?.index == staging { permanentReserved += total }
-      }
-    }
+    try placeParameters()
 
     var results: [LayerResult] = []
     var clock = 0.0
@@ -120,6 +101,69 @@ struct RunEngine {
     }
     return try summarize(
       results, peak: peakMACsPerSecond, firstWidths: firstWidths)
+  }
+
+  /// Decides which layers' weights are on chip when the timed inference
+  /// starts (`Documentation/Simulator.md`, "Parameters across inferences").
+  ///
+  /// Weights whose home is on chip are always there. Otherwise, in steady
+  /// state on a device that keeps parameters across inferences (or with
+  /// `weightsPreloaded`), layers are placed first fit in execution order,
+  /// each whole or not at all, within the capacity reserved for parameters
+  /// beside the largest layer's input and output (as the Edge TPU compiler
+  /// caches parameters and streams the rest from the host); the others are
+  /// fetched every inference. A cold run fetches every weight.
+  mutating func placeParameters() throws {
+    var total = 0.0
+    var workingSet = 0.0
+    var weightBits: [(name: String, bits: Double)] = []
+    for layer in layers {
+      let w = try widths(of: layer.name)
+      let bits = Double(layer.weightElements) * Double(w.weightBits)
+      total += bits
+      if bits > 0 { weightBits.append((layer.name, bits)) }
+      let activations =
+        layer.inputs.reduce(0.0) { $0 + Double($1.elements) }
+        * Double(w.inputBits)
+        + Double(layer.output.elements) * Double(w.outputBits)
+      workingSet = max(workingSet, activations)
+    }
+    parameterBits.total = total
+    if plan.homeOnChip[.weights] == true {
+      residentWeights = Set(weightBits.map(\.name))
+      parameterBits.resident = total
+      if let staging = plan.staging[.weights],
+        plan.residentLevel?.index == staging
+      {
+        permanentReserved += total
+      }
+      return
+    }
+    guard options.inference == .steadyState else { return }
+    let level: Int
+    var capacityBits = Double.infinity
+    if let declared = device.parameterResidency,
+      let index = device.memory.firstIndex(where: { $0.name == declared.level }
+      ),
+      !device.memory[index].kind.isOffChip
+    {
+      level = index
+      if let bytes = declared.capacity { capacityBits = bytes * 8 }
+    } else if options.weightsPreloaded, let staging = plan.staging[.weights] {
+      level = staging
+    } else {
+      return
+    }
+    let levelBits =
+      device.memory[level].totalBytes.map { $0 * 8 } ?? .infinity
+    let budget = min(capacityBits, levelBits - workingSet)
+    var used = 0.0
+    for (name, bits) in weightBits where used + bits <= budget {
+      residentWeights.insert(name)
+      used += bits
+    }
+    parameterBits.resident = used
+    if plan.residentLevel?.index == level { permanentReserved += used }
   }
 
   func widths(of layer: String) throws -> LayerWidths {

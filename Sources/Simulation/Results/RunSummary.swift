@@ -31,6 +31,31 @@ public struct RunTotals: Hashable, Sendable {
   public var dramBytes: Int { dramBytesRead &+ dramBytesWritten }
 }
 
+/// How much of the model's parameters were on chip when the timed
+/// inference started (kept there across inferences); the rest was fetched
+/// during it.
+public struct ParameterPlacement: Hashable, Sendable {
+  /// Parameter bytes on chip from the start.
+  public var residentBytes: Int
+  /// Parameter bytes of the whole model.
+  public var totalBytes: Int
+
+  /// Creates a placement.
+  public init(residentBytes: Int, totalBytes: Int) {
+    self.residentBytes = residentBytes
+    self.totalBytes = totalBytes
+  }
+
+  /// `resident`, `streamed`, `partly resident (X of Y bytes)`, or `none`
+  /// for a model without parameters.
+  public var label: String {
+    if totalBytes == 0 { return "none" }
+    if residentBytes >= totalBytes { return "resident" }
+    if residentBytes == 0 { return "streamed" }
+    return "partly resident (\(residentBytes) of \(totalBytes) bytes)"
+  }
+}
+
 /// Everything a run produced: per-layer results and totals.
 public struct RunSummary: Hashable, Sendable {
   /// The device's name.
@@ -52,4 +77,8 @@ public struct RunSummary: Hashable, Sendable {
   /// The DRAM coding in force (``DRAMCompression/label``), `nil` for raw
   /// traffic.
   public var compression: String? = nil
+  /// The parameters on chip across inferences (steady state) or not.
+  public var parameters = ParameterPlacement(residentBytes: 0, totalBytes: 0)
+  /// The inference timed: steady state or the first (cold).
+  public var inference = InferenceRegime.steadyState
 }

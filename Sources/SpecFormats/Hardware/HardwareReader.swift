@@ -12,7 +12,7 @@ public enum HardwareReader {
   static let topLevelKeys = [
     "name", "kind", "description", "technology", "clock", "compute", "memory",
     "power",
-    "fabric", "efficiency", "source",
+    "fabric", "parameters", "efficiency", "source",
   ]
 
   /// Reads and validates a hardware description.
@@ -66,6 +66,7 @@ public enum HardwareReader {
     let compute = kind.flatMap { ComputeReader.read(top, kind: $0) }
     let memory = MemoryReader.read(top, clock: clock?.value)
     let fabric = readFabric(top, kind: kind)
+    let residency = readParameters(top, memory: memory)
     let efficiency = readEfficiency(top)
     top.finish()
 
@@ -78,7 +79,8 @@ public enum HardwareReader {
       technologyNanometres: (technology.value * 1e12).rounded() / 1e3,
       clock: clock.value, compute: compute, memory: memory,
       staticPower: staticPower,
-      fabric: fabric, efficiency: efficiency, sources: sources)
+      fabric: fabric, efficiency: efficiency, sources: sources,
+      parameterResidency: residency)
     if document.diagnostics.containsErrors { return nil }
     for problem in device.validate() { document.record(problem) }
     return device
@@ -144,6 +146,88 @@ public enum HardwareReader {
     return FPGAFabric(
       part: part, dsp: dsp, bram36k: bram, lut: lut, ff: ff, usedLUT: usedLUT,
       usedFF: usedFF)
+  }
+
+  /// Whether the parameters stay on chip across inferences.
+  enum ParameterLifetime: String, CaseIterable {
+    case acrossInferences = "across_inferences"
+    case perInference = "per_inference"
+  }
+
+  /// `parameters: {resident: across_inferences, level: sram, capacity: 8 MiB}`.
+  ///
+  /// `level` defaults to the first on-chip level that holds weights; it
+  /// must be on chip and hold weights. `capacity` defaults to the level's
+  /// size and may not exceed it. `resident: per_inference` states the
+  /// default (parameters fetched every inference) and takes no other key.
+  static func readParameters(_ top: MappingReader, memory: [MemoryLevel]?)
+    -> ParameterResidency?
+  {
+    guard let table = top.mapping("parameters") else { return nil }
+    let document = table.document
+    let lifetime = table.choice(
+      "resident", as: ParameterLifetime.self, required: true)
+    let levelNode = table.value("level")
+    let levelName = table.string(
+      "level", hint: "name an on-chip memory level that holds weights")
+    let capacityNode = table.value("capacity")
+    let capacity = table.quantity("capacity", as: [.dataSize])
+    table.finish()
+    guard let lifetime else { return nil }
+    if lifetime == .perInference {
+      for (key, node) in [("level", levelNode), ("capacity", capacityNode)] {
+        if let node {
+          document.error(
+            "'\(key)' applies only to resident: across_inferences", at: node,
+            hint: "remove it, or write resident: across_inferences")
+        }
+      }
+      return nil
+    }
+    guard let memory else { return nil }
+    let holding = memory.filter {
+      !$0.kind.isOffChip && $0.holds.contains(.weights)
+    }
+    let level: MemoryLevel
+    if let levelName {
+      guard let found = memory.first(where: { $0.name == levelName }) else {
+        document.error(
+          "'level' names '\(levelName.prefix(40))', which is not a memory level",
+          at: levelNode ?? table.node,
+          hint: Suggestions.hint(
+            for: levelName, among: holding.map(\.name)))
+        return nil
+      }
+      guard !found.kind.isOffChip, found.holds.contains(.weights) else {
+        document.error(
+          "'level' names '\(levelName)', which \(found.kind.isOffChip ? "is off chip" : "does not hold weights")",
+          at: levelNode ?? table.node,
+          hint: holding.isEmpty
+            ? "no on-chip level holds weights; remove 'parameters'"
+            : "name one of: \(holding.map(\.name).joined(separator: ", "))")
+        return nil
+      }
+      level = found
+    } else {
+      guard let first = holding.first else {
+        document.error(
+          "'parameters' keeps weights on chip, but no on-chip level holds weights",
+          at: table.node,
+          hint:
+            "add weights to an on-chip level's 'holds', or remove 'parameters'"
+        )
+        return nil
+      }
+      level = first
+    }
+    if let capacity, let size = level.totalBytes, capacity.value > size {
+      document.error(
+        "'capacity' is \(capacity), more than \(level.name)'s \(Quantity(size, .dataSize))",
+        at: capacityNode ?? table.node,
+        hint: "reserve at most the level's size for parameters")
+      return nil
+    }
+    return ParameterResidency(level: level.name, capacity: capacity?.value)
   }
 
   static func readEfficiency(_ top: MappingReader) -> [OperatorClass:
