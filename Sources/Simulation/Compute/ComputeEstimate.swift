@@ -16,4 +16,13 @@ struct ComputeEstimate: Hashable, Sendable {
   /// Whether the innermost level's accesses come from a closed form that
   /// must not be replaced by the per-PE rule (SCALE-Sim's SRAM counts).
   var exactArrayAccesses: Bool = false
+  /// Whether ``cycles`` include moving operands between the innermost
+  /// memory level and the datapath.
+  ///
+  /// True when the organisation has its own model of operand delivery (a
+  /// systolic fold schedule, row-stationary passes, Qiu's convolvers): the
+  /// datapath's accesses are then counted (energy, reports) but not timed a
+  /// second time against that level's bandwidth. One device, one model of
+  /// its data movement.
+  var deliversOperands: Bool = false
 }

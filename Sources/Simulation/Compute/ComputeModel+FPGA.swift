@@ -12,7 +12,9 @@ extension ComputeModel {
   /// tree) and PEs take different output channels. When operand packing
   /// gives more multipliers than the organisation needs (two int8 MACs per
   /// DSP48), the organisation is replicated over output channels.
-  /// Depthwise layers spread channels over every convolver.
+  /// Depthwise layers spread channels over every convolver. One window per
+  /// convolver per cycle is that organisation's model of operand delivery,
+  /// so the engine does not time the datapath's on-chip accesses again.
   ///
   /// Without one: `U = slices × MACs per slice` multipliers unrolled as
   /// Tm output × Tn input channels (Zhang et al., FPGA 2015), the split
@@ -74,7 +76,8 @@ extension ComputeModel {
           .inputs: macs / unrolling.reuse(of: .inputs),
           .outputs: outputs * (accumulations - 1),
         ],
-        writes: [.weights: 0, .inputs: 0, .outputs: outputs * accumulations])
+        writes: [.weights: 0, .inputs: 0, .outputs: outputs * accumulations],
+        deliversOperands: true)
     }
     let (mDim, cDim) =
       depthwise ? (nest.groups, 1) : (nest.outputChannels, nest.inputChannels)

@@ -23,7 +23,10 @@ extension ComputeModel {
   /// (2 sets of 5 × 14) and 156 for CONV3-5 (4 sets of 3 × 13): JSSC 2017
   /// Table V reports 154, 135 and 156. The pass-to-pass fill of the psum
   /// chain (R' + w cycles) is amortised over the channels a PE's filter
-  /// scratchpad holds; it is not modelled.
+  /// scratchpad holds; it is not modelled. The passes are the array's model
+  /// of operand delivery from the PEs' scratchpads, so the engine does not
+  /// time those accesses again (the scratchpads' fills from the GLB are
+  /// still timed).
   static func rowStationary(
     nest: LoopNest, array: SystolicArray, macsPerPE: Double
   ) -> ComputeEstimate {
@@ -64,6 +67,6 @@ extension ComputeModel {
       ],
       writes: [
         .weights: 0, .inputs: 0, .outputs: macs / unrolling.reuse(of: .outputs),
-      ])
+      ], deliversOperands: true)
   }
 }

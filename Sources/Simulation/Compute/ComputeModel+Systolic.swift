@@ -21,7 +21,9 @@ extension ComputeModel {
   ///
   /// The cycles, mapping efficiency and SRAM accesses come from
   /// ``SystolicArrayModel`` (SCALE-Sim-exact, CALC mode: DRAM is modelled
-  /// by the engine's timeline instead).
+  /// by the engine's timeline instead). The fold schedule is the array's
+  /// model of operand delivery (one word per row and column edge per
+  /// cycle), so the engine does not bound it again by the SRAM's bandwidth.
   static func systolic(
     nest: LoopNest, array: SystolicArray, device: Device, macsPerPE: Double,
     depthwise: Bool
@@ -86,6 +88,6 @@ extension ComputeModel {
       writes: [
         .weights: 0, .inputs: 0,
         .outputs: g * Double(report?.sramWrites[.outputs] ?? 0),
-      ], exactArrayAccesses: true)
+      ], exactArrayAccesses: true, deliversOperands: true)
   }
 }

@@ -32,6 +32,13 @@ struct MACLayerEvaluator {
     // staging choice.
     var fixedReads = [[Operand: Double]](repeating: [:], count: levels)
     var fixedWrites = [[Operand: Double]](repeating: [:], count: levels)
+    // The same minus the datapath's own accesses when the compute
+    // organisation models their delivery (its cycles include them): what
+    // the on-chip bound times. A second, bandwidth-based bound on them
+    // would contradict the organisation's model (SCALE-Sim's fold schedule
+    // against the SRAM's ports); they still cost energy.
+    var timedReads = fixedReads
+    var timedWrites = fixedWrites
     var innerTraffic: [Int: LevelTraffic] = [:]
     var parentTraffic: [Int: LevelTraffic] = [:]
     for index in device.memory.indices
@@ -76,6 +83,13 @@ struct MACLayerEvaluator {
             fixedReads[index][.outputs, default: 0] += t.partialSumsIn
             fixedWrites[index][.outputs, default: 0] += t.outputsOut
           }
+          switch operand {
+          case .weights: timedReads[index][.weights, default: 0] += t.weightsIn
+          case .inputs: timedReads[index][.inputs, default: 0] += t.inputsIn
+          case .outputs:
+            timedReads[index][.outputs, default: 0] += t.partialSumsIn
+            timedWrites[index][.outputs, default: 0] += t.outputsOut
+          }
         }
         if let t = innerTraffic[index], index != staging {
           switch operand {
@@ -84,6 +98,13 @@ struct MACLayerEvaluator {
           case .outputs:
             fixedWrites[index][.outputs, default: 0] += t.partialSumsIn
             fixedReads[index][.outputs, default: 0] += t.outputsOut
+          }
+          switch operand {
+          case .weights: timedWrites[index][.weights, default: 0] += t.weightsIn
+          case .inputs: timedWrites[index][.inputs, default: 0] += t.inputsIn
+          case .outputs:
+            timedWrites[index][.outputs, default: 0] += t.partialSumsIn
+            timedReads[index][.outputs, default: 0] += t.outputsOut
           }
         }
         if child == nil {
@@ -102,6 +123,10 @@ struct MACLayerEvaluator {
             ? (operand == .outputs ? macs : 0) : (estimate.writes[operand] ?? 0)
           fixedReads[index][operand, default: 0] += reads * Double(width)
           fixedWrites[index][operand, default: 0] += writes * Double(width)
+          if !estimate.deliversOperands {
+            timedReads[index][operand, default: 0] += reads * Double(width)
+            timedWrites[index][operand, default: 0] += writes * Double(width)
+          }
         }
       }
     }
@@ -132,7 +157,7 @@ struct MACLayerEvaluator {
           layer: layer.name))
     }
     let search = StagingSearch(
-      plan: plan, fixedReads: fixedReads, fixedWrites: fixedWrites,
+      plan: plan, fixedReads: timedReads, fixedWrites: timedWrites,
       stagedAt: stagedAt,
       computeCycles: estimate.cycles, macs: macs,
       maximumTileGroups: options.maximumTileGroups,
