@@ -1,4 +1,5 @@
 import FixedPointArithmetic
+import PrecisionModel
 
 /// One tensor of the raw dump (FIXED_POINT.md §11, §12.7): what the command
 /// line writes as `<fileName>` plus its `formats.json` entry.
@@ -142,11 +143,5 @@ extension DumpEntry {
       lines.append("  " + key + "\": " + entry.formatJSON)
     }
     return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
-  }
-}
-
-extension String {
-  func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

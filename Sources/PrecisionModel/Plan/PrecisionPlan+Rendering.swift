@@ -131,7 +131,9 @@ extension PrecisionPlan {
 }
 
 extension String {
-  func leftPadded(to width: Int) -> String {
+  /// The text with zeros in front up to `width` characters (hexadecimal
+  /// escapes); shared with the executor's raw dump within the package.
+  package func leftPadded(to width: Int) -> String {
     count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }
