@@ -25,51 +25,51 @@ struct Devices: ParsableCommand {
   @OptionGroup var format: OutputOptions
 
   func run() throws {
-    var files: [(name: String, bytes: [UInt8])] = []
-    if let dir {
-      let names: [String]
-      do {
-        names = try FileManager.default.contentsOfDirectory(atPath: dir)
-          .sorted()
-      } catch {
-        Terminal.standardError(
-          "error: cannot list \(dir): \(error.localizedDescription)")
-        throw ExitCode(EdgeSimMain.failure)
-      }
-      for name in names
-      where HardwareLoader.extensions.contains(where: {
-        name.hasSuffix(".\($0)")
-      }) {
-        let path = (dir as NSString).appendingPathComponent(name)
-        switch FileIO.read(path) {
-        case .success(let bytes): files.append((path, bytes))
-        case .failure(let d): DiagnosticPrinter().print([d])
-        }
-      }
-    } else {
-      files = BundledFiles.hardware.map {
-        ("Hardware/\($0.name)", Array($0.text.utf8))
-      }
-    }
+    let files = try dir.map(Self.files(in:)) ?? Self.bundledFiles
     var devices: [Device] = []
-    var failed = false
     var printer = DiagnosticPrinter()
     for file in files {
       let result = HardwareLoader.read(bytes: file.bytes, fileName: file.name)
       if let device = result.value {
         devices.append(device)
       } else {
-        failed = true
         printer.sources[file.name] = String(decoding: file.bytes, as: UTF8.self)
         printer.print(result.diagnostics)
       }
     }
-    if format.json {
-      Terminal.standardOutput(JSONOutput.devices(devices))
-    } else {
-      Terminal.standardOutput(DeviceTable.render(devices))
+    Terminal.standardOutput(
+      format.json
+        ? JSONOutput.devices(devices) : DeviceTable.render(devices))
+    if devices.count < files.count { throw ExitCode(EdgeSimMain.failure) }
+  }
+
+  /// The devices built into the binary.
+  static var bundledFiles: [(name: String, bytes: [UInt8])] {
+    BundledFiles.hardware.map { ("Hardware/\($0.name)", Array($0.text.utf8)) }
+  }
+
+  /// The device descriptions (.yaml, .cfg) in a folder, in name order; a
+  /// file that cannot be read is reported and left out.
+  static func files(in dir: String) throws -> [(name: String, bytes: [UInt8])] {
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    } catch {
+      Terminal.standardError(
+        "error: cannot list \(dir): \(error.localizedDescription)")
+      throw ExitCode(EdgeSimMain.failure)
     }
-    if failed { throw ExitCode(EdgeSimMain.failure) }
+    var files: [(name: String, bytes: [UInt8])] = []
+    for name in names
+    where HardwareLoader.extensions.contains(where: { name.hasSuffix(".\($0)") }
+    ) {
+      let path = (dir as NSString).appendingPathComponent(name)
+      switch FileIO.read(path) {
+      case .success(let bytes): files.append((path, bytes))
+      case .failure(let d): DiagnosticPrinter().print([d])
+      }
+    }
+    return files
   }
 }
 

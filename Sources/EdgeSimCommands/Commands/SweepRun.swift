@@ -64,26 +64,7 @@ struct SweepRun: AsyncParsableCommand {
       printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
-    // Every input is read: the results file may be none of them, and must
-    // be a regular file (SQLite would wait on a named pipe).
-    do throws(CommandFailure) {
-      try OutputPath.check([(db, "--db", .file)])
-    } catch {
-      throw error.print(with: &printer)
-    }
-    let store: ResultsStore
-    do throws(ResultsStoreError) {
-      store = try ResultsStore(path: db)
-      try store.setInfoIfAbsent("sweep", plan.name)
-    } catch {
-      printer.print([
-        .error(
-          error.problem, at: SourceLocation(file: db),
-          hint: error.hint
-            ?? "name a new file, or a results file of edgesim sweep")
-      ])
-      throw ExitCode(EdgeSimMain.failure)
-    }
+    let store = try openStore(for: plan, printer: &printer)
     let worker = SweepWorker.current()
     let lease = SweepLease(store: store, worker: worker)
     do {
@@ -97,6 +78,32 @@ struct SweepRun: AsyncParsableCommand {
       lease.stop()
       store.removeIfUnused()
       throw error
+    }
+  }
+
+  /// The results file, opened (created when absent) once every input is
+  /// read: it may be none of them, and must be a regular file (SQLite would
+  /// wait on a named pipe).
+  func openStore(for plan: SweepPlan, printer: inout DiagnosticPrinter) throws
+    -> ResultsStore
+  {
+    do throws(CommandFailure) {
+      try OutputPath.check([(db, "--db", .file)])
+    } catch {
+      throw error.print(with: &printer)
+    }
+    do throws(ResultsStoreError) {
+      let store = try ResultsStore(path: db)
+      try store.setInfoIfAbsent("sweep", plan.name)
+      return store
+    } catch {
+      printer.print([
+        .error(
+          error.problem, at: SourceLocation(file: db),
+          hint: error.hint
+            ?? "name a new file, or a results file of edgesim sweep")
+      ])
+      throw ExitCode(EdgeSimMain.failure)
     }
   }
 
