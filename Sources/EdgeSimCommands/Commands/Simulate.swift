@@ -49,7 +49,7 @@ struct Simulate: ParsableCommand {
     do throws(CommandFailure) {
       folder = try traceOptions.write(
         outcome.summary, events: outcome.events, summaryText: summaryText,
-        model: inputs.model, device: loaded.request.device.name)
+        inputs: inputs, device: loaded.request.device.name)
     } catch {
       throw error.print(with: &printer)
     }

@@ -4,7 +4,12 @@ import TraceFormats
 
 /// `--trace` and `--no-trace`: where `simulate` writes its trace files.
 struct TraceOptions: ParsableArguments {
-  @Option(help: "Folder for the trace files (default Traces/<model>-<device>).")
+  @Option(
+    help: ArgumentHelp(
+      "Folder for the trace files (default Traces/<model>-<device>[-<variant>]).",
+      discussion:
+        "The default names the model by its file (or bundled name) and adds what differs from a default run: the precision, batch bN, the DRAM-coding file, cold, preloaded. Replacing a folder that held another run's trace is said on standard error."
+    ))
   var trace: String?
 
   @Flag(help: "Do not write a trace.")
@@ -28,22 +33,48 @@ struct TraceOptions: ParsableArguments {
   ///   - summary: The run.
   ///   - events: The simulator's timeline, for trace.json.
   ///   - summaryText: summary.json's text, built only when needed.
-  ///   - model: The model argument, for the default folder's name.
+  ///   - inputs: What was simulated, for the default folder's name.
   ///   - device: The device's name, for the default folder's name.
   /// - Returns: The folder written, or `nil` with `--no-trace`.
   /// - Throws: ``CommandFailure`` when the folder cannot be written.
   func write(
     _ summary: RunSummary, events: [TraceEvent], summaryText: () -> String,
-    model: String, device: String
+    inputs: SimulationInputOptions, device: String
   ) throws(CommandFailure) -> String? {
     guard !noTrace else { return nil }
     let folder =
       trace
-      ?? "Traces/\(Self.slug(summary.model.isEmpty ? model : summary.model))-\(Self.slug(device))"
+      ?? Self.defaultFolder(
+        model: summary.model.isEmpty
+          ? ModelLoader.stem(inputs.model) : summary.model,
+        device: device, inputs: inputs)
+    if let replaced = TraceFolder.otherRun(in: folder, than: summary) {
+      Terminal.standardError(
+        "note: \(folder)/ held the trace of \(replaced); it is replaced")
+    }
     try TraceFolder.write(
       summary: summaryText(), layers: LayersCSV.render(summary),
       trace: ChromeTrace.render(summary, events: events), to: folder)
     return folder
+  }
+
+  /// `Traces/<model>-<device>`, then what differs from a default run, each
+  /// with a dash: the precision (its shorthand, or its file's stem), the
+  /// batch (`b4`), the DRAM-coding file's stem, `cold`, `preloaded`.
+  static func defaultFolder(
+    model: String, device: String, inputs: SimulationInputOptions
+  ) -> String {
+    var parts = [model, device]
+    if let precision = inputs.precision {
+      parts.append(ModelLoader.stem(precision))
+    }
+    if let batch = inputs.batch, batch != 1 { parts.append("b\(batch)") }
+    if let compression = inputs.compression {
+      parts.append(ModelLoader.stem(compression))
+    }
+    if inputs.cold { parts.append("cold") }
+    if inputs.weightsPreloaded { parts.append("preloaded") }
+    return "Traces/" + parts.map(slug).joined(separator: "-")
   }
 
   /// A name made safe for a folder: anything but letters, digits, `-`, `_`

@@ -61,9 +61,14 @@ enum FileIO {
   ///   - folder: When given, the file's real path (symbolic links
   ///     resolved, on the opened descriptor) must lie inside this folder's
   ///     real path.
+  ///   - isInput: Whether the file is one of the command's inputs, which
+  ///     no output may replace (``inputs``); `false` for a glance at an
+  ///     output about to be replaced.
   /// - Returns: The bytes, or why they were not read.
   static func readBytes(
-    _ path: String, limit: Int = maximumInputBytes, inside folder: String? = nil
+    _ path: String, limit: Int = maximumInputBytes,
+    inside folder: String? = nil,
+    isInput: Bool = true
   ) -> Result<[UInt8], ReadFailure> {
     let opened: OpenFile
     switch OpenFile.open(path, limit: limit) {
@@ -93,7 +98,10 @@ enum FileIO {
       return .failure(
         .refused("the file is over the limit of \(limit) bytes", hint: nil))
     }
-    noteInput(path: path, realPath: opened.realPath, identity: opened.identity)
+    if isInput {
+      noteInput(
+        path: path, realPath: opened.realPath, identity: opened.identity)
+    }
     return .success(bytes)
   }
 

@@ -22,6 +22,13 @@ struct LoadedModel {
 enum ModelLoader {
   static let extensions = ["onnx", "yaml", "yml", "csv"]
 
+  /// A file's name without its folder and last extension.
+  static func stem(_ path: String) -> String {
+    let name = URL(fileURLWithPath: path).deletingPathExtension()
+      .lastPathComponent
+    return name.isEmpty ? path : name
+  }
+
   /// Loads a model, printing nothing; returns the diagnostics (warnings may
   /// come with a model).
   static func load(_ path: String, batch: Int?) -> (
@@ -60,9 +67,13 @@ enum ModelLoader {
       guard let model = result.value else {
         return (nil, result.diagnostics, nil)
       }
+      // The graph's name is the exporter's (`main_graph` for every PyTorch
+      // export); the file's stem is the name the user gave the model.
+      var network = model.network
+      network.name = stem(path)
       return (
         LoadedModel(
-          network: model.network, shapes: model.shapes,
+          network: network, shapes: model.shapes,
           missingWeights: model.missingWeights,
           fileName: path),
         result.diagnostics, nil

@@ -1,5 +1,7 @@
 import Diagnostics
 import Foundation
+import Simulation
+import TraceFormats
 
 /// Writes `edgesim simulate`'s trace folder (`summary.json`, `layers.csv`,
 /// `trace.json`) as a whole, with ``FolderWriter``: a run killed while
@@ -44,6 +46,24 @@ enum TraceFolder {
         hint:
           "name a new folder, or a trace folder to replace (the whole folder is replaced; reports in it are kept)"
       ))
+  }
+
+  /// What the folder's trace was of, when it is a trace of another run
+  /// than `summary` (another model, device, precision or batch), in words;
+  /// `nil` for a new folder, the same run again, or an unreadable summary.
+  static func otherRun(in folder: String, than summary: RunSummary) -> String? {
+    let path = folder + "/summary.json"
+    guard FileManager.default.fileExists(atPath: path),
+      case .success(let bytes) = FileIO.readBytes(
+        path, limit: 64 << 20, isInput: false),
+      case .success(let old) = TraceDocument.read(bytes: bytes)
+    else { return nil }
+    let same =
+      old.model == summary.model && old.device == summary.device
+      && old.precision == summary.precision && old.batch == summary.batch
+    return same
+      ? nil
+      : "\(old.model) on \(old.device) (\(old.precision), batch \(old.batch))"
   }
 
   /// Writes the three files as the folder `folder`.
