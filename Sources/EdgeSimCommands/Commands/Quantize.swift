@@ -69,7 +69,8 @@ struct Quantize: ParsableCommand {
   var calibrationSamples: Int?
 
   @Option(
-    help: "The precision file to write (.yaml).",
+    help:
+      "The precision file to write (.yaml; - for standard output, the table then goes to standard error).",
     completion: .file(extensions: ["yaml", "yml"]))
   var out: String
 
@@ -121,10 +122,11 @@ struct Quantize: ParsableCommand {
             "cannot write the precision file: \(error.reason)",
             at: SourceLocation(file: out)))
       }
-      Terminal.standardOutput(
+      Terminal.results(
         format.json
           ? QuantizeReport.json(outcome, method: method, out: out)
-          : QuantizeReport.table(outcome, method: method, out: out))
+          : QuantizeReport.table(outcome, method: method, out: out),
+        standardOutputTaken: out == OutputPath.standardOutput)
     } catch {
       throw error.print(with: &printer)
     }

@@ -29,11 +29,15 @@ struct Report: ParsableCommand {
   var input: String
 
   @Option(
-    help: ArgumentHelp("Write the HTML report here.", valueName: "OUT.html"))
+    help: ArgumentHelp(
+      "Write the HTML report here (- for standard output).",
+      valueName: "OUT.html"))
   var html: String?
 
   @Option(
-    help: ArgumentHelp("Write the figures as CSV here.", valueName: "OUT.csv"))
+    help: ArgumentHelp(
+      "Write the figures as CSV here (- for standard output).",
+      valueName: "OUT.csv"))
   var csv: String?
 
   func validate() throws {

@@ -54,7 +54,8 @@ struct Run: ParsableCommand {
   var precision: String?
 
   @Option(
-    help: "Write the first output (float32, dequantized) to this .npy.",
+    help:
+      "Write the first output (float32, dequantized) to this .npy (- for standard output; the table then goes to standard error).",
     completion: .file(extensions: ["npy"]))
   var output: String?
 
@@ -112,10 +113,11 @@ struct Run: ParsableCommand {
         try RawDumpWriter.write(entries, to: dump)
       }
       if let output { try Self.write(outcome.output, to: output) }
-      Terminal.standardOutput(
+      Terminal.results(
         format.json
           ? RunReport.json(outcome, model: model, precision: precision)
-          : RunReport.table(outcome))
+          : RunReport.table(outcome),
+        standardOutputTaken: output == OutputPath.standardOutput)
     } catch {
       throw error.print(with: &printer)
     }

@@ -42,7 +42,7 @@ struct SweepMerge: ParsableCommand {
           throw CommandFailure(refusal)
         }
       }
-      try OutputPath.check([(output, "the merged file", .file)])
+      try OutputPath.check([(output, "the merged file", .database)])
     } catch {
       throw error.print(with: &printer)
     }

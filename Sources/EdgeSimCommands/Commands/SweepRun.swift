@@ -88,7 +88,7 @@ struct SweepRun: AsyncParsableCommand {
     -> ResultsStore
   {
     do throws(CommandFailure) {
-      try OutputPath.check([(db, "--db", .file)])
+      try OutputPath.check([(db, "--db", .database)])
     } catch {
       throw error.print(with: &printer)
     }

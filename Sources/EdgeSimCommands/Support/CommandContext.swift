@@ -49,6 +49,17 @@ final class CommandContext: Sendable {
     handle.write(Data(text.utf8))
   }
 
+  /// Writes bytes, as they are, to standard output (`error` false) or
+  /// error (a captured run keeps them decoded as UTF-8).
+  func write(_ data: Data, error: Bool) {
+    if isCapturing {
+      write(String(decoding: data, as: UTF8.self), error: error)
+      return
+    }
+    let handle = error ? FileHandle.standardError : FileHandle.standardOutput
+    handle.write(data)
+  }
+
   /// What a capturing context kept: standard output and standard error.
   var output: (output: String, error: String) {
     captured.withLock { $0 }

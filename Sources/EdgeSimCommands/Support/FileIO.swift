@@ -292,6 +292,10 @@ enum FileIO {
     throws(WriteFailure)
   {
     guard !path.isEmpty else { throw WriteFailure(reason: "the path is empty") }
+    if path == OutputPath.standardOutput {
+      CommandContext.current.write(data, error: false)
+      return
+    }
     var target = path
     switch FileStatus.of(path) {
     case .missing: break

@@ -13,8 +13,11 @@ import Diagnostics
 enum OutputPath {
   /// What the command writes at the path.
   enum Kind {
-    /// A file, replaced atomically.
+    /// A file, replaced atomically, or standard output when the path is
+    /// ``standardOutput``.
     case file
+    /// A file that cannot be a stream (a SQLite results file).
+    case database
     /// A folder, replaced as a whole.
     case folder
   }
@@ -31,7 +34,14 @@ enum OutputPath {
     _ path: String, option: String, kind: Kind,
     inputs: [FileIO.Input] = FileIO.inputs
   ) -> Diagnostic? {
-    let noun = kind == .file ? "file" : "folder"
+    let noun = kind == .folder ? "folder" : "file"
+    if path == standardOutput {
+      return kind == .file
+        ? nil
+        : .error(
+          "\(option) cannot be standard output ('-')", at: nil,
+          hint: "name a \(noun) to write")
+    }
     guard !path.isEmpty else {
       return .error(
         "\(option) names an empty path", at: nil,
@@ -61,21 +71,29 @@ enum OutputPath {
         hint: "name a folder of its own for the output")
     }
     switch (kind, status.kind) {
-    case (_, nil), (.file, .regular), (.folder, .directory): return nil
-    case (.file, .directory):
+    case (_, nil), (.file, .regular), (.database, .regular),
+      (.folder, .directory):
+      return nil
+    case (.file, .directory), (.database, .directory):
       return .error(
         "this is a folder; name a file to write", at: location,
         hint: "name a file, new or to replace")
-    case (.file, let other?):
+    case (.file, let other?), (.database, let other?):
       return .error(
         "this is \(other.described), not a regular file; \(option) writes only regular files",
-        at: location, hint: "name a file to write")
+        at: location,
+        hint: kind == .file
+          ? "name a file to write, or - for standard output"
+          : "name a file to write")
     case (.folder, let other?):
       return .error(
         "this is \(other.described); \(option) takes a folder", at: location,
         hint: "name a new folder")
     }
   }
+
+  /// The path that names standard output: `-`.
+  static let standardOutput = "-"
 
   /// Throws the ``problem(_:option:kind:inputs:)`` of each output, if any;
   /// also refuses two outputs that are the same file.
@@ -89,7 +107,9 @@ enum OutputPath {
       {
         throw CommandFailure(problem)
       }
-      let resolved = SystemFiles.resolvedPath(output.path)
+      let resolved =
+        output.path == standardOutput
+        ? standardOutput : SystemFiles.resolvedPath(output.path)
       if let earlier = seen[resolved] {
         throw CommandFailure(
           .error(

@@ -25,7 +25,9 @@ enum ReportOutput {
           at: SourceLocation(file: path),
           hint: "check that its folder can be created and written"))
     }
-    Terminal.standardError("wrote \(path) (\(sizeText(data.count)))")
+    let place =
+      path == OutputPath.standardOutput ? "standard output" : path
+    Terminal.standardError("wrote \(place) (\(sizeText(data.count)))")
   }
 
   /// The system's reason (`No such file or directory`, `Permission

@@ -19,6 +19,16 @@ enum Terminal {
     write(escaped(text), error: true)
   }
 
+  /// Writes a command's results: to standard output, or to standard error
+  /// when an output file is standard output (`-`) and holds it already.
+  static func results(_ text: String, standardOutputTaken: Bool) {
+    if standardOutputTaken {
+      standardError(text)
+    } else {
+      standardOutput(text)
+    }
+  }
+
   /// Writes a line to standard error as it is: for text already escaped
   /// and coloured by ``colour(_:_:enabled:)`` (diagnostics).
   static func standardErrorRaw(_ text: String) {
