@@ -6,6 +6,7 @@ import HardwareModel
 import NetworkGraph
 import ResultsStore
 import SpecFormats
+import TraceFormats
 
 /// `edgesim sweep SPEC.yaml --db RESULTS.sqlite`: evaluates every point of
 /// a sweep (or of one shard) on every core, resumably.
@@ -41,9 +42,25 @@ struct SweepRun: AsyncParsableCommand {
   @Option(help: "Run only part K of N (1 ≤ K ≤ N), e.g. 3/8.")
   var shard: String?
 
+  @Flag(
+    help: "Show no progress and no summary (errors and warnings still print).")
+  var quiet = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Seconds between progress lines when standard error is not a terminal (a Slurm or Kubernetes log).",
+      valueName: "seconds"))
+  var progressEvery: Double = 30
+
+  @OptionGroup var format: OutputOptions
+
   func validate() throws {
     if let jobs, jobs < 1 || jobs > 4096 {
       throw ValidationError("--jobs must be from 1 to 4096.")
+    }
+    if !(progressEvery >= 0.1 && progressEvery <= 86_400) {
+      throw ValidationError(
+        "--progress-every must be from 0.1 to 86400 seconds.")
     }
     if let shard, Shard(parsing: shard) == nil {
       throw ValidationError(
@@ -120,10 +137,15 @@ struct SweepRun: AsyncParsableCommand {
         plan, goal: goal, shard: part, inputs: inputs, store: store,
         worker: worker, jobs: jobs)
       let evaluated = outcomes.reduce(0) { $0 + $1.evaluations }
-      Terminal.standardError(
+      let seconds = Date().timeIntervalSince(start)
+      summarize(
         "\(plan.name): \(outcomes.count) searches, \(evaluated) points evaluated in "
-          + String(format: "%.2f s", Date().timeIntervalSince(start))
-          + " with \(jobs) jobs -> \(db)")
+          + String(format: "%.2f s", seconds) + " with \(jobs) jobs -> \(db)",
+        json: [
+          "sweep": .string(plan.name), "searches": .int(outcomes.count),
+          "evaluated": .int(evaluated), "seconds": .number(seconds),
+          "jobs": .int(jobs), "db": .string(db),
+        ])
       return
     }
     let indices = try plan.selectedIndices(in: part)
@@ -132,7 +154,9 @@ struct SweepRun: AsyncParsableCommand {
     for point in points where try store.contains(point.id) { recorded += 1 }
     let total = indices.count
     let recorder = SweepRecorder(
-      store: store, worker: worker, pending: total - recorded)
+      store: store, worker: worker, pending: total - recorded,
+      progress: quiet
+        ? .quiet : .automatic(interval: progressEvery))
     let start = Date()
     let evaluated = try await SweepRunner.run(
       indices.lazy.map { plan.point(at: $0) }, jobs: jobs,
@@ -152,8 +176,28 @@ struct SweepRun: AsyncParsableCommand {
     let others = max(0, total - recorded - evaluated)
     let shared = others > 0 ? ", \(others) by other workers" : ""
     let timing = String(format: "%.2f s, %.1f points/s", seconds, rate)
-    Terminal.standardError(
+    summarize(
       "\(plan.name)\(shardLabel): \(total) points, \(recorded) already recorded, \(evaluated) evaluated ("
-        + statuses + ")\(shared) in \(timing) with \(jobs) jobs -> \(db)")
+        + statuses + ")\(shared) in \(timing) with \(jobs) jobs -> \(db)",
+      json: [
+        "sweep": .string(plan.name),
+        "shard": part == .whole ? .null : .string("\(part)"),
+        "points": .int(total), "already_recorded": .int(recorded),
+        "evaluated": .int(evaluated), "by_other_workers": .int(others),
+        "done": .int(counts["done"] ?? 0),
+        "infeasible": .int(counts["infeasible"] ?? 0),
+        "failed": .int(counts["failed"] ?? 0), "seconds": .number(seconds),
+        "jobs": .int(jobs), "db": .string(db),
+      ])
+  }
+
+  /// The run's summary: a line on standard error, or with `--json` an
+  /// object on standard output; nothing with `--quiet`.
+  func summarize(_ line: String, json: [String: JSONValue]) {
+    if format.json {
+      Terminal.standardOutput(JSONValue.object(json).rendered)
+    } else if !quiet {
+      Terminal.standardError(line)
+    }
   }
 }

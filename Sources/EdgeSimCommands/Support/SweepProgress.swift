@@ -1,46 +1,87 @@
 import Foundation
 
-/// The sweep's progress line on standard error: a bar, the rate and the time
-/// left, redrawn at most ten times a second, and only when standard error is
-/// a terminal (never in logs or pipes).
+/// The sweep's progress on standard error.
+///
+/// On a terminal: a bar with the rate and the time left, redrawn in place
+/// at most ten times a second. Elsewhere (a Slurm or Kubernetes log, a
+/// pipe): one plain line every ``Mode/lines(every:)`` seconds, so a log
+/// shows the sweep advancing rather than nothing until the end. Quiet: no
+/// progress at all.
 struct SweepProgress {
+  /// How progress is shown.
+  enum Mode: Equatable {
+    /// A bar redrawn in place (standard error is a terminal).
+    case bar
+    /// A line every so many seconds, and one at the end.
+    case lines(every: Double)
+    /// Nothing.
+    case quiet
+
+    /// The bar on a terminal, else lines every `interval` seconds.
+    static func automatic(interval: Double) -> Mode {
+      Terminal.standardErrorIsTerminal ? .bar : .lines(every: interval)
+    }
+  }
+
   let total: Int
-  let enabled: Bool
+  let mode: Mode
   let start = Date()
   private var lastDrawn = Date.distantPast
 
-  init(total: Int) {
+  init(total: Int, mode: Mode) {
     self.total = total
-    enabled = Terminal.standardErrorIsTerminal && total > 0
+    self.mode = total > 0 ? mode : .quiet
+    if case .lines = self.mode { lastDrawn = start }
   }
 
-  /// Redraws the line after `completed` points.
+  /// Shows progress after `completed` points, if it is time to.
   mutating func update(completed: Int) {
-    guard enabled else { return }
     let now = Date()
-    guard completed == total || now.timeIntervalSince(lastDrawn) >= 0.1 else {
-      return
+    switch mode {
+    case .quiet: return
+    case .bar:
+      guard completed == total || now.timeIntervalSince(lastDrawn) >= 0.1
+      else { return }
+      lastDrawn = now
+      Terminal.standardErrorUnterminated(bar(completed: completed, now: now))
+    case .lines(let interval):
+      guard completed == total || now.timeIntervalSince(lastDrawn) >= interval
+      else { return }
+      lastDrawn = now
+      Terminal.standardError(line(completed: completed, now: now))
     }
-    lastDrawn = now
+  }
+
+  /// Ends the bar's line.
+  func finish() {
+    if mode == .bar { Terminal.standardErrorUnterminated("\n") }
+  }
+
+  /// The points per second so far, and the seconds left at that rate.
+  private func pace(completed: Int, now: Date) -> (rate: Double, left: Double) {
     let elapsed = now.timeIntervalSince(start)
     let rate = elapsed > 0 ? Double(completed) / elapsed : 0
+    return (rate, rate > 0 ? Double(total - completed) / rate : 0)
+  }
+
+  private func bar(completed: Int, now: Date) -> String {
+    let (rate, left) = pace(completed: completed, now: now)
     let width = 30
     let filled = total > 0 ? min(width, completed * width / total) : width
     let bar =
       String(repeating: "#", count: filled)
       + String(repeating: "-", count: width - filled)
-    let left = rate > 0 ? Double(total - completed) / rate : 0
-    let line = String(
+    return String(
       format: "\r[%@] %d/%d  %.1f points/s  ETA %@ ", bar, completed, total,
-      rate,
-      Self.clock(left))
-    Terminal.standardErrorUnterminated(line)
+      rate, Self.clock(left))
   }
 
-  /// Ends the line.
-  func finish() {
-    guard enabled else { return }
-    Terminal.standardErrorUnterminated("\n")
+  private func line(completed: Int, now: Date) -> String {
+    let (rate, left) = pace(completed: completed, now: now)
+    return String(
+      format: "progress: %d/%d points (%.1f%%), %.1f points/s, ETA %@",
+      completed, total, Double(completed) / Double(max(1, total)) * 100, rate,
+      Self.clock(left))
   }
 
   static func clock(_ seconds: Double) -> String {

@@ -11,10 +11,13 @@ actor SweepRecorder {
   private(set) var completed = 0
   private(set) var counts: [String: Int] = [:]
 
-  init(store: ResultsStore, worker: SweepWorker, pending: Int) {
+  init(
+    store: ResultsStore, worker: SweepWorker, pending: Int,
+    progress mode: SweepProgress.Mode
+  ) {
     self.store = store
     self.worker = worker
-    progress = SweepProgress(total: pending)
+    progress = SweepProgress(total: pending, mode: mode)
   }
 
   /// Whether the point is already stored (resuming skips it).

@@ -16,7 +16,8 @@ enum SweepSearch {
     store: ResultsStore, worker: SweepWorker,
     jobs: Int
   ) async throws -> [SearchOutcome] {
-    let recorder = SweepRecorder(store: store, worker: worker, pending: 0)
+    let recorder = SweepRecorder(
+      store: store, worker: worker, pending: 0, progress: .quiet)
     var outcomes: [SearchOutcome] = []
     for context in plan.searchContexts(in: shard) {
       if try store.hasSearchOutcome(context.name) {
