@@ -31,13 +31,15 @@ public enum ChromeTrace {
       meta("thread_name", tid: 3, name: "dma out"),
     ]
     let document = TraceDocument(summary)
+    var tracks = [Int: TrackClock]()
     for l in document.layers where l.latency > 0 {
+      let (ts, dur) = tracks[0, default: TrackClock()].place(
+        start: l.start, duration: l.latency)
       out.append(
         .object([
           "ph": .string("X"), "pid": .int(1), "tid": .int(0),
           "name": .string(l.name),
-          "cat": .string(l.op), "ts": .number(l.start * 1e6),
-          "dur": .number(l.latency * 1e6),
+          "cat": .string(l.op), "ts": ts, "dur": dur,
           "args": .object([
             "op": .string(l.op), "cycles": .int(l.cycles),
             "bound": .string(l.limit),
@@ -68,6 +70,8 @@ public enum ChromeTrace {
       case .compute: tid = 2
       case .dmaOut: tid = 3
       }
+      let (ts, dur) = tracks[tid, default: TrackClock()].place(
+        start: e.start, duration: e.duration)
       out.append(
         .object([
           "ph": .string("X"), "pid": .int(1), "tid": .int(tid),
@@ -75,8 +79,7 @@ public enum ChromeTrace {
             e.tiles > 1
               ? "\(e.layer) [\(e.tile)…\(e.tile + e.tiles - 1)]"
               : "\(e.layer) [\(e.tile)]"),
-          "cat": .string(e.engine.rawValue), "ts": .number(e.start * 1e6),
-          "dur": .number(e.duration * 1e6),
+          "cat": .string(e.engine.rawValue), "ts": ts, "dur": dur,
           "args": .object([
             "layer": .string(e.layer), "first_tile": .int(e.tile),
             "tiles": .int(e.tiles),
@@ -85,13 +88,53 @@ public enum ChromeTrace {
         ]))
     }
     let root = JSONValue.object([
-      "traceEvents": .array(out), "displayTimeUnit": .string("ns"),
+      "traceEvents": .array(out),
       "otherData": .object([
         "schema": .string(TraceDocument.schema),
         "precision": .string(summary.precision),
       ]),
     ])
     return root.rendered + "\n"
+  }
+
+  /// A time in whole nanoseconds, rounded.
+  static func nanoseconds(_ seconds: Double) -> Int {
+    Int(saturating: (seconds * 1e9).rounded())
+  }
+
+  /// Whole nanoseconds as the format's microseconds: the least `Double`
+  /// at or above `n`/1000, so that a viewer reading `ts × 1000` to the
+  /// nanosecond gets `n` back whether it rounds (Perfetto today) or
+  /// truncates (older importers).
+  static func microseconds(_ nanoseconds: Int) -> JSONValue {
+    let n = Double(nanoseconds)
+    var value = n / 1000
+    if (-n).addingProduct(value, 1000) < 0 { value = value.nextUp }
+    return .exact(value)
+  }
+
+  /// The slices of one track in whole nanoseconds, in time order: each
+  /// starts no earlier than the previous one ends (the simulator's times,
+  /// sums of floating-point seconds, can disagree by a few nanoseconds at a
+  /// layer boundary; a viewer drops a slice that overlaps another).
+  struct TrackClock {
+    /// Where the last slice placed ends, in nanoseconds.
+    var end = 0
+
+    /// The slice's `ts` and `dur`.
+    mutating func place(start: Double, duration: Double) -> (
+      ts: JSONValue, dur: JSONValue
+    ) {
+      let first = max(nanoseconds(start), end)
+      let last = max(nanoseconds(start + duration), first)
+      end = last
+      return (microseconds(first), microseconds(last - first))
+    }
+  }
+
+  /// A time as the format's microseconds (counters).
+  static func time(_ seconds: Double) -> JSONValue {
+    microseconds(nanoseconds(seconds))
   }
 
   static func meta(_ kind: String, tid: Int, name: String) -> JSONValue {
@@ -107,7 +150,7 @@ public enum ChromeTrace {
   {
     .object([
       "ph": .string("C"), "pid": .int(1), "name": .string(name),
-      "ts": .number(seconds * 1e6),
+      "ts": time(seconds),
       "args": .object(["value": .number(value)]),
     ])
   }

@@ -11,6 +11,10 @@ public indirect enum JSONValue: Hashable, Sendable {
   case int(Int)
   /// A floating-point number; non-finite values render as `null`.
   case number(Double)
+  /// A floating-point number written with every digit needed to read the
+  /// same `Double` back (the shortest such text), for figures a reader
+  /// must not see rounded (a trace's times); non-finite renders as `null`.
+  case exact(Double)
   /// A string.
   case string(String)
   /// An array.
@@ -31,6 +35,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     case .bool(let b): out += b ? "true" : "false"
     case .int(let i): out += String(i)
     case .number(let d): out += Self.format(d)
+    case .exact(let d): out += d.isFinite ? "\(d)" : "null"
     case .string(let s): Self.quote(s, into: &out)
     case .array(let values):
       out += "["
