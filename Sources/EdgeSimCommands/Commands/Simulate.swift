@@ -30,6 +30,7 @@ struct Simulate: ParsableCommand {
 
   @OptionGroup var inputs: SimulationInputOptions
   @OptionGroup var traceOptions: TraceOptions
+  @OptionGroup var table: TableOptions
   @OptionGroup var format: OutputOptions
 
   func run() throws {
@@ -62,7 +63,8 @@ struct Simulate: ParsableCommand {
         "trace written to \(folder)/ (summary.json, layers.csv, trace.json)")
     }
     Terminal.standardOutput(
-      SimulationReport.render(outcome.summary, device: loaded.request.device))
+      SimulationReport.render(
+        outcome.summary, device: loaded.request.device, table: table))
     if let accuracy = outcome.accuracy {
       Terminal.standardOutput(accuracy.line + "\n")
     }

@@ -15,15 +15,22 @@ enum SimulationReport {
     UnitFormatter.binary(Double(n), unit: "B")
   }
 
-  static func render(_ summary: RunSummary, device: Device) -> String {
+  /// The per-layer table (ordered and cut by `table`), the summary by
+  /// operator type, and the totals.
+  static func render(
+    _ summary: RunSummary, device: Device,
+    table: TableOptions = TableOptions()
+  ) -> String {
     var rows: [[String]] = [
       [
-        "layer", "op", "prec", "cycles", "time", "bound", "DRAM", "E mac",
-        "E on-chip",
-        "E DRAM", "E static", "util",
+        "layer", "op", "prec", "cycles", "time", "time %", "bound", "DRAM",
+        "E mac", "E on-chip", "E DRAM", "E static", "util",
       ]
     ]
-    for layer in summary.layers {
+    let totalSeconds = summary.layers.reduce(0) { $0 + $1.seconds }
+    let shown = ordered(summary.layers, by: table.sort)
+    let cut = table.top.map { min($0, shown.count) } ?? shown.count
+    for layer in shown.prefix(cut) {
       let e = layer.energy
       let dram =
         layer.dramRead.values.reduce(0, +)
@@ -32,6 +39,7 @@ enum SimulationReport {
         layer.name, layer.opType, layer.widths.label,
         InspectReport.grouped(layer.cycles),
         time(layer.seconds),
+        OperatorSummary.share(layer.seconds, of: totalSeconds),
         layer.fusedInto.map { "fused→\($0)" } ?? layer.bound.description,
         bytes(dram), energy(e.mac + e.operations),
         energy(e.onChip.reduce(0) { $0 + $1.joules }),
@@ -40,7 +48,12 @@ enum SimulationReport {
       ])
     }
     let t = summary.totals
-    var lines = [TextTable.render(rows), ""]
+    var lines = [TextTable.render(rows)]
+    if cut < shown.count {
+      lines.append(
+        "… \(shown.count - cut) more layers (--top \(cut) of \(shown.count))")
+    }
+    lines += ["", "by operator type", OperatorSummary.render(summary), ""]
     lines.append(
       "\(summary.model) on \(summary.device) (\(device.kind.rawValue), \(UnitFormatter.decimal(device.clock, unit: "Hz"))), \(summary.precision), batch \(summary.batch)"
         + (summary.compression.map { ", DRAM coding: \($0)" } ?? "")
@@ -67,7 +80,8 @@ enum SimulationReport {
       "  parameters    "
         + Self.parameterLine(summary.parameters, summary.inference))
     var bounds: [String: Int] = [:]
-    for layer in summary.layers where layer.fusedInto == nil {
+    for layer in summary.layers
+    where layer.fusedInto == nil && layer.bound != .none {
       bounds[layer.bound.label, default: 0] += 1
     }
     lines.append(
@@ -79,6 +93,27 @@ enum SimulationReport {
 }
 
 extension SimulationReport {
+  /// The layers in the table's order: execution order, or largest first
+  /// (ties in execution order).
+  static func ordered(_ layers: [LayerResult], by order: TableOptions.Order)
+    -> [LayerResult]
+  {
+    let key: (LayerResult) -> Double
+    switch order {
+    case .order: return layers
+    case .time: key = \.seconds
+    case .energy: key = { $0.energy.total }
+    case .dram:
+      key = {
+        Double(
+          $0.dramRead.values.reduce(0, +) + $0.dramWritten.values.reduce(0, +))
+      }
+    }
+    return layers.enumerated().sorted {
+      (key($1.element), $0.offset) < (key($0.element), $1.offset)
+    }.map(\.element)
+  }
+
   /// Where the parameters were: kept on chip across inferences (steady
   /// state) or fetched during the timed inference.
   static func parameterLine(

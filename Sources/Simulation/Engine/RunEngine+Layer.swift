@@ -142,7 +142,7 @@ extension RunEngine {
       name: layer.name, opType: layer.opType,
       operatorClass: layer.operatorClass, widths: widths,
       macs: 0, operations: 0, cycles: 0, seconds: 0, startSeconds: start,
-      bound: .compute,
+      bound: .none,
       stallSeconds: 0, dramRead: [:], dramWritten: [:],
       levels: device.memory.map {
         LevelAccesses(level: $0.name, reads: [:], writes: [:])
@@ -266,7 +266,7 @@ extension RunEngine {
       macs: macs, operations: layer.otherOperations, cycles: cyclesInt,
       seconds: seconds,
       startSeconds: start,
-      bound: e.makespan > 0 ? e.bound(device: device) : .compute,
+      bound: e.makespan > 0 ? e.bound(device: device) : .none,
       stallSeconds: stall,
       dramRead: dramRead, dramWritten: dramWritten, levels: levels,
       energy: energy,

@@ -6,22 +6,27 @@ public enum Bound: Hashable, Sendable {
   case dram
   /// An on-chip level's bandwidth, by name.
   case onChip(String)
+  /// Nothing: the layer takes no time (a view such as Flatten, or an
+  /// activation done in the shadow of its producer).
+  case none
 
-  /// `compute`, `dram` or `onchip`, as in the `--json` output.
+  /// `compute`, `dram`, `onchip` or `none`, as in the `--json` output.
   public var label: String {
     switch self {
     case .compute: "compute"
     case .dram: "dram"
     case .onChip: "onchip"
+    case .none: "none"
     }
   }
 
-  /// `compute`, `dram` or `onchip:glb`.
+  /// `compute`, `dram`, `onchip:glb` or `none`.
   public var description: String {
     switch self {
     case .compute: "compute"
     case .dram: "dram"
     case .onChip(let level): "onchip:\(level)"
+    case .none: "none"
     }
   }
 }
