@@ -10,7 +10,7 @@
 #   python3 -m pip install zigzag-dse==3.9.1 six
 # Environment: EDGESIM names an edgesim binary (default: builds the debug one into
 # SCRATCH, default .build); ZIGZAG_JSON names a result of run_zigzag.py to reuse (ZigZag
-# takes about 10 minutes on ResNet-18 on two shared cores). Developer script; EdgeSim itself
+# takes 2-10 minutes on ResNet-18 on two shared cores). Developer script; EdgeSim itself
 # needs no Python. Only the layers ZigZag evaluates (Conv and Gemm) are summed on EdgeSim's
 # side: ZigZag's ONNX front end skips Add, pooling and activations.
 # EdgeSim runs with --no-residency (ZigZag evaluates one layer at a time: every activation
