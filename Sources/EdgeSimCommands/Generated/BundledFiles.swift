@@ -137,6 +137,13 @@ memory:
     # are built of power-of-two words and the chip papers use KB for 1024 B
     # (as for the 0.5 KB RF of facts §1.2). 108 KB decimal would be 2.4% smaller.
     size: 108 KiB
+    # R: the GLB stores ifmaps and psums; filter weights bypass it, going
+    # from DRAM over the filter NoC straight into the PEs' filter
+    # scratchpads (JSSC'17 §III-A, recalled, not checked against a
+    # stored copy; Timeloop's eyeriss_like architecture keeps Weights out
+    # of its shared_glb likewise). Weight tiles are therefore sized by the
+    # 168 filter spads (75 KiB in all), not by the GLB.
+    holds: [inputs, outputs]
     # (E) the GLB feeds the array over 64-bit buses (4 x 16-bit words): filter,
     # ifmap and psum reads, psum writes. The bus widths are as drawn in the JSSC
     # block diagram, not checked against the text.

@@ -49,6 +49,15 @@ struct SimulationInputOptions: ParsableArguments {
     ))
   var weightsPreloaded = false
 
+  @Flag(
+    name: .customLong("no-residency"),
+    help: ArgumentHelp(
+      "Keep no activation on chip between layers: every layer reads its inputs from and writes its output to the backing store.",
+      discussion:
+        "For comparisons with tools that do not model inter-layer residency (ZigZag, Timeloop, SCALE-Sim per layer). Activations whose home is on chip (a microcontroller's SRAM) stay there; parameters kept across inferences are governed by --cold."
+    ))
+  var noResidency = false
+
   func validate() throws {
     if let batch, batch < 1 || batch > 1 << 16 {
       throw ValidationError("--batch must be from 1 to \(1 << 16).")

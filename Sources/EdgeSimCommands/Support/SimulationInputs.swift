@@ -40,6 +40,7 @@ struct SimulationInputs {
     simulation.batch = options.batch ?? 1
     simulation.inference = options.cold ? .cold : .steadyState
     simulation.weightsPreloaded = options.weightsPreloaded
+    simulation.keepOutputsOnChip = !options.noResidency
     let (choice, resolved) = try precisionChoice(
       options.precision, for: loaded.network, printer: &printer)
     simulation.precision = choice

@@ -13,9 +13,6 @@ struct ComputeEstimate: Hashable, Sendable {
   var reads: [Operand: Double]
   /// Elements the datapath writes to its innermost level, per operand.
   var writes: [Operand: Double]
-  /// Whether the innermost level's accesses come from a closed form that
-  /// must not be replaced by the per-PE rule (SCALE-Sim's SRAM counts).
-  var exactArrayAccesses: Bool = false
   /// Whether ``cycles`` include moving operands between the innermost
   /// memory level and the datapath.
   ///

@@ -57,20 +57,33 @@ extension ComputeModel {
     let oneCycles =
       report.map { Double($0.computeCycles) } ?? macsPerGroup / max(1, pes)
     let cycles = Double(count) * oneCycles / max(1, macsPerPE)
-    let (sr, sc): ([LoopDimension: Int], [LoopDimension: Int])
-    let eFactors: [LoopDimension: Int] = [
-      .p: min(nest.outputRows, array.rows), .q: 1,
+    // The spatial mapping is the GEMM's, the one timed: rows and columns
+    // spread `E = N·P·Q`, `K = C·R·S` or `M` (a depthwise layer's packed
+    // channels are `G`), written as the loops that make up that extent so
+    // that inner-level traffic is sized by the same mapping.
+    let k: [(LoopDimension, Int)] =
+      depthwise
+      ? [(.g, packed), (.r, nest.kernelRows), (.s, nest.kernelColumns)]
+      : [
+        (.c, nest.inputChannels), (.r, nest.kernelRows),
+        (.s, nest.kernelColumns),
+      ]
+    let e: [(LoopDimension, Int)] = [
+      (.p, nest.outputRows), (.q, nest.outputColumns), (.n, nest.batch),
     ]
+    let m: [(LoopDimension, Int)] =
+      depthwise ? [] : [(.m, nest.outputChannels)]
+    let (sr, sc): ([LoopDimension: Int], [LoopDimension: Int])
     switch array.dataflow {
     case .ws:
-      sr = [.c: min(nest.inputChannels, array.rows)]
-      sc = [.m: min(nest.outputChannels, array.columns)]
+      sr = spread(k, over: array.rows)
+      sc = spread(m, over: array.columns)
     case .is:
-      sr = [.c: min(nest.inputChannels, array.rows)]
-      sc = [.p: min(nest.outputRows, array.columns)]
+      sr = spread(k, over: array.rows)
+      sc = spread(e, over: array.columns)
     default:
-      sr = eFactors
-      sc = [.m: min(nest.outputChannels, array.columns)]
+      sr = spread(e, over: array.rows)
+      sc = spread(m, over: array.columns)
     }
     let unrolling = SpatialUnrolling(
       axes: [
@@ -88,6 +101,47 @@ extension ComputeModel {
       writes: [
         .weights: 0, .inputs: 0,
         .outputs: g * Double(report?.sramWrites[.outputs] ?? 0),
-      ], exactArrayAccesses: true, deliversOperands: true)
+      ], deliversOperands: true)
+  }
+
+  /// Factors of the loops that make up one GEMM extent spread over units.
+  ///
+  /// The extent is `K = C·R·S` or `E = N·P·Q`; the order of its loops that
+  /// fills the most of `size` units wins, the first listed on ties (a 1×1
+  /// convolution's `K` is `C` alone). A flattened extent need not factor
+  /// exactly: `K = 3·7·7 = 147` over 32 rows is written `R7·S4` (28 rows
+  /// of each fold), the nearest loop-shaped unrolling of the GEMM timed.
+  static func spread(_ loops: [(LoopDimension, Int)], over size: Int)
+    -> [LoopDimension: Int]
+  {
+    let orders: [[Int]] =
+      switch loops.count {
+      case 0: []
+      case 1: [[0]]
+      case 2: [[0, 1], [1, 0]]
+      default:
+        [
+          [0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0],
+        ]
+      }
+    var best: [LoopDimension: Int] = [:]
+    var bestProduct = 0
+    for order in orders {
+      var product = 1
+      var factors: [LoopDimension: Int] = [:]
+      for index in order {
+        let (dimension, extent) = loops[index]
+        let f = min(max(1, extent), max(1, size / product))
+        if f > 1 {
+          factors[dimension, default: 1] *= f
+          product *= f
+        }
+      }
+      if product > bestProduct {
+        best = factors
+        bestProduct = product
+      }
+    }
+    return best
   }
 }

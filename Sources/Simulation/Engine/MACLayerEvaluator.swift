@@ -108,16 +108,16 @@ struct MACLayerEvaluator {
           }
         }
         if child == nil {
-          // The datapath's own accesses.
+          // The datapath's own accesses. Per-PE registers (one instance per
+          // PE) see every MAC, whatever the organisation: each MAC reads its
+          // weight and its input and reads and writes its partial sum in the
+          // PE's own register file, as Timeloop and ZigZag count them; the
+          // organisation's counts (SCALE-Sim's edge accesses) are for a
+          // datapath fed straight from a shared level.
           let level = device.memory[index]
-          let perPE =
-            level.kind == .registers && level.instances > 1
-            && !estimate.exactArrayAccesses
+          let perPE = level.kind == .registers && level.instances > 1
           let width = operand == .outputs ? bits.partialSumBits : bits[operand]
-          let reads =
-            perPE
-            ? (operand == .outputs ? macs : macs)
-            : (estimate.reads[operand] ?? 0)
+          let reads = perPE ? macs : (estimate.reads[operand] ?? 0)
           let writes =
             perPE
             ? (operand == .outputs ? macs : 0) : (estimate.writes[operand] ?? 0)
