@@ -41,7 +41,7 @@ public enum UnitFormatter {
     guard value.isFinite, value != 0 else { return "\(trim(value)) \(unit)" }
     let prefixes: [(Double, String)] = [
       (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""),
-      (1e-3, "m"), (1e-6, "u"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f"),
+      (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f"),
     ]
     let magnitude = abs(value)
     for (scale, prefix) in prefixes where magnitude >= scale * 0.9995 {
