@@ -14,11 +14,12 @@ struct Quantize: ParsableCommand {
     abstract:
       "Choose per-layer fixed-point formats from data and write a precision file.",
     discussion: """
-      Calibrates the model on --data (FIXED_POINT.md §8) and writes the \
-      precision YAML (§11) that run and simulate read. Methods: qiu (Qiu et \
+      Calibrates the model on --data (dynamic fixed point; see \
+      Documentation/Quantization.md) and writes the precision YAML that run \
+      and simulate read. Methods: qiu (Qiu et \
       al.: weight phase per layer, then the greedy data phase in forward \
       order; the default), ristretto (the integer-length rule), static (one \
-      fl shared by every tensor). Arithmetic follows the §6 defaults \
+      fl shared by every tensor). Arithmetic follows the specification's defaults \
       (halfUp requantization, saturate, bias on the accumulator grid). It \
       then runs the plan bit-accurately on every sample of --data and prints \
       per layer the formats chosen, the end-to-end SQNR and the overflow \

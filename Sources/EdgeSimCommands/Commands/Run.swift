@@ -14,9 +14,10 @@ struct Run: ParsableCommand {
       "Run a model on a batch of samples, in float or bit-accurate fixed point.",
     discussion: """
       Without --precision the Float32 reference executor runs (ONNX \
-      semantics). With a precision file (FIXED_POINT.md §11, as written by \
+      semantics). With a precision file (as written by \
       edgesim quantize) the network runs on integers exactly as \
-      FIXED_POINT.md defines, and a per-layer table reports the §9 \
+      EdgeSim's fixed-point specification defines \
+      (Documentation/Quantization.md), and a per-layer table reports the \
       statistics against the float network on the same samples: overflow \
       events (weights, bias, accumulator, requantization), underflows to \
       zero, used bits of the output, SQNR local (the layer alone) and \
@@ -25,7 +26,7 @@ struct Run: ParsableCommand {
       --input is a float32 .npy shaped like the model's input with any batch \
       N. NaN is refused; ±inf saturates and counts as overflow. --labels \
       (integer class indices, [N]) adds top-1 and top-5. --dump writes the \
-      raw dump of FIXED_POINT.md §11: one .npy per tensor (int64 raws in the \
+      raw dump: one .npy per tensor (int64 raws in the \
       tensor's shape, float32 for float islands) and formats.json; the \
       folder is replaced as a whole, never half-written. --json prints \
       {"top1", "top5", "samples", "layers": [...], ...}; an SQNR is a \
@@ -61,7 +62,7 @@ struct Run: ParsableCommand {
 
   @Option(
     help:
-      "Write the raw dump (FIXED_POINT.md §11) to this folder (needs --precision).",
+      "Write the raw dump (every tensor's integers, formats.json) to this folder (needs --precision).",
     completion: .directory)
   var dump: String?
 
