@@ -83,7 +83,7 @@ import Testing
     #expect(text.standardOutput.contains("leave-one-model-out: median |error|"))
     #expect(
       text.standardOutput.contains(
-        "1 rows of other devices or runtimes not used"))
+        "1 row of other devices or runtimes not used"))
   }
 
   /// An unknown model is an error at its cell, unless skipped and listed.
@@ -104,7 +104,7 @@ import Testing
     #expect(skipped.status == 0, "\(skipped.standardError)")
     #expect(
       skipped.standardOutput.contains(
-        "skipped 1 rows whose model cannot be loaded (lines 6): no_such_net"))
+        "skipped 1 row whose model cannot be loaded (line 6): no_such_net"))
   }
 
   /// A device without free parameters, one model only, and an output that

@@ -19,6 +19,11 @@ enum CalibrationRendering {
     return text
   }
 
+  /// A count and its noun, plural unless one (`1 row`, `2 rows`).
+  static func count(_ number: Int, _ noun: String) -> String {
+    "\(number) \(noun)\(number == 1 ? "" : "s")"
+  }
+
   /// A signed relative error as a percentage.
   static func signed(_ fraction: Double) -> String {
     (fraction >= 0 ? "+" : "") + CalibrationReport.percent(fraction)
@@ -26,7 +31,7 @@ enum CalibrationRendering {
 
   static func summaryLine(_ name: String, _ summary: ErrorSummary?) -> String? {
     summary.map {
-      "\(name): median |error| \(CalibrationReport.percent($0.median)), worst \(CalibrationReport.percent($0.worst)) (\($0.worstLabel)), \($0.count) measurements"
+      "\(name): median |error| \(CalibrationReport.percent($0.median)), worst \(CalibrationReport.percent($0.worst)) (\($0.worstLabel)), \(count($0.count, "measurement"))"
     }
   }
 
@@ -75,7 +80,7 @@ enum CalibrationRendering {
     -> String
   {
     var lines = [
-      "\(report.device.name): \(report.predictions.count) measurements of \(report.models.count) models (\(report.models.joined(separator: ", ")))"
+      "\(report.device.name): \(count(report.predictions.count, "measurement")) of \(count(report.models.count, "model")) (\(report.models.joined(separator: ", ")))"
     ]
     lines += notes(inputs)
     lines.append("")
@@ -110,12 +115,13 @@ enum CalibrationRendering {
         models.append(model)
       }
       lines.append(
-        "skipped \(inputs.skipped.count) rows whose model cannot be loaded (lines \(inputs.skipped.map { "\($0.line)" }.joined(separator: ", "))): \(models.joined(separator: ", "))"
+        "skipped \(count(inputs.skipped.count, "row")) whose model cannot be loaded (\(inputs.skipped.count == 1 ? "line" : "lines") \(inputs.skipped.map { "\($0.line)" }.joined(separator: ", "))): \(models.joined(separator: ", "))"
       )
     }
     if inputs.otherRows > 0 {
       lines.append(
-        "\(inputs.otherRows) rows of other devices or runtimes not used")
+        "\(count(inputs.otherRows, "row")) of other devices or runtimes not used"
+      )
     }
     return lines
   }
@@ -174,9 +180,12 @@ enum CalibrationRendering {
   static func markdown(_ report: CalibrationReport, inputs: CalibrationInputs)
     -> String
   {
-    var lines = ["### \(report.device.name)", ""]
+    let heading =
+      report.isFitted
+      ? "refitted, leave-one-model-out" : "as committed, every row predicted"
+    var lines = ["### \(report.device.name): \(heading)", ""]
     lines.append(
-      "\(report.predictions.count) measurements of \(report.models.count) models (\(report.models.map { "`\($0)`" }.joined(separator: ", "))) from `\(inputs.hardwareFile)`."
+      "\(count(report.predictions.count, "measurement")) of \(count(report.models.count, "model")) (\(report.models.map { "`\($0)`" }.joined(separator: ", "))) from `\(inputs.hardwareFile)`."
     )
     lines += notes(inputs).map { "- " + $0 + "." }
     lines.append("")
@@ -198,7 +207,9 @@ enum CalibrationRendering {
     if let header = table.first {
       lines.append("| " + header.joined(separator: " | ") + " |")
       lines.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-      for row in table.dropFirst() {
+      for var row in table.dropFirst() {
+        // The file's name without its folder: the section names the file.
+        row[0] = row[0].split(separator: "/").last.map(String.init) ?? row[0]
         lines.append("| " + row.joined(separator: " | ") + " |")
       }
     }
