@@ -91,6 +91,7 @@ let package = Package(
       dependencies: [
         "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",
         "PrecisionModel",
+        .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .target(
       name: "DesignSpace",
@@ -123,7 +124,8 @@ let package = Package(
     .target(
       name: "ResultsStore",
       dependencies: [
-        "DesignSpace", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
+        "DesignSpace", "Diagnostics",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .target(name: "Reports"),
 

@@ -42,7 +42,7 @@ import Testing
     ],
     "Evaluation": [
       "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",
-      "PrecisionModel",
+      "PrecisionModel", "RealModule",
     ],
     "DesignSpace": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",

@@ -1,0 +1,105 @@
+import Diagnostics
+import Evaluation
+import Foundation
+import HardwareModel
+import SpecFormats
+
+/// Runs the fit and writes `calibrate`'s device file.
+enum CalibrationOutput {
+  /// Fits (or, with `fit` false, only predicts) and maps a library failure
+  /// to a located diagnostic.
+  static func report(
+    _ inputs: CalibrationInputs, tied: Bool, fit: Bool
+  ) throws(CommandFailure) -> CalibrationReport {
+    let parameters = FreeParameter.efficiencyFactors(
+      of: inputs.device, tied: tied)
+    do throws(CalibrationFailure) {
+      return fit
+        ? try LatencyCalibrator.calibrate(
+          inputs.measurements, on: inputs.device, parameters: parameters)
+        : try LatencyCalibrator.assess(
+          inputs.measurements, on: inputs.device, parameters: parameters)
+    } catch {
+      throw CommandFailure(diagnostic(error, inputs: inputs))
+    }
+  }
+
+  static func diagnostic(
+    _ failure: CalibrationFailure, inputs: CalibrationInputs
+  )
+    -> Diagnostic
+  {
+    let measurements = inputs.measurements.first?.label.split(separator: ":")
+      .dropLast().joined(separator: ":")
+    switch failure {
+    case .noFreeParameters(let device):
+      return .error(
+        "the device '\(device)' has no free parameter to fit",
+        at: SourceLocation(file: inputs.hardwareFile),
+        hint:
+          "declare the factors to fit in an 'efficiency:' table (e.g. conv: {value: 1, fitted_to: \"starting value\"}), or check the device with --no-fit"
+      )
+    case .noMeasurements:
+      return .error(
+        "no measurement to fit to",
+        at: measurements.map { SourceLocation(file: $0) },
+        hint: "every row was skipped; name bundled models or model files")
+    case .tooFewModels(let found):
+      return .error(
+        "leave-one-model-out needs measurements of at least 2 models; the rows name \(found.count) (\(found.joined(separator: ", ")))",
+        at: measurements.map { SourceLocation(file: $0) },
+        hint: "add rows of another model, or check the device with --no-fit")
+    case .infeasible(let label, let reason):
+      return .error(
+        "the measured model cannot run on \(inputs.device.name): \(reason)",
+        at: inputs.locations[label],
+        hint: "check the row's precision and batch against the device")
+    }
+  }
+
+  /// Writes the hardware file's text with the fitted factors, after
+  /// checking that it reads back as the fitted device.
+  static func write(
+    _ report: CalibrationReport, inputs: CalibrationInputs,
+    measurementsFile: String, to path: String
+  ) throws(CommandFailure) {
+    let provenance = report.provenance(source: measurementsFile)
+    var factors = inputs.device.efficiency
+    for operatorClass in OperatorClass.allCases {
+      guard let value = report.device.efficiency[operatorClass]?.value else {
+        continue
+      }
+      factors[operatorClass] = CalibrationFactor(
+        value: value, fittedTo: provenance)
+    }
+    let text = EfficiencyWriter.rewrite(
+      inputs.hardwareText, efficiency: factors,
+      comment: [
+        "Fitted by `edgesim calibrate \(measurementsFile) --hardware \(inputs.hardwareFile)`;",
+        "each fitted_to names the rows and the error. Comments above describe the factors before the fit.",
+      ])
+    let reread = HardwareLoader.read(bytes: Array(text.utf8), fileName: path)
+    guard let device = reread.value,
+      device.efficiency.mapValues(\.value)
+        == report.device.efficiency.mapValues(\.value)
+    else {
+      throw CommandFailure(
+        [
+          .error(
+            "the fitted device file does not read back as the fitted device",
+            at: SourceLocation(file: path),
+            hint:
+              "the hardware file's 'efficiency' block could not be rewritten; write the factors by hand"
+          )
+        ] + reread.diagnostics)
+    }
+    do throws(FileIO.WriteFailure) {
+      try FileIO.writeAtomically(Data(text.utf8), to: path)
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the device file: \(error.reason)",
+          at: SourceLocation(file: path)))
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import HardwareModel
+
+/// A figure of a device that calibration may change: its name, its current
+/// value, the range it may take and how a value is written into a device.
+///
+/// Calibration fits a list of these (``LatencyCalibrator``), so a new kind of
+/// fitted figure (say, a per-operator dispatch cost) is one more factory
+/// beside ``efficiencyFactors(of:tied:)``; the fitter does not change.
+///
+/// Values are fitted on a logarithmic scale, so ``bounds`` must be positive.
+public struct FreeParameter: Sendable {
+  /// The parameter's name, as reports print it (`efficiency.conv`).
+  public var name: String
+  /// The value the device has now.
+  public var value: Double
+  /// The values the parameter may take (both ends positive).
+  public var bounds: ClosedRange<Double>
+  /// What the current value was fitted to (the device file's provenance).
+  public var fittedTo: String
+  /// Writes a value into a device.
+  public var apply: @Sendable (inout Device, Double) -> Void
+
+  /// Creates a parameter.
+  ///
+  /// - Parameters:
+  ///   - name: The name reports print.
+  ///   - value: The device's current value (clamped into `bounds`).
+  ///   - bounds: The allowed values; the lower end must be positive.
+  ///   - fittedTo: The current value's provenance.
+  ///   - apply: Writes a value into a device.
+  public init(
+    name: String, value: Double, bounds: ClosedRange<Double>,
+    fittedTo: String, apply: @escaping @Sendable (inout Device, Double) -> Void
+  ) {
+    self.name = name
+    self.bounds = bounds
+    self.value = min(max(value, bounds.lowerBound), bounds.upperBound)
+    self.fittedTo = fittedTo
+    self.apply = apply
+  }
+
+  /// The smallest efficiency factor a fit may reach: a kernel sustaining
+  /// 1/10,000 of the modelled rate is a modelling error, not a runtime.
+  public static let smallestEfficiency = 1e-4
+
+  /// The device's free parameters today: the per-operator-class
+  /// `efficiency` factors its file declares, each in
+  /// [``smallestEfficiency``, 1].
+  ///
+  /// A class the file does not declare runs at the modelled rate and is
+  /// not fitted; a memory level's `bandwidth_efficiency` is a datasheet
+  /// figure (the controller's), not a software one, and is not fitted
+  /// either.
+  ///
+  /// - Parameters:
+  ///   - device: The device.
+  ///   - tied: One parameter, `efficiency`, for every declared class (the
+  ///     bundled devices' single factor), rather than one per class.
+  /// - Returns: The parameters, in ``OperatorClass`` order; empty when the
+  ///   device declares no factor.
+  public static func efficiencyFactors(of device: Device, tied: Bool)
+    -> [FreeParameter]
+  {
+    let declared = OperatorClass.allCases.compactMap { operatorClass in
+      device.efficiency[operatorClass].map { (operatorClass, $0) }
+    }
+    guard let first = declared.first else { return [] }
+    if tied {
+      let classes = declared.map(\.0)
+      let mean =
+        declared.map(\.1.value).reduce(0, +) / Double(declared.count)
+      return [
+        FreeParameter(
+          name: "efficiency", value: mean,
+          bounds: smallestEfficiency...1, fittedTo: first.1.fittedTo
+        ) { device, value in
+          for operatorClass in classes {
+            device.efficiency[operatorClass]?.value = value
+          }
+        }
+      ]
+    }
+    return declared.map { operatorClass, factor in
+      FreeParameter(
+        name: "efficiency.\(operatorClass.rawValue)", value: factor.value,
+        bounds: smallestEfficiency...1, fittedTo: factor.fittedTo
+      ) { device, value in
+        device.efficiency[operatorClass]?.value = value
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import HardwareModel
+import RealModule
+import Simulation
+
+/// Fits a device's free parameters to measured latencies and predicts
+/// each measured model from a fit that did not see it.
+///
+/// The objective is the sum of squared log errors,
+/// `Σ (ln predicted − ln measured)²`, so every measurement weighs by its
+/// relative error, whatever its size. Parameters are fitted on a log scale
+/// within their bounds by bounded Levenberg–Marquardt
+/// (``BoundedLeastSquares``) from the device's current values; every
+/// residual is one run of the simulator (``Simulator/run(_:on:options:)``,
+/// the engine `simulate` uses). Fitted values are rounded to six
+/// significant digits before the final predictions, so a device file
+/// written with them reproduces the report exactly.
+///
+/// Pure and deterministic.
+public enum LatencyCalibrator {
+  /// Predicts every measurement on a device.
+  ///
+  /// - Returns: The predicted latencies, seconds, in order.
+  /// - Throws: ``CalibrationFailure/infeasible(label:reason:)`` when a
+  ///   network cannot run on the device.
+  /// - Complexity: One simulation per measurement.
+  public static func predict(
+    _ measurements: [LatencyMeasurement], on device: Device
+  )
+    throws(CalibrationFailure) -> [Double]
+  {
+    var latencies: [Double] = []
+    latencies.reserveCapacity(measurements.count)
+    for measurement in measurements {
+      switch Simulator.run(
+        measurement.network, on: device, options: measurement.options)
+      {
+      case .completed(let summary): latencies.append(summary.totals.latency)
+      case .infeasible(let reason, let layer):
+        let place = layer.map { " (layer '\($0)')" } ?? ""
+        throw .infeasible(label: measurement.label, reason: reason + place)
+      }
+    }
+    return latencies
+  }
+
+  /// Fits parameters to measurements.
+  ///
+  /// - Parameters:
+  ///   - parameters: The free parameters, with their starting values.
+  ///   - device: The device they apply to.
+  ///   - measurements: What to fit to (at least one).
+  /// - Returns: The fitted values (rounded to six significant digits) and
+  ///   the device with them applied.
+  /// - Throws: ``CalibrationFailure/infeasible(label:reason:)``.
+  public static func fit(
+    _ parameters: [FreeParameter], on device: Device,
+    to measurements: [LatencyMeasurement]
+  ) throws(CalibrationFailure) -> (values: [Double], device: Device) {
+    let solver = BoundedLeastSquares(
+      lower: parameters.map { .log($0.bounds.lowerBound) },
+      upper: parameters.map { .log($0.bounds.upperBound) })
+    let measured = measurements.map { Double.log($0.latency) }
+    let (point, _) = try solver.minimise(
+      from: parameters.map { .log($0.value) }
+    ) {
+      (point) throws(CalibrationFailure) -> [Double] in
+      let trial = applying(
+        parameters, values: point.map { .exp($0) }, to: device)
+      return try zip(predict(measurements, on: trial), measured).map {
+        .log($0) - $1
+      }
+    }
+    let values = zip(parameters, point).map { parameter, logValue in
+      let rounded = roundedToSixDigits(.exp(logValue))
+      return min(
+        max(rounded, parameter.bounds.lowerBound), parameter.bounds.upperBound)
+    }
+    return (values, applying(parameters, values: values, to: device))
+  }
+
+  /// Fits every parameter to every measurement (in sample) and, for each
+  /// model, to the other models' measurements only (leave-one-model-out).
+  ///
+  /// - Parameters:
+  ///   - measurements: What to fit to and predict.
+  ///   - device: The device as given.
+  ///   - parameters: Its free parameters (at least one).
+  /// - Returns: The in-sample fitted device and every prediction.
+  /// - Throws: ``CalibrationFailure/noFreeParameters(device:)``,
+  ///   ``CalibrationFailure/noMeasurements``,
+  ///   ``CalibrationFailure/tooFewModels(found:)`` (fewer than two models),
+  ///   ``CalibrationFailure/infeasible(label:reason:)``.
+  /// - Complexity: One fit per model plus one, each a few dozen
+  ///   simulations of every measurement it uses per parameter.
+  public static func calibrate(
+    _ measurements: [LatencyMeasurement], on device: Device,
+    parameters: [FreeParameter]
+  ) throws(CalibrationFailure) -> CalibrationReport {
+    guard !parameters.isEmpty else {
+      throw .noFreeParameters(device: device.name)
+    }
+    guard !measurements.isEmpty else { throw .noMeasurements }
+    let models = distinctModels(measurements)
+    guard models.count >= 2 else { throw .tooFewModels(found: models) }
+    var report = try assess(measurements, on: device)
+    let (values, fitted) = try fit(parameters, on: device, to: measurements)
+    let inSample = try predict(measurements, on: fitted)
+    for index in report.predictions.indices {
+      report.predictions[index].fitted = inSample[index]
+    }
+    for model in models {
+      let training = measurements.filter { $0.model != model }
+      let heldOutIndices = measurements.indices.filter {
+        measurements[$0].model == model
+      }
+      let (_, heldOutDevice) = try fit(parameters, on: device, to: training)
+      let predictions = try predict(
+        heldOutIndices.map { measurements[$0] }, on: heldOutDevice)
+      for (index, prediction) in zip(heldOutIndices, predictions) {
+        report.predictions[index].heldOut = prediction
+      }
+    }
+    report.device = fitted
+    report.isFitted = true
+    report.parameters = zip(parameters, values).map { parameter, value in
+      FittedParameter(
+        name: parameter.name, initial: parameter.value, fitted: value,
+        initialFittedTo: parameter.fittedTo)
+    }
+    return report
+  }
+
+  /// Predicts every measurement with the device as given, fitting nothing.
+  ///
+  /// - Throws: ``CalibrationFailure/noMeasurements``,
+  ///   ``CalibrationFailure/infeasible(label:reason:)``.
+  public static func assess(
+    _ measurements: [LatencyMeasurement], on device: Device,
+    parameters: [FreeParameter] = []
+  ) throws(CalibrationFailure) -> CalibrationReport {
+    guard !measurements.isEmpty else { throw .noMeasurements }
+    let initial = try predict(measurements, on: device)
+    return CalibrationReport(
+      device: device,
+      parameters: parameters.map {
+        FittedParameter(
+          name: $0.name, initial: $0.value, fitted: $0.value,
+          initialFittedTo: $0.fittedTo)
+      },
+      predictions: zip(measurements, initial).map { measurement, prediction in
+        MeasurementPrediction(
+          label: measurement.label, model: measurement.model,
+          measured: measurement.latency, initial: prediction)
+      },
+      models: distinctModels(measurements), isFitted: false)
+  }
+
+  /// The models of the measurements, in order of first appearance.
+  static func distinctModels(_ measurements: [LatencyMeasurement]) -> [String] {
+    var seen: Set<String> = []
+    return measurements.map(\.model).filter { seen.insert($0).inserted }
+  }
+
+  /// The device with every parameter set to its value.
+  static func applying(
+    _ parameters: [FreeParameter], values: [Double], to device: Device
+  ) -> Device {
+    var result = device
+    for (parameter, value) in zip(parameters, values) {
+      parameter.apply(&result, value)
+    }
+    return result
+  }
+
+  /// A positive value rounded to six significant digits, as the nearest
+  /// double to that decimal (so it prints as the decimal).
+  static func roundedToSixDigits(_ value: Double) -> Double {
+    guard value > 0, value.isFinite else { return value }
+    let exponent = Int(Double.log10(value).rounded(.down))
+    let shift = 5 - exponent
+    var scale = 1.0
+    for _ in 0..<min(abs(shift), 22) { scale *= 10 }
+    return shift >= 0
+      ? (value * scale).rounded() / scale : (value / scale).rounded() * scale
+  }
+}
