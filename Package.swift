@@ -81,6 +81,14 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
+    // Weight compression (COMPRESSION.md): pruning, weight sharing, sparse
+    // storage and Huffman sizes, truncated SVD, ternary weights.
+    .target(
+      name: "WeightCompression",
+      dependencies: [
+        "Diagnostics",
+        .product(name: "HeapModule", package: "swift-collections"),
+      ]),
     .target(
       name: "Simulation",
       dependencies: [
@@ -105,13 +113,14 @@ let package = Package(
       name: "SpecFormats",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "PrecisionModel",
+        "WeightCompression",
         "FixedPointArithmetic", "DesignSpace",
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(
       name: "ONNXImport",
       dependencies: [
-        "Diagnostics", "NetworkGraph",
+        "Diagnostics", "NetworkGraph", "WeightCompression",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "HeapModule", package: "swift-collections"),
       ]),
@@ -136,7 +145,7 @@ let package = Package(
         "PrecisionModel", "BitAccurateExecution",
         "Simulation", "Evaluation", "TraceFormats", "DesignSpace",
         "ResultsStore",
-        "Reports",
+        "Reports", "WeightCompression",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -240,6 +249,9 @@ let package = Package(
         "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
         "TestSupport",
       ]),
+    .testTarget(
+      name: "WeightCompressionTests",
+      dependencies: ["WeightCompression", "Diagnostics"]),
     .testTarget(
       name: "MappingTests",
       dependencies: ["Mapping", "NetworkGraph", "HardwareModel", "TestSupport"]),
