@@ -172,6 +172,7 @@ let package = Package(
       dependencies: [
         "SpecFormats", "HardwareModel", "Diagnostics", "NetworkGraph",
         "PrecisionModel", "FixedPointArithmetic", "TestSupport",
+        "WeightCompression",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
