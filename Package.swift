@@ -231,7 +231,7 @@ let package = Package(
       name: "EdgeSimEndToEndTests",
       dependencies: [
         .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat",
-        "ONNXImport", "SpecFormats", "TestSupport",
+        "ONNXImport", "SpecFormats", "TestSupport", "NetworkGraph",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
     // Fuzzing's found inputs and seeded mutants of every reader (Fuzz/README.md).
