@@ -48,9 +48,10 @@ public struct SparseWeightCoding: Hashable, Sendable {
     /// Size after Huffman coding as a fraction of before, in (0, 1]
     /// (1: no Huffman stage; Deep Compression reports 0.7–0.8).
     public var huffman: Double
-    /// The layer's coded weight bits as measured by `edgesim compress`
-    /// (`stored_bits`), which replace the estimate from the figures above
-    /// when given. They count float32 values (or codebook indices) as
+    /// The layer's coded weight bits as measured by `edgesim compress`.
+    ///
+    /// `stored_bits` replaces the estimate from the figures above when
+    /// given. They count float32 values (or codebook indices) as
     /// COMPRESSION.md §4 does, whatever the simulated weight width.
     public var storedBits: Int?
 

@@ -33,7 +33,9 @@ extension WeightModel {
     }
     var readers: [String: Int] = [:]
     for node in graph.node {
-      for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 }
+      for input in node.input where !input.isEmpty {
+        readers[input, default: 0] += 1
+      }
     }
     var replacements: [Int: [Onnx_NodeProto]] = [:]
     var initializers = graph.initializer
@@ -78,7 +80,9 @@ extension WeightModel {
   }
 
   /// Replaces the initializer of the same name, or appends.
-  static func put(_ tensor: Onnx_TensorProto, into list: inout [Onnx_TensorProto]) {
+  static func put(
+    _ tensor: Onnx_TensorProto, into list: inout [Onnx_TensorProto]
+  ) {
     if let i = list.firstIndex(where: { $0.name == tensor.name }) {
       list[i] = tensor
     } else {

@@ -1,5 +1,7 @@
 extension WeightModel {
-  /// The two nodes of a low-rank layer (COMPRESSION.md §5). Gemm: `transB =
+  /// The two nodes of a low-rank layer (COMPRESSION.md §5).
+  ///
+  /// Gemm: `transB =
   /// 0` on both, `alpha` and `transA` on the first, the bias and `beta` on
   /// the second; MatMul: two MatMuls; Conv: the original attributes on the
   /// first, a 1×1 Conv with the bias second.
@@ -26,7 +28,8 @@ extension WeightModel {
       second.attribute = node.attribute.filter { $0.name == "beta" }
     case "Conv":
       first.attribute = node.attribute
-      let ones = Array(repeating: Int64(1), count: max(0, secondShape.count - 2))
+      let ones = Array(
+        repeating: Int64(1), count: max(0, secondShape.count - 2))
       var kernel = Onnx_AttributeProto()
       kernel.name = "kernel_shape"
       kernel.type = .ints

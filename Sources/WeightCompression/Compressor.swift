@@ -53,8 +53,9 @@ public enum Compressor {
     var totals = NetworkTotals(
       rawBits: 0, storedBits: 0, macsBefore: 0, macsAfter: 0, macsNonzero: 0)
     for layer in result {
-      totals.rawBits += (layer.originalShape.reduce(1, *)
-        + layer.biasElements) * 32
+      totals.rawBits +=
+        (layer.originalShape.reduce(1, *)
+          + layer.biasElements) * 32
       totals.storedBits += layer.biasElements * 32
       totals.macsBefore += layer.macsBefore
       for part in layer.parts {

@@ -2,8 +2,9 @@ import HeapModule
 
 /// The size of an optimal (Huffman) prefix code (COMPRESSION.md §4).
 public enum HuffmanSize {
-  /// Bits of a stream whose symbols occur `counts` times, coded with an
-  /// optimal prefix code: `Σ count · length`, the sum of the weights of
+  /// Bits of a stream coded with an optimal prefix code.
+  ///
+  /// For symbols occurring `counts` times: `Σ count · length`, the sum of the weights of
   /// every merge; a stream of one distinct symbol costs 1 bit per symbol.
   /// Zero counts are ignored. The table is not included.
   ///

@@ -11,7 +11,7 @@ public struct LayerSettings: Hashable, Sendable {
   public var huffman: Bool
   /// Truncated SVD (§5); `nil`: the layer stays whole.
   public var lowRank: LowRank?
-  /// Ternary weights (§6); `nil`: none. Excludes ``clusterBits``.
+  /// Ternary weights (§6), or `nil` for none; excludes ``clusterBits``.
   public var ternary: TernaryThreshold?
 
   /// Creates settings; the defaults compress nothing.

@@ -22,7 +22,8 @@ public enum Pruning {
     let threshold = magnitudes[k - 1]
     var above = 0
     for m in magnitudes {
-      if m > threshold { above += 1 } else { break }
+      guard m > threshold else { break }
+      above += 1
     }
     var equalLeft = k - above
     var result = [Float](repeating: 0, count: n)

@@ -36,9 +36,11 @@ public struct SparseStorage: Hashable, Sendable {
   ///   - valueBits: v, the value field's width.
   ///   - huffman: Whether both streams are Huffman coded.
   public init(
-    symbols: [UInt32], indexBits p: Int, valueBits v: Int, huffman: Bool
+    symbols: [UInt32], indexBits: Int, valueBits: Int, huffman: Bool
   ) {
     let n = symbols.count
+    let p = indexBits
+    let v = valueBits
     let maxGap = (1 << p) - 1
     var gapCounts = [Int](repeating: 0, count: maxGap + 1)
     var sparseValues: [UInt32: Int] = [:]

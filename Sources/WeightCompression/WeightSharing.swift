@@ -36,13 +36,16 @@ public enum WeightSharing {
     guard !nonzero.isEmpty else {
       return Clustering(centroids: [], indices: indices, iterations: 0)
     }
-    // Distinct values, ascending, and each nonzero weight's distinct id.
-    let order = nonzero.sorted {
-      (weights[$0], $0) < (weights[$1], $1)
+    // Distinct values, ascending, and each nonzero weight's distinct id:
+    // one sort of (order-preserving bits, index) keys.
+    var keys = nonzero.map { i in
+      UInt64(orderedBits(weights[i])) << 32 | UInt64(i)
     }
+    keys.sort()
     var distinct: [Double] = []
     var distinctOf = [Int](repeating: 0, count: weights.count)
-    for i in order {
+    for key in keys {
+      let i = Int(key & 0xFFFF_FFFF)
       let w = Double(weights[i])
       if distinct.last != w { distinct.append(w) }
       distinctOf[i] = distinct.count - 1
@@ -80,6 +83,12 @@ public enum WeightSharing {
     for i in nonzero { indices[i] = assignment[distinctOf[i]] + 1 }
     return Clustering(
       centroids: centroids, indices: indices, iterations: iterations)
+  }
+
+  /// A float's bits mapped so that unsigned order is numeric order.
+  static func orderedBits(_ x: Float) -> UInt32 {
+    let bits = x.bitPattern
+    return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
   }
 
   /// The index of the centroid nearest `w` (by `|w − c|` in float64; the

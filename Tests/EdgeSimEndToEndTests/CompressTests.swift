@@ -70,7 +70,8 @@ import Testing
       let decoded = try #require(want["decoded"] as? [Double])
       #expect(weights.count == decoded.count)
       let scale = decoded.map(\.magnitude).max() ?? 1
-      let worst = zip(weights, decoded).map { (Double($0) - $1).magnitude }
+      let worst =
+        zip(weights, decoded).map { (Double($0) - $1).magnitude }
         .max() ?? 0
       #expect(worst <= 1e-6 * scale, "\(name): \(worst)")
     }
@@ -80,7 +81,9 @@ import Testing
       return network.initializer(named: node.inputs[2])?.shape.elementCount
     }.reduce(0, +)
     #expect(totals["stored_bits"] as? Int == stored + 32 * biases)
-    for key in ["raw_bits", "ratio", "macs_before", "macs_after", "macs_nonzero"] {
+    for key in [
+      "raw_bits", "ratio", "macs_before", "macs_after", "macs_nonzero",
+    ] {
       #expect(totals[key] != nil, "\(key)")
     }
     // The coding file is one simulate reads, with the compressed model.
@@ -148,7 +151,10 @@ import Testing
     try Data(plan.utf8).write(to: folder.appendingPathComponent("plan.yaml"))
     let model = EdgeSimProcess.root.appendingPathComponent(RunSupport.plain)
     let result = try EdgeSimProcess.run(
-      ["compress", "--model", model.path, "--plan", "plan.yaml", "--out", "out"],
+      [
+        "compress", "--model", model.path, "--plan", "plan.yaml", "--out",
+        "out",
+      ],
       in: folder)
     #expect(result.status != 0)
     #expect(result.standardError.contains(expected), "\(result.standardError)")

@@ -75,7 +75,8 @@ import WeightCompression
     let plan = CompressionPlan(layers: [
       .init(name: "fc1", location: nil, entry: big),
       .init(
-        name: "fc2", location: SourceLocation(file: "p.yaml", line: 4, column: 3),
+        name: "fc2",
+        location: SourceLocation(file: "p.yaml", line: 4, column: 3),
         entry: PlanEntry()),
     ])
     let problems = plan.problems(for: [layer])

@@ -65,9 +65,12 @@ import WeightCompression
       }
     }
     let sigma = (14.0 * 5).squareRoot()
-    #expect(abs(Double(f.first[2]) - 3 / 14.0.squareRoot() * sigma.squareRoot()) < 1e-6)
     #expect(
-      LowRankFactorization.factor(layer, .rank(2)) == .failure(.noSaving(rank: 2)))
+      abs(Double(f.first[2]) - 3 / 14.0.squareRoot() * sigma.squareRoot())
+        < 1e-6)
+    #expect(
+      LowRankFactorization.factor(layer, .rank(2))
+        == .failure(.noSaving(rank: 2)))
     #expect(
       LowRankFactorization.factor(layer, .rank(3))
         == .failure(.rankTooLarge(3, maximum: 2)))

@@ -68,7 +68,8 @@ enum CompressionFolder {
       "  layers:",
     ]
     for layer in outcome.storedLayers {
-      lines.append("    \(quoted(layer.name)): {stored_bits: \(layer.storedBits)}")
+      lines.append(
+        "    \(quoted(layer.name)): {stored_bits: \(layer.storedBits)}")
     }
     return lines.joined(separator: "\n") + "\n"
   }
