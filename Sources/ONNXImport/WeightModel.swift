@@ -21,6 +21,12 @@ public struct WeightModel: Sendable {
   /// The model as the importer reads it (shapes inferred), for MAC counts.
   public let imported: ImportedModel
 
+  /// Whether some initializer is stored in an external file, which a
+  /// compressed model written elsewhere could not reference.
+  public var usesExternalData: Bool {
+    proto.graph.initializer.contains { $0.dataLocation == .external }
+  }
+
   /// Reads a model's layers.
   ///
   /// The model is imported as ``ONNXImporter/read(bytes:fileName:options:externalData:)``

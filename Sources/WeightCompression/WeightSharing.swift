@@ -28,7 +28,8 @@ public enum WeightSharing {
   /// value; means in float64 summed in flat order (§8).
   ///
   /// - Complexity: one sort of the nonzero weights, then per iteration
-  ///   O(D log K) for D distinct values and O(n) for the means.
+  ///   O(K log n · log K) for the boundaries, the weights that change
+  ///   cluster, and O(n) for the means.
   public static func cluster(_ weights: [Float], bits: Int) -> Clustering {
     var nonzero: [Int] = []
     for (i, w) in weights.enumerated() where w != 0 { nonzero.append(i) }
@@ -36,53 +37,93 @@ public enum WeightSharing {
     guard !nonzero.isEmpty else {
       return Clustering(centroids: [], indices: indices, iterations: 0)
     }
-    // Distinct values, ascending, and each nonzero weight's distinct id:
-    // one sort of (order-preserving bits, index) keys.
-    var keys = nonzero.map { i in
-      UInt64(orderedBits(weights[i])) << 32 | UInt64(i)
+    // The nonzero weights in flat order (t), and in ascending order (s):
+    // one sort of (order-preserving bits, t) keys.
+    let values = nonzero.map { Double(weights[$0]) }
+    var keys = nonzero.indices.map { t in
+      UInt64(orderedBits(weights[nonzero[t]])) << 32 | UInt64(t)
     }
     keys.sort()
-    var distinct: [Double] = []
-    var distinctOf = [Int](repeating: 0, count: weights.count)
-    for key in keys {
-      let i = Int(key & 0xFFFF_FFFF)
-      let w = Double(weights[i])
-      if distinct.last != w { distinct.append(w) }
-      distinctOf[i] = distinct.count - 1
+    let sortedT = keys.map { Int($0 & 0xFFFF_FFFF) }
+    let sorted = sortedT.map { values[$0] }
+    var distinctCount = 1
+    for s in 1..<sorted.count where sorted[s] != sorted[s - 1] {
+      distinctCount += 1
     }
-    let k = min((1 << bits) - 1, distinct.count)
-    let low = distinct[0]
-    let high = distinct[distinct.count - 1]
+    let k = min((1 << bits) - 1, distinctCount)
+    let low = sorted[0]
+    let high = sorted[sorted.count - 1]
     var centroids = (1...k).map { i in
       k == 1 ? low : low + (high - low) * Double(i - 1) / Double(k - 1)
     }
-    var assignment = [Int](repeating: -1, count: distinct.count)
+    // The nearest centroid rises with the weight (distances are monotone
+    // in float64 too), so an assignment is K − 1 boundaries in sorted
+    // order: bounds[j] is the first s whose nearest centroid is above j.
+    var bounds: [Int] = []
+    var cluster = [Int](repeating: 0, count: values.count)
     var iterations = 0
+    var assigned = false
     while iterations < maximumIterations {
-      var changed = false
-      for (d, w) in distinct.enumerated() {
-        let j = nearest(w, in: centroids)
-        if assignment[d] != j {
-          assignment[d] = j
-          changed = true
+      let next = (0..<(k - 1)).map { j in
+        firstIndex(in: sorted) { nearest($0, in: centroids) > j }
+      }
+      if assigned, next == bounds { break }
+      // Reassign only the weights between an old and a new boundary.
+      if !assigned {
+        assigned = true
+        var j = 0
+        for s in sorted.indices {
+          while j < k - 1, next[j] <= s { j += 1 }
+          cluster[sortedT[s]] = j
+        }
+      } else {
+        for j in 0..<(k - 1) where bounds[j] != next[j] {
+          for s in min(bounds[j], next[j])..<max(bounds[j], next[j]) {
+            cluster[sortedT[s]] = clusterOf(s, bounds: next)
+          }
         }
       }
-      if !changed { break }
+      bounds = next
       iterations += 1
       var sums = [Double](repeating: 0, count: k)
       var counts = [Int](repeating: 0, count: k)
-      for i in nonzero {
-        let j = assignment[distinctOf[i]]
-        sums[j] += Double(weights[i])
-        counts[j] += 1
+      for (t, v) in values.enumerated() {
+        sums[cluster[t]] += v
+        counts[cluster[t]] += 1
       }
       for j in 0..<k where counts[j] > 0 {
         centroids[j] = sums[j] / Double(counts[j])
       }
     }
-    for i in nonzero { indices[i] = assignment[distinctOf[i]] + 1 }
+    for (t, i) in nonzero.enumerated() { indices[i] = cluster[t] + 1 }
     return Clustering(
       centroids: centroids, indices: indices, iterations: iterations)
+  }
+
+  /// The first index of ascending `values` where `predicate` (false then
+  /// true along the array) holds, or `values.count`.
+  static func firstIndex(
+    in values: [Double], where predicate: (Double) -> Bool
+  ) -> Int {
+    var lo = 0
+    var hi = values.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if predicate(values[mid]) { hi = mid } else { lo = mid + 1 }
+    }
+    return lo
+  }
+
+  /// The cluster of sorted position `s`: how many boundaries are at or
+  /// before it.
+  static func clusterOf(_ s: Int, bounds: [Int]) -> Int {
+    var lo = 0
+    var hi = bounds.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if bounds[mid] <= s { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
   }
 
   /// A float's bits mapped so that unsigned order is numeric order.

@@ -47,6 +47,15 @@ struct CompressionInputs {
       throw SimulationInputs.stop(
         loaded.diagnostics + missing, printer: &printer)
     }
+    if model.usesExternalData {
+      throw SimulationInputs.stop(
+        [
+          .error(
+            "the model keeps tensors in external data files, which compress does not handle yet",
+            at: SourceLocation(file: path),
+            hint: "save the model with its tensors inside the .onnx file")
+        ], printer: &printer)
+    }
     let planBytes = try printer.read(planPath)
     let read = CompressionPlanReader.read(bytes: planBytes, fileName: planPath)
     guard let plan = read.value else {
