@@ -86,4 +86,24 @@ import WeightCompression
     #expect(problems[1].message.contains("'fc2'"))
     #expect(problems[1].hint == "did you mean 'fc1'?")
   }
+
+  /// A network-wide rank leaves layers it cannot apply to whole, with a
+  /// warning at the defaults' key; a rank that saves no MACs likewise.
+  @Test func networkWideRankWarnsAndLeavesLayersWhole() {
+    let depthwise = WeightLayer(
+      name: "dw", kind: .conv, shape: [2, 1, 1, 2], weights: [1, 2, 3, 4],
+      group: 2)
+    let small = WeightLayer(
+      name: "fc", kind: .gemm, shape: [2, 2], weights: [1, 0, 0, 1])
+    var defaults = PlanEntry()
+    let at = SourceLocation(file: "p.yaml", line: 1, column: 19)
+    defaults.lowRank = .set(.rank(1), at)
+    let plan = CompressionPlan(defaults: defaults)
+    #expect(plan.problems(for: [depthwise, small]).isEmpty)
+    let outcome = Compressor.compress([depthwise, small], plan: plan)
+    #expect(outcome.storedLayers.map(\.name) == ["dw", "fc"])
+    #expect(outcome.warnings.count == 2)
+    #expect(outcome.warnings.allSatisfy { $0.location == at })
+    #expect(outcome.warnings[1].message.contains("would not reduce"))
+  }
 }
