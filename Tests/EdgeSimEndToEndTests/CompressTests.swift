@@ -130,6 +130,36 @@ import Testing
     #expect(a.outputs == b.outputs)
   }
 
+  /// `--data --labels`: top-1 and top-5 before and after equal what `run`
+  /// measures on the original and the compressed model.
+  @Test func accuracyBeforeAndAfterMatchesRun() throws {
+    let folder = try RunSupport.temporaryFolder("compress-accuracy")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plan = folder.appendingPathComponent("plan.yaml")
+    try Data("defaults: {density: 0.5, cluster_bits: 5}\n".utf8).write(to: plan)
+    let out = folder.appendingPathComponent("out")
+    let result = try EdgeSimProcess.run([
+      "compress", "--model", RunSupport.plain, "--plan", plan.path,
+      "--out", out.path, "--data", RunSupport.images, "--labels",
+      RunSupport.labels,
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("float accuracy on 540 samples"))
+    let report = try Self.jsonObject(out.appendingPathComponent("report.json"))
+    let accuracy = try #require(report["accuracy"] as? [String: Any])
+    #expect(accuracy["samples"] as? Int == 540)
+    for (model, key) in [
+      (RunSupport.plain, "top1_before"),
+      (out.appendingPathComponent("compressed.onnx").path, "top1_after"),
+    ] {
+      let run = try RunSupport.json([
+        "run", "--model", model, "--input", RunSupport.images, "--labels",
+        RunSupport.labels, "--json",
+      ])
+      #expect(run["top1"] as? Double == accuracy[key] as? Double, "\(key)")
+    }
+  }
+
   /// Bad plans are located errors and nothing is written.
   @Test(arguments: [
     ("layers:\n  /fc/Gemn: {density: 0.5}\n", "plan.yaml:2:3: error:"),

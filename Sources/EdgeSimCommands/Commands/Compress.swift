@@ -43,7 +43,21 @@ struct Compress: ParsableCommand {
   @Option(help: "The folder to write (replaced as a whole).")
   var out: String
 
+  @Option(
+    help:
+      "Samples (float32 .npy [N, …]): top-1/top-5 before and after, in float.",
+    completion: .file(extensions: ["npy"]))
+  var data: String?
+
+  @OptionGroup var labelsOption: LabelsOption
+
   @OptionGroup var format: OutputOptions
+
+  func validate() throws {
+    if labelsOption.labels != nil, data == nil {
+      throw ValidationError("--labels needs --data.")
+    }
+  }
 
   func run() throws {
     var printer = DiagnosticPrinter()
@@ -63,7 +77,14 @@ struct Compress: ParsableCommand {
             "cannot encode the compressed model: \(error)",
             at: SourceLocation(file: model)))
       }
-      let report = CompressionReport(outcome)
+      var warnings: [Diagnostic] = []
+      let accuracy = try data.map { path throws(CommandFailure) in
+        try CompressionAccuracy.measure(
+          model: model, compressed: bytes, data: path,
+          labels: labelsOption.labels, warnings: &warnings)
+      }
+      printer.print(warnings)
+      let report = CompressionReport(outcome, accuracy: accuracy)
       try CompressionFolder.write(
         model: bytes, report: report.json,
         coding: CompressionFolder.coding(outcome, model: model, plan: plan),

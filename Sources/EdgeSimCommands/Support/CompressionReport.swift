@@ -61,9 +61,15 @@ struct CompressionReport: Codable, Equatable {
 
   var layers: [Layer]
   var network: Totals
+  /// Top-1 and top-5 before and after, with `--data`.
+  var accuracy: CompressionAccuracy.Figures?
 
   /// The report of an outcome.
-  init(_ outcome: CompressionOutcome) {
+  init(
+    _ outcome: CompressionOutcome,
+    accuracy: CompressionAccuracy.Figures? = nil
+  ) {
+    self.accuracy = accuracy
     layers = outcome.storedLayers.map { s in
       Layer(
         name: s.name, op: s.kind.rawValue, weights: s.weights,
@@ -110,6 +116,13 @@ struct CompressionReport: Codable, Equatable {
     return TextTable.render(rows) + "\n\n"
       + "network: \(n.rawBits) → \(n.storedBits) bits (\(Self.fixed(n.ratio, 1))×, biases raw); "
       + "MACs \(n.macsBefore) → \(n.macsAfter) dense, \(n.macsNonzero) nonzero"
+      + (accuracy.map { a in
+        "\nfloat accuracy on \(a.samples) samples: top-1 \(Self.percent(a.top1Before)) → \(Self.percent(a.top1After)), top-5 \(Self.percent(a.top5Before)) → \(Self.percent(a.top5After))"
+      } ?? "")
+  }
+
+  static func percent(_ value: Double?) -> String {
+    value.map { fixed(100 * $0, 1) + "%" } ?? "n/a"
   }
 
   static func fixed(_ value: Double, _ digits: Int) -> String {
