@@ -158,6 +158,24 @@ import Testing
       ])
       #expect(run["top1"] as? Double == accuracy[key] as? Double, "\(key)")
     }
+    // With a precision file: the bit-exact executor's figures, as run's.
+    let p8 = try RunSupport.plan(in: folder)
+    let fixed = try EdgeSimProcess.run([
+      "compress", "--model", RunSupport.plain, "--plan", plan.path,
+      "--out", out.path, "--data", RunSupport.images, "--labels",
+      RunSupport.labels, "--precision", p8, "--json",
+    ])
+    #expect(fixed.status == 0, "\(fixed.standardError)")
+    let object = try JSONSerialization.jsonObject(
+      with: Data(fixed.standardOutput.utf8))
+    let figures = (object as? [String: Any])?["accuracy"] as? [String: Any]
+    let point = try #require(figures?["fixed_point"] as? [String: Any])
+    let run = try RunSupport.json([
+      "run", "--model", out.appendingPathComponent("compressed.onnx").path,
+      "--input", RunSupport.images, "--labels", RunSupport.labels,
+      "--precision", p8, "--json",
+    ])
+    #expect(run["top1"] as? Double == point["top1_after"] as? Double)
   }
 
   /// Bad plans are located errors and nothing is written.

@@ -51,11 +51,20 @@ struct Compress: ParsableCommand {
 
   @OptionGroup var labelsOption: LabelsOption
 
+  @Option(
+    help:
+      "A precision file: accuracy also through the bit-exact fixed-point executor.",
+    completion: .file(extensions: ["yaml", "yml"]))
+  var precision: String?
+
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
     if labelsOption.labels != nil, data == nil {
       throw ValidationError("--labels needs --data.")
+    }
+    if precision != nil, data == nil {
+      throw ValidationError("--precision needs --data.")
     }
   }
 
@@ -81,7 +90,8 @@ struct Compress: ParsableCommand {
       let accuracy = try data.map { path throws(CommandFailure) in
         try CompressionAccuracy.measure(
           model: model, compressed: bytes, data: path,
-          labels: labelsOption.labels, warnings: &warnings)
+          labels: labelsOption.labels, precision: precision,
+          warnings: &warnings)
       }
       printer.print(warnings)
       let report = CompressionReport(outcome, accuracy: accuracy)

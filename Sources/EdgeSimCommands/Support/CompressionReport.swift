@@ -119,6 +119,9 @@ struct CompressionReport: Codable, Equatable {
       + (accuracy.map { a in
         "\nfloat accuracy on \(a.samples) samples: top-1 \(Self.percent(a.top1Before)) → \(Self.percent(a.top1After)), top-5 \(Self.percent(a.top5Before)) → \(Self.percent(a.top5After))"
       } ?? "")
+      + (accuracy?.fixedPoint.map { f in
+        "\nfixed point (\(f.precision)): top-1 \(Self.percent(f.top1Before)) → \(Self.percent(f.top1After)), top-5 \(Self.percent(f.top5Before)) → \(Self.percent(f.top5After))"
+      } ?? "")
   }
 
   static func percent(_ value: Double?) -> String {
