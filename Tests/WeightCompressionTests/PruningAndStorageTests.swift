@@ -59,4 +59,32 @@ import WeightCompression
     #expect(HuffmanSize.streamBits(counts: [1, 1, 2, 4, 0]) == 14)
     #expect(HuffmanSize.streamBits(counts: [Int]()) == 0)
   }
+
+  /// The radix selection against a sort, on seeded weights with many ties
+  /// and both signs, at several densities.
+  @Test func pruningAgreesWithASortOracle() {
+    var state: UInt64 = 17
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 33
+    }
+    for trial in 0..<20 {
+      let n = 1 + Int(next() % 500)
+      let levels = trial % 2 == 0 ? 7 : 100_000
+      let w = (0..<n).map { _ in
+        Float(Int(next() % UInt64(2 * levels + 1)) - levels) / 8
+      }
+      for density in [0.01, 0.3, 0.5, 0.77, 1] {
+        let k = Pruning.keptCount(density: density, count: n)
+        let order = w.indices.sorted {
+          (w[$0].magnitude, -$0) > (w[$1].magnitude, -$1)
+        }
+        var want = [Float](repeating: 0, count: n)
+        for i in order.prefix(k) { want[i] = w[i] }
+        #expect(
+          Pruning.prune(w, density: density) == want,
+          "trial \(trial), n \(n), density \(density)")
+      }
+    }
+  }
 }
