@@ -81,6 +81,14 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
+    // Weight compression (COMPRESSION.md): pruning, weight sharing, sparse
+    // storage and Huffman sizes, truncated SVD, ternary weights.
+    .target(
+      name: "WeightCompression",
+      dependencies: [
+        "Diagnostics",
+        .product(name: "HeapModule", package: "swift-collections"),
+      ]),
     .target(
       name: "Simulation",
       dependencies: [
@@ -106,13 +114,14 @@ let package = Package(
       name: "SpecFormats",
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "PrecisionModel",
+        "WeightCompression",
         "FixedPointArithmetic", "DesignSpace",
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(
       name: "ONNXImport",
       dependencies: [
-        "Diagnostics", "NetworkGraph",
+        "Diagnostics", "NetworkGraph", "WeightCompression",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "HeapModule", package: "swift-collections"),
       ]),
@@ -138,7 +147,7 @@ let package = Package(
         "PrecisionModel", "BitAccurateExecution",
         "Simulation", "Evaluation", "TraceFormats", "DesignSpace",
         "ResultsStore",
-        "Reports",
+        "Reports", "WeightCompression",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "edgesim", dependencies: ["EdgeSimCommands"]),
@@ -165,6 +174,7 @@ let package = Package(
       dependencies: [
         "SpecFormats", "HardwareModel", "Diagnostics", "NetworkGraph",
         "PrecisionModel", "FixedPointArithmetic", "TestSupport",
+        "WeightCompression",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
@@ -223,7 +233,7 @@ let package = Package(
       name: "EdgeSimEndToEndTests",
       dependencies: [
         .target(name: "edgesim"), "BitAccurateExecution", "NumPyFormat",
-        "ONNXImport", "SpecFormats", "TestSupport",
+        "ONNXImport", "SpecFormats", "TestSupport", "NetworkGraph",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
     // Fuzzing's found inputs and seeded mutants of every reader (Fuzz/README.md).
@@ -242,6 +252,9 @@ let package = Package(
         "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
         "TestSupport",
       ]),
+    .testTarget(
+      name: "WeightCompressionTests",
+      dependencies: ["WeightCompression", "Diagnostics"]),
     .testTarget(
       name: "MappingTests",
       dependencies: ["Mapping", "NetworkGraph", "HardwareModel", "TestSupport"]),

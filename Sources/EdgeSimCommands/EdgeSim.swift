@@ -17,7 +17,7 @@ public struct EdgeSim: AsyncParsableCommand {
     version: EdgeSimVersion.current,
     subcommands: [
       Validate.self, Devices.self, Inspect.self, Run.self, Quantize.self,
-      Simulate.self, Sweep.self, Compare.self, Calibrate.self,
+      Simulate.self, Sweep.self, Compare.self, Calibrate.self, Compress.self,
       Report.self,
     ])
 

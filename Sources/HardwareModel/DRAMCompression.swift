@@ -48,16 +48,23 @@ public struct SparseWeightCoding: Hashable, Sendable {
     /// Size after Huffman coding as a fraction of before, in (0, 1]
     /// (1: no Huffman stage; Deep Compression reports 0.7–0.8).
     public var huffman: Double
+    /// The layer's coded weight bits as measured by `edgesim compress`.
+    ///
+    /// `stored_bits` replaces the estimate from the figures above when
+    /// given. They count float32 values (or codebook indices) as
+    /// COMPRESSION.md §4 does, whatever the simulated weight width.
+    public var storedBits: Int?
 
     /// Creates the parameters.
     public init(
       density: Double, indexBits: Int, clusterBits: Int? = nil,
-      huffman: Double = 1
+      huffman: Double = 1, storedBits: Int? = nil
     ) {
       self.density = density
       self.indexBits = indexBits
       self.clusterBits = clusterBits
       self.huffman = huffman
+      self.storedBits = storedBits
     }
   }
 
@@ -77,13 +84,16 @@ public struct SparseWeightCoding: Hashable, Sendable {
     layers[layer] ?? defaults
   }
 
-  /// Bits `elements` weights of `weightBits` each take in the code.
+  /// Bits `elements` weights of `weightBits` each take in the code: the
+  /// measured ``Parameters/storedBits`` when the layer has them, else the
+  /// estimate from its density, widths and Huffman factor.
   public func codedBits(elements: Int, weightBits: Int, layer: String)
     -> Double
   {
     let p = parameters(for: layer)
     let n = Double(max(0, elements))
     guard n > 0 else { return 0 }
+    if let stored = p.storedBits { return Double(stored) }
     let entries =
       n
       * SparseCoding.entriesPerElement(

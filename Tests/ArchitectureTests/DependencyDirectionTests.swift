@@ -35,6 +35,9 @@ import Testing
       "Dispatch",
     ],
     "Mapping": ["HardwareModel", "NetworkGraph"],
+    // Weight compression (COMPRESSION.md): values in, values out; knows
+    // no graph, only the layers' flat weights.
+    "WeightCompression": ["Diagnostics", "HeapModule"],
     "Simulation": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping",
       "PrecisionModel", "Collections",
@@ -56,9 +59,11 @@ import Testing
     "SpecFormats": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "PrecisionModel",
       "FixedPointArithmetic", "Yams", "CYaml", "DesignSpace",
+      "WeightCompression",
     ],
     "ONNXImport": [
-      "Diagnostics", "NetworkGraph", "SwiftProtobuf", "Foundation",
+      "Diagnostics", "NetworkGraph", "WeightCompression", "SwiftProtobuf",
+      "Foundation",
       "FoundationEssentials",
       "HeapModule",
     ],
@@ -74,7 +79,7 @@ import Testing
       "ArgumentParser", "Diagnostics", "FixedPointArithmetic", "HardwareModel",
       "NetworkGraph",
       "SpecFormats", "ONNXImport", "NumPyFormat", "Foundation", "Glibc",
-      "Darwin",
+      "Darwin", "WeightCompression",
       "BitAccurateExecution", "Mapping", "Simulation", "TraceFormats",
       "Synchronization", "DesignSpace", "ResultsStore", "Evaluation",
       "PrecisionModel",

@@ -66,6 +66,24 @@ import Testing
     #expect(missing.first?.hint?.contains("fc7") == true)
   }
 
+  /// `stored_bits` (written by edgesim compress) replaces the estimate of a
+  /// layer; it is a per-layer key only.
+  @Test func measuredStoredBitsReplaceTheEstimate() throws {
+    let text =
+      "weights:\n  density: 1\n  index_bits: 4\n  layers:\n    fc: {stored_bits: 1234}\n"
+    let file = try #require(
+      CompressionReader.read(bytes: Array(text.utf8), fileName: "c.yaml").value)
+    let weights = try #require(file.compression.weights)
+    #expect(weights.parameters(for: "fc").storedBits == 1234)
+    #expect(
+      weights.codedBits(elements: 500, weightBits: 8, layer: "fc") == 1234)
+    #expect(weights.parameters(for: "conv").storedBits == nil)
+    let top = "weights: {density: 1, index_bits: 4, stored_bits: 5}\n"
+    let bad = CompressionReader.read(bytes: Array(top.utf8), fileName: "b")
+    #expect(bad.value == nil)
+    #expect(bad.diagnostics.first?.message.contains("stored_bits") == true)
+  }
+
   static let invalid: [String] = {
     let folder = Golden.fixtures.appendingPathComponent("compression/invalid")
     return

@@ -38,6 +38,7 @@ public struct CompressionFile: Sendable {
 ///   huffman: 0.8           # size after Huffman coding (1: none)
 ///   layers:
 ///     fc6: {density: 0.09, index_bits: 5, cluster_bits: 5}
+///     fc7: {stored_bits: 1234567}   # measured (edgesim compress)
 /// activations:             # run-length coding (Eyeriss, JSSC 2017)
 ///   coding: rlc
 ///   run_bits: 5
@@ -148,6 +149,13 @@ public enum CompressionReader {
       let huffman = m.number(
         "huffman", in: 0...1, excludingLower: true,
         hint: "the size after Huffman coding as a fraction, e.g. huffman: 0.8")
+      // Measured sizes (edgesim compress's coding.yaml): per layer only.
+      let stored =
+        requireAll
+        ? nil
+        : m.integer(
+          "stored_bits", in: 0...Int.max,
+          hint: "the layer's coded weight bits, as edgesim compress measures")
       if requireAll {
         guard let density, let index else { return nil }
         return SparseWeightCoding.Parameters(
@@ -158,7 +166,7 @@ public enum CompressionReader {
       return SparseWeightCoding.Parameters(
         density: density ?? base.density, indexBits: index ?? base.indexBits,
         clusterBits: cluster ?? base.clusterBits,
-        huffman: huffman ?? base.huffman)
+        huffman: huffman ?? base.huffman, storedBits: stored)
     }
 
     /// The activations section.
