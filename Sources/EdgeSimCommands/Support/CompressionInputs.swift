@@ -25,14 +25,7 @@ struct CompressionInputs {
       ).print(with: &printer)
     }
     let bytes = try printer.read(path)
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var files = ExternalDataFiles { relative in
-      switch FileIO.readBytes(folder + "/" + relative, inside: folder) {
-      case .success(let bytes): .bytes(bytes)
-      case .failure(.missing): .notFound
-      case .failure(let failure): .refused(failure.reason)
-      }
-    }
+    var files = ModelLoader.externalDataFiles(beside: path)
     let loaded = WeightModel.read(
       bytes: bytes, fileName: path, externalData: { files.resolve($0) })
     guard let model = loaded.value, model.imported.hasAllWeights else {

@@ -22,6 +22,20 @@ struct LoadedModel {
 enum ModelLoader {
   static let extensions = ["onnx", "yaml", "yml", "csv"]
 
+  /// The reader of an ONNX model's external data files: each is read only
+  /// if its real path (symbolic links resolved) lies inside the model's real
+  /// folder, and only if it is a regular file.
+  static func externalDataFiles(beside path: String) -> ExternalDataFiles {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    return ExternalDataFiles { relative in
+      switch FileIO.readBytes(folder + "/" + relative, inside: folder) {
+      case .success(let bytes): .bytes(bytes)
+      case .failure(.missing): .notFound
+      case .failure(let failure): .refused(failure.reason)
+      }
+    }
+  }
+
   /// A file's name without its folder and last extension.
   static func stem(_ path: String) -> String {
     let name = URL(fileURLWithPath: path).deletingPathExtension()
@@ -51,14 +65,7 @@ enum ModelLoader {
       // Each file is read only if its real path (symbolic links resolved)
       // lies inside the model's real folder, and only if it is a regular
       // file: the importer has checked the location only as text.
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      var files = ExternalDataFiles { relative in
-        switch FileIO.readBytes(folder + "/" + relative, inside: folder) {
-        case .success(let bytes): .bytes(bytes)
-        case .failure(.missing): .notFound
-        case .failure(let failure): .refused(failure.reason)
-        }
-      }
+      var files = externalDataFiles(beside: path)
       var options = ImportOptions()
       options.batch = batch
       let result = ONNXImporter.read(

@@ -60,7 +60,7 @@ public enum MeasurementReader {
     let known = requiredColumns + optionalColumns
     var columns: [String: Int] = [:]
     for (index, field) in header.enumerated() {
-      let name = field.text.trimmedOfSpacesAndTabs()
+      let name = field.text.trimmingSpaces()
       if !known.contains(name) {
         diagnostics.append(
           .error(
@@ -119,7 +119,7 @@ public enum MeasurementReader {
       columns[name].map { record[$0] }
     }
     func text(_ name: String) -> String? {
-      field(name).map { $0.text.trimmedOfSpacesAndTabs() }.flatMap {
+      field(name).map { $0.text.trimmingSpaces() }.flatMap {
         $0.isEmpty ? nil : $0
       }
     }
@@ -200,19 +200,5 @@ public enum MeasurementReader {
       modelLocation: location(modelField), precision: precision, batch: batch,
       latencyMilliseconds: latency, energyMillijoules: energy, regime: regime,
       runtime: text("runtime"), notes: text("notes"))
-  }
-}
-
-extension String {
-  /// The string without leading and trailing spaces and tabs.
-  fileprivate func trimmedOfSpacesAndTabs() -> String {
-    let scalars = unicodeScalars
-    let start =
-      scalars.firstIndex { $0 != " " && $0 != "\t" } ?? scalars.endIndex
-    let end =
-      scalars.lastIndex { $0 != " " && $0 != "\t" }.map {
-        scalars.index(after: $0)
-      } ?? start
-    return start < end ? String(scalars[start..<end]) : ""
   }
 }

@@ -310,8 +310,9 @@ struct TopologyParser {
 }
 
 extension String {
-  /// The string without leading and trailing spaces and tabs.
-  fileprivate func trimmingSpaces() -> String {
+  /// The string without leading and trailing spaces and tabs (topology and
+  /// measurement CSV cells).
+  func trimmingSpaces() -> String {
     let scalars = unicodeScalars
     let start =
       scalars.firstIndex { $0 != " " && $0 != "\t" } ?? scalars.endIndex
