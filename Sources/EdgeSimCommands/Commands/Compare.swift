@@ -63,7 +63,14 @@ struct Compare: AsyncParsableCommand {
 
   @OptionGroup var format: OutputOptions
 
+  @Option(help: "Show the N layers whose time changed most (default 10).")
+  var top = 10
+
+  @Flag(help: "Show every layer, in execution order.")
+  var all = false
+
   func validate() throws {
+    if top < 1 { throw ValidationError("--top must be at least 1.") }
     switch (db, sweep) {
     case (nil, nil): return
     case (_?, nil):
@@ -101,7 +108,8 @@ struct Compare: AsyncParsableCommand {
     if format.json {
       Terminal.standardOutput(comparison.json.rendered)
     } else {
-      Terminal.standardOutput(CompareReport.render(comparison))
+      Terminal.standardOutput(
+        CompareReport.render(comparison, top: all ? nil : top))
     }
   }
 

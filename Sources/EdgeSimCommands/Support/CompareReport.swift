@@ -4,7 +4,11 @@ import TraceFormats
 
 /// The text of `edgesim compare`.
 enum CompareReport {
-  static func render(_ c: TraceComparison) -> String {
+  /// The text: the two runs, the totals' ratios and the bottleneck
+  /// changes first, then the `top` layers whose time changed most (every
+  /// layer in execution order when `top` is `nil`), the total row, and the
+  /// energy by component.
+  static func render(_ c: TraceComparison, top: Int? = nil) -> String {
     func time(_ v: Double?) -> String {
       v.map { UnitFormatter.decimal($0, unit: "s") } ?? "-"
     }
@@ -34,6 +38,24 @@ enum CompareReport {
       return "\(side): point \(point.pointID)  \(point.parameters)\n   " + run
     }
     var out = header("A", c.a, c.pointA) + header("B", c.b, c.pointB) + "\n"
+    out +=
+      "latency \(ratio(c.totals.latency)), energy \(ratio(c.totals.energy)), DRAM bytes \(ratio(c.totals.dramBytes)) (B/A)\n"
+    let changed = c.boundChanges
+    out +=
+      changed.isEmpty
+      ? "no layer's bottleneck changed\n"
+      : "bottleneck changed in \(changed.count) layer(s): "
+        + changed.map {
+          "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))"
+        }.joined(
+          separator: ", ") + "\n"
+    let shown = top.map { Array(mostChanged(c.rows).prefix($0)) } ?? c.rows
+    if let top, top < c.rows.count {
+      out +=
+        "\nthe \(top) layers whose time changed most (of \(c.rows.count); --all lists every layer):\n"
+    } else {
+      out += "\n"
+    }
     var rows = [
       [
         "layer", "op", "time A", "time B", "Δ time", "energy A", "energy B",
@@ -41,7 +63,7 @@ enum CompareReport {
         "DRAM B", "util A", "util B", "bound A → B",
       ]
     ]
-    for r in c.rows + [c.totals] {
+    for r in shown + [c.totals] {
       let bound: String
       if r.name == "total" && r.boundA == nil {
         bound = ""
@@ -70,18 +92,20 @@ enum CompareReport {
         ratio(pair),
       ])
     }
-    out += TextTable.render(parts)
-    out +=
-      "\nlatency \(ratio(c.totals.latency)), energy \(ratio(c.totals.energy)), DRAM bytes \(ratio(c.totals.dramBytes)) (B/A)\n"
-    let changed = c.boundChanges
-    out +=
-      changed.isEmpty
-      ? "no layer's bottleneck changed\n"
-      : "bottleneck changed in \(changed.count) layer(s): "
-        + changed.map {
-          "\($0.name) (\($0.boundA ?? "-") → \($0.boundB ?? "-"))"
-        }.joined(
-          separator: ", ") + "\n"
+    out += TextTable.render(parts) + "\n"
     return out
+  }
+
+  /// The rows by how much their time changed, largest first (a layer in
+  /// one run only counts its whole time), ties in execution order.
+  static func mostChanged(_ rows: [TraceComparison.Row])
+    -> [TraceComparison.Row]
+  {
+    func change(_ r: TraceComparison.Row) -> Double {
+      abs(r.latency.delta ?? (r.latency.a ?? r.latency.b ?? 0))
+    }
+    return rows.enumerated().sorted {
+      (change($1.element), $0.offset) < (change($0.element), $1.offset)
+    }.map(\.element)
   }
 }
