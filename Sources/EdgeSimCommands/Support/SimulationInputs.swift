@@ -174,6 +174,26 @@ struct SimulationInputs {
 }
 
 extension SimulationInputs {
+  /// What to try when the run is infeasible: a precision the device
+  /// computes when the one asked for is not among them, else room.
+  var infeasibleHint: String {
+    let compute = request.device.compute
+    let asked: Precision?
+    switch request.options.precision {
+    case .uniform(let p): asked = p
+    case .native: asked = compute.nativePrecision
+    case .perLayer: asked = nil
+    }
+    if let asked, !compute.precisions.contains(asked) {
+      let runs = compute.precisions.map(\.rawValue).joined(separator: ", ")
+      return
+        "\(request.device.name) computes \(runs.isEmpty ? "no listed precision" : runs); pass one with --precision"
+    }
+    return request.options.batch > 1
+      ? "try a smaller batch, a narrower precision (--precision), or a device with more memory"
+      : "try a narrower precision (--precision) or a device with more memory"
+  }
+
   /// Runs the evaluation; a model that cannot run on the device, or that
   /// the executors refuse, is a failure naming why.
   func evaluate() throws(CommandFailure) -> EvaluationOutcome {
@@ -185,10 +205,7 @@ extension SimulationInputs {
       throw CommandFailure(
         .error(
           "\(name) cannot run on \(request.device.name)\(place): \(reason)",
-          at: nil,
-          hint:
-            "try another precision (--precision), a larger device, or a smaller batch"
-        ))
+          at: nil, hint: infeasibleHint))
     case .failure(.execution(let error)):
       throw CommandFailure(
         .error("\(error)", at: SourceLocation(file: modelFile)))
