@@ -69,13 +69,6 @@ final class ImportState {
   /// `base`, or `base_1`, `base_2`, … — the first that names no node or
   /// tensor yet; the name is then taken.
   func freshName(_ base: String) -> String {
-    var name = base
-    var counter = 1
-    while names.contains(name) {
-      name = "\(base)_\(counter)"
-      counter += 1
-    }
-    names.insert(name)
-    return name
+    ONNXImport.freshName(base, avoiding: &names)
   }
 }

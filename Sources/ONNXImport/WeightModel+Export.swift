@@ -22,14 +22,7 @@ extension WeightModel {
     for node in graph.node { names.formUnion(node.input + node.output) }
     names.formUnion(graph.input.map(\.name) + nodeNames)
     func fresh(_ base: String) -> String {
-      var name = base
-      var counter = 1
-      while names.contains(name) {
-        name = "\(base)_\(counter)"
-        counter += 1
-      }
-      names.insert(name)
-      return name
+      freshName(base, avoiding: &names)
     }
     var readers: [String: Int] = [:]
     for node in graph.node {
