@@ -14,7 +14,7 @@ set -u
 bin=${1:?usage: simulate-outputs.sh EDGESIM OUTDIR}
 out=${2:?usage: simulate-outputs.sh EDGESIM OUTDIR}
 mkdir -p "$out"
-devices="coral-edgetpu-usb eyeriss-v1 pixel3-cpu pixel3-gpu pynq-z1 stm32l4r5 systolic-32x32 zc706-qiu2016"
+devices="coral-edgetpu-usb eyeriss-v1 npu-32x32 pixel3-cpu pixel3-gpu pynq-z1 stm32l4r5 systolic-32x32 zc706-qiu2016"
 models="resnet50 mobilenet_v2 vgg16 alexnet"
 run() { # name, then simulate's arguments
   local name=$1; shift

@@ -21,7 +21,7 @@ import Testing
     let summary = try #require(
       JSONSerialization.jsonObject(with: Data(inProcess.standardOutput.utf8))
         as? [String: Any])
-    #expect(summary["device"] as? String == "systolic-32x32")
+    #expect(summary["device"] as? String == "npu-32x32")
     #expect(summary["model"] as? String == "mobilenet_v2")
   }
 

@@ -82,7 +82,7 @@ import Testing
   }
 
   @Test func unwritableOutputIsAnErrorAndUsageIsChecked() throws {
-    let trace = "Traces/mobilenet_v2-systolic-32x32"
+    let trace = "Traces/mobilenet_v2-npu-32x32"
     let result = try EdgeSimProcess.run([
       "report", trace, "--html", "/proc/edgesim-report.html",
     ])

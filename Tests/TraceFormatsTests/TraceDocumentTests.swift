@@ -75,7 +75,7 @@ import TraceFormats
   @Test func bundledTraceReadsBack() throws {
     let text = String(
       decoding: try Self.bytes(
-        "Traces/mobilenet_v2-systolic-32x32/summary.json"), as: UTF8.self)
+        "Traces/mobilenet_v2-npu-32x32/summary.json"), as: UTF8.self)
     let document = try Self.read(text)
     #expect(document.schema == "edgesim.trace/1")
     #expect(!document.layers.isEmpty)

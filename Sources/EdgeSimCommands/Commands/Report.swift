@@ -19,7 +19,7 @@ struct Report: ParsableCommand {
       written atomically. See Documentation/Report.md.
 
       Example:
-        edgesim report Traces/mobilenet_v2-systolic-32x32 --html report.html
+        edgesim report Traces/mobilenet_v2-npu-32x32 --html report.html
         edgesim report results.sqlite --html sweep.html --csv points.csv
       """)
 

@@ -182,6 +182,49 @@ source:
 """#
     ),
     (
+      name: "npu-32x32.yaml",
+      text: #"""
+# EdgeSim's default device: the SCALE-Sim-style 32x32 output-stationary array
+# of systolic-32x32.yaml (same PEs, SRAMs, clock and energies) behind a real
+# DRAM interface, so the main command shows what the product is about:
+# transfers versus compute. systolic-32x32 keeps SCALE-Sim's unlimited ("CALC")
+# DRAM bandwidth for cycle-by-cycle comparison with SCALE-Sim.
+#
+# Figures marked (E) are EdgeSim estimates, (D) derived from cited figures.
+name: npu-32x32
+kind: npu
+description: 32x32 output-stationary systolic NPU, 3 x 64 KiB SRAM, LPDDR4-3200 x32 DRAM
+technology: 45 nm              # (E) the node of Horowitz's energy table
+clock: 1 GHz                   # (E) as systolic-32x32
+compute:
+  array: {rows: 32, columns: 32}
+  dataflow: os
+  macs_per_cycle: {int8: 1}    # one 8-bit MAC per PE per cycle
+  mac_energy: {int8: 0.23 pJ}  # Horowitz ISSCC 2014, 45 nm: 8-bit mult 0.2 pJ + add 0.03 pJ
+memory:
+  - name: dram
+    kind: dram
+    # (D) one 32-bit LPDDR4-3200 interface: 3200 MT/s x 4 B = 12.8 GB/s peak,
+    # the memory of a mid-range edge SoC (JEDEC JESD209-4 speed grade).
+    bandwidth: 12.8 GB/s
+    latency: 100 ns            # (E) typical mobile DRAM load-to-use latency (as pixel3-cpu)
+    energy: 8 pJ/bit           # (E) LPDDR4/4X default of shared/data/hardware-facts.md §1.4 (range 4-14 pJ/bit)
+  - name: sram
+    kind: sram
+    size: {inputs: 64 KiB, weights: 64 KiB, outputs: 64 KiB}
+    read_bandwidth: 64 B/cycle   # one word per row and per column edge of the array
+    write_bandwidth: 32 B/cycle  # one word per column
+    energy: 0.44 pJ/bit        # (E) Horowitz 10 pJ per 64-bit read of 8 KB, x sqrt(64 KiB / 8 KB)
+    double_buffered: true      # each SRAM split 50/50 (active / prefetch or drain)
+power:
+  static: 0 W                  # (E) leakage not modelled: set your chip's figure here
+source:
+  - "SCALE-Sim 3.0.0 configuration and cycle model, shared/data/scalesim-model.md"
+  - "M. Horowitz, Computing's energy problem, ISSCC 2014 (45 nm energies)"
+  - "shared/data/hardware-facts.md §1.4 (LPDDR4 energy per bit)"
+"""#
+    ),
+    (
       name: "pixel3-cpu.yaml",
       text: #"""
 # Google Pixel 3 CPU: the big cluster of the Snapdragon 845, 4 x Arm

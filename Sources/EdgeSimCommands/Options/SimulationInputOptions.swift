@@ -4,7 +4,7 @@ import ArgumentParser
 /// DRAM coding, the batch, and the samples accuracy is measured on.
 struct SimulationInputOptions: ParsableArguments {
   @Option(help: "Device: a .yaml/.cfg file or a bundled name.")
-  var hardware = "systolic-32x32"
+  var hardware = "npu-32x32"
 
   @Option(help: "Model: an .onnx, .yaml or .csv file, or a bundled name.")
   var model = "mobilenet_v2"
