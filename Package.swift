@@ -250,7 +250,7 @@ let package = Package(
       name: "EdgeSimCommandsTests",
       dependencies: [
         "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
-        "TestSupport",
+        "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(
       name: "WeightCompressionTests",

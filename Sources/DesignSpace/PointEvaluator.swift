@@ -40,7 +40,7 @@ public enum PointEvaluator {
   }
 
   /// Why a point has no outcome, in the words a sweep records.
-  enum Refusal: Error {
+  public enum Refusal: Error, Sendable {
     /// The design cannot run the model.
     case infeasible(String)
     /// The point names layers its model lacks, or its accuracy cannot be
@@ -48,12 +48,13 @@ public enum PointEvaluator {
     case failed(String)
   }
 
-  /// The point's evaluation request, evaluated.
-  static func run(
+  /// The point's evaluation request, evaluated: the whole outcome, trace
+  /// events included (`simulate --db R --point ID` writes its trace).
+  public static func run(
     _ point: DesignPoint, network: Network, device: Device,
     sharedAccuracy: (
       @Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>
-    )?
+    )? = nil
   ) -> Result<EvaluationOutcome, Refusal> {
     let overridden: Device
     switch point.applyingOverrides(to: device) {
@@ -81,6 +82,16 @@ public enum PointEvaluator {
       return .failure(.failed("no samples to measure activation densities on"))
     case .failure(.accuracy(let problem)):
       return .failure(.failed("accuracy: \(problem.message)"))
+    }
+  }
+}
+
+extension PointEvaluator.Refusal: CustomStringConvertible {
+  /// The refusal in words: `infeasible: …` or `failed: …`.
+  public var description: String {
+    switch self {
+    case .infeasible(let reason): "infeasible: \(reason)"
+    case .failed(let error): "failed: \(error)"
     }
   }
 }

@@ -246,6 +246,20 @@ public final class ResultsStore: Sendable {
     }
   }
 
+  /// Every `sweep_info` entry whose key starts with `prefix`, by key.
+  public func infos(withPrefix prefix: String) throws(ResultsStoreError)
+    -> [(key: String, value: String)]
+  {
+    try run { db in
+      try Row.fetchAll(
+        db,
+        sql:
+          "SELECT key, value FROM sweep_info WHERE substr(key, 1, ?) = ? ORDER BY key",
+        arguments: [prefix.count, prefix]
+      ).map { (key: $0["key"], value: $0["value"]) }
+    }
+  }
+
   /// Stores a `sweep_info` value unless the key has one.
   ///
   /// - Returns: The value stored for the key (the earlier one if any).

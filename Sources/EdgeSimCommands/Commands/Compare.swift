@@ -16,14 +16,15 @@ struct Compare: AsyncParsableCommand {
       only one side has are listed with '-' on the other. Deltas are B − A. \
       The totals and the layers whose bottleneck changed follow.
 
-      With --db and --sweep, A and B are points of a results file of \
-      edgesim sweep: each a point_id (16 hex digits) or a unique prefix of \
-      at least 6. The file keeps only totals, so both points are rebuilt \
-      from their stored parameters and the sweep file (models and devices \
-      are found relative to it, as when sweeping) and simulated again; a \
-      warning says so when the totals differ from the stored ones (a model \
-      or device file changed since the sweep). Only points whose status is \
-      'done' can be compared.
+      With --db, A and B are points of a results file of edgesim sweep: \
+      each a point_id (16 hex digits) or a unique prefix of at least 6. The \
+      file keeps only totals, so both points are rebuilt from their stored \
+      parameters and the sweep file the results file recorded (or --sweep; \
+      models and devices are found relative to it, as when sweeping) and \
+      simulated again; a warning says so when the totals differ from the \
+      stored ones (a model or device file changed since the sweep). Only \
+      points whose status is 'done' can be compared. `edgesim simulate --db \
+      R --point ID` writes one point's trace.
 
       Example:
         edgesim simulate --hardware eyeriss-v1 --model alexnet --trace a
@@ -33,8 +34,8 @@ struct Compare: AsyncParsableCommand {
 
         edgesim sweep spec.yaml --db r.sqlite
         sqlite3 r.sqlite "SELECT point_id, status, parameters FROM points"
-        edgesim compare --db r.sqlite --sweep spec.yaml 3f9a1c 81d0e2
-        edgesim compare --db r.sqlite --sweep spec.yaml 3f9a1c 81d0e2 --json
+        edgesim compare --db r.sqlite 3f9a1c 81d0e2
+        edgesim compare --db r.sqlite 3f9a1c 81d0e2 --json
       """)
 
   @Argument(
@@ -57,7 +58,7 @@ struct Compare: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The sweep file the results came from (with --db).",
+      "With --db: the sweep file the results came from; by default the one the results file recorded.",
       valueName: "spec.yaml"))
   var sweep: String?
 
@@ -71,17 +72,12 @@ struct Compare: AsyncParsableCommand {
 
   func validate() throws {
     if top < 1 { throw ValidationError("--top must be at least 1.") }
-    switch (db, sweep) {
-    case (nil, nil): return
-    case (_?, nil):
-      throw ValidationError(
-        "--db needs --sweep: the sweep file its results came from (its models and devices are simulated again)."
-      )
-    case (nil, _?):
+    if sweep != nil, db == nil {
       throw ValidationError(
         "--sweep is used with --db: give the results file whose points A and B are."
       )
-    case (_?, _?):
+    }
+    if db != nil {
       for reference in [a, b] where !ComparePoints.isPointReference(reference) {
         throw ValidationError(
           "'\(reference)' is not a point id: give its 16 hex digits or a unique prefix of at least \(ComparePoints.shortestPrefix)."
@@ -93,7 +89,7 @@ struct Compare: AsyncParsableCommand {
   func run() async throws {
     var printer = DiagnosticPrinter()
     let comparison: TraceComparison
-    if let db, let sweep {
+    if let db {
       do {
         comparison = try await ComparePoints.compare(
           db: db, sweep: sweep, a: a, b: b, printer: &printer)

@@ -26,14 +26,38 @@ struct Simulate: ParsableCommand {
         edgesim simulate --hardware Hardware/pixel3-cpu.yaml --model mobilenet_v1 --precision int8
         edgesim simulate --hardware my.cfg --model layers.csv --precision p.yaml --json
         edgesim simulate --hardware eyeriss-v1 --model alexnet --compression Workloads/compression/alexnet-deep-compression.yaml
+        edgesim simulate --db results.sqlite --point 4cc688
+
+      With --db and --point, the point of a results file of edgesim sweep is \
+      rebuilt from the sweep file the results file recorded (or --sweep): its \
+      model, device with its overrides, precision and batch, simulated again \
+      with a trace (default folder Traces/<model>-<device>-<id>). A warning \
+      says when its totals differ from the stored ones (a model or device \
+      file changed since) or another EdgeSim version evaluated it.
       """)
 
   @OptionGroup var inputs: SimulationInputOptions
+  @OptionGroup var sweepPoint: SweepPointOptions
   @OptionGroup var traceOptions: TraceOptions
   @OptionGroup var table: TableOptions
   @OptionGroup var format: OutputOptions
 
+  func validate() throws {
+    let given = inputs.givenInputs
+    if sweepPoint.db != nil, !given.isEmpty {
+      throw ValidationError(
+        "--point simulates the point as the sweep evaluated it; drop \(given.joined(separator: ", "))."
+      )
+    }
+  }
+
   func run() throws {
+    if let db = sweepPoint.db, let point = sweepPoint.point {
+      try SimulatePoint.run(
+        db: db, reference: point, sweep: sweepPoint.sweep,
+        trace: traceOptions, table: table, json: format.json)
+      return
+    }
     var printer = DiagnosticPrinter()
     let loaded = try SimulationInputs.load(inputs, printer: &printer)
     let outcome: EvaluationOutcome

@@ -81,7 +81,9 @@ struct SweepRun: AsyncParsableCommand {
       printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
-    let store = try openStore(for: plan, printer: &printer)
+    let store = try openStore(
+      for: plan, text: String(decoding: bytes, as: UTF8.self),
+      printer: &printer)
     let worker = SweepWorker.current()
     let lease = SweepLease(store: store, worker: worker)
     do {
@@ -101,9 +103,13 @@ struct SweepRun: AsyncParsableCommand {
   /// The results file, opened (created when absent) once every input is
   /// read: it may be none of them, and must be a regular file (SQLite would
   /// wait on a named pipe).
-  func openStore(for plan: SweepPlan, printer: inout DiagnosticPrinter) throws
-    -> ResultsStore
-  {
+  ///
+  /// The sweep file's text, path and this EdgeSim's
+  /// version are recorded in it, so any point can be rebuilt later
+  /// (``StoredSweep``).
+  func openStore(
+    for plan: SweepPlan, text: String, printer: inout DiagnosticPrinter
+  ) throws -> ResultsStore {
     do throws(CommandFailure) {
       try OutputPath.check([(db, "--db", .database)])
     } catch {
@@ -112,6 +118,7 @@ struct SweepRun: AsyncParsableCommand {
     do throws(ResultsStoreError) {
       let store = try ResultsStore(path: db)
       try store.setInfoIfAbsent("sweep", plan.name)
+      try StoredSweep.record(text: text, path: spec, in: store)
       return store
     } catch {
       printer.print([

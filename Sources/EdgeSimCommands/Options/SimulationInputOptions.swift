@@ -3,11 +3,26 @@ import ArgumentParser
 /// What `simulate` evaluates: the device, the model, the precision and
 /// DRAM coding, the batch, and the samples accuracy is measured on.
 struct SimulationInputOptions: ParsableArguments {
-  @Option(help: "Device: a .yaml/.cfg file or a bundled name.")
-  var hardware = "npu-32x32"
+  /// The bundled device and model simulated when none is named.
+  static let defaultHardware = "npu-32x32"
+  static let defaultModel = "mobilenet_v2"
 
-  @Option(help: "Model: an .onnx, .yaml or .csv file, or a bundled name.")
-  var model = "mobilenet_v2"
+  @Option(
+    help:
+      "Device: a .yaml/.cfg file or a bundled name (default: \(Self.defaultHardware))."
+  )
+  var hardware: String?
+
+  @Option(
+    help:
+      "Model: an .onnx, .yaml or .csv file, or a bundled name (default: \(Self.defaultModel))."
+  )
+  var model: String?
+
+  /// The device to simulate: `--hardware`, else the default.
+  var hardwareName: String { hardware ?? Self.defaultHardware }
+  /// The model to simulate: `--model`, else the default.
+  var modelName: String { model ?? Self.defaultModel }
 
   @Option(
     help:
@@ -57,6 +72,22 @@ struct SimulationInputOptions: ParsableArguments {
         "For comparisons with tools that do not model inter-layer residency (ZigZag, Timeloop, SCALE-Sim per layer). Activations whose home is on chip (a microcontroller's SRAM) stay there; parameters kept across inferences are governed by --cold."
     ))
   var noResidency = false
+
+  /// The options given that say what to simulate, by their flags.
+  var givenInputs: [String] {
+    var given: [String] = []
+    if hardware != nil { given.append("--hardware") }
+    if model != nil { given.append("--model") }
+    if precision != nil { given.append("--precision") }
+    if compression != nil { given.append("--compression") }
+    if data != nil { given.append("--data") }
+    if labels.labels != nil { given.append("--labels") }
+    if batch != nil { given.append("--batch") }
+    if cold { given.append("--cold") }
+    if weightsPreloaded { given.append("--weights-preloaded") }
+    if noResidency { given.append("--no-residency") }
+    return given
+  }
 
   func validate() throws {
     if let batch, batch < 1 || batch > 1 << 16 {

@@ -41,13 +41,22 @@ struct TraceOptions: ParsableArguments {
     _ summary: RunSummary, events: [TraceEvent], summaryText: () -> String,
     inputs: SimulationInputOptions, device: String
   ) throws(CommandFailure) -> String? {
-    guard !noTrace else { return nil }
-    let folder =
-      trace
-      ?? Self.defaultFolder(
+    try write(
+      summary, events: events, summaryText: summaryText,
+      defaultFolder: Self.defaultFolder(
         model: summary.model.isEmpty
-          ? ModelLoader.stem(inputs.model) : summary.model,
-        device: device, inputs: inputs)
+          ? ModelLoader.stem(inputs.modelName) : summary.model,
+        device: device, inputs: inputs))
+  }
+
+  /// Writes the trace (unless `--no-trace`) to `--trace`, else to
+  /// `defaultFolder`.
+  func write(
+    _ summary: RunSummary, events: [TraceEvent], summaryText: () -> String,
+    defaultFolder: @autoclosure () -> String
+  ) throws(CommandFailure) -> String? {
+    guard !noTrace else { return nil }
+    let folder = trace ?? defaultFolder()
     if let replaced = TraceFolder.otherRun(in: folder, than: summary) {
       Terminal.standardError(
         "note: \(folder)/ held the trace of \(replaced); it is replaced")
@@ -75,6 +84,20 @@ struct TraceOptions: ParsableArguments {
     if inputs.cold { parts.append("cold") }
     if inputs.weightsPreloaded { parts.append("preloaded") }
     return "Traces/" + parts.map(slug).joined(separator: "-")
+  }
+
+  /// `Traces/<model>-<device>-<id>` for a sweep point: the model and
+  /// device by their files' stems (or bundled names), and the first 8 digits
+  /// of the point's id.
+  static func pointFolder(model: String, device: String, pointID: String)
+    -> String
+  {
+    "Traces/"
+      + [
+        ModelLoader.stem(model), ModelLoader.stem(device),
+        String(pointID.prefix(8)),
+      ]
+      .map(slug).joined(separator: "-")
   }
 
   /// A name made safe for a folder: anything but letters, digits, `-`, `_`

@@ -25,48 +25,61 @@ enum ComparePoints {
     var point: DesignPoint
   }
 
-  /// Finds both points, simulates them and compares them.
+  /// Finds both points, rebuilds them from the sweep file (`sweep`, else
+  /// the one the results file recorded, ``RebuiltPoint``), simulates them
+  /// and compares them.
   ///
   /// Warnings (a sweep name that differs from the results file's, totals
-  /// that differ from the stored ones) go to `printer`.
+  /// that differ from the stored ones, another EdgeSim version) go to
+  /// `printer`.
   ///
   /// - Throws: ``CommandFailure`` naming the file at fault: a missing or
   ///   unreadable file, an unknown or ambiguous point, a point that is not
   ///   done, parameters no study of the sweep produces, a point that no
   ///   longer simulates.
   static func compare(
-    db: String, sweep: String, a: String, b: String,
+    db: String, sweep: String?, a: String, b: String,
     printer: inout DiagnosticPrinter
   ) async throws -> TraceComparison {
-    let plan = try readPlan(sweep, printer: &printer)
     let store = try open(db)
-    // Said first: it explains a point this sweep does not produce.
-    if let name = try? store.info("sweep"), name != plan.name {
-      printer.print([
-        .warning(
-          "the results are of sweep '\(name)', and \(sweep) is sweep '\(plan.name)'",
-          at: SourceLocation(file: db),
-          hint: "give the sweep file the results were written from")
-      ])
+    if let sweep {
+      let plan = try readPlan(sweep, printer: &printer)
+      // Said first: it explains a point this sweep does not produce.
+      if let name = try? store.info("sweep"), name != plan.name {
+        printer.print([
+          .warning(
+            "the results are of sweep '\(name)', and \(sweep) is sweep '\(plan.name)'",
+            at: SourceLocation(file: db),
+            hint: "give the sweep file the results were written from")
+        ])
+      }
     }
-    let first = try side(a, store: store, plan: plan, db: db, sweep: sweep)
-    let second = try side(b, store: store, plan: plan, db: db, sweep: sweep)
+    let first = try RebuiltPoint.find(
+      a, db: db, sweep: sweep, store: store, printer: &printer)
+    let second = try RebuiltPoint.find(
+      b, db: db, sweep: sweep, store: store, printer: &printer)
+    printer.print([first, second].compactMap { $0.versionWarning(db: db) })
 
-    // Only the two points' models and devices, without accuracy sets.
-    let study = Study(
-      models: unique([first.point.model, second.point.model]),
-      devices: unique([first.point.device, second.point.device]))
-    let inputs = try SweepInputs.load(
-      SweepPlan(name: plan.name, studies: [study]), specPath: sweep,
-      printer: &printer)
+    // Each point's model and device only, without accuracy sets, found
+    // relative to the sweep file that produced it.
+    var loaded: [SweepInputs] = []
+    for side in [first, second] {
+      let study = Study(
+        models: [side.point.model], devices: [side.point.device])
+      loaded.append(
+        try SweepInputs.load(
+          SweepPlan(name: side.plan.name, studies: [study]),
+          specPath: side.specPath, printer: &printer))
+    }
+    let (inputsA, inputsB) = (loaded[0], loaded[1])
     let (pointA, pointB) = (first.point, second.point)
-    async let x = inputs.simulate(pointA)
-    async let y = inputs.simulate(pointB)
+    async let x = inputsA.simulate(pointA)
+    async let y = inputsB.simulate(pointB)
     let outcomes = await [x, y]
     var summaries: [RunSummary] = []
     var warnings: [Diagnostic] = []
     for (side, outcome) in zip([first, second], outcomes) {
-      let summary = try completed(outcome, of: side, db: db)
+      let summary = try completed(outcome, of: side.row, db: db)
       summaries.append(summary)
       if let difference = difference(PointMetrics(summary), side.row.metrics) {
         warnings.append(
@@ -227,7 +240,9 @@ enum ComparePoints {
   }
 
   /// The summary of a point stored as done, or why it no longer simulates.
-  static func completed(_ outcome: PointSimulation, of side: Side, db: String)
+  static func completed(
+    _ outcome: PointSimulation, of row: PointRow, db: String
+  )
     throws(CommandFailure) -> RunSummary
   {
     let problem: String
@@ -238,10 +253,10 @@ enum ComparePoints {
     }
     throw CommandFailure(
       .error(
-        "point \(side.row.pointID) is done in the results file but now \(problem)",
+        "point \(row.pointID) is done in the results file but now \(problem)",
         at: SourceLocation(file: db),
         hint:
-          "a model or device file changed since the sweep (\(side.row.parameters))"
+          "a model or device file changed since the sweep (\(row.parameters))"
       ))
   }
 

@@ -22,9 +22,9 @@ struct SimulationInputs {
   static func load(
     _ options: SimulationInputOptions, printer: inout DiagnosticPrinter
   ) throws -> SimulationInputs {
-    let device = try loadDevice(options.hardware, printer: &printer)
+    let device = try loadDevice(options.hardwareName, printer: &printer)
     let (modelFile, modelBytes): (String, [UInt8])
-    switch Bundled.workload(options.model) {
+    switch Bundled.workload(options.modelName) {
     case .success(let found): (modelFile, modelBytes) = found
     case .failure(let d): throw stop([d], printer: &printer)
     }
