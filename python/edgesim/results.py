@@ -27,7 +27,9 @@ APPLICATION_ID = 0x4564536D
 #: Hardware parameters whose values are whole numbers.
 COUNT_PARAMETERS = frozenset({"array_size", "array_rows", "array_columns", "dsp_slices"})
 
-_SETTING = re.compile(r"(?P<bits>\d+)(?:/fl(?P<fl>-?\d+)|(?:/wfl(?P<wfl>-?\d+))?(?:/afl(?P<afl>-?\d+))?)")
+_SETTING = re.compile(
+    r"(?P<bits>\d+)(?:/fl(?P<fl>-?\d+)|(?:/wfl(?P<wfl>-?\d+))?(?:/afl(?P<afl>-?\d+))?)"
+)
 
 _POINT_COLUMNS: List[Tuple[str, str]] = [
     ("point_id", "string"),
@@ -172,7 +174,8 @@ def _open(database: Path) -> sqlite3.Connection:
         header = handle.read(100)
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         raise FormatError(
-            f"{database}: not a SQLite database; name a results file of 'edgesim sweep SPEC --db FILE'"
+            f"{database}: not a SQLite database; "
+            "name a results file of 'edgesim sweep SPEC --db FILE'"
         )
     # Read-write but query-only where the file and its folder are writable:
     # then, as with the sqlite3 shell, the last connection to a file in WAL
@@ -196,14 +199,23 @@ def _open(database: Path) -> sqlite3.Connection:
     if application_id not in (APPLICATION_ID, 0):
         connection.close()
         raise FormatError(
-            f"{database}: a SQLite database of another application (application_id {application_id:#x}); "
+            f"{database}: a SQLite database of another application "
+            f"(application_id {application_id:#x}); "
             "name a results file of 'edgesim sweep'"
         )
-    needed = {name for name, _ in _POINT_COLUMNS + _METRIC_COLUMNS} | {"precision", "hardware", "parameters"}
+    needed = {name for name, _ in _POINT_COLUMNS + _METRIC_COLUMNS} | {
+        "precision",
+        "hardware",
+        "parameters",
+    }
     missing = needed - tables.get("points", set())
     if missing:
         connection.close()
-        what = "no 'points' table" if "points" not in tables else "'points' lacks " + ", ".join(sorted(missing))
+        what = (
+            "no 'points' table"
+            if "points" not in tables
+            else "'points' lacks " + ", ".join(sorted(missing))
+        )
         raise FormatError(f"{database}: not a results file of 'edgesim sweep': {what}")
     return connection
 
@@ -238,11 +250,19 @@ def load_sweep(database: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
     """
     path = Path(os.fspath(database))
     with closing(_open(path)) as connection:
-        names = [name for name, _ in _POINT_COLUMNS + _METRIC_COLUMNS] + ["precision", "hardware", "parameters"]
-        query = "SELECT " + ", ".join(f'"{name}"' for name in names) + " FROM points ORDER BY point_id"
+        names = [name for name, _ in _POINT_COLUMNS + _METRIC_COLUMNS] + [
+            "precision",
+            "hardware",
+            "parameters",
+        ]
+        query = (
+            "SELECT " + ", ".join(f'"{name}"' for name in names) + " FROM points ORDER BY point_id"
+        )
         rows = [dict(zip(names, row)) for row in connection.execute(query)]
         info: Dict[str, Any] = {}
-        if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sweep_info'").fetchone():
+        if connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sweep_info'"
+        ).fetchone():
             info = dict(connection.execute("SELECT key, value FROM sweep_info"))
 
     axes: Dict[str, None] = {}
@@ -258,9 +278,14 @@ def load_sweep(database: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
 
     setting_columns: List[Tuple[str, str]] = []
     for axis in axes:
-        setting_columns += [(f"bits[{axis}]", "Int64"), (f"weight_fl[{axis}]", "Int64"), (f"activation_fl[{axis}]", "Int64")]
+        setting_columns += [
+            (f"bits[{axis}]", "Int64"),
+            (f"weight_fl[{axis}]", "Int64"),
+            (f"activation_fl[{axis}]", "Int64"),
+        ]
     hardware_columns = [
-        (f"hardware[{name}]", "Int64" if name in COUNT_PARAMETERS else "float64") for name in parameters
+        (f"hardware[{name}]", "Int64" if name in COUNT_PARAMETERS else "float64")
+        for name in parameters
     ]
     records = []
     for row in rows:
@@ -276,9 +301,19 @@ def load_sweep(database: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
         record["parameters"] = row["parameters"]
         records.append(record)
 
-    columns = _POINT_COLUMNS + setting_columns + hardware_columns + _METRIC_COLUMNS + [("parameters", "string")]
+    columns = (
+        _POINT_COLUMNS
+        + setting_columns
+        + hardware_columns
+        + _METRIC_COLUMNS
+        + [("parameters", "string")]
+    )
     names = [name for name, _ in columns]
-    frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
+    frame = (
+        pd.DataFrame.from_records(records, columns=names)
+        if records
+        else pd.DataFrame(columns=names)
+    )
     frame = _typed(frame, columns)
     frame.attrs["sweep_info"] = info
     return frame
@@ -299,7 +334,11 @@ def load_search(database: Union[str, "os.PathLike[str]"]) -> pd.DataFrame:
         ).fetchone()
         rows = []
         if present:
-            query = "SELECT " + ", ".join(f'"{name}"' for name in names) + " FROM search_choices ORDER BY context"
+            query = (
+                "SELECT "
+                + ", ".join(f'"{name}"' for name in names)
+                + " FROM search_choices ORDER BY context"
+            )
             rows = connection.execute(query).fetchall()
     frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
     return _typed(frame, _SEARCH_COLUMNS)

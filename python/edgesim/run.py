@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, List, Optional, Union
+from typing import Any, List, Optional
 
 import pandas as pd
 
@@ -67,7 +67,8 @@ def simulate(
     managed = _MANAGED & set(options)
     if managed:
         raise TypeError(
-            f"simulate() sets {', '.join(sorted(managed))} itself; use trace=PATH to keep the trace folder"
+            f"simulate() sets {', '.join(sorted(managed))} itself; "
+            "use trace=PATH to keep the trace folder"
         )
     arguments = ["simulate"]
     if hardware is not None:

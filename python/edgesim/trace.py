@@ -237,7 +237,9 @@ def trace_from_summary(summary: Dict[str, Any], path: Union[Path, None] = None) 
     )
     totals = summary.get("totals")
     _require(
-        isinstance(totals, dict) and "latency_s" in totals and isinstance(totals.get("energy"), dict),
+        isinstance(totals, dict)
+        and "latency_s" in totals
+        and isinstance(totals.get("energy"), dict),
         where,
         "'totals' lacks 'latency_s' or 'energy'",
     )
@@ -245,7 +247,20 @@ def trace_from_summary(summary: Dict[str, Any], path: Union[Path, None] = None) 
     _require(isinstance(layers, list), where, "'layers' is not a list")
 
     accuracy = summary.get("accuracy") or {}
-    total_row = {name: summary.get(name) for name in ("model", "device", "precision", "batch", "inference", "parameters", "dram_coding", "clock_hz", "peak_macs_per_s")}
+    total_row = {
+        name: summary.get(name)
+        for name in (
+            "model",
+            "device",
+            "precision",
+            "batch",
+            "inference",
+            "parameters",
+            "dram_coding",
+            "clock_hz",
+            "peak_macs_per_s",
+        )
+    }
     for name, _ in TOTALS_COLUMNS:
         if name in totals and not isinstance(totals[name], dict):
             total_row[name] = _number(totals[name])
@@ -262,7 +277,10 @@ def trace_from_summary(summary: Dict[str, Any], path: Union[Path, None] = None) 
     plain = {name for name, _ in LAYER_COLUMNS}
     for position, layer in enumerate(layers):
         _require(
-            isinstance(layer, dict) and "name" in layer and "latency_s" in layer and isinstance(layer.get("energy"), dict),
+            isinstance(layer, dict)
+            and "name" in layer
+            and "latency_s" in layer
+            and isinstance(layer.get("energy"), dict),
             where,
             f"layers[{position}] lacks 'name', 'latency_s' or 'energy'",
         )
@@ -277,7 +295,12 @@ def trace_from_summary(summary: Dict[str, Any], path: Union[Path, None] = None) 
             for operand in OPERANDS:
                 row[f"dram_{direction}_{operand}"] = counts.get(operand, 0)
         roofline = layer.get("roofline") or {}
-        for key in ("arithmetic_intensity", "peak_ops_per_s", "bandwidth_bytes_per_s", "attainable_ops_per_s"):
+        for key in (
+            "arithmetic_intensity",
+            "peak_ops_per_s",
+            "bandwidth_bytes_per_s",
+            "attainable_ops_per_s",
+        ):
             row[key] = _number(roofline.get(key))
         row["roofline_bound_s"] = _number(roofline.get("bound_s"))
         coding = layer.get("dram_coding") or {}
@@ -286,7 +309,15 @@ def trace_from_summary(summary: Dict[str, Any], path: Union[Path, None] = None) 
         layer_rows.append(row)
 
         for kind, level, joules in _energy_components(layer["energy"]):
-            energy_rows.append({"position": position, "layer": name, "kind": kind, "level": level, "joules": joules})
+            energy_rows.append(
+                {
+                    "position": position,
+                    "layer": name,
+                    "kind": kind,
+                    "level": level,
+                    "joules": joules,
+                }
+            )
         for depth, level in enumerate(layer.get("levels") or []):
             for direction, key in (("read", "reads"), ("write", "writes")):
                 for operand, count in sorted((level.get(key) or {}).items()):
@@ -331,7 +362,8 @@ def load_trace(directory: Union[str, "os.PathLike[str]"]) -> Trace:
             folder = folder.parent
         else:
             raise FileNotFoundError(
-                f"{folder}: no such trace folder (a folder written by 'edgesim simulate --trace DIR')"
+                f"{folder}: no such trace folder "
+                "(a folder written by 'edgesim simulate --trace DIR')"
             )
     summary_path = folder / "summary.json"
     if not summary_path.is_file():

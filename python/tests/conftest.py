@@ -24,5 +24,8 @@ def binary() -> Path:
 @pytest.fixture(scope="session")
 def repository() -> Path:
     if not (REPOSITORY / "Package.swift").is_file():
-        pytest.fail(f"{REPOSITORY}: not the EdgeSim repository (the tests read its Workloads/)", pytrace=False)
+        pytest.fail(
+            f"{REPOSITORY}: not the EdgeSim repository (the tests read its Workloads/)",
+            pytrace=False,
+        )
     return REPOSITORY

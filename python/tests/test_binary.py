@@ -23,7 +23,9 @@ def test_the_environment_variable_comes_next(binary, monkeypatch):
     assert edgesim.find_binary() == binary
 
 
-def test_a_wrong_explicit_or_environment_binary_does_not_fall_through(binary, tmp_path, monkeypatch):
+def test_a_wrong_explicit_or_environment_binary_does_not_fall_through(
+    binary, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PATH", str(binary.parent))
     with pytest.raises(edgesim.BinaryNotFoundError, match="binary= argument"):
         edgesim.find_binary(tmp_path / "edgesim")
@@ -44,7 +46,9 @@ def test_then_path_then_the_repository_build(binary, tmp_path, monkeypatch):
 
     monkeypatch.setenv("PATH", "")
     built = tmp_path / "release" / "edgesim"
-    monkeypatch.setattr(edgesim.binary, "_repository_candidates", lambda: [built, folder / "edgesim"])
+    monkeypatch.setattr(
+        edgesim.binary, "_repository_candidates", lambda: [built, folder / "edgesim"]
+    )
     assert edgesim.find_binary() == folder / "edgesim"
 
 
@@ -65,6 +69,8 @@ def test_a_file_that_is_not_executable_is_not_a_binary(tmp_path):
     script.write_text("#!/bin/sh\n")
     os.chmod(script, 0o644)
     if os.access(script, os.X_OK):
-        pytest.fail("cannot make a non-executable file here (running as a user that bypasses permissions?)")
+        pytest.fail(
+            "cannot make a non-executable file here (running as a user that bypasses permissions?)"
+        )
     with pytest.raises(edgesim.BinaryNotFoundError, match="not an executable"):
         edgesim.find_binary(script)

@@ -84,7 +84,9 @@ def test_parameters_are_split_into_typed_columns(results):
     assert systolic["weight_fl[convs]"].isna().all()
     assert (systolic["weight_fl[fc1]"] == systolic["activation_fl[fc1]"]).all()
     assert sorted(systolic["weight_fl[fc1]"].unique()) == [3, 5]
-    assert (systolic["weight_fl[fc2+fc3]"] == 6).all() and (systolic["activation_fl[fc2+fc3]"] == -2).all()
+    assert (systolic["weight_fl[fc2+fc3]"] == 6).all() and (
+        systolic["activation_fl[fc2+fc3]"] == -2
+    ).all()
     assert sorted(systolic["hardware[array_size]"].unique()) == [8, 16]
     assert sorted(systolic["hardware[clock]"].unique()) == [1e8, 1.5e9]
     assert (systolic.default_bits == 8).all()
@@ -99,7 +101,9 @@ def test_parameters_are_split_into_typed_columns(results):
     assert frame[frame.device == "pynq-z1"].default_bits.isna().all()
 
     # Bits change the energy; the fractional length does not.
-    same_bits = systolic.groupby(["bits[convs]", "hardware[array_size]", "hardware[clock]"]).energy_j.nunique()
+    same_bits = systolic.groupby(
+        ["bits[convs]", "hardware[array_size]", "hardware[clock]"]
+    ).energy_j.nunique()
     assert (same_bits == 1).all()
     assert systolic.groupby("bits[convs]").energy_j.mean().diff().dropna().gt(0).all()
 
@@ -136,8 +140,17 @@ def test_metrics_are_the_files_own(results):
     _, db, frame = results
     raw = raw_points(db)
     assert raw.point_id.tolist() == frame.point_id.tolist()
-    for column in ("latency_s", "energy_j", "energy_mac_j", "energy_dram_j", "energy_onchip_j", "energy_static_j"):
-        pd.testing.assert_series_equal(frame[column], raw[column].astype("float64"), check_names=False)
+    for column in (
+        "latency_s",
+        "energy_j",
+        "energy_mac_j",
+        "energy_dram_j",
+        "energy_onchip_j",
+        "energy_static_j",
+    ):
+        pd.testing.assert_series_equal(
+            frame[column], raw[column].astype("float64"), check_names=False
+        )
     assert frame.dram_bytes.fillna(-1).tolist() == raw.dram_bytes.fillna(-1).astype(int).tolist()
 
 
@@ -145,7 +158,10 @@ def test_a_sweep_resumes_and_shards_join(results, binary, tmp_path):
     spec, db, frame = results
     again = edgesim.sweep(spec, db, binary=binary)
     pd.testing.assert_frame_equal(again, frame)
-    parts = [edgesim.sweep(spec, tmp_path / f"part-{k}.sqlite", shard=f"{k}/3", binary=binary) for k in (1, 2, 3)]
+    parts = [
+        edgesim.sweep(spec, tmp_path / f"part-{k}.sqlite", shard=f"{k}/3", binary=binary)
+        for k in (1, 2, 3)
+    ]
     assert sum(len(part) for part in parts) == len(frame)
     joined = pd.concat(parts, ignore_index=True).sort_values("point_id", ignore_index=True)
     pd.testing.assert_frame_equal(joined[frame.columns.tolist()], frame, check_dtype=False)
@@ -161,7 +177,9 @@ def test_the_documented_example_sweep_with_a_shard(binary, repository, tmp_path)
     # Shard 28 of 28 of Workloads/sweeps/example.yaml: seven fractional-length
     # points of the digits classifier (top1 measured) and the 64×64 array.
     db = tmp_path / "example.sqlite"
-    frame = edgesim.sweep(repository / "Workloads" / "sweeps" / "example.yaml", db, shard="28/28", binary=binary)
+    frame = edgesim.sweep(
+        repository / "Workloads" / "sweeps" / "example.yaml", db, shard="28/28", binary=binary
+    )
     assert len(frame) == 8 and (frame.status == "done").all()
     digits = frame[frame.device == "zc706-qiu2016"]
     assert len(digits) == 7
@@ -170,7 +188,11 @@ def test_the_documented_example_sweep_with_a_shard(binary, repository, tmp_path)
         assert (digits[f"bits[{layer}]"] == 8).all()
         assert digits[f"weight_fl[{layer}]"].between(2, 7).all()
     array = frame[frame.device == "systolic-32x32"].iloc[0]
-    assert array.model == "mobilenet_v2" and array["hardware[array_size]"] == 64 and pd.isna(array.top1)
+    assert (
+        array.model == "mobilenet_v2"
+        and array["hardware[array_size]"] == 64
+        and pd.isna(array.top1)
+    )
 
 
 def test_a_refused_sweep_file_raises_with_the_binarys_message(binary, tmp_path):
@@ -219,7 +241,9 @@ def test_settings_parse_as_documented(text, expected):
     assert tuple(edgesim.parse_setting(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["", "8/", "8/fl", "8/afl3/wfl7", "8/fl5/afl3", "x", "8/gl5", "8 "])
+@pytest.mark.parametrize(
+    "text", ["", "8/", "8/fl", "8/afl3/wfl7", "8/fl5/afl3", "x", "8/gl5", "8 "]
+)
 def test_other_settings_are_refused(text):
     with pytest.raises(ValueError, match="not a precision setting"):
         edgesim.parse_setting(text)

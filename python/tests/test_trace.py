@@ -32,7 +32,9 @@ def frames(trace):
 
 def test_columns_and_types_do_not_depend_on_the_device(runs):
     reference = frames(runs[DEVICES[0]])
-    levels = {device: set(trace.energy.query("kind == 'on_chip'").level) for device, trace in runs.items()}
+    levels = {
+        device: set(trace.energy.query("kind == 'on_chip'").level) for device, trace in runs.items()
+    }
     # The devices really differ where a per-level column would.
     assert levels["systolic-32x32"] != levels["eyeriss-v1"] != levels["zc706-qiu2016"]
     assert set(runs["zc706-qiu2016"].total_energy.query("kind == 'backing_store'").level) == {"ddr"}
@@ -50,7 +52,9 @@ def test_long_energy_adds_up_to_each_layer_and_to_the_totals(runs):
     for device, trace in runs.items():
         per_layer = trace.energy.groupby("position").joules.sum()
         assert per_layer.index.tolist() == trace.layers.position.tolist()
-        assert per_layer.to_numpy() == pytest.approx(trace.layers.energy_j.to_numpy(), rel=1e-6, abs=1e-15), device
+        assert per_layer.to_numpy() == pytest.approx(
+            trace.layers.energy_j.to_numpy(), rel=1e-6, abs=1e-15
+        ), device
         totals = trace.totals.iloc[0]
         assert trace.total_energy.joules.sum() == pytest.approx(totals.energy_j, rel=1e-6)
         assert trace.energy.joules.sum() == pytest.approx(totals.energy_j * totals.batch, rel=1e-6)
@@ -69,11 +73,19 @@ def test_figures_match_the_folders_layers_csv(binary, tmp_path):
     # layers.csv has one column per on-chip level; the long table one row.
     wide = trace.energy.pivot(index="position", columns="level", values="joules")
     for level in ("glb", "spad", "dram", "mac", "static"):
-        assert csv[f"energy_{level}_j"].to_numpy() == pytest.approx(wide[level].to_numpy(), rel=1e-8), level
-    assert (csv.dram_read_bytes.to_numpy() == trace.layers[[f"dram_read_{o}" for o in edgesim.trace.OPERANDS]].sum(axis=1).to_numpy()).all()
+        assert csv[f"energy_{level}_j"].to_numpy() == pytest.approx(
+            wide[level].to_numpy(), rel=1e-8
+        ), level
+    assert (
+        csv.dram_read_bytes.to_numpy()
+        == trace.layers[[f"dram_read_{o}" for o in edgesim.trace.OPERANDS]].sum(axis=1).to_numpy()
+    ).all()
     # Traffic at the backing store (depth 0) is the layer's DRAM bytes.
     store = trace.traffic.query("depth == 0").groupby("position").bytes.sum()
-    assert store.reindex(trace.layers.position, fill_value=0).tolist() == trace.layers.dram_bytes.tolist()
+    assert (
+        store.reindex(trace.layers.position, fill_value=0).tolist()
+        == trace.layers.dram_bytes.tolist()
+    )
     # And reading the folder again gives the same frames.
     again = edgesim.load_trace(folder)
     pd.testing.assert_frame_equal(again.layers, trace.layers)
@@ -81,7 +93,9 @@ def test_figures_match_the_folders_layers_csv(binary, tmp_path):
 
 
 def test_options_reach_the_binary(binary):
-    trace = edgesim.simulate("pixel3-cpu", "lenet5", precision="fp16", batch=4, cold=True, binary=binary)
+    trace = edgesim.simulate(
+        "pixel3-cpu", "lenet5", precision="fp16", batch=4, cold=True, binary=binary
+    )
     totals = trace.totals.iloc[0]
     assert (totals.model, totals.device, totals.precision, totals.batch, totals.inference) == (
         "lenet5",
