@@ -285,7 +285,8 @@ export PATH="$work/bin:$PATH"
 # --- the unsharded run -----------------------------------------------------
 say "unsharded run of $(basename "$spec") with --jobs $cpus"
 t0=$SECONDS
-timeout 900 edgesim sweep "$spec" --db "$work/whole.sqlite" --jobs "$cpus"
+timeout 900 edgesim sweep "$spec" --db "$work/whole.sqlite" --jobs "$cpus" \
+  || die "the unsharded run failed"
 say "unsharded: $(points_in "$work/whole.sqlite") points in $((SECONDS - t0)) s"
 per_part="$(sqlite3 "$work/whole.sqlite" "SELECT (count(*) + $parts - 2) / $parts FROM points")" # part 2's size
 
@@ -295,7 +296,8 @@ t0=$SECONDS
 job="$(submit "$work/run1" "1-$parts")"
 wait_job "$job" 600 "$(seq -s ' ' $parts)" "$work/run1"
 say "1: job $job: $parts tasks completed in $((SECONDS - t0)) s"
-(cd "$work/run1" && edgesim sweep merge merged.sqlite part-*.sqlite)
+(cd "$work/run1" && edgesim sweep merge merged.sqlite part-*.sqlite) \
+  || die "merging the parts of run1 into merged.sqlite failed"
 same_results "$work/whole.sqlite" "$work/run1/merged.sqlite" \
   || die "1: the merged parts differ from the unsharded run"
 say "1: merged file equals the unsharded run ($(points_in "$work/run1/merged.sqlite") points)"
@@ -312,7 +314,8 @@ wait_job "$job" 600 "1 3 4" "$work/run2"
 kept="$(points_in "$part2")"
 [ "$kept" -gt 0 ] && [ "$kept" -lt "$per_part" ] \
   || die "2: cancelled part 2 has $kept points, not some of its $per_part"
-(cd "$work/run2" && edgesim sweep merge partial.sqlite part-*.sqlite)
+(cd "$work/run2" && edgesim sweep merge partial.sqlite part-*.sqlite) \
+  || die "merging the parts of run2 into partial.sqlite failed"
 if same_results "$work/whole.sqlite" "$work/run2/partial.sqlite" 2>/dev/null; then
   die "2: the merge without the rest of part 2 passed as equal to the unsharded run"
 fi
@@ -323,7 +326,8 @@ grep -q "^example shard 2/$parts: $per_part points, $kept already recorded, $((p
   "$work/run2/slurm-${resubmitted}_2.out" \
   || die "2: the resubmitted task did not resume from the $kept recorded points: $(tail -n 1 "$work/run2/slurm-${resubmitted}_2.out")"
 say "2: resubmitted as job $resubmitted: resumed, $((per_part - kept)) points evaluated"
-(cd "$work/run2" && edgesim sweep merge merged.sqlite part-*.sqlite)
+(cd "$work/run2" && edgesim sweep merge merged.sqlite part-*.sqlite) \
+  || die "merging the parts of run2 into merged.sqlite failed"
 same_results "$work/whole.sqlite" "$work/run2/merged.sqlite" \
   || die "2: the merged parts after resubmission differ from the unsharded run"
 say "2: merged file equals the unsharded run ($(points_in "$work/run2/merged.sqlite") points) in $((SECONDS - t0)) s"
