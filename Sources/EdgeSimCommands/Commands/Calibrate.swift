@@ -21,7 +21,7 @@ struct Calibrate: ParsableCommand {
 
       Example:
         edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-cpu --skip-unknown --tied --out pixel3-cpu-fitted.yaml
-        edgesim calibrate my.csv --hardware my.yaml --no-fit
+        edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-gpu --skip-unknown --no-fit
       """)
 
   @OptionGroup var inputs: CalibrateOptions

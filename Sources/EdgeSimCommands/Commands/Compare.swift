@@ -32,10 +32,10 @@ struct Compare: AsyncParsableCommand {
         edgesim compare a b
         edgesim compare a b --json
 
-        edgesim sweep spec.yaml --db r.sqlite
-        sqlite3 r.sqlite "SELECT point_id, status, parameters FROM points"
-        edgesim compare --db r.sqlite 3f9a1c 81d0e2
-        edgesim compare --db r.sqlite 3f9a1c 81d0e2 --json
+        edgesim sweep Workloads/sweeps/example.yaml --db results.sqlite
+        sqlite3 results.sqlite "SELECT point_id, status, parameters FROM points"
+        edgesim compare --db results.sqlite 4cc688 4cd788
+        edgesim compare --db results.sqlite 4cc688 4cd788 --json
       """)
 
   @Argument(

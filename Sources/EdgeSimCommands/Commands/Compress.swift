@@ -24,7 +24,7 @@ struct Compress: ParsableCommand {
 
       Example:
         edgesim compress --model Workloads/digits/digits-plain.onnx \\
-          --plan plan.yaml --out digits-compressed
+          --plan Tests/Fixtures/compression/digits-plain.yaml --out digits-compressed
         edgesim simulate --hardware eyeriss-v1 \\
           --model digits-compressed/compressed.onnx \\
           --compression digits-compressed/coding.yaml

@@ -18,7 +18,7 @@ struct Inspect: ParsableCommand {
       Example:
         edgesim inspect Workloads/resnet18.yaml
         edgesim inspect Workloads/onnx/torchvision/resnet18.onnx --json
-        edgesim inspect model.onnx --batch 8
+        edgesim inspect Workloads/onnx/torchvision/mobilenet_v2.onnx --batch 8
       """)
 
   @Argument(

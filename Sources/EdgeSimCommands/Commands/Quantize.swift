@@ -38,8 +38,8 @@ struct Quantize: ParsableCommand {
         edgesim quantize --model Workloads/digits/digits-plain.onnx \\
           --data Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy \\
           --bits 8 --out p8.yaml
-        edgesim quantize --model m.onnx --data x.npy --bits 8 --weight-bits conv=8,fc=4,*=8 --out p84.yaml
-        edgesim quantize --model m.onnx --data x.npy --bits conv1=16,*=8 --method ristretto --out p.yaml --json
+        edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits 8 --weight-bits conv=8,fc=4,*=8 --out p84.yaml
+        edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits conv1=16,*=8 --method ristretto --out p.yaml --json
       """)
 
   @Option(

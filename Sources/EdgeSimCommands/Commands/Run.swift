@@ -35,8 +35,8 @@ struct Run: ParsableCommand {
       Example:
         edgesim run --model Workloads/digits/digits-plain.onnx \\
           --input Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy
-        edgesim quantize --model m.onnx --data x.npy --bits 8 --out p8.yaml
-        edgesim run --model m.onnx --input x.npy --precision p8.yaml --dump raws/ --json
+        edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits 8 --out p8.yaml
+        edgesim run --model Workloads/digits/digits-plain.onnx --input Workloads/digits/test-images.npy --precision p8.yaml --dump raws/ --json
       """)
 
   @Option(

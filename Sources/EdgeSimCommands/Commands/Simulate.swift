@@ -24,7 +24,7 @@ struct Simulate: ParsableCommand {
         edgesim simulate
         edgesim simulate --hardware eyeriss-v1 --model alexnet
         edgesim simulate --hardware Hardware/pixel3-cpu.yaml --model mobilenet_v1 --precision int8
-        edgesim simulate --hardware my.cfg --model layers.csv --precision p.yaml --json
+        edgesim simulate --hardware Workloads/scalesim-parity/configs/ws8.cfg --model Workloads/scalesim/lenet5.csv --json
         edgesim simulate --hardware eyeriss-v1 --model alexnet --compression Workloads/compression/alexnet-deep-compression.yaml
         edgesim simulate --db results.sqlite --point 4cc688
 

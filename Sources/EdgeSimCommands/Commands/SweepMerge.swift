@@ -15,6 +15,8 @@ struct SweepMerge: ParsableCommand {
       fails.
 
       Example:
+        edgesim sweep Workloads/sweeps/example.yaml --db part-1.sqlite --shard 1/8
+        edgesim sweep Workloads/sweeps/example.yaml --db part-2.sqlite --shard 2/8
         edgesim sweep merge all.sqlite part-1.sqlite part-2.sqlite
       """)
 

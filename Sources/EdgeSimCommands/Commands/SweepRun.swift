@@ -26,7 +26,7 @@ struct SweepRun: AsyncParsableCommand {
 
       Example:
         edgesim sweep Workloads/sweeps/example.yaml --db results.sqlite
-        edgesim sweep spec.yaml --db part-3.sqlite --shard 3/8 --jobs 4
+        edgesim sweep Workloads/sweeps/example.yaml --db part-3.sqlite --shard 3/8 --jobs 2
       """)
 
   @Argument(help: "The sweep file (.yaml).")
