@@ -64,3 +64,48 @@ import Testing
     }
   }
 }
+
+/// Issue #18 item 7: fronts per model and device, not one over all models.
+@Suite struct SweepReportContextTests {
+  /// A cheap model whose point beats every point of an expensive one.
+  static var twoModels: SweepReport {
+    SweepReport(
+      name: "two",
+      points: [
+        Fixtures.point("cheap", energy: 1e-6, latency: 1e-6, top1: 0.9),
+        Fixtures.point(
+          "big", energy: 1e-3, latency: 1e-3, top1: 0.8, model: "large"),
+        Fixtures.point(
+          "big-slow", energy: 2e-3, latency: 2e-3, top1: 0.7, model: "large"),
+      ],
+      chosen: [
+        ChosenMark(
+          pointID: "big", context: "large on d, batch 1", objective: "energy",
+          budget: 1)
+      ])
+  }
+
+  /// The point a search chose for the expensive model is on that model's
+  /// front, though the cheap model's point dominates it.
+  @Test func aChosenPointIsOnItsOwnFront() {
+    let html = HTMLReport.render(Self.twoModels)
+    #expect(
+      html.contains(
+        "<td>chosen 1</td><td>large on d, batch 1</td><td>energy</td>"))
+    let row = html.components(separatedBy: "\n").first {
+      $0.hasPrefix("<tr><td>chosen 1</td>")
+    }
+    #expect(row?.hasSuffix("<td>yes</td></tr>") == true, "\(row ?? "")")
+  }
+
+  @Test func contextsHaveTheirOwnFronts() {
+    let points = Self.twoModels.points
+    let contexts = SweepContext.contexts(of: points)
+    #expect(contexts.map(\.model) == ["large", "m"])
+    #expect(
+      contexts.map { $0.front.map { points[$0].id } } == [["big"], ["cheap"]])
+    #expect(contexts.map(\.indices) == [[1, 2], [0]])
+    // One front over everything would keep only the cheap point.
+    #expect(ParetoFront.indices(of: points) == [0])
+  }
+}

@@ -1,7 +1,8 @@
 /// Top-1 accuracy against energy or latency (log x, linear y) for the
-/// points whose accuracy was evaluated, with that pair's Pareto front as a
-/// staircase, the three-objective front outlined, chosen points marked
-/// and each model's float accuracy as a dashed reference line.
+/// points whose accuracy was evaluated, with each context's front of that
+/// pair as a staircase, each context's three-objective front outlined,
+/// chosen points marked, each model's float accuracy as a dashed reference
+/// line and a legend of the contexts.
 enum AccuracyChart {
   /// The x axis: energy or latency.
   enum Axis {
@@ -36,7 +37,8 @@ enum AccuracyChart {
         covering.lowerBound, 0)...max(
         min(covering.upperBound, 1), max(covering.lowerBound, 0) + 0.01)
     let y = Scale(domain: yDomain, range: (area.bottom, area.top))
-    var canvas = SVGCanvas(width: SweepScatter.width, height: area.bottom + 50)
+    let legend = scatter.legendLayout(indices: indices)
+    var canvas = SVGCanvas(width: SweepScatter.width, height: legend.height)
     area.drawAxes(
       on: &canvas, x: x, y: y,
       xLabel: axis == .energy ? "energy per inference" : "latency of the batch",
@@ -51,19 +53,17 @@ enum AccuracyChart {
         "float \(model): \(NumberFormat.percent(top1))", x: area.right - 6,
         y: y(top1) - 4, anchor: "end", class: "note")
     }
-    let subset = indices.map { points[$0] }
-    let objective: ParetoFront.Objectives =
+    let objectives: ParetoFront.Objectives =
       axis == .energy ? [.energy, .accuracy] : [.latency, .accuracy]
-    let twoD = ParetoFront.indices(of: subset, objectives: objective).map {
-      indices[$0]
-    }
     let px = { (p: SweepReportPoint) in x(value(p)) }
     let py = { (p: SweepReportPoint) in y(p.top1 ?? 0) }
-    scatter.drawStaircase(on: &canvas, indices: twoD, x: px, y: py)
+    scatter.drawFronts(
+      on: &canvas, indices: indices, objectives: objectives, x: px, y: py)
     scatter.drawPoints(
       on: &canvas, indices: indices,
       front: scatter.front.filter(Set(indices).contains), x: px, y: py)
     scatter.drawColourBar(on: &canvas)
+    scatter.drawLegend(on: &canvas, entries: legend.entries)
     let name = axis == .energy ? "energy per inference" : "latency"
     return canvas.rendered(
       label:

@@ -1,6 +1,6 @@
-/// What the sweep's scatter plots share: the points' tooltips and colours,
-/// the thinning of large sweeps, the front's staircase and the marks of
-/// chosen points.
+/// What the sweep's scatter plots share: the points' tooltips, colours and
+/// shapes, the thinning of large sweeps, each context's front and the marks
+/// of chosen points.
 struct SweepScatter {
   static let width = 1100.0
   static let area = PlotArea(left: 90, top: 20, right: 900, bottom: 420)
@@ -9,16 +9,24 @@ struct SweepScatter {
   static let cell = 5.0
 
   let report: SweepReport
-  /// Indices of the three-objective front.
+  /// Each model and device's points and three-objective front.
+  let contexts: [SweepContext]
+  /// Indices of every context's front, context by context.
   let front: [Int]
   /// Indices of chosen points, with their marks.
   let chosen: [(index: Int, mark: ChosenMark)]
   /// The range of measured accuracies, for colours.
   let accuracyRange: ClosedRange<Double>?
+  /// Each model's position among the sweep's models (its marker shape and
+  /// front colour).
+  let models: [String: Int]
+  /// Each device's position among the sweep's devices (its front's dashes).
+  let devices: [String: Int]
 
-  init(_ report: SweepReport, front: [Int]) {
+  init(_ report: SweepReport, contexts: [SweepContext]) {
     self.report = report
-    self.front = front
+    self.contexts = contexts
+    front = contexts.flatMap(\.front)
     var byID: [String: Int] = [:]
     for (i, p) in report.points.enumerated() where byID[p.id] == nil {
       byID[p.id] = i
@@ -30,6 +38,17 @@ struct SweepScatter {
     accuracyRange = measured.min().flatMap { lo in
       measured.max().map { lo...$0 }
     }
+    let modelNames = Set(report.points.map(\.model)).sorted()
+    models = Dictionary(
+      uniqueKeysWithValues: modelNames.enumerated().map { ($1, $0) })
+    let deviceNames = Set(report.points.map(\.device)).sorted()
+    devices = Dictionary(
+      uniqueKeysWithValues: deviceNames.enumerated().map { ($1, $0) })
+  }
+
+  /// A point's marker shape: its model's.
+  func shape(_ p: SweepReportPoint) -> MarkerShape {
+    MarkerShape.forModel(models[p.model] ?? 0)
   }
 
   /// A point's fill: viridis over the measured accuracies, grey without one.
@@ -74,17 +93,18 @@ struct SweepScatter {
     let frontSet = Set(front)
     for d in drawn where !frontSet.contains(d.index) {
       let p = report.points[d.index]
-      canvas.circle(
-        cx: x(p), cy: y(p), r: d.count > 1 ? 3.2 : 2.6,
+      shape(p).draw(
+        on: &canvas, cx: x(p), cy: y(p), r: d.count > 1 ? 3.2 : 2.6,
         extra: "fill=\"\(colour(p))\"",
         title: tooltip(p, count: d.count))
     }
     for i in front {
       let p = report.points[i]
-      canvas.circle(
-        cx: x(p), cy: y(p), r: 4.5, class: "front",
+      shape(p).draw(
+        on: &canvas, cx: x(p), cy: y(p), r: 4.5, class: "front",
         extra: "fill=\"\(colour(p))\"",
-        title: "on the Pareto front\n" + tooltip(p, count: 1))
+        title: "on the Pareto front of \(p.model) on \(p.device)\n"
+          + tooltip(p, count: 1))
     }
     for (n, c) in chosen.enumerated() where included.contains(c.index) {
       let p = report.points[c.index]
@@ -105,10 +125,11 @@ struct SweepScatter {
     return drawn.count
   }
 
-  /// A staircase through a two-objective front, sorted along x.
+  /// A staircase through a two-objective front, sorted along x, in the
+  /// style of its context (``frontStyle(model:device:)``).
   func drawStaircase(
     on canvas: inout SVGCanvas, indices: [Int], x: (SweepReportPoint) -> Double,
-    y: (SweepReportPoint) -> Double
+    y: (SweepReportPoint) -> Double, style: String
   ) {
     let points = indices.map { (x(report.points[$0]), y(report.points[$0])) }
       .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
@@ -117,7 +138,7 @@ struct SweepScatter {
       if let last = steps.last { steps.append((p.0, last.1)) }
       steps.append(p)
     }
-    canvas.polyline(steps, class: "front2d")
+    canvas.polyline(steps, class: "front2d", extra: "style=\"\(style)\"")
   }
 
   /// The colour bar of accuracies, at the right of the plot.
@@ -155,7 +176,7 @@ struct SweepScatter {
       cx: left + 7, cy: Self.area.top + 268, r: 4.5, class: "front",
       extra: "fill=\"#ffffff\"")
     canvas.text(
-      "Pareto front", x: left + 20, y: Self.area.top + 272, class: "legend")
+      "on its front", x: left + 20, y: Self.area.top + 272, class: "legend")
     canvas.path(
       "M\(SVGCanvas.point(left + 7, Self.area.top + 282))l7 8l-7 8l-7 -8Z",
       class: "chosen")

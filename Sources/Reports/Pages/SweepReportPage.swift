@@ -1,13 +1,14 @@
 import Foundation
 
 /// The report of a sweep: counts, the energy–latency scatter, accuracy
-/// against energy and latency, the chosen points and the Pareto front as a
-/// table.
+/// against energy and latency, the chosen points and the Pareto fronts, one
+/// per model and device, as a table.
 enum SweepReportPage {
   static func render(_ sweep: SweepReport) -> String {
     let points = sweep.points
-    let front = ParetoFront.indices(of: points)
-    let scatter = SweepScatter(sweep, front: front)
+    let contexts = SweepContext.contexts(of: points)
+    let scatter = SweepScatter(sweep, contexts: contexts)
+    let front = scatter.front
     let title = sweep.name.map { "Sweep \($0)" } ?? "Sweep"
     var body = "<h1>\(Escaping.text(title))</h1>\n"
     let evaluated = points.filter { $0.top1?.isFinite ?? false }.count
@@ -25,8 +26,9 @@ enum SweepReportPage {
         ["models", models.joined(separator: ", ")],
         ["devices", devices.joined(separator: ", ")],
         [
-          "Pareto front (accuracy, energy, latency)",
-          front.count == 1 ? "1 point" : "\(front.count) points",
+          "Pareto fronts (accuracy, energy, latency), one per model and device",
+          (contexts.count == 1 ? "1 front, " : "\(contexts.count) fronts, ")
+            + (front.count == 1 ? "1 point" : "\(front.count) points"),
         ],
         [
           "chosen by the precision search",
@@ -42,7 +44,7 @@ enum SweepReportPage {
     body += PageTemplate.table(
       header: [], rows: facts.map { $0.map(Escaping.text) }, class: "facts")
     let frontText =
-      "A point is on the Pareto front when no other point is at least as good on accuracy, energy and latency together and better on one of them; a point without an accuracy counts as less accurate than any evaluated one. Front points are outlined in black, chosen points have a red diamond."
+      "Each model on each device has its own Pareto front: a point is on it when no other point of the same model and device is at least as good on accuracy, energy and latency together and better on one of them; a point without an accuracy counts as less accurate than any evaluated one. Markers are shaped by model (see the legend below the chart); front points are outlined in black, chosen points have a red diamond."
     let thinning =
       points.count > 2000
       ? " With \(points.count) points, each \(NumberFormat.coordinate(SweepScatter.cell))-pixel spot shows one point (the most accurate) for all the points in it; front and chosen points are always drawn."
@@ -50,7 +52,7 @@ enum SweepReportPage {
     body += PageTemplate.section(
       "Energy against latency",
       explain: frontText
-        + " The dashed staircase is the front of energy and latency alone."
+        + " Each dashed staircase is a model and device's front of energy and latency alone, in the legend's colour."
         + thinning,
       EnergyLatencyChart.render(scatter))
     for axis in [AccuracyChart.Axis.energy, .latency] {
@@ -59,13 +61,13 @@ enum SweepReportPage {
         body += PageTemplate.section(
           "Accuracy against \(name)",
           explain:
-            "Points whose top-1 accuracy was evaluated. The dashed staircase is the front of accuracy and \(name) alone; dashed horizontal lines are each model's float accuracy.",
+            "Points whose top-1 accuracy was evaluated. Each dashed staircase is a model and device's front of accuracy and \(name) alone, in the legend's colour; grey dashed horizontal lines are each model's float accuracy.",
           chart)
       } else if axis == .energy {
         body += PageTemplate.section(
           "Accuracy",
           explain:
-            "No point of this sweep has a top-1 accuracy (the sweep did not evaluate accuracy), so the front above is the front of energy and latency.",
+            "No point of this sweep has a top-1 accuracy (the sweep did not evaluate accuracy), so the fronts above are fronts of energy and latency.",
           "")
       }
     }
@@ -73,12 +75,13 @@ enum SweepReportPage {
       body += PageTemplate.section(
         "Chosen points",
         explain:
-          "The points the precision search chose: for each context, the point that minimises the objective while keeping top-1 within the budget (in accuracy points) of float.",
+          "The points the precision search chose: for each context, the point that minimises the objective while keeping top-1 within the budget (in accuracy points) of float. On its front: whether the point is on the Pareto front of its model and device.",
         chosenTable(sweep, scatter: scatter, front: Set(front)))
     }
     body += PageTemplate.section(
-      "Pareto front",
-      explain: "Every point of the front, by increasing energy.",
+      "Pareto fronts",
+      explain:
+        "Every point of each model and device's front, by model, device and increasing energy.",
       frontTable(sweep, front: front, scatter: scatter))
     return PageTemplate.page(title: "\(title): EdgeSim report", body: body)
   }
@@ -110,12 +113,13 @@ enum SweepReportPage {
     return PageTemplate.table(
       header: [
         "mark", "context", "objective", "budget", "point", "latency", "energy",
-        "top-1", "on the front",
+        "top-1", "on its front",
       ],
       rows: rows, numeric: [3, 5, 6, 7])
   }
 
-  /// The front as a table, by increasing energy.
+  /// The fronts as a table, by context (model, device), then increasing
+  /// energy.
   ///
   /// Points with the same model, device, batch and figures (settings that
   /// change nothing, such as fractional lengths when accuracy is not evaluated)
