@@ -251,6 +251,8 @@ let package = Package(
       dependencies: [
         "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
         "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        // To read every command's help examples (DocumentedExamplesTests).
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(
       name: "WeightCompressionTests",

@@ -52,7 +52,7 @@ def total(f):
     return sum(f(l) for l in layers)
 rows = [("MAC", total(lambda l: l["energy"]["mac"]), z["mac_j"])]
 for level in ["rf_128B", "rf_2B", "sram_2MB"]:
-    rows.append((level, total(lambda l: l["energy"]["on_chip"].get(level, 0)),
+    rows.append((level, total(lambda l: (l["energy"].get("onchip") or l["energy"].get("on_chip", {})).get(level, 0)),
                  z["levels_j"].get(level, 0)))
 rows.append(("dram", total(lambda l: l["energy"]["dram"]), z["levels_j"].get("dram", 0)))
 rows.append(("total", total(lambda l: l["energy_j"]), z["energy_j"]))

@@ -212,9 +212,12 @@ public struct LayerRecord: Codable, Hashable, Sendable {
       number("energy_mac_j") { $0.energy.mac },
       number("energy_ops_j") { $0.energy.operations },
       number("energy_dram_j") { $0.energy.dram },
+      number("energy_onchip_j") { record in
+        levels.reduce(0) { $0 + (record.energy.onChip[$1] ?? 0) }
+      },
     ]
       + levels.map { level in
-        number("energy_\(level)_j") { $0.energy.onChip[level] ?? 0 }
+        number("energy_onchip_\(level)_j") { $0.energy.onChip[level] ?? 0 }
       }
       + [
         number("energy_static_j") { $0.energy.staticEnergy },

@@ -6,9 +6,9 @@ import Simulation
 /// The columns are ``LayerRecord/csvColumns(levels:)``: `name, op, cycles,
 /// latency_s, start_s, bound, utilization, spatial_utilization, macs,
 /// operations, dram_read_bytes, dram_written_bytes, energy_j,
-/// energy_mac_j, energy_ops_j, energy_dram_j`, `energy_<level>_j` for every
-/// on-chip level, `energy_static_j, tiles, output_on_chip, fused_into,
-/// mapping`.
+/// energy_mac_j, energy_ops_j, energy_dram_j, energy_onchip_j` (every
+/// on-chip level), `energy_onchip_<level>_j` for each on-chip level,
+/// `energy_static_j, tiles, output_on_chip, fused_into, mapping`.
 public enum LayersCSV {
   /// Renders the table, newline-terminated.
   public static func render(_ summary: RunSummary) -> String {

@@ -14,7 +14,14 @@ import Simulation
 /// cannot do without are required.
 public struct TraceDocument: Codable, Hashable, Sendable {
   /// The schema identifier.
-  public static let schema = "edgesim.trace/1"
+  ///
+  /// Version 2 names the on-chip energies `onchip`
+  /// (version 1: `on_chip`), the one name every output uses.
+  public static let schema = "edgesim.trace/2"
+
+  /// The schemas ``read(bytes:)`` accepts: this one, and version 1, read
+  /// with `on_chip` taken as `onchip`.
+  public static let readableSchemas = [schema, "edgesim.trace/1"]
 
   /// Totals of the run (`totals`).
   public struct Totals: Codable, Hashable, Sendable {
@@ -59,7 +66,7 @@ public struct TraceDocument: Codable, Hashable, Sendable {
     }
   }
 
-  /// `edgesim.trace/1`.
+  /// `edgesim.trace/2`.
   public var schema: String
   /// The device's name.
   public var device: String
@@ -142,17 +149,35 @@ public struct TraceDocument: Codable, Hashable, Sendable {
     > {
       .failure(TraceSummaryError(message: message, hint: hint))
     }
-    guard let root = JSONValue.parse(bytes), case .object(let top) = root
-    else {
+    guard let root = JSONValue.parse(bytes) else {
       return fail(
         "not a JSON object", hint: "name the summary.json of an edgesim trace")
     }
-    guard top["schema"] == .string(schema) else {
+    return read(root)
+  }
+
+  /// Reads a parsed `summary.json` (``read(bytes:)``).
+  static func read(_ root: JSONValue) -> Result<
+    TraceDocument, TraceSummaryError
+  > {
+    func fail(_ message: String, hint: String? = nil) -> Result<
+      TraceDocument, TraceSummaryError
+    > {
+      .failure(TraceSummaryError(message: message, hint: hint))
+    }
+    guard case .object(let top) = root else {
+      return fail(
+        "not a JSON object", hint: "name the summary.json of an edgesim trace")
+    }
+    guard case .string(let found)? = top["schema"],
+      readableSchemas.contains(found)
+    else {
       return fail(
         "the schema is \(top["schema"].map { "'\(Self.text($0))'" } ?? "missing"), not '\(schema)'",
         hint:
           "write the trace again with this edgesim (edgesim simulate --trace)")
     }
+    if found != schema { return read(Self.upgraded(root)) }
     guard case .object(let totals)? = top["totals"],
       case .array(let layers)? = top["layers"]
     else { return fail("'totals' or 'layers' is missing") }
@@ -168,6 +193,33 @@ public struct TraceDocument: Codable, Hashable, Sendable {
     } catch {
       return fail("not a trace summary: \(Self.describe(error))")
     }
+  }
+
+  /// A version-1 summary as version 2: every `energy` object's `on_chip`
+  /// renamed `onchip`, the schema stamped 2.
+  static func upgraded(_ root: JSONValue) -> JSONValue {
+    func upgrade(_ value: JSONValue) -> JSONValue {
+      switch value {
+      case .object(let fields):
+        var result: [String: JSONValue] = [:]
+        for (key, field) in fields {
+          if key == "energy", case .object(var energy) = field,
+            let levels = energy.removeValue(forKey: "on_chip")
+          {
+            energy["onchip"] = levels
+            result[key] = .object(energy)
+          } else {
+            result[key] = upgrade(field)
+          }
+        }
+        return .object(result)
+      case .array(let items): return .array(items.map(upgrade))
+      default: return value
+      }
+    }
+    guard case .object(var top) = upgrade(root) else { return root }
+    top["schema"] = .string(schema)
+    return .object(top)
   }
 
   static func isNumber(_ value: JSONValue?) -> Bool {
@@ -218,7 +270,7 @@ public struct EnergyRecord: Codable, Hashable, Sendable {
     case mac, dram, total
     case operations = "ops"
     case backingStore = "backing_store"
-    case onChip = "on_chip"
+    case onChip = "onchip"
     case staticEnergy = "static"
     case byOperand = "by_operand"
   }

@@ -16,7 +16,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try EdgeSimProcess.run(["simulate", "--trace", folder.path])
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardOutput.contains("mobilenet_v2 on systolic-32x32"))
+    #expect(result.standardOutput.contains("mobilenet_v2 on npu-32x32"))
     #expect(result.standardOutput.contains("latency"))
     for file in ["summary.json", "layers.csv", "trace.json"] {
       let data = try Data(contentsOf: folder.appendingPathComponent(file))
@@ -26,7 +26,7 @@ import Testing
       try JSONSerialization.jsonObject(
         with: Data(contentsOf: folder.appendingPathComponent("summary.json")))
       as? [String: Any]
-    #expect(summary?["schema"] as? String == "edgesim.trace/1")
+    #expect(summary?["schema"] as? String == "edgesim.trace/2")
     let chrome = try JSONSerialization.jsonObject(
       with: Data(contentsOf: folder.appendingPathComponent("trace.json")))
     #expect(chrome is [String: Any] || chrome is [Any])

@@ -62,7 +62,7 @@ import TraceFormats
     let summaryObject =
       try JSONSerialization.jsonObject(
         with: Data(SummaryJSON.render(summary).utf8)) as? [String: Any]
-    #expect(summaryObject?["schema"] as? String == "edgesim.trace/1")
+    #expect(summaryObject?["schema"] as? String == "edgesim.trace/2")
     let csv = LayersCSV.render(summary).split(separator: "\n")
     #expect(csv.count == summary.layers.count + 1)
   }

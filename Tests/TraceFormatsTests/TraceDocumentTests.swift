@@ -77,7 +77,7 @@ import TraceFormats
       decoding: try Self.bytes(
         "Traces/mobilenet_v2-npu-32x32/summary.json"), as: UTF8.self)
     let document = try Self.read(text)
-    #expect(document.schema == "edgesim.trace/1")
+    #expect(document.schema == "edgesim.trace/2")
     #expect(!document.layers.isEmpty)
     #expect(document.rendered == text)
   }
@@ -94,6 +94,30 @@ import TraceFormats
     #expect(top["dram_coding"] == nil)
     #expect(first["dram_coding"] == nil)
     #expect(first["fused_into"] == .null)
+  }
+
+  /// Version 2 calls on-chip energy `onchip`, the name every output uses;
+  /// a version-1 summary (`on_chip`) reads to the same document.
+  @Test func versionOneReadsAsVersionTwo() throws {
+    let body = """
+      "model":"m","device":"d","batch":1,
+      "layers":[{"name":"c1","latency_s":1,"energy":{"mac":1,"KEY":{"glb":0.5,"on_chip":2}}}],
+      "totals":{"latency_s":1,"energy":{"mac":1,"KEY":{"glb":0.5,"on_chip":2}}}}
+      """
+    let one = try Self.read(
+      #"{"schema":"edgesim.trace/1","#
+        + body.replacingOccurrences(of: "KEY", with: "on_chip"))
+    let two = try Self.read(
+      #"{"schema":"edgesim.trace/2","#
+        + body.replacingOccurrences(of: "KEY", with: "onchip"))
+    #expect(one == two)
+    #expect(one.schema == "edgesim.trace/2")
+    // A level's own name is left alone, even "on_chip".
+    #expect(one.layers.first?.energy.onChip["on_chip"] == 2)
+    #expect(one.totals.energy.onChip["glb"] == 0.5)
+    // Written back, it says onchip.
+    #expect(one.rendered.contains(#""onchip":{"#))
+    #expect(!one.rendered.contains(#""on_chip":{"glb""#))
   }
 
   @Test func smallerAndOlderSummariesRead() throws {
@@ -128,8 +152,8 @@ import TraceFormats
 
   @Test(arguments: [
     ("[1]", "not a JSON object"), ("not json", "not a JSON object"),
-    (#"{"schema":"other"}"#, "the schema is 'other', not 'edgesim.trace/1'"),
-    (#"{"totals":{}}"#, "the schema is missing, not 'edgesim.trace/1'"),
+    (#"{"schema":"other"}"#, "the schema is 'other', not 'edgesim.trace/2'"),
+    (#"{"totals":{}}"#, "the schema is missing, not 'edgesim.trace/2'"),
     (#"{"schema":"edgesim.trace/1"}"#, "'totals' or 'layers' is missing"),
     (
       #"{"schema":"edgesim.trace/1","totals":{},"layers":[{"name":"x"}]}"#,
@@ -162,7 +186,8 @@ import TraceFormats
     #expect(
       lines.first.map(String.init)
         == columns.map(\.header).joined(separator: ","))
-    #expect(columns.map(\.header).contains("energy_\(levels.first ?? "")_j"))
+    #expect(
+      columns.map(\.header).contains("energy_onchip_\(levels.first ?? "")_j"))
   }
 
   @Test func chromeTraceSlicesReadBack() throws {

@@ -1,6 +1,6 @@
 """Reading a trace folder (``edgesim simulate --trace DIR``) into DataFrames.
 
-The folder's ``summary.json`` (schema ``edgesim.trace/1``, described in the
+The folder's ``summary.json`` (schema ``edgesim.trace/2`` (or ``/1``), described in the
 repository's Documentation/Traces.md) holds every figure; ``layers.csv``
 repeats the per-layer ones with a column per on-chip level, so its columns
 depend on the device. This module reads ``summary.json`` only and gives
@@ -21,7 +21,9 @@ import pandas as pd
 from .errors import FormatError
 
 #: The summary schema this package reads.
-TRACE_SCHEMA = "edgesim.trace/1"
+TRACE_SCHEMA = "edgesim.trace/2"
+# Version 1 named the on-chip energies ``on_chip``; both are read.
+READABLE_SCHEMAS = (TRACE_SCHEMA, "edgesim.trace/1")
 
 OPERANDS = ("weights", "inputs", "outputs")
 
@@ -48,8 +50,8 @@ TOTALS_COLUMNS: List[Tuple[str, str]] = [
     ("energy_j", _FLOAT),
     ("energy_mac_j", _FLOAT),
     ("energy_ops_j", _FLOAT),
-    ("energy_backing_store_j", _FLOAT),
-    ("energy_on_chip_j", _FLOAT),
+    ("energy_dram_j", _FLOAT),
+    ("energy_onchip_j", _FLOAT),
     ("energy_static_j", _FLOAT),
     ("energy_weights_j", _FLOAT),
     ("energy_inputs_j", _FLOAT),
@@ -83,8 +85,8 @@ LAYER_COLUMNS: List[Tuple[str, str]] = [
     ("energy_j", _FLOAT),
     ("energy_mac_j", _FLOAT),
     ("energy_ops_j", _FLOAT),
-    ("energy_backing_store_j", _FLOAT),
-    ("energy_on_chip_j", _FLOAT),
+    ("energy_dram_j", _FLOAT),
+    ("energy_onchip_j", _FLOAT),
     ("energy_static_j", _FLOAT),
     ("energy_weights_j", _FLOAT),
     ("energy_inputs_j", _FLOAT),
@@ -156,8 +158,8 @@ class Trace(NamedTuple):
         layers: one row per layer in execution order (``position`` from 0),
             whole-batch figures.
         energy: long format, one row per layer and energy component:
-            ``kind`` is ``mac``, ``ops``, ``backing_store``, ``on_chip`` or
-            ``static``; ``level`` is the memory level's name for the two
+            ``kind`` is ``mac``, ``ops``, ``dram`` (the backing store,
+            whatever its level's name), ``onchip`` or ``static``; ``level`` is the memory level's name for the two
             memory kinds (``dram``, ``glb``, …) and repeats ``kind`` for
             the others. Joules of the whole batch.
         total_energy: the same components for the run, joules per inference.
@@ -172,6 +174,14 @@ class Trace(NamedTuple):
     energy: pd.DataFrame
     total_energy: pd.DataFrame
     traffic: pd.DataFrame
+
+
+def _onchip(energy: dict) -> dict:
+    """The on-chip energies by level: ``onchip`` (schema 2) or ``on_chip`` (1)."""
+    levels = energy.get("onchip")
+    if levels is None:
+        levels = energy.get("on_chip")
+    return levels or {}
 
 
 def _frame(rows: List[Dict[str, Any]], columns: List[Tuple[str, str]]) -> pd.DataFrame:
@@ -191,22 +201,22 @@ def _energy_components(energy: Dict[str, Any]) -> List[Tuple[str, str, float]]:
     components = [
         ("mac", "mac", _number(energy.get("mac", 0.0))),
         ("ops", "ops", _number(energy.get("ops", 0.0))),
-        ("backing_store", store, _number(energy.get("dram", 0.0))),
+        ("dram", store, _number(energy.get("dram", 0.0))),
     ]
-    for level, joules in (energy.get("on_chip") or {}).items():
-        components.append(("on_chip", level, _number(joules)))
+    for level, joules in _onchip(energy).items():
+        components.append(("onchip", level, _number(joules)))
     components.append(("static", "static", _number(energy.get("static", 0.0))))
     return components
 
 
 def _energy_columns(energy: Dict[str, Any]) -> Dict[str, Any]:
-    on_chip = energy.get("on_chip") or {}
+    on_chip = _onchip(energy)
     by_operand = energy.get("by_operand") or {}
     columns = {
         "energy_mac_j": _number(energy.get("mac")),
         "energy_ops_j": _number(energy.get("ops")),
-        "energy_backing_store_j": _number(energy.get("dram")),
-        "energy_on_chip_j": math.fsum(_number(j) for j in on_chip.values()),
+        "energy_dram_j": _number(energy.get("dram")),
+        "energy_onchip_j": math.fsum(_number(j) for j in on_chip.values()),
         "energy_static_j": _number(energy.get("static")),
     }
     for operand in OPERANDS:
@@ -224,15 +234,15 @@ def trace_from_summary(summary: Dict[str, Any], path: Union[Path, None] = None) 
     ``edgesim simulate --json`` prints).
 
     Raises:
-        FormatError: not an ``edgesim.trace/1`` summary.
+        FormatError: not an ``edgesim.trace/2`` (or ``/1``) summary.
     """
     where = path / "summary.json" if path is not None else Path("<summary>")
     _require(isinstance(summary, dict), where, "not a JSON object")
     schema = summary.get("schema")
     _require(
-        schema == TRACE_SCHEMA,
+        schema in READABLE_SCHEMAS,
         where,
-        f"schema {schema!r}, but this package reads {TRACE_SCHEMA!r}; "
+        f"schema {schema!r}, but this package reads {TRACE_SCHEMA!r} (or version 1); "
         "write the trace again with this edgesim, or update the Python package",
     )
     totals = summary.get("totals")
@@ -354,7 +364,7 @@ def load_trace(directory: Union[str, "os.PathLike[str]"]) -> Trace:
     Raises:
         FileNotFoundError: the folder, or its ``summary.json``, is missing.
         FormatError: ``summary.json`` is not JSON or not an
-            ``edgesim.trace/1`` summary.
+            ``edgesim.trace/2`` (or ``/1``) summary.
     """
     folder = Path(os.fspath(directory))
     if not folder.is_dir():

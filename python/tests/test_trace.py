@@ -33,11 +33,11 @@ def frames(trace):
 def test_columns_and_types_do_not_depend_on_the_device(runs):
     reference = frames(runs[DEVICES[0]])
     levels = {
-        device: set(trace.energy.query("kind == 'on_chip'").level) for device, trace in runs.items()
+        device: set(trace.energy.query("kind == 'onchip'").level) for device, trace in runs.items()
     }
     # The devices really differ where a per-level column would.
     assert levels["systolic-32x32"] != levels["eyeriss-v1"] != levels["zc706-qiu2016"]
-    assert set(runs["zc706-qiu2016"].total_energy.query("kind == 'backing_store'").level) == {"ddr"}
+    assert set(runs["zc706-qiu2016"].total_energy.query("kind == 'dram'").level) == {"ddr"}
     for device in DEVICES[1:]:
         for name, frame in frames(runs[device]).items():
             assert list(frame.columns) == list(reference[name].columns), (device, name)
@@ -58,8 +58,8 @@ def test_long_energy_adds_up_to_each_layer_and_to_the_totals(runs):
         totals = trace.totals.iloc[0]
         assert trace.total_energy.joules.sum() == pytest.approx(totals.energy_j, rel=1e-6)
         assert trace.energy.joules.sum() == pytest.approx(totals.energy_j * totals.batch, rel=1e-6)
-        on_chip = trace.total_energy.query("kind == 'on_chip'").joules.sum()
-        assert on_chip == pytest.approx(totals.energy_on_chip_j, rel=1e-9)
+        on_chip = trace.total_energy.query("kind == 'onchip'").joules.sum()
+        assert on_chip == pytest.approx(totals.energy_onchip_j, rel=1e-9)
 
 
 def test_figures_match_the_folders_layers_csv(binary, tmp_path):
@@ -72,10 +72,18 @@ def test_figures_match_the_folders_layers_csv(binary, tmp_path):
     assert csv.energy_j.to_numpy() == pytest.approx(trace.layers.energy_j.to_numpy(), rel=1e-8)
     # layers.csv has one column per on-chip level; the long table one row.
     wide = trace.energy.pivot(index="position", columns="level", values="joules")
-    for level in ("glb", "spad", "dram", "mac", "static"):
-        assert csv[f"energy_{level}_j"].to_numpy() == pytest.approx(
-            wide[level].to_numpy(), rel=1e-8
-        ), level
+    for level, column in (
+        ("glb", "energy_onchip_glb_j"),
+        ("spad", "energy_onchip_spad_j"),
+        ("dram", "energy_dram_j"),
+        ("mac", "energy_mac_j"),
+        ("static", "energy_static_j"),
+    ):
+        assert csv[column].to_numpy() == pytest.approx(wide[level].to_numpy(), rel=1e-8), level
+    # The device-independent sum of the on-chip levels.
+    assert csv.energy_onchip_j.to_numpy() == pytest.approx(
+        trace.layers.energy_onchip_j.to_numpy(), rel=1e-8
+    )
     assert (
         csv.dram_read_bytes.to_numpy()
         == trace.layers[[f"dram_read_{o}" for o in edgesim.trace.OPERANDS]].sum(axis=1).to_numpy()
@@ -159,14 +167,28 @@ def test_a_missing_folder_or_summary_is_a_clear_error(tmp_path):
         edgesim.load_trace(tmp_path)
 
 
+def test_a_version_one_summary_reads_as_version_two(binary, tmp_path):
+    folder = tmp_path / "t"
+    edgesim.simulate("eyeriss-v1", "lenet5", trace=folder, binary=binary)
+    now = edgesim.load_trace(folder)
+    summary_path = folder / "summary.json"
+    text = summary_path.read_text()
+    assert '"onchip":' in text
+    old = text.replace('"onchip":', '"on_chip":').replace("edgesim.trace/2", "edgesim.trace/1")
+    summary_path.write_text(old)
+    before = edgesim.load_trace(folder)
+    pd.testing.assert_frame_equal(before.energy, now.energy)
+    pd.testing.assert_frame_equal(before.layers, now.layers)
+
+
 def test_a_summary_of_another_kind_is_refused(binary, tmp_path):
     folder = tmp_path / "t"
     edgesim.simulate("systolic-32x32", "lenet5", trace=folder, binary=binary)
     summary_path = folder / "summary.json"
     summary = json.loads(summary_path.read_text())
 
-    summary_path.write_text(json.dumps({**summary, "schema": "edgesim.trace/2"}))
-    with pytest.raises(edgesim.FormatError, match="edgesim.trace/2"):
+    summary_path.write_text(json.dumps({**summary, "schema": "edgesim.trace/3"}))
+    with pytest.raises(edgesim.FormatError, match="edgesim.trace/3"):
         edgesim.load_trace(folder)
 
     broken = dict(summary)
