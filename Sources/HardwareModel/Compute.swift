@@ -122,16 +122,20 @@ public struct Compute: Hashable, Sendable {
   /// Energy of one non-MAC element operation (add, compare, activation),
   /// joules, or `nil` to derive it from the MAC energy.
   public var opEnergy: Double?
+  /// What the datapath does with zero weights and activations (`zeros`).
+  public var zeros: ZeroHandling
 
   /// Creates the description.
   public init(
     organisation: ComputeOrganisation, macsPerCycle: [Precision: Double],
-    macEnergy: [Precision: Double], opEnergy: Double? = nil
+    macEnergy: [Precision: Double], opEnergy: Double? = nil,
+    zeros: ZeroHandling = .none
   ) {
     self.organisation = organisation
     self.macsPerCycle = macsPerCycle
     self.macEnergy = macEnergy
     self.opEnergy = opEnergy
+    self.zeros = zeros
   }
 
   /// MACs per cycle of the whole device at a precision, or `nil` when the

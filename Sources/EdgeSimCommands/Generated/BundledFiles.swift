@@ -122,6 +122,11 @@ compute:
   dataflow: rs                 # V: row-stationary (JSSC'17)
   macs_per_cycle: {int16: 1}   # V: one 16-bit fixed-point MAC per PE per cycle; 16-bit only (facts §2.3)
   mac_energy: {int16: 1 pJ}    # (E) 65 nm 16-bit MAC ~ 1 pJ (facts §4.1); the "1x" of the normalized table
+  # V: "data gating" (Chen et al., JSSC 2017, abstract): zero ifmap values are
+  # gated in the PE (energy only; the PE still spends the cycle); activations
+  # only (Ye et al., IEEE Access 2021, call Eyeriss "only-activation-gated").
+  # Takes effect with activation densities (--compression with activations).
+  zeros: {activations: gate}
 memory:
   - name: dram
     kind: dram

@@ -15,6 +15,9 @@ struct LayerContext {
   var reservedBits: Double
   /// What DRAM coding leaves of the backing-store traffic.
   var dram: DRAMScale = .raw
+  /// The share of the MAC cycles left by skipped zeros
+  /// (``RunEngine/zeroShares(of:)``).
+  var computeShare: Double = 1
 }
 
 /// Everything a MAC layer's evaluation depends on within one run (the
@@ -39,9 +42,11 @@ struct MACEvaluationKey: Hashable {
   var resident: Int
   var reservedBits: Double
   var dram: DRAMScale
+  var computeShare: Double
 
   init(_ context: LayerContext, nest: LoopNest, plan: HierarchyPlan) {
     dram = context.dram
+    computeShare = context.computeShare
     self.nest = nest
     bits = context.bits
     rate = context.rate

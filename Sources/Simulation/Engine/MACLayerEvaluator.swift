@@ -21,10 +21,12 @@ struct MACLayerEvaluator {
     let layer = context.layer
     let bits = context.bits
     let levels = device.memory.count
-    let estimate = ComputeModel.estimate(
+    var estimate = ComputeModel.estimate(
       nest: nest, device: device, rate: context.rate,
       efficiency: context.efficiency,
       depthwise: layer.operatorClass == .depthwise)
+    // A datapath that skips zeros spends cycles on the nonzero MACs only.
+    estimate.cycles *= context.computeShare
     let macs = Double(nest.macs ?? Int.max)
     let resident = context.resident
 

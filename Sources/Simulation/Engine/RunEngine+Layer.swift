@@ -47,7 +47,7 @@ extension RunEngine {
       efficiency: efficiency,
       resident: residentWeights.contains(layer.name) ? [.weights] : [],
       reservedBits: reservedBits,
-      dram: dram)
+      dram: dram, computeShare: zeroShares(of: layer).cycles)
     if inputsOnChip || plan.homeOnChip[.inputs] == true {
       base.resident.insert(.inputs)
     }
@@ -183,8 +183,11 @@ extension RunEngine {
     let macs = layer.macs ?? 0
     let macEnergy = EnergyModel.macEnergy(widths, device: device)
     let opEnergy = EnergyModel.operationEnergy(widths, device: device)
+    // Zeros the device skips take no cycle; skipped or gated, no energy.
+    let zeroShares = zeroShares(of: layer)
+    let effectiveMACs = Double(macs) * zeroShares.cycles
     var energy = EnergyBreakdown.zero(for: device)
-    energy.mac = Double(macs) * macEnergy
+    energy.mac = Double(macs) * macEnergy * zeroShares.energy
     energy.operations = Double(layer.otherOperations) * opEnergy
     energy.staticEnergy = device.staticPower * seconds
     var levels: [LevelAccesses] = []
@@ -258,7 +261,7 @@ extension RunEngine {
     let transfer =
       store.sharedPort
       ? readSeconds + writeSeconds : max(readSeconds, writeSeconds)
-    let computeBound = peakMACs > 0 ? Double(macs) / peakMACs : 0
+    let computeBound = peakMACs > 0 ? effectiveMACs / peakMACs : 0
     let stall = max(0, e.makespan - e.timeline.computeBusy) / clock
     return LayerResult(
       name: layer.name, opType: layer.opType,
@@ -271,7 +274,7 @@ extension RunEngine {
       dramRead: dramRead, dramWritten: dramWritten, levels: levels,
       energy: energy,
       utilization: peakMACs > 0 && cycles > 0
-        ? min(1, Double(macs) / (e.peakMACsPerCycle * cycles)) : 0,
+        ? min(1, effectiveMACs / (e.peakMACsPerCycle * cycles)) : 0,
       spatialUtilization: e.spatialUtilization, tileCount: e.tileCount,
       outputStaysOnChip: kept,
       inputsOnChip: inputsOnChip, fusedInto: layer.fusedInto,

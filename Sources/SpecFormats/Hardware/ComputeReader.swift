@@ -8,19 +8,22 @@ enum ComputeReader {
   static let keys: [DeviceKind: [String]] = [
     .cpu: [
       "cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy",
-      "op_energy",
+      "op_energy", "zeros",
     ],
     .mcu: [
       "cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy",
-      "op_energy",
+      "op_energy", "zeros",
     ],
     .gpu: [
       "shader_cores", "alus_per_core", "macs_per_cycle", "mac_energy",
-      "op_energy",
+      "op_energy", "zeros",
     ],
-    .npu: ["array", "dataflow", "macs_per_cycle", "mac_energy", "op_energy"],
+    .npu: [
+      "array", "dataflow", "macs_per_cycle", "mac_energy", "op_energy", "zeros",
+    ],
     .fpga: [
       "dsp_slices", "macs_per_dsp", "organisation", "mac_energy", "op_energy",
+      "zeros",
     ],
   ]
 
@@ -132,11 +135,22 @@ enum ComputeReader {
       compute.quantity(node, key: key, as: [.energy])?.value
     }
     let opEnergy = compute.quantity("op_energy", as: [.energy])?.value
+    var zeros = ZeroHandling.none
+    if let table = compute.mapping(
+      "zeros",
+      hint:
+        "write zeros: {weights: skip, activations: gate}; each none, gate or skip"
+    ) {
+      zeros.weights = table.choice("weights", as: ZeroPolicy.self) ?? .none
+      zeros.activations =
+        table.choice("activations", as: ZeroPolicy.self) ?? .none
+      table.finish()
+    }
     compute.finish()
     guard let organisation, let rates, let energies else { return nil }
     return Compute(
       organisation: organisation, macsPerCycle: rates, macEnergy: energies,
-      opEnergy: opEnergy)
+      opEnergy: opEnergy, zeros: zeros)
   }
 
   /// A required, non-empty mapping from precision names to values.
