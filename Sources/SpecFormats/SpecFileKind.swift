@@ -13,6 +13,8 @@ public enum SpecFileKind: String, CaseIterable, Sendable {
   case compression
   /// A sweep file.
   case sweep
+  /// A compression plan (`edgesim compress --plan`).
+  case compressionPlan = "compression-plan"
 
   /// Top-level keys only one kind of YAML file has, in the order kinds are
   /// tried (the first kind with one of its keys wins).
@@ -27,6 +29,7 @@ public enum SpecFileKind: String, CaseIterable, Sendable {
     (.sweep, ["studies", "models", "devices", "strategy", "search"]),
     (.precision, ["default", "seed"]),
     (.compression, ["weights", "activations"]),
+    (.compressionPlan, ["defaults"]),
     (.workload, ["layers", "input", "batch"]),
   ]
 

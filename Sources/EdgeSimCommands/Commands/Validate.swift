@@ -6,17 +6,17 @@ import SpecFormats
 struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Check hardware, workload, precision, DRAM-coding and sweep files; print every problem.",
+      "Check hardware, workload, precision, DRAM-coding, compression-plan and sweep files; print every problem.",
     discussion: """
       Reads each file and prints each problem as FILE:LINE:COLUMN: error: \
       MESSAGE, with the source line, a caret and a hint. Exits 1 if any file \
       has an error. The kind of each file is found from its extension (.cfg: \
       SCALE-Sim device; .csv: SCALE-Sim topology; .onnx: model) or from its \
       top-level keys (kind/clock/memory: hardware; studies/models: sweep; \
-      default: precision; weights/activations: DRAM coding; layers/input: \
-      workload); --kind overrides it. A precision or coding file is checked \
-      alone: its layer names are checked when simulate or run reads it with \
-      a model.
+      default: precision; weights/activations: DRAM coding; defaults: \
+      compression plan; layers/input: workload); --kind overrides it. A \
+      precision, coding or compression plan file is checked alone: its layer \
+      names are checked when simulate, run or compress reads it with a model.
 
       Example:
         edgesim validate Hardware/*.yaml
@@ -95,6 +95,9 @@ struct Validate: ParsableCommand {
       return (result.value != nil, result.diagnostics)
     case .sweep:
       let result = SweepReader.read(bytes: bytes, fileName: fileName)
+      return (result.value != nil, result.diagnostics)
+    case .compressionPlan:
+      let result = CompressionPlanReader.read(bytes: bytes, fileName: fileName)
       return (result.value != nil, result.diagnostics)
     }
   }
