@@ -82,10 +82,7 @@ struct Simulate: ParsableCommand {
       Terminal.standardOutput(summaryText())
       return
     }
-    if let folder {
-      Terminal.standardError(
-        "trace written to \(folder)/ (summary.json, layers.csv, trace.json)")
-    }
+    TraceOptions.announce(folder)
     Terminal.standardOutput(
       SimulationReport.render(
         outcome.summary, device: loaded.request.device, table: table))

@@ -86,6 +86,13 @@ struct TraceOptions: ParsableArguments {
     return "Traces/" + parts.map(slug).joined(separator: "-")
   }
 
+  /// Says on standard error where the trace went, when one was written.
+  static func announce(_ folder: String?) {
+    guard let folder else { return }
+    Terminal.standardError(
+      "trace written to \(folder)/ (summary.json, layers.csv, trace.json)")
+  }
+
   /// `Traces/<model>-<device>-<id>` for a sweep point: the model and
   /// device by their files' stems (or bundled names), and the first 8 digits
   /// of the point's id.

@@ -161,17 +161,8 @@ enum ComparePoints {
     _ reference: String, store: ResultsStore, plan: SweepPlan, db: String,
     sweep: String
   ) throws(CommandFailure) -> Side {
-    let row = try find(reference.lowercased(), in: store, db: db)
+    let row = try doneRow(reference, in: store, db: db)
     let location = SourceLocation(file: db)
-    guard row.status == "done" else {
-      let why = row.reason.map { ": \($0)" } ?? ""
-      throw CommandFailure(
-        .error(
-          "point \(row.pointID) is \(row.status)\(why)", at: location,
-          hint:
-            "only points whose status is 'done' have figures to compare (\(row.parameters))"
-        ))
-    }
     let point: DesignPoint
     switch plan.point(parameters: row.parameters) {
     case .success(let p): point = p
@@ -194,6 +185,25 @@ enum ComparePoints {
         ))
     }
     return Side(row: row, point: point)
+  }
+
+  /// The stored point `reference` names (``find(_:in:db:)``), which must
+  /// be done: infeasible and failed points have no figures.
+  static func doneRow(_ reference: String, in store: ResultsStore, db: String)
+    throws(CommandFailure) -> PointRow
+  {
+    let row = try find(reference.lowercased(), in: store, db: db)
+    guard row.status == "done" else {
+      let why = row.reason.map { ": \($0)" } ?? ""
+      throw CommandFailure(
+        .error(
+          "point \(row.pointID) is \(row.status)\(why)",
+          at: SourceLocation(file: db),
+          hint:
+            "only points whose status is 'done' have figures (\(row.parameters))"
+        ))
+    }
+    return row
   }
 
   /// The one stored point whose id is, or starts with, `reference`

@@ -89,10 +89,7 @@ enum SimulatePoint {
         Terminal.standardOutput(summaryText())
         return
       }
-      if let folder {
-        Terminal.standardError(
-          "trace written to \(folder)/ (summary.json, layers.csv, trace.json)")
-      }
+      TraceOptions.announce(folder)
       Terminal.standardOutput(
         "point \(rebuilt.row.pointID) of \(db): \(rebuilt.row.parameters)\n")
       Terminal.standardOutput(

@@ -80,17 +80,8 @@ struct RebuiltPoint {
     _ reference: String, db: String, sweep: String?, store: ResultsStore,
     printer: inout DiagnosticPrinter
   ) throws(CommandFailure) -> RebuiltPoint {
-    let row = try ComparePoints.find(reference.lowercased(), in: store, db: db)
+    let row = try ComparePoints.doneRow(reference, in: store, db: db)
     let location = SourceLocation(file: db)
-    guard row.status == "done" else {
-      let why = row.reason.map { ": \($0)" } ?? ""
-      throw CommandFailure(
-        .error(
-          "point \(row.pointID) is \(row.status)\(why)", at: location,
-          hint:
-            "only points whose status is 'done' have figures (\(row.parameters))"
-        ))
-    }
     if let sweep {
       let plan = try ComparePoints.readPlan(sweep, printer: &printer)
       let side = try ComparePoints.side(
