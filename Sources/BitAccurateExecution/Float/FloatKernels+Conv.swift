@@ -1,3 +1,4 @@
+import CKernels
 import NetworkGraph
 
 /// Float32 kernels of the reference executor (NCHW, batch N).
@@ -63,15 +64,11 @@ enum FloatKernels {
                     let row = shared.1.base + outBase + m * plane
                     let b = bias?[group * groupOut + m] ?? 0
                     for p in 0..<plane { row[p] = b }
-                    let wRow =
-                      w.baseAddress.unsafelyUnwrapped + (group * groupOut + m)
-                      * k
-                    for kk in 0..<k {
-                      let wv = wRow[kk]
-                      let colRow = matrix + kk * plane
-                      for p in 0..<plane { row[p] += wv * colRow[p] }
-                    }
                   }
+                  // row[p] += w[m][kk] · col[kk][p], kk ascending.
+                  edgesim_sgemm_accumulate(
+                    w.baseAddress.unsafelyUnwrapped + group * groupOut * k,
+                    groupOut, k, matrix, plane, shared.1.base + outBase)
                 }
               }
             }
@@ -132,15 +129,11 @@ enum FloatKernels {
             let aBase = plan.aOffsets[batch]
             let bBase = plan.bOffsets[batch]
             let oBase = batch * plan.m * plan.n
-            for i in 0..<plan.m {
-              let row = po.baseAddress.unsafelyUnwrapped + oBase + i * plan.n
-              for kk in 0..<plan.k {
-                let av = pa[aBase + i * plan.k + kk]
-                let bRow =
-                  pb.baseAddress.unsafelyUnwrapped + bBase + kk * plan.n
-                for j in 0..<plan.n { row[j] += av * bRow[j] }
-              }
-            }
+            // row[j] += a[i][kk] · b[kk][j], kk ascending.
+            edgesim_sgemm_accumulate(
+              pa.baseAddress.unsafelyUnwrapped + aBase, plan.m, plan.k,
+              pb.baseAddress.unsafelyUnwrapped + bBase, plan.n,
+              po.baseAddress.unsafelyUnwrapped + oBase)
           }
         }
       }

@@ -1,0 +1,90 @@
+// The portable paths: plain C for any CPU (the compiler may vectorize them
+// for the build's baseline). Integer sums are formed in uint32_t, which
+// wraps like the vector paths' Int32 lanes (signed overflow would be
+// undefined in C).
+#include "CKernels.h"
+#include "paths.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+void edgesim_dot_i16_portable(const int16_t *w, ptrdiff_t rows,
+                              const int16_t *x, ptrdiff_t columns,
+                              ptrdiff_t stride, int32_t *out,
+                              ptrdiff_t rowStride, ptrdiff_t columnStride) {
+  for (ptrdiff_t q = 0; q < columns; q++) {
+    const int16_t *xq = x + q * stride;
+    int32_t *o = out + q * columnStride;
+    ptrdiff_t r = 0;
+    // Four weight rows per pass reuse each input lane.
+    for (; r + 4 <= rows; r += 4) {
+      const int16_t *w0 = w + r * stride;
+      const int16_t *w1 = w0 + stride;
+      const int16_t *w2 = w1 + stride;
+      const int16_t *w3 = w2 + stride;
+      uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (ptrdiff_t k = 0; k < stride; k++) {
+        int32_t v = xq[k];
+        s0 += (uint32_t)(v * (int32_t)w0[k]);
+        s1 += (uint32_t)(v * (int32_t)w1[k]);
+        s2 += (uint32_t)(v * (int32_t)w2[k]);
+        s3 += (uint32_t)(v * (int32_t)w3[k]);
+      }
+      o[r * rowStride] = (int32_t)s0;
+      o[(r + 1) * rowStride] = (int32_t)s1;
+      o[(r + 2) * rowStride] = (int32_t)s2;
+      o[(r + 3) * rowStride] = (int32_t)s3;
+    }
+    for (; r < rows; r++) {
+      const int16_t *wr = w + r * stride;
+      uint32_t s = 0;
+      for (ptrdiff_t k = 0; k < stride; k++) {
+        s += (uint32_t)((int32_t)xq[k] * (int32_t)wr[k]);
+      }
+      o[r * rowStride] = (int32_t)s;
+    }
+  }
+}
+
+void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
+                            const float *b, ptrdiff_t n, float *out) {
+  for (ptrdiff_t i = 0; i < m; i++) {
+    float *row = out + i * n;
+    const float *ai = a + i * k;
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+      float av = ai[kk];
+      const float *bk = b + kk * n;
+      for (ptrdiff_t j = 0; j < n; j++) {
+        float product = av * bk[j];
+        row[j] = row[j] + product;
+      }
+    }
+  }
+}
+
+void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
+                                ptrdiff_t height, ptrdiff_t width,
+                                ptrdiff_t plane, int16_t *dst,
+                                ptrdiff_t rowPitch) {
+  for (ptrdiff_t y = 0; y < height; y++) {
+    int16_t *row = dst + y * rowPitch;
+    const int64_t *line = src + y * width;
+    ptrdiff_t c0 = 0;
+    for (; c0 + 8 <= channels; c0 += 8) {
+      const int64_t *s = line + c0 * plane;
+      int16_t *d = row + c0;
+      for (ptrdiff_t x = 0; x < width; x++) {
+        int16_t *t = d + x * channels;
+        for (int c = 0; c < 8; c++) {
+          t[c] = (int16_t)s[c * plane + x];
+        }
+      }
+    }
+    for (; c0 < channels; c0++) {
+      const int64_t *s = line + c0 * plane;
+      int16_t *d = row + c0;
+      for (ptrdiff_t x = 0; x < width; x++) {
+        d[x * channels] = (int16_t)s[x];
+      }
+    }
+  }
+}

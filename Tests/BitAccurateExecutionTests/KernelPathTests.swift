@@ -1,0 +1,224 @@
+import BitAccurateExecution
+import CKernels
+import PrecisionModel
+import TestSupport
+import Testing
+
+/// Every path of the C kernels (portable, and AVX2 and AVX-512 where this
+/// CPU has them) against exact Swift references: Int16 dot products against
+/// Int128 sums, Float32 products against the executor's scalar loop
+/// (bit patterns), and whole executor runs against the portable path's.
+///
+/// Serialized: the executor tests select a path for the whole process.
+@Suite(.serialized) struct KernelPathTests {
+  static let paths = KernelPath.supported.map { ($0.rawValue, $0) }
+
+  static func c(_ path: KernelPath) -> EdgeSimKernels {
+    switch path {
+    case .portable: EdgeSimKernelsPortable
+    case .avx2: EdgeSimKernelsAVX2
+    case .avx512: EdgeSimKernelsAVX512
+    }
+  }
+
+  /// Σ w[r][k] · x[q][k], exactly, reduced to Int32 the two's-complement
+  /// way (the kernels' contract: wrapping Int32 sums, which equal the exact
+  /// sum whenever it fits).
+  static func reference(
+    _ w: [Int16], rows: Int, _ x: [Int16], columns: Int, stride: Int
+  ) -> [[Int32]] {
+    (0..<columns).map { q in
+      (0..<rows).map { r in
+        var sum: Int128 = 0
+        for k in 0..<stride {
+          sum += Int128(w[r * stride + k]) * Int128(x[q * stride + k])
+        }
+        return Int32(truncatingIfNeeded: sum)
+      }
+    }
+  }
+
+  /// Random shapes around every vector width and remainder (K padded to 8
+  /// lanes: 8 … 104; rows and columns around the 4 × 2 blocks), in both
+  /// output layouts; values either in the §5 Int32 bound (exact sums) or
+  /// the whole Int16 range (sums that wrap).
+  @Test(arguments: paths)
+  func dotMatchesInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 19)
+    for trial in 0..<400 {
+      let rows = Int.random(in: 1...13, using: &rng)
+      let columns = Int.random(in: 1...9, using: &rng)
+      let stride = 8 * Int.random(in: 1...13, using: &rng)
+      let full = trial % 4 == 0
+      let bound: Int16 = full ? .max : 127
+      func draw(_ count: Int) -> [Int16] {
+        (0..<count).map { _ in
+          trial % 17 == 0
+            ? (Bool.random(using: &rng) ? .min : .max)
+            : Int16.random(in: (full ? .min : -bound)...bound, using: &rng)
+        }
+      }
+      let w = draw(rows * stride)
+      let x = draw(columns * stride)
+      let expected = Self.reference(
+        w, rows: rows, x, columns: columns, stride: stride)
+      let rowMajor = trial % 2 == 0
+      var out = [Int32](repeating: -1, count: rows * columns)
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_dot_i16_on(
+          Self.c(path), w, rows, x, columns, stride, o.baseAddress,
+          rowMajor ? columns : 1, rowMajor ? 1 : rows)
+      }
+      for q in 0..<columns {
+        for r in 0..<rows {
+          let got = out[rowMajor ? r * columns + q : q * rows + r]
+          if got != expected[q][r] {
+            Issue.record(
+              "\(name) trial \(trial) (\(rows)×\(columns), K \(stride)) [\(r)][\(q)]: \(got) ≠ \(expected[q][r])"
+            )
+            return
+          }
+        }
+      }
+    }
+  }
+
+  /// out[i][j] += a[i][k] · b[k][j], k ascending, product rounded then
+  /// added, as the float executor's loop did before CKernels.
+  static func sgemmReference(
+    _ a: [Float], m: Int, k: Int, _ b: [Float], n: Int, _ out: inout [Float]
+  ) {
+    for i in 0..<m {
+      for kk in 0..<k {
+        let av = a[i * k + kk]
+        for j in 0..<n {
+          let product = av * b[kk * n + j]
+          out[i * n + j] = out[i * n + j] + product
+        }
+      }
+    }
+  }
+
+  /// Random sizes around the 4-row and 8/16/32-column blocks and their
+  /// tails, values of very different magnitudes (so the order of additions
+  /// matters), signed zeros, subnormals, infinities and NaN: bit patterns
+  /// equal.
+  @Test(arguments: paths)
+  func sgemmMatchesScalarLoop(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1919)
+    let specials: [Float] = [
+      0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .infinity,
+      -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
+    ]
+    for trial in 0..<300 {
+      let m = Int.random(in: 1...11, using: &rng)
+      let k = Int.random(in: 1...40, using: &rng)
+      let n = Int.random(in: 1...75, using: &rng)
+      func draw(_ count: Int) -> [Float] {
+        (0..<count).map { _ in
+          if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
+            return specials[Int.random(in: 0..<specials.count, using: &rng)]
+          }
+          let scale = Float(
+            sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
+            significand: 1)
+          return Float.random(in: -1...1, using: &rng) * scale
+        }
+      }
+      let a = draw(m * k)
+      let b = draw(k * n)
+      let start = draw(m * n)
+      var expected = start
+      Self.sgemmReference(a, m: m, k: k, b, n: n, &expected)
+      var out = start
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_sgemm_accumulate_on(
+          Self.c(path), a, m, k, b, n, o.baseAddress)
+      }
+      for index in out.indices
+      where out[index].bitPattern != expected[index].bitPattern
+        && !(out[index].isNaN && expected[index].isNaN)
+      {
+        Issue.record(
+          "\(name) trial \(trial) (\(m)×\(k)×\(n)) [\(index)]: \(out[index]) ≠ \(expected[index])"
+        )
+        return
+      }
+    }
+  }
+
+  /// The channels-last packing of the Int16 convolutions: every channel
+  /// count around the blocks of eight, into a wider padded row (whose other
+  /// lanes are left alone).
+  @Test func packChannelsLastMatchesLoop() {
+    var rng = SplitMix64(seed: 7)
+    for channels in [1, 3, 7, 8, 9, 16, 19, 24] {
+      let (height, width) = (Int.random(in: 1...6, using: &rng), 5)
+      let plane = height * width
+      let pitch = (width + 2) * channels
+      let source = (0..<channels * plane).map { _ in
+        Int64(Int16.random(in: .min ... .max, using: &rng))
+      }
+      var expected = [Int16](repeating: -7, count: height * pitch)
+      for c in 0..<channels {
+        for y in 0..<height {
+          for x in 0..<width {
+            expected[y * pitch + x * channels + c] = Int16(
+              source[c * plane + y * width + x])
+          }
+        }
+      }
+      var packed = [Int16](repeating: -7, count: height * pitch)
+      packed.withUnsafeMutableBufferPointer { target in
+        edgesim_pack_channels_last(
+          source, channels, height, width, plane, target.baseAddress, pitch)
+      }
+      #expect(packed == expected, "\(channels) channels")
+    }
+  }
+
+  /// The digits models calibrated at 8 and 4 bits, and their float run,
+  /// on each path: outputs and events equal the portable path's.
+  @Test(arguments: ["digits-plain", "digits-dwsep"])
+  func executorsAgreeOnEveryPath(model: String) throws {
+    let network = try Fixtures.model(model)
+    let input = try Fixtures.tensor(
+      "Tests/Fixtures/onnxruntime/\(model)/input.npy")
+    let before = KernelPath.current
+    defer { KernelPath.select(before) }
+    var plans: [PrecisionPlan] = []
+    for bits in [8, 4] {
+      var configuration = CalibrationConfiguration()
+      configuration.weightBits = bits
+      configuration.activationBits = bits
+      plans.append(
+        try Calibrator.calibrate(
+          network: network, data: input, configuration: configuration
+        ).plan)
+    }
+    func runs() throws -> ([FixedPointRun], [FloatTensor]) {
+      let fixed = try plans.map { plan in
+        try FixedPointExecutor(network: network, plan: plan).run(
+          input: input, retaining: .everything)
+      }
+      let float = try FloatExecutor(network: network).outputs(input: input)
+      return (fixed, float)
+    }
+    #expect(KernelPath.select(.portable))
+    let (fixed, float) = try runs()
+    for path in KernelPath.supported where path != .portable {
+      #expect(KernelPath.select(path))
+      let (otherFixed, otherFloat) = try runs()
+      for (a, b) in zip(fixed, otherFixed) {
+        #expect(a.outputs == b.outputs, "\(model) \(path) outputs")
+        #expect(a.tensors == b.tensors, "\(model) \(path) tensors")
+        #expect(a.wide == b.wide, "\(model) \(path) accumulators")
+        #expect(a.events == b.events, "\(model) \(path) events")
+      }
+      #expect(
+        float.map { $0.values.map(\.bitPattern) }
+          == otherFloat.map { $0.values.map(\.bitPattern) },
+        "\(model) \(path) float")
+    }
+  }
+}
