@@ -105,3 +105,55 @@ void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
     edgesim_sgemm_portable(a, m, k, b, n, out);
   }
 }
+
+void edgesim_epilogue_i32(const int32_t *sums, ptrdiff_t count, int32_t bias,
+                          int32_t shift, int32_t roundBit, int32_t low,
+                          int32_t high, int32_t bottom, int64_t *out,
+                          int64_t *above, int64_t *below) {
+  edgesim_epilogue_i32_on(edgesim_kernels_current(), sums, count, bias, shift,
+                          roundBit, low, high, bottom, out, above, below);
+}
+
+void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
+                             ptrdiff_t count, int32_t bias, int32_t shift,
+                             int32_t roundBit, int32_t low, int32_t high,
+                             int32_t bottom, int64_t *out, int64_t *above,
+                             int64_t *below) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_epilogue_avx512(sums, count, bias, shift, roundBit, low, high,
+                            bottom, out, above, below);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_epilogue_avx2(sums, count, bias, shift, roundBit, low, high,
+                          bottom, out, above, below);
+    return;
+#endif
+  default:
+    edgesim_epilogue_portable(sums, count, bias, shift, roundBit, low, high,
+                              bottom, out, above, below);
+  }
+}
+
+void edgesim_clip_i64(const int64_t *x, ptrdiff_t count, int64_t lower,
+                      int64_t upper, int64_t *out) {
+  edgesim_clip_i64_on(edgesim_kernels_current(), x, count, lower, upper, out);
+}
+
+void edgesim_clip_i64_on(EdgeSimKernels path, const int64_t *x,
+                         ptrdiff_t count, int64_t lower, int64_t upper,
+                         int64_t *out) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_clip_avx512(x, count, lower, upper, out);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_clip_avx2(x, count, lower, upper, out);
+    return;
+#endif
+  default:
+    edgesim_clip_portable(x, count, lower, upper, out);
+  }
+}

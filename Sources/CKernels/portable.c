@@ -88,3 +88,24 @@ void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
     }
   }
 }
+
+void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS) {
+  int64_t up = 0, down = 0;
+  for (ptrdiff_t i = 0; i < count; i++) {
+    int32_t a = sums[i] + bias;
+    int32_t r = (a >> shift) + ((a >> (shift - 1)) & roundBit);
+    up += r > high;
+    down += r < low;
+    int32_t capped = r > high ? high : r;
+    out[i] = capped < bottom ? bottom : capped;
+  }
+  *above += up;
+  *below += down;
+}
+
+void edgesim_clip_portable(EDGESIM_CLIP_ARGS) {
+  for (ptrdiff_t i = 0; i < count; i++) {
+    int64_t v = x[i] < lower ? lower : x[i];
+    out[i] = v > upper ? upper : v;
+  }
+}

@@ -364,4 +364,92 @@ AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
   }
 }
 
+// The epilogue's tail and clip's, one element at a time.
+static inline void epilogue_tail(EDGESIM_EPILOGUE_ARGS) {
+  edgesim_epilogue_portable(sums, count, bias, shift, roundBit, low, high,
+                            bottom, out, above, below);
+}
+
+AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
+  const __m256i b = _mm256_set1_epi32(bias);
+  const __m256i rb = _mm256_set1_epi32(roundBit);
+  const __m256i hi = _mm256_set1_epi32(high);
+  const __m256i lo = _mm256_set1_epi32(low);
+  const __m256i bot = _mm256_set1_epi32(bottom);
+  const __m128i s = _mm_cvtsi32_si128(shift);
+  const __m128i t = _mm_cvtsi32_si128(shift - 1);
+  __m256i up = _mm256_setzero_si256(), down = up;
+  ptrdiff_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    __m256i a = _mm256_add_epi32(
+        _mm256_loadu_si256((const __m256i *)(sums + i)), b);
+    __m256i r = _mm256_add_epi32(
+        _mm256_sra_epi32(a, s), _mm256_and_si256(_mm256_sra_epi32(a, t), rb));
+    up = _mm256_sub_epi32(up, _mm256_cmpgt_epi32(r, hi));
+    down = _mm256_sub_epi32(down, _mm256_cmpgt_epi32(lo, r));
+    __m256i v = _mm256_max_epi32(_mm256_min_epi32(r, hi), bot);
+    _mm256_storeu_si256((__m256i *)(out + i),
+                        _mm256_cvtepi32_epi64(_mm256_castsi256_si128(v)));
+    _mm256_storeu_si256((__m256i *)(out + i + 4),
+                        _mm256_cvtepi32_epi64(_mm256_extracti128_si256(v, 1)));
+  }
+  *above += sum_256(up);
+  *below += sum_256(down);
+  epilogue_tail(sums + i, count - i, bias, shift, roundBit, low, high, bottom,
+                out + i, above, below);
+}
+
+AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
+  const __m512i b = _mm512_set1_epi32(bias);
+  const __m512i rb = _mm512_set1_epi32(roundBit);
+  const __m512i hi = _mm512_set1_epi32(high);
+  const __m512i lo = _mm512_set1_epi32(low);
+  const __m512i bot = _mm512_set1_epi32(bottom);
+  const __m128i s = _mm_cvtsi32_si128(shift);
+  const __m128i t = _mm_cvtsi32_si128(shift - 1);
+  int64_t up = 0, down = 0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    __m512i a = _mm512_add_epi32(_mm512_loadu_si512(sums + i), b);
+    __m512i r = _mm512_add_epi32(
+        _mm512_sra_epi32(a, s), _mm512_and_si512(_mm512_sra_epi32(a, t), rb));
+    up += __builtin_popcount(_mm512_cmpgt_epi32_mask(r, hi));
+    down += __builtin_popcount(_mm512_cmpgt_epi32_mask(lo, r));
+    __m512i v = _mm512_max_epi32(_mm512_min_epi32(r, hi), bot);
+    _mm512_storeu_si512(out + i,
+                        _mm512_cvtepi32_epi64(_mm512_castsi512_si256(v)));
+    _mm512_storeu_si512(out + i + 8,
+                        _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(v, 1)));
+  }
+  *above += up;
+  *below += down;
+  epilogue_tail(sums + i, count - i, bias, shift, roundBit, low, high, bottom,
+                out + i, above, below);
+}
+
+AVX2 void edgesim_clip_avx2(EDGESIM_CLIP_ARGS) {
+  const __m256i lo = _mm256_set1_epi64x(lower);
+  const __m256i hi = _mm256_set1_epi64x(upper);
+  ptrdiff_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(x + i));
+    v = _mm256_blendv_epi8(v, lo, _mm256_cmpgt_epi64(lo, v));
+    v = _mm256_blendv_epi8(v, hi, _mm256_cmpgt_epi64(v, hi));
+    _mm256_storeu_si256((__m256i *)(out + i), v);
+  }
+  edgesim_clip_portable(x + i, count - i, lower, upper, out + i);
+}
+
+AVX512 void edgesim_clip_avx512(EDGESIM_CLIP_ARGS) {
+  const __m512i lo = _mm512_set1_epi64(lower);
+  const __m512i hi = _mm512_set1_epi64(upper);
+  ptrdiff_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    __m512i v = _mm512_loadu_si512(x + i);
+    _mm512_storeu_si512(out + i,
+                        _mm512_min_epi64(_mm512_max_epi64(v, lo), hi));
+  }
+  edgesim_clip_portable(x + i, count - i, lower, upper, out + i);
+}
+
 #endif

@@ -147,6 +147,75 @@ import Testing
     }
   }
 
+  /// The Int32 requantization epilogue against its definition in Int64:
+  /// every shift 1…31, halfUp and floor, output bounds of 2 to 31 bits
+  /// with and without a fused ReLU, lengths around 8 and 16 lanes.
+  @Test(arguments: paths)
+  func epilogueMatchesDefinition(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1199)
+    let limit: Int32 = (1 << 30) - 1
+    for trial in 0..<600 {
+      let count = Int.random(in: 0...40, using: &rng)
+      let shift = Int32(trial % 31 + 1)
+      let roundBit: Int32 = trial % 2 == 0 ? 1 : 0
+      let bits = Int.random(in: 2...31, using: &rng)
+      let high = Int32((Int64(1) << (bits - 1)) - 1)
+      let low = -high - 1
+      let bottom: Int32 = trial % 3 == 0 ? 0 : low
+      let bias = Int32.random(in: -(limit / 2)...(limit / 2), using: &rng)
+      let reach = Int32.random(in: 1...(limit / 2), using: &rng)
+      let sums = (0..<count).map { _ in
+        Int32.random(in: -reach...reach, using: &rng)
+      }
+      var expected = [Int64](repeating: 0, count: count)
+      var (up, down) = (Int64(0), Int64(0))
+      for (i, sum) in sums.enumerated() {
+        let a = Int64(sum) + Int64(bias)
+        let r =
+          (a >> Int64(shift)) + ((a >> Int64(shift - 1)) & Int64(roundBit))
+        if r > Int64(high) { up += 1 }
+        if r < Int64(low) { down += 1 }
+        expected[i] = max(min(r, Int64(high)), Int64(bottom))
+      }
+      var out = [Int64](repeating: 99, count: count)
+      var (above, below) = (Int64(0), Int64(0))
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_epilogue_i32_on(
+          Self.c(path), sums, count, bias, shift, roundBit, low, high, bottom,
+          o.baseAddress, &above, &below)
+      }
+      if out != expected || above != up || below != down {
+        Issue.record(
+          "\(name) trial \(trial): count \(count) shift \(shift) bits \(bits)")
+        return
+      }
+    }
+  }
+
+  /// ReLU and Clip on Int64 raws, every length around 4 and 8 lanes, bounds
+  /// anywhere in Int64.
+  @Test(arguments: paths)
+  func clipMatchesDefinition(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1919_1919)
+    for trial in 0..<300 {
+      let count = Int.random(in: 0...37, using: &rng)
+      let x = (0..<count).map { _ in
+        trial % 5 == 0
+          ? Int64.random(in: .min ... .max, using: &rng)
+          : Int64.random(in: -300...300, using: &rng)
+      }
+      let a = Int64.random(in: -400...400, using: &rng)
+      let b =
+        trial % 7 == 0 ? Int64.max : Int64.random(in: a...500, using: &rng)
+      let expected = x.map { min(max($0, a), b) }
+      var out = [Int64](repeating: 7, count: count)
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_clip_i64_on(Self.c(path), x, count, a, b, o.baseAddress)
+      }
+      #expect(out == expected, "\(name) trial \(trial)")
+    }
+  }
+
   /// The channels-last packing of the Int16 convolutions: every channel
   /// count around the blocks of eight, into a wider padded row (whose other
   /// lanes are left alone).

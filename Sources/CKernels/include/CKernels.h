@@ -66,6 +66,33 @@ void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
                                  ptrdiff_t m, ptrdiff_t k, const float *b,
                                  ptrdiff_t n, float *out);
 
+/// The requantization epilogue of a row of Int32 sums whose every value
+/// a = sums[i] + bias lies within ±(2^30 − 1): r = (a >> shift) + ((a >>
+/// (shift − 1)) & roundBit) (shift 1…31; roundBit 1 rounds halfUp, 0
+/// floors), *above += 1 where r > high, *below += 1 where r < low, and
+/// out[i] = max(min(r, high), bottom) widened to Int64.
+void edgesim_epilogue_i32(const int32_t *sums, ptrdiff_t count, int32_t bias,
+                          int32_t shift, int32_t roundBit, int32_t low,
+                          int32_t high, int32_t bottom, int64_t *out,
+                          int64_t *above, int64_t *below);
+
+/// `edgesim_epilogue_i32` on one given path (which must be supported).
+void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
+                             ptrdiff_t count, int32_t bias, int32_t shift,
+                             int32_t roundBit, int32_t low, int32_t high,
+                             int32_t bottom, int64_t *out, int64_t *above,
+                             int64_t *below);
+
+/// out[i] = min(max(x[i], lower), upper) for i < count (ReLU and Clip on
+/// raws).
+void edgesim_clip_i64(const int64_t *x, ptrdiff_t count, int64_t lower,
+                      int64_t upper, int64_t *out);
+
+/// `edgesim_clip_i64` on one given path (which must be supported).
+void edgesim_clip_i64_on(EdgeSimKernels path, const int64_t *x,
+                         ptrdiff_t count, int64_t lower, int64_t upper,
+                         int64_t *out);
+
 /// One image's channels `[C][H][W]` of Int64 raws (each fitting Int16),
 /// `plane` = H · W apart, written channels last as Int16:
 /// dst[y · rowPitch + x · channels + c] = src[c · plane + y · width + x].
