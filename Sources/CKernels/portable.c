@@ -109,3 +109,64 @@ void edgesim_clip_portable(EDGESIM_CLIP_ARGS) {
     out[i] = v > upper ? upper : v;
   }
 }
+
+void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
+                        const EdgeSimWindow *g, float *column) {
+  const ptrdiff_t plane = g->outHeight * g->outWidth;
+  const ptrdiff_t inputPlane = g->height * g->width;
+  float *target = column;
+  for (ptrdiff_t c = 0; c < channels; c++) {
+    const float *channel = input + c * inputPlane;
+    for (ptrdiff_t i = 0; i < g->kernelHeight; i++) {
+      for (ptrdiff_t j = 0; j < g->kernelWidth; j++) {
+        // The outputs ox whose column x = ox · sx − pl + j · dx lies in
+        // [0, width): [first, last).
+        const ptrdiff_t offset = j * g->dilationX - g->padLeft;
+        ptrdiff_t first = 0;
+        if (offset < 0) {
+          first = (-offset + g->strideX - 1) / g->strideX;
+        }
+        ptrdiff_t last = 0;
+        if (g->width - offset > 0) {
+          last = (g->width - offset + g->strideX - 1) / g->strideX;
+        }
+        if (first > g->outWidth) {
+          first = g->outWidth;
+        }
+        if (last > g->outWidth) {
+          last = g->outWidth;
+        }
+        if (last < first) {
+          last = first;
+        }
+        for (ptrdiff_t oy = 0; oy < g->outHeight; oy++) {
+          float *row = target + oy * g->outWidth;
+          const ptrdiff_t y = oy * g->strideY - g->padTop + i * g->dilationY;
+          if (y < 0 || y >= g->height) {
+            for (ptrdiff_t ox = 0; ox < g->outWidth; ox++) {
+              row[ox] = 0;
+            }
+            continue;
+          }
+          const float *source = channel + y * g->width + offset;
+          for (ptrdiff_t ox = 0; ox < first; ox++) {
+            row[ox] = 0;
+          }
+          if (g->strideX == 1) {
+            for (ptrdiff_t ox = first; ox < last; ox++) {
+              row[ox] = source[ox];
+            }
+          } else {
+            for (ptrdiff_t ox = first; ox < last; ox++) {
+              row[ox] = source[ox * g->strideX];
+            }
+          }
+          for (ptrdiff_t ox = last; ox < g->outWidth; ox++) {
+            row[ox] = 0;
+          }
+        }
+        target += plane;
+      }
+    }
+  }
+}

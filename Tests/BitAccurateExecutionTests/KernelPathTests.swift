@@ -216,6 +216,57 @@ import Testing
     }
   }
 
+  /// The float receptive fields against the window's definition: random
+  /// strides, dilations, pads (larger than the kernel too) and sizes.
+  @Test func im2colMatchesDefinition() {
+    var rng = SplitMix64(seed: 2019)
+    for trial in 0..<400 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let (channels, height, width) = (draw(1...3), draw(1...9), draw(1...9))
+      let (kh, kw) = (draw(1...5), draw(1...5))
+      let (sy, sx, dy, dx) = (
+        draw(1...3), draw(1...3), draw(1...2), draw(1...2)
+      )
+      let (top, left) = (draw(0...6), draw(0...6))
+      let outHeight = (height + top + draw(0...3) - (kh - 1) * dy - 1) / sy + 1
+      let outWidth = (width + left + draw(0...3) - (kw - 1) * dx - 1) / sx + 1
+      guard outHeight > 0, outWidth > 0 else { continue }
+      let input = (0..<channels * height * width).map { _ in
+        Float.random(in: -1...1, using: &rng)
+      }
+      let plane = outHeight * outWidth
+      var expected: [Float] = []
+      for c in 0..<channels {
+        for i in 0..<kh {
+          for j in 0..<kw {
+            for oy in 0..<outHeight {
+              for ox in 0..<outWidth {
+                let y = oy * sy - top + i * dy
+                let x = ox * sx - left + j * dx
+                let inside = y >= 0 && y < height && x >= 0 && x < width
+                expected.append(
+                  inside ? input[(c * height + y) * width + x] : 0)
+              }
+            }
+          }
+        }
+      }
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: kh, kernelWidth: kw,
+        strideY: sy, strideX: sx, dilationY: dy, dilationX: dx, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      var column = [Float](repeating: .nan, count: channels * kh * kw * plane)
+      column.withUnsafeMutableBufferPointer { target in
+        edgesim_im2col_f32(input, channels, &window, target.baseAddress)
+      }
+      #expect(
+        column.map(\.bitPattern) == expected.map(\.bitPattern),
+        "trial \(trial)")
+    }
+  }
+
   /// The channels-last packing of the Int16 convolutions: every channel
   /// count around the blocks of eight, into a wider padded row (whose other
   /// lanes are left alone).

@@ -93,6 +93,23 @@ void edgesim_clip_i64_on(EdgeSimKernels path, const int64_t *x,
                          ptrdiff_t count, int64_t lower, int64_t upper,
                          int64_t *out);
 
+/// A 2-D window over one image plane (ONNX Conv geometry).
+typedef struct {
+  ptrdiff_t height, width;
+  ptrdiff_t kernelHeight, kernelWidth;
+  ptrdiff_t strideY, strideX;
+  ptrdiff_t dilationY, dilationX;
+  ptrdiff_t padTop, padLeft;
+  ptrdiff_t outHeight, outWidth;
+} EdgeSimWindow;
+
+/// The receptive fields of `channels` Float32 planes (`height · width`
+/// apart) as a K × P matrix, K = channels · kh · kw in the order [c][i][j],
+/// P = outHeight · outWidth: the input value, or +0 where the window reads
+/// padding (one path: it moves data).
+void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
+                        const EdgeSimWindow *window, float *column);
+
 /// One image's channels `[C][H][W]` of Int64 raws (each fitting Int16),
 /// `plane` = H · W apart, written channels last as Int16:
 /// dst[y · rowPitch + x · channels + c] = src[c · plane + y · width + x].
