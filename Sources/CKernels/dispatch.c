@@ -157,3 +157,27 @@ void edgesim_clip_i64_on(EdgeSimKernels path, const int64_t *x,
     edgesim_clip_portable(x, count, lower, upper, out);
   }
 }
+
+void edgesim_window_sums_i16(const int16_t *pairs, ptrdiff_t pitch,
+                             const EdgeSimWindow *window, const int16_t *w,
+                             int32_t *sums) {
+  edgesim_window_sums_i16_on(edgesim_kernels_current(), pairs, pitch, window,
+                             w, sums);
+}
+
+void edgesim_window_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
+                                ptrdiff_t pitch, const EdgeSimWindow *window,
+                                const int16_t *w, int32_t *sums) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_window_sums_avx512(pairs, pitch, window, w, sums);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_window_sums_avx2(pairs, pitch, window, w, sums);
+    return;
+#endif
+  default:
+    edgesim_window_sums_portable(pairs, pitch, window, w, sums);
+  }
+}

@@ -170,3 +170,28 @@ void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
     }
   }
 }
+
+void edgesim_window_sums_portable(EDGESIM_WINDOW_ARGS) {
+  edgesim_window_sums_body(pairs, pitch, g, w, sums);
+}
+
+void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
+                       ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
+                       ptrdiff_t pitch, int16_t *target) {
+  for (ptrdiff_t y = 0; y < height; y++) {
+    const int64_t *from = input + y * width;
+    const ptrdiff_t start = (y + top) * pitch + left;
+    int16_t *to = target + 2 * start;
+    ptrdiff_t x = 0;
+    if (start == 0 && width > 0) {
+      // The plane's first lane has no lane before it.
+      to[0] = (int16_t)from[0];
+      x = 1;
+    }
+    for (; x < width; x++) {
+      const int16_t v = (int16_t)from[x];
+      to[2 * x] = v;
+      to[2 * x - 1] = v;
+    }
+  }
+}

@@ -452,4 +452,12 @@ AVX512 void edgesim_clip_avx512(EDGESIM_CLIP_ARGS) {
   edgesim_clip_portable(x + i, count - i, lower, upper, out + i);
 }
 
+AVX2 void edgesim_window_sums_avx2(EDGESIM_WINDOW_ARGS) {
+  edgesim_window_sums_body(pairs, pitch, g, w, sums);
+}
+
+AVX512 void edgesim_window_sums_avx512(EDGESIM_WINDOW_ARGS) {
+  edgesim_window_sums_body(pairs, pitch, g, w, sums);
+}
+
 #endif

@@ -230,9 +230,10 @@ import Testing
         draw(1...3), draw(1...3), draw(1...2), draw(1...2)
       )
       let (top, left) = (draw(0...6), draw(0...6))
-      let outHeight = (height + top + draw(0...3) - (kh - 1) * dy - 1) / sy + 1
-      let outWidth = (width + left + draw(0...3) - (kw - 1) * dx - 1) / sx + 1
-      guard outHeight > 0, outWidth > 0 else { continue }
+      let spanY = height + top + draw(0...3) - (kh - 1) * dy - 1
+      let spanX = width + left + draw(0...3) - (kw - 1) * dx - 1
+      guard spanY >= 0, spanX >= 0 else { continue }
+      let (outHeight, outWidth) = (spanY / sy + 1, spanX / sx + 1)
       let input = (0..<channels * height * width).map { _ in
         Float.random(in: -1...1, using: &rng)
       }
@@ -264,6 +265,83 @@ import Testing
       #expect(
         column.map(\.bitPattern) == expected.map(\.bitPattern),
         "trial \(trial)")
+    }
+  }
+
+  /// One-channel window sums over a pair plane (depthwise layers with a
+  /// stride or dilation) against Int128 sums over the padded plane, and the
+  /// pair plane itself against its definition.
+  @Test(arguments: paths)
+  func windowSumsMatchInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 4242)
+    for trial in 0..<300 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let (height, width) = (draw(1...12), draw(1...40))
+      let (kh, kw) = (draw(1...5), draw(1...5))
+      let (sy, sx, dy, dx) = (
+        draw(1...3), draw(1...3), draw(1...2), draw(1...2)
+      )
+      let (top, left) = (draw(0...2), draw(0...2))
+      let padHeight = top + height + draw(0...2)
+      let pitch = left + width + draw(0...2)
+      // The window must fit the padded plane.
+      let (spanY, spanX) = (
+        padHeight - (kh - 1) * dy - 1, pitch - (kw - 1) * dx - 1
+      )
+      guard spanY >= 0, spanX >= 0 else { continue }
+      let (outHeight, outWidth) = (spanY / sy + 1, spanX / sx + 1)
+      let image = (0..<height * width).map { _ in
+        Int64(Int16.random(in: -128...127, using: &rng))
+      }
+      let w = (0..<kh * kw).map { _ in Int16.random(in: -128...127, using: &rng)
+      }
+      var padded = [Int64](repeating: 0, count: padHeight * pitch)
+      for y in 0..<height {
+        for x in 0..<width {
+          padded[(y + top) * pitch + left + x] = image[y * width + x]
+        }
+      }
+      var pairs = [Int16](repeating: 0, count: 2 * (padHeight * pitch + 16))
+      pairs.withUnsafeMutableBufferPointer { target in
+        edgesim_pad_pairs(
+          image, height, width, top, left, pitch, target.baseAddress)
+      }
+      for k in 0..<padded.count {
+        let next = k + 1 < padded.count ? padded[k + 1] : 0
+        if Int64(pairs[2 * k]) != padded[k]
+          || (k + 1 < padded.count && Int64(pairs[2 * k + 1]) != next)
+        {
+          Issue.record("\(name) trial \(trial): pair lane \(k)")
+          return
+        }
+      }
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: kh, kernelWidth: kw,
+        strideY: sy, strideX: sx, dilationY: dy, dilationX: dx, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      var sums = [Int32](repeating: 7, count: outHeight * outWidth)
+      sums.withUnsafeMutableBufferPointer { target in
+        edgesim_window_sums_i16_on(
+          Self.c(path), pairs, pitch, &window, w, target.baseAddress)
+      }
+      for oy in 0..<outHeight {
+        for ox in 0..<outWidth {
+          var total: Int128 = 0
+          for i in 0..<kh {
+            for j in 0..<kw {
+              total +=
+                Int128(w[i * kw + j])
+                * Int128(padded[(oy * sy + i * dy) * pitch + ox * sx + j * dx])
+            }
+          }
+          if Int128(sums[oy * outWidth + ox]) != total {
+            Issue.record("\(name) trial \(trial): [\(oy)][\(ox)]")
+            return
+          }
+        }
+      }
     }
   }
 

@@ -110,6 +110,28 @@ typedef struct {
 void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
                         const EdgeSimWindow *window, float *column);
 
+/// One plane `[height][width]` of Int64 raws (each fitting Int16) written
+/// into a pair plane: with x the zero-padded plane (`pitch` columns, the
+/// image at row `top`, column `left`) read as one flat row, lanes 2k and
+/// 2k + 1 hold x[k] and x[k + 1]. Only the image's lanes are written.
+void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
+                       ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
+                       ptrdiff_t pitch, int16_t *target);
+
+/// The sums of one output channel of a one-channel window over a pair plane
+/// (`pitch` columns; the padded plane x at its even lanes), any stride and
+/// dilation: sums[oy · outWidth + ox] = Σ_ij w[i · kw + j] · x[(oy · sy + i ·
+/// dy) · pitch + ox · sx + j · dx], in wrapping Int32 arithmetic (`window`'s
+/// height, width and pads are not used: the plane is already padded).
+void edgesim_window_sums_i16(const int16_t *pairs, ptrdiff_t pitch,
+                             const EdgeSimWindow *window, const int16_t *w,
+                             int32_t *sums);
+
+/// `edgesim_window_sums_i16` on one given path (which must be supported).
+void edgesim_window_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
+                                ptrdiff_t pitch, const EdgeSimWindow *window,
+                                const int16_t *w, int32_t *sums);
+
 /// One image's channels `[C][H][W]` of Int64 raws (each fitting Int16),
 /// `plane` = H · W apart, written channels last as Int16:
 /// dst[y · rowPitch + x · channels + c] = src[c · plane + y · width + x].
