@@ -130,11 +130,75 @@ static inline AVX512 __m256i halves(__m512i a) {
                           _mm512_extracti64x4_epi64(a, 1));
 }
 
+// The most lanes of K for which the output-column kernel below keeps its
+// transposed block (K/2 pairs × 16 columns of Int32, 16 KiB) on the stack.
+#define COLUMN_BLOCK_STRIDE 512
+
+// Two Int16 lanes read as one Int32 (a pair of terms), aliasing allowed.
+typedef int32_t __attribute__((may_alias)) pair_t;
+
+// Sixteen output columns at a time, one lane each: the columns' pairs of
+// terms are gathered once into a block [K/2][16] and every weight row adds
+// its broadcast pair times the block's rows, so no sum needs a horizontal
+// reduction (which, for the small K of pointwise layers on large images,
+// cost more than the products). Only for out[r · rowStride + q] (column
+// stride 1); the same wrapping Int32 sums as the kernel below.
+static AVX512 void dot_avx512_columns(const int16_t *w, ptrdiff_t rows,
+                                      const int16_t *x, ptrdiff_t columns,
+                                      ptrdiff_t stride, int32_t *out,
+                                      ptrdiff_t rowStride) {
+  const ptrdiff_t pairs = stride / 2;
+  __m512i block[COLUMN_BLOCK_STRIDE / 2];
+  const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
+                                         5, 4, 3, 2, 1, 0);
+  const __m512i offsets = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(
+                                                        (int32_t)pairs));
+  for (ptrdiff_t q = 0; q < columns; q += 16) {
+    const ptrdiff_t n = columns - q < 16 ? columns - q : 16;
+    const __mmask16 mask = (__mmask16)((1u << n) - 1);
+    const pair_t *base = (const pair_t *)(x + q * stride);
+    for (ptrdiff_t t = 0; t < pairs; t++) {
+      block[t] = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mask,
+                                             offsets, base + t, 4);
+    }
+    int32_t *o = out + q;
+    ptrdiff_t r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const pair_t *w0 = (const pair_t *)(w + r * stride);
+      const pair_t *w1 = w0 + pairs, *w2 = w1 + pairs, *w3 = w2 + pairs;
+      __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+      for (ptrdiff_t t = 0; t < pairs; t++) {
+        const __m512i v = block[t];
+        a0 = _mm512_dpwssd_epi32(a0, v, _mm512_set1_epi32(w0[t]));
+        a1 = _mm512_dpwssd_epi32(a1, v, _mm512_set1_epi32(w1[t]));
+        a2 = _mm512_dpwssd_epi32(a2, v, _mm512_set1_epi32(w2[t]));
+        a3 = _mm512_dpwssd_epi32(a3, v, _mm512_set1_epi32(w3[t]));
+      }
+      _mm512_mask_storeu_epi32(o + r * rowStride, mask, a0);
+      _mm512_mask_storeu_epi32(o + (r + 1) * rowStride, mask, a1);
+      _mm512_mask_storeu_epi32(o + (r + 2) * rowStride, mask, a2);
+      _mm512_mask_storeu_epi32(o + (r + 3) * rowStride, mask, a3);
+    }
+    for (; r < rows; r++) {
+      const pair_t *wr = (const pair_t *)(w + r * stride);
+      __m512i a = _mm512_setzero_si512();
+      for (ptrdiff_t t = 0; t < pairs; t++) {
+        a = _mm512_dpwssd_epi32(a, block[t], _mm512_set1_epi32(wr[t]));
+      }
+      _mm512_mask_storeu_epi32(o + r * rowStride, mask, a);
+    }
+  }
+}
+
 AVX512 void edgesim_dot_i16_avx512(const int16_t *w, ptrdiff_t rows,
                                    const int16_t *x, ptrdiff_t columns,
                                    ptrdiff_t stride, int32_t *out,
                                    ptrdiff_t rowStride,
                                    ptrdiff_t columnStride) {
+  if (columnStride == 1 && stride <= COLUMN_BLOCK_STRIDE) {
+    dot_avx512_columns(w, rows, x, columns, stride, out, rowStride);
+    return;
+  }
   const ptrdiff_t full = stride & ~(ptrdiff_t)31;
   const __mmask32 all = 0xffffffffu;
   const __mmask32 tail = (__mmask32)((1ull << (stride - full)) - 1);

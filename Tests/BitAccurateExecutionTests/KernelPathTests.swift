@@ -39,7 +39,8 @@ import Testing
   }
 
   /// Random shapes around every vector width and remainder (K padded to 8
-  /// lanes: 8 … 104; rows and columns around the 4 × 2 blocks), in both
+  /// lanes: 8 … 104; rows and columns around the 4 × 2 blocks and the
+  /// 16-column blocks), in both
   /// output layouts; values either in the §5 Int32 bound (exact sums) or
   /// the whole Int16 range (sums that wrap).
   @Test(arguments: paths)
@@ -47,7 +48,7 @@ import Testing
     var rng = SplitMix64(seed: 19)
     for trial in 0..<400 {
       let rows = Int.random(in: 1...13, using: &rng)
-      let columns = Int.random(in: 1...9, using: &rng)
+      let columns = Int.random(in: 1...40, using: &rng)
       let stride = 8 * Int.random(in: 1...13, using: &rng)
       let full = trial % 4 == 0
       let bound: Int16 = full ? .max : 127
