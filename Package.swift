@@ -12,7 +12,8 @@
 //   L2  BitAccurateExecution, Mapping, Simulation, DesignSpace
 //   L1  HardwareModel, NetworkGraph, and above them PrecisionModel (the one
 //       precision model: formats, widths, accumulator rule, plan resolution)
-//   L0  Diagnostics, FixedPointArithmetic
+//   L0  Diagnostics, FixedPointArithmetic, CKernels (C: the executors'
+//       vector kernels)
 import PackageDescription
 
 let package = Package(
@@ -74,10 +75,14 @@ let package = Package(
       dependencies: [
         "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
       ]),
+    // The executors' hot integer and float kernels in C: a portable path
+    // and, on x86-64, AVX2 and AVX-512 paths (function target attributes,
+    // chosen once at run time from the CPU).
+    .target(name: "CKernels"),
     .target(
       name: "BitAccurateExecution",
       dependencies: [
-        "NetworkGraph", "FixedPointArithmetic", "PrecisionModel",
+        "CKernels", "NetworkGraph", "FixedPointArithmetic", "PrecisionModel",
         .product(name: "RealModule", package: "swift-numerics"),
       ]),
     .target(name: "Mapping", dependencies: ["HardwareModel", "NetworkGraph"]),
@@ -194,8 +199,9 @@ let package = Package(
     .testTarget(
       name: "BitAccurateExecutionTests",
       dependencies: [
-        "BitAccurateExecution", "NetworkGraph", "FixedPointArithmetic",
-        "PrecisionModel", "ONNXImport", "NumPyFormat", "Diagnostics",
+        "BitAccurateExecution", "CKernels", "NetworkGraph",
+        "FixedPointArithmetic", "PrecisionModel", "ONNXImport", "NumPyFormat",
+        "Diagnostics",
         "TestSupport",
       ],
       exclude: ["Fixtures"]),

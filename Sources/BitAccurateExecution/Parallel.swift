@@ -1,4 +1,5 @@
 import Dispatch
+import NetworkGraph
 
 /// Runs independent pieces of work on every core and gathers the results
 /// in order.
@@ -45,12 +46,42 @@ enum Parallel {
   /// models, 8 was slower than 16, and 32 or 64 about 5 % faster than 16).
   static let samplesPerChunk = 32
 
+  /// The most bytes a chunk's largest tensor should take.
+  ///
+  /// Large samples (224 × 224 images) get fewer samples per chunk than
+  /// ``samplesPerChunk``, down to 1: the tensors of a chunk then stay
+  /// blocks the heap reuses (below the process's `mmap` threshold,
+  /// `MemoryPolicy`) instead of fresh pages faulted in for every node.
+  static let chunkBytes = 4 << 20
+
+  /// The samples per chunk for a network whose largest tensor holds
+  /// `sampleElements` elements of `bytes` bytes per sample (0: unknown).
+  static func samplesPerChunk(sampleElements: Int, bytes: Int) -> Int {
+    guard sampleElements > 0 else { return samplesPerChunk }
+    return max(
+      1, min(samplesPerChunk, chunkBytes / (sampleElements * max(1, bytes))))
+  }
+
+  /// The most elements one sample puts in any node output of `network`, or
+  /// 0 when its shapes cannot be inferred for one sample.
+  static func largestSampleElements(_ network: Network) -> Int {
+    guard let shapes = try? network.bindingBatch(1).inferShapes() else {
+      return 0
+    }
+    return network.nodes.flatMap(\.outputs).compactMap {
+      shapes.shape(of: $0)?.elementCount
+    }.max() ?? 0
+  }
+
   /// Consecutive chunks of near-equal size covering `count` samples, at
-  /// most ``samplesPerChunk`` each, their number a multiple of the cores
-  /// (so that no core is left with the last chunk alone).
-  static func sampleChunks(_ count: Int, cores: Int) -> [Range<Int>] {
+  /// most `perChunk` each, their number a multiple of the cores (so that no
+  /// core is left with the last chunk alone).
+  static func sampleChunks(
+    _ count: Int, cores: Int, perChunk: Int = samplesPerChunk
+  ) -> [Range<Int>] {
     let cores = max(1, cores)
-    let least = (count + samplesPerChunk - 1) / samplesPerChunk
+    let perChunk = max(1, perChunk)
+    let least = (count + perChunk - 1) / perChunk
     let balanced = (least + cores - 1) / cores * cores
     return Parallel.ranges(count, chunks: min(count, balanced))
   }
@@ -78,6 +109,16 @@ extension Array {
   ) -> [Element] {
     [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
       if count > 0, let base = buffer.baseAddress { fill(base) }
+      initialized = count
+    }
+  }
+}
+
+extension Array where Element: BitwiseCopyable {
+  /// `count` elements of scratch, not zero-filled: for buffers whose every
+  /// element is written before it is read.
+  static func uninitialized(_ count: Int) -> [Element] {
+    [Element](unsafeUninitializedCapacity: count) { _, initialized in
       initialized = count
     }
   }

@@ -17,6 +17,10 @@ public enum EdgeSimMain {
   /// Parses the arguments, runs the command and exits.
   public static func main(_ arguments: [String]? = nil) async -> Never {
     MemoryPolicy.apply()
+    if let problem = KernelSelection.apply() {
+      Terminal.standardError("error: \(problem)")
+      exit(failure)
+    }
     let code = await run(arguments)
     exit(code)
   }

@@ -18,6 +18,9 @@ import Testing
     // L0: pure core, no dependencies.
     "Diagnostics": [],
     "FixedPointArithmetic": [],
+    // L0, in C: the executors' vector kernels (their headers are checked by
+    // `cHeaders`).
+    "CKernels": [],
     // L1: pure core.
     "HardwareModel": ["Diagnostics", "RealModule"],
     "NetworkGraph": ["Diagnostics", "HeapModule", "RealModule"],
@@ -29,6 +32,7 @@ import Testing
     ],
     // L2: pure core.
     "BitAccurateExecution": [
+      "CKernels",
       "Diagnostics", "NetworkGraph", "FixedPointArithmetic", "PrecisionModel",
       "RealModule",
       "Synchronization",
@@ -88,7 +92,18 @@ import Testing
     "edgesim": ["EdgeSimCommands"],
   ]
 
+  /// The C targets and what their files may `#include`: their own headers,
+  /// fixed-width integers and the compiler's atomics and vector intrinsics;
+  /// no system interfaces (files, clocks, environment, printing).
+  static let cHeaders: [String: Set<String>] = [
+    "CKernels": [
+      "CKernels.h", "paths.h", "stddef.h", "stdint.h", "stdatomic.h",
+      "immintrin.h",
+    ]
+  ]
+
   static let core: Set<String> = [
+    "CKernels",
     "Diagnostics", "FixedPointArithmetic", "HardwareModel", "NetworkGraph",
     "PrecisionModel", "BitAccurateExecution",
     "Mapping", "Simulation", "Evaluation", "DesignSpace",
@@ -100,8 +115,22 @@ import Testing
       let walker = FileManager.default.enumerator(
         at: folder, includingPropertiesForKeys: nil)
     else { return [] }
+    let language: Set<String> =
+      cHeaders[target] == nil ? ["swift"] : ["c", "h"]
     return walker.compactMap { $0 as? URL }.filter {
-      $0.pathExtension == "swift"
+      language.contains($0.pathExtension)
+    }
+  }
+
+  /// The headers a C file includes (`#include <x.h>` or `"x.h"`).
+  static func includes(in file: URL) -> [String] {
+    guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+      return []
+    }
+    return text.split(separator: "\n").compactMap { line in
+      line.firstMatch(of: /^\s*#\s*include\s*[<"]([^>"]+)[>"]/).map {
+        String($0.1)
+      }
     }
   }
 
@@ -144,6 +173,16 @@ import Testing
     let permitted = Self.allowed[target] ?? []
     let files = Self.sources(of: target)
     #expect(!files.isEmpty, "no sources for \(target)")
+    if let headers = Self.cHeaders[target] {
+      for file in files {
+        for header in Self.includes(in: file) where !headers.contains(header) {
+          Issue.record(
+            "\(target)/\(file.lastPathComponent) includes \(header), which \(target) may not"
+          )
+        }
+      }
+      return
+    }
     for file in files {
       for module in Self.imports(in: file) where !permitted.contains(module) {
         Issue.record(
@@ -162,6 +201,28 @@ import Testing
       "SystemRandomNumberGenerator",
       "fopen(", "exit(", "readLine(", "DispatchTime", "ContinuousClock",
     ]
+    // The C library's files, clocks, environment, printing and randomness.
+    let forbiddenC =
+      /(?:^|[^A-Za-z0-9_])(getenv|printf|fprintf|puts|fopen|open|time|clock|clock_gettime|rand|random|exit|abort)\s*\(/
+    if Self.cHeaders[target] != nil {
+      for file in Self.sources(of: target) {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for (number, line) in text.split(
+          separator: "\n", omittingEmptySubsequences: false
+        ).enumerated() {
+          let code =
+            line.split(
+              separator: "//", maxSplits: 1, omittingEmptySubsequences: false
+            ).first ?? ""
+          if let match = code.firstMatch(of: forbiddenC) {
+            Issue.record(
+              "\(target)/\(file.lastPathComponent):\(number + 1) calls \(String(match.1)) in the pure core"
+            )
+          }
+        }
+      }
+      return
+    }
     for file in Self.sources(of: target) {
       let text = try String(contentsOf: file, encoding: .utf8)
       for (number, line) in text.split(

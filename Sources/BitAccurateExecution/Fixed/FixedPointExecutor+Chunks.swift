@@ -22,11 +22,12 @@ extension FixedPointExecutor {
     -> FixedPointRun?
   {
     guard let count = inputs.values.first?.shape.first,
-      count > Parallel.samplesPerChunk,
+      count > samplesPerChunk,
       SampleIndependence.holds(for: network),
       inputs.values.allSatisfy({ $0.shape.first == count })
     else { return nil }
-    let ranges = Parallel.sampleChunks(count, cores: concurrency)
+    let ranges = Parallel.sampleChunks(
+      count, cores: concurrency, perChunk: samplesPerChunk)
     var copy = self
     copy.concurrency = 1
     let single = copy

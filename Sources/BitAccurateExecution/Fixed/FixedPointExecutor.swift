@@ -44,6 +44,9 @@ public struct FixedPointExecutor: Sendable {
   /// aligned up, followed by Relu): the Relu node then passes the rectified
   /// raws on.
   let fusesRectifier: [Bool]
+  /// The samples an outputs-only run takes through the network at a time
+  /// (``Parallel/samplesPerChunk(sampleElements:bytes:)``, for Int64 raws).
+  let samplesPerChunk: Int
 
   /// Resolves a plan against a network and quantizes its constants.
   ///
@@ -102,6 +105,9 @@ public struct FixedPointExecutor: Sendable {
     }
     self.prepared = prepared
     self.lastReads = sorted.lastReads()
+    self.samplesPerChunk = Parallel.samplesPerChunk(
+      sampleElements: Parallel.largestSampleElements(sorted),
+      bytes: MemoryLayout<Int64>.size)
     self.fusesRectifier = prepared.map { node in
       let fusable: Bool
       switch node.node.op {

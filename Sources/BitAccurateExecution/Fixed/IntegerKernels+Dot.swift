@@ -1,3 +1,4 @@
+import CKernels
 import FixedPointArithmetic
 
 /// Dot-product kernels on Int16 lanes for the common case of narrow formats
@@ -93,114 +94,17 @@ extension IntegerKernels {
   /// `stride` lanes (a multiple of 8; weights zero after K, so whatever
   /// the input holds there adds nothing), in wrapping Int32 arithmetic.
   ///
-  /// Eight products at a time, summed in pairs (`pmaddwd` on x86); a plain
-  /// loop in debug builds, with the same results.
+  /// CKernels' `edgesim_dot_i16`: 8, 16 or 32 lanes of pair products
+  /// (`pmaddwd`, `vpmaddwd`, `vpdpwssd`) by the CPU, all with the same
+  /// sums.
+  @inline(__always)
   static func dot(
     _ w: UnsafePointer<Int16>, rows m: Int, _ x: UnsafePointer<Int16>,
     columns p: Int,
     stride k: Int, into out: UnsafeMutablePointer<Int32>, rowStride: Int,
     columnStride: Int
   ) {
-    #if DEBUG
-    // Unoptimized builds call every SIMD operation generically, which is
-    // about 15 times slower than this loop; both give the same sums
-    // (exact products, wrapping Int32 additions, any order).
-    for q in 0..<p {
-      let xr = x + q &* k
-      let o = out + q &* columnStride
-      for r in 0..<m {
-        let wr = w + r &* k
-        var s: Int32 = 0
-        for kk in 0..<k { s = s &+ Int32(xr[kk]) &* Int32(wr[kk]) }
-        o[r &* rowStride] = s
-      }
-    }
-    #else
-    /// The four lane sums of four vectors, as one vector.
-    @inline(__always) func sums(
-      _ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>,
-      _ d: SIMD4<Int32>
-    ) -> SIMD4<Int32> {
-      let ab = SIMD4(
-        lowHalf: a.evenHalf &+ a.oddHalf, highHalf: b.evenHalf &+ b.oddHalf)
-      let cd = SIMD4(
-        lowHalf: c.evenHalf &+ c.oddHalf, highHalf: d.evenHalf &+ d.oddHalf)
-      return SIMD4(
-        lowHalf: ab.evenHalf &+ ab.oddHalf,
-        highHalf: cd.evenHalf &+ cd.oddHalf)
-    }
-    var q = 0
-    // Two input columns by four weight rows per pass: each loaded weight
-    // vector serves two columns and each input vector four rows. A last
-    // single column is paired with itself and stored once.
-    while q < p {
-      let pair = q &+ 1 < p
-      let x0 = x + q &* k
-      let x1 = pair ? x0 + k : x0
-      let o0 = out + q &* columnStride
-      let o1 = o0 + columnStride
-      var r = 0
-      while r &+ 4 <= m {
-        let w0 = w + r &* k
-        let w1 = w0 + k
-        let w2 = w1 + k
-        let w3 = w2 + k
-        var a0 = SIMD4<Int32>()
-        var a1 = SIMD4<Int32>()
-        var a2 = SIMD4<Int32>()
-        var a3 = SIMD4<Int32>()
-        var b0 = SIMD4<Int32>()
-        var b1 = SIMD4<Int32>()
-        var b2 = SIMD4<Int32>()
-        var b3 = SIMD4<Int32>()
-        var kk = 0
-        while kk < k {
-          let u = Lanes.widened(x0 + kk)
-          let v = Lanes.widened(x1 + kk)
-          let f0 = Lanes.widened(w0 + kk)
-          a0 &+= Lanes.pairSums(u, f0)
-          b0 &+= Lanes.pairSums(v, f0)
-          let f1 = Lanes.widened(w1 + kk)
-          a1 &+= Lanes.pairSums(u, f1)
-          b1 &+= Lanes.pairSums(v, f1)
-          let f2 = Lanes.widened(w2 + kk)
-          a2 &+= Lanes.pairSums(u, f2)
-          b2 &+= Lanes.pairSums(v, f2)
-          let f3 = Lanes.widened(w3 + kk)
-          a3 &+= Lanes.pairSums(u, f3)
-          b3 &+= Lanes.pairSums(v, f3)
-          kk &+= 8
-        }
-        let first = sums(a0, a1, a2, a3)
-        let second = sums(b0, b1, b2, b3)
-        for lane in 0..<4 {
-          o0[(r &+ lane) &* rowStride] = first[lane]
-        }
-        if pair {
-          for lane in 0..<4 {
-            o1[(r &+ lane) &* rowStride] = second[lane]
-          }
-        }
-        r &+= 4
-      }
-      while r < m {
-        let wr = w + r &* k
-        var a = SIMD4<Int32>()
-        var b = SIMD4<Int32>()
-        var kk = 0
-        while kk < k {
-          let f = Lanes.widened(wr + kk)
-          a &+= Lanes.pairSums(Lanes.widened(x0 + kk), f)
-          b &+= Lanes.pairSums(Lanes.widened(x1 + kk), f)
-          kk &+= 8
-        }
-        o0[r &* rowStride] = a.wrappedSum()
-        if pair { o1[r &* rowStride] = b.wrappedSum() }
-        r &+= 1
-      }
-      q &+= pair ? 2 : 1
-    }
-    #endif
+    edgesim_dot_i16(w, m, x, p, k, out, rowStride, columnStride)
   }
 
   /// Copies one image's channels `[C][H][W]` (raws) into a zero-bordered
@@ -211,18 +115,10 @@ extension IntegerKernels {
     _ pad: PaddedPlane,
     into target: UnsafeMutablePointer<Int16>
   ) {
-    for c in 0..<channels {
-      let source = input + c &* g.inputPlane
-      for y in 0..<g.height {
-        let row =
-          target
-          + (((y &+ g.padTop) &* pad.width &+ g.padLeft) &* channels &+ c)
-        let from = source + y &* g.width
-        for x in 0..<g.width {
-          row[x &* channels] = Int16(truncatingIfNeeded: from[x])
-        }
-      }
-    }
+    edgesim_pack_channels_last(
+      input, channels, g.height, g.width, g.inputPlane,
+      target + (g.padTop &* pad.width &+ g.padLeft) &* channels,
+      pad.width &* channels)
   }
 
   /// Lays the receptive fields of a padded channels-last image out as rows

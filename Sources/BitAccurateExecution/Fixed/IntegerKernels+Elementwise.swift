@@ -1,3 +1,4 @@
+import CKernels
 import FixedPointArithmetic
 import NetworkGraph
 
@@ -100,13 +101,10 @@ extension IntegerKernels {
         _ = Parallel.slices(
           x.count, concurrency: concurrency, minimumPerSlice: 1 << 14
         ) { range in
-          let source = shared.0.base
-          let target = shared.1.base
-          for index in range {
-            let v = source[index]
-            let low = v < lower ? lower : v
-            target[index] = low > upper ? upper : low
-          }
+          // min(max(v, lower), upper), in CKernels.
+          edgesim_clip_i64(
+            shared.0.base + range.lowerBound, range.count, lower, upper,
+            shared.1.base + range.lowerBound)
         }
       }
     }

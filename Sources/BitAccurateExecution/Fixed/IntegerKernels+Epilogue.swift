@@ -1,3 +1,4 @@
+import CKernels
 import FixedPointArithmetic
 
 extension IntegerKernels {
@@ -133,9 +134,8 @@ extension IntegerKernels {
 }
 
 /// The epilogue of a row whose accumulators cannot overflow and whose every
-/// value and bound lies within ±``Lanes/limit``, eight lanes at a time: the
-/// same integers and counts as the Int64 loop, which runs what is left over (and,
-/// in debug builds, where generic SIMD calls are slow, everything).
+/// value and bound lies within ±``Lanes/limit``, in Int32 lanes (CKernels):
+/// the same integers and counts as the Int64 loop.
 private struct NarrowEpilogue {
   let bias: Int32
   let shift: Int32
@@ -161,39 +161,20 @@ private struct NarrowEpilogue {
     self.bottom = bottom
   }
 
-  /// Runs the whole groups of eight of `count` elements (none in debug
-  /// builds) and returns how many it ran.
+  /// Runs all `count` elements (CKernels' `edgesim_epilogue_i32`, 8 or 16
+  /// lanes at a time where the CPU has them) and returns how many it ran.
   func run(
     _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
     count: Int, _ counts: inout EpilogueCounts
   ) -> Int {
-    var start = 0
-    #if !DEBUG
-    let vector = (
-      bias: SIMD8<Int32>(repeating: bias),
-      high: SIMD8<Int32>(repeating: outHigh),
-      low: SIMD8<Int32>(repeating: outLow),
-      bottom: SIMD8<Int32>(repeating: bottom),
-      round: SIMD8<Int32>(repeating: roundBit)
-    )
-    let (s, t) = (shift, shift &- 1)
-    var above = SIMD8<Int32>()
-    var below = SIMD8<Int32>()
-    while start &+ 8 <= count {
-      let a =
-        UnsafeRawPointer(source + start).loadUnaligned(as: SIMD8<Int32>.self)
-        &+ vector.bias
-      let r = (a &>> s) &+ ((a &>> t) & vector.round)
-      above &-= Lanes.below(vector.high, r)
-      below &-= Lanes.below(r, vector.low)
-      Lanes.storeWidened(
-        Lanes.clamped(r, vector.bottom, vector.high), to: target + start)
-      start &+= 8
-    }
-    counts.outPositive &+= Int(above.wrappedSum())
-    counts.outNegative &+= Int(below.wrappedSum())
-    #endif
-    return start
+    var above: Int64 = 0
+    var below: Int64 = 0
+    edgesim_epilogue_i32(
+      source, count, bias, shift, roundBit, outLow, outHigh, bottom, target,
+      &above, &below)
+    counts.outPositive &+= Int(above)
+    counts.outNegative &+= Int(below)
+    return count
   }
 }
 

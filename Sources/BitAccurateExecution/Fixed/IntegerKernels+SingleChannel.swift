@@ -1,3 +1,5 @@
+import CKernels
+
 extension IntegerKernels {
   /// Whether every group of a convolution reads one input channel.
   ///
@@ -71,16 +73,8 @@ extension IntegerKernels {
     _ input: UnsafePointer<Int64>, _ g: ConvGeometry, _ pad: PaddedPlane,
     into target: UnsafeMutablePointer<Int16>
   ) {
-    for y in 0..<g.height {
-      let from = input + y &* g.width
-      let start = (y &+ g.padTop) &* pad.width &+ g.padLeft
-      for x in 0..<g.width {
-        let k = start &+ x
-        let v = Int16(truncatingIfNeeded: from[x])
-        target[2 &* k] = v
-        if k > 0 { target[2 &* k &- 1] = v }
-      }
-    }
+    edgesim_pad_pairs(
+      input, g.height, g.width, g.padTop, g.padLeft, pad.width, target)
   }
 
   /// One output channel's sums over one pair plane.
@@ -89,8 +83,8 @@ extension IntegerKernels {
   /// columns at a time: for kernel row i and even column j, the pair
   /// product of the plane's lanes at the outputs' positions plus j with
   /// (w_ij, w_i,j+1) adds both taps to four outputs (`pmaddwd` on x86); a
-  /// last odd tap pairs with a zero weight. Otherwise one output at a time,
-  /// from `w`.
+  /// last odd tap pairs with a zero weight. Otherwise (strides, dilations,
+  /// debug builds) CKernels' `edgesim_window_sums_i16`, from `w`.
   private static func channelSums(
     _ plane: UnsafePointer<Int16>, _ g: ConvGeometry, _ pad: PaddedPlane,
     _ w: UnsafePointer<Int16>, pairs: UnsafePointer<Int16>, perRow: Int,
@@ -99,8 +93,8 @@ extension IntegerKernels {
     let pitch = pad.width
     let width = g.outWidth
     let (kh, kw) = (g.kernelHeight, g.kernelWidth)
-    let rowStep = g.dilationY &* pitch
     #if !DEBUG
+    let rowStep = g.dilationY &* pitch
     if g.strideX == 1, g.dilationX == 1, kh == 3, kw == 3 {
       threeByThree(plane, g, pitch: pitch, pairs: pairs, into: sums)
       return
@@ -136,21 +130,13 @@ extension IntegerKernels {
       return
     }
     #endif
-    for oy in 0..<g.outHeight {
-      let top = oy &* g.strideY &* pitch
-      for ox in 0..<width {
-        let origin = top &+ ox &* g.strideX
-        var total: Int32 = 0
-        for i in 0..<kh {
-          let line = origin &+ i &* rowStep
-          for j in 0..<kw {
-            let x = plane[2 &* (line &+ j &* g.dilationX)]
-            total &+= Int32(w[i &* kw &+ j]) &* Int32(x)
-          }
-        }
-        sums[oy &* width &+ ox] = total
-      }
-    }
+    // Any stride and dilation: CKernels, vectorized over output columns.
+    var window = EdgeSimWindow(
+      height: g.height, width: g.width, kernelHeight: kh, kernelWidth: kw,
+      strideY: g.strideY, strideX: g.strideX, dilationY: g.dilationY,
+      dilationX: g.dilationX, padTop: g.padTop, padLeft: g.padLeft,
+      outHeight: g.outHeight, outWidth: width)
+    edgesim_window_sums_i16(plane, pitch, &window, w, sums)
   }
 }
 

@@ -283,9 +283,13 @@ enum IntegerKernels {
     // whole image, then one epilogue over all its channels.
     let pairs = readsOneChannelPerGroup(g, groups: groups) ? weights.pairs : nil
     let direct = pairs != nil
+    // Scratch accumulators for the general epilogue only (the fused one
+    // needs none).
+    let fusedEpilogue = policy != .wrap && requantization.fusedShift != nil
     var scratch = [Int64](
       repeating: 0,
-      count: accumulators == nil ? (direct ? outChannels : groupOut) * plane : 0
+      count: accumulators == nil && !fusedEpilogue
+        ? (direct ? outChannels : groupOut) * plane : 0
     )
     var padded = [Int16](
       repeating: 0,
@@ -295,8 +299,9 @@ enum IntegerKernels {
     let padIsRows = g.isPointwise && groupIn == stride
     var rows = [Int16](
       repeating: 0, count: direct || padIsRows ? 8 : plane * stride + 8)
-    var sums = [Int32](
-      repeating: 0, count: direct ? outChannels * plane + 8 : groupOut * plane)
+    // Every sum is written before it is read.
+    var sums = [Int32].uninitialized(
+      direct ? outChannels * plane + 8 : groupOut * plane)
     let fused = requantization.fusedShift
     let biasValues = bias ?? []
     biasValues.withUnsafeBufferPointer { biasBuffer in

@@ -6,9 +6,9 @@ extension FloatExecutor {
   /// the other tensors.
   ///
   /// A batch of more than a chunk's samples goes through the network in
-  /// chunks (at most 32 samples, as many as a multiple of the cores), each
-  /// chunk on one core with its intermediates freed after their last
-  /// reader. Samples are independent and every kernel computes each element
+  /// chunks (at most 32 samples, fewer for large samples, as many as a
+  /// multiple of the cores), each chunk on one core with its intermediates
+  /// freed after their last reader. Samples are independent and every kernel computes each element
   /// the same way whatever the split, so the outputs do not change.
   ///
   /// - Throws: ``ExecutionError`` as ``run(input:)`` does (a failing chunk
@@ -23,12 +23,16 @@ extension FloatExecutor {
     else { throw .invalidInput(message: "the network has no input") }
     let releasing = network.lastReads()
     let name = first.name
-    guard let count = input.shape.first, count > Parallel.samplesPerChunk,
+    let perChunk = Parallel.samplesPerChunk(
+      sampleElements: Parallel.largestSampleElements(network),
+      bytes: MemoryLayout<Float>.size)
+    guard let count = input.shape.first, count > perChunk,
       SampleIndependence.holds(for: network)
     else {
       return try runWhole(inputs: [name: input], releasing: releasing).outputs
     }
-    let ranges = Parallel.sampleChunks(count, cores: concurrency)
+    let ranges = Parallel.sampleChunks(
+      count, cores: concurrency, perChunk: perChunk)
     var copy = self
     copy.concurrency = 1
     let single = copy

@@ -1,3 +1,4 @@
+import CKernels
 import NetworkGraph
 
 /// Float32 kernels of the reference executor (NCHW, batch N).
@@ -63,15 +64,11 @@ enum FloatKernels {
                     let row = shared.1.base + outBase + m * plane
                     let b = bias?[group * groupOut + m] ?? 0
                     for p in 0..<plane { row[p] = b }
-                    let wRow =
-                      w.baseAddress.unsafelyUnwrapped + (group * groupOut + m)
-                      * k
-                    for kk in 0..<k {
-                      let wv = wRow[kk]
-                      let colRow = matrix + kk * plane
-                      for p in 0..<plane { row[p] += wv * colRow[p] }
-                    }
                   }
+                  // row[p] += w[m][kk] · col[kk][p], kk ascending.
+                  edgesim_sgemm_accumulate(
+                    w.baseAddress.unsafelyUnwrapped + group * groupOut * k,
+                    groupOut, k, matrix, plane, shared.1.base + outBase)
                 }
               }
             }
@@ -84,37 +81,20 @@ enum FloatKernels {
   }
 
   /// Lays a group's receptive fields out as a K × P matrix, zero where the
-  /// window reads padding.
+  /// window reads padding (CKernels' `edgesim_im2col_f32`).
   static func im2col(
     _ input: UnsafeBufferPointer<Float>, from base: Int, channels: Int,
     _ g: ConvGeometry,
     into column: UnsafeMutableBufferPointer<Float>
   ) {
-    let plane = g.outputPlane
-    var row = 0
-    for c in 0..<channels {
-      let channel = base + c * g.inputPlane
-      for i in 0..<g.kernelHeight {
-        for j in 0..<g.kernelWidth {
-          let target = row * plane
-          for oy in 0..<g.outHeight {
-            let y = oy * g.strideY - g.padTop + i * g.dilationY
-            let rowTarget = target + oy * g.outWidth
-            if y < 0 || y >= g.height {
-              for ox in 0..<g.outWidth { column[rowTarget + ox] = 0 }
-              continue
-            }
-            let source = channel + y * g.width
-            for ox in 0..<g.outWidth {
-              let xx = ox * g.strideX - g.padLeft + j * g.dilationX
-              column[rowTarget + ox] =
-                (xx >= 0 && xx < g.width) ? input[source + xx] : 0
-            }
-          }
-          row += 1
-        }
-      }
-    }
+    var window = EdgeSimWindow(
+      height: g.height, width: g.width, kernelHeight: g.kernelHeight,
+      kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX,
+      dilationY: g.dilationY, dilationX: g.dilationX, padTop: g.padTop,
+      padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth)
+    edgesim_im2col_f32(
+      input.baseAddress.unsafelyUnwrapped + base, channels, &window,
+      column.baseAddress)
   }
 
   /// Batched matrix product out[b][m][n] = Σ_k a[b][m][k] · b[b][k][n] with
@@ -132,15 +112,11 @@ enum FloatKernels {
             let aBase = plan.aOffsets[batch]
             let bBase = plan.bOffsets[batch]
             let oBase = batch * plan.m * plan.n
-            for i in 0..<plan.m {
-              let row = po.baseAddress.unsafelyUnwrapped + oBase + i * plan.n
-              for kk in 0..<plan.k {
-                let av = pa[aBase + i * plan.k + kk]
-                let bRow =
-                  pb.baseAddress.unsafelyUnwrapped + bBase + kk * plan.n
-                for j in 0..<plan.n { row[j] += av * bRow[j] }
-              }
-            }
+            // row[j] += a[i][kk] · b[kk][j], kk ascending.
+            edgesim_sgemm_accumulate(
+              pa.baseAddress.unsafelyUnwrapped + aBase, plan.m, plan.k,
+              pb.baseAddress.unsafelyUnwrapped + bBase, plan.n,
+              po.baseAddress.unsafelyUnwrapped + oBase)
           }
         }
       }

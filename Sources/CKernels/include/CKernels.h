@@ -1,0 +1,149 @@
+// The hot integer and float kernels of BitAccurateExecution, in C so that
+// each can be built for the machine's vector width and chosen at run time
+// (issue #19): a portable path always, and on x86-64 an AVX2 and an
+// AVX-512 (BW + VNNI) path behind a one-time CPU feature check.
+//
+// Every path gives the same integers and the same Float32 values as every
+// other (and as the Swift reference in Tests/BitAccurateExecutionTests):
+// integer sums are exact in wrapping Int32 arithmetic, whose result does not
+// depend on the order of the terms; float sums keep one order per output
+// (bias, then k ascending, product rounded then added: no fused
+// multiply-add), vectorized across outputs only.
+#ifndef EDGESIM_CKERNELS_H
+#define EDGESIM_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A kernel path, narrowest first.
+typedef enum {
+  /// Plain C, any CPU.
+  EdgeSimKernelsPortable = 0,
+  /// x86-64 with AVX2: 16 Int16 lanes (`vpmaddwd`), 8 Float32 lanes.
+  EdgeSimKernelsAVX2 = 1,
+  /// x86-64 with AVX-512 BW and VNNI: 32 Int16 lanes (`vpdpwssd`), 16
+  /// Float32 lanes.
+  EdgeSimKernelsAVX512 = 2,
+} EdgeSimKernels;
+
+/// Whether this CPU (and this build) can run `path`.
+int edgesim_kernels_supported(EdgeSimKernels path);
+
+/// The path the kernels take: the widest supported one, unless
+/// `edgesim_kernels_select` chose another.
+EdgeSimKernels edgesim_kernels_current(void);
+
+/// Makes every later kernel call take `path`; returns 0, or -1 (and changes
+/// nothing) when the CPU cannot run it.
+int edgesim_kernels_select(EdgeSimKernels path);
+
+/// out[r · rowStride + q · columnStride] = Σ_{k < stride} w[r · stride + k]
+/// · x[q · stride + k], in wrapping Int32 arithmetic, for r < rows and
+/// q < columns. `stride` is a multiple of 8.
+void edgesim_dot_i16(const int16_t *w, ptrdiff_t rows, const int16_t *x,
+                     ptrdiff_t columns, ptrdiff_t stride, int32_t *out,
+                     ptrdiff_t rowStride, ptrdiff_t columnStride);
+
+/// `edgesim_dot_i16` on one given path (which must be supported): for tests.
+void edgesim_dot_i16_on(EdgeSimKernels path, const int16_t *w,
+                        ptrdiff_t rows, const int16_t *x, ptrdiff_t columns,
+                        ptrdiff_t stride, int32_t *out, ptrdiff_t rowStride,
+                        ptrdiff_t columnStride);
+
+/// out[i][j] += Σ_k a[i][k] · b[k][j] for i < m, j < n, k ascending, each
+/// product rounded to Float32 and then added (no fused multiply-add): row
+/// i of `a` at a + i · k, row kk of `b` at b + kk · n, row i of `out` at
+/// out + i · n.
+void edgesim_sgemm_accumulate(const float *a, ptrdiff_t m, ptrdiff_t k,
+                              const float *b, ptrdiff_t n, float *out);
+
+/// `edgesim_sgemm_accumulate` on one given path (which must be supported).
+void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
+                                 ptrdiff_t m, ptrdiff_t k, const float *b,
+                                 ptrdiff_t n, float *out);
+
+/// The requantization epilogue of a row of Int32 sums whose every value
+/// a = sums[i] + bias lies within ±(2^30 − 1): r = (a >> shift) + ((a >>
+/// (shift − 1)) & roundBit) (shift 1…31; roundBit 1 rounds halfUp, 0
+/// floors), *above += 1 where r > high, *below += 1 where r < low, and
+/// out[i] = max(min(r, high), bottom) widened to Int64.
+void edgesim_epilogue_i32(const int32_t *sums, ptrdiff_t count, int32_t bias,
+                          int32_t shift, int32_t roundBit, int32_t low,
+                          int32_t high, int32_t bottom, int64_t *out,
+                          int64_t *above, int64_t *below);
+
+/// `edgesim_epilogue_i32` on one given path (which must be supported).
+void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
+                             ptrdiff_t count, int32_t bias, int32_t shift,
+                             int32_t roundBit, int32_t low, int32_t high,
+                             int32_t bottom, int64_t *out, int64_t *above,
+                             int64_t *below);
+
+/// out[i] = min(max(x[i], lower), upper) for i < count (ReLU and Clip on
+/// raws).
+void edgesim_clip_i64(const int64_t *x, ptrdiff_t count, int64_t lower,
+                      int64_t upper, int64_t *out);
+
+/// `edgesim_clip_i64` on one given path (which must be supported).
+void edgesim_clip_i64_on(EdgeSimKernels path, const int64_t *x,
+                         ptrdiff_t count, int64_t lower, int64_t upper,
+                         int64_t *out);
+
+/// A 2-D window over one image plane (ONNX Conv geometry).
+typedef struct {
+  ptrdiff_t height, width;
+  ptrdiff_t kernelHeight, kernelWidth;
+  ptrdiff_t strideY, strideX;
+  ptrdiff_t dilationY, dilationX;
+  ptrdiff_t padTop, padLeft;
+  ptrdiff_t outHeight, outWidth;
+} EdgeSimWindow;
+
+/// The receptive fields of `channels` Float32 planes (`height · width`
+/// apart) as a K × P matrix, K = channels · kh · kw in the order [c][i][j],
+/// P = outHeight · outWidth: the input value, or +0 where the window reads
+/// padding (one path: it moves data).
+void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
+                        const EdgeSimWindow *window, float *column);
+
+/// One plane `[height][width]` of Int64 raws (each fitting Int16) written
+/// into a pair plane: with x the zero-padded plane (`pitch` columns, the
+/// image at row `top`, column `left`) read as one flat row, lanes 2k and
+/// 2k + 1 hold x[k] and x[k + 1]. Only the image's lanes are written.
+void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
+                       ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
+                       ptrdiff_t pitch, int16_t *target);
+
+/// The sums of one output channel of a one-channel window over a pair plane
+/// (`pitch` columns; the padded plane x at its even lanes), any stride and
+/// dilation: sums[oy · outWidth + ox] = Σ_ij w[i · kw + j] · x[(oy · sy + i ·
+/// dy) · pitch + ox · sx + j · dx], in wrapping Int32 arithmetic (`window`'s
+/// height, width and pads are not used: the plane is already padded).
+void edgesim_window_sums_i16(const int16_t *pairs, ptrdiff_t pitch,
+                             const EdgeSimWindow *window, const int16_t *w,
+                             int32_t *sums);
+
+/// `edgesim_window_sums_i16` on one given path (which must be supported).
+void edgesim_window_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
+                                ptrdiff_t pitch, const EdgeSimWindow *window,
+                                const int16_t *w, int32_t *sums);
+
+/// One image's channels `[C][H][W]` of Int64 raws (each fitting Int16),
+/// `plane` = H · W apart, written channels last as Int16:
+/// dst[y · rowPitch + x · channels + c] = src[c · plane + y · width + x].
+/// Eight channels at a time, so that reads and writes both run along
+/// memory (one path: it moves data, no arithmetic).
+void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
+                                ptrdiff_t height, ptrdiff_t width,
+                                ptrdiff_t plane, int16_t *dst,
+                                ptrdiff_t rowPitch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,197 @@
+// The portable paths: plain C for any CPU (the compiler may vectorize them
+// for the build's baseline). Integer sums are formed in uint32_t, which
+// wraps like the vector paths' Int32 lanes (signed overflow would be
+// undefined in C).
+#include "CKernels.h"
+#include "paths.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+void edgesim_dot_i16_portable(const int16_t *w, ptrdiff_t rows,
+                              const int16_t *x, ptrdiff_t columns,
+                              ptrdiff_t stride, int32_t *out,
+                              ptrdiff_t rowStride, ptrdiff_t columnStride) {
+  for (ptrdiff_t q = 0; q < columns; q++) {
+    const int16_t *xq = x + q * stride;
+    int32_t *o = out + q * columnStride;
+    ptrdiff_t r = 0;
+    // Four weight rows per pass reuse each input lane.
+    for (; r + 4 <= rows; r += 4) {
+      const int16_t *w0 = w + r * stride;
+      const int16_t *w1 = w0 + stride;
+      const int16_t *w2 = w1 + stride;
+      const int16_t *w3 = w2 + stride;
+      uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (ptrdiff_t k = 0; k < stride; k++) {
+        int32_t v = xq[k];
+        s0 += (uint32_t)(v * (int32_t)w0[k]);
+        s1 += (uint32_t)(v * (int32_t)w1[k]);
+        s2 += (uint32_t)(v * (int32_t)w2[k]);
+        s3 += (uint32_t)(v * (int32_t)w3[k]);
+      }
+      o[r * rowStride] = (int32_t)s0;
+      o[(r + 1) * rowStride] = (int32_t)s1;
+      o[(r + 2) * rowStride] = (int32_t)s2;
+      o[(r + 3) * rowStride] = (int32_t)s3;
+    }
+    for (; r < rows; r++) {
+      const int16_t *wr = w + r * stride;
+      uint32_t s = 0;
+      for (ptrdiff_t k = 0; k < stride; k++) {
+        s += (uint32_t)((int32_t)xq[k] * (int32_t)wr[k]);
+      }
+      o[r * rowStride] = (int32_t)s;
+    }
+  }
+}
+
+void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
+                            const float *b, ptrdiff_t n, float *out) {
+  for (ptrdiff_t i = 0; i < m; i++) {
+    float *row = out + i * n;
+    const float *ai = a + i * k;
+    for (ptrdiff_t kk = 0; kk < k; kk++) {
+      float av = ai[kk];
+      const float *bk = b + kk * n;
+      for (ptrdiff_t j = 0; j < n; j++) {
+        float product = av * bk[j];
+        row[j] = row[j] + product;
+      }
+    }
+  }
+}
+
+void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
+                                ptrdiff_t height, ptrdiff_t width,
+                                ptrdiff_t plane, int16_t *dst,
+                                ptrdiff_t rowPitch) {
+  for (ptrdiff_t y = 0; y < height; y++) {
+    int16_t *row = dst + y * rowPitch;
+    const int64_t *line = src + y * width;
+    ptrdiff_t c0 = 0;
+    for (; c0 + 8 <= channels; c0 += 8) {
+      const int64_t *s = line + c0 * plane;
+      int16_t *d = row + c0;
+      for (ptrdiff_t x = 0; x < width; x++) {
+        int16_t *t = d + x * channels;
+        for (int c = 0; c < 8; c++) {
+          t[c] = (int16_t)s[c * plane + x];
+        }
+      }
+    }
+    for (; c0 < channels; c0++) {
+      const int64_t *s = line + c0 * plane;
+      int16_t *d = row + c0;
+      for (ptrdiff_t x = 0; x < width; x++) {
+        d[x * channels] = (int16_t)s[x];
+      }
+    }
+  }
+}
+
+void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS) {
+  int64_t up = 0, down = 0;
+  for (ptrdiff_t i = 0; i < count; i++) {
+    int32_t a = sums[i] + bias;
+    int32_t r = (a >> shift) + ((a >> (shift - 1)) & roundBit);
+    up += r > high;
+    down += r < low;
+    int32_t capped = r > high ? high : r;
+    out[i] = capped < bottom ? bottom : capped;
+  }
+  *above += up;
+  *below += down;
+}
+
+void edgesim_clip_portable(EDGESIM_CLIP_ARGS) {
+  for (ptrdiff_t i = 0; i < count; i++) {
+    int64_t v = x[i] < lower ? lower : x[i];
+    out[i] = v > upper ? upper : v;
+  }
+}
+
+void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
+                        const EdgeSimWindow *g, float *column) {
+  const ptrdiff_t plane = g->outHeight * g->outWidth;
+  const ptrdiff_t inputPlane = g->height * g->width;
+  float *target = column;
+  for (ptrdiff_t c = 0; c < channels; c++) {
+    const float *channel = input + c * inputPlane;
+    for (ptrdiff_t i = 0; i < g->kernelHeight; i++) {
+      for (ptrdiff_t j = 0; j < g->kernelWidth; j++) {
+        // The outputs ox whose column x = ox · sx − pl + j · dx lies in
+        // [0, width): [first, last).
+        const ptrdiff_t offset = j * g->dilationX - g->padLeft;
+        ptrdiff_t first = 0;
+        if (offset < 0) {
+          first = (-offset + g->strideX - 1) / g->strideX;
+        }
+        ptrdiff_t last = 0;
+        if (g->width - offset > 0) {
+          last = (g->width - offset + g->strideX - 1) / g->strideX;
+        }
+        if (first > g->outWidth) {
+          first = g->outWidth;
+        }
+        if (last > g->outWidth) {
+          last = g->outWidth;
+        }
+        if (last < first) {
+          last = first;
+        }
+        for (ptrdiff_t oy = 0; oy < g->outHeight; oy++) {
+          float *row = target + oy * g->outWidth;
+          const ptrdiff_t y = oy * g->strideY - g->padTop + i * g->dilationY;
+          if (y < 0 || y >= g->height) {
+            for (ptrdiff_t ox = 0; ox < g->outWidth; ox++) {
+              row[ox] = 0;
+            }
+            continue;
+          }
+          const float *source = channel + y * g->width + offset;
+          for (ptrdiff_t ox = 0; ox < first; ox++) {
+            row[ox] = 0;
+          }
+          if (g->strideX == 1) {
+            for (ptrdiff_t ox = first; ox < last; ox++) {
+              row[ox] = source[ox];
+            }
+          } else {
+            for (ptrdiff_t ox = first; ox < last; ox++) {
+              row[ox] = source[ox * g->strideX];
+            }
+          }
+          for (ptrdiff_t ox = last; ox < g->outWidth; ox++) {
+            row[ox] = 0;
+          }
+        }
+        target += plane;
+      }
+    }
+  }
+}
+
+void edgesim_window_sums_portable(EDGESIM_WINDOW_ARGS) {
+  edgesim_window_sums_body(pairs, pitch, g, w, sums);
+}
+
+void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
+                       ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
+                       ptrdiff_t pitch, int16_t *target) {
+  for (ptrdiff_t y = 0; y < height; y++) {
+    const int64_t *from = input + y * width;
+    const ptrdiff_t start = (y + top) * pitch + left;
+    int16_t *to = target + 2 * start;
+    ptrdiff_t x = 0;
+    if (start == 0 && width > 0) {
+      // The plane's first lane has no lane before it.
+      to[0] = (int16_t)from[0];
+      x = 1;
+    }
+    for (; x < width; x++) {
+      const int16_t v = (int16_t)from[x];
+      to[2 * x] = v;
+      to[2 * x - 1] = v;
+    }
+  }
+}

@@ -1,0 +1,423 @@
+import BitAccurateExecution
+import CKernels
+import PrecisionModel
+import TestSupport
+import Testing
+
+/// Every path of the C kernels (portable, and AVX2 and AVX-512 where this
+/// CPU has them) against exact Swift references: Int16 dot products against
+/// Int128 sums, Float32 products against the executor's scalar loop
+/// (bit patterns), and whole executor runs against the portable path's.
+///
+/// Serialized: the executor tests select a path for the whole process.
+@Suite(.serialized) struct KernelPathTests {
+  static let paths = KernelPath.supported.map { ($0.rawValue, $0) }
+
+  static func c(_ path: KernelPath) -> EdgeSimKernels {
+    switch path {
+    case .portable: EdgeSimKernelsPortable
+    case .avx2: EdgeSimKernelsAVX2
+    case .avx512: EdgeSimKernelsAVX512
+    }
+  }
+
+  /// Σ w[r][k] · x[q][k], exactly, reduced to Int32 the two's-complement
+  /// way (the kernels' contract: wrapping Int32 sums, which equal the exact
+  /// sum whenever it fits).
+  static func reference(
+    _ w: [Int16], rows: Int, _ x: [Int16], columns: Int, stride: Int
+  ) -> [[Int32]] {
+    (0..<columns).map { q in
+      (0..<rows).map { r in
+        var sum: Int128 = 0
+        for k in 0..<stride {
+          sum += Int128(w[r * stride + k]) * Int128(x[q * stride + k])
+        }
+        return Int32(truncatingIfNeeded: sum)
+      }
+    }
+  }
+
+  /// Random shapes around every vector width and remainder (K padded to 8
+  /// lanes: 8 … 104; rows and columns around the 4 × 2 blocks and the
+  /// 16-column blocks), in both
+  /// output layouts; values either in the §5 Int32 bound (exact sums) or
+  /// the whole Int16 range (sums that wrap).
+  @Test(arguments: paths)
+  func dotMatchesInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 19)
+    for trial in 0..<400 {
+      let rows = Int.random(in: 1...13, using: &rng)
+      let columns = Int.random(in: 1...40, using: &rng)
+      let stride = 8 * Int.random(in: 1...13, using: &rng)
+      let full = trial % 4 == 0
+      let bound: Int16 = full ? .max : 127
+      func draw(_ count: Int) -> [Int16] {
+        (0..<count).map { _ in
+          trial % 17 == 0
+            ? (Bool.random(using: &rng) ? .min : .max)
+            : Int16.random(in: (full ? .min : -bound)...bound, using: &rng)
+        }
+      }
+      let w = draw(rows * stride)
+      let x = draw(columns * stride)
+      let expected = Self.reference(
+        w, rows: rows, x, columns: columns, stride: stride)
+      let rowMajor = trial % 2 == 0
+      var out = [Int32](repeating: -1, count: rows * columns)
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_dot_i16_on(
+          Self.c(path), w, rows, x, columns, stride, o.baseAddress,
+          rowMajor ? columns : 1, rowMajor ? 1 : rows)
+      }
+      for q in 0..<columns {
+        for r in 0..<rows {
+          let got = out[rowMajor ? r * columns + q : q * rows + r]
+          if got != expected[q][r] {
+            Issue.record(
+              "\(name) trial \(trial) (\(rows)×\(columns), K \(stride)) [\(r)][\(q)]: \(got) ≠ \(expected[q][r])"
+            )
+            return
+          }
+        }
+      }
+    }
+  }
+
+  /// out[i][j] += a[i][k] · b[k][j], k ascending, product rounded then
+  /// added, as the float executor's loop did before CKernels.
+  static func sgemmReference(
+    _ a: [Float], m: Int, k: Int, _ b: [Float], n: Int, _ out: inout [Float]
+  ) {
+    for i in 0..<m {
+      for kk in 0..<k {
+        let av = a[i * k + kk]
+        for j in 0..<n {
+          let product = av * b[kk * n + j]
+          out[i * n + j] = out[i * n + j] + product
+        }
+      }
+    }
+  }
+
+  /// Random sizes around the 4-row and 8/16/32-column blocks and their
+  /// tails, values of very different magnitudes (so the order of additions
+  /// matters), signed zeros, subnormals, infinities and NaN: bit patterns
+  /// equal.
+  @Test(arguments: paths)
+  func sgemmMatchesScalarLoop(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1919)
+    let specials: [Float] = [
+      0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .infinity,
+      -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
+    ]
+    for trial in 0..<300 {
+      let m = Int.random(in: 1...11, using: &rng)
+      let k = Int.random(in: 1...40, using: &rng)
+      let n = Int.random(in: 1...75, using: &rng)
+      func draw(_ count: Int) -> [Float] {
+        (0..<count).map { _ in
+          if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
+            return specials[Int.random(in: 0..<specials.count, using: &rng)]
+          }
+          let scale = Float(
+            sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
+            significand: 1)
+          return Float.random(in: -1...1, using: &rng) * scale
+        }
+      }
+      let a = draw(m * k)
+      let b = draw(k * n)
+      let start = draw(m * n)
+      var expected = start
+      Self.sgemmReference(a, m: m, k: k, b, n: n, &expected)
+      var out = start
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_sgemm_accumulate_on(
+          Self.c(path), a, m, k, b, n, o.baseAddress)
+      }
+      for index in out.indices
+      where out[index].bitPattern != expected[index].bitPattern
+        && !(out[index].isNaN && expected[index].isNaN)
+      {
+        Issue.record(
+          "\(name) trial \(trial) (\(m)×\(k)×\(n)) [\(index)]: \(out[index]) ≠ \(expected[index])"
+        )
+        return
+      }
+    }
+  }
+
+  /// The Int32 requantization epilogue against its definition in Int64:
+  /// every shift 1…31, halfUp and floor, output bounds of 2 to 31 bits
+  /// with and without a fused ReLU, lengths around 8 and 16 lanes.
+  @Test(arguments: paths)
+  func epilogueMatchesDefinition(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1199)
+    let limit: Int32 = (1 << 30) - 1
+    for trial in 0..<600 {
+      let count = Int.random(in: 0...40, using: &rng)
+      let shift = Int32(trial % 31 + 1)
+      let roundBit: Int32 = trial % 2 == 0 ? 1 : 0
+      let bits = Int.random(in: 2...31, using: &rng)
+      let high = Int32((Int64(1) << (bits - 1)) - 1)
+      let low = -high - 1
+      let bottom: Int32 = trial % 3 == 0 ? 0 : low
+      let bias = Int32.random(in: -(limit / 2)...(limit / 2), using: &rng)
+      let reach = Int32.random(in: 1...(limit / 2), using: &rng)
+      let sums = (0..<count).map { _ in
+        Int32.random(in: -reach...reach, using: &rng)
+      }
+      var expected = [Int64](repeating: 0, count: count)
+      var (up, down) = (Int64(0), Int64(0))
+      for (i, sum) in sums.enumerated() {
+        let a = Int64(sum) + Int64(bias)
+        let r =
+          (a >> Int64(shift)) + ((a >> Int64(shift - 1)) & Int64(roundBit))
+        if r > Int64(high) { up += 1 }
+        if r < Int64(low) { down += 1 }
+        expected[i] = max(min(r, Int64(high)), Int64(bottom))
+      }
+      var out = [Int64](repeating: 99, count: count)
+      var (above, below) = (Int64(0), Int64(0))
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_epilogue_i32_on(
+          Self.c(path), sums, count, bias, shift, roundBit, low, high, bottom,
+          o.baseAddress, &above, &below)
+      }
+      if out != expected || above != up || below != down {
+        Issue.record(
+          "\(name) trial \(trial): count \(count) shift \(shift) bits \(bits)")
+        return
+      }
+    }
+  }
+
+  /// ReLU and Clip on Int64 raws, every length around 4 and 8 lanes, bounds
+  /// anywhere in Int64.
+  @Test(arguments: paths)
+  func clipMatchesDefinition(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1919_1919)
+    for trial in 0..<300 {
+      let count = Int.random(in: 0...37, using: &rng)
+      let x = (0..<count).map { _ in
+        trial % 5 == 0
+          ? Int64.random(in: .min ... .max, using: &rng)
+          : Int64.random(in: -300...300, using: &rng)
+      }
+      let a = Int64.random(in: -400...400, using: &rng)
+      let b =
+        trial % 7 == 0 ? Int64.max : Int64.random(in: a...500, using: &rng)
+      let expected = x.map { min(max($0, a), b) }
+      var out = [Int64](repeating: 7, count: count)
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_clip_i64_on(Self.c(path), x, count, a, b, o.baseAddress)
+      }
+      #expect(out == expected, "\(name) trial \(trial)")
+    }
+  }
+
+  /// The float receptive fields against the window's definition: random
+  /// strides, dilations, pads (larger than the kernel too) and sizes.
+  @Test func im2colMatchesDefinition() {
+    var rng = SplitMix64(seed: 2019)
+    for trial in 0..<400 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let (channels, height, width) = (draw(1...3), draw(1...9), draw(1...9))
+      let (kh, kw) = (draw(1...5), draw(1...5))
+      let (sy, sx, dy, dx) = (
+        draw(1...3), draw(1...3), draw(1...2), draw(1...2)
+      )
+      let (top, left) = (draw(0...6), draw(0...6))
+      let spanY = height + top + draw(0...3) - (kh - 1) * dy - 1
+      let spanX = width + left + draw(0...3) - (kw - 1) * dx - 1
+      guard spanY >= 0, spanX >= 0 else { continue }
+      let (outHeight, outWidth) = (spanY / sy + 1, spanX / sx + 1)
+      let input = (0..<channels * height * width).map { _ in
+        Float.random(in: -1...1, using: &rng)
+      }
+      let plane = outHeight * outWidth
+      var expected: [Float] = []
+      for c in 0..<channels {
+        for i in 0..<kh {
+          for j in 0..<kw {
+            for oy in 0..<outHeight {
+              for ox in 0..<outWidth {
+                let y = oy * sy - top + i * dy
+                let x = ox * sx - left + j * dx
+                let inside = y >= 0 && y < height && x >= 0 && x < width
+                expected.append(
+                  inside ? input[(c * height + y) * width + x] : 0)
+              }
+            }
+          }
+        }
+      }
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: kh, kernelWidth: kw,
+        strideY: sy, strideX: sx, dilationY: dy, dilationX: dx, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      var column = [Float](repeating: .nan, count: channels * kh * kw * plane)
+      column.withUnsafeMutableBufferPointer { target in
+        edgesim_im2col_f32(input, channels, &window, target.baseAddress)
+      }
+      #expect(
+        column.map(\.bitPattern) == expected.map(\.bitPattern),
+        "trial \(trial)")
+    }
+  }
+
+  /// One-channel window sums over a pair plane (depthwise layers with a
+  /// stride or dilation) against Int128 sums over the padded plane, and the
+  /// pair plane itself against its definition.
+  @Test(arguments: paths)
+  func windowSumsMatchInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 4242)
+    for trial in 0..<300 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let (height, width) = (draw(1...12), draw(1...40))
+      let (kh, kw) = (draw(1...5), draw(1...5))
+      let (sy, sx, dy, dx) = (
+        draw(1...3), draw(1...3), draw(1...2), draw(1...2)
+      )
+      let (top, left) = (draw(0...2), draw(0...2))
+      let padHeight = top + height + draw(0...2)
+      let pitch = left + width + draw(0...2)
+      // The window must fit the padded plane.
+      let (spanY, spanX) = (
+        padHeight - (kh - 1) * dy - 1, pitch - (kw - 1) * dx - 1
+      )
+      guard spanY >= 0, spanX >= 0 else { continue }
+      let (outHeight, outWidth) = (spanY / sy + 1, spanX / sx + 1)
+      let image = (0..<height * width).map { _ in
+        Int64(Int16.random(in: -128...127, using: &rng))
+      }
+      let w = (0..<kh * kw).map { _ in Int16.random(in: -128...127, using: &rng)
+      }
+      var padded = [Int64](repeating: 0, count: padHeight * pitch)
+      for y in 0..<height {
+        for x in 0..<width {
+          padded[(y + top) * pitch + left + x] = image[y * width + x]
+        }
+      }
+      var pairs = [Int16](repeating: 0, count: 2 * (padHeight * pitch + 16))
+      pairs.withUnsafeMutableBufferPointer { target in
+        edgesim_pad_pairs(
+          image, height, width, top, left, pitch, target.baseAddress)
+      }
+      for k in 0..<padded.count {
+        let next = k + 1 < padded.count ? padded[k + 1] : 0
+        if Int64(pairs[2 * k]) != padded[k]
+          || (k + 1 < padded.count && Int64(pairs[2 * k + 1]) != next)
+        {
+          Issue.record("\(name) trial \(trial): pair lane \(k)")
+          return
+        }
+      }
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: kh, kernelWidth: kw,
+        strideY: sy, strideX: sx, dilationY: dy, dilationX: dx, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      var sums = [Int32](repeating: 7, count: outHeight * outWidth)
+      sums.withUnsafeMutableBufferPointer { target in
+        edgesim_window_sums_i16_on(
+          Self.c(path), pairs, pitch, &window, w, target.baseAddress)
+      }
+      for oy in 0..<outHeight {
+        for ox in 0..<outWidth {
+          var total: Int128 = 0
+          for i in 0..<kh {
+            for j in 0..<kw {
+              total +=
+                Int128(w[i * kw + j])
+                * Int128(padded[(oy * sy + i * dy) * pitch + ox * sx + j * dx])
+            }
+          }
+          if Int128(sums[oy * outWidth + ox]) != total {
+            Issue.record("\(name) trial \(trial): [\(oy)][\(ox)]")
+            return
+          }
+        }
+      }
+    }
+  }
+
+  /// The channels-last packing of the Int16 convolutions: every channel
+  /// count around the blocks of eight, into a wider padded row (whose other
+  /// lanes are left alone).
+  @Test func packChannelsLastMatchesLoop() {
+    var rng = SplitMix64(seed: 7)
+    for channels in [1, 3, 7, 8, 9, 16, 19, 24] {
+      let (height, width) = (Int.random(in: 1...6, using: &rng), 5)
+      let plane = height * width
+      let pitch = (width + 2) * channels
+      let source = (0..<channels * plane).map { _ in
+        Int64(Int16.random(in: .min ... .max, using: &rng))
+      }
+      var expected = [Int16](repeating: -7, count: height * pitch)
+      for c in 0..<channels {
+        for y in 0..<height {
+          for x in 0..<width {
+            expected[y * pitch + x * channels + c] = Int16(
+              source[c * plane + y * width + x])
+          }
+        }
+      }
+      var packed = [Int16](repeating: -7, count: height * pitch)
+      packed.withUnsafeMutableBufferPointer { target in
+        edgesim_pack_channels_last(
+          source, channels, height, width, plane, target.baseAddress, pitch)
+      }
+      #expect(packed == expected, "\(channels) channels")
+    }
+  }
+
+  /// The digits models calibrated at 8 and 4 bits, and their float run,
+  /// on each path: outputs and events equal the portable path's.
+  @Test(arguments: ["digits-plain", "digits-dwsep"])
+  func executorsAgreeOnEveryPath(model: String) throws {
+    let network = try Fixtures.model(model)
+    let input = try Fixtures.tensor(
+      "Tests/Fixtures/onnxruntime/\(model)/input.npy")
+    let before = KernelPath.current
+    defer { KernelPath.select(before) }
+    var plans: [PrecisionPlan] = []
+    for bits in [8, 4] {
+      var configuration = CalibrationConfiguration()
+      configuration.weightBits = bits
+      configuration.activationBits = bits
+      plans.append(
+        try Calibrator.calibrate(
+          network: network, data: input, configuration: configuration
+        ).plan)
+    }
+    func runs() throws -> ([FixedPointRun], [FloatTensor]) {
+      let fixed = try plans.map { plan in
+        try FixedPointExecutor(network: network, plan: plan).run(
+          input: input, retaining: .everything)
+      }
+      let float = try FloatExecutor(network: network).outputs(input: input)
+      return (fixed, float)
+    }
+    #expect(KernelPath.select(.portable))
+    let (fixed, float) = try runs()
+    for path in KernelPath.supported where path != .portable {
+      #expect(KernelPath.select(path))
+      let (otherFixed, otherFloat) = try runs()
+      for (a, b) in zip(fixed, otherFixed) {
+        #expect(a.outputs == b.outputs, "\(model) \(path) outputs")
+        #expect(a.tensors == b.tensors, "\(model) \(path) tensors")
+        #expect(a.wide == b.wide, "\(model) \(path) accumulators")
+        #expect(a.events == b.events, "\(model) \(path) events")
+      }
+      #expect(
+        float.map { $0.values.map(\.bitPattern) }
+          == otherFloat.map { $0.values.map(\.bitPattern) },
+        "\(model) \(path) float")
+    }
+  }
+}
