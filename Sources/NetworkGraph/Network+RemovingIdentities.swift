@@ -6,7 +6,8 @@ extension Network {
   /// output is a graph output, the producer of the input is renamed to write
   /// the graph output directly. A node is kept when removing it would change
   /// the graph's interface: its input is a graph input or initializer and its
-  /// output a graph output, or a Dropout's mask output is used.
+  /// output a graph output, or a Dropout's mask output is used. Each removed
+  /// tensor is recorded in ``aliases`` with the tensor it equals.
   ///
   /// - Complexity: O(r·n) for r removed nodes and n nodes.
   public func removingIdentities() -> Network {
@@ -23,6 +24,7 @@ extension Network {
       if !network.outputs.contains(output) {
         network.rename(reads: output, to: input)
         network.nodes.remove(at: index)
+        network.aliases.append(TensorAlias(name: output, source: input))
         continue
       }
       let producedByNode = network.nodes.contains { $0.outputs.contains(input) }
@@ -34,6 +36,11 @@ extension Network {
       }
       network.nodes.remove(at: index)
       network.rename(reads: input, to: output)
+      for i in network.aliases.indices where network.aliases[i].source == input
+      {
+        network.aliases[i].source = output
+      }
+      network.aliases.append(TensorAlias(name: input, source: output))
       for i in network.nodes.indices {
         network.nodes[i].outputs = network.nodes[i].outputs.map {
           $0 == input ? output : $0

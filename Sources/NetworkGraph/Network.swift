@@ -26,6 +26,9 @@ public struct Network: Hashable, Sendable {
   public var nodes: [Node]
   /// Constant tensors, in file order.
   public private(set) var initializers: [Tensor]
+  /// Tensors removed by ``removingIdentities()``, each equal to a tensor
+  /// the network still computes, in the order they were removed.
+  public var aliases: [TensorAlias] = []
   private var initializerIndex: [String: Int]
 
   /// Creates a network.

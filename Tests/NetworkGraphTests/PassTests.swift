@@ -214,6 +214,12 @@ struct PassTests {
     #expect(cleaned.nodes[1].outputs == ["y"])
     #expect(cleaned.validate(file: "m").isEmpty)
     #expect(try cleaned.inferShapes().shape(of: "y")?.dims == [1, 4])
+    // The removed tensors are kept as aliases of what now computes them.
+    #expect(
+      cleaned.aliases == [
+        TensorAlias(name: "b", source: "a"),
+        TensorAlias(name: "c", source: "y"),
+      ])
   }
 
   @Test func keepsInterfaceIdentities() {

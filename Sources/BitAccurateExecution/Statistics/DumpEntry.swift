@@ -71,8 +71,21 @@ extension FixedPointRun {
   {
     var entries: [DumpEntry] = []
     var seen: Set<String> = []
+    // Tensors removed as identities are dumped right after the tensor they
+    // equal (FIXED_POINT.md §11: every node's output is in the dump).
+    var aliases: [String: [String]] = [:]
+    for alias in executor.network.aliases {
+      aliases[alias.source, default: []].append(alias.name)
+    }
     func add(_ entry: DumpEntry) {
-      if seen.insert(entry.name).inserted { entries.append(entry) }
+      guard seen.insert(entry.name).inserted else { return }
+      entries.append(entry)
+      for name in aliases[entry.name] ?? [] {
+        var copy = entry
+        copy.name = name
+        copy.fileName = DumpEntry.sanitized(name) + ".npy"
+        add(copy)
+      }
     }
     for input in executor.network.inputs {
       if let raw = inputs[input.name] {
