@@ -1007,6 +1007,53 @@ def squeezenet1_0(name, note):
     return net, header, sources, "SqueezeNet 1.0, 224x224, 1000 classes", (820_000_000, 0.005 / 0.82, text, 1_248_424)
 
 
+def efficientnet_edgetpu(size):
+    depth_coefficient, res = {"s": (1.0, 224), "m": (1.1, 240)}[size]
+    net = Net(f"efficientnet_edgetpu_{size}", (3, res, res))
+    net.conv(32, 3, 2, name="stem")
+    blocks = [  # repeats, kernel, stride, expand, in, out, fused, skip
+        (1, 3, 1, 4, 24, 24, True, False), (2, 3, 2, 8, 24, 32, True, True),
+        (4, 3, 2, 8, 32, 48, True, True), (5, 5, 2, 8, 48, 96, False, True),
+        (4, 5, 1, 8, 96, 144, False, True), (2, 5, 2, 8, 144, 192, False, True),
+    ]
+    index = 0
+    for r, k, s, e, cin, cout, fused, skip in blocks:
+        for j in range(math.ceil(depth_coefficient * r)):
+            stride = s if j == 0 else 1
+            inp = cin if j == 0 else cout
+            block_in = net.last
+            p = f"blocks.{index}"
+            if fused:
+                net.conv(inp * e, k, stride, name=f"{p}.fused")
+            else:
+                net.conv(inp * e, 1, name=f"{p}.expand")
+                net.conv(None, k, stride, name=f"{p}.dw", depthwise=True)
+            net.conv(cout, 1, name=f"{p}.project", act=None)
+            if skip and stride == 1 and inp == cout and net.shapes[block_in][0] == cout:
+                net.add(net.last, block_in, name=f"{p}.add")
+            index += 1
+    net.conv(1280, 1, name="head")
+    net.gap()
+    net.flatten()
+    net.fc(1001, name="fc")
+    net.softmax()
+    header = [
+        f"EfficientNet-EdgeTPU-{size.upper()} at {res}x{res} (Gupta and Tan, Google AI blog, Aug",
+        "2019), as tensorflow/tpu models/official/efficientnet/edgetpu/",
+        "efficientnet_edgetpu_builder.py defines it: blocks r1_k3_s11_e4_i24_o24_c1_noskip,",
+        "r2_k3_s22_e8_i24_o32_c1, r4_k3_s22_e8_i32_o48_c1, r5_k5_s22_e8_i48_o96,",
+        "r4_k5_s11_e8_i96_o144, r2_k5_s22_e8_i144_o192 (c1: fused MBConv, a k x k expansion",
+        "conv instead of 1x1 + depthwise), no squeeze-excite, ReLU; width 1.0, depth",
+        f"coefficient {depth_coefficient} (repeats rounded up), SAME padding, stem 32, head 1280,",
+        "1001-class FC. The first block's expansion reads the stem's 32 channels (its 'i24'",
+        "only sets the expansion width, 24 x 4 = 96).",
+        "Published: no MAC figure was found in the stored sources; none is checked.",
+    ]
+    sources = ["tensorflow/tpu models/official/efficientnet/edgetpu/efficientnet_edgetpu_builder.py",
+               "tensorflow/tpu models/official/efficientnet/efficientnet_model.py (MBConvBlock, round_repeats)"]
+    return net, header, sources, f"EfficientNet-EdgeTPU-{size.upper()}, {res}x{res}, 1001 classes", None
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -1042,6 +1089,8 @@ def models():
     yield squeezenet1_0("squeezenet_224", [
         "Coral's benchmark table does not say which SqueezeNet version its Edge TPU model is;",
         "assumed: 1.0, the paper's (Workloads/squeezenet1_1.yaml has 1.1)."])
+    yield efficientnet_edgetpu("s")
+    yield efficientnet_edgetpu("m")
     yield vgg19()
     yield vgg16_conv()
     yield ds_cnn_kws()
