@@ -633,6 +633,66 @@ def inception_v1():
     return net, header, sources, "Inception v1, 224x224, 1001 classes (TF-Slim / TFLite hosted)", None
 
 
+def inception_v2():
+    net = Net("inception_v2_224", (3, 224, 224))
+    c = net.conv
+    c(24, 7, 2, name="Conv2d_1a_7x7.depthwise", depthwise=True, bn=False, bias=False, act=None)
+    c(64, 1, name="Conv2d_1a_7x7.pointwise")
+    net.max_pool(3, 2, "same", name="MaxPool_2a_3x3")
+    c(64, 1, name="Conv2d_2b_1x1")
+    c(192, 3, name="Conv2d_2c_3x3")
+    x = net.max_pool(3, 2, "same", name="MaxPool_3a_3x3")
+    table = [  # b0, b1 (1x1, 3x3), b2 (1x1, 3x3, 3x3), pool kind, b3
+        ("Mixed_3b", 64, (64, 64), (64, 96, 96), "avg", 32),
+        ("Mixed_3c", 64, (64, 96), (64, 96, 96), "avg", 64),
+        ("Mixed_4a", (128, 160), (64, 96, 96)),
+        ("Mixed_4b", 224, (64, 96), (96, 128, 128), "avg", 128),
+        ("Mixed_4c", 192, (96, 128), (96, 128, 128), "avg", 128),
+        ("Mixed_4d", 160, (128, 160), (128, 160, 160), "avg", 96),
+        ("Mixed_4e", 96, (128, 192), (160, 192, 192), "avg", 96),
+        ("Mixed_5a", (128, 192), (192, 256, 256)),
+        ("Mixed_5b", 352, (192, 320), (160, 224, 224), "avg", 128),
+        ("Mixed_5c", 352, (192, 320), (192, 224, 224), "max", 128),
+    ]
+    for entry in table:
+        m = entry[0]
+        if len(entry) == 3:  # reduction: stride-2 branches and a max pool
+            _, (a0, b0f), (a1, b1f, c1f) = entry
+            c(a0, 1, name=f"{m}.b0a", inputs=[x])
+            b0 = c(b0f, 3, 2, name=f"{m}.b0b")
+            c(a1, 1, name=f"{m}.b1a", inputs=[x])
+            c(b1f, 3, name=f"{m}.b1b")
+            b1 = c(c1f, 3, 2, name=f"{m}.b1c")
+            b2 = net.max_pool(3, 2, "same", name=f"{m}.b2", inputs=[x])
+            x = net.concat([b0, b1, b2], name=m)
+            continue
+        _, f0, (f1a, f1b), (f2a, f2b, f2c), pool, f3 = entry
+        b0 = c(f0, 1, name=f"{m}.b0", inputs=[x])
+        c(f1a, 1, name=f"{m}.b1a", inputs=[x])
+        b1 = c(f1b, 3, name=f"{m}.b1b")
+        c(f2a, 1, name=f"{m}.b2a", inputs=[x])
+        c(f2b, 3, name=f"{m}.b2b")
+        b2 = c(f2c, 3, name=f"{m}.b2c")
+        net.pool(f"{pool}_pool", 3, 1, "same", name=f"{m}.b3pool", inputs=[x])
+        b3 = c(f3, 1, name=f"{m}.b3")
+        x = net.concat([b0, b1, b2, b3], name=m)
+    slim_head(net)
+    header = [
+        "Inception v2 at 224x224 (the BN-Inception network of Ioffe and Szegedy, \"Batch",
+        "Normalization\", ICML 2015, Figure 5), as TF-Slim's inception_v2 defines it (the",
+        "network of TFLite's hosted inception_v2_224_quant): the first conv is separable",
+        "(depthwise 7x7 stride 2 with multiplier 8, 3 -> 24 channels, then a 1x1 to 64 with",
+        "batch norm and ReLU), SAME padding throughout, batch norm and ReLU after every",
+        "conv, Mixed_3b to Mixed_5c with 3x3 pairs in place of 5x5; average pool 7x7 and a",
+        "1x1 conv to 1001 classes.",
+        "Published: no MAC figure for TF-Slim's form was found in the stored sources; none is",
+        "checked.",
+    ]
+    sources = ["Ioffe and Szegedy, ICML 2015 (arXiv:1502.03167), Figure 5",
+               "TF-Slim research/slim/nets/inception_v2.py (tensorflow/models)"]
+    return net, header, sources, "Inception v2, 224x224, 1001 classes (TF-Slim / TFLite hosted)", None
+
+
 def vgg(name, plan, convs_only, classes=1000):
     net = Net(name, (3, 224, 224))
     for i, block in enumerate(plan, start=1):
@@ -1067,6 +1127,7 @@ def models():
                        (1.0, 224), (1.3, 224)]:
         yield mnasnet(alpha, res)
     yield inception_v1()
+    yield inception_v2()
     yield inception_v3()
     yield resnet_v2_101()
     yield densenet121("densenet_2018_04_27", [
