@@ -118,12 +118,67 @@ import Testing
       })
   }
 
+  /// A row of `Workloads/published-counts.csv`, the table of the workloads
+  /// that `Scripts/workloads/make-calibration-workloads.py` generates.
+  struct PublishedCount: Sendable {
+    var model: String
+    /// The generator's own count (shape arithmetic in Python).
+    var expectedMACs: Int
+    /// The published figure and its relative tolerance, where one exists.
+    var published: (macs: Int, tolerance: Double)?
+  }
+
+  static func publishedCounts() throws -> [PublishedCount] {
+    let text = try String(
+      contentsOf: library.appendingPathComponent("published-counts.csv"),
+      encoding: .utf8)
+    let lines = text.split(separator: "\n").dropFirst()
+    return try lines.map { line in
+      // model, expected_macs, published_macs, tolerance, source (last: may be quoted)
+      let fields = line.split(
+        separator: ",", maxSplits: 4, omittingEmptySubsequences: false
+      ).map(String.init)
+      try #require(fields.count == 5, "\(line)")
+      let expected = try #require(Int(fields[1]), "\(line)")
+      var published: (Int, Double)?
+      if !fields[2].isEmpty {
+        published = (
+          try #require(Int(fields[2]), "\(line)"),
+          try #require(Double(fields[3]), "\(line)")
+        )
+      }
+      return PublishedCount(
+        model: fields[0], expectedMACs: expected, published: published)
+    }
+  }
+
+  /// Every generated workload loads without a diagnostic, EdgeSim counts the
+  /// generator's MACs exactly, and the count is within the stated tolerance
+  /// of the published figure where the table gives one.
+  @Test func generatedWorkloadsMatchPublishedCounts() throws {
+    let rows = try Self.publishedCounts()
+    #expect(rows.count >= 20)
+    for row in rows {
+      let network = try Self.load("\(row.model).yaml")
+      let macs = try network.counts().total.macs
+      #expect(macs == row.expectedMACs, "\(row.model)")
+      if let (published, tolerance) = row.published {
+        let error = abs(Double(macs - published)) / Double(published)
+        #expect(
+          error <= tolerance,
+          "\(row.model): \(macs) MACs, published \(published) (tolerance \(tolerance))"
+        )
+      }
+    }
+  }
+
   @Test func everyLibraryFileIsTested() throws {
     let files = try FileManager.default.contentsOfDirectory(
       atPath: Self.library.path
     )
     .filter { $0.hasSuffix(".yaml") }.sorted()
-    #expect(files == Self.references.map(\.file).sorted())
+    let generated = try Self.publishedCounts().map { "\($0.model).yaml" }
+    #expect(files == (Self.references.map(\.file) + generated).sorted())
   }
 
   /// Per node, ResNet-18's Conv/Gemm MACs equal fvcore's per-module figures.

@@ -1,0 +1,51 @@
+import EdgeSimCommands
+import Foundation
+import TestSupport
+import Testing
+
+/// The calibration set's workloads (`Scripts/workloads/make-calibration-workloads.py`)
+/// are found by name, as `Hardware/measurements/published.csv` names them.
+@Suite struct CalibrationWorkloadsCommandTests {
+  /// `calibrate` loads rows that name generated workloads instead of
+  /// skipping them as unknown models.
+  @Test func calibrateFindsGeneratedWorkloadsByName() async throws {
+    let folder = try TemporaryFolder()
+    try """
+    device,model,precision,batch,latency_ms,regime,runtime,notes
+    stm32l4r5,ds_cnn_kws,int8,1,140,steady,TFLM,
+    stm32l4r5,fc_autoencoder_toycar,int8,1,10,steady,TFLM,
+    pixel3-cpu,mobilenet_v1_025_128,int8,1,0.8,steady,TFLite,
+    """.write(
+      toFile: folder.path("m.csv"), atomically: true, encoding: .utf8)
+    for (device, count) in [("stm32l4r5", 2), ("pixel3-cpu", 1)] {
+      let run = await EdgeSimMain.capture([
+        "calibrate", folder.path("m.csv"), "--hardware", device, "--no-fit",
+        "--json",
+      ])
+      #expect(run.status == 0, "\(run.standardError)")
+      #expect(!run.standardError.contains("cannot be loaded"))
+      let report = try #require(
+        JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
+          as? [String: Any])
+      let rows = try #require(report["measurements"] as? [[String: Any]])
+      #expect(rows.count == count, "\(device)")
+    }
+  }
+
+  /// `inspect` counts what the generator wrote in the file's head comment
+  /// (MobileNetV1 0.25 at 128: 13,570,304 MACs, 467,593 parameters).
+  @Test func inspectCountsWhatTheHeaderSays() async throws {
+    let run = await EdgeSimMain.capture([
+      "inspect",
+      "\(EdgeSimProcess.root.path)/Workloads/mobilenet_v1_025_128.yaml",
+      "--json",
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    let report = try #require(
+      JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
+        as? [String: Any])
+    let totals = try #require(report["totals"] as? [String: Any])
+    #expect(totals["macs"] as? Int == 13_570_304)
+    #expect(totals["params"] as? Int == 467_593)
+  }
+}
