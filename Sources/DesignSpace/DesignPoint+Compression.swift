@@ -7,10 +7,12 @@ extension DesignPoint {
   ///
   /// An axis over `all` sets the plan's default for its key (and, being
   /// later, overrides that key of layers earlier axes named); an axis over
-  /// layers sets the key in their entries. `none` removes the key. Keys
-  /// then combine as in any plan (§8): a layer's `ternary` drops an
-  /// inherited `cluster_bits` and vice versa; `rank` and `energy` replace
-  /// each other. With ``huffman`` every layer is Huffman coded.
+  /// layers sets the key in their entries. `none` removes the key. A
+  /// later axis wins: `ternary` set after `cluster_bits` (or the reverse)
+  /// replaces it, as `rank` and `energy` replace each other; keys then
+  /// combine as in any plan (§8), where a layer's `ternary` drops an
+  /// inherited `cluster_bits` and vice versa. With ``huffman`` every layer
+  /// is Huffman coded.
   public var compressionPlan: CompressionPlan? {
     guard !compression.isEmpty || huffman else { return nil }
     var plan = CompressionPlan()
@@ -22,7 +24,7 @@ extension DesignPoint {
       case .all:
         Self.set(choice, in: &plan.defaults)
         for name in order {
-          Self.clear(choice.key, in: &entries[name, default: PlanEntry()])
+          Self.clear(choice, in: &entries[name, default: PlanEntry()])
         }
       case .named(let names):
         for name in names {
@@ -49,6 +51,8 @@ extension DesignPoint {
       entry.density = number.map { .set($0, nil) } ?? .remove
     case .clusterBits:
       entry.clusterBits = whole.map { .set($0, nil) } ?? .remove
+      // A later axis wins: sharing drops a ternary set before it.
+      if whole != nil, entry.ternary.isSet { entry.ternary = .inherit }
     case .rank:
       entry.lowRank = whole.map { .set(.rank($0), nil) } ?? .remove
     case .energy:
@@ -59,16 +63,27 @@ extension DesignPoint {
       case .twn: entry.ternary = .set(.twn, nil)
       case .value(let t): entry.ternary = .set(.fraction(t), nil)
       }
+      if level != .off, entry.clusterBits.isSet {
+        entry.clusterBits = .inherit
+      }
     }
   }
 
-  /// Lets an entry inherit a key again.
-  static func clear(_ key: CompressionKey, in entry: inout PlanEntry) {
-    switch key {
+  /// Lets a layer's entry inherit what a later axis over `all` sets: the
+  /// key, and for a level other than `none` the key it excludes.
+  static func clear(
+    _ choice: CompressionChoiceOfAxis, in entry: inout PlanEntry
+  ) {
+    let excludes = choice.level != .off
+    switch choice.key {
     case .density: entry.density = .inherit
-    case .clusterBits: entry.clusterBits = .inherit
     case .rank, .energy: entry.lowRank = .inherit
-    case .ternary: entry.ternary = .inherit
+    case .clusterBits:
+      entry.clusterBits = .inherit
+      if excludes { entry.ternary = .inherit }
+    case .ternary:
+      entry.ternary = .inherit
+      if excludes { entry.clusterBits = .inherit }
     }
   }
 

@@ -155,6 +155,16 @@ struct SweepInputs: Sendable {
         if let loaded { inputs.networks[name] = loaded.network }
         if !isBundledName(name) { modelFiles[name] = file }
       }
+      for model in study.models
+      where isBundledName(model)
+        && (!study.compressionAxes.isEmpty || study.huffman)
+      {
+        problems.append(
+          .error(
+            "'\(model)' is a bundled layer list without weights, so a study with 'compression' cannot compress it",
+            at: SourceLocation(file: specPath),
+            hint: "name an ONNX model with its weights"))
+      }
       for model in study.models {
         guard let network = inputs.networks[model] else { continue }
         let names = network.nodes.map(\.name)
