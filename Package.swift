@@ -111,7 +111,7 @@ let package = Package(
       dependencies: [
         "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
         "Evaluation",
-        "BitAccurateExecution", "PrecisionModel",
+        "BitAccurateExecution", "PrecisionModel", "WeightCompression",
       ]),
 
     // MARK: Adapters (one outside format or library each)

@@ -25,8 +25,12 @@ public final class AccuracyEvaluator: Sendable {
   let calibrationData: FloatTensor
   let method: CalibrationMethod
   let concurrency: Int
-  /// The float model's top-1 on the evaluation samples, in [0, 1].
+  /// The float model's top-1 on the evaluation samples, in [0, 1] (for a
+  /// compressed model's evaluator, the original model's).
   public let floatTop1: Double
+  /// Whether ``network`` is a compressed model: then a point without
+  /// precision settings or default bits is measured in float.
+  public let isCompressed: Bool
   private let plans = Mutex<[String: CalibratedPlan]>([:])
 
   /// Runs the float model on the evaluation samples.
@@ -67,6 +71,33 @@ public final class AccuracyEvaluator: Sendable {
       throw .invalidInput(message: "the network has no output")
     }
     floatTop1 = Classification.accuracy(scores, labels: labels, k: 1)
+    isCompressed = false
+  }
+
+  /// An evaluator of a compressed point's decoded network.
+  ///
+  /// It uses the same samples, labels and calibration, and keeps this
+  /// one's ``floatTop1`` (the budget of a search is measured from the
+  /// original model; COMPRESSION.md §7). Its calibrations are its own.
+  public func compressed(_ network: Network) -> AccuracyEvaluator {
+    AccuracyEvaluator(sibling: self, network: network)
+  }
+
+  private init(sibling: AccuracyEvaluator, network: Network) {
+    self.network = network
+    evaluation = sibling.evaluation
+    labels = sibling.labels
+    calibrationData = sibling.calibrationData
+    method = sibling.method
+    concurrency = sibling.concurrency
+    floatTop1 = sibling.floatTop1
+    isCompressed = true
+  }
+
+  /// Whether a point is measured in float: a compressed model's point
+  /// without precision settings or default bits.
+  func measuresInFloat(_ point: DesignPoint) -> Bool {
+    isCompressed && point.precision.isEmpty && point.defaultBits == nil
   }
 
   /// The accuracy of a point as an evaluation reports it
@@ -75,17 +106,31 @@ public final class AccuracyEvaluator: Sendable {
   public func measured(of point: DesignPoint) -> Result<
     MeasuredAccuracy, AccuracyProblem
   > {
-    top1(of: point).map {
+    let description =
+      measuresInFloat(point)
+      ? "float32 reference executor on the compressed model"
+      : "bit-accurate, widths calibrated on the calibration samples (\(method.rawValue))"
+    return top1(of: point).map {
       MeasuredAccuracy(
         top1: $0, floatTop1: floatTop1, samples: labels.count,
-        description:
-          "bit-accurate, widths calibrated on the calibration samples (\(method.rawValue))"
-      )
+        description: description)
     }
   }
 
   /// The top-1 accuracy of a point, in [0, 1].
   public func top1(of point: DesignPoint) -> Result<Double, AccuracyProblem> {
+    if measuresInFloat(point) {
+      do {
+        let run = try FloatExecutor(network: network, concurrency: concurrency)
+          .run(input: evaluation)
+        guard let scores = run.outputs.first else {
+          return .failure(AccuracyProblem("the network has no output"))
+        }
+        return .success(Classification.accuracy(scores, labels: labels, k: 1))
+      } catch {
+        return .failure(AccuracyProblem(error.description))
+      }
+    }
     let calibration: PointCalibration
     switch point.calibration(for: network, method: method) {
     case .success(let c): calibration = c

@@ -67,7 +67,8 @@ extension SweepPlan {
   /// Each study is tried in order: the text's fields must be, in order, one
   /// of the study's models, devices and batches, its `default_bits` when it
   /// has one, one setting of each precision axis (by the axis's label, in
-  /// axis order) and one value of each hardware axis. Matching compares
+  /// axis order), `huffman=1` when the study Huffman codes, one level of
+  /// each compression axis and one value of each hardware axis. Matching compares
   /// canonical text, so a value is never parsed and re-printed. The point is
   /// then made by ``point(at:)`` from the position found (so it carries the
   /// axes' layer selectors, its plan number and study), and checked to
@@ -143,6 +144,12 @@ extension SweepPlan {
       fields.append(
         ("precision[\(axis.label)]", axis.settings.map(\.canonical)))
     }
+    if study.huffman { fields.append(("huffman", ["1"])) }
+    for axis in study.compressionAxes {
+      digitFields.append(fields.count)
+      fields.append(
+        ("compression[\(axis.name)]", axis.levels.map(\.canonical)))
+    }
     for axis in study.hardwareAxes {
       digitFields.append(fields.count)
       fields.append(
@@ -200,6 +207,7 @@ extension SweepPlan {
       study.models.count, study.devices.count, study.batches.count,
     ]
     radices += study.precisionAxes.map(\.settings.count)
+    radices += study.compressionAxes.map(\.levels.count)
     radices += study.hardwareAxes.map(\.values.count)
     var local = 0
     for (digit, radix) in zip(digits, radices) { local = local * radix + digit }

@@ -23,6 +23,11 @@ public struct DesignPoint: Hashable, Sendable {
   public var defaultBits: Int?
   /// The precision settings, one per axis of the study, in axis order.
   public var precision: [PrecisionChoiceOfAxis]
+  /// The compression settings, one per compression axis of the study, in
+  /// axis order (empty: the model's weights as they are).
+  public var compression: [CompressionChoiceOfAxis] = []
+  /// Whether compressed layers are Huffman coded (COMPRESSION.md §4).
+  public var huffman: Bool = false
   /// The hardware overrides, one per axis of the study, in axis order.
   public var hardware: [HardwareOverride]
 
@@ -42,7 +47,7 @@ public struct DesignPoint: Hashable, Sendable {
   }
 
   /// The parameters as one line of text, in a fixed order and format:
-  /// `model=m;device=d;batch=1;default_bits=8;precision[conv1]=8/fl5;hardware[clock]=1.5e8`.
+  /// `model=m;device=d;batch=1;default_bits=8;precision[conv1]=8/fl5;huffman=1;compression[all/density]=0.5;hardware[clock]=1.5e8`.
   ///
   /// Numbers use Swift's shortest round-trip decimal form, which is fixed
   /// by IEEE 754, so the text (and the ``id``) is the same everywhere.
@@ -51,6 +56,12 @@ public struct DesignPoint: Hashable, Sendable {
     if let defaultBits { parts.append("default_bits=\(defaultBits)") }
     for choice in precision {
       parts.append("precision[\(choice.axis)]=\(choice.setting.canonical)")
+    }
+    if huffman { parts.append("huffman=1") }
+    for choice in compression {
+      parts.append(
+        "compression[\(choice.axis)/\(choice.key.rawValue)]=\(choice.level.canonical)"
+      )
     }
     for override in hardware {
       parts.append(

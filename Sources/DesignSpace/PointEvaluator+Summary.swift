@@ -30,14 +30,19 @@ extension PointEvaluator {
   ///   - point: The point.
   ///   - network: The point's model, loaded.
   ///   - device: The point's device as its file describes it.
+  ///   - coding: The DRAM coding of a compressed point's weights.
   /// - Returns: The summary, or the reason the point is infeasible or the
   ///   error that makes it fail (the texts a sweep records).
   public static func simulate(
-    _ point: DesignPoint, network: Network, device: Device
+    _ point: DesignPoint, network: Network, device: Device,
+    coding: DRAMCompression? = nil
   )
     -> PointSimulation
   {
-    switch run(point, network: network, device: device, sharedAccuracy: nil) {
+    switch run(
+      point, network: network, device: device, sharedAccuracy: nil,
+      coding: coding)
+    {
     case .success(let outcome): return .completed(outcome.summary)
     case .failure(.infeasible(let reason)): return .infeasible(reason: reason)
     case .failure(.failed(let error)): return .failed(error: error)

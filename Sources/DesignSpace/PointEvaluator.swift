@@ -17,16 +17,20 @@ public enum PointEvaluator {
   ///   - network: The point's model, loaded.
   ///   - device: The point's device as its file describes it.
   ///   - accuracy: Measures `top1` of points that simulate, when given.
+  ///   - coding: The DRAM coding of the weights (a compressed point's
+  ///     measured stored bits and densities), or `nil` for raw weights.
   /// - Returns: `done` with the figures, `infeasible` with the simulator's
   ///   or the overrides' reason, or `failed` when the point names layers the
   ///   model lacks or its accuracy cannot be measured.
   public static func evaluate(
     _ point: DesignPoint, network: Network, device: Device,
-    accuracy: AccuracyEvaluator? = nil
+    accuracy: AccuracyEvaluator? = nil, coding: DRAMCompression? = nil
   ) -> PointResult {
     var shared: (@Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>)?
     if let accuracy { shared = { accuracy.measured(of: point) } }
-    switch run(point, network: network, device: device, sharedAccuracy: shared)
+    switch run(
+      point, network: network, device: device, sharedAccuracy: shared,
+      coding: coding)
     {
     case .success(let outcome):
       var metrics = PointMetrics(outcome.summary)
@@ -54,7 +58,8 @@ public enum PointEvaluator {
     _ point: DesignPoint, network: Network, device: Device,
     sharedAccuracy: (
       @Sendable () -> Result<MeasuredAccuracy, AccuracyProblem>
-    )? = nil
+    )? = nil,
+    coding: DRAMCompression? = nil
   ) -> Result<EvaluationOutcome, Refusal> {
     let overridden: Device
     switch point.applyingOverrides(to: device) {
@@ -63,6 +68,7 @@ public enum PointEvaluator {
     }
     var options = SimulationOptions()
     options.batch = point.batch
+    options.compression = coding
     switch point.precisionChoice(for: network) {
     case .success(let choice): options.precision = choice
     case .failure(let problem): return .failure(.failed(problem.message))

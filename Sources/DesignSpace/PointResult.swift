@@ -18,6 +18,11 @@ public struct PointMetrics: Hashable, Sendable {
   public var dramBytes: Int
   /// Top-1 accuracy in [0, 1], when it was evaluated.
   public var top1: Double?
+  /// The compressed layers' stored bits (weights and biases,
+  /// COMPRESSION.md §8), when the point compresses.
+  public var storedBits: Int?
+  /// Raw over stored bits of those layers, when the point compresses.
+  public var compressionRatio: Double?
 
   /// Creates the figures.
   public init(

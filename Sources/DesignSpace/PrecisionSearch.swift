@@ -2,10 +2,11 @@ import PrecisionModel
 
 /// A move the precision search made: one axis lowered to a setting.
 public struct SearchStep: Hashable, Sendable {
-  /// The axis's label.
+  /// The axis's label (a compression axis's ``CompressionAxis/name``).
   public var axis: String
-  /// Its new setting.
-  public var setting: PrecisionSetting
+  /// Its new setting as points write it: `4/fl3` for precision, `0.5` or
+  /// `none` for compression.
+  public var setting: String
   /// The point reached.
   public var pointID: String
   /// The objective's value there.
@@ -37,14 +38,17 @@ public struct SearchOutcome: Hashable, Sendable {
 }
 
 /// The energy-aware precision search: a greedy descent over a study's
-/// precision axes that minimises energy (or latency) per inference while
-/// top-1 stays within a budget of the float model's.
+/// precision and compression axes that minimises energy (or latency) per
+/// inference while top-1 stays within a budget of the float model's.
 ///
-/// Each axis's settings are grouped by bits. The search starts with every
-/// axis at its most bits; where an axis offers several fractional lengths
-/// at those bits, it keeps the most accurate. Then, at each step, it tries
-/// lowering every axis by one bit level (for each fractional length that
-/// level offers, keeping the most accurate), and makes the move with the
+/// Each precision axis's settings are grouped by bits; each compression
+/// axis's levels are ordered from the least compressing (`none`, density
+/// 1, most cluster bits) to the most, one level each. The search starts
+/// with every axis at its first level (most bits, least compression);
+/// where an axis offers several fractional lengths at those bits, it keeps
+/// the most accurate. Then, at each step, it tries lowering every axis by
+/// one level (for each fractional length that level offers, keeping the
+/// most accurate), and makes the move with the
 /// largest relative saving of the objective per point of top-1 lost among
 /// moves that save something and stay within the budget. An axis whose
 /// move breaks the budget or saves nothing is not tried again. It stops
@@ -76,17 +80,14 @@ public enum PrecisionSearch {
     floatTop1: Double, jobs: Int,
     evaluate: @escaping @Sendable (DesignPoint) async throws -> PointResult
   ) async throws -> SearchOutcome {
-    let axes = plan.studies[context.study].precisionAxes
+    let axes = SearchAxis.axes(of: plan.studies[context.study])
     var walk = Walk(
       context: context, plan: plan, jobs: max(1, jobs), evaluate: evaluate,
       objective: goal.objective)
     let floor = floatTop1 - goal.maxAccuracyDrop / 100
-    // Bit levels of each axis, most bits first.
-    let levels = axes.map { Array(Set($0.settings.map(\.bits))).sorted(by: >) }
+    let levels = axes.map(\.levels)
     func variants(_ axis: Int, _ level: Int) -> [Int] {
-      axes[axis].settings.indices.filter {
-        axes[axis].settings[$0].bits == levels[axis][level]
-      }
+      levels[axis][level]
     }
     var state = axes.indices.map { variants($0, 0).first ?? 0 }
     var levelOf = Array(repeating: 0, count: axes.count)
@@ -183,6 +184,34 @@ public enum PrecisionSearch {
     outcome.chosen = current
     outcome.evaluations = walk.memo.count
     return outcome
+  }
+}
+
+/// An axis as the search walks it: its label, its settings as text, and
+/// its levels (groups of setting indices), the first the most precise.
+struct SearchAxis {
+  var label: String
+  var settings: [String]
+  var levels: [[Int]]
+
+  /// The precision axes of a study (bit levels, most bits first, each with
+  /// its fractional lengths), then its compression axes (one level per
+  /// value, the least compressing first).
+  static func axes(of study: Study) -> [SearchAxis] {
+    var axes = study.precisionAxes.map { axis in
+      let bits = Array(Set(axis.settings.map(\.bits))).sorted(by: >)
+      return SearchAxis(
+        label: axis.label, settings: axis.settings.map(\.canonical),
+        levels: bits.map { b in
+          axis.settings.indices.filter { axis.settings[$0].bits == b }
+        })
+    }
+    axes += study.compressionAxes.map { axis in
+      SearchAxis(
+        label: axis.name, settings: axis.levels.map(\.canonical),
+        levels: axis.orderByCompression.map { [$0] })
+    }
+    return axes
   }
 }
 

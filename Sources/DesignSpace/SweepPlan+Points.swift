@@ -81,6 +81,7 @@ extension SweepPlan {
       study.models.count, study.devices.count, study.batches.count,
     ]
     radices += study.precisionAxes.map(\.settings.count)
+    radices += study.compressionAxes.map(\.levels.count)
     radices += study.hardwareAxes.map(\.values.count)
     var digits = Array(repeating: 0, count: radices.count)
     for position in radices.indices.reversed() where radices[position] > 0 {
@@ -102,7 +103,16 @@ extension SweepPlan {
             axis: axis.label, layers: axis.layers, setting: setting))
       }
     }
-    let first = 3 + study.precisionAxes.count
+    let compressionStart = 3 + study.precisionAxes.count
+    point.huffman = study.huffman
+    for (offset, axis) in study.compressionAxes.enumerated() {
+      if let level = pick(axis.levels, compressionStart + offset) {
+        point.compression.append(
+          CompressionChoiceOfAxis(
+            axis: axis.label, layers: axis.layers, key: axis.key, level: level))
+      }
+    }
+    let first = compressionStart + study.compressionAxes.count
     for (offset, axis) in study.hardwareAxes.enumerated() {
       if let value = pick(axis.values, first + offset) {
         point.hardware.append(

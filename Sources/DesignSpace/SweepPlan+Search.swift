@@ -1,5 +1,6 @@
 /// One run of the precision search: a study's model, device, batch and
-/// hardware setting, over which the search moves the precision axes.
+/// hardware setting, over which the search moves the precision and
+/// compression axes.
 public struct SearchContext: Hashable, Sendable {
   /// The study's number in the plan.
   public var study: Int
@@ -7,7 +8,8 @@ public struct SearchContext: Hashable, Sendable {
   /// batch, then each hardware axis.
   var digits: [Int]
   /// The context's parameters as text (a point's canonical text without
-  /// its precision settings), the key its outcome is stored under.
+  /// its precision and compression settings), the key its outcome is
+  /// stored under.
   public var name: String
 }
 
@@ -31,9 +33,12 @@ extension SweepPlan {
             study: studyIndex, digits: digits, name: "")
           let first = point(
             in: context,
-            settings: Array(repeating: 0, count: study.precisionAxes.count))
+            settings: Array(
+              repeating: 0,
+              count: study.precisionAxes.count + study.compressionAxes.count))
           var bare = first
           bare.precision = []
+          bare.compression = []
           context.name = bare.canonical
           contexts.append(context)
         }
@@ -52,7 +57,8 @@ extension SweepPlan {
     return contexts
   }
 
-  /// The point of a context with one setting index per precision axis.
+  /// The point of a context with one setting index per precision axis,
+  /// then one level index per compression axis.
   public func point(in context: SearchContext, settings: [Int]) -> DesignPoint {
     var offset = 0
     for study in studies.prefix(context.study) { offset += study.count ?? 0 }
@@ -63,6 +69,7 @@ extension SweepPlan {
       study.models.count, study.devices.count, study.batches.count,
     ]
     radices += study.precisionAxes.map(\.settings.count)
+    radices += study.compressionAxes.map(\.levels.count)
     radices += study.hardwareAxes.map(\.values.count)
     var local = 0
     for (digit, radix) in zip(digits, radices) { local = local * radix + digit }

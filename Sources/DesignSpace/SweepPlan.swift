@@ -5,7 +5,8 @@ import PrecisionModel
 /// A plan is what a sweep file says, checked for form but not yet against
 /// models or devices (those are files the command line loads). Points are
 /// numbered: study by study, and within a study in the order models,
-/// devices, batches, precision axes, hardware axes, the last changing
+/// devices, batches, precision axes, compression axes, hardware axes, the
+/// last changing
 /// fastest. A point's number depends on the plan; its ``DesignPoint/id``
 /// depends only on its parameters.
 ///
@@ -45,6 +46,11 @@ public struct Study: Hashable, Sendable {
   /// Precision axes, applied in order (a later axis wins for a layer two
   /// axes name).
   public var precisionAxes: [PrecisionAxis]
+  /// Compression axes, applied in order (a later axis wins for a key of a
+  /// layer two axes set); empty: the models' weights as they are.
+  public var compressionAxes: [CompressionAxis] = []
+  /// Whether compressed layers are Huffman coded (COMPRESSION.md §4).
+  public var huffman: Bool = false
   /// Hardware axes, applied in order to each device.
   public var hardwareAxes: [HardwareAxis]
   /// Where the study measures top-1 accuracy with the bit-accurate
@@ -71,6 +77,7 @@ public struct Study: Hashable, Sendable {
   public var count: Int? {
     var sizes = [models.count, devices.count, batches.count]
     sizes += precisionAxes.map(\.settings.count)
+    sizes += compressionAxes.map(\.levels.count)
     sizes += hardwareAxes.map(\.values.count)
     var product = 1
     for size in sizes {

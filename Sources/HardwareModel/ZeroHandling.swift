@@ -25,14 +25,24 @@ public struct ZeroHandling: Hashable, Sendable {
   public var weights: ZeroPolicy
   /// What is done with zero activations.
   public var activations: ZeroPolicy
+  /// N:M structured sparsity of the weights, or `nil`.
+  ///
+  /// Written `weights: {structured: 2:4}`: a layer whose weights conform
+  /// runs N/M of its MAC cycles and energy, any other layer dense.
+  /// Replaces ``weights``.
+  public var structuredWeights: StructuredSparsity?
 
   /// A dense datapath: every MAC runs.
   public static let none = ZeroHandling(weights: .none, activations: .none)
 
   /// Creates the description.
-  public init(weights: ZeroPolicy, activations: ZeroPolicy) {
+  public init(
+    weights: ZeroPolicy, activations: ZeroPolicy,
+    structuredWeights: StructuredSparsity? = nil
+  ) {
     self.weights = weights
     self.activations = activations
+    self.structuredWeights = structuredWeights
   }
 
   /// The fractions of a layer's MAC cycles and MAC energy that remain,

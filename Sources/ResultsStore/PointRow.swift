@@ -21,6 +21,9 @@ public struct PointRow: Hashable, Sendable {
   public var precision: String
   /// `parameter=value` pairs joined by `;`.
   public var hardware: String
+  /// `huffman=1` and `axis/key=level` pairs joined by `;`, `''` when the
+  /// point compresses nothing.
+  public var compression: String
   /// The canonical parameter text.
   public var parameters: String
   /// The figures, when done.
@@ -46,6 +49,10 @@ public struct PointRow: Hashable, Sendable {
       "\($0.parameter.name)=\($0.canonicalValue)"
     }
     .joined(separator: ";")
+    compression =
+      ((point.huffman ? ["huffman=1"] : [])
+      + point.compression.map(\.canonical))
+      .joined(separator: ";")
     parameters = point.canonical
   }
 
@@ -59,6 +66,7 @@ public struct PointRow: Hashable, Sendable {
     defaultBits = row["default_bits"]
     precision = row["precision"]
     hardware = row["hardware"]
+    compression = row["compression"] ?? ""
     parameters = row["parameters"]
     if let latency = row["latency_s"] as Double?,
       let energy = row["energy_j"] as Double?
@@ -70,6 +78,8 @@ public struct PointRow: Hashable, Sendable {
         onChipEnergy: row["energy_onchip_j"] ?? 0,
         staticEnergy: row["energy_static_j"] ?? 0,
         dramBytes: row["dram_bytes"] ?? 0, top1: row["top1"])
+      metrics?.storedBits = row["stored_bits"]
+      metrics?.compressionRatio = row["compression_ratio"]
     }
   }
 
@@ -80,7 +90,8 @@ public struct PointRow: Hashable, Sendable {
       hardware, parameters,
       m?.latency, m?.energy, m?.macEnergy, m?.operationEnergy, m?.dramEnergy,
       m?.onChipEnergy,
-      m?.staticEnergy, m?.dramBytes, m?.top1,
+      m?.staticEnergy, m?.dramBytes, m?.top1, compression, m?.storedBits,
+      m?.compressionRatio,
     ]
     let marks = Array(repeating: "?", count: values.count).joined(
       separator: ", ")

@@ -116,7 +116,7 @@ enum ResultsFileCheck {
       Row.fetchAll(db, sql: "PRAGMA table_info(sweep_info)").map {
         $0["name"] as String
       })
-    guard points == Set(ResultsSchema.pointColumns),
+    guard points == Set(ResultsSchema.version1PointColumns),
       info == ["key", "value"], version == 0
     else {
       let listed = tables.prefix(5).joined(separator: ", ")

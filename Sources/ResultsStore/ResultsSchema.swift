@@ -60,6 +60,18 @@ import GRDB
 /// ) WITHOUT ROWID;
 /// ```
 ///
+/// Version 4 adds a compressed point's settings and measured sizes
+/// (`edgesim sweep` with `compression` axes; COMPRESSION.md):
+///
+/// ```sql
+/// ALTER TABLE points ADD COLUMN compression TEXT NOT NULL DEFAULT '';
+///   -- 'huffman=1;all/density=0.5;/fc/Gemm/cluster_bits=4', '' when none
+/// ALTER TABLE points ADD COLUMN stored_bits INTEGER;
+///   -- the compressed layers' stored bits, weights and biases (§8)
+/// ALTER TABLE points ADD COLUMN compression_ratio REAL;
+///   -- their raw bits over stored bits
+/// ```
+///
 /// Every file EdgeSim writes carries ``applicationID`` in its header
 /// (`PRAGMA application_id`) and ``version`` (`PRAGMA user_version`), so a
 /// results file is told from any other SQLite file before anything is
@@ -70,7 +82,7 @@ public enum ResultsSchema {
 
   /// `PRAGMA user_version` of a file at the newest schema: the number of
   /// migrations.
-  public static let version: Int32 = 3
+  public static let version: Int32 = 4
 
   /// The migrations, in order.
   public static var migrator: DatabaseMigrator {
@@ -131,15 +143,28 @@ public enum ResultsSchema {
           ) WITHOUT ROWID;
           """)
     }
+    migrator.registerMigration("v4-compression") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE points ADD COLUMN compression TEXT NOT NULL DEFAULT '';
+          ALTER TABLE points ADD COLUMN stored_bits INTEGER;
+          ALTER TABLE points ADD COLUMN compression_ratio REAL;
+          """)
+    }
     return migrator
   }
 
-  /// The columns of `points`, in table order.
-  public static let pointColumns = [
+  /// The columns of `points` at version 1 (and in files written before
+  /// schema versions), in table order.
+  public static let version1PointColumns = [
     "point_id", "status", "reason", "model", "device", "batch", "default_bits",
     "precision",
     "hardware", "parameters", "latency_s", "energy_j", "energy_mac_j",
     "energy_ops_j",
     "energy_dram_j", "energy_onchip_j", "energy_static_j", "dram_bytes", "top1",
   ]
+
+  /// The columns of `points`, in table order.
+  public static let pointColumns =
+    version1PointColumns + ["compression", "stored_bits", "compression_ratio"]
 }

@@ -16,13 +16,19 @@ extension ResultsStore {
   public func merge(from source: String) throws(ResultsStoreError) -> Int {
     // Opening it read-only checks it is a results database of this schema.
     _ = try ResultsStore(path: source, readOnly: true)
-    let columns = ResultsSchema.pointColumns
-    let compared = columns.dropFirst().map { "s.\($0) IS NOT p.\($0)" }.joined(
-      separator: " OR ")
     do {
       return try queue.writeWithoutTransaction { db in
         try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
         defer { try? db.execute(sql: "DETACH DATABASE source") }
+        // A file of an earlier schema lacks the later columns: they stay
+        // at their defaults.
+        let present = try Set(
+          Row.fetchAll(db, sql: "PRAGMA source.table_info(points)").map {
+            $0["name"] as String
+          })
+        let columns = ResultsSchema.pointColumns.filter(present.contains)
+        let compared = columns.dropFirst().map { "s.\($0) IS NOT p.\($0)" }
+          .joined(separator: " OR ")
         var added = 0
         var conflicts: [String] = []
         try db.inTransaction {

@@ -25,7 +25,7 @@ extension ResultsStore {
   /// Stores a search's outcome in its own transaction (a context already
   /// stored is left as it is).
   public func record(_ outcome: SearchOutcome) throws(ResultsStoreError) {
-    let steps = outcome.steps.map { "\($0.axis)=\($0.setting.canonical)" }
+    let steps = outcome.steps.map { "\($0.axis)=\($0.setting)" }
       .joined(separator: ";")
     let values: [(any DatabaseValueConvertible)?] = [
       outcome.context, outcome.goal.objective.rawValue,

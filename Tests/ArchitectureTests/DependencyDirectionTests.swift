@@ -54,7 +54,7 @@ import Testing
     "DesignSpace": [
       "Diagnostics", "HardwareModel", "NetworkGraph", "Simulation",
       "Evaluation",
-      "BitAccurateExecution", "PrecisionModel",
+      "BitAccurateExecution", "PrecisionModel", "WeightCompression",
       "FixedPointArithmetic", "Synchronization",
     ],
     // L3: adapters, one outside format or library each; never each other.

@@ -27,6 +27,7 @@ struct SweepRun: AsyncParsableCommand {
       Example:
         edgesim sweep Workloads/sweeps/example.yaml --db results.sqlite
         edgesim sweep Workloads/sweeps/example.yaml --db part-3.sqlite --shard 3/8 --jobs 2
+        edgesim sweep Workloads/sweeps/compression.yaml --db compression.sqlite
       """)
 
   @Argument(help: "The sweep file (.yaml).")

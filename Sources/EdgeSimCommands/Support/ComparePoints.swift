@@ -293,11 +293,12 @@ extension SweepInputs {
   /// Simulates a point against the loaded models and devices, keeping the
   /// simulator's whole summary.
   func simulate(_ point: DesignPoint) -> PointSimulation {
-    guard let network = networks[point.model],
-      let device = devices[point.device]
-    else {
-      return .failed(error: "\(point.model) or \(point.device) was not loaded")
+    switch prepared(point) {
+    case .failure(let error): return .failed(error: error.message)
+    case .success(let p):
+      return PointEvaluator.simulate(
+        p.point, network: p.network, device: p.device,
+        coding: p.compressed?.coding)
     }
-    return PointEvaluator.simulate(point, network: network, device: device)
   }
 }

@@ -51,15 +51,20 @@ enum CompressionFolder {
     }
   }
 
-  /// `coding.yaml`: the DRAM-coding file `simulate --compression` reads
-  /// (Documentation/Compression.md), with each stored layer's measured
-  /// `stored_bits`; layers not listed keep their raw size.
+  /// `coding.yaml`: the DRAM-coding file `simulate --compression` reads.
+  ///
+  /// It gives (Documentation/Compression.md) each stored layer's measured
+  /// `stored_bits` and its `density` (nonzeros over weights: the weight
+  /// zeros a device that skips or gates them sees); layers not listed keep
+  /// their raw size. ``SweepCompression/coding(_:)`` is the same coding
+  /// as a value.
   static func coding(_ outcome: CompressionOutcome, model: String, plan: String)
     -> String
   {
     var lines = [
       "# Written by edgesim compress from \(quoted(model)) and \(quoted(plan)).",
-      "# Measured coded weight bits per layer (COMPRESSION.md §4); simulate",
+      "# Measured coded weight bits and weight densities per layer",
+      "# (COMPRESSION.md §4); simulate",
       "# the compressed model with it: simulate --model compressed.onnx",
       "# --compression coding.yaml. Unlisted layers stay raw.",
       "weights:",
@@ -69,7 +74,8 @@ enum CompressionFolder {
     ]
     for layer in outcome.storedLayers {
       lines.append(
-        "    \(quoted(layer.name)): {stored_bits: \(layer.storedBits)}")
+        "    \(quoted(layer.name)): {density: \(layer.density), stored_bits: \(layer.storedBits)}"
+      )
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -102,6 +102,9 @@ enum ReportSweepReader {
       number(m?.onChipEnergy),
       number(m?.staticEnergy),
       m.map { CSVTable.Cell.integer($0.dramBytes) } ?? .empty, number(m?.top1),
+      .text(row.compression),
+      m?.storedBits.map(CSVTable.Cell.integer) ?? .empty,
+      number(m?.compressionRatio),
     ]
   }
 

@@ -35,14 +35,16 @@ enum SimulatePoint {
       } catch {
         throw CommandFailure([])
       }
-      guard let network = inputs.networks[point.model],
-        let device = inputs.devices[point.device]
-      else {
+      let prepared: SweepInputs.PreparedPoint
+      switch inputs.prepared(point) {
+      case .success(let p): prepared = p
+      case .failure(let error):
         throw CommandFailure(
           .error(
-            "\(point.model) or \(point.device) was not loaded",
+            "point \(rebuilt.row.pointID) cannot be rebuilt: \(error.message)",
             at: SourceLocation(file: rebuilt.specPath)))
       }
+      let device = prepared.device
       let overridden: Device
       switch point.applyingOverrides(to: device) {
       case .success(let d): overridden = d
@@ -56,7 +58,10 @@ enum SimulatePoint {
           ))
       }
       let outcome: EvaluationOutcome
-      switch PointEvaluator.run(point, network: network, device: device) {
+      switch PointEvaluator.run(
+        prepared.point, network: prepared.network, device: device,
+        coding: prepared.compressed?.coding)
+      {
       case .success(let o): outcome = o
       case .failure(let refusal):
         throw CommandFailure(

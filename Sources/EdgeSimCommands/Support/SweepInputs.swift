@@ -15,6 +15,8 @@ struct SweepInputs: Sendable {
   var devices: [String: Device]
   /// Accuracy evaluators by study and model (``accuracyKey(study:model:)``).
   var accuracy: [String: AccuracyEvaluator] = [:]
+  /// The compressed models of points with compression settings.
+  var compression = SweepCompression(files: [:])
 
   static func accuracyKey(study: Int, model: String) -> String {
     "\(study)\u{1F}\(model)"
@@ -27,18 +29,66 @@ struct SweepInputs: Sendable {
 
   /// Evaluates a point with the simulator, and its top-1 with the
   /// bit-accurate executor when its study measures accuracy.
+  ///
+  /// A point with compression settings runs its model compressed by them
+  /// (``prepared(_:)``) and records the stored bits and ratio.
   func evaluate(_ point: DesignPoint) -> PointResult {
+    switch prepared(point) {
+    case .failure(let refusal):
+      return PointResult(point: point, status: .failed(error: refusal.message))
+    case .success(let prepared):
+      var result = PointEvaluator.evaluate(
+        prepared.point, network: prepared.network, device: prepared.device,
+        accuracy: prepared.accuracy, coding: prepared.compressed?.coding)
+      result.point = point
+      if case .done(var metrics) = result.status,
+        let totals = prepared.compressed?.totals
+      {
+        metrics.storedBits = totals.storedBits
+        metrics.compressionRatio = totals.ratio
+        result.status = .done(metrics)
+      }
+      return result
+    }
+  }
+
+  /// What a point runs: its model (compressed by the point's settings when
+  /// it has some), its device, its accuracy judge, and the point with its
+  /// precision selectors reaching the halves of layers low rank split.
+  struct PreparedPoint {
+    var point: DesignPoint
+    var network: Network
+    var device: Device
+    var accuracy: AccuracyEvaluator?
+    var compressed: CompressedNetwork?
+  }
+
+  /// The model, device and judge of a point, or why it fails.
+  func prepared(_ point: DesignPoint) -> Result<
+    PreparedPoint, CompressionRefusal
+  > {
     guard let network = networks[point.model],
       let device = devices[point.device]
     else {
-      return PointResult(
-        point: point,
-        status: .failed(
-          error: "\(point.model) or \(point.device) was not loaded"))
+      return .failure(
+        CompressionRefusal(
+          "\(point.model) or \(point.device) was not loaded"))
     }
-    return PointEvaluator.evaluate(
-      point, network: network, device: device,
-      accuracy: accuracyEvaluator(for: point))
+    let judge = accuracyEvaluator(for: point)
+    guard let plan = point.compressionPlan else {
+      return .success(
+        PreparedPoint(
+          point: point, network: network, device: device, accuracy: judge))
+    }
+    switch compression.network(for: point, plan: plan, accuracy: judge) {
+    case .failure(let refusal): return .failure(refusal)
+    case .success(let compressed):
+      return .success(
+        PreparedPoint(
+          point: point.selectingFactors(of: compressed.split),
+          network: compressed.network, device: device,
+          accuracy: compressed.accuracy, compressed: compressed))
+    }
   }
 
   /// Loads every model and device of a plan, and checks that each layer a
@@ -72,6 +122,7 @@ struct SweepInputs: Sendable {
     }
     var inputs = SweepInputs(networks: [:], devices: [:])
     var problems: [Diagnostic] = []
+    var modelFiles: [String: String] = [:]
     for study in plan.studies {
       for name in study.devices where inputs.devices[name] == nil {
         let found =
@@ -102,22 +153,41 @@ struct SweepInputs: Sendable {
         if let text { printer.sources[file] = text }
         problems += diagnostics
         if let loaded { inputs.networks[name] = loaded.network }
+        if !isBundledName(name) { modelFiles[name] = file }
+      }
+      for model in study.models
+      where isBundledName(model)
+        && (!study.compressionAxes.isEmpty || study.huffman)
+      {
+        problems.append(
+          .error(
+            "'\(model)' is a bundled layer list without weights, so a study with 'compression' cannot compress it",
+            at: SourceLocation(file: specPath),
+            hint: "name an ONNX model with its weights"))
       }
       for model in study.models {
         guard let network = inputs.networks[model] else { continue }
         let names = network.nodes.map(\.name)
-        for axis in study.precisionAxes {
-          guard case .named(let layers) = axis.layers else { continue }
+        let axes =
+          study.precisionAxes.map {
+            ($0.layers, "precision axis '\($0.label)'")
+          }
+          + study.compressionAxes.map {
+            ($0.layers, "compression axis '\($0.name)'")
+          }
+        for (selector, axis) in axes {
+          guard case .named(let layers) = selector else { continue }
           for layer in layers where !names.contains(layer) {
             problems.append(
               .error(
-                "\(model) has no layer '\(layer)' (precision axis '\(axis.label)')",
+                "\(model) has no layer '\(layer)' (\(axis))",
                 at: SourceLocation(file: specPath),
                 hint: Suggestions.hint(for: layer, among: names)))
           }
         }
       }
     }
+    inputs.compression = SweepCompression(files: modelFiles)
     if !problems.contains(where: { $0.severity == .error }) {
       for (index, study) in plan.studies.enumerated() {
         guard let spec = study.accuracy else { continue }

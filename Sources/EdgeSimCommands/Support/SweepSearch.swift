@@ -66,10 +66,10 @@ enum SweepSearch {
     let change =
       before > 0
       ? String(format: "%+.1f%%", (after - before) / before * 100) : "n/a"
-    let precision = chosen.point.precision.map {
-      "\($0.axis)=\($0.setting.canonical)"
-    }
-    .joined(separator: ";")
+    let precision =
+      (chosen.point.precision.map { "\($0.axis)=\($0.setting.canonical)" }
+      + chosen.point.compression.map(\.canonical))
+      .joined(separator: ";")
     return
       "\(head) chose \(precision) (point \(chosen.point.id)): \(objective.rawValue) "
       + "\(format(after)) vs \(format(before)) at the most precise point (\(change)); "

@@ -139,9 +139,16 @@ enum ComputeReader {
     if let table = compute.mapping(
       "zeros",
       hint:
-        "write zeros: {weights: skip, activations: gate}; each none, gate or skip"
+        "write zeros: {weights: skip, activations: gate}; each none, gate or skip (weights also {structured: 2:4})"
     ) {
-      zeros.weights = table.choice("weights", as: ZeroPolicy.self) ?? .none
+      if let node = table.value("weights") {
+        if case .mapping = node {
+          zeros.structuredWeights = structured(node, in: table)
+        } else {
+          zeros.weights =
+            table.choice(node, key: "weights", as: ZeroPolicy.self) ?? .none
+        }
+      }
       zeros.activations =
         table.choice("activations", as: ZeroPolicy.self) ?? .none
       table.finish()
@@ -151,6 +158,34 @@ enum ComputeReader {
     return Compute(
       organisation: organisation, macsPerCycle: rates, macEnergy: energies,
       opEnergy: opEnergy, zeros: zeros)
+  }
+
+  /// `weights: {structured: N:M}`: N:M structured sparsity, 1 ≤ N < M ≤ 64.
+  static func structured(_ node: Node, in zeros: MappingReader)
+    -> StructuredSparsity?
+  {
+    let hint =
+      "write weights: {structured: 2:4} (N of every M weights kept, 1 ≤ N < M ≤ 64)"
+    guard
+      let table = MappingReader(
+        node, in: zeros.document, path: zeros.path.appending("weights"),
+        what: "'weights'")
+    else { return nil }
+    defer { table.finish() }
+    guard let value = table.required("structured", hint: hint),
+      let text = table.scalarText(
+        value, key: "structured", expected: "N:M such as 2:4")
+    else { return nil }
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]),
+      n >= 1, n < m, m <= 64
+    else {
+      zeros.document.error(
+        "'structured' is '\(text.prefix(40))', not N:M with 1 ≤ N < M ≤ 64",
+        at: value, hint: hint)
+      return nil
+    }
+    return StructuredSparsity(kept: n, group: m)
   }
 
   /// A required, non-empty mapping from precision names to values.

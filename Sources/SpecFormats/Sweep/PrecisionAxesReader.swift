@@ -16,13 +16,54 @@ import Yams
 ///     - {layers: all, bits: 16}               # every layer
 /// ```
 enum PrecisionAxesReader {
-  static func read(_ precision: MappingReader) -> [PrecisionAxis]? {
+  /// The axes and the groups, or `nil` after a problem.
+  static func read(_ precision: MappingReader) -> (
+    axes: [PrecisionAxis], groups: [String: [String]]
+  )? {
     let document = precision.document
-    var groups: [String: [String]] = [:]
     var failed = false
-    if let node = precision.value("groups") {
+    let groups = readGroups(precision, section: "precision", failed: &failed)
+    var axes: [PrecisionAxis] = []
+    if let node = precision.value("axes") {
+      guard let items = precision.sequence(node, key: "axes") else {
+        return nil
+      }
+      for (offset, item) in items.enumerated() {
+        let path = FieldPath([.key("precision"), .key("axes"), .index(offset)])
+        guard
+          let reader = MappingReader(
+            item, in: document, path: path, what: "a precision axis")
+        else {
+          failed = true
+          continue
+        }
+        if let axis = readAxis(reader, groups: groups) {
+          if let twin = axes.first(where: { $0.label == axis.label }) {
+            document.error(
+              "two axes set '\(twin.label)'", at: item,
+              hint: "merge their values into one axis")
+            failed = true
+          }
+          axes.append(axis)
+        } else {
+          failed = true
+        }
+        reader.finish()
+      }
+    }
+    return failed ? nil : (axes, groups)
+  }
+
+  /// A section's `groups` mapping: named lists of layers (`all` is
+  /// reserved); sets `failed` after a problem.
+  static func readGroups(
+    _ section: MappingReader, section sectionName: String, failed: inout Bool
+  ) -> [String: [String]] {
+    let document = section.document
+    var groups: [String: [String]] = [:]
+    if let node = section.value("groups") {
       if let reader = MappingReader(
-        node, in: document, path: ["precision", "groups"], what: "'groups'")
+        node, in: document, path: [sectionName, "groups"], what: "'groups'")
       {
         for (key, value) in reader.mapping {
           guard case .scalar(let name) = key else { continue }
@@ -52,72 +93,48 @@ enum PrecisionAxesReader {
         failed = true
       }
     }
-    var axes: [PrecisionAxis] = []
-    if let node = precision.value("axes") {
-      guard let items = precision.sequence(node, key: "axes") else {
-        return nil
-      }
-      for (offset, item) in items.enumerated() {
-        let path = FieldPath([.key("precision"), .key("axes"), .index(offset)])
-        guard
-          let reader = MappingReader(
-            item, in: document, path: path, what: "a precision axis")
-        else {
-          failed = true
-          continue
-        }
-        if let axis = readAxis(reader, groups: groups) {
-          if let twin = axes.first(where: { $0.label == axis.label }) {
-            document.error(
-              "two axes set '\(twin.label)'", at: item,
-              hint: "merge their values into one axis")
-            failed = true
-          }
-          axes.append(axis)
-        } else {
-          failed = true
-        }
-        reader.finish()
-      }
+    return groups
+  }
+
+  /// An axis's `layers`: its label and selector, or `nil` after a problem.
+  static func readLayers(_ reader: MappingReader, groups: [String: [String]])
+    -> (label: String, selector: LayerSelector)?
+  {
+    let document = reader.document
+    let layersHint =
+      "write layers: a layer name, a group from 'groups', a list of layer names, or all"
+    guard let layersNode = reader.required("layers", hint: layersHint) else {
+      return nil
     }
-    return failed ? nil : axes
+    if case .scalar(let scalar) = layersNode {
+      let name = scalar.string
+      if name == "all" { return ("all", .all) }
+      if let members = groups[name] { return (name, .named(members)) }
+      if !name.isEmpty { return (name, .named([name])) }
+      document.error("'layers' is empty", at: layersNode, hint: layersHint)
+      return nil
+    }
+    guard let list = reader.nameList(layersNode, key: "layers") else {
+      return nil
+    }
+    if list.isEmpty {
+      document.error("'layers' is empty", at: layersNode, hint: layersHint)
+      return nil
+    }
+    let names = list.map(\.name)
+    return (names.joined(separator: "+"), .named(names))
   }
 
   static func readAxis(_ reader: MappingReader, groups: [String: [String]])
     -> PrecisionAxis?
   {
     let document = reader.document
-    let layersHint =
-      "write layers: a layer name, a group from 'groups', a list of layer names, or all"
-    let layersNode = reader.required("layers", hint: layersHint)
+    let layers = readLayers(reader, groups: groups)
     let bitsNode = reader.required(
       "bits", hint: "write bits: 8, bits: [4, 8] or bits: 4..8")
     let flNode = reader.value("fl")
     let weightNode = reader.value("weight_fl")
     let activationNode = reader.value("activation_fl")
-    var label: String?
-    var selector: LayerSelector?
-    if let layersNode {
-      if case .scalar(let scalar) = layersNode {
-        let name = scalar.string
-        if name == "all" {
-          (label, selector) = ("all", .all)
-        } else if let members = groups[name] {
-          (label, selector) = (name, .named(members))
-        } else if !name.isEmpty {
-          (label, selector) = (name, .named([name]))
-        } else {
-          document.error("'layers' is empty", at: layersNode, hint: layersHint)
-        }
-      } else if let list = reader.nameList(layersNode, key: "layers") {
-        if list.isEmpty {
-          document.error("'layers' is empty", at: layersNode, hint: layersHint)
-        } else {
-          let names = list.map(\.name)
-          (label, selector) = (names.joined(separator: "+"), .named(names))
-        }
-      }
-    }
     let bits = bitsNode.flatMap {
       IntegerValues.read($0, key: "bits", in: 1...32, document: document)
     }
@@ -136,7 +153,7 @@ enum PrecisionAxesReader {
       let weightFLs = values(weightNode, "weight_fl"),
       let activationFLs = values(activationNode, "activation_fl")
     else { return nil }
-    guard let label, let selector, let bits else { return nil }
+    guard let (label, selector) = layers, let bits else { return nil }
     var settings: [PrecisionSetting] = []
     for b in bits {
       if flNode != nil {

@@ -32,7 +32,8 @@ public enum SweepReader {
   public static let maximumPoints = 100_000_000
 
   static let studyKeys = [
-    "models", "devices", "batch", "precision", "hardware", "accuracy",
+    "models", "devices", "batch", "precision", "compression", "hardware",
+    "accuracy",
   ]
 
   /// Reads a sweep file's bytes.
@@ -125,9 +126,10 @@ public enum SweepReader {
             hint: "add accuracy: {evaluation: {data: x.npy, labels: y.npy}}")
           failed = true
         }
-        if study.precisionAxes.isEmpty {
+        if study.precisionAxes.isEmpty, study.compressionAxes.isEmpty {
           document.error(
-            "the search strategy needs precision axes in every study", at: at,
+            "the search strategy needs precision or compression axes in every study",
+            at: at,
             hint: "add precision: {axes: [{layers: all, bits: 4..8}]}")
           failed = true
         }
@@ -213,15 +215,30 @@ public enum SweepReader {
     }
     var defaultBits: Int?
     var precisionAxes: [PrecisionAxis] = []
+    var precisionGroups: [String: [String]] = [:]
     if let precision = reader.mapping("precision") {
       defaultBits = precision.integer("default_bits", in: 1...32)
-      if let axes = PrecisionAxesReader.read(precision) {
+      if let (axes, groups) = PrecisionAxesReader.read(precision) {
         precisionAxes = axes
+        precisionGroups = groups
       } else {
         failed = true
       }
       precision.finish()
     } else if reader.has("precision") {
+      failed = true
+    }
+    var compression = CompressionAxesReader.Section(axes: [], huffman: false)
+    if let section = reader.mapping("compression") {
+      if let read = CompressionAxesReader.read(
+        section, precisionGroups: precisionGroups)
+      {
+        compression = read
+      } else {
+        failed = true
+      }
+      section.finish()
+    } else if reader.has("compression") {
       failed = true
     }
     var hardwareAxes: [HardwareAxis] = []
@@ -244,11 +261,14 @@ public enum SweepReader {
       failed = true
     }
     guard let models, let devices, !failed else { return nil }
-    return Study(
+    var study = Study(
       models: models, devices: devices, batches: batches,
       defaultBits: defaultBits,
       precisionAxes: precisionAxes, hardwareAxes: hardwareAxes,
       accuracy: accuracy)
+    study.compressionAxes = compression.axes
+    study.huffman = compression.huffman
+    return study
   }
 
   /// A required name or list of names, without duplicates.
