@@ -124,18 +124,22 @@ public struct Compute: Hashable, Sendable {
   public var opEnergy: Double?
   /// What the datapath does with zero weights and activations (`zeros`).
   public var zeros: ZeroHandling
+  /// The decoder of coded weights on their way from the backing store
+  /// (`decoder`), or `nil` when the device has none.
+  public var decoder: WeightDecoder?
 
   /// Creates the description.
   public init(
     organisation: ComputeOrganisation, macsPerCycle: [Precision: Double],
     macEnergy: [Precision: Double], opEnergy: Double? = nil,
-    zeros: ZeroHandling = .none
+    zeros: ZeroHandling = .none, decoder: WeightDecoder? = nil
   ) {
     self.organisation = organisation
     self.macsPerCycle = macsPerCycle
     self.macEnergy = macEnergy
     self.opEnergy = opEnergy
     self.zeros = zeros
+    self.decoder = decoder
   }
 
   /// MACs per cycle of the whole device at a precision, or `nil` when the

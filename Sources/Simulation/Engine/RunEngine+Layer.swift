@@ -89,7 +89,7 @@ extension RunEngine {
     release(after: layer)
     if kept { resident[layer.output.name] = outputBits }
     var result = try record(
-      layer, evaluation: evaluation, widths: widths, start: start,
+      layer, evaluation: evaluation, widths: widths, dram: dram, start: start,
       kept: kept
         || (layer.fusedInto != nil && resident[layer.output.name] != nil),
       inputsOnChip: inputsOnChip || plan.homeOnChip[.inputs] == true,
@@ -162,14 +162,17 @@ extension RunEngine {
   /// and the trace events.
   func record(
     _ layer: Layer, evaluation e: LayerEvaluation, widths: LayerWidths,
-    start: Double, kept: Bool,
+    dram: DRAMScale, start: Double, kept: Bool,
     inputsOnChip: Bool, trace: inout some TraceSink
   ) throws -> LayerResult {
     let clock = device.clock
-    let nearest = e.makespan.rounded()
+    let decoding = decoding(
+      of: layer, evaluation: e, widths: widths, dram: dram)
+    let makespan = max(e.makespan, decoding.cycles)
+    let nearest = makespan.rounded()
     let cycles =
-      abs(e.makespan - nearest) <= 1e-6 * max(1, e.makespan)
-      ? nearest : e.makespan.rounded(.up)
+      abs(makespan - nearest) <= 1e-6 * max(1, makespan)
+      ? nearest : makespan.rounded(.up)
     // Cycles are counted in 64 bits; a layer that takes longer is refused
     // rather than printed with a clamped count.
     guard cycles.isFinite, cycles >= 0, cycles < Self.cycleLimit else {
@@ -188,7 +191,8 @@ extension RunEngine {
     let effectiveMACs = Double(macs) * zeroShares.cycles
     var energy = EnergyBreakdown.zero(for: device)
     energy.mac = Double(macs) * macEnergy * zeroShares.energy
-    energy.operations = Double(layer.otherOperations) * opEnergy
+    energy.operations =
+      Double(layer.otherOperations) * opEnergy + decoding.joules
     energy.staticEnergy = device.staticPower * seconds
     var levels: [LevelAccesses] = []
     for (index, level) in device.memory.enumerated() {
@@ -262,14 +266,16 @@ extension RunEngine {
       store.sharedPort
       ? readSeconds + writeSeconds : max(readSeconds, writeSeconds)
     let computeBound = peakMACs > 0 ? effectiveMACs / peakMACs : 0
-    let stall = max(0, e.makespan - e.timeline.computeBusy) / clock
+    let stall = max(0, makespan - e.timeline.computeBusy) / clock
     return LayerResult(
       name: layer.name, opType: layer.opType,
       operatorClass: layer.operatorClass, widths: widths,
       macs: macs, operations: layer.otherOperations, cycles: cyclesInt,
       seconds: seconds,
       startSeconds: start,
-      bound: e.makespan > 0 ? e.bound(device: device) : .none,
+      bound: makespan <= 0
+        ? .none
+        : decoding.cycles > e.makespan ? .decoder : e.bound(device: device),
       stallSeconds: stall,
       dramRead: dramRead, dramWritten: dramWritten, levels: levels,
       energy: energy,

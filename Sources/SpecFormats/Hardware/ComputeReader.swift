@@ -8,22 +8,23 @@ enum ComputeReader {
   static let keys: [DeviceKind: [String]] = [
     .cpu: [
       "cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy",
-      "op_energy", "zeros",
+      "op_energy", "zeros", "decoder",
     ],
     .mcu: [
       "cores", "simd_width", "pipes", "macs_per_cycle", "mac_energy",
-      "op_energy", "zeros",
+      "op_energy", "zeros", "decoder",
     ],
     .gpu: [
       "shader_cores", "alus_per_core", "macs_per_cycle", "mac_energy",
-      "op_energy", "zeros",
+      "op_energy", "zeros", "decoder",
     ],
     .npu: [
       "array", "dataflow", "macs_per_cycle", "mac_energy", "op_energy", "zeros",
+      "decoder",
     ],
     .fpga: [
       "dsp_slices", "macs_per_dsp", "organisation", "mac_energy", "op_energy",
-      "zeros",
+      "zeros", "decoder",
     ],
   ]
 
@@ -153,11 +154,40 @@ enum ComputeReader {
         table.choice("activations", as: ZeroPolicy.self) ?? .none
       table.finish()
     }
+    let decoder = self.decoder(in: compute)
     compute.finish()
     guard let organisation, let rates, let energies else { return nil }
     return Compute(
       organisation: organisation, macsPerCycle: rates, macEnergy: energies,
-      opEnergy: opEnergy, zeros: zeros)
+      opEnergy: opEnergy, zeros: zeros, decoder: decoder)
+  }
+
+  /// `decoder: {bits_per_cycle: 32, weights_per_cycle: 4, energy: 0.5 pJ}`:
+  /// the decoder of coded weights (``WeightDecoder``); at least one rate.
+  static func decoder(in compute: MappingReader) -> WeightDecoder? {
+    let hint =
+      "write decoder: {bits_per_cycle: 32, weights_per_cycle: 4, energy: 0.5 pJ} (coded bits in and stored weights out per cycle; energy per weight, optional)"
+    guard let table = compute.mapping("decoder", hint: hint) else {
+      return nil
+    }
+    defer { table.finish() }
+    let bits = table.number(
+      "bits_per_cycle", in: 0...1e9, excludingLower: true, hint: hint)
+    let weights = table.number(
+      "weights_per_cycle", in: 0...1e9, excludingLower: true, hint: hint)
+    let energy = table.quantity("energy", as: [.energy], allowZero: true)
+    guard bits != nil || weights != nil else {
+      if table.value("bits_per_cycle") == nil,
+        table.value("weights_per_cycle") == nil
+      {
+        compute.document.error(
+          "'decoder' states no rate", at: table.node, hint: hint)
+      }
+      return nil
+    }
+    return WeightDecoder(
+      bitsPerCycle: bits, weightsPerCycle: weights,
+      energyPerWeight: energy?.value ?? 0)
   }
 
   /// `weights: {structured: N:M}`: N:M structured sparsity, 1 ≤ N < M ≤ 64.
