@@ -4,7 +4,7 @@
 # shared/data/validation-targets.md and prints a markdown table.
 #
 #   Scripts/validate-devices.sh                 # calibrated devices (Hardware/*.yaml)
-#   Scripts/validate-devices.sh --uncalibrated  # the same with every `efficiency` block removed
+#   Scripts/validate-devices.sh --uncalibrated  # the same with every `efficiency` and `runtime` block removed
 #
 # Environment: SCRATCH (default .build) is the SwiftPM scratch path; EDGESIM,
 # when set, names an already built binary and skips the build.
@@ -28,8 +28,9 @@ def device(name):
     if not uncalibrated:
         return path
     text = open(path).read()
-    # Drop the top-level `efficiency:` block (keys indented below it).
-    text = re.sub(r"(?m)^efficiency:\n(?:[ \t].*\n)*", "", text)
+    # Drop the top-level `efficiency:` and `runtime:` blocks (keys indented
+    # below them): the loop-nest model at the modelled rate.
+    text = re.sub(r"(?m)^(?:efficiency|runtime):\n(?:[ \t].*\n)*", "", text)
     out = os.path.join(tmp, f"{name}.yaml")
     open(out, "w").write(text)
     return out
@@ -81,15 +82,15 @@ tpu = run("coral-edgetpu-usb", "mobilenet_v1", "--precision", "int8")
 row("coral-edgetpu-usb", "MobileNet v1 1.0 224", "int8", 1, "latency", 2.4, tpu["totals"]["latency_s"] * 1e3, "ms", "predicted")
 
 # Pixel 3 CPU (TFLite, 4 threads) and GPU delegate.
-for prec, ms, fitted in (("fp32", 24.0, "fitted (efficiency 0.345)"), ("int8", 13.0, "predicted (factor of the fp32 row)")):
+for prec, ms, fitted in (("fp32", 24.0, "in the runtime fit (calibration set below)"), ("int8", 13.0, "in the runtime fit (calibration set below)")):
     s = run("pixel3-cpu", "mobilenet_v1", "--precision", prec)
     row("pixel3-cpu", "MobileNet v1 1.0 224", prec, 1, "latency", ms, s["totals"]["latency_s"] * 1e3, "ms", fitted)
 s = run("pixel3-gpu", "mobilenet_v1", "--precision", "fp16")
-row("pixel3-gpu", "MobileNet v1 1.0 224", "fp16", 1, "latency", 6.5, s["totals"]["latency_s"] * 1e3, "ms", "predicted")
+row("pixel3-gpu", "MobileNet v1 1.0 224", "fp16", 1, "latency", 6.5, s["totals"]["latency_s"] * 1e3, "ms", "in the runtime fit (calibration set below)")
 
 # STM32L4R5, MLPerf Tiny VWW, TFLite Micro reference kernels.
 s = run("stm32l4r5", "mobilenet_v1_025_96", "--precision", "int8")
-row("stm32l4r5", "VWW MobileNetV1 0.25 96x96", "int8", 1, "latency", 600.6, s["totals"]["latency_s"] * 1e3, "ms", "fitted (efficiency 0.054)")
+row("stm32l4r5", "VWW MobileNetV1 0.25 96x96", "int8", 1, "latency", 600.6, s["totals"]["latency_s"] * 1e3, "ms", "in the runtime fit (calibration set below)")
 row("stm32l4r5", "VWW MobileNetV1 0.25 96x96", "int8", 1, "energy", 24.31, s["totals"]["energy_j"] * 1e3, "mJ", "predicted (static 40 mW set from this row's power)")
 
 print("| Device | Network | Precision | Batch | Figure | Published | EdgeSim | Error | Fitted or predicted |")

@@ -25,7 +25,34 @@ extension Device {
     problems += validateMemory()
     problems += validateCompute()
     problems += validateFabric()
+    problems += validateRuntime()
     return problems
+  }
+
+  /// A `runtime` block times processors only, and replaces `efficiency`.
+  private func validateRuntime() -> [PathDiagnostic] {
+    guard runtime != nil else { return [] }
+    switch compute.organisation {
+    case .vector, .shader:
+      if !efficiency.isEmpty {
+        return [
+          .error(
+            "a device with a 'runtime' block is timed by its kernel model; 'efficiency' would not apply",
+            at: ["efficiency"],
+            hint:
+              "drop the 'efficiency' block (the runtime's 'dense', 'depthwise' and 'memory' fractions replace it)"
+          )
+        ]
+      }
+      return []
+    case .array, .dsp:
+      return [
+        .error(
+          "'runtime' describes a processor's kernels (kind cpu, gpu or mcu), not kind \(kind.rawValue)",
+          at: ["runtime"],
+          hint: "remove the 'runtime' block, or use 'efficiency' factors")
+      ]
+    }
   }
 
   private func validateMemory() -> [PathDiagnostic] {

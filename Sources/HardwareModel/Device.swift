@@ -35,6 +35,10 @@ public struct Device: Hashable, Sendable {
   /// Whether parameters stay on chip across inferences (`nil`: they are
   /// fetched from their home on every inference).
   public var parameterResidency: ParameterResidency?
+  /// The per-operator execution model of a processor's runtime (`cpu`,
+  /// `gpu`, `mcu`), or `nil`: layers are then timed by the loop-nest model
+  /// and the `efficiency` factors.
+  public var runtime: RuntimeModel?
 
   /// Creates a device; call ``validate()`` before trusting it.
   public init(
@@ -44,7 +48,8 @@ public struct Device: Hashable, Sendable {
     fabric: FPGAFabric? = nil,
     efficiency: [OperatorClass: CalibrationFactor] = [:],
     sources: [String] = [],
-    parameterResidency: ParameterResidency? = nil
+    parameterResidency: ParameterResidency? = nil,
+    runtime: RuntimeModel? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -58,6 +63,7 @@ public struct Device: Hashable, Sendable {
     self.efficiency = efficiency
     self.sources = sources
     self.parameterResidency = parameterResidency
+    self.runtime = runtime
   }
 
   /// Peak MACs per second at a precision, or `nil` if not supported.

@@ -7,12 +7,23 @@ import Testing
 @Suite struct CalibrateCommandTests {
   static let root = EdgeSimProcess.root.path
 
-  /// A folder with a device file (the STM32), a dense model and a
-  /// measurements file of it and the bundled LeNet-5.
+  /// A folder with a device file (the STM32 with one `efficiency` factor
+  /// per operator class in place of its `runtime:` block), a dense model
+  /// and a measurements file of it and the bundled LeNet-5.
   static func fixture(rows: [String]) throws -> TemporaryFolder {
     let folder = try TemporaryFolder()
-    try String(
-      contentsOfFile: "\(root)/Hardware/stm32l4r5.yaml", encoding: .utf8
+    let bundled = try String(
+      contentsOfFile: "\(root)/Hardware/stm32l4r5.yaml", encoding: .utf8)
+    let classes = [
+      "conv", "depthwise", "gemm", "pool", "elementwise", "softmax",
+    ]
+    let efficiency =
+      "efficiency:\n"
+      + classes.map { "  \($0): {value: 0.054, fitted_to: \"test\"}" }
+      .joined(separator: "\n")
+    try bundled.replacingOccurrences(
+      of: #"runtime:\n(  .*\n)+"#, with: efficiency + "\n",
+      options: .regularExpression
     ).write(toFile: folder.path("dev.yaml"), atomically: true, encoding: .utf8)
     try """
     name: dense
@@ -113,7 +124,7 @@ import Testing
     let folder = try Self.fixture(rows: Self.rows)
     let csv = folder.path("m.csv")
     let bare = await EdgeSimMain.capture([
-      "calibrate", csv, "--hardware", "pixel3-gpu", "--device-name",
+      "calibrate", csv, "--hardware", "systolic-32x32", "--device-name",
       "stm32l4r5",
       "--out", folder.path("o.yaml"),
     ])

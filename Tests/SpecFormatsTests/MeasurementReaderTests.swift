@@ -152,7 +152,7 @@ import Testing
     let url = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
-      .appendingPathComponent("Hardware/pixel3-cpu.yaml")
+      .appendingPathComponent("Hardware/zc706-qiu2016.yaml")
     let original = try String(contentsOf: url, encoding: .utf8)
     var factors: [OperatorClass: CalibrationFactor] = [:]
     for (index, operatorClass) in OperatorClass.allCases.enumerated() {

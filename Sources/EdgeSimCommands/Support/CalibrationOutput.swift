@@ -11,8 +11,7 @@ enum CalibrationOutput {
   static func report(
     _ inputs: CalibrationInputs, tied: Bool, fit: Bool
   ) throws(CommandFailure) -> CalibrationReport {
-    let parameters = FreeParameter.efficiencyFactors(
-      of: inputs.device, tied: tied)
+    let parameters = FreeParameter.parameters(of: inputs.device, tied: tied)
     do throws(CalibrationFailure) {
       return fit
         ? try LatencyCalibrator.calibrate(
@@ -37,7 +36,7 @@ enum CalibrationOutput {
         "the device '\(device)' has no free parameter to fit",
         at: SourceLocation(file: inputs.hardwareFile),
         hint:
-          "declare the factors to fit in an 'efficiency:' table (e.g. conv: {value: 1, fitted_to: \"starting value\"}), or check the device with --no-fit"
+          "declare the figures to fit in a 'runtime:' block (cpu, gpu, mcu; e.g. dense: {value: 0.5, fitted_to: \"starting value\"}) or an 'efficiency:' table, or check the device with --no-fit"
       )
     case .noMeasurements:
       return .error(
@@ -64,24 +63,35 @@ enum CalibrationOutput {
     measurementsFile: String, to path: String
   ) throws(CommandFailure) {
     let provenance = report.provenance(source: measurementsFile)
-    var factors = inputs.device.efficiency
-    for operatorClass in OperatorClass.allCases {
-      guard let value = report.device.efficiency[operatorClass]?.value else {
-        continue
+    let comment = [
+      "Fitted by `edgesim calibrate \(measurementsFile) --hardware \(inputs.hardwareFile)`;",
+      "each fitted_to names the rows and the error. Comments above describe the figures before the fit.",
+    ]
+    let text: String
+    if var runtime = report.device.runtime {
+      for parameter in RuntimeParameter.allCases {
+        runtime.parameters[parameter]?.fittedTo = provenance
       }
-      factors[operatorClass] = CalibrationFactor(
-        value: value, fittedTo: provenance)
+      text = EfficiencyWriter.rewrite(
+        inputs.hardwareText, runtime: runtime, comment: comment)
+    } else {
+      var factors = inputs.device.efficiency
+      for operatorClass in OperatorClass.allCases {
+        guard let value = report.device.efficiency[operatorClass]?.value
+        else {
+          continue
+        }
+        factors[operatorClass] = CalibrationFactor(
+          value: value, fittedTo: provenance)
+      }
+      text = EfficiencyWriter.rewrite(
+        inputs.hardwareText, efficiency: factors, comment: comment)
     }
-    let text = EfficiencyWriter.rewrite(
-      inputs.hardwareText, efficiency: factors,
-      comment: [
-        "Fitted by `edgesim calibrate \(measurementsFile) --hardware \(inputs.hardwareFile)`;",
-        "each fitted_to names the rows and the error. Comments above describe the factors before the fit.",
-      ])
     let reread = HardwareLoader.read(bytes: Array(text.utf8), fileName: path)
     guard let device = reread.value,
       device.efficiency.mapValues(\.value)
-        == report.device.efficiency.mapValues(\.value)
+        == report.device.efficiency.mapValues(\.value),
+      sameFigures(device.runtime, report.device.runtime)
     else {
       throw CommandFailure(
         [
@@ -89,7 +99,7 @@ enum CalibrationOutput {
             "the fitted device file does not read back as the fitted device",
             at: SourceLocation(file: path),
             hint:
-              "the hardware file's 'efficiency' block could not be rewritten; write the factors by hand"
+              "the hardware file's 'efficiency' or 'runtime' block could not be rewritten; write the figures by hand"
           )
         ] + reread.diagnostics)
     }
@@ -100,6 +110,17 @@ enum CalibrationOutput {
         .error(
           "cannot write the device file: \(error.reason)",
           at: SourceLocation(file: path)))
+    }
+  }
+
+  /// Whether two runtime models hold the same figures (to a part in 10^12:
+  /// `dispatch` is written in microseconds).
+  static func sameFigures(_ a: RuntimeModel?, _ b: RuntimeModel?) -> Bool {
+    guard let a, let b else { return a == nil && b == nil }
+    guard Set(a.parameters.keys) == Set(b.parameters.keys) else { return false }
+    return a.parameters.allSatisfy { key, figure in
+      let other = b.parameters[key]?.value ?? .nan
+      return abs(figure.value - other) <= 1e-12 * max(abs(other), 1e-300)
     }
   }
 }

@@ -89,4 +89,33 @@ public struct FreeParameter: Sendable {
       }
     }
   }
+
+  /// The figures of the device's `runtime:` block (its per-operator
+  /// execution model), each within its physical range
+  /// (``HardwareModel/RuntimeParameter/range``).
+  ///
+  /// - Returns: The parameters in ``HardwareModel/RuntimeParameter`` order;
+  ///   empty when the device has no `runtime:` block.
+  public static func runtimeParameters(of device: Device) -> [FreeParameter] {
+    guard let runtime = device.runtime else { return [] }
+    return RuntimeParameter.allCases.compactMap { parameter in
+      guard let figure = runtime.parameters[parameter] else { return nil }
+      return FreeParameter(
+        name: "runtime.\(parameter.rawValue)", value: figure.value,
+        bounds: parameter.range, fittedTo: figure.fittedTo
+      ) { device, value in
+        device.runtime?.parameters[parameter]?.value = value
+      }
+    }
+  }
+
+  /// The parameters `calibrate` fits: the runtime's figures when the device
+  /// has a `runtime:` block, else its `efficiency` factors.
+  public static func parameters(of device: Device, tied: Bool)
+    -> [FreeParameter]
+  {
+    device.runtime != nil
+      ? runtimeParameters(of: device)
+      : efficiencyFactors(of: device, tied: tied)
+  }
 }

@@ -56,6 +56,21 @@ public enum LatencyCalibrator {
     _ parameters: [FreeParameter], on device: Device,
     to measurements: [LatencyMeasurement]
   ) throws(CalibrationFailure) -> (values: [Double], device: Device) {
+    try fit(
+      parameters, on: device, to: measurements,
+      works: kernelWorks(measurements, on: device))
+  }
+
+  /// Fits parameters, with the measurements' kernel work (``KernelWork``)
+  /// already listed when the device has a per-operator execution model.
+  ///
+  /// With `works`, a residual is a sum of closed-form kernel times over the
+  /// layers (``KernelModel/seconds(_:runtime:)``, what the engine charges),
+  /// not a run of the simulator: the fit costs microseconds per trial.
+  static func fit(
+    _ parameters: [FreeParameter], on device: Device,
+    to measurements: [LatencyMeasurement], works: [[KernelWork]]?
+  ) throws(CalibrationFailure) -> (values: [Double], device: Device) {
     let solver = BoundedLeastSquares(
       lower: parameters.map { .log($0.bounds.lowerBound) },
       upper: parameters.map { .log($0.bounds.upperBound) })
@@ -66,9 +81,15 @@ public enum LatencyCalibrator {
       (point) throws(CalibrationFailure) -> [Double] in
       let trial = applying(
         parameters, values: point.map { .exp($0) }, to: device)
-      return try zip(predict(measurements, on: trial), measured).map {
-        .log($0) - $1
+      let predicted: [Double]
+      if let works, let runtime = trial.runtime {
+        predicted = works.map { layers in
+          layers.reduce(0) { $0 + KernelModel.seconds($1, runtime: runtime) }
+        }
+      } else {
+        predicted = try predict(measurements, on: trial)
       }
+      return zip(predicted, measured).map { .log(max($0, 1e-300)) - $1 }
     }
     let values = zip(parameters, point).map { parameter, logValue in
       let rounded = roundedToSixDigits(.exp(logValue))
@@ -76,6 +97,27 @@ public enum LatencyCalibrator {
         max(rounded, parameter.bounds.lowerBound), parameter.bounds.upperBound)
     }
     return (values, applying(parameters, values: values, to: device))
+  }
+
+  /// The kernel work of every measurement, or `nil` when the device has no
+  /// per-operator execution model (`runtime:`).
+  static func kernelWorks(
+    _ measurements: [LatencyMeasurement], on device: Device
+  ) throws(CalibrationFailure) -> [[KernelWork]]? {
+    guard device.runtime != nil else { return nil }
+    var result: [[KernelWork]] = []
+    for measurement in measurements {
+      switch KernelModel.works(
+        measurement.network, on: device, options: measurement.options)
+      {
+      case .success(let works): result.append(works)
+      case .failure(let failure):
+        let place = failure.layer.map { " (layer '\($0)')" } ?? ""
+        throw .infeasible(
+          label: measurement.label, reason: failure.reason + place)
+      }
+    }
+    return result
   }
 
   /// Fits every parameter to every measurement (in sample) and, for each
@@ -103,7 +145,9 @@ public enum LatencyCalibrator {
     let models = distinctModels(measurements)
     guard models.count >= 2 else { throw .tooFewModels(found: models) }
     var report = try assess(measurements, on: device)
-    let (values, fitted) = try fit(parameters, on: device, to: measurements)
+    let works = try kernelWorks(measurements, on: device)
+    let (values, fitted) = try fit(
+      parameters, on: device, to: measurements, works: works)
     let inSample = try predict(measurements, on: fitted)
     for index in report.predictions.indices {
       report.predictions[index].fitted = inSample[index]
@@ -113,7 +157,13 @@ public enum LatencyCalibrator {
       let heldOutIndices = measurements.indices.filter {
         measurements[$0].model == model
       }
-      let (_, heldOutDevice) = try fit(parameters, on: device, to: training)
+      let (_, heldOutDevice) = try fit(
+        parameters, on: device, to: training,
+        works: works.map { all in
+          measurements.indices.filter { measurements[$0].model != model }.map {
+            all[$0]
+          }
+        })
       let predictions = try predict(
         heldOutIndices.map { measurements[$0] }, on: heldOutDevice)
       for (index, prediction) in zip(heldOutIndices, predictions) {

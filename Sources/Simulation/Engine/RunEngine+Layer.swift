@@ -21,6 +21,12 @@ extension RunEngine {
     }
     let efficiency =
       layer.operatorClass.flatMap { device.efficiency[$0]?.value } ?? 1
+    let kernel = device.runtime.map { runtime in
+      (
+        runtime,
+        KernelModel.work(of: layer, widths: widths, rate: rate, on: device)
+      )
+    }
     let inputsOnChip =
       !layer.inputs.isEmpty
       && layer.inputs.allSatisfy { resident[$0.name] != nil }
@@ -38,6 +44,9 @@ extension RunEngine {
       var result = emptyResult(
         layer, widths: widths, start: start,
         onChip: inputsOnChip || resident[layer.output.name] != nil)
+      if let (runtime, work) = kernel {
+        result = retimed(result, work: work, runtime: runtime)
+      }
       if options.compression != nil { result.dramCoding = dram }
       return result
     }
@@ -83,8 +92,11 @@ extension RunEngine {
       case .failure(let f): throw f
       }
     }
-    guard let evaluation else {
+    guard var evaluation else {
       throw SimulationFailure(reason: "no mapping", layer: layer.name)
+    }
+    if let (runtime, work) = kernel {
+      evaluation = retimed(evaluation, work: work, runtime: runtime)
     }
     release(after: layer)
     if kept { resident[layer.output.name] = outputBits }

@@ -23,10 +23,6 @@ public enum EfficiencyWriter {
     _ text: String, efficiency: [OperatorClass: CalibrationFactor],
     comment: [String] = []
   ) -> String {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      .map(String.init)
-    let trailingNewline = lines.last == ""
-    if trailingNewline { lines.removeLast() }
     var block = ["efficiency:"]
     block += comment.map { "  # \($0)" }
     for operatorClass in OperatorClass.allCases {
@@ -35,7 +31,41 @@ public enum EfficiencyWriter {
         "  \(operatorClass.rawValue): {value: \(factor.value), fitted_to: \(quoted(factor.fittedTo))}"
       )
     }
-    if let start = lines.firstIndex(where: { isKey($0, "efficiency") }) {
+    return replacingBlock("efficiency", in: text, with: block)
+  }
+
+  /// The text with its `runtime` block replaced (or appended), one line
+  /// per parameter in ``RuntimeParameter`` order; `dispatch` is written in
+  /// microseconds.
+  public static func rewrite(
+    _ text: String, runtime: RuntimeModel, comment: [String] = []
+  ) -> String {
+    var block = ["runtime:"]
+    block += comment.map { "  # \($0)" }
+    for parameter in RuntimeParameter.allCases {
+      guard let figure = runtime.parameters[parameter] else { continue }
+      let value =
+        parameter == .dispatch
+        ? "\(sixDigits(figure.value * 1e6)) us" : "\(figure.value)"
+      block.append(
+        "  \(parameter.rawValue): {value: \(value), fitted_to: \(quoted(figure.fittedTo))}"
+      )
+    }
+    return replacingBlock("runtime", in: text, with: block)
+  }
+
+  /// The text with the top-level block `key` replaced by `block`'s lines,
+  /// or `block` appended when there is none.
+  static func replacingBlock(
+    _ key: String, in text: String, with block: [String]
+  )
+    -> String
+  {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      .map(String.init)
+    let trailingNewline = lines.last == ""
+    if trailingNewline { lines.removeLast() }
+    if let start = lines.firstIndex(where: { isKey($0, key) }) {
       var end = start + 1
       while end < lines.count, !startsInFirstColumn(lines[end]) { end += 1 }
       // Blank lines before the next key stay outside the block.
@@ -75,5 +105,16 @@ public enum EfficiencyWriter {
   static func startsInFirstColumn(_ line: String) -> Bool {
     guard let first = line.first else { return false }
     return !isBlank(line) && first != " " && first != "\t"
+  }
+
+  /// A positive value rounded to six significant digits, so that a value
+  /// scaled to another unit prints without binary noise (`54.3554`, not
+  /// `54.355399999999996`).
+  static func sixDigits(_ value: Double) -> Double {
+    guard value > 0, value.isFinite else { return value }
+    var scale = 1.0
+    while value * scale < 1e5 { scale *= 10 }
+    while value * scale >= 1e6 { scale /= 10 }
+    return (value * scale).rounded() / scale
   }
 }

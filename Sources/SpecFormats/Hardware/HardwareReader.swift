@@ -12,7 +12,7 @@ public enum HardwareReader {
   static let topLevelKeys = [
     "name", "kind", "description", "technology", "clock", "compute", "memory",
     "power",
-    "fabric", "parameters", "efficiency", "source",
+    "fabric", "parameters", "efficiency", "runtime", "source",
   ]
 
   /// Reads and validates a hardware description.
@@ -68,6 +68,7 @@ public enum HardwareReader {
     let fabric = readFabric(top, kind: kind)
     let residency = readParameters(top, memory: memory)
     let efficiency = readEfficiency(top)
+    let runtime = RuntimeReader.read(top)
     top.finish()
 
     guard let name, let kind, let technology, let clock, let compute,
@@ -80,7 +81,7 @@ public enum HardwareReader {
       clock: clock.value, compute: compute, memory: memory,
       staticPower: staticPower,
       fabric: fabric, efficiency: efficiency, sources: sources,
-      parameterResidency: residency)
+      parameterResidency: residency, runtime: runtime)
     if document.diagnostics.containsErrors { return nil }
     for problem in device.validate() { document.record(problem) }
     return device

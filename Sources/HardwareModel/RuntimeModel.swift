@@ -1,0 +1,61 @@
+/// The figures of a processor's inference runtime that a per-operator
+/// execution model needs (`runtime:` in a device file).
+///
+/// A CPU, GPU or microcontroller does not run a network as one loop nest: a
+/// runtime (TFLite's CPU kernels, its GPU delegate, TFLite Micro's reference
+/// kernels) dispatches one kernel per operator, and each kernel class reaches
+/// its own share of the datapath's peak. The parameters below are the ones
+/// the kernel model (`Documentation/Simulator.md`, "Per-operator execution
+/// model") reads; each is fitted by `edgesim calibrate` and names what it
+/// was fitted to. A parameter the file leaves out is not modelled (no
+/// dispatch cost, every kernel at the modelled rate, perfect scaling).
+public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
+  /// Fixed time per executed operator (interpreter dispatch, GPU kernel
+  /// launch), seconds.
+  case dispatch
+  /// Fraction of the peak MAC rate that dense kernels sustain: k×k and 1×1
+  /// convolutions and matrix products (im2col + GEMM on a CPU or MCU, direct
+  /// convolution on a GPU).
+  case dense
+  /// Fraction of the peak MAC rate that depthwise kernels sustain.
+  case depthwise
+  /// Fraction of a memory level's bandwidth that memory-bound kernels
+  /// (element-wise, pooling, Concat, Pad, im2col, GEMV weights) sustain.
+  case memory
+  /// MACs (or element operations) one core or shader core needs in a layer
+  /// for it to be worth using: a layer uses `min(units, work / grain)` units,
+  /// at least one (thread scaling on CPU cores, occupancy on GPU cores).
+  case parallelGrain = "parallel_grain"
+
+  /// The values a parameter may take, in its unit (seconds, a fraction,
+  /// MACs): the physical range that a fit is bounded to.
+  public var range: ClosedRange<Double> {
+    switch self {
+    case .dispatch: 1e-8...1e-2
+    case .dense, .depthwise, .memory: 1e-4...1
+    case .parallelGrain: 1...1e10
+    }
+  }
+}
+
+/// A processor runtime's fitted figures, each with its provenance.
+public struct RuntimeModel: Hashable, Sendable {
+  /// The parameters the device file declares.
+  public var parameters: [RuntimeParameter: CalibrationFactor]
+
+  /// Creates the model.
+  public init(parameters: [RuntimeParameter: CalibrationFactor] = [:]) {
+    self.parameters = parameters
+  }
+
+  /// Seconds per executed operator (0 when not declared).
+  public var dispatchSeconds: Double { parameters[.dispatch]?.value ?? 0 }
+  /// Dense kernels' fraction of the peak MAC rate (1 when not declared).
+  public var dense: Double { parameters[.dense]?.value ?? 1 }
+  /// Depthwise kernels' fraction of the peak MAC rate (1 when not declared).
+  public var depthwise: Double { parameters[.depthwise]?.value ?? 1 }
+  /// Memory-bound kernels' fraction of bandwidth (1 when not declared).
+  public var memory: Double { parameters[.memory]?.value ?? 1 }
+  /// Work per unit below which units are left idle (0: perfect scaling).
+  public var parallelGrain: Double { parameters[.parallelGrain]?.value ?? 0 }
+}

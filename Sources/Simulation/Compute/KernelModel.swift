@@ -1,0 +1,234 @@
+import HardwareModel
+import Mapping
+import NetworkGraph
+import PrecisionModel
+
+/// What one layer asks of a processor runtime's kernel, before the runtime's
+/// fitted figures (``RuntimeModel``) turn it into time.
+///
+/// Everything here depends on the layer, its widths and the device's fixed
+/// figures only, so a calibration computes it once per measured network and
+/// evaluates ``KernelModel/seconds(_:runtime:)`` for every trial of the fit.
+public struct KernelWork: Hashable, Sendable {
+  /// The kernel class a runtime picks by the layer's shape.
+  public enum Kind: String, Hashable, Sendable {
+    /// Dense convolution or matrix product (k×k, 1×1, GEMV).
+    case dense
+    /// Depthwise convolution.
+    case depthwise
+    /// Element-wise, activation, pooling or softmax: memory-bound streaming.
+    case streaming
+    /// A concatenation or transpose: a copy.
+    case copy
+    /// An element-wise operation a GPU delegate runs inside the kernel
+    /// before it: memory traffic, no dispatch of its own.
+    case linked
+    /// Fused into its producer, or a view that moves nothing: no kernel.
+    case free
+  }
+
+  /// The kernel class.
+  public var kind: Kind
+  /// MACs (dense, depthwise) or element operations (streaming).
+  public var work: Double
+  /// Work per second of one unit (core or shader core) at the layer's widths.
+  public var unitRate: Double
+  /// Units (cores, shader cores) the device has.
+  public var units: Int
+  /// Bytes the kernel reads and writes while it computes (overlaps the
+  /// arithmetic).
+  public var bytes: Double
+  /// Bytes moved before the arithmetic can start: the im2col buffer of a
+  /// k×k convolution on a CPU, written and read again.
+  public var serialBytes: Double
+  /// Bytes per second of the memory level the layer's working set fits in.
+  public var bandwidth: Double
+  /// Index of that level in the device's memory list.
+  public var level: Int
+}
+
+/// The time a layer takes on a processor under its runtime: the
+/// per-operator execution model of `Documentation/Simulator.md`.
+///
+/// `seconds = dispatch + max(work / (unitRate · u · e), bytes / (B · m)) +
+/// serialBytes / (B · m)`, where `e` is the kernel class's fraction of peak
+/// (`dense` or `depthwise`; streaming and copies compute at peak), `m` the
+/// memory fraction, `B` the bandwidth of the innermost level whose capacity
+/// (over its instances) holds the working set, and `u = min(units,
+/// max(1, work / parallel_grain))` the units a layer of that size keeps busy.
+/// Fused activations and views other than Concat and Transpose take no time
+/// and no dispatch (the runtimes fuse or elide them).
+public enum KernelModel {
+  /// Why a network's kernel work cannot be listed on a device.
+  public struct Failure: Error, Hashable, Sendable {
+    /// The reason, as `simulate` words it.
+    public var reason: String
+    /// The layer, when one layer is the cause.
+    public var layer: String?
+  }
+
+  /// The kernel work of every layer of a network on a device.
+  ///
+  /// - Returns: The layers' work in execution order, or why the network
+  ///   cannot run (the reasons ``Simulator/run(_:on:options:)`` gives).
+  public static func works(
+    _ network: Network, on device: Device, options: SimulationOptions
+  ) -> Result<[KernelWork], Failure> {
+    let layers: [Layer]
+    do {
+      layers = try LayerExtraction.layers(of: network, batch: options.batch)
+    } catch {
+      return .failure(
+        Failure(reason: "the network cannot be simulated: \(error)"))
+    }
+    var result: [KernelWork] = []
+    result.reserveCapacity(layers.count)
+    for layer in layers {
+      guard
+        let widths = Simulator.widths(
+          for: layer.name, choice: options.precision, device: device)
+      else {
+        return .failure(
+          Failure(reason: "\(device.name) lists no precision to run natively"))
+      }
+      switch ExecutionRate.resolve(widths, on: device) {
+      case .success(let rate):
+        result.append(work(of: layer, widths: widths, rate: rate, on: device))
+      case .failure(let failure):
+        return .failure(Failure(reason: failure.reason, layer: layer.name))
+      }
+    }
+    return .success(result)
+  }
+
+  /// One layer's kernel work.
+  static func work(
+    of layer: Layer, widths: LayerWidths, rate: ExecutionRate, on device: Device
+  ) -> KernelWork {
+    let units = max(1, device.compute.organisation.units)
+    let unitRate = max(rate.macsPerUnitPerCycle, 1e-9) * device.clock
+    let inBytes = Double(widths.inputBits) / 8
+    let outBytes = Double(widths.outputBits) / 8
+    let inputBytes = layer.inputs.reduce(0.0) {
+      $0 + Double($1.elements) * inBytes
+    }
+    let outputBytes = Double(layer.output.elements) * outBytes
+    var kind = KernelWork.Kind.free
+    var work = 0.0
+    var bytes = 0.0
+    var serial = 0.0
+    switch layer.work {
+    case .mac(let nest):
+      kind = layer.operatorClass == .depthwise ? .depthwise : .dense
+      work = Double(nest.macs ?? Int.max)
+      bytes =
+        inputBytes + outputBytes
+        + Double(layer.weightElements) * Double(widths.weightBits) / 8
+      // im2col: TFLite's CPU kernels lower a k×k dense convolution to a
+      // GEMM over a patch matrix (N·G·P·Q rows × C·R·S), written then read.
+      // A 1×1 convolution is a GEMM on its input as it is; a GPU delegate
+      // and TFLite Micro's reference kernels convolve directly.
+      if kind == .dense, nest.kernelRows * nest.kernelColumns > 1,
+        device.kind == .cpu
+      {
+        let patches =
+          Double(nest.batch) * Double(nest.groups) * Double(nest.outputRows)
+          * Double(nest.outputColumns) * Double(nest.inputChannels)
+          * Double(nest.kernelRows * nest.kernelColumns)
+        serial = 2 * patches * inBytes
+      }
+    case .streaming(let operations):
+      if layer.fusedInto == nil {
+        kind = .streaming
+        work = Double(operations)
+        bytes = inputBytes + outputBytes
+        // A GPU delegate links two-input element-wise operations (a
+        // residual Add) into the kernel of the operation before them (TFLite GPU's
+        // `MergeOperations` of linkable operations): no launch of their own,
+        // and only their other inputs are read.
+        if case .shader = device.compute.organisation,
+          layer.operatorClass == .elementwise, layer.inputs.count > 1
+        {
+          kind = .linked
+          bytes = max(0, inputBytes - outputBytes)
+        }
+      }
+    case .view:
+      if layer.fusedInto == nil, ["Concat", "Transpose"].contains(layer.opType)
+      {
+        kind = .copy
+        bytes = 2 * outputBytes
+      }
+    }
+    let (level, bandwidth) = level(holding: bytes + serial / 2, on: device)
+    return KernelWork(
+      kind: kind, work: work, unitRate: unitRate, units: units, bytes: bytes,
+      serialBytes: serial, bandwidth: bandwidth, level: level)
+  }
+
+  /// The innermost level whose capacity over its instances holds `bytes`,
+  /// and its read bandwidth over its instances; the backing store when none
+  /// does.
+  static func level(holding bytes: Double, on device: Device) -> (Int, Double) {
+    for index in device.memory.indices.reversed()
+    where index != device.backingStoreIndex {
+      let level = device.memory[index]
+      if let capacity = level.totalBytes, capacity >= bytes {
+        return (index, level.readBandwidth * Double(max(1, level.instances)))
+      }
+    }
+    let store = device.backingStore
+    return (
+      device.backingStoreIndex,
+      store.readBandwidth * Double(max(1, store.instances))
+    )
+  }
+
+  /// A layer's time split into its parts, seconds.
+  public struct Time: Hashable, Sendable {
+    /// The runtime's fixed cost of running the operator.
+    public var dispatch: Double
+    /// The arithmetic at the kernel class's rate on the units it keeps busy.
+    public var compute: Double
+    /// The kernel's memory traffic at the memory fraction of the level's
+    /// bandwidth (overlapped traffic and serial im2col traffic added).
+    public var memory: Double
+    /// The part of ``memory`` that overlaps the arithmetic.
+    var overlapped: Double
+
+    /// The layer's time: dispatch, then the slower of arithmetic and
+    /// overlapped traffic, then the serial traffic.
+    public var total: Double {
+      dispatch + max(compute, overlapped) + (memory - overlapped)
+    }
+  }
+
+  /// The time of one layer's kernel under a runtime.
+  public static func time(_ w: KernelWork, runtime: RuntimeModel) -> Time {
+    if w.kind == .free {
+      return Time(dispatch: 0, compute: 0, memory: 0, overlapped: 0)
+    }
+    let efficiency: Double
+    switch w.kind {
+    case .dense: efficiency = runtime.dense
+    case .depthwise: efficiency = runtime.depthwise
+    case .streaming, .copy, .linked, .free: efficiency = 1
+    }
+    let grain = runtime.parallelGrain
+    let units = Double(w.units)
+    let used = grain > 0 ? min(units, max(1, w.work / grain)) : units
+    let compute = w.work / (w.unitRate * used * efficiency)
+    let rate = w.bandwidth * runtime.memory
+    let overlapped = rate.isFinite && rate > 0 ? w.bytes / rate : 0
+    let serial = rate.isFinite && rate > 0 ? w.serialBytes / rate : 0
+    return Time(
+      dispatch: w.kind == .linked ? 0 : runtime.dispatchSeconds,
+      compute: compute,
+      memory: overlapped + serial, overlapped: overlapped)
+  }
+
+  /// The time of one layer's kernel under a runtime, seconds.
+  public static func seconds(_ w: KernelWork, runtime: RuntimeModel) -> Double {
+    time(w, runtime: runtime).total
+  }
+}

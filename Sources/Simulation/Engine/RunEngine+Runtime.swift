@@ -1,0 +1,69 @@
+import HardwareModel
+import Mapping
+
+extension RunEngine {
+  /// A layer evaluation retimed by the device's per-operator execution model
+  /// (``KernelModel``): one device, one model of time.
+  ///
+  /// The evaluation's accesses, DRAM traffic and mapping stay (they give the
+  /// energy and the report); its timeline becomes one compute span of the
+  /// kernel's time, and the bound is the larger of the kernel's arithmetic
+  /// (with dispatch) and its memory time at the level it was charged to.
+  func retimed(
+    _ e: LayerEvaluation, work: KernelWork, runtime: RuntimeModel
+  ) -> LayerEvaluation {
+    let clock = device.clock
+    let time = KernelModel.time(work, runtime: runtime)
+    var result = e
+    let group = TileGroup(
+      firstTile: 0, tiles: max(1, e.tileCount), inCycles: 0,
+      computeCycles: time.total * clock, outCycles: 0,
+      inBytes: e.dramReadBits.values.reduce(0, +) / 8,
+      outBytes: e.dramWriteBits.values.reduce(0, +) / 8,
+      macs: e.groups.reduce(0) { $0 + $1.macs })
+    result.groups = [group]
+    result.timeline = Timeline.run([group], buffers: 1, sharedChannel: false)
+    result.makespan = result.timeline.makespan
+    result.computeCycles = (time.dispatch + time.compute) * clock
+    result.levelCycles = [Double](repeating: 0, count: device.memory.count)
+    result.dramCycles = 0
+    if work.level == device.backingStoreIndex {
+      result.dramCycles = time.memory * clock
+    } else if result.levelCycles.indices.contains(work.level) {
+      result.levelCycles[work.level] = time.memory * clock
+    }
+    result.mapping = e.mapping + "; " + Self.kernelSummary(work, time)
+    return result
+  }
+
+  /// A view's result with the time of its copy kernel (Concat, Transpose).
+  func retimed(
+    _ r: LayerResult, work: KernelWork, runtime: RuntimeModel
+  ) -> LayerResult {
+    let time = KernelModel.time(work, runtime: runtime)
+    guard time.total > 0 else { return r }
+    var result = r
+    let cycles = (time.total * device.clock).rounded(.up)
+    result.cycles = Int(cycles)
+    result.seconds = cycles / device.clock
+    result.energy.staticEnergy = device.staticPower * result.seconds
+    result.bound =
+      time.memory > time.dispatch
+      ? (work.level == device.backingStoreIndex
+        ? .dram : .onChip(device.memory[work.level].name))
+      : .compute
+    result.mapping = "view; " + Self.kernelSummary(work, time)
+    return result
+  }
+
+  static func kernelSummary(_ work: KernelWork, _ time: KernelModel.Time)
+    -> String
+  {
+    func us(_ seconds: Double) -> String {
+      let tenths = (seconds * 1e7).rounded()
+      return "\(Int(tenths) / 10).\(Int(tenths) % 10) us"
+    }
+    return
+      "kernel \(work.kind.rawValue): dispatch \(us(time.dispatch)), compute \(us(time.compute)), memory \(us(time.memory))"
+  }
+}
