@@ -19,6 +19,12 @@ enum CalibrationRendering {
     return text
   }
 
+  /// A parameter's value with six significant digits (`2.05509e-05`, not
+  /// the shortest round-tripping `2.0550899999999997e-05`).
+  static func figure(_ value: Double) -> String {
+    String(format: "%.6g", value)
+  }
+
   /// A count and its noun, plural unless one (`1 row`, `2 rows`).
   static func count(_ number: Int, _ noun: String) -> String {
     "\(number) \(noun)\(number == 1 ? "" : "s")"
@@ -93,7 +99,8 @@ enum CalibrationRendering {
     }
     for parameter in report.parameters {
       lines.append(
-        "  \(parameter.name): \(parameter.initial) -> \(parameter.fitted)")
+        "  \(parameter.name): \(figure(parameter.initial)) -> \(figure(parameter.fitted))"
+      )
     }
     lines.append("")
     lines.append(TextTable.render(rows(report, inputs: inputs)))
@@ -195,11 +202,11 @@ enum CalibrationRendering {
       )
     } else if report.isFitted {
       lines.append(
-        "Fitted: \(report.parameters.map { "`\($0.name)` \($0.initial) → \($0.fitted)" }.joined(separator: ", ")). *Fitted* is the in-sample fit to every row below; *held out* predicts each model with a fit to the other models only."
+        "Fitted: \(report.parameters.map { "`\($0.name)` \(figure($0.initial)) → \(figure($0.fitted))" }.joined(separator: ", ")). *Fitted* is the in-sample fit to every row below; *held out* predicts each model with a fit to the other models only."
       )
     } else {
       lines.append(
-        "Fitted (as committed): \(report.parameters.map { "`\($0.name)` = \($0.initial)" }.joined(separator: ", ")), fitted to: \(Set(report.parameters.map(\.initialFittedTo)).sorted().joined(separator: "; ")). Rows other than that measurement are predictions."
+        "Fitted (as committed): \(report.parameters.map { "`\($0.name)` = \(figure($0.initial))" }.joined(separator: ", ")), fitted to: \(Set(report.parameters.map(\.initialFittedTo)).sorted().joined(separator: "; ")). Rows other than that measurement are predictions."
       )
     }
     lines.append("")
