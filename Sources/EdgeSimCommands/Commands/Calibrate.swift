@@ -21,7 +21,7 @@ struct Calibrate: ParsableCommand {
       Per-operator times are not read yet.
 
       Example:
-        edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-cpu --skip-unknown --tied --out pixel3-cpu-fitted.yaml
+        edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-cpu --skip-unknown --out pixel3-cpu-fitted.yaml
         edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-gpu --skip-unknown --no-fit
       """)
 

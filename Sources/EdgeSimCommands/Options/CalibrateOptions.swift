@@ -32,7 +32,7 @@ struct CalibrateOptions: ParsableArguments {
 
   @Flag(
     help:
-      "Fit one efficiency for every operator class the device declares, instead of one per class."
+      "For a device with efficiency factors: fit one for every operator class it declares, instead of one per class (a runtime block's figures are fitted one by one)."
   )
   var tied = false
 }
