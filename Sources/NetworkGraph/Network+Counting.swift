@@ -44,7 +44,8 @@ extension Network {
         }
         outputShapes.append(shape)
       }
-      var counts = try NodeCounter(node: node, shapes: shapes).count()
+      var counts = try NodeCounter(node: node, shapes: shapes, network: self)
+        .count()
       for (position, name) in node.inputs.enumerated() where !name.isEmpty {
         guard !node.op.metadataInputs.contains(position) else { continue }
         guard !graphInputs.contains(name), let tensor = initializer(named: name)
@@ -81,6 +82,9 @@ extension Network {
   /// buffers), read but not counted as parameters.
   static func isLearned(_ op: Operator, _ position: Int) -> Bool {
     if case .batchNormalization = op { return position == 1 || position == 2 }
+    if case .extended(let op) = op {
+      return !op.unlearnedInputs.contains(position)
+    }
     return true
   }
 }
@@ -89,16 +93,17 @@ extension Network {
 struct NodeCounter {
   let node: Node
   let shapes: InferredShapes
+  let network: Network
 
-  private func shape(_ index: Int) -> TensorShape? {
+  func shape(_ index: Int) -> TensorShape? {
     node.input(index).flatMap { shapes.shape(of: $0) }
   }
 
-  private var output: TensorShape? {
+  var output: TensorShape? {
     node.outputs.first.flatMap { shapes.shape(of: $0) }
   }
 
-  private func multiply(_ a: Int, _ b: Int, _ what: String) throws(NetworkError)
+  func multiply(_ a: Int, _ b: Int, _ what: String) throws(NetworkError)
     -> Int
   {
     try Checked.multiply(a, b, what, node: node.reference)
@@ -158,6 +163,8 @@ struct NodeCounter {
       .dropout,
       .identity:
       break
+    case .extended(let op):
+      result = try extended(op)
     }
     return result
   }

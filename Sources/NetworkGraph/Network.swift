@@ -131,3 +131,30 @@ public struct Network: Hashable, Sendable {
     return result
   }
 }
+
+extension Network {
+  /// Tensors computed from constants only.
+  ///
+  /// A DequantizeLinear of stored int8 weights, or a Transpose of a weight:
+  /// the outputs of nodes whose every input is an initializer or such a
+  /// tensor. Graph inputs never are.
+  public func constantDerivedTensors() -> Set<String> {
+    var derived: Set<String> = []
+    let graphInputs = Set(inputs.map(\.name))
+    guard let order = try? topologicalOrder() else { return derived }
+    for index in order {
+      let node = nodes[index]
+      let sources = node.inputs.filter { !$0.isEmpty }
+      guard !sources.isEmpty,
+        sources.allSatisfy({
+          !graphInputs.contains($0)
+            && (initializer(named: $0) != nil || derived.contains($0))
+        })
+      else { continue }
+      for output in node.outputs where !output.isEmpty {
+        derived.insert(output)
+      }
+    }
+    return derived
+  }
+}

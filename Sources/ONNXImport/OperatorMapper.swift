@@ -99,7 +99,7 @@ struct OperatorMapper {
           epsilon: try attributes.float("epsilon", default: 1e-5)))
     case "Dropout": return single(.dropout)
     case "Identity": return single(.identity)
-    default: return nil
+    default: return try mapExtended()
     }
   }
 
