@@ -28,6 +28,9 @@ extension Network {
     var sharedParameters = 0
     var sharedBytes = 0
     let graphInputs = Set(inputs.map(\.name))
+    // Weights computed from constants (a DequantizeLinear of int8 weights)
+    // are not activations of their readers.
+    let derived = constantDerivedTensors()
     for index in shapes.order {
       let node = nodes[index]
       var inputShapes: [TensorShape] = []
@@ -50,6 +53,7 @@ extension Network {
         guard !node.op.metadataInputs.contains(position) else { continue }
         guard !graphInputs.contains(name), let tensor = initializer(named: name)
         else {
+          if derived.contains(name) { continue }
           counts.inputActivationElements +=
             shapes.shape(of: name)?.elementCount ?? 0
           continue

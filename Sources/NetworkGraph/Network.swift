@@ -137,7 +137,9 @@ extension Network {
   ///
   /// A DequantizeLinear of stored int8 weights, or a Transpose of a weight:
   /// the outputs of nodes whose every input is an initializer or such a
-  /// tensor. Graph inputs never are.
+  /// tensor, starting from an operator of ``ExtendedOperator`` (so the
+  /// layers of networks of the older operators are unchanged). Graph inputs
+  /// never are.
   public func constantDerivedTensors() -> Set<String> {
     var derived: Set<String> = []
     let graphInputs = Set(inputs.map(\.name))
@@ -145,7 +147,9 @@ extension Network {
     for index in order {
       let node = nodes[index]
       let sources = node.inputs.filter { !$0.isEmpty }
-      guard !sources.isEmpty,
+      var extended = sources.contains { derived.contains($0) }
+      if case .extended = node.op { extended = true }
+      guard extended, !sources.isEmpty,
         sources.allSatisfy({
           !graphInputs.contains($0)
             && (initializer(named: $0) != nil || derived.contains($0))

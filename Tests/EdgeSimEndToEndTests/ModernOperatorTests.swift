@@ -155,6 +155,9 @@ import Testing
     // The int8 weight is a parameter (of its DequantizeLinear); scales and
     // zero points are not.
     #expect(a.totals["params"] as? Int == 108)
+    // The dequantized weight is not an activation of the Conv.
+    #expect(
+      a.layer("qdq_conv")["input_activation_elements"] as? Int == 3 * 8 * 8)
     #expect(b.macs("qconv") == 4 * 6 * 6 * 27)
     #expect(b.params("qconv") == 108 + 4)
     for device in Self.devices {
