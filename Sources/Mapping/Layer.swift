@@ -61,6 +61,14 @@ public struct Layer: Hashable, Sendable {
   public var passes = 1
   /// The elements one pass group holds (a LayerNormalization row).
   public var passGroupElements = 0
+  /// The integer width the model stores this layer's operands in.
+  ///
+  /// Set for a pre-quantized layer (QLinearConv, QLinearMatMul, ConvInteger,
+  /// MatMulInteger, QuantizeLinear, DequantizeLinear, or a Conv, Gemm or
+  /// MatMul reading a DequantizeLinear's output); `nil` otherwise. Under the
+  /// device's native precision the simulator costs such a layer at this
+  /// width when the device runs it.
+  public var storedBits: Int?
 
   /// Creates a layer.
   public init(

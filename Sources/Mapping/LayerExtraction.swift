@@ -37,6 +37,7 @@ public enum LayerExtraction {
     let graphOutputs = Set(network.outputs)
     let batch = max(1, batch)
     let derived = network.constantDerivedTensors()
+    let stored = storedWidths(of: network, shapes: shapes)
     var alias: [String: String] = [:]
     var layers: [Layer] = []
     var layerOfTensor: [String: Int] = [:]
@@ -195,6 +196,7 @@ public enum LayerExtraction {
           derived: derived, batch: batch, reference: current
         ).configure(&layer, activationInputs: activationInputs)
       }
+      layer.storedBits = stored[node.name]
       layerOfTensor[layer.output.name] = layers.count
       if case .mac(let nest) = layer.work, nest.macs == nil {
         throw .overflow(
@@ -204,6 +206,49 @@ public enum LayerExtraction {
       layers.append(layer)
     }
     return layers
+  }
+
+  /// The stored integer width of every pre-quantized node (see
+  /// ``Layer/storedBits``): the element type of its quantized operand.
+  static func storedWidths(of network: Network, shapes: InferredShapes)
+    -> [String: Int]
+  {
+    func bits(_ name: String) -> Int? {
+      guard let type = shapes[name]?.elementType, !type.isFloatingPoint,
+        type != .bool
+      else { return nil }
+      return type.byteSize * 8
+    }
+    var dequantized: [String: Int] = [:]
+    var result: [String: Int] = [:]
+    for node in network.nodes {
+      guard case .extended(let op) = node.op else { continue }
+      switch op {
+      case .dequantizeLinear:
+        if let input = node.input(0), let width = bits(input) {
+          dequantized[node.outputs.first ?? ""] = width
+          result[node.name] = width
+        }
+      case .quantizeLinear:
+        if let output = node.outputs.first, let width = bits(output) {
+          result[node.name] = width
+        }
+      case .qLinearConv, .qLinearMatMul, .convInteger, .matMulInteger:
+        if let input = node.input(0), let width = bits(input) {
+          result[node.name] = width
+        }
+      default: break
+      }
+    }
+    for node in network.nodes {
+      switch node.op {
+      case .conv, .gemm, .matMul:
+        let widths = node.inputs.compactMap { dequantized[$0] }
+        if let width = widths.max() { result[node.name] = width }
+      default: break
+      }
+    }
+    return result
   }
 
   private static func isFusable(_ producer: Layer) -> Bool {

@@ -166,6 +166,17 @@ import Testing
         #expect(result.status == 0, "\(device): \(result.standardError)")
       }
     }
+    // Costed at their stored 8 bits on a GPU whose native precision is
+    // fp16, and the float twin at fp16.
+    let (_, qdqLayers) = try Self.simulate(qdq, on: "pixel3-gpu", in: folder)
+    #expect(qdqLayers["qdq_conv"]?["widths"] as? String == "int8")
+    #expect(qdqLayers["w_d"]?["cycles"] as? Int == 0)
+    let (_, qLayers) = try Self.simulate(qlinear, on: "pixel3-gpu", in: folder)
+    #expect(qLayers["qconv"]?["widths"] as? String == "int8")
+    let float = try ModernModels.detector(in: folder)
+    let (_, floatLayers) = try Self.simulate(
+      float, on: "pixel3-gpu", in: folder)
+    #expect(floatLayers["c"]?["widths"] as? String == "fp16")
   }
 
   /// `run` refuses an operator the executors do not run yet, naming the

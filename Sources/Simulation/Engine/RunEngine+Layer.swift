@@ -7,7 +7,7 @@ extension RunEngine {
   mutating func simulate(
     _ layer: Layer, start: Double, trace: inout some TraceSink
   ) throws -> LayerResult {
-    let widths = try widths(of: layer.name)
+    let widths = try widths(of: layer)
     // Attention's MatMuls: the second operand is an activation.
     let bits = OperandBits(
       weights: layer.weightOperandIsActivation
