@@ -265,6 +265,39 @@ func attribute(_ name: String, floats value: [Float]) -> Onnx_AttributeProto {
     )
   }
 
+  @Test func sequenceDimensionsBindOrAreLocatedErrors() throws {
+    let m = model(
+      opset: 17,
+      inputs: [valueInfo("ids", ["batch", "seq"], elemType: 7)],
+      outputs: ["y"],
+      nodes: [node("Gather", ["table", "ids"], ["y"], name: "embed")],
+      initializers: [
+        floatTensor("table", [10, 4], [Float](repeating: 1, count: 40))
+      ])
+    let unbound = try importModel(m)
+    #expect(unbound.value == nil)
+    #expect(unbound.errorText.contains("'ids'"), "\(unbound.errorText)")
+    #expect(unbound.errorText.contains("seq"), "\(unbound.errorText)")
+    let bound = try importModel(
+      m, options: ImportOptions(batch: 2, dimensions: ["seq": 6]))
+    #expect(bound.errors.isEmpty, "\(bound.errorText)")
+    #expect(bound.value?.shapes.shape(of: "y")?.dims == [2, 6, 4])
+  }
+
+  @Test func clipSixTakesAttributes() throws {
+    let m = model(
+      opset: 9, inputs: [valueInfo("x", [1, 4])], outputs: ["y"],
+      nodes: [
+        node(
+          "Clip", ["x"], ["y"],
+          [attribute("min", float: 0), attribute("max", float: 6)])
+      ])
+    let result = try importModel(m)
+    #expect(result.errors.isEmpty, "\(result.errorText)")
+    #expect(
+      result.value?.network.nodes.first?.op == .clip(min: 0, max: 6))
+  }
+
   @Test(arguments: [7, 23] as [Int64])
   func opsetsSevenToTwentyThreeImport(_ opset: Int64) throws {
     let m = model(
