@@ -52,6 +52,23 @@ public struct Layer: Hashable, Sendable {
   /// For an activation fused into the producing MAC or pooling layer, that
   /// layer's name: it runs on the producer's output tile, with no traffic.
   public var fusedInto: String?
+  /// For a MAC layer whose second operand is an activation (attention's
+  /// MatMuls): the nest's weight operand moves at the activation width and
+  /// is never weights for DRAM coding, preload or residency.
+  public var weightOperandIsActivation = false
+  /// For a multi-pass streaming layer (normalisations): the passes over each
+  /// group of ``passGroupElements`` elements.
+  public var passes = 1
+  /// The elements one pass group holds (a LayerNormalization row).
+  public var passGroupElements = 0
+  /// The integer width the model stores this layer's operands in.
+  ///
+  /// Set for a pre-quantized layer (QLinearConv, QLinearMatMul, ConvInteger,
+  /// MatMulInteger, QuantizeLinear, DequantizeLinear, or a Conv, Gemm or
+  /// MatMul reading a DequantizeLinear's output); `nil` otherwise. Under the
+  /// device's native precision the simulator costs such a layer at this
+  /// width when the device runs it.
+  public var storedBits: Int?
 
   /// Creates a layer.
   public init(

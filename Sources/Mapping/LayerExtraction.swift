@@ -6,7 +6,11 @@ import NetworkGraph
 /// - Conv: the nest `G, N, M = Cout/G, C = Cin/G, P, Q, R, S` with strides
 ///   and dilations from the attributes; 1-D convolutions have `P = R = 1`.
 /// - Gemm and MatMul: a 1×1 convolution with `N` rows (all leading axes of
-///   the output), `C = K` and `M` output columns.
+///   the output), `C = K` and `M` output columns; a MatMul whose operands
+///   are both activations (attention's `Q·Kᵀ` and `P·V`) has one group per
+///   batch matrix and no weights: its `B` moves as an activation.
+/// - The operators of ``NetworkGraph/ExtendedOperator``: see
+///   ``ExtendedLayer``.
 /// - Pooling, activations, Add, Mul, Softmax, BatchNormalization: streaming
 ///   work with the operation counts of `Documentation/Counting.md`.
 /// - Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Dropout, Identity and
@@ -32,6 +36,11 @@ public enum LayerExtraction {
     let consumers = network.consumers()
     let graphOutputs = Set(network.outputs)
     let batch = max(1, batch)
+    let derived = network.constantDerivedTensors()
+    // Whether a MatMul's `B` is a weight: computed from constants by any
+    // operator (a Transpose of a weight is a weight).
+    let constantOperands = network.constantDerivedTensors(anyOperator: true)
+    let stored = storedWidths(of: network, shapes: shapes)
     var alias: [String: String] = [:]
     var layers: [Layer] = []
     var layerOfTensor: [String: Int] = [:]
@@ -65,9 +74,12 @@ public enum LayerExtraction {
       current = NodeReference(name: node.name, opType: node.op.opType)
       var activationInputs: [TensorUse] = []
       for (position, name) in node.inputs.enumerated() {
-        guard !name.isEmpty, network.initializer(named: name) == nil else {
+        guard !name.isEmpty, network.initializer(named: name) == nil,
+          !derived.contains(name)
+        else {
           continue
         }
+        guard !node.op.metadataInputs.contains(position) else { continue }
         if case .reshape = node.op, position == 1 { continue }
         if case .clip = node.op, position > 0 { continue }
         if case .squeeze = node.op, position > 0 { continue }
@@ -132,19 +144,18 @@ public enum LayerExtraction {
         layer.weightElements = k * y[1]
         layer.inputs = Array(activationInputs.prefix(1))
       case .matMul:
-        guard let a = node.inputs.first.flatMap({ shapes.shape(of: $0) }),
-          let y = shapes.shape(of: outputName), a.rank >= 1, y.rank >= 1
+        guard
+          let product = try MatrixProduct(
+            node: node, a: 0, b: 1, shapes: shapes, network: network,
+            derived: constantOperands)
         else { continue }
-        let k = a[a.rank - 1]
-        let columns = y[y.rank - 1]
-        let rows = max(1, y.elementCount / max(1, columns))
-        layer.work = .mac(
-          LoopNest(
-            batch: try times(rows, "the rows"), outputChannels: columns,
-            inputChannels: k))
+        layer.work = .mac(try product.nest(batch: batch, node: current))
         layer.operatorClass = .gemm
-        layer.weightElements = k * columns
-        layer.inputs = Array(activationInputs.prefix(1))
+        layer.weightElements = product.weightElements
+        layer.weightOperandIsActivation = product.weightElements == 0
+        if product.weightElements > 0 {
+          layer.inputs = Array(activationInputs.prefix(1))
+        }
       case .relu, .clip, .activation:
         layer.work = .streaming(operations: ops)
         layer.operatorClass = .elementwise
@@ -175,7 +186,20 @@ public enum LayerExtraction {
         }
       case .concat:
         break
+      case .extended(let op):
+        if derived.contains(outputName) {
+          // Weight preparation (a DequantizeLinear of stored int8 weights):
+          // deployed kernels read the stored weights directly.
+          layer.work = .view
+          layer.otherOperations = 0
+          break
+        }
+        try ExtendedLayer(
+          op: op, node: node, shapes: shapes, network: network,
+          derived: constantOperands, batch: batch, reference: current
+        ).configure(&layer, activationInputs: activationInputs)
       }
+      layer.storedBits = stored[node.name]
       layerOfTensor[layer.output.name] = layers.count
       if case .mac(let nest) = layer.work, nest.macs == nil {
         throw .overflow(
@@ -185,6 +209,49 @@ public enum LayerExtraction {
       layers.append(layer)
     }
     return layers
+  }
+
+  /// The stored integer width of every pre-quantized node (see
+  /// ``Layer/storedBits``): the element type of its quantized operand.
+  static func storedWidths(of network: Network, shapes: InferredShapes)
+    -> [String: Int]
+  {
+    func bits(_ name: String) -> Int? {
+      guard let type = shapes[name]?.elementType, !type.isFloatingPoint,
+        type != .bool
+      else { return nil }
+      return type.byteSize * 8
+    }
+    var dequantized: [String: Int] = [:]
+    var result: [String: Int] = [:]
+    for node in network.nodes {
+      guard case .extended(let op) = node.op else { continue }
+      switch op {
+      case .dequantizeLinear:
+        if let input = node.input(0), let width = bits(input) {
+          dequantized[node.outputs.first ?? ""] = width
+          result[node.name] = width
+        }
+      case .quantizeLinear:
+        if let output = node.outputs.first, let width = bits(output) {
+          result[node.name] = width
+        }
+      case .qLinearConv, .qLinearMatMul, .convInteger, .matMulInteger:
+        if let input = node.input(0), let width = bits(input) {
+          result[node.name] = width
+        }
+      default: break
+      }
+    }
+    for node in network.nodes {
+      switch node.op {
+      case .conv, .gemm, .matMul:
+        let widths = node.inputs.compactMap { dequantized[$0] }
+        if let width = widths.max() { result[node.name] = width }
+      default: break
+      }
+    }
+    return result
   }
 
   private static func isFusable(_ producer: Layer) -> Bool {

@@ -28,6 +28,9 @@ extension Network {
     var sharedParameters = 0
     var sharedBytes = 0
     let graphInputs = Set(inputs.map(\.name))
+    // Weights computed from constants (a DequantizeLinear of int8 weights)
+    // are not activations of their readers.
+    let derived = constantDerivedTensors()
     for index in shapes.order {
       let node = nodes[index]
       var inputShapes: [TensorShape] = []
@@ -44,11 +47,13 @@ extension Network {
         }
         outputShapes.append(shape)
       }
-      var counts = try NodeCounter(node: node, shapes: shapes).count()
+      var counts = try NodeCounter(node: node, shapes: shapes, network: self)
+        .count()
       for (position, name) in node.inputs.enumerated() where !name.isEmpty {
         guard !node.op.metadataInputs.contains(position) else { continue }
         guard !graphInputs.contains(name), let tensor = initializer(named: name)
         else {
+          if derived.contains(name) { continue }
           counts.inputActivationElements +=
             shapes.shape(of: name)?.elementCount ?? 0
           continue
@@ -81,6 +86,9 @@ extension Network {
   /// buffers), read but not counted as parameters.
   static func isLearned(_ op: Operator, _ position: Int) -> Bool {
     if case .batchNormalization = op { return position == 1 || position == 2 }
+    if case .extended(let op) = op {
+      return !op.unlearnedInputs.contains(position)
+    }
     return true
   }
 }
@@ -89,16 +97,17 @@ extension Network {
 struct NodeCounter {
   let node: Node
   let shapes: InferredShapes
+  let network: Network
 
-  private func shape(_ index: Int) -> TensorShape? {
+  func shape(_ index: Int) -> TensorShape? {
     node.input(index).flatMap { shapes.shape(of: $0) }
   }
 
-  private var output: TensorShape? {
+  var output: TensorShape? {
     node.outputs.first.flatMap { shapes.shape(of: $0) }
   }
 
-  private func multiply(_ a: Int, _ b: Int, _ what: String) throws(NetworkError)
+  func multiply(_ a: Int, _ b: Int, _ what: String) throws(NetworkError)
     -> Int
   {
     try Checked.multiply(a, b, what, node: node.reference)
@@ -158,6 +167,8 @@ struct NodeCounter {
       .dropout,
       .identity:
       break
+    case .extended(let op):
+      result = try extended(op)
     }
     return result
   }

@@ -134,3 +134,38 @@ public struct Network: Hashable, Sendable {
     return result
   }
 }
+
+extension Network {
+  /// Tensors computed from constants only.
+  ///
+  /// A DequantizeLinear of stored int8 weights, or a Transpose of a weight:
+  /// the outputs of nodes whose every input is an initializer or such a
+  /// tensor, starting from an operator of ``ExtendedOperator`` (so the
+  /// layers of networks of the older operators are unchanged). Graph inputs
+  /// never are.
+  ///
+  /// - Parameter anyOperator: Start from any operator, not only the modern
+  ///   ones (a Transpose of a weight feeding a MatMul is then included).
+  /// - Returns: The names of the tensors.
+  public func constantDerivedTensors(anyOperator: Bool = false) -> Set<String> {
+    var derived: Set<String> = []
+    let graphInputs = Set(inputs.map(\.name))
+    guard let order = try? topologicalOrder() else { return derived }
+    for index in order {
+      let node = nodes[index]
+      let sources = node.inputs.filter { !$0.isEmpty }
+      var extended = anyOperator || sources.contains { derived.contains($0) }
+      if case .extended = node.op { extended = true }
+      guard extended, !sources.isEmpty,
+        sources.allSatisfy({
+          !graphInputs.contains($0)
+            && (initializer(named: $0) != nil || derived.contains($0))
+        })
+      else { continue }
+      for output in node.outputs where !output.isEmpty {
+        derived.insert(output)
+      }
+    }
+    return derived
+  }
+}

@@ -27,7 +27,7 @@ public struct Node: Hashable, Sendable {
   }
 
   /// The input at `index`, or `nil` when absent or empty.
-  func input(_ index: Int) -> String? {
+  public func input(_ index: Int) -> String? {
     guard index < inputs.count, !inputs[index].isEmpty else { return nil }
     return inputs[index]
   }

@@ -56,6 +56,10 @@ public enum Operator: Hashable, Sendable {
   case dropout
   /// Identity (Identity-16): removed by a pass.
   case identity
+  /// An operator of modern edge models that the executors do not run yet:
+  /// normalisations, reductions, data movement, recurrent and quantized
+  /// layers (see ``ExtendedOperator``).
+  case extended(ExtendedOperator)
 
   /// The ONNX operator type, such as `Conv` or `BatchNormalization`.
   public var opType: String {
@@ -82,6 +86,7 @@ public enum Operator: Hashable, Sendable {
     case .batchNormalization: "BatchNormalization"
     case .dropout: "Dropout"
     case .identity: "Identity"
+    case .extended(let op): op.opType
     }
   }
 
@@ -92,14 +97,15 @@ public enum Operator: Hashable, Sendable {
       "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "GlobalMaxPool",
       "Identity", "MatMul", "MaxPool", "Mul", "Relu", "Reshape", "Softmax",
       "Squeeze", "Transpose", "Unsqueeze",
-    ]).sorted()
+    ] + ExtendedOperator.opTypes).sorted()
 
   /// Input positions that hold metadata (a shape, axes, clip bounds) rather
   /// than data; they count as neither activations nor parameters.
-  var metadataInputs: Set<Int> {
+  public var metadataInputs: Set<Int> {
     switch self {
     case .reshape, .squeeze, .unsqueeze: [1]
     case .clip: [1, 2]
+    case .extended(let op): op.metadataInputs
     default: []
     }
   }

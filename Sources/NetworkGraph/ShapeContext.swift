@@ -43,6 +43,7 @@ struct ShapeContext {
     case .squeeze(let axes): results = [try squeeze(axes)]
     case .unsqueeze(let axes): results = [try unsqueeze(axes)]
     case .batchNormalization: results = try batchNormalization()
+    case .extended(let op): results = try extended(op)
     }
     guard !node.outputs.isEmpty, node.outputs.count <= results.count else {
       throw .arity(

@@ -37,8 +37,14 @@ extension ShapeContext {
   /// removed afterwards); leading batch dimensions broadcast.
   func matMul() throws(NetworkError) -> InferredOutput {
     try arity(inputs: 2...2)
-    let a = try operand(0, "A").shape
-    let b = try operand(1, "B").shape
+    return try output(
+      try matMulDims(try operand(0, "A").shape, try operand(1, "B").shape))
+  }
+
+  /// MatMul-13's output dimensions for operands `a` and `b`.
+  func matMulDims(_ a: TensorShape, _ b: TensorShape) throws(NetworkError)
+    -> [Int]
+  {
     guard a.rank >= 1, b.rank >= 1 else {
       throw mismatch("operands \(a) and \(b) must have rank ≥ 1")
     }
@@ -55,7 +61,7 @@ extension ShapeContext {
     var dims = batch
     if a.rank != 1 { dims.append(a2[a2.count - 2]) }
     if b.rank != 1 { dims.append(b2[b2.count - 1]) }
-    return try output(dims)
+    return dims
   }
 
   /// Add-14 / Mul-14: NumPy multidirectional broadcasting.

@@ -4,8 +4,17 @@ extension ShapeContext {
   func conv(_ attributes: ConvAttributes) throws(NetworkError) -> InferredOutput
   {
     try arity(inputs: 2...3)
-    let x = try operand(0, "X").shape
-    let w = try operand(1, "W").shape
+    return try output(
+      try convDims(
+        x: try operand(0, "X").shape, w: try operand(1, "W").shape,
+        bias: optionalOperand(2)?.shape, attributes))
+  }
+
+  /// Conv-11's output dimensions for input `x`, weight `w` and bias.
+  func convDims(
+    x: TensorShape, w: TensorShape, bias: TensorShape?,
+    _ attributes: ConvAttributes
+  ) throws(NetworkError) -> [Int] {
     guard x.rank >= 3 else {
       throw mismatch("input X \(x) must have rank ≥ 3 ([N, C, spatial…])")
     }
@@ -41,7 +50,7 @@ extension ShapeContext {
         "kernel_shape \(NetworkError.list(declared)) does not match weight \(w)"
       )
     }
-    if let bias = optionalOperand(2)?.shape, bias.dims != [filters] {
+    if let bias, bias.dims != [filters] {
       throw mismatch("bias \(bias) must be [\(filters)] for weight \(w)")
     }
     let geometry = try WindowGeometry.resolve(
@@ -49,7 +58,7 @@ extension ShapeContext {
       strides: attributes.strides, dilations: attributes.dilations,
       pads: attributes.pads, autoPad: attributes.autoPad, ceilMode: false,
       node: reference)
-    return try output([x[0], filters] + geometry.outputSize)
+    return [x[0], filters] + geometry.outputSize
   }
 
   /// MaxPool-22 / AveragePool-22: `X [N, C, D…]` gives `Y [N, C, out…]`.

@@ -15,7 +15,8 @@ enum FoldOutcome {
 
 /// A small evaluator for the ONNX operators that compute shapes in exported
 /// graphs: Shape (Shape-15 `start`/`end`), Gather, Concat, Unsqueeze,
-/// Squeeze, Reshape, Cast, Slice, and integer Add, Sub, Mul and Div, run on
+/// Squeeze, Reshape, Cast, Slice, integer Add, Sub, Mul and Div,
+/// ConstantOfShape, Range, comparisons, logic and Where (mask chains), run on
 /// constant inputs at import so that chains such as
 /// `Shape → Gather → Unsqueeze → Concat → Reshape` become one int64
 /// initializer.
@@ -27,7 +28,9 @@ struct ConstantFolder {
   static let operators: Set<String> = [
     "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Cast",
     "Slice",
-    "Add", "Sub", "Mul", "Div",
+    "Add", "Sub", "Mul", "Div", "ConstantOfShape", "Range", "Equal", "Less",
+    "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Not",
+    "Where",
   ]
   /// The largest input or output, in elements, that is evaluated.
   static let maximumElements = 1 << 16
@@ -52,6 +55,11 @@ struct ConstantFolder {
       case "Cast": return try foldCast()
       case "Slice": return try foldSlice()
       case "Add", "Sub", "Mul", "Div": return try foldArithmetic(opType)
+      case "ConstantOfShape": return try foldConstantOfShape()
+      case "Range": return try foldRange()
+      case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
+        "Or", "Xor", "Not", "Where":
+        return try foldPredicate(opType)
       default: return .notConstant
       }
     } catch {

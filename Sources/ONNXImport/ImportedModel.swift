@@ -12,7 +12,7 @@ public struct ImportedModel: Sendable {
   public var network: Network
   /// The element type and shape of every tensor in ``network``.
   public var shapes: InferredShapes
-  /// The version of the default ONNX operator set the model imports (11–21).
+  /// The version of the default ONNX operator set the model imports (7–23).
   public var opsetVersion: Int
   /// The model's `ir_version`.
   public var irVersion: Int

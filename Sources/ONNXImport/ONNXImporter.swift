@@ -28,12 +28,12 @@ import NetworkGraph
 /// ```
 public enum ONNXImporter {
   /// The default-domain (`""` or `"ai.onnx"`) operator set versions read.
-  public static let supportedOpsets: ClosedRange<Int> = 11...21
+  public static let supportedOpsets: ClosedRange<Int> = 7...23
 
   /// The ONNX operators that map to an ``NetworkGraph/Operator``, plus
   /// `Constant`, sorted.
   public static let supportedOperators: [String] =
-    (Operator.supportedOpTypes + ["Constant"]).sorted()
+    Set(Operator.supportedOpTypes + ["Constant"]).sorted()
 
   /// Operators evaluated at import when all their inputs are constants (as
   /// in shape computations); the ones not in ``supportedOperators`` are

@@ -54,7 +54,15 @@ struct OperatorMapper {
             transB: try attributes.flag("transB", default: false))))
     case "MatMul": return single(.matMul)
     case "Relu": return single(.relu)
-    case "Clip": return single(.clip(min: bound(1), max: bound(2)))
+    case "Clip":
+      // Clip-6 (opsets before 11) has `min` and `max` attributes.
+      guard opset < 11 else {
+        return single(.clip(min: bound(1), max: bound(2)))
+      }
+      return single(
+        .clip(
+          min: try attributes.optionalFloat("min"),
+          max: try attributes.optionalFloat("max")))
     case let opType where Activation.opTypes.contains(opType):
       return single(.activation(try activation()))
     case "MaxPool": return single(.maxPool(try poolAttributes(average: false)))
@@ -99,7 +107,7 @@ struct OperatorMapper {
           epsilon: try attributes.float("epsilon", default: 1e-5)))
     case "Dropout": return single(.dropout)
     case "Identity": return single(.identity)
-    default: return nil
+    default: return try mapExtended()
     }
   }
 

@@ -73,6 +73,7 @@ public struct FixedPointExecutor: Sendable {
   )
     throws(ExecutionError)
   {
+    try ExecutionError.checkExecutable(network)
     do {
       self.network = try network.sortedTopologically()
     } catch {

@@ -26,6 +26,7 @@ public struct FloatExecutor: Sendable {
   ///   ``ExecutionError/missingData(tensor:)`` for a shape-only constant.
   public init(network: Network, concurrency: Int? = nil) throws(ExecutionError)
   {
+    try ExecutionError.checkExecutable(network)
     do {
       self.network = try network.sortedTopologically()
     } catch {

@@ -61,6 +61,10 @@ extension FloatKernels {
         unchecked: x.shape,
         values: softmax(x.values.map { Double($0) }, shape: x.shape, axis: axis)
       )
+    case .extended(let op):
+      throw .unsupported(
+        node: reference,
+        message: "`edgesim run` cannot execute \(op.opType) yet")
     case .batchNormalization(let epsilon):
       let x = try operand(0)
       return FloatTensor(

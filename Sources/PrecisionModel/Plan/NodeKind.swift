@@ -29,7 +29,7 @@ public enum NodeKind: String, Hashable, Sendable {
       .dropout,
       .transpose, .squeeze, .unsqueeze:
       self = .formatPreserving
-    case .activation, .softmax, .batchNormalization:
+    case .activation, .softmax, .batchNormalization, .extended:
       self = .floatIsland
     }
   }
@@ -41,6 +41,7 @@ public enum NodeKind: String, Hashable, Sendable {
     case .reshape, .squeeze, .unsqueeze: metadata = [1]
     case .clip: metadata = [1, 2]
     case .dropout: metadata = [1, 2]
+    case .extended(let op): metadata = op.metadataInputs
     default: metadata = []
     }
     return node.inputs.indices.filter {

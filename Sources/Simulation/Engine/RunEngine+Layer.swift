@@ -7,9 +7,12 @@ extension RunEngine {
   mutating func simulate(
     _ layer: Layer, start: Double, trace: inout some TraceSink
   ) throws -> LayerResult {
-    let widths = try widths(of: layer.name)
+    let widths = try widths(of: layer)
+    // Attention's MatMuls: the second operand is an activation.
     let bits = OperandBits(
-      weights: widths.weightBits, inputs: widths.inputBits,
+      weights: layer.weightOperandIsActivation
+        ? widths.inputBits : widths.weightBits,
+      inputs: widths.inputBits,
       outputs: widths.outputBits,
       partialSumBits: widths.accumulatorBits)
     let rate: ExecutionRate
@@ -27,9 +30,17 @@ extension RunEngine {
         KernelModel.work(of: layer, widths: widths, rate: rate, on: device)
       )
     }
+    // An attention MatMul's second activation is the nest's weight
+    // operand: on chip when its producer kept it there.
+    let operandInputs =
+      layer.weightOperandIsActivation
+      ? Array(layer.inputs.prefix(1)) : layer.inputs
     let inputsOnChip =
-      !layer.inputs.isEmpty
-      && layer.inputs.allSatisfy { resident[$0.name] != nil }
+      !operandInputs.isEmpty
+      && operandInputs.allSatisfy { resident[$0.name] != nil }
+    let secondOperandOnChip =
+      layer.weightOperandIsActivation && layer.inputs.count >= 2
+      && resident[layer.inputs[1].name] != nil
     let outputBits = Double(layer.output.elements) * Double(bits.outputs)
     let dram = try dramScale(of: layer, bits: bits)
 
@@ -54,7 +65,8 @@ extension RunEngine {
     var base = LayerContext(
       layer: layer, widths: widths, bits: bits, rate: rate,
       efficiency: efficiency,
-      resident: residentWeights.contains(layer.name) ? [.weights] : [],
+      resident: residentWeights.contains(layer.name) || secondOperandOnChip
+        ? [.weights] : [],
       reservedBits: reservedBits,
       dram: dram, computeShare: zeroShares(of: layer).cycles)
     if inputsOnChip || plan.homeOnChip[.inputs] == true {
@@ -137,6 +149,16 @@ extension RunEngine {
         }
       }
       if context.layer.fusedInto != nil { dramBits = 0 }
+      // A multi-pass layer (a normalisation) re-reads each group on chip;
+      // from the backing store again only when one group does not fit.
+      let layer = context.layer
+      if layer.passes > 1, dramBits > 0,
+        let staging = plan.staging[.inputs] ?? plan.staging[.outputs],
+        Double(layer.passGroupElements) * Double(context.bits.inputs) * 2
+          > (device.memory[staging].capacity.totalBytes ?? .infinity) * 8
+      {
+        dramBits *= Double(layer.passes)
+      }
       return StreamingLayerEvaluator(plan: plan, options: options).evaluate(
         context, operations: operations, inputBits: inputBits,
         inputDRAMBits: dramBits, inputCodedBits: dramBits * context.dram.inputs)

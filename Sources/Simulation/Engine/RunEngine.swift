@@ -66,7 +66,8 @@ struct RunEngine {
   var reservedBits: Double { permanentReserved + resident.values.reduce(0, +) }
 
   mutating func run(trace: inout some TraceSink) throws -> RunSummary {
-    let firstWidths = try widths(of: layers.first?.name ?? "")
+    let firstWidths =
+      try layers.first.map { try widths(of: $0) } ?? widths(of: "")
     // Graph inputs whose home is on chip start there.
     if plan.homeOnChip[.inputs] == true {
       for input in network.inputs {
@@ -118,7 +119,7 @@ struct RunEngine {
     var workingSet = 0.0
     var weightBits: [(name: String, bits: Double)] = []
     for layer in layers {
-      let w = try widths(of: layer.name)
+      let w = try widths(of: layer)
       let bits = Double(layer.weightElements) * Double(w.weightBits)
       total += bits
       if bits > 0 { weightBits.append((layer.name, bits)) }
@@ -164,6 +165,23 @@ struct RunEngine {
     }
     parameterBits.resident = used
     if plan.residentLevel?.index == level { permanentReserved += used }
+  }
+
+  /// A layer's widths: a pre-quantized layer (``Layer/storedBits``) runs at
+  /// its stored integer width under the native precision when the device
+  /// has a rate for it, else at the native precision.
+  func widths(of layer: Layer) throws -> LayerWidths {
+    if case .native = options.precision, let bits = layer.storedBits,
+      let precision = Precision.allCases.first(where: {
+        !$0.isFloatingPoint && $0.bits == bits
+      })
+    {
+      let stored = LayerWidths(precision: precision)
+      if case .success = ExecutionRate.resolve(stored, on: device) {
+        return stored
+      }
+    }
+    return try widths(of: layer.name)
   }
 
   func widths(of layer: String) throws -> LayerWidths {
