@@ -37,6 +37,9 @@ public enum LayerExtraction {
     let graphOutputs = Set(network.outputs)
     let batch = max(1, batch)
     let derived = network.constantDerivedTensors()
+    // Whether a MatMul's `B` is a weight: computed from constants by any
+    // operator (a Transpose of a weight is a weight).
+    let constantOperands = network.constantDerivedTensors(anyOperator: true)
     let stored = storedWidths(of: network, shapes: shapes)
     var alias: [String: String] = [:]
     var layers: [Layer] = []
@@ -144,7 +147,7 @@ public enum LayerExtraction {
         guard
           let product = try MatrixProduct(
             node: node, a: 0, b: 1, shapes: shapes, network: network,
-            derived: derived)
+            derived: constantOperands)
         else { continue }
         layer.work = .mac(try product.nest(batch: batch, node: current))
         layer.operatorClass = .gemm
@@ -193,7 +196,7 @@ public enum LayerExtraction {
         }
         try ExtendedLayer(
           op: op, node: node, shapes: shapes, network: network,
-          derived: derived, batch: batch, reference: current
+          derived: constantOperands, batch: batch, reference: current
         ).configure(&layer, activationInputs: activationInputs)
       }
       layer.storedBits = stored[node.name]

@@ -140,14 +140,18 @@ extension Network {
   /// tensor, starting from an operator of ``ExtendedOperator`` (so the
   /// layers of networks of the older operators are unchanged). Graph inputs
   /// never are.
-  public func constantDerivedTensors() -> Set<String> {
+  ///
+  /// - Parameter anyOperator: Start from any operator, not only the modern
+  ///   ones (a Transpose of a weight feeding a MatMul is then included).
+  /// - Returns: The names of the tensors.
+  public func constantDerivedTensors(anyOperator: Bool = false) -> Set<String> {
     var derived: Set<String> = []
     let graphInputs = Set(inputs.map(\.name))
     guard let order = try? topologicalOrder() else { return derived }
     for index in order {
       let node = nodes[index]
       let sources = node.inputs.filter { !$0.isEmpty }
-      var extended = sources.contains { derived.contains($0) }
+      var extended = anyOperator || sources.contains { derived.contains($0) }
       if case .extended = node.op { extended = true }
       guard extended, !sources.isEmpty,
         sources.allSatisfy({

@@ -1,7 +1,9 @@
 /// The work and data of one node (or, summed, of a network), counted by the
 /// rules in `Documentation/Counting.md`.
 ///
-/// - ``macs``: multiply-accumulates of Conv, Gemm and MatMul only.
+/// - ``macs``: multiply-accumulates of Conv, Gemm and MatMul, and of
+///   ConvTranspose, QLinearConv, ConvInteger, QLinearMatMul, MatMulInteger,
+///   LSTM, GRU and Einsum; nothing else.
 /// - ``otherOps``: every other arithmetic operation (bias adds, activations,
 ///   pooling comparisons and adds, element-wise ops), each counted once,
 ///   never as a MAC.
