@@ -47,13 +47,15 @@ extension NodeCounter {
       let changed = zip(shape(0)?.dims ?? [], output?.dims ?? []).filter {
         $0 != $1
       }.count
+      var taps = 1
+      for _ in 0..<changed {
+        taps = try times(taps, mode == .cubic ? 4 : 2)
+      }
       switch mode {
       case .nearest: break
-      case .linear: result.otherOps = try times(y, 3 * ((1 << changed) - 1))
+      case .linear: result.otherOps = try times(y, try times(taps - 1, 3))
       case .cubic:
-        var taps = 1
-        for _ in 0..<changed { taps *= 4 }
-        result.otherOps = changed == 0 ? 0 : try times(y, 2 * taps)
+        result.otherOps = changed == 0 ? 0 : try times(y, try times(taps, 2))
       }
     case .range: result.otherOps = y
     case .cumSum:

@@ -279,7 +279,8 @@ extension ShapeContext {
     let (sequence, batch) = attributes.batchFirst ? (x[1], x[0]) : (x[0], x[1])
     let h = attributes.hiddenSize
     let d = attributes.directions
-    let rows = attributes.kind.gates * h
+    let rows = try Checked.multiply(
+      attributes.kind.gates, h, "the gate rows", node: reference)
     guard w.dims == [d, rows, x[2]] else {
       throw mismatch(
         "W \(w) must be [\(d), \(rows), \(x[2])] for hidden_size \(h)")
@@ -290,6 +291,7 @@ extension ShapeContext {
     if let b = optionalOperand(3)?.shape, b.dims != [d, 2 * rows] {
       throw mismatch("B \(b) must be [\(d), \(2 * rows)]")
     }
+    // `rows` equals R's dimension here, so `2 * rows` cannot overflow.
     let y =
       attributes.batchFirst
       ? [batch, sequence, d, h] : [sequence, d, batch, h]
@@ -318,7 +320,8 @@ extension ShapeContext {
         "weight \(w) must have the \(x[1]) input channels of \(x) first, "
           + "divisible by group \(conv.group)")
     }
-    let filters = w[1] * conv.group
+    let filters = try Checked.multiply(
+      w[1], conv.group, "the output channels", node: reference)
     if let bias = optionalOperand(2)?.shape, bias.dims != [filters] {
       throw mismatch("bias \(bias) must be [\(filters)] for weight \(w)")
     }
@@ -361,13 +364,26 @@ extension ShapeContext {
       for axis in 0..<spatial {
         let input = x[axis + 2]
         switch conv.autoPad {
-        case .sameUpper, .sameLower: sizes.append(input * strides[axis])
+        case .sameUpper, .sameLower:
+          sizes.append(
+            try Checked.multiply(
+              input, strides[axis], "the output size", node: reference))
         case .valid, .notSet:
           let padding =
             conv.autoPad == .valid ? 0 : pads[axis] + pads[axis + spatial]
-          sizes.append(
-            strides[axis] * (input - 1) + outputPadding[axis]
-              + dilations[axis] * (kernel[axis] - 1) + 1 - padding)
+          let what = "the output size"
+          let stretched = try Checked.multiply(
+            strides[axis], input - 1, what, node: reference)
+          let span = try Checked.multiply(
+            dilations[axis], kernel[axis] - 1, what, node: reference)
+          var size = try Checked.add(
+            stretched, outputPadding[axis], what, node: reference)
+          size = try Checked.add(size, span + 1, what, node: reference)
+          let (cropped, overflow) = size.subtractingReportingOverflow(padding)
+          guard !overflow else {
+            throw .overflow(what: what, node: reference)
+          }
+          sizes.append(cropped)
         }
       }
     }

@@ -111,14 +111,16 @@ extension ShapeContext {
       let shifted = value < 0 ? (value < -size ? low : value + size) : value
       return min(max(shifted, low), high)
     }
+    // Written so that no step, however large, overflows.
     if step > 0 {
       let first = clamp(start, 0, size)
       let last = clamp(end, 0, size)
-      return last > first ? (last - first + step - 1) / step : 0
+      return last > first ? (last - first - 1) / step + 1 : 0
     }
     let first = max(clamp(start, -1, size - 1), min(0, size - 1))
     let last = clamp(end, -1, size - 1)
-    return first > last ? (first - last - step - 1) / -step : 0
+    let stride = step == .min ? Int.max : -step
+    return first > last ? (first - last - 1) / stride + 1 : 0
   }
 
   /// Resize-11/13/18/19: `sizes` (input 3) or `floor(d · scale)` from
@@ -215,7 +217,13 @@ extension ShapeContext {
     }
     var dims = x.dims
     for (index, axis) in axes.enumerated() {
-      dims[axis] += pads[index] + pads[index + axes.count]
+      let (begin, first) = dims[axis].addingReportingOverflow(pads[index])
+      let (end, second) = begin.addingReportingOverflow(
+        pads[index + axes.count])
+      guard !first, !second else {
+        throw .overflow(what: "the padded size", node: reference)
+      }
+      dims[axis] = end
       guard dims[axis] >= 0 else {
         throw mismatch(
           "pads \(NetworkError.list(pads)) crop axis \(axis) of \(x) below 0")
@@ -234,13 +242,16 @@ extension ShapeContext {
       throw mismatch(
         "input \(x) must be 4-D and blocksize \(blockSize) at least 1")
     }
-    let area = blockSize * blockSize
+    let area = try Checked.multiply(
+      blockSize, blockSize, "the block area", node: reference)
     if toSpace {
       guard x[1] % area == 0 else {
         throw mismatch("channels of \(x) are not divisible by \(area)")
       }
       return try output([
-        x[0], x[1] / area, x[2] * blockSize, x[3] * blockSize,
+        x[0], x[1] / area,
+        try Checked.multiply(x[2], blockSize, "the height", node: reference),
+        try Checked.multiply(x[3], blockSize, "the width", node: reference),
       ])
     }
     guard x[2] % blockSize == 0, x[3] % blockSize == 0 else {

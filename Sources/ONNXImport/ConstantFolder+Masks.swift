@@ -58,9 +58,16 @@ extension ConstantFolder {
     if let a = start.integers, let b = limit.integers, let d = delta.integers {
       guard d[0] != 0 else { throw .invalid("delta is 0") }
       let span = Double(b[0]) - Double(a[0])
-      let count = max(0, Int((span / Double(d[0])).rounded(.up)))
-      _ = try checkedCount([count])
-      let values = (0..<count).map { a[0] + Int64($0) * d[0] }
+      let steps = (span / Double(d[0])).rounded(.up)
+      guard steps <= Double(Self.maximumElements) else { throw .notConstant }
+      let count = steps > 0 ? Int(steps) : 0
+      var values: [Int64] = []
+      for index in 0..<count {
+        let (offset, first) = Int64(index).multipliedReportingOverflow(by: d[0])
+        let (value, second) = a[0].addingReportingOverflow(offset)
+        guard !first, !second else { throw .invalid("the range overflows") }
+        values.append(value)
+      }
       return .folded([
         ConstantValue(
           elementType: start.elementType, dims: [count],
@@ -72,8 +79,10 @@ extension ConstantFolder {
       case .floats(let d) = delta.values
     else { throw .notConstant }
     guard d[0] != 0 else { throw .invalid("delta is 0") }
-    let count = max(0, Int(((b[0] - a[0]) / d[0]).rounded(.up)))
-    _ = try checkedCount([count])
+    let steps = ((b[0] - a[0]) / d[0]).rounded(.up)
+    guard steps.isFinite else { throw .invalid("the range is not finite") }
+    guard steps <= Float(Self.maximumElements) else { throw .notConstant }
+    let count = steps > 0 ? Int(steps) : 0
     let values = (0..<count).map { a[0] + Float($0) * d[0] }
     return .folded([
       ConstantValue(

@@ -330,7 +330,11 @@ extension OperatorMapper {
           let scale =
             (policy == "not_larger" ? ratios.min() : ratios.max()) ?? 1
           for axis in listed {
-            full[axis] = Int((scale * Double(dims[axis])).rounded())
+            let size = (scale * Double(dims[axis])).rounded()
+            guard size.isFinite, size >= 0, size < 1e15 else {
+              throw error("the resized size \(size) is out of range")
+            }
+            full[axis] = Int(size)
           }
         }
         let tensor = try integerInput(full, "sizes")

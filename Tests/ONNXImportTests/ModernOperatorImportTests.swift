@@ -298,6 +298,52 @@ func attribute(_ name: String, floats value: [Float]) -> Onnx_AttributeProto {
       result.value?.network.nodes.first?.op == .clip(min: 0, max: 6))
   }
 
+  /// Hostile figures give errors or clamped results, never a trap.
+  @Test func hostileFiguresDoNotTrap() throws {
+    let big = Int64.max
+    let m = model(
+      opset: 17, inputs: [valueInfo("x", [1, 4, 6, 8])],
+      outputs: ["s", "p", "d", "r", "l", "c"],
+      nodes: [
+        node("Slice", ["x", "zero", "huge", "axis3", "huge"], ["s"]),
+        node("Pad", ["x", "pads"], ["p"]),
+        node(
+          "DepthToSpace", ["x"], ["d"],
+          [attribute("blocksize", int: 1 << 40)]),
+        node("Range", ["zero0", "hugeScalar", "one0"], ["r"]),
+        node(
+          "LSTM", ["x3", "w", "r_w"], ["l"],
+          [attribute("hidden_size", int: 1 << 62)]),
+        node(
+          "ConvTranspose", ["x", "wt"], ["c"],
+          [attribute("strides", ints: [1 << 40, 1 << 40])]),
+        node("Reshape", ["x", "shape3"], ["x3"]),
+      ],
+      initializers: [
+        int64Tensor("zero", [1], [0]), int64Tensor("huge", [1], [big]),
+        int64Tensor("axis3", [1], [3]),
+        int64Tensor("pads", [8], [0, 0, 0, big, 0, 0, 0, big]),
+        int64Tensor("zero0", [], [0]), int64Tensor("hugeScalar", [], [big]),
+        int64Tensor("one0", [], [1]),
+        int64Tensor("shape3", [3], [4, 6, 8]),
+        floatTensor("w", [1, 4, 8], [Float](repeating: 0, count: 32)),
+        floatTensor("r_w", [1, 4, 1], [Float](repeating: 0, count: 4)),
+        floatTensor("wt", [4, 1, 1, 1], [1, 1, 1, 1]),
+      ])
+    let result = try importModel(m)
+    #expect(result.value == nil)
+    #expect(!result.errors.isEmpty)
+    // The slice with an enormous step keeps one element.
+    let alone = model(
+      opset: 17, inputs: [valueInfo("x", [1, 4, 6, 8])], outputs: ["s"],
+      nodes: [node("Slice", ["x", "zero", "huge", "axis3", "huge"], ["s"])],
+      initializers: [
+        int64Tensor("zero", [1], [0]), int64Tensor("huge", [1], [big]),
+        int64Tensor("axis3", [1], [3]),
+      ])
+    #expect(try Self.shape(alone, "s") == [1, 4, 6, 1])
+  }
+
   @Test(arguments: [7, 23] as [Int64])
   func opsetsSevenToTwentyThreeImport(_ opset: Int64) throws {
     let m = model(
