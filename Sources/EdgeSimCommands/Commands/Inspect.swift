@@ -19,6 +19,10 @@ struct Inspect: ParsableCommand {
         edgesim inspect Workloads/resnet18.yaml
         edgesim inspect Workloads/onnx/torchvision/resnet18.onnx --json
         edgesim inspect Workloads/onnx/torchvision/mobilenet_v2.onnx --batch 8
+        edgesim inspect Workloads/llm/llama-3.2-1b.yaml
+
+      For an LLM workload (a decoder: block) it prints the parameters and \
+      the MACs of prefill and per decoded token.
       """)
 
   @Argument(
@@ -38,6 +42,16 @@ struct Inspect: ParsableCommand {
   }
 
   func run() throws {
+    var llmPrinter = DiagnosticPrinter()
+    if let llm = try LLMWorkload.load(model, printer: &llmPrinter) {
+      do throws(NetworkError) {
+        Terminal.standardOutput(try llm.inspect(json: format.json))
+      } catch {
+        llmPrinter.print([error.diagnostic(file: model)])
+        throw ExitCode(EdgeSimMain.failure)
+      }
+      return
+    }
     let (loaded, diagnostics, text) = ModelLoader.load(model, batch: batch)
     var printer = DiagnosticPrinter()
     if let text { printer.sources[model] = text }

@@ -27,6 +27,13 @@ struct Simulate: ParsableCommand {
         edgesim simulate --hardware Workloads/scalesim-parity/configs/ws8.cfg --model Workloads/scalesim/lenet5.csv --json
         edgesim simulate --hardware eyeriss-v1 --model alexnet --compression Workloads/compression/alexnet-deep-compression.yaml
         edgesim simulate --db results.sqlite --point 4cc688
+        edgesim simulate --hardware pixel3-cpu --model Workloads/llm/llama-3.2-1b.yaml
+
+      An LLM workload (a YAML file with a decoder: block, \
+      Documentation/WorkloadYAML.md) is simulated as prefill (the prompt at \
+      once: time to first token) and decode (one token at a time over a KV \
+      cache in DRAM: tokens per second, joules and DRAM bytes per token); its \
+      widths come from its precision: block and no trace is written.
 
       With --db and --point, the point of a results file of edgesim sweep is \
       rebuilt from the sweep file the results file recorded (or --sweep): its \
@@ -59,6 +66,11 @@ struct Simulate: ParsableCommand {
       return
     }
     var printer = DiagnosticPrinter()
+    // An LLM workload (a `decoder:` block): prefill and decode, no trace.
+    if let llm = try LLMWorkload.load(inputs.modelName, printer: &printer) {
+      try llm.simulate(inputs, json: format.json, printer: &printer)
+      return
+    }
     let loaded = try SimulationInputs.load(inputs, printer: &printer)
     let outcome: EvaluationOutcome
     do throws(CommandFailure) {
