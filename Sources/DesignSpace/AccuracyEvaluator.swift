@@ -32,6 +32,11 @@ public final class AccuracyEvaluator: Sendable {
   /// precision settings or default bits is measured in float.
   public let isCompressed: Bool
   private let plans = Mutex<[String: CalibratedPlan]>([:])
+  /// The executor of each calibrated plan (by widths), which points'
+  /// executors revise.
+  private let bases = Mutex<[String: FixedPointExecutor]>([:])
+  /// Live tensors of earlier points' runs, which later points resume from.
+  let prefixes: PrefixCache
 
   /// Runs the float model on the evaluation samples.
   ///
@@ -43,13 +48,18 @@ public final class AccuracyEvaluator: Sendable {
   ///   - method: How fractional lengths left open are chosen.
   ///   - concurrency: Batch slices each run splits over (1 when many points
   ///     run at once).
+  ///   - prefixCacheBytes: The most bytes of live tensors kept for points
+  ///     that share a prefix of the network with earlier ones
+  ///     (``PrefixCache``; 0 runs every point from the input). The figures
+  ///     never depend on it.
   /// - Throws: An execution error of the float model, or
   ///   ``ExecutionError/invalidInput(message:)`` when labels and samples
   ///   disagree in number.
   public init(
     network: Network, evaluation: FloatTensor, labels: [Int],
     calibration: FloatTensor,
-    method: CalibrationMethod = .qiu, concurrency: Int = 1
+    method: CalibrationMethod = .qiu, concurrency: Int = 1,
+    prefixCacheBytes: Int = 1 << 30
   ) throws(ExecutionError) {
     guard let count = evaluation.shape.first, count > 0, count == labels.count
     else {
@@ -64,6 +74,7 @@ public final class AccuracyEvaluator: Sendable {
     self.calibrationData = calibration
     self.method = method
     self.concurrency = max(1, concurrency)
+    self.prefixes = PrefixCache(input: evaluation, budget: prefixCacheBytes)
     let float = try FloatExecutor(
       network: network, concurrency: self.concurrency
     ).run(input: evaluation)
@@ -143,17 +154,38 @@ public final class AccuracyEvaluator: Sendable {
     case .failure(let problem): return .failure(problem)
     }
     do {
-      let executor = try FixedPointExecutor(
-        network: network, plan: calibrated.fixing(calibration.settings),
-        concurrency: concurrency)
-      let run = try executor.run(input: evaluation, retaining: .outputs)
-      guard let scores = run.outputs.first?.floatTensor else {
+      // The point's executor revises the calibrated plan's; its run resumes
+      // from the live tensors before the first layer it changes, when an
+      // earlier point left them.
+      let plan = calibrated.fixing(calibration.settings)
+      let outputs: [TensorValue]
+      if let base = try? baseExecutor(calibrated, key: calibration.widthsKey) {
+        let executor = try base.revised(plan: plan)
+        outputs = try prefixes.outputs(
+          of: executor, keepingStateAt: executor.firstDifference(from: base))
+      } else {
+        outputs = try FixedPointExecutor(
+          network: network, plan: plan, concurrency: concurrency
+        ).run(input: evaluation, retaining: .outputs).outputs
+      }
+      guard let scores = outputs.first?.floatTensor else {
         return .failure(AccuracyProblem("the network has no output"))
       }
       return .success(Classification.accuracy(scores, labels: labels, k: 1))
     } catch {
       return .failure(AccuracyProblem(error.description))
     }
+  }
+
+  /// The executor of a calibrated plan, made once per set of widths.
+  func baseExecutor(_ plan: PrecisionPlan, key: String) throws(ExecutionError)
+    -> FixedPointExecutor
+  {
+    if let base = bases.withLock({ $0[key] }) { return base }
+    let base = try FixedPointExecutor(
+      network: network, plan: plan, concurrency: concurrency)
+    bases.withLock { $0[key] = $0[key] ?? base }
+    return base
   }
 
   /// The calibrated plan of a set of widths, computed once: the first

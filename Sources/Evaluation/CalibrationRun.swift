@@ -25,16 +25,88 @@ public enum CalibrationRun {
     let count = data.shape.first ?? 0
     let used = min(count, calibrationSamples ?? count)
     let calibrationData = BatchSlices.slice(data, 0..<used)
-    let calibration = try Calibrator.calibrate(
-      network: network, data: calibrationData,
-      labels: labels.map { Array($0.prefix(used)) },
-      configuration: configuration, concurrency: concurrency)
+    let labelsUsed = labels.map { Array($0.prefix(used)) }
+    if used == count {
+      // The calibration's own report run is the measurement.
+      let (calibration, statistics) = try Calibrator.measuring(
+        network: network, data: calibrationData, labels: labelsUsed,
+        configuration: configuration, concurrency: concurrency,
+        measure: { executor throws(ExecutionError) in
+          try CalibrationRun.statistics(
+            executor, data: calibrationData, labels: labelsUsed,
+            network: network, concurrency: concurrency)
+        })
+      return CalibrationOutcome(
+        calibration: calibration, statistics: statistics,
+        calibrationSamples: used)
+    }
+    let calibration = try Calibrator.measuring(
+      network: network, data: calibrationData, labels: labelsUsed,
+      configuration: configuration, concurrency: concurrency,
+      measure: { executor throws(ExecutionError) in
+        try CalibrationRun.statistics(
+          executor, data: calibrationData, labels: labelsUsed,
+          network: network, concurrency: concurrency)
+      }
+    ).result
     let executor = try FixedPointExecutor(
       network: network, plan: calibration.plan, concurrency: concurrency)
-    let (_, statistics) = try executor.runWithStatistics(
-      input: data, labels: labels)
+    let statistics = try CalibrationRun.statistics(
+      executor, data: data, labels: labels, network: network,
+      concurrency: concurrency)
     return CalibrationOutcome(
       calibration: calibration, statistics: statistics,
       calibrationSamples: used)
+  }
+
+  /// The most bytes the §9 statistics of one slice of samples may touch:
+  /// larger batches are measured slice by slice and the statistics merged
+  /// (as `run --batch-size` does), smaller ones in one run.
+  static let statisticsBytes = 1 << 30
+
+  /// The §9 statistics of a plan on a batch
+  /// (``FixedPointExecutor/runWithStatistics(input:labels:)``), in slices
+  /// when the whole batch's tensors (integers, accumulators, float
+  /// references and their Double copies, about 48 bytes an element) would
+  /// exceed ``statisticsBytes``.
+  static func statistics(
+    _ executor: FixedPointExecutor, data: FloatTensor, labels: [Int]?,
+    network: Network, concurrency: Int
+  ) throws(ExecutionError) -> NetworkStatistics {
+    let count = data.shape.first ?? 0
+    var perSample = 0
+    if let shapes = try? network.bindingBatch(1).inferShapes() {
+      for node in network.nodes {
+        for name in node.outputs {
+          perSample += shapes.shape(of: name)?.elementCount ?? 0
+        }
+      }
+    }
+    let samples = max(1, statisticsBytes / max(1, perSample * 48))
+    guard count > samples else {
+      return try executor.runWithStatistics(input: data, labels: labels)
+        .statistics
+    }
+    let reference = try FloatExecutor(
+      network: network, concurrency: concurrency)
+    var merged: NetworkStatistics?
+    var start = 0
+    while start < count {
+      let range = start..<min(count, start + samples)
+      let piece = BatchSlices.slice(data, range)
+      let run = try executor.run(
+        input: piece, keepWide: true, firstSample: range.lowerBound)
+      let float = try reference.run(input: piece)
+      let part = try executor.statistics(
+        of: run, input: piece, float: float,
+        labels: labels.map { Array($0[range]) })
+      merged = merged.map { $0.merging(part, network: network) } ?? part
+      start = range.upperBound
+    }
+    guard let merged else {
+      return try executor.runWithStatistics(input: data, labels: labels)
+        .statistics
+    }
+    return merged
   }
 }

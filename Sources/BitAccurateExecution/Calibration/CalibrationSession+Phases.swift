@@ -96,49 +96,128 @@ extension CalibrationSession {
   /// Qiu's data phase (§8): in forward order, with earlier layers already
   /// in fixed point, the fl minimising Σ |y_float − deq(requant(acc, fl))|
   /// over the calibration set; ties to the smaller fl.
+  ///
+  /// The network runs once, node by node: a layer's accumulators come from
+  /// the live tensors of the nodes before it (``FixedPointState``), which
+  /// already carry the formats chosen for earlier layers; the state is
+  /// rebuilt from the input only when a choice changes an earlier node (a
+  /// Concat's producers).
   mutating func dataPhase() throws(ExecutionError) {
+    // The batch goes through in chunks of samples (those of an outputs-only
+    // run), each chunk on one core; a layer's objective is summed chunk
+    // after chunk in sample order, so every sum is the whole batch's.
+    let count = data.shape.first ?? 0
+    var executor = try FixedPointExecutor(
+      network: network, plan: plan(), concurrency: concurrency)
+    let ranges =
+      SampleIndependence.holds(for: network)
+      ? Parallel.sampleChunks(
+        count, cores: executor.concurrency,
+        perChunk: executor.samplesPerChunk)
+      : [0..<count]
+    if ranges.count > 1 { executor.concurrency = 1 }
+    let floatExecutor = try FloatExecutor(
+      network: network, concurrency: executor.concurrency)
+    let floatReads = floatExecutor.network.lastReads()
+    let pieces = ranges.map { ranges.count > 1 ? data.samples($0) : data }
+    var floatStates: [FloatState] = []
+    for piece in pieces {
+      floatStates.append(try floatExecutor.start(input: piece))
+    }
+    func starts(_ executor: FixedPointExecutor) throws(ExecutionError)
+      -> [FixedPointState]
+    {
+      var states: [FixedPointState] = []
+      for (index, piece) in pieces.enumerated() {
+        states.append(
+          try executor.start(
+            input: piece, firstSample: ranges[index].lowerBound))
+      }
+      return states
+    }
+    var states = try starts(executor)
     for node in calibrated {
       let bits = activationBits(node)
-      guard let outputName = node.outputs.first,
-        let reference = float.tensors[outputName]
-      else {
+      // The float reference of this layer, from the float network stepped
+      // up to it; its maximum gives the candidates' centre (§8).
+      var references: [FloatTensor]?
+      if let outputName = node.outputs.first, !outputName.isEmpty,
+        let position = floatExecutor.network.nodes.firstIndex(where: {
+          $0.name == node.name
+        })
+      {
+        floatStates = try Self.eachInPlace(floatStates) {
+          state throws(ExecutionError) in
+          try floatExecutor.advance(
+            &state, to: position + 1, lastReads: floatReads)
+        }
+        let found = floatStates.compactMap { $0.values[outputName] }
+        if found.count == floatStates.count {
+          references = found
+          activationMaxima[outputName] = found.reduce(0.0) {
+            max($0, Self.maxMagnitude($1.values))
+          }
+        }
+      }
+      activationFractionalLengths[node.name] = centre(
+        activationMaximum(node), bits: bits)
+      guard let outputName = node.outputs.first, let references else {
         continue
       }
       let options = candidates(activationMaximum(node), bits: bits)
       let current = plan()
-      let run = try run(current, keepWide: true, through: node.name)
+      let revised = try executor.revised(plan: current)
+      if revised.firstDifference(from: executor)
+        < (states.first?.position ?? 0)
+      {
+        states = try starts(revised)
+      }
+      executor = revised
+      guard let position = executor.position(of: node.name) else { continue }
+      let stepper = executor
+      states = try Self.eachInPlace(states) { state throws(ExecutionError) in
+        _ = try stepper.advance(&state, to: position)
+      }
       var scored: [(fractionalLength: Int, error: Double)] = []
-      if let wide = run.wide[node.name] {
-        let layer: ResolvedLayer?
-        do {
-          layer = try current.resolve(for: network).layers[node.name]
-        } catch {
-          throw ExecutionError(error)
+      let layer = executor.precision.layers[node.name]
+      let stream = StochasticStream(seed: current.seed, tensorName: outputName)
+      var sums: [(fractionalLength: Int, error: Double)]? = nil
+      var first = 0
+      // Chunks a few at a time (their accumulators in parallel), scored in
+      // order.
+      var start = 0
+      while start < states.count {
+        let group = start..<min(states.count, start + max(1, concurrency ?? 1))
+        let wides = try Self.each(Array(states[group])) {
+          state throws(ExecutionError) -> WideTensor? in
+          var probe = state
+          return try stepper.advance(
+            &probe, to: position + 1, wideOf: position)
         }
-        let stream = StochasticStream(
-          seed: current.seed, tensorName: outputName)
-        for fl in options {
-          guard let format = try? QFormat(bits: bits, fractionalLength: fl)
-          else { continue }
-          let (raws, _) = IntegerKernels.requantize(
-            wide.values, fromFractionalLength: wide.fractionalLength,
-            to: format,
-            rounding: layer?.rounding ?? .requantizationDefault,
-            overflow: layer?.outputOverflow ?? .saturate, stream: stream,
-            indexBase: 0,
-            rectify: false)
-          scored.append(
-            (
-              fl,
-              error(
-                raws.map { FixedPoint.dequantize($0, from: format) },
-                reference.values)
-            ))
+        guard wides.allSatisfy({ $0 != nil }) else {
+          sums = nil
+          break
         }
+        for (offset, wide) in wides.enumerated() {
+          guard let wide else { continue }
+          let reference = references[group.lowerBound + offset].values
+          sums = scores(
+            wide, reference: reference, options: options, bits: bits,
+            layer: layer, stream: stream, first: first,
+            from: sums?.map(\.error))
+          first += min(wide.values.count, reference.count)
+        }
+        start = group.upperBound
+      }
+      if let sums {
+        scored = sums
       } else {
         // A Concat's producers output its format (§5 Concat, DPU-style), so
         // the candidates are tried on them too and the requantization
         // into the concat is free.
+        let reference =
+          references.count == 1
+          ? references[0].values : references.flatMap(\.values)
         let producers = concatProducers(node, bits: bits)
         for fl in options {
           var trial = self
@@ -151,7 +230,7 @@ extension CalibrationSession {
           )
           .tensors[outputName]
           guard case .fixed(let tensor)? = output else { continue }
-          scored.append((fl, error(tensor.dequantized(), reference.values)))
+          scored.append((fl, error(tensor.dequantized(), reference)))
         }
       }
       if let best = FixedPoint.bestFractionalLength(scored) {
@@ -163,6 +242,117 @@ extension CalibrationSession {
         }
       }
     }
+  }
+
+  /// `body` applied to each element, the elements on the cores at once;
+  /// the first error (in element order) is thrown.
+  static func each<T: Sendable, R: Sendable>(
+    _ items: [T],
+    _ body: @Sendable (inout T) throws(ExecutionError) -> R
+  ) throws(ExecutionError) -> [R] where T: Sendable {
+    let results = Parallel.map(items.count) {
+      index -> Result<(T, R), ExecutionError> in
+      var item = items[index]
+      do throws(ExecutionError) {
+        let value = try body(&item)
+        return .success((item, value))
+      } catch {
+        return .failure(error)
+      }
+    }
+    var values: [R] = []
+    for result in results {
+      switch result {
+      case .success(let (_, value)): values.append(value)
+      case .failure(let error): throw error
+      }
+    }
+    return values
+  }
+
+  /// `body` applied to each element in place, the elements on the cores at
+  /// once; the first error (in element order) is thrown.
+  static func eachInPlace<T: Sendable>(
+    _ items: [T], _ body: @Sendable (inout T) throws(ExecutionError) -> Void
+  ) throws(ExecutionError) -> [T] {
+    let results = Parallel.map(items.count) {
+      index -> Result<T, ExecutionError> in
+      var item = items[index]
+      do throws(ExecutionError) {
+        try body(&item)
+        return .success(item)
+      } catch {
+        return .failure(error)
+      }
+    }
+    var updated: [T] = []
+    for result in results {
+      switch result {
+      case .success(let item): updated.append(item)
+      case .failure(let error): throw error
+      }
+    }
+    return updated
+  }
+
+  /// The data-phase objective of each candidate fl: the accumulators
+  /// requantized to (B, fl) as the layer would (its rounding and overflow,
+  /// §7 samples by flat index), dequantized, against the float reference.
+  ///
+  /// Streamed in blocks: no whole-tensor copy is made, and each
+  /// candidate's sum runs over the elements in order on one core (the
+  /// candidates share the cores), so every sum is the one a single pass
+  /// over whole arrays gives.
+  ///
+  /// `first` is the flat index of the block's first element in the whole
+  /// batch (§7 samples); `sums` continues the sums of earlier blocks.
+  func scores(
+    _ wide: WideTensor, reference: [Float], options: ClosedRange<Int>,
+    bits: Int, layer: ResolvedLayer?, stream: StochasticStream,
+    first offset: Int = 0, from sums: [Double]? = nil
+  ) -> [(fractionalLength: Int, error: Double)] {
+    let formats = options.compactMap { fl in
+      (try? QFormat(bits: bits, fractionalLength: fl)).map { (fl, $0) }
+    }
+    let count = min(wide.values.count, reference.count)
+    let objective = configuration.objective
+    let errors = Parallel.map(formats.count) { index -> Double in
+      let format = formats[index].1
+      let requantization = Requantization(
+        from: wide.fractionalLength, to: format,
+        rounding: layer?.rounding ?? .requantizationDefault,
+        overflow: layer?.outputOverflow ?? .saturate, stream: stream,
+        indexBase: 0, rectify: false)
+      let block = 4096
+      var raws = [Int64](repeating: 0, count: block)
+      var sum = sums.map { $0.indices.contains(index) ? $0[index] : 0 } ?? 0
+      wide.values.withUnsafeBufferPointer { source in
+        reference.withUnsafeBufferPointer { floats in
+          raws.withUnsafeMutableBufferPointer { target in
+            guard let s = source.baseAddress, let t = target.baseAddress
+            else { return }
+            var first = 0
+            while first < count {
+              let n = min(block, count - first)
+              _ = requantization.apply(
+                s + first, into: t, count: n, first: offset + first)
+              for i in 0..<n {
+                let e =
+                  FixedPoint.dequantize(t[i], from: format)
+                  - Double(floats[first + i])
+                switch objective {
+                case .l1: sum += abs(e)
+                case .l2: sum += e * e
+                }
+              }
+              first += n
+            }
+          }
+        }
+      }
+      return sum
+    }
+    return zip(formats, errors).map { ($0.0, $1) }
   }
 
   /// For a Concat, the calibrated nodes whose output reaches one of its
@@ -258,7 +448,7 @@ extension CalibrationSession {
       let run = try run(plan, keepWide: false)
       for node in calibrated {
         guard let name = node.outputs.first,
-          let reference = float.tensors[name],
+          let reference = float?.tensors[name],
           case .fixed(let tensor)? = run.tensors[name]
         else { continue }
         total += error(tensor.dequantized(), reference.values)
@@ -275,14 +465,34 @@ extension CalibrationSession {
     }
   }
 
-  /// The final plan, run once for the report.
-  func result(labels: [Int]?) throws(ExecutionError) -> CalibrationResult {
+  /// The final plan, run once for the report; with the §9 statistics of
+  /// that run on the calibration data.
+  func result(
+    labels: [Int]?,
+    measure: (
+      @Sendable (FixedPointExecutor) throws(ExecutionError) -> NetworkStatistics
+    )? = nil
+  ) throws(ExecutionError) -> (
+    result: CalibrationResult, statistics: NetworkStatistics
+  ) {
     let plan = self.plan()
     let executor = try FixedPointExecutor(
       network: network, plan: plan, concurrency: concurrency)
-    let run = try executor.run(input: data, keepWide: true)
-    let statistics = try executor.statistics(
-      of: run, input: data, float: float, labels: labels)
+    let statistics: NetworkStatistics
+    if let measure {
+      statistics = try measure(executor)
+    } else {
+      let run = try executor.run(input: data, keepWide: true)
+      var float: FloatRun
+      if let kept = self.float {
+        float = kept
+      } else {
+        float = try FloatExecutor(network: network, concurrency: concurrency)
+          .run(input: data)
+      }
+      statistics = try executor.statistics(
+        of: run, input: data, float: float, labels: labels)
+    }
     let byName = Dictionary(
       statistics.layers.map { ($0.name, $0) },
       uniquingKeysWith: { first, _ in first })
@@ -298,9 +508,10 @@ extension CalibrationSession {
           sqnr: stats?.output.endToEnd?.sqnr,
           overflows: stats?.totalOverflows ?? 0))
     }
-    return CalibrationResult(
+    let result = CalibrationResult(
       plan: plan, layers: layers, input: executor.precision.input,
       top1Agreement: statistics.top1Agreement, floatTop1: statistics.floatTop1,
       top1: statistics.top1)
+    return (result, statistics)
   }
 }

@@ -30,6 +30,32 @@ public enum Calibrator {
     network: Network, data: FloatTensor, labels: [Int]? = nil,
     configuration: CalibrationConfiguration, concurrency: Int? = nil
   ) throws(ExecutionError) -> CalibrationResult {
+    try measuring(
+      network: network, data: data, labels: labels,
+      configuration: configuration, concurrency: concurrency
+    ).result
+  }
+
+  /// Calibrates a network and measures the chosen plan on the calibration
+  /// data with `measure` (which must give the §9 statistics
+  /// ``FixedPointExecutor/runWithStatistics(input:labels:)`` gives, for
+  /// instance slice by slice to bound memory); the result's per-layer SQNR,
+  /// overflows and accuracies come from those statistics.
+  ///
+  /// - Parameters: As ``calibrate(network:data:labels:configuration:concurrency:)``;
+  ///   `measure` gets the plan's executor (`nil`: one whole-batch run).
+  /// - Returns: The plan and report, and the plan's statistics.
+  /// - Throws: As ``calibrate(network:data:labels:configuration:concurrency:)``,
+  ///   or what `measure` throws.
+  public static func measuring(
+    network: Network, data: FloatTensor, labels: [Int]? = nil,
+    configuration: CalibrationConfiguration, concurrency: Int? = nil,
+    measure: (
+      @Sendable (FixedPointExecutor) throws(ExecutionError) -> NetworkStatistics
+    )? = nil
+  ) throws(ExecutionError) -> (
+    result: CalibrationResult, statistics: NetworkStatistics
+  ) {
     guard let batch = data.shape.first, batch > 0, !data.values.isEmpty else {
       throw .emptyCalibrationSet
     }
@@ -45,7 +71,7 @@ public enum Calibrator {
     case .static:
       try session.staticPrecision()
     }
-    return try session.result(labels: labels)
+    return try session.result(labels: labels, measure: measure)
   }
 }
 
@@ -56,7 +82,11 @@ struct CalibrationSession {
   let data: FloatTensor
   let configuration: CalibrationConfiguration
   let concurrency: Int?
-  let float: FloatRun
+  /// The float network's run on the data, every tensor kept (`nil` for
+  /// `qiu`, whose data phase steps the float network node by node).
+  let float: FloatRun?
+  /// The largest finite |value| of each float node output.
+  var activationMaxima: [String: Double] = [:]
   /// Nodes that get an activation format, in execution order.
   let calibrated: [Node]
   /// Constant (non-bias) float values of each calibrated node.
@@ -80,8 +110,15 @@ struct CalibrationSession {
     self.data = data
     self.configuration = configuration
     self.concurrency = concurrency
-    self.float = try FloatExecutor(network: network, concurrency: concurrency)
-      .run(input: data)
+    let floatExecutor = try FloatExecutor(
+      network: network, concurrency: concurrency)
+    let float =
+      configuration.method == .qiu
+      ? nil : try floatExecutor.run(input: data)
+    self.float = float
+    for (name, tensor) in float?.tensors ?? [:] {
+      activationMaxima[name] = Self.maxMagnitude(tensor.values)
+    }
     let consumers = self.network.consumers()
     let sorted = self.network
     calibrated = sorted.nodes.filter { node in
@@ -124,6 +161,8 @@ struct CalibrationSession {
         maxMagnitude: Self.maxMagnitude(data.values), bits: inputBits))
       ?? inputBits - 1
     for node in calibrated {
+      // qiu sets each activation's centre when its data phase reaches the
+      // layer (formats of later layers do not change earlier values).
       activationFractionalLengths[node.name] = centre(
         activationMaximum(node), bits: activationBits(node))
       if let w = self.weights[node.name] {
@@ -151,7 +190,7 @@ struct CalibrationSession {
   }
 
   func activationMaximum(_ node: Node) -> Double {
-    Self.maxMagnitude(float.tensors[node.outputs.first ?? ""]?.values ?? [])
+    activationMaxima[node.outputs.first ?? ""] ?? 0
   }
 
   func centre(_ magnitude: Double, bits: Int) -> Int {

@@ -32,10 +32,10 @@ public struct FixedPointExecutor: Sendable {
   /// The network, nodes in topological order.
   public let network: Network
   /// The plan as applied to the network.
-  public let precision: ResolvedPrecision
+  public internal(set) var precision: ResolvedPrecision
   /// The number of batch slices run concurrently.
   public var concurrency: Int
-  let prepared: [PreparedNode]
+  var prepared: [PreparedNode]
   /// For each node, the tensors it reads for the last time (graph outputs
   /// never): what a ``FixedPointRetention/outputs`` run releases after it.
   let lastReads: [[String]]
@@ -43,7 +43,7 @@ public struct FixedPointExecutor: Sendable {
   /// reads its output in its own requantization (a convolution, or an Add
   /// aligned up, followed by Relu): the Relu node then passes the rectified
   /// raws on.
-  let fusesRectifier: [Bool]
+  var fusesRectifier: [Bool]
   /// The samples an outputs-only run takes through the network at a time
   /// (``Parallel/samplesPerChunk(sampleElements:bytes:)``, for Int64 raws).
   let samplesPerChunk: Int
@@ -89,27 +89,47 @@ public struct FixedPointExecutor: Sendable {
         throw .unsupported(
           node: node.reference, message: "has no resolved precision")
       }
-      let output = node.outputs.first ?? ""
-      let readers = consumers[output] ?? []
-      let rectify =
-        layer.kind == .computing && layer.rounding == .stochastic
-        && !readers.isEmpty
-        && readers.allSatisfy {
-          if case .relu = sorted.nodes[$0].op { return true }
-          return false
-        } && !sorted.outputs.contains(output)
       prepared.append(
         try PreparedNode(
           node: node, layer: layer, network: sorted,
           formats: precision.tensorFormats,
-          rectify: rectify, seed: precision.seed))
+          rectify: Self.rectifiesAccumulator(
+            node, layer: layer, network: sorted, consumers: consumers),
+          seed: precision.seed))
     }
     self.prepared = prepared
     self.lastReads = sorted.lastReads()
     self.samplesPerChunk = Parallel.samplesPerChunk(
       sampleElements: Parallel.largestSampleElements(sorted),
       bytes: MemoryLayout<Int64>.size)
-    self.fusesRectifier = prepared.map { node in
+    self.fusesRectifier = Self.fusedRectifiers(prepared, network: sorted)
+  }
+
+  /// Whether a node applies ReLU to its accumulator before a stochastic
+  /// rounding (§5 ReLU): every reader of its output is a Relu.
+  static func rectifiesAccumulator(
+    _ node: Node, layer: ResolvedLayer, network sorted: Network,
+    consumers: [String: [Int]]
+  ) -> Bool {
+    let output = node.outputs.first ?? ""
+    let readers = consumers[output] ?? []
+    return layer.kind == .computing && layer.rounding == .stochastic
+      && !readers.isEmpty
+      && readers.allSatisfy {
+        if case .relu = sorted.nodes[$0].op { return true }
+        return false
+      } && !sorted.outputs.contains(output)
+  }
+
+  /// For each prepared node, whether an outputs-only run applies the ReLU
+  /// that alone reads its output in its own requantization.
+  static func fusedRectifiers(
+    _ prepared: [PreparedNode], network sorted: Network
+  )
+    -> [Bool]
+  {
+    let consumers = sorted.consumers()
+    return prepared.map { node in
       let fusable: Bool
       switch node.node.op {
       case .conv: fusable = true

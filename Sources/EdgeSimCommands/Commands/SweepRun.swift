@@ -53,9 +53,18 @@ struct SweepRun: AsyncParsableCommand {
       valueName: "seconds"))
   var progressEvery: Double = 30
 
+  @Option(
+    help: ArgumentHelp(
+      "Megabytes of a run's intermediate tensors kept so that accuracy points differing only in later layers resume from them (0: run every point from its input; results are the same).",
+      valueName: "MB"))
+  var prefixCache: Int = 1024
+
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
+    if !(0...1_048_576).contains(prefixCache) {
+      throw ValidationError("--prefix-cache must be from 0 to 1048576 MB.")
+    }
     if let jobs, jobs < 1 || jobs > 4096 {
       throw ValidationError("--jobs must be from 1 to 4096.")
     }
@@ -79,7 +88,7 @@ struct SweepRun: AsyncParsableCommand {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let inputs = try SweepInputs.load(
       plan, specPath: spec, executorConcurrency: max(1, cores / jobs),
-      printer: &printer)
+      prefixCacheBytes: prefixCache << 20, printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
     let store = try openStore(
@@ -166,8 +175,13 @@ struct SweepRun: AsyncParsableCommand {
       progress: quiet
         ? .quiet : .automatic(interval: progressEvery))
     let start = Date()
+    // Points differing only in later layers follow each other, so accuracy
+    // runs resume from the tensors earlier points left (same results).
+    let order = plan.reuseOrder(indices) { study, axis in
+      inputs.firstLayerPosition(study: plan.studies[study], axis: axis)
+    }
     let evaluated = try await SweepRunner.run(
-      indices.lazy.map { plan.point(at: $0) }, jobs: jobs,
+      order.lazy.map { plan.point(at: $0) }, jobs: jobs,
       claim: { try await recorder.claim($0) },
       evaluate: { inputs.evaluate($0) },
       record: { try await recorder.record($0) },

@@ -27,6 +27,17 @@ struct SweepInputs: Sendable {
     accuracy[Self.accuracyKey(study: point.study, model: point.model)]
   }
 
+  /// The topological position of the first layer a study's precision axis
+  /// changes in the study's first model (0 for every layer, or unknown).
+  func firstLayerPosition(study: Study, axis: Int) -> Int {
+    guard study.precisionAxes.indices.contains(axis),
+      case .named(let names) = study.precisionAxes[axis].layers,
+      let model = study.models.first,
+      let sorted = try? networks[model]?.sortedTopologically()
+    else { return 0 }
+    return sorted.nodes.firstIndex { names.contains($0.name) } ?? 0
+  }
+
   /// Evaluates a point with the simulator, and its top-1 with the
   /// bit-accurate executor when its study measures accuracy.
   ///
@@ -105,13 +116,15 @@ struct SweepInputs: Sendable {
   ///   - plan: The sweep.
   ///   - specPath: The sweep file, against whose folder paths resolve.
   ///   - executorConcurrency: Batch slices each bit-accurate run splits over.
+  ///   - prefixCacheBytes: The most bytes of intermediate tensors each
+  ///     accuracy evaluator keeps for points that share a network prefix.
   ///   - printer: Shows the located errors.
   /// - Returns: The loaded models, devices and accuracy inputs.
   /// - Throws: ``CommandFailure`` after the printer has shown every located
   ///   error.
   static func load(
     _ plan: SweepPlan, specPath: String, executorConcurrency: Int = 1,
-    printer: inout DiagnosticPrinter
+    prefixCacheBytes: Int = 1 << 30, printer: inout DiagnosticPrinter
   ) throws -> SweepInputs {
     let folder = URL(fileURLWithPath: specPath).deletingLastPathComponent()
     func resolve(_ name: String) -> String {
@@ -198,7 +211,7 @@ struct SweepInputs: Sendable {
                 spec, model: isBundledName(model) ? nil : resolve(model),
                 named: model,
                 resolve: resolve, concurrency: executorConcurrency,
-                warnings: &problems)
+                prefixCacheBytes: prefixCacheBytes, warnings: &problems)
           } catch {
             for (file, text) in error.sources { printer.sources[file] = text }
             problems += error.diagnostics
@@ -218,7 +231,8 @@ struct SweepInputs: Sendable {
   static func accuracyEvaluator(
     _ spec: AccuracySpec, model path: String?, named name: String,
     resolve: (String) -> String,
-    concurrency: Int, warnings: inout [Diagnostic]
+    concurrency: Int, prefixCacheBytes: Int = 1 << 30,
+    warnings: inout [Diagnostic]
   ) throws(CommandFailure) -> AccuracyEvaluator {
     guard let path else {
       throw CommandFailure(
@@ -251,7 +265,8 @@ struct SweepInputs: Sendable {
       return try AccuracyEvaluator(
         network: network, evaluation: evaluation, labels: labels,
         calibration: calibration,
-        method: spec.method, concurrency: concurrency)
+        method: spec.method, concurrency: concurrency,
+        prefixCacheBytes: prefixCacheBytes)
     } catch {
       throw CommandFailure(
         .error(error.description, at: SourceLocation(file: path)))

@@ -1,0 +1,70 @@
+import NetworkGraph
+
+/// The live tensors of a float run between two nodes, for one batch.
+///
+/// What the float network's remaining nodes still read (as
+/// ``FixedPointState`` for the bit-accurate executor). Calibration steps
+/// the float reference beside the fixed-point network with it, holding one
+/// layer's reference at a time instead of every tensor of the batch.
+struct FloatState: Sendable {
+  /// The position of the next node.
+  var position = 0
+  /// Live tensors by name.
+  var values: [String: FloatTensor]
+}
+
+extension FloatExecutor {
+  /// The state before the first node: the batch fed to the first input.
+  ///
+  /// - Throws: ``ExecutionError/invalidInput(message:)`` when the network
+  ///   has no input.
+  func start(input: FloatTensor) throws(ExecutionError) -> FloatState {
+    guard
+      let first = network.inputs.first(where: {
+        network.initializer(named: $0.name) == nil
+      })
+    else { throw .invalidInput(message: "the network has no input") }
+    return FloatState(values: [first.name: input])
+  }
+
+  /// Runs the nodes from the state's position up to, not including, `end`
+  /// (the kernels and operands of ``run(input:)``, so the same values),
+  /// releasing each tensor after its last reader except those `keeping`.
+  ///
+  /// - Throws: Any error of the nodes run.
+  func advance(
+    _ state: inout FloatState, to end: Int, lastReads: [[String]],
+    keeping: Set<String> = []
+  ) throws(ExecutionError) {
+    while state.position < min(end, network.nodes.count) {
+      let position = state.position
+      let node = network.nodes[position]
+      var operands: [FloatTensor?] = []
+      for name in node.inputs {
+        if name.isEmpty {
+          operands.append(nil)
+        } else if let value = state.values[name] {
+          operands.append(value)
+        } else if let constant = network.initializer(named: name) {
+          guard let floats = constant.floatValues else {
+            throw .missingData(tensor: name)
+          }
+          operands.append(
+            FloatTensor(unchecked: constant.shape.dims, values: floats))
+        } else {
+          throw .missingTensor(name: name, node: node.reference)
+        }
+      }
+      let output = try FloatKernels.evaluate(
+        node, operands, network: network, concurrency: concurrency)
+      operands.removeAll()
+      for name in lastReads[position] where !keeping.contains(name) {
+        state.values[name] = nil
+      }
+      if let name = node.outputs.first, !name.isEmpty {
+        state.values[name] = output
+      }
+      state.position += 1
+    }
+  }
+}
