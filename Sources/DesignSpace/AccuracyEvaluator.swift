@@ -103,6 +103,9 @@ public final class AccuracyEvaluator: Sendable {
     concurrency = sibling.concurrency
     floatTop1 = sibling.floatTop1
     isCompressed = true
+    // Other weights: live tensors of the original model's runs never apply.
+    prefixes = PrefixCache(
+      input: sibling.evaluation, budget: sibling.prefixes.budget)
   }
 
   /// Whether a point is measured in float: a compressed model's point
