@@ -45,9 +45,9 @@ import Testing
     try #require(json["decode"] as? [String: Any])
   }
 
-  /// Decode on the phone's GPU (Pixel 3, LPDDR4X at 29.9 GB/s) is
-  /// DRAM-bound, moves about the int4 weight bytes per token, and runs
-  /// near the rate the DRAM bandwidth allows for the bytes it moves (the
+  /// Decode on the phone's GPU and CPU (Pixel 3, LPDDR4X at 29.9 GB/s) is
+  /// DRAM-bound and moves about the int4 weight bytes per token, at most at
+  /// the rate the DRAM bandwidth allows for the bytes it moves (the
   /// first-principles roofline); on the NPU (12.8 GB/s) within 10% of it.
   @Test func decodeOnAPhoneIsDRAMBoundAtTheRooflineRate() async throws {
     let json = try await Self.simulate(Self.llama, device: "pixel3-gpu")
@@ -64,7 +64,14 @@ import Testing
     let rate = try #require(decode["tokens_per_second"] as? Double)
     let roofline = 29.9e9 / dram
     #expect(rate <= roofline * 1.001)
-    #expect(rate > roofline * 0.5, "\(rate) vs roofline \(roofline)")
+    // The GPU runtime streams memory-bound kernels at its fitted share of
+    // the DRAM bandwidth (`runtime.memory` 0.1525 in pixel3-gpu.yaml,
+    // fitted to 31 CNN latencies): decode reaches about that share.
+    #expect(rate > roofline * 0.1525 * 0.9, "\(rate) vs roofline \(roofline)")
+    // The phone's CPU is DRAM-bound in decode too.
+    let cpu = try Self.decode(
+      await Self.simulate(Self.llama, device: "pixel3-cpu"))
+    #expect(cpu["bound"] as? String == "dram")
     let npu = try Self.decode(
       await Self.simulate(Self.llama, device: "npu-32x32"))
     #expect(npu["bound"] as? String == "dram")
