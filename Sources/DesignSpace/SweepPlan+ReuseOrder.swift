@@ -1,9 +1,10 @@
 /// The selected points of a sweep in the order that lets accuracy runs
 /// share the most work, each point still carrying its plan number.
 ///
-/// Within a study, points are enumerated with the precision axes that
-/// change earlier layers varying more slowly, and devices and hardware
-/// axes (which do not change a point's arithmetic) fastest: consecutive
+/// Within a study, points are enumerated with compression axes (which
+/// change the weights) as slowly as models, the precision axes that
+/// change earlier layers more slowly than later ones, and devices and
+/// hardware axes (which do not change a point's arithmetic) fastest: consecutive
 /// points then differ first in the latest layer possible, and resume from
 /// the live tensors an earlier point left before it (``PrefixCache``).
 /// Studies stay in order; a grid is enumerated lazily, a random sample is
@@ -94,11 +95,17 @@ extension SweepPlan {
         (layerPosition(number, $0), $0) < (layerPosition(number, $1), $1)
       }
       // Canonical positions: models 0, devices 1, batches 2, precision
-      // axes from 3, hardware axes after them.
-      let hardware = study.hardwareAxes.indices.map {
+      // axes from 3, compression axes and hardware axes after them. A
+      // compression setting changes the weights (another network, with its
+      // own evaluator), so it varies as slowly as the model.
+      let compression = study.compressionAxes.indices.map {
         3 + study.precisionAxes.count + $0
       }
-      return [0, 2] + precision.map { 3 + $0 } + [1] + hardware
+      let hardware = study.hardwareAxes.indices.map {
+        3 + study.precisionAxes.count + study.compressionAxes.count + $0
+      }
+      return [0] + compression + [2] + precision.map { 3 + $0 } + [1]
+        + hardware
     }
     return ReuseOrderedIndices(
       plan: self, selection: indices, significance: significance)
@@ -108,6 +115,7 @@ extension SweepPlan {
   func radices(of study: Study) -> [Int] {
     [study.models.count, study.devices.count, study.batches.count]
       + study.precisionAxes.map(\.settings.count)
+      + study.compressionAxes.map(\.levels.count)
       + study.hardwareAxes.map(\.values.count)
   }
 

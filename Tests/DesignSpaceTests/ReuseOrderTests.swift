@@ -31,6 +31,28 @@ import Testing
       .activationFractionalLength
   }
 
+  /// Compression axes (another network per setting) vary as slowly as
+  /// the model, and every point is still visited once.
+  @Test func compressionAxesVarySlowest() throws {
+    var study = Self.study
+    study.compressionAxes = [
+      CompressionAxis(
+        label: "all", layers: .all, key: .density,
+        levels: [.value(1), .value(0.5), .value(0.25)])
+    ]
+    let plan = SweepPlan(name: "t", studies: [study])
+    let order = Array(
+      plan.reuseOrder(
+        try plan.selectedIndices(in: .whole), layerPosition: Self.position))
+    #expect(order.count == 3 * 2 * 2 * 3 * 2)
+    #expect(order.sorted() == Array(0..<order.count))
+    let densities = order.map {
+      plan.point(at: $0).compression.first?.level
+    }
+    #expect(densities.prefix(24).allSatisfy { $0 == .value(1) })
+    #expect(densities.suffix(24).allSatisfy { $0 == .value(0.25) })
+  }
+
   @Test func gridIsAPermutationWithEarlyLayersSlowest() throws {
     let plan = SweepPlan(
       name: "t", studies: [Self.study, Study(models: ["c"], devices: ["e"])])
