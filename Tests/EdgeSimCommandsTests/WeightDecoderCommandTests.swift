@@ -8,13 +8,11 @@ import Testing
 /// bounds its time when it is the slowest stage, and costs energy per
 /// stored entry.
 @Suite struct WeightDecoderCommandTests {
-  static let root = EdgeSimProcess.root.path
-  static let coding =
-    "\(root)/Workloads/compression/alexnet-deep-compression.yaml"
+  static let coding = ComputeVariantRuns.coding
 
   struct Summary: Decodable {
     let layers: [Layer]
-    struct Layer: Decodable {
+    struct Layer: NamedLayer {
       let name: String
       let cycles: Int
       let macs: Int
@@ -29,36 +27,17 @@ import Testing
     struct Energy: Decodable { let ops: Double }
   }
 
-  /// The bundled SCALE-Sim array with `decoder` added.
-  static func device(_ decoder: String?, in folder: TemporaryFolder) throws
+  static func device(_ value: String?, in folder: TemporaryFolder) throws
     -> String
   {
-    var text = try String(
-      contentsOfFile: "\(root)/Hardware/systolic-32x32.yaml", encoding: .utf8)
-    #expect(text.contains("  dataflow: os\n"))
-    if let decoder {
-      text = text.replacingOccurrences(
-        of: "  dataflow: os\n", with: "  dataflow: os\n  decoder: \(decoder)\n")
-    }
-    let path = folder.path("device-\(UUID().uuidString).yaml")
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
+    try ComputeVariantRuns.device("decoder", value, in: folder)
   }
 
   static func simulate(_ device: String, coding: String? = Self.coding)
     async throws -> [String: Summary.Layer]
   {
-    var arguments = [
-      "simulate", "--hardware", device, "--model", "alexnet", "--no-trace",
-      "--json",
-    ]
-    if let coding { arguments += ["--compression", coding] }
-    let run = await EdgeSimMain.capture(arguments)
-    #expect(run.status == 0, "\(run.standardError)")
-    let summary = try JSONDecoder().decode(
-      Summary.self, from: Data(run.standardOutput.utf8))
-    return Dictionary(
-      uniqueKeysWithValues: summary.layers.map { ($0.name, $0) })
+    try await ComputeVariantRuns.simulate(
+      device, coding: coding, as: Summary.Layer.self)
   }
 
   /// A decoder that takes one coded byte per cycle makes fc6 (3.9 MB of

@@ -7,13 +7,11 @@ import Testing
 /// declares what its datapath does with zero operands (`compute.zeros`),
 /// and the densities of a DRAM-coding file decide how many there are.
 @Suite struct ZeroHandlingCommandTests {
-  static let root = EdgeSimProcess.root.path
-  static let coding =
-    "\(root)/Workloads/compression/alexnet-deep-compression.yaml"
+  static let coding = ComputeVariantRuns.coding
 
   struct Summary: Decodable {
     let layers: [Layer]
-    struct Layer: Decodable {
+    struct Layer: NamedLayer {
       let name: String
       let cycles: Int
       let macs: Int
@@ -22,36 +20,17 @@ import Testing
     struct Energy: Decodable { let mac: Double }
   }
 
-  /// The bundled SCALE-Sim array with `zeros` added.
-  static func device(_ zeros: String?, in folder: TemporaryFolder) throws
+  static func device(_ value: String?, in folder: TemporaryFolder) throws
     -> String
   {
-    var text = try String(
-      contentsOfFile: "\(root)/Hardware/systolic-32x32.yaml", encoding: .utf8)
-    #expect(text.contains("  dataflow: os\n"))
-    if let zeros {
-      text = text.replacingOccurrences(
-        of: "  dataflow: os\n", with: "  dataflow: os\n  zeros: \(zeros)\n")
-    }
-    let path = folder.path("device-\(UUID().uuidString).yaml")
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
+    try ComputeVariantRuns.device("zeros", value, in: folder)
   }
 
   static func simulate(_ device: String, coding: String? = Self.coding)
     async throws -> [String: Summary.Layer]
   {
-    var arguments = [
-      "simulate", "--hardware", device, "--model", "alexnet", "--no-trace",
-      "--json",
-    ]
-    if let coding { arguments += ["--compression", coding] }
-    let run = await EdgeSimMain.capture(arguments)
-    #expect(run.status == 0, "\(run.standardError)")
-    let summary = try JSONDecoder().decode(
-      Summary.self, from: Data(run.standardOutput.utf8))
-    return Dictionary(
-      uniqueKeysWithValues: summary.layers.map { ($0.name, $0) })
+    try await ComputeVariantRuns.simulate(
+      device, coding: coding, as: Summary.Layer.self)
   }
 
   /// Gating zero weights saves their MAC energy (the coding file's density

@@ -276,24 +276,7 @@ public struct FixedPointExecutor: Sendable {
         for name in lastReads[position] { values[name] = nil }
         continue
       }
-      var operands: [TensorValue?] = []
-      for (index, name) in node.node.inputs.enumerated() {
-        if name.isEmpty {
-          operands.append(nil)
-        } else if let constant = node.constants[index] {
-          operands.append(.fixed(constant))
-        } else if let value = values[name] {
-          operands.append(value)
-        } else if let constant = network.initializer(named: name) {
-          guard let floats = constant.floatValues else {
-            throw .missingData(tensor: name)
-          }
-          operands.append(
-            .float(FloatTensor(unchecked: constant.shape.dims, values: floats)))
-        } else {
-          throw .missingTensor(name: name, node: node.node.reference)
-        }
-      }
+      var operands = try self.operands(of: node, values: values)
       let rectify = fusing && fusesRectifier[position]
       let result = try evaluate(
         node, operands, batchStart: batchStart, keepWide: keepWide,

@@ -79,22 +79,7 @@ public struct FloatExecutor: Sendable {
   {
     var values: [String: FloatTensor] = inputs
     for (position, node) in network.nodes.enumerated() {
-      var operands: [FloatTensor?] = []
-      for name in node.inputs {
-        if name.isEmpty {
-          operands.append(nil)
-        } else if let value = values[name] {
-          operands.append(value)
-        } else if let constant = network.initializer(named: name) {
-          guard let floats = constant.floatValues else {
-            throw .missingData(tensor: name)
-          }
-          operands.append(
-            FloatTensor(unchecked: constant.shape.dims, values: floats))
-        } else {
-          throw .missingTensor(name: name, node: node.reference)
-        }
-      }
+      var operands = try self.operands(of: node, values: values)
       let output = try FloatKernels.evaluate(
         node, operands, network: network, concurrency: concurrency)
       if let samples, output.shape.first != samples {
@@ -133,4 +118,29 @@ public struct FloatRun: Sendable {
 /// piece of work is deterministic and joined in order.
 enum DefaultConcurrency {
   static let cores = 1
+}
+
+extension FloatExecutor {
+  /// A node's operands: live values, or constants read as Float32.
+  func operands(of node: Node, values: [String: FloatTensor])
+    throws(ExecutionError) -> [FloatTensor?]
+  {
+    var operands: [FloatTensor?] = []
+    for name in node.inputs {
+      if name.isEmpty {
+        operands.append(nil)
+      } else if let value = values[name] {
+        operands.append(value)
+      } else if let constant = network.initializer(named: name) {
+        guard let floats = constant.floatValues else {
+          throw .missingData(tensor: name)
+        }
+        operands.append(
+          FloatTensor(unchecked: constant.shape.dims, values: floats))
+      } else {
+        throw .missingTensor(name: name, node: node.reference)
+      }
+    }
+    return operands
+  }
 }

@@ -39,22 +39,7 @@ extension FloatExecutor {
     while state.position < min(end, network.nodes.count) {
       let position = state.position
       let node = network.nodes[position]
-      var operands: [FloatTensor?] = []
-      for name in node.inputs {
-        if name.isEmpty {
-          operands.append(nil)
-        } else if let value = state.values[name] {
-          operands.append(value)
-        } else if let constant = network.initializer(named: name) {
-          guard let floats = constant.floatValues else {
-            throw .missingData(tensor: name)
-          }
-          operands.append(
-            FloatTensor(unchecked: constant.shape.dims, values: floats))
-        } else {
-          throw .missingTensor(name: name, node: node.reference)
-        }
-      }
+      var operands = try self.operands(of: node, values: state.values)
       let output = try FloatKernels.evaluate(
         node, operands, network: network, concurrency: concurrency)
       operands.removeAll()
