@@ -181,7 +181,8 @@ import Testing
     ),
     (
       "strategy: {search: {max_accuracy_drop: 1}}\nmodels: m\ndevices: d\naccuracy: {evaluation: {data: x.npy, labels: y.npy}}\n",
-      1, 1, "the search strategy needs precision or compression axes in every study"
+      1, 1,
+      "the search strategy needs precision or compression axes in every study"
     ),
     (
       "models: m\ndevices: d\naccuracy: {evaluation: {data: x.npy}}\n", 3, 24,
