@@ -268,14 +268,24 @@ wait_job() {
     task_states "$job" | grep -qx "${job}_$k COMPLETED" \
       || die "task ${job}_$k did not complete: $(task_states "$job" | tr '\n' ' ')"
     log="$dir/slurm-${job}_$k.out"
-    grep -q "^example shard $k/$parts: " "$log" || die "$log has no summary line of part $k/$parts"
+    grep -q "^$name shard $k/$parts: " "$log" || die "$log has no summary line of part $k/$parts"
     if grep -qi "error" "$log"; then die "$log reports an error"; fi
   done
 }
 
-submit() { # DIR ARRAY -> job id
+submit() { # DIR ARRAY -> job id (of sweep file $spec, named $name)
   sbatch --parsable --chdir="$1" --array="$2" --cpus-per-task=1 --time=00:15:00 \
     "$job_script" "$spec" "$parts"
+}
+
+# Runs sweep file $spec unsharded into $1 and sets per_part, part 2's size.
+unsharded() {
+  say "unsharded run of $(basename "$spec") with --jobs $cpus"
+  local t0=$SECONDS
+  timeout 900 edgesim sweep "$spec" --db "$1" --jobs "$cpus" \
+    || die "the unsharded run of $(basename "$spec") failed"
+  say "unsharded: $(points_in "$1") points in $((SECONDS - t0)) s"
+  per_part="$(sqlite3 "$1" "SELECT (count(*) + $parts - 2) / $parts FROM points")"
 }
 
 # edgesim on the PATH the job script sees (sbatch exports the environment).
@@ -283,12 +293,8 @@ ln -s "$EDGESIM" "$work/bin/edgesim"
 export PATH="$work/bin:$PATH"
 
 # --- the unsharded run -----------------------------------------------------
-say "unsharded run of $(basename "$spec") with --jobs $cpus"
-t0=$SECONDS
-timeout 900 edgesim sweep "$spec" --db "$work/whole.sqlite" --jobs "$cpus" \
-  || die "the unsharded run failed"
-say "unsharded: $(points_in "$work/whole.sqlite") points in $((SECONDS - t0)) s"
-per_part="$(sqlite3 "$work/whole.sqlite" "SELECT (count(*) + $parts - 2) / $parts FROM points")" # part 2's size
+name=example
+unsharded "$work/whole.sqlite"
 
 # --- 1: the array, merged --------------------------------------------------
 say "1: sbatch --array=1-$parts sweep.sh"
@@ -303,6 +309,24 @@ same_results "$work/whole.sqlite" "$work/run1/merged.sqlite" \
 say "1: merged file equals the unsharded run ($(points_in "$work/run1/merged.sqlite") points)"
 
 # --- 2: task 2 cancelled mid-run and resubmitted ---------------------------
+# The example's parts take a fraction of a second, too short to cancel one
+# mid-run reliably, so this run sweeps 3,600 simulation points (ResNet-50 on
+# Eyeriss over 60 clocks x 60 DRAM bandwidths, bundled model and device), about
+# 15 s a part on one core, against an unsharded run of the same file.
+spec="$work/long.yaml"
+name=long
+{
+  echo "name: long"
+  echo "strategy: grid"
+  echo "studies:"
+  echo "  - models: resnet50"
+  echo "    devices: eyeriss-v1"
+  echo "    hardware:"
+  echo "      clock: [$(seq -s ', ' 100 2 218 | sed 's/\([0-9][0-9]*\)/\1 MHz/g')]"
+  echo "      bandwidth: [$(seq -s ', ' 1 60 | sed 's/\([0-9][0-9]*\)/\1 GB\/s/g')]"
+} >"$spec"
+unsharded "$work/whole-long.sqlite"
+
 say "2: sbatch --array=1-$parts sweep.sh; scancel task 2 mid-run"
 t0=$SECONDS
 job="$(submit "$work/run2" "1-$parts")"
@@ -316,19 +340,19 @@ kept="$(points_in "$part2")"
   || die "2: cancelled part 2 has $kept points, not some of its $per_part"
 (cd "$work/run2" && edgesim sweep merge partial.sqlite part-*.sqlite) \
   || die "merging the parts of run2 into partial.sqlite failed"
-if same_results "$work/whole.sqlite" "$work/run2/partial.sqlite" 2>/dev/null; then
+if same_results "$work/whole-long.sqlite" "$work/run2/partial.sqlite" 2>/dev/null; then
   die "2: the merge without the rest of part 2 passed as equal to the unsharded run"
 fi
 say "2: task 2 cancelled with $kept of $per_part points; the merge lacks the rest (told apart)"
 resubmitted="$(submit "$work/run2" 2)"
 wait_job "$resubmitted" 600 2 "$work/run2"
-grep -q "^example shard 2/$parts: $per_part points, $kept already recorded, $((per_part - kept)) evaluated" \
+grep -q "^$name shard 2/$parts: $per_part points, $kept already recorded, $((per_part - kept)) evaluated" \
   "$work/run2/slurm-${resubmitted}_2.out" \
   || die "2: the resubmitted task did not resume from the $kept recorded points: $(tail -n 1 "$work/run2/slurm-${resubmitted}_2.out")"
 say "2: resubmitted as job $resubmitted: resumed, $((per_part - kept)) points evaluated"
 (cd "$work/run2" && edgesim sweep merge merged.sqlite part-*.sqlite) \
   || die "merging the parts of run2 into merged.sqlite failed"
-same_results "$work/whole.sqlite" "$work/run2/merged.sqlite" \
+same_results "$work/whole-long.sqlite" "$work/run2/merged.sqlite" \
   || die "2: the merged parts after resubmission differ from the unsharded run"
 say "2: merged file equals the unsharded run ($(points_in "$work/run2/merged.sqlite") points) in $((SECONDS - t0)) s"
 say "passed"
