@@ -68,7 +68,14 @@ extension ModelReader {
         case .dimParam(let name)?: symbol = name
         case nil: symbol = ""
         }
-        if let bound = options.dimensions[symbol], !symbol.isEmpty {
+        var bindable = options.dimensions
+        for symbol in batchSymbols where bindable[symbol] == nil {
+          bindable[symbol] = batch
+        }
+        if let bound = options.dimensions[symbol]
+          ?? DimensionExpression.value(of: symbol, bound: bindable),
+          !symbol.isEmpty
+        {
           if bound < 1 {
             diagnostics.append(
               context.error(
@@ -92,7 +99,8 @@ extension ModelReader {
                 + "bound: only a leading (batch) dimension binds to the batch size",
               entity: entity,
               hint: "export the model with fixed sizes"
-                + (symbol.isEmpty ? "" : ", or give a value for '\(symbol)'")))
+                + (symbol.isEmpty
+                  ? "" : ", or bind " + Self.bindingHint(symbol))))
           ok = false
         }
       }
@@ -110,6 +118,7 @@ extension ModelReader {
       inputs.append(
         GraphInput(name: value.name, elementType: elementType, shape: dims))
     }
+    checkDimensionNames(values)
     if let requested = options.batch, requested != 1, !sawSymbolicBatch,
       !values.isEmpty
     {
@@ -119,5 +128,42 @@ extension ModelReader {
           entity: values.first.map { "input '\($0.name)'" }))
     }
     return inputs
+  }
+
+  /// Reports every name in ``ImportOptions/dimensions`` that no graph input
+  /// uses, as a symbol or inside an expression, with the names it does use.
+  private mutating func checkDimensionNames(_ values: [Onnx_ValueInfoProto]) {
+    guard !options.dimensions.isEmpty else { return }
+    var used: [String] = []
+    var seen: Set<String> = []
+    for value in values {
+      guard case .tensorType(let type)? = value.type.value else { continue }
+      for dimension in type.shape.dim {
+        guard case .dimParam(let name)? = dimension.value else { continue }
+        for symbol in [name] + DimensionExpression.symbols(in: name)
+        where seen.insert(symbol).inserted {
+          used.append(symbol)
+        }
+      }
+    }
+    for name in options.dimensions.keys.sorted() where !seen.contains(name) {
+      let known =
+        used.isEmpty
+        ? "the model's graph inputs have no symbolic dimensions"
+        : "its symbolic dimensions are "
+          + used.map { "'\($0)'" }.joined(separator: ", ")
+      diagnostics.append(
+        context.error(
+          "the model has no symbolic dimension '\(name)' to bind", entity: nil,
+          hint: known))
+    }
+  }
+
+  /// How to bind a symbolic dimension: `--dim NAME=N`, or one such option
+  /// per free symbol of an expression name.
+  static func bindingHint(_ symbol: String) -> String {
+    let free = DimensionExpression.symbols(in: symbol)
+    let names = free.isEmpty ? [symbol] : free
+    return names.map { "--dim \($0)=N" }.joined(separator: " ")
   }
 }

@@ -20,6 +20,7 @@ struct Inspect: ParsableCommand {
         edgesim inspect Workloads/onnx/torchvision/resnet18.onnx --json
         edgesim inspect Workloads/onnx/torchvision/mobilenet_v2.onnx --batch 8
         edgesim inspect Workloads/llm/llama-3.2-1b.yaml
+        edgesim inspect encoder.onnx --dim sequence_length=128
 
       For an LLM workload (a decoder: block) it prints the parameters and \
       the MACs of prefill and per decoded token.
@@ -33,6 +34,8 @@ struct Inspect: ParsableCommand {
   @Option(help: "Bind a symbolic batch dimension to N (default 1).")
   var batch: Int?
 
+  @OptionGroup var dimensions: DimensionOptions
+
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
@@ -44,6 +47,15 @@ struct Inspect: ParsableCommand {
   func run() throws {
     var llmPrinter = DiagnosticPrinter()
     if let llm = try LLMWorkload.load(model, printer: &llmPrinter) {
+      if !dimensions.dim.isEmpty {
+        llmPrinter.print([
+          .error(
+            "--dim cannot be used with an LLM workload",
+            at: SourceLocation(file: model),
+            hint: "its 'decoder:' block states the prompt and context lengths")
+        ])
+        throw ExitCode(EdgeSimMain.failure)
+      }
       do throws(NetworkError) {
         Terminal.standardOutput(try llm.inspect(json: format.json))
       } catch {
@@ -52,7 +64,8 @@ struct Inspect: ParsableCommand {
       }
       return
     }
-    let (loaded, diagnostics, text) = ModelLoader.load(model, batch: batch)
+    let (loaded, diagnostics, text) = ModelLoader.load(
+      model, batch: batch, dimensions: dimensions.values)
     var printer = DiagnosticPrinter()
     if let text { printer.sources[model] = text }
     printer.print(diagnostics)

@@ -48,6 +48,8 @@ struct SimulationInputOptions: ParsableArguments {
   @Option(help: "Batch size (default 1).")
   var batch: Int?
 
+  @OptionGroup var dimensions: DimensionOptions
+
   @Flag(
     help: ArgumentHelp(
       "Time the first inference: every weight is fetched, even on a device that keeps parameters on chip across inferences.",
@@ -83,6 +85,7 @@ struct SimulationInputOptions: ParsableArguments {
     if data != nil { given.append("--data") }
     if labels.labels != nil { given.append("--labels") }
     if batch != nil { given.append("--batch") }
+    if !dimensions.dim.isEmpty { given.append("--dim") }
     if cold { given.append("--cold") }
     if weightsPreloaded { given.append("--weights-preloaded") }
     if noResidency { given.append("--no-residency") }

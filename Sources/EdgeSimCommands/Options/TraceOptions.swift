@@ -78,6 +78,10 @@ struct TraceOptions: ParsableArguments {
       parts.append(ModelLoader.stem(precision))
     }
     if let batch = inputs.batch, batch != 1 { parts.append("b\(batch)") }
+    for (name, value) in inputs.dimensions.values.sorted(by: { $0.key < $1.key }
+    ) {
+      parts.append("\(name)\(value)")
+    }
     if let compression = inputs.compression {
       parts.append(ModelLoader.stem(compression))
     }

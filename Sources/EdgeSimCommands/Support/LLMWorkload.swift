@@ -42,6 +42,7 @@ struct LLMWorkload {
     if options.data != nil { refused.append("--data") }
     if options.labels.labels != nil { refused.append("--labels") }
     if options.batch != nil { refused.append("--batch") }
+    if !options.dimensions.dim.isEmpty { refused.append("--dim") }
     return refused
   }
 

@@ -45,20 +45,26 @@ enum ModelLoader {
 
   /// Loads a model, printing nothing; returns the diagnostics (warnings may
   /// come with a model).
-  static func load(_ path: String, batch: Int?) -> (
-    LoadedModel?, [Diagnostic], String?
-  ) {
+  static func load(
+    _ path: String, batch: Int?, dimensions: [String: Int] = [:]
+  ) -> (LoadedModel?, [Diagnostic], String?) {
     switch FileIO.read(path) {
     case .success(let bytes):
-      return load(fileName: path, bytes: bytes, batch: batch)
+      return load(
+        fileName: path, bytes: bytes, batch: batch, dimensions: dimensions)
     case .failure(let d): return (nil, [d], nil)
     }
   }
 
-  /// Loads a model from its bytes; `path` is its file name (external ONNX
-  /// data is looked up beside it).
+  /// Loads a model from its bytes.
+  ///
+  /// `path` is its file name (external ONNX data is looked up beside it).
+  /// `dimensions` binds an ONNX model's
+  /// symbolic dimensions by name (`--dim`); a layer list or topology has
+  /// none, so any binding there is an error.
   static func load(
-    fileName path: String, bytes: [UInt8], batch: Int?
+    fileName path: String, bytes: [UInt8], batch: Int?,
+    dimensions: [String: Int] = [:]
   ) -> (LoadedModel?, [Diagnostic], String?) {
     let lower = path.lowercased()
     if lower.hasSuffix(".onnx") {
@@ -68,6 +74,7 @@ enum ModelLoader {
       var files = externalDataFiles(beside: path)
       var options = ImportOptions()
       options.batch = batch
+      options.dimensions = dimensions
       let result = ONNXImporter.read(
         bytes: bytes, fileName: path, options: options,
         externalData: { files.resolve($0) })
@@ -87,6 +94,19 @@ enum ModelLoader {
       )
     }
     let text = String(decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    if let name = dimensions.keys.min() {
+      return (
+        nil,
+        [
+          .error(
+            "--dim \(name): only an ONNX model has symbolic dimensions to bind",
+            at: SourceLocation(file: path),
+            hint:
+              "a layer list or SCALE-Sim topology states every size; edit it instead"
+          )
+        ], text
+      )
+    }
     let result: LoadResult<Network>
     if lower.hasSuffix(".csv") {
       result = ScaleSimTopologyReader.read(bytes: bytes, fileName: path)

@@ -29,7 +29,8 @@ struct SimulationInputs {
     case .failure(let d): throw stop([d], printer: &printer)
     }
     let (loaded, modelDiagnostics, text) = ModelLoader.load(
-      fileName: modelFile, bytes: modelBytes, batch: nil)
+      fileName: modelFile, bytes: modelBytes, batch: nil,
+      dimensions: options.dimensions.values)
     if let text { printer.sources[modelFile] = text }
     guard let loaded else { throw stop(modelDiagnostics, printer: &printer) }
     printer.print(modelDiagnostics)
