@@ -76,10 +76,11 @@ extension ModelReader {
           ?? DimensionExpression.value(of: symbol, bound: bindable),
           !symbol.isEmpty
         {
-          if bound < 1 {
+          // Zero is a size ONNX allows: an empty KV cache before prefill.
+          if bound < 0 {
             diagnostics.append(
               context.error(
-                "dimension '\(symbol)' cannot be bound to \(bound); it must be at least 1",
+                "dimension '\(symbol)' cannot be bound to \(bound); it must be at least 0",
                 entity: entity))
             ok = false
           }

@@ -71,7 +71,7 @@ struct ModelReader {
 
   // MARK: Decoding
 
-  private mutating func decode(_ bytes: [UInt8]) -> Onnx_ModelProto? {
+  mutating func decode(_ bytes: [UInt8]) -> Onnx_ModelProto? {
     let prefix = "not an ONNX model or truncated: "
     guard !bytes.isEmpty else {
       fail(prefix + "the file is empty")

@@ -95,7 +95,7 @@ import Testing
       typo.standardError.contains("no symbolic dimension 'sequence_lenght'"))
     #expect(typo.standardError.contains("'sequence_length'"))
 
-    for bad in ["sequence_length", "sequence_length=0", "=3", "s=x"] {
+    for bad in ["sequence_length", "sequence_length=-1", "=3", "s=x"] {
       let result = try EdgeSimProcess.run(["inspect", "--dim", bad, path])
       #expect(result.status != 0, "\(bad)")
       #expect(result.standardError.contains("--dim"), "\(bad)")

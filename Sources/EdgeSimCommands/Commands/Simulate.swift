@@ -44,13 +44,14 @@ struct Simulate: ParsableCommand {
       """)
 
   @OptionGroup var inputs: SimulationInputOptions
+  @OptionGroup var decoder: DecoderOptions
   @OptionGroup var sweepPoint: SweepPointOptions
   @OptionGroup var traceOptions: TraceOptions
   @OptionGroup var table: TableOptions
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
-    let given = inputs.givenInputs
+    let given = inputs.givenInputs + decoder.given
     if sweepPoint.db != nil, !given.isEmpty {
       throw ValidationError(
         "--point simulates the point as the sweep evaluated it; drop \(given.joined(separator: ", "))."
@@ -67,9 +68,39 @@ struct Simulate: ParsableCommand {
     }
     var printer = DiagnosticPrinter()
     // An LLM workload (a `decoder:` block): prefill and decode, no trace.
-    if let llm = try LLMWorkload.load(inputs.modelName, printer: &printer) {
+    if var llm = try LLMWorkload.load(inputs.modelName, printer: &printer) {
+      try llm.override(decoder, printer: &printer)
       try llm.simulate(inputs, json: format.json, printer: &printer)
       return
+    }
+    // An exported decoder with a KV cache: the same, from ONNX.
+    if let prompt = decoder.prompt,
+      inputs.modelName.lowercased().hasSuffix(".onnx")
+    {
+      let (file, bytes): (String, [UInt8])
+      switch Bundled.workload(inputs.modelName) {
+      case .success(let found): (file, bytes) = found
+      case .failure(let d):
+        printer.print([d])
+        throw ExitCode(EdgeSimMain.failure)
+      }
+      let workload = try ONNXDecoderWorkload.load(
+        file, bytes: bytes, printer: &printer)
+      try workload.simulate(
+        inputs, prompt: prompt, generate: decoder.generate, json: format.json,
+        printer: &printer)
+      return
+    }
+    if !decoder.given.isEmpty {
+      printer.print([
+        .error(
+          "\(decoder.given.joined(separator: " and ")) apply to an LLM decoder",
+          at: SourceLocation(file: inputs.modelName),
+          hint:
+            "give an ONNX decoder with KV-cache inputs (past_key_values.*) or an LLM workload file (a decoder: block)"
+        )
+      ])
+      throw ExitCode(EdgeSimMain.failure)
     }
     let loaded = try SimulationInputs.load(inputs, printer: &printer)
     let outcome: EvaluationOutcome

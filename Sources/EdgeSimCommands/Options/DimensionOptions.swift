@@ -43,9 +43,9 @@ struct DimensionOptions: ParsableArguments {
           "--dim '\(entry)' is not NAME=N (a symbolic dimension and a whole number), e.g. --dim sequence_length=128."
         )
       }
-      guard (1...Self.maximum).contains(value) else {
+      guard (0...Self.maximum).contains(value) else {
         throw ValidationError(
-          "--dim \(name)=\(value): the value must be from 1 to \(Self.maximum)."
+          "--dim \(name)=\(value): the value must be from 0 (an empty tensor, such as a KV cache before prefill) to \(Self.maximum)."
         )
       }
       guard seen.insert(name).inserted else {

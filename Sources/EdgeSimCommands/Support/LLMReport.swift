@@ -4,14 +4,6 @@ import Simulation
 
 /// The text and JSON of an LLM workload's `simulate` and `inspect`.
 enum LLMReport {
-  static func widths(_ spec: DecoderSpec) -> String {
-    func name(_ bits: Int, _ float: Bool) -> String {
-      (float ? "fp" : "int") + String(bits)
-    }
-    return
-      "weights \(name(spec.weightBits, spec.weightsAreFloat)), KV cache \(name(spec.kvBits, spec.kvIsFloat)), activations \(name(spec.activationBits, spec.activationsAreFloat))"
-  }
-
   static func bytes(_ value: Double) -> String {
     UnitFormatter.decimal(value, unit: "B")
   }
@@ -25,10 +17,10 @@ enum LLMReport {
   }
 
   static func text(_ o: DecoderOutcome, device: Device) -> String {
-    let s = o.spec
+    let s = o.description
     let p = o.prefill.summary.totals
     var lines: [String] = []
-    lines.append("\(s.name) on \(device.name): \(widths(s))")
+    lines.append("\(s.name) on \(device.name): \(s.precision)")
     lines.append(
       "parameters \(InspectReport.grouped(s.parameters)); KV cache \(bytes(Double(s.kvBytesPerToken))) per token"
     )
@@ -71,9 +63,9 @@ enum LLMReport {
   }
 
   static func json(_ o: DecoderOutcome, device: Device) -> String {
-    let s = o.spec
+    let s = o.description
     return JSONOutput.encode([
-      "model": s.name, "device": device.name, "precision": widths(s),
+      "model": s.name, "device": device.name, "precision": s.precision,
       "parameters": s.parameters,
       "kv_cache_bytes_per_token": s.kvBytesPerToken,
       "prefill": phase(o.prefill).merging([

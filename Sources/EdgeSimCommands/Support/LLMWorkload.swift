@@ -34,6 +34,28 @@ struct LLMWorkload {
     return LLMWorkload(spec: spec, file: file)
   }
 
+  /// Applies `--prompt` and `--generate` to the file's lengths.
+  ///
+  /// - Throws: `ExitCode` after printing why the lengths do not fit the
+  ///   model's context.
+  mutating func override(
+    _ options: DecoderOptions, printer: inout DiagnosticPrinter
+  ) throws {
+    spec.prompt = options.prompt ?? spec.prompt
+    spec.generate = options.generate ?? spec.generate
+    let problems = spec.problems
+    guard problems.isEmpty else {
+      printer.print(
+        problems.map {
+          .error(
+            "\(options.given.joined(separator: " and ")): \($0.message)",
+            at: SourceLocation(file: file),
+            hint: "prompt and generated tokens together must fit the context")
+        })
+      throw ExitCode(EdgeSimMain.failure)
+    }
+  }
+
   /// The options `simulate` cannot apply to an LLM workload.
   static func refused(_ options: SimulationInputOptions) -> [String] {
     var refused: [String] = []

@@ -38,8 +38,8 @@ public struct DecoderPhase: Hashable, Sendable {
 /// An LLM workload simulated: prefill, then decode averaged over the
 /// generated tokens.
 public struct DecoderOutcome: Hashable, Sendable {
-  /// The model.
-  public var spec: DecoderSpec
+  /// What was simulated, for the report.
+  public var description: DecoderDescription
   /// The prompt processed at once; its latency is the time to first token.
   public var prefill: DecoderPhase
   /// The first decode step (cache of `prompt` tokens).
@@ -89,6 +89,12 @@ public enum DecoderSimulation {
     public var reason: String
     /// The layer, when one is at fault.
     public var layer: String?
+
+    /// Creates a failure.
+    public init(reason: String, layer: String?) {
+      self.reason = reason
+      self.layer = layer
+    }
   }
 
   /// The per-layer widths of the spec's precision.
@@ -179,15 +185,24 @@ public enum DecoderSimulation {
     _ spec: DecoderSpec, on device: Device,
     options: SimulationOptions = SimulationOptions()
   ) -> Result<DecoderOutcome, Failure> {
-    let prefill = phase(
-      spec, tokens: spec.prompt, cached: 0, on: device, options: options)
-    let first = phase(
-      spec, tokens: 1, cached: spec.prompt, on: device, options: options)
-    let lastCached = spec.prompt + max(0, spec.generate - 1)
-    let last =
-      lastCached == spec.prompt
-      ? first
-      : phase(spec, tokens: 1, cached: lastCached, on: device, options: options)
+    run(DecoderDescription(spec), prompt: spec.prompt, generate: spec.generate)
+    {
+      tokens, cached in
+      phase(spec, tokens: tokens, cached: cached, on: device, options: options)
+    }
+  }
+
+  /// Prefill over `prompt` tokens, then the first and last of `generate`
+  /// decode steps, each simulated by `phase(tokens, cached)`; decode is
+  /// their mean (the trapezoid rule).
+  public static func run(
+    _ description: DecoderDescription, prompt: Int, generate: Int,
+    phase: (_ tokens: Int, _ cached: Int) -> Result<DecoderPhase, Failure>
+  ) -> Result<DecoderOutcome, Failure> {
+    let prefill = phase(prompt, 0)
+    let first = phase(1, prompt)
+    let lastCached = prompt + max(0, generate - 1)
+    let last = lastCached == prompt ? first : phase(1, lastCached)
     switch (prefill, first, last) {
     case (.failure(let f), _, _), (_, .failure(let f), _),
       (_, _, .failure(let f)):
@@ -198,7 +213,7 @@ public enum DecoderSimulation {
       }
       return .success(
         DecoderOutcome(
-          spec: spec, prefill: p, firstStep: a, lastStep: z,
+          description: description, prefill: p, firstStep: a, lastStep: z,
           decodeSecondsPerToken: mean { $0.summary.totals.latency },
           decodeJoulesPerToken: mean { $0.summary.totals.energyPerInference },
           decodeWeightBytesPerToken: mean { Double($0.weightBytes) },
