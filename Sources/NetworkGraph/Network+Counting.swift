@@ -59,7 +59,9 @@ extension Network {
           continue
         }
         let bytes = tensor.shape.elementCount * tensor.elementType.byteSize
-        let learned = Self.isLearned(node.op, position)
+        let learned =
+          Self.isLearned(node.op, position)
+          && !shapeComputedConstants.contains(name)
         counts.weightBytes += bytes
         if learned { counts.parameters += tensor.shape.elementCount }
         if counted.insert(name).inserted {

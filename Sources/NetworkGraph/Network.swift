@@ -29,6 +29,11 @@ public struct Network: Hashable, Sendable {
   /// Tensors removed by ``removingIdentities()``, each equal to a tensor
   /// the network still computes, in the order they were removed.
   public var aliases: [TensorAlias] = []
+  /// Initializers an importer computed from the graph inputs' bound shapes
+  /// (attention masks, position ranges, shape vectors): stored in the
+  /// deployed network, but neither learned nor in the original file, so not
+  /// parameters (`Documentation/Counting.md`).
+  public var shapeComputedConstants: Set<String> = []
   private var initializerIndex: [String: Int]
 
   /// Creates a network.

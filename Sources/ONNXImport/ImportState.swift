@@ -47,6 +47,17 @@ final class ImportState {
     return inferred?.shape(of: name)?.dims
   }
 
+  /// Marks folded outputs computed from a graph input's shape (a Shape of
+  /// an activation, or anything folded from such a value).
+  func markShapeComputed(_ names: [String]) {
+    network.shapeComputedConstants.formUnion(names.filter { !$0.isEmpty })
+  }
+
+  /// Whether a tensor was computed from a graph input's shape.
+  func isShapeComputed(_ name: String) -> Bool {
+    network.shapeComputedConstants.contains(name)
+  }
+
   /// Adds a constant (a folded value or a Constant node's tensor).
   func setConstant(_ tensor: Tensor) {
     network.setInitializer(tensor)

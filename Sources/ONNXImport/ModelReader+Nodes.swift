@@ -37,7 +37,14 @@ extension ModelReader {
           state: state)
         switch folder.fold(proto.opType) {
         case .folded(let values):
+          // A Shape of an activation, or anything computed from one, depends
+          // on the bound dimensions: not a parameter of the model.
+          let computed =
+            (proto.opType == "Shape"
+              && proto.input.first.map { state.constant($0) == nil } ?? false)
+            || proto.input.contains(where: state.isShapeComputed)
           store(values, outputs: proto.output, entity: entity, state: state)
+          if computed { state.markShapeComputed(proto.output) }
           continue
         case .invalid(let message):
           diagnostics.append(

@@ -77,6 +77,49 @@ import Testing
     #expect(object["parameters"] as? Int == totals["params"] as? Int)
   }
 
+  /// Hugging Face's LlamaForCausalLM exported by optimum
+  /// (`Scripts/llm/export-hf-llama.py`), as users export real ones.
+  static let optimum = "Workloads/onnx/llm/llama-tiny-optimum.onnx"
+
+  @Test func anOptimumExportSimulatesOnEveryDevice() throws {
+    for device in [
+      "pixel3-cpu", "pixel3-gpu", "stm32l4r5", "npu-32x32",
+      "coral-edgetpu-usb", "systolic-32x32", "eyeriss-v1", "pynq-z1",
+      "zc706-qiu2016",
+    ] {
+      let result = try EdgeSimProcess.run([
+        "simulate", "--model", Self.optimum, "--hardware", device, "--prompt",
+        "16", "--generate", "4", "--json",
+      ])
+      #expect(result.status == 0, "\(device): \(result.standardError)")
+      let object = Self.json(result)
+      let decode = object["decode"] as? [String: Any] ?? [:]
+      #expect((decode["tokens_per_second"] as? Double ?? 0) > 0, "\(device)")
+    }
+  }
+
+  /// The learned weights are the model's whatever the bound lengths: the
+  /// attention mask and positions the importer folds from the inputs'
+  /// shapes are not parameters. 2 blocks × (Q 64·64, K and V 64·32, O
+  /// 64·64, gate, up, down 64·128) + embedding and LM head 256·64 each +
+  /// one RMSNorm scale of 64 (optimum stores the five identical ones once)
+  /// + 35 scalar constants of the exported graph.
+  @Test func parametersDoNotDependOnTheLengths() throws {
+    var counts: [Int] = []
+    for (tokens, cached) in [(1, 4), (1, 16), (7, 0)] {
+      let result = try EdgeSimProcess.run([
+        "inspect", "--json", "--dim", "sequence_length=\(tokens)", "--dim",
+        "past_sequence_length=\(cached)", Self.optimum,
+      ])
+      #expect(result.status == 0, "\(result.standardError)")
+      let totals = Self.json(result)["totals"] as? [String: Any] ?? [:]
+      counts.append(totals["params"] as? Int ?? 0)
+    }
+    let learned =
+      2 * (2 * 64 * 64 + 2 * 64 * 32 + 3 * 64 * 128) + 2 * 256 * 64 + 64
+    #expect(counts == [learned + 35, learned + 35, learned + 35])
+  }
+
   @Test func theTextReportNamesThePhases() throws {
     let result = try EdgeSimProcess.run([
       "simulate", "--model", Self.model, "--hardware", "pixel3-cpu",

@@ -1,3 +1,4 @@
+import Foundation
 import HardwareModel
 import NetworkGraph
 import Simulation
@@ -9,11 +10,22 @@ enum LLMReport {
   }
 
   /// Tokens per second if decode moved only its DRAM bytes at the backing
-  /// store's read bandwidth (the first-principles roofline).
+  /// store's read bandwidth (the first-principles roofline); `nil` when that
+  /// bound is none (an unlimited bandwidth, or no DRAM traffic per token).
   static func rooflineTokensPerSecond(_ o: DecoderOutcome, device: Device)
-    -> Double
+    -> Double?
   {
-    device.backingStore.readBandwidth / o.decodeDRAMBytesPerToken
+    let rate = device.backingStore.readBandwidth / o.decodeDRAMBytesPerToken
+    return rate.isFinite ? rate : nil
+  }
+
+  static func roofline(_ o: DecoderOutcome, device: Device) -> String {
+    guard let rate = rooflineTokensPerSecond(o, device: device) else {
+      return
+        "  roofline: none (\(o.decodeDRAMBytesPerToken > 0 ? "the backing store's bandwidth is unlimited" : "no DRAM traffic per token"))"
+    }
+    return
+      "  roofline: \(UnitFormatter.decimal(device.backingStore.readBandwidth, unit: "B/s")) / \(bytes(o.decodeDRAMBytesPerToken)) per token = \(String(format: "%.2f", rate)) tokens/s"
   }
 
   static func text(_ o: DecoderOutcome, device: Device) -> String {
@@ -33,9 +45,7 @@ enum LLMReport {
     lines.append(
       "  DRAM per token: \(bytes(o.decodeDRAMBytesPerToken)) (weights \(bytes(o.decodeWeightBytesPerToken)), KV read \(bytes(o.decodeKVReadBytesPerToken)), KV written \(bytes(o.decodeKVWrittenBytesPerToken)))"
     )
-    lines.append(
-      "  roofline: \(UnitFormatter.decimal(device.backingStore.readBandwidth, unit: "B/s")) / \(bytes(o.decodeDRAMBytesPerToken)) per token = \(String(format: "%.2f", rooflineTokensPerSecond(o, device: device))) tokens/s"
-    )
+    lines.append(roofline(o, device: device))
     if o.prefill.activationsSpilled || o.firstStep.activationsSpilled
       || o.lastStep.activationsSpilled
     {
@@ -82,7 +92,7 @@ enum LLMReport {
         "kv_read_bytes_per_token": o.decodeKVReadBytesPerToken,
         "kv_written_bytes_per_token": o.decodeKVWrittenBytesPerToken,
         "roofline_tokens_per_second": rooflineTokensPerSecond(
-          o, device: device),
+          o, device: device) ?? NSNull(),
         "sampled_steps": [phase(o.firstStep), phase(o.lastStep)],
       ] as [String: Any],
     ])

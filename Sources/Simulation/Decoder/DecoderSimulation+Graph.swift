@@ -69,7 +69,9 @@ extension DecoderSimulation {
     _ network: Network, interface: DecoderInterface
   ) -> Set<String> {
     var derived = Set(interface.cacheInputs)
-    for node in network.nodes
+    let order =
+      (try? network.topologicalOrder()) ?? Array(network.nodes.indices)
+    for node in order.map({ network.nodes[$0] })
     where node.inputs.contains(where: derived.contains) {
       switch node.op {
       case .concat, .reshape, .transpose, .squeeze, .unsqueeze, .flatten,
