@@ -6,12 +6,25 @@ import HardwareModel
 /// output is stable.
 enum JSONOutput {
   static func encode(_ value: Any) -> String {
+    let value = finite(value)
     guard JSONSerialization.isValidJSONObject(value),
       let data = try? JSONSerialization.data(
         withJSONObject: value,
         options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return "{}" }
     return String(decoding: data, as: UTF8.self)
+  }
+
+  /// `value` with every infinite or NaN number replaced by `null`, which
+  /// JSON cannot hold otherwise (the whole document would be refused).
+  static func finite(_ value: Any) -> Any {
+    switch value {
+    case let number as Double: number.isFinite ? number : NSNull()
+    case let number as Float: number.isFinite ? number : NSNull()
+    case let array as [Any]: array.map(finite)
+    case let object as [String: Any]: object.mapValues(finite)
+    default: value
+    }
   }
 
   static func diagnostic(_ d: Diagnostic) -> [String: Any] {
