@@ -20,7 +20,7 @@ struct Inspect: ParsableCommand {
         edgesim inspect Workloads/onnx/torchvision/resnet18.onnx --json
         edgesim inspect Workloads/onnx/torchvision/mobilenet_v2.onnx --batch 8
         edgesim inspect Workloads/llm/llama-3.2-1b.yaml
-        edgesim inspect encoder.onnx --dim sequence_length=128
+        edgesim inspect Workloads/onnx/llm/tiny-llama.onnx --dim sequence_length=16 --dim past_sequence_length=0
 
       For an LLM workload (a decoder: block) it prints the parameters and \
       the MACs of prefill and per decoded token.

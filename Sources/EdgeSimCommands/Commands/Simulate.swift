@@ -28,12 +28,17 @@ struct Simulate: ParsableCommand {
         edgesim simulate --hardware eyeriss-v1 --model alexnet --compression Workloads/compression/alexnet-deep-compression.yaml
         edgesim simulate --db results.sqlite --point 4cc688
         edgesim simulate --hardware pixel3-cpu --model Workloads/llm/llama-3.2-1b.yaml
+        edgesim simulate --hardware pixel3-cpu --model Workloads/onnx/llm/llama-tiny-optimum.onnx --prompt 128 --generate 32
 
       An LLM workload (a YAML file with a decoder: block, \
       Documentation/WorkloadYAML.md) is simulated as prefill (the prompt at \
       once: time to first token) and decode (one token at a time over a KV \
       cache in DRAM: tokens per second, joules and DRAM bytes per token); its \
-      widths come from its precision: block and no trace is written.
+      widths come from its precision: block and no trace is written. An \
+      exported ONNX decoder with a KV cache (inputs input_ids and \
+      past_key_values.*, as optimum exports them) is simulated the same way \
+      with --prompt N (and --generate M, default 32), each pass imported with \
+      its lengths bound; --precision applies to it.
 
       With --db and --point, the point of a results file of edgesim sweep is \
       rebuilt from the sweep file the results file recorded (or --sweep): its \
