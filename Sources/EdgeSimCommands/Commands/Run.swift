@@ -99,6 +99,15 @@ struct Run: ParsableCommand {
         try ExecutionInputs.labels(
           path, samples: samples.shape.first ?? 0, classes: classes)
       }
+      if let precision, AffineExecutor.isQuantized(network) {
+        throw CommandFailure(
+          .error(
+            "the model is already quantized (QuantizeLinear, DequantizeLinear "
+              + "or QLinear operators): it runs in its own affine format, "
+              + "not under a precision file",
+            at: SourceLocation(file: precision),
+            hint: "run it without --precision"))
+      }
       let resolved = try precision.map { path throws(CommandFailure) in
         try PrecisionFile.resolve(path, for: network)
       }
@@ -113,7 +122,13 @@ struct Run: ParsableCommand {
       if let dump, let entries = outcome.dump {
         try RawDumpWriter.write(entries, to: dump)
       }
-      if let output { try Self.write(outcome.output, to: output) }
+      if let output {
+        if let integers = outcome.integerOutput {
+          try Self.write(integers, to: output)
+        } else {
+          try Self.write(outcome.output, to: output)
+        }
+      }
       Terminal.results(
         format.json
           ? RunReport.json(outcome, model: model, precision: precision)
@@ -144,6 +159,11 @@ struct Run: ParsableCommand {
     }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     do throws(ExecutionError) {
+      if AffineExecutor.isQuantized(network) {
+        return try SlicedRun.affine(
+          network: network, input: samples, labels: labels,
+          batchSize: batchSize, clock: ContinuousClock())
+      }
       if let resolved {
         return try SlicedRun.fixed(
           network: network, precision: resolved, input: samples,
@@ -156,6 +176,41 @@ struct Run: ParsableCommand {
     } catch {
       throw CommandFailure(
         .error(error.description, at: SourceLocation(file: precision ?? model)))
+    }
+  }
+
+  /// Writes an integer tensor as a .npy of its type (uint8, int8, int16,
+  /// int32), atomically.
+  static func write(_ tensor: IntegerTensor, to path: String)
+    throws(CommandFailure)
+  {
+    let values: NumPyArray.Values
+    switch tensor.elementType {
+    case .uint8:
+      values = .uint8(tensor.values.map { UInt8(truncatingIfNeeded: $0) })
+    case .int8:
+      values = .int8(tensor.values.map { Int8(truncatingIfNeeded: $0) })
+    case .int16:
+      values = .int16(tensor.values.map { Int16(truncatingIfNeeded: $0) })
+    case .int32:
+      values = .int32(tensor.values.map { Int32(truncatingIfNeeded: $0) })
+    default: values = .int64(tensor.values)
+    }
+    let data: Data
+    do {
+      data = try NumPyArray(shape: tensor.shape, values: values).npyData()
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the output: \(error)", at: SourceLocation(file: path)))
+    }
+    do throws(FileIO.WriteFailure) {
+      try FileIO.writeAtomically(data, to: path)
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the output: \(error.reason)",
+          at: SourceLocation(file: path)))
     }
   }
 
