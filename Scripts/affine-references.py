@@ -19,7 +19,9 @@ each model and compare the output with onnxruntime's exactly.
 
 Recreate the environment:
   python3 -m venv V && V/bin/pip install onnx onnxruntime numpy
-  V/bin/python Scripts/affine-references.py
+  V/bin/python Scripts/affine-references.py [PATH/TO/edgesim]
+With an edgesim binary, it also runs `edgesim quantize --method affine` on the
+digits model and commits onnxruntime's outputs of the QDQ models it writes.
 Made with onnx 1.23, onnxruntime 1.32.0 on x86-64 (AVX-512 VNNI).
 """
 import os
@@ -286,8 +288,29 @@ def bad_models():
     np.save(os.path.join(folder, "input.npy"), rng.uniform(-1, 1, (2, 1, 3, 3)).astype(np.float32))
 
 
+def edgesim_quantized(edgesim):
+    """`edgesim quantize --method affine` on the digits model (per-channel
+    uint8 and per-tensor int8); onnxruntime runs the QDQ models it writes."""
+    import subprocess
+    images = np.load(os.path.join(ROOT, "Workloads", "digits", "test-images.npy"))
+    for name, flags in [("digits-edgesim-per-channel-u8", ["--per-channel"]),
+                        ("digits-edgesim-per-tensor-s8", ["--activation-type", "int8"])]:
+        path = os.path.join(OUT, name + ".onnx")
+        subprocess.run([edgesim, "quantize", "--model", "Workloads/digits/digits-plain.onnx",
+                        "--data", "Workloads/digits/test-images.npy", "--bits", "8",
+                        "--method", "affine", "--out", path] + flags, check=True, cwd=ROOT)
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        y = session.run(None, {"input": images})[0]
+        np.save(os.path.join(OUT, name + "-output.npy"), y)
+        print(name, "->", y.dtype, y.shape)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if len(sys.argv) > 1:
+        # Scripts/affine-references.py PATH/TO/edgesim: also the models
+        # `edgesim quantize --method affine` writes.
+        edgesim_quantized(os.path.abspath(sys.argv[1]))
     bad_models()
     qdq_conv("qdq-conv-u8-per-channel", False, True, False)
     qdq_conv("qdq-conv-s8-per-tensor", True, False, False)
