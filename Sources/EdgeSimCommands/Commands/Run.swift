@@ -23,6 +23,15 @@ struct Run: ParsableCommand {
       zero, used bits of the output, SQNR local (the layer alone) and \
       end-to-end, and the mean error in LSB.
 
+      A pre-quantized model (QuantizeLinear/DequantizeLinear pairs, \
+      QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger; as \
+      onnxruntime's quantizer, TFLite converters and edgesim quantize \
+      --method affine write them) runs in its own affine int8/uint8 \
+      arithmetic, bit for bit as onnxruntime computes it \
+      (Documentation/Quantization.md, "Affine integers"); --precision is \
+      refused for it, and --output writes the integers (uint8, int8, int32) \
+      when the graph's output is an integer tensor.
+
       --input is a float32 .npy shaped like the model's input with any batch \
       N. NaN is refused; ±inf saturates and counts as overflow. --labels \
       (integer class indices, [N]) adds top-1 and top-5. --dump writes the \
@@ -37,6 +46,7 @@ struct Run: ParsableCommand {
           --input Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy
         edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits 8 --out p8.yaml
         edgesim run --model Workloads/digits/digits-plain.onnx --input Workloads/digits/test-images.npy --precision p8.yaml --dump raws/ --json
+        edgesim run --model Workloads/affine/digits-qdq.onnx --input Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy
       """)
 
   @Option(
