@@ -182,6 +182,35 @@ def qdq_add(name, signed):
     save(name, nodes, inits, ["N", 4, 5], "yq", tp, None, x)
 
 
+def qdq_conv_clip_gap(name, signed):
+    """Conv -> Clip(0, 6) -> QuantizeLinear (onnxruntime removes the Clip when
+    the quantized range lies inside it) -> GlobalAveragePool between
+    DequantizeLinear and QuantizeLinear (QLinearGlobalAveragePool)."""
+    x = rng.uniform(-1.0, 1.0, (3, 4, 6, 6)).astype(np.float32)
+    w = rng.normal(0, 0.6, (6, 4, 3, 3)).astype(np.float32)
+    dt, tp = qtype(signed)
+    sx, zx = activation_params(-1.0, 1.0, signed)
+    s1, z1 = activation_params(0.0, 5.9, signed)
+    s2, z2 = activation_params(0.0, 3.1, signed)
+    wq, sw = weight_params(w, True)
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"]),
+        helper.make_node("DequantizeLinear", ["xq", "sx", "zx"], ["xd"]),
+        helper.make_node("DequantizeLinear", ["wq", "sw", "zw"], ["wd"], axis=0),
+        helper.make_node("Conv", ["xd", "wd"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Clip", ["c", "lo", "hi"], ["r"]),
+        helper.make_node("QuantizeLinear", ["r", "s1", "z1"], ["rq"]),
+        helper.make_node("DequantizeLinear", ["rq", "s1", "z1"], ["rd"]),
+        helper.make_node("GlobalAveragePool", ["rd"], ["g"]),
+        helper.make_node("QuantizeLinear", ["g", "s2", "z2"], ["yq"]),
+    ]
+    inits = [const("sx", sx), const("zx", dt(zx)), const("s1", s1), const("z1", dt(z1)),
+             const("s2", s2), const("z2", dt(z2)), const("wq", wq), const("sw", sw),
+             const("zw", np.zeros(sw.shape, np.int8)), const("lo", np.float32(0.0)),
+             const("hi", np.float32(6.0))]
+    save(name, nodes, inits, ["N", 4, 6, 6], "yq", tp, None, x)
+
+
 def qlinear(name, signed):
     """QuantizeLinear -> QLinearConv -> Flatten -> QLinearMatMul (explicit operators)."""
     x = rng.uniform(-1.0, 1.0, (2, 2, 5, 5)).astype(np.float32)
@@ -323,6 +352,8 @@ def main():
     qlinear("qlinear-conv-matmul-u8", False)
     qlinear("qlinear-conv-matmul-s8", True)
     integer_ops("integer-conv-matmul")
+    qdq_conv_clip_gap("qdq-conv-clip-gap-u8", False)
+    qdq_conv_clip_gap("qdq-conv-clip-gap-s8", True)
     digits()
 
 

@@ -16,7 +16,8 @@ import Testing
     "qdq-conv-u8-per-channel", "qdq-conv-s8-per-tensor",
     "qdq-depthwise-u8-per-channel", "qdq-depthwise-s8-per-channel",
     "qdq-gemm-u8-per-channel", "qdq-matmul-s8-per-tensor", "qdq-add-u8",
-    "qdq-add-s8", "qlinear-conv-matmul-u8", "qlinear-conv-matmul-s8",
+    "qdq-add-s8", "qdq-conv-clip-gap-u8", "qdq-conv-clip-gap-s8",
+    "qlinear-conv-matmul-u8", "qlinear-conv-matmul-s8",
     "integer-conv-matmul",
   ]
 

@@ -32,12 +32,13 @@ public enum AffineArithmetic {
   /// QuantizeLinear of one value.
   ///
   /// `saturate(roundHalfEven(x / s) + z)`, the division in float32. ±∞
-  /// saturate; NaN is the caller's to refuse.
+  /// saturate; NaN (which callers refuse first) gives the zero point.
   @inline(__always)
   public static func quantize(
     _ x: Float, scale: Float, zeroPoint: Int64, range: ClosedRange<Int64>
   ) -> Int64 {
     let scaled = (x / scale).rounded(.toNearestOrEven)
+    if scaled.isNaN { return saturate(zeroPoint, range) }
     if scaled >= Float(range.upperBound - zeroPoint) {
       return range.upperBound
     }
@@ -75,6 +76,7 @@ public enum AffineArithmetic {
     range: ClosedRange<Int64>
   ) -> Int64 {
     let scaled = (Float(accumulator) * multiplier).rounded(.toNearestOrEven)
+    if scaled.isNaN { return saturate(zeroPoint, range) }
     if scaled >= Float(range.upperBound - zeroPoint) {
       return range.upperBound
     }

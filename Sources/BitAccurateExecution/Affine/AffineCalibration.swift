@@ -34,9 +34,11 @@ public enum AffineCalibration {
     if !(scale > 0) || !scale.isFinite { scale = 1 }
     let zero = (Float(range.lowerBound) - low / scale).rounded(
       .toNearestOrEven)
+    let bounded = Swift.min(
+      Swift.max(zero, Float(range.lowerBound)), Float(range.upperBound))
     return QDQPlan.Activation(
       scale: scale,
-      zeroPoint: AffineArithmetic.saturate(Int64(zero), range),
+      zeroPoint: bounded.isNaN ? range.lowerBound : Int64(bounded),
       elementType: type)
   }
 

@@ -247,35 +247,61 @@ extension AffineExecutor {
   {
     var operands: [FloatTensor?] = []
     var integerType: ElementType?
+    var floatData = false
+    // The data inputs: every input of Concat, input 0 of the rest (a
+    // Reshape's shape is metadata, not data).
+    var isConcat = false
+    if case .concat = node.op { isConcat = true }
     for index in node.inputs.indices {
       let value = try operand(index, of: node, values: values)
-      if case .integer(let tensor) = value, index == 0 || isMovement(node.op) {
+      let isData = index == 0 || isConcat
+      switch value {
+      case .integer(let tensor) where isData:
         integerType = integerType ?? tensor.elementType
-        if tensor.elementType == .int32 || tensor.elementType == .int64,
-          tensor.values.contains(where: { abs($0) > 1 << 24 }), index == 0
-        {
+        if tensor.values.contains(where: { abs($0) > 1 << 24 }) {
           throw .unsupported(
             node: node.reference,
-            message: "\(node.op.opType) on integers beyond 2^24 is not executed"
-          )
+            message:
+              "\(node.op.opType) on integers beyond 2^24 is not executed")
         }
+      case .float where isData: floatData = true
+      default: break
       }
       operands.append(value?.floatTensor)
     }
-    let result = try FloatKernels.evaluate(
-      node, operands, network: network, concurrency: 1)
-    guard let integerType else { return .float(result) }
-    guard isMovement(node.op) else {
+    if integerType != nil, floatData {
+      throw .unsupported(
+        node: node.reference,
+        message:
+          "\(node.op.opType) mixes integer and float tensors; quantize or dequantize them first"
+      )
+    }
+    if let integerType, !isMovement(node.op) {
       throw .unsupported(
         node: node.reference,
         message:
           "\(node.op.opType) on \(integerType) tensors is not executed; only data movement and pooling by maximum run on integers"
       )
     }
+    let result = try FloatKernels.evaluate(
+      node, operands, network: network, concurrency: 1)
+    guard let integerType else { return .float(result) }
+    // Moved integers below 2^24 come back exact; a window of padding only
+    // (−∞) has no integer and is refused rather than invented.
+    var integers = [Int64](repeating: 0, count: result.values.count)
+    for (index, value) in result.values.enumerated() {
+      guard let exact = Int64(exactly: value) else {
+        throw .unsupported(
+          node: node.reference,
+          message:
+            "\(node.op.opType) produced \(value) at index \(index), which no \(integerType) holds"
+        )
+      }
+      integers[index] = exact
+    }
     return .integer(
       IntegerTensor(
-        shape: result.shape, values: result.values.map { Int64($0) },
-        elementType: integerType))
+        shape: result.shape, values: integers, elementType: integerType))
   }
 
   /// Operators that only move or select values, so that they run on

@@ -162,11 +162,18 @@ public struct AffineExecutor: Sendable {
           "'\(fusion.x)' is \(x.elementType) but its zero point is \(fusion.xParameters.elementType)"
       )
     }
-    let w = try live(fusion.w)
+    if fusion.product == .globalAveragePool {
+      return try AffineKernels.globalAveragePool(
+        x, input: fusion.xParameters, output: fusion.output,
+        node: node.reference)
+    }
+    guard let wName = fusion.w, let wParameters = fusion.wParameters else {
+      throw .missingTensor(name: "input 1", node: node.reference)
+    }
+    let w = try live(wName)
     let bias = try fusion.bias.map { name throws(ExecutionError) in
       try live(name).values
     }
-    let wParameters = fusion.wParameters
     let accumulators: (shape: [Int], values: [Int32])
     let axis: Int
     switch fusion.product {
@@ -182,6 +189,8 @@ public struct AffineExecutor: Sendable {
         bZero: { wParameters.zeroPoint($0) }, bias: bias,
         transposeB: transposeB, node: node.reference)
       axis = accumulators.shape.count - 1
+    case .globalAveragePool:
+      throw .missingTensor(name: "input 1", node: node.reference)
     }
     let multipliers = wParameters.scales.map {
       AffineArithmetic.multiplier(

@@ -11,16 +11,19 @@ struct AffineFusion: Hashable, Sendable {
   enum Product: Hashable, Sendable {
     case conv(ConvAttributes)
     case matMul(transposeB: Bool)
+    /// QLinearGlobalAveragePool: `Σ (x − z_x)` over each plane,
+    /// requantized with `s_x / (s_y · H·W)`.
+    case globalAveragePool
   }
 
   var product: Product
   /// The integer tensors behind the DequantizeLinear of `x` and `w`.
   var x: String
-  var w: String
+  var w: String?
   /// The int32 bias behind its DequantizeLinear, if any.
   var bias: String?
   var xParameters: AffineParameters
-  var wParameters: AffineParameters
+  var wParameters: AffineParameters?
   var output: AffineParameters
   /// The QuantizeLinear's output, which the fused node writes.
   var outputName: String
@@ -60,6 +63,7 @@ struct AffineFusion: Hashable, Sendable {
     switch node.op {
     case .conv(let attributes): product = .conv(attributes)
     case .matMul: product = .matMul(transposeB: false)
+    case .globalAveragePool: product = .globalAveragePool
     case .gemm(let attributes)
     where attributes.alpha == 1 && attributes.beta == 1 && !attributes.transA:
       product = .matMul(transposeB: attributes.transB)
@@ -93,32 +97,16 @@ struct AffineFusion: Hashable, Sendable {
       let (x, xParameters) = dequantized(0, rank: nil, axis: { _ in false }),
       xParameters.elementType != .int32
     else { return nil }
-    let weightRank = network.initializer(named: node.inputs[1])?.shape.dims
-      .count
-    let wConstant = producer[node.inputs[1]].flatMap {
-      network.initializer(named: network.nodes[$0].inputs[0])
-    }
-    let wRank = wConstant?.shape.dims.count ?? weightRank
-    guard
-      let (w, wParameters) = dequantized(
-        1, rank: wRank,
-        axis: { axis in
-          switch product {
-          case .conv: axis == 0
-          case .matMul(let transposeB):
-            transposeB ? axis == 0 : axis == (wRank ?? 0) - 1
-          }
-        }),
-      wParameters.elementType != .int32
-    else { return nil }
+    var w: String?
+    var wParameters: AffineParameters?
     var bias: String?
-    if node.inputs.count > 2, !node.inputs[2].isEmpty {
-      guard let (b, bParameters) = dequantized(2, rank: 1, axis: { $0 == 0 }),
-        bParameters.elementType == .int32,
-        bParameters.zeroPoints.allSatisfy({ $0 == 0 }),
-        network.initializer(named: b) != nil
+    if product != .globalAveragePool {
+      guard
+        let (name, parameters, biasName) = weightAndBias(
+          node, product: product, network: network, producer: producer,
+          dequantized: { dequantized($0, rank: $1, axis: $2) })
       else { return nil }
-      bias = b
+      (w, wParameters, bias) = (name, parameters, biasName)
     }
     // The result goes to one QuantizeLinear, through a Relu only when the
     // zero point is the type's minimum (onnxruntime removes that Relu).
@@ -127,9 +115,13 @@ struct AffineFusion: Hashable, Sendable {
     else { return nil }
     var absorbed = [readers[0]]
     var quantize = network.nodes[readers[0]]
-    var throughRelu = false
-    if case .relu = quantize.op {
-      throughRelu = true
+    var clip: (Float, Float)?
+    switch quantize.op {
+    case .relu: clip = (0, .infinity)
+    case .clip(let low, let high): clip = (low ?? -.infinity, high ?? .infinity)
+    default: break
+    }
+    if clip != nil, product != .globalAveragePool {
       guard let reluOut = quantize.outputs.first,
         !graphOutputs.contains(reluOut),
         let next = consumers[reluOut], next.count == 1
@@ -146,12 +138,60 @@ struct AffineFusion: Hashable, Sendable {
       output.scales.count == 1, output.elementType == xParameters.elementType,
       let outputName = quantize.outputs.first
     else { return nil }
-    if throughRelu, output.zeroPoint(0) != output.range.lowerBound {
+    if let (low, high) = clip {
+      // onnxruntime removes a Relu or Clip before a QuantizeLinear whose
+      // range lies inside it (Q(clip(v)) = Q(v) for every v then).
+      let range = output.range
+      let zero = output.zeroPoint(0)
+      let scale = output.scale(0)
+      guard low <= Float(range.lowerBound - zero) * scale,
+        high >= Float(range.upperBound - zero) * scale
+      else { return nil }
+    } else if case .clip = quantize.op {
+      return nil
+    } else if case .relu = quantize.op {
       return nil
     }
     return AffineFusion(
       product: product, x: x, w: w, bias: bias, xParameters: xParameters,
       wParameters: wParameters, output: output, outputName: outputName,
       absorbed: absorbed)
+  }
+
+  /// The integer weight and bias behind a product's DequantizeLinear inputs.
+  private static func weightAndBias(
+    _ node: Node, product: Product, network: Network,
+    producer: [String: Int],
+    dequantized: (Int, Int?, (Int) -> Bool) -> (String, AffineParameters)?
+  ) -> (String, AffineParameters, String?)? {
+    let weightRank = network.initializer(named: node.inputs[1])?.shape.dims
+      .count
+    let wConstant = producer[node.inputs[1]].flatMap {
+      network.initializer(named: network.nodes[$0].inputs[0])
+    }
+    let wRank = wConstant?.shape.dims.count ?? weightRank
+    guard
+      let (w, wParameters) = dequantized(
+        1, wRank,
+        { axis in
+          switch product {
+          case .conv: axis == 0
+          case .matMul(let transposeB):
+            transposeB ? axis == 0 : axis == (wRank ?? 0) - 1
+          case .globalAveragePool: false
+          }
+        }),
+      wParameters.elementType != .int32
+    else { return nil }
+    var bias: String?
+    if node.inputs.count > 2, !node.inputs[2].isEmpty {
+      guard let (b, bParameters) = dequantized(2, 1, { $0 == 0 }),
+        bParameters.elementType == .int32,
+        bParameters.zeroPoints.allSatisfy({ $0 == 0 }),
+        network.initializer(named: b) != nil
+      else { return nil }
+      bias = b
+    }
+    return (w, wParameters, bias)
   }
 }

@@ -168,4 +168,40 @@ enum AffineKernels {
     return IntegerTensor(
       shape: shape, values: values, elementType: output.elementType)
   }
+
+  /// QLinearGlobalAveragePool (onnxruntime's fusion of DequantizeLinear →
+  /// GlobalAveragePool → QuantizeLinear, MLAS
+  /// `MlasQLinearGlobalAveragePoolNchw`): `a = Σ q − z_x · H·W` per
+  /// `[n, c]` plane in int32, requantized with `s_x / (s_y · float(H·W))`.
+  static func globalAveragePool(
+    _ x: IntegerTensor, input: AffineParameters, output: AffineParameters,
+    node: NodeReference
+  ) throws(ExecutionError) -> IntegerTensor {
+    guard x.shape.count >= 3 else {
+      throw .unsupported(
+        node: node,
+        message: "GlobalAveragePool needs [N, C, …], not \(x.shape)")
+    }
+    let planes = x.shape[0] * x.shape[1]
+    let size = x.shape[2...].reduce(1, *)
+    guard size > 0 else {
+      throw .unsupported(node: node, message: "an empty plane has no average")
+    }
+    let zero = Int32(truncatingIfNeeded: input.zeroPoint(0))
+    let sizeInt = Int32(truncatingIfNeeded: size)
+    var sums = [Int32](repeating: 0, count: planes)
+    for plane in 0..<planes {
+      var acc: Int32 = 0 &- zero &* sizeInt
+      for value in x.values[(plane * size)..<((plane + 1) * size)] {
+        acc &+= Int32(truncatingIfNeeded: value)
+      }
+      sums[plane] = acc
+    }
+    let multiplier = input.scale(0) / (output.scale(0) * Float(size))
+    return requantize(
+      sums,
+      shape: Array(x.shape[0..<2])
+        + Array(repeating: 1, count: x.shape.count - 2),
+      axis: 1, multipliers: [multiplier], output: output)
+  }
 }
