@@ -211,6 +211,57 @@ def qdq_conv_clip_gap(name, signed):
     save(name, nodes, inits, ["N", 4, 6, 6], "yq", tp, None, x)
 
 
+def mobile_block(name, signed, per_channel):
+    """A MobileNetV2-style float model (Conv+Clip(0,6), expand 1x1,
+    depthwise 3x3, project 1x1, residual Add, GlobalAveragePool, Flatten,
+    Gemm) quantized by onnxruntime's quantize_static (QDQ, MinMax)."""
+    from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
+                                          QuantType, quantize_static)
+    local = np.random.default_rng(7)
+    c, e = 8, 24
+
+    def f(n, a):
+        return numpy_helper.from_array(np.asarray(a, np.float32), n)
+    inits = [f("w0", local.normal(0, .3, (c, 3, 3, 3))), f("b0", local.normal(0, .1, c)),
+             f("w1", local.normal(0, .3, (e, c, 1, 1))), f("b1", local.normal(0, .1, e)),
+             f("w2", local.normal(0, .3, (e, 1, 3, 3))), f("b2", local.normal(0, .1, e)),
+             f("w3", local.normal(0, .3, (c, e, 1, 1))), f("b3", local.normal(0, .1, c)),
+             f("wf", local.normal(0, .3, (10, c))), f("bf", local.normal(0, .1, 10)),
+             f("lo", 0.0), f("hi", 6.0)]
+    n = helper.make_node
+    nodes = [n("Conv", ["x", "w0", "b0"], ["c0"], pads=[1, 1, 1, 1], strides=[2, 2]),
+             n("Clip", ["c0", "lo", "hi"], ["r0"]),
+             n("Conv", ["r0", "w1", "b1"], ["c1"]), n("Clip", ["c1", "lo", "hi"], ["r1"]),
+             n("Conv", ["r1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1], group=e),
+             n("Clip", ["c2", "lo", "hi"], ["r2"]),
+             n("Conv", ["r2", "w3", "b3"], ["c3"]), n("Add", ["c3", "r0"], ["a"]),
+             n("GlobalAveragePool", ["a"], ["g"]), n("Flatten", ["g"], ["f"]),
+             n("Gemm", ["f", "wf", "bf"], ["logits"], transB=1)]
+    graph = helper.make_graph(
+        nodes, "mobile_block",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 16, 16])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 10])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    float_path = os.path.join(OUT, "mobile-block-float.onnx")
+    onnx.save(model, float_path)
+    xs = local.uniform(-1, 1, (32, 3, 16, 16)).astype(np.float32)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.it = iter([{"x": xs[i:i + 1]} for i in range(32)])
+
+        def get_next(self):
+            return next(self.it, None)
+    path = os.path.join(OUT, name + ".onnx")
+    quantize_static(float_path, path, Reader(), quant_format=QuantFormat.QDQ,
+                    per_channel=per_channel,
+                    activation_type=QuantType.QInt8 if signed else QuantType.QUInt8,
+                    weight_type=QuantType.QInt8)
+    os.remove(float_path)
+    run(name, path, xs[:8])
+
+
 def qlinear(name, signed):
     """QuantizeLinear -> QLinearConv -> Flatten -> QLinearMatMul (explicit operators)."""
     x = rng.uniform(-1.0, 1.0, (2, 2, 5, 5)).astype(np.float32)
@@ -354,6 +405,8 @@ def main():
     integer_ops("integer-conv-matmul")
     qdq_conv_clip_gap("qdq-conv-clip-gap-u8", False)
     qdq_conv_clip_gap("qdq-conv-clip-gap-s8", True)
+    mobile_block("mobile-block-qdq-u8-per-channel", False, True)
+    mobile_block("mobile-block-qdq-s8-per-tensor", True, False)
     digits()
 
 

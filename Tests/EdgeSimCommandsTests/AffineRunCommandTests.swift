@@ -18,7 +18,8 @@ import Testing
     "qdq-gemm-u8-per-channel", "qdq-matmul-s8-per-tensor", "qdq-add-u8",
     "qdq-add-s8", "qdq-conv-clip-gap-u8", "qdq-conv-clip-gap-s8",
     "qlinear-conv-matmul-u8", "qlinear-conv-matmul-s8",
-    "integer-conv-matmul",
+    "integer-conv-matmul", "mobile-block-qdq-u8-per-channel",
+    "mobile-block-qdq-s8-per-tensor",
   ]
 
   static func read(_ path: String) throws -> NumPyArray {
@@ -26,7 +27,9 @@ import Testing
   }
 
   /// Each tiny model's integer output (uint8, int8 or int32, as the graph
-  /// declares it) equals onnxruntime's exactly.
+  /// declares it; float32 logits, the DequantizeLinear of the last integers,
+  /// for the MobileNetV2-style block quantized by onnxruntime) equals
+  /// onnxruntime's exactly.
   @Test(arguments: models)
   func integerOutputsEqualOnnxruntime(model: String) async throws {
     let temporary = try TemporaryFolder()

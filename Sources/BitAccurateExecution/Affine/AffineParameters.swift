@@ -119,7 +119,10 @@ public struct AffineParameters: Hashable, Sendable {
       throw fail("the zero point (input \(zeroInput ?? 0)) is missing")
     }
     var resolvedAxis: Int?
-    if scales.count > 1 || scaleTensor.shape.dims.count == 1 {
+    // The axis matters (and is checked) only per channel: ONNX ignores it
+    // for one scale, and onnxruntime's quantizer writes axis 1 on per-tensor
+    // biases.
+    if scales.count > 1 {
       if let rank {
         guard (-rank..<rank).contains(axis) else {
           throw fail("axis \(axis) is out of range for rank \(rank)")
