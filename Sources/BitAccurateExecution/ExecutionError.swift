@@ -34,6 +34,9 @@ public enum ExecutionError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidInput(message: String)
   /// Calibration needs at least one sample.
   case emptyCalibrationSet
+  /// A quantized operator's scale, zero point or axis is invalid
+  /// (`Documentation/Quantization.md`, "Affine integers").
+  case invalidQuantization(node: NodeReference, message: String)
 
   /// The same failure, from a precision resolution.
   init(_ error: PrecisionResolutionError) {
@@ -64,6 +67,7 @@ public enum ExecutionError: Error, Hashable, Sendable, CustomStringConvertible {
       problems.map(\.message).joined(separator: "\n")
     case .invalidInput(let message): message
     case .emptyCalibrationSet: "the calibration set is empty"
+    case .invalidQuantization(let node, let message): "\(node): \(message)"
     }
   }
 }

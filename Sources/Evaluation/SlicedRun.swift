@@ -18,6 +18,9 @@ public struct RunOutcome: Sendable {
   /// Seconds spent in the executor proper (not in loading, statistics or
   /// the float reference).
   public var executeSeconds: Double
+  /// The first graph output as stored, when it is an integer tensor (affine
+  /// runs of models ending in QuantizeLinear or a QLinear operator).
+  public var integerOutput: IntegerTensor? = nil
 }
 
 /// Runs a network on a batch, in float or bit-accurately, in slices of at
@@ -53,6 +56,49 @@ public enum SlicedRun {
     if let labels {
       outcome.top1 = Classification.accuracy(output, labels: labels, k: 1)
       outcome.top5 = Classification.accuracy(output, labels: labels, k: 5)
+    }
+    return outcome
+  }
+
+  /// Runs a pre-quantized model in the affine format.
+  ///
+  /// The executor is ``BitAccurateExecution/AffineExecutor``. Accuracy is measured on the
+  /// first output as stored (integers rank as their real values do, since
+  /// scales are positive).
+  public static func affine<C: Clock<Duration>>(
+    network: Network, input: FloatTensor, labels: [Int]?, batchSize: Int?,
+    clock: C
+  ) throws(ExecutionError) -> RunOutcome {
+    let executor = try AffineExecutor(network: network)
+    var floats: [FloatTensor] = []
+    var integers: [IntegerTensor] = []
+    var seconds = 0.0
+    for range in BatchSlices.ranges(input, batchSize: batchSize) {
+      let piece = BatchSlices.slice(input, range)
+      let start = clock.now
+      let result = try executor.run(input: piece)
+      seconds += start.duration(to: clock.now).seconds
+      switch result.first {
+      case .float(let tensor): floats.append(tensor)
+      case .integer(let tensor): integers.append(tensor)
+      case nil: throw .invalidInput(message: "the model has no output")
+      }
+    }
+    var outcome: RunOutcome
+    if integers.isEmpty {
+      outcome = RunOutcome(
+        output: try BatchSlices.concatenate(floats), executeSeconds: seconds)
+    } else {
+      let joined = try IntegerTensor.concatenating(integers)
+      outcome = RunOutcome(
+        output: AffineValue.integer(joined).floatTensor,
+        executeSeconds: seconds, integerOutput: joined)
+    }
+    if let labels {
+      outcome.top1 = Classification.accuracy(
+        outcome.output, labels: labels, k: 1)
+      outcome.top5 = Classification.accuracy(
+        outcome.output, labels: labels, k: 5)
     }
     return outcome
   }

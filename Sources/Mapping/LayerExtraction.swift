@@ -44,6 +44,9 @@ public enum LayerExtraction {
     var alias: [String: String] = [:]
     var layers: [Layer] = []
     var layerOfTensor: [String: Int] = [:]
+    // Activation tensors (canonical names) that hold integers, with the
+    // QuantizeLinear node that wrote them.
+    var quantized: [String: String] = [:]
 
     func canonical(_ name: String) -> String {
       var current = name
@@ -194,6 +197,48 @@ public enum LayerExtraction {
           layer.otherOperations = 0
           break
         }
+        if case .dequantizeLinear = op, let source = activationInputs.first,
+          quantized[source.name] != nil
+        {
+          // The DequantizeLinear of a QDQ pair on activations: the next
+          // integer kernel reads the stored integers (onnxruntime's QDQ
+          // fusion), so the pair costs no pass of its own.
+          layer.work = .view
+          layer.otherOperations = 0
+          alias[outputName] = source.name
+          layer.output = TensorUse(name: source.name, elements: output.elements)
+          break
+        }
+        if case .quantizeLinear = op, let source = activationInputs.first,
+          let writer = quantized[source.name],
+          let before = network.nodes.first(where: { $0.name == writer }),
+          sameQuantization(before, node, network: network)
+        {
+          // QuantizeLinear of integers moved unchanged (a QDQ pair around a
+          // Flatten or Reshape) with the same scale and zero point: an
+          // identity, which onnxruntime drops.
+          layer.work = .view
+          layer.otherOperations = 0
+          alias[outputName] = source.name
+          layer.output = TensorUse(name: source.name, elements: output.elements)
+          break
+        }
+        if case .quantizeLinear = op, let source = activationInputs.first,
+          let producer = layerOfTensor[source.name],
+          isFusable(layers[producer]), consumers[source.name]?.count == 1,
+          !graphOutputs.contains(source.name)
+        {
+          // Requantization is the epilogue of the integer kernel before it
+          // (QLinearConv, QGemm, an integer max pool).
+          layer.work = .streaming(operations: ops)
+          layer.operatorClass = .elementwise
+          layer.fusedInto = layers[producer].name
+          quantized[source.name] = node.name
+          alias[outputName] = source.name
+          layer.output = TensorUse(name: source.name, elements: output.elements)
+          break
+        }
+        if case .quantizeLinear = op { quantized[outputName] = node.name }
         try ExtendedLayer(
           op: op, node: node, shapes: shapes, network: network,
           derived: constantOperands, batch: batch, reference: current
@@ -252,6 +297,24 @@ public enum LayerExtraction {
       }
     }
     return result
+  }
+
+  /// Whether two QuantizeLinear nodes have equal scales and zero points
+  /// (by name or by value).
+  private static func sameQuantization(
+    _ a: Node, _ b: Node, network: Network
+  ) -> Bool {
+    func values(_ node: Node, _ index: Int) -> [Float]? {
+      guard let name = node.input(index) else { return [] }
+      return network.initializer(named: name)?.floatValues
+    }
+    for index in 1...2 {
+      if a.input(index) == b.input(index) { continue }
+      guard let x = values(a, index), let y = values(b, index), x == y else {
+        return false
+      }
+    }
+    return true
   }
 
   private static func isFusable(_ producer: Layer) -> Bool {

@@ -8,6 +8,24 @@ import PrecisionModel
 
 extension CalibrationMethod: ExpressibleByArgument {}
 
+/// The methods of `edgesim quantize`: the fixed-point calibrations, or
+/// affine (a QDQ ONNX model).
+enum QuantizeMethod: String, ExpressibleByArgument, CaseIterable {
+  case qiu, ristretto
+  case `static`
+  case affine
+
+  /// The fixed-point calibration method; `nil` for affine.
+  var calibration: CalibrationMethod? {
+    switch self {
+    case .qiu: .qiu
+    case .ristretto: .ristretto
+    case .static: .static
+    case .affine: nil
+    }
+  }
+}
+
 /// `edgesim quantize`: choose fixed-point formats and write a precision file.
 struct Quantize: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -25,6 +43,15 @@ struct Quantize: ParsableCommand {
       per layer the formats chosen, the end-to-end SQNR and the overflow \
       events, and float vs fixed top-1 with --labels.
 
+      --method affine writes instead a QDQ ONNX model (--out q.onnx) in the \
+      affine format of ONNX's QuantizeLinear/DequantizeLinear, as \
+      onnxruntime's quantize_static does with MinMax calibration: int8 \
+      symmetric weights (--per-channel, else per tensor), int32 biases, and \
+      --activation-type uint8 (default) or int8 asymmetric activations from \
+      the min/max over --data; --bits must be 8. edgesim run executes the \
+      model bit-exactly as onnxruntime does (Documentation/Quantization.md, \
+      "Affine integers"), so the two formats can be compared on one model.
+
       Widths: --bits sets the activations' (and the input's) widths and, \
       unless --weight-bits is given, the weights' too. Either takes a number \
       (8) or KEY=BITS entries separated by commas, where KEY is, by \
@@ -40,6 +67,7 @@ struct Quantize: ParsableCommand {
           --bits 8 --out p8.yaml
         edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits 8 --weight-bits conv=8,fc=4,*=8 --out p84.yaml
         edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits conv1=16,*=8 --method ristretto --out p.yaml --json
+        edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits 8 --method affine --per-channel --out q.onnx
       """)
 
   @Option(
@@ -61,8 +89,14 @@ struct Quantize: ParsableCommand {
   @Option(help: "Weight widths, same syntax (default: --bits).")
   var weightBits: String?
 
-  @Option(help: "qiu, ristretto or static.")
-  var method: CalibrationMethod = .qiu
+  @Option(help: "qiu, ristretto, static, or affine (a QDQ ONNX model).")
+  var method: QuantizeMethod = .qiu
+
+  @Flag(help: "With --method affine: weight scales per output channel.")
+  var perChannel = false
+
+  @Option(help: "With --method affine: uint8 or int8 activations.")
+  var activationType: String = "uint8"
 
   @Option(
     help:
@@ -78,6 +112,24 @@ struct Quantize: ParsableCommand {
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
+    if method == .affine {
+      guard bits == "8", weightBits == nil || weightBits == "8" else {
+        throw ValidationError(
+          "--method affine quantizes to 8 bits: use --bits 8 (affine int8/uint8)."
+        )
+      }
+      guard ["uint8", "int8"].contains(activationType) else {
+        throw ValidationError("--activation-type must be uint8 or int8.")
+      }
+      if calibrationSamples != nil {
+        throw ValidationError(
+          "--calibration-samples is for the fixed-point methods; --method affine calibrates on all of --data."
+        )
+      }
+    } else if perChannel || activationType != "uint8" {
+      throw ValidationError(
+        "--per-channel and --activation-type go with --method affine.")
+    }
     if let calibrationSamples, calibrationSamples < 1 {
       throw ValidationError("--calibration-samples must be at least 1.")
     }
@@ -94,6 +146,20 @@ struct Quantize: ParsableCommand {
 
   func run() throws {
     var printer = DiagnosticPrinter()
+    if method == .affine {
+      let options = AffineCalibration.Options(
+        perChannel: perChannel,
+        activationType: activationType == "int8" ? .int8 : .uint8)
+      let outcome = try AffineQuantization.run(
+        model: model, data: data, labels: labels, out: out, options: options,
+        printer: &printer)
+      Terminal.results(
+        AffineQuantization.render(
+          outcome, options: options, out: out, json: format.json),
+        standardOutputTaken: false)
+      return
+    }
+    let method = self.method.calibration ?? .qiu
     do throws(CommandFailure) {
       var warnings: [Diagnostic] = []
       let (network, classes) = try ExecutionInputs.model(
@@ -158,7 +224,7 @@ struct Quantize: ParsableCommand {
         weight: weights[name], activation: activations[name])
     }
     return CalibrationConfiguration(
-      method: method, weightBits: weight.fallback,
+      method: method.calibration ?? .qiu, weightBits: weight.fallback,
       activationBits: activation.fallback,
       layerBits: layerBits)
   }

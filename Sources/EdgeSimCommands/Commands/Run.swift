@@ -23,6 +23,15 @@ struct Run: ParsableCommand {
       zero, used bits of the output, SQNR local (the layer alone) and \
       end-to-end, and the mean error in LSB.
 
+      A pre-quantized model (QuantizeLinear/DequantizeLinear pairs, \
+      QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger; as \
+      onnxruntime's quantizer, TFLite converters and edgesim quantize \
+      --method affine write them) runs in its own affine int8/uint8 \
+      arithmetic, bit for bit as onnxruntime computes it \
+      (Documentation/Quantization.md, "Affine integers"); --precision is \
+      refused for it, and --output writes the integers (uint8, int8, int32) \
+      when the graph's output is an integer tensor.
+
       --input is a float32 .npy shaped like the model's input with any batch \
       N. NaN is refused; ±inf saturates and counts as overflow. --labels \
       (integer class indices, [N]) adds top-1 and top-5. --dump writes the \
@@ -37,6 +46,7 @@ struct Run: ParsableCommand {
           --input Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy
         edgesim quantize --model Workloads/digits/digits-plain.onnx --data Workloads/digits/test-images.npy --bits 8 --out p8.yaml
         edgesim run --model Workloads/digits/digits-plain.onnx --input Workloads/digits/test-images.npy --precision p8.yaml --dump raws/ --json
+        edgesim run --model Workloads/affine/digits-qdq.onnx --input Workloads/digits/test-images.npy --labels Workloads/digits/test-labels.npy
       """)
 
   @Option(
@@ -99,6 +109,15 @@ struct Run: ParsableCommand {
         try ExecutionInputs.labels(
           path, samples: samples.shape.first ?? 0, classes: classes)
       }
+      if let precision, AffineExecutor.isQuantized(network) {
+        throw CommandFailure(
+          .error(
+            "the model is already quantized (QuantizeLinear, DequantizeLinear "
+              + "or QLinear operators): it runs in its own affine format, "
+              + "not under a precision file",
+            at: SourceLocation(file: precision),
+            hint: "run it without --precision"))
+      }
       let resolved = try precision.map { path throws(CommandFailure) in
         try PrecisionFile.resolve(path, for: network)
       }
@@ -113,7 +132,13 @@ struct Run: ParsableCommand {
       if let dump, let entries = outcome.dump {
         try RawDumpWriter.write(entries, to: dump)
       }
-      if let output { try Self.write(outcome.output, to: output) }
+      if let output {
+        if let integers = outcome.integerOutput {
+          try Self.write(integers, to: output)
+        } else {
+          try Self.write(outcome.output, to: output)
+        }
+      }
       Terminal.results(
         format.json
           ? RunReport.json(outcome, model: model, precision: precision)
@@ -144,6 +169,11 @@ struct Run: ParsableCommand {
     }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     do throws(ExecutionError) {
+      if AffineExecutor.isQuantized(network) {
+        return try SlicedRun.affine(
+          network: network, input: samples, labels: labels,
+          batchSize: batchSize, clock: ContinuousClock())
+      }
       if let resolved {
         return try SlicedRun.fixed(
           network: network, precision: resolved, input: samples,
@@ -156,6 +186,41 @@ struct Run: ParsableCommand {
     } catch {
       throw CommandFailure(
         .error(error.description, at: SourceLocation(file: precision ?? model)))
+    }
+  }
+
+  /// Writes an integer tensor as a .npy of its type (uint8, int8, int16,
+  /// int32), atomically.
+  static func write(_ tensor: IntegerTensor, to path: String)
+    throws(CommandFailure)
+  {
+    let values: NumPyArray.Values
+    switch tensor.elementType {
+    case .uint8:
+      values = .uint8(tensor.values.map { UInt8(truncatingIfNeeded: $0) })
+    case .int8:
+      values = .int8(tensor.values.map { Int8(truncatingIfNeeded: $0) })
+    case .int16:
+      values = .int16(tensor.values.map { Int16(truncatingIfNeeded: $0) })
+    case .int32:
+      values = .int32(tensor.values.map { Int32(truncatingIfNeeded: $0) })
+    default: values = .int64(tensor.values)
+    }
+    let data: Data
+    do {
+      data = try NumPyArray(shape: tensor.shape, values: values).npyData()
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the output: \(error)", at: SourceLocation(file: path)))
+    }
+    do throws(FileIO.WriteFailure) {
+      try FileIO.writeAtomically(data, to: path)
+    } catch {
+      throw CommandFailure(
+        .error(
+          "cannot write the output: \(error.reason)",
+          at: SourceLocation(file: path)))
     }
   }
 
