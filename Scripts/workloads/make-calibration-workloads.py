@@ -243,6 +243,61 @@ class Net:
         self.last = name
         return name
 
+    def conv_transpose(self, filters, kernel, stride, name, bn=True, act="relu", bias=None):
+        """A transposed convolution with SAME padding (Keras Conv2DTranspose): the
+        output is the input times the stride; MACs = input pixels x C x filters x k x k
+        (Documentation/Counting.md, ConvTranspose)."""
+        c, h, w = self.shapes[self.last]
+        self.macs += h * w * c * filters * kernel * kernel
+        has_bias = (not bn) if bias is None else bias
+        # EdgeSim folds batch norm into Conv and Gemm only: after a transposed conv its
+        # scale and shift stay (2 per channel), as `edgesim inspect` counts them.
+        self.params += c * filters * kernel * kernel + (filters if has_bias else 0) + (2 * filters if bn else 0)
+        attrs = [("filters", filters), ("kernel", kernel), ("stride", stride),
+                 ("padding", "same"), ("transposed", True),
+                 ("bias", (True if has_bias else None) if bn else (None if has_bias else False)),
+                 ("batch_norm", True if bn else None), ("activation", act)]
+        self._emit(name, "conv", attrs, [self.last], self.last)
+        self.shapes[name] = (filters, h * stride, w * stride)
+        self.last = name
+        return name
+
+    def leaky_relu(self, alpha, name, inputs=None):
+        inputs = inputs or [self.last]
+        self._emit(name, "leaky_relu", [("alpha", alpha)], inputs, self.last)
+        self.shapes[name] = self.shapes[inputs[0]]
+        self.last = name
+        return name
+
+    def resize(self, name, scale=None, size=None, mode="linear", inputs=None):
+        inputs = inputs or [self.last]
+        c, h, w = self.shapes[inputs[0]]
+        if scale is not None:
+            oh, ow = h * scale, w * scale
+            attrs = [("scale", scale), ("mode", mode)]
+        else:
+            oh, ow = size
+            attrs = [("size", [oh, ow]), ("mode", mode)]
+        self._emit(name, "resize", attrs, inputs, self.last)
+        self.shapes[name] = (c, oh, ow)
+        self.last = name
+        return name
+
+    def space_to_depth(self, block, name, inputs=None):
+        inputs = inputs or [self.last]
+        c, h, w = self.shapes[inputs[0]]
+        self._emit(name, "space_to_depth", [("block", block)], inputs, self.last)
+        self.shapes[name] = (c * block * block, h // block, w // block)
+        self.last = name
+        return name
+
+    def concat1d(self, inputs, name):
+        total = sum(self.shapes[i][0] for i in inputs)
+        self._emit(name, "concat", [], inputs, None)
+        self.shapes[name] = (total,)
+        self.last = name
+        return name
+
     def softmax(self, name="softmax"):
         self._emit(name, "softmax", [], [self.last], self.last)
         self.shapes[name] = self.shapes[self.last]
@@ -1114,6 +1169,382 @@ def efficientnet_edgetpu(size):
     return net, header, sources, f"EfficientNet-EdgeTPU-{size.upper()}, {res}x{res}, 1001 classes", None
 
 
+DARKNET_YOLOV2_CFG = (
+    "pjreddie/darknet cfg/yolov2.cfg (COCO, 416x416): 3x3 and 1x1 convs with batch norm and "
+    "leaky ReLU (0.1), 2x2/2 max pools, route 16 -> 1x1 conv 64 -> reorg 2 -> route with "
+    "conv 24, 3x3 conv 1024, 1x1 conv 425 (5 anchors x 85) with bias")
+DARKNET_YOLOV2_TABLE = (
+    "pjreddie.com/darknet/yolo (YOLOv2 table: YOLOv2 608x608 COCO 62.94 Bn FLOPS); "
+    "yolov2_xilinx_fpga README (commit 6f6fd3ae): 29.47 GOP for the 416x416 network "
+    "(darknet counts 2 operations per MAC)")
+
+
+def yolov2():
+    net = Net("yolov2_416", (3, 416, 416))
+
+    def cbl(filters, kernel, name, inputs=None):
+        net.conv(filters, kernel, padding=kernel // 2, name=name, act=None, inputs=inputs)
+        return net.leaky_relu(0.1, name=f"{name}.leaky")
+
+    plan = [(32, 3), "M", (64, 3), "M", (128, 3), (64, 1), (128, 3), "M",
+            (256, 3), (128, 1), (256, 3), "M", (512, 3), (256, 1), (512, 3), (256, 1), (512, 3),
+            "M", (1024, 3), (512, 1), (1024, 3), (512, 1), (1024, 3), (1024, 3), (1024, 3)]
+    index = 0
+    for item in plan:
+        if item == "M":
+            net.max_pool(2, 2, name=f"pool{index}")
+        else:
+            out = cbl(item[0], item[1], f"conv{index}")
+            if index == 16:
+                route16 = out
+        index += 1
+    conv24 = net.last
+    cbl(64, 1, "conv26", inputs=[route16])
+    net.space_to_depth(2, name="reorg27")
+    net.concat([net.last, conv24], name="route28")
+    cbl(1024, 3, "conv29")
+    net.conv(425, 1, name="conv30", bn=False, act=None)
+    header = [
+        "YOLOv2 (Redmon and Farhadi, \"YOLO9000\", CVPR 2017), darknet's yolov2.cfg for COCO at",
+        "416x416, the network of the dhm2013724/yolov2_xilinx_fpga accelerator (PYNQ, Fixed-16).",
+        "Darknet's convolutions pad k/2; every conv but the last has batch norm (folded) and a",
+        "leaky ReLU (slope 0.1); the reorg layer is a space-to-depth with block 2 (darknet's",
+        "channel order differs, the shape and the bytes moved do not). The region layer",
+        "(anchor decoding, on the ARM in the measured runs) is left out.",
+        "Published: 29.47 GOP (the accelerator's README; darknet's table gives 62.94 Bn for",
+        "608x608, x (416/608)^2 = 29.46), counting 2 operations per MAC: 14.74 G MACs.",
+    ]
+    sources = ["Redmon and Farhadi, CVPR 2017 (arXiv:1612.08242)", DARKNET_YOLOV2_CFG, DARKNET_YOLOV2_TABLE]
+    published = (int(29.47e9 / 2), 0.005 / 29.47, DARKNET_YOLOV2_TABLE, None)
+    return net, header, sources, "YOLOv2 (darknet yolov2.cfg, COCO), 416x416", published
+
+
+SLIM_NASNET = (
+    "TF-Slim research/slim/nets/nasnet/nasnet.py and nasnet_utils.py (tensorflow/models): "
+    "NasNetANormalCell / NasNetAReductionCell operations and hidden-state indices, "
+    "_cell_base, _reduce_prev_layer, factorized_reduction, _stacked_separable_conv, "
+    "_imagenet_stem, build_nasnet_mobile / build_nasnet_large hyperparameters")
+NASNET_PUBLISHED = {  # Zoph et al., CVPR 2018, Table 2 (ImageNet): mult-adds, parameters
+    "mobile": (564e6, 5.3e6, "NASNet-A (4 @ 1056)"),
+    "large": (23.8e9, 88.9e6, "NASNet-A (6 @ 4032)"),
+}
+
+
+def nasnet(size):
+    """NASNet-A for ImageNet as TF-Slim builds it (SLIM_NASNET)."""
+    cells, filters0, stem_multiplier, res, skip_reduction_input = {
+        "mobile": (12, 44, 1.0, 224, False), "large": (18, 168, 3.0, 331, True)}[size]
+    net = Net(f"nasnet_{size}", (3, res, res))
+    relus = {}
+
+    def relu(tensor):
+        # One ReLU per tensor: TF's graph optimiser merges the identical ReLUs that
+        # several branches apply to the same hidden state (assumption, stated).
+        if tensor not in relus:
+            relus[tensor] = net.act("relu", name=f"{tensor}.relu", inputs=[tensor])
+        return relus[tensor]
+
+    def factorized_reduction(x, filters, stride, p):
+        if stride == 1:
+            return net.conv(filters, 1, name=f"{p}.path_conv", inputs=[x], act=None)
+        a = net.avg_pool(1, 2, name=f"{p}.path1_pool", inputs=[x])
+        a = net.conv(filters // 2, 1, name=f"{p}.path1_conv", bn=False, bias=False, act=None)
+        # path 2 shifts the map by one pixel (pad, slice) before the same pooling
+        b = net.avg_pool(1, 2, name=f"{p}.path2_pool", inputs=[x])
+        b = net.conv(filters - filters // 2, 1, name=f"{p}.path2_conv", bn=False, bias=False, act=None)
+        net.concat([a, b], name=f"{p}.concat")
+        return net.batch_norm(f"{p}.bn")
+
+    def sep_stack(x, kernel, stride, filters, p):
+        for layer in range(2):
+            x = relu(x)
+            net.conv(None, kernel, stride, name=f"{p}.sep{layer}.dw", depthwise=True, inputs=[x],
+                     bn=False, bias=False, act=None)
+            x = net.conv(filters, 1, name=f"{p}.sep{layer}.pw", act=None)
+            stride = 1
+        return x
+
+    def apply(x, op, stride, original, filters, p):
+        if stride > 1 and not original:
+            stride = 1
+        c = net.shapes[x][0]
+        if op.startswith("separable"):
+            return sep_stack(x, int(op.split("_")[1][0]), stride, filters, p)
+        if op == "none":
+            if stride > 1 or c != filters:
+                return net.conv(filters, 1, stride, name=f"{p}.1x1", inputs=[relu(x)], act=None)
+            return x
+        pool = net.max_pool if op.startswith("max") else net.avg_pool
+        y = pool(3, stride, padding="same", name=f"{p}.{op.split('_')[0]}pool", inputs=[x],
+                 count_include_pad=False if op.startswith("avg") else None)
+        if c != filters:
+            y = net.conv(filters, 1, name=f"{p}.pool_1x1", inputs=[y], act=None)
+        return y
+
+    normal = (["separable_5x5_2", "separable_3x3_2", "separable_5x5_2", "separable_3x3_2",
+               "avg_pool_3x3", "none", "avg_pool_3x3", "avg_pool_3x3", "separable_3x3_2", "none"],
+              [0, 1, 1, 1, 0, 1, 1, 1, 0, 0], [1, 0, 0, 0, 0, 0, 0])
+    reduction = (["separable_5x5_2", "separable_7x7_2", "max_pool_3x3", "separable_7x7_2",
+                  "avg_pool_3x3", "separable_5x5_2", "none", "avg_pool_3x3", "separable_3x3_2",
+                  "max_pool_3x3"],
+                 [0, 1, 0, 1, 0, 1, 3, 2, 2, 0], [1, 1, 1, 0, 0, 0, 0])
+
+    def cell(kind, x, prev, scaling, stride, p):
+        ops, indices, used = kind
+        filters = int(filters0 * scaling)
+        if prev is None:
+            prev = x
+        elif net.shapes[prev][1] != net.shapes[x][1]:
+            prev = factorized_reduction(relu(prev), filters, 2, f"{p}.prev_reduce")
+        elif net.shapes[prev][0] != filters:
+            prev = net.conv(filters, 1, name=f"{p}.prev_1x1", inputs=[relu(prev)], act=None)
+        cur = net.conv(filters, 1, name=f"{p}.1x1", inputs=[relu(x)], act=None)
+        states = [cur, prev]
+        for block in range(5):
+            li, ri = indices[2 * block], indices[2 * block + 1]
+            h1 = apply(states[li], ops[2 * block], stride, li < 2, filters, f"{p}.b{block}.left")
+            h2 = apply(states[ri], ops[2 * block + 1], stride, ri < 2, filters, f"{p}.b{block}.right")
+            states.append(net.add(h1, h2, name=f"{p}.b{block}.add"))
+        final = net.shapes[states[-1]]
+        outputs = []
+        for index, (state, is_used) in enumerate(zip(states, used)):
+            if is_used:
+                continue
+            shape = net.shapes[state]
+            if shape[1] != final[1] or shape[0] != final[0]:
+                state = factorized_reduction(state, final[0], 2 if shape[1] != final[1] else 1,
+                                             f"{p}.out_reduce{index}")
+            outputs.append(state)
+        return net.concat(outputs, name=f"{p}.concat")
+
+    # _imagenet_stem: a VALID 3x3/2 conv, then two reduction cells at scaling 1/4, 1/2
+    stem = net.conv(int(32 * stem_multiplier), 3, 2, padding="valid", name="conv0", act=None)
+    outputs = [None, stem]
+    scaling = 0.25
+    for index in range(2):
+        outputs.append(cell(reduction, net.last, outputs[-2], scaling, 2, f"stem{index}"))
+        scaling *= 2
+    reductions = [int(k / 3 * cells) for k in (1, 2)]
+    scaling = 1.0
+    reduction_index = 0
+    prev = None
+    for index in range(cells):
+        if skip_reduction_input:
+            prev = outputs[-2]
+        if index in reductions:
+            scaling *= 2
+            outputs.append(cell(reduction, net.last, outputs[-2], scaling, 2, f"reduction{reduction_index}"))
+            reduction_index += 1
+        if not skip_reduction_input:
+            prev = outputs[-2]
+        outputs.append(cell(normal, net.last, prev, scaling, 1, f"cell{index}"))
+    net.act("relu", name="final_relu")
+    net.gap()
+    net.flatten()
+    net.fc(1001, name="logits")
+    net.softmax()
+    macs, params, label = NASNET_PUBLISHED[size]
+    text = f"Zoph et al., CVPR 2018 (arXiv:1707.07012), Table 2: {label}, {macs / 1e6:,.0f} M mult-adds, {params / 1e6:g} M parameters"
+    header = [
+        f"NASNet-A {size} for ImageNet at {res}x{res} ({label}; Zoph et al., \"Learning",
+        "Transferable Architectures for Scalable Image Recognition\", CVPR 2018), as TF-Slim's",
+        f"nasnet.py builds it and TFLite's hosted NASNet {size} deploys it: the ImageNet stem (a",
+        "VALID 3x3/2 conv and two reduction cells), "
+        f"{cells} normal cells in 3 stacks with 2 reduction",
+        f"cells between them, {filters0} filters at the first stack, doubling at each reduction;",
+        "separable convs are ReLU, depthwise kxk, pointwise 1x1, batch norm (folded), twice;",
+        "factorized reductions (two 1x1/2 paths, concat, batch norm) where a previous hidden",
+        "state has another size; SAME padding; a 1001-class FC. The auxiliary head (training",
+        "only) and drop-path are left out. Assumed: one ReLU per hidden state, shared by its",
+        "branches (TF's graph optimiser merges identical ReLUs), and the path-2 pixel shift",
+        "of a factorized reduction costs no separate layer.",
+        f"Published: {text}.",
+    ]
+    sources = ["Zoph et al., CVPR 2018 (arXiv:1707.07012)", SLIM_NASNET, text]
+    published = (int(macs), 0.02, text, int(params))
+    return net, header, sources, f"NASNet-A {size} ({label}), {res}x{res}, 1001 classes", published
+
+
+MOBILENET_V2_BLOCKS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
+                       (6, 160, 3, 2), (6, 320, 1, 1)]  # t, c, n, s (Sandler et al., Table 2)
+
+
+def mobilenet_v2_features(net, output_stride=32):
+    """MobileNetV2 1.0 without its 1280-channel head (Sandler et al., arXiv:1801.04381,
+    Table 2), named as Keras' MobileNetV2 names its layers; with output_stride 16 the
+    last stride-2 block keeps stride 1 (DeepLab's atrous MobileNetV2). Returns the
+    Keras layer names of every block's expansion output and the last projection."""
+    net.conv(32, 3, 2, name="Conv1", act="relu6")
+    points = {}
+    stride_so_far = 2
+    atrous = False
+    index = 0
+    for t, c, n, s in MOBILENET_V2_BLOCKS:
+        for j in range(n):
+            stride = s if j == 0 else 1
+            dilation = 2 if atrous else 1
+            if stride == 2 and stride_so_far >= output_stride:
+                stride, atrous = 1, True  # later depthwise convs dilate by 2
+            stride_so_far *= stride
+            block_in = net.last
+            p = "expanded_conv" if index == 0 else f"block_{index}"
+            inp = net.shapes[block_in][0]
+            if t != 1:
+                points[f"{p}_expand_relu"] = net.conv(inp * t, 1, name=f"{p}_expand", act="relu6")
+            net.conv(None, 3, stride, name=f"{p}_depthwise", depthwise=True, act="relu6",
+                     dilation=dilation)
+            points[f"{p}_project"] = net.conv(c, 1, name=f"{p}_project", act=None)
+            if stride == 1 and inp == c:
+                net.add(net.last, block_in, name=f"{p}_add")
+            index += 1
+    return points
+
+
+DEEPLAB_MODEL_ZOO = (
+    "tensorflow/models research/deeplab/g3doc/model_zoo.md, PASCAL VOC table, row "
+    "mobilenetv2_coco_voc_trainaug: eval output stride 16, 2.75B multiply-adds at 513x513")
+
+
+def deeplab_v3_513():
+    net = Net("deeplab_v3_513", (3, 513, 513))
+    mobilenet_v2_features(net, output_stride=16)
+    features = net.last
+    c, h, w = net.shapes[features]
+    net.gap(name="image_pooling", inputs=[features])
+    net.conv(256, 1, name="image_pooling_conv")
+    pooled = net.resize("image_pooling_resize", size=(h, w), mode="linear")
+    aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
+    net.concat([pooled, aspp0], name="aspp_concat")
+    net.conv(256, 1, name="concat_projection")
+    net.conv(21, 1, name="logits", bn=False, act=None)
+    net.resize("logits_resize", size=(513, 513), mode="linear")
+    header = [
+        "DeepLab v3 with a MobileNetV2 1.0 backbone at 513x513 (Chen et al., arXiv:1706.05587;",
+        "Sandler et al., arXiv:1801.04381 section 6.3), the network of Coral's \"DeepLab V3",
+        "(513x513)\" (deeplabv3_mnv2_pascal; Coral's table does not name the depth multiplier:",
+        "1.0, the model zoo's, is assumed). As tensorflow/models research/deeplab builds it:",
+        "MobileNetV2 to layer_18 (320 channels, no 1280 head) at output stride 16 (the last",
+        "stride-2 block keeps stride 1; later depthwise convs dilate by 2); ASPP without",
+        "atrous branches (as for MobileNet): image pooling (global pool, 1x1 conv 256,",
+        "bilinear resize back) beside a 1x1 conv 256, concat, 1x1 projection 256; 1x1 logits",
+        "(21 PASCAL classes) and a bilinear resize to 513x513. Batch norm folded, ReLU6 in the",
+        "backbone, ReLU in ASPP. The final ArgMax is left out.",
+        "Published: 2.75 G multiply-adds (" + DEEPLAB_MODEL_ZOO + ").",
+    ]
+    sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",
+               "tensorflow/models research/deeplab/core/feature_extractor.py and model.py "
+               "(mobilenet_v2 to layer_18, image pooling + 1x1 ASPP, concat_projection)",
+               DEEPLAB_MODEL_ZOO]
+    # The zoo rounds to 0.01 G; this count is 0.34% below it (the zoo may count the
+    # bilinear resizes or the ArgMax): tolerance 1%.
+    published = (2_750_000_000, 0.01, DEEPLAB_MODEL_ZOO, None)
+    return net, header, sources, "DeepLab v3, MobileNetV2 1.0 backbone, output stride 16, 513x513", published
+
+
+TF_UNET_TUTORIAL = (
+    "TensorFlow tutorial 'Image segmentation' (tensorflow/docs site/en/tutorials/images/"
+    "segmentation.ipynb): Keras MobileNetV2 encoder at 128x128 (block_1/3/6/13_expand_relu, "
+    "block_16_project), pix2pix.upsample(512/256/128/64, 3) decoder (Conv2DTranspose, "
+    "batch norm, ReLU), concat skips, a final Conv2DTranspose(3, 3, strides=2)")
+
+
+def unet_mobilenet_v2_128():
+    net = Net("unet_mobilenet_v2_128", (3, 128, 128))
+    points = mobilenet_v2_features(net)
+    skips = [points[k] for k in ("block_1_expand_relu", "block_3_expand_relu",
+                                 "block_6_expand_relu", "block_13_expand_relu")]
+    net.last = points["block_16_project"]
+    for filters, skip in zip((512, 256, 128, 64), reversed(skips)):
+        net.conv_transpose(filters, 3, 2, name=f"up{filters}")
+        net.concat([net.last, skip], name=f"up{filters}_concat")
+    net.conv_transpose(3, 3, 2, name="output", bn=False, act=None)
+    header = [
+        "U-Net with a MobileNetV2 encoder at 128x128, the network of Coral's \"Unet Mv2",
+        "(128x128)\" (keras_post_training_unet_mv2_128: TensorFlow's image segmentation",
+        "tutorial model, 3 classes). Encoder: Keras MobileNetV2 1.0 up to block_16_project;",
+        "skips from block_1, 3, 6 and 13's expansion ReLU6. Decoder: four pix2pix upsample",
+        "blocks (3x3 stride-2 transposed conv without bias, batch norm folded, ReLU), each",
+        "concatenated with its skip, and a 3x3 stride-2 transposed conv to 3 channels with",
+        "bias. The encoder layers after block_16_project are not used and not listed.",
+        "Published: no MAC figure for this network was found; none is checked.",
+    ]
+    sources = ["Ronneberger et al., MICCAI 2015 (arXiv:1505.04597)", "Sandler et al., arXiv:1801.04381",
+               TF_UNET_TUTORIAL]
+    return net, header, sources, "U-Net, MobileNetV2 encoder, pix2pix decoder, 128x128, 3 classes", None
+
+
+TF_OD_SSD = (
+    "tensorflow/models research/object_detection: ssd_mobilenet_v1_feature_extractor.py and "
+    "ssd_mobilenet_v2_feature_extractor.py (feature maps Conv2d_11_pointwise + "
+    "Conv2d_13_pointwise, or layer_15/expansion_output + layer_19, then four extra maps "
+    "of depth 512, 256, 256, 128, each a 1x1 conv to half the depth and a 3x3/2 conv), "
+    "samples/configs/ssd_mobilenet_v1_coco.config (90 classes + background, 1x1 box "
+    "predictor, 3 anchors on the first map and 6 on the others)")
+MOBILENET_SSD_PUBLISHED = (
+    "Howard et al., arXiv:1704.04861, Table 13: SSD 300 with MobileNet, 1.2 B mult-adds, "
+    "6.8 M parameters")
+
+
+def ssd_net(version, res):
+    net = Net(f"ssd_mobilenet_{version}_{res}", (3, res, res))
+    if version == "v1":
+        net.conv(32, 3, 2, name="Conv2d_0", act="relu6")
+        plan = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]
+        for i, (c, s) in enumerate(plan, start=1):
+            net.conv(None, 3, s, name=f"Conv2d_{i}_depthwise", depthwise=True, act="relu6")
+            net.conv(c, 1, name=f"Conv2d_{i}_pointwise", act="relu6")
+        maps = ["Conv2d_11_pointwise", "Conv2d_13_pointwise"]
+    else:
+        points = mobilenet_v2_features(net)
+        net.conv(1280, 1, name="Conv_1", act="relu6")
+        maps = [points["block_13_expand_relu"], "Conv_1"]
+    for depth in (512, 256, 256, 128):
+        net.conv(depth // 2, 1, name=f"extra_{depth}_{len(maps)}_1x1", act="relu6")
+        maps.append(net.conv(depth, 3, 2, name=f"extra_{depth}_{len(maps)}_3x3", act="relu6"))
+    boxes, classes = [], []
+    for index, feature in enumerate(maps):
+        anchors = 3 if index == 0 else 6
+        net.conv(anchors * 4, 1, name=f"box{index}", inputs=[feature], bn=False, act=None)
+        boxes.append(net.flatten(name=f"box{index}_flat"))
+        net.conv(anchors * 91, 1, name=f"class{index}", inputs=[feature], bn=False, act=None)
+        classes.append(net.flatten(name=f"class{index}_flat"))
+    net.concat1d(boxes, name="box_encodings")
+    net.concat1d(classes, name="class_logits")
+    net.act("sigmoid", name="class_scores")
+    return net
+
+
+def ssd_mobilenet(version, res):
+    net = ssd_net(version, res)
+    backbone = ("MobileNetV1 1.0 to Conv2d_13_pointwise" if version == "v1" else
+                "MobileNetV2 1.0 with its 1280-channel 1x1 conv (feature maps block_13's expansion "
+                "output, layer_15/expansion_output in TF's names, and Conv_1)")
+    header = [
+        f"SSD with a {backbone} at {res}x{res} (Liu et al., ECCV 2016; TF Object Detection",
+        f"API), the network of Coral's \"MobileNet {version} SSD ({res}x{res})\" row (the table states",
+        "the input size; it is used as stated). Six feature maps: two from the backbone and four",
+        "extra (1x1 conv to half the depth, 3x3 stride-2 conv; depths 512, 256, 256, 128;",
+        "ReLU6, batch norm folded); on each a 1x1 box conv (4 per anchor) and a 1x1 class conv",
+        "(91 per anchor: 90 COCO classes + background), 3 anchors on the first map and 6 on",
+        "the others; flattened, concatenated, sigmoid scores. The detection post-processing",
+        "(anchor decoding, non-maximum suppression; TFLite_Detection_PostProcess on the host",
+        "CPU) is not a layer here, and is not modelled.",
+    ]
+    sources = ["Liu et al., ECCV 2016 (arXiv:1512.02325)", TF_OD_SSD]
+    published = None
+    if version == "v1":
+        reference = ssd_net("v1", 300)
+        check = (reference.macs, reference.params)
+        header.append(
+            f"Published: {MOBILENET_SSD_PUBLISHED}; this definition at 300x300 counts "
+            f"{check[0] / 1e9:.3f} G MACs and {check[1] / 1e6:.2f} M parameters (checked by the "
+            "generator); the file at 224 has no published figure of its own.")
+        sources.append(MOBILENET_SSD_PUBLISHED)
+    else:
+        header.append("Published: no MAC figure for this network was found; none is checked.")
+    return net, header, sources, f"SSD MobileNet {version} (COCO), {res}x{res}", published
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -1157,6 +1588,13 @@ def models():
     yield ds_cnn_kws()
     yield resnet8_cifar10()
     yield fc_autoencoder_toycar()
+    yield yolov2()
+    yield nasnet("mobile")
+    yield nasnet("large")
+    yield deeplab_v3_513()
+    yield unet_mobilenet_v2_128()
+    yield ssd_mobilenet("v1", 224)
+    yield ssd_mobilenet("v2", 224)
 
 
 def write(net, header, sources, description, published):

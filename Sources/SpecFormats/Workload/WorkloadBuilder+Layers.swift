@@ -114,6 +114,20 @@ extension WorkloadBuilder {
           name: name, op: .reshape(allowZero: false),
           inputs: [x.tensor, target.name],
           outputs: [name]))
+    case .resize:
+      guard let made = resize(layer, name: name, x: x) else { return nil }
+      graph = made
+    case .spaceToDepth:
+      guard
+        let block = layer.integer(
+          "block", required: true, in: 1...windowLimit,
+          hint: "write e.g. block: 2 (YOLOv2's reorg)")
+      else { return nil }
+      graph.nodes.append(
+        GraphNode(
+          name: name,
+          op: .extended(.depthSpace(toSpace: false, blockSize: block)),
+          inputs: tensors, outputs: [name]))
     case .softmax:
       let axis = layer.integer("axis", in: -8...8) ?? -1
       graph.nodes.append(
@@ -151,6 +165,7 @@ extension WorkloadBuilder {
       "dilation", count: spatial, in: 1...windowLimit)
     let padding = self.padding(layer, spatial: spatial)
     let depthwise = layer.boolean("depthwise") ?? false
+    let transposed = layer.boolean("transposed") ?? false
     let groups = layer.integer("groups", in: 1...widthLimit)
     let filters = outputWidth(
       layer, "filters", alias: "out_channels",
@@ -183,10 +198,14 @@ extension WorkloadBuilder {
         hint: "use a multiple of \(group)")
       return nil
     }
-    guard
-      let weight = absent(
-        "\(name).weight", [filters, channels / group] + kernel, layer)
-    else { return nil }
+    // ConvTranspose's weight is [C, filters/group, k…]; Conv's [filters, C/group, k…].
+    let weightDims =
+      transposed
+      ? [channels, filters / group] + kernel
+      : [filters, channels / group] + kernel
+    guard let weight = absent("\(name).weight", weightDims, layer) else {
+      return nil
+    }
     var graph = LayerGraph()
     graph.initializers.append(weight)
     var inputs = [x.tensor, weight.name]
@@ -197,9 +216,12 @@ extension WorkloadBuilder {
     let attributes = ConvAttributes(
       group: group, strides: strides, pads: padding?.pads, dilations: dilations,
       autoPad: padding?.autoPad ?? .notSet)
+    let kind: Operator =
+      transposed
+      ? .extended(.convTranspose(ConvTransposeAttributes(conv: attributes)))
+      : .conv(attributes)
     graph.nodes.append(
-      GraphNode(
-        name: name, op: .conv(attributes), inputs: inputs, outputs: [name]))
+      GraphNode(name: name, op: kind, inputs: inputs, outputs: [name]))
     if normalized {
       graph.append(
         batchNorm(named: "\(name)/bn", reading: name, channels: filters))
@@ -335,6 +357,74 @@ extension WorkloadBuilder {
       at: node,
       hint: hint)
     return nil
+  }
+
+  // MARK: Resize
+
+  /// `resize`: Resize-13 on the spatial axes by a whole `scale` per axis,
+  /// or to a `size`, `nearest` (default) or `linear`.
+  func resize(_ layer: MappingReader, name: String, x: Source) -> LayerGraph? {
+    let spatial = x.shape.rank - 2
+    guard spatial >= 1 else {
+      document.error(
+        "a resize layer needs an input [N, C, H, …], but '\(x.tensor)' is \(x.shape)",
+        at: layer.node, hint: "resize scales the spatial axes")
+      return nil
+    }
+    let hasScale = layer.value("scale") != nil
+    let hasSize = layer.value("size") != nil
+    guard hasScale != hasSize else {
+      document.error(
+        hasScale
+          ? "give 'scale' or 'size', not both"
+          : "a resize layer needs 'scale' or 'size'",
+        at: layer.node, hint: "write e.g. scale: 2, or size: [64, 64]")
+      return nil
+    }
+    var mode = ResizeMode.nearest
+    if let node = layer.value("mode") {
+      guard
+        let chosen = layer.choice(
+          node, key: "mode", as: WorkloadResizeMode.self)
+      else { return nil }
+      mode = chosen == .linear ? .linear : .nearest
+    }
+    var graph = LayerGraph()
+    let lead = Array(x.shape.dims.prefix(2))
+    if hasScale {
+      guard
+        let scale = layer.integerOrList(
+          "scale", count: spatial, in: 1...windowLimit)
+      else { return nil }
+      let values = lead.map { _ in Float(1) } + scale.map { Float($0) }
+      guard
+        let tensor = try? Tensor(
+          name: "\(name).scales", shape: TensorShape([values.count]),
+          values: values)
+      else { return nil }
+      graph.initializers.append(tensor)
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .extended(.resize(mode: mode)),
+          inputs: [x.tensor, "", tensor.name], outputs: [name]))
+    } else {
+      guard
+        let size = layer.integerOrList(
+          "size", count: spatial, in: 1...TensorShape.maximumElementCount)
+      else { return nil }
+      let values = (lead + size).map { Int64($0) }
+      guard
+        let tensor = try? Tensor(
+          name: "\(name).sizes", shape: TensorShape([values.count]),
+          integers: values)
+      else { return nil }
+      graph.initializers.append(tensor)
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .extended(.resize(mode: mode)),
+          inputs: [x.tensor, "", "", tensor.name], outputs: [name]))
+    }
+    return graph
   }
 
   // MARK: Small pieces

@@ -23,6 +23,8 @@ enum WorkloadOperator: String, CaseIterable {
   case concat
   case flatten
   case reshape
+  case resize
+  case spaceToDepth = "space_to_depth"
   case softmax
 
   /// Keys every layer may have.
@@ -36,7 +38,7 @@ enum WorkloadOperator: String, CaseIterable {
       [
         "filters", "out_channels", "kernel", "stride", "padding", "dilation",
         "groups",
-        "depthwise", "bias", "batch_norm", "activation",
+        "depthwise", "transposed", "bias", "batch_norm", "activation",
       ]
     case .gemm, .fc: ["units", "bias", "batch_norm", "activation"]
     case .maxPool: ["kernel", "stride", "padding", "dilation", "ceil_mode"]
@@ -50,6 +52,8 @@ enum WorkloadOperator: String, CaseIterable {
     case .concat: ["axis"]
     case .flatten: ["axis"]
     case .reshape: ["shape"]
+    case .resize: ["scale", "size", "mode"]
+    case .spaceToDepth: ["block"]
     case .softmax: ["axis"]
     }
   }
@@ -92,4 +96,10 @@ enum WorkloadActivation: String, CaseIterable {
   case relu6
   case sigmoid
   case hardSwish = "hardswish"
+}
+
+/// How a `resize` layer interpolates (`mode:`).
+enum WorkloadResizeMode: String, CaseIterable {
+  case nearest
+  case linear
 }
