@@ -229,6 +229,12 @@ case("resize-nearest-down", [node("Resize", ["x", "", "sc"], ["y"], mode="neares
      {"x": rand(1, 1, 6, 6)}, [const("sc", np.array([1, 1, 0.5, 0.5], np.float32))])
 case("upsample-9", [node("Upsample", ["x", "sc"], ["y"], mode="nearest")],
      {"x": r}, [const("sc", np.array([1, 1, 2, 2], np.float32))], opset=9)
+case("pad-2-value", [node("Pad", ["x"], ["y"], pads=[0, 0, 1, 0, 0, 1, 0, 2], value=-2.0)],
+     {"x": p}, opset=10)
+case("resize-10-nearest", [node("Resize", ["x", "sc"], ["y"], mode="nearest")],
+     {"x": r}, [const("sc", np.array([1, 1, 1.5, 2.5], np.float32))], opset=10)
+case("resize-10-linear", [node("Resize", ["x", "sc"], ["y"], mode="linear")],
+     {"x": r}, [const("sc", np.array([1, 1, 2, 1.5], np.float32))], opset=10)
 d = rand(1, 8, 2, 3)
 case("depthtospace-dcr", [node("DepthToSpace", ["x"], ["y"], blocksize=2)], {"x": d}, opset=13)
 case("depthtospace-crd", [node("DepthToSpace", ["x"], ["y"], blocksize=2, mode="CRD")], {"x": d}, opset=13)

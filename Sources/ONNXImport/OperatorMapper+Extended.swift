@@ -492,8 +492,10 @@ extension OperatorMapper {
     guard let pads = try attributes.ints("pads") else {
       throw attributes.missing("pads")
     }
-    return withInputs(
-      .pad(mode: mode), [1: try integerInput(pads, "pads")], keep: 1)
+    var added = [1: try integerInput(pads, "pads")]
+    let value = try attributes.float("value", default: 0)
+    if value != 0 { added[2] = try floatInput([value], "value") }
+    return withInputs(.pad(mode: mode), added, keep: 1)
   }
 
   /// TopK-1 (`k` attribute) and TopK-10/11 (`K` input).
