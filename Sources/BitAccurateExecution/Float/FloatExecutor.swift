@@ -1,9 +1,13 @@
 import Dispatch
 import NetworkGraph
 
-/// The Float32 reference executor: runs every operator the IR supports on
-/// NCHW tensors with batch N (ONNX semantics), agreeing with onnxruntime to
-/// about 1e-6 relative.
+/// The Float32 reference executor: runs every operator the IR supports but
+/// the quantized family (QuantizeLinear, QLinearConv, …) on NCHW tensors
+/// with batch N (ONNX semantics), agreeing with onnxruntime to about 1e-6
+/// relative.
+///
+/// Integer tensors are held exactly in Float32 up to 2^24
+/// (``ElementTypes``); nodes may have several outputs (Split, TopK, LSTM).
 ///
 /// Convolutions use im2col and a row-major GEMM; the batch is split over
 /// ``concurrency`` cores. Element-wise non-linearities are computed in Double and
