@@ -409,6 +409,15 @@ def main():
         ops = sorted({n.op_type for n in nodes})
         manifest.append({"name": name, "ops": ops, "opset": opset, "inputs": files,
                          "expected": "expected.npy", "shape": list(expected.shape)})
+    # Not a reference: integers past 2^24 that Float32 would round, which
+    # the float executor must refuse (RunInputErrorTests).
+    errors = os.path.join(OUT, "errors")
+    os.makedirs(errors)
+    overflow = build("int-overflow", [node("Cast", ["x"], ["i"], to=INT64),
+                                      node("Mul", ["i", "big"], ["y"])],
+                     {"x": np.full((1, 2), 5000, np.float32)}, [const("big", ints([5000, 3]))], 19, None)
+    onnx.save(overflow, os.path.join(errors, "int-overflow.onnx"))
+    np.save(os.path.join(errors, "x.npy"), np.full((1, 2), 5000, np.float32))
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump({"onnx": onnx.__version__, "onnxruntime": ort.__version__,
                    "cases": manifest}, f, indent=1)

@@ -239,3 +239,23 @@ import Testing
     #expect(ours.float32Values == reference.float32Values)
   }
 }
+
+extension RunInputErrorTests {
+  /// An integer computed past 2^24 (5000 · 5000 in int64) is refused,
+  /// naming the node, rather than rounded by Float32.
+  @Test func integerResultsBeyondFloat32AreRefused() async {
+    let folder = ExtendedOperatorRunTests.fixtures.appendingPathComponent(
+      "errors")
+    let result = await EdgeSimMain.capture([
+      "run", "--model",
+      folder.appendingPathComponent("int-overflow.onnx").path, "--input",
+      folder.appendingPathComponent("x.npy").path,
+    ])
+    #expect(result.status == 1)
+    #expect(
+      result.standardError.contains("(Mul)")
+        && result.standardError.contains("reaches 25000000 at index 0")
+        && result.standardError.contains("2^24"),
+      "\(result.standardError)")
+  }
+}

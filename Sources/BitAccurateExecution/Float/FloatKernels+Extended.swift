@@ -5,20 +5,41 @@ extension FloatKernels {
   /// several; every other operator one).
   ///
   /// `types` gives the element type of each tensor (``ElementTypes``);
-  /// integer tensors change what Div, Mod and Cast compute. Without it
-  /// every tensor counts as float32.
+  /// integer tensors change what Div, Mod and Cast compute, and an integer
+  /// output beyond ±2^24 (which Float32 would round) is an error naming
+  /// the node. Without `types` every tensor counts as float32.
   static func evaluateAll(
     _ node: Node, _ operands: [FloatTensor?], network: Network,
     types: [String: ElementType] = [:], concurrency: Int = 1
   ) throws(ExecutionError) -> [FloatTensor] {
-    guard case .extended(let op) = node.op else {
-      return [
+    let outputs: [FloatTensor]
+    if case .extended(let op) = node.op {
+      let context = ExtendedOperands(
+        node: node, operands: operands, network: network, types: types)
+      outputs = try context.evaluate(op)
+    } else {
+      outputs = [
         try evaluate(node, operands, network: network, concurrency: concurrency)
       ]
     }
-    let context = ExtendedOperands(
-      node: node, operands: operands, network: network, types: types)
-    return try context.evaluate(op)
+    func describe(_ value: Float) -> String {
+      value.isFinite && value.magnitude < 9e18 ? "\(Int64(value))" : "\(value)"
+    }
+    for (name, output) in zip(node.outputs, outputs) {
+      guard let type = types[name], !type.isFloatingPoint, type != .bool
+      else { continue }
+      if let index = output.values.firstIndex(where: {
+        Double($0).magnitude > ElementTypes.exactIntegerLimit
+      }) {
+        throw .unsupported(
+          node: node.reference,
+          message:
+            "\(type) output '\(name)' reaches \(describe(output.values[index])) at "
+            + "index \(index); the float executor holds integers in Float32, "
+            + "exact only up to 2^24 = 16777216")
+      }
+    }
+    return outputs
   }
 }
 
