@@ -257,7 +257,8 @@ let package = Package(
       dependencies: [
         "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
         "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-        // To compare `run --output` with onnxruntime's (AffineRunCommandTests).
+        // To compare `run --output` with onnxruntime's (AffineRunCommandTests,
+        // ExtendedOperatorRunTests).
         "NumPyFormat",
         // To read every command's help examples (DocumentedExamplesTests).
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
