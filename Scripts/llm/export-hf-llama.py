@@ -61,3 +61,9 @@ step = session.run(None, feed(tokens[:, 6:], first[1:], 6))
 error = np.abs(step[0][0, -1] - full[0][0, -1]).max()
 assert error < 1e-4, error
 print(f"wrote {OUT}: {os.path.getsize(OUT)} bytes; decode step matches prefill within {error:.2e}")
+
+# A decode step's inputs and logits, for `edgesim run --dim`, beside the model.
+folder = os.path.dirname(OUT)
+for name, value in feed(tokens[:, 6:], first[1:], 6).items():
+    np.save(os.path.join(folder, f"llama-tiny-optimum.step.{name}.npy"), value)
+np.save(os.path.join(folder, "llama-tiny-optimum.step.logits.npy"), step[0])

@@ -201,3 +201,10 @@ step = session.run(None, feed(tokens[:, 6:], first[1:], 6))
 error = np.abs(step[0][0, -1] - full[0][0, -1]).max()
 assert error < 1e-4, error
 print(f"wrote {OUT}: {os.path.getsize(OUT)} bytes; decode step matches prefill within {error:.2e}")
+
+# A decode step's inputs and logits, for `edgesim run --dim` (the cache of
+# the 6-token prefill above, then token 7), beside the model.
+folder = os.path.dirname(OUT)
+for name, value in feed(tokens[:, 6:], first[1:], 6).items():
+    np.save(os.path.join(folder, f"tiny-llama.step.{name}.npy"), value)
+np.save(os.path.join(folder, "tiny-llama.step.logits.npy"), step[0])

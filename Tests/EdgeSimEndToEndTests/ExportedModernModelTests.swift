@@ -1,4 +1,5 @@
 import Foundation
+import NumPyFormat
 import TestSupport
 import Testing
 
@@ -13,6 +14,10 @@ import Testing
     var name: String
     var model: String
     var torchMACs: Int
+    /// Graph input name → `.npy` path.
+    var inputs: [String: String]
+    /// onnxruntime's first output for those inputs.
+    var output: String
   }
 
   static func manifest() throws -> [Entry] {
@@ -25,7 +30,11 @@ import Testing
       let entry = object[name] ?? [:]
       return Entry(
         name: name, model: "\(folder)/\(entry["model"] as? String ?? "")",
-        torchMACs: (entry["torch_flops"] as? Int ?? 0) / 2)
+        torchMACs: (entry["torch_flops"] as? Int ?? 0) / 2,
+        inputs: (entry["inputs"] as? [String: String] ?? [:]).mapValues {
+          "\(folder)/\($0)"
+        },
+        output: "\(folder)/\(entry["output"] as? String ?? "")")
     }
   }
 
@@ -85,6 +94,31 @@ import Testing
           "\(entry.name) on \(device)")
         #expect((totals["macs"] as? Int ?? 0) > 0, "\(entry.name) on \(device)")
       }
+    }
+  }
+
+  /// `run` in float gives onnxruntime's first output within 1e-4 of its
+  /// largest magnitude (FloatExecution.md's bound).
+  @Test func runMatchesOnnxruntime() throws {
+    let folder = try RunSupport.temporaryFolder("exported-modern-run")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for entry in try Self.manifest() {
+      let output = folder.appendingPathComponent("\(entry.name).npy")
+      let inputs = entry.inputs.keys.sorted().flatMap {
+        ["--input", "\($0)=\(entry.inputs[$0] ?? "")"]
+      }
+      let result = try EdgeSimProcess.run(
+        ["run", "--model", entry.model, "--output", output.path] + inputs)
+      #expect(result.status == 0, "\(entry.name): \(result.standardError)")
+      let mine = try RunSupport.array(output)
+      let theirs = try RunSupport.array(URL(fileURLWithPath: entry.output))
+      #expect(mine.shape == theirs.shape, "\(entry.name)")
+      let reference = theirs.float32Values
+      let largest = reference.map(abs).max() ?? 0
+      let worst =
+        zip(mine.float32Values, reference).map { abs($0 - $1) }.max()
+        ?? .infinity
+      #expect(worst <= 1e-4 * largest, "\(entry.name): \(worst) of \(largest)")
     }
   }
 }

@@ -171,4 +171,39 @@ import Testing
     ])
     #expect(zero.status == 2)
   }
+
+  /// `run --dim` gives onnxruntime's logits for one decode step.
+  ///
+  /// Each decoder runs in float (the step's inputs and logits are written
+  /// by the scripts that made the models: the cache of a 6-token prefill,
+  /// then token 7). RMSNorm squares negative values with Pow, which Swift
+  /// Numerics' `pow` made NaN before.
+  @Test func runADecodeStepMatchesOnnxruntime() throws {
+    let folder = try RunSupport.temporaryFolder("decoder-step")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for model in [Self.model, Self.optimum] {
+      let stem = String(model.dropLast(".onnx".count))
+      let names = [
+        "input_ids", "attention_mask", "position_ids",
+        "past_key_values.0.key", "past_key_values.0.value",
+        "past_key_values.1.key", "past_key_values.1.value",
+      ]
+      let output = folder.appendingPathComponent("logits.npy")
+      let result = try EdgeSimProcess.run(
+        [
+          "run", "--model", model, "--dim", "sequence_length=1", "--dim",
+          "past_sequence_length=6", "--output", output.path,
+        ] + names.flatMap { ["--input", "\($0)=\(stem).step.\($0).npy"] })
+      #expect(result.status == 0, "\(model): \(result.standardError)")
+      let mine = try RunSupport.array(output).float32Values
+      let theirs = try RunSupport.array(
+        URL(fileURLWithPath: "\(stem).step.logits.npy")
+      ).float32Values
+      #expect(mine.count == 256, "\(model)")
+      let largest = theirs.map(abs).max() ?? 0
+      let worst =
+        zip(mine, theirs).map { abs($0 - $1) }.max() ?? .infinity
+      #expect(worst <= 1e-4 * largest, "\(model): \(worst) of \(largest)")
+    }
+  }
 }

@@ -85,7 +85,7 @@ extension ExtendedOperands {
         } else {
           out[i] = a / b
         }
-      case .pow: out[i] = Float(Double.pow(Double(a), Double(b)))
+      case .pow: out[i] = Float(FloatKernels.power(Double(a), Double(b)))
       case .mod:
         if integer {
           guard b != 0 else { throw failure("integer modulo by zero") }
@@ -169,5 +169,21 @@ extension ExtendedOperands {
       }
     }
     return FloatTensor(unchecked: x.shape, values: out)
+  }
+}
+
+extension FloatKernels {
+  /// ONNX Pow, with C's `pow` semantics (as onnxruntime and NumPy).
+  ///
+  /// A negative base with a whole exponent is defined (`(-1.5)² = 2.25`,
+  /// `(-2)³ = -8`); with a fractional one it is NaN. Swift Numerics'
+  /// `Double.pow(_:_:)` is `exp(y·log x)`, NaN for every negative base.
+  static func power(_ base: Double, _ exponent: Double) -> Double {
+    guard base < 0, exponent.isFinite, exponent == exponent.rounded() else {
+      return Double.pow(base, exponent)
+    }
+    let magnitude = Double.pow(-base, exponent)
+    let odd = exponent.truncatingRemainder(dividingBy: 2) != 0
+    return odd ? -magnitude : magnitude
   }
 }

@@ -89,6 +89,8 @@ struct Run: ParsableCommand {
   )
   var batchSize: Int?
 
+  @OptionGroup var dimensions: DimensionOptions
+
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
@@ -111,7 +113,8 @@ struct Run: ParsableCommand {
     do throws(CommandFailure) {
       var warnings: [Diagnostic] = []
       let (network, classes) = try ExecutionInputs.model(
-        model, warnings: &warnings, severalInputs: true)
+        model, warnings: &warnings, severalInputs: true,
+        dimensions: dimensions.values)
       let feeds = RunInputs.feeds(of: network)
       var inputs: [String: FloatTensor]
       if let only = feeds.first, feeds.count == 1, input.count == 1,

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `--dim NAME=N`: values for an ONNX model's symbolic dimensions other than
-/// the batch (`inspect`, `simulate`).
+/// the batch (`inspect`, `simulate`, `run`).
 struct DimensionOptions: ParsableArguments {
   /// The largest value a dimension may be bound to.
   static let maximum = 1 << 24
