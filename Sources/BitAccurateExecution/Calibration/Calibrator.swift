@@ -126,6 +126,11 @@ struct CalibrationSession {
       case .computing: return true
       case .formatPreserving: return false
       case .floatIsland:
+        if configuration.arithmetic.nonlinear == .integer,
+          NodeKind.hasIntegerKernel(node.op)
+        {
+          return true
+        }
         let output = node.outputs.first ?? ""
         return (consumers[output] ?? []).contains {
           NodeKind(sorted.nodes[$0].op) != .floatIsland

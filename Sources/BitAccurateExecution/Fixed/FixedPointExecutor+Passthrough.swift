@@ -83,6 +83,9 @@ extension FixedPointExecutor {
   /// Float islands (§5 Non-fixed-point ops, §12.3): dequantize exactly,
   /// compute in Double, output Float32, or re-quantize with `halfEven` and
   /// `saturate` when the node has a fixed-point output format.
+  ///
+  /// Under `nonlinear: integer` a node with an integer kernel and a fixed-point
+  /// input runs ``integerFunction(_:_:_:)`` instead.
   func island(
     _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int
   )
@@ -91,6 +94,12 @@ extension FixedPointExecutor {
     let node = prepared.node
     guard let first = operands.first ?? nil else {
       throw .missingTensor(name: "input 0", node: node.reference)
+    }
+    if prepared.layer.nonlinear == .integer, case .fixed(let raw) = first,
+      let format = prepared.layer.output,
+      let result = try integerFunction(prepared, raw, format)
+    {
+      return result
     }
     let x: [Double]
     switch first {

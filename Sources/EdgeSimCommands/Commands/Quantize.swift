@@ -2,11 +2,13 @@ import ArgumentParser
 import BitAccurateExecution
 import Diagnostics
 import Evaluation
+import FixedPointArithmetic
 import Foundation
 import NetworkGraph
 import PrecisionModel
 
 extension CalibrationMethod: ExpressibleByArgument {}
+extension NonlinearArithmetic: ExpressibleByArgument {}
 
 /// `edgesim quantize`: choose fixed-point formats and write a precision file.
 struct Quantize: ParsableCommand {
@@ -63,6 +65,12 @@ struct Quantize: ParsableCommand {
 
   @Option(help: "qiu, ristretto or static.")
   var method: CalibrationMethod = .qiu
+
+  @Option(
+    help:
+      "float (islands, the default) or integer (I-BERT integer kernels for softmax, sigmoid, tanh, GELU, erf, exp; written as 'nonlinear: integer')."
+  )
+  var nonlinear: NonlinearArithmetic = .float
 
   @Option(
     help:
@@ -157,9 +165,11 @@ struct Quantize: ParsableCommand {
       layerBits[name] = LayerBits(
         weight: weights[name], activation: activations[name])
     }
-    return CalibrationConfiguration(
+    var configuration = CalibrationConfiguration(
       method: method, weightBits: weight.fallback,
       activationBits: activation.fallback,
       layerBits: layerBits)
+    if nonlinear == .integer { configuration.arithmetic.nonlinear = .integer }
+    return configuration
   }
 }

@@ -31,7 +31,12 @@ extension PrecisionResolver {
       let feedsFixed = (consumers[first] ?? []).contains {
         NodeKind(network.nodes[$0].op) != .floatIsland
       }
-      guard entry?.activation != nil || feedsFixed else { return layer }
+      if merged.nonlinear == .integer, NodeKind.hasIntegerKernel(node.op) {
+        layer.nonlinear = .integer
+      }
+      guard
+        entry?.activation != nil || feedsFixed || layer.nonlinear == .integer
+      else { return layer }
       let path = rolePath(
         node.name, "activation", given: entry?.activation != nil)
       if let (format, policy) = self.format(
