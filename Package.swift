@@ -256,7 +256,8 @@ let package = Package(
       name: "EdgeSimCommandsTests",
       dependencies: [
         "EdgeSimCommands", .target(name: "edgesim"), "ResultsStore",
-        "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "TestSupport", "NumPyFormat",
+        .product(name: "GRDB", package: "GRDB.swift"),
         // To read every command's help examples (DocumentedExamplesTests).
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),

@@ -57,6 +57,50 @@ public enum SlicedRun {
     return outcome
   }
 
+  /// Runs the float executor on several named inputs (`run --input
+  /// NAME=FILE.npy`), in slices of `batchSize` samples taken alike from
+  /// every input (which must then share their sample count N).
+  public static func float<C: Clock<Duration>>(
+    network: Network, inputs: [String: FloatTensor], labels: [Int]?,
+    batchSize: Int?, concurrency: Int, clock: C
+  ) throws(ExecutionError) -> RunOutcome {
+    let executor = try FloatExecutor(network: network, concurrency: concurrency)
+    let counts = Set(inputs.values.map { $0.shape.first ?? 0 })
+    guard let first = inputs.values.first else {
+      throw .invalidInput(message: "the model has no input")
+    }
+    var ranges = [0..<(first.shape.first ?? 0)]
+    if let batchSize, batchSize < ranges[0].count {
+      guard counts.count == 1 else {
+        throw .invalidInput(
+          message: "--batch-size needs every input to hold the same number "
+            + "of samples; they hold \(counts.sorted())")
+      }
+      ranges = BatchSlices.ranges(first, batchSize: batchSize)
+    }
+    var outputs: [FloatTensor] = []
+    var seconds = 0.0
+    for range in ranges {
+      let pieces =
+        ranges.count == 1
+        ? inputs : inputs.mapValues { BatchSlices.slice($0, range) }
+      let start = clock.now
+      let result = try executor.run(inputs: pieces)
+      seconds += start.duration(to: clock.now).seconds
+      guard let output = result.outputs.first else {
+        throw .invalidInput(message: "the model has no output")
+      }
+      outputs.append(output)
+    }
+    let output = try BatchSlices.concatenate(outputs)
+    var outcome = RunOutcome(output: output, executeSeconds: seconds)
+    if let labels {
+      outcome.top1 = Classification.accuracy(output, labels: labels, k: 1)
+      outcome.top5 = Classification.accuracy(output, labels: labels, k: 5)
+    }
+    return outcome
+  }
+
   /// Runs the bit-accurate executor with §9 statistics (against the float
   /// network on the same samples) and, if asked, the §11 raw dump.
   public static func fixed<C: Clock<Duration>>(

@@ -208,7 +208,7 @@ struct ExtendedLayer {
     case .elementwise, .cast, .quantizeLinear, .dequantizeLinear, .range:
       layer.work = .streaming(operations: ops)
       layer.operatorClass = .elementwise
-    case .resize(let mode):
+    case .resize(let mode, _):
       layer.work = .streaming(operations: ops)
       layer.operatorClass = mode == .nearest ? .pool : .elementwise
     case .gather:

@@ -46,7 +46,7 @@ public enum ExtendedOperator: Hashable, Sendable {
   case slice
   /// Resize-11/13/18/19 (inputs `X`, `roi`, `scales`, `sizes`; opset-9
   /// Upsample is mapped to it with `scales` in input 2).
-  case resize(mode: ResizeMode)
+  case resize(mode: ResizeMode, sampling: ResizeSampling = ResizeSampling())
   /// Split-13/18 along `axis`: sizes from the constant input 1, or equal
   /// parts (`numOutputs`, or the output count).
   case split(axis: Int)
@@ -70,20 +70,24 @@ public enum ExtendedOperator: Hashable, Sendable {
   /// TopK-11: the `k` (constant input 1) largest or smallest along `axis`;
   /// outputs values and int64 indices.
   case topK(axis: Int, largest: Bool)
-  /// ArgMax-13 (`max` true) or ArgMin-13 along `axis`.
-  case argExtreme(max: Bool, axis: Int, keepDims: Bool)
-  /// DepthToSpace-13 (`DCR` or `CRD`) or SpaceToDepth-13
-  /// (`toSpace` false) with `blockSize`.
-  case depthSpace(toSpace: Bool, blockSize: Int)
+  /// ArgMax-13 (`max` true) or ArgMin-13 along `axis`; ties go to the
+  /// first index, or the last with `selectLastIndex`.
+  case argExtreme(
+    max: Bool, axis: Int, keepDims: Bool, selectLastIndex: Bool = false)
+  /// DepthToSpace-13 (`DCR`, or `CRD` when `columnRowDepth`) or
+  /// SpaceToDepth-13 (`toSpace` false) with `blockSize`.
+  case depthSpace(toSpace: Bool, blockSize: Int, columnRowDepth: Bool = false)
   /// ConstantOfShape-9/20: a tensor of the constant shape in input 0 filled
-  /// with `elementType`'s value.
-  case constantOfShape(elementType: ElementType)
+  /// with `value` (the `value` attribute's one element, 0 when absent) of
+  /// `elementType`.
+  case constantOfShape(elementType: ElementType, value: Float = 0)
   /// Range-11: `start`, `limit`, `delta` (constant scalars).
   case range
   /// Shape-15 of a tensor, `dims[start..<end]` (normally folded at import).
   case shape(start: Int, end: Int?)
-  /// CumSum-14 along the constant axis of input 1.
-  case cumSum
+  /// CumSum-14 along the constant axis of input 1 (`exclusive`, `reverse`
+  /// attributes).
+  case cumSum(exclusive: Bool = false, reverse: Bool = false)
   /// Trilu-14: keep the upper (or lower) triangle; `k` from input 1.
   case trilu(upper: Bool)
 
@@ -113,8 +117,9 @@ public enum ExtendedOperator: Hashable, Sendable {
     case .matMulInteger: "MatMulInteger"
     case .einsum: "Einsum"
     case .topK: "TopK"
-    case .argExtreme(let max, _, _): max ? "ArgMax" : "ArgMin"
-    case .depthSpace(let toSpace, _): toSpace ? "DepthToSpace" : "SpaceToDepth"
+    case .argExtreme(let max, _, _, _): max ? "ArgMax" : "ArgMin"
+    case .depthSpace(let toSpace, _, _):
+      toSpace ? "DepthToSpace" : "SpaceToDepth"
     case .constantOfShape: "ConstantOfShape"
     case .range: "Range"
     case .shape: "Shape"
@@ -237,6 +242,33 @@ public enum ResizeMode: String, Hashable, Sendable {
   case cubic
 }
 
+/// How Resize maps output coordinates to input coordinates and samples
+/// there (Resize-19's attributes besides `mode`).
+public struct ResizeSampling: Hashable, Sendable {
+  /// `coordinate_transformation_mode`: half_pixel (default),
+  /// half_pixel_symmetric, pytorch_half_pixel, align_corners, asymmetric.
+  public var coordinateTransformation: String
+  /// `nearest_mode`: round_prefer_floor (default), round_prefer_ceil,
+  /// floor, ceil.
+  public var nearestMode: String
+  /// `cubic_coeff_a` (−0.75).
+  public var cubicCoefficient: Float
+  /// `exclude_outside` (0).
+  public var excludeOutside: Bool
+
+  /// Creates the sampling with ONNX's defaults.
+  public init(
+    coordinateTransformation: String = "half_pixel",
+    nearestMode: String = "round_prefer_floor", cubicCoefficient: Float = -0.75,
+    excludeOutside: Bool = false
+  ) {
+    self.coordinateTransformation = coordinateTransformation
+    self.nearestMode = nearestMode
+    self.cubicCoefficient = cubicCoefficient
+    self.excludeOutside = excludeOutside
+  }
+}
+
 /// LSTM or GRU.
 public enum RecurrentKind: String, Hashable, Sendable, CaseIterable {
   case lstm = "LSTM"
@@ -256,15 +288,22 @@ public struct RecurrentAttributes: Hashable, Sendable {
   public var directions: Int
   /// `layout` 0 (`[seq, batch, …]`) or 1 (`[batch, seq, …]`).
   public var batchFirst: Bool
+  /// `direction` `reverse` (one direction, last time step first).
+  public var reverse: Bool
+  /// GRU's `linear_before_reset` (PyTorch exports 1).
+  public var linearBeforeReset: Bool
 
   /// Creates the attributes.
   public init(
-    kind: RecurrentKind, hiddenSize: Int, directions: Int, batchFirst: Bool
+    kind: RecurrentKind, hiddenSize: Int, directions: Int, batchFirst: Bool,
+    reverse: Bool = false, linearBeforeReset: Bool = false
   ) {
     self.kind = kind
     self.hiddenSize = hiddenSize
     self.directions = directions
     self.batchFirst = batchFirst
+    self.reverse = reverse
+    self.linearBeforeReset = linearBeforeReset
   }
 }
 

@@ -43,7 +43,7 @@ extension NodeCounter {
     case .gather, .expand, .tile, .slice, .split, .pad, .depthSpace,
       .constantOfShape, .shape, .trilu:
       break
-    case .resize(let mode):
+    case .resize(let mode, _):
       let changed = zip(shape(0)?.dims ?? [], output?.dims ?? []).filter {
         $0 != $1
       }.count

@@ -39,12 +39,12 @@ extension ShapeContext {
     case .expand: return [try expand()]
     case .tile: return [try tile()]
     case .slice: return [try slice()]
-    case .resize(let mode): return [try resize(mode)]
+    case .resize(let mode, _): return [try resize(mode)]
     case .split(let axis): return try split(axis)
     case .pad: return [try pad()]
-    case .depthSpace(let toSpace, let blockSize):
+    case .depthSpace(let toSpace, let blockSize, _):
       return [try depthSpace(toSpace: toSpace, blockSize: blockSize)]
-    case .constantOfShape(let type): return [try constantOfShape(type)]
+    case .constantOfShape(let type, _): return [try constantOfShape(type)]
     case .range: return [try range()]
     case .shape(let start, let end):
       try arity(inputs: 1...1)
@@ -76,7 +76,7 @@ extension ShapeContext {
       if node.input(1) != nil { _ = try integerConstant(1, "k") }
       return [try same(0)]
     case .topK(let axis, _): return try topK(axis)
-    case .argExtreme(_, let axis, let keepDims):
+    case .argExtreme(_, let axis, let keepDims, _):
       try arity(inputs: 1...1)
       let x = try operand(0, "data").shape
       let axis = try normalize(axis: axis, rank: x.rank)

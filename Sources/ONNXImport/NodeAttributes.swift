@@ -116,6 +116,22 @@ struct NodeAttributes {
     return text
   }
 
+  /// A `STRINGS` attribute decoded as UTF-8, or `nil` when absent.
+  func strings(_ name: String) throws(Diagnostic) -> [String]? {
+    guard let attribute = byName[name] else { return nil }
+    guard attribute.type == .strings || attribute.type == .undefined else {
+      throw wrongType(name, "a list of strings")
+    }
+    var texts: [String] = []
+    for data in attribute.strings {
+      guard let text = String(data: data, encoding: .utf8) else {
+        throw wrongType(name, "a list of UTF-8 strings")
+      }
+      texts.append(text)
+    }
+    return texts
+  }
+
   /// A `TENSOR` attribute, or `nil` when absent.
   func tensor(_ name: String) throws(Diagnostic) -> Onnx_TensorProto? {
     guard let attribute = byName[name] else { return nil }

@@ -92,7 +92,9 @@ extension OperatorMapper {
       return extended(
         .argExtreme(
           max: opType == "ArgMax", axis: try attributes.int("axis", default: 0),
-          keepDims: try attributes.flag("keepdims", default: true)))
+          keepDims: try attributes.flag("keepdims", default: true),
+          selectLastIndex: try attributes.flag(
+            "select_last_index", default: false)))
     case "DepthToSpace", "SpaceToDepth":
       guard let block = try attributes.optionalInt("blocksize") else {
         throw attributes.missing("blocksize")
@@ -103,20 +105,28 @@ extension OperatorMapper {
           "attribute 'mode' is '\(mode)'; DepthToSpace allows DCR or CRD")
       }
       return extended(
-        .depthSpace(toSpace: opType == "DepthToSpace", blockSize: block))
+        .depthSpace(
+          toSpace: opType == "DepthToSpace", blockSize: block,
+          columnRowDepth: opType == "DepthToSpace" && mode == "CRD"))
     case "ConstantOfShape":
       var type = ElementType.float32
+      var fill: Float = 0
       if let value = try attributes.tensor("value") {
         type = try elementType(Int(value.dataType), "value")
+        fill = try constantOfShapeFill(value, type)
       }
-      return extended(.constantOfShape(elementType: type))
+      return extended(.constantOfShape(elementType: type, value: fill))
     case "Range": return extended(.range)
     case "Shape":
       return extended(
         .shape(
           start: try attributes.int("start", default: 0),
           end: try attributes.optionalInt("end")))
-    case "CumSum": return extended(.cumSum)
+    case "CumSum":
+      return extended(
+        .cumSum(
+          exclusive: try attributes.flag("exclusive", default: false),
+          reverse: try attributes.flag("reverse", default: false)))
     case "Trilu":
       return extended(
         .trilu(upper: try attributes.flag("upper", default: true)))
@@ -132,6 +142,36 @@ extension OperatorMapper {
         name: name, op: .extended(op), inputs: inputs ?? node.input,
         outputs: node.output)
     ])
+  }
+
+  /// The one element of ConstantOfShape's `value` (as Float; integers up
+  /// to 2^24 exactly, which is what the float executor holds).
+  private func constantOfShapeFill(
+    _ value: Onnx_TensorProto, _ type: ElementType
+  )
+    throws(Diagnostic) -> Float
+  {
+    let count = value.dims.reduce(1) { $0 * Int($1) }
+    guard count == 1 else {
+      throw error("attribute 'value' must hold one element, not \(count)")
+    }
+    if !value.rawData.isEmpty {
+      guard value.rawData.count == type.byteSize else {
+        throw error("attribute 'value' has \(value.rawData.count) bytes")
+      }
+      let decoded = value.rawData.withUnsafeBytes {
+        LittleEndian.decode($0, type: type, count: 1)
+      }
+      switch decoded {
+      case .floats(let values): return values[0]
+      case .integers(let values): return Float(values[0])
+      }
+    }
+    if let first = value.floatData.first { return first }
+    if let first = value.int64Data.first { return Float(first) }
+    if let first = value.int32Data.first { return Float(first) }
+    if let first = value.doubleData.first { return Float(first) }
+    return 0
   }
 
   private func elementType(_ raw: Int, _ attribute: String) throws(Diagnostic)
@@ -227,13 +267,41 @@ extension OperatorMapper {
         "attribute 'direction' is '\(direction)'; it must be forward, reverse "
           + "or bidirectional")
     }
+    let defaults =
+      kind == .lstm ? ["Sigmoid", "Tanh", "Tanh"] : ["Sigmoid", "Tanh"]
+    for name in attributes.names
+    where ["activations", "activation_alpha", "activation_beta", "clip"]
+      .contains(name)
+    {
+      if name == "activations",
+        let listed = try attributes.strings("activations"),
+        listed.count % defaults.count == 0,
+        listed
+          == Array(
+            repeatElement(defaults, count: listed.count / defaults.count)
+              .joined())
+      {
+        continue
+      }
+      throw error(
+        "attribute '\(name)' is not supported: EdgeSim runs \(kind.rawValue) "
+          + "with the default activations (\(defaults.joined(separator: ", "))) "
+          + "and no clip")
+    }
+    if kind == .lstm, try attributes.flag("input_forget", default: false) {
+      throw error("attribute 'input_forget' 1 is not supported")
+    }
     return extended(
       .recurrent(
         RecurrentAttributes(
           kind: kind, hiddenSize: hidden,
           directions: direction == "bidirectional" ? 2 : 1,
           batchFirst: opset >= 14
-            ? try attributes.flag("layout", default: false) : false)))
+            ? try attributes.flag("layout", default: false) : false,
+          reverse: direction == "reverse",
+          linearBeforeReset: kind == .gru
+            ? try attributes.flag("linear_before_reset", default: false)
+            : false)))
   }
 
   /// Slice-1 keeps `starts`, `ends`, `axes` as attributes; Slice-10 and
@@ -265,14 +333,44 @@ extension OperatorMapper {
         "attribute 'mode' is '\(modeText)'; it must be nearest, linear or cubic"
       )
     }
-    if try attributes.string(
-      "coordinate_transformation_mode", default: "half_pixel")
-      == "tf_crop_and_resize"
-    {
+    // Resize-10 and Upsample sample as `asymmetric` with `floor` nearest.
+    let legacy = node.opType == "Upsample" || opset < 11
+    let transform = try attributes.string(
+      "coordinate_transformation_mode",
+      default: legacy ? "asymmetric" : "half_pixel")
+    if transform == "tf_crop_and_resize" {
       throw error(
         "coordinate_transformation_mode 'tf_crop_and_resize' is not supported "
           + "(its output size depends on the roi)")
     }
+    guard
+      [
+        "half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
+        "align_corners", "asymmetric",
+      ].contains(transform)
+    else {
+      throw error(
+        "coordinate_transformation_mode '\(transform)' is not one of "
+          + "half_pixel, half_pixel_symmetric, pytorch_half_pixel, "
+          + "align_corners, asymmetric")
+    }
+    let nearest = try attributes.string(
+      "nearest_mode", default: legacy ? "floor" : "round_prefer_floor")
+    guard
+      ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"]
+        .contains(nearest)
+    else {
+      throw error(
+        "nearest_mode '\(nearest)' is not one of round_prefer_floor, "
+          + "round_prefer_ceil, floor, ceil")
+    }
+    if try attributes.flag("antialias", default: false) {
+      throw error("attribute 'antialias' 1 is not supported")
+    }
+    let sampling = ResizeSampling(
+      coordinateTransformation: transform, nearestMode: nearest,
+      cubicCoefficient: try attributes.float("cubic_coeff_a", default: -0.75),
+      excludeOutside: try attributes.flag("exclude_outside", default: false))
     let input = node.input.first ?? ""
     var scales: String?
     var sizes: String?
@@ -358,7 +456,8 @@ extension OperatorMapper {
     var inputs = [input, ""]
     inputs.append(scales ?? "")
     if let sizes { inputs.append(sizes) }
-    var mapped = extended(.resize(mode: mode), inputs: inputs)
+    var mapped = extended(
+      .resize(mode: mode, sampling: sampling), inputs: inputs)
     mapped.initializers = added
     return mapped
   }
@@ -393,8 +492,10 @@ extension OperatorMapper {
     guard let pads = try attributes.ints("pads") else {
       throw attributes.missing("pads")
     }
-    return withInputs(
-      .pad(mode: mode), [1: try integerInput(pads, "pads")], keep: 1)
+    var added = [1: try integerInput(pads, "pads")]
+    let value = try attributes.float("value", default: 0)
+    if value != 0 { added[2] = try floatInput([value], "value") }
+    return withInputs(.pad(mode: mode), added, keep: 1)
   }
 
   /// TopK-1 (`k` attribute) and TopK-10/11 (`K` input).

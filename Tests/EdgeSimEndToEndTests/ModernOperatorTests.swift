@@ -179,9 +179,11 @@ import Testing
     #expect(floatLayers["c"]?["widths"] as? String == "fp16")
   }
 
-  /// `run` refuses an operator the executors do not run yet, naming the
-  /// node and operator; it does not crash.
-  @Test func runRefusesNewOperatorsClearly() throws {
+  /// `run` executes the detector block's new operators in float (Split,
+  /// ConvTranspose, Resize, Pad, PRelu; values against onnxruntime are in
+  /// ExtendedOperatorRunTests) and refuses the quantized family, which the
+  /// float executor does not run yet, naming the node and operator.
+  @Test func runExecutesNewOperatorsAndRefusesQuantizedOnes() throws {
     let folder = try RunSupport.temporaryFolder("modern-run")
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = try ModernModels.detector(in: folder)
@@ -189,14 +191,26 @@ import Testing
     try NumPyArray(
       float32: (0..<512).map { Float($0 % 7) / 7 }, shape: [1, 8, 8, 8]
     ).npyData().write(to: input)
+    let output = folder.appendingPathComponent("y.npy")
     let result = try EdgeSimProcess.run([
-      "run", "--model", path, "--input", input.path,
+      "run", "--model", path, "--input", input.path, "--output", output.path,
     ])
-    #expect(result.status == 1)
+    #expect(result.status == 0, "\(result.standardError)")
+    let y = try RunSupport.array(output)
+    #expect(y.shape == [1, 12, 18, 18])
+    let qdq = try ModernModels.qdq(in: folder)
+    let input3 = folder.appendingPathComponent("x3.npy")
+    try NumPyArray(
+      float32: (0..<192).map { Float($0 % 5) / 5 }, shape: [1, 3, 8, 8]
+    ).npyData().write(to: input3)
+    let refused = try EdgeSimProcess.run([
+      "run", "--model", qdq, "--input", input3.path,
+    ])
+    #expect(refused.status == 1)
     #expect(
-      result.standardError.contains("node 'split' (Split)")
-        && result.standardError.contains(
-          "`edgesim run` cannot execute Split yet"),
-      "\(result.standardError)")
+      refused.standardError.contains("(QuantizeLinear)")
+        && refused.standardError.contains(
+          "`edgesim run` cannot execute QuantizeLinear yet"),
+      "\(refused.standardError)")
   }
 }

@@ -1,9 +1,13 @@
 import Dispatch
 import NetworkGraph
 
-/// The Float32 reference executor: runs every operator the IR supports on
-/// NCHW tensors with batch N (ONNX semantics), agreeing with onnxruntime to
-/// about 1e-6 relative.
+/// The Float32 reference executor: runs every operator the IR supports but
+/// the quantized family (QuantizeLinear, QLinearConv, …) on NCHW tensors
+/// with batch N (ONNX semantics), agreeing with onnxruntime to about 1e-6
+/// relative.
+///
+/// Integer tensors are held exactly in Float32 up to 2^24
+/// (``ElementTypes``); nodes may have several outputs (Split, TopK, LSTM).
 ///
 /// Convolutions use im2col and a row-major GEMM; the batch is split over
 /// ``concurrency`` cores. Element-wise non-linearities are computed in Double and
@@ -26,7 +30,7 @@ public struct FloatExecutor: Sendable {
   ///   ``ExecutionError/missingData(tensor:)`` for a shape-only constant.
   public init(network: Network, concurrency: Int? = nil) throws(ExecutionError)
   {
-    try ExecutionError.checkExecutable(network)
+    try ExecutionError.checkFloatExecutable(network)
     do {
       self.network = try network.sortedTopologically()
     } catch {
@@ -36,7 +40,13 @@ public struct FloatExecutor: Sendable {
       throw .missingData(tensor: missing.name)
     }
     self.concurrency = concurrency ?? DefaultConcurrency.cores
+    self.elementTypes = ElementTypes.propagate(through: self.network)
   }
+
+  /// The element type of every tensor (``ElementTypes``): integer tensors
+  /// are held as exact integers in Float32, and Div, Mod and Cast need to
+  /// know them.
+  let elementTypes: [String: ElementType]
 
   /// Runs the network on one batch fed to its first input.
   ///
@@ -80,12 +90,15 @@ public struct FloatExecutor: Sendable {
     var values: [String: FloatTensor] = inputs
     for (position, node) in network.nodes.enumerated() {
       var operands = try self.operands(of: node, values: values)
-      let output = try FloatKernels.evaluate(
-        node, operands, network: network, concurrency: concurrency)
-      if let samples, output.shape.first != samples {
+      let outputs = try FloatKernels.evaluateAll(
+        node, operands, network: network, types: elementTypes,
+        concurrency: concurrency)
+      if let samples, outputs.contains(where: { $0.shape.first != samples }) {
         throw .invalidInput(message: "\(node.name) mixes samples")
       }
-      if let name = node.outputs.first, !name.isEmpty { values[name] = output }
+      for (name, output) in zip(node.outputs, outputs) where !name.isEmpty {
+        values[name] = output
+      }
       if let releasing {
         operands.removeAll()
         for name in releasing[position] { values[name] = nil }
@@ -93,10 +106,18 @@ public struct FloatExecutor: Sendable {
     }
     var outputs: [FloatTensor] = []
     for name in network.outputs {
-      guard let value = values[name] else {
+      if let value = values[name] {
+        outputs.append(value)
+      } else if let constant = network.initializer(named: name) {
+        // An output the importer folded to a constant (Shape → Cast).
+        let value = try FloatTensor(
+          constant: constant, node: NodeReference(name: name, opType: "output"),
+          metadata: false)
+        outputs.append(value)
+        values[name] = value
+      } else {
         throw .missingTensor(name: name, node: nil)
       }
-      outputs.append(value)
     }
     for name in inputs.keys { values[name] = nil }
     return FloatRun(tensors: values, outputs: outputs)
@@ -126,17 +147,17 @@ extension FloatExecutor {
     throws(ExecutionError) -> [FloatTensor?]
   {
     var operands: [FloatTensor?] = []
-    for name in node.inputs {
+    let metadata = node.op.metadataInputs
+    for (position, name) in node.inputs.enumerated() {
       if name.isEmpty {
         operands.append(nil)
       } else if let value = values[name] {
         operands.append(value)
       } else if let constant = network.initializer(named: name) {
-        guard let floats = constant.floatValues else {
-          throw .missingData(tensor: name)
-        }
         operands.append(
-          FloatTensor(unchecked: constant.shape.dims, values: floats))
+          try FloatTensor(
+            constant: constant, node: node.reference,
+            metadata: metadata.contains(position)))
       } else {
         throw .missingTensor(name: name, node: node.reference)
       }

@@ -61,10 +61,13 @@ extension FloatKernels {
         unchecked: x.shape,
         values: softmax(x.values.map { Double($0) }, shape: x.shape, axis: axis)
       )
-    case .extended(let op):
-      throw .unsupported(
-        node: reference,
-        message: "`edgesim run` cannot execute \(op.opType) yet")
+    case .extended:
+      let outputs = try evaluateAll(
+        node, operands, network: network, concurrency: concurrency)
+      guard let first = outputs.first else {
+        throw .unsupported(node: reference, message: "the node has no output")
+      }
+      return first
     case .batchNormalization(let epsilon):
       let x = try operand(0)
       return FloatTensor(

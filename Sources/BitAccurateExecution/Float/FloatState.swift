@@ -40,13 +40,14 @@ extension FloatExecutor {
       let position = state.position
       let node = network.nodes[position]
       var operands = try self.operands(of: node, values: state.values)
-      let output = try FloatKernels.evaluate(
-        node, operands, network: network, concurrency: concurrency)
+      let outputs = try FloatKernels.evaluateAll(
+        node, operands, network: network, types: elementTypes,
+        concurrency: concurrency)
       operands.removeAll()
       for name in lastReads[position] where !keeping.contains(name) {
         state.values[name] = nil
       }
-      if let name = node.outputs.first, !name.isEmpty {
+      for (name, output) in zip(node.outputs, outputs) where !name.isEmpty {
         state.values[name] = output
       }
       state.position += 1

@@ -44,6 +44,51 @@ public enum SampleIndependence {
     case .matMul:
       return node.inputs.count > 1
         && network.initializer(named: node.inputs[1]) != nil
+    case .extended(let op): return keepsSamplesApart(op, node, in: network)
+    default: return true
+    }
+  }
+
+  /// The modern operators (issue #16), conservatively: one that may read
+  /// along axis 0, move it, or (LSTM and GRU in layout 0) keep the samples
+  /// on axis 1 mixes.
+  private static func keepsSamplesApart(
+    _ op: ExtendedOperator, _ node: Node, in network: Network
+  ) -> Bool {
+    func constant(_ index: Int) -> [Int64]? {
+      guard index < node.inputs.count, !node.inputs[index].isEmpty else {
+        return nil
+      }
+      return network.initializer(named: node.inputs[index])?.integerValues
+    }
+    switch op {
+    case .layerNormalization(let axis, _): return axis != 0
+    case .reduce(_, _, let noop):
+      guard let axes = constant(1), !axes.isEmpty else { return noop }
+      return !axes.contains(0)
+    case .gather(let axis):
+      return axis != 0 || network.initializer(named: node.inputs[0]) != nil
+    case .tile: return constant(1)?.first == 1
+    case .slice:
+      guard let starts = constant(1) else { return false }
+      let axes = constant(3) ?? (0..<Int64(starts.count)).map { $0 }
+      return !axes.contains(0)
+    case .split(let axis): return axis != 0
+    case .pad:
+      guard let pads = constant(1), pads.count % 2 == 0 else { return false }
+      if let axes = constant(3) {
+        return zip(axes, 0...).allSatisfy { axis, index in
+          axis != 0 || (pads[index] == 0 && pads[index + axes.count] == 0)
+        }
+      }
+      return pads.first == 0 && pads[pads.count / 2] == 0
+    case .recurrent(let attributes): return attributes.batchFirst
+    case .einsum, .shape, .trilu: return false
+    case .topK(let axis, _): return axis != 0
+    case .argExtreme(_, let axis, _, _): return axis != 0
+    case .cumSum:
+      guard let axis = constant(1)?.first else { return false }
+      return axis != 0
     default: return true
     }
   }

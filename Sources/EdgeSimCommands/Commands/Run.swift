@@ -24,7 +24,10 @@ struct Run: ParsableCommand {
       end-to-end, and the mean error in LSB.
 
       --input is a float32 .npy shaped like the model's input with any batch \
-      N. NaN is refused; ±inf saturates and counts as overflow. --labels \
+      N. A model with several inputs takes --input NAME=FILE.npy once per \
+      graph input; integer inputs (token ids, attention masks) take an \
+      integer .npy (values within ±2^24). NaN is refused; ±inf saturates \
+      and counts as overflow. --labels \
       (integer class indices, [N]) adds top-1 and top-5. --dump writes the \
       raw dump: one .npy per tensor (int64 raws in the \
       tensor's shape, float32 for float islands) and formats.json; the \
@@ -45,9 +48,10 @@ struct Run: ParsableCommand {
   var model: String
 
   @Option(
-    help: "The samples: a float32 .npy [N, …].",
+    help:
+      "The samples: a float32 .npy [N, …], or NAME=FILE.npy once per graph input (integer .npy for integer inputs).",
     completion: .file(extensions: ["npy"]))
-  var input: String
+  var input: [String]
 
   @Option(
     help: "A precision file (.yaml); without it the run is float.",
@@ -78,6 +82,11 @@ struct Run: ParsableCommand {
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
+    if input.isEmpty {
+      throw ValidationError(
+        "Missing expected argument '--input <input>' (FILE.npy, or NAME=FILE.npy per graph input)."
+      )
+    }
     if let batchSize, batchSize < 1 {
       throw ValidationError("--batch-size must be at least 1.")
     }
@@ -92,12 +101,23 @@ struct Run: ParsableCommand {
     do throws(CommandFailure) {
       var warnings: [Diagnostic] = []
       let (network, classes) = try ExecutionInputs.model(
-        model, warnings: &warnings)
-      let samples = try ExecutionInputs.samples(
-        input, for: network, option: "--input", warnings: &warnings)
+        model, warnings: &warnings, severalInputs: true)
+      let feeds = RunInputs.feeds(of: network)
+      var inputs: [String: FloatTensor]
+      if let only = feeds.first, feeds.count == 1, input.count == 1,
+        only.elementType.isFloatingPoint, !input[0].hasPrefix(only.name + "=")
+      {
+        inputs = [
+          only.name: try ExecutionInputs.samples(
+            input[0], for: network, option: "--input", warnings: &warnings)
+        ]
+      } else {
+        inputs = try RunInputs.read(input, for: network, warnings: &warnings)
+      }
+      let first = feeds.first.flatMap { inputs[$0.name] }
       let labelValues = try labels.map { path throws(CommandFailure) in
         try ExecutionInputs.labels(
-          path, samples: samples.shape.first ?? 0, classes: classes)
+          path, samples: first?.shape.first ?? 0, classes: classes)
       }
       let resolved = try precision.map { path throws(CommandFailure) in
         try PrecisionFile.resolve(path, for: network)
@@ -108,7 +128,7 @@ struct Run: ParsableCommand {
         })
       printer.print(warnings + (resolved?.warnings ?? []))
       let outcome = try execute(
-        network, samples: samples, labels: labelValues,
+        network, inputs: inputs, labels: labelValues,
         precision: resolved?.precision)
       if let dump, let entries = outcome.dump {
         try RawDumpWriter.write(entries, to: dump)
@@ -127,9 +147,20 @@ struct Run: ParsableCommand {
   /// Runs the samples, in slices of `--batch-size` when a network computes
   /// each sample on its own, in fixed point with a precision file.
   func execute(
-    _ network: Network, samples: FloatTensor, labels: [Int]?,
+    _ network: Network, inputs: [String: FloatTensor], labels: [Int]?,
     precision resolved: ResolvedPrecision?
   ) throws(CommandFailure) -> RunOutcome {
+    let feeds = RunInputs.feeds(of: network)
+    guard let samples = feeds.first.flatMap({ inputs[$0.name] }) else {
+      throw CommandFailure(.error("the model has no input", at: nil))
+    }
+    if inputs.count > 1, resolved != nil {
+      throw CommandFailure(
+        .error(
+          "--precision runs models with one input; this one has "
+            + "\(inputs.count)",
+          at: SourceLocation(file: model), hint: "run without --precision"))
+    }
     if let batchSize, batchSize < samples.shape.first ?? 0,
       let node = SampleIndependence.firstMixingNode(in: network)
     {
@@ -149,6 +180,11 @@ struct Run: ParsableCommand {
           network: network, precision: resolved, input: samples,
           labels: labels, batchSize: batchSize, dump: dump != nil,
           concurrency: cores, clock: ContinuousClock())
+      }
+      if inputs.count > 1 {
+        return try SlicedRun.float(
+          network: network, inputs: inputs, labels: labels,
+          batchSize: batchSize, concurrency: cores, clock: ContinuousClock())
       }
       return try SlicedRun.float(
         network: network, input: samples, labels: labels,

@@ -13,11 +13,15 @@ enum ExecutionInputs {
   /// - Parameters:
   ///   - path: The model file (`.onnx`, `.yaml`).
   ///   - warnings: Receives the loader's warnings when the model loads.
+  ///   - severalInputs: Whether a model with several inputs is accepted
+  ///     (`run --input NAME=FILE.npy`).
   /// - Throws: ``CommandFailure`` when the model cannot be read, or when
   ///   weights are missing (the message names the missing external file).
   /// - Returns: The network and its number of classes (the last dimension
   ///   of its first output), when the output is at least 2-D.
-  static func model(_ path: String, warnings: inout [Diagnostic])
+  static func model(
+    _ path: String, warnings: inout [Diagnostic], severalInputs: Bool = false
+  )
     throws(CommandFailure)
     -> (network: Network, classes: Int?)
   {
@@ -28,16 +32,18 @@ enum ExecutionInputs {
     }
     return try executable(
       loaded, diagnostics: diagnostics, path: path, sources: sources,
-      warnings: &warnings)
+      warnings: &warnings, severalInputs: severalInputs)
   }
 
   /// Checks that a loaded model can be executed.
   ///
-  /// Every weight must be present and there must be one input; see
-  /// ``model(_:warnings:)``.
+  /// Every weight must be present and there must be one input (or, with
+  /// `severalInputs`, at least one: `run --input NAME=FILE.npy`); see
+  /// ``model(_:warnings:severalInputs:)``.
   static func executable(
     _ loaded: LoadedModel, diagnostics: [Diagnostic], path: String,
-    sources: [String: String], warnings: inout [Diagnostic]
+    sources: [String: String], warnings: inout [Diagnostic],
+    severalInputs: Bool = false
   ) throws(CommandFailure) -> (network: Network, classes: Int?) {
     if !loaded.missingWeights.isEmpty {
       // The loader's warning names the external data file; it is fatal here.
@@ -58,7 +64,7 @@ enum ExecutionInputs {
     let feeds = loaded.network.inputs.filter {
       loaded.network.initializer(named: $0.name) == nil
     }
-    guard feeds.count == 1 else {
+    guard feeds.count == 1 || (severalInputs && feeds.count > 1) else {
       throw CommandFailure(
         .error(
           "the model has \(feeds.count) inputs; run and quantize feed exactly one",
