@@ -123,12 +123,31 @@ extension FixedPointExecutor {
         x, shape: shape, scale: parameters[0], bias: parameters[1],
         mean: parameters[2],
         variance: parameters[3], epsilon: epsilon)
+    case .extended:
+      // The float executor's kernels (Float32 operands, as onnxruntime).
+      let floats = operands.map { $0?.floatTensor }
+      let outputs = try FloatKernels.evaluateAll(
+        node, floats, network: network)
+      guard let result = outputs.first else {
+        throw .missingTensor(name: "output 0", node: node.reference)
+      }
+      return try requantized(
+        prepared, shape: result.shape, values: result.values.map { Double($0) })
     default:
       values = x.map {
         FloatKernels.activation(
           node.op, $0, lower: -.infinity, upper: .infinity)
       }
     }
+    return try requantized(prepared, shape: shape, values: values)
+  }
+
+  /// An island's Double results as Float32, or re-quantized with `halfEven`
+  /// and `saturate` to the node's fixed-point output format.
+  func requantized(
+    _ prepared: PreparedNode, shape: [Int], values: [Double]
+  ) throws(ExecutionError) -> NodeResult {
+    let node = prepared.node
     guard let format = prepared.layer.output else {
       return NodeResult(
         value: .float(

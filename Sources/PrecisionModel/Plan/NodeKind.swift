@@ -36,10 +36,10 @@ public enum NodeKind: String, Hashable, Sendable {
 
   /// Whether `nonlinear: integer` runs the operator with an integer kernel
   /// (`Documentation/Quantization.md` § Integer-only non-linear functions):
-  /// Softmax, Sigmoid, Tanh, Gelu, Erf and Exp.
+  /// Softmax, Sigmoid, Tanh, Gelu, Erf, Exp and LayerNormalization.
   public static func hasIntegerKernel(_ op: Operator) -> Bool {
     switch op {
-    case .softmax: true
+    case .softmax, .extended(.layerNormalization): true
     case .activation(let activation):
       switch activation {
       case .sigmoid, .tanh, .gelu, .erf, .exp: true
