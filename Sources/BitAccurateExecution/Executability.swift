@@ -16,14 +16,20 @@ extension ExecutionError {
   }
 
   /// Refuses a network with an operator the fixed-point executor does not
-  /// run yet (the operators of ``NetworkGraph/ExtendedOperator``), naming
-  /// the first such node and its operator.
+  /// run yet, naming the first such node and its operator: the quantized
+  /// family, and nodes with more than one output (Split, TopK, LSTM and GRU
+  /// with their state outputs).
   static func checkExecutable(_ network: Network) throws(ExecutionError) {
+    try checkFloatExecutable(network)
     for node in network.nodes {
-      if case .extended(let op) = node.op {
+      if case .extended(let op) = node.op,
+        node.outputs.filter({ !$0.isEmpty }).count > 1
+      {
         throw .unsupported(
           node: node.reference,
-          message: "`edgesim run` cannot execute \(op.opType) yet")
+          message:
+            "`edgesim run --precision` cannot execute \(op.opType) with several outputs yet"
+        )
       }
     }
   }

@@ -126,18 +126,32 @@ struct CalibrationSession {
       case .computing: return true
       case .formatPreserving: return false
       case .floatIsland:
+        if configuration.arithmetic.nonlinear == .integer,
+          NodeKind.hasIntegerKernel(node.op)
+        {
+          return true
+        }
         let output = node.outputs.first ?? ""
         return (consumers[output] ?? []).contains {
           NodeKind(sorted.nodes[$0].op) != .floatIsland
+            || (configuration.arithmetic.nonlinear == .integer
+              && NodeKind.hasIntegerKernel(sorted.nodes[$0].op))
         }
       }
     }
     var weights: [String: [Float]] = [:]
-    for node in calibrated where NodeKind(node.op) == .computing {
+    let integer = configuration.arithmetic.nonlinear == .integer
+    for node in calibrated {
+      // Integer LayerNormalization quantizes γ with its weight format.
+      var integerNorm = false
+      if integer, case .extended(.layerNormalization) = node.op {
+        integerNorm = true
+      }
+      guard NodeKind(node.op) == .computing || integerNorm else { continue }
       var values: [Float] = []
       let biasIndex: Int? =
         switch node.op {
-        case .conv, .gemm: 2
+        case .conv, .gemm, .extended(.layerNormalization): 2
         default: nil
         }
       for (index, name) in node.inputs.enumerated() where index != biasIndex {

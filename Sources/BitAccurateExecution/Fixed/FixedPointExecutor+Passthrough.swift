@@ -83,6 +83,9 @@ extension FixedPointExecutor {
   /// Float islands (§5 Non-fixed-point ops, §12.3): dequantize exactly,
   /// compute in Double, output Float32, or re-quantize with `halfEven` and
   /// `saturate` when the node has a fixed-point output format.
+  ///
+  /// Under `nonlinear: integer` a node with an integer kernel and a fixed-point
+  /// input runs ``integerFunction(_:_:_:)`` instead.
   func island(
     _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int
   )
@@ -91,6 +94,12 @@ extension FixedPointExecutor {
     let node = prepared.node
     guard let first = operands.first ?? nil else {
       throw .missingTensor(name: "input 0", node: node.reference)
+    }
+    if prepared.layer.nonlinear == .integer, case .fixed(let raw) = first,
+      let format = prepared.layer.output,
+      let result = try integerFunction(prepared, raw, format)
+    {
+      return result
     }
     let x: [Double]
     switch first {
@@ -114,12 +123,31 @@ extension FixedPointExecutor {
         x, shape: shape, scale: parameters[0], bias: parameters[1],
         mean: parameters[2],
         variance: parameters[3], epsilon: epsilon)
+    case .extended:
+      // The float executor's kernels (Float32 operands, as onnxruntime).
+      let floats = operands.map { $0?.floatTensor }
+      let outputs = try FloatKernels.evaluateAll(
+        node, floats, network: network)
+      guard let result = outputs.first else {
+        throw .missingTensor(name: "output 0", node: node.reference)
+      }
+      return try requantized(
+        prepared, shape: result.shape, values: result.values.map { Double($0) })
     default:
       values = x.map {
         FloatKernels.activation(
           node.op, $0, lower: -.infinity, upper: .infinity)
       }
     }
+    return try requantized(prepared, shape: shape, values: values)
+  }
+
+  /// An island's Double results as Float32, or re-quantized with `halfEven`
+  /// and `saturate` to the node's fixed-point output format.
+  func requantized(
+    _ prepared: PreparedNode, shape: [Int], values: [Double]
+  ) throws(ExecutionError) -> NodeResult {
+    let node = prepared.node
     guard let format = prepared.layer.output else {
       return NodeResult(
         value: .float(

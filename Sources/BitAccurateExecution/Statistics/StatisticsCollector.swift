@@ -96,6 +96,7 @@ extension FixedPointExecutor {
         bias: nil, accumulator: nil, output: output,
         inputRequantization: events.inputs, macs: 0,
         macFormat: nil)
+      layer.nonlinear = prepared.layer.nonlinear
       if let (index, weights) = prepared.constants.min(by: { $0.key < $1.key })
       {
         var all: [Int64] = []

@@ -103,6 +103,9 @@ public struct LayerStatistics: Hashable, Sendable {
   public var opType: String
   /// How the node treats formats; float islands are flagged in reports.
   public var kind: NodeKind
+  /// Whether a non-linear node ran an integer kernel (`nonlinear: integer`)
+  /// rather than a float island.
+  public var nonlinear: NonlinearArithmetic = .float
   /// Weight quantization (constant operands).
   public var weight: TensorStatistics?
   /// Bias quantization and alignment.

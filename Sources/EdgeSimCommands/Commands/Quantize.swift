@@ -2,11 +2,13 @@ import ArgumentParser
 import BitAccurateExecution
 import Diagnostics
 import Evaluation
+import FixedPointArithmetic
 import Foundation
 import NetworkGraph
 import PrecisionModel
 
 extension CalibrationMethod: ExpressibleByArgument {}
+extension NonlinearArithmetic: ExpressibleByArgument {}
 
 /// The methods of `edgesim quantize`: the fixed-point calibrations, or
 /// affine (a QDQ ONNX model).
@@ -100,6 +102,12 @@ struct Quantize: ParsableCommand {
 
   @Option(
     help:
+      "float (islands, the default) or integer (I-BERT integer kernels for softmax, sigmoid, tanh, GELU, erf, exp; written as 'nonlinear: integer')."
+  )
+  var nonlinear: NonlinearArithmetic = .float
+
+  @Option(
+    help:
       "Calibrate on the first N samples of --data only (statistics use all).")
   var calibrationSamples: Int?
 
@@ -124,6 +132,11 @@ struct Quantize: ParsableCommand {
       if calibrationSamples != nil {
         throw ValidationError(
           "--calibration-samples is for the fixed-point methods; --method affine calibrates on all of --data."
+        )
+      }
+      if nonlinear == .integer {
+        throw ValidationError(
+          "--nonlinear integer is for the fixed-point methods; an affine QDQ model runs its non-linear functions as onnxruntime does."
         )
       }
     } else if perChannel || activationType != "uint8" {
@@ -223,9 +236,11 @@ struct Quantize: ParsableCommand {
       layerBits[name] = LayerBits(
         weight: weights[name], activation: activations[name])
     }
-    return CalibrationConfiguration(
+    var configuration = CalibrationConfiguration(
       method: method.calibration ?? .qiu, weightBits: weight.fallback,
       activationBits: activation.fallback,
       layerBits: layerBits)
+    if nonlinear == .integer { configuration.arithmetic.nonlinear = .integer }
+    return configuration
   }
 }

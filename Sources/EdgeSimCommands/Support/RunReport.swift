@@ -28,7 +28,7 @@ enum RunReport {
         let output = layer.output
         rows.append([
           layer.name,
-          layer.opType + (layer.kind == .floatIsland ? " (float)" : ""),
+          layer.opType + label(layer),
           format(output.format), layer.weight.map { format($0.format) } ?? "",
           "\(layer.totalOverflows)", "\(output.underflowToZero)",
           usedBits(output),
@@ -81,10 +81,18 @@ enum RunReport {
     return JSONOutput.encode(object)
   }
 
+  /// " (float)" for a float island, " (integer)" for a non-linear node run
+  /// by an integer kernel, "" otherwise.
+  static func label(_ layer: LayerStatistics) -> String {
+    guard layer.kind == .floatIsland else { return "" }
+    return layer.nonlinear == .integer ? " (integer)" : " (float)"
+  }
+
   static func layer(_ layer: LayerStatistics) -> [String: Any] {
     var object: [String: Any] = [
       "name": layer.name, "op": layer.opType, "kind": layer.kind.rawValue,
-      "float_island": layer.kind == .floatIsland, "output": role(layer.output),
+      "float_island": layer.kind == .floatIsland && layer.nonlinear == .float,
+      "output": role(layer.output),
       "overflows": layer.totalOverflows,
       "underflows": layer.output.underflowToZero,
       "used_bits": layer.output.usedBits,
@@ -102,6 +110,7 @@ enum RunReport {
     if let format = layer.macFormat {
       object["mac_format"] = format.description
     }
+    if layer.nonlinear == .integer { object["nonlinear"] = "integer" }
     return object
   }
 

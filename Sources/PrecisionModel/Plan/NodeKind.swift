@@ -34,6 +34,21 @@ public enum NodeKind: String, Hashable, Sendable {
     }
   }
 
+  /// Whether `nonlinear: integer` runs the operator with an integer kernel
+  /// (`Documentation/Quantization.md` § Integer-only non-linear functions):
+  /// Softmax, Sigmoid, Tanh, Gelu, Erf, Exp and LayerNormalization.
+  public static func hasIntegerKernel(_ op: Operator) -> Bool {
+    switch op {
+    case .softmax, .extended(.layerNormalization): true
+    case .activation(let activation):
+      switch activation {
+      case .sigmoid, .tanh, .gelu, .erf, .exp: true
+      default: false
+      }
+    default: false
+    }
+  }
+
   /// Input positions that carry data (not a shape, axes or clip bound).
   public static func dataInputs(of node: Node) -> [Int] {
     let metadata: Set<Int>

@@ -81,6 +81,9 @@ extension PrecisionPlan {
       lines.append(indent + "pooling: {reciprocal: \(shift)}")
     case nil: break
     }
+    if let nonlinear = precision.nonlinear {
+      lines.append(indent + "nonlinear: \(nonlinear.rawValue)")
+    }
     return lines
   }
 

@@ -211,6 +211,10 @@ public struct LayerPrecision: Hashable, Sendable {
   ///
   /// Written as `pooling: exact` or `pooling: {reciprocal: 16}`.
   public var pooling: AveragePoolDivision?
+  /// How non-linear functions compute; default `float` (islands).
+  ///
+  /// Written as `nonlinear: integer`.
+  public var nonlinear: NonlinearArithmetic?
 
   /// Creates a layer precision; every role defaults to `nil`.
   public init(
@@ -218,7 +222,7 @@ public struct LayerPrecision: Hashable, Sendable {
     activation: FormatSpec? = nil,
     accumulator: AccumulatorSpec? = nil, rounding: RoundingMode? = nil,
     overflow: OverflowPolicy? = nil, residual: ResidualAlignment? = nil,
-    pooling: AveragePoolDivision? = nil
+    pooling: AveragePoolDivision? = nil, nonlinear: NonlinearArithmetic? = nil
   ) {
     self.weight = weight
     self.bias = bias
@@ -228,6 +232,7 @@ public struct LayerPrecision: Hashable, Sendable {
     self.overflow = overflow
     self.residual = residual
     self.pooling = pooling
+    self.nonlinear = nonlinear
   }
 
   /// Whether the entry sets a format role (weight, bias, activation or
@@ -259,6 +264,7 @@ public struct LayerPrecision: Hashable, Sendable {
     if let overflow { result.overflow = overflow }
     if let residual { result.residual = residual }
     if let pooling { result.pooling = pooling }
+    if let nonlinear { result.nonlinear = nonlinear }
     return result
   }
 }

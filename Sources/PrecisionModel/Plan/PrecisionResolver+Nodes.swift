@@ -28,10 +28,29 @@ extension PrecisionResolver {
       }
       return layer
     case .floatIsland:
+      // A consumer running an integer kernel needs a fixed-point input.
       let feedsFixed = (consumers[first] ?? []).contains {
-        NodeKind(network.nodes[$0].op) != .floatIsland
+        let consumer = network.nodes[$0]
+        return NodeKind(consumer.op) != .floatIsland
+          || (plan.merged(for: consumer.name).nonlinear == .integer
+            && NodeKind.hasIntegerKernel(consumer.op))
       }
-      guard entry?.activation != nil || feedsFixed else { return layer }
+      if merged.nonlinear == .integer, NodeKind.hasIntegerKernel(node.op) {
+        layer.nonlinear = .integer
+        if case .extended(.layerNormalization) = node.op {
+          // γ takes the layer's weight format (Quantization.md I10).
+          let path = rolePath(node.name, "weight", given: entry?.weight != nil)
+          if let (format, policy) = self.format(
+            merged.weight, layerOverflow: overflow, at: path)
+          {
+            layer.weight = format
+            layer.weightOverflow = policy
+          }
+        }
+      }
+      guard
+        entry?.activation != nil || feedsFixed || layer.nonlinear == .integer
+      else { return layer }
       let path = rolePath(
         node.name, "activation", given: entry?.activation != nil)
       if let (format, policy) = self.format(

@@ -56,6 +56,10 @@ public struct ResolvedLayer: Hashable, Sendable {
   public var residual: ResidualAlignment
   /// Average pooling's division.
   public var pooling: AveragePoolDivision
+  /// How a non-linear function computes (`integer`: only for the operators
+  /// ``NodeKind/hasIntegerKernel(_:)`` accepts; the node then always has an
+  /// output format).
+  public var nonlinear: NonlinearArithmetic = .float
 }
 
 extension PrecisionPlan {

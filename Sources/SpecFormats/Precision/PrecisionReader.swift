@@ -28,7 +28,7 @@ import Yams
 public enum PrecisionReader {
   static let roleKeys = [
     "weight", "bias", "activation", "accumulator", "rounding", "overflow",
-    "residual", "pooling",
+    "residual", "pooling", "nonlinear",
   ]
   static let formatKeys = ["bits", "fl", "signed", "symmetric", "overflow"]
 
@@ -201,6 +201,11 @@ public enum PrecisionReader {
         note("\(path).residual", n)
         result.residual = entry.choice(
           n, key: "residual", as: ResidualAlignment.self)
+      }
+      if let n = entry.value("nonlinear") {
+        note("\(path).nonlinear", n)
+        result.nonlinear = entry.choice(
+          n, key: "nonlinear", as: NonlinearArithmetic.self)
       }
       if let n = entry.value("pooling") {
         note("\(path).pooling", n)
