@@ -16,28 +16,13 @@ extension DecoderSimulation {
     _ network: Network, interface: DecoderInterface, name: String,
     tokens: Int, cached: Int, on device: Device, options: SimulationOptions
   ) -> Result<DecoderPhase, Failure> {
-    var options = options
-    options.batch = 1
-    var outcome = Simulator.run(network, on: device, options: options)
-    var spilled = false
-    if case .infeasible = outcome, options.keepOutputsOnChip {
-      options.keepOutputsOnChip = false
-      let retry = Simulator.run(network, on: device, options: options)
-      if case .completed = retry {
-        outcome = retry
-        spilled = true
-      }
-    }
-    switch outcome {
-    case .infeasible(let reason, let layer):
-      return .failure(Failure(reason: reason, layer: layer))
-    case .completed(var summary):
-      summary.model = name
-      var phase = DecoderPhase(
-        cached: cached, tokens: tokens, summary: summary, weightBytes: 0,
-        kvReadBytes: 0, kvWrittenBytes: 0, activationsSpilled: spilled)
+    pass(
+      network, name: name, tokens: tokens, cached: cached, on: device,
+      options: options
+    ).map { phase in
+      var phase = phase
       let cache = cacheDerived(network, interface: interface)
-      for layer in summary.layers {
+      for layer in phase.summary.layers {
         let weights = layer.dramRead[.weights] ?? 0
         guard let index = network.nodeIndex(named: layer.name) else {
           phase.weightBytes += weights
@@ -58,7 +43,7 @@ extension DecoderSimulation {
           phase.kvWrittenBytes += layer.dramWritten[.outputs] ?? 0
         }
       }
-      return .success(phase)
+      return phase
     }
   }
 

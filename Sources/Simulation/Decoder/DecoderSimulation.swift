@@ -134,28 +134,11 @@ public enum DecoderSimulation {
     }
     var options = options
     options.precision = precision(spec)
-    options.batch = 1
-    var outcome = Simulator.run(network, on: device, options: options)
-    var spilled = false
-    // A prompt's activations kept on chip can crowd out the next layer's
-    // tiles (the engine keeps an output that fits, without looking ahead):
-    // then every activation goes through the backing store.
-    if case .infeasible = outcome, options.keepOutputsOnChip {
-      options.keepOutputsOnChip = false
-      let retry = Simulator.run(network, on: device, options: options)
-      if case .completed = retry {
-        outcome = retry
-        spilled = true
-      }
-    }
-    switch outcome {
-    case .infeasible(let reason, let layer):
-      return .failure(Failure(reason: reason, layer: layer))
-    case .completed(var summary):
-      summary.model = spec.name
-      var phase = DecoderPhase(
-        cached: cached, tokens: tokens, summary: summary, weightBytes: 0,
-        kvReadBytes: 0, kvWrittenBytes: 0, activationsSpilled: spilled)
+    return pass(
+      network, name: spec.name, tokens: tokens, cached: cached, on: device,
+      options: options
+    ).map { phase in
+      var phase = phase
       var attention: Set<String> = []
       var writers: Set<String> = []
       for i in 0..<spec.layers {
@@ -163,7 +146,7 @@ public enum DecoderSimulation {
         attention.insert(DecoderNetwork.contextName(i))
         writers.formUnion(DecoderNetwork.cacheWriterNames(i))
       }
-      for layer in summary.layers {
+      for layer in phase.summary.layers {
         let read = layer.dramRead[.weights] ?? 0
         if attention.contains(layer.name) {
           // In decode the second operand is the cache; in prefill it is
@@ -176,7 +159,42 @@ public enum DecoderSimulation {
           phase.kvWrittenBytes += layer.dramWritten[.outputs] ?? 0
         }
       }
-      return .success(phase)
+      return phase
+    }
+  }
+
+  /// Simulates one pass as one inference and wraps it as a phase with no
+  /// traffic attributed yet.
+  ///
+  /// A prompt's activations kept on chip can crowd out the next layer's
+  /// tiles (the engine keeps an output that fits, without looking ahead):
+  /// then the pass is simulated again with every activation through the
+  /// backing store, and the phase says so.
+  static func pass(
+    _ network: Network, name: String, tokens: Int, cached: Int,
+    on device: Device, options: SimulationOptions
+  ) -> Result<DecoderPhase, Failure> {
+    var options = options
+    options.batch = 1
+    var outcome = Simulator.run(network, on: device, options: options)
+    var spilled = false
+    if case .infeasible = outcome, options.keepOutputsOnChip {
+      options.keepOutputsOnChip = false
+      let retry = Simulator.run(network, on: device, options: options)
+      if case .completed = retry {
+        outcome = retry
+        spilled = true
+      }
+    }
+    switch outcome {
+    case .infeasible(let reason, let layer):
+      return .failure(Failure(reason: reason, layer: layer))
+    case .completed(var summary):
+      summary.model = name
+      return .success(
+        DecoderPhase(
+          cached: cached, tokens: tokens, summary: summary, weightBytes: 0,
+          kvReadBytes: 0, kvWrittenBytes: 0, activationsSpilled: spilled))
     }
   }
 
