@@ -77,9 +77,20 @@ extension Network {
   private func foldedProducer(
     _ producer: Node, _ stats: BatchNormStatistics, _ names: inout Set<String>
   ) -> (node: Node, tensors: [Tensor])? {
-    let readers = consumers()
+    // Whether `name` is read once only (then it can be replaced in place);
+    // a scan that stops at a second reader, not a consumer map per fold.
+    func readOnce(_ name: String) -> Bool {
+      var count = 0
+      for node in nodes {
+        for input in node.inputs where input == name {
+          count += 1
+          if count > 1 { return false }
+        }
+      }
+      return count == 1
+    }
     func fresh(_ base: String, replacing existing: String?) -> String {
-      if let existing, readers[existing]?.count == 1 { return existing }
+      if let existing, readOnce(existing) { return existing }
       var name = base
       var counter = 1
       while names.contains(name) {
