@@ -27,6 +27,15 @@ public enum DecoderWorkloadReader {
   /// Whether the bytes are a YAML mapping with a top-level `decoder` key
   /// (an LLM workload rather than a layer list).
   public static func isDecoderWorkload(bytes: [UInt8]) -> Bool {
+    // Without the word there is no such key: a layer list (NASNet-large's
+    // has 890 layers) is not parsed twice.
+    let word = Array("decoder".utf8)
+    guard bytes.count >= word.count,
+      (0...(bytes.count - word.count)).contains(where: {
+        bytes[$0] == word[0]
+          && bytes[$0..<($0 + word.count)].elementsEqual(word)
+      })
+    else { return false }
     guard
       case .success(let document) = YAMLDocument.compose(
         bytes: bytes, fileName: "", what: "workload description"),
