@@ -21,6 +21,13 @@ public struct RunOutcome: Sendable {
   /// The first graph output as stored, when it is an integer tensor (affine
   /// runs of models ending in QuantizeLinear or a QLinear operator).
   public var integerOutput: IntegerTensor? = nil
+
+  /// Sets top-1 and top-5 of ``output`` against `labels`, when given.
+  mutating func measureAccuracy(_ labels: [Int]?) {
+    guard let labels else { return }
+    top1 = Classification.accuracy(output, labels: labels, k: 1)
+    top5 = Classification.accuracy(output, labels: labels, k: 5)
+  }
 }
 
 /// Runs a network on a batch, in float or bit-accurately, in slices of at
@@ -53,10 +60,7 @@ public enum SlicedRun {
     }
     let output = try BatchSlices.concatenate(outputs)
     var outcome = RunOutcome(output: output, executeSeconds: seconds)
-    if let labels {
-      outcome.top1 = Classification.accuracy(output, labels: labels, k: 1)
-      outcome.top5 = Classification.accuracy(output, labels: labels, k: 5)
-    }
+    outcome.measureAccuracy(labels)
     return outcome
   }
 
@@ -94,12 +98,7 @@ public enum SlicedRun {
         output: AffineValue.integer(joined).floatTensor,
         executeSeconds: seconds, integerOutput: joined)
     }
-    if let labels {
-      outcome.top1 = Classification.accuracy(
-        outcome.output, labels: labels, k: 1)
-      outcome.top5 = Classification.accuracy(
-        outcome.output, labels: labels, k: 5)
-    }
+    outcome.measureAccuracy(labels)
     return outcome
   }
 
@@ -140,10 +139,7 @@ public enum SlicedRun {
     }
     let output = try BatchSlices.concatenate(outputs)
     var outcome = RunOutcome(output: output, executeSeconds: seconds)
-    if let labels {
-      outcome.top1 = Classification.accuracy(output, labels: labels, k: 1)
-      outcome.top5 = Classification.accuracy(output, labels: labels, k: 5)
-    }
+    outcome.measureAccuracy(labels)
     return outcome
   }
 

@@ -245,32 +245,25 @@ struct Run: ParsableCommand {
       values = .int32(tensor.values.map { Int32(truncatingIfNeeded: $0) })
     default: values = .int64(tensor.values)
     }
-    let data: Data
-    do {
-      data = try NumPyArray(shape: tensor.shape, values: values).npyData()
-    } catch {
-      throw CommandFailure(
-        .error(
-          "cannot write the output: \(error)", at: SourceLocation(file: path)))
-    }
-    do throws(FileIO.WriteFailure) {
-      try FileIO.writeAtomically(data, to: path)
-    } catch {
-      throw CommandFailure(
-        .error(
-          "cannot write the output: \(error.reason)",
-          at: SourceLocation(file: path)))
-    }
+    try write(NumPyArray(shape: tensor.shape, values: values), to: path)
   }
 
   /// Writes a float tensor as a float32 .npy, atomically.
   static func write(_ tensor: FloatTensor, to path: String)
     throws(CommandFailure)
   {
+    try write(NumPyArray(float32: tensor.values, shape: tensor.shape), to: path)
+  }
+
+  /// Writes an array as a .npy file, atomically.
+  static func write(
+    _ array: @autoclosure () throws -> NumPyArray, to path: String
+  )
+    throws(CommandFailure)
+  {
     let data: Data
     do {
-      data = try NumPyArray(float32: tensor.values, shape: tensor.shape)
-        .npyData()
+      data = try array().npyData()
     } catch {
       throw CommandFailure(
         .error(
