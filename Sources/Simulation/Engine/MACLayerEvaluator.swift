@@ -5,6 +5,27 @@ import Mapping
 struct MappingScratch {
   var candidates: [PackedCandidate] = []
   var scored: [StagingSearch.Scored] = []
+  /// Inner levels' least-traffic tilings by what they depend on: the nest,
+  /// the widths and the compute estimate's unrolling, not the layer's
+  /// context (residency, reservations, DRAM coding), so layers of one shape
+  /// in different contexts share them.
+  var innerLevels: [InnerLevelKey: InnerLevelTraffic] = [:]
+}
+
+/// What the inner levels' tilings of a MAC layer depend on.
+struct InnerLevelKey: Hashable {
+  var nest: LoopNest
+  var bits: OperandBits
+  var rate: ExecutionRate
+  var efficiency: Double
+  var depthwise: Bool
+}
+
+/// The traffic of each inner level's chosen tiling, as its instances
+/// cause it, and as its parent sees it (after sharing).
+struct InnerLevelTraffic {
+  var inner: [Int: LevelTraffic] = [:]
+  var parent: [Int: LevelTraffic] = [:]
 }
 
 /// Maps a MAC layer: inner-level tilings, the staging tiling chosen by its
@@ -41,35 +62,20 @@ struct MACLayerEvaluator {
     // against the SRAM's ports); they still cost energy.
     var timedReads = fixedReads
     var timedWrites = fixedWrites
-    var innerTraffic: [Int: LevelTraffic] = [:]
-    var parentTraffic: [Int: LevelTraffic] = [:]
-    for index in device.memory.indices
-    where !device.memory[index].kind.isOffChip {
-      guard
-        Operand.allCases.contains(where: {
-          plan.innerLevels(of: $0).contains(index)
-        })
-      else {
-        continue
-      }
-      let (sub, used) = nest.perInstance(
-        device.memory[index].instances, unrolling: estimate.unrolling)
-      // Ranked by what the parent sees (after multicast and spatial
-      // reduction), where the inner choice costs bandwidth.
-      let level = device.memory[index]
-      let sharing = ParentSharing(
-        level: level, device: device, unrolling: estimate.unrolling, nest: nest)
-      let candidate = TileSearch.leastTraffic(
-        nest: sub, bits: bits, budgets: [plan.instanceBudget(level: index)],
-        slidingWindow: level.kind == .registers,
-        cost: { sharing.apply(to: $0).totalBits })
-      let traffic =
-        (candidate?.traffic
-          ?? Tiling(nest: sub, tile: TileShape(), order: []).traffic(
-            nest: sub, bits: bits))
-      innerTraffic[index] = traffic.scaled(by: Double(used))
-      parentTraffic[index] = sharing.apply(to: traffic.scaled(by: Double(used)))
+    let innerKey = InnerLevelKey(
+      nest: nest, bits: bits, rate: context.rate,
+      efficiency: context.efficiency,
+      depthwise: layer.operatorClass == .depthwise)
+    let innerLevels: InnerLevelTraffic
+    if let cached = scratch.innerLevels[innerKey] {
+      innerLevels = cached
+    } else {
+      innerLevels = innerLevelTraffic(
+        nest: nest, bits: bits, estimate: estimate)
+      scratch.innerLevels[innerKey] = innerLevels
     }
+    let innerTraffic = innerLevels.inner
+    let parentTraffic = innerLevels.parent
     for operand in Operand.allCases {
       guard let chain = plan.chain[operand], let staging = plan.staging[operand]
       else { continue }
@@ -227,6 +233,43 @@ struct MACLayerEvaluator {
         tileCount: tiling.tileCount, mapping: mapping,
         spatialUtilization: estimate.unrolling.utilization,
         peakMACsPerCycle: estimate.peakMACsPerCycle, bufferBits: buffer))
+  }
+
+  /// The least-traffic tiling of every inner level per instance, ranked by
+  /// what the parent sees (after multicast and spatial reduction), where
+  /// the inner choice costs bandwidth; independent of the staging choice.
+  private func innerLevelTraffic(
+    nest: LoopNest, bits: OperandBits, estimate: ComputeEstimate
+  ) -> InnerLevelTraffic {
+    var result = InnerLevelTraffic()
+    for index in device.memory.indices
+    where !device.memory[index].kind.isOffChip {
+      guard
+        Operand.allCases.contains(where: {
+          plan.innerLevels(of: $0).contains(index)
+        })
+      else {
+        continue
+      }
+      let (sub, used) = nest.perInstance(
+        device.memory[index].instances, unrolling: estimate.unrolling)
+      // Ranked by what the parent sees (after multicast and spatial
+      // reduction), where the inner choice costs bandwidth.
+      let level = device.memory[index]
+      let sharing = ParentSharing(
+        level: level, device: device, unrolling: estimate.unrolling, nest: nest)
+      let candidate = TileSearch.leastTraffic(
+        nest: sub, bits: bits, budgets: [plan.instanceBudget(level: index)],
+        slidingWindow: level.kind == .registers,
+        cost: { sharing.apply(to: $0).totalBits })
+      let traffic =
+        (candidate?.traffic
+          ?? Tiling(nest: sub, tile: TileShape(), order: []).traffic(
+            nest: sub, bits: bits))
+      result.inner[index] = traffic.scaled(by: Double(used))
+      result.parent[index] = sharing.apply(to: traffic.scaled(by: Double(used)))
+    }
+    return result
   }
 
   /// The traffic an inner level's instances cause at their parent.

@@ -19,6 +19,19 @@ final class MappingReader {
   private(set) var used: Set<String> = []
   /// Keys that may appear, in the order shown in hints.
   private(set) var allowed: [String] = []
+  /// ``allowed`` as a set, for the membership tests.
+  private var allowedSet: Set<String> = []
+  /// The value of each scalar key (the first, should one repeat), built on
+  /// first use: a layer list asks each of hundreds of small mappings for
+  /// every key it knows.
+  private lazy var values: [String: Node] = {
+    var result: [String: Node] = [:]
+    result.reserveCapacity(mapping.count)
+    for (key, value) in mapping {
+      if let text = key.string, result[text] == nil { result[text] = value }
+    }
+    return result
+  }()
   /// Required keys found missing, reported by ``finish()`` unless a misspelt
   /// key explains them.
   private var missing: [(key: String, hint: String?)] = []
@@ -42,14 +55,19 @@ final class MappingReader {
 
   /// Declares keys that are allowed without being read here (read elsewhere).
   func allow(_ keys: [String]) {
-    for key in keys where !allowed.contains(key) { allowed.append(key) }
+    for key in keys { allow(key) }
+  }
+
+  /// Declares one key allowed.
+  private func allow(_ key: String) {
+    if allowedSet.insert(key).inserted { allowed.append(key) }
   }
 
   /// The value node of a key, marking the key as known; `nil` when absent.
   func value(_ key: String) -> Node? {
-    allow([key])
+    allow(key)
     used.insert(key)
-    return mapping.first { $0.key.string == key }?.value
+    return values[key]
   }
 
   /// Whether the key is present (marks it known).
@@ -338,7 +356,7 @@ final class MappingReader {
           hint: "expected one of: \(allowed.joined(separator: ", "))")
         continue
       }
-      if !allowed.contains(scalar.string) {
+      if !allowedSet.contains(scalar.string) {
         let place = path.components.isEmpty ? "" : " in \(path)"
         // Did-you-mean hints for the first few only: past them the file is
         // not a slip of the keyboard, and edit distances would dominate.
