@@ -174,6 +174,11 @@ case("int-div-mod", [node("Cast", ["a"], ["i"], to=INT64), node("Div", ["i", "d"
                      node("Mod", ["i", "d"], ["r"]), node("Add", ["q", "r"], ["s"]),
                      node("Cast", ["s"], ["y"], to=FLOAT)],
      {"a": c * 5}, [const("d", ints([3, -4, 3, 5, -2, 7]))])
+# fmod=1 on integers: the remainder takes the dividend's sign (C's fmod).
+case("int-mod-fmod", [node("Cast", ["a"], ["i"], to=INT64),
+                      node("Mod", ["i", "d"], ["r"], fmod=1),
+                      node("Cast", ["r"], ["y"], to=FLOAT)],
+     {"a": c * 5}, [const("d", ints([3, -4, 3, 5, -2, 7]))])
 
 # --- data movement ------------------------------------------------------
 table = rand(11, 6)

@@ -190,7 +190,11 @@ public enum ElementwiseFunction: String, Hashable, Sendable, CaseIterable {
   case sub = "Sub"
   case div = "Div"
   case pow = "Pow"
+  /// Mod with `fmod` 0: the remainder takes the divisor's sign (integers
+  /// only; ONNX requires `fmod` 1 on floating-point tensors).
   case mod = "Mod"
+  /// Mod with `fmod` 1: C's `fmod`, the remainder takes the dividend's sign.
+  case truncatedMod = "Mod(fmod=1)"
   case equal = "Equal"
   case less = "Less"
   case lessOrEqual = "LessOrEqual"

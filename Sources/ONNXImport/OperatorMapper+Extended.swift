@@ -25,7 +25,15 @@ extension OperatorMapper {
   func mapExtended() throws(Diagnostic) -> MappedNode? {
     let opType = node.opType
     if let kind = ReductionKind(rawValue: opType) { return try reduce(kind) }
-    if let function = ElementwiseFunction(rawValue: opType) {
+    if var function = ElementwiseFunction(rawValue: opType) {
+      if function == .mod {
+        switch try attributes.int("fmod", default: 0) {
+        case 0: break
+        case 1: function = .truncatedMod
+        case let value:
+          throw error("attribute 'fmod' is \(value); it must be 0 or 1")
+        }
+      }
       return extended(.elementwise(function))
     }
     if let kind = RecurrentKind(rawValue: opType) {

@@ -31,7 +31,8 @@ extension ExtendedOperands {
   ///
   /// Float arithmetic is Float32 as onnxruntime's
   /// (Sin, Cos and Pow in Double, rounded once); on integer tensors Div
-  /// truncates toward zero and Mod takes the divisor's sign (`fmod` 0).
+  /// truncates toward zero and Mod takes the divisor's sign (`fmod` 0) or
+  /// the dividend's (`fmod` 1, C's `fmod`, the only form allowed on floats).
   func elementwise(_ function: ElementwiseFunction) throws(ExecutionError)
     -> FloatTensor
   {
@@ -87,14 +88,18 @@ extension ExtendedOperands {
         }
       case .pow: out[i] = Float(FloatKernels.power(Double(a), Double(b)))
       case .mod:
-        if integer {
-          guard b != 0 else { throw failure("integer modulo by zero") }
-          var r = a.truncatingRemainder(dividingBy: b)
-          if r != 0, (r < 0) != (b < 0) { r += b }
-          out[i] = r
-        } else {
-          out[i] = a.truncatingRemainder(dividingBy: b)
+        guard integer else {
+          throw failure(
+            "Mod on floating-point tensors needs the attribute fmod=1 "
+              + "(ONNX Mod-13); set it, or cast the operands to integers")
         }
+        guard b != 0 else { throw failure("integer modulo by zero") }
+        var r = a.truncatingRemainder(dividingBy: b)
+        if r != 0, (r < 0) != (b < 0) { r += b }
+        out[i] = r
+      case .truncatedMod:
+        if integer, b == 0 { throw failure("integer modulo by zero") }
+        out[i] = a.truncatingRemainder(dividingBy: b)
       case .equal: out[i] = flag(a == b)
       case .less: out[i] = flag(a < b)
       case .lessOrEqual: out[i] = flag(a <= b)
