@@ -34,6 +34,14 @@ public struct Network: Hashable, Sendable {
   /// deployed network, but neither learned nor in the original file, so not
   /// parameters (`Documentation/Counting.md`).
   public var shapeComputedConstants: Set<String> = []
+  /// The batch size folded into constants at import, if any.
+  ///
+  /// An importer that bound a symbolic batch dimension while it folded
+  /// shape computations into constants (a Reshape's target shape read from
+  /// a Shape node) sets it: those constants hold this batch, so the network
+  /// runs exactly this many samples at a time. `nil` when no
+  /// constant was computed from a symbolic batch.
+  public var foldedBatch: Int?
   private var initializerIndex: [String: Int]
 
   /// Creates a network.

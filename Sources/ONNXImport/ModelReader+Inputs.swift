@@ -120,6 +120,7 @@ extension ModelReader {
         GraphInput(name: value.name, elementType: elementType, shape: dims))
     }
     checkDimensionNames(values)
+    if sawSymbolicBatch { boundSymbolicBatch = batch }
     if let requested = options.batch, requested != 1, !sawSymbolicBatch,
       !values.isEmpty
     {

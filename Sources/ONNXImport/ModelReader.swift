@@ -8,6 +8,8 @@ struct ModelReader {
   let context: ImportContext
   let options: ImportOptions
   var diagnostics: [Diagnostic] = []
+  /// The batch size a symbolic leading dimension was bound to, if any.
+  var boundSymbolicBatch: Int?
 
   init(context: ImportContext, options: ImportOptions) {
     self.context = context
@@ -47,6 +49,13 @@ struct ModelReader {
 
     network = state.network
     network.removeUnusedInitializers()
+    if let batch = boundSymbolicBatch,
+      network.shapeComputedConstants.contains(where: {
+        network.initializer(named: $0) != nil
+      })
+    {
+      network.foldedBatch = batch
+    }
     let problems = network.validate(file: context.fileName)
     diagnostics += problems
     guard !problems.containsErrors else { return nil }

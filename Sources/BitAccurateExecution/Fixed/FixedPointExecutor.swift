@@ -99,9 +99,13 @@ public struct FixedPointExecutor: Sendable {
     }
     self.prepared = prepared
     self.lastReads = sorted.lastReads()
-    self.samplesPerChunk = Parallel.samplesPerChunk(
-      sampleElements: Parallel.largestSampleElements(sorted),
-      bytes: MemoryLayout<Int64>.size)
+    // A network whose import folded its batch into constants runs exactly
+    // that many samples at a time.
+    self.samplesPerChunk =
+      sorted.foldedBatch
+      ?? Parallel.samplesPerChunk(
+        sampleElements: Parallel.largestSampleElements(sorted),
+        bytes: MemoryLayout<Int64>.size)
     self.fusesRectifier = Self.fusedRectifiers(prepared, network: sorted)
   }
 

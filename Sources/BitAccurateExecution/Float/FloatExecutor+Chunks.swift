@@ -23,9 +23,13 @@ extension FloatExecutor {
     else { throw .invalidInput(message: "the network has no input") }
     let releasing = network.lastReads()
     let name = first.name
-    let perChunk = Parallel.samplesPerChunk(
-      sampleElements: Parallel.largestSampleElements(network),
-      bytes: MemoryLayout<Float>.size)
+    // A network whose import folded its batch into constants runs exactly
+    // that many samples at a time.
+    let perChunk =
+      network.foldedBatch
+      ?? Parallel.samplesPerChunk(
+        sampleElements: Parallel.largestSampleElements(network),
+        bytes: MemoryLayout<Float>.size)
     guard let count = input.shape.first, count > perChunk,
       SampleIndependence.holds(for: network)
     else {

@@ -7,7 +7,8 @@ import NetworkGraph
 /// A node that reads or moves the batch axis fails it: Softmax or Concat
 /// along axis 0, Flatten at axis 0, a Transpose that does not keep axis 0
 /// first, Squeeze or Unsqueeze of axis 0, Gemm with a transposed `A`, and a
-/// MatMul whose `B` is not a constant. What this cannot see statically (a
+/// MatMul whose `B` is neither a constant nor a batched operand of the same
+/// rank (at least 3) as `A`. What this cannot see statically (a
 /// Reshape folding the batch into another axis) the chunked runs catch as
 /// they go: every node's output must keep the chunk's samples as its first
 /// dimension, or the batch is run whole.
@@ -19,12 +20,33 @@ public enum SampleIndependence {
 
   /// The first node of `network` that mixes or moves samples, if any.
   public static func firstMixingNode(in network: Network) -> Node? {
-    network.nodes.first { !keepsSamplesApart($0, in: network) }
+    var shapes: InferredShapes??
+    func rank(_ tensor: String) -> Int? {
+      if shapes == nil { shapes = .some(try? network.inferShapes()) }
+      return (shapes ?? nil)?.shape(of: tensor)?.rank
+    }
+    return network.nodes.first {
+      !keepsSamplesApart($0, in: network, rank: rank)
+    }
   }
 
-  private static func keepsSamplesApart(_ node: Node, in network: Network)
-    -> Bool
-  {
+  /// Whether a MatMul of two activations is batched per sample.
+  ///
+  /// Both are of the same rank, at least 3, so that axis 0 of each is the
+  /// sample axis of a batched product (attention's `Q·Kᵀ` and `P·V`). A 2-D operand
+  /// would be one matrix shared across the samples.
+  private static func batchedProduct(
+    _ node: Node, rank: (String) -> Int?
+  ) -> Bool {
+    guard node.inputs.count > 1, let a = rank(node.inputs[0]),
+      let b = rank(node.inputs[1])
+    else { return false }
+    return a == b && a >= 3
+  }
+
+  private static func keepsSamplesApart(
+    _ node: Node, in network: Network, rank: (String) -> Int?
+  ) -> Bool {
     switch node.op {
     case .softmax(let axis): return axis != 0
     case .concat(let axis): return axis != 0
@@ -43,7 +65,8 @@ public enum SampleIndependence {
     case .gemm(let attributes): return !attributes.transA
     case .matMul:
       return node.inputs.count > 1
-        && network.initializer(named: node.inputs[1]) != nil
+        && (network.initializer(named: node.inputs[1]) != nil
+          || batchedProduct(node, rank: rank))
     case .extended(let op): return keepsSamplesApart(op, node, in: network)
     default: return true
     }

@@ -175,10 +175,28 @@ struct Quantize: ParsableCommand {
     let method = self.method.calibration ?? .qiu
     do throws(CommandFailure) {
       var warnings: [Diagnostic] = []
-      let (network, classes) = try ExecutionInputs.model(
+      var (network, classes) = try ExecutionInputs.model(
         model, warnings: &warnings)
       let samples = try ExecutionInputs.samples(
         data, for: network, option: "--data", warnings: &warnings)
+      if let folded = network.foldedBatch, let count = samples.shape.first,
+        count != folded
+      {
+        // Shape computations folded at import hold the batch they were
+        // folded at, and calibration runs the whole batch: import the
+        // model again at the batch's size.
+        if let calibrationSamples, calibrationSamples < count {
+          throw CommandFailure(
+            .error(
+              "--calibration-samples \(calibrationSamples) would run part of the batch, "
+                + "but the model's shape computations are folded at one batch size",
+              at: SourceLocation(file: model),
+              hint: "give only the calibration samples in --data"))
+        }
+        var again: [Diagnostic] = []
+        (network, classes) = try ExecutionInputs.model(
+          model, warnings: &again, batch: count)
+      }
       let labelValues = try labels.map { path throws(CommandFailure) in
         try ExecutionInputs.labels(
           path, samples: samples.shape.first ?? 0, classes: classes)

@@ -189,7 +189,26 @@ struct Run: ParsableCommand {
             + "\(inputs.count)",
           at: SourceLocation(file: model), hint: "run without --precision"))
     }
-    if let batchSize, batchSize < samples.shape.first ?? 0,
+    var batchSize = batchSize
+    if let folded = network.foldedBatch, folded < samples.shape.first ?? 0 {
+      // The importer bound the symbolic batch to `folded` while it folded
+      // shape computations (a Reshape's target read from a Shape): the
+      // model runs that many samples at a time, as onnxruntime would run
+      // it with that batch.
+      if let node = SampleIndependence.firstMixingNode(in: network) {
+        throw CommandFailure(
+          .error(
+            "the model's shape computations were folded at batch \(folded), "
+              + "but \(node.reference) computes across samples, so "
+              + "\(samples.shape.first ?? 0) samples cannot run in slices of \(folded)",
+            at: SourceLocation(file: model),
+            hint:
+              "give \(folded) sample(s) per run, or export the model with a fixed batch"
+          ))
+      }
+      batchSize = min(batchSize ?? folded, folded)
+    }
+    if let batchSize = self.batchSize, batchSize < samples.shape.first ?? 0,
       let node = SampleIndependence.firstMixingNode(in: network)
     {
       // Slices would change what such a node computes.

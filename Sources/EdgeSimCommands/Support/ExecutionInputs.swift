@@ -16,19 +16,20 @@ enum ExecutionInputs {
   ///   - severalInputs: Whether a model with several inputs is accepted
   ///     (`run --input NAME=FILE.npy`).
   ///   - dimensions: Values of symbolic dimensions by name (`--dim`).
+  ///   - batch: The size a symbolic batch is bound to (1 when `nil`).
   /// - Throws: ``CommandFailure`` when the model cannot be read, or when
   ///   weights are missing (the message names the missing external file).
   /// - Returns: The network and its number of classes (the last dimension
   ///   of its first output), when the output is at least 2-D.
   static func model(
     _ path: String, warnings: inout [Diagnostic], severalInputs: Bool = false,
-    dimensions: [String: Int] = [:]
+    dimensions: [String: Int] = [:], batch: Int? = nil
   )
     throws(CommandFailure)
     -> (network: Network, classes: Int?)
   {
     let (loaded, diagnostics, text) = ModelLoader.load(
-      path, batch: nil, dimensions: dimensions)
+      path, batch: batch, dimensions: dimensions)
     let sources = text.map { [path: $0] } ?? [:]
     guard let loaded else {
       throw CommandFailure(diagnostics, sources: sources)
