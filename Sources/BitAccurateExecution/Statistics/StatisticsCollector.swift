@@ -32,10 +32,11 @@ extension FixedPointExecutor {
   ///   - input: Its input batch.
   ///   - float: The float network's run on the same batch.
   ///   - labels: Class indices, one per sample, for top-1 / top-5.
-  ///   - constants: Whether to include the weight and bias statistics (and
-  ///     their bits moved), which are the same for every batch: a caller
-  ///     merging the statistics of slices of one batch needs them from the
-  ///     first slice only.
+  ///   - constants: Whether to include the weight and bias statistics
+  ///     (their bits moved, and their overflows in the total), which are the
+  ///     same for every batch: a caller merging the statistics of slices of
+  ///     one batch needs them from the first slice only (merging recounts
+  ///     the total from the merged layers).
   /// - Returns: The statistics of every layer and role.
   /// - Throws: An error of a node's local float reference.
   public func statistics(
