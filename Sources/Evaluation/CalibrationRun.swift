@@ -97,9 +97,11 @@ public enum CalibrationRun {
       let run = try executor.run(
         input: piece, keepWide: true, firstSample: range.lowerBound)
       let float = try reference.run(input: piece)
+      // Weights and biases are the same in every slice and merging keeps
+      // the first slice's.
       let part = try executor.statistics(
         of: run, input: piece, float: float,
-        labels: labels.map { Array($0[range]) })
+        labels: labels.map { Array($0[range]) }, constants: merged == nil)
       merged = merged.map { $0.merging(part, network: network) } ?? part
       start = range.upperBound
     }

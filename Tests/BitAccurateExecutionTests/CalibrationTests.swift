@@ -122,4 +122,66 @@ import Testing
     let run = try executor.run(input: try Self.data(4))
     #expect(run.events["cat"]?.inputs.total == 0)
   }
+
+  /// A calibrated layer without accumulators (a GlobalAveragePool float
+  /// island before a Gemm) is scored by running it per candidate from each
+  /// chunk's state: its objective is the whole batch's, computed here from
+  /// whole-batch runs, bit for bit, and its fl the argmin (ties smaller).
+  @Test func anIslandLayerScoresAsOneWholeBatchRun() throws {
+    let samples = 40
+    var net = Network(
+      name: "gap",
+      inputs: [GraphInput(name: "x", shape: [samples, 1, 8, 8])])
+    try net.addInitializer(
+      Tensor(
+        name: "w", shape: TensorShape([4, 1, 3, 3]),
+        values: (0..<36).map { Float(($0 * 7) % 11) * 0.21 - 1.0 }))
+    try net.addInitializer(
+      Tensor(
+        name: "fw", shape: TensorShape([3, 4]),
+        values: (0..<12).map { Float(($0 * 5) % 7) * 0.4 - 1.1 }))
+    net.nodes = [
+      Node(
+        name: "conv", op: .conv(ConvAttributes(pads: [1, 1, 1, 1])),
+        inputs: ["x", "w"], outputs: ["y"]),
+      Node(name: "relu", op: .relu, inputs: ["y"], outputs: ["r"]),
+      Node(
+        name: "pool", op: .globalAveragePool, inputs: ["r"], outputs: ["p"]),
+      Node(name: "flat", op: .flatten(axis: 1), inputs: ["p"], outputs: ["f"]),
+      Node(
+        name: "fc", op: .gemm(GemmAttributes(transB: true)),
+        inputs: ["f", "fw"], outputs: ["z"]),
+    ]
+    net.outputs = ["z"]
+    let data = try Self.data(samples)
+    // Two cores: the data phase takes the batch in two chunks.
+    let result = try Calibrator.calibrate(
+      network: net, data: data,
+      configuration: CalibrationConfiguration(method: .qiu), concurrency: 2)
+    let pool = try #require(result.layers.first { $0.name == "pool" })
+    let chosen = try #require(pool.activation)
+    let reference = try #require(
+      try FloatExecutor(network: net).run(input: data).tensors["p"])
+    func objective(_ fl: Int) throws -> Double {
+      var plan = result.plan
+      var entry = plan.entry(named: "pool") ?? LayerPrecision()
+      entry.activation = FormatSpec(bits: chosen.bits, fractionalLength: fl)
+      plan.setEntry(entry, for: "pool")
+      let run = try FixedPointExecutor(network: net, plan: plan)
+        .run(input: data)
+      guard case .fixed(let tensor)? = run.tensors["p"] else {
+        Issue.record("pool has no fixed-point output")
+        return .nan
+      }
+      var sum = 0.0
+      for (q, r) in zip(tensor.dequantized(), reference.values) {
+        sum += abs(q - Double(r))
+      }
+      return sum
+    }
+    let best = try objective(chosen.fractionalLength)
+    #expect(pool.activationError == best)
+    #expect(try objective(chosen.fractionalLength - 1) > best)
+    #expect(try objective(chosen.fractionalLength + 1) >= best)
+  }
 }

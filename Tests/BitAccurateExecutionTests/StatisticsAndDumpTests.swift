@@ -27,6 +27,41 @@ import Testing
     #expect(histogram.windowHigh == 2)
   }
 
+  /// Statistics without the constants (what `quantize` asks of every slice
+  /// after the first) leave out the weight and bias statistics and change
+  /// nothing else.
+  @Test func statisticsWithoutConstantsDifferOnlyInConstants() throws {
+    let network = try Fixtures.model("digits-dwsep")
+    let input = try Fixtures.tensor(
+      "Tests/Fixtures/onnxruntime/digits-dwsep/input.npy")
+    let calibration = try Calibrator.calibrate(
+      network: network, data: input, configuration: CalibrationConfiguration())
+    let executor = try FixedPointExecutor(
+      network: network, plan: calibration.plan)
+    let run = try executor.run(input: input, keepWide: true)
+    let float = try FloatExecutor(network: network).run(input: input)
+    let all = try executor.statistics(
+      of: run, input: input, float: float, labels: nil)
+    let some = try executor.statistics(
+      of: run, input: input, float: float, labels: nil, constants: false)
+    #expect(all.layers.contains { $0.weight != nil && $0.bias != nil })
+    #expect(some.layers.allSatisfy { $0.weight == nil && $0.bias == nil })
+    var stripped = all
+    for index in stripped.layers.indices {
+      stripped.layers[index].weight = nil
+      stripped.layers[index].bias = nil
+    }
+    stripped.bitsMoved = all.bitsMoved.filter {
+      network.initializer(named: $0.key) == nil
+    }
+    // The total counts the constants' overflows only where they are
+    // included (merging recounts it from the merged layers).
+    stripped.totalOverflows =
+      run.inputEvents.total
+      + stripped.layers.reduce(0) { $0 + $1.totalOverflows }
+    #expect(stripped == some)
+  }
+
   @Test func digitsPlainEightBitStatistics() throws {
     let network = try Fixtures.model("digits-plain")
     let input = try Fixtures.tensor(

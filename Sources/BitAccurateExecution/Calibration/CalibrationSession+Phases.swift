@@ -102,10 +102,15 @@ extension CalibrationSession {
   /// already carry the formats chosen for earlier layers; the state is
   /// rebuilt from the input only when a choice changes an earlier node (a
   /// Concat's producers).
+  ///
+  /// The batch goes through in chunks of samples (those of an outputs-only
+  /// run). Between two layers each chunk's fixed-point tensors wait packed
+  /// (``PackedState``, integers at their own width) and its float tensors
+  /// as they are; a layer unpacks a few chunks at a time (one per core),
+  /// runs them to the layer and scores them, so only those chunks' wide
+  /// tensors exist at once. Every sum runs chunk after chunk in sample
+  /// order, so each objective is the whole batch's bit for bit.
   mutating func dataPhase() throws(ExecutionError) {
-    // The batch goes through in chunks of samples (those of an outputs-only
-    // run), each chunk on one core; a layer's objective is summed chunk
-    // after chunk in sample order, so every sum is the whole batch's.
     let count = data.shape.first ?? 0
     var executor = try FixedPointExecutor(
       network: network, plan: plan(), concurrency: concurrency)
@@ -116,6 +121,7 @@ extension CalibrationSession {
         perChunk: executor.samplesPerChunk)
       : [0..<count]
     if ranges.count > 1 { executor.concurrency = 1 }
+    let cores = max(1, concurrency ?? 1)
     let floatExecutor = try FloatExecutor(
       network: network, concurrency: executor.concurrency)
     let floatReads = floatExecutor.network.lastReads()
@@ -125,13 +131,14 @@ extension CalibrationSession {
       floatStates.append(try floatExecutor.start(input: piece))
     }
     func starts(_ executor: FixedPointExecutor) throws(ExecutionError)
-      -> [FixedPointState]
+      -> [PackedState]
     {
-      var states: [FixedPointState] = []
+      var states: [PackedState] = []
       for (index, piece) in pieces.enumerated() {
         states.append(
-          try executor.start(
-            input: piece, firstSample: ranges[index].lowerBound))
+          PackedState(
+            try executor.start(
+              input: piece, firstSample: ranges[index].lowerBound)))
       }
       return states
     }
@@ -146,7 +153,7 @@ extension CalibrationSession {
           $0.name == node.name
         })
       {
-        floatStates = try Self.eachInPlace(floatStates) {
+        _ = try Self.inPlace(&floatStates, 0..<floatStates.count) {
           state throws(ExecutionError) in
           try floatExecutor.advance(
             &state, to: position + 1, lastReads: floatReads)
@@ -175,50 +182,94 @@ extension CalibrationSession {
       executor = revised
       guard let position = executor.position(of: node.name) else { continue }
       let stepper = executor
-      states = try Self.eachInPlace(states) { state throws(ExecutionError) in
-        _ = try stepper.advance(&state, to: position)
-      }
-      var scored: [(fractionalLength: Int, error: Double)] = []
       let layer = executor.precision.layers[node.name]
       let stream = StochasticStream(seed: current.seed, tensorName: outputName)
+      let producers = concatProducers(node, bits: bits)
+      // A layer without accumulators (a float island such as
+      // GlobalAveragePool) runs once per candidate from each chunk's state
+      // before it: one node, not the prefix of the network.
+      var mode: ScoringMode?
       var sums: [(fractionalLength: Int, error: Double)]? = nil
+      var trials: [(fractionalLength: Int, executor: FixedPointExecutor)] = []
+      var trialSums: [Double?] = []
+      let objective = configuration.objective
       var first = 0
-      // Chunks a few at a time (their accumulators in parallel), scored in
-      // order.
+      // Chunks a few at a time (one per core), scored in order.
       var start = 0
       while start < states.count {
-        let group = start..<min(states.count, start + max(1, concurrency ?? 1))
-        let wides = try Self.each(Array(states[group])) {
-          state throws(ExecutionError) -> WideTensor? in
-          var probe = state
+        let group = start..<min(states.count, start + cores)
+        let wides = try Self.inPlace(&states, group) {
+          packed throws(ExecutionError) -> WideTensor? in
+          var state = packed.unpacked
+          try stepper.advance(&state, to: position)
+          packed = PackedState(state)
           return try stepper.advance(
-            &probe, to: position + 1, wideOf: position)
+            &state, to: position + 1, wideOf: position)
         }
-        guard wides.allSatisfy({ $0 != nil }) else {
-          sums = nil
+        let complete = wides.allSatisfy { $0 != nil }
+        if mode == nil {
+          mode = complete ? .wide : producers.isEmpty ? .island : .whole
+          if mode == .island {
+            for fl in options {
+              var trial = self
+              trial.activationFractionalLengths[node.name] = fl
+              trials.append((fl, try executor.revised(plan: trial.plan())))
+            }
+            trialSums = Array(repeating: 0, count: trials.count)
+          }
+        }
+        if mode == .wide, !complete { mode = .whole }
+        switch mode {
+        case .wide:
+          for (offset, wide) in wides.enumerated() {
+            guard let wide else { continue }
+            let reference = references[group.lowerBound + offset].values
+            sums = scores(
+              wide, reference: reference, options: options, bits: bits,
+              layer: layer, stream: stream, first: first,
+              from: sums?.map(\.error))
+            first += min(wide.values.count, reference.count)
+          }
+        case .island:
+          for index in group {
+            let reference = references[index].values
+            let packed = states[index]
+            let tried = trials
+            let running = trialSums
+            trialSums = try Self.each(tried.count) {
+              trial throws(ExecutionError) -> Double? in
+              guard let sum = running[trial] else { return nil }
+              var state = packed.unpacked
+              try tried[trial].executor.advance(&state, to: position + 1)
+              guard case .fixed(let tensor)? = state.values[outputName] else {
+                return nil
+              }
+              return Self.error(
+                tensor.dequantized(), reference, objective: objective,
+                from: sum)
+            }
+          }
+        case .whole, nil:
           break
         }
-        for (offset, wide) in wides.enumerated() {
-          guard let wide else { continue }
-          let reference = references[group.lowerBound + offset].values
-          sums = scores(
-            wide, reference: reference, options: options, bits: bits,
-            layer: layer, stream: stream, first: first,
-            from: sums?.map(\.error))
-          first += min(wide.values.count, reference.count)
-        }
+        if mode == .whole { break }
         start = group.upperBound
       }
-      if let sums {
-        scored = sums
-      } else {
+      var scored: [(fractionalLength: Int, error: Double)] = []
+      switch mode {
+      case .wide:
+        scored = sums ?? []
+      case .island:
+        for (trial, sum) in zip(trials, trialSums) {
+          if let sum { scored.append((trial.fractionalLength, sum)) }
+        }
+      case .whole, nil:
         // A Concat's producers output its format (§5 Concat, DPU-style), so
         // the candidates are tried on them too and the requantization
         // into the concat is free.
         let reference =
           references.count == 1
           ? references[0].values : references.flatMap(\.values)
-        let producers = concatProducers(node, bits: bits)
         for fl in options {
           var trial = self
           trial.activationFractionalLengths[node.name] = fl
@@ -237,25 +288,33 @@ extension CalibrationSession {
         activationFractionalLengths[node.name] = best
         activationErrors[node.name] =
           scored.first { $0.fractionalLength == best }?.error
-        for producer in concatProducers(node, bits: bits) {
+        for producer in producers {
           activationFractionalLengths[producer] = best
         }
       }
     }
   }
 
-  /// `body` applied to each element, the elements on the cores at once;
-  /// the first error (in element order) is thrown.
-  static func each<T: Sendable, R: Sendable>(
-    _ items: [T],
-    _ body: @Sendable (inout T) throws(ExecutionError) -> R
-  ) throws(ExecutionError) -> [R] where T: Sendable {
-    let results = Parallel.map(items.count) {
-      index -> Result<(T, R), ExecutionError> in
-      var item = items[index]
+  /// How a layer's candidates are scored in the data phase.
+  enum ScoringMode {
+    /// From the layer's accumulators, requantized per candidate.
+    case wide
+    /// The layer (without accumulators) run once per candidate from each
+    /// chunk's state before it.
+    case island
+    /// Whole-batch runs through the layer per candidate (a Concat whose
+    /// producers take its format).
+    case whole
+  }
+
+  /// `body(index)` for each index, the indices on the cores at once; the
+  /// first error (in index order) is thrown.
+  static func each<R: Sendable>(
+    _ count: Int, _ body: @Sendable (Int) throws(ExecutionError) -> R
+  ) throws(ExecutionError) -> [R] {
+    let results = Parallel.map(count) { index -> Result<R, ExecutionError> in
       do throws(ExecutionError) {
-        let value = try body(&item)
-        return .success((item, value))
+        return .success(try body(index))
       } catch {
         return .failure(error)
       }
@@ -263,46 +322,52 @@ extension CalibrationSession {
     var values: [R] = []
     for result in results {
       switch result {
-      case .success(let (_, value)): values.append(value)
+      case .success(let value): values.append(value)
       case .failure(let error): throw error
       }
     }
     return values
   }
 
-  /// `body` applied to each element in place, the elements on the cores at
-  /// once; the first error (in element order) is thrown.
-  static func eachInPlace<T: Sendable>(
-    _ items: [T], _ body: @Sendable (inout T) throws(ExecutionError) -> Void
-  ) throws(ExecutionError) -> [T] {
-    let results = Parallel.map(items.count) {
-      index -> Result<T, ExecutionError> in
-      var item = items[index]
-      do throws(ExecutionError) {
-        try body(&item)
-        return .success(item)
-      } catch {
-        return .failure(error)
+  /// `body` applied in place to the elements `range` of `items`, on the
+  /// cores at once (each element by one piece of work, so a tensor an
+  /// element drops is freed at once, not kept by a copy); the first error
+  /// (in element order) is thrown.
+  static func inPlace<T: Sendable, R: Sendable>(
+    _ items: inout [T], _ range: Range<Int>,
+    _ body: @Sendable (inout T) throws(ExecutionError) -> R
+  ) throws(ExecutionError) -> [R] {
+    let results = items.withUnsafeMutableBufferPointer {
+      buffer -> [Result<R, ExecutionError>] in
+      guard let base = buffer.baseAddress, !range.isEmpty else { return [] }
+      let shared = SharedBuffer(base + range.lowerBound)
+      return Parallel.map(range.count) { offset -> Result<R, ExecutionError> in
+        do throws(ExecutionError) {
+          return .success(try body(&shared.base[offset]))
+        } catch {
+          return .failure(error)
+        }
       }
     }
-    var updated: [T] = []
+    var values: [R] = []
     for result in results {
       switch result {
-      case .success(let item): updated.append(item)
+      case .success(let value): values.append(value)
       case .failure(let error): throw error
       }
     }
-    return updated
+    return values
   }
 
   /// The data-phase objective of each candidate fl: the accumulators
   /// requantized to (B, fl) as the layer would (its rounding and overflow,
   /// §7 samples by flat index), dequantized, against the float reference.
   ///
-  /// Streamed in blocks: no whole-tensor copy is made, and each
-  /// candidate's sum runs over the elements in order on one core (the
-  /// candidates share the cores), so every sum is the one a single pass
-  /// over whole arrays gives.
+  /// Streamed in blocks: no whole-tensor copy is made. Each candidate's sum
+  /// runs over the elements in order, so every sum is the one a single pass
+  /// over whole arrays gives; the candidates' sums advance together
+  /// element by element (independent chains of additions, so one core
+  /// keeps several in flight), the candidates split between the cores.
   ///
   /// `first` is the flat index of the block's first element in the whole
   /// batch (§7 samples); `sums` continues the sums of earlier blocks.
@@ -316,43 +381,97 @@ extension CalibrationSession {
     }
     let count = min(wide.values.count, reference.count)
     let objective = configuration.objective
-    let errors = Parallel.map(formats.count) { index -> Double in
-      let format = formats[index].1
-      let requantization = Requantization(
+    let requantizations = formats.map { _, format in
+      Requantization(
         from: wide.fractionalLength, to: format,
         rounding: layer?.rounding ?? .requantizationDefault,
         overflow: layer?.outputOverflow ?? .saturate, stream: stream,
         indexBase: 0, rectify: false)
+    }
+    let starts = formats.indices.map { index in
+      sums.map { $0.indices.contains(index) ? $0[index] : 0 } ?? 0
+    }
+    let parts = Parallel.slices(
+      formats.count, concurrency: max(1, concurrency ?? 1)
+    ) { candidates -> [Double] in
       let block = 4096
-      var raws = [Int64](repeating: 0, count: block)
-      var sum = sums.map { $0.indices.contains(index) ? $0[index] : 0 } ?? 0
+      let width = candidates.count
+      var raws = [Int64](repeating: 0, count: block * width)
+      var running = Array(starts[candidates])
+      // One 2^(−fl) per candidate: FixedPoint.dequantize's factor.
+      let scales = candidates.map {
+        FixedPoint.dequantize(1, from: formats[$0].1)
+      }
       wide.values.withUnsafeBufferPointer { source in
         reference.withUnsafeBufferPointer { floats in
           raws.withUnsafeMutableBufferPointer { target in
-            guard let s = source.baseAddress, let t = target.baseAddress
-            else { return }
-            var first = 0
-            while first < count {
-              let n = min(block, count - first)
-              _ = requantization.apply(
-                s + first, into: t, count: n, first: offset + first)
-              for i in 0..<n {
-                let e =
-                  FixedPoint.dequantize(t[i], from: format)
-                  - Double(floats[first + i])
-                switch objective {
-                case .l1: sum += abs(e)
-                case .l2: sum += e * e
+            running.withUnsafeMutableBufferPointer { sum in
+              guard let s = source.baseAddress, let t = target.baseAddress,
+                let r = floats.baseAddress
+              else { return }
+              var first = 0
+              while first < count {
+                let n = min(block, count - first)
+                for (slot, candidate) in candidates.enumerated() {
+                  _ = requantizations[candidate].apply(
+                    s + first, into: t + slot * block, count: n,
+                    first: offset + first)
                 }
+                // Four candidates at a time, each sum in its own register
+                // (a missing fourth repeats the last and is not kept).
+                var group = 0
+                while group < width {
+                  let k = min(4, width - group)
+                  let t0 = t + group * block
+                  let t1 = t + (group + min(1, k - 1)) * block
+                  let t2 = t + (group + min(2, k - 1)) * block
+                  let t3 = t + (group + min(3, k - 1)) * block
+                  let c0 = scales[group]
+                  let c1 = scales[group + min(1, k - 1)]
+                  let c2 = scales[group + min(2, k - 1)]
+                  let c3 = scales[group + min(3, k - 1)]
+                  var a0 = sum[group]
+                  var a1 = k > 1 ? sum[group + 1] : 0
+                  var a2 = k > 2 ? sum[group + 2] : 0
+                  var a3 = k > 3 ? sum[group + 3] : 0
+                  let f = r + first
+                  switch objective {
+                  case .l1:
+                    for i in 0..<n {
+                      let y = Double(f[i])
+                      a0 += abs(Double(t0[i]) * c0 - y)
+                      a1 += abs(Double(t1[i]) * c1 - y)
+                      a2 += abs(Double(t2[i]) * c2 - y)
+                      a3 += abs(Double(t3[i]) * c3 - y)
+                    }
+                  case .l2:
+                    for i in 0..<n {
+                      let y = Double(f[i])
+                      let e0 = Double(t0[i]) * c0 - y
+                      let e1 = Double(t1[i]) * c1 - y
+                      let e2 = Double(t2[i]) * c2 - y
+                      let e3 = Double(t3[i]) * c3 - y
+                      a0 += e0 * e0
+                      a1 += e1 * e1
+                      a2 += e2 * e2
+                      a3 += e3 * e3
+                    }
+                  }
+                  sum[group] = a0
+                  if k > 1 { sum[group + 1] = a1 }
+                  if k > 2 { sum[group + 2] = a2 }
+                  if k > 3 { sum[group + 3] = a3 }
+                  group += k
+                }
+                first += n
               }
-              first += n
             }
           }
         }
       }
-      return sum
+      return running
     }
-    return zip(formats, errors).map { ($0.0, $1) }
+    return zip(formats, parts.flatMap { $0 }).map { ($0.0, $1) }
   }
 
   /// For a Concat, the calibrated nodes whose output reaches one of its

@@ -225,8 +225,19 @@ struct CalibrationSession {
 
   /// The objective between exact values and a float reference.
   func error(_ quantized: [Double], _ reference: [Float]) -> Double {
-    var sum = 0.0
-    switch configuration.objective {
+    Self.error(quantized, reference, objective: configuration.objective)
+  }
+
+  /// The objective between exact values and a float reference, added to
+  /// `start` element after element (so a batch scored slice after slice,
+  /// each slice continuing the last one's sum, gives the whole batch's sum
+  /// bit for bit).
+  static func error(
+    _ quantized: [Double], _ reference: [Float],
+    objective: CalibrationObjective, from start: Double = 0
+  ) -> Double {
+    var sum = start
+    switch objective {
     case .l1:
       for (q, r) in zip(quantized, reference) { sum += abs(q - Double(r)) }
     case .l2:

@@ -26,8 +26,22 @@ extension FixedPointExecutor {
   }
 
   /// The §9 statistics of a run against its float reference.
+  ///
+  /// - Parameters:
+  ///   - run: The fixed-point run, with its wide tensors.
+  ///   - input: Its input batch.
+  ///   - float: The float network's run on the same batch.
+  ///   - labels: Class indices, one per sample, for top-1 / top-5.
+  ///   - constants: Whether to include the weight and bias statistics
+  ///     (their bits moved, and their overflows in the total), which are the
+  ///     same for every batch: a caller merging the statistics of slices of
+  ///     one batch needs them from the first slice only (merging recounts
+  ///     the total from the merged layers).
+  /// - Returns: The statistics of every layer and role.
+  /// - Throws: An error of a node's local float reference.
   public func statistics(
-    of run: FixedPointRun, input: FloatTensor, float: FloatRun, labels: [Int]?
+    of run: FixedPointRun, input: FloatTensor, float: FloatRun, labels: [Int]?,
+    constants: Bool = true
   ) throws(ExecutionError) -> NetworkStatistics {
     var bitsMoved: [String: Int] = [:]
     var macs: [MACFormat: Int] = [:]
@@ -97,7 +111,8 @@ extension FixedPointExecutor {
         inputRequantization: events.inputs, macs: 0,
         macFormat: nil)
       layer.nonlinear = prepared.layer.nonlinear
-      if let (index, weights) = prepared.constants.min(by: { $0.key < $1.key })
+      if constants,
+        let (index, weights) = prepared.constants.min(by: { $0.key < $1.key })
       {
         var all: [Int64] = []
         var floats: [Float] = []
@@ -121,7 +136,8 @@ extension FixedPointExecutor {
             weights.format.bits * (prepared.constants[key]?.raws.count ?? 0)
         }
       }
-      if let bias = prepared.bias, let accumulator = prepared.layer.accumulator
+      if constants, let bias = prepared.bias,
+        let accumulator = prepared.layer.accumulator
       {
         let stored = prepared.biasStored
         let format = stored?.format ?? accumulator
