@@ -16,22 +16,10 @@ extension ExecutionError {
   }
 
   /// Refuses a network with an operator the fixed-point executor does not
-  /// run yet, naming the first such node and its operator: the quantized
-  /// family, and nodes with more than one output (Split, TopK, LSTM and GRU
-  /// with their state outputs).
+  /// run yet (the quantized family, as the float executor), naming the
+  /// first such node and its operator.
   static func checkExecutable(_ network: Network) throws(ExecutionError) {
     try checkFloatExecutable(network)
-    for node in network.nodes {
-      if case .extended(let op) = node.op,
-        node.outputs.filter({ !$0.isEmpty }).count > 1
-      {
-        throw .unsupported(
-          node: node.reference,
-          message:
-            "`edgesim run --precision` cannot execute \(op.opType) with several outputs yet"
-        )
-      }
-    }
   }
 }
 

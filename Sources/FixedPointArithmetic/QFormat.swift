@@ -99,6 +99,11 @@ public struct QFormat: Hashable, Sendable {
       symmetric: false)
   }
 
+  /// Integer positions (fl 0, signed, 32 bits): the format of TopK's
+  /// indices in the bit-accurate executor.
+  public static let indices = QFormat(
+    _unchecked: 32, fractionalLength: 0, signed: true, symmetric: false)
+
   /// Builds a format whose parameters the caller has validated (B ≤ 62).
   @usableFromInline
   init(

@@ -283,24 +283,6 @@ import Testing
     }
   }
 
-  /// Nodes with several outputs (here Split) are not run in fixed point
-  /// yet: a clear error naming the node, not a crash.
-  @Test func severalOutputsAreRefusedByName() throws {
-    let folder = try RunSupport.temporaryFolder("integer-split")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let model = try ModernModels.transformer(in: folder)
-    let input = try Self.input(in: folder)
-    let result = try EdgeSimProcess.run([
-      "quantize", "--model", model, "--data", input, "--bits", "8",
-      "--out", folder.appendingPathComponent("p.yaml").path,
-    ])
-    #expect(result.status == 1)
-    #expect(
-      result.standardError.contains("split_qkv")
-        && result.standardError.contains("Split with several outputs"),
-      "\(result.standardError)")
-  }
-
   @Test func anUnknownNonlinearValueIsALocatedError() throws {
     let folder = try RunSupport.temporaryFolder("integer-nonlinear-error")
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -34,6 +34,16 @@ extension CalibrationSession {
       entry.activation = FormatSpec(
         bits: activationBits(node),
         fractionalLength: shared ?? activationFractionalLengths[node.name])
+      if shared == nil, let later = outputFractionalLengths[node.name] {
+        entry.outputs = node.outputs.compactMap { name in
+          later[name].map {
+            OutputFormat(
+              name: name,
+              format: FormatSpec(
+                bits: activationBits(node), fractionalLength: $0))
+          }
+        }
+      }
       plan.setEntry(entry, for: node.name)
     }
     return plan
@@ -158,6 +168,14 @@ extension CalibrationSession {
           try floatExecutor.advance(
             &state, to: position + 1, lastReads: floatReads)
         }
+        var later: [String: [Float]] = [:]
+        for name in node.outputs.dropFirst() where !name.isEmpty {
+          let parts = floatStates.compactMap { $0.values[name] }
+          if parts.count == floatStates.count {
+            later[name] = parts.flatMap(\.values)
+          }
+        }
+        calibrateLaterOutputs(node, references: later)
         let found = floatStates.compactMap { $0.values[outputName] }
         if found.count == floatStates.count {
           references = found
@@ -531,6 +549,14 @@ extension CalibrationSession {
       }
       activationFractionalLengths[node.name] = rule(
         activationMaximum(node), activationBits(node), .activations)
+      if NodeKind(node.op) == .floatIsland {
+        for name in node.outputs.dropFirst() where !name.isEmpty {
+          if let magnitude = activationMaxima[name] {
+            outputFractionalLengths[node.name, default: [:]][name] = rule(
+              magnitude, activationBits(node), .activations)
+          }
+        }
+      }
     }
   }
 

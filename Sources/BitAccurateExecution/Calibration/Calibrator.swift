@@ -96,6 +96,9 @@ struct CalibrationSession {
   var activationFractionalLengths: [String: Int] = [:]
   var weightErrors: [String: Double] = [:]
   var activationErrors: [String: Double] = [:]
+  /// The fl of each calibrated float island's outputs after the first
+  /// (LSTM's Y_h and Y_c), by node name then tensor name.
+  var outputFractionalLengths: [String: [String: Int]] = [:]
 
   init(
     network: Network, data: FloatTensor,
@@ -131,11 +134,12 @@ struct CalibrationSession {
         {
           return true
         }
-        let output = node.outputs.first ?? ""
-        return (consumers[output] ?? []).contains {
-          NodeKind(sorted.nodes[$0].op) != .floatIsland
-            || (configuration.arithmetic.nonlinear == .integer
-              && NodeKind.hasIntegerKernel(sorted.nodes[$0].op))
+        return node.outputs.filter { !$0.isEmpty }.contains {
+          (consumers[$0] ?? []).contains {
+            NodeKind(sorted.nodes[$0].op) != .floatIsland
+              || (configuration.arithmetic.nonlinear == .integer
+                && NodeKind.hasIntegerKernel(sorted.nodes[$0].op))
+          }
         }
       }
     }
@@ -205,6 +209,31 @@ struct CalibrationSession {
 
   func activationMaximum(_ node: Node) -> Double {
     activationMaxima[node.outputs.first ?? ""] ?? 0
+  }
+
+  /// The fl of each output after the first of a calibrated float island,
+  /// from its float reference values: the candidate (§8, around the
+  /// centre) whose `halfEven` quantization of the reference has the least
+  /// objective, ties to the smaller fl, as the island re-quantizes its
+  /// Double results.
+  mutating func calibrateLaterOutputs(
+    _ node: Node, references: [String: [Float]]
+  ) {
+    guard NodeKind(node.op) == .floatIsland else { return }
+    let bits = activationBits(node)
+    for name in node.outputs.dropFirst() where !name.isEmpty {
+      guard let values = references[name] else { continue }
+      let magnitude = Self.maxMagnitude(values)
+      activationMaxima[name] = magnitude
+      var scored: [(fractionalLength: Int, error: Double)] = []
+      for fl in candidates(magnitude, bits: bits) {
+        scored.append(
+          (fl, quantizationError(values, bits: bits, fractionalLength: fl)))
+      }
+      if let best = FixedPoint.bestFractionalLength(scored) {
+        outputFractionalLengths[node.name, default: [:]][name] = best
+      }
+    }
   }
 
   func centre(_ magnitude: Double, bits: Int) -> Int {

@@ -13,9 +13,16 @@ extension FixedPointExecutor {
     guard case .fixed(let x) = input else {
       // A float island's output passes through in Float32.
       let floats = operands.map { $0?.floatTensor }
+      let outputs = try FloatKernels.evaluateAll(
+        node, floats, network: network)
+      guard let first = outputs.first else {
+        throw .missingTensor(name: "output 0", node: node.reference)
+      }
       return NodeResult(
-        value: .float(try FloatKernels.evaluate(node, floats, network: network))
-      )
+        value: .float(first), others: outputs.dropFirst().map { .float($0) })
+    }
+    if Self.movesData(node.op) {
+      return try movedRaws(prepared, x, operands)
     }
     switch node.op {
     case .relu:
@@ -101,6 +108,12 @@ extension FixedPointExecutor {
     {
       return result
     }
+    // Data movement into its input's own format moves raws exactly.
+    if Self.movesData(node.op), case .fixed(let raw) = first,
+      prepared.layer.output == raw.format
+    {
+      return try movedRaws(prepared, raw, operands)
+    }
     let x: [Double]
     switch first {
     case .fixed(let tensor): x = tensor.dequantized()
@@ -131,8 +144,21 @@ extension FixedPointExecutor {
       guard let result = outputs.first else {
         throw .missingTensor(name: "output 0", node: node.reference)
       }
-      return try requantized(
+      var combined = try requantized(
         prepared, shape: result.shape, values: result.values.map { Double($0) })
+      // Every further output (LSTM's Y_h and Y_c, GRU's Y_h) in its own
+      // format, or Float32 when it has none.
+      for (index, output) in outputs.enumerated().dropFirst() {
+        let name = index < node.outputs.count ? node.outputs[index] : ""
+        let other = try requantized(
+          prepared, shape: output.shape,
+          values: output.values.map { Double($0) },
+          to: name.isEmpty ? nil : precision.tensorFormats[name],
+          name: name)
+        combined.others.append(other.value)
+        combined.events.output.merge(other.events.output)
+      }
+      return combined
     default:
       values = x.map {
         FloatKernels.activation(
@@ -148,12 +174,24 @@ extension FixedPointExecutor {
     _ prepared: PreparedNode, shape: [Int], values: [Double]
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
-    guard let format = prepared.layer.output else {
+    return try requantized(
+      prepared, shape: shape, values: values, to: prepared.layer.output,
+      name: node.outputs.first ?? node.name)
+  }
+
+  /// Double results as Float32 when `format` is `nil`, else re-quantized
+  /// to it with `halfEven` and `saturate` (events counted as the node's
+  /// output events); `name` names the tensor in errors.
+  func requantized(
+    _ prepared: PreparedNode, shape: [Int], values: [Double],
+    to format: QFormat?,
+    name: String
+  ) throws(ExecutionError) -> NodeResult {
+    guard let format else {
       return NodeResult(
         value: .float(
           FloatTensor(unchecked: shape, values: values.map { Float($0) })))
     }
-    let name = node.outputs.first ?? node.name
     var raws = [Int64](repeating: 0, count: values.count)
     var events = NodeEvents()
     for (index, value) in values.enumerated() {

@@ -289,9 +289,9 @@ public struct FixedPointExecutor: Sendable {
         throw .invalidInput(message: "\(node.node.name) mixes samples")
       }
       if rectify, let name = node.node.outputs.first { rectified.insert(name) }
-      if let name = node.node.outputs.first, !name.isEmpty {
-        values[name] = result.value
-        if keepTensors { run.tensors[name] = result.value }
+      for (name, value) in result.named(node.node.outputs) {
+        values[name] = value
+        if keepTensors { run.tensors[name] = value }
       }
       run.events[node.node.name] = result.events
       if keepWide, let wide = result.wide { run.wide[node.node.name] = wide }
@@ -311,9 +311,27 @@ public struct FixedPointExecutor: Sendable {
   }
 }
 
-/// One node's output, its events and its pre-requantization integers.
+/// One node's outputs, its events and its pre-requantization integers.
 struct NodeResult {
+  /// The first output.
   var value: TensorValue
   var events = NodeEvents()
   var wide: WideTensor?
+  /// The outputs after the first, in the node's output order (`nil` for an
+  /// output the node does not compute).
+  var others: [TensorValue?] = []
+
+  /// Each computed output with its tensor name; outputs without a name
+  /// (optional ONNX outputs left out) are skipped.
+  func named(_ names: [String]) -> [(String, TensorValue)] {
+    var result: [(String, TensorValue)] = []
+    for (index, name) in names.enumerated() where !name.isEmpty {
+      if index == 0 {
+        result.append((name, value))
+      } else if index - 1 < others.count, let other = others[index - 1] {
+        result.append((name, other))
+      }
+    }
+    return result
+  }
 }

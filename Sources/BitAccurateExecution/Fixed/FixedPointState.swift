@@ -113,9 +113,10 @@ extension FixedPointExecutor {
     }
     for (position, node) in prepared.enumerated() {
       let name = node.node.name
-      let output = node.node.outputs.first ?? ""
       if precision.layers[name] != other.layers[name]
-        || precision.tensorFormats[output] != other.tensorFormats[output]
+        || node.node.outputs.contains(where: {
+          precision.tensorFormats[$0] != other.tensorFormats[$0]
+        })
       {
         return position
       }
@@ -195,9 +196,11 @@ extension FixedPointExecutor {
         keepWide: position == wideOf, rectifyOutput: rectify)
       if position == wideOf { wide = result.wide }
       for name in lastReads[position] { state.values[name] = nil }
-      if let name = node.node.outputs.first, !name.isEmpty {
-        state.values[name] = result.value
-        if rectify { state.rectified.insert(name) }
+      for (name, value) in result.named(node.node.outputs) {
+        state.values[name] = value
+      }
+      if rectify, let name = node.node.outputs.first, !name.isEmpty {
+        state.rectified.insert(name)
       }
     }
     return wide

@@ -56,7 +56,8 @@ public struct DumpEntry: Hashable, Sendable {
 
 extension FixedPointRun {
   /// The raw dump of this run: the quantized network inputs, then every
-  /// node output in execution order; with `includeConstants`, each node's
+  /// output of every node in execution order (a node's outputs in their
+  /// ONNX order, each named after its tensor); with `includeConstants`, each node's
   /// quantized weights (named after their initializers) and its bias in
   /// the format it is added in (the accumulator grid, after alignment).
   ///
@@ -116,18 +117,20 @@ extension FixedPointRun {
               contents: .raw(bias, accumulator)))
         }
       }
-      guard let name = node.outputs.first, let value = tensors[name] else {
-        continue
-      }
-      switch value {
-      case .fixed(let raw):
-        add(
-          DumpEntry(
-            name: name, shape: raw.shape, contents: .raw(raw.raws, raw.format)))
-      case .float(let tensor):
-        add(
-          DumpEntry(
-            name: name, shape: tensor.shape, contents: .float(tensor.values)))
+      // Every output under its own tensor name, in the node's output order.
+      for name in node.outputs where !name.isEmpty {
+        guard let value = tensors[name] else { continue }
+        switch value {
+        case .fixed(let raw):
+          add(
+            DumpEntry(
+              name: name, shape: raw.shape, contents: .raw(raw.raws, raw.format)
+            ))
+        case .float(let tensor):
+          add(
+            DumpEntry(
+              name: name, shape: tensor.shape, contents: .float(tensor.values)))
+        }
       }
     }
     return entries

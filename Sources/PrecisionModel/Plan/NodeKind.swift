@@ -7,8 +7,10 @@ public enum NodeKind: String, Hashable, Sendable {
   /// `activation` format (§5).
   case computing
   /// Relu, Clip, MaxPool, GlobalMaxPool, Flatten, Reshape, Identity,
-  /// Dropout, and the pure data movements Transpose, Squeeze, Unsqueeze:
-  /// output keeps the input's format.
+  /// Dropout, and the pure data movements Transpose, Squeeze, Unsqueeze,
+  /// Split (every part) and TopK (its values; its indices are integers in
+  /// ``FixedPointArithmetic/QFormat/indices``): output keeps the input's
+  /// format.
   case formatPreserving
   /// Softmax, Sigmoid and everything else: dequantize exactly, compute in
   /// Double, output Float32 (or requantize with `halfEven`/`saturate` when a
@@ -17,9 +19,10 @@ public enum NodeKind: String, Hashable, Sendable {
 
   /// The kind of an operator.
   ///
-  /// Transpose, Squeeze and Unsqueeze are not named in §11; they move raws
-  /// without arithmetic, so this executor keeps their input's format (the
-  /// reading chosen, documented in `Documentation/Quantization.md`).
+  /// Transpose, Squeeze, Unsqueeze, Split and TopK are not named in §11;
+  /// they move raws without arithmetic, so this executor keeps their
+  /// input's format (the reading chosen, documented in
+  /// `Documentation/Quantization.md`).
   public init(_ op: Operator) {
     switch op {
     case .conv, .gemm, .matMul, .add, .mul, .averagePool, .globalAveragePool,
@@ -28,6 +31,8 @@ public enum NodeKind: String, Hashable, Sendable {
     case .relu, .clip, .maxPool, .globalMaxPool, .flatten, .reshape, .identity,
       .dropout,
       .transpose, .squeeze, .unsqueeze:
+      self = .formatPreserving
+    case .extended(.split), .extended(.topK):
       self = .formatPreserving
     case .activation, .softmax, .batchNormalization, .extended:
       self = .floatIsland

@@ -8,7 +8,7 @@ extension PrecisionPlan {
   /// Formats are flow mappings with keys in the order `bits`, `fl`,
   /// `signed`, `symmetric`, `overflow`; roles in the order `weight`,
   /// `activation`, `accumulator`, `bias`, `rounding`, `overflow`, then the
-  /// options `residual` and `pooling`. Keys that are `nil` are left out.
+  /// options `residual`, `pooling`, `nonlinear` and the `outputs` block. Keys that are `nil` are left out.
   /// A top-level `seed:` is written only when the seed is not 0. Layer
   /// names that are not plain YAML words are double-quoted.
   ///
@@ -83,6 +83,13 @@ extension PrecisionPlan {
     }
     if let nonlinear = precision.nonlinear {
       lines.append(indent + "nonlinear: \(nonlinear.rawValue)")
+    }
+    if !precision.outputs.isEmpty {
+      lines.append(indent + "outputs:")
+      for output in precision.outputs {
+        lines.append(
+          indent + "  " + yamlKey(output.name) + ": " + render(output.format))
+      }
     }
     return lines
   }

@@ -215,6 +215,13 @@ public struct LayerPrecision: Hashable, Sendable {
   ///
   /// Written as `nonlinear: integer`.
   public var nonlinear: NonlinearArithmetic?
+  /// The formats of a multi-output node's outputs after the first, by
+  /// tensor name (LSTM's Y_h and Y_c, GRU's Y_h), in file order; keys left
+  /// out come from the layer's `activation`, and an output not listed
+  /// takes `activation` whole.
+  ///
+  /// Written as `outputs: {Y_c: {bits: 16, fl: 12}}`.
+  public var outputs: [OutputFormat] = []
 
   /// Creates a layer precision; every role defaults to `nil`.
   public init(
@@ -239,6 +246,7 @@ public struct LayerPrecision: Hashable, Sendable {
   /// accumulator), which a format-preserving node may not have (§12.6).
   public var setsFormat: Bool {
     weight != nil || bias != nil || activation != nil || accumulator != nil
+      || !outputs.isEmpty
   }
 
   /// This entry over `base`, role by role and key by key (§12.2).
@@ -265,6 +273,27 @@ public struct LayerPrecision: Hashable, Sendable {
     if let residual { result.residual = residual }
     if let pooling { result.pooling = pooling }
     if let nonlinear { result.nonlinear = nonlinear }
+    if !outputs.isEmpty {
+      result.outputs = outputs.map {
+        OutputFormat(
+          name: $0.name, format: $0.format.merged(over: result.activation))
+      }
+    }
     return result
+  }
+}
+
+/// One output's format in a layer entry's `outputs:` (a multi-output
+/// node's outputs after the first).
+public struct OutputFormat: Hashable, Sendable {
+  /// The output tensor's name.
+  public var name: String
+  /// Its format.
+  public var format: FormatSpec
+
+  /// Creates an output format.
+  public init(name: String, format: FormatSpec) {
+    self.name = name
+    self.format = format
   }
 }

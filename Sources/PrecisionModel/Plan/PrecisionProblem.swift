@@ -30,6 +30,9 @@ public struct PrecisionProblem: Hashable, Sendable {
     /// The node cannot run in fixed point as written (a non-constant
     /// convolution weight, a missing constant).
     case unsupportedNode(layer: String, message: String)
+    /// An `outputs:` key names no output after the node's first (the first
+    /// takes `activation`); `outputs` lists the names it may use.
+    case unknownOutput(layer: String, name: String, outputs: [String])
   }
 
   /// What is wrong.
@@ -59,6 +62,10 @@ public struct PrecisionProblem: Hashable, Sendable {
       return "layer '\(layer)': " + Self.describe(error)
     case .unsupportedNode(let layer, let message):
       return "layer '\(layer)': \(message)"
+    case .unknownOutput(let layer, let name, _):
+      return
+        "layer '\(layer)' has no output '\(name)' after its first "
+        + "(the first output takes 'activation')"
     }
   }
 
@@ -70,6 +77,10 @@ public struct PrecisionProblem: Hashable, Sendable {
       "remove the entry; set the producer's activation instead"
     case .invalidFormat(.symmetricWithWrap):
       "use 'overflow: saturate' with 'symmetric'"
+    case .unknownOutput(_, _, let outputs):
+      outputs.isEmpty
+        ? "the node has one output; set 'activation' instead"
+        : "name one of " + outputs.map { "'\($0)'" }.joined(separator: ", ")
     default: nil
     }
   }

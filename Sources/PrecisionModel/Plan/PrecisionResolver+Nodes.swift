@@ -19,21 +19,39 @@ extension PrecisionResolver {
       terms: nil,
       rounding: merged.rounding ?? .requantizationDefault,
       residual: merged.residual ?? .alignUp, pooling: merged.pooling ?? .exact)
+    let later = node.outputs.dropFirst().filter { !$0.isEmpty }
+    for output in entry?.outputs ?? [] where !later.contains(output.name) {
+      report(
+        .unknownOutput(
+          layer: node.name, name: output.name, outputs: Array(later)),
+        at: "layers.\(node.name).outputs.\(output.name)")
+    }
     guard let first = node.outputs.first, !first.isEmpty else { return layer }
     let data = NodeKind.dataInputs(of: node)
     switch kind {
     case .formatPreserving:
       if let index = data.first, let format = formats[node.inputs[index]] {
         formats[first] = format
+        for (position, name) in node.outputs.enumerated().dropFirst()
+        where !name.isEmpty {
+          // TopK's indices are integers; Split's parts keep the format.
+          if case .extended(.topK) = node.op, position == 1 {
+            formats[name] = .indices
+          } else {
+            formats[name] = format
+          }
+        }
       }
       return layer
     case .floatIsland:
       // A consumer running an integer kernel needs a fixed-point input.
-      let feedsFixed = (consumers[first] ?? []).contains {
-        let consumer = network.nodes[$0]
-        return NodeKind(consumer.op) != .floatIsland
-          || (plan.merged(for: consumer.name).nonlinear == .integer
-            && NodeKind.hasIntegerKernel(consumer.op))
+      let feedsFixed = node.outputs.filter { !$0.isEmpty }.contains {
+        (consumers[$0] ?? []).contains {
+          let consumer = network.nodes[$0]
+          return NodeKind(consumer.op) != .floatIsland
+            || (plan.merged(for: consumer.name).nonlinear == .integer
+              && NodeKind.hasIntegerKernel(consumer.op))
+        }
       }
       if merged.nonlinear == .integer, NodeKind.hasIntegerKernel(node.op) {
         layer.nonlinear = .integer
@@ -59,6 +77,17 @@ extension PrecisionResolver {
         layer.output = format
         layer.outputOverflow = policy
         formats[first] = format
+        // Every further output: its `outputs:` entry, else the activation.
+        for name in later {
+          formats[name] = format
+          if let index = merged.outputs.firstIndex(where: { $0.name == name }),
+            let (own, _) = self.format(
+              merged.outputs[index].format, layerOverflow: overflow,
+              at: "layers.\(node.name).outputs.\(name)")
+          {
+            formats[name] = own
+          }
+        }
       }
       return layer
     case .computing:

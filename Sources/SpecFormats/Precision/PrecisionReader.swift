@@ -28,7 +28,7 @@ import Yams
 public enum PrecisionReader {
   static let roleKeys = [
     "weight", "bias", "activation", "accumulator", "rounding", "overflow",
-    "residual", "pooling", "nonlinear",
+    "residual", "pooling", "nonlinear", "outputs",
   ]
   static let formatKeys = ["bits", "fl", "signed", "symmetric", "overflow"]
 
@@ -224,6 +224,10 @@ public enum PrecisionReader {
           p.finish()
         }
       }
+      if let n = entry.value("outputs") {
+        note("\(path).outputs", n)
+        result.outputs = outputs(n, path: path)
+      }
       entry.finish()
       // §12.8: symmetric goes with saturate only.
       for (role, spec) in [
@@ -240,6 +244,40 @@ public enum PrecisionReader {
               "use 'overflow: saturate' with 'symmetric' (FIXED_POINT.md §12.8)"
           )
         }
+      }
+      return result
+    }
+
+    /// `outputs: {Y_h: {bits: 8, fl: 5}, Y_c: {bits: 16, fl: 12}}`, in a
+    /// layer entry only (the names are one node's output tensors).
+    mutating func outputs(_ node: Node, path: String) -> [OutputFormat] {
+      guard path != "default" else {
+        document.error(
+          "'outputs' names one node's output tensors; it belongs under layers:",
+          at: node,
+          hint: "write layers: {lstm: {outputs: {Y_c: {bits: 16, fl: 12}}}}")
+        return []
+      }
+      guard
+        let parent = MappingReader(
+          node, in: document, path: FieldPath([.key("\(path).outputs")]),
+          what: "'\(path).outputs'"),
+        case .mapping(let mapping) = node
+      else { return [] }
+      var result: [OutputFormat] = []
+      for (key, value) in mapping {
+        guard let name = key.string, case .scalar = key else {
+          document.error(
+            "output names must be plain strings", at: key,
+            hint: "write the ONNX output name, e.g. Y_c:")
+          continue
+        }
+        let outputPath = "\(path).outputs.\(name)"
+        note(outputPath, key)
+        guard let spec = format(value, path: outputPath, in: parent) else {
+          continue
+        }
+        result.append(OutputFormat(name: name, format: spec))
       }
       return result
     }
