@@ -147,7 +147,8 @@ def independent_parameters(model, shapes):
     neither metadata nor unlearned; a Conv or ConvTranspose read by a
     BatchNormalization gains the folded bias. Returns ({node: params},
     total with each constant once)."""
-    constant = {i.name for i in model.graph.initializer} | {i.name for i in model.graph.sparse_initializer}
+    initializers = {i.name for i in model.graph.initializer} | {i.name for i in model.graph.sparse_initializer}
+    constant = set(initializers)
     integer = {i.name for i in model.graph.initializer if i.data_type in INTEGER_TYPES}
     shape_derived = set()
     for node in model.graph.node:  # exporters write nodes in topological order
@@ -161,6 +162,11 @@ def independent_parameters(model, shapes):
             value = attr(node, "value")
             if value is None or value.data_type in INTEGER_TYPES:
                 integer.update(node.output)
+        elif node.op_type == "Expand" and all(i in constant for i in ins) and node.input[0] not in initializers:
+            # A broadcast literal (the legacy exporter's zero initial state)
+            # is evaluated at import and is not learned (Counting.md).
+            constant.update(node.output)
+            shape_derived.update(node.output)
         elif all(i in constant for i in ins) and (
             (node.op_type in FOLDED and (node.op_type not in ("Add", "Sub", "Mul", "Div") or all(i in integer for i in ins)))
             or (node.op_type in ("Add", "Sub", "Mul", "Div", "Ceil", "Floor", "Round") and any(i in shape_derived for i in ins))

@@ -15,7 +15,8 @@ enum FoldOutcome {
 
 /// A small evaluator for the ONNX operators that compute shapes in exported
 /// graphs: Shape (Shape-15 `start`/`end`), Gather, Concat, Unsqueeze,
-/// Squeeze, Reshape, Transpose, Cast, Slice, integer Add, Sub, Mul and Div
+/// Squeeze, Reshape, Transpose, Expand (not of a learned initializer), Cast,
+/// Slice, integer Add, Sub, Mul and Div
 /// (float ones, and Ceil, Floor and Round, on values computed from shapes),
 /// ConstantOfShape, Range, comparisons, logic and Where (mask chains), run on
 /// constant inputs at import so that chains such as
@@ -28,7 +29,7 @@ struct ConstantFolder {
   /// Operators the evaluator knows.
   static let operators: Set<String> = [
     "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Cast",
-    "Slice", "Transpose", "Ceil", "Floor", "Round",
+    "Slice", "Transpose", "Ceil", "Floor", "Round", "Expand",
     "Add", "Sub", "Mul", "Div", "ConstantOfShape", "Range", "Equal", "Less",
     "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Not",
     "Where",
@@ -54,6 +55,7 @@ struct ConstantFolder {
         return try foldSqueeze(insert: opType == "Unsqueeze")
       case "Reshape": return try foldReshape()
       case "Transpose": return try foldTranspose()
+      case "Expand": return try foldExpand()
       case "Cast": return try foldCast()
       case "Slice": return try foldSlice()
       case "Add", "Sub", "Mul", "Div": return try foldArithmetic(opType)
@@ -353,6 +355,36 @@ struct ConstantFolder {
       }
       sources = next
     }
+    return .folded([data.selecting(sources, dims: dims)])
+  }
+
+  /// Expand-13: `data` broadcast with `shape` (NumPy rules, both ways).
+  ///
+  /// PyTorch's legacy exporter writes an LSTM's or GRU's zero initial state
+  /// as a Constant node expanded to `[directions·layers, batch, hidden]`.
+  /// An Expand of an initializer stored in the file (a learned class
+  /// token) stays a node, so that its parameters count.
+  private func foldExpand() throws(Failure) -> FoldOutcome {
+    guard let name = inputs.first, !state.fileInitializers.contains(name)
+    else { throw .notConstant }
+    let data = try operand(0)
+    let shape = try integers(1, "shape")
+    let rank = max(data.dims.count, shape.count)
+    let source = Array(repeating: 1, count: rank - data.dims.count) + data.dims
+    let target = Array(repeating: 1, count: rank - shape.count) + shape
+    var dims: [Int] = []
+    for (p, q) in zip(source, target) {
+      guard q >= 0, p == q || p == 1 || q == 1 else {
+        throw .invalid("shape \(shape) does not broadcast with \(data.dims)")
+      }
+      dims.append(p == 1 ? q : p)
+    }
+    _ = try checkedCount(dims)
+    let positions = zip(source, dims).map {
+      $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1)
+    }
+    let sources = ConstantValue.gatherIndices(
+      positions: positions, sourceDims: source)
     return .folded([data.selecting(sources, dims: dims)])
   }
 

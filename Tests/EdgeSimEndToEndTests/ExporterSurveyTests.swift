@@ -94,4 +94,30 @@ import Testing
     #expect(gather["weight_bytes"] as? Int == 8)
     try Self.runsAndSimulates("gather-last-step")
   }
+
+  /// PyTorch's legacy exporter writes an RNN's zero initial state as a
+  /// Constant expanded to `[D·L, B, H]`: the Expand folds and the state is
+  /// no parameter, so the bundled spotters count exactly PyTorch's
+  /// `sum(p.numel() for p in model.parameters())` (their manifest).
+  @Test func anExpandedInitialStateIsNoParameter() throws {
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: "Workloads/onnx/modern/manifest.json"))
+    let manifest =
+      try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+      ?? [:]
+    for name in ["kws-gru", "kws-lstm"] {
+      let result = try EdgeSimProcess.run([
+        "inspect", "--json", "Workloads/onnx/modern/\(name).onnx",
+      ])
+      #expect(result.status == 0, "\(name): \(result.standardError)")
+      let object =
+        (try? JSONSerialization.jsonObject(
+          with: Data(result.standardOutput.utf8))) as? [String: Any] ?? [:]
+      let layers = object["layers"] as? [[String: Any]] ?? []
+      let totals = object["totals"] as? [String: Any] ?? [:]
+      #expect(!layers.contains { $0["op"] as? String == "Expand" }, "\(name)")
+      let torch = manifest[name]?["torch_parameters"] as? Int
+      #expect(torch != nil && totals["params"] as? Int == torch, "\(name)")
+    }
+  }
 }
