@@ -62,9 +62,9 @@ extension ConstantFolder {
   /// Integer Add-14, Sub-14, Mul-14 and Div-14 with NumPy broadcasting;
   /// division truncates toward zero.
   ///
-  /// Float operands are evaluated (in
-  /// Float32, as onnxruntime does) only when one of them was computed from
-  /// a graph input's shape: exporters size patches and paddings by
+  /// Float operands are evaluated (in Float32, as onnxruntime does) only
+  /// when one of them was computed from a graph input's shape: exporters
+  /// size patches and paddings by
   /// `Cast(float) → Div → Ceil → Cast(int64)` chains (Hugging Face
   /// MobileViT); learned float weights stay nodes.
   ///
@@ -78,26 +78,9 @@ extension ConstantFolder {
       else { throw .notConstant }
       return try foldFloatArithmetic(opType, a, x, b, y)
     }
-    let rank = max(a.dims.count, b.dims.count)
-    let da = Array(repeating: 1, count: rank - a.dims.count) + a.dims
-    let db = Array(repeating: 1, count: rank - b.dims.count) + b.dims
-    var dims: [Int] = []
-    for (p, q) in zip(da, db) {
-      guard p == q || p == 1 || q == 1 else {
-        throw .invalid("shapes \(a.dims) and \(b.dims) do not broadcast")
-      }
-      dims.append(p == 1 ? q : p)
-    }
-    _ = try checkedCount(dims)
-    func sources(_ d: [Int]) -> [Int] {
-      ConstantValue.gatherIndices(
-        positions: zip(d, dims).map {
-          $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1)
-        },
-        sourceDims: d)
-    }
+    let (dims, left, right) = try broadcast(a.dims, b.dims)
     var result: [Int64] = []
-    for (i, j) in zip(sources(da), sources(db)) {
+    for (i, j) in zip(left, right) {
       let (p, q) = (x[i], y[j])
       let (value, overflow): (Int64, Bool)
       switch opType {
