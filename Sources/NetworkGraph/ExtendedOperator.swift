@@ -157,9 +157,11 @@ public enum ExtendedOperator: Hashable, Sendable {
   }
 
   /// Input positions of constants that are quantization scales and zero
-  /// points or initial states: stored (their bytes count) but not learned.
+  /// points, initial states or a Gather's indices: stored (their bytes
+  /// count) but not learned.
   public var unlearnedInputs: Set<Int> {
     switch self {
+    case .gather: [1]
     case .quantizeLinear, .dequantizeLinear: [1, 2]
     case .qLinearConv, .qLinearMatMul: [1, 2, 4, 5, 6, 7]
     case .convInteger, .matMulInteger: [2, 3]

@@ -62,31 +62,25 @@ extension ConstantFolder {
   /// Integer Add-14, Sub-14, Mul-14 and Div-14 with NumPy broadcasting;
   /// division truncates toward zero.
   ///
-  /// Overflow or a zero divisor is invalid.
+  /// Float operands are evaluated (in Float32, as onnxruntime does) only
+  /// when one of them was computed from a graph input's shape: exporters
+  /// size patches and paddings by
+  /// `Cast(float) → Div → Ceil → Cast(int64)` chains (Hugging Face
+  /// MobileViT); learned float weights stay nodes.
+  ///
+  /// Overflow or a zero integer divisor is invalid.
   func foldArithmetic(_ opType: String) throws(Failure) -> FoldOutcome {
     let a = try operand(0)
     let b = try operand(1)
-    guard let x = a.integers, let y = b.integers else { throw .notConstant }
-    let rank = max(a.dims.count, b.dims.count)
-    let da = Array(repeating: 1, count: rank - a.dims.count) + a.dims
-    let db = Array(repeating: 1, count: rank - b.dims.count) + b.dims
-    var dims: [Int] = []
-    for (p, q) in zip(da, db) {
-      guard p == q || p == 1 || q == 1 else {
-        throw .invalid("shapes \(a.dims) and \(b.dims) do not broadcast")
-      }
-      dims.append(p == 1 ? q : p)
+    guard let x = a.integers, let y = b.integers else {
+      guard case .floats(let x) = a.values, case .floats(let y) = b.values,
+        inputs.prefix(2).contains(where: state.isShapeComputed)
+      else { throw .notConstant }
+      return try foldFloatArithmetic(opType, a, x, b, y)
     }
-    _ = try checkedCount(dims)
-    func sources(_ d: [Int]) -> [Int] {
-      ConstantValue.gatherIndices(
-        positions: zip(d, dims).map {
-          $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1)
-        },
-        sourceDims: d)
-    }
+    let (dims, left, right) = try broadcast(a.dims, b.dims)
     var result: [Int64] = []
-    for (i, j) in zip(sources(da), sources(db)) {
+    for (i, j) in zip(left, right) {
       let (p, q) = (x[i], y[j])
       let (value, overflow): (Int64, Bool)
       switch opType {
@@ -105,6 +99,71 @@ extension ConstantFolder {
     return .folded([
       ConstantValue(
         elementType: a.elementType, dims: dims, values: .integers(result))
+    ])
+  }
+
+  /// Broadcast dimensions of `a` and `b`, with each output element's
+  /// row-major source index in either.
+  private func broadcast(_ a: [Int], _ b: [Int]) throws(Failure) -> (
+    dims: [Int], left: [Int], right: [Int]
+  ) {
+    let rank = max(a.count, b.count)
+    let da = Array(repeating: 1, count: rank - a.count) + a
+    let db = Array(repeating: 1, count: rank - b.count) + b
+    var dims: [Int] = []
+    for (p, q) in zip(da, db) {
+      guard p == q || p == 1 || q == 1 else {
+        throw .invalid("shapes \(a) and \(b) do not broadcast")
+      }
+      dims.append(p == 1 ? q : p)
+    }
+    _ = try checkedCount(dims)
+    func sources(_ d: [Int]) -> [Int] {
+      ConstantValue.gatherIndices(
+        positions: zip(d, dims).map {
+          $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1)
+        },
+        sourceDims: d)
+    }
+    return (dims, sources(da), sources(db))
+  }
+
+  private func foldFloatArithmetic(
+    _ opType: String, _ a: ConstantValue, _ x: [Float], _ b: ConstantValue,
+    _ y: [Float]
+  ) throws(Failure) -> FoldOutcome {
+    let (dims, left, right) = try broadcast(a.dims, b.dims)
+    let result = zip(left, right).map { i, j -> Float in
+      switch opType {
+      case "Add": x[i] + y[j]
+      case "Sub": x[i] - y[j]
+      case "Mul": x[i] * y[j]
+      default: x[i] / y[j]
+      }
+    }
+    return .folded([
+      ConstantValue(
+        elementType: a.elementType, dims: dims, values: .floats(result))
+    ])
+  }
+
+  /// Ceil-13, Floor-13 and Round-11 of a float computed from a graph input's
+  /// shape (the `math.ceil(h / patch)` of a patch grid); other inputs stay
+  /// nodes.
+  func foldRounding(_ opType: String) throws(Failure) -> FoldOutcome {
+    let a = try operand(0)
+    guard case .floats(let x) = a.values, state.isShapeComputed(inputs[0])
+    else { throw .notConstant }
+    let rule: FloatingPointRoundingRule =
+      switch opType {
+      case "Ceil": .up
+      case "Floor": .down
+      default: .toNearestOrEven
+      }
+    return .folded([
+      ConstantValue(
+        elementType: a.elementType, dims: a.dims,
+        values: .floats(x.map { $0.rounded(rule) }))
     ])
   }
 }

@@ -15,7 +15,9 @@ enum FoldOutcome {
 
 /// A small evaluator for the ONNX operators that compute shapes in exported
 /// graphs: Shape (Shape-15 `start`/`end`), Gather, Concat, Unsqueeze,
-/// Squeeze, Reshape, Cast, Slice, integer Add, Sub, Mul and Div,
+/// Squeeze, Reshape, Transpose, Expand (not of a learned initializer), Cast,
+/// Slice, integer Add, Sub, Mul and Div
+/// (float ones, and Ceil, Floor and Round, on values computed from shapes),
 /// ConstantOfShape, Range, comparisons, logic and Where (mask chains), run on
 /// constant inputs at import so that chains such as
 /// `Shape → Gather → Unsqueeze → Concat → Reshape` become one int64
@@ -27,7 +29,7 @@ struct ConstantFolder {
   /// Operators the evaluator knows.
   static let operators: Set<String> = [
     "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Cast",
-    "Slice",
+    "Slice", "Transpose", "Ceil", "Floor", "Round", "Expand",
     "Add", "Sub", "Mul", "Div", "ConstantOfShape", "Range", "Equal", "Less",
     "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Not",
     "Where",
@@ -52,9 +54,12 @@ struct ConstantFolder {
       case "Unsqueeze", "Squeeze":
         return try foldSqueeze(insert: opType == "Unsqueeze")
       case "Reshape": return try foldReshape()
+      case "Transpose": return try foldTranspose()
+      case "Expand": return try foldExpand()
       case "Cast": return try foldCast()
       case "Slice": return try foldSlice()
       case "Add", "Sub", "Mul", "Div": return try foldArithmetic(opType)
+      case "Ceil", "Floor", "Round": return try foldRounding(opType)
       case "ConstantOfShape": return try foldConstantOfShape()
       case "Range": return try foldRange()
       case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
@@ -321,6 +326,66 @@ struct ConstantFolder {
       throw .invalid("cannot reshape \(data.dims) to \(target)")
     }
     return .folded([data.reshaped(dims)])
+  }
+
+  /// Transpose-13 (`perm` default: the axes reversed).
+  ///
+  /// PyTorch's legacy exporter turns `F.pad`'s padding list into ONNX `pads` by a
+  /// `Reshape → Slice → Transpose → Reshape → Cast` chain on constants.
+  private func foldTranspose() throws(Failure) -> FoldOutcome {
+    let data = try operand(0)
+    let rank = data.dims.count
+    let perm: [Int]
+    do {
+      perm = try attributes.ints("perm") ?? Array((0..<rank).reversed())
+    } catch { throw .invalid(error.message) }
+    guard perm.count == rank, Set(perm) == Set(0..<rank) else {
+      throw .invalid("perm \(perm) is not a permutation of \(rank) axes")
+    }
+    let dims = perm.map { data.dims[$0] }
+    let strides = ConstantValue.strides(data.dims)
+    var sources: [Int] = [0]
+    for axis in perm {
+      var next: [Int] = []
+      next.reserveCapacity(sources.count * data.dims[axis])
+      for base in sources {
+        for position in 0..<data.dims[axis] {
+          next.append(base + position * strides[axis])
+        }
+      }
+      sources = next
+    }
+    return .folded([data.selecting(sources, dims: dims)])
+  }
+
+  /// Expand-13: `data` broadcast with `shape` (NumPy rules, both ways).
+  ///
+  /// PyTorch's legacy exporter writes an LSTM's or GRU's zero initial state
+  /// as a Constant node expanded to `[directions·layers, batch, hidden]`.
+  /// An Expand of an initializer stored in the file (a learned class
+  /// token) stays a node, so that its parameters count.
+  private func foldExpand() throws(Failure) -> FoldOutcome {
+    guard let name = inputs.first, !state.fileInitializers.contains(name)
+    else { throw .notConstant }
+    let data = try operand(0)
+    let shape = try integers(1, "shape")
+    let rank = max(data.dims.count, shape.count)
+    let source = Array(repeating: 1, count: rank - data.dims.count) + data.dims
+    let target = Array(repeating: 1, count: rank - shape.count) + shape
+    var dims: [Int] = []
+    for (p, q) in zip(source, target) {
+      guard q >= 0, p == q || p == 1 || q == 1 else {
+        throw .invalid("shape \(shape) does not broadcast with \(data.dims)")
+      }
+      dims.append(p == 1 ? q : p)
+    }
+    _ = try checkedCount(dims)
+    let positions = zip(source, dims).map {
+      $0 == 1 ? Array(repeating: 0, count: $1) : Array(0..<$1)
+    }
+    let sources = ConstantValue.gatherIndices(
+      positions: positions, sourceDims: source)
+    return .folded([data.selecting(sources, dims: dims)])
   }
 
   /// Cast-13/19 (`to` required): converts between the element types EdgeSim

@@ -15,9 +15,14 @@ final class ImportState {
   /// The error of the last shape inference of the partial network, if any.
   private(set) var inferenceError: NetworkError?
 
+  /// The initializers stored in the file (learned data), as opposed to
+  /// Constant nodes' tensors and folded values.
+  let fileInitializers: Set<String>
+
   init(network: Network, reservedNames: Set<String>) {
     self.network = network
     self.names = reservedNames
+    self.fileInitializers = Set(network.initializers.map(\.name))
   }
 
   /// The values of a constant with data, by tensor name.

@@ -38,10 +38,13 @@ extension ModelReader {
         switch folder.fold(proto.opType) {
         case .folded(let values):
           // A Shape of an activation, or anything computed from one, depends
-          // on the bound dimensions: not a parameter of the model.
+          // on the bound dimensions: not a parameter of the model. Nor is a
+          // broadcast literal (Expand folds only what the file does not
+          // store as an initializer: an exporter's zero initial state).
           let computed =
             (proto.opType == "Shape"
               && proto.input.first.map { state.constant($0) == nil } ?? false)
+            || proto.opType == "Expand"
             || proto.input.contains(where: state.isShapeComputed)
           store(values, outputs: proto.output, entity: entity, state: state)
           if computed { state.markShapeComputed(proto.output) }
