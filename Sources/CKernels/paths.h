@@ -23,7 +23,7 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
 #define EDGESIM_EPILOGUE_ARGS                                                  \
   const int32_t *sums, ptrdiff_t count, int32_t bias, int32_t shift,           \
       int32_t roundBit, int32_t low, int32_t high, int32_t bottom,             \
-      int64_t *out, int64_t *above, int64_t *below
+      int32_t top, int64_t *out, int64_t *above, int64_t *below
 #define EDGESIM_CLIP_ARGS                                                      \
   const int64_t *x, ptrdiff_t count, int64_t lower, int64_t upper, int64_t *out
 

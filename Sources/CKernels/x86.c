@@ -431,7 +431,7 @@ AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
 // The epilogue's tail and clip's, one element at a time.
 static inline void epilogue_tail(EDGESIM_EPILOGUE_ARGS) {
   edgesim_epilogue_portable(sums, count, bias, shift, roundBit, low, high,
-                            bottom, out, above, below);
+                            bottom, top, out, above, below);
 }
 
 AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
@@ -440,6 +440,7 @@ AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
   const __m256i hi = _mm256_set1_epi32(high);
   const __m256i lo = _mm256_set1_epi32(low);
   const __m256i bot = _mm256_set1_epi32(bottom);
+  const __m256i tp = _mm256_set1_epi32(top);
   const __m128i s = _mm_cvtsi32_si128(shift);
   const __m128i t = _mm_cvtsi32_si128(shift - 1);
   __m256i up = _mm256_setzero_si256(), down = up;
@@ -451,7 +452,8 @@ AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
         _mm256_sra_epi32(a, s), _mm256_and_si256(_mm256_sra_epi32(a, t), rb));
     up = _mm256_sub_epi32(up, _mm256_cmpgt_epi32(r, hi));
     down = _mm256_sub_epi32(down, _mm256_cmpgt_epi32(lo, r));
-    __m256i v = _mm256_max_epi32(_mm256_min_epi32(r, hi), bot);
+    __m256i v = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_min_epi32(r, hi), bot), tp);
     _mm256_storeu_si256((__m256i *)(out + i),
                         _mm256_cvtepi32_epi64(_mm256_castsi256_si128(v)));
     _mm256_storeu_si256((__m256i *)(out + i + 4),
@@ -460,7 +462,7 @@ AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
   *above += sum_256(up);
   *below += sum_256(down);
   epilogue_tail(sums + i, count - i, bias, shift, roundBit, low, high, bottom,
-                out + i, above, below);
+                top, out + i, above, below);
 }
 
 AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
@@ -469,6 +471,7 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
   const __m512i hi = _mm512_set1_epi32(high);
   const __m512i lo = _mm512_set1_epi32(low);
   const __m512i bot = _mm512_set1_epi32(bottom);
+  const __m512i tp = _mm512_set1_epi32(top);
   const __m128i s = _mm_cvtsi32_si128(shift);
   const __m128i t = _mm_cvtsi32_si128(shift - 1);
   int64_t up = 0, down = 0;
@@ -479,7 +482,8 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
         _mm512_sra_epi32(a, s), _mm512_and_si512(_mm512_sra_epi32(a, t), rb));
     up += __builtin_popcount(_mm512_cmpgt_epi32_mask(r, hi));
     down += __builtin_popcount(_mm512_cmpgt_epi32_mask(lo, r));
-    __m512i v = _mm512_max_epi32(_mm512_min_epi32(r, hi), bot);
+    __m512i v = _mm512_min_epi32(
+        _mm512_max_epi32(_mm512_min_epi32(r, hi), bot), tp);
     _mm512_storeu_si512(out + i,
                         _mm512_cvtepi32_epi64(_mm512_castsi512_si256(v)));
     _mm512_storeu_si512(out + i + 8,
@@ -488,7 +492,7 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
   *above += up;
   *below += down;
   epilogue_tail(sums + i, count - i, bias, shift, roundBit, low, high, bottom,
-                out + i, above, below);
+                top, out + i, above, below);
 }
 
 AVX2 void edgesim_clip_avx2(EDGESIM_CLIP_ARGS) {

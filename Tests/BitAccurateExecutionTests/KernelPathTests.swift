@@ -150,7 +150,8 @@ import Testing
 
   /// The Int32 requantization epilogue against its definition in Int64:
   /// every shift 1…31, halfUp and floor, output bounds of 2 to 31 bits
-  /// with and without a fused ReLU, lengths around 8 and 16 lanes.
+  /// with and without a fused ReLU or Clip (also one whose bottom lies above
+  /// its top), lengths around 8 and 16 lanes.
   @Test(arguments: paths)
   func epilogueMatchesDefinition(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 1199)
@@ -162,7 +163,14 @@ import Testing
       let bits = Int.random(in: 2...31, using: &rng)
       let high = Int32((Int64(1) << (bits - 1)) - 1)
       let low = -high - 1
-      let bottom: Int32 = trial % 3 == 0 ? 0 : low
+      let bottom: Int32 =
+        switch trial % 4 {
+        case 0: 0
+        case 1: low
+        default: Int32.random(in: low...high, using: &rng)
+        }
+      let top: Int32 =
+        trial % 4 < 2 ? high : Int32.random(in: low...high, using: &rng)
       let bias = Int32.random(in: -(limit / 2)...(limit / 2), using: &rng)
       let reach = Int32.random(in: 1...(limit / 2), using: &rng)
       let sums = (0..<count).map { _ in
@@ -176,14 +184,15 @@ import Testing
           (a >> Int64(shift)) + ((a >> Int64(shift - 1)) & Int64(roundBit))
         if r > Int64(high) { up += 1 }
         if r < Int64(low) { down += 1 }
-        expected[i] = max(min(r, Int64(high)), Int64(bottom))
+        expected[i] = min(
+          max(min(r, Int64(high)), Int64(bottom)), Int64(top))
       }
       var out = [Int64](repeating: 99, count: count)
       var (above, below) = (Int64(0), Int64(0))
       out.withUnsafeMutableBufferPointer { o in
         edgesim_epilogue_i32_on(
           Self.c(path), sums, count, bias, shift, roundBit, low, high, bottom,
-          o.baseAddress, &above, &below)
+          top, o.baseAddress, &above, &below)
       }
       if out != expected || above != up || below != down {
         Issue.record(
