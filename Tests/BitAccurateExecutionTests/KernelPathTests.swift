@@ -101,9 +101,9 @@ import Testing
   }
 
   /// Random sizes around the 4-row and 8/16/32-column blocks and their
-  /// tails, values of very different magnitudes (so the order of additions
-  /// matters), signed zeros, subnormals, infinities and NaN: bit patterns
-  /// equal.
+  /// tails, and a few across the 256-deep, 256-wide cache blocks, values of
+  /// very different magnitudes (so the order of additions matters), signed
+  /// zeros, subnormals, infinities and NaN: bit patterns equal.
   @Test(arguments: paths)
   func sgemmMatchesScalarLoop(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 1919)
@@ -112,9 +112,10 @@ import Testing
       -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
     ]
     for trial in 0..<300 {
-      let m = Int.random(in: 1...11, using: &rng)
-      let k = Int.random(in: 1...40, using: &rng)
-      let n = Int.random(in: 1...75, using: &rng)
+      let across = trial % 60 == 7
+      let m = Int.random(in: 1...(across ? 6 : 11), using: &rng)
+      let k = Int.random(in: across ? 250...530 : 1...40, using: &rng)
+      let n = Int.random(in: across ? 250...560 : 1...75, using: &rng)
       func draw(_ count: Int) -> [Float] {
         (0..<count).map { _ in
           if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
