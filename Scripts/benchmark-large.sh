@@ -23,7 +23,9 @@
 # else /tmp/venv/bin/python), PATHS (kernel paths to time the fixed-point
 # executor on, default: the default path only, e.g. "portable avx2 avx512"),
 # QUANTIZE_IMAGES (calibration images of the timed `quantize --method qiu`
-# on MobileNetV2, default 100; 0 skips it).
+# on MobileNetV2, default 100; 0 skips it), BASELINE (another edgesim binary,
+# e.g. main's, timed in the same rounds on the same plans: rows
+# "baseline-float" and "baseline-fixed").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -58,7 +60,7 @@ quantize_images="${QUANTIZE_IMAGES:-100}"
 execute() { # MODEL [ARGS…]: execute_seconds of one run
   local m="$1"
   shift
-  "$edgesim" run --model "$work/$m.onnx" --input "$work/images.npy" "$@" --json \
+  "${binary:-$edgesim}" run --model "$work/$m.onnx" --input "$work/images.npy" "$@" --json \
     | sed -n 's/^  "execute_seconds" : \([-0-9.eE+]*\),\{0,1\}$/\1/p'
 }
 ort() { # MODEL.onnx: median session.run seconds
@@ -78,6 +80,11 @@ for round in $(seq "$rounds"); do
           >>"$work/times"
       fi
     done
+    if [ -n "${BASELINE:-}" ]; then
+      echo "$m baseline-float $(binary="$BASELINE" execute "$m")" >>"$work/times"
+      echo "$m baseline-fixed $(binary="$BASELINE" execute "$m" --precision "$work/$m-p8.yaml")" \
+        >>"$work/times"
+    fi
     echo "$m ort-float $(ort "$work/$m.onnx")" >>"$work/times"
     echo "$m ort-int8 $(ort "$work/$m-int8.onnx")" >>"$work/times"
   done

@@ -108,31 +108,32 @@ void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
 
 void edgesim_epilogue_i32(const int32_t *sums, ptrdiff_t count, int32_t bias,
                           int32_t shift, int32_t roundBit, int32_t low,
-                          int32_t high, int32_t bottom, int64_t *out,
-                          int64_t *above, int64_t *below) {
+                          int32_t high, int32_t bottom, int32_t top,
+                          int64_t *out, int64_t *above, int64_t *below) {
   edgesim_epilogue_i32_on(edgesim_kernels_current(), sums, count, bias, shift,
-                          roundBit, low, high, bottom, out, above, below);
+                          roundBit, low, high, bottom, top, out, above,
+                          below);
 }
 
 void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
                              ptrdiff_t count, int32_t bias, int32_t shift,
                              int32_t roundBit, int32_t low, int32_t high,
-                             int32_t bottom, int64_t *out, int64_t *above,
-                             int64_t *below) {
+                             int32_t bottom, int32_t top, int64_t *out,
+                             int64_t *above, int64_t *below) {
   switch (path) {
 #if EDGESIM_X86
   case EdgeSimKernelsAVX512:
     edgesim_epilogue_avx512(sums, count, bias, shift, roundBit, low, high,
-                            bottom, out, above, below);
+                            bottom, top, out, above, below);
     return;
   case EdgeSimKernelsAVX2:
     edgesim_epilogue_avx2(sums, count, bias, shift, roundBit, low, high,
-                          bottom, out, above, below);
+                          bottom, top, out, above, below);
     return;
 #endif
   default:
     edgesim_epilogue_portable(sums, count, bias, shift, roundBit, low, high,
-                              bottom, out, above, below);
+                              bottom, top, out, above, below);
   }
 }
 

@@ -23,7 +23,7 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
 #define EDGESIM_EPILOGUE_ARGS                                                  \
   const int32_t *sums, ptrdiff_t count, int32_t bias, int32_t shift,           \
       int32_t roundBit, int32_t low, int32_t high, int32_t bottom,             \
-      int64_t *out, int64_t *above, int64_t *below
+      int32_t top, int64_t *out, int64_t *above, int64_t *below
 #define EDGESIM_CLIP_ARGS                                                      \
   const int64_t *x, ptrdiff_t count, int64_t lower, int64_t upper, int64_t *out
 
@@ -55,11 +55,64 @@ void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
                           const float *b, ptrdiff_t n, float *out);
 #endif
 
+// The widest padded row the stride-2 window sums split on the stack.
+enum { EDGESIM_SPLIT_ROW = 2048 };
+
+// edgesim_window_sums_i16 for column stride 2 and unit column dilation:
+// output ox's tap j reads x[2 ox + j], which is E[ox + j / 2] for even j and
+// O[ox + j / 2] for odd j, with E and O the row's even and odd columns. Each
+// plane row a kernel row reads is split into E and O once, so that every
+// tap then runs along memory (the generic body reads every other pair,
+// which vectorizes poorly). Returns 0, doing nothing, for a row wider than
+// the stack buffers.
+static inline __attribute__((always_inline)) int
+edgesim_window_sums_stride2(EDGESIM_WINDOW_ARGS) {
+  const ptrdiff_t width = g->outWidth;
+  // Columns read: 2 (width − 1) + kw − 1 at most, so E needs width +
+  // (kw − 1) / 2 values and O width + (kw − 2) / 2.
+  if (width + (g->kernelWidth - 1) / 2 > EDGESIM_SPLIT_ROW) {
+    return 0;
+  }
+  int16_t even[EDGESIM_SPLIT_ROW], odd[EDGESIM_SPLIT_ROW];
+  for (ptrdiff_t oy = 0; oy < g->outHeight; oy++) {
+    uint32_t *row = (uint32_t *)(sums + oy * width);
+    for (ptrdiff_t ox = 0; ox < width; ox++) {
+      row[ox] = 0;
+    }
+    for (ptrdiff_t i = 0; i < g->kernelHeight; i++) {
+      // Lane 2k of the pair plane holds x[k].
+      const int16_t *line =
+          pairs + 2 * (oy * g->strideY + i * g->dilationY) * pitch;
+      const ptrdiff_t evens = width + (g->kernelWidth - 1) / 2;
+      const ptrdiff_t odds =
+          g->kernelWidth > 1 ? width + (g->kernelWidth - 2) / 2 : 0;
+      for (ptrdiff_t t = 0; t < evens; t++) {
+        even[t] = line[4 * t];
+      }
+      for (ptrdiff_t t = 0; t < odds; t++) {
+        odd[t] = line[4 * t + 2];
+      }
+      for (ptrdiff_t j = 0; j < g->kernelWidth; j++) {
+        const uint32_t wv = (uint32_t)(int32_t)w[i * g->kernelWidth + j];
+        const int16_t *source = (j % 2 == 0 ? even : odd) + j / 2;
+        for (ptrdiff_t ox = 0; ox < width; ox++) {
+          row[ox] += wv * (uint32_t)(int32_t)source[ox];
+        }
+      }
+    }
+  }
+  return 1;
+}
+
 // The body of edgesim_window_sums_i16, compiled once per path: the loop
 // over output columns is vectorized for the path's lanes (wrapping sums in
 // uint32_t).
 static inline __attribute__((always_inline)) void
 edgesim_window_sums_body(EDGESIM_WINDOW_ARGS) {
+  if (g->strideX == 2 && g->dilationX == 1 &&
+      edgesim_window_sums_stride2(pairs, pitch, g, w, sums)) {
+    return;
+  }
   const ptrdiff_t width = g->outWidth;
   const ptrdiff_t step = 2 * g->strideX;
   for (ptrdiff_t oy = 0; oy < g->outHeight; oy++) {

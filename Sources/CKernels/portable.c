@@ -97,7 +97,8 @@ void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS) {
     up += r > high;
     down += r < low;
     int32_t capped = r > high ? high : r;
-    out[i] = capped < bottom ? bottom : capped;
+    int32_t raised = capped < bottom ? bottom : capped;
+    out[i] = raised > top ? top : raised;
   }
   *above += up;
   *below += down;

@@ -275,17 +275,26 @@ AVX512 void edgesim_dot_i16_avx512(const int16_t *w, ptrdiff_t rows,
 #define MULADD256(o, av, bv) o = _mm256_add_ps(o, _mm256_mul_ps(av, bv))
 #define MULADD512(o, av, bv) o = _mm512_add_ps(o, _mm512_mul_ps(av, bv))
 
+// The blocks of the float GEMM: KC values of k by NC columns, so that the
+// block of b a row block reads stays in the core's caches (the whole b,
+// K × P for a convolution, does not). Each output still takes its products
+// k ascending (a block starts from the sums the previous block stored), so
+// the blocking changes no bit.
+enum { SGEMM_KC = 256, SGEMM_NC = 256 };
+#define SGEMM_STRIDES ptrdiff_t lda, ptrdiff_t ldb, ptrdiff_t ldo
+
 // Columns [j, n) of rows i..i+rows-1 (rows ≤ 4), one scalar at a time.
 static inline void sgemm_scalar_columns(const float *a, ptrdiff_t rows,
                                         ptrdiff_t k, const float *b,
-                                        ptrdiff_t n, float *out, ptrdiff_t j) {
+                                        ptrdiff_t n, float *out, ptrdiff_t j,
+                                        SGEMM_STRIDES) {
   for (ptrdiff_t r = 0; r < rows; r++) {
-    const float *ar = a + r * k;
-    float *o = out + r * n;
+    const float *ar = a + r * lda;
+    float *o = out + r * ldo;
     for (ptrdiff_t c = j; c < n; c++) {
       float s = o[c];
       for (ptrdiff_t kk = 0; kk < k; kk++) {
-        float product = ar[kk] * b[kk * n + c];
+        float product = ar[kk] * b[kk * ldb + c];
         s = s + product;
       }
       o[c] = s;
@@ -293,12 +302,14 @@ static inline void sgemm_scalar_columns(const float *a, ptrdiff_t rows,
   }
 }
 
-AVX2 void edgesim_sgemm_avx2(const float *a, ptrdiff_t m, ptrdiff_t k,
-                             const float *b, ptrdiff_t n, float *out) {
+static AVX2 void sgemm_block_avx2(const float *a, ptrdiff_t m, ptrdiff_t k,
+                                  const float *b, ptrdiff_t n, float *out,
+                                  SGEMM_STRIDES) {
   ptrdiff_t i = 0;
   for (; i + 4 <= m; i += 4) {
-    const float *a0 = a + i * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
-    float *o0 = out + i * n, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
+    const float *a0 = a + i * lda, *a1 = a0 + lda, *a2 = a1 + lda,
+                *a3 = a2 + lda;
+    float *o0 = out + i * ldo, *o1 = o0 + ldo, *o2 = o1 + ldo, *o3 = o2 + ldo;
     ptrdiff_t j = 0;
     for (; j + 16 <= n; j += 16) {
       __m256 c00 = _mm256_loadu_ps(o0 + j), c01 = _mm256_loadu_ps(o0 + j + 8);
@@ -306,7 +317,7 @@ AVX2 void edgesim_sgemm_avx2(const float *a, ptrdiff_t m, ptrdiff_t k,
       __m256 c20 = _mm256_loadu_ps(o2 + j), c21 = _mm256_loadu_ps(o2 + j + 8);
       __m256 c30 = _mm256_loadu_ps(o3 + j), c31 = _mm256_loadu_ps(o3 + j + 8);
       for (ptrdiff_t kk = 0; kk < k; kk++) {
-        const float *bk = b + kk * n + j;
+        const float *bk = b + kk * ldb + j;
         __m256 v0 = _mm256_loadu_ps(bk), v1 = _mm256_loadu_ps(bk + 8);
         __m256 s;
         s = _mm256_set1_ps(a0[kk]);
@@ -331,7 +342,7 @@ AVX2 void edgesim_sgemm_avx2(const float *a, ptrdiff_t m, ptrdiff_t k,
       __m256 c0 = _mm256_loadu_ps(o0 + j), c1 = _mm256_loadu_ps(o1 + j);
       __m256 c2 = _mm256_loadu_ps(o2 + j), c3 = _mm256_loadu_ps(o3 + j);
       for (ptrdiff_t kk = 0; kk < k; kk++) {
-        __m256 v = _mm256_loadu_ps(b + kk * n + j);
+        __m256 v = _mm256_loadu_ps(b + kk * ldb + j);
         MULADD256(c0, _mm256_set1_ps(a0[kk]), v);
         MULADD256(c1, _mm256_set1_ps(a1[kk]), v);
         MULADD256(c2, _mm256_set1_ps(a2[kk]), v);
@@ -340,29 +351,84 @@ AVX2 void edgesim_sgemm_avx2(const float *a, ptrdiff_t m, ptrdiff_t k,
       _mm256_storeu_ps(o0 + j, c0), _mm256_storeu_ps(o1 + j, c1);
       _mm256_storeu_ps(o2 + j, c2), _mm256_storeu_ps(o3 + j, c3);
     }
-    sgemm_scalar_columns(a0, 4, k, b, n, o0, j);
+    sgemm_scalar_columns(a0, 4, k, b, n, o0, j, lda, ldb, ldo);
   }
   for (; i < m; i++) {
-    const float *ai = a + i * k;
-    float *o = out + i * n;
+    const float *ai = a + i * lda;
+    float *o = out + i * ldo;
     ptrdiff_t j = 0;
     for (; j + 8 <= n; j += 8) {
       __m256 c = _mm256_loadu_ps(o + j);
       for (ptrdiff_t kk = 0; kk < k; kk++) {
-        MULADD256(c, _mm256_set1_ps(ai[kk]), _mm256_loadu_ps(b + kk * n + j));
+        MULADD256(c, _mm256_set1_ps(ai[kk]),
+                  _mm256_loadu_ps(b + kk * ldb + j));
       }
       _mm256_storeu_ps(o + j, c);
     }
-    sgemm_scalar_columns(ai, 1, k, b, n, o, j);
+    sgemm_scalar_columns(ai, 1, k, b, n, o, j, lda, ldb, ldo);
   }
 }
 
-AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
-                                 const float *b, ptrdiff_t n, float *out) {
+static AVX512 void sgemm_block_avx512(const float *a, ptrdiff_t m,
+                                      ptrdiff_t k, const float *b,
+                                      ptrdiff_t n, float *out,
+                                      SGEMM_STRIDES) {
   ptrdiff_t i = 0;
+  // Eight rows by 32 columns: 16 sums in registers, each loaded row of b
+  // shared by eight rows.
+  for (; i + 8 <= m; i += 8) {
+    const float *ar = a + i * lda;
+    float *o = out + i * ldo;
+    ptrdiff_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+      __m512 c[8][2];
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 8; r++) {
+        c[r][0] = _mm512_loadu_ps(o + r * ldo + j);
+        c[r][1] = _mm512_loadu_ps(o + r * ldo + j + 16);
+      }
+      for (ptrdiff_t kk = 0; kk < k; kk++) {
+        const float *bk = b + kk * ldb + j;
+        __m512 v0 = _mm512_loadu_ps(bk), v1 = _mm512_loadu_ps(bk + 16);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < 8; r++) {
+          __m512 s = _mm512_set1_ps(ar[r * lda + kk]);
+          MULADD512(c[r][0], s, v0);
+          MULADD512(c[r][1], s, v1);
+        }
+      }
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 8; r++) {
+        _mm512_storeu_ps(o + r * ldo + j, c[r][0]);
+        _mm512_storeu_ps(o + r * ldo + j + 16, c[r][1]);
+      }
+    }
+    for (; j < n; j += 16) {
+      // The last 31 or fewer columns, 16 at a time, masked.
+      __mmask16 mask =
+          n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+      __m512 c[8];
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 8; r++) {
+        c[r] = _mm512_maskz_loadu_ps(mask, o + r * ldo + j);
+      }
+      for (ptrdiff_t kk = 0; kk < k; kk++) {
+        __m512 v = _mm512_maskz_loadu_ps(mask, b + kk * ldb + j);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < 8; r++) {
+          MULADD512(c[r], _mm512_set1_ps(ar[r * lda + kk]), v);
+        }
+      }
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 8; r++) {
+        _mm512_mask_storeu_ps(o + r * ldo + j, mask, c[r]);
+      }
+    }
+  }
   for (; i + 4 <= m; i += 4) {
-    const float *a0 = a + i * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
-    float *o0 = out + i * n, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
+    const float *a0 = a + i * lda, *a1 = a0 + lda, *a2 = a1 + lda,
+                *a3 = a2 + lda;
+    float *o0 = out + i * ldo, *o1 = o0 + ldo, *o2 = o1 + ldo, *o3 = o2 + ldo;
     ptrdiff_t j = 0;
     for (; j + 32 <= n; j += 32) {
       __m512 c00 = _mm512_loadu_ps(o0 + j), c01 = _mm512_loadu_ps(o0 + j + 16);
@@ -370,7 +436,7 @@ AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
       __m512 c20 = _mm512_loadu_ps(o2 + j), c21 = _mm512_loadu_ps(o2 + j + 16);
       __m512 c30 = _mm512_loadu_ps(o3 + j), c31 = _mm512_loadu_ps(o3 + j + 16);
       for (ptrdiff_t kk = 0; kk < k; kk++) {
-        const float *bk = b + kk * n + j;
+        const float *bk = b + kk * ldb + j;
         __m512 v0 = _mm512_loadu_ps(bk), v1 = _mm512_loadu_ps(bk + 16);
         __m512 s;
         s = _mm512_set1_ps(a0[kk]);
@@ -400,7 +466,7 @@ AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
       __m512 c2 = _mm512_maskz_loadu_ps(mask, o2 + j);
       __m512 c3 = _mm512_maskz_loadu_ps(mask, o3 + j);
       for (ptrdiff_t kk = 0; kk < k; kk++) {
-        __m512 v = _mm512_maskz_loadu_ps(mask, b + kk * n + j);
+        __m512 v = _mm512_maskz_loadu_ps(mask, b + kk * ldb + j);
         MULADD512(c0, _mm512_set1_ps(a0[kk]), v);
         MULADD512(c1, _mm512_set1_ps(a1[kk]), v);
         MULADD512(c2, _mm512_set1_ps(a2[kk]), v);
@@ -413,25 +479,45 @@ AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
     }
   }
   for (; i < m; i++) {
-    const float *ai = a + i * k;
-    float *o = out + i * n;
+    const float *ai = a + i * lda;
+    float *o = out + i * ldo;
     for (ptrdiff_t j = 0; j < n; j += 16) {
       __mmask16 mask =
           n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
       __m512 c = _mm512_maskz_loadu_ps(mask, o + j);
       for (ptrdiff_t kk = 0; kk < k; kk++) {
         MULADD512(c, _mm512_set1_ps(ai[kk]),
-                  _mm512_maskz_loadu_ps(mask, b + kk * n + j));
+                  _mm512_maskz_loadu_ps(mask, b + kk * ldb + j));
       }
       _mm512_mask_storeu_ps(o + j, mask, c);
     }
   }
 }
 
+// out (m × n, rows ldo apart) += a (m × k) · b (k × n), block by block.
+#define SGEMM_BLOCKED(kernel)                                                  \
+  for (ptrdiff_t k0 = 0; k0 < k; k0 += SGEMM_KC) {                             \
+    const ptrdiff_t kc = k - k0 < SGEMM_KC ? k - k0 : SGEMM_KC;                \
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += SGEMM_NC) {                           \
+      const ptrdiff_t nc = n - j0 < SGEMM_NC ? n - j0 : SGEMM_NC;              \
+      kernel(a + k0, m, kc, b + k0 * n + j0, nc, out + j0, k, n, n);           \
+    }                                                                          \
+  }
+
+AVX2 void edgesim_sgemm_avx2(const float *a, ptrdiff_t m, ptrdiff_t k,
+                             const float *b, ptrdiff_t n, float *out) {
+  SGEMM_BLOCKED(sgemm_block_avx2)
+}
+
+AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
+                                 const float *b, ptrdiff_t n, float *out) {
+  SGEMM_BLOCKED(sgemm_block_avx512)
+}
+
 // The epilogue's tail and clip's, one element at a time.
 static inline void epilogue_tail(EDGESIM_EPILOGUE_ARGS) {
   edgesim_epilogue_portable(sums, count, bias, shift, roundBit, low, high,
-                            bottom, out, above, below);
+                            bottom, top, out, above, below);
 }
 
 AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
@@ -440,6 +526,7 @@ AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
   const __m256i hi = _mm256_set1_epi32(high);
   const __m256i lo = _mm256_set1_epi32(low);
   const __m256i bot = _mm256_set1_epi32(bottom);
+  const __m256i tp = _mm256_set1_epi32(top);
   const __m128i s = _mm_cvtsi32_si128(shift);
   const __m128i t = _mm_cvtsi32_si128(shift - 1);
   __m256i up = _mm256_setzero_si256(), down = up;
@@ -451,7 +538,8 @@ AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
         _mm256_sra_epi32(a, s), _mm256_and_si256(_mm256_sra_epi32(a, t), rb));
     up = _mm256_sub_epi32(up, _mm256_cmpgt_epi32(r, hi));
     down = _mm256_sub_epi32(down, _mm256_cmpgt_epi32(lo, r));
-    __m256i v = _mm256_max_epi32(_mm256_min_epi32(r, hi), bot);
+    __m256i v = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_min_epi32(r, hi), bot), tp);
     _mm256_storeu_si256((__m256i *)(out + i),
                         _mm256_cvtepi32_epi64(_mm256_castsi256_si128(v)));
     _mm256_storeu_si256((__m256i *)(out + i + 4),
@@ -460,7 +548,7 @@ AVX2 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS) {
   *above += sum_256(up);
   *below += sum_256(down);
   epilogue_tail(sums + i, count - i, bias, shift, roundBit, low, high, bottom,
-                out + i, above, below);
+                top, out + i, above, below);
 }
 
 AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
@@ -469,6 +557,7 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
   const __m512i hi = _mm512_set1_epi32(high);
   const __m512i lo = _mm512_set1_epi32(low);
   const __m512i bot = _mm512_set1_epi32(bottom);
+  const __m512i tp = _mm512_set1_epi32(top);
   const __m128i s = _mm_cvtsi32_si128(shift);
   const __m128i t = _mm_cvtsi32_si128(shift - 1);
   int64_t up = 0, down = 0;
@@ -479,7 +568,8 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
         _mm512_sra_epi32(a, s), _mm512_and_si512(_mm512_sra_epi32(a, t), rb));
     up += __builtin_popcount(_mm512_cmpgt_epi32_mask(r, hi));
     down += __builtin_popcount(_mm512_cmpgt_epi32_mask(lo, r));
-    __m512i v = _mm512_max_epi32(_mm512_min_epi32(r, hi), bot);
+    __m512i v = _mm512_min_epi32(
+        _mm512_max_epi32(_mm512_min_epi32(r, hi), bot), tp);
     _mm512_storeu_si512(out + i,
                         _mm512_cvtepi32_epi64(_mm512_castsi512_si256(v)));
     _mm512_storeu_si512(out + i + 8,
@@ -488,7 +578,7 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
   *above += up;
   *below += down;
   epilogue_tail(sums + i, count - i, bias, shift, roundBit, low, high, bottom,
-                out + i, above, below);
+                top, out + i, above, below);
 }
 
 AVX2 void edgesim_clip_avx2(EDGESIM_CLIP_ARGS) {

@@ -101,9 +101,9 @@ import Testing
   }
 
   /// Random sizes around the 4-row and 8/16/32-column blocks and their
-  /// tails, values of very different magnitudes (so the order of additions
-  /// matters), signed zeros, subnormals, infinities and NaN: bit patterns
-  /// equal.
+  /// tails, and a few across the 256-deep, 256-wide cache blocks, values of
+  /// very different magnitudes (so the order of additions matters), signed
+  /// zeros, subnormals, infinities and NaN: bit patterns equal.
   @Test(arguments: paths)
   func sgemmMatchesScalarLoop(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 1919)
@@ -112,9 +112,10 @@ import Testing
       -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
     ]
     for trial in 0..<300 {
-      let m = Int.random(in: 1...11, using: &rng)
-      let k = Int.random(in: 1...40, using: &rng)
-      let n = Int.random(in: 1...75, using: &rng)
+      let across = trial % 60 == 7
+      let m = Int.random(in: 1...(across ? 6 : 11), using: &rng)
+      let k = Int.random(in: across ? 250...530 : 1...40, using: &rng)
+      let n = Int.random(in: across ? 250...560 : 1...75, using: &rng)
       func draw(_ count: Int) -> [Float] {
         (0..<count).map { _ in
           if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
@@ -150,7 +151,8 @@ import Testing
 
   /// The Int32 requantization epilogue against its definition in Int64:
   /// every shift 1…31, halfUp and floor, output bounds of 2 to 31 bits
-  /// with and without a fused ReLU, lengths around 8 and 16 lanes.
+  /// with and without a fused ReLU or Clip (also one whose bottom lies above
+  /// its top), lengths around 8 and 16 lanes.
   @Test(arguments: paths)
   func epilogueMatchesDefinition(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 1199)
@@ -162,7 +164,14 @@ import Testing
       let bits = Int.random(in: 2...31, using: &rng)
       let high = Int32((Int64(1) << (bits - 1)) - 1)
       let low = -high - 1
-      let bottom: Int32 = trial % 3 == 0 ? 0 : low
+      let bottom: Int32 =
+        switch trial % 4 {
+        case 0: 0
+        case 1: low
+        default: Int32.random(in: low...high, using: &rng)
+        }
+      let top: Int32 =
+        trial % 4 < 2 ? high : Int32.random(in: low...high, using: &rng)
       let bias = Int32.random(in: -(limit / 2)...(limit / 2), using: &rng)
       let reach = Int32.random(in: 1...(limit / 2), using: &rng)
       let sums = (0..<count).map { _ in
@@ -176,14 +185,15 @@ import Testing
           (a >> Int64(shift)) + ((a >> Int64(shift - 1)) & Int64(roundBit))
         if r > Int64(high) { up += 1 }
         if r < Int64(low) { down += 1 }
-        expected[i] = max(min(r, Int64(high)), Int64(bottom))
+        expected[i] = min(
+          max(min(r, Int64(high)), Int64(bottom)), Int64(top))
       }
       var out = [Int64](repeating: 99, count: count)
       var (above, below) = (Int64(0), Int64(0))
       out.withUnsafeMutableBufferPointer { o in
         edgesim_epilogue_i32_on(
           Self.c(path), sums, count, bias, shift, roundBit, low, high, bottom,
-          o.baseAddress, &above, &below)
+          top, o.baseAddress, &above, &below)
       }
       if out != expected || above != up || below != down {
         Issue.record(

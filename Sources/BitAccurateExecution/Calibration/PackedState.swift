@@ -28,14 +28,14 @@ struct PackedState: Sendable {
 
   let position: Int
   let batchStart: Int
-  let rectified: Set<String>
+  let clamped: Set<String>
   let values: [String: Value]
 
   /// Packs a state.
   init(_ state: FixedPointState) {
     position = state.position
     batchStart = state.batchStart
-    rectified = state.rectified
+    clamped = state.clamped
     values = state.values.mapValues { value in
       switch value {
       case .float(let tensor): .float(tensor)
@@ -59,7 +59,7 @@ struct PackedState: Sendable {
             RawTensor(unchecked: shape, raws: Self.unpack(raws), format: format)
           )
         }
-      }, rectified: rectified)
+      }, clamped: clamped)
   }
 
   /// The bytes the live tensors hold.

@@ -7,7 +7,8 @@ extension FixedPointExecutor {
   /// output policy (two roundings, counted separately).
   func add(
     _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
-    batchStart: Int, keepWide: Bool = true, rectifyOutput: Bool = false
+    batchStart: Int, keepWide: Bool = true,
+    outputClamp: OutputClamp = .unbounded
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     guard let map = Broadcast(a.shape, b.shape) else {
@@ -27,7 +28,7 @@ extension FixedPointExecutor {
         let narrow = NarrowResidual(
           a.format, shiftA: shiftA, b.format, shiftB: shiftB,
           requantization: requantization(
-            prepared, from: flC, to: output, rectifyOutput: rectifyOutput))
+            prepared, from: flC, to: output, outputClamp: outputClamp))
       {
         // Aligned, summed and requantized in one pass; no wide sums kept.
         var events = NodeEvents()
@@ -72,7 +73,7 @@ extension FixedPointExecutor {
         shape: map.shape, values: sums, fractionalLength: flC, accumulator: nil)
       return finish(
         prepared, wide, output, batchStart: batchStart,
-        rectifyOutput: rectifyOutput)
+        outputClamp: outputClamp)
     case .alignToOutput:
       var raws = [Int64](repeating: 0, count: map.count)
       var events = NodeEvents()

@@ -4,11 +4,11 @@ import NetworkGraph
 extension FixedPointExecutor {
   /// Evaluates one prepared node on its operands; a convolution keeps its
   /// accumulators (``NodeResult/wide``) only with `keepWide`, and with
-  /// `rectifyOutput` applies the ReLU that follows it to its output raws
-  /// (after counting the output's events).
+  /// `outputClamp` applies the ReLU or Clip that follows it to its output
+  /// raws (after counting the output's events).
   func evaluate(
     _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int,
-    keepWide: Bool = true, rectifyOutput: Bool = false
+    keepWide: Bool = true, outputClamp: OutputClamp = .unbounded
   )
     throws(ExecutionError) -> NodeResult
   {
@@ -78,7 +78,7 @@ extension FixedPointExecutor {
         requantization: requantization(
           prepared, from: accumulator.fractionalLength, to: output,
           indexBase: batchStart &* weight.shape[0] &* g.outputPlane,
-          rectifyOutput: rectifyOutput),
+          outputClamp: outputClamp),
         concurrency: concurrency, keepAccumulators: keepWide,
         sumBound: prepared.dotWeights?.sumBound(input: x.format) ?? .max)
       let shape = [g.batch, weight.shape[0], g.outHeight, g.outWidth]
@@ -111,14 +111,17 @@ extension FixedPointExecutor {
             b.raws, rows: b.shape[0], cols: b.shape[1]),
           format: b.format)
       }
-      return try product(prepared, a, b, output, batchStart: batchStart)
+      return try product(
+        prepared, a, b, output, batchStart: batchStart,
+        outputClamp: outputClamp)
     case .matMul:
       return try product(
-        prepared, try raw(0), try raw(1), output, batchStart: batchStart)
+        prepared, try raw(0), try raw(1), output, batchStart: batchStart,
+        outputClamp: outputClamp)
     case .add:
       return try add(
         prepared, try raw(0), try raw(1), output, batchStart: batchStart,
-        keepWide: keepWide, rectifyOutput: rectifyOutput)
+        keepWide: keepWide, outputClamp: outputClamp)
     case .mul:
       return try multiply(
         prepared, try raw(0), try raw(1), output, batchStart: batchStart)
@@ -151,7 +154,7 @@ extension FixedPointExecutor {
   /// first element of this run's output (§7 samples).
   func requantization(
     _ prepared: PreparedNode, from fractionalLength: Int, to output: QFormat,
-    indexBase: Int = 0, rectifyOutput: Bool = false
+    indexBase: Int = 0, outputClamp: OutputClamp = .unbounded
   )
     -> Requantization
   {
@@ -159,7 +162,7 @@ extension FixedPointExecutor {
       from: fractionalLength, to: output, rounding: prepared.layer.rounding,
       overflow: prepared.layer.outputOverflow, stream: prepared.stream,
       indexBase: indexBase, rectify: prepared.rectify)
-    requantization.rectifyOutput = rectifyOutput
+    requantization.outputClamp = outputClamp
     return requantization
   }
 
@@ -168,7 +171,7 @@ extension FixedPointExecutor {
     _ prepared: PreparedNode, _ wide: WideTensor, _ output: QFormat,
     batchStart: Int,
     accumulatorEvents: AccumulatorEvents = AccumulatorEvents(),
-    rectifyOutput: Bool = false
+    outputClamp: OutputClamp = .unbounded
   ) -> NodeResult {
     let layer = prepared.layer
     let (raws, counts) = IntegerKernels.requantize(
@@ -177,7 +180,7 @@ extension FixedPointExecutor {
       stream: prepared.stream,
       indexBase: Self.indexBase(
         shape: wide.shape, count: wide.values.count, batchStart: batchStart),
-      rectify: prepared.rectify, rectifyOutput: rectifyOutput)
+      rectify: prepared.rectify, outputClamp: outputClamp)
     var events = NodeEvents()
     events.accumulator = accumulatorEvents
     events.output = counts
@@ -188,10 +191,11 @@ extension FixedPointExecutor {
   }
 
   /// Gemm / MatMul: exact products of A and B plus the bias (§5; FC is 1×1
-  /// convolution semantics).
+  /// convolution semantics), with `outputClamp` as in
+  /// ``evaluate(_:_:batchStart:keepWide:outputClamp:)``.
   func product(
     _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
-    batchStart: Int
+    batchStart: Int, outputClamp: OutputClamp = .unbounded
   ) throws(ExecutionError) -> NodeResult {
     let node = prepared.node
     guard let accumulator = prepared.layer.accumulator else {
@@ -223,7 +227,7 @@ extension FixedPointExecutor {
         prepared, from: accumulator.fractionalLength, to: output,
         indexBase: Self.indexBase(
           shape: plan.outputShape, count: plan.outputCount,
-          batchStart: batchStart)),
+          batchStart: batchStart), outputClamp: outputClamp),
       concurrency: concurrency)
     var events = NodeEvents()
     events.accumulator = result.events

@@ -32,22 +32,9 @@ extension FixedPointExecutor {
         value: .fixed(
           RawTensor(unchecked: x.shape, raws: raws, format: x.format)))
     case .clip(let lo, let hi):
-      func bound(_ index: Int, _ attribute: Float?, _ fallback: Double)
-        -> Double
-      {
-        if index < operands.count,
-          let value = operands[index]?.floatTensor.values.first
-        {
-          return Double(value)
-        }
-        return attribute.map { Double($0) } ?? fallback
-      }
-      let lower = bound(1, lo, -.infinity)
-      let upper = bound(2, hi, .infinity)
       let bounds: (lower: Int64, upper: Int64)
       do {
-        bounds = try FixedPoint.clipBounds(
-          lower: lower, upper: upper, in: x.format)
+        bounds = try Self.clipBounds(lo, hi, operands, x.format)
       } catch {
         throw .arithmetic(tensor: node.outputs.first ?? node.name, error: error)
       }

@@ -39,11 +39,12 @@ public struct FixedPointExecutor: Sendable {
   /// For each node, the tensors it reads for the last time (graph outputs
   /// never): what a ``FixedPointRetention/outputs`` run releases after it.
   let lastReads: [[String]]
-  /// For each node, whether an outputs-only run applies the ReLU that alone
-  /// reads its output in its own requantization (a convolution, or an Add
-  /// aligned up, followed by Relu): the Relu node then passes the rectified
-  /// raws on.
-  var fusesRectifier: [Bool]
+  /// For each node, the ReLU or Clip that alone reads its output and that an
+  /// outputs-only run applies in the node's own requantization (a
+  /// convolution, Gemm, MatMul or an Add aligned up, followed by Relu or by
+  /// a Clip with constant bounds), or `nil`: the Relu or Clip node then
+  /// passes the clamped raws on.
+  var fusedClamps: [OutputClamp?]
   /// The samples an outputs-only run takes through the network at a time
   /// (``Parallel/samplesPerChunk(sampleElements:bytes:)``, for Int64 raws).
   let samplesPerChunk: Int
@@ -106,7 +107,7 @@ public struct FixedPointExecutor: Sendable {
       ?? Parallel.samplesPerChunk(
         sampleElements: Parallel.largestSampleElements(sorted),
         bytes: MemoryLayout<Int64>.size)
-    self.fusesRectifier = Self.fusedRectifiers(prepared, network: sorted)
+    self.fusedClamps = Self.fusedClamps(prepared, network: sorted)
   }
 
   /// Whether a node applies ReLU to its accumulator before a stochastic
@@ -125,30 +126,127 @@ public struct FixedPointExecutor: Sendable {
       } && !sorted.outputs.contains(output)
   }
 
-  /// For each prepared node, whether an outputs-only run applies the ReLU
-  /// that alone reads its output in its own requantization.
-  static func fusedRectifiers(
+  /// For each prepared node, the ReLU or Clip that alone reads its output
+  /// and that an outputs-only run applies in the node's own
+  /// requantization, or `nil`.
+  ///
+  /// A Clip fuses when its bounds are known before the run (attributes,
+  /// absent inputs or initializers) and quantize into the producer's output
+  /// format; the fused clamp then gives the separate node's raws exactly
+  /// (``OutputClamp``), and neither counts events of its own.
+  static func fusedClamps(
     _ prepared: [PreparedNode], network sorted: Network
   )
-    -> [Bool]
+    -> [OutputClamp?]
   {
     let consumers = sorted.consumers()
     return prepared.map { node in
       let fusable: Bool
       switch node.node.op {
-      case .conv: fusable = true
+      case .conv, .gemm, .matMul: fusable = true
       case .add: fusable = node.layer.residual == .alignUp
       default: fusable = false
       }
       guard fusable, node.layer.kind == .computing,
+        let format = node.layer.output,
         let output = node.node.outputs.first, !output.isEmpty,
         !sorted.outputs.contains(output),
         let readers = consumers[output], readers.count == 1,
-        case .relu = sorted.nodes[readers[0]].op,
-        sorted.nodes[readers[0]].inputs.filter({ $0 == output }).count == 1
-      else { return false }
-      return true
+        readers[0] < prepared.count,
+        prepared[readers[0]].layer.kind == .formatPreserving,
+        let reader = Optional(sorted.nodes[readers[0]]),
+        reader.inputs.first == output,
+        reader.inputs.filter({ $0 == output }).count == 1
+      else { return nil }
+      let clamp: OutputClamp
+      switch reader.op {
+      case .relu:
+        clamp = .relu
+      case .clip:
+        guard
+          let bounds = constantClipBounds(
+            prepared[readers[0]], format, network: sorted)
+        else { return nil }
+        clamp = OutputClamp(lower: bounds.lower, upper: bounds.upper)
+      default:
+        return nil
+      }
+      guard clamp.lower <= format.rawMax, clamp.upper >= format.rawMin else {
+        return nil
+      }
+      return clamp
     }
+  }
+
+  /// The Relu and Clip nodes an outputs-only run applies in their
+  /// producer's requantization (``fusedClamps``), in order.
+  public var fusedActivations: [String] {
+    let consumers = network.consumers()
+    return prepared.indices.compactMap { position in
+      guard fusedClamps[position] != nil,
+        let output = prepared[position].node.outputs.first,
+        let reader = consumers[output]?.first
+      else { return nil }
+      return network.nodes[reader].name
+    }
+  }
+
+  /// Whether a node passes on the raws of a producer that applied it
+  /// (``fusedClamps``): a Relu or Clip reading a clamped tensor.
+  static func passesFusedClamp(_ node: Node, clamped: Set<String>) -> Bool {
+    switch node.op {
+    case .relu, .clip:
+      guard let input = node.inputs.first else { return false }
+      return clamped.contains(input)
+    default:
+      return false
+    }
+  }
+
+  /// A Clip's raw bounds in `format` when they are known before the run:
+  /// its bound inputs absent, constants or initializers (as
+  /// ``preserving(_:_:_:)`` reads them); `nil` otherwise, or when they do
+  /// not quantize (the node then runs, and reports, on its own).
+  static func constantClipBounds(
+    _ clip: PreparedNode, _ format: QFormat, network: Network
+  ) -> (lower: Int64, upper: Int64)? {
+    guard case .clip(let lo, let hi) = clip.node.op else { return nil }
+    var operands: [TensorValue?] = [nil]
+    for (index, name) in clip.node.inputs.enumerated().dropFirst() {
+      if name.isEmpty {
+        operands.append(nil)
+      } else if let constant = clip.constants[index] {
+        operands.append(.fixed(constant))
+      } else if let constant = network.initializer(named: name),
+        let floats = constant.floatValues
+      {
+        operands.append(
+          .float(FloatTensor(unchecked: constant.shape.dims, values: floats)))
+      } else {
+        return nil
+      }
+    }
+    return try? clipBounds(lo, hi, operands, format)
+  }
+
+  /// A Clip's raw bounds in `format` (§12.4): each bound from its input
+  /// (the first value), else its attribute, else unbounded.
+  static func clipBounds(
+    _ lo: Float?, _ hi: Float?, _ operands: [TensorValue?], _ format: QFormat
+  ) throws(FixedPointError) -> (lower: Int64, upper: Int64) {
+    func bound(_ index: Int, _ attribute: Float?, _ fallback: Double)
+      -> Double
+    {
+      if index < operands.count,
+        let value = operands[index]?.floatTensor.values.first
+      {
+        return Double(value)
+      }
+      return attribute.map { Double($0) } ?? fallback
+    }
+    return try FixedPoint.clipBounds(
+      lower: bound(1, lo, -.infinity), upper: bound(2, hi, .infinity),
+      in: format)
   }
 
   /// Runs one batch fed to the network's first input.
@@ -268,27 +366,29 @@ public struct FixedPointExecutor: Sendable {
       values[name] = .fixed(raw)
     }
     let fusing = retention == .outputs
-    var rectified: Set<String> = []
+    var clamped: Set<String> = []
     for (position, node) in prepared.enumerated() {
-      if fusing, case .relu = node.node.op,
-        let input = node.node.inputs.first, rectified.contains(input),
+      if fusing, Self.passesFusedClamp(node.node, clamped: clamped),
+        let input = node.node.inputs.first,
         let value = values[input], let name = node.node.outputs.first
       {
-        // The producer applied this ReLU in its requantization.
+        // The producer applied this ReLU or Clip in its requantization.
         values[name] = value
         run.events[node.node.name] = NodeEvents()
         for name in lastReads[position] { values[name] = nil }
         continue
       }
       var operands = try self.operands(of: node, values: values)
-      let rectify = fusing && fusesRectifier[position]
+      let clamp = fusing ? fusedClamps[position] : nil
       let result = try evaluate(
         node, operands, batchStart: batchStart, keepWide: keepWide,
-        rectifyOutput: rectify)
+        outputClamp: clamp ?? .unbounded)
       if let samples, result.value.shape.first != samples {
         throw .invalidInput(message: "\(node.node.name) mixes samples")
       }
-      if rectify, let name = node.node.outputs.first { rectified.insert(name) }
+      if clamp != nil, let name = node.node.outputs.first {
+        clamped.insert(name)
+      }
       for (name, value) in result.named(node.node.outputs) {
         values[name] = value
         if keepTensors { run.tensors[name] = value }

@@ -24,9 +24,9 @@ public struct FixedPointState: Sendable {
   let batchStart: Int
   /// Live tensors by name.
   var values: [String: TensorValue]
-  /// Tensors whose producer applied the ReLU that alone reads them (a
-  /// fusing run, as an outputs-only run does).
-  var rectified: Set<String> = []
+  /// Tensors whose producer applied the ReLU or Clip that alone reads them
+  /// (a fusing run, as an outputs-only run does).
+  var clamped: Set<String> = []
 
   /// The bytes the live tensors hold (8 per raw, 4 per float).
   public var bytes: Int {
@@ -72,7 +72,7 @@ extension FixedPointExecutor {
         seed: other.seed)
     }
     copy.prepared = nodes
-    copy.fusesRectifier = Self.fusedRectifiers(nodes, network: network)
+    copy.fusedClamps = Self.fusedClamps(nodes, network: network)
     return copy
   }
 
@@ -180,27 +180,27 @@ extension FixedPointExecutor {
       let position = state.position
       let node = prepared[position]
       state.position += 1
-      if fusing, case .relu = node.node.op,
-        let input = node.node.inputs.first, state.rectified.contains(input),
+      if fusing, Self.passesFusedClamp(node.node, clamped: state.clamped),
+        let input = node.node.inputs.first,
         let value = state.values[input], let name = node.node.outputs.first
       {
-        // The producer applied this ReLU in its requantization.
+        // The producer applied this ReLU or Clip in its requantization.
         for name in lastReads[position] { state.values[name] = nil }
         state.values[name] = value
         continue
       }
       let operands = try operands(of: node, values: state.values)
-      let rectify = fusing && fusesRectifier[position] && position != wideOf
+      let clamp = fusing && position != wideOf ? fusedClamps[position] : nil
       let result = try evaluate(
         node, operands, batchStart: state.batchStart,
-        keepWide: position == wideOf, rectifyOutput: rectify)
+        keepWide: position == wideOf, outputClamp: clamp ?? .unbounded)
       if position == wideOf { wide = result.wide }
       for name in lastReads[position] { state.values[name] = nil }
       for (name, value) in result.named(node.node.outputs) {
         state.values[name] = value
       }
-      if rectify, let name = node.node.outputs.first, !name.isEmpty {
-        state.rectified.insert(name)
+      if clamp != nil, let name = node.node.outputs.first, !name.isEmpty {
+        state.clamped.insert(name)
       }
     }
     return wide

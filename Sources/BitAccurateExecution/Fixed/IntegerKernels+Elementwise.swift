@@ -7,20 +7,20 @@ extension IntegerKernels {
   /// Requantize), element by element with the element's §7 sample.
   ///
   /// With `rectify` (a stochastic layer followed by ReLU, §5) negative
-  /// values become 0 before rounding; with `rectifyOutput` (a fused ReLU),
-  /// negative outputs become 0 after their events are counted.
+  /// values become 0 before rounding; with `outputClamp` (a fused ReLU or
+  /// Clip), outputs are clamped after their events are counted.
   static func requantize(
     _ wide: [Int64], fromFractionalLength fractionalLength: Int,
     to format: QFormat,
     rounding: RoundingMode, overflow: OverflowPolicy, stream: StochasticStream,
-    indexBase: Int, rectify: Bool, rectifyOutput: Bool = false
+    indexBase: Int, rectify: Bool, outputClamp: OutputClamp = .unbounded
   ) -> (raws: [Int64], events: OverflowCounts) {
     var out = [Int64](repeating: 0, count: wide.count)
     var requantization = Requantization(
       from: fractionalLength, to: format, rounding: rounding,
       overflow: overflow, stream: stream,
       indexBase: indexBase, rectify: rectify)
-    requantization.rectifyOutput = rectifyOutput
+    requantization.outputClamp = outputClamp
     var counts = OverflowCounts()
     wide.withUnsafeBufferPointer { source in
       out.withUnsafeMutableBufferPointer { target in

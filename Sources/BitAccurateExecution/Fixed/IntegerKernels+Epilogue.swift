@@ -5,8 +5,8 @@ extension IntegerKernels {
   /// The epilogue of the Int16 kernels in the common case, in one tight
   /// pass over a block of Int32 sums: bias plus sum, clamped to the
   /// accumulator (`saturateFinal`, counted), shifted right rounding
-  /// `halfUp` or `floor`, clamped to the output format (counted) and, with
-  /// `requantization.rectifyOutput`, raised to 0.
+  /// `halfUp` or `floor`, clamped to the output format (counted) and then
+  /// to `requantization.outputClamp` (a fused ReLU or Clip).
   ///
   /// Gives the integers and events of
   /// ``finishBlock(rows:columns:accumulators:store:output:first:acc:policy:requantization:events:outputEvents:bias:sum:)``;
@@ -20,7 +20,7 @@ extension IntegerKernels {
   ///   - bias: The rows' initial values, or `nil` for zeros.
   ///   - acc: The accumulator format.
   ///   - requantization: The node's requantization (its output format and
-  ///     whether a ReLU is fused).
+  ///     the ReLU or Clip fused into it, if any).
   ///   - shift: Its right shift and whether it rounds `halfUp` (else
   ///     `floor`).
   ///   - sumBound: A bound on |sum|: a row whose bias plus this bound stays
@@ -36,12 +36,12 @@ extension IntegerKernels {
     sumBound: Int64 = .max, accumulators: UnsafeMutablePointer<Int64>?,
     output: UnsafeMutablePointer<Int64>
   ) -> (OverflowCounts, OverflowCounts) {
+    let clamp = requantization.outputClamp.bounds(in: requantization.format)
     let bounds = EpilogueBounds(
       low: acc.rawMin, high: acc.rawMax,
       outLow: requantization.format.rawMin,
       outHigh: requantization.format.rawMax,
-      bottom: requantization.rectifyOutput
-        ? max(requantization.format.rawMin, 0) : requantization.format.rawMin,
+      bottom: clamp.bottom, top: clamp.top,
       shift: shift.bits, roundBit: shift.halfUp ? 1 : 0)
     var counts = EpilogueCounts()
     for row in 0..<rows {
@@ -103,8 +103,8 @@ extension IntegerKernels {
     checked: Bool, _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
   ) {
     let (low, high) = (bounds.low, bounds.high)
-    let (outLow, outHigh, bottom) = (
-      bounds.outLow, bounds.outHigh, bounds.bottom
+    let (outLow, outHigh, bottom, top) = (
+      bounds.outLow, bounds.outHigh, bounds.bottom, bounds.top
     )
     let s = bounds.shift
     let roundBit = bounds.roundBit
@@ -124,7 +124,7 @@ extension IntegerKernels {
       let r = (a &>> s) &+ ((a &>> (s &- 1)) & roundBit)
       outPositive &+= r > outHigh ? 1 : 0
       outNegative &+= r < outLow ? 1 : 0
-      target[q] = Swift.max(Swift.min(r, outHigh), bottom)
+      target[q] = Swift.min(Swift.max(Swift.min(r, outHigh), bottom), top)
     }
     counts.positive &+= positive
     counts.negative &+= negative
@@ -143,22 +143,25 @@ private struct NarrowEpilogue {
   let outLow: Int32
   let outHigh: Int32
   let bottom: Int32
+  let top: Int32
 
   /// `nil` unless the shift is 1…31 and the output bounds lie within
   /// ±``Lanes/limit`` (the caller shows that |bias + sum| does too).
   init?(_ bounds: EpilogueBounds, bias: Int64) {
     guard bounds.shift >= 1, bounds.shift <= 31,
       bounds.outLow >= -Lanes.limit, bounds.outHigh <= Lanes.limit,
-      let bias = Int32(exactly: bias)
+      let bias = Int32(exactly: bias),
+      let bottom = Int32(exactly: bounds.bottom),
+      let top = Int32(exactly: bounds.top)
     else { return nil }
     let (outLow, outHigh) = (Int32(bounds.outLow), Int32(bounds.outHigh))
-    let bottom = Int32(bounds.bottom)
     self.bias = bias
     shift = Int32(bounds.shift)
     roundBit = Int32(bounds.roundBit)
     self.outLow = outLow
     self.outHigh = outHigh
     self.bottom = bottom
+    self.top = top
   }
 
   /// Runs all `count` elements (CKernels' `edgesim_epilogue_i32`, 8 or 16
@@ -170,34 +173,36 @@ private struct NarrowEpilogue {
     var above: Int64 = 0
     var below: Int64 = 0
     edgesim_epilogue_i32(
-      source, count, bias, shift, roundBit, outLow, outHigh, bottom, target,
-      &above, &below)
+      source, count, bias, shift, roundBit, outLow, outHigh, bottom, top,
+      target, &above, &below)
     counts.outPositive &+= Int(above)
     counts.outNegative &+= Int(below)
     return count
   }
 }
 
-/// The bounds of one epilogue: accumulator, output, the clamp at the bottom
-/// (0 with a fused ReLU) and the rounding shift.
+/// The bounds of one epilogue: accumulator, output, the fused clamp's
+/// bottom and top (``OutputClamp/bounds(in:)``) and the rounding shift.
 private struct EpilogueBounds {
   var low: Int64
   var high: Int64
   var outLow: Int64
   var outHigh: Int64
   var bottom: Int64
+  var top: Int64
   var shift: Int64
   var roundBit: Int64
 
   init(
     low: Int64, high: Int64, outLow: Int64, outHigh: Int64, bottom: Int64,
-    shift: Int, roundBit: Int64
+    top: Int64, shift: Int, roundBit: Int64
   ) {
     self.low = low
     self.high = high
     self.outLow = outLow
     self.outHigh = outHigh
     self.bottom = bottom
+    self.top = top
     self.shift = Int64(shift)
     self.roundBit = roundBit
   }

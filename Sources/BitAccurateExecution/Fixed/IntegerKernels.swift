@@ -103,14 +103,14 @@ enum IntegerKernels {
           rows: rows, columns: columns, accumulators: accumulators,
           store: store, output: output, acc: acc,
           format: requantization.format,
-          rectify: requantization.rectifyOutput, bias: bias, sum: sum
+          clamp: requantization.outputClamp, bias: bias, sum: sum
         ) { n in (n &>> s) &+ ((n &>> (s &- 1)) & 1) }
       } else {
         counts = fusedBlock(
           rows: rows, columns: columns, accumulators: accumulators,
           store: store, output: output, acc: acc,
           format: requantization.format,
-          rectify: requantization.rectifyOutput, bias: bias, sum: sum
+          clamp: requantization.outputClamp, bias: bias, sum: sum
         ) { n in n &>> s }
       }
       events.elements.merge(counts.0)
@@ -150,13 +150,13 @@ enum IntegerKernels {
   /// One block of the common case of `finishBlock` in one pass.
   ///
   /// Bias plus sum, clamped to the accumulator (counted), then `round`ed and
-  /// clamped to the output format (counted), then, with `rectify`, raised
-  /// to 0. Returns the accumulator and the output events.
+  /// clamped to the output format (counted), then to `clamp` (a fused ReLU
+  /// or Clip). Returns the accumulator and the output events.
   @inline(__always)
   static func fusedBlock(
     rows: Int, columns: Int, accumulators: UnsafeMutablePointer<Int64>,
     store: Bool, output: UnsafeMutablePointer<Int64>, acc: QFormat,
-    format: QFormat, rectify: Bool, bias: (Int) -> Int64,
+    format: QFormat, clamp: OutputClamp, bias: (Int) -> Int64,
     sum: (Int, Int) -> Int64,
     round: (Int64) -> Int64
   ) -> (OverflowCounts, OverflowCounts) {
@@ -164,7 +164,7 @@ enum IntegerKernels {
     let high = acc.rawMax
     let outLow = format.rawMin
     let outHigh = format.rawMax
-    let bottom = rectify ? max(outLow, 0) : outLow
+    let (bottom, top) = clamp.bounds(in: format)
     var positive = 0
     var negative = 0
     var outPositive = 0
@@ -181,7 +181,8 @@ enum IntegerKernels {
         let r = round(a)
         outPositive &+= r > outHigh ? 1 : 0
         outNegative &+= r < outLow ? 1 : 0
-        output[offset &+ q] = r > outHigh ? outHigh : (r < bottom ? bottom : r)
+        let raised = r > outHigh ? outHigh : (r < bottom ? bottom : r)
+        output[offset &+ q] = raised > top ? top : raised
       }
     }
     return (

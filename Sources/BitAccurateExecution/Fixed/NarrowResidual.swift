@@ -18,7 +18,11 @@ struct NarrowResidual {
   private let roundBit: Int32
   private let outLow: Int32
   private let outHigh: Int32
+  /// The fused clamp's bounds (``OutputClamp/bounds(in:)``), with bottom
+  /// lowered to top where it lies above it: then max(min(r, top), bottom) is
+  /// the epilogue's min(max(min(r, high), bottom), top) since top ≤ high.
   private let bottom: Int32
+  private let top: Int32
 
   /// `nil` unless the computation is exact in Int32 (see the type).
   init?(
@@ -31,20 +35,22 @@ struct NarrowResidual {
       reachA + reachB <= Lanes.limit
     else { return nil }
     let format = requantization.format
-    let floor =
-      requantization.rectifyOutput ? max(format.rawMin, 0) : format.rawMin
-    guard format.rawMin >= -Lanes.limit, format.rawMax <= Lanes.limit else {
+    let clamp = requantization.outputClamp.bounds(in: format)
+    guard format.rawMin >= -Lanes.limit, format.rawMax <= Lanes.limit,
+      let top = Int32(exactly: clamp.top),
+      let floor = Int32(exactly: min(clamp.bottom, clamp.top))
+    else {
       return nil
     }
     let (outLow, outHigh) = (Int32(format.rawMin), Int32(format.rawMax))
-    let bottom = Int32(floor)
     self.shiftA = Int32(shiftA)
     self.shiftB = Int32(shiftB)
     shift = Int32(bits)
     roundBit = halfUp ? 1 : 0
     self.outLow = outLow
     self.outHigh = outHigh
-    self.bottom = bottom
+    bottom = floor
+    self.top = top
   }
 
   /// The largest |raw · 2^shift| of a format, if it fits Int32.
@@ -67,6 +73,7 @@ struct NarrowResidual {
     let high = SIMD8<Int32>(repeating: outHigh)
     let low = SIMD8<Int32>(repeating: outLow)
     let floor = SIMD8<Int32>(repeating: bottom)
+    let ceiling = SIMD8<Int32>(repeating: top)
     let round = SIMD8<Int32>(repeating: roundBit)
     let t = shift &- 1
     var above = SIMD8<Int32>()
@@ -78,7 +85,7 @@ struct NarrowResidual {
       let r = (z &>> shift) &+ ((z &>> t) & round)
       above &-= Lanes.below(high, r)
       below &-= Lanes.below(r, low)
-      Lanes.storeWidened(Lanes.clamped(r, floor, high), to: output + start)
+      Lanes.storeWidened(Lanes.clamped(r, floor, ceiling), to: output + start)
       start &+= 8
     }
     positive = Int(above.wrappedSum())
@@ -90,7 +97,7 @@ struct NarrowResidual {
       let r = (z &>> s) &+ ((z &>> t64) & Int64(roundBit))
       positive &+= r > Int64(outHigh) ? 1 : 0
       negative &+= r < Int64(outLow) ? 1 : 0
-      output[index] = max(min(r, Int64(outHigh)), Int64(bottom))
+      output[index] = max(min(r, Int64(top)), Int64(bottom))
     }
     return OverflowCounts(positive: positive, negative: negative)
   }

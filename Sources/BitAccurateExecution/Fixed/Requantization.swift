@@ -19,9 +19,10 @@ struct Requantization: Sendable {
   var indexBase: Int
   /// ReLU on the input before a stochastic rounding (§5 ReLU).
   var rectify: Bool
-  /// ReLU on the output (a following Relu node fused into this one: raws
-  /// below 0 become 0 after the output's events are counted).
-  var rectifyOutput = false
+  /// A ReLU or Clip on the output (a following Relu or Clip node fused into
+  /// this one: applied to the saturated raws after the output's events are
+  /// counted).
+  var outputClamp = OutputClamp.unbounded
 
   init(
     from fractionalLength: Int, to format: QFormat, rounding: RoundingMode,
@@ -67,13 +68,13 @@ struct Requantization: Sendable {
     if !rectify, overflow == .saturate, s >= 1, s <= 63 {
       switch rounding {
       case .halfUp:
-        return Self.saturating(source, target, count, format, rectifyOutput) {
+        return Self.saturating(source, target, count, format, outputClamp) {
           n in
           // q + bit (s − 1) of n: r ≥ 2^(s−1) exactly when that bit is set.
           (n &>> s) &+ ((n &>> (s &- 1)) & 1)
         }
       case .floor:
-        return Self.saturating(source, target, count, format, rectifyOutput) {
+        return Self.saturating(source, target, count, format, outputClamp) {
           n in n &>> s
         }
       default:
@@ -90,7 +91,7 @@ struct Requantization: Sendable {
       let (value, event) = FixedPoint.requantize(
         n, shift: s, to: format, rounding: rounding, overflow: overflow,
         sample: sample)
-      target[index] = rectifyOutput && value < 0 ? 0 : value
+      target[index] = outputClamp.apply(value)
       counts.record(event)
     }
     return counts
@@ -100,18 +101,19 @@ struct Requantization: Sendable {
   private static func saturating(
     _ source: UnsafePointer<Int64>, _ target: UnsafeMutablePointer<Int64>,
     _ count: Int,
-    _ format: QFormat, _ rectify: Bool, _ round: (Int64) -> Int64
+    _ format: QFormat, _ clamp: OutputClamp, _ round: (Int64) -> Int64
   ) -> OverflowCounts {
     let low = format.rawMin
     let high = format.rawMax
-    let bottom = rectify ? max(low, 0) : low
+    let (bottom, top) = clamp.bounds(in: format)
     var positive = 0
     var negative = 0
     for index in 0..<count {
       let z = round(source[index])
       positive &+= z > high ? 1 : 0
       negative &+= z < low ? 1 : 0
-      target[index] = z > high ? high : (z < bottom ? bottom : z)
+      let raised = z > high ? high : (z < bottom ? bottom : z)
+      target[index] = raised > top ? top : raised
     }
     return OverflowCounts(positive: positive, negative: negative)
   }

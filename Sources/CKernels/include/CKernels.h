@@ -70,18 +70,20 @@ void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
 /// a = sums[i] + bias lies within ±(2^30 − 1): r = (a >> shift) + ((a >>
 /// (shift − 1)) & roundBit) (shift 1…31; roundBit 1 rounds halfUp, 0
 /// floors), *above += 1 where r > high, *below += 1 where r < low, and
-/// out[i] = max(min(r, high), bottom) widened to Int64.
+/// out[i] = min(max(min(r, high), bottom), top) widened to Int64: the
+/// output's saturation, then a fused ReLU or Clip (bottom = max(low, L),
+/// top = min(high, U); without one, bottom = low and top = high).
 void edgesim_epilogue_i32(const int32_t *sums, ptrdiff_t count, int32_t bias,
                           int32_t shift, int32_t roundBit, int32_t low,
-                          int32_t high, int32_t bottom, int64_t *out,
-                          int64_t *above, int64_t *below);
+                          int32_t high, int32_t bottom, int32_t top,
+                          int64_t *out, int64_t *above, int64_t *below);
 
 /// `edgesim_epilogue_i32` on one given path (which must be supported).
 void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
                              ptrdiff_t count, int32_t bias, int32_t shift,
                              int32_t roundBit, int32_t low, int32_t high,
-                             int32_t bottom, int64_t *out, int64_t *above,
-                             int64_t *below);
+                             int32_t bottom, int32_t top, int64_t *out,
+                             int64_t *above, int64_t *below);
 
 /// out[i] = min(max(x[i], lower), upper) for i < count (ReLU and Clip on
 /// raws).
