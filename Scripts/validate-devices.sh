@@ -79,7 +79,7 @@ row("zc706-qiu2016", "VGG16-SVD 224x224", "int16", 1, "board power", 9.63, tot["
 # Coral USB Accelerator, MobileNet v1, int8: steady state (parameters cached
 # on chip, as the device declares), simulate's default.
 tpu = run("coral-edgetpu-usb", "mobilenet_v1", "--precision", "int8")
-row("coral-edgetpu-usb", "MobileNet v1 1.0 224", "int8", 1, "latency", 2.4, tpu["totals"]["latency_s"] * 1e3, "ms", "predicted (USB bandwidth fitted to other rows, see the calibration set)")
+row("coral-edgetpu-usb", "MobileNet v1 1.0 224", "int8", 1, "latency", 2.4, tpu["totals"]["latency_s"] * 1e3, "ms", "in the per-layer dispatch fit (calibration set below); USB bandwidth fitted to other rows")
 
 # Pixel 3 CPU (TFLite, 4 threads) and GPU delegate.
 for prec, ms, fitted in (("fp32", 24.0, "in the runtime fit (calibration set below)"), ("int8", 13.0, "in the runtime fit (calibration set below)")):

@@ -1123,9 +1123,11 @@ def squeezenet1_0(name, note):
 
 
 def efficientnet_edgetpu(size):
-    depth_coefficient, res = {"s": (1.0, 224), "m": (1.1, 240)}[size]
+    width, depth_coefficient, res = {"s": (1.0, 1.0, 224), "m": (1.0, 1.1, 240),
+                                     "l": (1.2, 1.4, 300)}[size]
+    f = lambda c: round_filters(c, width)
     net = Net(f"efficientnet_edgetpu_{size}", (3, res, res))
-    net.conv(32, 3, 2, name="stem")
+    net.conv(f(32), 3, 2, name="stem")
     blocks = [  # repeats, kernel, stride, expand, in, out, fused, skip
         (1, 3, 1, 4, 24, 24, True, False), (2, 3, 2, 8, 24, 32, True, True),
         (4, 3, 2, 8, 32, 48, True, True), (5, 5, 2, 8, 48, 96, False, True),
@@ -1133,6 +1135,7 @@ def efficientnet_edgetpu(size):
     ]
     index = 0
     for r, k, s, e, cin, cout, fused, skip in blocks:
+        cin, cout = f(cin), f(cout)
         for j in range(math.ceil(depth_coefficient * r)):
             stride = s if j == 0 else 1
             inp = cin if j == 0 else cout
@@ -1147,7 +1150,7 @@ def efficientnet_edgetpu(size):
             if skip and stride == 1 and inp == cout and net.shapes[block_in][0] == cout:
                 net.add(net.last, block_in, name=f"{p}.add")
             index += 1
-    net.conv(1280, 1, name="head")
+    net.conv(f(1280), 1, name="head")
     net.gap()
     net.flatten()
     net.fc(1001, name="fc")
@@ -1158,8 +1161,10 @@ def efficientnet_edgetpu(size):
         "efficientnet_edgetpu_builder.py defines it: blocks r1_k3_s11_e4_i24_o24_c1_noskip,",
         "r2_k3_s22_e8_i24_o32_c1, r4_k3_s22_e8_i32_o48_c1, r5_k5_s22_e8_i48_o96,",
         "r4_k5_s11_e8_i96_o144, r2_k5_s22_e8_i144_o192 (c1: fused MBConv, a k x k expansion",
-        "conv instead of 1x1 + depthwise), no squeeze-excite, ReLU; width 1.0, depth",
+        "conv instead of 1x1 + depthwise), no squeeze-excite, ReLU; depth",
         f"coefficient {depth_coefficient} (repeats rounded up), SAME padding, stem 32, head 1280,",
+        f"width coefficient {width} (channels times it, rounded to a multiple of 8 as",
+        "efficientnet_model.round_filters does; L: width 1.2, depth 1.4, 300x300 in the builder),",
         "1001-class FC. The first block's expansion reads the stem's 32 channels (its 'i24'",
         "only sets the expansion width, 24 x 4 = 96).",
         "Published: no MAC figure was found in the stored sources; none is checked.",
@@ -1369,17 +1374,18 @@ MOBILENET_V2_BLOCKS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2
                        (6, 160, 3, 2), (6, 320, 1, 1)]  # t, c, n, s (Sandler et al., Table 2)
 
 
-def mobilenet_v2_features(net, output_stride=32):
+def mobilenet_v2_features(net, output_stride=32, alpha=1.0):
     """MobileNetV2 1.0 without its 1280-channel head (Sandler et al., arXiv:1801.04381,
     Table 2), named as Keras' MobileNetV2 names its layers; with output_stride 16 the
     last stride-2 block keeps stride 1 (DeepLab's atrous MobileNetV2). Returns the
     Keras layer names of every block's expansion output and the last projection."""
-    net.conv(32, 3, 2, name="Conv1", act="relu6")
+    net.conv(round_filters(32, alpha), 3, 2, name="Conv1", act="relu6")
     points = {}
     stride_so_far = 2
     atrous = False
     index = 0
     for t, c, n, s in MOBILENET_V2_BLOCKS:
+        c = round_filters(c, alpha)
         for j in range(n):
             stride = s if j == 0 else 1
             dilation = 2 if atrous else 1
@@ -1546,6 +1552,91 @@ def ssd_mobilenet(version, res):
 
 
 # ---------------------------------------------------------------------------
+# Workloads of the held-out set (Hardware/measurements/held-out.csv): networks
+# with a published time on a bundled device that no row of published.csv
+# measures. `edgesim calibrate` never fits them.
+
+TFLITE_POSENET_PAGE = (
+    "tensorflow/tensorflow tensorflow/lite/g3doc/models/pose_estimation/overview.md (commit "
+    "09860328f1ce): starter model posenet_mobilenet_v1_100_257x257_multi_kpt_stripped.tflite, "
+    "12.7 Mb")
+TFLITE_SEGMENTATION_PAGE = (
+    "tensorflow/tensorflow tensorflow/lite/g3doc/models/segmentation/overview.md (commit "
+    "09860328f1ce): starter model deeplabv3_257_mv_gpu.tflite, 2.7 Mb")
+
+
+def posenet_mobilenet_v1_100_257():
+    net = Net("posenet_mobilenet_v1_100_257", (3, 257, 257))
+    net.conv(32, 3, 2, name="conv0", act="relu6")
+    plan = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]
+    for i, (c, s) in enumerate(plan, start=1):
+        net.conv(None, 3, s, name=f"dw{i}", depthwise=True, act="relu6")
+        net.conv(c, 1, name=f"pw{i}", act="relu6")
+    body = net.last
+    for head, channels in (("heatmap", 17), ("offset", 34), ("displacement_fwd", 32),
+                           ("displacement_bwd", 32)):
+        net.conv(channels, 1, name=head, inputs=[body], bn=False, act=None)
+    header = [
+        "PoseNet (multi-person, MobileNetV1 1.0 at 257x257, output stride 32), the TFLite",
+        "pose-estimation starter model: TF-Slim MobileNetV1 1.0 conv body to Conv2d_13_pointwise",
+        "(SAME padding, ReLU6; 257 -> 129 -> 65 -> 33 -> 17 -> 9) and four 1x1 heads with bias",
+        "on its 9x9x1024 output: 17 keypoint heatmaps, 34 offsets, 32 forward and 32 backward",
+        "displacements (the output shapes 1x9x9x17/34/32/32 of the TFLite model, as the TFLite",
+        "Android PoseNet example reads them). Its 3.33 M float parameters are 13.3 MB = 12.7",
+        "MiB, the page's '12.7 Mb'. Key-point decoding runs on the host and is not a layer.",
+        "Published: no MAC figure found; none is checked.",
+    ]
+    sources = ["Papandreou et al., PersonLab, ECCV 2018 (arXiv:1803.08225)", SLIM_MOBILENET_V1_PY,
+               TFLITE_POSENET_PAGE]
+    return net, header, sources, "PoseNet MobileNetV1 1.0, 257x257, output stride 32 (TFLite starter model)", None
+
+
+def deeplab_v3_mnv2_dm05_257():
+    net = Net("deeplab_v3_mnv2_dm05_257", (3, 257, 257))
+    mobilenet_v2_features(net, output_stride=16, alpha=0.5)
+    features = net.last
+    c, h, w = net.shapes[features]
+    net.gap(name="image_pooling", inputs=[features])
+    net.conv(256, 1, name="image_pooling_conv")
+    pooled = net.resize("image_pooling_resize", size=(h, w), mode="linear")
+    aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
+    net.concat([pooled, aspp0], name="aspp_concat")
+    net.conv(256, 1, name="concat_projection")
+    net.conv(21, 1, name="logits", bn=False, act=None)
+    net.resize("logits_resize", size=(257, 257), mode="linear")
+    header = [
+        "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 257x257 (the TFLite",
+        "segmentation starter model deeplabv3_257_mv_gpu.tflite): built as deeplab_v3_513 (the",
+        "tensorflow/models research/deeplab MobileNetV2 to layer_18 at output stride 16, image",
+        "pooling + 1x1 ASPP of 256, projection, 21 logits, bilinear resize) with every",
+        "backbone width times 0.5 rounded to a multiple of 8. The depth multiplier is",
+        "inferred, not stated: the page gives 2.7 Mb, which fits this network's float",
+        "parameters (about 2.7 MB) and not the 1.0 backbone's (about 9 MB). The final ArgMax",
+        "is left out. Published: no MAC figure found; none is checked.",
+    ]
+    sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",
+               TFLITE_SEGMENTATION_PAGE]
+    return net, header, sources, "DeepLab v3, MobileNetV2 0.5 backbone, output stride 16, 257x257", None
+
+
+def held_out_ssd_mobilenet_v1_300():
+    net = ssd_net("v1", 300)
+    header = [
+        "SSD MobileNetV1 1.0 at 300x300 (COCO), the TFLite object-detection starter model",
+        "coco_ssd_mobilenet_v1_1.0_quant_2018_06_29, built as ssd_mobilenet_v1_224 at 300x300",
+        "(six feature maps, 3 then 6 anchors, 91 classes). The detection post-processing",
+        "(TFLite_Detection_PostProcess: anchor decoding and non-maximum suppression, on the",
+        f"CPU) is not a layer here and is not modelled. Published: {MOBILENET_SSD_PUBLISHED}.",
+    ]
+    sources = ["Liu et al., ECCV 2016 (arXiv:1512.02325)", TF_OD_SSD, MOBILENET_SSD_PUBLISHED]
+    return net, header, sources, "SSD MobileNet v1 (COCO), 300x300", None
+
+
+def efficientnet_edgetpu_l():
+    return efficientnet_edgetpu("l")
+
+
+# ---------------------------------------------------------------------------
 
 
 def models():
@@ -1595,6 +1686,11 @@ def models():
     yield unet_mobilenet_v2_128()
     yield ssd_mobilenet("v1", 224)
     yield ssd_mobilenet("v2", 224)
+    # The held-out set (never fitted).
+    yield posenet_mobilenet_v1_100_257()
+    yield deeplab_v3_mnv2_dm05_257()
+    yield held_out_ssd_mobilenet_v1_300()
+    yield efficientnet_edgetpu_l()
 
 
 def write(net, header, sources, description, published):

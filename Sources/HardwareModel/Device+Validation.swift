@@ -29,7 +29,8 @@ extension Device {
     return problems
   }
 
-  /// A `runtime` block times processors only, and replaces `efficiency`.
+  /// A `runtime` block times a processor's operators and replaces
+  /// `efficiency`; on an accelerator it declares only `dispatch`.
   private func validateRuntime() -> [PathDiagnostic] {
     guard runtime != nil else { return [] }
     switch compute.organisation {
@@ -46,12 +47,18 @@ extension Device {
       }
       return []
     case .array, .dsp:
-      return [
-        .error(
-          "'runtime' describes a processor's kernels (kind cpu, gpu or mcu), not kind \(kind.rawValue)",
-          at: ["runtime"],
-          hint: "remove the 'runtime' block, or use 'efficiency' factors")
-      ]
+      // An accelerator's array times its arithmetic and data movement; its
+      // runtime adds only a fixed time per layer.
+      return RuntimeParameter.allCases.compactMap { parameter in
+        guard parameter != .dispatch, runtime?.parameters[parameter] != nil
+        else { return nil }
+        return .error(
+          "'\(parameter.rawValue)' describes a processor's kernels (kind cpu, gpu or mcu); the runtime of kind \(kind.rawValue) declares only 'dispatch', its fixed time per layer",
+          at: ["runtime", parameter.rawValue],
+          hint:
+            "remove '\(parameter.rawValue)' (the array models the arithmetic and data movement), or use 'efficiency' factors"
+        )
+      }
     }
   }
 

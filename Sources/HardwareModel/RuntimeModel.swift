@@ -39,6 +39,14 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
 }
 
 /// A processor runtime's fitted figures, each with its provenance.
+///
+/// On a processor (vector or shader cores: cpu, gpu, mcu) the model times
+/// every operator. On an accelerator (a MAC array or DSP slices: npu,
+/// fpga) the array's own model times the arithmetic and
+/// the data movement, and the runtime adds only ``dispatchSeconds`` to every
+/// layer it executes: the fixed per-layer cost of issuing the layer (the
+/// Edge TPU's per-layer instruction and setup time); `dispatch` is then the
+/// only figure such a block may declare.
 public struct RuntimeModel: Hashable, Sendable {
   /// The parameters the device file declares.
   public var parameters: [RuntimeParameter: CalibrationFactor]
@@ -58,4 +66,18 @@ public struct RuntimeModel: Hashable, Sendable {
   public var memory: Double { parameters[.memory]?.value ?? 1 }
   /// Work per unit below which units are left idle (0: perfect scaling).
   public var parallelGrain: Double { parameters[.parallelGrain]?.value ?? 0 }
+
+  /// Whether the runtime times every operator of a device with this
+  /// compute organisation (a processor: vector cores or shader cores)
+  /// rather than adding a fixed time per layer to an array's own model of
+  /// time (an accelerator: a MAC array or DSP slices), where `dispatch` is
+  /// the only figure it may declare.
+  public static func timesOperators(
+    on organisation: ComputeOrganisation
+  ) -> Bool {
+    switch organisation {
+    case .vector, .shader: true
+    case .array, .dsp: false
+    }
+  }
 }

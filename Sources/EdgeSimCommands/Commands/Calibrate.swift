@@ -14,8 +14,8 @@ struct Calibrate: ParsableCommand {
       the rows of the device (its name, or --device-name) and runtime. Each \
       row is simulated with its precision, batch and regime. The device's \
       free parameters (the figures of its 'runtime:' block, a processor's \
-      per-operator execution model; otherwise the efficiency factors its \
-      file declares) are fitted to minimise the squared log error; each model is also predicted by a \
+      per-operator execution model or an accelerator's fixed time per \
+      layer; otherwise the efficiency factors its file declares) are fitted to minimise the squared log error; each model is also predicted by a \
       fit that did not see it (leave-one-model-out). The device file is \
       written to --out with the fitted figures and their provenance. \
       Per-operator times are not read yet.

@@ -36,7 +36,7 @@ enum CalibrationOutput {
         "the device '\(device)' has no free parameter to fit",
         at: SourceLocation(file: inputs.hardwareFile),
         hint:
-          "declare the figures to fit in a 'runtime:' block (cpu, gpu, mcu; e.g. dense: {value: 0.5, fitted_to: \"starting value\"}) or an 'efficiency:' table, or check the device with --no-fit"
+          "declare the figures to fit in a 'runtime:' block (cpu, gpu, mcu: e.g. dense: {value: 0.5, fitted_to: \"starting value\"}; npu, fpga: dispatch only) or an 'efficiency:' table, or check the device with --no-fit"
       )
     case .noMeasurements:
       return .error(

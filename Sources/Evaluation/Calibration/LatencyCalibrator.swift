@@ -58,18 +58,56 @@ public enum LatencyCalibrator {
   ) throws(CalibrationFailure) -> (values: [Double], device: Device) {
     try fit(
       parameters, on: device, to: measurements,
-      works: kernelWorks(measurements, on: device))
+      shortcut: shortcut(parameters, measurements, on: device))
   }
 
-  /// Fits parameters, with the measurements' kernel work (``KernelWork``)
-  /// already listed when the device has a per-operator execution model.
+  /// What a trial of a fit evaluates instead of simulating every
+  /// measurement, when the device's time is a closed form of its free
+  /// parameters.
+  enum Shortcut {
+    /// A processor's per-operator execution model: every layer's kernel
+    /// work (``KernelWork``); a latency is the sum of closed-form kernel
+    /// times (``KernelModel/seconds(_:runtime:)``, what the engine charges).
+    case kernels([[KernelWork]])
+    /// An accelerator whose only free parameter is its runtime's per-layer
+    /// time: each measurement's latency without it and the layers its
+    /// runtime issues (``KernelModel/dispatchedLayers(_:options:)``); a
+    /// latency is `base + layers · dispatch`, what the engine charges.
+    case layerOverhead(base: [Double], layers: [Int])
+
+    /// The shortcut of the measurements at `indices`.
+    func subset(_ indices: [Int]) -> Shortcut {
+      switch self {
+      case .kernels(let works): .kernels(indices.map { works[$0] })
+      case .layerOverhead(let base, let layers):
+        .layerOverhead(
+          base: indices.map { base[$0] }, layers: indices.map { layers[$0] })
+      }
+    }
+
+    /// Every measurement's latency on a trial device, seconds.
+    func latencies(on trial: Device) -> [Double] {
+      let runtime = trial.runtime ?? RuntimeModel()
+      switch self {
+      case .kernels(let works):
+        return works.map { layers in
+          layers.reduce(0) { $0 + KernelModel.seconds($1, runtime: runtime) }
+        }
+      case .layerOverhead(let base, let layers):
+        return zip(base, layers).map {
+          $0 + Double($1) * runtime.dispatchSeconds
+        }
+      }
+    }
+  }
+
+  /// Fits parameters, with a ``Shortcut`` when the device has one.
   ///
-  /// With `works`, a residual is a sum of closed-form kernel times over the
-  /// layers (``KernelModel/seconds(_:runtime:)``, what the engine charges),
-  /// not a run of the simulator: the fit costs microseconds per trial.
+  /// With a shortcut, a residual is closed-form arithmetic, not a run of
+  /// the simulator: the fit costs microseconds per trial.
   static func fit(
     _ parameters: [FreeParameter], on device: Device,
-    to measurements: [LatencyMeasurement], works: [[KernelWork]]?
+    to measurements: [LatencyMeasurement], shortcut: Shortcut?
   ) throws(CalibrationFailure) -> (values: [Double], device: Device) {
     let solver = BoundedLeastSquares(
       lower: parameters.map { .log($0.bounds.lowerBound) },
@@ -82,10 +120,8 @@ public enum LatencyCalibrator {
       let trial = applying(
         parameters, values: point.map { .exp($0) }, to: device)
       let predicted: [Double]
-      if let works, let runtime = trial.runtime {
-        predicted = works.map { layers in
-          layers.reduce(0) { $0 + KernelModel.seconds($1, runtime: runtime) }
-        }
+      if let shortcut {
+        predicted = shortcut.latencies(on: trial)
       } else {
         predicted = try predict(measurements, on: trial)
       }
@@ -99,12 +135,41 @@ public enum LatencyCalibrator {
     return (values, applying(parameters, values: values, to: device))
   }
 
-  /// The kernel work of every measurement, or `nil` when the device has no
-  /// per-operator execution model (`runtime:`).
+  /// The shortcut of a fit of `parameters` on the device: the kernel work
+  /// of every measurement on a processor with a `runtime:` block; on an
+  /// accelerator whose free parameter is its runtime's `dispatch` alone,
+  /// every measurement simulated once without it and its issued layers;
+  /// else `nil` (every trial simulates).
+  static func shortcut(
+    _ parameters: [FreeParameter], _ measurements: [LatencyMeasurement],
+    on device: Device
+  ) throws(CalibrationFailure) -> Shortcut? {
+    guard device.runtime != nil else { return nil }
+    if RuntimeModel.timesOperators(on: device.compute.organisation) {
+      return .kernels(try kernelWorks(measurements, on: device))
+    }
+    let dispatch = "runtime.\(RuntimeParameter.dispatch.rawValue)"
+    guard parameters.allSatisfy({ $0.name == dispatch }) else { return nil }
+    var bare = device
+    bare.runtime = nil
+    let base = try predict(measurements, on: bare)
+    var layers: [Int] = []
+    for measurement in measurements {
+      switch KernelModel.dispatchedLayers(
+        measurement.network, options: measurement.options)
+      {
+      case .success(let count): layers.append(count)
+      case .failure(let failure):
+        throw .infeasible(label: measurement.label, reason: failure.reason)
+      }
+    }
+    return .layerOverhead(base: base, layers: layers)
+  }
+
+  /// The kernel work of every measurement on a processor.
   static func kernelWorks(
     _ measurements: [LatencyMeasurement], on device: Device
-  ) throws(CalibrationFailure) -> [[KernelWork]]? {
-    guard device.runtime != nil else { return nil }
+  ) throws(CalibrationFailure) -> [[KernelWork]] {
     var result: [[KernelWork]] = []
     for measurement in measurements {
       switch KernelModel.works(
@@ -145,9 +210,9 @@ public enum LatencyCalibrator {
     let models = distinctModels(measurements)
     guard models.count >= 2 else { throw .tooFewModels(found: models) }
     var report = try assess(measurements, on: device)
-    let works = try kernelWorks(measurements, on: device)
+    let shortcut = try shortcut(parameters, measurements, on: device)
     let (values, fitted) = try fit(
-      parameters, on: device, to: measurements, works: works)
+      parameters, on: device, to: measurements, shortcut: shortcut)
     let inSample = try predict(measurements, on: fitted)
     for index in report.predictions.indices {
       report.predictions[index].fitted = inSample[index]
@@ -159,11 +224,8 @@ public enum LatencyCalibrator {
       }
       let (_, heldOutDevice) = try fit(
         parameters, on: device, to: training,
-        works: works.map { all in
-          measurements.indices.filter { measurements[$0].model != model }.map {
-            all[$0]
-          }
-        })
+        shortcut: shortcut?.subset(
+          measurements.indices.filter { measurements[$0].model != model }))
       let predictions = try predict(
         heldOutIndices.map { measurements[$0] }, on: heldOutDevice)
       for (index, prediction) in zip(heldOutIndices, predictions) {

@@ -24,11 +24,12 @@ extension RunEngine {
     }
     let efficiency =
       layer.operatorClass.flatMap { device.efficiency[$0]?.value } ?? 1
-    let kernel = device.runtime.map { runtime in
-      (
-        runtime,
-        KernelModel.work(of: layer, widths: widths, rate: rate, on: device)
-      )
+    let kernel = device.runtime.flatMap { runtime in
+      RuntimeModel.timesOperators(on: device.compute.organisation)
+        ? (
+          runtime,
+          KernelModel.work(of: layer, widths: widths, rate: rate, on: device)
+        ) : nil
     }
     // An attention MatMul's second activation is the nest's weight
     // operand: on chip when its producer kept it there.
@@ -109,6 +110,8 @@ extension RunEngine {
     }
     if let (runtime, work) = kernel {
       evaluation = retimed(evaluation, work: work, runtime: runtime)
+    } else if let runtime = device.runtime, KernelModel.dispatches(layer) {
+      evaluation = withLayerOverhead(evaluation, runtime: runtime)
     }
     release(after: layer)
     if kept { resident[layer.output.name] = outputBits }

@@ -36,6 +36,29 @@ extension RunEngine {
     return result
   }
 
+  /// An accelerator's layer evaluation with its runtime's fixed per-layer
+  /// time (``RuntimeModel/dispatchSeconds``) before the array's own time:
+  /// the layer is issued, then its tiles run as the array's model times
+  /// them.
+  func withLayerOverhead(_ e: LayerEvaluation, runtime: RuntimeModel)
+    -> LayerEvaluation
+  {
+    let cycles = runtime.dispatchSeconds * device.clock
+    guard cycles > 0 else { return e }
+    var result = e
+    result.timeline.inStart = e.timeline.inStart.map { $0 + cycles }
+    result.timeline.computeStart = e.timeline.computeStart.map { $0 + cycles }
+    result.timeline.outStart = e.timeline.outStart.map { $0 + cycles }
+    result.timeline.makespan += cycles
+    result.timeline.computeBusy += cycles
+    result.makespan += cycles
+    result.computeCycles += cycles
+    let tenths = (runtime.dispatchSeconds * 1e7).rounded()
+    result.mapping =
+      e.mapping + "; layer overhead \(Int(tenths) / 10).\(Int(tenths) % 10) us"
+    return result
+  }
+
   /// A view's result with the time of its copy kernel (Concat, Transpose).
   func retimed(
     _ r: LayerResult, work: KernelWork, runtime: RuntimeModel
