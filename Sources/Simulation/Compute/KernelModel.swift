@@ -43,8 +43,17 @@ public struct KernelWork: Hashable, Sendable {
   public var serialBytes: Double
   /// Bytes per second of the memory level the layer's working set fits in.
   public var bandwidth: Double
-  /// Index of that level in the device's memory list.
+  /// Index of that level in the device's memory list (the level of the
+  /// weights when their traffic takes longer than the rest).
   public var level: Int
+  /// The part of ``bytes`` that is weights streamed from a slower level
+  /// than the working set's: the network's weights do not all fit where
+  /// the layer's working set does, so every inference (every decoded token)
+  /// fetches them again from their home (``weightHome(bytes:on:)``); 0 when
+  /// they come from the working set's level.
+  public var weightBytes: Double = 0
+  /// Bytes per second of the weights' home.
+  public var weightBandwidth: Double = .infinity
 }
 
 /// The time a layer takes on a processor under its runtime: the
@@ -83,6 +92,8 @@ public enum KernelModel {
     }
     var result: [KernelWork] = []
     result.reserveCapacity(layers.count)
+    var allWidths: [LayerWidths] = []
+    var weightBytes = 0.0
     for layer in layers {
       guard
         let widths = Simulator.widths(
@@ -91,9 +102,18 @@ public enum KernelModel {
         return .failure(
           Failure(reason: "\(device.name) lists no precision to run natively"))
       }
+      allWidths.append(widths)
+      weightBytes +=
+        Double(layer.weightElements) * Double(widths.weightBits) / 8
+    }
+    let home = weightHome(bytes: weightBytes, on: device)
+    for (layer, widths) in zip(layers, allWidths) {
       switch ExecutionRate.resolve(widths, on: device) {
       case .success(let rate):
-        result.append(work(of: layer, widths: widths, rate: rate, on: device))
+        result.append(
+          work(
+            of: layer, widths: widths, rate: rate, on: device,
+            weightHome: home))
       case .failure(let failure):
         return .failure(Failure(reason: failure.reason, layer: layer.name))
       }
@@ -124,9 +144,24 @@ public enum KernelModel {
     }
   }
 
-  /// One layer's kernel work.
+  /// Where a network's weights live between their uses.
+  ///
+  /// It is the innermost level whose capacity holds all of them (`bytes`),
+  /// with its bandwidth. A runtime runs the layers in turn, so a layer's weights stay in a
+  /// cache from one inference (or decoded token) to the next only when the
+  /// whole network's do.
+  static func weightHome(bytes: Double, on device: Device) -> (
+    level: Int, bandwidth: Double
+  ) {
+    let (level, bandwidth) = level(holding: bytes, on: device)
+    return (level, bandwidth)
+  }
+
+  /// One layer's kernel work; its weights come from `weightHome` when that
+  /// level is outside the one that holds the layer's working set.
   static func work(
-    of layer: Layer, widths: LayerWidths, rate: ExecutionRate, on device: Device
+    of layer: Layer, widths: LayerWidths, rate: ExecutionRate,
+    on device: Device, weightHome: (level: Int, bandwidth: Double)? = nil
   ) -> KernelWork {
     let units = max(1, device.compute.organisation.units)
     let unitRate = max(rate.macsPerUnitPerCycle, 1e-9) * device.clock
@@ -184,9 +219,22 @@ public enum KernelModel {
       }
     }
     let (level, bandwidth) = level(holding: bytes + serial / 2, on: device)
-    return KernelWork(
+    var result = KernelWork(
       kind: kind, work: work, unitRate: unitRate, units: units, bytes: bytes,
       serialBytes: serial, bandwidth: bandwidth, level: level)
+    let weights =
+      kind == .dense || kind == .depthwise
+      ? Double(layer.weightElements) * Double(widths.weightBits) / 8 : 0
+    // Levels are listed outermost first: a home before the working set's
+    // level is slower and further out.
+    if let home = weightHome, home.level < level, weights > 0 {
+      result.weightBytes = weights
+      result.weightBandwidth = home.bandwidth
+      if weights / home.bandwidth > (bytes - weights) / bandwidth {
+        result.level = home.level
+      }
+    }
+    return result
   }
 
   /// The innermost level whose capacity over its instances holds `bytes`,
@@ -242,7 +290,14 @@ public enum KernelModel {
     let used = grain > 0 ? min(units, max(1, w.work / grain)) : units
     let compute = w.work / (w.unitRate * used * efficiency)
     let rate = w.bandwidth * runtime.memory
-    let overlapped = rate.isFinite && rate > 0 ? w.bytes / rate : 0
+    var overlapped = rate.isFinite && rate > 0 ? w.bytes / rate : 0
+    if w.weightBytes > 0 {
+      let weightRate = w.weightBandwidth * runtime.memory
+      overlapped =
+        (rate.isFinite && rate > 0 ? (w.bytes - w.weightBytes) / rate : 0)
+        + (weightRate.isFinite && weightRate > 0
+          ? w.weightBytes / weightRate : 0)
+    }
     let serial = rate.isFinite && rate > 0 ? w.serialBytes / rate : 0
     return Time(
       dispatch: w.kind == .linked ? 0 : runtime.dispatchSeconds,

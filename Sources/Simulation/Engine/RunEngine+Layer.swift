@@ -28,7 +28,10 @@ extension RunEngine {
       RuntimeModel.timesOperators(on: device.compute.organisation)
         ? (
           runtime,
-          KernelModel.work(of: layer, widths: widths, rate: rate, on: device)
+          KernelModel.work(
+            of: layer, widths: widths, rate: rate, on: device,
+            weightHome: KernelModel.weightHome(
+              bytes: parameterBits.total / 8, on: device))
         ) : nil
     }
     // An attention MatMul's second activation is the nest's weight
