@@ -4,7 +4,10 @@ non-linear functions" (I-BERT, Kim et al. ICML 2021), in exact Python
 integers. Prints the golden vectors that
 Tests/FixedPointArithmeticTests/IntegerApproximationTests.swift checks bit for
 bit, and the largest errors against the Double (math) functions over dense
-grids, which the tests' stated bounds come from.
+grids, which the tests' stated bounds come from. The integer LSTM and GRU
+(I11, I12): `golden_recurrent` prints the vectors of
+Tests/FixedPointArithmeticTests/IntegerRecurrentTests.swift, `bounds_recurrent`
+their error against the same layers in Double.
 
 Standard library only: `python3 Scripts/integer-approximation-reference.py`.
 Never run by `swift test` or CI.
