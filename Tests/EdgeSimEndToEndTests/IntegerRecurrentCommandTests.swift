@@ -102,4 +102,44 @@ import Testing
     #expect(Array(y[(4 * 2 + 0) * 16..<(4 * 2 + 1) * 16]) == Array(yh[0..<16]))
     #expect(Array(y[(0 * 2 + 1) * 16..<(0 * 2 + 2) * 16]) == Array(yh[16..<32]))
   }
+
+  /// An LSTM with peepholes `P` is outside I11: under `nonlinear: integer`
+  /// it stays a float island, reported `(float)`.
+  @Test func peepholesStayAFloatIsland() throws {
+    let folder = try RunSupport.temporaryFolder("integer-peephole")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    typealias M = ModernModels
+    let model = try M.write(
+      "lstm-peephole", opset: 14, inputs: [M.info("x", [5, 1, 10])],
+      outputs: [M.info("y_h", [1, 1, 16])],
+      nodes: [
+        M.node(
+          "LSTM", ["x", "w", "r", "b", "", "", "", "p"], ["y_all", "y_h"],
+          name: "rnn", [M.int("hidden_size", 16)])
+      ],
+      initializers: [
+        M.floats("w", [1, 64, 10]), M.floats("r", [1, 64, 16]),
+        M.floats("b", [1, 128]), M.floats("p", [1, 48]),
+      ], to: folder)
+    let input = folder.appendingPathComponent("x.npy")
+    try RunSupport.writeFloats(
+      (0..<50).map { Float(($0 * 29) % 64) / 16 - 2 }, shape: [5, 1, 10],
+      to: input)
+    let plan = folder.appendingPathComponent("p.yaml")
+    try """
+    input: {bits: 16, fl: 12}
+    default:
+      weight: {bits: 16, fl: 14}
+      activation: {bits: 16, fl: 14}
+      nonlinear: integer
+    """.write(to: plan, atomically: true, encoding: .utf8)
+    let report = try RunSupport.json([
+      "run", "--model", model, "--input", input.path, "--precision", plan.path,
+      "--json",
+    ])
+    let layers = report["layers"] as? [[String: Any]] ?? []
+    let node = layers.first { $0["name"] as? String == "rnn" }
+    #expect(node?["float_island"] as? Bool == true, "\(layers)")
+    #expect(node?["nonlinear"] == nil)
+  }
 }

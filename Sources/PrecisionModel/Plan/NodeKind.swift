@@ -56,7 +56,7 @@ public enum NodeKind: String, Hashable, Sendable {
     }
   }
 
-  /// ``hasIntegerKernel(_:)-(Operator)`` for one node: an LSTM or GRU
+  /// `hasIntegerKernel` of the operator, for one node: an LSTM or GRU
   /// with `sequence_lens` or peepholes `P` stays a float island
   /// (Quantization.md I11 covers neither).
   public static func hasIntegerKernel(_ node: Node) -> Bool {
