@@ -130,7 +130,7 @@ struct CalibrationSession {
       case .formatPreserving: return false
       case .floatIsland:
         if configuration.arithmetic.nonlinear == .integer,
-          NodeKind.hasIntegerKernel(node.op)
+          NodeKind.hasIntegerKernel(node)
         {
           return true
         }
@@ -138,7 +138,7 @@ struct CalibrationSession {
           (consumers[$0] ?? []).contains {
             NodeKind(sorted.nodes[$0].op) != .floatIsland
               || (configuration.arithmetic.nonlinear == .integer
-                && NodeKind.hasIntegerKernel(sorted.nodes[$0].op))
+                && NodeKind.hasIntegerKernel(sorted.nodes[$0]))
           }
         }
       }
@@ -148,8 +148,16 @@ struct CalibrationSession {
     for node in calibrated {
       // Integer LayerNormalization quantizes γ with its weight format.
       var integerNorm = false
-      if integer, case .extended(.layerNormalization) = node.op {
-        integerNorm = true
+      // An integer LSTM or GRU quantizes W and R (inputs 1 and 2) so.
+      var weightInputs: Set<Int>? = nil
+      if integer, NodeKind.hasIntegerKernel(node) {
+        switch node.op {
+        case .extended(.layerNormalization): integerNorm = true
+        case .extended(.recurrent):
+          integerNorm = true
+          weightInputs = [1, 2]
+        default: break
+        }
       }
       guard NodeKind(node.op) == .computing || integerNorm else { continue }
       var values: [Float] = []
@@ -158,7 +166,8 @@ struct CalibrationSession {
         case .conv, .gemm, .extended(.layerNormalization): 2
         default: nil
         }
-      for (index, name) in node.inputs.enumerated() where index != biasIndex {
+      for (index, name) in node.inputs.enumerated()
+      where index != biasIndex && weightInputs?.contains(index) ?? true {
         guard let tensor = sorted.initializer(named: name) else { continue }
         guard var floats = tensor.floatValues else {
           throw .missingData(tensor: name)

@@ -10,7 +10,8 @@ extension FixedPointExecutor {
   /// - Returns: `nil` when the operator has no integer kernel; the caller
   ///   then computes the float island.
   func integerFunction(
-    _ prepared: PreparedNode, _ x: RawTensor, _ output: QFormat
+    _ prepared: PreparedNode, _ x: RawTensor, _ output: QFormat,
+    operands: [TensorValue?] = []
   ) throws(ExecutionError) -> NodeResult? {
     let fl = x.format.fractionalLength
     let kernel: (Int64, Int, QFormat) -> (value: Int64, event: OverflowEvent)
@@ -25,6 +26,8 @@ extension FixedPointExecutor {
     case .activation(.gelu): kernel = IntegerApproximation.gelu
     case .activation(.erf): kernel = IntegerApproximation.erf
     case .activation(.exp): kernel = IntegerApproximation.exp
+    case .extended(.recurrent(let attributes)):
+      return try recurrent(prepared, x, attributes, output, operands: operands)
     default: return nil
     }
     var events = NodeEvents()

@@ -91,7 +91,8 @@ extension FixedPointExecutor {
     }
     if prepared.layer.nonlinear == .integer, case .fixed(let raw) = first,
       let format = prepared.layer.output,
-      let result = try integerFunction(prepared, raw, format)
+      let result = try integerFunction(
+        prepared, raw, format, operands: operands)
     {
       return result
     }

@@ -102,7 +102,7 @@ struct Quantize: ParsableCommand {
 
   @Option(
     help:
-      "float (islands, the default) or integer (I-BERT integer kernels for softmax, sigmoid, tanh, GELU, erf, exp; written as 'nonlinear: integer')."
+      "float (islands, the default) or integer (I-BERT integer kernels for softmax, sigmoid, tanh, GELU, erf, exp, LayerNorm, LSTM, GRU; written as 'nonlinear: integer')."
   )
   var nonlinear: NonlinearArithmetic = .float
 

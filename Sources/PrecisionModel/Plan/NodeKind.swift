@@ -41,10 +41,12 @@ public enum NodeKind: String, Hashable, Sendable {
 
   /// Whether `nonlinear: integer` runs the operator with an integer kernel
   /// (`Documentation/Quantization.md` § Integer-only non-linear functions):
-  /// Softmax, Sigmoid, Tanh, Gelu, Erf, Exp and LayerNormalization.
+  /// Softmax, Sigmoid, Tanh, Gelu, Erf, Exp, LayerNormalization, LSTM and
+  /// GRU.
   public static func hasIntegerKernel(_ op: Operator) -> Bool {
     switch op {
-    case .softmax, .extended(.layerNormalization): true
+    case .softmax, .extended(.layerNormalization), .extended(.recurrent):
+      true
     case .activation(let activation):
       switch activation {
       case .sigmoid, .tanh, .gelu, .erf, .exp: true
@@ -52,6 +54,18 @@ public enum NodeKind: String, Hashable, Sendable {
       }
     default: false
     }
+  }
+
+  /// `hasIntegerKernel` of the operator, for one node: an LSTM or GRU
+  /// with `sequence_lens` or peepholes `P` stays a float island
+  /// (Quantization.md I11 covers neither).
+  public static func hasIntegerKernel(_ node: Node) -> Bool {
+    if case .extended(.recurrent) = node.op {
+      return [4, 7].allSatisfy {
+        $0 >= node.inputs.count || node.inputs[$0].isEmpty
+      }
+    }
+    return hasIntegerKernel(node.op)
   }
 
   /// Input positions that carry data (not a shape, axes or clip bound).

@@ -50,13 +50,14 @@ extension PrecisionResolver {
           let consumer = network.nodes[$0]
           return NodeKind(consumer.op) != .floatIsland
             || (plan.merged(for: consumer.name).nonlinear == .integer
-              && NodeKind.hasIntegerKernel(consumer.op))
+              && NodeKind.hasIntegerKernel(consumer))
         }
       }
-      if merged.nonlinear == .integer, NodeKind.hasIntegerKernel(node.op) {
+      if merged.nonlinear == .integer, NodeKind.hasIntegerKernel(node) {
         layer.nonlinear = .integer
-        if case .extended(.layerNormalization) = node.op {
-          // γ takes the layer's weight format (Quantization.md I10).
+        switch node.op {
+        case .extended(.layerNormalization), .extended(.recurrent):
+          // γ, or W and R, take the layer's weight format (I10, I11).
           let path = rolePath(node.name, "weight", given: entry?.weight != nil)
           if let (format, policy) = self.format(
             merged.weight, layerOverflow: overflow, at: path)
@@ -64,6 +65,7 @@ extension PrecisionResolver {
             layer.weight = format
             layer.weightOverflow = policy
           }
+        default: break
         }
       }
       guard
