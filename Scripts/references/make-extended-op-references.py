@@ -388,6 +388,22 @@ def encoder():
 
 encoder()
 
+# Layout 1 with initial states, bidirectional, batch 2: initial_h and
+# initial_c are [batch, dirs, H] in layout 1 (ONNX LSTM-14), fed as graph
+# inputs so that the layout-0 twin takes them transposed.
+xb1, h0b, c0b = rand(B, T, I), rand(B, 2, H), rand(B, 2, H)
+case("lstm-layout1-initial-state",
+     [node("LSTM", ["x", "W", "R", "B", "", "h0", "c0"], ["Y", "Yh"], hidden_size=H, layout=1,
+           direction="bidirectional")],
+     {"x": xb1, "h0": h0b, "c0": c0b},
+     [const("W", rand(2, 4 * H, I)), const("R", rand(2, 4 * H, H)), const("B", rand(2, 8 * H))],
+     opset=14,
+     twin=([node("LSTM", ["x", "W", "R", "B", "", "h0", "c0"], ["Y", "Yh"], hidden_size=H,
+                 direction="bidirectional")],
+           {"x": xb1.transpose(1, 0, 2).copy(), "h0": h0b.transpose(1, 0, 2).copy(),
+            "c0": c0b.transpose(1, 0, 2).copy()},
+           lambda y: y.transpose(2, 0, 1, 3)))
+
 
 def main():
     if os.path.isdir(OUT):

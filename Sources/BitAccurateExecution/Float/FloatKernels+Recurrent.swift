@@ -77,7 +77,9 @@ extension ExtendedOperands {
           b[d * 2 * gates * h + (recurrent ? gates * h : 0) + gate * h + j])
       }
       for n in 0..<batch {
-        let stateBase = (d * batch + n) * h
+        // States are [dirs, batch, H] in layout 0, [batch, dirs, H] in 1.
+        let stateBase =
+          attributes.batchFirst ? (n * directions + d) * h : (d * batch + n) * h
         var state = (0..<h).map { Double(initialH?[stateBase + $0] ?? 0) }
         var cell = (0..<h).map { Double(initialC?[stateBase + $0] ?? 0) }
         let length = lengths[n]
@@ -150,9 +152,7 @@ extension ExtendedOperands {
           }
         }
         for j in 0..<h {
-          let index =
-            attributes.batchFirst
-            ? (n * directions + d) * h + j : stateBase + j
+          let index = stateBase + j
           finalH[index] = Float(state[j])
           finalC[index] = Float(cell[j])
         }
