@@ -1,7 +1,6 @@
 import Foundation
 import NumPyFormat
 import ONNXImport
-import SwiftProtobuf
 import TestSupport
 import Testing
 
@@ -14,47 +13,17 @@ import Testing
 struct ModAttributeTests {
   /// x (float, [1, 4]) → Mod(x, d) with `fmod` → y.
   static func model(fmod: Int64, in folder: URL) throws -> String {
-    var mod = Onnx_NodeProto()
-    mod.name = "remainder"
-    mod.opType = "Mod"
-    mod.input = ["x", "d"]
-    mod.output = ["y"]
-    var attribute = Onnx_AttributeProto()
-    attribute.name = "fmod"
-    attribute.type = .int
-    attribute.i = fmod
-    mod.attribute = [attribute]
-    func value(_ name: String) -> Onnx_ValueInfoProto {
-      var info = Onnx_ValueInfoProto()
-      info.name = name
-      info.type.tensorType.elemType = 1
-      info.type.tensorType.shape.dim = ([1, 4] as [Int64]).map {
-        var dim = Onnx_TensorShapeProto.Dimension()
-        dim.dimValue = $0
-        return dim
-      }
-      return info
-    }
-    var divisor = Onnx_TensorProto()
-    divisor.name = "d"
-    divisor.dims = [4]
-    divisor.dataType = 1
+    typealias M = ModernModels
+    var divisor = M.floats("d", [4])
     divisor.floatData = [3, -3, 2.5, -2.5]
-    var graph = Onnx_GraphProto()
-    graph.name = "mod"
-    graph.node = [mod]
-    graph.initializer = [divisor]
-    graph.input = [value("x")]
-    graph.output = [value("y")]
-    var opset = Onnx_OperatorSetIdProto()
-    opset.version = 13
-    var model = Onnx_ModelProto()
-    model.irVersion = 8
-    model.opsetImport = [opset]
-    model.graph = graph
-    let url = folder.appendingPathComponent("mod-\(fmod).onnx")
-    try Data(model.serializedBytes() as [UInt8]).write(to: url)
-    return url.path
+    return try M.write(
+      "mod-\(fmod)", opset: 13, inputs: [M.info("x", [1, 4])],
+      outputs: [M.info("y", [1, 4])],
+      nodes: [
+        M.node(
+          "Mod", ["x", "d"], ["y"], name: "remainder", [M.int("fmod", fmod)])
+      ],
+      initializers: [divisor], to: folder)
   }
 
   static func input(in folder: URL) throws -> String {
