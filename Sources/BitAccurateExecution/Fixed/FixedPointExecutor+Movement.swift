@@ -120,24 +120,10 @@ extension FixedPointExecutor {
     }
     let inner = FloatTensor.count(Array(x.shape[(a + 1)...]))
     let outer = FloatTensor.count(Array(x.shape[..<a]))
-    var values = [Int64](repeating: 0, count: outer * k * inner)
-    var indices = values
-    for o in 0..<outer {
-      for i in 0..<inner {
-        let base = o * length * inner + i
-        let order = (0..<length).sorted { p, q in
-          let u = x.raws[base + p * inner]
-          let v = x.raws[base + q * inner]
-          if u == v { return p < q }
-          return largest ? u > v : u < v
-        }
-        for j in 0..<k {
-          let position = o * k * inner + j * inner + i
-          values[position] = x.raws[base + order[j] * inner]
-          indices[position] = Int64(order[j])
-        }
-      }
-    }
+    let (values, positions) = TopKSelection.select(
+      x.raws, outer: outer, length: length, inner: inner, k: k,
+      largest: largest)
+    let indices = positions.map { Int64($0) }
     var shape = x.shape
     shape[a] = k
     return NodeResult(

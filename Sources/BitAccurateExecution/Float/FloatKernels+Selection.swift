@@ -53,24 +53,10 @@ extension ExtendedOperands {
     guard k >= 0, k <= length else {
       throw failure("K \(k) is outside 0…\(length)")
     }
-    var values = [Float](repeating: 0, count: outer * k * inner)
-    var indices = values
-    for o in 0..<outer {
-      for i in 0..<inner {
-        let base = o * length * inner + i
-        let order = (0..<length).sorted { p, q in
-          let u = x.values[base + p * inner]
-          let v = x.values[base + q * inner]
-          if u == v { return p < q }
-          return largest ? u > v : u < v
-        }
-        for j in 0..<k {
-          let position = o * k * inner + j * inner + i
-          values[position] = x.values[base + order[j] * inner]
-          indices[position] = Float(order[j])
-        }
-      }
-    }
+    let (values, positions) = TopKSelection.select(
+      x.values, outer: outer, length: length, inner: inner, k: k,
+      largest: largest)
+    let indices = positions.map { Float($0) }
     var shape = x.shape
     shape[a] = k
     return [
