@@ -16,11 +16,17 @@ final class MappingReader {
   let node: Node
   let mapping: Node.Mapping
   let path: FieldPath
-  private(set) var used: Set<String> = []
-  /// Keys that may appear, in the order shown in hints.
-  private(set) var allowed: [String] = []
-  /// ``allowed`` as a set, for the membership tests.
-  private var allowedSet: Set<String> = []
+  /// Keys declared allowed, in the order declared (a key may repeat).
+  ///
+  /// A list, not a set: a layer of a long layer list declares some thirty
+  /// keys and holds a handful, so comparing the held keys with the list
+  /// costs less than hashing every declared key.
+  private var declared: [String] = []
+  /// Keys that may appear, each once, in the order shown in hints.
+  private var allowed: [String] {
+    var seen: Set<String> = []
+    return declared.filter { seen.insert($0).inserted }
+  }
   /// The value of each scalar key (the first, should one repeat), built on
   /// first use: a layer list asks each of hundreds of small mappings for
   /// every key it knows.
@@ -55,18 +61,17 @@ final class MappingReader {
 
   /// Declares keys that are allowed without being read here (read elsewhere).
   func allow(_ keys: [String]) {
-    for key in keys { allow(key) }
+    declared.append(contentsOf: keys)
   }
 
   /// Declares one key allowed.
   private func allow(_ key: String) {
-    if allowedSet.insert(key).inserted { allowed.append(key) }
+    declared.append(key)
   }
 
   /// The value node of a key, marking the key as known; `nil` when absent.
   func value(_ key: String) -> Node? {
     allow(key)
-    used.insert(key)
     return values[key]
   }
 
@@ -74,9 +79,11 @@ final class MappingReader {
   func has(_ key: String) -> Bool { value(key) != nil }
 
   /// The value of a required key, or an error at the mapping.
-  func required(_ key: String, hint: String? = nil) -> Node? {
+  func required(_ key: String, hint: @autoclosure () -> String? = nil)
+    -> Node?
+  {
     guard let node = value(key) else {
-      missing.append((key, hint))
+      missing.append((key, hint()))
       return nil
     }
     return node
@@ -85,10 +92,12 @@ final class MappingReader {
   // MARK: Scalars
 
   /// A scalar's text, or an error when the node is a mapping or sequence.
-  func scalarText(_ node: Node, key: String, expected: String) -> String? {
+  func scalarText(
+    _ node: Node, key: String, expected: @autoclosure () -> String
+  ) -> String? {
     guard case .scalar(let scalar) = node else {
       document.error(
-        "'\(key)' must be \(expected), but is \(node.kindPhrase)", at: node,
+        "'\(key)' must be \(expected()), but is \(node.kindPhrase)", at: node,
         hint: "write a single value after '\(key):'")
       return nil
     }
@@ -98,7 +107,7 @@ final class MappingReader {
       ["~", "null", "Null", "NULL"].contains(scalar.string)
     {
       document.error(
-        "'\(key)' must be \(expected), but is null", at: node,
+        "'\(key)' must be \(expected()), but is null", at: node,
         hint: "write a value after '\(key):', or remove the key")
       return nil
     }
@@ -356,7 +365,7 @@ final class MappingReader {
           hint: "expected one of: \(allowed.joined(separator: ", "))")
         continue
       }
-      if !allowedSet.contains(scalar.string) {
+      if !declared.contains(scalar.string) {
         let place = path.components.isEmpty ? "" : " in \(path)"
         // Did-you-mean hints for the first few only: past them the file is
         // not a slip of the keyboard, and edit distances would dominate.

@@ -21,16 +21,17 @@ final class YAMLDocument {
   /// How many unknown keys get a did-you-mean hint.
   static let suggestedUnknownKeys = 100
 
-  /// YAML 1.1's implicit tags, less three that no EdgeSim file uses.
+  /// No implicit tags: every plain scalar is a string until a reader asks.
   ///
-  /// Merge keys (`<<`), timestamps and `=` are left out. Every plain
-  /// scalar is tried against each rule's regular expression before it
-  /// falls through to a string, so unused rules cost time on every scalar
-  /// of a large layer list (NASNet-large's 890 layers). A scalar they would
-  /// have matched is a plain string here, which is what the readers took it
-  /// for anyway.
-  static let resolver = Resolver.default.removing(.merge).removing(.timestamp)
-    .removing(.value)
+  /// The readers (``MappingReader``) interpret a scalar's text themselves
+  /// (whole number, number, boolean, null by its spelling and style) and
+  /// never look at its resolved tag. Yams resolves a tag whenever a node is
+  /// hashed or compared, which its duplicate-key check does for every key of
+  /// every mapping, trying each rule's regular expression in turn: on
+  /// NASNet-large's 890-layer list that was a tenth of `simulate`. Without
+  /// rules, two keys are duplicates exactly when their texts are equal, which
+  /// is how the readers look them up.
+  static let resolver = Resolver.basic
 
   private init(fileName: String, text: String, root: Node) {
     self.fileName = fileName
