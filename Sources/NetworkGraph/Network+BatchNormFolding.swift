@@ -21,14 +21,19 @@ extension Network {
   /// Initializers no longer read are removed.
   public func foldingBatchNormalization() -> Network {
     var network = self
-    var index = 0
     var names = Set(initializers.map(\.name))
     for node in nodes { names.formUnion(node.inputs + node.outputs) }
-    while index < network.nodes.count {
-      if network.foldBatchNormalization(at: index, names: &names) {
-        network.nodes.remove(at: index)
-      } else {
-        index += 1
+    var links = FoldingLinks(nodes)
+    var removed = [Bool](repeating: false, count: nodes.count)
+    for index in network.nodes.indices
+    where network.foldBatchNormalization(
+      at: index, names: &names, links: &links)
+    {
+      removed[index] = true
+    }
+    if removed.contains(true) {
+      network.nodes = network.nodes.indices.compactMap {
+        removed[$0] ? nil : network.nodes[$0]
       }
     }
     network.removeUnusedInitializers()
@@ -36,20 +41,19 @@ extension Network {
   }
 
   /// Folds the BatchNormalization at `index` into its producer, if it can;
-  /// the caller removes the node when this returns `true`.
+  /// the caller removes the node when this returns `true` (and `links`
+  /// already no longer count it).
   private mutating func foldBatchNormalization(
-    at index: Int, names: inout Set<String>
+    at index: Int, names: inout Set<String>, links: inout FoldingLinks
   ) -> Bool {
     let bn = nodes[index]
     guard case .batchNormalization(let epsilon) = bn.op, bn.inputs.count == 5,
       let output = bn.outputs.first, !output.isEmpty,
       bn.outputs.dropFirst().allSatisfy({ $0.isEmpty }),
       let x = bn.input(0), !outputs.contains(x),
-      let producerIndex = nodes.firstIndex(where: { $0.outputs.first == x }),
+      let producerIndex = links.producer[x],
       nodes[producerIndex].outputs.count == 1,
-      nodes.enumerated().allSatisfy({
-        $0.offset == index || !$0.element.inputs.contains(x)
-      })
+      links.readers(x) == bn.inputs.count(where: { $0 == x })
     else { return false }
     var operands: [Tensor] = []
     for position in 1...4 {
@@ -66,29 +70,24 @@ extension Network {
       variance: operands[3],
       epsilon: epsilon)
     guard let stats,
-      let folded = foldedProducer(nodes[producerIndex], stats, &names)
+      let folded = foldedProducer(
+        nodes[producerIndex], stats, &names,
+        readOnce: { links.readers($0) == 1 })
     else { return false }
     for tensor in folded.tensors { setInitializer(tensor) }
+    links.replaceInputs(of: nodes[producerIndex], with: folded.node)
+    links.remove(bn)
+    links.producer[x] = nil
+    links.producer[output] = producerIndex
     nodes[producerIndex] = folded.node
     nodes[producerIndex].outputs = [output]
     return true
   }
 
   private func foldedProducer(
-    _ producer: Node, _ stats: BatchNormStatistics, _ names: inout Set<String>
+    _ producer: Node, _ stats: BatchNormStatistics, _ names: inout Set<String>,
+    readOnce: (String) -> Bool
   ) -> (node: Node, tensors: [Tensor])? {
-    // Whether `name` is read once only (then it can be replaced in place);
-    // a scan that stops at a second reader, not a consumer map per fold.
-    func readOnce(_ name: String) -> Bool {
-      var count = 0
-      for node in nodes {
-        for input in node.inputs where input == name {
-          count += 1
-          if count > 1 { return false }
-        }
-      }
-      return count == 1
-    }
     func fresh(_ base: String, replacing existing: String?) -> String {
       if let existing, readOnce(existing) { return existing }
       var name = base
@@ -202,5 +201,39 @@ extension Tensor {
     copy.name = name
     copy.elementType = type
     return copy
+  }
+}
+
+/// Who produces and who reads each tensor while batch normalizations are
+/// folded, kept up to date fold by fold, so that each fold's checks are
+/// lookups rather than scans of every node (NASNet-large folds 400 of its
+/// 1,300 nodes).
+private struct FoldingLinks {
+  /// The first node whose first output is the tensor.
+  var producer: [String: Int] = [:]
+  /// How many times the nodes not yet removed read each tensor.
+  private var reads: [String: Int] = [:]
+
+  init(_ nodes: [Node]) {
+    for (index, node) in nodes.enumerated() {
+      if let first = node.outputs.first, producer[first] == nil {
+        producer[first] = index
+      }
+      for input in node.inputs { reads[input, default: 0] += 1 }
+    }
+  }
+
+  /// How many times the remaining nodes read `tensor`.
+  func readers(_ tensor: String) -> Int { reads[tensor] ?? 0 }
+
+  /// Counts `new`'s inputs instead of `old`'s.
+  mutating func replaceInputs(of old: Node, with new: Node) {
+    for input in old.inputs { reads[input, default: 0] -= 1 }
+    for input in new.inputs { reads[input, default: 0] += 1 }
+  }
+
+  /// Stops counting a removed node's inputs.
+  mutating func remove(_ node: Node) {
+    for input in node.inputs { reads[input, default: 0] -= 1 }
   }
 }
