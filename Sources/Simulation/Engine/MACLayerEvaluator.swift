@@ -10,6 +10,9 @@ struct MappingScratch {
   /// context (residency, reservations, DRAM coding), so layers of one shape
   /// in different contexts share them.
   var innerLevels: [InnerLevelKey: InnerLevelTraffic] = [:]
+  /// Staging choices shared across reservations, by the layer's key with
+  /// no reservation (``ReservationMemo``).
+  var reservations: [MACEvaluationKey: ReservationMemo] = [:]
 }
 
 /// What the inner levels' tilings of a MAC layer depend on.
@@ -50,6 +53,37 @@ struct MACLayerEvaluator {
     estimate.cycles *= context.computeShare
     let macs = Double(nest.macs ?? Int.max)
     let resident = context.resident
+
+    // Staging: every feasible tiling, ranked by a lower bound, timed in order.
+    var budgets: [TileBudget] = []
+    var stagedAt: [Int: Set<Operand>] = [:]
+    for (operand, index) in plan.staging {
+      stagedAt[index, default: []].insert(operand)
+    }
+    for index in stagedAt.keys.sorted() {
+      let reserved =
+        plan.residentLevel?.index == index ? context.reservedBits : 0
+      budgets.append(
+        plan.budget(
+          level: index, operands: stagedAt[index] ?? [], reservedBits: reserved)
+      )
+    }
+    // A reservation that leaves the candidates of an earlier one gets its
+    // evaluation (``ReservationMemo``).
+    let reservedPosition = stagedAt.keys.sorted().firstIndex {
+      plan.reservationLimitsStaging && $0 == plan.residentLevel?.index
+    }
+    var memoKey = MACEvaluationKey(context, nest: nest, plan: plan)
+    memoKey.reservedBits = 0
+    if let position = reservedPosition,
+      let capacity = budgets[position].sharedCapacity,
+      let memo = scratch.reservations[memoKey],
+      let count = memo.count(
+        fitting: capacity, reservedBits: context.reservedBits),
+      let known = memo.evaluation(candidates: count)
+    {
+      return .success(known)
+    }
 
     // Inner levels: least-traffic tilings per instance, independent of the
     // staging choice.
@@ -139,24 +173,39 @@ struct MACLayerEvaluator {
       }
     }
 
-    // Staging: every feasible tiling, ranked by a lower bound, timed in order.
-    var budgets: [TileBudget] = []
-    var stagedAt: [Int: Set<Operand>] = [:]
-    for (operand, index) in plan.staging {
-      stagedAt[index, default: []].insert(operand)
-    }
-    for index in stagedAt.keys.sorted() {
-      let reserved =
-        plan.residentLevel?.index == index ? context.reservedBits : 0
-      budgets.append(
-        plan.budget(
-          level: index, operands: stagedAt[index] ?? [], reservedBits: reserved)
-      )
-    }
     TileSearch.packedFeasible(
       nest: nest, bits: bits, budgets: budgets, resident: resident,
       into: &scratch.candidates)
     let candidates = scratch.candidates
+    if let position = reservedPosition,
+      let counted = budgets[position].sharedOperands(resident: resident)
+    {
+      let enumeratedAt = scratch.reservations[memoKey]?.enumeratedAt
+      if enumeratedAt.map({ context.reservedBits < $0 }) ?? true {
+        var sizes: [Double] = []
+        sizes.reserveCapacity(candidates.count)
+        for candidate in candidates {
+          var used = 0.0
+          for operand in counted {
+            used += candidate.tiling.footprintBits(
+              of: operand, nest: nest, bits: bits)
+          }
+          sizes.append(used)
+        }
+        if enumeratedAt == nil {
+          scratch.reservations[memoKey] = ReservationMemo(
+            sizes: sizes, reservedBits: context.reservedBits)
+        } else {
+          scratch.reservations[memoKey]?.widen(
+            sizes: sizes, reservedBits: context.reservedBits)
+        }
+      }
+      if let known = scratch.reservations[memoKey]?.evaluation(
+        candidates: candidates.count)
+      {
+        return .success(known)
+      }
+    }
     guard !candidates.isEmpty else {
       return .failure(
         SimulationFailure(
@@ -222,17 +271,21 @@ struct MACLayerEvaluator {
       + "; " + estimate.unrolling.summary
     let dramIn = finite(chosen.readBits.total / 8 / readBPC)
     let dramOut = finite(chosen.writeBits / 8 / writeBPC)
-    return .success(
-      LayerEvaluation(
-        makespan: timeline.makespan, groups: groups, timeline: timeline,
-        dramReadBits: chosen.readBits.dictionary,
-        dramWriteBits: [.outputs: chosen.writeBits],
-        levelReads: reads, levelWrites: writes, computeCycles: estimate.cycles,
-        levelCycles: search.levelCycles(of: t),
-        dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
-        tileCount: tiling.tileCount, mapping: mapping,
-        spatialUtilization: estimate.unrolling.utilization,
-        peakMACsPerCycle: estimate.peakMACsPerCycle, bufferBits: buffer))
+    let evaluation = LayerEvaluation(
+      makespan: timeline.makespan, groups: groups, timeline: timeline,
+      dramReadBits: chosen.readBits.dictionary,
+      dramWriteBits: [.outputs: chosen.writeBits],
+      levelReads: reads, levelWrites: writes, computeCycles: estimate.cycles,
+      levelCycles: search.levelCycles(of: t),
+      dramCycles: shared ? dramIn + dramOut : max(dramIn, dramOut),
+      tileCount: tiling.tileCount, mapping: mapping,
+      spatialUtilization: estimate.unrolling.utilization,
+      peakMACsPerCycle: estimate.peakMACsPerCycle, bufferBits: buffer)
+    if reservedPosition != nil {
+      scratch.reservations[memoKey]?.record(
+        evaluation, candidates: candidates.count)
+    }
+    return .success(evaluation)
   }
 
   /// The least-traffic tiling of every inner level per instance, ranked by
