@@ -25,29 +25,40 @@ extension Network {
       }
     }
 
-    var producers: [String: [String]] = [:]
+    // Producers as node indices (graph inputs and initializers as −1 and
+    // −2), described only when a tensor has several.
+    var producers: [String: [Int]] = [:]
     var order: [String] = []
-    func produce(_ tensor: String, by producer: String) {
+    func produce(_ tensor: String, by producer: Int) {
       if producers[tensor] == nil { order.append(tensor) }
       producers[tensor, default: []].append(producer)
     }
-    for input in inputs { produce(input.name, by: "graph input") }
+    func describe(_ producer: Int) -> String {
+      switch producer {
+      case -1: "graph input"
+      case -2: "initializer"
+      default:
+        NodeReference(
+          name: nodes[producer].name, opType: nodes[producer].op.opType
+        )
+        .description
+      }
+    }
+    for input in inputs { produce(input.name, by: -1) }
     for tensor in initializers
     where !inputs.contains(where: { $0.name == tensor.name }) {
       // ONNX (IR ≥ 4) lets an initializer double as a graph input's default.
-      produce(tensor.name, by: "initializer")
+      produce(tensor.name, by: -2)
     }
-    for node in nodes {
+    for (index, node) in nodes.enumerated() {
       for output in node.outputs where !output.isEmpty {
-        produce(
-          output,
-          by: NodeReference(name: node.name, opType: node.op.opType).description
-        )
+        produce(output, by: index)
       }
     }
     for tensor in order {
       if let list = producers[tensor], list.count > 1 {
-        errors.append(.duplicateProducer(tensor: tensor, producers: list))
+        errors.append(
+          .duplicateProducer(tensor: tensor, producers: list.map(describe)))
       }
     }
     for node in nodes {
@@ -59,16 +70,16 @@ extension Network {
       errors.append(.missingTensor(name: output, node: nil))
     }
 
-    var cyclic = false
-    do {
-      _ = try topologicalOrder()
-    } catch {
-      cyclic = true
-      errors.append(error)
-    }
-    if errors.isEmpty && !cyclic {
+    // Shape inference orders the nodes first, so a cycle is its error.
+    if errors.isEmpty {
       do {
         _ = try inferShapes()
+      } catch {
+        errors.append(error)
+      }
+    } else {
+      do {
+        _ = try topologicalOrder()
       } catch {
         errors.append(error)
       }

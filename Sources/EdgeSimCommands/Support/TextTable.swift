@@ -4,24 +4,30 @@ enum TextTable {
   /// and a rule under the header.
   static func render(_ rows: [[String]]) -> String {
     guard let header = rows.first else { return "" }
-    var widths = header.map(\.count)
-    for row in rows {
-      for (i, cell) in row.enumerated() where i < widths.count {
-        widths[i] = max(widths[i], cell.count)
+    // Each cell's width once: counting characters walks the string.
+    let counts = rows.map { $0.map(\.count) }
+    var widths = counts[0]
+    for row in counts {
+      for (i, count) in row.enumerated() where i < widths.count {
+        widths[i] = max(widths[i], count)
       }
     }
-    func line(_ row: [String]) -> String {
-      var text = ""
+    var text = ""
+    func append(_ row: [String], _ rowCounts: [Int]) {
       for (i, cell) in row.enumerated() {
-        let pad = i == row.count - 1 ? 0 : widths[i] - cell.count + 2
-        text += cell + String(repeating: " ", count: max(0, pad))
+        text += cell
+        let pad = i == row.count - 1 ? 0 : widths[i] - rowCounts[i] + 2
+        if pad > 0 { text += String(repeating: " ", count: pad) }
       }
-      return text
     }
-    var lines = [line(header)]
-    lines.append(
-      widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-    lines += rows.dropFirst().map(line)
-    return lines.joined(separator: "\n")
+    append(header, counts[0])
+    text += "\n"
+    text += widths.map { String(repeating: "-", count: $0) }.joined(
+      separator: "  ")
+    for index in rows.indices.dropFirst() {
+      text += "\n"
+      append(rows[index], counts[index])
+    }
+    return text
   }
 }
