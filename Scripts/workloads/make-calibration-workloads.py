@@ -1411,9 +1411,11 @@ DEEPLAB_MODEL_ZOO = (
     "mobilenetv2_coco_voc_trainaug: eval output stride 16, 2.75B multiply-adds at 513x513")
 
 
-def deeplab_v3_513():
-    net = Net("deeplab_v3_513", (3, 513, 513))
-    mobilenet_v2_features(net, output_stride=16)
+def deeplab_mobilenet_head(net, res):
+    """DeepLab v3's head for a MobileNet backbone (tensorflow/models research/deeplab):
+    image pooling (global pool, 1x1 conv 256, bilinear resize back) beside a 1x1 conv
+    256, concat, 1x1 projection 256, 1x1 logits (21 PASCAL classes) and a bilinear
+    resize to the input size."""
     features = net.last
     c, h, w = net.shapes[features]
     net.gap(name="image_pooling", inputs=[features])
@@ -1423,7 +1425,13 @@ def deeplab_v3_513():
     net.concat([pooled, aspp0], name="aspp_concat")
     net.conv(256, 1, name="concat_projection")
     net.conv(21, 1, name="logits", bn=False, act=None)
-    net.resize("logits_resize", size=(513, 513), mode="linear")
+    net.resize("logits_resize", size=(res, res), mode="linear")
+
+
+def deeplab_v3_513():
+    net = Net("deeplab_v3_513", (3, 513, 513))
+    mobilenet_v2_features(net, output_stride=16)
+    deeplab_mobilenet_head(net, 513)
     header = [
         "DeepLab v3 with a MobileNetV2 1.0 backbone at 513x513 (Chen et al., arXiv:1706.05587;",
         "Sandler et al., arXiv:1801.04381 section 6.3), the network of Coral's \"DeepLab V3",
@@ -1455,7 +1463,14 @@ TF_UNET_TUTORIAL = (
 
 
 def unet_mobilenet_v2_128():
-    net = Net("unet_mobilenet_v2_128", (3, 128, 128))
+    return unet_mobilenet_v2(128, [
+        "U-Net with a MobileNetV2 encoder at 128x128, the network of Coral's \"Unet Mv2",
+        "(128x128)\" (keras_post_training_unet_mv2_128: TensorFlow's image segmentation",
+        "tutorial model, 3 classes)."])
+
+
+def unet_mobilenet_v2(res, intro):
+    net = Net(f"unet_mobilenet_v2_{res}", (3, res, res))
     points = mobilenet_v2_features(net)
     skips = [points[k] for k in ("block_1_expand_relu", "block_3_expand_relu",
                                  "block_6_expand_relu", "block_13_expand_relu")]
@@ -1464,10 +1479,8 @@ def unet_mobilenet_v2_128():
         net.conv_transpose(filters, 3, 2, name=f"up{filters}")
         net.concat([net.last, skip], name=f"up{filters}_concat")
     net.conv_transpose(3, 3, 2, name="output", bn=False, act=None)
-    header = [
-        "U-Net with a MobileNetV2 encoder at 128x128, the network of Coral's \"Unet Mv2",
-        "(128x128)\" (keras_post_training_unet_mv2_128: TensorFlow's image segmentation",
-        "tutorial model, 3 classes). Encoder: Keras MobileNetV2 1.0 up to block_16_project;",
+    header = intro + [
+        "Encoder: Keras MobileNetV2 1.0 up to block_16_project;",
         "skips from block_1, 3, 6 and 13's expansion ReLU6. Decoder: four pix2pix upsample",
         "blocks (3x3 stride-2 transposed conv without bias, batch norm folded, ReLU), each",
         "concatenated with its skip, and a 3x3 stride-2 transposed conv to 3 channels with",
@@ -1476,7 +1489,7 @@ def unet_mobilenet_v2_128():
     ]
     sources = ["Ronneberger et al., MICCAI 2015 (arXiv:1505.04597)", "Sandler et al., arXiv:1801.04381",
                TF_UNET_TUTORIAL]
-    return net, header, sources, "U-Net, MobileNetV2 encoder, pix2pix decoder, 128x128, 3 classes", None
+    return net, header, sources, f"U-Net, MobileNetV2 encoder, pix2pix decoder, {res}x{res}, 3 classes", None
 
 
 TF_OD_SSD = (
@@ -1594,16 +1607,7 @@ def posenet_mobilenet_v1_100_257():
 def deeplab_v3_mnv2_dm05_257():
     net = Net("deeplab_v3_mnv2_dm05_257", (3, 257, 257))
     mobilenet_v2_features(net, output_stride=16, alpha=0.5)
-    features = net.last
-    c, h, w = net.shapes[features]
-    net.gap(name="image_pooling", inputs=[features])
-    net.conv(256, 1, name="image_pooling_conv")
-    pooled = net.resize("image_pooling_resize", size=(h, w), mode="linear")
-    aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
-    net.concat([pooled, aspp0], name="aspp_concat")
-    net.conv(256, 1, name="concat_projection")
-    net.conv(21, 1, name="logits", bn=False, act=None)
-    net.resize("logits_resize", size=(257, 257), mode="linear")
+    deeplab_mobilenet_head(net, 257)
     header = [
         "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 257x257 (the TFLite",
         "segmentation starter model deeplabv3_257_mv_gpu.tflite): built as deeplab_v3_513 (the",
@@ -1630,6 +1634,78 @@ def held_out_ssd_mobilenet_v1_300():
     ]
     sources = ["Liu et al., ECCV 2016 (arXiv:1512.02325)", TF_OD_SSD, MOBILENET_SSD_PUBLISHED]
     return net, header, sources, "SSD MobileNet v1 (COCO), 300x300", None
+
+
+CORAL_POSE_PAGE = (
+    "Coral, 'Pose estimation' models page (https://coral.ai/models/pose-estimation, stored copy "
+    "read through the search tool): PoseNet MobileNet V1, 17 body points, output stride 16, "
+    "input 353x481x3 (5.8 ms, 1.5 MB), 481x641x3 (10.3 ms, 1.7 MB), 721x1281x3 (32.4 ms, 2.5 MB)")
+CORAL_POSENET_FILES = (
+    "google-coral/project-posenet and the Coral C++ benchmark (BM_PoseNet_MobileNetV1_075_"
+    "WithDecoder): posenet_mobilenet_v1_075_<height>_<width>_quant_decoder_edgetpu.tflite, "
+    "depth multiplier 0.75, with the PosenetDecoderOp custom op run on the host CPU")
+CORAL_SEGMENTATION_PAGE = (
+    "Coral, 'Semantic segmentation' models page (https://coral.ai/models/semantic-segmentation, "
+    "stored copy read through the search tool): U-Net MobileNet v2 256x256x3 (29.0 ms, 7.3 MB); "
+    "MobileNet v2 DeepLab v3 513x513x3, depth multiplier 0.5 (36.8 ms, 1.1 MB)")
+
+
+def posenet_mobilenet_v1_075(height, width):
+    net = Net(f"posenet_mobilenet_v1_075_{height}_{width}", (3, height, width))
+    d = lambda c: slim_depth(c, 0.75)
+    net.conv(d(32), 3, 2, name="conv0", act="relu6")
+    plan = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]
+    stride_so_far, rate = 2, 1
+    for i, (c, s) in enumerate(plan, start=1):
+        dilation = 1
+        if stride_so_far == 16:  # output stride 16: stride 1, later layers dilated
+            dilation, rate = rate, rate * s
+            s = 1
+        stride_so_far *= s
+        net.conv(None, 3, s, name=f"dw{i}", depthwise=True, act="relu6", dilation=dilation)
+        net.conv(d(c), 1, name=f"pw{i}", act="relu6")
+    body = net.last
+    for head, channels in (("heatmap", 17), ("offset", 34), ("displacement_fwd", 32),
+                           ("displacement_bwd", 32)):
+        net.conv(channels, 1, name=head, inputs=[body], bn=False, act=None)
+    header = [
+        f"PoseNet (multi-person, MobileNetV1 0.75, output stride 16) at {height}x{width}, the",
+        "network of Coral's pose-estimation page (posenet_mobilenet_v1_075_"
+        f"{height}_{width}_quant_decoder_edgetpu.tflite). TF-Slim MobileNetV1 0.75 conv body",
+        "(depth(d) = max(int(0.75 d), 8), SAME padding, ReLU6) to Conv2d_13_pointwise; output",
+        "stride 16 as PoseNet's toOutputStridedLayers sets it: the 12th depthwise conv keeps",
+        "stride 1 and the 13th dilates by 2. Four 1x1 heads with bias: 17 keypoint heatmaps,",
+        "34 offsets, 32 forward and 32 backward displacements (as the 257x257 PoseNet). The",
+        "multi-pose decoder (a TFLite custom op on the host CPU) is not a layer.",
+        "Published: no MAC figure found; none is checked.",
+    ]
+    sources = ["Papandreou et al., PersonLab, ECCV 2018 (arXiv:1803.08225)", SLIM_MOBILENET_V1_PY,
+               CORAL_POSENET_FILES, CORAL_POSE_PAGE]
+    return net, header, sources, f"PoseNet MobileNetV1 0.75, {height}x{width}, output stride 16 (Coral)", None
+
+
+def held_out_unet_mobilenet_v2_256():
+    net, header, sources, description, published = unet_mobilenet_v2(256, [
+        "U-Net with a MobileNetV2 encoder at 256x256, the network of Coral's semantic",
+        "segmentation page \"U-Net MobileNet v2, 256x256x3\" (the 128x128 network's",
+        "definition at twice the resolution; Coral names no other change)."])
+    return net, header, sources + [CORAL_SEGMENTATION_PAGE], description, published
+
+
+def deeplab_v3_mnv2_dm05_513():
+    net = Net("deeplab_v3_mnv2_dm05_513", (3, 513, 513))
+    mobilenet_v2_features(net, output_stride=16, alpha=0.5)
+    deeplab_mobilenet_head(net, 513)
+    header = [
+        "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 513x513, the network",
+        "of Coral's semantic segmentation page \"MobileNet v2 DeepLab v3, depth mul. 0.5\"",
+        "(deeplabv3_mnv2_dm05_pascal_quant): built as deeplab_v3_513 with every backbone width",
+        "times 0.5 rounded to a multiple of 8. The final ArgMax is left out.",
+        "Published: no MAC figure found; none is checked.",
+    ]
+    sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",
+               CORAL_SEGMENTATION_PAGE]
+    return net, header, sources, "DeepLab v3, MobileNetV2 0.5 backbone, output stride 16, 513x513", None
 
 
 def efficientnet_edgetpu_l():
@@ -1691,6 +1767,10 @@ def models():
     yield deeplab_v3_mnv2_dm05_257()
     yield held_out_ssd_mobilenet_v1_300()
     yield efficientnet_edgetpu_l()
+    for height, width in ((353, 481), (481, 641), (721, 1281)):
+        yield posenet_mobilenet_v1_075(height, width)
+    yield held_out_unet_mobilenet_v2_256()
+    yield deeplab_v3_mnv2_dm05_513()
 
 
 def write(net, header, sources, description, published):

@@ -113,10 +113,11 @@ import Testing
   /// 8 MiB cache and streams the rest over USB on every inference. At the USB
   /// rate fitted to Coral's streaming rows (468.5 MB/s,
   /// Scripts/calibration/fit-coral-usb-bandwidth.py; this row held out:
-  /// +0.5%) a plain run lands within 6% of Coral's 49 ms (+5.2% with the
-  /// Edge TPU's per-layer dispatch that `edgesim calibrate` fits, 25.2 us
-  /// on each of its 92 issued layers); at the former 400 MB/s estimate it
-  /// was +16.6%.
+  /// +0.5%) a plain run lands within 6% of Coral's 49 ms (+3.8% with the
+  /// Edge TPU's per-layer dispatch that `edgesim calibrate` fits, 27.75 us
+  /// on each of its 60 issued layers: residual Adds and their ReLUs are
+  /// linked into the convolutions before them); at the former 400 MB/s
+  /// estimate it was +16.6%.
   @Test func coralStreamsWhatOverflowsItsCacheAtTheFittedUSBRate() throws {
     let run = try Self.simulate([
       "--hardware", "coral-edgetpu-usb", "--model", "resnet50_v1_299",

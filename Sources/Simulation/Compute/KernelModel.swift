@@ -121,23 +121,15 @@ public enum KernelModel {
     return .success(result)
   }
 
-  /// Whether an accelerator's runtime issues the layer as one of its own
-  /// (and charges ``RuntimeModel/dispatchSeconds`` for it): every layer that
-  /// computes and is not fused into its producer; views move nothing.
-  static func dispatches(_ layer: Layer) -> Bool {
-    if case .view = layer.work { return false }
-    return layer.fusedInto == nil
-  }
-
   /// How many layers of a network an accelerator's runtime issues
-  /// (``dispatches(_:)``): the count its fixed per-layer time multiplies.
+  /// (``AcceleratorIssue``): the count its fixed per-layer time multiplies.
   public static func dispatchedLayers(
     _ network: Network, options: SimulationOptions
   ) -> Result<Int, Failure> {
     do {
       let layers = try LayerExtraction.layers(
         of: network, batch: options.batch)
-      return .success(layers.count(where: dispatches))
+      return .success(AcceleratorIssue.issued(layers).count(where: { $0 }))
     } catch {
       return .failure(
         Failure(reason: "the network cannot be simulated: \(error)"))

@@ -113,7 +113,7 @@ extension RunEngine {
     }
     if let (runtime, work) = kernel {
       evaluation = retimed(evaluation, work: work, runtime: runtime)
-    } else if let runtime = device.runtime, KernelModel.dispatches(layer) {
+    } else if let runtime = device.runtime, issuedLayers.contains(layer.name) {
       evaluation = withLayerOverhead(evaluation, runtime: runtime)
     }
     release(after: layer)

@@ -10,6 +10,9 @@ struct RunEngine {
   let options: SimulationOptions
   let plan: HierarchyPlan
   let layers: [Layer]
+  /// The layers an accelerator's runtime issues (``AcceleratorIssue``),
+  /// each paying its fixed per-layer time.
+  let issuedLayers: Set<String>
   var resident: [String: Double] = [:]
   var remainingReaders: [String: Int] = [:]
   var graphOutputs: Set<String> = []
@@ -46,6 +49,7 @@ struct RunEngine {
       throw SimulationFailure(
         reason: "the network cannot be simulated: \(error)")
     }
+    self.issuedLayers = AcceleratorIssue.issuedNames(layers)
     let outputs = Set(network.outputs)
     for layer in layers where outputs.contains(layer.producedTensor) {
       graphOutputs.insert(layer.output.name)
