@@ -93,10 +93,11 @@ public final class AccuracyEvaluator: Sendable {
     self.reuse = reuse
     self.prefixes = PrefixCache(
       input: evaluation, budget: reuse.prefixCacheBytes)
+    // Outputs only: the whole batch's intermediate tensors are not kept.
     let float = try FloatExecutor(
       network: network, concurrency: self.concurrency
-    ).run(input: evaluation)
-    guard let scores = float.outputs.first else {
+    ).outputs(input: evaluation)
+    guard let scores = float.first else {
       throw .invalidInput(message: "the network has no output")
     }
     floatTop1 = Classification.accuracy(scores, labels: labels, k: 1)
@@ -154,9 +155,10 @@ public final class AccuracyEvaluator: Sendable {
   public func top1(of point: DesignPoint) -> Result<Double, AccuracyProblem> {
     if measuresInFloat(point) {
       do {
-        let run = try FloatExecutor(network: network, concurrency: concurrency)
-          .run(input: evaluation)
-        guard let scores = run.outputs.first else {
+        let outputs = try FloatExecutor(
+          network: network, concurrency: concurrency
+        ).outputs(input: evaluation)
+        guard let scores = outputs.first else {
           return .failure(AccuracyProblem("the network has no output"))
         }
         return .success(Classification.accuracy(scores, labels: labels, k: 1))
