@@ -24,10 +24,13 @@ public struct AccuracyReuse: Hashable, Sendable {
   /// (``SuffixReference``).
   public var suffixConvergence: Bool
 
-  /// The shortcuts; by default all of them, with a 1 GiB prefix cache.
+  /// The shortcuts; by default a 1 GiB prefix cache and repeated
+  /// precisions measured once, without suffix convergence (on per-layer fl
+  /// sweeps of MobileNetV2 no chunk met the calibrated run, and the
+  /// fingerprints cost CPU; BENCHMARKS.md).
   public init(
     prefixCacheBytes: Int = 1 << 30, repeatedPlans: Bool = true,
-    suffixConvergence: Bool = true
+    suffixConvergence: Bool = false
   ) {
     self.prefixCacheBytes = max(0, prefixCacheBytes)
     self.repeatedPlans = repeatedPlans

@@ -112,7 +112,8 @@ import Testing
     #expect(top1.count == scratch.rows.count)
     #expect(Set(top1).count > 1)
 
-    let all = try await Self.sweep(folder, "all.sqlite", [])
+    let all = try await Self.sweep(
+      folder, "all.sqlite", ["--suffix-convergence"])
     #expect(all.rows == scratch.rows)
     #expect(Self.count(all.reuse, "prefix_hits") > 0)
     // The study without fl is the calibrated plan.
@@ -120,7 +121,10 @@ import Testing
     for (name, only) in [
       ("prefix", ["--no-reuse-plans", "--no-suffix-convergence"]),
       ("plans", ["--prefix-cache", "0", "--no-suffix-convergence"]),
-      ("convergence", ["--prefix-cache", "0", "--no-reuse-plans"]),
+      (
+        "convergence",
+        ["--prefix-cache", "0", "--no-reuse-plans", "--suffix-convergence"]
+      ),
     ] {
       let one = try await Self.sweep(folder, "\(name).sqlite", only)
       #expect(one.rows == scratch.rows, "\(name)")
