@@ -13,6 +13,14 @@ import Synchronization
 /// the plan runs on the evaluation samples. Safe to call from many tasks at
 /// once; the same point always gives the same figure.
 ///
+/// Three exact shortcuts, each off or on without changing a figure
+/// (``AccuracyReuse``): a run resumes from the live tensors an earlier
+/// point left before the first layer where it departs (``PrefixCache``);
+/// a point whose resolved precision was measured already (the calibrated
+/// plan itself included) is not run again; and a run stops a chunk of
+/// samples once its live tensors equal the calibrated plan's run at the
+/// same node boundary (``SuffixReference``), taking that run's outputs.
+///
 /// ```swift
 /// let judge = try AccuracyEvaluator(network: net, evaluation: x, labels: y, calibration: x)
 /// let top1 = try judge.top1(of: point).get()
@@ -37,6 +45,16 @@ public final class AccuracyEvaluator: Sendable {
   private let bases = Mutex<[String: FixedPointExecutor]>([:])
   /// Live tensors of earlier points' runs, which later points resume from.
   let prefixes: PrefixCache
+  /// Which exact shortcuts are on.
+  public let reuse: AccuracyReuse
+  /// The top-1 of each resolved precision measured (with
+  /// ``AccuracyReuse/repeatedPlans``).
+  private let measuredPlans = Mutex<[ResolvedPrecision: Double]>([:])
+  /// Points answered from ``measuredPlans`` or a reference run.
+  private let repeats = Mutex(0)
+  /// The fingerprinted run of each calibrated plan (by widths; with
+  /// ``AccuracyReuse/suffixConvergence``).
+  private let references = Mutex<[String: ReferenceCell]>([:])
 
   /// Runs the float model on the evaluation samples.
   ///
@@ -48,10 +66,8 @@ public final class AccuracyEvaluator: Sendable {
   ///   - method: How fractional lengths left open are chosen.
   ///   - concurrency: Batch slices each run splits over (1 when many points
   ///     run at once).
-  ///   - prefixCacheBytes: The most bytes of live tensors kept for points
-  ///     that share a prefix of the network with earlier ones
-  ///     (``PrefixCache``; 0 runs every point from the input). The figures
-  ///     never depend on it.
+  ///   - reuse: The exact shortcuts to take (the figures never depend on
+  ///     them); ``AccuracyReuse/none`` runs every point from the input.
   /// - Throws: An execution error of the float model, or
   ///   ``ExecutionError/invalidInput(message:)`` when labels and samples
   ///   disagree in number.
@@ -59,7 +75,7 @@ public final class AccuracyEvaluator: Sendable {
     network: Network, evaluation: FloatTensor, labels: [Int],
     calibration: FloatTensor,
     method: CalibrationMethod = .qiu, concurrency: Int = 1,
-    prefixCacheBytes: Int = 1 << 30
+    reuse: AccuracyReuse = AccuracyReuse()
   ) throws(ExecutionError) {
     guard let count = evaluation.shape.first, count > 0, count == labels.count
     else {
@@ -74,11 +90,14 @@ public final class AccuracyEvaluator: Sendable {
     self.calibrationData = calibration
     self.method = method
     self.concurrency = max(1, concurrency)
-    self.prefixes = PrefixCache(input: evaluation, budget: prefixCacheBytes)
+    self.reuse = reuse
+    self.prefixes = PrefixCache(
+      input: evaluation, budget: reuse.prefixCacheBytes)
+    // Outputs only: the whole batch's intermediate tensors are not kept.
     let float = try FloatExecutor(
       network: network, concurrency: self.concurrency
-    ).run(input: evaluation)
-    guard let scores = float.outputs.first else {
+    ).outputs(input: evaluation)
+    guard let scores = float.first else {
       throw .invalidInput(message: "the network has no output")
     }
     floatTop1 = Classification.accuracy(scores, labels: labels, k: 1)
@@ -103,6 +122,7 @@ public final class AccuracyEvaluator: Sendable {
     concurrency = sibling.concurrency
     floatTop1 = sibling.floatTop1
     isCompressed = true
+    reuse = sibling.reuse
     // Other weights: live tensors of the original model's runs never apply.
     prefixes = PrefixCache(
       input: sibling.evaluation, budget: sibling.prefixes.budget)
@@ -135,9 +155,10 @@ public final class AccuracyEvaluator: Sendable {
   public func top1(of point: DesignPoint) -> Result<Double, AccuracyProblem> {
     if measuresInFloat(point) {
       do {
-        let run = try FloatExecutor(network: network, concurrency: concurrency)
-          .run(input: evaluation)
-        guard let scores = run.outputs.first else {
+        let outputs = try FloatExecutor(
+          network: network, concurrency: concurrency
+        ).outputs(input: evaluation)
+        guard let scores = outputs.first else {
           return .failure(AccuracyProblem("the network has no output"))
         }
         return .success(Classification.accuracy(scores, labels: labels, k: 1))
@@ -164,8 +185,34 @@ public final class AccuracyEvaluator: Sendable {
       let outputs: [TensorValue]
       if let base = try? baseExecutor(calibrated, key: calibration.widthsKey) {
         let executor = try base.revised(plan: plan)
-        outputs = try prefixes.outputs(
-          of: executor, keepingStateAt: executor.firstDifference(from: base))
+        if reuse.repeatedPlans,
+          let known = measuredPlans.withLock({ $0[executor.precision] })
+        {
+          repeats.withLock { $0 += 1 }
+          return .success(known)
+        }
+        let reference =
+          reuse.suffixConvergence
+          ? self.reference(base, key: calibration.widthsKey) : nil
+        if reuse.repeatedPlans, let reference,
+          executor.precision == base.precision
+        {
+          // The calibrated plan itself: the reference run measured it.
+          repeats.withLock { $0 += 1 }
+          outputs = reference.outputs
+        } else {
+          outputs = try prefixes.outputs(
+            of: executor, keepingStateAt: executor.firstDifference(from: base),
+            convergingTo: reference)
+        }
+        guard let scores = outputs.first?.floatTensor else {
+          return .failure(AccuracyProblem("the network has no output"))
+        }
+        let top1 = Classification.accuracy(scores, labels: labels, k: 1)
+        if reuse.repeatedPlans {
+          measuredPlans.withLock { $0[executor.precision] = top1 }
+        }
+        return .success(top1)
       } else {
         outputs = try FixedPointExecutor(
           network: network, plan: plan, concurrency: concurrency
@@ -177,6 +224,41 @@ public final class AccuracyEvaluator: Sendable {
       return .success(Classification.accuracy(scores, labels: labels, k: 1))
     } catch {
       return .failure(AccuracyProblem(error.description))
+    }
+  }
+
+  /// How often each shortcut was taken so far.
+  public var reuseCounts: AccuracyReuseCounts {
+    let (hits, misses) = prefixes.counts
+    var layers: [(layer: String, tally: ConvergenceTally)] = []
+    if let base = bases.withLock({ $0.values.first }) {
+      let names = base.network.nodes.map(\.name)
+      for (position, tally) in prefixes.convergence.sorted(by: {
+        $0.key < $1.key
+      }) {
+        layers.append(
+          (position < names.count ? names[position] : "(end)", tally))
+      }
+    }
+    return AccuracyReuseCounts(
+      prefixHits: hits, prefixMisses: misses,
+      repeatedPlans: repeats.withLock { $0 }, convergence: layers)
+  }
+
+  /// The fingerprinted run of a calibrated plan on the evaluation samples,
+  /// made once per set of widths (`nil` when the batch does not split into
+  /// chunks that run alone, or a chunk fails: points then run to the end).
+  func reference(_ base: FixedPointExecutor, key: String) -> SuffixReference? {
+    let cell = references.withLock { cells in
+      if let cell = cells[key] { return cell }
+      let cell = ReferenceCell()
+      cells[key] = cell
+      return cell
+    }
+    return cell.value {
+      SuffixReference(
+        executor: base, input: evaluation,
+        ranges: prefixes.chunkRanges(base))
     }
   }
 
@@ -228,6 +310,21 @@ final class CalibratedPlan: Sendable {
       if let state { return state }
       let computed = compute()
       state = computed
+      return computed
+    }
+  }
+}
+
+/// A reference run computed at most once.
+final class ReferenceCell: Sendable {
+  private let state = Mutex<SuffixReference??>(nil)
+
+  /// The value, computing it under the lock the first time.
+  func value(_ compute: () -> SuffixReference?) -> SuffixReference? {
+    state.withLock { state in
+      if let state { return state }
+      let computed = compute()
+      state = .some(computed)
       return computed
     }
   }

@@ -16,6 +16,16 @@ import Synchronization
 /// outputs equal ``FixedPointExecutor/run(input:retaining:firstSample:)``'s
 /// with ``FixedPointRetention/outputs`` bit for bit.
 ///
+/// States wait packed (``PackedState``: each tensor's integers at the
+/// narrowest width that holds them, an eighth of the executor's `Int64`
+/// raws at 8 bits), and the budget counts their packed bytes.
+///
+/// A run given the ``SuffixReference`` of the plan it departs from stops a
+/// chunk as soon as its live tensors are the reference run's at the same
+/// boundary;
+/// ``convergence`` tallies how often that happens, by the position where
+/// runs departed.
+///
 /// Safe to use from many tasks at once.
 ///
 /// ```swift
@@ -33,7 +43,7 @@ public final class PrefixCache: Sendable {
     var precision: ResolvedPrecision
     var position: Int
     var ranges: [Range<Int>]
-    var chunks: [FixedPointState]
+    var chunks: [PackedState]
     var bytes: Int
     var lastUse: Int
   }
@@ -44,6 +54,7 @@ public final class PrefixCache: Sendable {
     var clock = 0
     var hits = 0
     var misses = 0
+    var tallies: [Int: ConvergenceTally] = [:]
   }
 
   /// Creates an empty cache for one batch.
@@ -62,6 +73,13 @@ public final class PrefixCache: Sendable {
     store.withLock { ($0.hits, $0.misses) }
   }
 
+  /// Runs whose chunks stopped early because their live tensors met the
+  /// reference run's, by the position where the runs departed from the
+  /// reference plan.
+  public var convergence: [Int: ConvergenceTally] {
+    store.withLock { $0.tallies }
+  }
+
   /// The graph outputs of `executor` on the batch, resuming from the
   /// furthest cached state it agrees with.
   ///
@@ -70,10 +88,14 @@ public final class PrefixCache: Sendable {
   ///   - keep: The position before which to keep this run's state (the
   ///     first node where the point departs from the precision its sweep
   ///     varies around); `nil` keeps nothing.
+  ///   - reference: The run of the plan the point departs from, whose
+  ///     outputs a chunk takes once its live tensors meet it; `nil` runs
+  ///     every chunk to the end.
   /// - Returns: The outputs, in order.
   /// - Throws: The error a whole run of `executor` reports.
   public func outputs(
-    of executor: FixedPointExecutor, keepingStateAt keep: Int?
+    of executor: FixedPointExecutor, keepingStateAt keep: Int?,
+    convergingTo reference: SuffixReference? = nil
   )
     throws(ExecutionError) -> [TensorValue]
   {
@@ -81,38 +103,56 @@ public final class PrefixCache: Sendable {
     let start = budget > 0 ? lookup(executor, ranges: ranges) : nil
     let resumeAt = start?.position ?? 0
     let keepAt = keep.flatMap { $0 > resumeAt && budget > 0 ? $0 : nil }
+    let count = executor.prepared.count
+    // Convergence: where the point departs from the reference plan, and
+    // the first boundary after which both run the same nodes.
+    let converging = reference.flatMap { reference -> SuffixReference? in
+      reference.ranges == ranges ? reference : nil
+    }
+    let departure =
+      converging.map { executor.firstDifference(from: $0.executor) } ?? count
+    let from =
+      converging.map { executor.convergence(from: $0.executor) } ?? count
     var single = executor
     if ranges.count > 1 { single.concurrency = 1 }
     let runner = single
     let input = self.input
     let pieces = Parallel.map(ranges.count) {
-      index -> (state: FixedPointState?, outputs: [TensorValue])? in
+      index -> (state: PackedState?, outputs: [TensorValue], met: Int?)? in
       let range = ranges[index]
       do throws(ExecutionError) {
         var state: FixedPointState
         if let start {
-          state = start.chunks[index]
+          state = start.chunks[index].unpacked
         } else {
           state = try runner.start(
             input: ranges.count > 1 ? input.samples(range) : input,
             firstSample: range.lowerBound)
         }
-        var kept: FixedPointState?
+        var kept: PackedState?
         if let keepAt {
           try runner.advance(&state, to: keepAt, fusing: true)
-          kept = state
+          kept = PackedState(state)
+        }
+        if let converging, from < count,
+          let met = try converging.converge(
+            runner, state: &state, from: from, departure: departure,
+            chunk: index)
+        {
+          return (kept, met.outputs, met.at)
         }
         let outputs = try runner.finish(state)
         guard
           ranges.count == 1
             || outputs.allSatisfy({ $0.shape.first == range.count })
         else { return nil }
-        return (kept, outputs)
+        return (kept, outputs, nil)
       } catch {
         return nil
       }
     }
-    var complete: [(state: FixedPointState?, outputs: [TensorValue])] = []
+    var complete: [(state: PackedState?, outputs: [TensorValue], met: Int?)] =
+      []
     for piece in pieces {
       guard let piece else {
         // Report the error with indices in the whole batch.
@@ -126,6 +166,17 @@ public final class PrefixCache: Sendable {
       : TensorValue.joiningChunks(complete.map(\.outputs))
     guard let joined else {
       return try executor.run(input: input, retaining: .outputs).outputs
+    }
+    if converging != nil, from < count {
+      let met = complete.compactMap(\.met)
+      store.withLock { store in
+        var tally = store.tallies[departure] ?? ConvergenceTally()
+        tally.chunks += complete.count
+        tally.converged += met.count
+        tally.suffixNodes += complete.count * (count - departure)
+        tally.skippedNodes += met.reduce(0) { $0 + count - $1 }
+        store.tallies[departure] = tally
+      }
     }
     if let keepAt {
       let states = complete.compactMap(\.state)
@@ -142,7 +193,7 @@ public final class PrefixCache: Sendable {
 
   /// The chunks of the batch a run takes: those of an outputs-only run
   /// when the network's samples are independent, else the whole batch.
-  func chunkRanges(_ executor: FixedPointExecutor) -> [Range<Int>] {
+  public func chunkRanges(_ executor: FixedPointExecutor) -> [Range<Int>] {
     let count = input.shape.first ?? 0
     guard count > executor.samplesPerChunk,
       SampleIndependence.holds(for: executor.network)
@@ -199,4 +250,20 @@ public final class PrefixCache: Sendable {
       store.entries.append(entry)
     }
   }
+}
+
+/// How often the chunks of runs that departed from a reference plan at one
+/// position met the reference run before the end of the network.
+public struct ConvergenceTally: Hashable, Sendable {
+  /// Chunks run (each run counts each of its chunks).
+  public var chunks = 0
+  /// Chunks that met the reference run and took its outputs.
+  public var converged = 0
+  /// Nodes from the departure to the end, summed over the chunks.
+  public var suffixNodes = 0
+  /// Nodes the met chunks did not run, summed.
+  public var skippedNodes = 0
+
+  /// An empty tally.
+  public init() {}
 }

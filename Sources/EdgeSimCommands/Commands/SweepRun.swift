@@ -59,6 +59,20 @@ struct SweepRun: AsyncParsableCommand {
       valueName: "MB"))
   var prefixCache: Int = 1024
 
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Measure a precision that resolves like an earlier point's (the calibrated plan included) once (results are the same)."
+  )
+  var reusePlans = true
+
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Stop an accuracy run's chunk of samples once its tensors equal the calibrated plan's run at the same layer, and take that run's outputs (results are the same; off by default: on MobileNetV2 fl sweeps no chunk met it, and the fingerprints cost about 17 %)."
+  )
+  var suffixConvergence = false
+
   @OptionGroup var format: OutputOptions
 
   func validate() throws {
@@ -88,7 +102,10 @@ struct SweepRun: AsyncParsableCommand {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let inputs = try SweepInputs.load(
       plan, specPath: spec, executorConcurrency: max(1, cores / jobs),
-      prefixCacheBytes: prefixCache << 20, printer: &printer)
+      reuse: AccuracyReuse(
+        prefixCacheBytes: prefixCache << 20, repeatedPlans: reusePlans,
+        suffixConvergence: suffixConvergence),
+      printer: &printer)
 
     let part = shard.flatMap { Shard(parsing: $0) } ?? .whole
     let store = try openStore(
@@ -210,7 +227,48 @@ struct SweepRun: AsyncParsableCommand {
         "infeasible": .int(counts["infeasible"] ?? 0),
         "failed": .int(counts["failed"] ?? 0), "seconds": .number(seconds),
         "jobs": .int(jobs), "db": .string(db),
+        "reuse": Self.reuseJSON(inputs),
       ])
+  }
+
+  /// The shortcuts the accuracy evaluators took, summed over them, with
+  /// the chunks that met the calibrated plan's run by the layer where runs
+  /// departed from it.
+  static func reuseJSON(_ inputs: SweepInputs) -> JSONValue {
+    var hits = 0
+    var misses = 0
+    var repeats = 0
+    var checked = 0
+    var converged = 0
+    var layers: [JSONValue] = []
+    var seen: Set<ObjectIdentifier> = []
+    for key in inputs.accuracy.keys.sorted() {
+      // Studies of one model on the same samples share an evaluator.
+      guard let evaluator = inputs.accuracy[key],
+        seen.insert(ObjectIdentifier(evaluator)).inserted
+      else { continue }
+      let counts = evaluator.reuseCounts
+      hits += counts.prefixHits
+      misses += counts.prefixMisses
+      repeats += counts.repeatedPlans
+      checked += counts.chunks.checked
+      converged += counts.chunks.converged
+      for (layer, tally) in counts.convergence {
+        layers.append(
+          .object([
+            "layer": .string(layer), "chunks": .int(tally.chunks),
+            "converged": .int(tally.converged),
+            "suffix_nodes": .int(tally.suffixNodes),
+            "skipped_nodes": .int(tally.skippedNodes),
+          ]))
+      }
+    }
+    return .object([
+      "prefix_hits": .int(hits), "prefix_misses": .int(misses),
+      "repeated_plans": .int(repeats), "checked_chunks": .int(checked),
+      "converged_chunks": .int(converged),
+      "convergence_by_layer": .array(layers),
+    ])
   }
 
   /// The run's summary: a line on standard error, or with `--json` an

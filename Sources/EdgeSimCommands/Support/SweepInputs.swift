@@ -116,15 +116,16 @@ struct SweepInputs: Sendable {
   ///   - plan: The sweep.
   ///   - specPath: The sweep file, against whose folder paths resolve.
   ///   - executorConcurrency: Batch slices each bit-accurate run splits over.
-  ///   - prefixCacheBytes: The most bytes of intermediate tensors each
-  ///     accuracy evaluator keeps for points that share a network prefix.
+  ///   - reuse: The exact shortcuts each accuracy evaluator takes between
+  ///     points (the most bytes of intermediate tensors it keeps for points
+  ///     that share a network prefix, among them).
   ///   - printer: Shows the located errors.
   /// - Returns: The loaded models, devices and accuracy inputs.
   /// - Throws: ``CommandFailure`` after the printer has shown every located
   ///   error.
   static func load(
     _ plan: SweepPlan, specPath: String, executorConcurrency: Int = 1,
-    prefixCacheBytes: Int = 1 << 30, printer: inout DiagnosticPrinter
+    reuse: AccuracyReuse = AccuracyReuse(), printer: inout DiagnosticPrinter
   ) throws -> SweepInputs {
     let folder = URL(fileURLWithPath: specPath).deletingLastPathComponent()
     func resolve(_ name: String) -> String {
@@ -202,16 +203,26 @@ struct SweepInputs: Sendable {
     }
     inputs.compression = SweepCompression(files: modelFiles)
     if !problems.contains(where: { $0.severity == .error }) {
+      // Studies that measure one model on the same samples share one
+      // evaluator: one float run, one calibration per set of widths, one
+      // prefix cache and budget (a per-layer sweep is a study per layer).
+      var shared: [SharedAccuracy: AccuracyEvaluator] = [:]
       for (index, study) in plan.studies.enumerated() {
         guard let spec = study.accuracy else { continue }
         for model in study.models {
+          let path = isBundledName(model) ? nil : resolve(model)
+          let key = SharedAccuracy(model: path ?? model, spec: spec)
+          if let evaluator = shared[key] {
+            inputs.accuracy[accuracyKey(study: index, model: model)] = evaluator
+            continue
+          }
           do throws(CommandFailure) {
-            inputs.accuracy[accuracyKey(study: index, model: model)] =
-              try accuracyEvaluator(
-                spec, model: isBundledName(model) ? nil : resolve(model),
-                named: model,
-                resolve: resolve, concurrency: executorConcurrency,
-                prefixCacheBytes: prefixCacheBytes, warnings: &problems)
+            let evaluator = try accuracyEvaluator(
+              spec, model: path, named: model,
+              resolve: resolve, concurrency: executorConcurrency,
+              reuse: reuse, warnings: &problems)
+            inputs.accuracy[accuracyKey(study: index, model: model)] = evaluator
+            shared[key] = evaluator
           } catch {
             for (file, text) in error.sources { printer.sources[file] = text }
             problems += error.diagnostics
@@ -231,7 +242,7 @@ struct SweepInputs: Sendable {
   static func accuracyEvaluator(
     _ spec: AccuracySpec, model path: String?, named name: String,
     resolve: (String) -> String,
-    concurrency: Int, prefixCacheBytes: Int = 1 << 30,
+    concurrency: Int, reuse: AccuracyReuse = AccuracyReuse(),
     warnings: inout [Diagnostic]
   ) throws(CommandFailure) -> AccuracyEvaluator {
     guard let path else {
@@ -266,7 +277,7 @@ struct SweepInputs: Sendable {
         network: network, evaluation: evaluation, labels: labels,
         calibration: calibration,
         method: spec.method, concurrency: concurrency,
-        prefixCacheBytes: prefixCacheBytes)
+        reuse: reuse)
     } catch {
       throw CommandFailure(
         .error(error.description, at: SourceLocation(file: path)))
@@ -289,4 +300,11 @@ struct SweepInputs: Sendable {
     }
     return BatchSlices.slice(tensor, range.lowerBound..<(range.upperBound + 1))
   }
+}
+
+/// What makes two studies' accuracy evaluators the same: the model file
+/// and the accuracy section (its paths relative to the one sweep file).
+struct SharedAccuracy: Hashable {
+  var model: String
+  var spec: AccuracySpec
 }
