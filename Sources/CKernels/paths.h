@@ -195,6 +195,32 @@ edgesim_depthwise_block(const float *top, const EdgeSimPhasePlane *p,
   }
 }
 
+// The taps whose offsets the depthwise body tabulates (up to 8 × 8).
+enum { EDGESIM_DEPTHWISE_TABLE = 64 };
+
+// edgesim_depthwise_block with each tap's offset from `top` tabulated
+// (offsets[i · kw + j]), so that no division runs per block.
+static inline __attribute__((always_inline)) void
+edgesim_depthwise_block_table(const float *top, const ptrdiff_t *offsets,
+                              ptrdiff_t taps, const float *w, float b,
+                              float *row, ptrdiff_t ox, int lanes) {
+  float sum[16];
+  for (int l = 0; l < lanes; l++) {
+    sum[l] = b;
+  }
+  for (ptrdiff_t t = 0; t < taps; t++) {
+    const float *source = top + offsets[t] + ox;
+    const float wv = w[t];
+    for (int l = 0; l < lanes; l++) {
+      const float product = wv * source[l];
+      sum[l] = sum[l] + product;
+    }
+  }
+  for (int l = 0; l < lanes; l++) {
+    row[ox + l] = sum[l];
+  }
+}
+
 // The body of edgesim_depthwise_f32, compiled once per path: each output
 // starts from its bias and adds w[i][j] · x (product rounded, then added)
 // for i, then j, ascending, reading +0 where the window is on padding — the
@@ -209,6 +235,18 @@ edgesim_depthwise_f32_body(EDGESIM_DEPTHWISE_ARGS) {
   const ptrdiff_t sx = g->strideX;
   const ptrdiff_t taps = g->kernelHeight * g->kernelWidth;
   const ptrdiff_t outPlane = g->outHeight * g->outWidth;
+  ptrdiff_t offsets[EDGESIM_DEPTHWISE_TABLE];
+  const int tabulated = taps <= EDGESIM_DEPTHWISE_TABLE;
+  if (tabulated) {
+    for (ptrdiff_t i = 0; i < g->kernelHeight; i++) {
+      for (ptrdiff_t j = 0; j < g->kernelWidth; j++) {
+        const ptrdiff_t column = j * g->dilationX;
+        offsets[i * g->kernelWidth + j] =
+            i * g->dilationY * p.rowLength + (column % sx) * p.phaseLength +
+            column / sx;
+      }
+    }
+  }
   for (ptrdiff_t c = 0; c < channels; c++) {
     const float *channel = input + c * g->height * g->width;
     for (ptrdiff_t r = 0; r < p.rows; r++) {
@@ -237,7 +275,22 @@ edgesim_depthwise_f32_body(EDGESIM_DEPTHWISE_ARGS) {
         // registers across all taps; a row's last block ends at its end,
         // overlapping the one before (recomputing equal values).
         const ptrdiff_t width = g->outWidth;
-        if (width >= 16) {
+        if (tabulated && width >= 16) {
+          for (ptrdiff_t ox = 0; ox < width; ox += 16) {
+            edgesim_depthwise_block_table(
+                top, offsets, taps, w, b, row,
+                ox + 16 <= width ? ox : width - 16, 16);
+          }
+        } else if (tabulated && width >= 8) {
+          edgesim_depthwise_block_table(top, offsets, taps, w, b, row, 0, 8);
+          edgesim_depthwise_block_table(top, offsets, taps, w, b, row,
+                                        width - 8, 8);
+        } else if (tabulated) {
+          for (ptrdiff_t ox = 0; ox < width; ox++) {
+            edgesim_depthwise_block_table(top, offsets, taps, w, b, row, ox,
+                                          1);
+          }
+        } else if (width >= 16) {
           for (ptrdiff_t ox = 0; ox < width; ox += 16) {
             edgesim_depthwise_block(top, &p, g, w, b, row,
                                     ox + 16 <= width ? ox : width - 16, 16);

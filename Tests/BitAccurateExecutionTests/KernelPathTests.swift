@@ -282,9 +282,9 @@ import Testing
   /// The direct float depthwise kernel against im2col followed by the
   /// scalar GEMM loop (the float executor's order: bias, then the taps
   /// ascending), on random strides, dilations, pads (larger than the
-  /// kernel too), channel multipliers, with and without bias (a bias of −0
-  /// too), values of very different magnitudes and specials: bit patterns
-  /// equal.
+  /// kernel too), channel multipliers, kernels up to 10 × 10, rows of up to
+  /// 130 outputs, with and without bias (a bias of −0 too), values of very
+  /// different magnitudes and specials: bit patterns equal.
   @Test(arguments: paths)
   func depthwiseMatchesIm2colAndGemm(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 2219)
@@ -306,10 +306,17 @@ import Testing
           return Float.random(in: -1...1, using: &rng) * scale
         }
       }
+      // Wide rows (many 16-output blocks), and kernels of more taps than
+      // the kernel tabulates (64).
       let wide = trial % 50 == 3
+      let large = trial % 25 == 11
       let (channels, multiplier) = (draw(1...4), draw(1...3))
-      let (height, width) = (draw(1...9), wide ? draw(60...130) : draw(1...21))
-      let (kh, kw) = (draw(1...5), draw(1...5))
+      let (height, width) = (
+        large ? draw(9...22) : draw(1...9),
+        wide ? draw(60...130) : large ? draw(9...40) : draw(1...21)
+      )
+      let (kh, kw) =
+        large ? (draw(8...10), draw(8...10)) : (draw(1...5), draw(1...5))
       let (sy, sx, dy, dx) = (
         draw(1...3), draw(1...3), draw(1...2), draw(1...2)
       )
