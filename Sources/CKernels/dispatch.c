@@ -182,3 +182,33 @@ void edgesim_window_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
     edgesim_window_sums_portable(pairs, pitch, window, w, sums);
   }
 }
+
+void edgesim_depthwise_f32(const float *input, ptrdiff_t channels,
+                           ptrdiff_t multiplier, const EdgeSimWindow *window,
+                           const float *weight, const float *bias,
+                           float *scratch, float *output) {
+  edgesim_depthwise_f32_on(edgesim_kernels_current(), input, channels,
+                           multiplier, window, weight, bias, scratch, output);
+}
+
+void edgesim_depthwise_f32_on(EdgeSimKernels path, const float *input,
+                              ptrdiff_t channels, ptrdiff_t multiplier,
+                              const EdgeSimWindow *window, const float *weight,
+                              const float *bias, float *scratch,
+                              float *output) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_depthwise_f32_avx512(input, channels, multiplier, window, weight,
+                                 bias, scratch, output);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_depthwise_f32_avx2(input, channels, multiplier, window, weight,
+                               bias, scratch, output);
+    return;
+#endif
+  default:
+    edgesim_depthwise_f32_portable(input, channels, multiplier, window,
+                                   weight, bias, scratch, output);
+  }
+}

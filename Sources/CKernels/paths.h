@@ -7,6 +7,9 @@
 
 #include "CKernels.h"
 
+// The float bodies below take each product rounded, then add it.
+#pragma STDC FP_CONTRACT OFF
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define EDGESIM_X86 1
 #else
@@ -31,13 +34,21 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
   const int16_t *pairs, ptrdiff_t pitch, const EdgeSimWindow *g,               \
       const int16_t *w, int32_t *sums
 
+#define EDGESIM_DEPTHWISE_ARGS                                                 \
+  const float *input, ptrdiff_t channels, ptrdiff_t multiplier,                \
+      const EdgeSimWindow *g, const float *weight, const float *bias,          \
+      float *scratch, float *output
+
 void edgesim_window_sums_portable(EDGESIM_WINDOW_ARGS);
+void edgesim_depthwise_f32_portable(EDGESIM_DEPTHWISE_ARGS);
 void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS);
 void edgesim_clip_portable(EDGESIM_CLIP_ARGS);
 
 #if EDGESIM_X86
 void edgesim_window_sums_avx2(EDGESIM_WINDOW_ARGS);
 void edgesim_window_sums_avx512(EDGESIM_WINDOW_ARGS);
+void edgesim_depthwise_f32_avx2(EDGESIM_DEPTHWISE_ARGS);
+void edgesim_depthwise_f32_avx512(EDGESIM_DEPTHWISE_ARGS);
 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS);
 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS);
 void edgesim_clip_avx2(EDGESIM_CLIP_ARGS);
@@ -128,6 +139,169 @@ edgesim_window_sums_body(EDGESIM_WINDOW_ARGS) {
                          j * g->dilationX);
         for (ptrdiff_t ox = 0; ox < width; ox++) {
           row[ox] += wv * (uint32_t)(int32_t)line[ox * step];
+        }
+      }
+    }
+  }
+}
+
+// The phase layout of the depthwise scratch: the zero-padded plane (the rows
+// and columns the windows read), each row stored as strideX phases, phase q
+// holding columns q, q + sx, q + 2 sx, …, `phaseLength` apart. Column ox · sx
+// + j · dx is then entry ox + (j · dx) / sx of phase (j · dx) % sx, so that
+// every tap reads along memory whatever the stride.
+typedef struct {
+  ptrdiff_t rows, columns, phaseLength, rowLength;
+} EdgeSimPhasePlane;
+
+static inline EdgeSimPhasePlane edgesim_phase_plane(const EdgeSimWindow *g) {
+  EdgeSimPhasePlane p;
+  p.rows = (g->outHeight - 1) * g->strideY +
+           (g->kernelHeight - 1) * g->dilationY + 1;
+  p.columns = (g->outWidth - 1) * g->strideX +
+              (g->kernelWidth - 1) * g->dilationX + 1;
+  p.phaseLength = (p.columns + g->strideX - 1) / g->strideX;
+  p.rowLength = p.phaseLength * g->strideX;
+  return p;
+}
+
+// Outputs ox … ox + lanes − 1 (lanes ≤ 16, a constant where inlined) of
+// one output row: each starts from b and adds w[i][j] · x, product rounded
+// then added, i then j ascending; `top` is the phase plane's first row the
+// output row reads.
+static inline __attribute__((always_inline)) void
+edgesim_depthwise_block(const float *top, const EdgeSimPhasePlane *p,
+                        const EdgeSimWindow *g, const float *w, float b,
+                        float *row, ptrdiff_t ox, int lanes) {
+  float sum[16];
+  for (int l = 0; l < lanes; l++) {
+    sum[l] = b;
+  }
+  for (ptrdiff_t i = 0; i < g->kernelHeight; i++) {
+    const float *line = top + i * g->dilationY * p->rowLength + ox;
+    for (ptrdiff_t j = 0; j < g->kernelWidth; j++) {
+      const ptrdiff_t column = j * g->dilationX;
+      const float *source =
+          line + (column % g->strideX) * p->phaseLength + column / g->strideX;
+      const float wv = w[i * g->kernelWidth + j];
+      for (int l = 0; l < lanes; l++) {
+        const float product = wv * source[l];
+        sum[l] = sum[l] + product;
+      }
+    }
+  }
+  for (int l = 0; l < lanes; l++) {
+    row[ox + l] = sum[l];
+  }
+}
+
+// The taps whose offsets the depthwise body tabulates (up to 8 × 8).
+enum { EDGESIM_DEPTHWISE_TABLE = 64 };
+
+// edgesim_depthwise_block with each tap's offset from `top` tabulated
+// (offsets[i · kw + j]), so that no division runs per block.
+static inline __attribute__((always_inline)) void
+edgesim_depthwise_block_table(const float *top, const ptrdiff_t *offsets,
+                              ptrdiff_t taps, const float *w, float b,
+                              float *row, ptrdiff_t ox, int lanes) {
+  float sum[16];
+  for (int l = 0; l < lanes; l++) {
+    sum[l] = b;
+  }
+  for (ptrdiff_t t = 0; t < taps; t++) {
+    const float *source = top + offsets[t] + ox;
+    const float wv = w[t];
+    for (int l = 0; l < lanes; l++) {
+      const float product = wv * source[l];
+      sum[l] = sum[l] + product;
+    }
+  }
+  for (int l = 0; l < lanes; l++) {
+    row[ox + l] = sum[l];
+  }
+}
+
+// The body of edgesim_depthwise_f32, compiled once per path: each output
+// starts from its bias and adds w[i][j] · x (product rounded, then added)
+// for i, then j, ascending, reading +0 where the window is on padding — the
+// order and the values of im2col followed by the GEMM, so the same bits.
+// Blocks of adjacent output columns are vectorized for the path's lanes.
+static inline __attribute__((always_inline)) void
+edgesim_depthwise_f32_body(EDGESIM_DEPTHWISE_ARGS) {
+  if (g->outHeight <= 0 || g->outWidth <= 0) {
+    return;
+  }
+  const EdgeSimPhasePlane p = edgesim_phase_plane(g);
+  const ptrdiff_t sx = g->strideX;
+  const ptrdiff_t taps = g->kernelHeight * g->kernelWidth;
+  const ptrdiff_t outPlane = g->outHeight * g->outWidth;
+  ptrdiff_t offsets[EDGESIM_DEPTHWISE_TABLE];
+  const int tabulated = taps <= EDGESIM_DEPTHWISE_TABLE;
+  if (tabulated) {
+    for (ptrdiff_t i = 0; i < g->kernelHeight; i++) {
+      for (ptrdiff_t j = 0; j < g->kernelWidth; j++) {
+        const ptrdiff_t column = j * g->dilationX;
+        offsets[i * g->kernelWidth + j] =
+            i * g->dilationY * p.rowLength + (column % sx) * p.phaseLength +
+            column / sx;
+      }
+    }
+  }
+  for (ptrdiff_t c = 0; c < channels; c++) {
+    const float *channel = input + c * g->height * g->width;
+    for (ptrdiff_t r = 0; r < p.rows; r++) {
+      float *line = scratch + r * p.rowLength;
+      const ptrdiff_t y = r - g->padTop;
+      const float *source =
+          y >= 0 && y < g->height ? channel + y * g->width : NULL;
+      for (ptrdiff_t q = 0; q < sx; q++) {
+        float *phase = line + q * p.phaseLength;
+        for (ptrdiff_t t = 0; t < p.phaseLength; t++) {
+          const ptrdiff_t x = t * sx + q - g->padLeft;
+          phase[t] =
+              source != NULL && x >= 0 && x < g->width ? source[x] : 0.0f;
+        }
+      }
+    }
+    for (ptrdiff_t m = 0; m < multiplier; m++) {
+      const ptrdiff_t o = c * multiplier + m;
+      const float *w = weight + o * taps;
+      const float b = bias != NULL ? bias[o] : 0.0f;
+      float *plane = output + o * outPlane;
+      for (ptrdiff_t oy = 0; oy < g->outHeight; oy++) {
+        float *row = plane + oy * g->outWidth;
+        const float *top = scratch + oy * g->strideY * p.rowLength;
+        // Blocks of 16 (or, in a narrower row, 8) outputs held in
+        // registers across all taps; a row's last block ends at its end,
+        // overlapping the one before (recomputing equal values).
+        const ptrdiff_t width = g->outWidth;
+        if (tabulated && width >= 16) {
+          for (ptrdiff_t ox = 0; ox < width; ox += 16) {
+            edgesim_depthwise_block_table(
+                top, offsets, taps, w, b, row,
+                ox + 16 <= width ? ox : width - 16, 16);
+          }
+        } else if (tabulated && width >= 8) {
+          edgesim_depthwise_block_table(top, offsets, taps, w, b, row, 0, 8);
+          edgesim_depthwise_block_table(top, offsets, taps, w, b, row,
+                                        width - 8, 8);
+        } else if (tabulated) {
+          for (ptrdiff_t ox = 0; ox < width; ox++) {
+            edgesim_depthwise_block_table(top, offsets, taps, w, b, row, ox,
+                                          1);
+          }
+        } else if (width >= 16) {
+          for (ptrdiff_t ox = 0; ox < width; ox += 16) {
+            edgesim_depthwise_block(top, &p, g, w, b, row,
+                                    ox + 16 <= width ? ox : width - 16, 16);
+          }
+        } else if (width >= 8) {
+          edgesim_depthwise_block(top, &p, g, w, b, row, 0, 8);
+          edgesim_depthwise_block(top, &p, g, w, b, row, width - 8, 8);
+        } else {
+          for (ptrdiff_t ox = 0; ox < width; ox++) {
+            edgesim_depthwise_block(top, &p, g, w, b, row, ox, 1);
+          }
         }
       }
     }

@@ -196,3 +196,16 @@ void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
     }
   }
 }
+
+void edgesim_depthwise_f32_portable(EDGESIM_DEPTHWISE_ARGS) {
+  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias,
+                             scratch, output);
+}
+
+ptrdiff_t edgesim_depthwise_f32_scratch(const EdgeSimWindow *window) {
+  if (window->outHeight <= 0 || window->outWidth <= 0) {
+    return 0;
+  }
+  const EdgeSimPhasePlane p = edgesim_phase_plane(window);
+  return p.rows * p.rowLength;
+}

@@ -614,4 +614,14 @@ AVX512 void edgesim_window_sums_avx512(EDGESIM_WINDOW_ARGS) {
   edgesim_window_sums_body(pairs, pitch, g, w, sums);
 }
 
+AVX2 void edgesim_depthwise_f32_avx2(EDGESIM_DEPTHWISE_ARGS) {
+  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias,
+                             scratch, output);
+}
+
+AVX512 void edgesim_depthwise_f32_avx512(EDGESIM_DEPTHWISE_ARGS) {
+  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias,
+                             scratch, output);
+}
+
 #endif

@@ -279,6 +279,110 @@ import Testing
     }
   }
 
+  /// The direct float depthwise kernel against im2col followed by the
+  /// scalar GEMM loop (the float executor's order: bias, then the taps
+  /// ascending), on random strides, dilations, pads (larger than the
+  /// kernel too), channel multipliers, kernels up to 10 × 10, rows of up to
+  /// 130 outputs, with and without bias (a bias of −0 too), values of very
+  /// different magnitudes and specials: bit patterns equal.
+  @Test(arguments: paths)
+  func depthwiseMatchesIm2colAndGemm(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 2219)
+    let specials: [Float] = [
+      0, -0.0, .leastNonzeroMagnitude, .infinity, -.infinity, .nan, 1e-30,
+      -1e30,
+    ]
+    for trial in 0..<300 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      func values(_ count: Int) -> [Float] {
+        (0..<count).map { _ in
+          if trial % 4 == 0, draw(0...15) == 0 {
+            return specials[draw(0...(specials.count - 1))]
+          }
+          let scale = Float(
+            sign: .plus, exponent: draw(-20...20), significand: 1)
+          return Float.random(in: -1...1, using: &rng) * scale
+        }
+      }
+      // Wide rows (many 16-output blocks), and kernels of more taps than
+      // the kernel tabulates (64).
+      let wide = trial % 50 == 3
+      let large = trial % 25 == 11
+      let (channels, multiplier) = (draw(1...4), draw(1...3))
+      let (height, width) = (
+        large ? draw(9...22) : draw(1...9),
+        wide ? draw(60...130) : large ? draw(9...40) : draw(1...21)
+      )
+      let (kh, kw) =
+        large ? (draw(8...10), draw(8...10)) : (draw(1...5), draw(1...5))
+      let (sy, sx, dy, dx) = (
+        draw(1...3), draw(1...3), draw(1...2), draw(1...2)
+      )
+      let (top, left) = (draw(0...6), draw(0...6))
+      let spanY = height + top + draw(0...3) - (kh - 1) * dy - 1
+      let spanX = width + left + draw(0...3) - (kw - 1) * dx - 1
+      guard spanY >= 0, spanX >= 0 else { continue }
+      let (outHeight, outWidth) = (spanY / sy + 1, spanX / sx + 1)
+      let taps = kh * kw
+      let plane = outHeight * outWidth
+      let outputs = channels * multiplier
+      let input = values(channels * height * width)
+      let weight = values(outputs * taps)
+      let bias: [Float]? =
+        switch trial % 3 {
+        case 0: nil
+        case 1: values(outputs)
+        default: [Float](repeating: -0.0, count: outputs)
+        }
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: kh, kernelWidth: kw,
+        strideY: sy, strideX: sx, dilationY: dy, dilationX: dx, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      var expected: [Float] = []
+      for o in 0..<outputs {
+        let c = o / multiplier
+        var column = [Float](repeating: .nan, count: taps * plane)
+        column.withUnsafeMutableBufferPointer { target in
+          edgesim_im2col_f32(
+            Array(input[(c * height * width)...]), 1, &window,
+            target.baseAddress)
+        }
+        var row = [Float](repeating: bias?[o] ?? 0, count: plane)
+        Self.sgemmReference(
+          Array(weight[(o * taps)..<((o + 1) * taps)]), m: 1, k: taps,
+          column, n: plane, &row)
+        expected += row
+      }
+      var scratch = [Float](
+        repeating: .nan, count: edgesim_depthwise_f32_scratch(&window))
+      var out = [Float](repeating: .nan, count: outputs * plane)
+      scratch.withUnsafeMutableBufferPointer { s in
+        out.withUnsafeMutableBufferPointer { o in
+          if let bias {
+            edgesim_depthwise_f32_on(
+              Self.c(path), input, channels, multiplier, &window, weight,
+              bias, s.baseAddress, o.baseAddress)
+          } else {
+            edgesim_depthwise_f32_on(
+              Self.c(path), input, channels, multiplier, &window, weight,
+              nil, s.baseAddress, o.baseAddress)
+          }
+        }
+      }
+      for index in out.indices
+      where out[index].bitPattern != expected[index].bitPattern
+        && !(out[index].isNaN && expected[index].isNaN)
+      {
+        Issue.record(
+          "\(name) trial \(trial) [\(index)]: \(out[index]) ≠ \(expected[index])"
+        )
+        return
+      }
+    }
+  }
+
   /// One-channel window sums over a pair plane (depthwise layers with a
   /// stride or dilation) against Int128 sums over the padded plane, and the
   /// pair plane itself against its definition.

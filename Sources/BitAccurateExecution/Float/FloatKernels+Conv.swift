@@ -29,6 +29,11 @@ enum FloatKernels {
         message: "weight \(weightShape) does not fit input \(x.shape)")
     }
     let groupOut = outChannels / groups
+    if groupIn == 1 && groups > 1 {
+      return depthwise(
+        x, weight: weight, bias: bias, g, multiplier: groupOut,
+        concurrency: concurrency)
+    }
     let k = groupIn * g.kernelHeight * g.kernelWidth
     let plane = g.outputPlane
     let out = [Float].filled(g.batch * outChannels * plane) { output in
@@ -80,6 +85,54 @@ enum FloatKernels {
       unchecked: [g.batch, outChannels, g.outHeight, g.outWidth], values: out)
   }
 
+  /// A convolution whose every group reads one channel (depthwise, with
+  /// `multiplier` outputs per channel): CKernels' direct
+  /// `edgesim_depthwise_f32`, which adds the same products in the same order
+  /// as im2col and the GEMM (bias, then the taps ascending), so the same
+  /// bits without the K × P matrix.
+  static func depthwise(
+    _ x: FloatTensor, weight: [Float], bias: [Float]?, _ g: ConvGeometry,
+    multiplier: Int, concurrency: Int
+  ) -> FloatTensor {
+    let outChannels = g.channels * multiplier
+    let plane = g.outputPlane
+    let window = EdgeSimWindow(g)
+    let scratchCount = withUnsafePointer(to: window) {
+      edgesim_depthwise_f32_scratch($0)
+    }
+    let out = [Float].filled(g.batch * outChannels * plane) { output in
+      x.values.withUnsafeBufferPointer { input in
+        guard let inputBase = input.baseAddress else { return }
+        let shared = (
+          SharedBuffer(UnsafeMutablePointer(mutating: inputBase)),
+          SharedBuffer(output)
+        )
+        _ = Parallel.slices(
+          g.batch, concurrency: concurrency, minimumPerSlice: 1
+        ) { images in
+          var scratch = [Float](repeating: 0, count: scratchCount)
+          var window = window
+          let biasValues = bias ?? []
+          weight.withUnsafeBufferPointer { w in
+            biasValues.withUnsafeBufferPointer { b in
+              scratch.withUnsafeMutableBufferPointer { s in
+                let biasBase = bias == nil ? nil : b.baseAddress
+                for n in images {
+                  edgesim_depthwise_f32(
+                    shared.0.base + n * g.channels * g.inputPlane, g.channels,
+                    multiplier, &window, w.baseAddress, biasBase,
+                    s.baseAddress, shared.1.base + n * outChannels * plane)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return FloatTensor(
+      unchecked: [g.batch, outChannels, g.outHeight, g.outWidth], values: out)
+  }
+
   /// Lays a group's receptive fields out as a K × P matrix, zero where the
   /// window reads padding (CKernels' `edgesim_im2col_f32`).
   static func im2col(
@@ -87,11 +140,7 @@ enum FloatKernels {
     _ g: ConvGeometry,
     into column: UnsafeMutableBufferPointer<Float>
   ) {
-    var window = EdgeSimWindow(
-      height: g.height, width: g.width, kernelHeight: g.kernelHeight,
-      kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX,
-      dilationY: g.dilationY, dilationX: g.dilationX, padTop: g.padTop,
-      padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth)
+    var window = EdgeSimWindow(g)
     edgesim_im2col_f32(
       input.baseAddress.unsafelyUnwrapped + base, channels, &window,
       column.baseAddress)
@@ -160,5 +209,16 @@ struct MatMulPlan {
     if b.count != 1 { shape.append(n) }
     outputShape = shape
     outputCount = batchCount * m * n
+  }
+}
+
+extension EdgeSimWindow {
+  /// The window of a 2-D convolution's geometry.
+  init(_ g: ConvGeometry) {
+    self.init(
+      height: g.height, width: g.width, kernelHeight: g.kernelHeight,
+      kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX,
+      dilationY: g.dilationY, dilationX: g.dilationX, padTop: g.padTop,
+      padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth)
   }
 }

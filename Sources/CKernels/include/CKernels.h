@@ -112,6 +112,32 @@ typedef struct {
 void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
                         const EdgeSimWindow *window, float *column);
 
+/// A depthwise convolution of `channels` Float32 planes (`height · width`
+/// apart), `multiplier` outputs per channel (output o reads channel o /
+/// multiplier; planes `outHeight · outWidth` apart), any stride, dilation
+/// and padding: output[o][oy][ox] starts from bias[o] (+0 when `bias` is
+/// NULL) and adds weight[o][i][j] · x (the product rounded, then added: no
+/// fused multiply-add) for i, then j, ascending, x being the input or +0
+/// where the window reads padding. These are the order and values of
+/// `edgesim_im2col_f32` followed by `edgesim_sgemm_accumulate` with k = kh ·
+/// kw, so the same bits on every path, without the K × P matrix. `scratch`
+/// holds `edgesim_depthwise_f32_scratch(window)` floats.
+void edgesim_depthwise_f32(const float *input, ptrdiff_t channels,
+                           ptrdiff_t multiplier, const EdgeSimWindow *window,
+                           const float *weight, const float *bias,
+                           float *scratch, float *output);
+
+/// `edgesim_depthwise_f32` on one given path (which must be supported).
+void edgesim_depthwise_f32_on(EdgeSimKernels path, const float *input,
+                              ptrdiff_t channels, ptrdiff_t multiplier,
+                              const EdgeSimWindow *window, const float *weight,
+                              const float *bias, float *scratch,
+                              float *output);
+
+/// The floats of `edgesim_depthwise_f32`'s scratch for `window`: one
+/// zero-padded input plane.
+ptrdiff_t edgesim_depthwise_f32_scratch(const EdgeSimWindow *window);
+
 /// One plane `[height][width]` of Int64 raws (each fitting Int16) written
 /// into a pair plane: with x the zero-padded plane (`pitch` columns, the
 /// image at row `top`, column `left`) read as one flat row, lanes 2k and
