@@ -13,10 +13,21 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
   /// Fixed time per executed operator (interpreter dispatch, GPU kernel
   /// launch), seconds.
   case dispatch
-  /// Fraction of the peak MAC rate that dense kernels sustain: k×k and 1×1
-  /// convolutions and matrix products (im2col + GEMM on a CPU or MCU, direct
-  /// convolution on a GPU).
+  /// Fraction of the peak MAC rate that dense kernels sustain: k×k
+  /// convolutions (im2col + GEMM on a CPU, direct or Winograd convolution
+  /// on a GPU, the windowed loop nest of TFLite Micro's kernels), and 1×1
+  /// convolutions and matrix products where `pointwise` and
+  /// `fully_connected` are not declared.
   case dense
+  /// Fraction of the peak MAC rate that 1×1 convolutions sustain: a GEMM on
+  /// the input as it lies (no im2col, no window bounds checks). Falls back
+  /// to `dense`.
+  case pointwise
+  /// Fraction of the peak MAC rate that fully connected layers and matrix
+  /// products sustain (TFLite Micro's and CMSIS-NN's fully-connected
+  /// kernels run one dot product per output, without a window). Falls back
+  /// to `dense`.
+  case fullyConnected = "fully_connected"
   /// Fraction of the peak MAC rate that depthwise kernels sustain.
   case depthwise
   /// Fraction of a memory level's bandwidth that memory-bound kernels
@@ -26,13 +37,32 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
   /// for it to be worth using: a layer uses `min(units, work / grain)` units,
   /// at least one (thread scaling on CPU cores, occupancy on GPU cores).
   case parallelGrain = "parallel_grain"
+  /// Time per operator for every unit it keeps busy beyond the first,
+  /// seconds: waking and joining the worker threads of a CPU thread pool.
+  /// An operator too small to split (`parallel_grain`) runs on one thread
+  /// and pays none of it.
+  case threadDispatch = "thread_dispatch"
+
+  /// Whether the parameter is a time (written in a device file with a unit,
+  /// `8 us`), not a fraction or a count.
+  public var isTime: Bool { self == .dispatch || self == .threadDispatch }
+
+  /// The parameter a class fraction stands in for when the file does not
+  /// declare it, and that a fit draws it toward when the measurements say
+  /// little about it (`pointwise` and `fully_connected` toward `dense`).
+  public var fallback: RuntimeParameter? {
+    switch self {
+    case .pointwise, .fullyConnected: .dense
+    default: nil
+    }
+  }
 
   /// The values a parameter may take, in its unit (seconds, a fraction,
   /// MACs): the physical range that a fit is bounded to.
   public var range: ClosedRange<Double> {
     switch self {
-    case .dispatch: 1e-8...1e-2
-    case .dense, .depthwise, .memory: 1e-4...1
+    case .dispatch, .threadDispatch: 1e-8...1e-2
+    case .dense, .pointwise, .fullyConnected, .depthwise, .memory: 1e-4...1
     case .parallelGrain: 1...1e10
     }
   }
@@ -60,6 +90,19 @@ public struct RuntimeModel: Hashable, Sendable {
   public var dispatchSeconds: Double { parameters[.dispatch]?.value ?? 0 }
   /// Dense kernels' fraction of the peak MAC rate (1 when not declared).
   public var dense: Double { parameters[.dense]?.value ?? 1 }
+  /// 1×1 convolutions' fraction of the peak MAC rate (``dense`` when not
+  /// declared).
+  public var pointwise: Double { parameters[.pointwise]?.value ?? dense }
+  /// Fully connected layers' and matrix products' fraction of the peak MAC
+  /// rate (``dense`` when not declared).
+  public var fullyConnected: Double {
+    parameters[.fullyConnected]?.value ?? dense
+  }
+  /// Seconds per operator per unit it uses beyond the first (0 when not
+  /// declared).
+  public var threadDispatchSeconds: Double {
+    parameters[.threadDispatch]?.value ?? 0
+  }
   /// Depthwise kernels' fraction of the peak MAC rate (1 when not declared).
   public var depthwise: Double { parameters[.depthwise]?.value ?? 1 }
   /// Memory-bound kernels' fraction of bandwidth (1 when not declared).

@@ -135,4 +135,182 @@ import Testing
     let lenet = try await Self.simulated(out, "lenet5")
     #expect(abs(lenet / Double(lines[1].split(separator: ",")[4])! - 1) < 0.01)
   }
+
+  /// The stm32l4r5 file with its `runtime:` block replaced by `lines`.
+  static func stm32(runtime lines: [String]) throws -> String {
+    let base = try String(
+      contentsOfFile: "\(root)/Hardware/stm32l4r5.yaml", encoding: .utf8)
+    let start = try #require(base.range(of: "\nruntime:\n"))
+    var end = base.index(after: start.upperBound)
+    while let next = base[end...].firstIndex(of: "\n"),
+      base[base.index(after: next)...].hasPrefix("  ")
+    {
+      end = base.index(after: next)
+    }
+    let tail = base[end...].drop { $0 != "\n" }
+    return String(base[..<start.lowerBound]) + "\nruntime:\n"
+      + lines.map { "  \($0)" }.joined(separator: "\n") + tail
+  }
+
+  /// One network of each dense kernel shape: k×k convolutions, 1×1
+  /// convolutions, fully connected layers, and depthwise with 1×1.
+  static let shapeNetworks = [
+    "convnet": """
+    name: convnet
+    input: {name: input, shape: [1, 8, 20, 20]}
+    layers:
+      - {name: c1, op: conv, filters: 16, kernel: 3, padding: 1, activation: relu}
+      - {name: c2, op: conv, filters: 16, kernel: 3, padding: 1, activation: relu}
+    """,
+    "pwnet": """
+    name: pwnet
+    input: {name: input, shape: [1, 32, 16, 16]}
+    layers:
+      - {name: p1, op: conv, filters: 32, kernel: 1, activation: relu}
+      - {name: p2, op: conv, filters: 32, kernel: 1, activation: relu}
+    """,
+    "fcnet": """
+    name: fcnet
+    input: {name: input, shape: [1, 256]}
+    layers:
+      - {name: f1, op: fc, units: 128, activation: relu}
+      - {name: f2, op: fc, units: 128, activation: relu}
+      - {name: f3, op: fc, units: 16}
+    """,
+    "dwnet": """
+    name: dwnet
+    input: {name: input, shape: [1, 16, 24, 24]}
+    layers:
+      - {name: dw1, op: conv, depthwise: true, kernel: 3, padding: 1, activation: relu}
+      - {name: pw1, op: conv, filters: 32, kernel: 1, activation: relu}
+      - {name: c3, op: conv, filters: 2, kernel: 3, padding: 1, activation: relu}
+    """,
+  ]
+
+  /// A microcontroller's kernel classes (k×k, 1×1, fully connected,
+  /// depthwise) each run at their own fraction: measurements the model made
+  /// with known fractions are fitted back to them by `calibrate`, and
+  /// `simulate` names each dense layer's kernel shape.
+  @Test func calibrateFitsAFractionPerKernelShape() async throws {
+    let folder = try TemporaryFolder()
+    func runtime(_ dense: Double, _ pointwise: Double, _ fc: Double) -> [String]
+    {
+      [
+        "dispatch: {value: 30 us, fitted_to: \"test\"}",
+        "dense: {value: \(dense), fitted_to: \"test\"}",
+        "pointwise: {value: \(pointwise), fitted_to: \"test\"}",
+        "fully_connected: {value: \(fc), fitted_to: \"test\"}",
+        "depthwise: {value: 0.02, fitted_to: \"test\"}",
+      ]
+    }
+    let truth = folder.path("truth.yaml")
+    try Self.stm32(runtime: runtime(0.06, 0.15, 0.1)).write(
+      toFile: truth, atomically: true, encoding: .utf8)
+    let start = folder.path("start.yaml")
+    try Self.stm32(runtime: runtime(0.3, 0.3, 0.3)).write(
+      toFile: start, atomically: true, encoding: .utf8)
+    var lines = ["device,model,precision,batch,latency_ms,regime,runtime"]
+    for (name, text) in Self.shapeNetworks.sorted(by: { $0.key < $1.key }) {
+      let path = folder.path("\(name).yaml")
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      for batch in [1, 2] {
+        let latency = try await Self.simulated(truth, path, batch: batch)
+        lines.append("stm32l4r5,\(path),int8,\(batch),\(latency),steady,TFLM")
+      }
+    }
+    try lines.joined(separator: "\n").write(
+      toFile: folder.path("m.csv"), atomically: true, encoding: .utf8)
+    let run = await EdgeSimMain.capture([
+      "calibrate", folder.path("m.csv"), "--hardware", start, "--out",
+      folder.path("fitted.yaml"), "--json",
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    let report = try Self.json(run.standardOutput)
+    var fitted: [String: Double] = [:]
+    for parameter in try #require(report["parameters"] as? [[String: Any]]) {
+      fitted[parameter["name"] as? String ?? ""] =
+        parameter["fitted"] as? Double
+    }
+    // The prior that draws `pointwise` and `fully_connected` toward `dense`
+    // costs a little where the data pin them: within 5%.
+    for (name, value) in [
+      "runtime.dense": 0.06, "runtime.pointwise": 0.15,
+      "runtime.fully_connected": 0.1, "runtime.depthwise": 0.02,
+    ] {
+      let got = try #require(fitted[name], "\(name) missing")
+      #expect(abs(got / value - 1) < 0.05, "\(name): \(got) against \(value)")
+    }
+
+    // `simulate` names the shape and times each at its own fraction.
+    let show = await EdgeSimMain.capture([
+      "simulate", "--hardware", truth, "--model", folder.path("dwnet.yaml"),
+      "--precision", "int8", "--no-trace", "--json",
+    ])
+    #expect(show.status == 0, "\(show.standardError)")
+    let layers = try #require(
+      try Self.json(show.standardOutput)["layers"] as? [[String: Any]])
+    var mapping: [String: String] = [:]
+    var utilization: [String: Double] = [:]
+    for layer in layers {
+      let name = layer["name"] as? String ?? ""
+      mapping[name] = layer["mapping"] as? String
+      utilization[name] = layer["utilization"] as? Double
+    }
+    #expect(mapping["pw1"]?.contains("kernel dense pointwise") == true)
+    #expect(mapping["c3"]?.contains("kernel dense window") == true)
+    #expect(mapping["dw1"]?.contains("kernel depthwise") == true)
+    let pointwise = try #require(utilization["pw1"])
+    let window = try #require(utilization["c3"])
+    #expect(pointwise > 2 * window, "1×1 \(pointwise), 3×3 \(window)")
+  }
+
+  /// On a CPU, an operator pays `thread_dispatch` for every thread it wakes
+  /// beyond the first: one too small to split (below `parallel_grain`)
+  /// pays `dispatch` alone.
+  @Test func threadDispatchIsPaidPerThreadAnOperatorUses() async throws {
+    let folder = try TemporaryFolder()
+    let base = try String(
+      contentsOfFile: "\(Self.root)/Hardware/pixel3-cpu.yaml", encoding: .utf8)
+    let start = try #require(base.range(of: "\nruntime:\n"))
+    var end = base.index(after: start.upperBound)
+    while let next = base[end...].firstIndex(of: "\n"),
+      base[base.index(after: next)...].hasPrefix("  ")
+    {
+      end = base.index(after: next)
+    }
+    let tail = base[end...].drop { $0 != "\n" }
+    let device = folder.path("cpu.yaml")
+    try
+      (String(base[..<start.lowerBound])
+        + """
+
+        runtime:
+          dispatch: {value: 5 us, fitted_to: "test"}
+          dense: {value: 0.3, fitted_to: "test"}
+          parallel_grain: {value: 100000, fitted_to: "test"}
+          thread_dispatch: {value: 20 us, fitted_to: "test"}
+        """ + tail).write(toFile: device, atomically: true, encoding: .utf8)
+    let network = folder.path("two.yaml")
+    try """
+    name: two
+    input: {name: input, shape: [1, 64]}
+    layers:
+      - {name: small, op: fc, units: 64}
+      - {name: big, op: fc, units: 16384}
+    """.write(toFile: network, atomically: true, encoding: .utf8)
+    let run = await EdgeSimMain.capture([
+      "simulate", "--hardware", device, "--model", network, "--precision",
+      "int8", "--no-trace", "--json",
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    let layers = try #require(
+      try Self.json(run.standardOutput)["layers"] as? [[String: Any]])
+    var mapping: [String: String] = [:]
+    for layer in layers {
+      mapping[layer["name"] as? String ?? ""] = layer["mapping"] as? String
+    }
+    // 4,096 MACs: one thread. 1,048,576 MACs: all four, three woken.
+    #expect(mapping["small"]?.contains("dispatch 5.0 us") == true, "\(mapping)")
+    #expect(mapping["big"]?.contains("dispatch 65.0 us") == true, "\(mapping)")
+  }
 }

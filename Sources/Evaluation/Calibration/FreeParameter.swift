@@ -19,6 +19,11 @@ public struct FreeParameter: Sendable {
   public var fittedTo: String
   /// Writes a value into a device.
   public var apply: @Sendable (inout Device, Double) -> Void
+  /// The parameter this one is drawn toward, if any.
+  ///
+  /// A kernel class's fraction is drawn toward `dense` where the
+  /// measurements say little about it (``LatencyCalibrator/priorWeight``).
+  public var drawnToward: String?
 
   /// Creates a parameter.
   ///
@@ -100,12 +105,18 @@ public struct FreeParameter: Sendable {
     guard let runtime = device.runtime else { return [] }
     return RuntimeParameter.allCases.compactMap { parameter in
       guard let figure = runtime.parameters[parameter] else { return nil }
-      return FreeParameter(
+      var result = FreeParameter(
         name: "runtime.\(parameter.rawValue)", value: figure.value,
         bounds: parameter.range, fittedTo: figure.fittedTo
       ) { device, value in
         device.runtime?.parameters[parameter]?.value = value
       }
+      if let fallback = parameter.fallback,
+        runtime.parameters[fallback] != nil
+      {
+        result.drawnToward = "runtime.\(fallback.rawValue)"
+      }
+      return result
     }
   }
 

@@ -27,8 +27,25 @@ public struct KernelWork: Hashable, Sendable {
     case free
   }
 
+  /// The loop a dense kernel runs, by the layer's shape: runtimes give
+  /// each its own kernel (TFLite's CPU kernels skip im2col for a 1×1
+  /// convolution; TFLite Micro's and CMSIS-NN's fully-connected kernels
+  /// run one dot product per output, without a window; the GPU delegate
+  /// picks Winograd or a direct convolution for a k×k one).
+  public enum Shape: String, Hashable, Sendable {
+    /// A k×k convolution (a kernel window larger than one element).
+    case window
+    /// A 1×1 convolution.
+    case pointwise
+    /// A fully connected layer or matrix product.
+    case matrix
+  }
+
   /// The kernel class.
   public var kind: Kind
+  /// The dense kernel's loop (``Kind/dense`` only; ``Shape/window``
+  /// otherwise).
+  public var shape: Shape = .window
   /// MACs (dense, depthwise) or element operations (streaming).
   public var work: Double
   /// Work per second of one unit (core or shader core) at the layer's widths.
@@ -59,9 +76,12 @@ public struct KernelWork: Hashable, Sendable {
 /// The time a layer takes on a processor under its runtime: the
 /// per-operator execution model of `Documentation/Simulator.md`.
 ///
-/// `seconds = dispatch + max(work / (unitRate · u · e), bytes / (B · m)) +
-/// serialBytes / (B · m)`, where `e` is the kernel class's fraction of peak
-/// (`dense` or `depthwise`; streaming and copies compute at peak), `m` the
+/// `seconds = dispatch + thread_dispatch · (u − 1) + max(work / (unitRate ·
+/// u · e), bytes / (B · m)) + serialBytes / (B · m)`, where `e` is the
+/// kernel class's fraction of peak (`dense` for a k×k convolution,
+/// `pointwise` for a 1×1 one, `fully_connected` for a matrix product, each
+/// `dense` when not declared; `depthwise`; streaming and copies compute at
+/// peak), `m` the
 /// memory fraction, `B` the bandwidth of the innermost level whose capacity
 /// (over its instances) holds the working set, and `u = min(units,
 /// max(1, work / parallel_grain))` the units a layer of that size keeps busy.
@@ -164,12 +184,17 @@ public enum KernelModel {
     }
     let outputBytes = Double(layer.output.elements) * outBytes
     var kind = KernelWork.Kind.free
+    var shape = KernelWork.Shape.window
     var work = 0.0
     var bytes = 0.0
     var serial = 0.0
     switch layer.work {
     case .mac(let nest):
       kind = layer.operatorClass == .depthwise ? .depthwise : .dense
+      shape =
+        layer.operatorClass == .gemm
+        ? .matrix
+        : nest.kernelRows * nest.kernelColumns == 1 ? .pointwise : .window
       work = Double(nest.macs ?? Int.max)
       bytes =
         inputBytes + outputBytes
@@ -214,6 +239,7 @@ public enum KernelModel {
     var result = KernelWork(
       kind: kind, work: work, unitRate: unitRate, units: units, bytes: bytes,
       serialBytes: serial, bandwidth: bandwidth, level: level)
+    if kind == .dense { result.shape = shape }
     let weights =
       kind == .dense || kind == .depthwise
       ? Double(layer.weightElements) * Double(widths.weightBits) / 8 : 0
@@ -249,7 +275,8 @@ public enum KernelModel {
 
   /// A layer's time split into its parts, seconds.
   public struct Time: Hashable, Sendable {
-    /// The runtime's fixed cost of running the operator.
+    /// The runtime's cost of running the operator: its fixed dispatch and
+    /// the wake-up of every unit it uses beyond the first.
     public var dispatch: Double
     /// The arithmetic at the kernel class's rate on the units it keeps busy.
     public var compute: Double
@@ -273,7 +300,12 @@ public enum KernelModel {
     }
     let efficiency: Double
     switch w.kind {
-    case .dense: efficiency = runtime.dense
+    case .dense:
+      switch w.shape {
+      case .window: efficiency = runtime.dense
+      case .pointwise: efficiency = runtime.pointwise
+      case .matrix: efficiency = runtime.fullyConnected
+      }
     case .depthwise: efficiency = runtime.depthwise
     case .streaming, .copy, .linked, .free: efficiency = 1
     }
@@ -292,7 +324,9 @@ public enum KernelModel {
     }
     let serial = rate.isFinite && rate > 0 ? w.serialBytes / rate : 0
     return Time(
-      dispatch: w.kind == .linked ? 0 : runtime.dispatchSeconds,
+      dispatch: w.kind == .linked
+        ? 0
+        : runtime.dispatchSeconds + runtime.threadDispatchSeconds * (used - 1),
       compute: compute,
       memory: overlapped + serial, overlapped: overlapped)
   }

@@ -86,7 +86,10 @@ extension RunEngine {
       let tenths = (seconds * 1e7).rounded()
       return "\(Int(tenths) / 10).\(Int(tenths) % 10) us"
     }
+    let kind =
+      work.kind == .dense
+      ? "\(work.kind.rawValue) \(work.shape.rawValue)" : work.kind.rawValue
     return
-      "kernel \(work.kind.rawValue): dispatch \(us(time.dispatch)), compute \(us(time.compute)), memory \(us(time.memory))"
+      "kernel \(kind): dispatch \(us(time.dispatch)), compute \(us(time.compute)), memory \(us(time.memory))"
   }
 }

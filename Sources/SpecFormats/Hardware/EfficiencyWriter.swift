@@ -35,8 +35,8 @@ public enum EfficiencyWriter {
   }
 
   /// The text with its `runtime` block replaced (or appended), one line
-  /// per parameter in ``RuntimeParameter`` order; `dispatch` is written in
-  /// microseconds.
+  /// per parameter in ``RuntimeParameter`` order; times (`dispatch`,
+  /// `thread_dispatch`) are written in microseconds.
   public static func rewrite(
     _ text: String, runtime: RuntimeModel, comment: [String] = []
   ) -> String {
@@ -45,7 +45,7 @@ public enum EfficiencyWriter {
     for parameter in RuntimeParameter.allCases {
       guard let figure = runtime.parameters[parameter] else { continue }
       let value =
-        parameter == .dispatch
+        parameter.isTime
         ? "\(sixDigits(figure.value * 1e6)) us" : "\(figure.value)"
       block.append(
         "  \(parameter.rawValue): {value: \(value), fitted_to: \(quoted(figure.fittedTo))}"

@@ -5,8 +5,9 @@ import Yams
 /// of a processor's per-operator execution model.
 ///
 /// Every entry is `{value: …, fitted_to: "…"}`, like an `efficiency`
-/// factor: `dispatch` is a time (`8 us`), `dense`, `depthwise` and `memory`
-/// are fractions in (0, 1], `parallel_grain` is a count of MACs. Unknown
+/// factor: `dispatch` and `thread_dispatch` are times (`8 us`), `dense`,
+/// `pointwise`, `fully_connected`, `depthwise` and `memory` are fractions
+/// in (0, 1], `parallel_grain` is a count of MACs. Unknown
 /// keys get a did-you-mean hint; values outside the parameter's physical
 /// range (``RuntimeParameter/range``) are located errors.
 enum RuntimeReader {
@@ -35,16 +36,16 @@ enum RuntimeReader {
     let range = parameter.range
     let value: Double?
     switch parameter {
-    case .dispatch:
+    case .dispatch, .threadDispatch:
       let quantity = entry.quantity("value", as: [.time], required: true)
       value = quantity?.value
       if let v = value, !range.contains(v), let at = entry.value("value") {
         entry.document.error(
-          "'dispatch' is \(Quantity(v, .time)), outside \(Quantity(range.lowerBound, .time)) to \(Quantity(range.upperBound, .time))",
+          "'\(key)' is \(Quantity(v, .time)), outside \(Quantity(range.lowerBound, .time)) to \(Quantity(range.upperBound, .time))",
           at: at, hint: "write the fixed time per operator, e.g. 10 us")
         return nil
       }
-    case .dense, .depthwise, .memory:
+    case .dense, .pointwise, .fullyConnected, .depthwise, .memory:
       value = entry.number(
         "value", required: true, in: range,
         hint: "a fraction of the modelled rate in [0.0001, 1]")
