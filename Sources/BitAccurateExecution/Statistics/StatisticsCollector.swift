@@ -55,8 +55,7 @@ extension FixedPointExecutor {
         raws: raw.raws, format: raw.format, overflow: run.inputEvents,
         underflowToZero: underflows)
       inputStatistics.endToEnd = ErrorStatistics(
-        quantized: raw.dequantized(), reference: input.values,
-        resolution: raw.format.resolution)
+        raws: raw.raws, format: raw.format, reference: input.values)
       for (name, tensor) in run.inputs {
         bitsMoved[name] = tensor.format.bits * tensor.raws.count
       }
@@ -76,8 +75,7 @@ extension FixedPointExecutor {
         bitsMoved[outputName] = 32 * tensor.values.count
         if let reference {
           output.endToEnd = ErrorStatistics(
-            quantized: tensor.values.map { Double($0) },
-            reference: reference.values, resolution: 1)
+            floats: tensor.values, reference: reference.values)
         }
       case .fixed(let tensor):
         let local = try localReference(prepared, run: run)
@@ -91,16 +89,14 @@ extension FixedPointExecutor {
         output = TensorStatistics(
           raws: tensor.raws, format: tensor.format, overflow: events.output,
           underflowToZero: underflows)
-        let exact = tensor.dequantized()
         if let reference {
           output.endToEnd = ErrorStatistics(
-            quantized: exact, reference: reference.values,
-            resolution: tensor.format.resolution)
+            raws: tensor.raws, format: tensor.format,
+            reference: reference.values)
         }
         if let local {
           output.local = ErrorStatistics(
-            quantized: exact, reference: local.values,
-            resolution: tensor.format.resolution)
+            raws: tensor.raws, format: tensor.format, reference: local.values)
         }
         bitsMoved[outputName] = tensor.format.bits * tensor.raws.count
       }
