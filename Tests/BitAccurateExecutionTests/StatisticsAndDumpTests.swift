@@ -51,6 +51,47 @@ import Testing
           resolution: 1))
   }
 
+  /// Slices measured on the cores at once are each what a run on that
+  /// slice alone measures (weights and biases with the first only), in
+  /// slice order (`quantize` merges them as `run --batch-size` does).
+  @Test(arguments: [1, 3, 7])
+  func slicesOnTheCoresAreEachSlicesOwnStatistics(size: Int) throws {
+    let network = try Fixtures.model("digits-dwsep")
+    let (images, labels) = try Fixtures.testSplit()
+    let count = 11
+    let per = images.values.count / images.shape[0]
+    let data = try FloatTensor(
+      shape: [count, 1, 8, 8], values: Array(images.values.prefix(count * per)))
+    let plan = try Calibrator.calibrate(
+      network: network, data: data,
+      configuration: CalibrationConfiguration(method: .qiu), concurrency: 1
+    ).plan
+    let executor = try FixedPointExecutor(
+      network: network, plan: plan, concurrency: 2)
+    let ranges = stride(from: 0, to: count, by: size).map {
+      $0..<min(count, $0 + size)
+    }
+    let parallel = try executor.statistics(
+      slices: ranges, of: data, labels: Array(labels.prefix(count)),
+      constants: true)
+    #expect(parallel.count == ranges.count)
+    for (index, range) in ranges.enumerated() where index < parallel.count {
+      let piece = try FloatTensor(
+        shape: [range.count, 1, 8, 8],
+        values: Array(
+          data.values[(range.lowerBound * per)..<(range.upperBound * per)]))
+      let alone = try FixedPointExecutor(
+        network: network, plan: plan, concurrency: 1)
+      let run = try alone.run(
+        input: piece, keepWide: true, firstSample: range.lowerBound)
+      let float = try FloatExecutor(network: network).run(input: piece)
+      let expected = try alone.statistics(
+        of: run, input: piece, float: float,
+        labels: Array(labels[range]), constants: index == 0)
+      #expect(parallel[index] == expected, "slice \(index)")
+    }
+  }
+
   @Test func histogramAndRangeUseAreExact() throws {
     let format = try QFormat(bits: 8, fractionalLength: 4)
     let histogram = Log2Histogram(raws: [0, 1, 16, -17, 127], format: format)
