@@ -87,23 +87,25 @@ public enum CalibrationRun {
       return try executor.runWithStatistics(input: data, labels: labels)
         .statistics
     }
-    let reference = try FloatExecutor(
-      network: network, concurrency: concurrency)
+    // The slices run a few at a time, one per core (a slice of few samples
+    // keeps one core busy), and their statistics are merged in sample
+    // order, so the result is the sequential merge's bit for bit.
+    let cores = max(1, concurrency)
+    let ranges = stride(from: 0, to: count, by: samples).map {
+      $0..<min(count, $0 + samples)
+    }
     var merged: NetworkStatistics?
-    var start = 0
-    while start < count {
-      let range = start..<min(count, start + samples)
-      let piece = BatchSlices.slice(data, range)
-      let run = try executor.run(
-        input: piece, keepWide: true, firstSample: range.lowerBound)
-      let float = try reference.run(input: piece)
+    var wave = 0
+    while wave < ranges.count {
+      let group = Array(ranges[wave..<min(ranges.count, wave + cores)])
       // Weights and biases are the same in every slice and merging keeps
       // the first slice's.
-      let part = try executor.statistics(
-        of: run, input: piece, float: float,
-        labels: labels.map { Array($0[range]) }, constants: merged == nil)
-      merged = merged.map { $0.merging(part, network: network) } ?? part
-      start = range.upperBound
+      let parts = try executor.statistics(
+        slices: group, of: data, labels: labels, constants: wave == 0)
+      for part in parts {
+        merged = merged.map { $0.merging(part, network: network) } ?? part
+      }
+      wave += group.count
     }
     guard let merged else {
       return try executor.runWithStatistics(input: data, labels: labels)

@@ -184,4 +184,60 @@ import Testing
     #expect(try objective(chosen.fractionalLength - 1) > best)
     #expect(try objective(chosen.fractionalLength + 1) >= best)
   }
+
+  /// A layer with accumulators is scored with each candidate's raw formed
+  /// inside the sums (`halfUp` and `floor`, saturating); every objective
+  /// equals the one of a whole-batch run under that candidate, bit for bit,
+  /// whatever the chunks and cores, for both objectives.
+  @Test(
+    arguments: [
+      (CalibrationObjective.l1, RoundingMode.halfUp),
+      (.l2, .halfUp), (.l1, .floor), (.l2, .floor),
+    ])
+  func aConvLayerScoresAsOneWholeBatchRun(
+    objective: CalibrationObjective, rounding: RoundingMode
+  ) throws {
+    let network = try Fixtures.model("digits-dwsep")
+    let data = try Self.data(40)
+    var arithmetic = CalibrationConfiguration().arithmetic
+    arithmetic.rounding = rounding
+    // Narrow activations: the smaller candidates saturate.
+    let configuration = CalibrationConfiguration(
+      activationBits: 4, inputBits: 8, objective: objective,
+      arithmetic: arithmetic)
+    let result = try Calibrator.calibrate(
+      network: network, data: data, configuration: configuration,
+      concurrency: 2)
+    let reference = try FloatExecutor(network: network).run(input: data)
+    var checked = 0
+    for layer in result.layers where layer.opType == "Conv" {
+      guard let chosen = layer.activation,
+        let output = network.nodes.first(where: { $0.name == layer.name })?
+          .outputs.first,
+        let float = reference.tensors[output]
+      else { continue }
+      var plan = result.plan
+      var entry = plan.entry(named: layer.name) ?? LayerPrecision()
+      entry.activation = FormatSpec(
+        bits: chosen.bits, fractionalLength: chosen.fractionalLength)
+      plan.setEntry(entry, for: layer.name)
+      let run = try FixedPointExecutor(network: network, plan: plan)
+        .run(input: data)
+      guard case .fixed(let tensor)? = run.tensors[output] else {
+        Issue.record("\(layer.name) has no fixed-point output")
+        continue
+      }
+      var sum = 0.0
+      for (q, r) in zip(tensor.dequantized(), float.values) {
+        let e = q - Double(r)
+        sum += objective == .l1 ? abs(e) : e * e
+      }
+      // Only the first layer's objective is independent of the later
+      // layers' choices in this run (the plan is the final one).
+      #expect(layer.activationError == sum, "\(layer.name)")
+      checked += 1
+      break
+    }
+    #expect(checked == 1)
+  }
 }

@@ -17,6 +17,81 @@ import Testing
     #expect(SignalToNoise(signal: 1000, noise: 1).description == "30.00 dB")
   }
 
+  /// The error of raws against a reference, formed without a Double copy,
+  /// is the one of the dequantized copy bit for bit (every sum, the mean
+  /// bias, NaN and infinite references included); likewise Float32 values.
+  @Test func errorsWithoutACopyAreTheCopysErrors() throws {
+    let format = try QFormat(bits: 12, fractionalLength: 5)
+    var raws: [Int64] = (0..<5000).map { Int64(($0 * 7919) % 4096) - 2048 }
+    raws += [format.rawMin, format.rawMax, 0]
+    var reference: [Float] = raws.indices.map {
+      Float(($0 * 104_729) % 8191) * 0.0173 - 70.9
+    }
+    reference[17] = .nan
+    reference[18] = .infinity
+    let copied = ErrorStatistics(
+      quantized: raws.map { Double($0) * format.resolution },
+      reference: reference, resolution: format.resolution)
+    let direct = ErrorStatistics(
+      raws: raws, format: format, reference: reference)
+    for (a, b) in [
+      (copied.signal, direct.signal), (copied.noise, direct.noise),
+      (copied.l1, direct.l1), (copied.maxAbsError, direct.maxAbsError),
+      (copied.meanErrorLSB, direct.meanErrorLSB),
+    ] {
+      #expect(a.bitPattern == b.bitPattern)
+    }
+    #expect(copied.count == direct.count)
+    let finite = Array(reference[20...])
+    let floats = raws[20...].map { Float($0) * 0.37 }
+    #expect(
+      ErrorStatistics(floats: floats, reference: finite)
+        == ErrorStatistics(
+          quantized: floats.map { Double($0) }, reference: finite,
+          resolution: 1))
+  }
+
+  /// Slices measured on the cores at once are each what a run on that
+  /// slice alone measures (weights and biases with the first only), in
+  /// slice order (`quantize` merges them as `run --batch-size` does).
+  @Test(arguments: [1, 3, 7])
+  func slicesOnTheCoresAreEachSlicesOwnStatistics(size: Int) throws {
+    let network = try Fixtures.model("digits-dwsep")
+    let (images, labels) = try Fixtures.testSplit()
+    let count = 11
+    let per = images.values.count / images.shape[0]
+    let data = try FloatTensor(
+      shape: [count, 1, 8, 8], values: Array(images.values.prefix(count * per)))
+    let plan = try Calibrator.calibrate(
+      network: network, data: data,
+      configuration: CalibrationConfiguration(method: .qiu), concurrency: 1
+    ).plan
+    let executor = try FixedPointExecutor(
+      network: network, plan: plan, concurrency: 2)
+    let ranges = stride(from: 0, to: count, by: size).map {
+      $0..<min(count, $0 + size)
+    }
+    let parallel = try executor.statistics(
+      slices: ranges, of: data, labels: Array(labels.prefix(count)),
+      constants: true)
+    #expect(parallel.count == ranges.count)
+    for (index, range) in ranges.enumerated() where index < parallel.count {
+      let piece = try FloatTensor(
+        shape: [range.count, 1, 8, 8],
+        values: Array(
+          data.values[(range.lowerBound * per)..<(range.upperBound * per)]))
+      let alone = try FixedPointExecutor(
+        network: network, plan: plan, concurrency: 1)
+      let run = try alone.run(
+        input: piece, keepWide: true, firstSample: range.lowerBound)
+      let float = try FloatExecutor(network: network).run(input: piece)
+      let expected = try alone.statistics(
+        of: run, input: piece, float: float,
+        labels: Array(labels[range]), constants: index == 0)
+      #expect(parallel[index] == expected, "slice \(index)")
+    }
+  }
+
   @Test func histogramAndRangeUseAreExact() throws {
     let format = try QFormat(bits: 8, fractionalLength: 4)
     let histogram = Log2Histogram(raws: [0, 1, 16, -17, 127], format: format)

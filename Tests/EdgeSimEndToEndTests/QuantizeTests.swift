@@ -59,4 +59,37 @@ import Testing
     ])
     #expect(run.status == 0, "\(run.standardError)")
   }
+
+  /// The data phase's objective of the first layer at its chosen fl (the
+  /// candidates' raws formed inside the sums) is the L1 error `run`
+  /// measures for that layer's output under the written plan (§9
+  /// statistics, formed without a Double copy): two paths, one number, to
+  /// the last bit (issue #19).
+  @Test(arguments: [RunSupport.plain, RunSupport.dwsep])
+  func theChosenObjectiveIsTheErrorRunMeasures(model: String) throws {
+    let folder = try RunSupport.temporaryFolder("quantize-objective")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("p.yaml").path
+    let quantize = try RunSupport.json([
+      "quantize", "--model", model, "--data", RunSupport.images,
+      "--bits", "8", "--out", out, "--json",
+    ])
+    let run = try RunSupport.json([
+      "run", "--model", model, "--input", RunSupport.images,
+      "--precision", out, "--json",
+    ])
+    let chosen = try #require((quantize["layers"] as? [[String: Any]])?.first)
+    let measured = try #require(
+      (run["layers"] as? [[String: Any]])?.first {
+        $0["name"] as? String == chosen["name"] as? String
+      })
+    let output = measured["output"] as? [String: Any]
+    let endToEnd = output?["end_to_end"] as? [String: Any]
+    let error = try #require(chosen["activation_error"] as? Double)
+    #expect(error > 0)
+    #expect(endToEnd?["l1"] as? Double == error)
+    // quantize's measurement of the plan is run's.
+    let sqnr = try #require(chosen["sqnr_end_to_end_db"] as? Double)
+    #expect(measured["sqnr_end_to_end_db"] as? Double == sqnr)
+  }
 }

@@ -406,6 +406,12 @@ extension CalibrationSession {
         overflow: layer?.outputOverflow ?? .saturate, stream: stream,
         indexBase: 0, rectify: false)
     }
+    // The common requantization (a right shift rounding halfUp or floor,
+    // saturating, no ReLU: ``Requantization/fusedShift``) is formed inside
+    // the sums instead of in a pass of its own; same raws, same sums.
+    let fused: [FusedRound]? =
+      requantizations.allSatisfy({ $0.fusedShift != nil })
+      ? requantizations.map { FusedRound($0) } : nil
     let starts = formats.indices.map { index in
       sums.map { $0.indices.contains(index) ? $0[index] : 0 } ?? 0
     }
@@ -420,6 +426,7 @@ extension CalibrationSession {
       let scales = candidates.map {
         FixedPoint.dequantize(1, from: formats[$0].1)
       }
+      let rounds = fused.map { all in candidates.map { all[$0] } }
       wide.values.withUnsafeBufferPointer { source in
         reference.withUnsafeBufferPointer { floats in
           raws.withUnsafeMutableBufferPointer { target in
@@ -430,6 +437,15 @@ extension CalibrationSession {
               var first = 0
               while first < count {
                 let n = min(block, count - first)
+                if let rounds {
+                  // Each candidate's raw formed where it is summed.
+                  Self.fusedSums(
+                    s + first, count: n, reference: r + first,
+                    rounds: rounds, scales: scales, objective: objective,
+                    into: sum)
+                  first += n
+                  continue
+                }
                 for (slot, candidate) in candidates.enumerated() {
                   _ = requantizations[candidate].apply(
                     s + first, into: t + slot * block, count: n,
@@ -490,6 +506,87 @@ extension CalibrationSession {
       return running
     }
     return zip(formats, parts.flatMap { $0 }).map { ($0.0, $1) }
+  }
+
+  /// A candidate's requantization in the fused case: z = (n >> s) +
+  /// ((n >> (s − 1)) & m), m = 1 for `halfUp` and 0 for `floor`, saturated
+  /// to the format's raws (``Requantization``'s branch-light loop, the same
+  /// integers).
+  struct FusedRound: Sendable {
+    var shift: Int64
+    var mask: Int64
+    var low: Int64
+    var high: Int64
+
+    init(_ requantization: Requantization) {
+      let fused = requantization.fusedShift ?? (bits: 1, halfUp: false)
+      shift = Int64(fused.bits)
+      mask = fused.halfUp ? 1 : 0
+      low = requantization.format.rawMin
+      high = requantization.format.rawMax
+    }
+
+    @inline(__always)
+    func callAsFunction(_ n: Int64) -> Double {
+      let z = (n &>> shift) &+ ((n &>> (shift &- 1)) & mask)
+      return Double(z > high ? high : (z < low ? low : z))
+    }
+  }
+
+  /// Adds each candidate's objective over `count` accumulators to its sum
+  /// (`sums[k]` for `rounds[k]`), element after element, four candidates
+  /// at a time in registers: the sums the unfused path gives, bit for bit.
+  static func fusedSums(
+    _ source: UnsafePointer<Int64>, count: Int, reference: UnsafePointer<Float>,
+    rounds: [FusedRound], scales: [Double], objective: CalibrationObjective,
+    into sum: UnsafeMutableBufferPointer<Double>
+  ) {
+    let width = rounds.count
+    var group = 0
+    while group < width {
+      let k = min(4, width - group)
+      let q0 = rounds[group]
+      let q1 = rounds[group + min(1, k - 1)]
+      let q2 = rounds[group + min(2, k - 1)]
+      let q3 = rounds[group + min(3, k - 1)]
+      let c0 = scales[group]
+      let c1 = scales[group + min(1, k - 1)]
+      let c2 = scales[group + min(2, k - 1)]
+      let c3 = scales[group + min(3, k - 1)]
+      var a0 = sum[group]
+      var a1 = k > 1 ? sum[group + 1] : 0
+      var a2 = k > 2 ? sum[group + 2] : 0
+      var a3 = k > 3 ? sum[group + 3] : 0
+      switch objective {
+      case .l1:
+        for i in 0..<count {
+          let n = source[i]
+          let y = Double(reference[i])
+          a0 += abs(q0(n) * c0 - y)
+          a1 += abs(q1(n) * c1 - y)
+          a2 += abs(q2(n) * c2 - y)
+          a3 += abs(q3(n) * c3 - y)
+        }
+      case .l2:
+        for i in 0..<count {
+          let n = source[i]
+          let y = Double(reference[i])
+          let e0 = q0(n) * c0 - y
+          let e1 = q1(n) * c1 - y
+          let e2 = q2(n) * c2 - y
+          let e3 = q3(n) * c3 - y
+          a0 += e0 * e0
+          a1 += e1 * e1
+          a2 += e2 * e2
+          a3 += e3 * e3
+        }
+      }
+      sum[group] = a0
+      if k > 1 { sum[group + 1] = a1 }
+      if k > 2 { sum[group + 2] = a2 }
+      if k > 3 { sum[group + 3] = a3 }
+      group += k
+    }
   }
 
   /// For a Concat, the calibrated nodes whose output reaches one of its

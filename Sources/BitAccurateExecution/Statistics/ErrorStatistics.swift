@@ -132,6 +132,70 @@ public struct ErrorStatistics: Hashable, Sendable {
     self.meanErrorLSB = count > 0 ? sum / Double(count) / resolution : 0
     self.count = count
   }
+
+  /// Compares raws in a format with a reference without a copy of the
+  /// dequantized values: each element is `Double(raw) · 2^(−fl)`, exactly
+  /// what ``RawTensor/dequantized()`` holds, and the sums run in the same
+  /// order, so the result equals
+  /// `init(quantized: raw.dequantized(), reference:, resolution:)` bit for
+  /// bit.
+  public init(raws: [Int64], format: QFormat, reference: [Float]) {
+    let scale = format.resolution
+    let count = min(raws.count, reference.count)
+    self = raws.withUnsafeBufferPointer { q in
+      reference.withUnsafeBufferPointer { r in
+        ErrorStatistics(count: count, resolution: scale) {
+          Double(q[$0]) * scale
+        } reference: {
+          Double(r[$0])
+        }
+      }
+    }
+  }
+
+  /// Compares Float32 values with a reference (a float island's output),
+  /// as `init(quantized: values.map(Double.init), reference:, resolution: 1)`
+  /// bit for bit, without the copy.
+  public init(floats: [Float], reference: [Float]) {
+    let count = min(floats.count, reference.count)
+    self = floats.withUnsafeBufferPointer { q in
+      reference.withUnsafeBufferPointer { r in
+        ErrorStatistics(count: count, resolution: 1) {
+          Double(q[$0])
+        } reference: {
+          Double(r[$0])
+        }
+      }
+    }
+  }
+
+  /// The sums over `count` elements, in index order.
+  @inline(__always)
+  init(
+    count: Int, resolution: Double, quantized: (Int) -> Double,
+    reference: (Int) -> Double
+  ) {
+    var signal = 0.0
+    var noise = 0.0
+    var l1 = 0.0
+    var maxError = 0.0
+    var sum = 0.0
+    for index in 0..<count {
+      let r = reference(index)
+      let e = quantized(index) - r
+      signal += r * r
+      noise += e * e
+      l1 += abs(e)
+      maxError = max(maxError, abs(e))
+      sum += e
+    }
+    self.signal = signal
+    self.noise = noise
+    self.l1 = l1
+    self.maxAbsError = maxError
+    self.meanErrorLSB = count > 0 ? sum / Double(count) / resolution : 0
+    self.count = count
+  }
 }
 
 /// A log2|x| histogram against a format's window (§9, hls4ml-style
@@ -163,6 +227,12 @@ public struct Log2Histogram: Hashable, Sendable {
     lengths.withUnsafeMutableBufferPointer { slots in
       for raw in raws { slots[64 &- raw.magnitude.leadingZeroBitCount] &+= 1 }
     }
+    self.init(lengths: lengths, format: format)
+  }
+
+  /// The histogram from counts by bit length of |raw| (slot 0: zeros, 65
+  /// slots).
+  init(lengths: [Int], format: QFormat) {
     self.zeros = lengths[0]
     self.bins = (1...64).compactMap { length in
       lengths[length] > 0

@@ -25,6 +25,56 @@ extension FixedPointExecutor {
     )
   }
 
+  /// The §9 statistics of each of a few slices of a batch, the slices on
+  /// the cores at once (each on one core: a slice of few samples keeps one
+  /// core busy); each is what ``runWithStatistics(input:labels:)`` gives
+  /// on that slice alone (with `constants` for the first only), in slice
+  /// order, so merging them in order gives the sequential merge's figures.
+  ///
+  /// - Parameters:
+  ///   - ranges: The slices' sample ranges in `data`.
+  ///   - data: The batch.
+  ///   - labels: Class indices for the whole batch.
+  ///   - constants: Whether the first slice's statistics include the
+  ///     weights and biases (later slices' never do).
+  /// - Returns: The statistics of each slice.
+  /// - Throws: The first slice's error, in slice order.
+  public func statistics(
+    slices ranges: [Range<Int>], of data: FloatTensor, labels: [Int]?,
+    constants: Bool
+  ) throws(ExecutionError) -> [NetworkStatistics] {
+    var fixed = self
+    if ranges.count > 1 { fixed.concurrency = 1 }
+    let reference = try FloatExecutor(
+      network: network, concurrency: fixed.concurrency)
+    let executor = fixed
+    let results = Parallel.map(ranges.count) {
+      index -> Result<NetworkStatistics, ExecutionError> in
+      do throws(ExecutionError) {
+        let range = ranges[index]
+        let piece = data.samples(range)
+        let run = try executor.run(
+          input: piece, keepWide: true, firstSample: range.lowerBound)
+        let float = try reference.run(input: piece)
+        return .success(
+          try executor.statistics(
+            of: run, input: piece, float: float,
+            labels: labels.map { Array($0[range]) },
+            constants: constants && index == 0))
+      } catch {
+        return .failure(error)
+      }
+    }
+    var parts: [NetworkStatistics] = []
+    for result in results {
+      switch result {
+      case .success(let part): parts.append(part)
+      case .failure(let error): throw error
+      }
+    }
+    return parts
+  }
+
   /// The §9 statistics of a run against its float reference.
   ///
   /// - Parameters:
@@ -55,8 +105,7 @@ extension FixedPointExecutor {
         raws: raw.raws, format: raw.format, overflow: run.inputEvents,
         underflowToZero: underflows)
       inputStatistics.endToEnd = ErrorStatistics(
-        quantized: raw.dequantized(), reference: input.values,
-        resolution: raw.format.resolution)
+        raws: raw.raws, format: raw.format, reference: input.values)
       for (name, tensor) in run.inputs {
         bitsMoved[name] = tensor.format.bits * tensor.raws.count
       }
@@ -76,8 +125,7 @@ extension FixedPointExecutor {
         bitsMoved[outputName] = 32 * tensor.values.count
         if let reference {
           output.endToEnd = ErrorStatistics(
-            quantized: tensor.values.map { Double($0) },
-            reference: reference.values, resolution: 1)
+            floats: tensor.values, reference: reference.values)
         }
       case .fixed(let tensor):
         let local = try localReference(prepared, run: run)
@@ -91,16 +139,14 @@ extension FixedPointExecutor {
         output = TensorStatistics(
           raws: tensor.raws, format: tensor.format, overflow: events.output,
           underflowToZero: underflows)
-        let exact = tensor.dequantized()
         if let reference {
           output.endToEnd = ErrorStatistics(
-            quantized: exact, reference: reference.values,
-            resolution: tensor.format.resolution)
+            raws: tensor.raws, format: tensor.format,
+            reference: reference.values)
         }
         if let local {
           output.local = ErrorStatistics(
-            quantized: exact, reference: local.values,
-            resolution: tensor.format.resolution)
+            raws: tensor.raws, format: tensor.format, reference: local.values)
         }
         bitsMoved[outputName] = tensor.format.bits * tensor.raws.count
       }

@@ -43,13 +43,23 @@ public struct TensorStatistics: Hashable, Sendable {
     self.elements = raws.count
     self.overflow = overflow
     self.underflowToZero = underflowToZero
+    // One pass: the bit-length counts of the histogram and max |raw|.
     var top: UInt64 = 0
-    for raw in raws { top = max(top, raw.magnitude) }
+    var lengths = [Int](repeating: 0, count: 65)
+    raws.withUnsafeBufferPointer { values in
+      lengths.withUnsafeMutableBufferPointer { slots in
+        for raw in values {
+          let magnitude = raw.magnitude
+          top = max(top, magnitude)
+          slots[64 &- magnitude.leadingZeroBitCount] &+= 1
+        }
+      }
+    }
     self.maxAbsRaw = Int64(clamping: top)
     let length = 64 - top.leadingZeroBitCount
     self.usedBits = format.isSigned ? length + 1 : length
     self.headroomBits = format.bits - usedBits
-    self.histogram = Log2Histogram(raws: raws, format: format)
+    self.histogram = Log2Histogram(lengths: lengths, format: format)
   }
 
   /// Statistics of a float tensor (a float island's output).
