@@ -19,56 +19,37 @@ import Testing
   /// axes leave the layer's output format alone, so their runs could meet
   /// the calibrated plan's right after the layer (on these samples no
   /// chunk does: `SuffixReferenceTests` covers runs that meet it).
-  static let spec = """
-    name: per-layer-reuse
-    studies:
-      - models: \(root)/Workloads/digits/digits-dwsep.onnx
-        devices: zc706-qiu2016
-        precision:
-          default_bits: 8
-          axes:
-            - {layers: /fc/Gemm, bits: 8}
-        accuracy:
-          evaluation: {data: \(root)/Workloads/digits/test-images.npy, labels: \(root)/Workloads/digits/test-labels.npy, samples: 140..219}
-          calibration: {samples: 0..139}
-      - models: \(root)/Workloads/digits/digits-dwsep.onnx
-        devices: zc706-qiu2016
-        precision:
-          default_bits: 8
-          axes:
-            - {layers: /conv1/Conv, bits: 8, weight_fl: 6..7}
-        accuracy:
-          evaluation: {data: \(root)/Workloads/digits/test-images.npy, labels: \(root)/Workloads/digits/test-labels.npy, samples: 140..219}
-          calibration: {samples: 0..139}
-      - models: \(root)/Workloads/digits/digits-dwsep.onnx
-        devices: zc706-qiu2016
-        precision:
-          default_bits: 8
-          axes:
-            - {layers: /depthwise/Conv, bits: 8, weight_fl: 5..6}
-        accuracy:
-          evaluation: {data: \(root)/Workloads/digits/test-images.npy, labels: \(root)/Workloads/digits/test-labels.npy, samples: 140..219}
-          calibration: {samples: 0..139}
-      - models: \(root)/Workloads/digits/digits-dwsep.onnx
-        devices: zc706-qiu2016
-        precision:
-          default_bits: 8
-          axes:
-            - {layers: /pointwise/Conv, bits: 8, fl: 3..4}
-        accuracy:
-          evaluation: {data: \(root)/Workloads/digits/test-images.npy, labels: \(root)/Workloads/digits/test-labels.npy, samples: 140..219}
-          calibration: {samples: 0..139}
-      - models: \(root)/Workloads/digits/digits-plain.onnx
-        devices: zc706-qiu2016
-        precision:
-          default_bits: 8
-          axes:
-            - {layers: /fc/Gemm, bits: 8, fl: 3..4}
-            - {layers: /conv1/Conv, bits: 8, fl: 4..5}
-        accuracy:
-          evaluation: {data: \(root)/Workloads/digits/test-images.npy, labels: \(root)/Workloads/digits/test-labels.npy, samples: 140..219}
-          calibration: {samples: 0..139}
-    """
+  static let spec =
+    "name: per-layer-reuse\nstudies:\n"
+    + study("digits-dwsep", ["{layers: /fc/Gemm, bits: 8}"])
+    + study("digits-dwsep", ["{layers: /conv1/Conv, bits: 8, weight_fl: 6..7}"])
+    + study(
+      "digits-dwsep", ["{layers: /depthwise/Conv, bits: 8, weight_fl: 5..6}"])
+    + study("digits-dwsep", ["{layers: /pointwise/Conv, bits: 8, fl: 3..4}"])
+    + study(
+      "digits-plain",
+      [
+        "{layers: /fc/Gemm, bits: 8, fl: 3..4}",
+        "{layers: /conv1/Conv, bits: 8, fl: 4..5}",
+      ])
+
+  /// One study of a digits model on zc706-qiu2016 with these precision
+  /// axes, evaluated on samples 140–219 and calibrated on 0–139.
+  static func study(_ model: String, _ axes: [String]) -> String {
+    let digits = "\(root)/Workloads/digits"
+    return """
+        - models: \(digits)/\(model).onnx
+          devices: zc706-qiu2016
+          precision:
+            default_bits: 8
+            axes:
+      \(axes.map { "        - \($0)" }.joined(separator: "\n"))
+          accuracy:
+            evaluation: {data: \(digits)/test-images.npy, labels: \(digits)/test-labels.npy, samples: 140..219}
+            calibration: {samples: 0..139}
+
+      """
+  }
 
   /// Runs the sweep into a new file; returns its rows and the `reuse`
   /// object of the JSON summary.

@@ -110,27 +110,16 @@ public struct ErrorStatistics: Hashable, Sendable {
   ///   - reference: The float reference, same count.
   ///   - resolution: 2^(−fl), one LSB (1 for float tensors).
   public init(quantized: [Double], reference: [Float], resolution: Double) {
-    var signal = 0.0
-    var noise = 0.0
-    var l1 = 0.0
-    var maxError = 0.0
-    var sum = 0.0
     let count = min(quantized.count, reference.count)
-    for index in 0..<count {
-      let r = Double(reference[index])
-      let e = quantized[index] - r
-      signal += r * r
-      noise += e * e
-      l1 += abs(e)
-      maxError = max(maxError, abs(e))
-      sum += e
+    self = quantized.withUnsafeBufferPointer { q in
+      reference.withUnsafeBufferPointer { r in
+        ErrorStatistics(count: count, resolution: resolution) {
+          q[$0]
+        } reference: {
+          Double(r[$0])
+        }
+      }
     }
-    self.signal = signal
-    self.noise = noise
-    self.l1 = l1
-    self.maxAbsError = maxError
-    self.meanErrorLSB = count > 0 ? sum / Double(count) / resolution : 0
-    self.count = count
   }
 
   /// Compares raws in a format with a reference without a copy of the
