@@ -100,6 +100,12 @@ public struct MemoryLevel: Hashable, Sendable {
   public var holds: Set<Operand>
   /// Whether tiles are double-buffered here (half the capacity is active).
   public var doubleBuffered: Bool
+  /// Whether an activation too large to stay here whole is produced and
+  /// consumed in bands of rows through consecutive layers, kept on this
+  /// level, instead of spilled to the backing store (layer fusion through
+  /// a line buffer, as the Edge TPU's compiler keeps activations on chip;
+  /// `Documentation/Simulator.md`, "Row bands").
+  public var rowBands = false
   /// The sustained fraction of the peak bandwidth, already applied to
   /// ``readBandwidth`` and ``writeBandwidth``, with its measurement.
   public var bandwidthEfficiency: CalibrationFactor?

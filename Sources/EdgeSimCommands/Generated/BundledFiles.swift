@@ -66,6 +66,19 @@ memory:
     # At peak: 192 B/cycle x 500 MHz x 8 x 0.31 pJ = 0.24 W.
     energy: 0.31 pJ/bit
     double_buffered: true      # (E) weight tiles are assumed prefetched while the array computes
+    # Activations never leave the chip: the compiler refuses a model whose
+    # activation tensors it cannot place on chip ("Compilation failed due to
+    # large activation tensors in model", google-coral/edgetpu issues #608,
+    # #653, #671, the tensors named being reshapes; a maintainer: the
+    # compiler "fails to create a sub graph if any activation doesn't fit on
+    # the memory", issue #356), yet compiles PoseNet at 721x1281, whose
+    # 361x641x48 int8 map (11 MB) exceeds the SRAM, and times it in proportion
+    # to its pixels (coral.ai/models/pose-estimation: 5.8, 10.3, 32.4 ms at
+    # 353x481, 481x641, 721x1281, 34-35 ns per pixel). (E) How it tiles them
+    # is not published; EdgeSim runs such a tensor's producer and consumers
+    # in bands of rows kept here, paying the consumers' window overlap as
+    # recomputed rows (Documentation/Simulator.md, "Row bands").
+    row_bands: true
 # Parameter caching (Coral, "Edge TPU Compiler" page, section "Parameter data
 # caching"; V for the mechanism, facts §2.4): the compiler places a model's
 # parameters in the Edge TPU's SRAM, where they stay across inferences, as far

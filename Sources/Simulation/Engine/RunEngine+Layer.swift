@@ -77,12 +77,16 @@ extension RunEngine {
       base.resident.insert(.inputs)
     }
     let mustKeep = plan.homeOnChip[.outputs] == true
+    // An output too large for the resident level stays on it in row bands
+    // where the level declares them (``outputBand(of:outputBits:)``).
+    let band = outputBand(of: layer, outputBits: outputBits)
+    let keptBits = band?.bits ?? outputBits
     let mayKeep =
       layer.fusedInto == nil && plan.residentLevel != nil
       && (mustKeep
         || (options.keepOutputsOnChip
           && !graphOutputs.contains(layer.output.name)))
-      && reservedBits + outputBits <= (plan.residentLevel?.bits ?? 0)
+      && reservedBits + keptBits <= (plan.residentLevel?.bits ?? 0)
 
     var evaluation: LayerEvaluation?
     var kept = false
@@ -90,7 +94,8 @@ extension RunEngine {
     if mayKeep {
       var context = base
       context.resident.insert(.outputs)
-      context.reservedBits += outputBits
+      context.reservedBits += keptBits
+      context.computeShare *= band?.recompute ?? 1
       switch evaluate(context) {
       case .success(let e):
         evaluation = e
@@ -117,7 +122,12 @@ extension RunEngine {
       evaluation = withLayerOverhead(evaluation, runtime: runtime)
     }
     release(after: layer)
-    if kept { resident[layer.output.name] = outputBits }
+    if kept {
+      resident[layer.output.name] = keptBits
+      if let band {
+        evaluation.mapping += "; output in \(band.count) row bands on chip"
+      }
+    }
     var result = try record(
       layer, evaluation: evaluation, widths: widths, dram: dram, start: start,
       kept: kept

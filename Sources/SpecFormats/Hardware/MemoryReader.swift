@@ -9,7 +9,7 @@ enum MemoryReader {
     "write_bandwidth",
     "bandwidth_efficiency", "latency", "port_width", "energy", "read_energy",
     "write_energy",
-    "leakage", "holds", "double_buffered",
+    "leakage", "holds", "double_buffered", "row_bands",
   ]
 
   static func read(_ top: MappingReader, clock: Double?) -> [MemoryLevel]? {
@@ -62,6 +62,14 @@ enum MemoryReader {
       level.quantity("leakage", as: [.power], allowZero: true)?.value ?? 0
     let holds = readHolds(level, partitionHolds: partitionHolds)
     let doubleBuffered = level.boolean("double_buffered") ?? false
+    let rowBands = level.boolean("row_bands") ?? false
+    if rowBands, let kind, kind.isOffChip, let at = level.value("row_bands") {
+      level.document.error(
+        "'row_bands' applies to an on-chip level, not to the \(kind.rawValue) '\(name ?? "")'",
+        at: at,
+        hint: "put it on the on-chip level that keeps activations, or remove it"
+      )
+    }
     level.finish()
     guard let name, let kind, let capacity, let bandwidths, let energy,
       let holds
@@ -77,6 +85,7 @@ enum MemoryReader {
       bandwidthEfficiency: efficiency)
     // The figures as written; resolved against the clock here and again
     // whenever the clock changes (Device.resolveRates).
+    memoryLevel.rowBands = rowBands
     memoryLevel.declaredRead = bandwidths.read
     memoryLevel.declaredWrite = bandwidths.write
     memoryLevel.declaredLatency = latency
