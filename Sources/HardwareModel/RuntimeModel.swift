@@ -42,10 +42,25 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
   /// An operator too small to split (`parallel_grain`) runs on one thread
   /// and pays none of it.
   case threadDispatch = "thread_dispatch"
+  /// Bytes per second at which a dense kernel rearranges its weights on
+  /// every call, before its GEMM starts: TFLite's 2018 CPU kernels ran
+  /// gemmlowp (uint8) and Eigen (float) GEMMs, which pack the weight
+  /// operand into cache-friendly panels on each call rather than once at
+  /// load (ruy's cached prepacking came later). The pass reads and writes
+  /// every weight byte of every convolution and fully connected layer, so
+  /// it grows with the network's width (its weights), not its operator
+  /// count or its pixels. The pass reads the weights from their home, so
+  /// a kernel that packs streams only its activations while it computes.
+  /// Not declared: no packing pass.
+  case weightPacking = "weight_packing"
 
   /// Whether the parameter is a time (written in a device file with a unit,
   /// `8 us`), not a fraction or a count.
   public var isTime: Bool { self == .dispatch || self == .threadDispatch }
+
+  /// Whether the parameter is a rate in bytes per second (written in a
+  /// device file with a unit, `5 GB/s`).
+  public var isBandwidth: Bool { self == .weightPacking }
 
   /// The parameter a class fraction stands in for when the file does not
   /// declare it, and that a fit draws it toward when the measurements say
@@ -64,6 +79,7 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
     case .dispatch, .threadDispatch: 1e-8...1e-2
     case .dense, .pointwise, .fullyConnected, .depthwise, .memory: 1e-4...1
     case .parallelGrain: 1...1e10
+    case .weightPacking: 1e7...1e13
     }
   }
 }
@@ -102,6 +118,11 @@ public struct RuntimeModel: Hashable, Sendable {
   /// declared).
   public var threadDispatchSeconds: Double {
     parameters[.threadDispatch]?.value ?? 0
+  }
+  /// Bytes per second of the per-call weight packing pass of dense kernels
+  /// (infinite when not declared: no pass).
+  public var weightPackingRate: Double {
+    parameters[.weightPacking]?.value ?? .infinity
   }
   /// Depthwise kernels' fraction of the peak MAC rate (1 when not declared).
   public var depthwise: Double { parameters[.depthwise]?.value ?? 1 }

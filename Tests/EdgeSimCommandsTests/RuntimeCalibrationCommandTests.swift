@@ -269,27 +269,16 @@ import Testing
   /// pays `dispatch` alone.
   @Test func threadDispatchIsPaidPerThreadAnOperatorUses() async throws {
     let folder = try TemporaryFolder()
-    let base = try String(
-      contentsOfFile: "\(Self.root)/Hardware/pixel3-cpu.yaml", encoding: .utf8)
-    let start = try #require(base.range(of: "\nruntime:\n"))
-    var end = base.index(after: start.upperBound)
-    while let next = base[end...].firstIndex(of: "\n"),
-      base[base.index(after: next)...].hasPrefix("  ")
-    {
-      end = base.index(after: next)
-    }
-    let tail = base[end...].drop { $0 != "\n" }
     let device = folder.path("cpu.yaml")
-    try
-      (String(base[..<start.lowerBound])
-        + """
-
+    try Self.pixel3CPU(
+      runtime: """
         runtime:
           dispatch: {value: 5 us, fitted_to: "test"}
           dense: {value: 0.3, fitted_to: "test"}
           parallel_grain: {value: 100000, fitted_to: "test"}
           thread_dispatch: {value: 20 us, fitted_to: "test"}
-        """ + tail).write(toFile: device, atomically: true, encoding: .utf8)
+        """
+    ).write(toFile: device, atomically: true, encoding: .utf8)
     let network = folder.path("two.yaml")
     try """
     name: two
@@ -312,5 +301,76 @@ import Testing
     // 4,096 MACs: one thread. 1,048,576 MACs: all four, three woken.
     #expect(mapping["small"]?.contains("dispatch 5.0 us") == true, "\(mapping)")
     #expect(mapping["big"]?.contains("dispatch 65.0 us") == true, "\(mapping)")
+  }
+
+  /// `Hardware/pixel3-cpu.yaml` with its `runtime:` block replaced by
+  /// `runtime` (the block's text, starting `runtime:`).
+  static func pixel3CPU(runtime: String) throws -> String {
+    let base = try String(
+      contentsOfFile: "\(Self.root)/Hardware/pixel3-cpu.yaml", encoding: .utf8)
+    let start = try #require(base.range(of: "\nruntime:\n"))
+    var end = base.index(after: start.upperBound)
+    while let next = base[end...].firstIndex(of: "\n"),
+      base[base.index(after: next)...].hasPrefix("  ")
+    {
+      end = base.index(after: next)
+    }
+    let tail = base[end...].drop { $0 != "\n" }
+    return String(base[..<start.lowerBound]) + "\n" + runtime + tail
+  }
+
+  /// A runtime that packs weights per call charges each dense layer its
+  /// weight bytes over the packing rate.
+  ///
+  /// With `weight_packing` declared, every convolution and fully connected
+  /// layer pays it and a depthwise one does not; without the figure no
+  /// layer packs. The charge follows the weights, not the MACs: the fc
+  /// layer with 4× the weights of the 1×1 convolution but 1/64 of its MACs
+  /// packs 4× as long.
+  @Test func weightPackingIsChargedPerWeightByte() async throws {
+    let folder = try TemporaryFolder()
+    let network = folder.path("packs.yaml")
+    try """
+    name: packs
+    input: {name: input, shape: [1, 64, 8, 8]}
+    layers:
+      - {name: pw, op: conv, filters: 64, kernel: 1, bias: false}
+      - {name: dw, op: conv, depthwise: true, kernel: 3, padding: same, bias: false}
+      - {name: flat, op: flatten}
+      - {name: fc, op: fc, units: 4, bias: false}
+    """.write(toFile: network, atomically: true, encoding: .utf8)
+    func mappings(_ packing: String) async throws -> [String: String] {
+      let device = folder.path("cpu.yaml")
+      try Self.pixel3CPU(
+        runtime: """
+          runtime:
+            dispatch: {value: 5 us, fitted_to: "test"}
+            dense: {value: 0.3, fitted_to: "test"}
+          \(packing)
+          """
+      ).write(toFile: device, atomically: true, encoding: .utf8)
+      let run = await EdgeSimMain.capture([
+        "simulate", "--hardware", device, "--model", network, "--precision",
+        "int8", "--no-trace", "--json",
+      ])
+      #expect(run.status == 0, "\(run.standardError)")
+      let layers = try #require(
+        try Self.json(run.standardOutput)["layers"] as? [[String: Any]])
+      var result: [String: String] = [:]
+      for layer in layers {
+        result[layer["name"] as? String ?? ""] = layer["mapping"] as? String
+      }
+      return result
+    }
+    // 10 MB/s: pw has 64·64 = 4,096 int8 weights (409.6 µs), fc 4,096·4 =
+    // 16,384 (1,638.4 µs); dw packs nothing.
+    let packed = try await mappings(
+      "  weight_packing: {value: 10 MB/s, fitted_to: \"test\"}")
+    #expect(packed["pw"]?.contains("packing 409.6 us") == true, "\(packed)")
+    #expect(packed["fc"]?.contains("packing 1638.4 us") == true, "\(packed)")
+    #expect(packed["dw"]?.contains("packing") == false, "\(packed)")
+    let unpacked = try await mappings("")
+    #expect(
+      unpacked.values.allSatisfy { !$0.contains("packing") }, "\(unpacked)")
   }
 }

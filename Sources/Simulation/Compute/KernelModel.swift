@@ -71,13 +71,20 @@ public struct KernelWork: Hashable, Sendable {
   public var weightBytes: Double = 0
   /// Bytes per second of the weights' home.
   public var weightBandwidth: Double = .infinity
+  /// The weight bytes a dense kernel packs on every call before its GEMM
+  /// (``HardwareModel/RuntimeParameter/weightPacking``); 0 for other
+  /// kernels.
+  public var packedBytes: Double = 0
 }
 
 /// The time a layer takes on a processor under its runtime: the
 /// per-operator execution model of `Documentation/Simulator.md`.
 ///
-/// `seconds = dispatch + thread_dispatch · (u − 1) + max(work / (unitRate ·
-/// u · e), bytes / (B · m)) + serialBytes / (B · m)`, where `e` is the
+/// `seconds = dispatch + thread_dispatch · (u − 1) + packedBytes / P +
+/// max(work / (unitRate · u · e), bytes / (B · m)) + serialBytes / (B · m)`,
+/// where `P` is the rate of the per-call weight packing pass
+/// (`weight_packing`, no pass when not declared; where declared, a packing
+/// kernel's `bytes` are its activations only), `e` is the
 /// kernel class's fraction of peak (`dense` for a k×k convolution,
 /// `pointwise` for a 1×1 one, `fully_connected` for a matrix product, each
 /// `dense` when not declared; `depthwise`; streaming and copies compute at
@@ -239,7 +246,11 @@ public enum KernelModel {
     var result = KernelWork(
       kind: kind, work: work, unitRate: unitRate, units: units, bytes: bytes,
       serialBytes: serial, bandwidth: bandwidth, level: level)
-    if kind == .dense { result.shape = shape }
+    if kind == .dense {
+      result.shape = shape
+      result.packedBytes =
+        Double(layer.weightElements) * Double(widths.weightBits) / 8
+    }
     let weights =
       kind == .dense || kind == .depthwise
       ? Double(layer.weightElements) * Double(widths.weightBits) / 8 : 0
@@ -285,11 +296,14 @@ public enum KernelModel {
     public var memory: Double
     /// The part of ``memory`` that overlaps the arithmetic.
     var overlapped: Double
+    /// The per-call pass that packs a dense kernel's weights before its
+    /// arithmetic starts.
+    public var packing: Double = 0
 
-    /// The layer's time: dispatch, then the slower of arithmetic and
-    /// overlapped traffic, then the serial traffic.
+    /// The layer's time: dispatch, the weight packing pass, then the slower
+    /// of arithmetic and overlapped traffic, then the serial traffic.
     public var total: Double {
-      dispatch + max(compute, overlapped) + (memory - overlapped)
+      dispatch + packing + max(compute, overlapped) + (memory - overlapped)
     }
   }
 
@@ -314,6 +328,20 @@ public enum KernelModel {
     let used = grain > 0 ? min(units, max(1, w.work / grain)) : units
     let compute = w.work / (w.unitRate * used * efficiency)
     let rate = w.bandwidth * runtime.memory
+    let packingRate = runtime.weightPackingRate
+    if w.packedBytes > 0, packingRate.isFinite {
+      // The packing pass reads the weights from wherever they live and
+      // leaves them packed in the core's caches: the GEMM's own traffic is
+      // its activations only.
+      let activations = max(0, w.bytes - w.packedBytes)
+      let overlapped = rate.isFinite && rate > 0 ? activations / rate : 0
+      let serial = rate.isFinite && rate > 0 ? w.serialBytes / rate : 0
+      return Time(
+        dispatch: runtime.dispatchSeconds + runtime.threadDispatchSeconds
+          * (used - 1),
+        compute: compute, memory: overlapped + serial, overlapped: overlapped,
+        packing: w.packedBytes / packingRate)
+    }
     var overlapped = rate.isFinite && rate > 0 ? w.bytes / rate : 0
     if w.weightBytes > 0 {
       let weightRate = w.weightBandwidth * runtime.memory

@@ -24,7 +24,7 @@ extension RunEngine {
     result.groups = [group]
     result.timeline = Timeline.run([group], buffers: 1, sharedChannel: false)
     result.makespan = result.timeline.makespan
-    result.computeCycles = (time.dispatch + time.compute) * clock
+    result.computeCycles = (time.dispatch + time.packing + time.compute) * clock
     result.levelCycles = [Double](repeating: 0, count: device.memory.count)
     result.dramCycles = 0
     if work.level == device.backingStoreIndex {
@@ -89,7 +89,8 @@ extension RunEngine {
     let kind =
       work.kind == .dense
       ? "\(work.kind.rawValue) \(work.shape.rawValue)" : work.kind.rawValue
+    let packing = time.packing > 0 ? ", packing \(us(time.packing))" : ""
     return
-      "kernel \(kind): dispatch \(us(time.dispatch)), compute \(us(time.compute)), memory \(us(time.memory))"
+      "kernel \(kind): dispatch \(us(time.dispatch))\(packing), compute \(us(time.compute)), memory \(us(time.memory))"
   }
 }

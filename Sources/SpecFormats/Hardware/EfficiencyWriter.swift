@@ -36,7 +36,8 @@ public enum EfficiencyWriter {
 
   /// The text with its `runtime` block replaced (or appended), one line
   /// per parameter in ``RuntimeParameter`` order; times (`dispatch`,
-  /// `thread_dispatch`) are written in microseconds.
+  /// `thread_dispatch`) are written in microseconds, rates
+  /// (`weight_packing`) in GB/s.
   public static func rewrite(
     _ text: String, runtime: RuntimeModel, comment: [String] = []
   ) -> String {
@@ -46,7 +47,9 @@ public enum EfficiencyWriter {
       guard let figure = runtime.parameters[parameter] else { continue }
       let value =
         parameter.isTime
-        ? "\(sixDigits(figure.value * 1e6)) us" : "\(figure.value)"
+        ? "\(sixDigits(figure.value * 1e6)) us"
+        : parameter.isBandwidth
+          ? "\(sixDigits(figure.value / 1e9)) GB/s" : "\(figure.value)"
       block.append(
         "  \(parameter.rawValue): {value: \(value), fitted_to: \(quoted(figure.fittedTo))}"
       )

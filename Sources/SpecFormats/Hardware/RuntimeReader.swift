@@ -5,7 +5,8 @@ import Yams
 /// of a processor's per-operator execution model.
 ///
 /// Every entry is `{value: …, fitted_to: "…"}`, like an `efficiency`
-/// factor: `dispatch` and `thread_dispatch` are times (`8 us`), `dense`,
+/// factor: `dispatch` and `thread_dispatch` are times (`8 us`),
+/// `weight_packing` is a rate (`5 GB/s`), `dense`,
 /// `pointwise`, `fully_connected`, `depthwise` and `memory` are fractions
 /// in (0, 1], `parallel_grain` is a count of MACs. Unknown
 /// keys get a did-you-mean hint; values outside the parameter's physical
@@ -49,6 +50,16 @@ enum RuntimeReader {
       value = entry.number(
         "value", required: true, in: range,
         hint: "a fraction of the modelled rate in [0.0001, 1]")
+    case .weightPacking:
+      let quantity = entry.quantity("value", as: [.bandwidth], required: true)
+      value = quantity?.value
+      if let v = value, !range.contains(v), let at = entry.value("value") {
+        entry.document.error(
+          "'\(key)' is \(Quantity(v, .bandwidth)), outside \(Quantity(range.lowerBound, .bandwidth)) to \(Quantity(range.upperBound, .bandwidth))",
+          at: at, hint: "write the rate of the weight packing pass, e.g. 5 GB/s"
+        )
+        return nil
+      }
     case .parallelGrain:
       value = entry.number(
         "value", required: true, in: range,
