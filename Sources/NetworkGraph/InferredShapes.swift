@@ -29,6 +29,7 @@ extension Network {
   public func inferShapes() throws(NetworkError) -> InferredShapes {
     let order = try topologicalOrder()
     var tensors: [String: TensorDescriptor] = [:]
+    tensors.reserveCapacity(inputs.count + initializers.count + nodes.count)
     for input in inputs {
       tensors[input.name] = TensorDescriptor(
         name: input.name, elementType: input.elementType,
@@ -50,7 +51,8 @@ extension Network {
         }
         operands.append(descriptor)
       }
-      let context = ShapeContext(node: node, operands: operands, network: self)
+      let context = ShapeContext(
+        node: node, operands: operands, constants: .network(self))
       let results = try context.infer()
       for (name, result) in zip(node.outputs, results) where !name.isEmpty {
         tensors[name] = TensorDescriptor(

@@ -15,6 +15,10 @@ extension Network {
   /// - Complexity: O((n + e) log n) for n nodes and e edges.
   public func topologicalOrder() throws(NetworkError) -> [Int] {
     let producer = producers()
+    // A file already in order (every input produced by an earlier node, as
+    // importers and the layer-list builder write them) is its own order:
+    // Kahn's algorithm taking the earliest ready node would return it.
+    if isOrdered(producer: producer) { return Array(nodes.indices) }
     var successors = [[Int]](repeating: [], count: nodes.count)
     var predecessors = [[Int]](repeating: [], count: nodes.count)
     var indegree = [Int](repeating: 0, count: nodes.count)
@@ -42,6 +46,17 @@ extension Network {
     }
     if order.count == nodes.count { return order }
     throw .cycle(nodes: cycle(indegree: indegree, predecessors: predecessors))
+  }
+
+  /// Whether every node input that a node produces is produced by an
+  /// earlier node.
+  private func isOrdered(producer: [String: Int]) -> Bool {
+    for (index, node) in nodes.enumerated() {
+      for input in node.inputs where !input.isEmpty {
+        if let from = producer[input], from >= index { return false }
+      }
+    }
+    return true
   }
 
   /// The nodes in topological order (see ``topologicalOrder()``).

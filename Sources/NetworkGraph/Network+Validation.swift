@@ -12,12 +12,20 @@ extension Network {
   /// Each diagnostic is located in `file` with the node as the entity, for
   /// example `SourceLocation(file: "m.onnx", entity: "node 'conv1' (Conv)")`.
   ///
-  /// - Parameter file: The model file as the user wrote it.
+  /// - Parameters:
+  ///   - file: The model file as the user wrote it.
+  ///   - shapesChecked: The caller has inferred every node's shapes on the
+  ///     operands this network gives it (a reader that checks each layer as
+  ///     it adds it): the structure is checked and the nodes ordered (a cycle
+  ///     is still an error), but shapes are not inferred again.
   /// - Returns: The diagnostics, in node order; empty when the network is
   ///   sound.
-  public func validate(file: String) -> [Diagnostic] {
+  public func validate(file: String, shapesChecked: Bool = false)
+    -> [Diagnostic]
+  {
     var errors: [NetworkError] = []
     var names: Set<String> = []
+    names.reserveCapacity(nodes.count)
     var reported: Set<String> = []
     for node in nodes where !names.insert(node.name).inserted {
       if reported.insert(node.name).inserted {
@@ -26,12 +34,17 @@ extension Network {
     }
 
     // Producers as node indices (graph inputs and initializers as −1 and
-    // −2), described only when a tensor has several.
-    var producers: [String: [Int]] = [:]
-    var order: [String] = []
+    // −2): each tensor's first, and the others only for the few tensors
+    // that have several (described only then), in the order of their first.
+    var producers: [String: (first: Int, order: Int)] = [:]
+    producers.reserveCapacity(inputs.count + initializers.count + nodes.count)
+    var others: [String: [Int]] = [:]
     func produce(_ tensor: String, by producer: Int) {
-      if producers[tensor] == nil { order.append(tensor) }
-      producers[tensor, default: []].append(producer)
+      if let known = producers[tensor] {
+        others[tensor, default: [known.first]].append(producer)
+      } else {
+        producers[tensor] = (producer, producers.count)
+      }
     }
     func describe(_ producer: Int) -> String {
       switch producer {
@@ -55,8 +68,11 @@ extension Network {
         produce(output, by: index)
       }
     }
-    for tensor in order {
-      if let list = producers[tensor], list.count > 1 {
+    let repeated = others.keys.sorted {
+      (producers[$0]?.order ?? 0) < (producers[$1]?.order ?? 0)
+    }
+    for tensor in repeated {
+      if let list = others[tensor] {
         errors.append(
           .duplicateProducer(tensor: tensor, producers: list.map(describe)))
       }
@@ -71,7 +87,7 @@ extension Network {
     }
 
     // Shape inference orders the nodes first, so a cycle is its error.
-    if errors.isEmpty {
+    if errors.isEmpty, !shapesChecked {
       do {
         _ = try inferShapes()
       } catch {

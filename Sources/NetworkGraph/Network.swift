@@ -138,6 +138,7 @@ public struct Network: Hashable, Sendable {
   /// For each tensor a node writes, the index of the first node that does.
   public func producers() -> [String: Int] {
     var result: [String: Int] = [:]
+    result.reserveCapacity(nodes.count)
     for (index, node) in nodes.enumerated() {
       for output in node.outputs where !output.isEmpty && result[output] == nil
       {
@@ -162,6 +163,14 @@ extension Network {
   /// - Returns: The names of the tensors.
   public func constantDerivedTensors(anyOperator: Bool = false) -> Set<String> {
     var derived: Set<String> = []
+    // Only an operator of `ExtendedOperator` starts a chain unless
+    // `anyOperator`: without one, nothing is derived.
+    guard
+      anyOperator
+        || nodes.contains(where: {
+          if case .extended = $0.op { true } else { false }
+        })
+    else { return derived }
     let graphInputs = Set(inputs.map(\.name))
     guard let order = try? topologicalOrder() else { return derived }
     for index in order {

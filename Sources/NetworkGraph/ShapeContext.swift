@@ -10,7 +10,23 @@ struct ShapeContext {
   let node: Node
   /// Descriptors aligned with `node.inputs`; `nil` for empty (omitted) names.
   let operands: [TensorDescriptor?]
-  let network: Network
+  /// Where the constants the node reads (a Reshape's shape) are found.
+  let constants: Constants
+
+  /// The initializers a node's constant inputs are looked up in.
+  enum Constants {
+    /// The network's initializers.
+    case network(Network)
+    /// A few tensors, searched in order (the first of a name).
+    case list([Tensor])
+
+    func tensor(named name: String) -> Tensor? {
+      switch self {
+      case .network(let network): network.initializer(named: name)
+      case .list(let tensors): tensors.first { $0.name == name }
+      }
+    }
+  }
 
   var reference: NodeReference { node.reference }
 
@@ -89,7 +105,7 @@ struct ShapeContext {
   /// The constant with data feeding input `index`, or `nil`.
   func constant(_ index: Int) -> Tensor? {
     guard let name = node.input(index),
-      let tensor = network.initializer(named: name),
+      let tensor = constants.tensor(named: name),
       tensor.hasData
     else { return nil }
     return tensor

@@ -83,11 +83,12 @@ public struct WindowGeometry: Hashable, Sendable {
       padsBegin: [], padsEnd: [], outputSize: [])
     for axis in 0..<rank {
       let input = inputSize[axis]
-      let what = "the dilated kernel along spatial axis \(axis)"
+      // The message is built only on overflow.
       let effective = try Checked.add(
         try Checked.multiply(
-          dilations[axis], kernel[axis] - 1, what, node: node), 1, what,
-        node: node)
+          dilations[axis], kernel[axis] - 1,
+          "the dilated kernel along spatial axis \(axis)", node: node), 1,
+        "the dilated kernel along spatial axis \(axis)", node: node)
       var begin = 0
       var end = 0
       var output: Int

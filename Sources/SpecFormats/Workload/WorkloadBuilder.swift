@@ -54,6 +54,12 @@ struct WorkloadBuilder {
 
   /// Reads every layer and returns the network, or `nil` after an error.
   mutating func build(_ items: [YAMLNode]) -> Network? {
+    // A layer makes up to three nodes and five weights.
+    producers.reserveCapacity(items.count)
+    declared.reserveCapacity(items.count)
+    earlierNames.reserveCapacity(items.count)
+    nodeNames.reserveCapacity(2 * items.count)
+    tensorNames.reserveCapacity(4 * items.count)
     declareNames(items)
     var previous: Producer? = Producer(
       tensor: input.name, shape: try? input.shape())
@@ -64,7 +70,13 @@ struct WorkloadBuilder {
       !document.diagnostics.containsErrors
     else { return nil }
     network.outputs = [last]
-    for problem in network.validate(file: document.fileName) {
+    // Every node was inferred by `infer` on the shapes its producers were
+    // given (all float32: the file's input and every layer kind's output),
+    // and `commit` keeps names unique, so the whole network infers the same
+    // shapes; only the structure is checked again.
+    for problem in network.validate(
+      file: document.fileName, shapesChecked: true)
+    {
       document.error(
         problem.message, at: document.root, hint: problem.hint ?? "report this")
     }
@@ -76,8 +88,12 @@ struct WorkloadBuilder {
   mutating func declareNames(_ items: [YAMLNode]) {
     var firstNode: [String: YAMLNode] = [:]
     for (index, item) in items.enumerated() {
+      // By index: iterating a `Node.Mapping` copies its pairs.
       guard case .mapping(let mapping) = item,
-        let node = mapping.first(where: { $0.key.string == "name" })?.value,
+        let position = mapping.indices.first(where: {
+          mapping[$0].key.string == "name"
+        }),
+        case let node = mapping[position].value,
         case .scalar(let scalar) = node, !scalar.string.isEmpty
       else { continue }
       let name = scalar.string
@@ -152,11 +168,13 @@ struct WorkloadBuilder {
   /// Reports keys that belong to another kind of layer ("'units' does not
   /// apply to a conv layer") instead of calling them unknown.
   func reportMisplacedKeys(_ layer: MappingReader, op: WorkloadOperator) {
-    let own = WorkloadOperator.commonKeys + op.keys
-    for (key, _) in layer.mapping {
+    let keys = op.keys
+    for index in layer.mapping.indices {
+      let key = layer.mapping[index].key
       guard case .scalar(let scalar) = key,
-        WorkloadOperator.allKeys.contains(scalar.string),
-        !own.contains(scalar.string)
+        !WorkloadOperator.commonKeys.contains(scalar.string),
+        !keys.contains(scalar.string),
+        WorkloadOperator.allKeys.contains(scalar.string)
       else { continue }
       let takes =
         op.keys.isEmpty ? "no attributes" : op.keys.joined(separator: ", ")
@@ -257,10 +275,10 @@ struct WorkloadBuilder {
     }
     guard let output = graph.nodes.last?.outputs.first else { return nil }
     do throws(NetworkError) {
-      let mini = try Network(
-        name: "layer", inputs: inputs, outputs: [output], nodes: graph.nodes,
+      // As the network of the layer alone would infer it.
+      return try Network.inferShape(
+        of: output, nodes: graph.nodes, inputs: inputs,
         initializers: graph.initializers)
-      return try mini.inferShapes().shape(of: output)
     } catch {
       let shapes = sources.map { "'\($0.tensor)' \($0.shape)" }.joined(
         separator: " and ")

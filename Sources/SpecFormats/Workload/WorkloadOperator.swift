@@ -32,7 +32,14 @@ enum WorkloadOperator: String, CaseIterable {
 
   /// The keys this kind of layer takes besides ``commonKeys``, in
   /// documentation order.
-  var keys: [String] {
+  var keys: [String] { Self.keyTable[self] ?? [] }
+
+  /// ``keys`` of every kind, built once (a layer list asks for them several
+  /// times per layer).
+  private static let keyTable: [WorkloadOperator: [String]] =
+    Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.keyList) })
+
+  private var keyList: [String] {
     switch self {
     case .conv:
       [
