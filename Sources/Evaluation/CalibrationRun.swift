@@ -26,11 +26,14 @@ public enum CalibrationRun {
     let used = min(count, calibrationSamples ?? count)
     let calibrationData = BatchSlices.slice(data, 0..<used)
     let labelsUsed = labels.map { Array($0.prefix(used)) }
+    let slices = statisticsSlices(count: used, network: network)
     if used == count {
-      // The calibration's own report run is the measurement.
+      // The calibration's own report run is the measurement (Qiu's data
+      // phase measures the slices as it goes).
       let (calibration, statistics) = try Calibrator.measuring(
         network: network, data: calibrationData, labels: labelsUsed,
         configuration: configuration, concurrency: concurrency,
+        slices: slices,
         measure: { executor throws(ExecutionError) in
           try CalibrationRun.statistics(
             executor, data: calibrationData, labels: labelsUsed,
@@ -43,6 +46,7 @@ public enum CalibrationRun {
     let calibration = try Calibrator.measuring(
       network: network, data: calibrationData, labels: labelsUsed,
       configuration: configuration, concurrency: concurrency,
+      slices: slices,
       measure: { executor throws(ExecutionError) in
         try CalibrationRun.statistics(
           executor, data: calibrationData, labels: labelsUsed,
@@ -64,6 +68,25 @@ public enum CalibrationRun {
   /// (as `run --batch-size` does), smaller ones in one run.
   static let statisticsBytes = 1 << 30
 
+  /// The sample ranges whose §9 statistics ``statistics(_:data:labels:network:concurrency:)``
+  /// measures one by one and merges in order: slices of as many samples as
+  /// fit in ``statisticsBytes``, or the whole batch.
+  static func statisticsSlices(count: Int, network: Network) -> [Range<Int>] {
+    var perSample = 0
+    if let shapes = try? network.bindingBatch(1).inferShapes() {
+      for node in network.nodes {
+        for name in node.outputs {
+          perSample += shapes.shape(of: name)?.elementCount ?? 0
+        }
+      }
+    }
+    let samples = max(1, statisticsBytes / max(1, perSample * 48))
+    guard count > samples else { return [0..<count] }
+    return stride(from: 0, to: count, by: samples).map {
+      $0..<min(count, $0 + samples)
+    }
+  }
+
   /// The §9 statistics of a plan on a batch
   /// (``FixedPointExecutor/runWithStatistics(input:labels:)``), in slices
   /// when the whole batch's tensors (integers, accumulators, float
@@ -74,16 +97,8 @@ public enum CalibrationRun {
     network: Network, concurrency: Int
   ) throws(ExecutionError) -> NetworkStatistics {
     let count = data.shape.first ?? 0
-    var perSample = 0
-    if let shapes = try? network.bindingBatch(1).inferShapes() {
-      for node in network.nodes {
-        for name in node.outputs {
-          perSample += shapes.shape(of: name)?.elementCount ?? 0
-        }
-      }
-    }
-    let samples = max(1, statisticsBytes / max(1, perSample * 48))
-    guard count > samples else {
+    let ranges = statisticsSlices(count: count, network: network)
+    guard ranges.count > 1 else {
       return try executor.runWithStatistics(input: data, labels: labels)
         .statistics
     }
@@ -91,9 +106,6 @@ public enum CalibrationRun {
     // keeps one core busy), and their statistics are merged in sample
     // order, so the result is the sequential merge's bit for bit.
     let cores = max(1, concurrency)
-    let ranges = stride(from: 0, to: count, by: samples).map {
-      $0..<min(count, $0 + samples)
-    }
     var merged: NetworkStatistics?
     var wave = 0
     while wave < ranges.count {

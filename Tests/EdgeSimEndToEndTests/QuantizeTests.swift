@@ -92,4 +92,40 @@ import Testing
     let sqnr = try #require(chosen["sqnr_end_to_end_db"] as? Double)
     #expect(measured["sqnr_end_to_end_db"] as? Double == sqnr)
   }
+
+  /// `quantize` measures its plan inside the data phase (issue #19): every
+  /// layer's SQNRs and overflows, the top-1 figures and the overflow total
+  /// in its report are what `run` measures for the written plan.
+  @Test(arguments: [RunSupport.plain, RunSupport.dwsep])
+  func theReportIsWhatRunMeasures(model: String) throws {
+    let folder = try RunSupport.temporaryFolder("quantize-measured")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("p.yaml").path
+    let quantize = try RunSupport.json([
+      "quantize", "--model", model, "--data", RunSupport.images,
+      "--labels", RunSupport.labels, "--bits", "8", "--out", out, "--json",
+    ])
+    let run = try RunSupport.json([
+      "run", "--model", model, "--input", RunSupport.images,
+      "--labels", RunSupport.labels, "--precision", out, "--json",
+    ])
+    let rows = quantize["layers"] as? [[String: Any]] ?? []
+    let measured = run["layers"] as? [[String: Any]] ?? []
+    #expect(rows.count > 2)
+    for row in rows {
+      let name = row["name"] as? String
+      let layer = try #require(measured.first { $0["name"] as? String == name })
+      for key in ["sqnr_end_to_end_db", "sqnr_local_db"] {
+        #expect(
+          row[key] as? Double == layer[key] as? Double, "\(name ?? "") \(key)")
+      }
+      #expect(row["overflows"] as? Int == layer["overflows"] as? Int)
+    }
+    for key in ["top1", "top5", "float_top1", "top1_agreement"] {
+      #expect(quantize[key] as? Double != nil)
+      #expect(quantize[key] as? Double == run[key] as? Double, "\(key)")
+    }
+    #expect(
+      quantize["total_overflows"] as? Int == run["total_overflows"] as? Int)
+  }
 }

@@ -120,16 +120,20 @@ extension CalibrationSession {
   /// runs them to the layer and scores them, so only those chunks' wide
   /// tensors exist at once. Every sum runs chunk after chunk in sample
   /// order, so each objective is the whole batch's bit for bit.
+  ///
+  /// With ``measurementSlices``, the chunks are those slices, and the nodes
+  /// before each layer (whose formats are final by then) are measured as
+  /// they run, the float network stepped beside them
+  /// (``measuredAdvance(_:to:executor:floatExecutor:floatReads:)``); the
+  /// nodes after the last layer run at the end. The measurements are
+  /// dropped when a choice revises a node already passed.
   mutating func dataPhase() throws(ExecutionError) {
-    let count = data.shape.first ?? 0
     var executor = try FixedPointExecutor(
       network: network, plan: plan(), concurrency: concurrency)
-    let ranges =
-      SampleIndependence.holds(for: network)
-      ? Parallel.sampleChunks(
-        count, cores: executor.concurrency,
-        perChunk: executor.samplesPerChunk)
-      : [0..<count]
+    let chunking = dataPhaseChunks(
+      cores: executor.concurrency, perChunk: executor.samplesPerChunk)
+    let ranges = chunking.ranges
+    var measuring = chunking.measuring
     if ranges.count > 1 { executor.concurrency = 1 }
     let cores = max(1, concurrency ?? 1)
     let floatExecutor = try FloatExecutor(
@@ -139,6 +143,46 @@ extension CalibrationSession {
     var floatStates: [FloatState] = []
     for piece in pieces {
       floatStates.append(try floatExecutor.start(input: piece))
+    }
+    // Measuring the plan as the layers are decided (each slice a chunk):
+    // the float network and the fixed-point nodes before each layer step
+    // together, chunk by chunk.
+    var measurements: [SliceMeasurement?] = Array(
+      repeating: nil, count: pieces.count)
+    if measuring {
+      for (index, piece) in pieces.enumerated() {
+        let (state, events) = try executor.started(
+          input: piece, firstSample: ranges[index].lowerBound)
+        measurements[index] = SliceMeasurement(
+          state, events: events, input: piece, constants: index == 0)
+      }
+    }
+    // Steps every chunk: the fixed-point network (when measuring) up to
+    // `fixedEnd` under `stepper`, measuring each node, then the float
+    // network up to `floatEnd`.
+    func step(
+      to fixedEnd: Int, floatEnd: Int, stepper: FixedPointExecutor,
+      states: inout [PackedState], floatStates: inout [FloatState]
+    ) throws(ExecutionError) {
+      var chunks = (0..<states.count).map {
+        Chunk(
+          float: floatStates[$0], fixed: states[$0],
+          measurement: measuring ? measurements[$0] : nil)
+      }
+      states = []
+      floatStates = []
+      measurements = Array(repeating: nil, count: chunks.count)
+      _ = try Self.inPlace(&chunks, 0..<chunks.count) {
+        chunk throws(ExecutionError) in
+        try Self.measuredAdvance(
+          &chunk, to: fixedEnd, executor: stepper,
+          floatExecutor: floatExecutor, floatReads: floatReads)
+        try floatExecutor.advance(
+          &chunk.float, to: floatEnd, lastReads: floatReads)
+      }
+      states = chunks.map(\.fixed)
+      floatStates = chunks.map(\.float)
+      measurements = chunks.map(\.measurement)
     }
     func starts(_ executor: FixedPointExecutor) throws(ExecutionError)
       -> [PackedState]
@@ -153,8 +197,27 @@ extension CalibrationSession {
       return states
     }
     var states = try starts(executor)
+    // Whether every chunk's nodes before `end` can be measured under the
+    // plan as it stands (formats chosen so far): not when the plan changes
+    // a node the chunks have passed (a Concat's producers), whose
+    // statistics were taken under the old formats.
+    func revisedForMeasuring() throws(ExecutionError) {
+      guard measuring else { return }
+      let revised = try executor.revised(plan: plan())
+      if revised.firstDifference(from: executor)
+        < states.map(\.position).min() ?? 0
+      {
+        measuring = false
+        measurements = Array(repeating: nil, count: measurements.count)
+      } else {
+        executor = revised
+      }
+    }
     for node in calibrated {
       let bits = activationBits(node)
+      try revisedForMeasuring()
+      let fixedEnd =
+        measuring ? executor.position(of: node.name) ?? 0 : 0
       // The float reference of this layer, from the float network stepped
       // up to it; its maximum gives the candidates' centre (§8).
       var references: [FloatTensor]?
@@ -163,11 +226,9 @@ extension CalibrationSession {
           $0.name == node.name
         })
       {
-        _ = try Self.inPlace(&floatStates, 0..<floatStates.count) {
-          state throws(ExecutionError) in
-          try floatExecutor.advance(
-            &state, to: position + 1, lastReads: floatReads)
-        }
+        try step(
+          to: fixedEnd, floatEnd: position + 1, stepper: executor,
+          states: &states, floatStates: &floatStates)
         var later: [String: [Float]] = [:]
         for name in node.outputs.dropFirst() where !name.isEmpty {
           let parts = floatStates.compactMap { $0.values[name] }
@@ -183,6 +244,10 @@ extension CalibrationSession {
             max($0, Self.maxMagnitude($1.values))
           }
         }
+      } else if measuring {
+        try step(
+          to: fixedEnd, floatEnd: 0, stepper: executor, states: &states,
+          floatStates: &floatStates)
       }
       activationFractionalLengths[node.name] = centre(
         activationMaximum(node), bits: bits)
@@ -219,8 +284,10 @@ extension CalibrationSession {
         let wides = try Self.inPlace(&states, group) {
           packed throws(ExecutionError) -> WideTensor? in
           var state = packed.unpacked
-          try stepper.advance(&state, to: position)
-          packed = PackedState(state)
+          if state.position < position {
+            try stepper.advance(&state, to: position)
+            packed = PackedState(state)
+          }
           return try stepper.advance(
             &state, to: position + 1, wideOf: position)
         }
@@ -310,6 +377,14 @@ extension CalibrationSession {
           activationFractionalLengths[producer] = best
         }
       }
+    }
+    // The nodes after the last layer, under the final plan.
+    try revisedForMeasuring()
+    if measuring {
+      try step(
+        to: executor.prepared.count, floatEnd: 0, stepper: executor,
+        states: &states, floatStates: &floatStates)
+      self.measurements = measurements.compactMap { $0 }
     }
   }
 
@@ -721,7 +796,9 @@ extension CalibrationSession {
     let executor = try FixedPointExecutor(
       network: network, plan: plan, concurrency: concurrency)
     let statistics: NetworkStatistics
-    if let measure {
+    if let measured = measuredStatistics(executor, labels: labels) {
+      statistics = measured
+    } else if let measure {
       statistics = try measure(executor)
     } else {
       let run = try executor.run(input: data, keepWide: true)

@@ -42,14 +42,25 @@ public enum Calibrator {
   /// instance slice by slice to bound memory); the result's per-layer SQNR,
   /// overflows and accuracies come from those statistics.
   ///
+  /// With `slices` (the sample ranges `measure` would measure one by one,
+  /// merging their statistics in order), `qiu` measures the plan inside its
+  /// data phase instead, slice by slice (the data phase steps the batch
+  /// through the network layer by layer anyway; each node is measured once
+  /// its precision is final), and merges the slices' statistics in order:
+  /// the figures `measure` gives, bit for bit, without running the network
+  /// again. When that cannot hold (a later layer's choice revises an
+  /// earlier one's format, as a Concat's producers), `measure` runs.
+  ///
   /// - Parameters: As ``calibrate(network:data:labels:configuration:concurrency:)``;
-  ///   `measure` gets the plan's executor (`nil`: one whole-batch run).
+  ///   `slices` as above; `measure` gets the plan's executor (`nil`: one
+  ///   whole-batch run).
   /// - Returns: The plan and report, and the plan's statistics.
   /// - Throws: As ``calibrate(network:data:labels:configuration:concurrency:)``,
   ///   or what `measure` throws.
   public static func measuring(
     network: Network, data: FloatTensor, labels: [Int]? = nil,
     configuration: CalibrationConfiguration, concurrency: Int? = nil,
+    slices: [Range<Int>]? = nil,
     measure: (
       @Sendable (FixedPointExecutor) throws(ExecutionError) -> NetworkStatistics
     )? = nil
@@ -61,7 +72,7 @@ public enum Calibrator {
     }
     var session = try CalibrationSession(
       network: network, data: data, configuration: configuration,
-      concurrency: concurrency)
+      concurrency: concurrency, measurementSlices: slices)
     switch configuration.method {
     case .qiu:
       try session.weightPhase()
@@ -99,12 +110,19 @@ struct CalibrationSession {
   /// The fl of each calibrated float island's outputs after the first
   /// (LSTM's Y_h and Y_c), by node name then tensor name.
   var outputFractionalLengths: [String: [String: Int]] = [:]
+  /// The sample ranges whose §9 statistics the data phase gathers for the
+  /// final plan (`nil`: none).
+  let measurementSlices: [Range<Int>]?
+  /// The data phase's statistics of each of ``measurementSlices`` under
+  /// the final plan, when every node could be measured so.
+  var measurements: [SliceMeasurement]?
 
   init(
     network: Network, data: FloatTensor,
     configuration: CalibrationConfiguration,
-    concurrency: Int?
+    concurrency: Int?, measurementSlices: [Range<Int>]? = nil
   ) throws(ExecutionError) {
+    self.measurementSlices = measurementSlices
     do {
       self.network = try network.sortedTopologically()
     } catch {

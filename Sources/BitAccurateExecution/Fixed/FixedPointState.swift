@@ -142,6 +142,14 @@ extension FixedPointExecutor {
   public func start(input: FloatTensor, firstSample: Int = 0)
     throws(ExecutionError) -> FixedPointState
   {
+    try started(input: input, firstSample: firstSample).state
+  }
+
+  /// The state before the first node and the events quantizing the input,
+  /// as ``start(input:firstSample:)``.
+  func started(input: FloatTensor, firstSample: Int = 0)
+    throws(ExecutionError) -> (state: FixedPointState, events: OverflowCounts)
+  {
     guard
       let first = network.inputs.first(where: {
         network.initializer(named: $0.name) == nil
@@ -152,9 +160,12 @@ extension FixedPointExecutor {
       rounding: .halfEven, overflow: .saturate)
     let raw = RawTensor(
       unchecked: input.shape, raws: quantized.raws, format: precision.input)
-    return FixedPointState(
-      position: 0, batchStart: max(0, firstSample),
-      values: [first.name: .fixed(raw)])
+    return (
+      FixedPointState(
+        position: 0, batchStart: max(0, firstSample),
+        values: [first.name: .fixed(raw)]),
+      quantized.events
+    )
   }
 
   /// Runs the nodes from the state's position up to, not including, `end`,
@@ -204,6 +215,33 @@ extension FixedPointExecutor {
       }
     }
     return wide
+  }
+
+  /// Runs the nodes from the state's position up to, not including, `end`,
+  /// as a run keeping every tensor computes them (every node's wide
+  /// integers kept, no fused clamps), handing `observe` each node's
+  /// position, its result and the live tensors it read, before any is
+  /// released.
+  ///
+  /// - Throws: Any error of the nodes run or of `observe`.
+  func advance(
+    _ state: inout FixedPointState, to end: Int,
+    observe: (Int, NodeResult, [String: TensorValue]) throws(ExecutionError)
+      -> Void
+  ) throws(ExecutionError) {
+    while state.position < min(end, prepared.count) {
+      let position = state.position
+      let node = prepared[position]
+      state.position += 1
+      let operands = try operands(of: node, values: state.values)
+      let result = try evaluate(
+        node, operands, batchStart: state.batchStart, keepWide: true)
+      try observe(position, result, state.values)
+      for name in lastReads[position] { state.values[name] = nil }
+      for (name, value) in result.named(node.node.outputs) {
+        state.values[name] = value
+      }
+    }
   }
 
   /// Runs the rest of the network from a state and returns the graph

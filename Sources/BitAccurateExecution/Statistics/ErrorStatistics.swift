@@ -158,6 +158,20 @@ public struct ErrorStatistics: Hashable, Sendable {
     }
   }
 
+  /// Statistics from their sums (`sum`: Σ (y_q − y_ref)) over `count`
+  /// elements.
+  init(
+    signal: Double, noise: Double, l1: Double, maxAbsError: Double,
+    sum: Double, count: Int, resolution: Double
+  ) {
+    self.signal = signal
+    self.noise = noise
+    self.l1 = l1
+    self.maxAbsError = maxAbsError
+    self.meanErrorLSB = count > 0 ? sum / Double(count) / resolution : 0
+    self.count = count
+  }
+
   /// The sums over `count` elements, in index order.
   @inline(__always)
   init(

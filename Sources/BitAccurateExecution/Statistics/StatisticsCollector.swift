@@ -95,137 +95,168 @@ extension FixedPointExecutor {
   ) throws(ExecutionError) -> NetworkStatistics {
     var bitsMoved: [String: Int] = [:]
     var macs: [MACFormat: Int] = [:]
-    var total = run.inputEvents.total
-    let quantizedInput = run.inputs.values.first
-    var inputStatistics = TensorStatistics(floatCount: input.values.count)
-    if let raw = quantizedInput {
-      let underflows = zip(raw.raws, input.values).filter { $0 == 0 && $1 != 0 }
-        .count
-      inputStatistics = TensorStatistics(
-        raws: raw.raws, format: raw.format, overflow: run.inputEvents,
-        underflowToZero: underflows)
-      inputStatistics.endToEnd = ErrorStatistics(
-        raws: raw.raws, format: raw.format, reference: input.values)
-      for (name, tensor) in run.inputs {
-        bitsMoved[name] = tensor.format.bits * tensor.raws.count
-      }
-    }
+    let inputStatistics = Self.inputStatistics(
+      run.inputs, events: run.inputEvents, input: input,
+      bitsMoved: &bitsMoved)
     var layers: [LayerStatistics] = []
+    func lookup(_ name: String) -> TensorValue? {
+      run.inputs[name].map { .fixed($0) } ?? run.tensors[name]
+    }
     for prepared in prepared {
       let node = prepared.node
       guard let outputName = node.outputs.first,
         let value = run.tensors[outputName]
       else { continue }
-      let events = run.events[node.name] ?? NodeEvents()
-      var output: TensorStatistics
-      let reference = float.tensors[outputName]
-      switch value {
-      case .float(let tensor):
-        output = TensorStatistics(floatCount: tensor.values.count)
-        bitsMoved[outputName] = 32 * tensor.values.count
-        if let reference {
-          output.endToEnd = ErrorStatistics(
-            floats: tensor.values, reference: reference.values)
-        }
-      case .fixed(let tensor):
-        let local = try localReference(prepared, run: run)
-        var underflows = 0
-        if let local {
-          for (raw, value) in zip(tensor.raws, local.values)
-          where raw == 0 && value != 0 {
-            underflows += 1
-          }
-        }
-        output = TensorStatistics(
-          raws: tensor.raws, format: tensor.format, overflow: events.output,
-          underflowToZero: underflows)
-        if let reference {
-          output.endToEnd = ErrorStatistics(
-            raws: tensor.raws, format: tensor.format,
-            reference: reference.values)
-        }
-        if let local {
-          output.local = ErrorStatistics(
-            raws: tensor.raws, format: tensor.format, reference: local.values)
-        }
-        bitsMoved[outputName] = tensor.format.bits * tensor.raws.count
-      }
-      var layer = LayerStatistics(
-        name: node.name, opType: node.op.opType, kind: prepared.layer.kind,
-        weight: nil,
-        bias: nil, accumulator: nil, output: output,
-        inputRequantization: events.inputs, macs: 0,
-        macFormat: nil)
-      layer.nonlinear = prepared.layer.nonlinear
-      if constants,
-        let (index, weights) = prepared.constants.min(by: { $0.key < $1.key })
-      {
-        var all: [Int64] = []
-        var floats: [Float] = []
-        for key in prepared.constants.keys.sorted() {
-          all += prepared.constants[key]?.raws ?? []
-          floats += prepared.constantFloats[key] ?? []
-        }
-        var statistics = TensorStatistics(
-          raws: all, format: weights.format, overflow: prepared.weightEvents,
-          underflowToZero: prepared.weightUnderflows)
-        statistics.local = ErrorStatistics(
-          quantized: all.map {
-            FixedPoint.dequantize($0, from: weights.format)
-          }, reference: floats,
-          resolution: weights.format.resolution)
-        layer.weight = statistics
-        _ = index
-        for key in prepared.constants.keys {
-          let name = node.inputs[key]
-          bitsMoved[name] =
-            weights.format.bits * (prepared.constants[key]?.raws.count ?? 0)
-        }
-      }
-      if constants, let bias = prepared.bias,
-        let accumulator = prepared.layer.accumulator
-      {
-        let stored = prepared.biasStored
-        let format = stored?.format ?? accumulator
-        let raws = stored?.raws ?? bias
-        var statistics = TensorStatistics(
-          raws: raws, format: format, overflow: prepared.biasEvents,
-          underflowToZero: prepared.biasUnderflows)
-        statistics.local = ErrorStatistics(
-          quantized: bias.map { FixedPoint.dequantize($0, from: accumulator) },
-          reference: prepared.biasFloats, resolution: format.resolution)
-        layer.bias = statistics
-        if node.inputs.count > 2 {
-          bitsMoved[node.inputs[2]] = format.bits * raws.count
-        }
-      }
-      if let wide = run.wide[node.name], let accumulator = wide.accumulator {
-        var statistics = TensorStatistics(
-          raws: wide.values, format: accumulator,
-          overflow: events.accumulator.elements,
-          underflowToZero: 0)
-        if prepared.layer.accumulatorPolicy == .saturateEachStep {
-          statistics.stepOverflow = events.accumulator.steps
-        }
-        layer.accumulator = statistics
-        if let weight = prepared.layer.weight
-          ?? prepared.constants.values.first?.format,
-          let terms = prepared.layer.terms,
-          let x = node.inputs.first.flatMap({ precisionFormat($0, run: run) })
-        {
-          layer.macs = wide.values.count * terms
-          let key = MACFormat(
-            weightBits: weight.bits, inputBits: x.bits,
-            accumulatorBits: accumulator.bits)
-          layer.macFormat = key
-          macs[key, default: 0] += layer.macs
-        }
-      }
-      total += layer.totalOverflows
-      layers.append(layer)
+      layers.append(
+        try layerStatistics(
+          prepared, value: value, events: run.events[node.name] ?? NodeEvents(),
+          wide: run.wide[node.name], reference: float.tensors[outputName],
+          lookup: lookup, constants: constants, bitsMoved: &bitsMoved,
+          macs: &macs))
     }
-    let scores = run.outputs.first?.floatTensor
-    let floatScores = float.outputs.first
+    return Self.networkStatistics(
+      input: inputStatistics, inputEvents: run.inputEvents, layers: layers,
+      scores: run.outputs.first?.floatTensor, floatScores: float.outputs.first,
+      labels: labels, bitsMoved: bitsMoved, macs: macs)
+  }
+
+  /// The §9 statistics of the quantized network input (the first of
+  /// `inputs`), the bits moved of every input added to `bitsMoved`.
+  static func inputStatistics(
+    _ inputs: [String: RawTensor], events: OverflowCounts,
+    input floats: FloatTensor, bitsMoved: inout [String: Int]
+  ) -> TensorStatistics {
+    guard let raw = inputs.values.first else {
+      return TensorStatistics(floatCount: floats.values.count)
+    }
+    let underflows = zip(raw.raws, floats.values).filter { $0 == 0 && $1 != 0 }
+      .count
+    var statistics = TensorStatistics(
+      raws: raw.raws, format: raw.format, overflow: events,
+      underflowToZero: underflows)
+    statistics.endToEnd = ErrorStatistics(
+      raws: raw.raws, format: raw.format, reference: floats.values)
+    for (name, tensor) in inputs {
+      bitsMoved[name] = tensor.format.bits * tensor.raws.count
+    }
+    return statistics
+  }
+
+  /// The §9 statistics of one node of a run: its output `value`, its
+  /// events, its wide integers, the float network's value of its output
+  /// (`reference`) and, through `lookup`, the live tensors it read (for its
+  /// local reference); its bits moved and MACs added to `bitsMoved` and
+  /// `macs`.
+  ///
+  /// - Throws: An error of the node's local float reference.
+  func layerStatistics(
+    _ prepared: PreparedNode, value: TensorValue, events: NodeEvents,
+    wide: WideTensor?, reference: FloatTensor?,
+    lookup: (String) -> TensorValue?, constants: Bool,
+    bitsMoved: inout [String: Int], macs: inout [MACFormat: Int]
+  ) throws(ExecutionError) -> LayerStatistics {
+    let node = prepared.node
+    let outputName = node.outputs.first ?? ""
+    var output: TensorStatistics
+    switch value {
+    case .float(let tensor):
+      output = TensorStatistics(floatCount: tensor.values.count)
+      bitsMoved[outputName] = 32 * tensor.values.count
+      if let reference {
+        output.endToEnd = ErrorStatistics(
+          floats: tensor.values, reference: reference.values)
+      }
+    case .fixed(let tensor):
+      let local = try localReference(prepared, lookup: lookup)
+      output = TensorStatistics(
+        raws: tensor.raws, format: tensor.format, overflow: events.output,
+        endToEnd: reference?.values, local: local?.values)
+      bitsMoved[outputName] = tensor.format.bits * tensor.raws.count
+    }
+    var layer = LayerStatistics(
+      name: node.name, opType: node.op.opType, kind: prepared.layer.kind,
+      weight: nil,
+      bias: nil, accumulator: nil, output: output,
+      inputRequantization: events.inputs, macs: 0,
+      macFormat: nil)
+    layer.nonlinear = prepared.layer.nonlinear
+    if constants,
+      let (index, weights) = prepared.constants.min(by: { $0.key < $1.key })
+    {
+      var all: [Int64] = []
+      var floats: [Float] = []
+      for key in prepared.constants.keys.sorted() {
+        all += prepared.constants[key]?.raws ?? []
+        floats += prepared.constantFloats[key] ?? []
+      }
+      var statistics = TensorStatistics(
+        raws: all, format: weights.format, overflow: prepared.weightEvents,
+        underflowToZero: prepared.weightUnderflows)
+      statistics.local = ErrorStatistics(
+        quantized: all.map {
+          FixedPoint.dequantize($0, from: weights.format)
+        }, reference: floats,
+        resolution: weights.format.resolution)
+      layer.weight = statistics
+      _ = index
+      for key in prepared.constants.keys {
+        let name = node.inputs[key]
+        bitsMoved[name] =
+          weights.format.bits * (prepared.constants[key]?.raws.count ?? 0)
+      }
+    }
+    if constants, let bias = prepared.bias,
+      let accumulator = prepared.layer.accumulator
+    {
+      let stored = prepared.biasStored
+      let format = stored?.format ?? accumulator
+      let raws = stored?.raws ?? bias
+      var statistics = TensorStatistics(
+        raws: raws, format: format, overflow: prepared.biasEvents,
+        underflowToZero: prepared.biasUnderflows)
+      statistics.local = ErrorStatistics(
+        quantized: bias.map { FixedPoint.dequantize($0, from: accumulator) },
+        reference: prepared.biasFloats, resolution: format.resolution)
+      layer.bias = statistics
+      if node.inputs.count > 2 {
+        bitsMoved[node.inputs[2]] = format.bits * raws.count
+      }
+    }
+    if let wide, let accumulator = wide.accumulator {
+      var statistics = TensorStatistics(
+        raws: wide.values, format: accumulator,
+        overflow: events.accumulator.elements,
+        underflowToZero: 0)
+      if prepared.layer.accumulatorPolicy == .saturateEachStep {
+        statistics.stepOverflow = events.accumulator.steps
+      }
+      layer.accumulator = statistics
+      if let weight = prepared.layer.weight
+        ?? prepared.constants.values.first?.format,
+        let terms = prepared.layer.terms,
+        let x = node.inputs.first.flatMap({ lookup($0)?.format })
+      {
+        layer.macs = wide.values.count * terms
+        let key = MACFormat(
+          weightBits: weight.bits, inputBits: x.bits,
+          accumulatorBits: accumulator.bits)
+        layer.macFormat = key
+        macs[key, default: 0] += layer.macs
+      }
+    }
+    return layer
+  }
+
+  /// The network's statistics from those of its input and layers (in
+  /// execution order), and top-1 / top-5 from the first output's scores
+  /// and the float network's.
+  static func networkStatistics(
+    input: TensorStatistics, inputEvents: OverflowCounts,
+    layers: [LayerStatistics], scores: FloatTensor?, floatScores: FloatTensor?,
+    labels: [Int]?, bitsMoved: [String: Int], macs: [MACFormat: Int]
+  ) -> NetworkStatistics {
+    var total = inputEvents.total
+    for layer in layers { total += layer.totalOverflows }
     var top1: Double?
     var top5: Double?
     var floatTop1: Double?
@@ -246,20 +277,18 @@ extension FixedPointExecutor {
       }
     }
     return NetworkStatistics(
-      input: inputStatistics, layers: layers, samples: samples, top1: top1,
+      input: input, layers: layers, samples: samples, top1: top1,
       top5: top5,
       floatTop1: floatTop1, top1Agreement: agreement, totalOverflows: total,
       bitsMoved: bitsMoved, macs: macs)
   }
 
-  func precisionFormat(_ name: String, run: FixedPointRun) -> QFormat? {
-    if let raw = run.inputs[name] { return raw.format }
-    return run.tensors[name]?.format
-  }
-
   /// The node's float kernel on its dequantized fixed-point inputs and the
-  /// float constants (the "local" reference of §9).
-  func localReference(_ prepared: PreparedNode, run: FixedPointRun)
+  /// float constants (the "local" reference of §9), its inputs' values from
+  /// `lookup`.
+  func localReference(
+    _ prepared: PreparedNode, lookup: (String) -> TensorValue?
+  )
     throws(ExecutionError)
     -> FloatTensor?
   {
@@ -275,9 +304,7 @@ extension FixedPointExecutor {
         }
         operands.append(
           FloatTensor(unchecked: constant.shape.dims, values: floats))
-      } else if let raw = run.inputs[name] {
-        operands.append(raw.dequantizedFloat())
-      } else if let value = run.tensors[name] {
+      } else if let value = lookup(name) {
         operands.append(value.floatTensor)
       } else {
         return nil

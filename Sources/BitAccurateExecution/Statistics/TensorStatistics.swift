@@ -62,6 +62,96 @@ public struct TensorStatistics: Hashable, Sendable {
     self.histogram = Log2Histogram(lengths: lengths, format: format)
   }
 
+  /// Range statistics of raws in a format with their errors against the
+  /// float network's values (`endToEnd`) and against the local reference
+  /// (`local`, whose nonzero values with a zero raw are the underflows to
+  /// zero): the figures of ``init(raws:format:overflow:underflowToZero:)``
+  /// and of ``ErrorStatistics/init(raws:format:reference:)`` for each
+  /// reference, bit for bit, in one pass over the raws when both references
+  /// have an element per raw (each sum still runs in element order; the
+  /// references' sums are independent chains of additions, so a core keeps
+  /// them in flight together).
+  init(
+    raws: [Int64], format: QFormat, overflow: OverflowCounts,
+    endToEnd: [Float]?, local: [Float]?
+  ) {
+    guard let endToEnd, let local, endToEnd.count == raws.count,
+      local.count == raws.count
+    else {
+      var underflows = 0
+      if let local {
+        for (raw, value) in zip(raws, local) where raw == 0 && value != 0 {
+          underflows += 1
+        }
+      }
+      self.init(
+        raws: raws, format: format, overflow: overflow,
+        underflowToZero: underflows)
+      self.endToEnd = endToEnd.map {
+        ErrorStatistics(raws: raws, format: format, reference: $0)
+      }
+      self.local = local.map {
+        ErrorStatistics(raws: raws, format: format, reference: $0)
+      }
+      return
+    }
+    let scale = format.resolution
+    var top: UInt64 = 0
+    var lengths = [Int](repeating: 0, count: 65)
+    var underflows = 0
+    var signal = (0.0, 0.0)
+    var noise = (0.0, 0.0)
+    var l1 = (0.0, 0.0)
+    var maxError = (0.0, 0.0)
+    var sum = (0.0, 0.0)
+    raws.withUnsafeBufferPointer { q in
+      endToEnd.withUnsafeBufferPointer { a in
+        local.withUnsafeBufferPointer { b in
+          lengths.withUnsafeMutableBufferPointer { slots in
+            for index in 0..<q.count {
+              let raw = q[index]
+              let magnitude = raw.magnitude
+              top = max(top, magnitude)
+              slots[64 &- magnitude.leadingZeroBitCount] &+= 1
+              let x = Double(raw) * scale
+              let r0 = Double(a[index])
+              let e0 = x - r0
+              signal.0 += r0 * r0
+              noise.0 += e0 * e0
+              l1.0 += abs(e0)
+              maxError.0 = max(maxError.0, abs(e0))
+              sum.0 += e0
+              let local = b[index]
+              let r1 = Double(local)
+              let e1 = x - r1
+              signal.1 += r1 * r1
+              noise.1 += e1 * e1
+              l1.1 += abs(e1)
+              maxError.1 = max(maxError.1, abs(e1))
+              sum.1 += e1
+              if raw == 0 && local != 0 { underflows &+= 1 }
+            }
+          }
+        }
+      }
+    }
+    self.init(floatCount: raws.count)
+    self.format = format
+    self.overflow = overflow
+    self.underflowToZero = underflows
+    self.maxAbsRaw = Int64(clamping: top)
+    let length = 64 - top.leadingZeroBitCount
+    self.usedBits = format.isSigned ? length + 1 : length
+    self.headroomBits = format.bits - usedBits
+    self.histogram = Log2Histogram(lengths: lengths, format: format)
+    self.endToEnd = ErrorStatistics(
+      signal: signal.0, noise: noise.0, l1: l1.0, maxAbsError: maxError.0,
+      sum: sum.0, count: raws.count, resolution: scale)
+    self.local = ErrorStatistics(
+      signal: signal.1, noise: noise.1, l1: l1.1, maxAbsError: maxError.1,
+      sum: sum.1, count: raws.count, resolution: scale)
+  }
+
   /// Statistics of a float tensor (a float island's output).
   init(floatCount: Int) {
     format = nil

@@ -1,4 +1,4 @@
-import BitAccurateExecution
+import FixedPointArithmetic
 import NetworkGraph
 
 // Joining the results of slices of a batch (`run --batch-size`) into the results of one
