@@ -26,6 +26,10 @@
 # on MobileNetV2, default 100; 0 skips it), BASELINE (another edgesim binary,
 # e.g. main's, timed in the same rounds on the same plans: rows
 # "baseline-float" and "baseline-fixed").
+#
+# With `perf` on the PATH, a second table gives CPU time per image in the
+# same sitting (load-robust): edgesim's marginal task-clock per image and
+# onnxruntime's process CPU with one intra-op thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -108,6 +112,67 @@ for m in $models; do
       }
     }' "$work/times"
 done
+
+# CPU time, the measure a loaded machine disturbs least: edgesim's marginal
+# CPU per image, (task-clock of `run` on the 8 images − on the first image
+# alone) / 7, so that start-up and import cancel (`perf stat`); onnxruntime's
+# process CPU per image (time.process_time around session.run, median of 5)
+# with one intra-op thread. Each round runs every measure once, the two
+# edgesim binaries one after the other; the table gives each minimum.
+if command -v perf >/dev/null; then
+  "$python" -c 'import sys, numpy as np; np.save(sys.argv[2], np.load(sys.argv[1])[:1])' \
+    "$work/images.npy" "$work/one.npy"
+  task_clock() { # BINARY MODEL INPUT [ARGS…]: task-clock ms of one `run`
+    local b="$1" m="$2" input="$3"
+    shift 3
+    perf stat -x, -e task-clock "$b" run --model "$work/$m.onnx" --input "$input" "$@" --json \
+      2>&1 >/dev/null | awk -F, '/task-clock/ { print $1 }'
+  }
+  marginal() { # BINARY MODEL [ARGS…]: CPU ms per image
+    local eight one
+    eight=$(task_clock "$1" "$2" "$work/images.npy" "${@:3}")
+    one=$(task_clock "$1" "$2" "$work/one.npy" "${@:3}")
+    awk -v a="$eight" -v b="$one" 'BEGIN { print (a - b) / 7 }'
+  }
+  ort_cpu() { # MODEL.onnx: CPU ms per image, one thread
+    "$python" Scripts/time-onnxruntime.py "$1" "$work/images.npy" --runs 5 --threads 1 \
+      | sed 's/.*"cpu_median_seconds": \([-0-9.eE+]*\).*/\1/' | awk '{ print $1 * 1000 / 8 }'
+  }
+  : >"$work/cpu"
+  for round in $(seq "$rounds"); do
+    for m in $models; do
+      echo "$m float $(marginal "$edgesim" "$m")" >>"$work/cpu"
+      echo "$m fixed $(marginal "$edgesim" "$m" --precision "$work/$m-p8.yaml")" >>"$work/cpu"
+      if [ -n "${BASELINE:-}" ]; then
+        echo "$m baseline-float $(marginal "$BASELINE" "$m")" >>"$work/cpu"
+        echo "$m baseline-fixed $(marginal "$BASELINE" "$m" --precision "$work/$m-p8.yaml")" \
+          >>"$work/cpu"
+      fi
+      echo "$m ort-float $(ort_cpu "$work/$m.onnx")" >>"$work/cpu"
+      echo "$m ort-int8 $(ort_cpu "$work/$m-int8.onnx")" >>"$work/cpu"
+    done
+    echo "CPU round $round of $rounds done" >&2
+  done
+  echo
+  echo "CPU time per image (edgesim: marginal task-clock of run, both cores; onnxruntime: one"
+  echo "thread), minimum of $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| model | measure | CPU per image | ÷ onnxruntime float | ÷ onnxruntime int8 |"
+  echo "| --- | --- | ---: | ---: | ---: |"
+  for m in $models; do
+    awk -v m="$m" '$1 == m {
+        if (!($2 in best) || $3 < best[$2]) best[$2] = $3
+        if (!($2 in seen)) { order[++n] = $2; seen[$2] = 1 }
+      }
+      END {
+        f = best["ort-float"]; q = best["ort-int8"]
+        for (i = 1; i <= n; i++) {
+          k = order[i]
+          printf "| %s | %s | %.2f ms | %.2fx | %.2fx |\n", m, k, best[k], best[k] / f, best[k] / q
+        }
+      }' "$work/cpu"
+  done
+fi
 
 if [ "$quantize_images" -gt 0 ]; then
   "$python" Scripts/seeded-weights.py Workloads/onnx/torchvision/mobilenet_v2.onnx "$work/unused.onnx" \
