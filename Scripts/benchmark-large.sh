@@ -26,6 +26,10 @@
 # on MobileNetV2, default 100; 0 skips it), BASELINE (another edgesim binary,
 # e.g. main's, timed in the same rounds on the same plans: rows
 # "baseline-float" and "baseline-fixed").
+#
+# With `perf` on the PATH, a second table gives CPU time per image in the
+# same sitting (load-robust): the CPU time of edgesim's executor (perf
+# samples) and onnxruntime's process CPU with one intra-op thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -108,6 +112,63 @@ for m in $models; do
       }
     }' "$work/times"
 done
+
+# CPU time, the measure a loaded machine disturbs least: edgesim's is the
+# CPU time of the outputs-only executor alone (`perf record -F 999` of `run`,
+# the samples whose call chain holds the chunked fixed-point run or the
+# float executor's `outputs`, ≈ 1 ms of CPU each; `run` also computes its
+# statistics and the float reference, which this leaves out); onnxruntime's
+# is the process CPU (time.process_time around session.run, median of 5)
+# with one intra-op thread. Both per image. Each round runs every measure
+# once, the two edgesim binaries one after the other; the table gives each
+# minimum.
+if command -v perf >/dev/null; then
+  executor_cpu() { # BINARY MODEL [ARGS…]: executor CPU ms per image
+    perf record -q -F 999 -g -o "$work/perf.data" "$1" run --model "$work/$2.onnx" \
+      --input "$work/images.npy" "${@:3}" --json >/dev/null 2>&1
+    perf script -i "$work/perf.data" -F ip,sym 2>/dev/null \
+      | awk 'BEGIN { RS = "" } /runInChunks|FloatExecutorV7outputs5input/ { c++ }
+          END { printf "%.2f\n", c / 999 * 1000 / 8 }'
+  }
+  ort_cpu() { # MODEL.onnx: CPU ms per image, one thread
+    "$python" Scripts/time-onnxruntime.py "$1" "$work/images.npy" --runs 5 --threads 1 \
+      | sed 's/.*"cpu_median_seconds": \([-0-9.eE+]*\).*/\1/' | awk '{ print $1 * 1000 / 8 }'
+  }
+  : >"$work/cpu"
+  for round in $(seq "$rounds"); do
+    for m in $models; do
+      echo "$m float $(executor_cpu "$edgesim" "$m")" >>"$work/cpu"
+      echo "$m fixed $(executor_cpu "$edgesim" "$m" --precision "$work/$m-p8.yaml")" >>"$work/cpu"
+      if [ -n "${BASELINE:-}" ]; then
+        echo "$m baseline-float $(executor_cpu "$BASELINE" "$m")" >>"$work/cpu"
+        echo "$m baseline-fixed $(executor_cpu "$BASELINE" "$m" --precision "$work/$m-p8.yaml")" \
+          >>"$work/cpu"
+      fi
+      echo "$m ort-float $(ort_cpu "$work/$m.onnx")" >>"$work/cpu"
+      echo "$m ort-int8 $(ort_cpu "$work/$m-int8.onnx")" >>"$work/cpu"
+    done
+    echo "CPU round $round of $rounds done" >&2
+  done
+  echo
+  echo "CPU time per image (edgesim: the outputs-only executor's perf samples, both cores;"
+  echo "onnxruntime: one thread), minimum of $rounds rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| model | measure | CPU per image | ÷ onnxruntime float | ÷ onnxruntime int8 |"
+  echo "| --- | --- | ---: | ---: | ---: |"
+  for m in $models; do
+    awk -v m="$m" '$1 == m {
+        if (!($2 in best) || $3 < best[$2]) best[$2] = $3
+        if (!($2 in seen)) { order[++n] = $2; seen[$2] = 1 }
+      }
+      END {
+        f = best["ort-float"]; q = best["ort-int8"]
+        for (i = 1; i <= n; i++) {
+          k = order[i]
+          printf "| %s | %s | %.2f ms | %.2fx | %.2fx |\n", m, k, best[k], best[k] / f, best[k] / q
+        }
+      }' "$work/cpu"
+  done
+fi
 
 if [ "$quantize_images" -gt 0 ]; then
   "$python" Scripts/seeded-weights.py Workloads/onnx/torchvision/mobilenet_v2.onnx "$work/unused.onnx" \

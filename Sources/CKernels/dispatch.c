@@ -137,6 +137,39 @@ void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
   }
 }
 
+void edgesim_epilogue_i32_to_i16(const int32_t *sums, ptrdiff_t count,
+                                 int32_t bias, int32_t shift,
+                                 int32_t roundBit, int32_t low, int32_t high,
+                                 int32_t bottom, int32_t top, int16_t *out,
+                                 int64_t *above, int64_t *below) {
+  edgesim_epilogue_i32_to_i16_on(edgesim_kernels_current(), sums, count, bias,
+                                 shift, roundBit, low, high, bottom, top, out,
+                                 above, below);
+}
+
+void edgesim_epilogue_i32_to_i16_on(EdgeSimKernels path, const int32_t *sums,
+                                    ptrdiff_t count, int32_t bias,
+                                    int32_t shift, int32_t roundBit,
+                                    int32_t low, int32_t high, int32_t bottom,
+                                    int32_t top, int16_t *out, int64_t *above,
+                                    int64_t *below) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_epilogue16_avx512(sums, count, bias, shift, roundBit, low, high,
+                              bottom, top, out, above, below);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_epilogue16_avx2(sums, count, bias, shift, roundBit, low, high,
+                            bottom, top, out, above, below);
+    return;
+#endif
+  default:
+    edgesim_epilogue16_portable(sums, count, bias, shift, roundBit, low, high,
+                                bottom, top, out, above, below);
+  }
+}
+
 void edgesim_clip_i64(const int64_t *x, ptrdiff_t count, int64_t lower,
                       int64_t upper, int64_t *out) {
   edgesim_clip_i64_on(edgesim_kernels_current(), x, count, lower, upper, out);

@@ -27,6 +27,10 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
   const int32_t *sums, ptrdiff_t count, int32_t bias, int32_t shift,           \
       int32_t roundBit, int32_t low, int32_t high, int32_t bottom,             \
       int32_t top, int64_t *out, int64_t *above, int64_t *below
+#define EDGESIM_EPILOGUE16_ARGS                                                \
+  const int32_t *sums, ptrdiff_t count, int32_t bias, int32_t shift,           \
+      int32_t roundBit, int32_t low, int32_t high, int32_t bottom,             \
+      int32_t top, int16_t *out, int64_t *above, int64_t *below
 #define EDGESIM_CLIP_ARGS                                                      \
   const int64_t *x, ptrdiff_t count, int64_t lower, int64_t upper, int64_t *out
 
@@ -42,6 +46,7 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
 void edgesim_window_sums_portable(EDGESIM_WINDOW_ARGS);
 void edgesim_depthwise_f32_portable(EDGESIM_DEPTHWISE_ARGS);
 void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS);
+void edgesim_epilogue16_portable(EDGESIM_EPILOGUE16_ARGS);
 void edgesim_clip_portable(EDGESIM_CLIP_ARGS);
 
 #if EDGESIM_X86
@@ -51,6 +56,8 @@ void edgesim_depthwise_f32_avx2(EDGESIM_DEPTHWISE_ARGS);
 void edgesim_depthwise_f32_avx512(EDGESIM_DEPTHWISE_ARGS);
 void edgesim_epilogue_avx2(EDGESIM_EPILOGUE_ARGS);
 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS);
+void edgesim_epilogue16_avx2(EDGESIM_EPILOGUE16_ARGS);
+void edgesim_epilogue16_avx512(EDGESIM_EPILOGUE16_ARGS);
 void edgesim_clip_avx2(EDGESIM_CLIP_ARGS);
 void edgesim_clip_avx512(EDGESIM_CLIP_ARGS);
 void edgesim_dot_i16_avx2(const int16_t *w, ptrdiff_t rows, const int16_t *x,

@@ -89,6 +89,34 @@ void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
   }
 }
 
+void edgesim_pack_channels_last_i16(const int16_t *src, ptrdiff_t channels,
+                                    ptrdiff_t height, ptrdiff_t width,
+                                    ptrdiff_t plane, int16_t *dst,
+                                    ptrdiff_t rowPitch) {
+  for (ptrdiff_t y = 0; y < height; y++) {
+    int16_t *row = dst + y * rowPitch;
+    const int16_t *line = src + y * width;
+    ptrdiff_t c0 = 0;
+    for (; c0 + 8 <= channels; c0 += 8) {
+      const int16_t *s = line + c0 * plane;
+      int16_t *d = row + c0;
+      for (ptrdiff_t x = 0; x < width; x++) {
+        int16_t *t = d + x * channels;
+        for (int c = 0; c < 8; c++) {
+          t[c] = s[c * plane + x];
+        }
+      }
+    }
+    for (; c0 < channels; c0++) {
+      const int16_t *s = line + c0 * plane;
+      int16_t *d = row + c0;
+      for (ptrdiff_t x = 0; x < width; x++) {
+        d[x * channels] = s[x];
+      }
+    }
+  }
+}
+
 void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS) {
   int64_t up = 0, down = 0;
   for (ptrdiff_t i = 0; i < count; i++) {
@@ -99,6 +127,21 @@ void edgesim_epilogue_portable(EDGESIM_EPILOGUE_ARGS) {
     int32_t capped = r > high ? high : r;
     int32_t raised = capped < bottom ? bottom : capped;
     out[i] = raised > top ? top : raised;
+  }
+  *above += up;
+  *below += down;
+}
+
+void edgesim_epilogue16_portable(EDGESIM_EPILOGUE16_ARGS) {
+  int64_t up = 0, down = 0;
+  for (ptrdiff_t i = 0; i < count; i++) {
+    int32_t a = sums[i] + bias;
+    int32_t r = (a >> shift) + ((a >> (shift - 1)) & roundBit);
+    up += r > high;
+    down += r < low;
+    int32_t capped = r > high ? high : r;
+    int32_t raised = capped < bottom ? bottom : capped;
+    out[i] = (int16_t)(raised > top ? top : raised);
   }
   *above += up;
   *below += down;
@@ -191,6 +234,27 @@ void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
     }
     for (; x < width; x++) {
       const int16_t v = (int16_t)from[x];
+      to[2 * x] = v;
+      to[2 * x - 1] = v;
+    }
+  }
+}
+
+void edgesim_pad_pairs_i16(const int16_t *input, ptrdiff_t height,
+                           ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
+                           ptrdiff_t pitch, int16_t *target) {
+  for (ptrdiff_t y = 0; y < height; y++) {
+    const int16_t *from = input + y * width;
+    const ptrdiff_t start = (y + top) * pitch + left;
+    int16_t *to = target + 2 * start;
+    ptrdiff_t x = 0;
+    if (start == 0 && width > 0) {
+      // The plane's first lane has no lane before it.
+      to[0] = from[0];
+      x = 1;
+    }
+    for (; x < width; x++) {
+      const int16_t v = from[x];
       to[2 * x] = v;
       to[2 * x - 1] = v;
     }

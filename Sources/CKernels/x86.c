@@ -581,6 +581,67 @@ AVX512 void edgesim_epilogue_avx512(EDGESIM_EPILOGUE_ARGS) {
                 top, out + i, above, below);
 }
 
+// edgesim_epilogue_avx2 storing Int16 (the values fit: saturating packs
+// change none).
+AVX2 void edgesim_epilogue16_avx2(EDGESIM_EPILOGUE16_ARGS) {
+  const __m256i b = _mm256_set1_epi32(bias);
+  const __m256i rb = _mm256_set1_epi32(roundBit);
+  const __m256i hi = _mm256_set1_epi32(high);
+  const __m256i lo = _mm256_set1_epi32(low);
+  const __m256i bot = _mm256_set1_epi32(bottom);
+  const __m256i tp = _mm256_set1_epi32(top);
+  const __m128i s = _mm_cvtsi32_si128(shift);
+  const __m128i t = _mm_cvtsi32_si128(shift - 1);
+  __m256i up = _mm256_setzero_si256(), down = up;
+  ptrdiff_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    __m256i a = _mm256_add_epi32(
+        _mm256_loadu_si256((const __m256i *)(sums + i)), b);
+    __m256i r = _mm256_add_epi32(
+        _mm256_sra_epi32(a, s), _mm256_and_si256(_mm256_sra_epi32(a, t), rb));
+    up = _mm256_sub_epi32(up, _mm256_cmpgt_epi32(r, hi));
+    down = _mm256_sub_epi32(down, _mm256_cmpgt_epi32(lo, r));
+    __m256i v = _mm256_min_epi32(
+        _mm256_max_epi32(_mm256_min_epi32(r, hi), bot), tp);
+    _mm_storeu_si128((__m128i *)(out + i),
+                     _mm_packs_epi32(_mm256_castsi256_si128(v),
+                                     _mm256_extracti128_si256(v, 1)));
+  }
+  *above += sum_256(up);
+  *below += sum_256(down);
+  edgesim_epilogue16_portable(sums + i, count - i, bias, shift, roundBit, low,
+                              high, bottom, top, out + i, above, below);
+}
+
+// edgesim_epilogue_avx512 storing Int16 (the values fit: the saturating
+// narrowing changes none).
+AVX512 void edgesim_epilogue16_avx512(EDGESIM_EPILOGUE16_ARGS) {
+  const __m512i b = _mm512_set1_epi32(bias);
+  const __m512i rb = _mm512_set1_epi32(roundBit);
+  const __m512i hi = _mm512_set1_epi32(high);
+  const __m512i lo = _mm512_set1_epi32(low);
+  const __m512i bot = _mm512_set1_epi32(bottom);
+  const __m512i tp = _mm512_set1_epi32(top);
+  const __m128i s = _mm_cvtsi32_si128(shift);
+  const __m128i t = _mm_cvtsi32_si128(shift - 1);
+  int64_t up = 0, down = 0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    __m512i a = _mm512_add_epi32(_mm512_loadu_si512(sums + i), b);
+    __m512i r = _mm512_add_epi32(
+        _mm512_sra_epi32(a, s), _mm512_and_si512(_mm512_sra_epi32(a, t), rb));
+    up += __builtin_popcount(_mm512_cmpgt_epi32_mask(r, hi));
+    down += __builtin_popcount(_mm512_cmpgt_epi32_mask(lo, r));
+    __m512i v = _mm512_min_epi32(
+        _mm512_max_epi32(_mm512_min_epi32(r, hi), bot), tp);
+    _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtsepi32_epi16(v));
+  }
+  *above += up;
+  *below += down;
+  edgesim_epilogue16_portable(sums + i, count - i, bias, shift, roundBit, low,
+                              high, bottom, top, out + i, above, below);
+}
+
 AVX2 void edgesim_clip_avx2(EDGESIM_CLIP_ARGS) {
   const __m256i lo = _mm256_set1_epi64x(lower);
   const __m256i hi = _mm256_set1_epi64x(upper);

@@ -112,6 +112,9 @@ import Testing
       (.halfUp, AccumulatorSpec(bits: 12, policy: .wrap), 8),
       (.halfUp, AccumulatorSpec(bits: 12, policy: .saturateFinal), 8),
       (.floor, AccumulatorSpec(bits: 14, policy: .saturateEachStep), 8),
+      // Raws held as Int16 up to their producer's format's 16 bits.
+      (.halfUp, AccumulatorSpec(), 12),
+      (.floor, AccumulatorSpec(), 16),
     ])
   func fusedRunEqualsUnfusedRun(
     rounding: RoundingMode, accumulator: AccumulatorSpec, bits: Int

@@ -200,6 +200,23 @@ import Testing
           "\(name) trial \(trial): count \(count) shift \(shift) bits \(bits)")
         return
       }
+      // Outputs of at most 16 bits, stored as Int16: the same raws and
+      // counts.
+      guard bits <= 16 else { continue }
+      var narrow = [Int16](repeating: 99, count: count)
+      var (narrowAbove, narrowBelow) = (Int64(0), Int64(0))
+      narrow.withUnsafeMutableBufferPointer { o in
+        edgesim_epilogue_i32_to_i16_on(
+          Self.c(path), sums, count, bias, shift, roundBit, low, high, bottom,
+          top, o.baseAddress, &narrowAbove, &narrowBelow)
+      }
+      if narrow.map({ Int64($0) }) != expected || narrowAbove != up
+        || narrowBelow != down
+      {
+        Issue.record(
+          "\(name) trial \(trial) to Int16: count \(count) shift \(shift)")
+        return
+      }
     }
   }
 
@@ -423,6 +440,17 @@ import Testing
         edgesim_pad_pairs(
           image, height, width, top, left, pitch, target.baseAddress)
       }
+      // The same lanes from raws held as Int16.
+      var narrowPairs = [Int16](repeating: 0, count: pairs.count)
+      narrowPairs.withUnsafeMutableBufferPointer { target in
+        edgesim_pad_pairs_i16(
+          image.map { Int16($0) }, height, width, top, left, pitch,
+          target.baseAddress)
+      }
+      if narrowPairs != pairs {
+        Issue.record("\(name) trial \(trial): pair plane from Int16")
+        return
+      }
       for k in 0..<padded.count {
         let next = k + 1 < padded.count ? padded[k + 1] : 0
         if Int64(pairs[2 * k]) != padded[k]
@@ -487,6 +515,14 @@ import Testing
           source, channels, height, width, plane, target.baseAddress, pitch)
       }
       #expect(packed == expected, "\(channels) channels")
+      // From raws held as Int16.
+      let narrow = source.map { Int16($0) }
+      var fromNarrow = [Int16](repeating: -7, count: height * pitch)
+      fromNarrow.withUnsafeMutableBufferPointer { target in
+        edgesim_pack_channels_last_i16(
+          narrow, channels, height, width, plane, target.baseAddress, pitch)
+      }
+      #expect(fromNarrow == expected, "\(channels) channels from Int16")
     }
   }
 

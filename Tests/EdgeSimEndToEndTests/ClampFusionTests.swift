@@ -103,9 +103,13 @@ struct ClampFusionTests {
     return url.path
   }
 
-  /// At 8 and 4 bits (qiu plans on the same input), the fused outputs are
-  /// the unfused run's output raws, and every Clip and Relu acted.
-  @Test(arguments: ["8", "4"])
+  /// The fused outputs are the unfused run's output raws, at every width.
+  ///
+  /// At 8, 4, 12 and 16 bits (qiu plans on the same input), and every Clip
+  /// and Relu acted. The outputs-only run holds the raws of formats up to 16 bits as
+  /// Int16 between the convolutions and the Add (issue #19); the dump's run
+  /// holds every raw as Int64.
+  @Test(arguments: ["8", "4", "12", "16"])
   func fusedOutputsAreTheDumpedRaws(bits: String) throws {
     let folder = try RunSupport.temporaryFolder("clamp-fusion-\(bits)")
     defer { try? FileManager.default.removeItem(at: folder) }

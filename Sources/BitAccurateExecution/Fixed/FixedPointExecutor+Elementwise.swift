@@ -5,7 +5,45 @@ extension FixedPointExecutor {
   /// Add (§5 Element-wise add): align up to max(fl_a, fl_b), add exactly,
   /// round once; or `alignToOutput`: requantize each input, add, apply the
   /// output policy (two roundings, counted separately).
+  ///
+  /// Aligned up without wide sums kept, on inputs of one shape, it runs in
+  /// one pass (``NarrowResidual``) from raws as they are held, holding its
+  /// output as `Int16` with `narrowStorage` when the format allows; every
+  /// other case reads the raws as `Int64`.
   func add(
+    _ aHeld: RawTensor, _ bHeld: RawTensor, _ prepared: PreparedNode,
+    _ output: QFormat, batchStart: Int, keepWide: Bool = true,
+    outputClamp: OutputClamp = .unbounded, narrowStorage: Bool = false
+  ) throws(ExecutionError) -> NodeResult {
+    let layer = prepared.layer
+    let flC = max(aHeld.format.fractionalLength, bHeld.format.fractionalLength)
+    if layer.residual == .alignUp, !keepWide, aHeld.shape == bHeld.shape,
+      let narrow = NarrowResidual(
+        aHeld.format, shiftA: flC - aHeld.format.fractionalLength,
+        bHeld.format, shiftB: flC - bHeld.format.fractionalLength,
+        requantization: requantization(
+          prepared, from: flC, to: output, outputClamp: outputClamp))
+    {
+      // Aligned, summed and requantized in one pass; no wide sums kept.
+      var events = NodeEvents()
+      let (raws, counts) = narrow.run(
+        aHeld.storage, bHeld.storage,
+        narrowOutput: narrowStorage
+          && RawStorage.fitsInt16(output.rawMin, output.rawMax))
+      events.output = counts
+      return NodeResult(
+        value: .fixed(
+          RawTensor(unchecked: aHeld.shape, storage: raws, format: output)),
+        events: events)
+    }
+    return try add(
+      prepared, aHeld.widened, bHeld.widened, output, batchStart: batchStart,
+      keepWide: keepWide, outputClamp: outputClamp)
+  }
+
+  /// ``add(_:_:_:_:batchStart:keepWide:outputClamp:narrowStorage:)`` on raws
+  /// held as `Int64`.
+  private func add(
     _ prepared: PreparedNode, _ a: RawTensor, _ b: RawTensor, _ output: QFormat,
     batchStart: Int, keepWide: Bool = true,
     outputClamp: OutputClamp = .unbounded
@@ -24,29 +62,6 @@ extension FixedPointExecutor {
       let flC = max(flA, flB)
       let shiftA = flC - flA
       let shiftB = flC - flB
-      if !keepWide, a.shape == b.shape,
-        let narrow = NarrowResidual(
-          a.format, shiftA: shiftA, b.format, shiftB: shiftB,
-          requantization: requantization(
-            prepared, from: flC, to: output, outputClamp: outputClamp))
-      {
-        // Aligned, summed and requantized in one pass; no wide sums kept.
-        var events = NodeEvents()
-        let raws = [Int64].filled(a.raws.count) { target in
-          a.raws.withUnsafeBufferPointer { pa in
-            b.raws.withUnsafeBufferPointer { pb in
-              guard let x = pa.baseAddress, let y = pb.baseAddress else {
-                return
-              }
-              events.output = narrow.run(x, y, into: target, count: pa.count)
-            }
-          }
-        }
-        return NodeResult(
-          value: .fixed(
-            RawTensor(unchecked: a.shape, raws: raws, format: output)),
-          events: events)
-      }
       // The load-time bound |fl_a − fl_b| + max(B_a, B_b) ≤ 62 keeps both
       // shifted operands below 2^62, so no sum overflows; the check stays.
       var overflowed = false

@@ -6,13 +6,24 @@ extension FixedPointExecutor {
   /// accumulators (``NodeResult/wide``) only with `keepWide`, and with
   /// `outputClamp` applies the ReLU or Clip that follows it to its output
   /// raws (after counting the output's events).
+  ///
+  /// With `narrowStorage` (an outputs-only run), a convolution on the Int16
+  /// kernels and an aligned Add in one pass hold their output raws as
+  /// `Int16` when the format allows (``RawStorage``); those two read such
+  /// operands as they are, and every other node reads them widened.
   func evaluate(
-    _ prepared: PreparedNode, _ operands: [TensorValue?], batchStart: Int,
-    keepWide: Bool = true, outputClamp: OutputClamp = .unbounded
+    _ prepared: PreparedNode, _ operandsAsHeld: [TensorValue?],
+    batchStart: Int, keepWide: Bool = true,
+    outputClamp: OutputClamp = .unbounded, narrowStorage: Bool = false
   )
     throws(ExecutionError) -> NodeResult
   {
     let node = prepared.node
+    let operands: [TensorValue?]
+    switch node.op {
+    case .conv, .add: operands = operandsAsHeld
+    default: operands = operandsAsHeld.map { $0?.widened }
+    }
     let reference = node.reference
     func operand(_ index: Int) throws(ExecutionError) -> TensorValue {
       guard index < operands.count, let value = operands[index] else {
@@ -66,7 +77,7 @@ extension FixedPointExecutor {
           message: "weight \(weight.shape) does not fit input \(x.shape)")
       }
       let result = IntegerKernels.conv(
-        x: x.raws, g: g, groups: groups, outChannels: weight.shape[0],
+        x: x.storage, g: g, groups: groups, outChannels: weight.shape[0],
         weights: weight.raws,
         dot: prepared.dotWeights.flatMap {
           DotWeights.fits(x.format)
@@ -80,14 +91,15 @@ extension FixedPointExecutor {
           indexBase: batchStart &* weight.shape[0] &* g.outputPlane,
           outputClamp: outputClamp),
         concurrency: concurrency, keepAccumulators: keepWide,
-        sumBound: prepared.dotWeights?.sumBound(input: x.format) ?? .max)
+        sumBound: prepared.dotWeights?.sumBound(input: x.format) ?? .max,
+        narrowOutput: narrowStorage)
       let shape = [g.batch, weight.shape[0], g.outHeight, g.outWidth]
       var events = NodeEvents()
       events.accumulator = result.events
       events.output = result.output
       return NodeResult(
         value: .fixed(
-          RawTensor(unchecked: shape, raws: result.raws, format: output)),
+          RawTensor(unchecked: shape, storage: result.raws, format: output)),
         events: events,
         wide: keepWide
           ? WideTensor(
@@ -120,8 +132,9 @@ extension FixedPointExecutor {
         outputClamp: outputClamp)
     case .add:
       return try add(
-        prepared, try raw(0), try raw(1), output, batchStart: batchStart,
-        keepWide: keepWide, outputClamp: outputClamp)
+        try raw(0), try raw(1), prepared, output, batchStart: batchStart,
+        keepWide: keepWide, outputClamp: outputClamp,
+        narrowStorage: narrowStorage)
     case .mul:
       return try multiply(
         prepared, try raw(0), try raw(1), output, batchStart: batchStart)

@@ -382,7 +382,7 @@ public struct FixedPointExecutor: Sendable {
       let clamp = fusing ? fusedClamps[position] : nil
       let result = try evaluate(
         node, operands, batchStart: batchStart, keepWide: keepWide,
-        outputClamp: clamp ?? .unbounded)
+        outputClamp: clamp ?? .unbounded, narrowStorage: fusing)
       if let samples, result.value.shape.first != samples {
         throw .invalidInput(message: "\(node.node.name) mixes samples")
       }
@@ -405,7 +405,7 @@ public struct FixedPointExecutor: Sendable {
       guard let value = values[name] else {
         throw .missingTensor(name: name, node: nil)
       }
-      run.outputs.append(value)
+      run.outputs.append(value.widened)
     }
     return run
   }

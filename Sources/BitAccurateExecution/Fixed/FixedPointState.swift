@@ -28,11 +28,12 @@ public struct FixedPointState: Sendable {
   /// (a fusing run, as an outputs-only run does).
   var clamped: Set<String> = []
 
-  /// The bytes the live tensors hold (8 per raw, 4 per float).
+  /// The bytes the live tensors hold (8 per raw held as Int64, 2 as Int16,
+  /// 4 per float).
   public var bytes: Int {
     values.values.reduce(0) { total, value in
       switch value {
-      case .fixed(let tensor): total + 8 * tensor.raws.count
+      case .fixed(let tensor): total + tensor.storage.bytes
       case .float(let tensor): total + 4 * tensor.values.count
       }
     }

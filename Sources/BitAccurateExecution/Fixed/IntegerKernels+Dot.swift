@@ -110,15 +110,16 @@ extension IntegerKernels {
   /// Copies one image's channels `[C][H][W]` (raws) into a zero-bordered
   /// Int16 buffer `[paddedHeight][paddedWidth][C]` (channels last; raw 0 =
   /// value 0 in the padding).
-  static func padImage(
-    _ input: UnsafePointer<Int64>, channels: Int, _ g: ConvGeometry,
+  static func padImage<Source: RawLane>(
+    _ input: UnsafePointer<Source>, channels: Int, _ g: ConvGeometry,
     _ pad: PaddedPlane,
     into target: UnsafeMutablePointer<Int16>
   ) {
-    edgesim_pack_channels_last(
-      input, channels, g.height, g.width, g.inputPlane,
-      target + (g.padTop &* pad.width &+ g.padLeft) &* channels,
-      pad.width &* channels)
+    Source.packChannelsLast(
+      input, channels: channels, height: g.height, width: g.width,
+      plane: g.inputPlane,
+      into: target + (g.padTop &* pad.width &+ g.padLeft) &* channels,
+      rowPitch: pad.width &* channels)
   }
 
   /// Lays the receptive fields of a padded channels-last image out as rows

@@ -26,15 +26,16 @@ extension IntegerKernels {
   ///   - sumBound: A bound on |sum|: a row whose bias plus this bound stays
   ///     within the accumulator skips the clamp.
   ///   - accumulators: Where the accumulators go, or `nil` when not kept.
-  ///   - output: Where the output raws go.
+  ///   - output: Where the output raws go, as `Int64` or (for an output
+  ///     format of at most 16 bits) `Int16`.
   /// - Returns: The accumulator and the output events.
   @inline(never)
-  static func finishSums(
+  static func finishSums<Target: RawLane>(
     _ sums: UnsafePointer<Int32>, rows: Int, columns: Int,
     bias: UnsafePointer<Int64>?, acc: QFormat,
     requantization: Requantization, shift: (bits: Int, halfUp: Bool),
     sumBound: Int64 = .max, accumulators: UnsafeMutablePointer<Int64>?,
-    output: UnsafeMutablePointer<Int64>
+    output: UnsafeMutablePointer<Target>
   ) -> (OverflowCounts, OverflowCounts) {
     let clamp = requantization.outputClamp.bounds(in: requantization.format)
     let bounds = EpilogueBounds(
@@ -97,8 +98,8 @@ extension IntegerKernels {
   /// without `checked`, the caller has shown that no sum leaves the
   /// accumulator, and the clamp and its counts are left out.
   @inline(__always)
-  private static func epilogueRow(
-    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
+  private static func epilogueRow<Target: RawLane>(
+    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Target>,
     _ kept: UnsafeMutablePointer<Int64>?, count: Int, bias: Int64,
     checked: Bool, _ bounds: EpilogueBounds, _ counts: inout EpilogueCounts
   ) {
@@ -124,7 +125,10 @@ extension IntegerKernels {
       let r = (a &>> s) &+ ((a &>> (s &- 1)) & roundBit)
       outPositive &+= r > outHigh ? 1 : 0
       outNegative &+= r < outLow ? 1 : 0
-      target[q] = Swift.min(Swift.max(Swift.min(r, outHigh), bottom), top)
+      // Within the output format, which `Target` holds.
+      target[q] = Target(
+        truncatingIfNeeded: Swift.min(
+          Swift.max(Swift.min(r, outHigh), bottom), top))
     }
     counts.positive &+= positive
     counts.negative &+= negative
@@ -164,17 +168,19 @@ private struct NarrowEpilogue {
     self.top = top
   }
 
-  /// Runs all `count` elements (CKernels' `edgesim_epilogue_i32`, 8 or 16
-  /// lanes at a time where the CPU has them) and returns how many it ran.
-  func run(
-    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Int64>,
+  /// Runs all `count` elements (CKernels' `edgesim_epilogue_i32` or
+  /// `edgesim_epilogue_i32_to_i16`, 8 or 16 lanes at a time where the CPU
+  /// has them) and returns how many it ran.
+  func run<Target: RawLane>(
+    _ source: UnsafePointer<Int32>, _ target: UnsafeMutablePointer<Target>,
     count: Int, _ counts: inout EpilogueCounts
   ) -> Int {
     var above: Int64 = 0
     var below: Int64 = 0
-    edgesim_epilogue_i32(
-      source, count, bias, shift, roundBit, outLow, outHigh, bottom, top,
-      target, &above, &below)
+    Target.epilogue(
+      source, count: count, bias: bias, shift: shift, roundBit: roundBit,
+      low: outLow, high: outHigh, bottom: bottom, top: top, into: target,
+      above: &above, below: &below)
     counts.outPositive &+= Int(above)
     counts.outNegative &+= Int(below)
     return count

@@ -30,8 +30,8 @@ extension IntegerKernels {
   ///   - sums: `outChannels · P` sums plus 8 lanes of slack: a row's last
   ///     group of eight lanes may run past its end into sums written after
   ///     it.
-  static func singleChannelSums(
-    _ image: UnsafePointer<Int64>, _ g: ConvGeometry, groups: Int,
+  static func singleChannelSums<Source: RawLane>(
+    _ image: UnsafePointer<Source>, _ g: ConvGeometry, groups: Int,
     outChannels: Int, weights: DotWeights, pairs: PairedTaps,
     pad: PaddedPlane, plane: UnsafeMutablePointer<Int16>,
     into sums: UnsafeMutablePointer<Int32>
@@ -69,12 +69,13 @@ extension IntegerKernels {
   /// flat row, lanes 2k and 2k + 1 hold x[k] and x[k + 1]. Eight lanes read at 2k
   /// then hold the pairs of positions k … k + 3, and one pair product with
   /// (w_j, w_j+1) four times gives the two taps of four adjacent outputs.
-  static func padPairs(
-    _ input: UnsafePointer<Int64>, _ g: ConvGeometry, _ pad: PaddedPlane,
+  static func padPairs<Source: RawLane>(
+    _ input: UnsafePointer<Source>, _ g: ConvGeometry, _ pad: PaddedPlane,
     into target: UnsafeMutablePointer<Int16>
   ) {
-    edgesim_pad_pairs(
-      input, g.height, g.width, g.padTop, g.padLeft, pad.width, target)
+    Source.padPairs(
+      input, height: g.height, width: g.width, top: g.padTop,
+      left: g.padLeft, pitch: pad.width, into: target)
   }
 
   /// One output channel's sums over one pair plane.

@@ -195,32 +195,87 @@ enum IntegerKernels {
   /// `[N, M, OH, OW]` (§5: exact sums from the bias, then the policy) and
   /// their requantization, split over `concurrency` batch slices.
   ///
-  /// `x` holds the input raws `[N, C, H, W]`, `weights` the raws
-  /// `[M][C/group · kh · kw]` (ONNX order) and `dot` the same for the Int16
-  /// kernels, when ``DotWeights/applies(weight:input:terms:)``; `bias` is the
-  /// initial accumulator value per output channel, or `nil`. The result holds
-  /// the accumulators (empty unless `keepAccumulators`: each block's then
-  /// live only in a scratch buffer), the requantized raws and the counted
-  /// events.
+  /// `x` holds the input raws `[N, C, H, W]` (as `Int64` or `Int16`),
+  /// `weights` the raws `[M][C/group · kh · kw]` (ONNX order) and `dot` the
+  /// same for the Int16 kernels, when
+  /// ``DotWeights/applies(weight:input:terms:)``; `bias` is the initial
+  /// accumulator value per output channel, or `nil`. The result holds the
+  /// accumulators (empty unless `keepAccumulators`: each block's then live
+  /// only in a scratch buffer), the requantized raws and the counted events.
+  /// With `narrowOutput`, the raws are held as `Int16` when the Int16
+  /// kernels and their one-pass epilogue apply and the output format fits
+  /// Int16 (else as `Int64`); the integers are the same either way.
   static func conv(
-    x: [Int64], g: ConvGeometry, groups: Int, outChannels: Int,
+    x: RawStorage, g: ConvGeometry, groups: Int, outChannels: Int,
     weights: [Int64],
     dot: DotWeights?, bias: [Int64]?, acc: QFormat, policy: AccumulatorPolicy,
     requantization: Requantization, concurrency: Int,
-    keepAccumulators: Bool = true, sumBound: Int64 = .max
+    keepAccumulators: Bool = true, sumBound: Int64 = .max,
+    narrowOutput: Bool = false
   ) -> (
-    accumulators: [Int64], raws: [Int64], events: AccumulatorEvents,
+    accumulators: [Int64], raws: RawStorage, events: AccumulatorEvents,
+    output: OverflowCounts
+  ) {
+    let dot = policy == .saturateEachStep ? nil : dot
+    let format = requantization.format
+    let narrow =
+      narrowOutput && dot != nil && policy != .wrap
+      && requantization.fusedShift != nil
+      && RawStorage.fitsInt16(format.rawMin, format.rawMax)
+    switch (x, dot) {
+    case (.int16(let input), .some):
+      return narrow
+        ? convolve(
+          x: input, Int16.self, g: g, groups: groups,
+          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
+          acc: acc, policy: policy, requantization: requantization,
+          concurrency: concurrency, keepAccumulators: keepAccumulators,
+          sumBound: sumBound)
+        : convolve(
+          x: input, Int64.self, g: g, groups: groups,
+          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
+          acc: acc, policy: policy, requantization: requantization,
+          concurrency: concurrency, keepAccumulators: keepAccumulators,
+          sumBound: sumBound)
+    default:
+      let input = x.wide
+      return narrow
+        ? convolve(
+          x: input, Int16.self, g: g, groups: groups,
+          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
+          acc: acc, policy: policy, requantization: requantization,
+          concurrency: concurrency, keepAccumulators: keepAccumulators,
+          sumBound: sumBound)
+        : convolve(
+          x: input, Int64.self, g: g, groups: groups,
+          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
+          acc: acc, policy: policy, requantization: requantization,
+          concurrency: concurrency, keepAccumulators: keepAccumulators,
+          sumBound: sumBound)
+    }
+  }
+
+  /// ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:keepAccumulators:sumBound:narrowOutput:)``
+  /// from raws held as `Source` to raws held as `Target` (`Int16` only on
+  /// the Int16 kernels with their one-pass epilogue; `Int64` raws of the
+  /// wide path).
+  private static func convolve<Source: RawLane, Target: RawLane>(
+    x: [Source], _: Target.Type, g: ConvGeometry, groups: Int,
+    outChannels: Int, weights: [Int64], dot: DotWeights?, bias: [Int64]?,
+    acc: QFormat, policy: AccumulatorPolicy, requantization: Requantization,
+    concurrency: Int, keepAccumulators: Bool, sumBound: Int64
+  ) -> (
+    accumulators: [Int64], raws: RawStorage, events: AccumulatorEvents,
     output: OverflowCounts
   ) {
     let k = (g.channels / groups) * g.kernelHeight * g.kernelWidth
     let total = g.batch * outChannels * g.outputPlane
-    let dot = policy == .saturateEachStep ? nil : dot
     var events = AccumulatorEvents()
     var outputEvents = OverflowCounts()
-    var raws: [Int64] = []
+    var raws: [Target] = []
     let accumulators = [Int64].filledIf(keepAccumulators, total) { wide in
       let kept = wide.map { SharedBuffer($0) }
-      raws = [Int64].filled(total) { r in
+      raws = [Target].filled(total) { r in
         x.withUnsafeBufferPointer { input in
           guard let base = input.baseAddress else { return }
           let source = SharedBuffer(UnsafeMutablePointer(mutating: base))
@@ -240,14 +295,18 @@ enum IntegerKernels {
                 accumulators: kept?.base, output: target.base,
                 events: &events,
                 outputEvents: &outputEvents)
-            } else {
+            } else if let wideSource =
+              source.base as? UnsafeMutablePointer<Int64>,
+              let wideTarget = target.base as? UnsafeMutablePointer<Int64>
+            {
+              // ``conv`` takes this path only from and to Int64 raws.
               convolveWide(
-                source.base, g, groups: groups, outChannels: outChannels,
+                wideSource, g, groups: groups, outChannels: outChannels,
                 weights: weights, k: k,
                 bias: bias, acc: acc, policy: policy,
                 requantization: requantization,
                 images: images, accumulators: kept?.base,
-                output: target.base,
+                output: wideTarget,
                 events: &events, outputEvents: &outputEvents)
             }
             return (events, outputEvents)
@@ -259,20 +318,21 @@ enum IntegerKernels {
         }
       }
     }
-    return (accumulators, raws, events, outputEvents)
+    return (accumulators, Target.storage(raws), events, outputEvents)
   }
 
-  /// The Int16 path of ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:keepAccumulators:sumBound:)``
-  /// for the samples `images`.
-  static func convolveDot(
-    _ x: UnsafeMutablePointer<Int64>, _ g: ConvGeometry, groups: Int,
+  /// The Int16 path of ``conv(x:g:groups:outChannels:weights:dot:bias:acc:policy:requantization:concurrency:keepAccumulators:sumBound:narrowOutput:)``
+  /// for the samples `images`, reading raws held as `Source` and writing
+  /// raws held as `Target`.
+  static func convolveDot<Source: RawLane, Target: RawLane>(
+    _ x: UnsafeMutablePointer<Source>, _ g: ConvGeometry, groups: Int,
     outChannels: Int,
     weights: DotWeights, bias: [Int64]?, acc: QFormat,
     policy: AccumulatorPolicy,
     requantization: Requantization, sumBound: Int64 = .max,
     images: Range<Int>,
     accumulators: UnsafeMutablePointer<Int64>?,
-    output: UnsafeMutablePointer<Int64>, events: inout AccumulatorEvents,
+    output: UnsafeMutablePointer<Target>, events: inout AccumulatorEvents,
     outputEvents: inout OverflowCounts
   ) {
     let groupIn = g.channels / groups
@@ -358,17 +418,32 @@ enum IntegerKernels {
                       outputEvents.merge(counts.1)
                       continue
                     }
+                    let count = blockRows &* plane
+                    // The general epilogue writes Int64 raws: in place, or
+                    // (raws held narrower, which ``conv`` only asks for with
+                    // the one-pass epilogue above) through a row of them.
+                    let wideOutput =
+                      output as? UnsafeMutablePointer<Int64>
+                      ?? UnsafeMutablePointer<Int64>.allocate(capacity: count)
                     finishBlock(
                       rows: blockRows, columns: plane,
                       accumulators: accumulators.map { $0 + outBase }
                         ?? scratchBuffer.baseAddress.unsafelyUnwrapped,
                       store: accumulators != nil,
-                      output: output + outBase, first: outBase, acc: acc,
-                      policy: policy,
+                      output: Target.self == Int64.self
+                        ? wideOutput + outBase : wideOutput,
+                      first: outBase, acc: acc, policy: policy,
                       requantization: requantization, events: &events,
                       outputEvents: &outputEvents,
                       bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
                       sum: { row, q in Int64(sp[row &* plane &+ q]) })
+                    if Target.self != Int64.self {
+                      for index in 0..<count {
+                        output[outBase &+ index] = Target(
+                          truncatingIfNeeded: wideOutput[index])
+                      }
+                      wideOutput.deallocate()
+                    }
                   }
                 }
               }

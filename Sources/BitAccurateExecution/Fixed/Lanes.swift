@@ -39,6 +39,20 @@ enum Lanes {
     UnsafeMutableRawPointer(pointer).storeBytes(of: wide, as: SIMD8<Int64>.self)
   }
 
+  /// Stores eight lanes, each known to fit Int16, as Int16 at `pointer`.
+  @inline(__always)
+  static func storeNarrowed(
+    _ v: SIMD8<Int32>, to pointer: UnsafeMutablePointer<Int16>
+  ) {
+    let narrow = SIMD8<Int16>(
+      Int16(truncatingIfNeeded: v[0]), Int16(truncatingIfNeeded: v[1]),
+      Int16(truncatingIfNeeded: v[2]), Int16(truncatingIfNeeded: v[3]),
+      Int16(truncatingIfNeeded: v[4]), Int16(truncatingIfNeeded: v[5]),
+      Int16(truncatingIfNeeded: v[6]), Int16(truncatingIfNeeded: v[7]))
+    UnsafeMutableRawPointer(pointer).storeBytes(
+      of: narrow, as: SIMD8<Int16>.self)
+  }
+
   /// The magnitude below which ``below(_:_:)`` and ``clamped(_:_:_:)``
   /// hold: for operands within ±limit, no difference leaves Int32.
   static let limit: Int64 = (1 << 30) - 1

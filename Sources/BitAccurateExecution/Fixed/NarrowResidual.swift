@@ -60,11 +60,47 @@ struct NarrowResidual {
     return Int64(magnitude << shift)
   }
 
+  /// The requantized sums of `a` and `b` (one shape), held as `Int16` with
+  /// `narrowOutput` (the caller has shown that the output format fits), else
+  /// as `Int64`, and the output's events.
+  func run(_ a: RawStorage, _ b: RawStorage, narrowOutput: Bool)
+    -> (RawStorage, OverflowCounts)
+  {
+    switch (a, b) {
+    case (.int16(let x), .int16(let y)): run(x, y, narrowOutput)
+    case (.int16(let x), .int64(let y)): run(x, y, narrowOutput)
+    case (.int64(let x), .int16(let y)): run(x, y, narrowOutput)
+    case (.int64(let x), .int64(let y)): run(x, y, narrowOutput)
+    }
+  }
+
+  private func run<A: RawLane, B: RawLane>(
+    _ a: [A], _ b: [B], _ narrowOutput: Bool
+  ) -> (RawStorage, OverflowCounts) {
+    narrowOutput ? run(a, b, Int16.self) : run(a, b, Int64.self)
+  }
+
+  private func run<A: RawLane, B: RawLane, T: RawLane>(
+    _ a: [A], _ b: [B], _: T.Type
+  ) -> (RawStorage, OverflowCounts) {
+    var counts = OverflowCounts()
+    let count = min(a.count, b.count)
+    let raws = [T].filled(count) { target in
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          guard let x = pa.baseAddress, let y = pb.baseAddress else { return }
+          counts = run(x, y, into: target, count: count)
+        }
+      }
+    }
+    return (T.storage(raws), counts)
+  }
+
   /// Writes `count` requantized sums of `a` and `b` to `output` and returns
   /// the output's events.
-  func run(
-    _ a: UnsafePointer<Int64>, _ b: UnsafePointer<Int64>,
-    into output: UnsafeMutablePointer<Int64>, count: Int
+  func run<A: RawLane, B: RawLane, T: RawLane>(
+    _ a: UnsafePointer<A>, _ b: UnsafePointer<B>,
+    into output: UnsafeMutablePointer<T>, count: Int
   ) -> OverflowCounts {
     var start = 0
     var positive = 0
@@ -80,12 +116,11 @@ struct NarrowResidual {
     var below = SIMD8<Int32>()
     while start &+ 8 <= count {
       let z =
-        (Lanes.narrowed(a + start) &<< shiftA)
-        &+ (Lanes.narrowed(b + start) &<< shiftB)
+        (A.lanes(a + start) &<< shiftA) &+ (B.lanes(b + start) &<< shiftB)
       let r = (z &>> shift) &+ ((z &>> t) & round)
       above &-= Lanes.below(high, r)
       below &-= Lanes.below(r, low)
-      Lanes.storeWidened(Lanes.clamped(r, floor, ceiling), to: output + start)
+      T.store(Lanes.clamped(r, floor, ceiling), to: output + start)
       start &+= 8
     }
     positive = Int(above.wrappedSum())
@@ -93,11 +128,15 @@ struct NarrowResidual {
     #endif
     let (s, t64) = (Int64(shift), Int64(shift) &- 1)
     for index in start..<count {
-      let z = (a[index] &<< Int64(shiftA)) &+ (b[index] &<< Int64(shiftB))
+      let z =
+        (Int64(a[index]) &<< Int64(shiftA))
+        &+ (Int64(b[index]) &<< Int64(shiftB))
       let r = (z &>> s) &+ ((z &>> t64) & Int64(roundBit))
       positive &+= r > Int64(outHigh) ? 1 : 0
       negative &+= r < Int64(outLow) ? 1 : 0
-      output[index] = max(min(r, Int64(top)), Int64(bottom))
+      // Within the output format, which `T` holds.
+      output[index] = T(
+        truncatingIfNeeded: max(min(r, Int64(top)), Int64(bottom)))
     }
     return OverflowCounts(positive: positive, negative: negative)
   }

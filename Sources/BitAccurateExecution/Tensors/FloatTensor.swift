@@ -45,15 +45,36 @@ public struct FloatTensor: Hashable, Sendable {
 /// A dense tensor of raw fixed-point integers in one format
 /// (FIXED_POINT.md §1: raw r stands for r · 2^(−fl)).
 ///
-/// Raws are held as `Int64` whatever B is, which is also the type of the
-/// raw dump (§11).
+/// ``raws`` gives the raws as `Int64` whatever B is, which is also the type
+/// of the raw dump (§11). Inside an outputs-only run a tensor of at most 16
+/// bits may be held at its own width (``RawStorage``) from its producer's
+/// requantization to its consumer's kernel; ``raws`` is then computed on
+/// demand, so equality, hashing and every reader see the same integers
+/// whichever way a tensor is held.
 public struct RawTensor: Hashable, Sendable {
   /// The dimensions, outermost first (NCHW for activations).
   public var shape: [Int]
-  /// The raw integers, row-major, each within `format`'s range.
-  public var raws: [Int64]
+  /// How the raws are held.
+  var storage: RawStorage
   /// The tensor's one format (§1: set by its producer).
   public var format: QFormat
+
+  /// The raw integers, row-major, each within `format`'s range.
+  ///
+  /// - Complexity: O(1) for a tensor held as `Int64` (every tensor a caller
+  ///   outside the executor's outputs-only run sees), O(n) otherwise.
+  public var raws: [Int64] {
+    get { storage.wide }
+    set { storage = .int64(newValue) }
+    _modify {
+      // In place, without a copy: the array leaves the storage while it is
+      // being changed.
+      var wide = storage.wide
+      storage = .int64([])
+      defer { storage = .int64(wide) }
+      yield &wide
+    }
+  }
 
   /// Creates a raw tensor.
   ///
@@ -73,14 +94,40 @@ public struct RawTensor: Hashable, Sendable {
       throw .rawOutOfRange(tensor: "", index: index, raw: raws[index])
     }
     self.shape = shape
-    self.raws = raws
+    self.storage = .int64(raws)
     self.format = format
   }
 
   init(unchecked shape: [Int], raws: [Int64], format: QFormat) {
     self.shape = shape
-    self.raws = raws
+    self.storage = .int64(raws)
     self.format = format
+  }
+
+  init(unchecked shape: [Int], storage: RawStorage, format: QFormat) {
+    self.shape = shape
+    self.storage = storage
+    self.format = format
+  }
+
+  /// The number of raws.
+  var count: Int { storage.count }
+
+  /// The same tensor held as `Int64`.
+  var widened: RawTensor {
+    guard case .int16 = storage else { return self }
+    return RawTensor(unchecked: shape, raws: storage.wide, format: format)
+  }
+
+  public static func == (lhs: RawTensor, rhs: RawTensor) -> Bool {
+    lhs.shape == rhs.shape && lhs.format == rhs.format
+      && lhs.storage == rhs.storage
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(shape)
+    hasher.combine(format)
+    hasher.combine(raws)
   }
 
   /// The exact values, r · 2^(−fl), as Double (exact for B ≤ 53, §4).
@@ -111,6 +158,15 @@ public enum TensorValue: Hashable, Sendable {
     case .fixed(let tensor): tensor.shape
     case .float(let tensor): tensor.shape
     }
+  }
+
+  /// The same value with raws held as `Int64` (``RawTensor/raws`` then
+  /// costs nothing).
+  var widened: TensorValue {
+    if case .fixed(let tensor) = self, case .int16 = tensor.storage {
+      return .fixed(tensor.widened)
+    }
+    return self
   }
 
   /// The values as Float32 (dequantized for raws).

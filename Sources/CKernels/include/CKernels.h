@@ -85,6 +85,25 @@ void edgesim_epilogue_i32_on(EdgeSimKernels path, const int32_t *sums,
                              int32_t bottom, int32_t top, int64_t *out,
                              int64_t *above, int64_t *below);
 
+/// `edgesim_epilogue_i32` writing Int16 raws: the same r, counts and
+/// clamps, out[i] = min(max(min(r, high), bottom), top) stored as Int16.
+/// For an output format of at most 16 bits: `low`, `high`, `bottom` and
+/// `top` must fit Int16 (then so does every stored value).
+void edgesim_epilogue_i32_to_i16(const int32_t *sums, ptrdiff_t count,
+                                 int32_t bias, int32_t shift,
+                                 int32_t roundBit, int32_t low, int32_t high,
+                                 int32_t bottom, int32_t top, int16_t *out,
+                                 int64_t *above, int64_t *below);
+
+/// `edgesim_epilogue_i32_to_i16` on one given path (which must be
+/// supported).
+void edgesim_epilogue_i32_to_i16_on(EdgeSimKernels path, const int32_t *sums,
+                                    ptrdiff_t count, int32_t bias,
+                                    int32_t shift, int32_t roundBit,
+                                    int32_t low, int32_t high, int32_t bottom,
+                                    int32_t top, int16_t *out, int64_t *above,
+                                    int64_t *below);
+
 /// out[i] = min(max(x[i], lower), upper) for i < count (ReLU and Clip on
 /// raws).
 void edgesim_clip_i64(const int64_t *x, ptrdiff_t count, int64_t lower,
@@ -146,6 +165,12 @@ void edgesim_pad_pairs(const int64_t *input, ptrdiff_t height,
                        ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
                        ptrdiff_t pitch, int16_t *target);
 
+/// `edgesim_pad_pairs` from a plane of Int16 raws (a tensor stored at its
+/// own width): the same lanes.
+void edgesim_pad_pairs_i16(const int16_t *input, ptrdiff_t height,
+                           ptrdiff_t width, ptrdiff_t top, ptrdiff_t left,
+                           ptrdiff_t pitch, int16_t *target);
+
 /// The sums of one output channel of a one-channel window over a pair plane
 /// (`pitch` columns; the padded plane x at its even lanes), any stride and
 /// dilation: sums[oy · outWidth + ox] = Σ_ij w[i · kw + j] · x[(oy · sy + i ·
@@ -169,6 +194,13 @@ void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
                                 ptrdiff_t height, ptrdiff_t width,
                                 ptrdiff_t plane, int16_t *dst,
                                 ptrdiff_t rowPitch);
+
+/// `edgesim_pack_channels_last` from Int16 raws (a tensor stored at its own
+/// width): the same layout.
+void edgesim_pack_channels_last_i16(const int16_t *src, ptrdiff_t channels,
+                                    ptrdiff_t height, ptrdiff_t width,
+                                    ptrdiff_t plane, int16_t *dst,
+                                    ptrdiff_t rowPitch);
 
 #ifdef __cplusplus
 }
