@@ -28,8 +28,24 @@ extension Network {
   /// - Complexity: O(n + e) after ordering, for n nodes and e edges.
   public func inferShapes() throws(NetworkError) -> InferredShapes {
     let order = try topologicalOrder()
+    var tensors = try Self.startingTensors(
+      inputs: inputs, initializers: initializers, nodeCount: nodes.count)
+    for index in order {
+      try Self.infer(nodes[index], into: &tensors, constants: .network(self))
+    }
+    for output in outputs where tensors[output] == nil {
+      throw .missingTensor(name: output, node: nil)
+    }
+    return InferredShapes(tensors: tensors, order: order)
+  }
+
+  /// The tensors known before any node: the graph inputs, then the
+  /// initializers that no input shadows.
+  static func startingTensors(
+    inputs: [GraphInput], initializers: [Tensor], nodeCount: Int
+  ) throws(NetworkError) -> [String: TensorDescriptor] {
     var tensors: [String: TensorDescriptor] = [:]
-    tensors.reserveCapacity(inputs.count + initializers.count + nodes.count)
+    tensors.reserveCapacity(inputs.count + initializers.count + nodeCount)
     for input in inputs {
       tensors[input.name] = TensorDescriptor(
         name: input.name, elementType: input.elementType,
@@ -38,30 +54,32 @@ extension Network {
     for tensor in initializers where tensors[tensor.name] == nil {
       tensors[tensor.name] = tensor.descriptor
     }
-    for index in order {
-      let node = nodes[index]
-      var operands: [TensorDescriptor?] = []
-      for name in node.inputs {
-        if name.isEmpty {
-          operands.append(nil)
-          continue
-        }
-        guard let descriptor = tensors[name] else {
-          throw .missingTensor(name: name, node: node.reference)
-        }
-        operands.append(descriptor)
+    return tensors
+  }
+
+  /// Infers `node`'s outputs from the tensors known so far and adds them.
+  static func infer(
+    _ node: Node, into tensors: inout [String: TensorDescriptor],
+    constants: ShapeContext.Constants
+  ) throws(NetworkError) {
+    var operands: [TensorDescriptor?] = []
+    operands.reserveCapacity(node.inputs.count)
+    for name in node.inputs {
+      if name.isEmpty {
+        operands.append(nil)
+        continue
       }
-      let context = ShapeContext(
-        node: node, operands: operands, constants: .network(self))
-      let results = try context.infer()
-      for (name, result) in zip(node.outputs, results) where !name.isEmpty {
-        tensors[name] = TensorDescriptor(
-          name: name, elementType: result.elementType, shape: result.shape)
+      guard let descriptor = tensors[name] else {
+        throw .missingTensor(name: name, node: node.reference)
       }
+      operands.append(descriptor)
     }
-    for output in outputs where tensors[output] == nil {
-      throw .missingTensor(name: output, node: nil)
+    let context = ShapeContext(
+      node: node, operands: operands, constants: constants)
+    let results = try context.infer()
+    for (name, result) in zip(node.outputs, results) where !name.isEmpty {
+      tensors[name] = TensorDescriptor(
+        name: name, elementType: result.elementType, shape: result.shape)
     }
-    return InferredShapes(tensors: tensors, order: order)
   }
 }

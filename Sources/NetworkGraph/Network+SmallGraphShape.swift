@@ -32,36 +32,10 @@ extension Network {
     }
     // As `inferShapes()`: graph inputs, then initializers not shadowed by
     // one, then each node's outputs.
-    var tensors: [String: TensorDescriptor] = [:]
-    tensors.reserveCapacity(inputs.count + initializers.count + nodes.count)
-    for input in inputs {
-      tensors[input.name] = TensorDescriptor(
-        name: input.name, elementType: input.elementType,
-        shape: try input.shape())
-    }
-    for tensor in initializers where tensors[tensor.name] == nil {
-      tensors[tensor.name] = tensor.descriptor
-    }
+    var tensors = try startingTensors(
+      inputs: inputs, initializers: initializers, nodeCount: nodes.count)
     for node in nodes {
-      var operands: [TensorDescriptor?] = []
-      operands.reserveCapacity(node.inputs.count)
-      for name in node.inputs {
-        if name.isEmpty {
-          operands.append(nil)
-          continue
-        }
-        guard let descriptor = tensors[name] else {
-          throw .missingTensor(name: name, node: node.reference)
-        }
-        operands.append(descriptor)
-      }
-      let context = ShapeContext(
-        node: node, operands: operands, constants: .list(initializers))
-      let results = try context.infer()
-      for (name, result) in zip(node.outputs, results) where !name.isEmpty {
-        tensors[name] = TensorDescriptor(
-          name: name, elementType: result.elementType, shape: result.shape)
-      }
+      try infer(node, into: &tensors, constants: .list(initializers))
     }
     guard let descriptor = tensors[output] else {
       throw .missingTensor(name: output, node: nil)
