@@ -138,8 +138,16 @@ import Testing
 
   /// The stm32l4r5 file with its `runtime:` block replaced by `lines`.
   static func stm32(runtime lines: [String]) throws -> String {
+    try device(
+      "stm32l4r5",
+      runtime: "runtime:\n" + lines.map { "  \($0)" }.joined(separator: "\n"))
+  }
+
+  /// `Hardware/<name>.yaml` with its `runtime:` block replaced by `runtime`
+  /// (the block's text, starting `runtime:`).
+  static func device(_ name: String, runtime: String) throws -> String {
     let base = try String(
-      contentsOfFile: "\(root)/Hardware/stm32l4r5.yaml", encoding: .utf8)
+      contentsOfFile: "\(root)/Hardware/\(name).yaml", encoding: .utf8)
     let start = try #require(base.range(of: "\nruntime:\n"))
     var end = base.index(after: start.upperBound)
     while let next = base[end...].firstIndex(of: "\n"),
@@ -148,8 +156,7 @@ import Testing
       end = base.index(after: next)
     }
     let tail = base[end...].drop { $0 != "\n" }
-    return String(base[..<start.lowerBound]) + "\nruntime:\n"
-      + lines.map { "  \($0)" }.joined(separator: "\n") + tail
+    return String(base[..<start.lowerBound]) + "\n" + runtime + tail
   }
 
   /// One network of each dense kernel shape: k×k convolutions, 1×1
@@ -306,17 +313,7 @@ import Testing
   /// `Hardware/pixel3-cpu.yaml` with its `runtime:` block replaced by
   /// `runtime` (the block's text, starting `runtime:`).
   static func pixel3CPU(runtime: String) throws -> String {
-    let base = try String(
-      contentsOfFile: "\(Self.root)/Hardware/pixel3-cpu.yaml", encoding: .utf8)
-    let start = try #require(base.range(of: "\nruntime:\n"))
-    var end = base.index(after: start.upperBound)
-    while let next = base[end...].firstIndex(of: "\n"),
-      base[base.index(after: next)...].hasPrefix("  ")
-    {
-      end = base.index(after: next)
-    }
-    let tail = base[end...].drop { $0 != "\n" }
-    return String(base[..<start.lowerBound]) + "\n" + runtime + tail
+    try device("pixel3-cpu", runtime: runtime)
   }
 
   /// A runtime that packs weights per call charges each dense layer its
