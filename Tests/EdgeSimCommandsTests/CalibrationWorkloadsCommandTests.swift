@@ -35,17 +35,10 @@ import Testing
   /// `inspect` counts what the generator wrote in the file's head comment
   /// (MobileNetV1 0.25 at 128: 13,570,304 MACs, 467,593 parameters).
   @Test func inspectCountsWhatTheHeaderSays() async throws {
-    let run = await EdgeSimMain.capture([
-      "inspect",
-      "\(EdgeSimProcess.root.path)/Workloads/mobilenet_v1_025_128.yaml",
-      "--json",
-    ])
-    #expect(run.status == 0, "\(run.standardError)")
-    let report = try #require(
-      JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
-        as? [String: Any])
-    let totals = try #require(report["totals"] as? [String: Any])
-    #expect(totals["macs"] as? Int == 13_570_304)
-    #expect(totals["params"] as? Int == 467_593)
+    let run = try await inspectTotals(
+      "\(EdgeSimProcess.root.path)/Workloads/mobilenet_v1_025_128.yaml")
+    #expect(run.status == 0, "\(run.error)")
+    #expect(run.totals["macs"] as? Int == 13_570_304)
+    #expect(run.totals["params"] as? Int == 467_593)
   }
 }

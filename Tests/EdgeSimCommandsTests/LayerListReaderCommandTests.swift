@@ -10,17 +10,11 @@ import Testing
   /// NASNet-large, the largest bundled layer list (890 layers), counts
   /// what its generator wrote in the file's head comment.
   @Test func nasnetLargeCountsWhatTheHeaderSays() async throws {
-    let run = await EdgeSimMain.capture([
-      "inspect", "\(EdgeSimProcess.root.path)/Workloads/nasnet_large.yaml",
-      "--json",
-    ])
-    #expect(run.status == 0, "\(run.standardError)")
-    let report = try #require(
-      JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
-        as? [String: Any])
-    let totals = try #require(report["totals"] as? [String: Any])
-    #expect(totals["macs"] as? Int == 23_783_418_690)
-    #expect(totals["params"] as? Int == 88_660_109)
+    let run = try await inspectTotals(
+      "\(EdgeSimProcess.root.path)/Workloads/nasnet_large.yaml")
+    #expect(run.status == 0, "\(run.error)")
+    #expect(run.totals["macs"] as? Int == 23_783_418_690)
+    #expect(run.totals["params"] as? Int == 88_660_109)
   }
 
   /// A layer whose own nodes form a cycle (its activation node is named

@@ -13,17 +13,7 @@ import Testing
     let folder = try TemporaryFolder()
     try yaml.write(
       toFile: folder.path("w.yaml"), atomically: true, encoding: .utf8)
-    let run = await EdgeSimMain.capture([
-      "inspect", folder.path("w.yaml"), "--json",
-    ])
-    guard run.status == 0 else { return (run.status, [:], run.standardError) }
-    let report = try #require(
-      JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
-        as? [String: Any])
-    return (
-      run.status, try #require(report["totals"] as? [String: Any]),
-      run.standardError
-    )
+    return try await inspectTotals(folder.path("w.yaml"))
   }
 
   /// A transposed 3x3 stride-2 conv doubles the map and counts input pixels
@@ -89,16 +79,10 @@ import Testing
       ("ssd_mobilenet_v1_224", 664_852_736),
     ]
     for (model, macs) in expected {
-      let run = await EdgeSimMain.capture([
-        "inspect", "\(EdgeSimProcess.root.path)/Workloads/\(model).yaml",
-        "--json",
-      ])
-      #expect(run.status == 0, "\(model): \(run.standardError)")
-      let report = try #require(
-        JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
-          as? [String: Any])
-      let totals = try #require(report["totals"] as? [String: Any])
-      #expect(totals["macs"] as? Int == macs, "\(model)")
+      let run = try await inspectTotals(
+        "\(EdgeSimProcess.root.path)/Workloads/\(model).yaml")
+      #expect(run.status == 0, "\(model): \(run.error)")
+      #expect(run.totals["macs"] as? Int == macs, "\(model)")
     }
   }
 }
