@@ -222,36 +222,28 @@ enum IntegerKernels {
       narrowOutput && dot != nil && policy != .wrap
       && requantization.fusedShift != nil
       && RawStorage.fitsInt16(format.rawMin, format.rawMax)
+    // The input at the width it is stored in when the dot-product kernels
+    // read it, the output at Int16 when the format allows.
+    func run<Source: RawLane>(_ input: [Source]) -> (
+      accumulators: [Int64], raws: RawStorage, events: AccumulatorEvents,
+      output: OverflowCounts
+    ) {
+      func to<Target: RawLane>(_ target: Target.Type) -> (
+        accumulators: [Int64], raws: RawStorage, events: AccumulatorEvents,
+        output: OverflowCounts
+      ) {
+        convolve(
+          x: input, target, g: g, groups: groups,
+          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
+          acc: acc, policy: policy, requantization: requantization,
+          concurrency: concurrency, keepAccumulators: keepAccumulators,
+          sumBound: sumBound)
+      }
+      return narrow ? to(Int16.self) : to(Int64.self)
+    }
     switch (x, dot) {
-    case (.int16(let input), .some):
-      return narrow
-        ? convolve(
-          x: input, Int16.self, g: g, groups: groups,
-          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
-          acc: acc, policy: policy, requantization: requantization,
-          concurrency: concurrency, keepAccumulators: keepAccumulators,
-          sumBound: sumBound)
-        : convolve(
-          x: input, Int64.self, g: g, groups: groups,
-          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
-          acc: acc, policy: policy, requantization: requantization,
-          concurrency: concurrency, keepAccumulators: keepAccumulators,
-          sumBound: sumBound)
-    default:
-      let input = x.wide
-      return narrow
-        ? convolve(
-          x: input, Int16.self, g: g, groups: groups,
-          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
-          acc: acc, policy: policy, requantization: requantization,
-          concurrency: concurrency, keepAccumulators: keepAccumulators,
-          sumBound: sumBound)
-        : convolve(
-          x: input, Int64.self, g: g, groups: groups,
-          outChannels: outChannels, weights: weights, dot: dot, bias: bias,
-          acc: acc, policy: policy, requantization: requantization,
-          concurrency: concurrency, keepAccumulators: keepAccumulators,
-          sumBound: sumBound)
+    case (.int16(let input), .some): return run(input)
+    default: return run(x.wide)
     }
   }
 
