@@ -1374,23 +1374,29 @@ MOBILENET_V2_BLOCKS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2
                        (6, 160, 3, 2), (6, 320, 1, 1)]  # t, c, n, s (Sandler et al., Table 2)
 
 
-def mobilenet_v2_features(net, output_stride=32, alpha=1.0):
+def mobilenet_v2_features(net, output_stride=32, alpha=1.0, divisor=8):
     """MobileNetV2 1.0 without its 1280-channel head (Sandler et al., arXiv:1801.04381,
-    Table 2), named as Keras' MobileNetV2 names its layers; with output_stride 16 the
-    last stride-2 block keeps stride 1 (DeepLab's atrous MobileNetV2). Returns the
-    Keras layer names of every block's expansion output and the last projection."""
-    net.conv(round_filters(32, alpha), 3, 2, name="Conv1", act="relu6")
+    Table 2), named as Keras' MobileNetV2 names its layers. With an output stride below
+    32 a stride-2 block that would pass it keeps stride 1 and every later depthwise conv
+    dilates by the product of the strides dropped before it, as TF-Slim's
+    mobilenet.py applies output_stride (DeepLab's atrous MobileNetV2: at 16, block 13
+    keeps stride 1 and blocks 14-16 dilate by 2; at 8, block 6 too, blocks 7-13 dilate
+    by 2 and 14-16 by 4). Widths are round_filters(c, alpha, divisor): divisor 8 as
+    TF-Slim by default, 1 where DeepLab's feature_extractor.py sets divisible_by = 1
+    (depth multiplier other than 1.0). Returns the Keras layer names of every block's
+    expansion output and the last projection."""
+    net.conv(round_filters(32, alpha, divisor), 3, 2, name="Conv1", act="relu6")
     points = {}
     stride_so_far = 2
-    atrous = False
+    rate = 1
     index = 0
     for t, c, n, s in MOBILENET_V2_BLOCKS:
-        c = round_filters(c, alpha)
+        c = round_filters(c, alpha, divisor)
         for j in range(n):
             stride = s if j == 0 else 1
-            dilation = 2 if atrous else 1
-            if stride == 2 and stride_so_far >= output_stride:
-                stride, atrous = 1, True  # later depthwise convs dilate by 2
+            dilation = 1
+            if stride_so_far >= output_stride:  # TF-Slim: layer_rate = rate; rate *= stride
+                dilation, rate, stride = rate, rate * stride, 1
             stride_so_far *= stride
             block_in = net.last
             p = "expanded_conv" if index == 0 else f"block_{index}"
@@ -1411,11 +1417,12 @@ DEEPLAB_MODEL_ZOO = (
     "mobilenetv2_coco_voc_trainaug: eval output stride 16, 2.75B multiply-adds at 513x513")
 
 
-def deeplab_mobilenet_head(net, res):
+def deeplab_mobilenet_head(net, res, identity_resize=False):
     """DeepLab v3's head for a MobileNet backbone (tensorflow/models research/deeplab):
     image pooling (global pool, 1x1 conv 256, bilinear resize back) beside a 1x1 conv
     256, concat, 1x1 projection 256, 1x1 logits (21 PASCAL classes) and a bilinear
-    resize to the input size."""
+    resize to the input size; identity_resize adds the bilinear resize of the logits to
+    their own size that TFLite's deeplabv3_257_mv_gpu.tflite runs before that one."""
     features = net.last
     c, h, w = net.shapes[features]
     net.gap(name="image_pooling", inputs=[features])
@@ -1424,7 +1431,9 @@ def deeplab_mobilenet_head(net, res):
     aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
     net.concat([pooled, aspp0], name="aspp_concat")
     net.conv(256, 1, name="concat_projection")
-    net.conv(21, 1, name="logits", bn=False, act=None)
+    logits = net.conv(21, 1, name="logits", bn=False, act=None)
+    if identity_resize:
+        net.resize("logits_resize_identity", size=net.shapes[logits][1:], mode="linear")
     net.resize("logits_resize", size=(res, res), mode="linear")
 
 
@@ -1604,33 +1613,55 @@ def posenet_mobilenet_v1_100_257():
     return net, header, sources, "PoseNet MobileNetV1 1.0, 257x257, output stride 32 (TFLite starter model)", None
 
 
+DEEPLAB_257_FILE = (
+    "the file deeplabv3_257_mv_gpu.tflite (2,779,264 bytes; the copy committed in floe/deepseg, "
+    "models/deeplabv3_257_mv_gpu.tflite at commit c003ad7128c3, read with the tflite "
+    "flatbuffer reader): 70 operators, output stride 8, 725,849,344 convolution MACs, "
+    "688,363 constant elements: weights, biases and the three resizes' 2-element sizes")
+
+
 def deeplab_v3_mnv2_dm05_257():
     net = Net("deeplab_v3_mnv2_dm05_257", (3, 257, 257))
-    mobilenet_v2_features(net, output_stride=16, alpha=0.5)
-    deeplab_mobilenet_head(net, 257)
+    mobilenet_v2_features(net, output_stride=8, alpha=0.5, divisor=1)
+    deeplab_mobilenet_head(net, 257, identity_resize=True)
     header = [
-        "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 257x257 (the TFLite",
-        "segmentation starter model deeplabv3_257_mv_gpu.tflite): built as deeplab_v3_513 (the",
-        "tensorflow/models research/deeplab MobileNetV2 to layer_18 at output stride 16, image",
-        "pooling + 1x1 ASPP of 256, projection, 21 logits, bilinear resize) with every",
-        "backbone width times 0.5 rounded to a multiple of 8. The depth multiplier is",
-        "inferred, not stated: the page gives 2.7 Mb, which fits this network's float",
-        "parameters (about 2.7 MB) and not the 1.0 backbone's (about 9 MB). The final ArgMax",
-        "is left out. Published: no MAC figure found; none is checked.",
+        "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 257x257: the TFLite",
+        "segmentation starter model deeplabv3_257_mv_gpu.tflite, layer for layer as the file",
+        "has it (" + DEEPLAB_257_FILE + "). Output stride 8:",
+        "blocks 3-16 run at 33x33; block 6 keeps stride 1, the depthwise convs of blocks 7-13",
+        "dilate by 2 and of blocks 14-16 by 4 (TF-Slim's output_stride, and the default 8 of",
+        "research/deeplab's export_model.py). Widths are exact halves (16, 8, 12, 16, 32, 48,",
+        "80, 160; expansions 6x: 48, 72, 96, 192, 288, 480), as research/deeplab's",
+        "feature_extractor.py sets divisible_by = 1 for a depth multiplier other than 1.0.",
+        "Head: image pooling (average pool, 1x1 conv 256, bilinear resize to 33x33) beside a",
+        "1x1 conv 256, concat, 1x1 projection 256, 1x1 logits (21 classes), a bilinear resize",
+        "of the logits to 33x33 (the file's ResizeBilinear_2) and one to 257x257",
+        "(ResizeBilinear_3, the output). No ArgMax: the output is 1x257x257x21 float.",
+        "Published: no MAC figure found; the count is checked against the file's.",
     ]
     sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",
-               TFLITE_SEGMENTATION_PAGE]
-    return net, header, sources, "DeepLab v3, MobileNetV2 0.5 backbone, output stride 16, 257x257", None
+               TFLITE_SEGMENTATION_PAGE, DEEPLAB_257_FILE,
+               "tensorflow/models research/deeplab/core/feature_extractor.py (_mobilenet_v2: "
+               "divisible_by = 8 if depth_multiplier == 1.0 else 1) and export_model.py "
+               "(output_stride default 8)"]
+    # The count equals the file's convolution MACs exactly; the resizes and pooling add none.
+    published = (725_849_344, 0.0, DEEPLAB_257_FILE, None)
+    return net, header, sources, "DeepLab v3, MobileNetV2 0.5 backbone, output stride 8, 257x257", published
 
 
 def held_out_ssd_mobilenet_v1_300():
     net = ssd_net("v1", 300)
     header = [
-        "SSD MobileNetV1 1.0 at 300x300 (COCO), the TFLite object-detection starter model",
-        "coco_ssd_mobilenet_v1_1.0_quant_2018_06_29, built as ssd_mobilenet_v1_224 at 300x300",
-        "(six feature maps, 3 then 6 anchors, 91 classes). The detection post-processing",
-        "(TFLite_Detection_PostProcess: anchor decoding and non-maximum suppression, on the",
-        f"CPU) is not a layer here and is not modelled. Published: {MOBILENET_SSD_PUBLISHED}.",
+        "SSD MobileNetV1 1.0 at 300x300 (COCO), the network of the TFLite object-detection",
+        "page's benchmark row 'COCO SSD MobileNet v1 (27 Mb)': 27 Mb is this network's 6.8 M",
+        "float parameters. Built as ssd_mobilenet_v1_224 at 300x300 (six feature maps, 3 then",
+        "6 anchors, 91 classes). The page's quantized starter file",
+        "(coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.zip, detect.tflite, 4,183,312 bytes) is",
+        "another network despite its name: read layer by layer it is SSD MobileNetV1 at depth",
+        "0.75 (first conv 24 channels, 728,036,496 convolution MACs, 4.1 M parameters). The",
+        "detection post-processing (TFLite_Detection_PostProcess: anchor decoding and",
+        "non-maximum suppression, on the CPU) is not a layer here and is not modelled.",
+        f"Published: {MOBILENET_SSD_PUBLISHED}.",
     ]
     sources = ["Liu et al., ECCV 2016 (arXiv:1512.02325)", TF_OD_SSD, MOBILENET_SSD_PUBLISHED]
     return net, header, sources, "SSD MobileNet v1 (COCO), 300x300", None

@@ -41,4 +41,35 @@ import Testing
     #expect(run.totals["macs"] as? Int == 13_570_304)
     #expect(run.totals["params"] as? Int == 467_593)
   }
+
+  /// The held-out DeepLab 257 workload is TFLite's starter model
+  /// deeplabv3_257_mv_gpu.tflite layer for layer (issue 15): its convolutions
+  /// count the 725,849,344 MACs of the file's operators
+  /// (`Scripts/workloads/tflite-layers.py`), where output stride 16 and
+  /// widths rounded to multiples of 8 counted 239,003,344; its last block
+  /// runs at 33×33 (output stride 8), as the file's does; and `simulate`
+  /// finds it by name.
+  @Test func deepLab257IsTheStarterModel() async throws {
+    let path =
+      "\(EdgeSimProcess.root.path)/Workloads/deeplab_v3_mnv2_dm05_257.yaml"
+    let run = await EdgeSimMain.capture(["inspect", path, "--json"])
+    #expect(run.status == 0, "\(run.standardError)")
+    let report = try #require(
+      JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
+        as? [String: Any])
+    let totals = try #require(report["totals"] as? [String: Any])
+    #expect(totals["macs"] as? Int == 725_849_344)
+    #expect(totals["params"] as? Int == 688_357)
+    let layers = try #require(report["layers"] as? [[String: Any]])
+    let output = { (name: String) in
+      layers.first { $0["name"] as? String == name }?["output"] as? [Int]
+    }
+    #expect(output("block_16_project") == [1, 160, 33, 33])
+    #expect(output("logits_resize") == [1, 21, 257, 257])
+    let simulate = await EdgeSimMain.capture([
+      "simulate", "--hardware", "pixel3-cpu", "--model",
+      "deeplab_v3_mnv2_dm05_257", "--precision", "fp32", "--no-trace",
+    ])
+    #expect(simulate.status == 0, "\(simulate.standardError)")
+  }
 }
