@@ -113,8 +113,8 @@ import Testing
   /// 8 MiB cache and streams the rest over USB on every inference. At the USB
   /// rate fitted to Coral's streaming rows (468.5 MB/s,
   /// Scripts/calibration/fit-coral-usb-bandwidth.py; this row held out:
-  /// +0.5%) a plain run lands within 6% of Coral's 49 ms (+3.8% with the
-  /// Edge TPU's per-layer dispatch that `edgesim calibrate` fits, 27.75 us
+  /// +0.5%) a plain run lands within 6% of Coral's 49 ms (+4.5% with the
+  /// Edge TPU's per-layer dispatch that `edgesim calibrate` fits, 32.91 us
   /// on each of its 60 issued layers: residual Adds and their ReLUs are
   /// linked into the convolutions before them); at the former 400 MB/s
   /// estimate it was +16.6%.

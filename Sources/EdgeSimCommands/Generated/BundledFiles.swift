@@ -29,6 +29,11 @@ clock: 500 MHz                 # R/E: widely reported 480-500 MHz; 500 MHz x 409
 compute:
   array: {rows: 64, columns: 64}   # R: 64 x 64 MAC array (facts §4.3, widely reported, not checked)
   dataflow: ws                 # (E) weight-stationary assumed (TPU-family systolic design); not published for the Edge TPU
+  # A depthwise layer runs as a block-diagonal GEMM, floor(64 / taps) channels
+  # per group, the groups streaming one behind the other: max(T, 64) cycles
+  # per group for T output pixels, one fill and drain per layer (E: the
+  # weight tile double-buffered as in the TPU's matrix unit, Jouppi et al.
+  # 2017; Documentation/Validation.md, "The Edge TPU's depthwise layers").
   macs_per_cycle: {int8: 1}    # V: int8 only (Coral FAQ, facts §2.4)
   # (E) top-down from 2 TOPS/W (V): at peak 4 TOPS the chip draws 2 W.
   # (2 W - 0.5 W static - 0.24 W SRAM traffic at peak, see below) / 2.048 TMAC/s
@@ -105,7 +110,8 @@ parameters:
 # output stage) and the ReLU after it (AcceleratorIssue; E: Coral documents
 # no instruction streams, the rule is the one the calibration set supports:
 # leave-one-model-out median 17.4% -> 13.6% when it was introduced, dispatch
-# refitted 25.18 -> 27.75 us). Started at 10 us (the 5-17 us per layer that the
+# refitted 25.18 -> 27.75 us; refitted 27.75 -> 32.91 us when depthwise groups
+# began to stream one behind the other: median 13.6% -> 7.1%). Started at 10 us (the 5-17 us per layer that the
 # small models of Coral's table missed by before it was modelled); fitted by
 # `edgesim calibrate` (the Edge TPU's one free parameter; the USB rate is fitted
 # by Scripts/calibration/fit-coral-usb-bandwidth.py, not re-run after the
@@ -113,7 +119,7 @@ parameters:
 runtime:
   # Fitted by `edgesim calibrate Hardware/measurements/published.csv --hardware Hardware/coral-edgetpu-usb.yaml`;
   # each fitted_to names the rows and the error. Comments above describe the figures before the fit.
-  dispatch: {value: 27.7524 us, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104 (18 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224, efficientnet_edgetpu_s, efficientnet_edgetpu_m); in-sample median |error| 11.6%, worst 109.4%; leave-one-model-out median 13.6%, worst 109.7%"}
+  dispatch: {value: 32.9112 us, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104 (18 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224, efficientnet_edgetpu_s, efficientnet_edgetpu_m); in-sample median |error| 6.8%, worst 111.7%; leave-one-model-out median 7.1%, worst 112.0%"}
 power:
   # (E) 2 TOPS/W (V) gives 2 W at the 4 TOPS peak; that is total power, and no
   # idle or leakage figure is published. 0.5 W (25% of peak power) is an

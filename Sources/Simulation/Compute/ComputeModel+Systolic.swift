@@ -56,7 +56,12 @@ extension ComputeModel {
     let pes = Double(array.rows * array.columns)
     let oneCycles =
       report.map { Double($0.computeCycles) } ?? macsPerGroup / max(1, pes)
-    let cycles = Double(count) * oneCycles / max(1, macsPerPE)
+    var cycles = Double(count) * oneCycles / max(1, macsPerPE)
+    if packed > 1, let folding = report?.folding {
+      cycles =
+        packedDepthwiseCycles(folding: folding, groups: count)
+        / max(1, macsPerPE)
+    }
     // The spatial mapping is the GEMM's, the one timed: rows and columns
     // spread `E = N·P·Q`, `K = C·R·S` or `M` (a depthwise layer's packed
     // channels are `G`), written as the loops that make up that extent so
@@ -102,6 +107,28 @@ extension ComputeModel {
         .weights: 0, .inputs: 0,
         .outputs: g * Double(report?.sramWrites[.outputs] ?? 0),
       ], deliversOperands: true)
+  }
+
+  /// Cycles of a packed depthwise layer: its channel groups stream one
+  /// behind the other.
+  ///
+  /// The groups of a block-diagonal depthwise GEMM are independent: no
+  /// partial sum carries from one group to the next, and each group's
+  /// outputs leave through its own few columns. While one group streams its
+  /// `T` output pixels the next group's weights shift in behind it (the
+  /// weight tile is double-buffered, as in the TPU's matrix unit: Jouppi et
+  /// al., ISCA 2017, §2), so a group costs `max(T, R)` cycles, and the
+  /// layer pays the array's fill and drain (`2R + C − 2`) once instead of
+  /// once per group as SCALE-Sim's fold schedule does (`F·(T + 2R + C − 2)
+  /// − 1`). Dense GEMMs keep SCALE-Sim's schedule (Documentation/
+  /// Validation.md, "The Edge TPU's depthwise layers").
+  static func packedDepthwiseCycles(folding: SystolicFolding, groups: Int)
+    -> Double
+  {
+    let folds = Double(folding.folds) * Double(max(1, groups))
+    let perFold = Double(max(folding.temporal, folding.rows))
+    let skew = Double(2 * folding.rows + folding.columns - 2)
+    return folds * perFold + skew - 1
   }
 
   /// Factors of the loops that make up one GEMM extent spread over units.
