@@ -106,6 +106,39 @@ void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
   }
 }
 
+void edgesim_sgemm_bias_clamp(const float *a, ptrdiff_t m, ptrdiff_t k,
+                              const float *b, ptrdiff_t n, const float *bias,
+                              float lower, float upper, float *panel,
+                              float *out) {
+  edgesim_sgemm_bias_clamp_on(edgesim_kernels_current(), a, m, k, b, n, bias,
+                              lower, upper, panel, out);
+}
+
+void edgesim_sgemm_bias_clamp_on(EdgeSimKernels path, const float *a,
+                                 ptrdiff_t m, ptrdiff_t k, const float *b,
+                                 ptrdiff_t n, const float *bias, float lower,
+                                 float upper, float *panel, float *out) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_sgemm_bias_clamp_avx512(a, m, k, b, n, bias, lower, upper, panel,
+                                    out);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_sgemm_bias_clamp_avx2(a, m, k, b, n, bias, lower, upper, panel,
+                                  out);
+    return;
+#endif
+  default:
+    edgesim_sgemm_bias_clamp_portable(a, m, k, b, n, bias, lower, upper,
+                                      panel, out);
+  }
+}
+
+ptrdiff_t edgesim_sgemm_panel_floats(void) {
+  return (ptrdiff_t)SGEMM_PANEL_KC * SGEMM_PANEL_NC;
+}
+
 void edgesim_epilogue_i32(const int32_t *sums, ptrdiff_t count, int32_t bias,
                           int32_t shift, int32_t roundBit, int32_t low,
                           int32_t high, int32_t bottom, int32_t top,
@@ -219,29 +252,31 @@ void edgesim_window_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
 void edgesim_depthwise_f32(const float *input, ptrdiff_t channels,
                            ptrdiff_t multiplier, const EdgeSimWindow *window,
                            const float *weight, const float *bias,
-                           float *scratch, float *output) {
+                           float lower, float upper, float *scratch,
+                           float *output) {
   edgesim_depthwise_f32_on(edgesim_kernels_current(), input, channels,
-                           multiplier, window, weight, bias, scratch, output);
+                           multiplier, window, weight, bias, lower, upper,
+                           scratch, output);
 }
 
 void edgesim_depthwise_f32_on(EdgeSimKernels path, const float *input,
                               ptrdiff_t channels, ptrdiff_t multiplier,
                               const EdgeSimWindow *window, const float *weight,
-                              const float *bias, float *scratch,
-                              float *output) {
+                              const float *bias, float lower, float upper,
+                              float *scratch, float *output) {
   switch (path) {
 #if EDGESIM_X86
   case EdgeSimKernelsAVX512:
     edgesim_depthwise_f32_avx512(input, channels, multiplier, window, weight,
-                                 bias, scratch, output);
+                                 bias, lower, upper, scratch, output);
     return;
   case EdgeSimKernelsAVX2:
     edgesim_depthwise_f32_avx2(input, channels, multiplier, window, weight,
-                               bias, scratch, output);
+                               bias, lower, upper, scratch, output);
     return;
 #endif
   default:
     edgesim_depthwise_f32_portable(input, channels, multiplier, window,
-                                   weight, bias, scratch, output);
+                                   weight, bias, lower, upper, scratch, output);
   }
 }

@@ -23,6 +23,17 @@ void edgesim_dot_i16_portable(const int16_t *w, ptrdiff_t rows,
 void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
                             const float *b, ptrdiff_t n, float *out);
 
+#define EDGESIM_SGEMM_BIAS_CLAMP_ARGS                                          \
+  const float *a, ptrdiff_t m, ptrdiff_t k, const float *b, ptrdiff_t n,       \
+      const float *bias, float lower, float upper, float *panel, float *out
+
+// The packed blocks of edgesim_sgemm_bias_clamp: SGEMM_PANEL_KC values of k
+// by SGEMM_PANEL_NC columns of b (the panel), read by the vector paths in
+// strips of their tile's width.
+enum { SGEMM_PANEL_KC = 128, SGEMM_PANEL_NC = 256 };
+
+void edgesim_sgemm_bias_clamp_portable(EDGESIM_SGEMM_BIAS_CLAMP_ARGS);
+
 #define EDGESIM_EPILOGUE_ARGS                                                  \
   const int32_t *sums, ptrdiff_t count, int32_t bias, int32_t shift,           \
       int32_t roundBit, int32_t low, int32_t high, int32_t bottom,             \
@@ -41,7 +52,7 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
 #define EDGESIM_DEPTHWISE_ARGS                                                 \
   const float *input, ptrdiff_t channels, ptrdiff_t multiplier,                \
       const EdgeSimWindow *g, const float *weight, const float *bias,          \
-      float *scratch, float *output
+      float lower, float upper, float *scratch, float *output
 
 void edgesim_window_sums_portable(EDGESIM_WINDOW_ARGS);
 void edgesim_depthwise_f32_portable(EDGESIM_DEPTHWISE_ARGS);
@@ -50,6 +61,8 @@ void edgesim_epilogue16_portable(EDGESIM_EPILOGUE16_ARGS);
 void edgesim_clip_portable(EDGESIM_CLIP_ARGS);
 
 #if EDGESIM_X86
+void edgesim_sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS);
+void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS);
 void edgesim_window_sums_avx2(EDGESIM_WINDOW_ARGS);
 void edgesim_window_sums_avx512(EDGESIM_WINDOW_ARGS);
 void edgesim_depthwise_f32_avx2(EDGESIM_DEPTHWISE_ARGS);
@@ -179,7 +192,8 @@ static inline EdgeSimPhasePlane edgesim_phase_plane(const EdgeSimWindow *g) {
 static inline __attribute__((always_inline)) void
 edgesim_depthwise_block(const float *top, const EdgeSimPhasePlane *p,
                         const EdgeSimWindow *g, const float *w, float b,
-                        float *row, ptrdiff_t ox, int lanes) {
+                        float lower, float upper, float *row, ptrdiff_t ox,
+                        int lanes) {
   float sum[16];
   for (int l = 0; l < lanes; l++) {
     sum[l] = b;
@@ -198,7 +212,9 @@ edgesim_depthwise_block(const float *top, const EdgeSimPhasePlane *p,
     }
   }
   for (int l = 0; l < lanes; l++) {
-    row[ox + l] = sum[l];
+    // Swift's max(s, lower), then min(_, upper).
+    const float raised = lower >= sum[l] ? lower : sum[l];
+    row[ox + l] = upper < raised ? upper : raised;
   }
 }
 
@@ -210,7 +226,8 @@ enum { EDGESIM_DEPTHWISE_TABLE = 64 };
 static inline __attribute__((always_inline)) void
 edgesim_depthwise_block_table(const float *top, const ptrdiff_t *offsets,
                               ptrdiff_t taps, const float *w, float b,
-                              float *row, ptrdiff_t ox, int lanes) {
+                              float lower, float upper, float *row,
+                              ptrdiff_t ox, int lanes) {
   float sum[16];
   for (int l = 0; l < lanes; l++) {
     sum[l] = b;
@@ -224,7 +241,9 @@ edgesim_depthwise_block_table(const float *top, const ptrdiff_t *offsets,
     }
   }
   for (int l = 0; l < lanes; l++) {
-    row[ox + l] = sum[l];
+    // Swift's max(s, lower), then min(_, upper).
+    const float raised = lower >= sum[l] ? lower : sum[l];
+    row[ox + l] = upper < raised ? upper : raised;
   }
 }
 
@@ -285,29 +304,29 @@ edgesim_depthwise_f32_body(EDGESIM_DEPTHWISE_ARGS) {
         if (tabulated && width >= 16) {
           for (ptrdiff_t ox = 0; ox < width; ox += 16) {
             edgesim_depthwise_block_table(
-                top, offsets, taps, w, b, row,
+                top, offsets, taps, w, b, lower, upper, row,
                 ox + 16 <= width ? ox : width - 16, 16);
           }
         } else if (tabulated && width >= 8) {
-          edgesim_depthwise_block_table(top, offsets, taps, w, b, row, 0, 8);
-          edgesim_depthwise_block_table(top, offsets, taps, w, b, row,
+          edgesim_depthwise_block_table(top, offsets, taps, w, b, lower, upper, row, 0, 8);
+          edgesim_depthwise_block_table(top, offsets, taps, w, b, lower, upper, row,
                                         width - 8, 8);
         } else if (tabulated) {
           for (ptrdiff_t ox = 0; ox < width; ox++) {
-            edgesim_depthwise_block_table(top, offsets, taps, w, b, row, ox,
+            edgesim_depthwise_block_table(top, offsets, taps, w, b, lower, upper, row, ox,
                                           1);
           }
         } else if (width >= 16) {
           for (ptrdiff_t ox = 0; ox < width; ox += 16) {
-            edgesim_depthwise_block(top, &p, g, w, b, row,
+            edgesim_depthwise_block(top, &p, g, w, b, lower, upper, row,
                                     ox + 16 <= width ? ox : width - 16, 16);
           }
         } else if (width >= 8) {
-          edgesim_depthwise_block(top, &p, g, w, b, row, 0, 8);
-          edgesim_depthwise_block(top, &p, g, w, b, row, width - 8, 8);
+          edgesim_depthwise_block(top, &p, g, w, b, lower, upper, row, 0, 8);
+          edgesim_depthwise_block(top, &p, g, w, b, lower, upper, row, width - 8, 8);
         } else {
           for (ptrdiff_t ox = 0; ox < width; ox++) {
-            edgesim_depthwise_block(top, &p, g, w, b, row, ox, 1);
+            edgesim_depthwise_block(top, &p, g, w, b, lower, upper, row, ox, 1);
           }
         }
       }

@@ -61,6 +61,24 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
   }
 }
 
+void edgesim_sgemm_bias_clamp_portable(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+  (void)panel;
+  for (ptrdiff_t i = 0; i < m; i++) {
+    float *row = out + i * n;
+    const float start = bias != NULL ? bias[i] : 0.0f;
+    for (ptrdiff_t j = 0; j < n; j++) {
+      row[j] = start;
+    }
+  }
+  edgesim_sgemm_portable(a, m, k, b, n, out);
+  for (ptrdiff_t q = 0; q < m * n; q++) {
+    // Swift's max(s, lower) and min(_, upper).
+    float s = out[q];
+    s = lower >= s ? lower : s;
+    out[q] = upper < s ? upper : s;
+  }
+}
+
 void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
                                 ptrdiff_t height, ptrdiff_t width,
                                 ptrdiff_t plane, int16_t *dst,
@@ -262,7 +280,7 @@ void edgesim_pad_pairs_i16(const int16_t *input, ptrdiff_t height,
 }
 
 void edgesim_depthwise_f32_portable(EDGESIM_DEPTHWISE_ARGS) {
-  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias,
+  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias, lower, upper,
                              scratch, output);
 }
 

@@ -514,6 +514,261 @@ AVX512 void edgesim_sgemm_avx512(const float *a, ptrdiff_t m, ptrdiff_t k,
   SGEMM_BLOCKED(sgemm_block_avx512)
 }
 
+// edgesim_sgemm_bias_clamp, GotoBLAS style: each block of b,
+// SGEMM_PANEL_KC values of k by SGEMM_PANEL_NC columns, is copied once into
+// `panel` as strips of W columns ([strip][kk][W], the last strip padded
+// with zeros), so that a tile of rows × W sums held in registers reads its
+// strip along memory (the strip stays in L1 while every row tile of a
+// passes over it). Each sum starts from its bias in the first block and
+// takes the rest of its products k ascending from the value the previous
+// block stored, then is clamped when the last block stores it: the order
+// and bits of the portable path.
+static inline __attribute__((always_inline)) void
+sgemm_pack_strips(const float *b, ptrdiff_t ldb, ptrdiff_t kc, ptrdiff_t nc,
+                  ptrdiff_t w, float *panel) {
+  for (ptrdiff_t j = 0; j < nc; j += w) {
+    const ptrdiff_t cols = nc - j < w ? nc - j : w;
+    float *strip = panel + j * kc;
+    for (ptrdiff_t kk = 0; kk < kc; kk++) {
+      const float *from = b + kk * ldb + j;
+      float *to = strip + kk * w;
+      ptrdiff_t c = 0;
+      for (; c < cols; c++) {
+        to[c] = from[c];
+      }
+      for (; c < w; c++) {
+        to[c] = 0.0f;
+      }
+    }
+  }
+}
+
+// Swift's max(s, lower) then min(_, upper): lower >= s ? lower : s (a NaN
+// s stays), then upper < s ? upper : s.
+static inline AVX512 __m512 clamp512(__m512 s, __m512 lo, __m512 hi) {
+  s = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(lo, s, _CMP_GE_OQ), s, lo);
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(hi, s, _CMP_LT_OQ), s, hi);
+}
+
+static inline AVX2 __m256 clamp256(__m256 s, __m256 lo, __m256 hi) {
+  s = _mm256_blendv_ps(s, lo, _mm256_cmp_ps(lo, s, _CMP_GE_OQ));
+  return _mm256_blendv_ps(s, hi, _mm256_cmp_ps(hi, s, _CMP_LT_OQ));
+}
+
+// R rows (R ≤ 8) by 16 · H columns (H 1 or 2: a strip's last 16 or fewer
+// columns take one vector per row), `cols` of them stored (all when
+// `full`), over one packed strip of kc values of k.
+static inline AVX512 __attribute__((always_inline)) void
+sgemm_tile_avx512(const int R, const int H, const int full, const float *a,
+                  ptrdiff_t lda, const float *strip, ptrdiff_t kc, float *o,
+                  ptrdiff_t ldo, __mmask16 m0, __mmask16 m1, const float *bias,
+                  int first, int last, __m512 lo, __m512 hi) {
+  __m512 c[8][2];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+#pragma clang loop unroll(full)
+    for (int h = 0; h < H; h++) {
+      const __mmask16 mask = h == 0 ? m0 : m1;
+      if (first) {
+        c[r][h] = _mm512_set1_ps(bias != NULL ? bias[r] : 0.0f);
+      } else if (full) {
+        c[r][h] = _mm512_loadu_ps(o + r * ldo + 16 * h);
+      } else {
+        c[r][h] = _mm512_maskz_loadu_ps(mask, o + r * ldo + 16 * h);
+      }
+    }
+  }
+  for (ptrdiff_t kk = 0; kk < kc; kk++) {
+    __m512 v[2];
+#pragma clang loop unroll(full)
+    for (int h = 0; h < H; h++) {
+      v[h] = _mm512_loadu_ps(strip + kk * 32 + 16 * h);
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+      const __m512 s = _mm512_set1_ps(a[r * lda + kk]);
+#pragma clang loop unroll(full)
+      for (int h = 0; h < H; h++) {
+        MULADD512(c[r][h], s, v[h]);
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+#pragma clang loop unroll(full)
+    for (int h = 0; h < H; h++) {
+      const __mmask16 mask = h == 0 ? m0 : m1;
+      if (last) {
+        c[r][h] = clamp512(c[r][h], lo, hi);
+      }
+      if (full) {
+        _mm512_storeu_ps(o + r * ldo + 16 * h, c[r][h]);
+      } else {
+        _mm512_mask_storeu_ps(o + r * ldo + 16 * h, mask, c[r][h]);
+      }
+    }
+  }
+}
+
+// R rows (R ≤ 6) by 16 columns, `cols` of them stored (all 16 when `full`).
+static inline AVX2 __attribute__((always_inline)) void
+sgemm_tile_avx2(const int R, const int full, const float *a, ptrdiff_t lda,
+                const float *strip, ptrdiff_t kc, float *o, ptrdiff_t ldo,
+                __m256i m0, __m256i m1, const float *bias, int first, int last,
+                __m256 lo, __m256 hi) {
+  __m256 c[6][2];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+    if (first) {
+      c[r][0] = _mm256_set1_ps(bias != NULL ? bias[r] : 0.0f);
+      c[r][1] = c[r][0];
+    } else if (full) {
+      c[r][0] = _mm256_loadu_ps(o + r * ldo);
+      c[r][1] = _mm256_loadu_ps(o + r * ldo + 8);
+    } else {
+      c[r][0] = _mm256_maskload_ps(o + r * ldo, m0);
+      c[r][1] = _mm256_maskload_ps(o + r * ldo + 8, m1);
+    }
+  }
+  for (ptrdiff_t kk = 0; kk < kc; kk++) {
+    const __m256 v0 = _mm256_loadu_ps(strip + kk * 16);
+    const __m256 v1 = _mm256_loadu_ps(strip + kk * 16 + 8);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+      const __m256 s = _mm256_broadcast_ss(a + r * lda + kk);
+      MULADD256(c[r][0], s, v0);
+      MULADD256(c[r][1], s, v1);
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < R; r++) {
+    if (last) {
+      c[r][0] = clamp256(c[r][0], lo, hi);
+      c[r][1] = clamp256(c[r][1], lo, hi);
+    }
+    if (full) {
+      _mm256_storeu_ps(o + r * ldo, c[r][0]);
+      _mm256_storeu_ps(o + r * ldo + 8, c[r][1]);
+    } else {
+      _mm256_maskstore_ps(o + r * ldo, m0, c[r][0]);
+      _mm256_maskstore_ps(o + r * ldo + 8, m1, c[r][1]);
+    }
+  }
+}
+
+// One strip against every row of a: tiles of ROWS rows, then the rest.
+#define SGEMM_STRIP_ROWS(TILE, ROWS, ...)                                      \
+  for (ptrdiff_t i = 0; i < m; i += ROWS) {                                    \
+    const float *ai = a + i * k + k0;                                          \
+    float *oi = out + i * n + j0 + j;                                          \
+    const float *bi = bias != NULL ? bias + i : NULL;                          \
+    switch (m - i < ROWS ? m - i : ROWS) {                                     \
+    case 8:                                                                    \
+      TILE(8, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    case 7:                                                                    \
+      TILE(7, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    case 6:                                                                    \
+      TILE(6, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    case 5:                                                                    \
+      TILE(5, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    case 4:                                                                    \
+      TILE(4, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    case 3:                                                                    \
+      TILE(3, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    case 2:                                                                    \
+      TILE(2, __VA_ARGS__);                                                    \
+      break;                                                                   \
+    default:                                                                   \
+      TILE(1, __VA_ARGS__);                                                    \
+    }                                                                          \
+  }
+
+#define TILE512(R, H, FULL)                                                    \
+  sgemm_tile_avx512((R) <= 8 ? (R) : 8, H, FULL, ai, k, strip, kc, oi, n, m0,  \
+                    m1, bi, first, last, lo, hi)
+#define TILE256(R, H, FULL)                                                    \
+  sgemm_tile_avx2((R) <= 6 ? (R) : 6, FULL, ai, k, strip, kc, oi, n, m0, m1,   \
+                  bi, first, last, lo, hi)
+
+AVX512 void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+  const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
+  if (k == 0) {
+    for (ptrdiff_t i = 0; i < m; i++) {
+      for (ptrdiff_t j = 0; j < n; j += 16) {
+        const __mmask16 mask = n - j >= 16 ? (__mmask16)0xffff
+                                           : (__mmask16)((1u << (n - j)) - 1);
+        const __m512 s = _mm512_set1_ps(bias != NULL ? bias[i] : 0.0f);
+        _mm512_mask_storeu_ps(out + i * n + j, mask, clamp512(s, lo, hi));
+      }
+    }
+    return;
+  }
+  for (ptrdiff_t j0 = 0; j0 < n; j0 += SGEMM_PANEL_NC) {
+    const ptrdiff_t nc = n - j0 < SGEMM_PANEL_NC ? n - j0 : SGEMM_PANEL_NC;
+    for (ptrdiff_t k0 = 0; k0 < k; k0 += SGEMM_PANEL_KC) {
+      const ptrdiff_t kc = k - k0 < SGEMM_PANEL_KC ? k - k0 : SGEMM_PANEL_KC;
+      const int first = k0 == 0, last = k0 + kc == k;
+      sgemm_pack_strips(b + k0 * n + j0, n, kc, nc, 32, panel);
+      for (ptrdiff_t j = 0; j < nc; j += 32) {
+        const float *strip = panel + j * kc;
+        const ptrdiff_t cols = nc - j < 32 ? nc - j : 32;
+        if (cols == 32) {
+          const __mmask16 m0 = 0xffff, m1 = 0xffff;
+          SGEMM_STRIP_ROWS(TILE512, 8, 2, 1)
+        } else {
+          const __mmask16 m0 = cols >= 16 ? (__mmask16)0xffff
+                                          : (__mmask16)((1u << cols) - 1);
+          const __mmask16 m1 =
+              cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1) : 0;
+          if (cols > 16) {
+            SGEMM_STRIP_ROWS(TILE512, 8, 2, 0)
+          } else {
+            SGEMM_STRIP_ROWS(TILE512, 8, 1, 0)
+          }
+        }
+      }
+    }
+  }
+}
+
+AVX2 void edgesim_sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+  const __m256 lo = _mm256_set1_ps(lower), hi = _mm256_set1_ps(upper);
+  if (k == 0) {
+    edgesim_sgemm_bias_clamp_portable(a, m, k, b, n, bias, lower, upper,
+                                      panel, out);
+    return;
+  }
+  for (ptrdiff_t j0 = 0; j0 < n; j0 += SGEMM_PANEL_NC) {
+    const ptrdiff_t nc = n - j0 < SGEMM_PANEL_NC ? n - j0 : SGEMM_PANEL_NC;
+    for (ptrdiff_t k0 = 0; k0 < k; k0 += SGEMM_PANEL_KC) {
+      const ptrdiff_t kc = k - k0 < SGEMM_PANEL_KC ? k - k0 : SGEMM_PANEL_KC;
+      const int first = k0 == 0, last = k0 + kc == k;
+      sgemm_pack_strips(b + k0 * n + j0, n, kc, nc, 16, panel);
+      for (ptrdiff_t j = 0; j < nc; j += 16) {
+        const float *strip = panel + j * kc;
+        const ptrdiff_t cols = nc - j < 16 ? nc - j : 16;
+        if (cols == 16) {
+          const __m256i m0 = _mm256_set1_epi32(-1), m1 = m0;
+          SGEMM_STRIP_ROWS(TILE256, 6, 2, 1)
+        } else {
+          const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+          const __m256i m0 =
+              _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cols), lane);
+          const __m256i m1 =
+              _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cols - 8), lane);
+          SGEMM_STRIP_ROWS(TILE256, 6, 2, 0)
+        }
+      }
+    }
+  }
+}
+
 // The epilogue's tail and clip's, one element at a time.
 static inline void epilogue_tail(EDGESIM_EPILOGUE_ARGS) {
   edgesim_epilogue_portable(sums, count, bias, shift, roundBit, low, high,
@@ -676,12 +931,12 @@ AVX512 void edgesim_window_sums_avx512(EDGESIM_WINDOW_ARGS) {
 }
 
 AVX2 void edgesim_depthwise_f32_avx2(EDGESIM_DEPTHWISE_ARGS) {
-  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias,
+  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias, lower, upper,
                              scratch, output);
 }
 
 AVX512 void edgesim_depthwise_f32_avx512(EDGESIM_DEPTHWISE_ARGS) {
-  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias,
+  edgesim_depthwise_f32_body(input, channels, multiplier, g, weight, bias, lower, upper,
                              scratch, output);
 }
 

@@ -14,6 +14,15 @@ public enum EdgeSimMain {
   /// Exit status for a usage error.
   public static let usage: Int32 = 2
 
+  /// Sets up the process (``MemoryPolicy``) before any other thread
+  /// allocates: to be called first, from the entry point's synchronous
+  /// code, since `main` itself runs on a worker thread of the concurrency
+  /// runtime, after that runtime's threads have taken allocator arenas of
+  /// their own.
+  public static func prepareProcess() {
+    MemoryPolicy.apply()
+  }
+
   /// Parses the arguments, runs the command and exits.
   public static func main(_ arguments: [String]? = nil) async -> Never {
     MemoryPolicy.apply()

@@ -1,3 +1,4 @@
 import EdgeSimCommands
 
+EdgeSimMain.prepareProcess()
 await EdgeSimMain.main()

@@ -149,6 +149,74 @@ import Testing
     }
   }
 
+  /// The bounds the float kernels' fused clamp is tested with: none, ReLU,
+  /// ReLU6, bounds that cross, and a clamp to −0.
+  static let clamps: [(lower: Float, upper: Float)] = [
+    (-.infinity, .infinity), (0, .infinity), (0, 6), (1, -1), (-0.0, -0.0),
+  ]
+
+  /// The packed GEMM with its bias and clamp against the scalar loop on
+  /// rows filled with the bias, then Swift's `min(max(s, lower), upper)`:
+  /// sizes around the 8 × 32 (AVX-512) and 6 × 16 (AVX2) tiles and their
+  /// tails, across the 128-deep, 256-wide packed blocks, K of 0, values of
+  /// very different magnitudes and specials: bit patterns equal.
+  @Test(arguments: paths)
+  func packedSgemmMatchesScalarLoop(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1923)
+    let specials: [Float] = [
+      0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .infinity,
+      -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
+    ]
+    var panel = [Float](repeating: .nan, count: edgesim_sgemm_panel_floats())
+    for trial in 0..<240 {
+      let across = trial % 40 == 7
+      let m = Int.random(in: 1...(across ? 19 : 27), using: &rng)
+      let k = Int.random(in: across ? 120...300 : 0...40, using: &rng)
+      let n = Int.random(in: across ? 250...560 : 1...75, using: &rng)
+      func draw(_ count: Int) -> [Float] {
+        (0..<count).map { _ in
+          if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
+            return specials[Int.random(in: 0..<specials.count, using: &rng)]
+          }
+          let scale = Float(
+            sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
+            significand: 1)
+          return Float.random(in: -1...1, using: &rng) * scale
+        }
+      }
+      let a = draw(m * k)
+      let b = draw(k * n)
+      let bias: [Float]? = trial % 3 == 0 ? nil : draw(m)
+      let clamp = Self.clamps[trial % Self.clamps.count]
+      var expected = (0..<(m * n)).map { bias?[$0 / n] ?? 0 }
+      Self.sgemmReference(a, m: m, k: k, b, n: n, &expected)
+      expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
+      var out = [Float](repeating: .nan, count: m * n)
+      out.withUnsafeMutableBufferPointer { o in
+        panel.withUnsafeMutableBufferPointer { p in
+          if let bias {
+            edgesim_sgemm_bias_clamp_on(
+              Self.c(path), a, m, k, b, n, bias, clamp.lower, clamp.upper,
+              p.baseAddress, o.baseAddress)
+          } else {
+            edgesim_sgemm_bias_clamp_on(
+              Self.c(path), a, m, k, b, n, nil, clamp.lower, clamp.upper,
+              p.baseAddress, o.baseAddress)
+          }
+        }
+      }
+      for index in out.indices
+      where out[index].bitPattern != expected[index].bitPattern
+        && !(out[index].isNaN && expected[index].isNaN)
+      {
+        Issue.record(
+          "\(name) trial \(trial) (\(m)×\(k)×\(n)) [\(index)]: \(out[index]) ≠ \(expected[index])"
+        )
+        return
+      }
+    }
+  }
+
   /// The Int32 requantization epilogue against its definition in Int64:
   /// every shift 1…31, halfUp and floor, output bounds of 2 to 31 bits
   /// with and without a fused ReLU or Clip (also one whose bottom lies above
@@ -301,7 +369,9 @@ import Testing
   /// ascending), on random strides, dilations, pads (larger than the
   /// kernel too), channel multipliers, kernels up to 10 × 10, rows of up to
   /// 130 outputs, with and without bias (a bias of −0 too), values of very
-  /// different magnitudes and specials: bit patterns equal.
+  /// different magnitudes and specials, with no clamp, a ReLU (bound +0, so
+  /// −0 sums become +0), a Clip of ReLU6 and one whose bounds cross, each
+  /// against Swift's `min(max(s, lower), upper)`: bit patterns equal.
   @Test(arguments: paths)
   func depthwiseMatchesIm2colAndGemm(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 2219)
@@ -372,6 +442,8 @@ import Testing
           column, n: plane, &row)
         expected += row
       }
+      let clamp = Self.clamps[trial % Self.clamps.count]
+      expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
       var scratch = [Float](
         repeating: .nan, count: edgesim_depthwise_f32_scratch(&window))
       var out = [Float](repeating: .nan, count: outputs * plane)
@@ -380,11 +452,11 @@ import Testing
           if let bias {
             edgesim_depthwise_f32_on(
               Self.c(path), input, channels, multiplier, &window, weight,
-              bias, s.baseAddress, o.baseAddress)
+              bias, clamp.lower, clamp.upper, s.baseAddress, o.baseAddress)
           } else {
             edgesim_depthwise_f32_on(
               Self.c(path), input, channels, multiplier, &window, weight,
-              nil, s.baseAddress, o.baseAddress)
+              nil, clamp.lower, clamp.upper, s.baseAddress, o.baseAddress)
           }
         }
       }

@@ -41,7 +41,12 @@ public struct FloatExecutor: Sendable {
     }
     self.concurrency = concurrency ?? DefaultConcurrency.cores
     self.elementTypes = ElementTypes.propagate(through: self.network)
+    self.fusedClamps = FloatClamp.fused(in: self.network)
   }
+
+  /// For each node, the Relu or Clip an outputs-only run applies in it
+  /// (``FloatClamp``).
+  let fusedClamps: [FloatClamp?]
 
   /// The element type of every tensor (``ElementTypes``): integer tensors
   /// are held as exact integers in Float32, and Div, Mod and Cast need to
@@ -80,7 +85,9 @@ public struct FloatExecutor: Sendable {
   /// its last reader, so that only the graph outputs are left in
   /// ``FloatRun/tensors``. With `samples` (a chunk of a larger batch), every
   /// node's output must keep that many samples first, or the run stops with
-  /// an error.
+  /// an error. Releasing, a convolution applies the Relu or Clip that alone
+  /// reads its output (``fusedClamps``), which then passes it on: the same
+  /// values, one pass fewer.
   func runWhole(
     inputs: [String: FloatTensor], releasing: [[String]]? = nil,
     samples: Int? = nil
@@ -88,14 +95,25 @@ public struct FloatExecutor: Sendable {
     -> FloatRun
   {
     var values: [String: FloatTensor] = inputs
+    var clamped: Set<String> = []
     for (position, node) in network.nodes.enumerated() {
+      if let releasing, FloatClamp.isApplied(node, clamped: clamped),
+        let input = node.inputs.first, let value = values[input],
+        let name = node.outputs.first
+      {
+        values[name] = value
+        for name in releasing[position] { values[name] = nil }
+        continue
+      }
+      let clamp = releasing == nil ? nil : fusedClamps[position]
       var operands = try self.operands(of: node, values: values)
       let outputs = try FloatKernels.evaluateAll(
         node, operands, network: network, types: elementTypes,
-        concurrency: concurrency)
+        concurrency: concurrency, clamp: clamp ?? .unbounded)
       if let samples, outputs.contains(where: { $0.shape.first != samples }) {
         throw .invalidInput(message: "\(node.name) mixes samples")
       }
+      if clamp != nil, let name = node.outputs.first { clamped.insert(name) }
       for (name, output) in zip(node.outputs, outputs) where !name.isEmpty {
         values[name] = output
       }

@@ -4,10 +4,13 @@ import NetworkGraph
 /// Float32 kernels of the reference executor (NCHW, batch N).
 enum FloatKernels {
   /// Conv-11 for 2-D windows, any group: im2col per image and group, then
-  /// a row-major GEMM out[m][p] += w[m][k] · col[k][p] (k ascending).
+  /// a row-major GEMM out[m][p] = bias[m] + Σ w[m][k] · col[k][p] (k
+  /// ascending), each output then clamped by `clamp` (a fused ReLU or
+  /// Clip, ``FloatClamp``).
   static func conv(
     _ x: FloatTensor, weight: [Float], weightShape: [Int], bias: [Float]?,
-    attributes: ConvAttributes, node: NodeReference, concurrency: Int = 1
+    attributes: ConvAttributes, node: NodeReference, concurrency: Int = 1,
+    clamp: FloatClamp = .unbounded
   ) throws(ExecutionError) -> FloatTensor {
     guard weightShape.count == 4 else {
       throw .unsupported(
@@ -32,7 +35,7 @@ enum FloatKernels {
     if groupIn == 1 && groups > 1 {
       return depthwise(
         x, weight: weight, bias: bias, g, multiplier: groupOut,
-        concurrency: concurrency)
+        concurrency: concurrency, clamp: clamp)
     }
     let k = groupIn * g.kernelHeight * g.kernelWidth
     let plane = g.outputPlane
@@ -47,33 +50,42 @@ enum FloatKernels {
           g.batch, concurrency: concurrency, minimumPerSlice: 4
         ) { images in
           var col = [Float](repeating: 0, count: g.isPointwise ? 0 : k * plane)
+          var panel = [Float](
+            repeating: 0, count: edgesim_sgemm_panel_floats())
           let input = UnsafeBufferPointer(
             start: shared.0.base, count: x.values.count)
+          let biasValues = bias ?? []
           weight.withUnsafeBufferPointer { w in
-            col.withUnsafeMutableBufferPointer { column in
-              for n in images {
-                for group in 0..<groups {
-                  let channelBase =
-                    (n * g.channels + group * groupIn) * g.inputPlane
-                  let matrix: UnsafePointer<Float>
-                  if g.isPointwise {
-                    matrix = input.baseAddress.unsafelyUnwrapped + channelBase
-                  } else {
-                    im2col(
-                      input, from: channelBase, channels: groupIn, g,
-                      into: column)
-                    matrix = UnsafePointer(column.baseAddress.unsafelyUnwrapped)
+            biasValues.withUnsafeBufferPointer { b in
+              panel.withUnsafeMutableBufferPointer { panel in
+                col.withUnsafeMutableBufferPointer { column in
+                  for n in images {
+                    for group in 0..<groups {
+                      let channelBase =
+                        (n * g.channels + group * groupIn) * g.inputPlane
+                      let matrix: UnsafePointer<Float>
+                      if g.isPointwise {
+                        matrix =
+                          input.baseAddress.unsafelyUnwrapped + channelBase
+                      } else {
+                        im2col(
+                          input, from: channelBase, channels: groupIn, g,
+                          into: column)
+                        matrix = UnsafePointer(
+                          column.baseAddress.unsafelyUnwrapped)
+                      }
+                      let outBase = (n * outChannels + group * groupOut) * plane
+                      // row[p] = bias[m] + w[m][kk] · col[kk][p], kk
+                      // ascending, then clamped.
+                      edgesim_sgemm_bias_clamp(
+                        w.baseAddress.unsafelyUnwrapped + group * groupOut * k,
+                        groupOut, k, matrix, plane,
+                        bias == nil
+                          ? nil : b.baseAddress.map { $0 + group * groupOut },
+                        clamp.lower, clamp.upper, panel.baseAddress,
+                        shared.1.base + outBase)
+                    }
                   }
-                  let outBase = (n * outChannels + group * groupOut) * plane
-                  for m in 0..<groupOut {
-                    let row = shared.1.base + outBase + m * plane
-                    let b = bias?[group * groupOut + m] ?? 0
-                    for p in 0..<plane { row[p] = b }
-                  }
-                  // row[p] += w[m][kk] · col[kk][p], kk ascending.
-                  edgesim_sgemm_accumulate(
-                    w.baseAddress.unsafelyUnwrapped + group * groupOut * k,
-                    groupOut, k, matrix, plane, shared.1.base + outBase)
                 }
               }
             }
@@ -89,10 +101,10 @@ enum FloatKernels {
   /// `multiplier` outputs per channel): CKernels' direct
   /// `edgesim_depthwise_f32`, which adds the same products in the same order
   /// as im2col and the GEMM (bias, then the taps ascending), so the same
-  /// bits without the K × P matrix.
+  /// bits without the K × P matrix; then clamped by `clamp`.
   static func depthwise(
     _ x: FloatTensor, weight: [Float], bias: [Float]?, _ g: ConvGeometry,
-    multiplier: Int, concurrency: Int
+    multiplier: Int, concurrency: Int, clamp: FloatClamp = .unbounded
   ) -> FloatTensor {
     let outChannels = g.channels * multiplier
     let plane = g.outputPlane
@@ -121,7 +133,8 @@ enum FloatKernels {
                   edgesim_depthwise_f32(
                     shared.0.base + n * g.channels * g.inputPlane, g.channels,
                     multiplier, &window, w.baseAddress, biasBase,
-                    s.baseAddress, shared.1.base + n * outChannels * plane)
+                    clamp.lower, clamp.upper, s.baseAddress,
+                    shared.1.base + n * outChannels * plane)
                 }
               }
             }

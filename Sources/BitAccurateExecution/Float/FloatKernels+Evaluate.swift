@@ -2,10 +2,11 @@ import NetworkGraph
 
 extension FloatKernels {
   /// Evaluates one node on Float32 operands (aligned with `node.inputs`,
-  /// `nil` for omitted ones).
+  /// `nil` for omitted ones); a convolution clamps its output by `clamp`
+  /// (``FloatClamp``).
   static func evaluate(
     _ node: Node, _ operands: [FloatTensor?], network: Network,
-    concurrency: Int = 1
+    concurrency: Int = 1, clamp: FloatClamp = .unbounded
   ) throws(ExecutionError) -> FloatTensor {
     let reference = node.reference
     func operand(_ index: Int) throws(ExecutionError) -> FloatTensor {
@@ -23,7 +24,8 @@ extension FloatKernels {
       return try conv(
         try operand(0), weight: w.values, weightShape: w.shape,
         bias: optional(2)?.values,
-        attributes: attributes, node: reference, concurrency: concurrency)
+        attributes: attributes, node: reference, concurrency: concurrency,
+        clamp: clamp)
     case .gemm(let attributes):
       return try gemm(
         try operand(0), try operand(1), optional(2), attributes, node: reference

@@ -7,10 +7,12 @@ extension FloatKernels {
   /// `types` gives the element type of each tensor (``ElementTypes``);
   /// integer tensors change what Div, Mod and Cast compute, and an integer
   /// output beyond ±2^24 (which Float32 would round) is an error naming
-  /// the node. Without `types` every tensor counts as float32.
+  /// the node. Without `types` every tensor counts as float32. `clamp` is
+  /// a ReLU or Clip a convolution applies to its output (``FloatClamp``).
   static func evaluateAll(
     _ node: Node, _ operands: [FloatTensor?], network: Network,
-    types: [String: ElementType] = [:], concurrency: Int = 1
+    types: [String: ElementType] = [:], concurrency: Int = 1,
+    clamp: FloatClamp = .unbounded
   ) throws(ExecutionError) -> [FloatTensor] {
     let outputs: [FloatTensor]
     if case .extended(let op) = node.op {
@@ -19,7 +21,9 @@ extension FloatKernels {
       outputs = try context.evaluate(op)
     } else {
       outputs = [
-        try evaluate(node, operands, network: network, concurrency: concurrency)
+        try evaluate(
+          node, operands, network: network, concurrency: concurrency,
+          clamp: clamp)
       ]
     }
     func describe(_ value: Float) -> String {

@@ -34,9 +34,22 @@ extension FloatKernels {
   static func transposed(_ t: FloatTensor) -> FloatTensor {
     let rows = t.shape[0]
     let cols = t.shape[1]
-    var out = [Float](repeating: 0, count: t.values.count)
-    for i in 0..<rows {
-      for j in 0..<cols { out[j * rows + i] = t.values[i * cols + j] }
+    // Blocks of 16 × 16, so that both the reads and the writes stay in a
+    // few cache lines (a classifier's weights are megabytes).
+    let out = [Float](unsafeUninitializedCapacity: t.values.count) {
+      target, initialized in
+      t.values.withUnsafeBufferPointer { source in
+        for i0 in stride(from: 0, to: rows, by: 16) {
+          for j0 in stride(from: 0, to: cols, by: 16) {
+            for i in i0..<min(i0 + 16, rows) {
+              for j in j0..<min(j0 + 16, cols) {
+                target[j * rows + i] = source[i * cols + j]
+              }
+            }
+          }
+        }
+      }
+      initialized = t.values.count
     }
     return FloatTensor(unchecked: [cols, rows], values: out)
   }
@@ -140,6 +153,21 @@ extension FloatKernels {
       throw .shapeMismatch(
         tensor: node.name, message: "\(a.shape) and \(b.shape) do not broadcast"
       )
+    }
+    if a.shape == b.shape {
+      // No broadcast (a residual Add): element by element, no index plan.
+      let out = [Float](unsafeUninitializedCapacity: plan.count) {
+        target, initialized in
+        a.values.withUnsafeBufferPointer { x in
+          b.values.withUnsafeBufferPointer { y in
+            for i in 0..<plan.count {
+              target[i] = multiply ? x[i] * y[i] : x[i] + y[i]
+            }
+          }
+        }
+        initialized = plan.count
+      }
+      return FloatTensor(unchecked: plan.shape, values: out)
     }
     var out = [Float](repeating: 0, count: plan.count)
     for i in 0..<plan.count {

@@ -66,6 +66,29 @@ void edgesim_sgemm_accumulate_on(EdgeSimKernels path, const float *a,
                                  ptrdiff_t m, ptrdiff_t k, const float *b,
                                  ptrdiff_t n, float *out);
 
+/// out[i][j] = min(max(s, lower), upper) (Swift's `min` and `max`: a NaN
+/// sum stays NaN; max(−0, +0) is the bound) for i < m, j < n, where s starts
+/// from bias[i] (+0 when `bias` is NULL) and adds a[i][kk] · b[kk][j] for kk
+/// ascending, each product rounded to Float32 and then added (no fused
+/// multiply-add): the sums of `edgesim_sgemm_accumulate` on a row filled
+/// with its bias, then a ReLU or Clip (±infinity bounds change nothing).
+/// Row i of `a` at a + i · k, row kk of `b` at b + kk · n, row i of `out` at
+/// out + i · n. Blocks of b are packed into `panel`, which holds
+/// `edgesim_sgemm_panel_floats()` floats.
+void edgesim_sgemm_bias_clamp(const float *a, ptrdiff_t m, ptrdiff_t k,
+                              const float *b, ptrdiff_t n, const float *bias,
+                              float lower, float upper, float *panel,
+                              float *out);
+
+/// `edgesim_sgemm_bias_clamp` on one given path (which must be supported).
+void edgesim_sgemm_bias_clamp_on(EdgeSimKernels path, const float *a,
+                                 ptrdiff_t m, ptrdiff_t k, const float *b,
+                                 ptrdiff_t n, const float *bias, float lower,
+                                 float upper, float *panel, float *out);
+
+/// The floats of `edgesim_sgemm_bias_clamp`'s panel: one packed block of b.
+ptrdiff_t edgesim_sgemm_panel_floats(void);
+
 /// The requantization epilogue of a row of Int32 sums whose every value
 /// a = sums[i] + bias lies within ±(2^30 − 1): r = (a >> shift) + ((a >>
 /// (shift − 1)) & roundBit) (shift 1…31; roundBit 1 rounds halfUp, 0
@@ -139,19 +162,22 @@ void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
 /// fused multiply-add) for i, then j, ascending, x being the input or +0
 /// where the window reads padding. These are the order and values of
 /// `edgesim_im2col_f32` followed by `edgesim_sgemm_accumulate` with k = kh ·
-/// kw, so the same bits on every path, without the K × P matrix. `scratch`
-/// holds `edgesim_depthwise_f32_scratch(window)` floats.
+/// kw, so the same bits on every path, without the K × P matrix. Each sum
+/// is then stored as min(max(s, lower), upper), Swift's `min` and `max` (a
+/// fused ReLU or Clip; ±infinity bounds change nothing). `scratch` holds
+/// `edgesim_depthwise_f32_scratch(window)` floats.
 void edgesim_depthwise_f32(const float *input, ptrdiff_t channels,
                            ptrdiff_t multiplier, const EdgeSimWindow *window,
                            const float *weight, const float *bias,
-                           float *scratch, float *output);
+                           float lower, float upper, float *scratch,
+                           float *output);
 
 /// `edgesim_depthwise_f32` on one given path (which must be supported).
 void edgesim_depthwise_f32_on(EdgeSimKernels path, const float *input,
                               ptrdiff_t channels, ptrdiff_t multiplier,
                               const EdgeSimWindow *window, const float *weight,
-                              const float *bias, float *scratch,
-                              float *output);
+                              const float *bias, float lower, float upper,
+                              float *scratch, float *output);
 
 /// The floats of `edgesim_depthwise_f32`'s scratch for `window`: one
 /// zero-padded input plane.

@@ -15,7 +15,11 @@ import Glibc
 /// threads share the one arena. A short-lived
 /// command's peak memory is what it would be anyway.
 enum MemoryPolicy {
-  /// Applies the settings, once, before any work.
+  /// Applies the settings, once, before any work: from the entry point's
+  /// synchronous code (``EdgeSimMain/prepareProcess()``), since the async
+  /// `main` runs on a worker thread that already has an arena of its own
+  /// (then the float run of MobileNetV2 faulted its tensors in page by
+  /// page: a third of its executor's CPU; BENCHMARKS.md, issue #19).
   ///
   /// Does nothing where the C library is not glibc.
   static func apply() {
