@@ -75,26 +75,24 @@ extension CalibrationSession {
   ///
   /// Also picks the input's fl by the same objective on the calibration data.
   mutating func weightPhase() throws(ExecutionError) {
-    let inputs = candidates(Self.maxMagnitude(data.values), bits: inputBits)
+    let inputs = Array(
+      candidates(Self.maxMagnitude(data.values), bits: inputBits))
     inputFractionalLength =
       FixedPoint.bestFractionalLength(
-        inputs.map {
-          (
-            $0,
-            quantizationError(
-              data.values, bits: inputBits, fractionalLength: $0)
-          )
-        })
+        zip(
+          inputs,
+          quantizationErrors(
+            data.values, bits: inputBits, fractionalLengths: inputs)
+        ).map { (fractionalLength: $0, error: $1) })
       ?? inputFractionalLength
     for node in calibrated {
       guard let values = weights[node.name] else { continue }
       let bits = weightBits(node)
-      let scored = candidates(Self.maxMagnitude(values), bits: bits).map {
-        (
-          fractionalLength: $0,
-          error: quantizationError(values, bits: bits, fractionalLength: $0)
-        )
-      }
+      let options = Array(candidates(Self.maxMagnitude(values), bits: bits))
+      let scored = zip(
+        options,
+        quantizationErrors(values, bits: bits, fractionalLengths: options)
+      ).map { (fractionalLength: $0, error: $1) }
       if let best = FixedPoint.bestFractionalLength(scored) {
         weightFractionalLengths[node.name] = best
         weightErrors[node.name] =
