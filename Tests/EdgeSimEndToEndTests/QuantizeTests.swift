@@ -93,6 +93,38 @@ import Testing
     #expect(measured["sqnr_end_to_end_db"] as? Double == sqnr)
   }
 
+  /// The weight phase's objective (one pass over each weight tensor for
+  /// all its candidates, issue #19) is the weight quantization error `run`
+  /// measures for the written plan, every layer, bit for bit.
+  @Test(arguments: [RunSupport.plain, RunSupport.dwsep])
+  func theWeightErrorIsTheErrorRunMeasures(model: String) throws {
+    let folder = try RunSupport.temporaryFolder("quantize-weights")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("p.yaml").path
+    let quantize = try RunSupport.json([
+      "quantize", "--model", model, "--data", RunSupport.images,
+      "--bits", "8", "--out", out, "--json",
+    ])
+    let run = try RunSupport.json([
+      "run", "--model", model, "--input", RunSupport.images,
+      "--precision", out, "--json",
+    ])
+    let rows = quantize["layers"] as? [[String: Any]] ?? []
+    let measured = run["layers"] as? [[String: Any]] ?? []
+    var compared = 0
+    for row in rows {
+      guard let error = row["weight_error"] as? Double else { continue }
+      let name = row["name"] as? String
+      let layer = try #require(measured.first { $0["name"] as? String == name })
+      let weight = layer["weight"] as? [String: Any]
+      let local = weight?["local"] as? [String: Any]
+      #expect(error > 0)
+      #expect(local?["l1"] as? Double == error, "\(name ?? "")")
+      compared += 1
+    }
+    #expect(compared >= 2)
+  }
+
   /// `quantize` measures its plan inside the data phase (issue #19): every
   /// layer's SQNRs and overflows, the top-1 figures and the overflow total
   /// in its report are what `run` measures for the written plan.

@@ -75,26 +75,24 @@ extension CalibrationSession {
   ///
   /// Also picks the input's fl by the same objective on the calibration data.
   mutating func weightPhase() throws(ExecutionError) {
-    let inputs = candidates(Self.maxMagnitude(data.values), bits: inputBits)
+    let inputs = Array(
+      candidates(Self.maxMagnitude(data.values), bits: inputBits))
     inputFractionalLength =
       FixedPoint.bestFractionalLength(
-        inputs.map {
-          (
-            $0,
-            quantizationError(
-              data.values, bits: inputBits, fractionalLength: $0)
-          )
-        })
+        zip(
+          inputs,
+          quantizationErrors(
+            data.values, bits: inputBits, fractionalLengths: inputs)
+        ).map { (fractionalLength: $0, error: $1) })
       ?? inputFractionalLength
     for node in calibrated {
       guard let values = weights[node.name] else { continue }
       let bits = weightBits(node)
-      let scored = candidates(Self.maxMagnitude(values), bits: bits).map {
-        (
-          fractionalLength: $0,
-          error: quantizationError(values, bits: bits, fractionalLength: $0)
-        )
-      }
+      let options = Array(candidates(Self.maxMagnitude(values), bits: bits))
+      let scored = zip(
+        options,
+        quantizationErrors(values, bits: bits, fractionalLengths: options)
+      ).map { (fractionalLength: $0, error: $1) }
       if let best = FixedPoint.bestFractionalLength(scored) {
         weightFractionalLengths[node.name] = best
         weightErrors[node.name] =
@@ -140,9 +138,11 @@ extension CalibrationSession {
       network: network, concurrency: executor.concurrency)
     let floatReads = floatExecutor.network.lastReads()
     let pieces = ranges.map { ranges.count > 1 ? data.samples($0) : data }
-    var floatStates: [FloatState] = []
-    for piece in pieces {
-      floatStates.append(try floatExecutor.start(input: piece))
+    // Every chunk's start (its input quantized, measured), the chunks on
+    // the cores at once, kept in chunk order.
+    var floatStates = try Self.each(pieces.count) {
+      index throws(ExecutionError) in
+      try floatExecutor.start(input: pieces[index])
     }
     // Measuring the plan as the layers are decided (each slice a chunk):
     // the float network and the fixed-point nodes before each layer step
@@ -150,11 +150,13 @@ extension CalibrationSession {
     var measurements: [SliceMeasurement?] = Array(
       repeating: nil, count: pieces.count)
     if measuring {
-      for (index, piece) in pieces.enumerated() {
-        let (state, events) = try executor.started(
-          input: piece, firstSample: ranges[index].lowerBound)
-        measurements[index] = SliceMeasurement(
-          state, events: events, input: piece, constants: index == 0)
+      let starter = executor
+      measurements = try Self.each(pieces.count) {
+        index throws(ExecutionError) -> SliceMeasurement? in
+        let (state, events) = try starter.started(
+          input: pieces[index], firstSample: ranges[index].lowerBound)
+        return SliceMeasurement(
+          state, events: events, input: pieces[index], constants: index == 0)
       }
     }
     // Steps every chunk: the fixed-point network (when measuring) up to
@@ -187,14 +189,11 @@ extension CalibrationSession {
     func starts(_ executor: FixedPointExecutor) throws(ExecutionError)
       -> [PackedState]
     {
-      var states: [PackedState] = []
-      for (index, piece) in pieces.enumerated() {
-        states.append(
-          PackedState(
-            try executor.start(
-              input: piece, firstSample: ranges[index].lowerBound)))
+      try Self.each(pieces.count) { index throws(ExecutionError) in
+        PackedState(
+          try executor.start(
+            input: pieces[index], firstSample: ranges[index].lowerBound))
       }
-      return states
     }
     var states = try starts(executor)
     // Whether every chunk's nodes before `end` can be measured under the
@@ -610,7 +609,9 @@ extension CalibrationSession {
 
   /// Adds each candidate's objective over `count` accumulators to its sum
   /// (`sums[k]` for `rounds[k]`), element after element, four candidates
-  /// at a time in registers: the sums the unfused path gives, bit for bit.
+  /// at a time in registers (three when three are left, so that the usual
+  /// six candidates split between two cores waste no chain): the sums the
+  /// unfused path gives, bit for bit.
   static func fusedSums(
     _ source: UnsafePointer<Int64>, count: Int, reference: UnsafePointer<Float>,
     rounds: [FusedRound], scales: [Double], objective: CalibrationObjective,
@@ -620,6 +621,15 @@ extension CalibrationSession {
     var group = 0
     while group < width {
       let k = min(4, width - group)
+      if k == 3 {
+        fusedSumsOfThree(
+          source, count: count, reference: reference,
+          rounds: Array(rounds[group..<group + 3]),
+          scales: Array(scales[group..<group + 3]), objective: objective,
+          into: UnsafeMutableBufferPointer(rebasing: sum[group..<group + 3]))
+        group += 3
+        continue
+      }
       let q0 = rounds[group]
       let q1 = rounds[group + min(1, k - 1)]
       let q2 = rounds[group + min(2, k - 1)]
@@ -662,6 +672,48 @@ extension CalibrationSession {
       if k > 3 { sum[group + 3] = a3 }
       group += k
     }
+  }
+
+  /// ``fusedSums(_:count:reference:rounds:scales:objective:into:)`` for
+  /// exactly three candidates, three chains.
+  static func fusedSumsOfThree(
+    _ source: UnsafePointer<Int64>, count: Int, reference: UnsafePointer<Float>,
+    rounds: [FusedRound], scales: [Double], objective: CalibrationObjective,
+    into sum: UnsafeMutableBufferPointer<Double>
+  ) {
+    let q0 = rounds[0]
+    let q1 = rounds[1]
+    let q2 = rounds[2]
+    let c0 = scales[0]
+    let c1 = scales[1]
+    let c2 = scales[2]
+    var a0 = sum[0]
+    var a1 = sum[1]
+    var a2 = sum[2]
+    switch objective {
+    case .l1:
+      for i in 0..<count {
+        let n = source[i]
+        let y = Double(reference[i])
+        a0 += abs(q0(n) * c0 - y)
+        a1 += abs(q1(n) * c1 - y)
+        a2 += abs(q2(n) * c2 - y)
+      }
+    case .l2:
+      for i in 0..<count {
+        let n = source[i]
+        let y = Double(reference[i])
+        let e0 = q0(n) * c0 - y
+        let e1 = q1(n) * c1 - y
+        let e2 = q2(n) * c2 - y
+        a0 += e0 * e0
+        a1 += e1 * e1
+        a2 += e2 * e2
+      }
+    }
+    sum[0] = a0
+    sum[1] = a1
+    sum[2] = a2
   }
 
   /// For a Concat, the calibrated nodes whose output reaches one of its

@@ -228,10 +228,21 @@ struct CalibrationSession {
       ?? configuration.activationBits
   }
 
+  /// The largest finite |value| (0 when there is none).
+  ///
+  /// On bit patterns: a finite Float's |x| is its pattern without the sign
+  /// bit, below +∞'s, and such patterns order as their values; NaN and ±∞
+  /// count as 0. A maximum does not depend on the order it is taken in, so
+  /// the loop vectorises and gives the value a float loop gives.
   static func maxMagnitude(_ values: [Float]) -> Double {
-    var top: Float = 0
-    for value in values where value.isFinite { top = max(top, abs(value)) }
-    return Double(top)
+    var top: Int32 = 0
+    values.withUnsafeBufferPointer { buffer in
+      for value in buffer {
+        let bits = Int32(bitPattern: value.bitPattern & 0x7fff_ffff)
+        top = max(top, bits < 0x7f80_0000 ? bits : 0)
+      }
+    }
+    return Double(Float(bitPattern: UInt32(bitPattern: top)))
   }
 
   func activationMaximum(_ node: Node) -> Double {
@@ -252,11 +263,11 @@ struct CalibrationSession {
       guard let values = references[name] else { continue }
       let magnitude = Self.maxMagnitude(values)
       activationMaxima[name] = magnitude
-      var scored: [(fractionalLength: Int, error: Double)] = []
-      for fl in candidates(magnitude, bits: bits) {
-        scored.append(
-          (fl, quantizationError(values, bits: bits, fractionalLength: fl)))
-      }
+      let options = Array(candidates(magnitude, bits: bits))
+      let scored = zip(
+        options,
+        quantizationErrors(values, bits: bits, fractionalLengths: options)
+      ).map { (fractionalLength: $0, error: $1) }
       if let best = FixedPoint.bestFractionalLength(scored) {
         outputFractionalLengths[node.name, default: [:]][name] = best
       }
@@ -310,21 +321,24 @@ struct CalibrationSession {
   func quantizationError(_ values: [Float], bits: Int, fractionalLength: Int)
     -> Double
   {
-    guard
-      let format = try? QFormat(bits: bits, fractionalLength: fractionalLength)
-    else {
-      return .infinity
-    }
-    let overflow = configuration.arithmetic.overflow ?? .saturate
-    var exact: [Double] = []
-    exact.reserveCapacity(values.count)
-    for value in values {
-      guard
-        let raw = try? FixedPoint.quantize(
-          value, to: format, rounding: .halfEven, overflow: overflow)
-      else { return .infinity }
-      exact.append(FixedPoint.dequantize(raw.value, from: format))
-    }
-    return error(exact, values)
+    quantizationErrors(
+      values, bits: bits, fractionalLengths: [fractionalLength]
+    )
+    .first ?? .infinity
+  }
+
+  /// ``quantizationError(_:bits:fractionalLength:)`` for several fl, in one
+  /// pass over the values (``QuantizationErrors``), the same sums.
+  func quantizationErrors(
+    _ values: [Float], bits: Int, fractionalLengths: [Int]
+  ) -> [Double] {
+    QuantizationErrors.errors(
+      values,
+      formats: fractionalLengths.map {
+        try? QFormat(bits: bits, fractionalLength: $0)
+      },
+      objective: configuration.objective,
+      overflow: configuration.arithmetic.overflow ?? .saturate,
+      concurrency: max(1, concurrency ?? 1))
   }
 }
