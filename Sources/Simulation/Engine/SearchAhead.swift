@@ -7,8 +7,10 @@ import Synchronization
 /// The run walks the layers in order; most of its time goes to the mapping
 /// searches of distinct keys (``MACEvaluationKey``), each a pure function
 /// of its key. One worker thread, started once per run, searches the keys
-/// the run will ask for (``RunEngine/predictedSearches()``) in the order it
-/// will ask, while the run does everything else. The run takes a result
+/// the run will ask for (``RunEngine/predictedSearches()``) from the last
+/// back, while the run searches from the first on and does everything else
+/// (in the run's order, the worker was always on the key the run needed
+/// next, and the run waited on it). The run takes a result
 /// only for an exactly equal key; a key the worker has not started is
 /// claimed by the run and searched inline, and one the worker is searching
 /// is waited for. Every result is the one the run's own search gives, so
@@ -52,7 +54,9 @@ final class SearchAhead: Sendable {
     evaluator: MACLayerEvaluator
   ) {
     var scratch = MappingScratch()
-    for (key, context) in searches {
+    // From the last key back: the run takes keys from the first on, so the
+    // two meet once instead of the run waiting on every key in turn.
+    for (key, context) in searches.reversed() {
       guard case .mac(let nest) = context.layer.work else { continue }
       let claimed = state.withLock { state -> Bool in
         guard !state.stopped, state.slots[key] == nil else { return false }
