@@ -37,6 +37,13 @@ public struct SimulationOptions: Hashable, Sendable {
   /// How weights and activations are coded to and from the backing store
   /// (`nil`: raw).
   public var compression: DRAMCompression?
+  /// Whether MAC layers' mapping searches run ahead on a second thread.
+  ///
+  /// The run walks the layers meanwhile. The results are the same either way
+  /// (each search is a pure function of its key); it pays where a second
+  /// core is free, so a single simulation sets it and a sweep, which
+  /// already runs one simulation per core, leaves it off.
+  public var searchesAhead: Bool = false
 
   /// Creates options.
   public init(

@@ -46,6 +46,7 @@ import Testing
       "Diagnostics", "HardwareModel", "NetworkGraph", "Mapping",
       "PrecisionModel", "Collections",
       "DequeModule", "HeapModule", "OrderedCollections", "RealModule",
+      "Synchronization", "Dispatch",
     ],
     "Evaluation": [
       "BitAccurateExecution", "HardwareModel", "NetworkGraph", "Simulation",

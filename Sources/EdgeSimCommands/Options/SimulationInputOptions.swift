@@ -75,6 +75,14 @@ struct SimulationInputOptions: ParsableArguments {
     ))
   var noResidency = false
 
+  /// Threads for the MAC layers' mapping searches.
+  ///
+  /// 1 searches in line, 2 adds a worker that searches ahead; unset, 2
+  /// where the machine has a second core. The output is the same either
+  /// way (tests compare them).
+  @Option(name: .customLong("search-threads"), help: .hidden)
+  var searchThreads: Int?
+
   /// The options given that say what to simulate, by their flags.
   var givenInputs: [String] {
     var given: [String] = []
@@ -100,6 +108,9 @@ struct SimulationInputOptions: ParsableArguments {
       throw ValidationError(
         "--cold and --weights-preloaded contradict each other: a cold run fetches every weight."
       )
+    }
+    if let searchThreads, !(1...2).contains(searchThreads) {
+      throw ValidationError("--search-threads must be 1 or 2.")
     }
     if labels.labels != nil, data == nil {
       throw ValidationError("--labels needs --data (the samples they label).")

@@ -42,6 +42,9 @@ struct SimulationInputs {
     simulation.inference = options.cold ? .cold : .steadyState
     simulation.weightsPreloaded = options.weightsPreloaded
     simulation.keepOutputsOnChip = !options.noResidency
+    simulation.searchesAhead =
+      (options.searchThreads
+        ?? min(2, ProcessInfo.processInfo.activeProcessorCount)) > 1
     let (choice, resolved) = try precisionChoice(
       options.precision, for: loaded.network, printer: &printer)
     simulation.precision = choice

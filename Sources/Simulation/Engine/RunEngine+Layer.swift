@@ -7,23 +7,11 @@ extension RunEngine {
   mutating func simulate(
     _ layer: Layer, start: Double, trace: inout some TraceSink
   ) throws -> LayerResult {
-    let widths = try widths(of: layer)
-    // Attention's MatMuls: the second operand is an activation.
-    let bits = OperandBits(
-      weights: layer.weightOperandIsActivation
-        ? widths.inputBits : widths.weightBits,
-      inputs: widths.inputBits,
-      outputs: widths.outputBits,
-      partialSumBits: widths.accumulatorBits)
-    let rate: ExecutionRate
-    switch ExecutionRate.resolve(widths, on: device) {
-    case .success(let r): rate = r
-    case .failure(var failure):
-      failure.layer = layer.name
-      throw failure
-    }
-    let efficiency =
-      layer.operatorClass.flatMap { device.efficiency[$0]?.value } ?? 1
+    let prepared = try prepare(layer)
+    let widths = prepared.widths
+    let rate = prepared.rate
+    let inputsOnChip = prepared.inputsOnChip
+    let dram = prepared.dram
     let kernel = device.runtime.flatMap { runtime in
       RuntimeModel.timesOperators(on: device.compute.organisation)
         ? (
@@ -34,28 +22,9 @@ extension RunEngine {
               bytes: parameterBits.total / 8, on: device))
         ) : nil
     }
-    // An attention MatMul's second activation is the nest's weight
-    // operand: on chip when its producer kept it there.
-    let operandInputs =
-      layer.weightOperandIsActivation
-      ? Array(layer.inputs.prefix(1)) : layer.inputs
-    let inputsOnChip =
-      !operandInputs.isEmpty
-      && operandInputs.allSatisfy { resident[$0.name] != nil }
-    let secondOperandOnChip =
-      layer.weightOperandIsActivation && layer.inputs.count >= 2
-      && resident[layer.inputs[1].name] != nil
-    let outputBits = Double(layer.output.elements) * Double(bits.outputs)
-    let dram = try dramScale(of: layer, bits: bits)
 
     if case .view = layer.work {
-      if layer.opType == "Concat", inputsOnChip, layer.fusedInto == nil {
-        let total = layer.inputs.reduce(0.0) { $0 + (resident[$1.name] ?? 0) }
-        release(after: layer)
-        resident[layer.output.name] = total
-      } else {
-        release(after: layer)
-      }
+      advance(pastView: layer, inputsOnChip: inputsOnChip)
       var result = emptyResult(
         layer, widths: widths, start: start,
         onChip: inputsOnChip || resident[layer.output.name] != nil)
@@ -66,36 +35,17 @@ extension RunEngine {
       return result
     }
 
-    var base = LayerContext(
-      layer: layer, widths: widths, bits: bits, rate: rate,
-      efficiency: efficiency,
-      resident: residentWeights.contains(layer.name) || secondOperandOnChip
-        ? [.weights] : [],
-      reservedBits: reservedBits,
-      dram: dram, computeShare: zeroShares(of: layer).cycles)
-    if inputsOnChip || plan.homeOnChip[.inputs] == true {
-      base.resident.insert(.inputs)
-    }
+    let contexts = contexts(of: layer, prepared: prepared)
+    let base = contexts.base
+    let outputBits = prepared.outputBits
     let mustKeep = plan.homeOnChip[.outputs] == true
-    // An output too large for the resident level stays on it in row bands
-    // where the level declares them (``outputBand(of:outputBits:)``).
-    let band = outputBand(of: layer, outputBits: outputBits)
-    let keptBits = band?.bits ?? outputBits
-    let mayKeep =
-      layer.fusedInto == nil && plan.residentLevel != nil
-      && (mustKeep
-        || (options.keepOutputsOnChip
-          && !graphOutputs.contains(layer.output.name)))
-      && reservedBits + keptBits <= (plan.residentLevel?.bits ?? 0)
+    let band = contexts.band
+    let keptBits = contexts.keptBits
 
     var evaluation: LayerEvaluation?
     var kept = false
     var lastFailure: SimulationFailure?
-    if mayKeep {
-      var context = base
-      context.resident.insert(.outputs)
-      context.reservedBits += keptBits
-      context.computeShare *= band?.recompute ?? 1
+    if let context = contexts.keeping {
       switch evaluate(context) {
       case .success(let e):
         evaluation = e
@@ -148,6 +98,10 @@ extension RunEngine {
       // the evaluation reads (see `MACEvaluationKey`).
       let key = MACEvaluationKey(context, nest: nest, plan: plan)
       if let cached = macEvaluations[key] { return .success(cached) }
+      if let known = searchAhead?.take(key) {
+        macEvaluations[key] = known
+        return .success(known)
+      }
       let result = MACLayerEvaluator(plan: plan, options: options).evaluate(
         context, nest: nest, scratch: &mappingScratch)
       if case .success(let evaluation) = result {

@@ -33,6 +33,9 @@ struct RunEngine {
   var tensorSources: [String: [String]] = [:]
   /// Buffers of the mapping search, kept from layer to layer.
   var mappingScratch = MappingScratch()
+  /// The worker searching MAC layers' mappings ahead of the run, when the
+  /// options ask for one (``SimulationOptions/searchesAhead``).
+  var searchAhead: SearchAhead?
 
   init(network: Network, device: Device, options: SimulationOptions) throws {
     self.network = network
@@ -83,6 +86,13 @@ struct RunEngine {
       }
     }
     try placeParameters()
+    if options.searchesAhead {
+      let walk = self
+      searchAhead = SearchAhead.start(
+        { walk.predictedSearches() },
+        evaluator: MACLayerEvaluator(plan: plan, options: options))
+    }
+    defer { searchAhead?.stop() }
 
     var results: [LayerResult] = []
     var clock = 0.0
