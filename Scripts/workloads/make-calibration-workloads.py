@@ -1723,20 +1723,33 @@ def held_out_unet_mobilenet_v2_256():
     return net, header, sources + [CORAL_SEGMENTATION_PAGE], description, published
 
 
+CORAL_DM05_513_FILE = (
+    "google-coral/test_data deeplabv3_mnv2_dm05_pascal_quant.tflite (760,904 bytes, commit "
+    "104342d; read with Scripts/workloads/tflite-layers.py): 72 operators, output stride 16, "
+    "867,496,704 convolution MACs, 688,361 constant elements")
+
+
 def deeplab_v3_mnv2_dm05_513():
     net = Net("deeplab_v3_mnv2_dm05_513", (3, 513, 513))
-    mobilenet_v2_features(net, output_stride=16, alpha=0.5)
-    deeplab_mobilenet_head(net, 513)
+    mobilenet_v2_features(net, output_stride=16, alpha=0.5, divisor=1)
+    deeplab_mobilenet_head(net, 513, identity_resize=True)
     header = [
         "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 513x513, the network",
-        "of Coral's semantic segmentation page \"MobileNet v2 DeepLab v3, depth mul. 0.5\"",
-        "(deeplabv3_mnv2_dm05_pascal_quant): built as deeplab_v3_513 with every backbone width",
-        "times 0.5 rounded to a multiple of 8. The final ArgMax is left out.",
-        "Published: no MAC figure found; none is checked.",
+        "of Coral's semantic segmentation page \"MobileNet v2 DeepLab v3, depth mul. 0.5\",",
+        "layer for layer as Coral's file deeplabv3_mnv2_dm05_pascal_quant.tflite runs it: output",
+        "stride 16 (block 13 keeps stride 1, blocks 14-16 dilate by 2), widths exact halves",
+        "(16, 8, 12, 16, 32, 48, 80, 160; expansions 6x: 48, 72, 96, 192, 288, 480) as",
+        "research/deeplab's feature_extractor.py sets divisible_by = 1 below depth 1.0, the head",
+        "of deeplab_v3_513 at full width (256) with the bilinear resize of the logits to their",
+        "own size that the file runs before the one to 513x513. The final ArgMax is left out.",
+        "Published: 867,496,704 convolution MACs, counted in that file (" + CORAL_DM05_513_FILE + ").",
     ]
     sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",
-               CORAL_SEGMENTATION_PAGE]
-    return net, header, sources, "DeepLab v3, MobileNetV2 0.5 backbone, output stride 16, 513x513", None
+               "tensorflow/models research/deeplab/core/feature_extractor.py (_mobilenet_v2: "
+               "divisible_by = 1 when depth_multiplier != 1.0)",
+               CORAL_DM05_513_FILE, CORAL_SEGMENTATION_PAGE]
+    published = (867_496_704, 0.0, CORAL_DM05_513_FILE, None)
+    return net, header, sources, "DeepLab v3, MobileNetV2 0.5 backbone, output stride 16, 513x513", published
 
 
 def efficientnet_edgetpu_l():

@@ -18,7 +18,10 @@ The files read for Documentation/Validation.md ("Pixel 3's DeepLab 257 and SSD
 deeplabv3_257_mv_gpu.tflite in floe/deepseg (models/, commit c003ad7128c3),
 and coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.zip (the TFLite starter model's
 archive, whose detect.tflite it holds) in nathanrooy/rpi-urban-mobility-tracker
-(umt/models/tflite/, commit 490323abd7cb). They are not committed here.
+(umt/models/tflite/, commit 490323abd7cb). For "Coral's DeepLab files, read layer
+by layer" (Validation.md, held-out discussion): deeplabv3_mnv2_pascal_quant.tflite,
+deeplabv3_mnv2_dm05_pascal_quant.tflite and their _edgetpu twins in
+google-coral/test_data (repository root, commit 104342d). They are not committed here.
 """
 import sys
 

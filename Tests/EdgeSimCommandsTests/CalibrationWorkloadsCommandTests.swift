@@ -72,4 +72,44 @@ import Testing
     ])
     #expect(simulate.status == 0, "\(simulate.standardError)")
   }
+
+  /// Coral's DeepLab v3 at depth multiplier 0.5 (issue 15) is the network of
+  /// google-coral/test_data's deeplabv3_mnv2_dm05_pascal_quant.tflite, read
+  /// layer by layer with Scripts/workloads/tflite-layers.py: 867,496,704
+  /// convolution MACs (the old workload, widths rounded to multiples of 8,
+  /// counted 910,369,488), exact half widths (block_1_project has 12
+  /// channels), output stride 16 (the last block at 33×33), and the
+  /// depth-1.0 network of the calibration set stays the file's 2,740,709,056.
+  @Test func coralDeepLabsAreTheFiles() async throws {
+    let counts = {
+      (name: String) async throws -> ([String: Any], [[String: Any]]) in
+      let path = "\(EdgeSimProcess.root.path)/Workloads/\(name).yaml"
+      let run = await EdgeSimMain.capture(["inspect", path, "--json"])
+      #expect(run.status == 0, "\(run.standardError)")
+      let report = try #require(
+        JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8))
+          as? [String: Any])
+      return (
+        try #require(report["totals"] as? [String: Any]),
+        try #require(report["layers"] as? [[String: Any]])
+      )
+    }
+    let (half, layers) = try await counts("deeplab_v3_mnv2_dm05_513")
+    #expect(half["macs"] as? Int == 867_496_704)
+    #expect(half["params"] as? Int == 688_357)
+    let output = { (name: String) in
+      layers.first { $0["name"] as? String == name }?["output"] as? [Int]
+    }
+    #expect(output("block_1_project") == [1, 12, 129, 129])
+    #expect(output("block_16_project") == [1, 160, 33, 33])
+    #expect(output("logits_resize_identity") == [1, 21, 33, 33])
+    #expect(output("logits_resize") == [1, 21, 513, 513])
+    let (full, _) = try await counts("deeplab_v3_513")
+    #expect(full["macs"] as? Int == 2_740_709_056)
+    let simulate = await EdgeSimMain.capture([
+      "simulate", "--hardware", "coral-edgetpu-usb", "--model",
+      "deeplab_v3_mnv2_dm05_513", "--precision", "int8", "--no-trace",
+    ])
+    #expect(simulate.status == 0, "\(simulate.standardError)")
+  }
 }
