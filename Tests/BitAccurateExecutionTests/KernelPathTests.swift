@@ -107,25 +107,13 @@ import Testing
   @Test(arguments: paths)
   func sgemmMatchesScalarLoop(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 1919)
-    let specials: [Float] = [
-      0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .infinity,
-      -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
-    ]
     for trial in 0..<300 {
       let across = trial % 60 == 7
       let m = Int.random(in: 1...(across ? 6 : 11), using: &rng)
       let k = Int.random(in: across ? 250...530 : 1...40, using: &rng)
       let n = Int.random(in: across ? 250...560 : 1...75, using: &rng)
       func draw(_ count: Int) -> [Float] {
-        (0..<count).map { _ in
-          if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
-            return specials[Int.random(in: 0..<specials.count, using: &rng)]
-          }
-          let scale = Float(
-            sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
-            significand: 1)
-          return Float.random(in: -1...1, using: &rng) * scale
-        }
+        Self.floats(count, specialsToo: trial % 5 == 0, &rng)
       }
       let a = draw(m * k)
       let b = draw(k * n)
@@ -149,6 +137,27 @@ import Testing
     }
   }
 
+  /// Floats of very different magnitudes (exponents −20…20), and with
+  /// `specialsToo` about one in twenty a signed zero, a subnormal, an
+  /// infinity, NaN or an extreme: the operands of the float kernels' tests.
+  static func floats(
+    _ count: Int, specialsToo: Bool, _ rng: inout SplitMix64
+  ) -> [Float] {
+    let specials: [Float] = [
+      0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .infinity,
+      -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
+    ]
+    return (0..<count).map { _ in
+      if specialsToo, Int.random(in: 0..<20, using: &rng) == 0 {
+        return specials[Int.random(in: 0..<specials.count, using: &rng)]
+      }
+      let scale = Float(
+        sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
+        significand: 1)
+      return Float.random(in: -1...1, using: &rng) * scale
+    }
+  }
+
   /// The bounds the float kernels' fused clamp is tested with: none, ReLU,
   /// ReLU6, bounds that cross, and a clamp to −0.
   static let clamps: [(lower: Float, upper: Float)] = [
@@ -163,10 +172,6 @@ import Testing
   @Test(arguments: paths)
   func packedSgemmMatchesScalarLoop(name: String, path: KernelPath) {
     var rng = SplitMix64(seed: 1923)
-    let specials: [Float] = [
-      0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .infinity,
-      -.infinity, .nan, .greatestFiniteMagnitude, 1e-30, -1e30,
-    ]
     var panel = [Float](repeating: .nan, count: edgesim_sgemm_panel_floats())
     for trial in 0..<240 {
       let across = trial % 40 == 7
@@ -174,15 +179,7 @@ import Testing
       let k = Int.random(in: across ? 120...300 : 0...40, using: &rng)
       let n = Int.random(in: across ? 250...560 : 1...75, using: &rng)
       func draw(_ count: Int) -> [Float] {
-        (0..<count).map { _ in
-          if trial % 5 == 0, Int.random(in: 0..<20, using: &rng) == 0 {
-            return specials[Int.random(in: 0..<specials.count, using: &rng)]
-          }
-          let scale = Float(
-            sign: .plus, exponent: Int.random(in: -20...20, using: &rng),
-            significand: 1)
-          return Float.random(in: -1...1, using: &rng) * scale
-        }
+        Self.floats(count, specialsToo: trial % 5 == 0, &rng)
       }
       let a = draw(m * k)
       let b = draw(k * n)

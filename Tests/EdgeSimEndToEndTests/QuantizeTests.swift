@@ -60,14 +60,12 @@ import Testing
     #expect(run.status == 0, "\(run.standardError)")
   }
 
-  /// The data phase's objective of the first layer at its chosen fl (the
-  /// candidates' raws formed inside the sums) is the L1 error `run`
-  /// measures for that layer's output under the written plan (§9
-  /// statistics, formed without a Double copy): two paths, one number, to
-  /// the last bit (issue #19).
-  @Test(arguments: [RunSupport.plain, RunSupport.dwsep])
-  func theChosenObjectiveIsTheErrorRunMeasures(model: String) throws {
-    let folder = try RunSupport.temporaryFolder("quantize-objective")
+  /// `quantize --bits 8 --json` of `model` on the test images, then `run
+  /// --json` of the plan it wrote on the same images: both JSON documents.
+  static func quantizeThenRun(
+    _ model: String, _ tag: String
+  ) throws -> (quantize: [String: Any], run: [String: Any]) {
+    let folder = try RunSupport.temporaryFolder(tag)
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("p.yaml").path
     let quantize = try RunSupport.json([
@@ -78,6 +76,17 @@ import Testing
       "run", "--model", model, "--input", RunSupport.images,
       "--precision", out, "--json",
     ])
+    return (quantize, run)
+  }
+
+  /// The data phase's objective of the first layer at its chosen fl (the
+  /// candidates' raws formed inside the sums) is the L1 error `run`
+  /// measures for that layer's output under the written plan (§9
+  /// statistics, formed without a Double copy): two paths, one number, to
+  /// the last bit (issue #19).
+  @Test(arguments: [RunSupport.plain, RunSupport.dwsep])
+  func theChosenObjectiveIsTheErrorRunMeasures(model: String) throws {
+    let (quantize, run) = try Self.quantizeThenRun(model, "quantize-objective")
     let chosen = try #require((quantize["layers"] as? [[String: Any]])?.first)
     let measured = try #require(
       (run["layers"] as? [[String: Any]])?.first {
@@ -98,17 +107,7 @@ import Testing
   /// measures for the written plan, every layer, bit for bit.
   @Test(arguments: [RunSupport.plain, RunSupport.dwsep])
   func theWeightErrorIsTheErrorRunMeasures(model: String) throws {
-    let folder = try RunSupport.temporaryFolder("quantize-weights")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let out = folder.appendingPathComponent("p.yaml").path
-    let quantize = try RunSupport.json([
-      "quantize", "--model", model, "--data", RunSupport.images,
-      "--bits", "8", "--out", out, "--json",
-    ])
-    let run = try RunSupport.json([
-      "run", "--model", model, "--input", RunSupport.images,
-      "--precision", out, "--json",
-    ])
+    let (quantize, run) = try Self.quantizeThenRun(model, "quantize-weights")
     let rows = quantize["layers"] as? [[String: Any]] ?? []
     let measured = run["layers"] as? [[String: Any]] ?? []
     var compared = 0
