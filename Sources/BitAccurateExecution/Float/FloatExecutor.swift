@@ -42,7 +42,12 @@ public struct FloatExecutor: Sendable {
     self.concurrency = concurrency ?? DefaultConcurrency.cores
     self.elementTypes = ElementTypes.propagate(through: self.network)
     self.fusedClamps = FloatClamp.fused(in: self.network)
+    self.pretransposed = PretransposedGemm.find(in: self.network)
   }
+
+  /// For each Gemm whose B is a constant stored transposed, that B
+  /// transposed once (``PretransposedGemm``).
+  let pretransposed: [Int: PretransposedGemm]
 
   /// For each node, the Relu or Clip an outputs-only run applies in it
   /// (``FloatClamp``).
@@ -107,8 +112,13 @@ public struct FloatExecutor: Sendable {
       }
       let clamp = releasing == nil ? nil : fusedClamps[position]
       var operands = try self.operands(of: node, values: values)
+      var evaluated = node
+      if let gemm = pretransposed[position], values[node.inputs[1]] == nil {
+        evaluated = gemm.node
+        operands[1] = gemm.b
+      }
       let outputs = try FloatKernels.evaluateAll(
-        node, operands, network: network, types: elementTypes,
+        evaluated, operands, network: network, types: elementTypes,
         concurrency: concurrency, clamp: clamp ?? .unbounded)
       if let samples, outputs.contains(where: { $0.shape.first != samples }) {
         throw .invalidInput(message: "\(node.name) mixes samples")
