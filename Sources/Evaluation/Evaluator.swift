@@ -27,6 +27,17 @@ public struct EvaluationRequest: Sendable {
   public var measuresActivationDensities: Bool
   /// Batch slices the executors split over.
   public var concurrency: Int
+  /// The network's inferred shapes, when the caller has them already.
+  ///
+  /// A model loader infers them once (`network.inferShapes()` of exactly
+  /// ``network``), and the simulator need not again; `nil` infers them.
+  public var shapes: InferredShapes?
+  /// Whether the simulator's trace events are kept.
+  ///
+  /// They fill ``EvaluationOutcome/events``; a run whose trace nobody
+  /// writes (`simulate --no-trace`) skips them. The summary is the same
+  /// either way.
+  public var recordsTrace = true
   /// The accuracy of this evaluation's precision as a judge shared by many
   /// evaluations measures it (a sweep's points share calibrations: see
   /// `AccuracyEvaluator` in DesignSpace), asked only when the simulation
@@ -123,10 +134,17 @@ public enum Evaluator {
       }
     }
     var sink = RecordingTraceSink()
+    var dropped = NullTraceSink()
+    let simulated =
+      request.recordsTrace
+      ? Simulator.run(
+        request.network, on: request.device, options: options,
+        shapes: request.shapes, trace: &sink)
+      : Simulator.run(
+        request.network, on: request.device, options: options,
+        shapes: request.shapes, trace: &dropped)
     let summary: RunSummary
-    switch Simulator.run(
-      request.network, on: request.device, options: options, trace: &sink)
-    {
+    switch simulated {
     case .completed(let completed): summary = completed
     case .infeasible(let reason, let layer):
       return .failure(.infeasible(reason: reason, layer: layer))

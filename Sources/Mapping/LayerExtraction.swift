@@ -26,20 +26,35 @@ public enum LayerExtraction {
   /// - Parameters:
   ///   - network: A network whose shapes infer.
   ///   - batch: Multiplies the batch loop and every element count (≥ 1).
+  ///   - shapes: `network.inferShapes()`, when the caller has it already
+  ///     (a model loader infers them once); `nil` infers them here.
   /// - Returns: The layers in execution order.
   /// - Throws: Any shape-inference or counting error of the network.
-  public static func layers(of network: Network, batch: Int = 1)
-    throws(NetworkError) -> [Layer]
-  {
-    let shapes = try network.inferShapes()
+  public static func layers(
+    of network: Network, batch: Int = 1, shapes: InferredShapes? = nil
+  ) throws(NetworkError) -> [Layer] {
+    let inferred: InferredShapes
+    if let shapes {
+      inferred = shapes
+    } else {
+      inferred = try network.inferShapes()
+    }
+    let shapes = inferred
     let counts = try network.counts(shapes: shapes)
     let consumers = network.consumers()
     let graphOutputs = Set(network.outputs)
     let batch = max(1, batch)
     let derived = network.constantDerivedTensors()
     // Whether a MatMul's `B` is a weight: computed from constants by any
-    // operator (a Transpose of a weight is a weight).
-    let constantOperands = network.constantDerivedTensors(anyOperator: true)
+    // operator (a Transpose of a weight is a weight). Only MatMul and the
+    // extended operators ask, so a network of neither never walks for it.
+    var constantOperandsFound: Set<String>?
+    func constantOperands() -> Set<String> {
+      if let found = constantOperandsFound { return found }
+      let found = network.constantDerivedTensors(anyOperator: true)
+      constantOperandsFound = found
+      return found
+    }
     let stored = storedWidths(of: network, shapes: shapes)
     var alias: [String: String] = [:]
     var layers: [Layer] = []
@@ -150,7 +165,7 @@ public enum LayerExtraction {
         guard
           let product = try MatrixProduct(
             node: node, a: 0, b: 1, shapes: shapes, network: network,
-            derived: constantOperands)
+            derived: constantOperands())
         else { continue }
         layer.work = .mac(try product.nest(batch: batch, node: current))
         layer.operatorClass = .gemm
@@ -241,7 +256,7 @@ public enum LayerExtraction {
         if case .quantizeLinear = op { quantized[outputName] = node.name }
         try ExtendedLayer(
           op: op, node: node, shapes: shapes, network: network,
-          derived: constantOperands, batch: batch, reference: current
+          derived: constantOperands(), batch: batch, reference: current
         ).configure(&layer, activationInputs: activationInputs)
       }
       layer.storedBits = stored[node.name]

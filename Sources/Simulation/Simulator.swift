@@ -31,6 +31,8 @@ public enum Simulator {
   ///   - network: The network (shapes must infer).
   ///   - device: A validated device.
   ///   - options: Precision, batch and residency choices.
+  ///   - shapes: `network.inferShapes()`, when the caller has it already
+  ///     (a model loader infers them once); `nil` infers them again.
   ///   - trace: Receives per-tile-group events of every layer.
   /// - Returns: The summary, or why the run is infeasible.
   /// - Complexity: per MAC layer, a few thousand candidate tilings at most,
@@ -38,11 +40,12 @@ public enum Simulator {
   public static func run(
     _ network: Network, on device: Device,
     options: SimulationOptions = SimulationOptions(),
+    shapes: InferredShapes? = nil,
     trace: inout some TraceSink
   ) -> SimulationOutcome {
     do {
       var engine = try RunEngine(
-        network: network, device: device, options: options)
+        network: network, device: device, options: options, shapes: shapes)
       return .completed(try engine.run(trace: &trace))
     } catch let failure as SimulationFailure {
       return .infeasible(reason: failure.reason, layer: failure.layer)

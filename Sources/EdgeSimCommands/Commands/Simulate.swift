@@ -107,7 +107,9 @@ struct Simulate: ParsableCommand {
       ])
       throw ExitCode(EdgeSimMain.failure)
     }
-    let loaded = try SimulationInputs.load(inputs, printer: &printer)
+    var loaded = try SimulationInputs.load(inputs, printer: &printer)
+    // Events only go to the trace files.
+    loaded.request.recordsTrace = !traceOptions.noTrace
     let outcome: EvaluationOutcome
     do throws(CommandFailure) {
       // Every input is read: refuse a trace folder that would replace one,

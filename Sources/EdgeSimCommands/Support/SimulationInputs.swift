@@ -73,11 +73,13 @@ struct SimulationInputs {
       options.compression, for: loaded.network, model: modelFile,
       hasData: data != nil, printer: &printer)
     simulation.compression = coding?.compression
-    let request = EvaluationRequest(
+    var request = EvaluationRequest(
       network: loaded.network, device: device, options: simulation,
       resolved: resolved, data: data,
       measuresActivationDensities: coding?.measured ?? false,
       concurrency: ProcessInfo.processInfo.activeProcessorCount)
+    // The loader inferred the shapes of this very network.
+    request.shapes = loaded.shapes
     return SimulationInputs(request: request, modelFile: modelFile)
   }
 

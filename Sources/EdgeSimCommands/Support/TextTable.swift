@@ -13,11 +13,13 @@ enum TextTable {
       }
     }
     var text = ""
+    // Padding is a slice of one run of spaces, not a new string per cell.
+    let spaces = String(repeating: " ", count: (widths.max() ?? 0) + 2)
     func append(_ row: [String], _ rowCounts: [Int]) {
       for (i, cell) in row.enumerated() {
         text += cell
         let pad = i == row.count - 1 ? 0 : widths[i] - rowCounts[i] + 2
-        if pad > 0 { text += String(repeating: " ", count: pad) }
+        if pad > 0 { text += spaces.prefix(pad) }
       }
     }
     append(header, counts[0])

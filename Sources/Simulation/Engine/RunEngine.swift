@@ -37,7 +37,10 @@ struct RunEngine {
   /// options ask for one (``SimulationOptions/searchesAhead``).
   var searchAhead: SearchAhead?
 
-  init(network: Network, device: Device, options: SimulationOptions) throws {
+  init(
+    network: Network, device: Device, options: SimulationOptions,
+    shapes: InferredShapes? = nil
+  ) throws {
     self.network = network
     self.device = device
     self.options = options
@@ -47,7 +50,7 @@ struct RunEngine {
     }
     do {
       self.layers = try LayerExtraction.layers(
-        of: network, batch: options.batch)
+        of: network, batch: options.batch, shapes: shapes)
     } catch {
       throw SimulationFailure(
         reason: "the network cannot be simulated: \(error)")
