@@ -53,10 +53,42 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
   /// a kernel that packs streams only its activations while it computes.
   /// Not declared: no packing pass.
   case weightPacking = "weight_packing"
+  /// Time to wake a thread pool's sleeping workers, seconds: charged once to
+  /// an operator that splits over several cores when the workers have idled
+  /// longer than `spin_window` since the last operator that used them.
+  /// gemmlowp's workers (TFLite's 8-bit GEMMs) busy-wait for
+  /// `kMaxBusyWaitNOPs` = 4,000,000 NOPs after a GEMM and then sleep on a
+  /// condition variable, and its source notes that a core left idle "might
+  /// [be] aggressively clock[ed] down or even turn[ed] off", "a long delay
+  /// the next time these need to be turned back on"
+  /// (`internal/multi_thread_gemm.h`); Eigen's and ruy's pools spin, then
+  /// sleep, the same way. Work the runtime runs on the calling thread
+  /// (element-wise, pooling, Concat) is time the workers idle. Not declared:
+  /// no wake-up cost.
+  case threadWake = "thread_wake"
+  /// How long a thread pool's workers busy-wait after the last operator
+  /// that used them before they sleep, seconds (`thread_wake`). gemmlowp's
+  /// 4,000,000 NOPs are about 0.5–1.6 ms on a 2.5 GHz core retiring one to
+  /// three NOPs a cycle; Eigen's pool spins for far less. Not declared: 0
+  /// (any idle time puts the workers to sleep).
+  case spinWindow = "spin_window"
+  /// Time a dense kernel spends on each output element besides its MACs,
+  /// seconds per element on one core: the GEMM's output stage (gemmlowp's
+  /// unpack, offset correction, requantisation to 8 bits and clamp; Eigen's
+  /// bias and activation), run once per output whatever the depth of the
+  /// dot product behind it. It makes a narrow layer (few input channels
+  /// per output) slower per MAC than a wide one. Not declared: 0.
+  case outputCost = "output_cost"
 
   /// Whether the parameter is a time (written in a device file with a unit,
   /// `8 us`), not a fraction or a count.
-  public var isTime: Bool { self == .dispatch || self == .threadDispatch }
+  public var isTime: Bool {
+    switch self {
+    case .dispatch, .threadDispatch, .threadWake, .spinWindow, .outputCost:
+      true
+    default: false
+    }
+  }
 
   /// Whether the parameter is a rate in bytes per second (written in a
   /// device file with a unit, `5 GB/s`).
@@ -76,7 +108,9 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
   /// MACs): the physical range that a fit is bounded to.
   public var range: ClosedRange<Double> {
     switch self {
-    case .dispatch, .threadDispatch: 1e-8...1e-2
+    case .dispatch, .threadDispatch, .threadWake: 1e-8...1e-2
+    case .spinWindow: 1e-8...1e-1
+    case .outputCost: 1e-13...1e-6
     case .dense, .pointwise, .fullyConnected, .depthwise, .memory: 1e-4...1
     case .parallelGrain: 1...1e10
     case .weightPacking: 1e7...1e13
@@ -118,6 +152,21 @@ public struct RuntimeModel: Hashable, Sendable {
   /// declared).
   public var threadDispatchSeconds: Double {
     parameters[.threadDispatch]?.value ?? 0
+  }
+  /// Seconds to wake a thread pool's sleeping workers (0 when not
+  /// declared).
+  public var threadWakeSeconds: Double {
+    parameters[.threadWake]?.value ?? 0
+  }
+  /// Seconds a thread pool's workers busy-wait before they sleep (0 when
+  /// not declared).
+  public var spinWindowSeconds: Double {
+    parameters[.spinWindow]?.value ?? 0
+  }
+  /// Seconds per output element of a dense kernel on one core (0 when not
+  /// declared).
+  public var outputCostSeconds: Double {
+    parameters[.outputCost]?.value ?? 0
   }
   /// Bytes per second of the per-call weight packing pass of dense kernels
   /// (infinite when not declared: no pass).

@@ -91,7 +91,7 @@ public enum LatencyCalibrator {
       switch self {
       case .kernels(let works):
         return works.map { layers in
-          layers.reduce(0) { $0 + KernelModel.seconds($1, runtime: runtime) }
+          KernelModel.seconds(layers, runtime: runtime)
         }
       case .layerOverhead(let base, let layers):
         return zip(base, layers).map {

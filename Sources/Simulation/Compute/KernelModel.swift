@@ -75,13 +75,18 @@ public struct KernelWork: Hashable, Sendable {
   /// (``HardwareModel/RuntimeParameter/weightPacking``); 0 for other
   /// kernels.
   public var packedBytes: Double = 0
+  /// The output elements a dense kernel writes, each paying the runtime's
+  /// `output_cost` (``HardwareModel/RuntimeParameter/outputCost``); 0 for
+  /// other kernels.
+  public var outputElements: Double = 0
 }
 
 /// The time a layer takes on a processor under its runtime: the
 /// per-operator execution model of `Documentation/Simulator.md`.
 ///
-/// `seconds = dispatch + thread_dispatch · (u − 1) + packedBytes / P +
-/// max(work / (unitRate · u · e), bytes / (B · m)) + serialBytes / (B · m)`,
+/// `seconds = dispatch + thread_dispatch · (u − 1) + wake + packedBytes / P +
+/// max(work / (unitRate · u · e) + outputs · c / u, bytes / (B · m)) +
+/// serialBytes / (B · m)`, `c` a dense kernel's `output_cost` per output,
 /// where `P` is the rate of the per-call weight packing pass
 /// (`weight_packing`, no pass when not declared; where declared, a packing
 /// kernel's `bytes` are its activations only), `e` is the
@@ -92,6 +97,9 @@ public struct KernelWork: Hashable, Sendable {
 /// memory fraction, `B` the bandwidth of the innermost level whose capacity
 /// (over its instances) holds the working set, and `u = min(units,
 /// max(1, work / parallel_grain))` the units a layer of that size keeps busy.
+/// `wake` is `thread_wake` for a kernel that splits over several units
+/// after the thread pool's workers have idled longer than `spin_window`
+/// (``time(_:runtime:pool:)``), else 0.
 /// Fused activations and views other than Concat and Transpose take no time
 /// and no dispatch (the runtimes fuse or elide them).
 public enum KernelModel {
@@ -250,6 +258,7 @@ public enum KernelModel {
       result.shape = shape
       result.packedBytes =
         Double(layer.weightElements) * Double(widths.weightBits) / 8
+      result.outputElements = Double(layer.output.elements)
     }
     let weights =
       kind == .dense || kind == .depthwise
@@ -299,11 +308,19 @@ public enum KernelModel {
     /// The per-call pass that packs a dense kernel's weights before its
     /// arithmetic starts.
     public var packing: Double = 0
+    /// The units (cores) the kernel keeps busy.
+    public var units: Double = 1
+    /// Waking the thread pool's sleeping workers before the kernel can
+    /// split over them (``KernelModel/time(_:runtime:pool:)``); 0 when
+    /// they are still spinning or the kernel runs on one thread.
+    public var wake: Double = 0
 
-    /// The layer's time: dispatch, the weight packing pass, then the slower
-    /// of arithmetic and overlapped traffic, then the serial traffic.
+    /// The layer's time: dispatch, waking the workers, the weight packing
+    /// pass, then the slower of arithmetic and overlapped traffic, then the
+    /// serial traffic.
     public var total: Double {
-      dispatch + packing + max(compute, overlapped) + (memory - overlapped)
+      dispatch + wake + packing + max(compute, overlapped)
+        + (memory - overlapped)
     }
   }
 
@@ -326,7 +343,9 @@ public enum KernelModel {
     let grain = runtime.parallelGrain
     let units = Double(w.units)
     let used = grain > 0 ? min(units, max(1, w.work / grain)) : units
-    let compute = w.work / (w.unitRate * used * efficiency)
+    let compute =
+      w.work / (w.unitRate * used * efficiency)
+      + w.outputElements * runtime.outputCostSeconds / used
     let rate = w.bandwidth * runtime.memory
     let packingRate = runtime.weightPackingRate
     if w.packedBytes > 0, packingRate.isFinite {
@@ -340,7 +359,7 @@ public enum KernelModel {
         dispatch: runtime.dispatchSeconds + runtime.threadDispatchSeconds
           * (used - 1),
         compute: compute, memory: overlapped + serial, overlapped: overlapped,
-        packing: w.packedBytes / packingRate)
+        packing: w.packedBytes / packingRate, units: used)
     }
     var overlapped = rate.isFinite && rate > 0 ? w.bytes / rate : 0
     if w.weightBytes > 0 {
@@ -356,7 +375,7 @@ public enum KernelModel {
         ? 0
         : runtime.dispatchSeconds + runtime.threadDispatchSeconds * (used - 1),
       compute: compute,
-      memory: overlapped + serial, overlapped: overlapped)
+      memory: overlapped + serial, overlapped: overlapped, units: used)
   }
 
   /// The time of one layer's kernel under a runtime, seconds.

@@ -29,7 +29,8 @@ extension RunEngine {
         layer, widths: widths, start: start,
         onChip: inputsOnChip || resident[layer.output.name] != nil)
       if let (runtime, work) = kernel {
-        result = retimed(result, work: work, runtime: runtime)
+        let time = KernelModel.time(work, runtime: runtime, pool: &pool)
+        result = retimed(result, work: work, time: time)
       }
       if options.compression != nil { result.dramCoding = dram }
       return result
@@ -67,7 +68,8 @@ extension RunEngine {
       throw SimulationFailure(reason: "no mapping", layer: layer.name)
     }
     if let (runtime, work) = kernel {
-      evaluation = retimed(evaluation, work: work, runtime: runtime)
+      let time = KernelModel.time(work, runtime: runtime, pool: &pool)
+      evaluation = retimed(evaluation, work: work, time: time)
     } else if let runtime = device.runtime, issuedLayers.contains(layer.name) {
       evaluation = withLayerOverhead(evaluation, runtime: runtime)
     }

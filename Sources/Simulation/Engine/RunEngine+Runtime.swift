@@ -9,11 +9,11 @@ extension RunEngine {
   /// energy and the report); its timeline becomes one compute span of the
   /// kernel's time, and the bound is the larger of the kernel's arithmetic
   /// (with dispatch) and its memory time at the level it was charged to.
+  /// `time` is the kernel's (``KernelModel/time(_:runtime:pool:)``).
   func retimed(
-    _ e: LayerEvaluation, work: KernelWork, runtime: RuntimeModel
+    _ e: LayerEvaluation, work: KernelWork, time: KernelModel.Time
   ) -> LayerEvaluation {
     let clock = device.clock
-    let time = KernelModel.time(work, runtime: runtime)
     var result = e
     let group = TileGroup(
       firstTile: 0, tiles: max(1, e.tileCount), inCycles: 0,
@@ -24,7 +24,8 @@ extension RunEngine {
     result.groups = [group]
     result.timeline = Timeline.run([group], buffers: 1, sharedChannel: false)
     result.makespan = result.timeline.makespan
-    result.computeCycles = (time.dispatch + time.packing + time.compute) * clock
+    result.computeCycles =
+      (time.dispatch + time.wake + time.packing + time.compute) * clock
     result.levelCycles = [Double](repeating: 0, count: device.memory.count)
     result.dramCycles = 0
     if work.level == device.backingStoreIndex {
@@ -61,9 +62,8 @@ extension RunEngine {
 
   /// A view's result with the time of its copy kernel (Concat, Transpose).
   func retimed(
-    _ r: LayerResult, work: KernelWork, runtime: RuntimeModel
+    _ r: LayerResult, work: KernelWork, time: KernelModel.Time
   ) -> LayerResult {
-    let time = KernelModel.time(work, runtime: runtime)
     guard time.total > 0 else { return r }
     var result = r
     let cycles = (time.total * device.clock).rounded(.up)
@@ -90,7 +90,8 @@ extension RunEngine {
       work.kind == .dense
       ? "\(work.kind.rawValue) \(work.shape.rawValue)" : work.kind.rawValue
     let packing = time.packing > 0 ? ", packing \(us(time.packing))" : ""
+    let wake = time.wake > 0 ? ", wake \(us(time.wake))" : ""
     return
-      "kernel \(kind): dispatch \(us(time.dispatch))\(packing), compute \(us(time.compute)), memory \(us(time.memory))"
+      "kernel \(kind): dispatch \(us(time.dispatch))\(wake)\(packing), compute \(us(time.compute)), memory \(us(time.memory))"
   }
 }

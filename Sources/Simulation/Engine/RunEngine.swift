@@ -33,6 +33,9 @@ struct RunEngine {
   var tensorSources: [String: [String]] = [:]
   /// Buffers of the mapping search, kept from layer to layer.
   var mappingScratch = MappingScratch()
+  /// The processor runtime's thread pool between kernels (its workers'
+  /// idle time, ``KernelModel/PoolState``).
+  var pool = KernelModel.PoolState()
   /// The worker searching MAC layers' mappings ahead of the run, when the
   /// options ask for one (``SimulationOptions/searchesAhead``).
   var searchAhead: SearchAhead?

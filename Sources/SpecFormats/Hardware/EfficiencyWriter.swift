@@ -36,7 +36,8 @@ public enum EfficiencyWriter {
 
   /// The text with its `runtime` block replaced (or appended), one line
   /// per parameter in ``RuntimeParameter`` order; times (`dispatch`,
-  /// `thread_dispatch`) are written in microseconds, rates
+  /// `thread_dispatch`, `thread_wake`, `spin_window`) are written in
+  /// microseconds, rates
   /// (`weight_packing`) in GB/s.
   public static func rewrite(
     _ text: String, runtime: RuntimeModel, comment: [String] = []

@@ -5,7 +5,8 @@ import Yams
 /// of a processor's per-operator execution model.
 ///
 /// Every entry is `{value: …, fitted_to: "…"}`, like an `efficiency`
-/// factor: `dispatch` and `thread_dispatch` are times (`8 us`),
+/// factor: `dispatch`, `thread_dispatch`, `thread_wake`, `spin_window` and
+/// `output_cost` are times (`8 us`),
 /// `weight_packing` is a rate (`5 GB/s`), `dense`,
 /// `pointwise`, `fully_connected`, `depthwise` and `memory` are fractions
 /// in (0, 1], `parallel_grain` is a count of MACs. Unknown
@@ -25,6 +26,19 @@ enum RuntimeReader {
     return RuntimeModel(parameters: parameters)
   }
 
+  /// What a time figure out of its range should say instead.
+  static func timeHint(_ parameter: RuntimeParameter) -> String {
+    switch parameter {
+    case .threadWake:
+      "write the time to wake the pool's sleeping workers, e.g. 50 us"
+    case .spinWindow:
+      "write how long the workers spin before they sleep, e.g. 500 us"
+    case .outputCost:
+      "write the time per output element of a dense kernel, e.g. 1 ns"
+    default: "write the fixed time per operator, e.g. 10 us"
+    }
+  }
+
   static func readFigure(
     _ node: Node, parameter: RuntimeParameter, in parent: MappingReader
   ) -> CalibrationFactor? {
@@ -37,13 +51,21 @@ enum RuntimeReader {
     let range = parameter.range
     let value: Double?
     switch parameter {
-    case .dispatch, .threadDispatch:
+    case .dispatch, .threadDispatch, .threadWake, .spinWindow, .outputCost:
       let quantity = entry.quantity("value", as: [.time], required: true)
-      value = quantity?.value
+      // A fit may end on a bound, written in microseconds to six digits:
+      // a value within rounding of a bound reads as the bound.
+      value = quantity.map { q in
+        abs(q.value / range.lowerBound - 1) < 1e-9
+          ? range.lowerBound
+          : abs(q.value / range.upperBound - 1) < 1e-9
+            ? range.upperBound : q.value
+      }
       if let v = value, !range.contains(v), let at = entry.value("value") {
         entry.document.error(
           "'\(key)' is \(Quantity(v, .time)), outside \(Quantity(range.lowerBound, .time)) to \(Quantity(range.upperBound, .time))",
-          at: at, hint: "write the fixed time per operator, e.g. 10 us")
+          at: at,
+          hint: timeHint(parameter))
         return nil
       }
     case .dense, .pointwise, .fullyConnected, .depthwise, .memory:
