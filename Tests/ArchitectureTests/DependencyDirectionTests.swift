@@ -98,8 +98,8 @@ import Testing
   /// no system interfaces (files, clocks, environment, printing).
   static let cHeaders: [String: Set<String>] = [
     "CKernels": [
-      "CKernels.h", "paths.h", "stddef.h", "stdint.h", "stdatomic.h",
-      "immintrin.h",
+      "CKernels.h", "paths.h", "candidate_sums.h", "stddef.h", "stdint.h",
+      "stdatomic.h", "immintrin.h",
     ]
   ]
 

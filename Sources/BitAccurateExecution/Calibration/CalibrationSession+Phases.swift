@@ -512,8 +512,9 @@ extension CalibrationSession {
               while first < count {
                 let n = min(block, count - first)
                 if let rounds {
-                  // Each candidate's raw formed where it is summed.
-                  Self.fusedSums(
+                  // Each candidate's raw formed where it is summed, an
+                  // element's candidates in one vector (CKernels).
+                  Self.candidateSums(
                     s + first, count: n, reference: r + first,
                     rounds: rounds, scales: scales, objective: objective,
                     into: sum)

@@ -55,7 +55,7 @@ extension IntegerKernels {
       let safe = !overflow && reach <= bounds.high && -reach >= bounds.low
       let source = sums + offset
       let target = output + offset
-      if safe, accumulators == nil, reach <= Lanes.limit,
+      if safe, reach <= Lanes.limit,
         let narrow = NarrowEpilogue(bounds, bias: b)
       {
         // Whole groups of eight lanes, then the rest as below.
@@ -63,6 +63,11 @@ extension IntegerKernels {
         epilogueRow(
           source + done, target + done, nil, count: columns &- done, bias: b,
           checked: false, bounds, &counts)
+        // Kept accumulators: bias plus sum, unclamped (the row is safe),
+        // in a pass of their own that the compiler vectorises.
+        if let kept = accumulators.map({ $0 + offset }) {
+          Self.widen(source, bias: b, count: columns, into: kept)
+        }
         continue
       }
       withEitherCase(accumulators.map { $0 + offset }) { kept in
@@ -82,6 +87,16 @@ extension IntegerKernels {
       OverflowCounts(
         positive: counts.outPositive, negative: counts.outNegative)
     )
+  }
+
+  /// `bias + sums[q]` for each of `count` sums, as Int64: the accumulators
+  /// of a row no sum can take out of the accumulator format.
+  @inline(never)
+  static func widen(
+    _ sums: UnsafePointer<Int32>, bias: Int64, count: Int,
+    into kept: UnsafeMutablePointer<Int64>
+  ) {
+    for q in 0..<count { kept[q] = bias &+ Int64(sums[q]) }
   }
 
   /// `body(pointer)`, inlined once for `nil` and once for a pointer, so that

@@ -232,4 +232,7 @@ void edgesim_pack_channels_last_i16(const int16_t *src, ptrdiff_t channels,
 }
 #endif
 
+// The calibration's candidate objectives.
+#include "candidate_sums.h"
+
 #endif
