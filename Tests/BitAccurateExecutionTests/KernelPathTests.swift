@@ -361,8 +361,8 @@ import Testing
     }
   }
 
-  /// The direct float depthwise kernel against im2col followed by the
-  /// scalar GEMM loop (the float executor's order: bias, then the taps
+  /// The direct float depthwise kernels (along rows, and along the whole
+  /// plane) against im2col followed by the scalar GEMM loop (the float executor's order: bias, then the taps
   /// ascending), on random strides, dilations, pads (larger than the
   /// kernel too), channel multipliers, kernels up to 10 × 10, rows of up to
   /// 130 outputs, with and without bias (a bias of −0 too), values of very
@@ -441,30 +441,36 @@ import Testing
       }
       let clamp = Self.clamps[trial % Self.clamps.count]
       expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
-      var scratch = [Float](
-        repeating: .nan, count: edgesim_depthwise_f32_scratch(&window))
-      var out = [Float](repeating: .nan, count: outputs * plane)
-      scratch.withUnsafeMutableBufferPointer { s in
-        out.withUnsafeMutableBufferPointer { o in
-          if let bias {
-            edgesim_depthwise_f32_on(
-              Self.c(path), input, channels, multiplier, &window, weight,
-              bias, clamp.lower, clamp.upper, s.baseAddress, o.baseAddress)
-          } else {
-            edgesim_depthwise_f32_on(
-              Self.c(path), input, channels, multiplier, &window, weight,
-              nil, clamp.lower, clamp.upper, s.baseAddress, o.baseAddress)
+      // The row kernel and the plane-wide one: the same bits.
+      for flat in [false, true] {
+        let kernel = flat ? "flat" : "row"
+        var scratch = [Float](
+          repeating: .nan,
+          count: flat
+            ? edgesim_depthwise_flat_f32_scratch(&window)
+            : edgesim_depthwise_f32_scratch(&window))
+        var out = [Float](repeating: .nan, count: outputs * plane)
+        scratch.withUnsafeMutableBufferPointer { s in
+          out.withUnsafeMutableBufferPointer { o in
+            (bias ?? []).withUnsafeBufferPointer { b in
+              let run =
+                flat ? edgesim_depthwise_flat_f32_on : edgesim_depthwise_f32_on
+              run(
+                Self.c(path), input, channels, multiplier, &window, weight,
+                bias == nil ? nil : b.baseAddress, clamp.lower, clamp.upper,
+                s.baseAddress, o.baseAddress)
+            }
           }
         }
-      }
-      for index in out.indices
-      where out[index].bitPattern != expected[index].bitPattern
-        && !(out[index].isNaN && expected[index].isNaN)
-      {
-        Issue.record(
-          "\(name) trial \(trial) [\(index)]: \(out[index]) ≠ \(expected[index])"
-        )
-        return
+        for index in out.indices
+        where out[index].bitPattern != expected[index].bitPattern
+          && !(out[index].isNaN && expected[index].isNaN)
+        {
+          Issue.record(
+            "\(name) \(kernel) trial \(trial) [\(index)]: \(out[index]) ≠ \(expected[index])"
+          )
+          return
+        }
       }
     }
   }

@@ -5,15 +5,18 @@ import TestSupport
 import Testing
 
 /// `edgesim run` (the float executor) on depthwise convolutions, which take
-/// the direct kernel (issue #19): the output's bits equal the float
+/// the direct kernels (issue #19; along rows, or along the whole plane for a
+/// column stride or rows narrower than 8): the output's bits equal the float
 /// executor's contract (Documentation/FloatExecution.md) computed here from
 /// the definition — each output starts from its bias (+0 without one) and
 /// adds w[i][j] · x, the product rounded then added, i then j ascending,
 /// with x = +0 on padding — on every kernel path this CPU has.
 @Suite struct DepthwiseFloatRunTests {
-  /// Three depthwise convolutions in a chain, `x [3, 4, 13, 17]`:
-  /// MobileNetV2's 3×3 stride 1 and stride 2 (pads 1), then a 5×5 with
-  /// stride 2, dilation 2, uneven pads, two outputs per channel and no bias.
+  /// Four depthwise convolutions in a chain, `x [3, 4, 13, 16]`:
+  /// MobileNetV2's 3×3 stride 1 and stride 2 (pads 1; 13 × 16 along rows,
+  /// then 7 × 8 along the plane), a 3×3 stride 1 giving 7 × 6 (along the
+  /// plane), then a 5×5 with stride 2, dilation 2, uneven pads, two outputs
+  /// per channel and no bias.
   struct Layer {
     var kernel: Int
     var stride: Int
@@ -31,7 +34,10 @@ import Testing
       kernel: 3, stride: 2, dilation: 1, pads: [1, 1, 1, 1], multiplier: 1,
       bias: true),
     Layer(
-      kernel: 5, stride: 2, dilation: 2, pads: [2, 1, 3, 0], multiplier: 2,
+      kernel: 3, stride: 1, dilation: 1, pads: [1, 0, 1, 0], multiplier: 1,
+      bias: true),
+    Layer(
+      kernel: 5, stride: 2, dilation: 2, pads: [2, 2, 3, 1], multiplier: 2,
       bias: false),
   ]
 
@@ -90,7 +96,7 @@ import Testing
     let folder = try RunSupport.temporaryFolder("depthwise-float")
     defer { try? FileManager.default.removeItem(at: folder) }
     var rng = SplitMix64(seed: 1906)
-    var shape = [3, 4, 13, 17]
+    var shape = [3, 4, 13, 16]
     let input = Self.values(shape.reduce(1, *), &rng)
     var expected = input
     var nodes: [Onnx_NodeProto] = []
@@ -130,11 +136,11 @@ import Testing
     }
     let model = try ModernModels.write(
       "depthwise", opset: 13,
-      inputs: [ModernModels.info("x", [3, 4, 13, 17])],
+      inputs: [ModernModels.info("x", [3, 4, 13, 16])],
       outputs: [ModernModels.info("y", shape.map(Int64.init))], nodes: nodes,
       initializers: initializers, to: folder)
     let x = folder.appendingPathComponent("x.npy")
-    try RunSupport.writeFloats(input, shape: [3, 4, 13, 17], to: x)
+    try RunSupport.writeFloats(input, shape: [3, 4, 13, 16], to: x)
     for path in KernelPath.supported {
       let y = folder.appendingPathComponent("y-\(path.rawValue).npy")
       let result = try EdgeSimProcess.run(

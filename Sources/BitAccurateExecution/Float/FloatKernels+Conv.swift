@@ -49,7 +49,9 @@ enum FloatKernels {
         _ = Parallel.slices(
           g.batch, concurrency: concurrency, minimumPerSlice: 4
         ) { images in
-          var col = [Float](repeating: 0, count: g.isPointwise ? 0 : k * plane)
+          // im2col writes every value of its K × P matrix (a ResNet-18
+          // image's first layer: 7.4 MB), so it is not zero-filled first.
+          var col = [Float].uninitialized(g.isPointwise ? 0 : k * plane)
           var panel = [Float](
             repeating: 0, count: edgesim_sgemm_panel_floats())
           let input = UnsafeBufferPointer(
@@ -102,6 +104,10 @@ enum FloatKernels {
   /// `edgesim_depthwise_f32`, which adds the same products in the same order
   /// as im2col and the GEMM (bias, then the taps ascending), so the same
   /// bits without the K × P matrix; then clamped by `clamp`.
+  ///
+  /// Layers with a column stride, or output rows narrower than 8, take
+  /// `edgesim_depthwise_flat_f32` instead (see `usesFlatDepthwise`): the
+  /// same sums, vectorized along the whole output plane.
   static func depthwise(
     _ x: FloatTensor, weight: [Float], bias: [Float]?, _ g: ConvGeometry,
     multiplier: Int, concurrency: Int, clamp: FloatClamp = .unbounded
@@ -109,8 +115,11 @@ enum FloatKernels {
     let outChannels = g.channels * multiplier
     let plane = g.outputPlane
     let window = EdgeSimWindow(g)
+    let flat = usesFlatDepthwise(window)
     let scratchCount = withUnsafePointer(to: window) {
-      edgesim_depthwise_f32_scratch($0)
+      flat
+        ? edgesim_depthwise_flat_f32_scratch($0)
+        : edgesim_depthwise_f32_scratch($0)
     }
     let out = [Float].filled(g.batch * outChannels * plane) { output in
       x.values.withUnsafeBufferPointer { input in
@@ -130,11 +139,19 @@ enum FloatKernels {
               scratch.withUnsafeMutableBufferPointer { s in
                 let biasBase = bias == nil ? nil : b.baseAddress
                 for n in images {
-                  edgesim_depthwise_f32(
-                    shared.0.base + n * g.channels * g.inputPlane, g.channels,
-                    multiplier, &window, w.baseAddress, biasBase,
-                    clamp.lower, clamp.upper, s.baseAddress,
-                    shared.1.base + n * outChannels * plane)
+                  let source = shared.0.base + n * g.channels * g.inputPlane
+                  let target = shared.1.base + n * outChannels * plane
+                  if flat {
+                    edgesim_depthwise_flat_f32(
+                      source, g.channels, multiplier, &window, w.baseAddress,
+                      biasBase, clamp.lower, clamp.upper, s.baseAddress,
+                      target)
+                  } else {
+                    edgesim_depthwise_f32(
+                      source, g.channels, multiplier, &window, w.baseAddress,
+                      biasBase, clamp.lower, clamp.upper, s.baseAddress,
+                      target)
+                  }
                 }
               }
             }
@@ -144,6 +161,23 @@ enum FloatKernels {
     }
     return FloatTensor(
       unchecked: [g.batch, outChannels, g.outHeight, g.outWidth], values: out)
+  }
+
+  /// Whether a depthwise layer takes the plane-wide kernel.
+  ///
+  /// It does with a column stride (the row kernel fills its padded phase
+  /// plane one value at a time), with output rows narrower than 8
+  /// (MobileNetV2's 7 × 7 layers, which the row kernel runs one output at a
+  /// time), and where it computes fewer lanes per output row: its `pitch`
+  /// (the padded row) against the row kernel's blocks of 16 (56 wide: 58
+  /// against 64; 14 wide: 16 against 16, so the row kernel). Both kernels
+  /// give the same bits; the choice is measured (BENCHMARKS.md, issue #19).
+  static func usesFlatDepthwise(_ window: EdgeSimWindow) -> Bool {
+    let width = window.outWidth
+    if window.strideX > 1 || width < 8 { return true }
+    let pitch = width + (window.kernelWidth - 1) * window.dilationX
+    let rowLanes = max(16, (width + 15) / 16 * 16)
+    return pitch < rowLanes
   }
 
   /// Lays a group's receptive fields out as a K × P matrix, zero where the

@@ -183,6 +183,34 @@ void edgesim_depthwise_f32_on(EdgeSimKernels path, const float *input,
 /// zero-padded input plane.
 ptrdiff_t edgesim_depthwise_f32_scratch(const EdgeSimWindow *window);
 
+/// `edgesim_depthwise_f32` vectorized along the whole output plane rather
+/// than along each output row: the same sums in the same order (bias, then
+/// w[i][j] · x for i, then j, ascending, no fused multiply-add), clamped
+/// the same way, so the same bits; for planes whose rows are shorter than a
+/// vector. The padded input plane is kept as stride phases, `pitch` floats
+/// a row, and output (oy, ox) is computed at flat index oy · pitch + ox
+/// (the columns past a row's end are computed and dropped). `scratch` holds
+/// `edgesim_depthwise_flat_f32_scratch(window)` floats.
+void edgesim_depthwise_flat_f32(const float *input, ptrdiff_t channels,
+                                ptrdiff_t multiplier,
+                                const EdgeSimWindow *window,
+                                const float *weight, const float *bias,
+                                float lower, float upper, float *scratch,
+                                float *output);
+
+/// `edgesim_depthwise_flat_f32` on one given path (which must be
+/// supported).
+void edgesim_depthwise_flat_f32_on(EdgeSimKernels path, const float *input,
+                                   ptrdiff_t channels, ptrdiff_t multiplier,
+                                   const EdgeSimWindow *window,
+                                   const float *weight, const float *bias,
+                                   float lower, float upper, float *scratch,
+                                   float *output);
+
+/// The floats of `edgesim_depthwise_flat_f32`'s scratch for `window`: the
+/// phase planes of one padded input plane and one plane of flat outputs.
+ptrdiff_t edgesim_depthwise_flat_f32_scratch(const EdgeSimWindow *window);
+
 /// One plane `[height][width]` of Int64 raws (each fitting Int16) written
 /// into a pair plane: with x the zero-padded plane (`pitch` columns, the
 /// image at row `top`, column `left`) read as one flat row, lanes 2k and
