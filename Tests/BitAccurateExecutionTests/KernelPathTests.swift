@@ -84,6 +84,106 @@ import Testing
     }
   }
 
+  /// The Int8 dot products (`edgesim_dot_i8`: `vpdpbusd` on x + 128, less
+  /// 128 · Σ w, on AVX-512) against Int128 sums on every path: K of 1 …
+  /// 1,200 (true K not a multiple of 4, across the kernel's 512-lane blocks),
+  /// lanes after K holding any Int16 (zero weights there), columns around
+  /// the 16- and 32-column blocks, rows around the 6-row tiles; raws of
+  /// −128 and 127 often, and whole rows of −128 weights.
+  @Test(arguments: paths)
+  func dotI8MatchesInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1908)
+    for trial in 0..<300 {
+      let rows = Int.random(in: 1...14, using: &rng)
+      let columns = Int.random(in: 1...70, using: &rng)
+      let depth = Int.random(
+        in: trial % 5 == 0 ? 500...1200 : 1...100, using: &rng)
+      let stride = (depth + 7) & ~7
+      let extreme = trial % 7 == 0
+      func draw() -> Int8 {
+        extreme
+          ? (Bool.random(using: &rng) ? .min : .max)
+          : Int8.random(in: .min ... .max, using: &rng)
+      }
+      var w = [Int8](repeating: 0, count: rows * stride)
+      var x = [Int16](repeating: 0, count: columns * stride)
+      for r in 0..<rows {
+        for k in 0..<depth { w[r * stride + k] = draw() }
+      }
+      for q in 0..<columns {
+        for k in 0..<stride {
+          // Past K the weights are zero and the input any Int16.
+          x[q * stride + k] =
+            k < depth
+            ? Int16(draw()) : Int16.random(in: .min ... .max, using: &rng)
+        }
+      }
+      if trial % 11 == 3 {
+        // Whole rows of −128: the largest sums the offset trick meets.
+        for r in 0..<rows {
+          for k in 0..<depth { w[r * stride + k] = .min }
+        }
+      }
+      let sums = (0..<rows).map { r in
+        (0..<stride).reduce(Int32(0)) { $0 &+ Int32(w[r * stride + $1]) }
+      }
+      let expected = Self.reference(
+        w.map(Int16.init), rows: rows, x, columns: columns, stride: stride)
+      var out = [Int32](repeating: -1, count: rows * columns)
+      out.withUnsafeMutableBufferPointer { o in
+        edgesim_dot_i8_on(
+          Self.c(path), w, rows, sums, x, columns, stride, o.baseAddress,
+          columns)
+      }
+      for q in 0..<columns {
+        for r in 0..<rows where out[r * columns + q] != expected[q][r] {
+          Issue.record(
+            "\(name) trial \(trial) (\(rows)×\(columns), K \(depth)) [\(r)][\(q)]: \(out[r * columns + q]) ≠ \(expected[q][r])"
+          )
+          return
+        }
+      }
+    }
+  }
+
+  /// Sums beyond Int32 (300,000 products of −128 · −128 or −128 · 127)
+  /// wrap alike on the Int8 and the Int16 kernels and the Int128
+  /// reference: the Int8 kernel is the Int16 kernel's function, exact or
+  /// not.
+  @Test(arguments: paths)
+  func dotI8WrapsLikeInt16(name: String, path: KernelPath) {
+    let (rows, columns, stride) = (2, 3, 300_000)
+    let w = [Int8](repeating: .min, count: rows * stride)
+    let x = (0..<(columns * stride)).map { Int16($0 % 5 == 0 ? 127 : -128) }
+    let sums = (0..<rows).map { _ in Int32(stride) * -128 }
+    let expected = Self.reference(
+      w.map(Int16.init), rows: rows, x, columns: columns, stride: stride)
+    // The true sums lie beyond Int32 (so these sums wrapped).
+    let exact = (0..<stride).reduce(Int128(0)) {
+      $0 + Int128(w[$1]) * Int128(x[$1])
+    }
+    #expect(exact > Int128(Int32.max))
+    var narrow = [Int32](repeating: 0, count: rows * columns)
+    var wide = narrow
+    narrow.withUnsafeMutableBufferPointer { o in
+      edgesim_dot_i8_on(
+        Self.c(path), w, rows, sums, x, columns, stride, o.baseAddress, columns
+      )
+    }
+    wide.withUnsafeMutableBufferPointer { o in
+      edgesim_dot_i16_on(
+        Self.c(path), w.map(Int16.init), rows, x, columns, stride,
+        o.baseAddress, columns, 1)
+    }
+    #expect(narrow == wide, "\(name)")
+    for q in 0..<columns {
+      for r in 0..<rows {
+        #expect(
+          narrow[r * columns + q] == expected[q][r], "\(name) [\(r)][\(q)]")
+      }
+    }
+  }
+
   /// out[i][j] += a[i][k] · b[k][j], k ascending, product rounded then
   /// added, as the float executor's loop did before CKernels.
   static func sgemmReference(
@@ -556,6 +656,66 @@ import Testing
           }
           if Int128(sums[oy * outWidth + ox]) != total {
             Issue.record("\(name) trial \(trial): [\(oy)][\(ox)]")
+            return
+          }
+        }
+      }
+    }
+  }
+
+  /// The 3 × 3 window with unit column stride and dilation
+  /// (`edgesim_window3x3_sums_i16`) against Int128 sums reduced to Int32:
+  /// output widths 1 … 70 (around the 8- and 16-output blocks), row
+  /// strides and dilations 1 … 3 and 1 … 2, raws over the whole Int16 range
+  /// (sums that wrap) or of 8 bits; nothing written past the sums.
+  @Test(arguments: paths)
+  func window3x3MatchesInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 3303)
+    for trial in 0..<300 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let (sy, dy) = (draw(1...3), draw(1...2))
+      let (outHeight, outWidth) = (draw(1...6), draw(1...70))
+      let padHeight = (outHeight - 1) * sy + 2 * dy + 1 + draw(0...2)
+      let pitch = outWidth + 2 + draw(0...3)
+      let bound = trial % 3 == 0 ? Int(Int16.max) : 127
+      func value() -> Int16 {
+        trial % 13 == 0
+          ? (Bool.random(using: &rng) ? .min : .max)
+          : Int16(draw(-bound - 1...bound))
+      }
+      let image = (0..<padHeight * pitch).map { _ in Int64(value()) }
+      let w = (0..<9).map { _ in value() }
+      var pairs = [Int16](repeating: 0, count: 2 * (padHeight * pitch + 16))
+      pairs.withUnsafeMutableBufferPointer { target in
+        edgesim_pad_pairs(
+          image, padHeight, pitch, 0, 0, pitch, target.baseAddress)
+      }
+      let count = outHeight * outWidth
+      var sums = [Int32](repeating: 7, count: count + 16)
+      sums.withUnsafeMutableBufferPointer { target in
+        edgesim_window3x3_sums_i16_on(
+          Self.c(path), pairs, pitch, outHeight, outWidth, sy, dy, w,
+          target.baseAddress)
+      }
+      #expect(
+        sums[count...].allSatisfy { $0 == 7 },
+        "\(name) trial \(trial): wrote past the sums")
+      for oy in 0..<outHeight {
+        for ox in 0..<outWidth {
+          var total: Int128 = 0
+          for i in 0..<3 {
+            for j in 0..<3 {
+              total +=
+                Int128(w[i * 3 + j])
+                * Int128(image[(oy * sy + i * dy) * pitch + ox + j])
+            }
+          }
+          if sums[oy * outWidth + ox] != Int32(truncatingIfNeeded: total) {
+            Issue.record(
+              "\(name) trial \(trial) (\(outHeight)×\(outWidth), sy \(sy), dy \(dy)): [\(oy)][\(ox)]"
+            )
             return
           }
         }

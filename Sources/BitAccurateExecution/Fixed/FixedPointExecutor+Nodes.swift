@@ -83,7 +83,7 @@ extension FixedPointExecutor {
           DotWeights.fits(x.format)
             && IntegerKernels.fitsInt32(
               weight.format, x.format, terms: $0.depth)
-            ? $0 : nil
+            ? $0.reading(x.format) : nil
         }, bias: prepared.bias, acc: accumulator,
         policy: layer.accumulatorPolicy,
         requantization: requantization(

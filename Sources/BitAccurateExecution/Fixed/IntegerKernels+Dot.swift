@@ -26,6 +26,8 @@ struct DotWeights: Sendable {
   /// For a convolution whose groups read one input channel each, the same
   /// weights as the pairs of its own kernel (built once, with the layer).
   var pairs: PairedTaps?
+  /// The same rows as Int8, when every raw fits (``NarrowDotWeights``).
+  var narrow: NarrowDotWeights?
 
   /// Raws `[rows][depth]` laid out for the kernel.
   init(raws: [Int64], rows: Int, depth: Int) {
@@ -63,6 +65,7 @@ struct DotWeights: Sendable {
     self.values = values
     maxMagnitude = Int64(
       clamping: values.reduce(0) { Swift.max($0, $1.magnitude) })
+    narrow = NarrowDotWeights(self)
   }
 
   /// A bound on |Σ w · x| over one row for inputs of `format`:

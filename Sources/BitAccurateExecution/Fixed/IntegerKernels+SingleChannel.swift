@@ -80,7 +80,9 @@ extension IntegerKernels {
 
   /// One output channel's sums over one pair plane.
   ///
-  /// With unit column stride and dilation (release builds), eight output
+  /// A 3 × 3 window with unit column stride and dilation: CKernels'
+  /// `edgesim_window3x3_sums_i16`. Other windows with unit column stride
+  /// and dilation (release builds): eight output
   /// columns at a time: for kernel row i and even column j, the pair
   /// product of the plane's lanes at the outputs' positions plus j with
   /// (w_ij, w_i,j+1) adds both taps to four outputs (`pmaddwd` on x86); a
@@ -94,12 +96,14 @@ extension IntegerKernels {
     let pitch = pad.width
     let width = g.outWidth
     let (kh, kw) = (g.kernelHeight, g.kernelWidth)
-    #if !DEBUG
-    let rowStep = g.dilationY &* pitch
     if g.strideX == 1, g.dilationX == 1, kh == 3, kw == 3 {
-      threeByThree(plane, g, pitch: pitch, pairs: pairs, into: sums)
+      // CKernels: 8 (AVX2) or 16 (AVX-512) outputs per pair product.
+      edgesim_window3x3_sums_i16(
+        plane, pitch, g.outHeight, width, g.strideY, g.dilationY, w, sums)
       return
     }
+    #if !DEBUG
+    let rowStep = g.dilationY &* pitch
     if g.strideX == 1, g.dilationX == 1 {
       for oy in 0..<g.outHeight {
         let row = sums + oy &* width
@@ -138,53 +142,6 @@ extension IntegerKernels {
       dilationX: g.dilationX, padTop: g.padTop, padLeft: g.padLeft,
       outHeight: g.outHeight, outWidth: width)
     edgesim_window_sums_i16(plane, pitch, &window, w, sums)
-  }
-}
-
-extension IntegerKernels {
-  /// One output channel's sums for the common 3 × 3 window.
-  ///
-  /// ``channelSums(_:_:_:_:pairs:perRow:into:)`` with unit column stride
-  /// and dilation, its six weight pairs held in registers and its taps
-  /// unrolled: the same sums, in the same wrapping arithmetic.
-  private static func threeByThree(
-    _ plane: UnsafePointer<Int16>, _ g: ConvGeometry, pitch: Int,
-    pairs: UnsafePointer<Int16>, into sums: UnsafeMutablePointer<Int32>
-  ) {
-    // Row i's pairs start at lane 16 i: (w_i0, w_i1), then (w_i2, 0).
-    let f = (
-      Lanes.widened(pairs), Lanes.widened(pairs + 8),
-      Lanes.widened(pairs + 16), Lanes.widened(pairs + 24),
-      Lanes.widened(pairs + 32), Lanes.widened(pairs + 40)
-    )
-    let step = 2 &* g.dilationY &* pitch
-    let width = g.outWidth
-    @inline(__always) func taps(_ line: UnsafePointer<Int16>) -> SIMD4<Int32> {
-      let second = line + step
-      let third = second + step
-      var total = Lanes.pairSums(Lanes.widened(line), f.0)
-      total &+= Lanes.pairSums(Lanes.widened(line + 4), f.1)
-      total &+= Lanes.pairSums(Lanes.widened(second), f.2)
-      total &+= Lanes.pairSums(Lanes.widened(second + 4), f.3)
-      total &+= Lanes.pairSums(Lanes.widened(third), f.4)
-      total &+= Lanes.pairSums(Lanes.widened(third + 4), f.5)
-      return total
-    }
-    for oy in 0..<g.outHeight {
-      let row = sums + oy &* width
-      let top = plane + 2 &* (oy &* g.strideY &* pitch)
-      var ox = 0
-      while ox < width {
-        let line = top + 2 &* ox
-        // Outputs ox … ox + 3, then ox + 4 … ox + 7; the last group may run
-        // up to 7 lanes past the row, onto sums written after it.
-        UnsafeMutableRawPointer(row + ox).storeBytes(
-          of: taps(line), as: SIMD4<Int32>.self)
-        UnsafeMutableRawPointer(row + (ox &+ 4)).storeBytes(
-          of: taps(line + 8), as: SIMD4<Int32>.self)
-        ox &+= 8
-      }
-    }
   }
 }
 

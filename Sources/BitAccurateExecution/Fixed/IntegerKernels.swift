@@ -358,84 +358,79 @@ enum IntegerKernels {
     let fused = requantization.fusedShift
     let biasValues = bias ?? []
     biasValues.withUnsafeBufferPointer { biasBuffer in
-      weights.values.withUnsafeBufferPointer { wb in
-        padded.withUnsafeMutableBufferPointer { pb in
-          rows.withUnsafeMutableBufferPointer { rb in
-            sums.withUnsafeMutableBufferPointer { sb in
-              scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                let w = wb.baseAddress.unsafelyUnwrapped
-                let biasBase = bias == nil ? nil : biasBuffer.baseAddress
-                let pp = pb.baseAddress.unsafelyUnwrapped
-                let rp = rb.baseAddress.unsafelyUnwrapped
-                let sp = sb.baseAddress.unsafelyUnwrapped
-                // Each block: sums of `blockGroups` groups, then their
-                // epilogue.
-                let blockGroups = direct ? groups : 1
-                let blockRows = blockGroups &* groupOut
-                for n in images {
-                  for group in Swift.stride(
-                    from: 0, to: groups, by: blockGroups)
-                  {
-                    let inBase =
-                      (n &* g.channels &+ group &* groupIn) &* g.inputPlane
-                    if let pairs {
-                      singleChannelSums(
-                        x + inBase, g, groups: groups,
-                        outChannels: outChannels, weights: weights,
-                        pairs: pairs, pad: pad, plane: pp, into: sp)
-                    } else {
-                      padImage(
-                        x + inBase, channels: groupIn, g, pad, into: pp)
-                      if !padIsRows {
-                        receptiveRows(pp, g, pad, stride: stride, into: rp)
-                      }
-                      Self.dot(
-                        w + group &* groupOut &* stride, rows: groupOut,
-                        padIsRows ? pp : rp,
-                        columns: plane,
-                        stride: stride, into: sp, rowStride: plane,
-                        columnStride: 1)
+      padded.withUnsafeMutableBufferPointer { pb in
+        rows.withUnsafeMutableBufferPointer { rb in
+          sums.withUnsafeMutableBufferPointer { sb in
+            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+              let biasBase = bias == nil ? nil : biasBuffer.baseAddress
+              let pp = pb.baseAddress.unsafelyUnwrapped
+              let rp = rb.baseAddress.unsafelyUnwrapped
+              let sp = sb.baseAddress.unsafelyUnwrapped
+              // Each block: sums of `blockGroups` groups, then their
+              // epilogue.
+              let blockGroups = direct ? groups : 1
+              let blockRows = blockGroups &* groupOut
+              for n in images {
+                for group in Swift.stride(
+                  from: 0, to: groups, by: blockGroups)
+                {
+                  let inBase =
+                    (n &* g.channels &+ group &* groupIn) &* g.inputPlane
+                  if let pairs {
+                    singleChannelSums(
+                      x + inBase, g, groups: groups,
+                      outChannels: outChannels, weights: weights,
+                      pairs: pairs, pad: pad, plane: pp, into: sp)
+                  } else {
+                    padImage(
+                      x + inBase, channels: groupIn, g, pad, into: pp)
+                    if !padIsRows {
+                      receptiveRows(pp, g, pad, stride: stride, into: rp)
                     }
-                    let outBase =
-                      (n &* outChannels &+ group &* groupOut) &* plane
-                    if policy != .wrap, let shift = fused {
-                      let counts = finishSums(
-                        sp, rows: blockRows, columns: plane,
-                        bias: biasBase.map { $0 + group &* groupOut }, acc: acc,
-                        requantization: requantization, shift: shift,
-                        sumBound: sumBound,
-                        accumulators: accumulators.map { $0 + outBase },
-                        output: output + outBase)
-                      events.elements.merge(counts.0)
-                      outputEvents.merge(counts.1)
-                      continue
+                    Self.dot(
+                      weights, first: group &* groupOut, rows: groupOut,
+                      padIsRows ? pp : rp, columns: plane, into: sp,
+                      rowStride: plane)
+                  }
+                  let outBase =
+                    (n &* outChannels &+ group &* groupOut) &* plane
+                  if policy != .wrap, let shift = fused {
+                    let counts = finishSums(
+                      sp, rows: blockRows, columns: plane,
+                      bias: biasBase.map { $0 + group &* groupOut }, acc: acc,
+                      requantization: requantization, shift: shift,
+                      sumBound: sumBound,
+                      accumulators: accumulators.map { $0 + outBase },
+                      output: output + outBase)
+                    events.elements.merge(counts.0)
+                    outputEvents.merge(counts.1)
+                    continue
+                  }
+                  let count = blockRows &* plane
+                  // The general epilogue writes Int64 raws: in place, or
+                  // (raws held narrower, which ``conv`` only asks for with
+                  // the one-pass epilogue above) through a row of them.
+                  let wideOutput =
+                    output as? UnsafeMutablePointer<Int64>
+                    ?? UnsafeMutablePointer<Int64>.allocate(capacity: count)
+                  finishBlock(
+                    rows: blockRows, columns: plane,
+                    accumulators: accumulators.map { $0 + outBase }
+                      ?? scratchBuffer.baseAddress.unsafelyUnwrapped,
+                    store: accumulators != nil,
+                    output: Target.self == Int64.self
+                      ? wideOutput + outBase : wideOutput,
+                    first: outBase, acc: acc, policy: policy,
+                    requantization: requantization, events: &events,
+                    outputEvents: &outputEvents,
+                    bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
+                    sum: { row, q in Int64(sp[row &* plane &+ q]) })
+                  if Target.self != Int64.self {
+                    for index in 0..<count {
+                      output[outBase &+ index] = Target(
+                        truncatingIfNeeded: wideOutput[index])
                     }
-                    let count = blockRows &* plane
-                    // The general epilogue writes Int64 raws: in place, or
-                    // (raws held narrower, which ``conv`` only asks for with
-                    // the one-pass epilogue above) through a row of them.
-                    let wideOutput =
-                      output as? UnsafeMutablePointer<Int64>
-                      ?? UnsafeMutablePointer<Int64>.allocate(capacity: count)
-                    finishBlock(
-                      rows: blockRows, columns: plane,
-                      accumulators: accumulators.map { $0 + outBase }
-                        ?? scratchBuffer.baseAddress.unsafelyUnwrapped,
-                      store: accumulators != nil,
-                      output: Target.self == Int64.self
-                        ? wideOutput + outBase : wideOutput,
-                      first: outBase, acc: acc, policy: policy,
-                      requantization: requantization, events: &events,
-                      outputEvents: &outputEvents,
-                      bias: { row in bias?[group &* groupOut &+ row] ?? 0 },
-                      sum: { row, q in Int64(sp[row &* plane &+ q]) })
-                    if Target.self != Int64.self {
-                      for index in 0..<count {
-                        output[outBase &+ index] = Target(
-                          truncatingIfNeeded: wideOutput[index])
-                      }
-                      wideOutput.deallocate()
-                    }
+                    wideOutput.deallocate()
                   }
                 }
               }

@@ -256,6 +256,48 @@ void edgesim_pack_channels_last_i16(const int16_t *src, ptrdiff_t channels,
                                     ptrdiff_t plane, int16_t *dst,
                                     ptrdiff_t rowPitch);
 
+/// Whether `edgesim_dot_i8` has an Int8 instruction on the current path
+/// (AVX-512 VNNI's `vpdpbusd`), so that it is faster than
+/// `edgesim_dot_i16`; elsewhere it runs plain C.
+int edgesim_dot_i8_native(void);
+
+/// The sums of `edgesim_dot_i16` for weights held as Int8:
+/// out[r · rowStride + q] = Σ_{k < stride} w[r · stride + k] · x[q · stride
+/// + k] in wrapping Int32 arithmetic, for r < rows and q < columns (column
+/// stride 1). `stride` is a multiple of 8; every input lane that a nonzero
+/// weight multiplies lies in [−128, 127] (others may hold any Int16);
+/// wsums[r] = Σ_k w[r · stride + k]. AVX-512 VNNI takes four products per
+/// Int32 lane (`vpdpbusd` on x + 128, less 128 · wsums[r]: the same sums
+/// modulo 2^32); the other paths plain C.
+void edgesim_dot_i8(const int8_t *w, ptrdiff_t rows, const int32_t *wsums,
+                    const int16_t *x, ptrdiff_t columns, ptrdiff_t stride,
+                    int32_t *out, ptrdiff_t rowStride);
+
+/// `edgesim_dot_i8` on one given path (which must be supported).
+void edgesim_dot_i8_on(EdgeSimKernels path, const int8_t *w, ptrdiff_t rows,
+                       const int32_t *wsums, const int16_t *x,
+                       ptrdiff_t columns, ptrdiff_t stride, int32_t *out,
+                       ptrdiff_t rowStride);
+
+/// `edgesim_window_sums_i16` for a 3 × 3 window with unit column stride and
+/// dilation (`window` reduced to its output extent, row stride and row
+/// dilation): sums[oy · outWidth + ox] = Σ_ij w[i · 3 + j] · x[(oy · strideY
+/// + i · dilationY) · pitch + ox + j] in wrapping Int32 arithmetic, x the
+/// pair plane's even lanes. Reads up to 2 · (outWidth + 16) lanes from each
+/// row's start, so the plane needs the slack of its vector reads; writes
+/// only the sums.
+void edgesim_window3x3_sums_i16(const int16_t *pairs, ptrdiff_t pitch,
+                                ptrdiff_t outHeight, ptrdiff_t outWidth,
+                                ptrdiff_t strideY, ptrdiff_t dilationY,
+                                const int16_t *w, int32_t *sums);
+
+/// `edgesim_window3x3_sums_i16` on one given path (which must be supported).
+void edgesim_window3x3_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
+                                   ptrdiff_t pitch, ptrdiff_t outHeight,
+                                   ptrdiff_t outWidth, ptrdiff_t strideY,
+                                   ptrdiff_t dilationY, const int16_t *w,
+                                   int32_t *sums);
+
 #ifdef __cplusplus
 }
 #endif
