@@ -283,6 +283,15 @@ class Net:
         self.last = name
         return name
 
+    def argmax(self, name, inputs=None):
+        """ArgMax over the channels (axis 1): [N, C, H, W] -> [N, H, W]."""
+        inputs = inputs or [self.last]
+        c, h, w = self.shapes[inputs[0]]
+        self._emit(name, "argmax", [("axis", 1)], inputs, self.last)
+        self.shapes[name] = (1, h, w)
+        self.last = name
+        return name
+
     def space_to_depth(self, block, name, inputs=None):
         inputs = inputs or [self.last]
         c, h, w = self.shapes[inputs[0]]
@@ -1417,30 +1426,40 @@ DEEPLAB_MODEL_ZOO = (
     "mobilenetv2_coco_voc_trainaug: eval output stride 16, 2.75B multiply-adds at 513x513")
 
 
-def deeplab_mobilenet_head(net, res, identity_resize=False):
+def deeplab_mobilenet_head(net, res, identity_resize=False, coral=False):
     """DeepLab v3's head for a MobileNet backbone (tensorflow/models research/deeplab):
     image pooling (global pool, 1x1 conv 256, bilinear resize back) beside a 1x1 conv
     256, concat, 1x1 projection 256, 1x1 logits (21 PASCAL classes) and a bilinear
     resize to the input size; identity_resize adds the bilinear resize of the logits to
-    their own size that TFLite's deeplabv3_257_mv_gpu.tflite runs before that one."""
+    their own size that TFLite's deeplabv3_257_mv_gpu.tflite runs before that one.
+    coral: in the order of Coral's deeplabv3_mnv2_*pascal_quant.tflite files (aspp0 and
+    the image-pooling conv before the image-pooling resize, where the Edge TPU custom op
+    of the compiled twins ends) and with their final ArgMax over the 21 classes."""
     features = net.last
     c, h, w = net.shapes[features]
     net.gap(name="image_pooling", inputs=[features])
-    net.conv(256, 1, name="image_pooling_conv")
-    pooled = net.resize("image_pooling_resize", size=(h, w), mode="linear")
-    aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
+    pooled_conv = net.conv(256, 1, name="image_pooling_conv")
+    if coral:
+        aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
+        pooled = net.resize("image_pooling_resize", size=(h, w), mode="linear",
+                            inputs=[pooled_conv])
+    else:
+        pooled = net.resize("image_pooling_resize", size=(h, w), mode="linear")
+        aspp0 = net.conv(256, 1, name="aspp0", inputs=[features])
     net.concat([pooled, aspp0], name="aspp_concat")
     net.conv(256, 1, name="concat_projection")
     logits = net.conv(21, 1, name="logits", bn=False, act=None)
     if identity_resize:
         net.resize("logits_resize_identity", size=net.shapes[logits][1:], mode="linear")
     net.resize("logits_resize", size=(res, res), mode="linear")
+    if coral:
+        net.argmax("argmax")
 
 
 def deeplab_v3_513():
     net = Net("deeplab_v3_513", (3, 513, 513))
     mobilenet_v2_features(net, output_stride=16)
-    deeplab_mobilenet_head(net, 513)
+    deeplab_mobilenet_head(net, 513, identity_resize=True, coral=True)
     header = [
         "DeepLab v3 with a MobileNetV2 1.0 backbone at 513x513 (Chen et al., arXiv:1706.05587;",
         "Sandler et al., arXiv:1801.04381 section 6.3), the network of Coral's \"DeepLab V3",
@@ -1451,7 +1470,10 @@ def deeplab_v3_513():
         "atrous branches (as for MobileNet): image pooling (global pool, 1x1 conv 256,",
         "bilinear resize back) beside a 1x1 conv 256, concat, 1x1 projection 256; 1x1 logits",
         "(21 PASCAL classes) and a bilinear resize to 513x513. Batch norm folded, ReLU6 in the",
-        "backbone, ReLU in ASPP. The final ArgMax is left out.",
+        "backbone, ReLU in ASPP. In the order of Coral's deeplabv3_mnv2_pascal_quant.tflite",
+        "(google-coral/test_data at 104342d): aspp0 before the image-pooling resize, the resize",
+        "of the logits to their own size before the one to 513x513, and the final ArgMax over",
+        "the 21 classes (513x513 int64 labels), which the Edge TPU leaves to the host.",
         "Published: 2.75 G multiply-adds (" + DEEPLAB_MODEL_ZOO + ").",
     ]
     sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",
@@ -1732,7 +1754,7 @@ CORAL_DM05_513_FILE = (
 def deeplab_v3_mnv2_dm05_513():
     net = Net("deeplab_v3_mnv2_dm05_513", (3, 513, 513))
     mobilenet_v2_features(net, output_stride=16, alpha=0.5, divisor=1)
-    deeplab_mobilenet_head(net, 513, identity_resize=True)
+    deeplab_mobilenet_head(net, 513, identity_resize=True, coral=True)
     header = [
         "DeepLab v3 with a MobileNetV2 backbone at depth multiplier 0.5, 513x513, the network",
         "of Coral's semantic segmentation page \"MobileNet v2 DeepLab v3, depth mul. 0.5\",",
@@ -1741,7 +1763,8 @@ def deeplab_v3_mnv2_dm05_513():
         "(16, 8, 12, 16, 32, 48, 80, 160; expansions 6x: 48, 72, 96, 192, 288, 480) as",
         "research/deeplab's feature_extractor.py sets divisible_by = 1 below depth 1.0, the head",
         "of deeplab_v3_513 at full width (256) with the bilinear resize of the logits to their",
-        "own size that the file runs before the one to 513x513. The final ArgMax is left out.",
+        "own size that the file runs before the one to 513x513, in the file's order (aspp0",
+        "before the image-pooling resize) and with its final ArgMax over the 21 classes.",
         "Published: 867,496,704 convolution MACs, counted in that file (" + CORAL_DM05_513_FILE + ").",
     ]
     sources = ["Chen et al., arXiv:1706.05587", "Sandler et al., arXiv:1801.04381",

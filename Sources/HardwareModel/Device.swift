@@ -39,6 +39,9 @@ public struct Device: Hashable, Sendable {
   /// `gpu`, `mcu`), or `nil`: layers are then timed by the loop-nest model
   /// and the `efficiency` factors.
   public var runtime: RuntimeModel?
+  /// The operators an accelerator runs and the host that runs the rest
+  /// (`nil`: the device runs every operator).
+  public var host: HostPartition?
 
   /// Creates a device; call ``validate()`` before trusting it.
   public init(
@@ -49,7 +52,8 @@ public struct Device: Hashable, Sendable {
     efficiency: [OperatorClass: CalibrationFactor] = [:],
     sources: [String] = [],
     parameterResidency: ParameterResidency? = nil,
-    runtime: RuntimeModel? = nil
+    runtime: RuntimeModel? = nil,
+    host: HostPartition? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -64,6 +68,7 @@ public struct Device: Hashable, Sendable {
     self.sources = sources
     self.parameterResidency = parameterResidency
     self.runtime = runtime
+    self.host = host
   }
 
   /// Peak MACs per second at a precision, or `nil` if not supported.

@@ -27,6 +27,10 @@ import PrecisionModel
 public enum Simulator {
   /// Simulates `network` on `device`, sending trace events to `trace`.
   ///
+  /// A device that names a host (``Device/host``) runs the layers before
+  /// the first one it does not run; the host runs that one and the rest
+  /// (``HostSplit``).
+  ///
   /// - Parameters:
   ///   - network: The network (shapes must infer).
   ///   - device: A validated device.
@@ -46,6 +50,16 @@ public enum Simulator {
     do {
       var engine = try RunEngine(
         network: network, device: device, options: options, shapes: shapes)
+      if let partition = device.host,
+        let index = HostSplit.firstHostLayer(
+          engine.layers, partition: partition)
+      {
+        return .completed(
+          try HostSplit.run(
+            network: network, device: device, options: options,
+            layers: engine.layers, at: index, partition: partition,
+            trace: &trace))
+      }
       return .completed(try engine.run(trace: &trace))
     } catch let failure as SimulationFailure {
       return .infeasible(reason: failure.reason, layer: failure.layer)

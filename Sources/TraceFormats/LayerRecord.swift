@@ -105,6 +105,9 @@ public struct LayerRecord: Codable, Hashable, Sendable {
   public var roofline: Roofline
   /// The DRAM coding's ratios; absent for raw traffic.
   public var dramCoding: DRAMCoding?
+  /// The host device that ran the layer, when the run's accelerator left it
+  /// to its host (``LayerResult/host``); absent otherwise.
+  public var host: String?
 
   enum CodingKeys: String, CodingKey {
     case name, op, cycles, energy, bound, utilization, tiles, macs
@@ -123,6 +126,7 @@ public struct LayerRecord: Codable, Hashable, Sendable {
     case bufferBytes = "buffer_bytes"
     case stall = "stall_s"
     case dramCoding = "dram_coding"
+    case host
   }
 
   /// The record of a simulated layer.
@@ -168,6 +172,7 @@ public struct LayerRecord: Codable, Hashable, Sendable {
     dramCoding = l.dramCoding.map {
       DRAMCoding(weights: $0.weights, inputs: $0.inputs, outputs: $0.outputs)
     }
+    host = l.host
   }
 
   /// What limits the layer, detailed (`onchip:glb`); the short `bound`

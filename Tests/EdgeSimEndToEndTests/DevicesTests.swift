@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct DevicesTests {
   static let expected = [
-    "coral-edgetpu-usb", "eyeriss-v1", "npu-32x32", "pixel3-cpu", "pixel3-gpu",
+    "coral-edgetpu-usb", "coral-host-cpu", "eyeriss-v1", "npu-32x32",
+    "pixel3-cpu", "pixel3-gpu",
     "pynq-z1",
     "stm32l4r5",
     "systolic-32x32", "zc706-qiu2016",

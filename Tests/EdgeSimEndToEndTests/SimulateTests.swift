@@ -34,8 +34,8 @@ import Testing
 
   @Test func everyBundledDeviceRunsAModel() throws {
     for device in [
-      "coral-edgetpu-usb", "eyeriss-v1", "pixel3-cpu", "pixel3-gpu", "pynq-z1",
-      "stm32l4r5",
+      "coral-edgetpu-usb", "coral-host-cpu", "eyeriss-v1", "pixel3-cpu",
+      "pixel3-gpu", "pynq-z1", "stm32l4r5",
       "systolic-32x32", "zc706-qiu2016",
     ] {
       let result = try EdgeSimProcess.run([

@@ -102,7 +102,7 @@ import Testing
     let result = MeasurementReader.read(
       bytes: try [UInt8](Data(contentsOf: url)), fileName: "published.csv")
     #expect(result.diagnostics.isEmpty, "\(result.diagnostics.prefix(3))")
-    #expect(result.value?.count == 136)
+    #expect(result.value?.count == 152)
   }
 }
 

@@ -119,7 +119,40 @@ parameters:
 runtime:
   # Fitted by `edgesim calibrate Hardware/measurements/published.csv --hardware Hardware/coral-edgetpu-usb.yaml`;
   # each fitted_to names the rows and the error. Comments above describe the figures before the fit.
-  dispatch: {value: 32.9112 us, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104 (18 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224, efficientnet_edgetpu_s, efficientnet_edgetpu_m); in-sample median |error| 6.8%, worst 111.7%; leave-one-model-out median 7.1%, worst 112.0%"}
+  dispatch: {value: 32.5709 us, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104 (18 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224, efficientnet_edgetpu_s, efficientnet_edgetpu_m); in-sample median |error| 6.6%, worst 111.5%; leave-one-model-out median 6.9%, worst 111.9%"}
+# What the Edge TPU runs, and the host that runs the rest (Documentation/
+# Simulator.md, "Work on the host"). The Edge TPU compiler maps operators in
+# graph order into one Edge TPU custom op up to the first operator it cannot
+# map; that operator and every one after it run on the host CPU through
+# TensorFlow Lite, even supported ones (V: Coral, "TensorFlow models on the
+# Edge TPU", section "Compiling", https://coral.ai/docs/edgetpu/models-intro/).
+# `operators`: Coral's supported-operations table (same page, "Supported
+# operations"; V) in the ONNX names EdgeSim's layers carry: Add, AveragePool2d
+# and Mean (AveragePool, GlobalAveragePool, ReduceMean), Concatenation,
+# Conv2d and DepthwiseConv2d (Conv), FullyConnected (Gemm, MatMul), Logistic
+# (Sigmoid), Maximum, Minimum, MaxPool2d, Mul, Pad, PReLU, ReLU, ReLU6
+# (Clip), Reshape (Reshape, Flatten, Squeeze, Unsqueeze), ResizeBilinear and
+# ResizeNearestNeighbor (Resize), Slice and StridedSlice (Slice), Softmax,
+# SpaceToDepth, Split, Sub, Sum (ReduceSum), Tanh, Transpose, TransposeConv
+# (ConvTranspose), L2Normalization (LpNormalization); BatchNormalization for
+# the one a workload leaves unfolded after a transposed convolution (TFLite
+# has no such op: the converter writes it as the Mul and Add listed). Not
+# listed, so on the host: ArgMax, LeakyRelu, HardSwish, and custom ops such
+# as TFLite_Detection_PostProcess. The table's conditions that EdgeSim's
+# layers can break: ResizeBilinear "depending on input/output size ... might
+# not be mapped to the Edge TPU to avoid loss in precision". Coral publishes
+# no threshold (the compiler rejects a resize whose precision loss exceeds
+# an undisclosed one: google-coral/edgetpu issue #31, a maintainer). The
+# compiled DeepLab files (google-coral/test_data at 104342d,
+# deeplabv3_mnv2_pascal_quant_edgetpu.tflite and the dm05 twin, read with
+# Scripts/workloads/tflite-layers.py) leave the image-pooling resize, a 33x
+# upscale (1x1 to 33x33), on the host. (E) `resize_max_scale: 2` is assumed:
+# only the 33x case is observed, and any limit below 15 gives the same split
+# on every bundled workload (DeepLab's other resizes come after it).
+host:
+  device: coral-host-cpu
+  operators: [Add, AveragePool, GlobalAveragePool, ReduceMean, Concat, Conv, Gemm, MatMul, Sigmoid, Max, Min, MaxPool, Mul, Pad, PRelu, Relu, Clip, Reshape, Flatten, Squeeze, Unsqueeze, Resize, Slice, Softmax, SpaceToDepth, Split, Sub, ReduceSum, Tanh, Transpose, ConvTranspose, LpNormalization, BatchNormalization, Identity, Dropout]
+  resize_max_scale: 2
 power:
   # (E) 2 TOPS/W (V) gives 2 W at the 4 TOPS peak; that is total power, and no
   # idle or leakage figure is published. 0.5 W (25% of peak power) is an
@@ -133,6 +166,99 @@ source:
   - "M. Horowitz, Computing's energy problem, ISSCC 2014 (hardware-facts §1.1, §1.3)"
   - "EdgeSim estimates marked (E): node, dataflow, USB energy, SRAM banking and energy, MAC energy fit, static split"
   - "USB practical bandwidth fitted to Coral's benchmark table (Hardware/measurements/published.csv lines 88-102) by Scripts/calibration/fit-coral-usb-bandwidth.py"
+"""#
+    ),
+    (
+      name: "coral-host-cpu.yaml",
+      text: #"""
+# The desktop host of Coral's "Edge TPU performance benchmarks" (Table 1,
+# https://coral.ai/docs/edgetpu/benchmarks/): the CPU that runs, through
+# TensorFlow Lite, what the Edge TPU compiler leaves off the Edge TPU (every
+# operator from the first one it cannot map; coral-edgetpu-usb.yaml, `host:`),
+# and the CPU of the table's "Desktop CPU" column, whose CPU-only times of the
+# same models fit this file's `runtime:` (Hardware/measurements/published.csv,
+# device coral-host-cpu).
+#
+# Figure status (shared/data/hardware-facts.md): V = checked against a stored
+# copy of the source, R = recalled, D = derived, (E) = EdgeSim estimate.
+#
+# The table's footnote 1 names the desktop CPU; its text is not in the stored
+# copies of the page (read through the search tool). Recalled (R, not
+# checked): "Single 64-bit Intel Xeon Gold 6154 CPU @ 3.00GHz" (Skylake-SP,
+# 18 cores, 3.0 GHz base, 3.7 GHz single-core turbo, AVX-512 with two FMA
+# ports). The figures below are that part's (R, Intel ARK); the runtime's
+# fractions of them are fitted, so a wrong CPU name moves the fitted
+# fractions, not the predictions on the rows they were fitted to.
+# TFLite's x86 int8 kernels of 2019 (gemmlowp's SSE4.1 paths, reference
+# kernels for the rest) did not use AVX-512, and the benchmark's thread
+# count is not stated: one core is modelled (TFLite's benchmark_model
+# defaulted to one thread), and `parallel_grain` is not declared.
+name: coral-host-cpu
+kind: cpu
+description: Coral benchmark desktop host (Xeon Gold 6154 recalled), one core at 3.7 GHz, TFLite CPU kernels
+technology: 14 nm              # R: Intel 14 nm (Skylake-SP)
+clock: 3.7 GHz                 # R: single-core turbo of the Xeon Gold 6154 (base 3.0 GHz)
+compute:
+  cores: 1                     # (E) TFLite benchmark_model's default of one thread; not stated by Coral
+  simd_width: 128 bit          # (E) SSE4.1, the widest path of gemmlowp's x86 kernels (not AVX2/AVX-512)
+  pipes: 2                     # R: two vector ALU ports for integer multiply-add on Skylake
+  macs_per_cycle:
+    # (E) 2 ports x 8 int8 MACs (PMADDUBSW-style 16-bit widening products,
+    # 8 per 128-bit op), as gemmlowp's SSE kernels; fp32: 2 x 4 FMA lanes.
+    # The fractions in `runtime:` are fitted against these peaks.
+    int8: 16
+    fp32: 8
+  mac_energy:
+    int8: 0.1 pJ               # (E) Horowitz int8 mult + add 0.23 pJ at 45 nm x ~0.45 (14 nm, facts §1.5)
+    fp32: 2.1 pJ               # (E) Horowitz fp32 mult + add 4.6 pJ at 45 nm x ~0.45
+memory:
+  - name: dram
+    kind: dram
+    # R: six DDR4-2666 channels: 6 x 2666 MT/s x 8 B = 128 GB/s (one core
+    # draws far less; the fitted `memory` fraction absorbs it).
+    bandwidth: 128 GB/s
+    latency: 90 ns             # (E) typical server DRAM load-to-use latency
+    energy: 15 pJ/bit          # (E) DDR4 default (facts §1.4)
+  - name: l3
+    kind: cache
+    size: 24.75 MiB            # R: 1.375 MB per core x 18, shared (non-inclusive)
+    bandwidth: 32 B/cycle      # (E) one core's share of the mesh
+    energy: 0.9 pJ/bit         # (E) sqrt-of-size rule at 45 nm x 0.45
+  - name: l2
+    kind: cache
+    size: 1 MiB                # R: 1 MB private L2 per core (Skylake-SP)
+    bandwidth: 64 B/cycle      # R: 64 B/cycle L2 -> L1 fill
+    energy: 0.5 pJ/bit         # (E) sqrt-of-size rule at 45 nm x 0.45
+  - name: l1
+    kind: cache
+    size: 32 KiB               # R: 32 KB L1 data cache per core
+    read_bandwidth: 32 B/cycle   # (E) two 128-bit loads per cycle (the SSE path)
+    write_bandwidth: 16 B/cycle  # (E) one 128-bit store per cycle
+    energy: 0.2 pJ/bit         # (E) sqrt-of-size rule at 45 nm x 0.45
+# Per-operator execution model of TFLite's CPU kernels (Documentation/
+# Simulator.md, "Per-operator execution model"), as on pixel3-cpu: im2col +
+# GEMM for k x k convolutions, a GEMM on the input for 1 x 1, depthwise in
+# its own kernel, copies and element-wise work memory-bound. Starting
+# values, replaced by `edgesim calibrate` on the Desktop CPU column.
+runtime:
+  # Fitted by `edgesim calibrate Hardware/measurements/published.csv --hardware Hardware/coral-host-cpu.yaml --skip-unknown`
+  # on the Desktop CPU column (published.csv lines 138-153); each fitted_to names the rows and the error.
+  # Fitted by `edgesim calibrate Hardware/measurements/published.csv --hardware Hardware/coral-host-cpu.yaml`;
+  # each fitted_to names the rows and the error. Comments above describe the figures before the fit.
+  dispatch: {value: 79.4703 us, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153 (16 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224); in-sample median |error| 13.3%, worst 63.0%; leave-one-model-out median 16.8%, worst 208.4%"}
+  dense: {value: 0.354064, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153 (16 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224); in-sample median |error| 13.3%, worst 63.0%; leave-one-model-out median 16.8%, worst 208.4%"}
+  pointwise: {value: 0.157635, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153 (16 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224); in-sample median |error| 13.3%, worst 63.0%; leave-one-model-out median 16.8%, worst 208.4%"}
+  depthwise: {value: 0.0180775, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153 (16 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224); in-sample median |error| 13.3%, worst 63.0%; leave-one-model-out median 16.8%, worst 208.4%"}
+  memory: {value: 1.0, fitted_to: "edgesim calibrate on Hardware/measurements/published.csv lines 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153 (16 measurements of unet_mobilenet_v2_128, deeplab_v3_513, densenet_224, inception_v1_224, inception_v4_299, inception_resnet_v2_299, mobilenet_v1, mobilenet_v2, ssd_mobilenet_v1_224, ssd_mobilenet_v2_224, resnet50_v1_299, resnet50_v2_299, resnet152_v2_299, squeezenet_224, vgg16, vgg19_224); in-sample median |error| 13.3%, worst 63.0%; leave-one-model-out median 16.8%, worst 208.4%"}
+power:
+  # (E) not used for the Coral rows (no energy is published); the 6154's
+  # 200 W TDP spread over 18 cores plus uncore, about 5 W idle per core.
+  static: 5 W
+source:
+  - "Coral, Edge TPU performance benchmarks, Table 1 'Time per inference', column 'Desktop CPU' (https://coral.ai/docs/edgetpu/benchmarks/; footnote 1 naming the CPU not in the stored copy)"
+  - "Intel Xeon Gold 6154 (recalled, R): 18 cores, 3.0/3.7 GHz, 24.75 MB L3, 1 MB L2 per core, six DDR4-2666 channels"
+  - "M. Horowitz, Computing's energy problem, ISSCC 2014 (hardware-facts §1.1, §1.3)"
+  - "EdgeSim estimates marked (E): thread count, SIMD path, cache bandwidths and energies, DRAM latency, static power"
 """#
     ),
     (
@@ -864,7 +990,10 @@ layers:
 # branches (as for MobileNet): image pooling (global pool, 1x1 conv 256, bilinear resize
 # back) beside a 1x1 conv 256, concat, 1x1 projection 256; 1x1 logits (21 PASCAL
 # classes) and a bilinear resize to 513x513. Batch norm folded, ReLU6 in the backbone,
-# ReLU in ASPP. The final ArgMax is left out.
+# ReLU in ASPP. In the order of Coral's deeplabv3_mnv2_pascal_quant.tflite
+# (google-coral/test_data at 104342d): aspp0 before the image-pooling resize, the resize
+# of the logits to their own size before the one to 513x513, and the final ArgMax over
+# the 21 classes (513x513 int64 labels), which the Edge TPU leaves to the host.
 # Published: 2.75 G multiply-adds (tensorflow/models
 # research/deeplab/g3doc/model_zoo.md, PASCAL VOC table, row
 # mobilenetv2_coco_voc_trainaug: eval output stride 16, 2.75B multiply-adds at 513x513).
@@ -943,12 +1072,14 @@ layers:
   - {name: block_16_project, op: conv, filters: 320, kernel: 1, padding: same, batch_norm: true}
   - {name: image_pooling, op: global_avg_pool}
   - {name: image_pooling_conv, op: conv, filters: 256, kernel: 1, padding: same, batch_norm: true, activation: relu}
-  - {name: image_pooling_resize, op: resize, size: [33, 33], mode: linear}
   - {name: aspp0, op: conv, filters: 256, kernel: 1, padding: same, batch_norm: true, activation: relu, inputs: [block_16_project]}
+  - {name: image_pooling_resize, op: resize, size: [33, 33], mode: linear, inputs: [image_pooling_conv]}
   - {name: aspp_concat, op: concat, inputs: [image_pooling_resize, aspp0]}
   - {name: concat_projection, op: conv, filters: 256, kernel: 1, padding: same, batch_norm: true, activation: relu}
   - {name: logits, op: conv, filters: 21, kernel: 1, padding: same}
+  - {name: logits_resize_identity, op: resize, size: [33, 33], mode: linear}
   - {name: logits_resize, op: resize, size: [513, 513], mode: linear}
+  - {name: argmax, op: argmax, axis: 1}
 """#
     ),
     (
@@ -1066,8 +1197,8 @@ layers:
 # (16, 8, 12, 16, 32, 48, 80, 160; expansions 6x: 48, 72, 96, 192, 288, 480) as
 # research/deeplab's feature_extractor.py sets divisible_by = 1 below depth 1.0, the
 # head of deeplab_v3_513 at full width (256) with the bilinear resize of the logits to
-# their own size that the file runs before the one to 513x513. The final ArgMax is left
-# out.
+# their own size that the file runs before the one to 513x513, in the file's order
+# (aspp0 before the image-pooling resize) and with its final ArgMax over the 21 classes.
 # Published: 867,496,704 convolution MACs, counted in that file (google-coral/test_data
 # deeplabv3_mnv2_dm05_pascal_quant.tflite (760,904 bytes, commit 104342d; read with
 # Scripts/workloads/tflite-layers.py): 72 operators, output stride 16, 867,496,704
@@ -1148,13 +1279,14 @@ layers:
   - {name: block_16_project, op: conv, filters: 160, kernel: 1, padding: same, batch_norm: true}
   - {name: image_pooling, op: global_avg_pool}
   - {name: image_pooling_conv, op: conv, filters: 256, kernel: 1, padding: same, batch_norm: true, activation: relu}
-  - {name: image_pooling_resize, op: resize, size: [33, 33], mode: linear}
   - {name: aspp0, op: conv, filters: 256, kernel: 1, padding: same, batch_norm: true, activation: relu, inputs: [block_16_project]}
+  - {name: image_pooling_resize, op: resize, size: [33, 33], mode: linear, inputs: [image_pooling_conv]}
   - {name: aspp_concat, op: concat, inputs: [image_pooling_resize, aspp0]}
   - {name: concat_projection, op: conv, filters: 256, kernel: 1, padding: same, batch_norm: true, activation: relu}
   - {name: logits, op: conv, filters: 21, kernel: 1, padding: same}
   - {name: logits_resize_identity, op: resize, size: [33, 33], mode: linear}
   - {name: logits_resize, op: resize, size: [513, 513], mode: linear}
+  - {name: argmax, op: argmax, axis: 1}
 """#
     ),
     (

@@ -105,11 +105,41 @@ struct SimulationInputs {
     printer.sources[file] = String(
       decoding: bytes.prefix(4 << 20), as: UTF8.self)
     let result = HardwareLoader.read(bytes: bytes, fileName: file)
-    guard let device = result.value else {
+    guard var device = result.value else {
       throw stop(result.diagnostics, printer: &printer)
     }
     printer.print(result.diagnostics)
+    if var partition = device.host {
+      partition.hostDevice = HostDevice(
+        try loadHost(partition.hostName, beside: file, printer: &printer))
+      device.host = partition
+    }
     return device
+  }
+
+  /// A device's host (`host: {device: NAME}`): `NAME.yaml` beside the
+  /// device's own file when there is one, else the bundled device `NAME`.
+  static func loadHost(
+    _ name: String, beside file: String, printer: inout DiagnosticPrinter
+  ) throws -> Device {
+    let folder = (file as NSString).deletingLastPathComponent
+    let sibling = (folder as NSString).appendingPathComponent(name + ".yaml")
+    let argument =
+      file.contains("/") && FileManager.default.fileExists(atPath: sibling)
+      ? sibling : name
+    let (hostFile, bytes): (String, [UInt8])
+    switch Bundled.hardware(argument) {
+    case .success(let found): (hostFile, bytes) = found
+    case .failure(let d): throw stop([d], printer: &printer)
+    }
+    printer.sources[hostFile] = String(
+      decoding: bytes.prefix(4 << 20), as: UTF8.self)
+    let result = HardwareLoader.read(bytes: bytes, fileName: hostFile)
+    guard let host = result.value else {
+      throw stop(result.diagnostics, printer: &printer)
+    }
+    printer.print(result.diagnostics)
+    return host
   }
 
   /// `--precision`: a shorthand, or a precision file resolved against the

@@ -40,7 +40,9 @@ enum SimulationReport {
         InspectReport.grouped(layer.cycles),
         time(layer.seconds),
         OperatorSummary.share(layer.seconds, of: totalSeconds),
-        layer.fusedInto.map { "fused→\($0)" } ?? layer.bound.description,
+        layer.fusedInto.map { "fused→\($0)" }
+          ?? (layer.host.map { "host \($0): " } ?? "")
+            + layer.bound.description,
         bytes(dram), energy(e.mac + e.operations),
         energy(e.onChip.reduce(0) { $0 + $1.joules }),
         energy(e.dram), energy(e.staticEnergy),
@@ -61,6 +63,13 @@ enum SimulationReport {
     lines.append(
       "  latency       \(time(t.latency))   (\(InspectReport.grouped(t.cycles)) cycles)"
     )
+    let onHost = summary.layers.filter { $0.host != nil }
+    if let first = onHost.first, let host = first.host {
+      let seconds = onHost.reduce(0) { $0 + $1.seconds }
+      lines.append(
+        "  host          \(host) ran \(onHost.count) layers from \(first.name) (the first one \(summary.device) does not run): \(time(seconds))"
+      )
+    }
     lines.append(
       "  throughput    \(UnitFormatter.trim(t.throughput)) inferences/s, \(UnitFormatter.decimal(t.operationsPerSecond, unit: "OP/s"))"
     )

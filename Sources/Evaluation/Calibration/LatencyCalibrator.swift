@@ -71,7 +71,7 @@ public enum LatencyCalibrator {
     case kernels([[KernelWork]])
     /// An accelerator whose only free parameter is its runtime's per-layer
     /// time: each measurement's latency without it and the layers its
-    /// runtime issues (``KernelModel/dispatchedLayers(_:options:)``); a
+    /// runtime issues (``KernelModel/dispatchedLayers(_:on:options:)``); a
     /// latency is `base + layers · dispatch`, what the engine charges.
     case layerOverhead(base: [Double], layers: [Int])
 
@@ -176,7 +176,7 @@ public enum LatencyCalibrator {
     var layers: [Int] = []
     for measurement in measurements {
       switch KernelModel.dispatchedLayers(
-        measurement.network, options: measurement.options)
+        measurement.network, on: device, options: measurement.options)
       {
       case .success(let count): layers.append(count)
       case .failure(let failure):

@@ -156,14 +156,22 @@ public enum KernelModel {
     return .success(result)
   }
 
-  /// How many layers of a network an accelerator's runtime issues
-  /// (``AcceleratorIssue``): the count its fixed per-layer time multiplies.
+  /// How many layers of a network an accelerator's runtime issues.
+  ///
+  /// The count (``AcceleratorIssue``) is what its fixed per-layer time
+  /// multiplies. Layers the device leaves to its host (``HostSplit``) are
+  /// not issued.
   public static func dispatchedLayers(
-    _ network: Network, options: SimulationOptions
+    _ network: Network, on device: Device, options: SimulationOptions
   ) -> Result<Int, Failure> {
     do {
-      let layers = try LayerExtraction.layers(
+      var layers = try LayerExtraction.layers(
         of: network, batch: options.batch)
+      if let partition = device.host,
+        let index = HostSplit.firstHostLayer(layers, partition: partition)
+      {
+        layers = Array(layers[..<index])
+      }
       return .success(AcceleratorIssue.issued(layers).count(where: { $0 }))
     } catch {
       return .failure(

@@ -40,9 +40,13 @@ struct RunEngine {
   /// options ask for one (``SimulationOptions/searchesAhead``).
   var searchAhead: SearchAhead?
 
+  /// Prepares a run of `network`, or of `only` its layers (a part of the
+  /// layer list, ``HostSplit``) with `extraOutputs` read by layers outside
+  /// the part (they leave the device as graph outputs do).
   init(
     network: Network, device: Device, options: SimulationOptions,
-    shapes: InferredShapes? = nil
+    shapes: InferredShapes? = nil,
+    only part: [Layer]? = nil, extraOutputs: Set<String> = []
   ) throws {
     self.network = network
     self.device = device
@@ -52,8 +56,10 @@ struct RunEngine {
       throw SimulationFailure(reason: "\(device.name) has no memory levels")
     }
     do {
-      self.layers = try LayerExtraction.layers(
-        of: network, batch: options.batch, shapes: shapes)
+      self.layers =
+        try part
+        ?? LayerExtraction.layers(
+          of: network, batch: options.batch, shapes: shapes)
     } catch {
       throw SimulationFailure(
         reason: "the network cannot be simulated: \(error)")
@@ -64,6 +70,7 @@ struct RunEngine {
       graphOutputs.insert(layer.output.name)
     }
     graphOutputs.formUnion(outputs)
+    graphOutputs.formUnion(extraOutputs)
     for layer in layers.reversed() {
       tensorWriters[layer.output.name, default: []].append(layer.name)
       tensorSources[layer.output.name, default: []].append(
@@ -78,7 +85,9 @@ struct RunEngine {
 
   var reservedBits: Double { permanentReserved + resident.values.reduce(0, +) }
 
-  mutating func run(trace: inout some TraceSink) throws -> RunSummary {
+  mutating func run(
+    trace: inout some TraceSink, startingAt start: Double = 0
+  ) throws -> RunSummary {
     let firstWidths =
       try layers.first.map { try widths(of: $0) } ?? widths(of: "")
     // Graph inputs whose home is on chip start there.
@@ -101,7 +110,7 @@ struct RunEngine {
     defer { searchAhead?.stop() }
 
     var results: [LayerResult] = []
-    var clock = 0.0
+    var clock = start
     var peakMACsPerSecond = 0.0
     for layer in layers {
       let result = try simulate(layer, start: clock, trace: &trace)

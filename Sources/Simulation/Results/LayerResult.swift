@@ -92,6 +92,11 @@ public struct LayerResult: Hashable, Sendable {
   /// Coded over raw backing-store bits per operand, when the run codes
   /// DRAM traffic (``DRAMCompression``); `nil` for raw traffic.
   public var dramCoding: DRAMScale? = nil
+  /// The host device that ran the layer, if not the run's device.
+  ///
+  /// Set when the run's accelerator leaves the layer to its host
+  /// (``HostPartition``). A host layer's ``cycles`` are in the run's clock.
+  public var host: String? = nil
 
   /// Backing-store bytes moved either way.
   public var dramBytes: Int {

@@ -12,7 +12,7 @@ public enum HardwareReader {
   static let topLevelKeys = [
     "name", "kind", "description", "technology", "clock", "compute", "memory",
     "power",
-    "fabric", "parameters", "efficiency", "runtime", "source",
+    "fabric", "parameters", "efficiency", "runtime", "host", "source",
   ]
 
   /// Reads and validates a hardware description.
@@ -69,6 +69,7 @@ public enum HardwareReader {
     let residency = readParameters(top, memory: memory)
     let efficiency = readEfficiency(top)
     let runtime = RuntimeReader.read(top)
+    let host = readHost(top)
     top.finish()
 
     guard let name, let kind, let technology, let clock, let compute,
@@ -81,7 +82,7 @@ public enum HardwareReader {
       clock: clock.value, compute: compute, memory: memory,
       staticPower: staticPower,
       fabric: fabric, efficiency: efficiency, sources: sources,
-      parameterResidency: residency, runtime: runtime)
+      parameterResidency: residency, runtime: runtime, host: host)
     if document.diagnostics.containsErrors { return nil }
     for problem in device.validate() { document.record(problem) }
     return device
@@ -229,6 +230,38 @@ public enum HardwareReader {
       return nil
     }
     return ParameterResidency(level: level.name, capacity: capacity?.value)
+  }
+
+  /// `host: {device: coral-host-cpu, operators: [Conv], resize_max_scale: 2}`.
+  ///
+  /// The ONNX operator types the accelerator runs and the device that runs
+  /// the rest (``HostPartition``); the host is resolved by the loader.
+  static func readHost(_ top: MappingReader) -> HostPartition? {
+    guard let table = top.mapping("host") else { return nil }
+    let name = table.string(
+      "device", required: true,
+      hint: "name the host device, e.g. device: coral-host-cpu")
+    var operators: Set<String> = []
+    if let node = table.required(
+      "operators",
+      hint: "list the ONNX operator types it runs, e.g. [Conv, Add]"),
+      let items = table.sequence(node, key: "operators")
+    {
+      for item in items {
+        if let text = table.scalarText(
+          item, key: "operators", expected: "an ONNX operator type")
+        {
+          operators.insert(text)
+        }
+      }
+    }
+    let scale = table.number(
+      "resize_max_scale", in: 1...1e6,
+      hint: "the largest upscale per axis it resizes itself, e.g. 2")
+    table.finish()
+    guard let name else { return nil }
+    return HostPartition(
+      hostName: name, operators: operators, resizeMaxScale: scale)
   }
 
   static func readEfficiency(_ top: MappingReader) -> [OperatorClass:

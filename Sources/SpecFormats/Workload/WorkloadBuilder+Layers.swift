@@ -134,6 +134,13 @@ extension WorkloadBuilder {
         GraphNode(
           name: name, op: .softmax(axis: axis), inputs: tensors, outputs: [name]
         ))
+    case .argmax:
+      let axis = layer.integer("axis", in: -8...8) ?? 1
+      graph.nodes.append(
+        GraphNode(
+          name: name,
+          op: .extended(.argExtreme(max: true, axis: axis, keepDims: false)),
+          inputs: tensors, outputs: [name]))
     }
     if activationFailed { return nil }
     if let activation, let last = graph.nodes.last?.outputs.first {

@@ -26,6 +26,7 @@ enum WorkloadOperator: String, CaseIterable {
   case resize
   case spaceToDepth = "space_to_depth"
   case softmax
+  case argmax
 
   /// Keys every layer may have.
   static let commonKeys = ["op", "name", "inputs"]
@@ -62,6 +63,7 @@ enum WorkloadOperator: String, CaseIterable {
     case .resize: ["scale", "size", "mode"]
     case .spaceToDepth: ["block"]
     case .softmax: ["axis"]
+    case .argmax: ["axis"]
     }
   }
 
