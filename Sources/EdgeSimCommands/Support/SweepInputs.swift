@@ -151,7 +151,16 @@ struct SweepInputs: Sendable {
           decoding: bytes.prefix(4 << 20), as: UTF8.self)
         let result = HardwareLoader.read(bytes: bytes, fileName: file)
         problems += result.diagnostics
-        if let device = result.value { inputs.devices[name] = device }
+        guard var device = result.value else { continue }
+        if var partition = device.host {
+          // The layers an accelerator leaves to its host run on the host's
+          // model, as in `simulate` (`SimulationInputs.loadHost`).
+          partition.hostDevice = HostDevice(
+            try SimulationInputs.loadHost(
+              partition.hostName, beside: file, printer: &printer))
+          device.host = partition
+        }
+        inputs.devices[name] = device
       }
       for name in study.models where inputs.networks[name] == nil {
         let found =
