@@ -44,7 +44,7 @@ import Testing
           "parallel_grain: {value: 1000000, fitted_to: \"test\"}",
         ] + extra
       ).write(toFile: device, atomically: true, encoding: .utf8)
-      let mappings = try await ThreadWakeCommandTests.mappings(
+      let mappings = try await Helpers.mappings(
         device: device, network: network)
       times.append(try Self.compute(mappings["fc"]))
     }
@@ -86,30 +86,9 @@ import Testing
         - {name: f1, op: fc, units: 512}
       """,
     ]
-    var lines = ["device,model,precision,batch,latency_ms,regime,runtime"]
-    for (name, text) in networks.sorted(by: { $0.key < $1.key }) {
-      let path = folder.path("\(name).yaml")
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
-      for batch in [1, 4] {
-        let latency = try await Helpers.simulated(truth, path, batch: batch)
-        lines.append(
-          "pixel3-cpu,\(path),int8,\(batch),\(latency),steady,TFLite")
-      }
-    }
-    try lines.joined(separator: "\n").write(
-      toFile: folder.path("m.csv"), atomically: true, encoding: .utf8)
-    let run = await EdgeSimMain.capture([
-      "calibrate", folder.path("m.csv"), "--hardware", start, "--out",
-      folder.path("fitted.yaml"), "--json",
-    ])
-    #expect(run.status == 0, "\(run.standardError)")
-    var fitted: [String: Double] = [:]
-    for parameter in try #require(
-      try Helpers.json(run.standardOutput)["parameters"] as? [[String: Any]])
-    {
-      fitted[parameter["name"] as? String ?? ""] =
-        parameter["fitted"] as? Double
-    }
+    let fitted = try await Helpers.fitted(
+      networks, measuredOn: truth, from: start, in: folder,
+      out: folder.path("fitted.yaml"))
     let got = try #require(fitted["runtime.output_cost"])
     #expect(abs(got / 2e-9 - 1) < 0.01, "output_cost \(got)")
   }

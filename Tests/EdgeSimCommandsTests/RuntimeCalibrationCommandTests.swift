@@ -8,6 +8,58 @@ import Testing
 @Suite struct RuntimeCalibrationCommandTests {
   static let root = EdgeSimProcess.root.path
 
+  /// Each layer's mapping from `simulate --json`.
+  static func mappings(device: String, network: String) async throws
+    -> [String: String]
+  {
+    let run = await EdgeSimMain.capture([
+      "simulate", "--hardware", device, "--model", network, "--precision",
+      "int8", "--no-trace", "--json",
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    let layers = try #require(
+      try Self.json(run.standardOutput)["layers"] as? [[String: Any]])
+    var result: [String: String] = [:]
+    for layer in layers {
+      result[layer["name"] as? String ?? ""] = layer["mapping"] as? String
+    }
+    return result
+  }
+
+  /// `networks` (name → layer list) simulated on `truth` at batches 1 and
+  /// 4 as measurements, then fitted by `calibrate` from the device file
+  /// `start` into `out`: each parameter's fitted value by name.
+  static func fitted(
+    _ networks: [String: String], measuredOn truth: String,
+    from start: String, in folder: TemporaryFolder, out: String
+  ) async throws -> [String: Double] {
+    var lines = ["device,model,precision,batch,latency_ms,regime,runtime"]
+    for (name, text) in networks.sorted(by: { $0.key < $1.key }) {
+      let path = folder.path("\(name).yaml")
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      for batch in [1, 4] {
+        let latency = try await simulated(truth, path, batch: batch)
+        lines.append(
+          "pixel3-cpu,\(path),int8,\(batch),\(latency),steady,TFLite")
+      }
+    }
+    try lines.joined(separator: "\n").write(
+      toFile: folder.path("m.csv"), atomically: true, encoding: .utf8)
+    let run = await EdgeSimMain.capture([
+      "calibrate", folder.path("m.csv"), "--hardware", start, "--out", out,
+      "--json",
+    ])
+    #expect(run.status == 0, "\(run.standardError)")
+    var fitted: [String: Double] = [:]
+    for parameter in try #require(
+      try json(run.standardOutput)["parameters"] as? [[String: Any]])
+    {
+      fitted[parameter["name"] as? String ?? ""] =
+        parameter["fitted"] as? Double
+    }
+    return fitted
+  }
+
   static func json(_ text: String) throws -> [String: Any] {
     try #require(
       JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -346,18 +398,7 @@ import Testing
           \(packing)
           """
       ).write(toFile: device, atomically: true, encoding: .utf8)
-      let run = await EdgeSimMain.capture([
-        "simulate", "--hardware", device, "--model", network, "--precision",
-        "int8", "--no-trace", "--json",
-      ])
-      #expect(run.status == 0, "\(run.standardError)")
-      let layers = try #require(
-        try Self.json(run.standardOutput)["layers"] as? [[String: Any]])
-      var result: [String: String] = [:]
-      for layer in layers {
-        result[layer["name"] as? String ?? ""] = layer["mapping"] as? String
-      }
-      return result
+      return try await Self.mappings(device: device, network: network)
     }
     // 10 MB/s: pw has 64·64 = 4,096 int8 weights (409.6 µs), fc 4,096·4 =
     // 16,384 (1,638.4 µs); dw packs nothing.

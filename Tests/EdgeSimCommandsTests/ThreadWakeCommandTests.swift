@@ -22,24 +22,6 @@ import Testing
       - {name: big2, op: fc, units: 65536}
     """
 
-  /// Each layer's mapping from `simulate --json`.
-  static func mappings(device: String, network: String) async throws
-    -> [String: String]
-  {
-    let run = await EdgeSimMain.capture([
-      "simulate", "--hardware", device, "--model", network, "--precision",
-      "int8", "--no-trace", "--json",
-    ])
-    #expect(run.status == 0, "\(run.standardError)")
-    let layers = try #require(
-      try Helpers.json(run.standardOutput)["layers"] as? [[String: Any]])
-    var result: [String: String] = [:]
-    for layer in layers {
-      result[layer["name"] as? String ?? ""] = layer["mapping"] as? String
-    }
-    return result
-  }
-
   /// The workers sleep after `spin_window` of single-threaded work: the
   /// next kernel that splits over them pays `thread_wake`; within the
   /// window, or without the figure, no kernel does.
@@ -61,7 +43,7 @@ import Testing
       return path
     }
     // 16,384 × 4 = 65,536 MACs: one thread, at least its 5 µs dispatch.
-    let asleep = try await Self.mappings(
+    let asleep = try await Helpers.mappings(
       device: device(
         "  thread_wake: {value: 50 us, fitted_to: \"test\"}\n"
           + "  spin_window: {value: 1 us, fitted_to: \"test\"}"),
@@ -69,13 +51,13 @@ import Testing
     #expect(asleep["big2"]?.contains("wake 50.0 us") == true, "\(asleep)")
     #expect(asleep["big1"]?.contains("wake") == false, "\(asleep)")
     #expect(asleep["small"]?.contains("wake") == false, "\(asleep)")
-    let spinning = try await Self.mappings(
+    let spinning = try await Helpers.mappings(
       device: device(
         "  thread_wake: {value: 50 us, fitted_to: \"test\"}\n"
           + "  spin_window: {value: 1 ms, fitted_to: \"test\"}"),
       network: network)
     #expect(spinning.values.allSatisfy { !$0.contains("wake") }, "\(spinning)")
-    let undeclared = try await Self.mappings(
+    let undeclared = try await Helpers.mappings(
       device: device(""), network: network)
     #expect(
       undeclared.values.allSatisfy { !$0.contains("wake") }, "\(undeclared)")
@@ -121,31 +103,9 @@ import Testing
         - {name: c3, op: conv, filters: 16, kernel: 3, padding: 1, activation: relu}
       """,
     ]
-    var lines = ["device,model,precision,batch,latency_ms,regime,runtime"]
-    for (name, text) in networks.sorted(by: { $0.key < $1.key }) {
-      let path = folder.path("\(name).yaml")
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
-      for batch in [1, 4] {
-        let latency = try await Helpers.simulated(truth, path, batch: batch)
-        lines.append(
-          "pixel3-cpu,\(path),int8,\(batch),\(latency),steady,TFLite")
-      }
-    }
-    try lines.joined(separator: "\n").write(
-      toFile: folder.path("m.csv"), atomically: true, encoding: .utf8)
     let out = folder.path("fitted.yaml")
-    let run = await EdgeSimMain.capture([
-      "calibrate", folder.path("m.csv"), "--hardware", start, "--out", out,
-      "--json",
-    ])
-    #expect(run.status == 0, "\(run.standardError)")
-    var fitted: [String: Double] = [:]
-    for parameter in try #require(
-      try Helpers.json(run.standardOutput)["parameters"] as? [[String: Any]])
-    {
-      fitted[parameter["name"] as? String ?? ""] =
-        parameter["fitted"] as? Double
-    }
+    let fitted = try await Helpers.fitted(
+      networks, measuredOn: truth, from: start, in: folder, out: out)
     for (name, value) in [
       "runtime.dispatch": 10e-6, "runtime.thread_wake": 40e-6,
       "runtime.dense": 0.3,
