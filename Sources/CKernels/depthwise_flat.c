@@ -64,31 +64,6 @@ ptrdiff_t edgesim_depthwise_flat_f32_scratch(const EdgeSimWindow *window) {
   return f.group * f.stride;
 }
 
-// Flat outputs f … f + lanes − 1 (a constant where inlined): each starts
-// from b and adds w[t] · x (product rounded, then added) for the taps t
-// ascending, then is clamped as Swift's min(max(s, lower), upper).
-static inline __attribute__((always_inline)) void
-flat_block(const float *phases, const ptrdiff_t *offsets, ptrdiff_t taps,
-           const float *w, float b, float lower, float upper, float *out,
-           ptrdiff_t f, int lanes) {
-  float sum[FLAT_BLOCK];
-  for (int l = 0; l < lanes; l++) {
-    sum[l] = b;
-  }
-  for (ptrdiff_t t = 0; t < taps; t++) {
-    const float *source = phases + offsets[t] + f;
-    const float wv = w[t];
-    for (int l = 0; l < lanes; l++) {
-      const float product = wv * source[l];
-      sum[l] = sum[l] + product;
-    }
-  }
-  for (int l = 0; l < lanes; l++) {
-    const float raised = lower >= sum[l] ? lower : sum[l];
-    out[f + l] = upper < raised ? upper : raised;
-  }
-}
-
 // Flat outputs f … f + FLAT_TAIL − 1, their partial sums in out: adds
 // w[t] · x for the `taps` taps of `offsets`, ascending (kernels of more than
 // FLAT_TABLE taps).
@@ -244,14 +219,16 @@ flat_body(EDGESIM_DEPTHWISE_ARGS) {
         const float *w = weight + o * taps;
         const float b = bias != NULL ? bias[o] : 0.0f;
         if (whole) {
+          // paths.h's block along the flat index: each output from b, the
+          // taps ascending (product rounded, then added), then clamped.
           ptrdiff_t x = 0;
           for (; x + FLAT_BLOCK <= f.flat; x += FLAT_BLOCK) {
-            flat_block(phases, table, taps, w, b, lower, upper, flat, x,
-                       FLAT_BLOCK);
+            edgesim_depthwise_block_table(phases, table, taps, w, b, lower,
+                                          upper, flat, x, FLAT_BLOCK);
           }
           for (; x < f.flat; x += FLAT_TAIL) {
-            flat_block(phases, table, taps, w, b, lower, upper, flat, x,
-                       FLAT_TAIL);
+            edgesim_depthwise_block_table(phases, table, taps, w, b, lower,
+                                          upper, flat, x, FLAT_TAIL);
           }
           continue;
         }

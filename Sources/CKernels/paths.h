@@ -228,7 +228,8 @@ edgesim_depthwise_block_table(const float *top, const ptrdiff_t *offsets,
                               ptrdiff_t taps, const float *w, float b,
                               float lower, float upper, float *row,
                               ptrdiff_t ox, int lanes) {
-  float sum[16];
+  // Up to 64 lanes: depthwise_flat.c's blocks along the whole plane.
+  float sum[64];
   for (int l = 0; l < lanes; l++) {
     sum[l] = b;
   }
