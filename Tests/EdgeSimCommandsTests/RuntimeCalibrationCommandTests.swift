@@ -346,17 +346,7 @@ import Testing
       - {name: small, op: fc, units: 64}
       - {name: big, op: fc, units: 16384}
     """.write(toFile: network, atomically: true, encoding: .utf8)
-    let run = await EdgeSimMain.capture([
-      "simulate", "--hardware", device, "--model", network, "--precision",
-      "int8", "--no-trace", "--json",
-    ])
-    #expect(run.status == 0, "\(run.standardError)")
-    let layers = try #require(
-      try Self.json(run.standardOutput)["layers"] as? [[String: Any]])
-    var mapping: [String: String] = [:]
-    for layer in layers {
-      mapping[layer["name"] as? String ?? ""] = layer["mapping"] as? String
-    }
+    let mapping = try await Self.mappings(device: device, network: network)
     // 4,096 MACs: one thread. 1,048,576 MACs: all four, three woken.
     #expect(mapping["small"]?.contains("dispatch 5.0 us") == true, "\(mapping)")
     #expect(mapping["big"]?.contains("dispatch 65.0 us") == true, "\(mapping)")
