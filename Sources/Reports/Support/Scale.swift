@@ -87,7 +87,7 @@ struct Scale {
     -> ClosedRange<Double>
   {
     let finite = values.filter { $0.isFinite && (!log || $0 > 0) }
-    guard var lo = finite.min(), var hi = finite.max() else {
+    guard var lo = finite.min(), let hi = finite.max() else {
       return log ? 1...10 : 0...1
     }
     if log {
