@@ -608,113 +608,26 @@ extension CalibrationSession {
     }
   }
 
-  /// Adds each candidate's objective over `count` accumulators to its sum
-  /// (`sums[k]` for `rounds[k]`), element after element, four candidates
-  /// at a time in registers (three when three are left, so that the usual
-  /// six candidates split between two cores waste no chain): the sums the
-  /// unfused path gives, bit for bit.
+  /// Adds each candidate's objective over `count` accumulators to its sum.
+  ///
+  /// `sums[k]` is for `rounds[k]`, element after element: the sums the
+  /// unfused path gives, bit for bit. The reference of the CKernels path
+  /// the data phase runs (``candidateSums(_:count:reference:rounds:scales:objective:into:path:)``,
+  /// compared with it in `CandidateSumsTests`); each candidate's sum is one
+  /// chain of additions in element order, as there.
   static func fusedSums(
     _ source: UnsafePointer<Int64>, count: Int, reference: UnsafePointer<Float>,
     rounds: [FusedRound], scales: [Double], objective: CalibrationObjective,
     into sum: UnsafeMutableBufferPointer<Double>
   ) {
-    let width = rounds.count
-    var group = 0
-    while group < width {
-      let k = min(4, width - group)
-      if k == 3 {
-        fusedSumsOfThree(
-          source, count: count, reference: reference,
-          rounds: Array(rounds[group..<group + 3]),
-          scales: Array(scales[group..<group + 3]), objective: objective,
-          into: UnsafeMutableBufferPointer(rebasing: sum[group..<group + 3]))
-        group += 3
-        continue
-      }
-      let q0 = rounds[group]
-      let q1 = rounds[group + min(1, k - 1)]
-      let q2 = rounds[group + min(2, k - 1)]
-      let q3 = rounds[group + min(3, k - 1)]
-      let c0 = scales[group]
-      let c1 = scales[group + min(1, k - 1)]
-      let c2 = scales[group + min(2, k - 1)]
-      let c3 = scales[group + min(3, k - 1)]
-      var a0 = sum[group]
-      var a1 = k > 1 ? sum[group + 1] : 0
-      var a2 = k > 2 ? sum[group + 2] : 0
-      var a3 = k > 3 ? sum[group + 3] : 0
-      switch objective {
-      case .l1:
-        for i in 0..<count {
-          let n = source[i]
-          let y = Double(reference[i])
-          a0 += abs(q0(n) * c0 - y)
-          a1 += abs(q1(n) * c1 - y)
-          a2 += abs(q2(n) * c2 - y)
-          a3 += abs(q3(n) * c3 - y)
-        }
-      case .l2:
-        for i in 0..<count {
-          let n = source[i]
-          let y = Double(reference[i])
-          let e0 = q0(n) * c0 - y
-          let e1 = q1(n) * c1 - y
-          let e2 = q2(n) * c2 - y
-          let e3 = q3(n) * c3 - y
-          a0 += e0 * e0
-          a1 += e1 * e1
-          a2 += e2 * e2
-          a3 += e3 * e3
-        }
-      }
-      sum[group] = a0
-      if k > 1 { sum[group + 1] = a1 }
-      if k > 2 { sum[group + 2] = a2 }
-      if k > 3 { sum[group + 3] = a3 }
-      group += k
-    }
-  }
-
-  /// ``fusedSums(_:count:reference:rounds:scales:objective:into:)`` for
-  /// exactly three candidates, three chains.
-  static func fusedSumsOfThree(
-    _ source: UnsafePointer<Int64>, count: Int, reference: UnsafePointer<Float>,
-    rounds: [FusedRound], scales: [Double], objective: CalibrationObjective,
-    into sum: UnsafeMutableBufferPointer<Double>
-  ) {
-    let q0 = rounds[0]
-    let q1 = rounds[1]
-    let q2 = rounds[2]
-    let c0 = scales[0]
-    let c1 = scales[1]
-    let c2 = scales[2]
-    var a0 = sum[0]
-    var a1 = sum[1]
-    var a2 = sum[2]
-    switch objective {
-    case .l1:
+    for (k, (round, scale)) in zip(rounds, scales).enumerated() {
+      var a = sum[k]
       for i in 0..<count {
-        let n = source[i]
-        let y = Double(reference[i])
-        a0 += abs(q0(n) * c0 - y)
-        a1 += abs(q1(n) * c1 - y)
-        a2 += abs(q2(n) * c2 - y)
+        let e = round(source[i]) * scale - Double(reference[i])
+        a += objective == .l2 ? e * e : abs(e)
       }
-    case .l2:
-      for i in 0..<count {
-        let n = source[i]
-        let y = Double(reference[i])
-        let e0 = q0(n) * c0 - y
-        let e1 = q1(n) * c1 - y
-        let e2 = q2(n) * c2 - y
-        a0 += e0 * e0
-        a1 += e1 * e1
-        a2 += e2 * e2
-      }
+      sum[k] = a
     }
-    sum[0] = a0
-    sum[1] = a1
-    sum[2] = a2
   }
 
   /// For a Concat, the calibrated nodes whose output reaches one of its
