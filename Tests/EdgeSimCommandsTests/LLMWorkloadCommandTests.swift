@@ -90,6 +90,43 @@ import Testing
     #expect(ttft > 1 / rate)
   }
 
+  /// Decode that the Edge TPU leaves to its host is bounded by the host.
+  ///
+  /// The embedding's Gather is the first operator the Edge TPU does not
+  /// run, so its host CPU runs the whole decoder from the host's DRAM
+  /// (`host:` in coral-edgetpu-usb.yaml). The roofline then times those
+  /// bytes at the host's bandwidth, not at the USB link's 468.5 MB/s: no
+  /// predicted rate may exceed the roofline printed beside it.
+  @Test func decodeLeftToTheEdgeTPUsHostIsBoundedByTheHostsDRAM() async throws {
+    let json = try await Self.simulate(Self.llama, device: "coral-edgetpu-usb")
+    let decode = try Self.decode(json)
+    #expect(decode["host"] as? String == "coral-host-cpu")
+    let dram = try #require(decode["dram_bytes_per_token"] as? Double)
+    let host = try #require(decode["host_dram_bytes_per_token"] as? Double)
+    #expect(host == dram, "every layer runs on the host")
+    let rate = try #require(decode["tokens_per_second"] as? Double)
+    let roofline = try #require(
+      decode["roofline_tokens_per_second"] as? Double)
+    #expect(rate <= roofline * 1.001, "\(rate) vs roofline \(roofline)")
+    #expect(roofline > 468.5e6 / dram * 2, "the host's DRAM, not USB")
+    let text = await EdgeSimMain.capture([
+      "simulate", "--hardware", "coral-edgetpu-usb", "--model", Self.llama,
+    ])
+    #expect(text.status == 0, "\(text.standardError)")
+    #expect(
+      text.standardOutput.contains("(its host coral-host-cpu)"),
+      "\(text.standardOutput)")
+    #expect(
+      text.standardOutput.contains("from 'embed' (Gather"),
+      "\(text.standardOutput)")
+    // A device without a host keeps the one-bandwidth roofline and no
+    // host keys.
+    let npu = try Self.decode(
+      await Self.simulate(Self.llama, device: "npu-32x32"))
+    #expect(npu["host"] == nil)
+    #expect(npu["host_dram_bytes_per_token"] == nil)
+  }
+
   /// Weight-only int8 moves twice the weight bytes of int4 and decodes
   /// slower; a wider KV cache reads more per token and decodes slower.
   @Test func weightAndKVWidthsMoveDecodeTheExpectedWay() async throws {
