@@ -107,7 +107,10 @@ public struct KernelWork: Hashable, Sendable {
 /// after the thread pool's workers have idled longer than `spin_window`
 /// (``time(_:runtime:pool:)``), else 0.
 /// Fused activations and views other than Concat and Transpose take no time
-/// and no dispatch (the runtimes fuse or elide them).
+/// and no dispatch (the runtimes fuse or elide them). A runtime that declares
+/// `cycle_scale` times dense, depthwise and streaming kernels by their
+/// counted reference-kernel cycles instead: `cycles · cycle_scale / (clock ·
+/// u)` (``ReferenceKernelCycles``) replaces the arithmetic term.
 public enum KernelModel {
   /// Why a network's kernel work cannot be listed on a device.
   public struct Failure: Error, Hashable, Sendable {
