@@ -79,6 +79,16 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
   /// dot product behind it. It makes a narrow layer (few input channels
   /// per output) slower per MAC than a wide one. Not declared: 0.
   case outputCost = "output_cost"
+  /// Time per counted cycle of TensorFlow Lite for Microcontrollers'
+  /// reference kernels, in clock periods: where declared, convolutions,
+  /// depthwise convolutions, fully connected layers, element-wise, pooling
+  /// and softmax kernels take the cycles their loops count on a Cortex-M4
+  /// (`ReferenceKernelCycles`) times this factor, instead of their MACs at
+  /// a fraction of the peak (`dense`, `pointwise`, `fully_connected` and
+  /// `depthwise` are then not used, and may not be declared). One factor
+  /// for every kernel: it stands for the compiler's schedule against the
+  /// count and for the flash's wait states. Not declared: the fractions.
+  case cycleScale = "cycle_scale"
 
   /// Whether the parameter is a time (written in a device file with a unit,
   /// `8 us`), not a fraction or a count.
@@ -114,6 +124,7 @@ public enum RuntimeParameter: String, Sendable, CaseIterable, Hashable {
     case .dense, .pointwise, .fullyConnected, .depthwise, .memory: 1e-4...1
     case .parallelGrain: 1...1e10
     case .weightPacking: 1e7...1e13
+    case .cycleScale: 0.01...100
     }
   }
 }
@@ -173,6 +184,9 @@ public struct RuntimeModel: Hashable, Sendable {
   public var weightPackingRate: Double {
     parameters[.weightPacking]?.value ?? .infinity
   }
+  /// Clock periods per counted reference-kernel cycle (`nil` when not
+  /// declared: kernels are timed by their class fractions).
+  public var cycleScale: Double? { parameters[.cycleScale]?.value }
   /// Depthwise kernels' fraction of the peak MAC rate (1 when not declared).
   public var depthwise: Double { parameters[.depthwise]?.value ?? 1 }
   /// Memory-bound kernels' fraction of bandwidth (1 when not declared).

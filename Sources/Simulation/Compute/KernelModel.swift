@@ -79,6 +79,12 @@ public struct KernelWork: Hashable, Sendable {
   /// `output_cost` (``HardwareModel/RuntimeParameter/outputCost``); 0 for
   /// other kernels.
   public var outputElements: Double = 0
+  /// The cycles TensorFlow Lite Micro's reference kernel counts for the
+  /// layer on a Cortex-M4 (``ReferenceKernelCycles``); counted only for a
+  /// runtime that declares `cycle_scale`, else 0.
+  public var referenceCycles: Double = 0
+  /// The device's clock, hertz (for ``referenceCycles``).
+  public var clock: Double = 0
 }
 
 /// The time a layer takes on a processor under its runtime: the
@@ -101,7 +107,10 @@ public struct KernelWork: Hashable, Sendable {
 /// after the thread pool's workers have idled longer than `spin_window`
 /// (``time(_:runtime:pool:)``), else 0.
 /// Fused activations and views other than Concat and Transpose take no time
-/// and no dispatch (the runtimes fuse or elide them).
+/// and no dispatch (the runtimes fuse or elide them). A runtime that declares
+/// `cycle_scale` times dense, depthwise and streaming kernels by their
+/// counted reference-kernel cycles instead: `cycles · cycle_scale / (clock ·
+/// u)` (``ReferenceKernelCycles``) replaces the arithmetic term.
 public enum KernelModel {
   /// Why a network's kernel work cannot be listed on a device.
   public struct Failure: Error, Hashable, Sendable {
@@ -268,6 +277,12 @@ public enum KernelModel {
         Double(layer.weightElements) * Double(widths.weightBits) / 8
       result.outputElements = Double(layer.output.elements)
     }
+    if device.runtime?.cycleScale != nil,
+      [.dense, .depthwise, .streaming].contains(kind)
+    {
+      result.referenceCycles = ReferenceKernelCycles.cycles(of: layer)
+      result.clock = device.clock
+    }
     let weights =
       kind == .dense || kind == .depthwise
       ? Double(layer.weightElements) * Double(widths.weightBits) / 8 : 0
@@ -351,9 +366,13 @@ public enum KernelModel {
     let grain = runtime.parallelGrain
     let units = Double(w.units)
     let used = grain > 0 ? min(units, max(1, w.work / grain)) : units
-    let compute =
+    var compute =
       w.work / (w.unitRate * used * efficiency)
       + w.outputElements * runtime.outputCostSeconds / used
+    if let scale = runtime.cycleScale, w.referenceCycles > 0, w.clock > 0 {
+      // TFLite Micro's reference kernels: their counted cycles, scaled.
+      compute = w.referenceCycles * scale / (w.clock * used)
+    }
     let rate = w.bandwidth * runtime.memory
     let packingRate = runtime.weightPackingRate
     if w.packedBytes > 0, packingRate.isFinite {

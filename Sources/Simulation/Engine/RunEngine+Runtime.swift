@@ -91,7 +91,10 @@ extension RunEngine {
       ? "\(work.kind.rawValue) \(work.shape.rawValue)" : work.kind.rawValue
     let packing = time.packing > 0 ? ", packing \(us(time.packing))" : ""
     let wake = time.wake > 0 ? ", wake \(us(time.wake))" : ""
+    let reference =
+      work.referenceCycles > 0
+      ? "reference \(Int(work.referenceCycles.rounded())) cycles, " : ""
     return
-      "kernel \(kind): dispatch \(us(time.dispatch))\(wake)\(packing), compute \(us(time.compute)), memory \(us(time.memory))"
+      "kernel \(kind): \(reference)dispatch \(us(time.dispatch))\(wake)\(packing), compute \(us(time.compute)), memory \(us(time.memory))"
   }
 }

@@ -9,7 +9,9 @@ import Yams
 /// `output_cost` are times (`8 us`),
 /// `weight_packing` is a rate (`5 GB/s`), `dense`,
 /// `pointwise`, `fully_connected`, `depthwise` and `memory` are fractions
-/// in (0, 1], `parallel_grain` is a count of MACs. Unknown
+/// in (0, 1], `parallel_grain` is a count of MACs, `cycle_scale` is clock
+/// periods per counted reference-kernel cycle (and excludes the four class
+/// fractions, which it replaces). Unknown
 /// keys get a did-you-mean hint; values outside the parameter's physical
 /// range (``RuntimeParameter/range``) are located errors.
 enum RuntimeReader {
@@ -20,6 +22,22 @@ enum RuntimeReader {
       guard let node = table.value(parameter.rawValue) else { continue }
       if let figure = readFigure(node, parameter: parameter, in: table) {
         parameters[parameter] = figure
+      }
+    }
+    if parameters[.cycleScale] != nil, let at = table.value("cycle_scale") {
+      let classes: [RuntimeParameter] = [
+        .dense, .pointwise, .fullyConnected, .depthwise,
+      ]
+      let declared = classes.filter { parameters[$0] != nil }
+      if !declared.isEmpty {
+        table.document.error(
+          "'cycle_scale' times every MAC kernel by TensorFlow Lite Micro's reference kernel cycles, so \(declared.map { "'\($0.rawValue)'" }.joined(separator: ", ")) would not be used",
+          at: at,
+          hint:
+            "remove the class fractions, or remove 'cycle_scale' to time kernels by them"
+        )
+        table.finish()
+        return nil
       }
     }
     table.finish()
@@ -82,6 +100,12 @@ enum RuntimeReader {
         )
         return nil
       }
+    case .cycleScale:
+      value = entry.number(
+        "value", required: true, in: range,
+        hint:
+          "clock periods per counted reference-kernel cycle in [0.01, 100], e.g. 0.6"
+      )
     case .parallelGrain:
       value = entry.number(
         "value", required: true, in: range,
