@@ -135,6 +135,39 @@ void edgesim_sgemm_bias_clamp_on(EdgeSimKernels path, const float *a,
   }
 }
 
+void edgesim_conv_bias_clamp_f32(const float *weight, ptrdiff_t m,
+                                 const float *input, ptrdiff_t channels,
+                                 const EdgeSimWindow *window,
+                                 const float *bias, float lower, float upper,
+                                 float *panel, float *out) {
+  edgesim_conv_bias_clamp_f32_on(edgesim_kernels_current(), weight, m, input,
+                                 channels, window, bias, lower, upper, panel,
+                                 out);
+}
+
+void edgesim_conv_bias_clamp_f32_on(EdgeSimKernels path, const float *weight,
+                                    ptrdiff_t m, const float *input,
+                                    ptrdiff_t channels,
+                                    const EdgeSimWindow *window,
+                                    const float *bias, float lower,
+                                    float upper, float *panel, float *out) {
+  switch (path) {
+#if EDGESIM_X86
+  case EdgeSimKernelsAVX512:
+    edgesim_conv_bias_clamp_f32_avx512(weight, m, input, channels, window,
+                                       bias, lower, upper, panel, out);
+    return;
+  case EdgeSimKernelsAVX2:
+    edgesim_conv_bias_clamp_f32_avx2(weight, m, input, channels, window, bias,
+                                     lower, upper, panel, out);
+    return;
+#endif
+  default:
+    edgesim_conv_bias_clamp_f32_portable(weight, m, input, channels, window,
+                                         bias, lower, upper, panel, out);
+  }
+}
+
 ptrdiff_t edgesim_sgemm_panel_floats(void) {
   return (ptrdiff_t)SGEMM_PANEL_KC * SGEMM_PANEL_NC;
 }

@@ -31,8 +31,116 @@ void edgesim_sgemm_portable(const float *a, ptrdiff_t m, ptrdiff_t k,
 // by SGEMM_PANEL_NC columns of b (the panel), read by the vector paths in
 // strips of their tile's width.
 enum { SGEMM_PANEL_KC = 128, SGEMM_PANEL_NC = 256 };
+// edgesim_conv_bias_clamp_f32's blocks, in the same panel: deeper and
+// narrower (its K is 147 to 4608 in ResNet-18, its P down to 49), so that
+// fewer blocks reload and store each tile's sums (measured in isolation on
+// ResNet-18's layers: BENCHMARKS.md, issue #19, the sitting of the implicit
+// im2col). The blocks change no bit: each sum is carried.
+enum { CONV_PANEL_KC = 256, CONV_PANEL_NC = 128 };
+_Static_assert(CONV_PANEL_KC * CONV_PANEL_NC <= SGEMM_PANEL_KC * SGEMM_PANEL_NC,
+               "the convolution's blocks fit the panel");
 
 void edgesim_sgemm_bias_clamp_portable(EDGESIM_SGEMM_BIAS_CLAMP_ARGS);
+
+#define EDGESIM_CONV_BIAS_CLAMP_ARGS                                           \
+  const float *a, ptrdiff_t m, const float *input, ptrdiff_t channels,         \
+      const EdgeSimWindow *g, const float *bias, float lower, float upper,     \
+      float *panel, float *out
+
+void edgesim_conv_bias_clamp_f32_portable(EDGESIM_CONV_BIAS_CLAMP_ARGS);
+
+// The outputs ox of a window's column jj whose input column x = ox · sx +
+// offset lies in [0, width): [first, last), as edgesim_im2col_f32 finds them.
+static inline __attribute__((always_inline)) void
+edgesim_conv_columns(const EdgeSimWindow *g, ptrdiff_t jj, ptrdiff_t *first,
+                     ptrdiff_t *last) {
+  const ptrdiff_t ow = g->outWidth, sx = g->strideX;
+  const ptrdiff_t offset = jj * g->dilationX - g->padLeft;
+  ptrdiff_t f = 0, l = 0;
+  if (offset < 0) {
+    f = (-offset + sx - 1) / sx;
+  }
+  if (g->width - offset > 0) {
+    l = (g->width - offset + sx - 1) / sx;
+  }
+  f = f > ow ? ow : f;
+  l = l > ow ? ow : l;
+  *first = f;
+  *last = l < f ? f : l;
+}
+
+// Rows [k0, k0 + kc) by columns [j0, j0 + nc) of the K × P matrix that
+// edgesim_im2col_f32 builds from `channels` planes at `input` (K = channels ·
+// kh · kw in the order [c][i][j], P = outHeight · outWidth; the input value,
+// or +0 where the window reads padding), gathered straight from the planes
+// into `panel` as strips of w columns ([strip][kk][w], a strip's columns past
+// nc zero): the layout of sgemm_pack_strips on the built matrix, so the
+// same values without the matrix.
+static inline __attribute__((always_inline)) void
+edgesim_conv_pack_strips(const float *input, const EdgeSimWindow *g,
+                         ptrdiff_t k0, ptrdiff_t kc, ptrdiff_t j0,
+                         ptrdiff_t nc, ptrdiff_t w, float *panel) {
+  const ptrdiff_t kh = g->kernelHeight, kw = g->kernelWidth;
+  const ptrdiff_t ow = g->outWidth, sx = g->strideX;
+  const ptrdiff_t inputPlane = g->height * g->width;
+  for (ptrdiff_t j = 0; j < nc; j += w) {
+    const ptrdiff_t cols = nc - j < w ? nc - j : w;
+    float *strip = panel + j * kc;
+    const ptrdiff_t oyStart = (j0 + j) / ow, oxStart = (j0 + j) % ow;
+    ptrdiff_t c = k0 / (kh * kw), i = (k0 / kw) % kh, jj = k0 % kw;
+    for (ptrdiff_t t = 0; t < kc; t++) {
+      float *to = strip + t * w;
+      const float *channel = input + c * inputPlane;
+      const ptrdiff_t offset = jj * g->dilationX - g->padLeft;
+      ptrdiff_t first, last;
+      edgesim_conv_columns(g, jj, &first, &last);
+      ptrdiff_t oy = oyStart, ox = oxStart, q = 0;
+      while (q < cols) {
+        const ptrdiff_t run = cols - q < ow - ox ? cols - q : ow - ox;
+        const ptrdiff_t end = ox + run;
+        const ptrdiff_t y = oy * g->strideY - g->padTop + i * g->dilationY;
+        float *row = to + q - ox;
+        if (y < 0 || y >= g->height) {
+          for (ptrdiff_t x = ox; x < end; x++) {
+            row[x] = 0;
+          }
+        } else {
+          const float *source = channel + y * g->width + offset;
+          const ptrdiff_t a = first > ox ? (first < end ? first : end) : ox;
+          const ptrdiff_t b = last < end ? (last > a ? last : a) : end;
+          for (ptrdiff_t x = ox; x < a; x++) {
+            row[x] = 0;
+          }
+          if (sx == 1) {
+            for (ptrdiff_t x = a; x < b; x++) {
+              row[x] = source[x];
+            }
+          } else {
+            for (ptrdiff_t x = a; x < b; x++) {
+              row[x] = source[x * sx];
+            }
+          }
+          for (ptrdiff_t x = b; x < end; x++) {
+            row[x] = 0;
+          }
+        }
+        q += run;
+        ox = 0;
+        oy++;
+      }
+      for (; q < w; q++) {
+        to[q] = 0;
+      }
+      if (++jj == kw) {
+        jj = 0;
+        if (++i == kh) {
+          i = 0;
+          c++;
+        }
+      }
+    }
+  }
+}
 
 #define EDGESIM_EPILOGUE_ARGS                                                  \
   const int32_t *sums, ptrdiff_t count, int32_t bias, int32_t shift,           \
@@ -63,6 +171,8 @@ void edgesim_clip_portable(EDGESIM_CLIP_ARGS);
 #if EDGESIM_X86
 void edgesim_sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS);
 void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS);
+void edgesim_conv_bias_clamp_f32_avx2(EDGESIM_CONV_BIAS_CLAMP_ARGS);
+void edgesim_conv_bias_clamp_f32_avx512(EDGESIM_CONV_BIAS_CLAMP_ARGS);
 void edgesim_window_sums_avx2(EDGESIM_WINDOW_ARGS);
 void edgesim_window_sums_avx512(EDGESIM_WINDOW_ARGS);
 void edgesim_depthwise_f32_avx2(EDGESIM_DEPTHWISE_ARGS);

@@ -79,6 +79,49 @@ void edgesim_sgemm_bias_clamp_portable(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
   }
 }
 
+// Block by block as the vector paths (each block of the im2col matrix
+// packed from the planes as one strip of nc columns): each sum starts from
+// its bias in the first block, takes its products k ascending, and is
+// clamped as the last block stores it, the order of
+// edgesim_sgemm_bias_clamp_portable on the built matrix.
+void edgesim_conv_bias_clamp_f32_portable(EDGESIM_CONV_BIAS_CLAMP_ARGS) {
+  const ptrdiff_t k = channels * g->kernelHeight * g->kernelWidth;
+  const ptrdiff_t n = g->outHeight * g->outWidth;
+  for (ptrdiff_t j0 = 0; j0 < n; j0 += SGEMM_PANEL_NC) {
+    const ptrdiff_t nc = n - j0 < SGEMM_PANEL_NC ? n - j0 : SGEMM_PANEL_NC;
+    for (ptrdiff_t k0 = 0; k0 < k; k0 += SGEMM_PANEL_KC) {
+      const ptrdiff_t kc = k - k0 < SGEMM_PANEL_KC ? k - k0 : SGEMM_PANEL_KC;
+      edgesim_conv_pack_strips(input, g, k0, kc, j0, nc, nc, panel);
+      for (ptrdiff_t i = 0; i < m; i++) {
+        float *row = out + i * n + j0;
+        if (k0 == 0) {
+          const float start = bias != NULL ? bias[i] : 0.0f;
+          for (ptrdiff_t j = 0; j < nc; j++) {
+            row[j] = start;
+          }
+        }
+        const float *ai = a + i * k + k0;
+        for (ptrdiff_t kk = 0; kk < kc; kk++) {
+          const float av = ai[kk];
+          const float *bk = panel + kk * nc;
+          for (ptrdiff_t j = 0; j < nc; j++) {
+            float product = av * bk[j];
+            row[j] = row[j] + product;
+          }
+        }
+        if (k0 + kc == k) {
+          for (ptrdiff_t j = 0; j < nc; j++) {
+            // Swift's max(s, lower) and min(_, upper).
+            float s = row[j];
+            s = lower >= s ? lower : s;
+            row[j] = upper < s ? upper : s;
+          }
+        }
+      }
+    }
+  }
+}
+
 void edgesim_pack_channels_last(const int64_t *src, ptrdiff_t channels,
                                 ptrdiff_t height, ptrdiff_t width,
                                 ptrdiff_t plane, int16_t *dst,

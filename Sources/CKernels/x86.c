@@ -696,7 +696,108 @@ sgemm_tile_avx2(const int R, const int full, const float *a, ptrdiff_t lda,
   sgemm_tile_avx2((R) <= 6 ? (R) : 6, FULL, ai, k, strip, kc, oi, n, m0, m1,   \
                   bi, first, last, lo, hi)
 
-AVX512 void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+// Windows of up to this many taps are packed by gathers.
+enum { CONV_GATHER_TAPS = 64 };
+
+// Whether every plane offset and coordinate of a window fits 32-bit lanes.
+static inline int conv_gather_fits(const EdgeSimWindow *g) {
+  const ptrdiff_t big = (ptrdiff_t)1 << 14, small = (ptrdiff_t)1 << 8;
+  return g->kernelHeight * g->kernelWidth <= CONV_GATHER_TAPS &&
+         g->height < big && g->width < big && g->outHeight < big &&
+         g->outWidth < big && g->strideY < small && g->strideX < small &&
+         g->dilationY < small && g->dilationX < small &&
+         g->padTop < small && g->padLeft < small;
+}
+
+// edgesim_conv_pack_strips with strips of 32 columns, by gathers: for each
+// strip, each tap (i, j) of the window gets its two vectors of plane
+// offsets and the masks of the lanes that read the input (not padding, not
+// past the strip's columns), then every row kk of the strip is two masked
+// gathers from its channel, +0 in the other lanes: the same values.
+static inline AVX512 __attribute__((always_inline)) void
+conv_pack_strips_avx512(const float *input, const EdgeSimWindow *g,
+                        ptrdiff_t k0, ptrdiff_t kc, ptrdiff_t j0, ptrdiff_t nc,
+                        float *panel) {
+  if (!conv_gather_fits(g)) {
+    edgesim_conv_pack_strips(input, g, k0, kc, j0, nc, 32, panel);
+    return;
+  }
+  const ptrdiff_t kh = g->kernelHeight, kw = g->kernelWidth, taps = kh * kw;
+  const ptrdiff_t ow = g->outWidth, inputPlane = g->height * g->width;
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                         12, 13, 14, 15);
+  const __m512i height = _mm512_set1_epi32((int)g->height);
+  const __m512i width = _mm512_set1_epi32((int)g->width);
+  __m512i offsets[CONV_GATHER_TAPS][2];
+  __mmask16 masks[CONV_GATHER_TAPS][2];
+  for (ptrdiff_t j = 0; j < nc; j += 32) {
+    const ptrdiff_t cols = nc - j < 32 ? nc - j : 32;
+    float *strip = panel + j * kc;
+    // Each lane's output row and column, then its window's top-left input
+    // coordinate.
+    int32_t oyLane[32], oxLane[32];
+    ptrdiff_t oy = (j0 + j) / ow, ox = (j0 + j) % ow;
+    for (int q = 0; q < 32; q++) {
+      oyLane[q] = (int32_t)oy;
+      oxLane[q] = (int32_t)ox;
+      if (++ox == ow) {
+        ox = 0;
+        oy++;
+      }
+    }
+    for (int h = 0; h < 2; h++) {
+      const __m512i y0 = _mm512_sub_epi32(
+          _mm512_mullo_epi32(_mm512_loadu_si512(oyLane + 16 * h),
+                             _mm512_set1_epi32((int)g->strideY)),
+          _mm512_set1_epi32((int)g->padTop));
+      const __m512i x0 = _mm512_sub_epi32(
+          _mm512_mullo_epi32(_mm512_loadu_si512(oxLane + 16 * h),
+                             _mm512_set1_epi32((int)g->strideX)),
+          _mm512_set1_epi32((int)g->padLeft));
+      const __mmask16 inStrip = _mm512_cmplt_epi32_mask(
+          lane, _mm512_set1_epi32((int)(cols - 16 * h)));
+      for (ptrdiff_t i = 0; i < kh; i++) {
+        const __m512i y = _mm512_add_epi32(
+            y0, _mm512_set1_epi32((int)(i * g->dilationY)));
+        const __mmask16 rowOK =
+            _mm512_mask_cmplt_epu32_mask(inStrip, y, height);
+        const __m512i rowOffset = _mm512_mullo_epi32(y, width);
+        for (ptrdiff_t jj = 0; jj < kw; jj++) {
+          const __m512i x = _mm512_add_epi32(
+              x0, _mm512_set1_epi32((int)(jj * g->dilationX)));
+          masks[i * kw + jj][h] = _mm512_mask_cmplt_epu32_mask(rowOK, x, width);
+          offsets[i * kw + jj][h] = _mm512_add_epi32(rowOffset, x);
+        }
+      }
+    }
+    ptrdiff_t c = k0 / taps, tap = k0 % taps;
+    for (ptrdiff_t t = 0; t < kc; t++) {
+      const float *channel = input + c * inputPlane;
+      const __m512 v0 = _mm512_mask_i32gather_ps(
+          _mm512_setzero_ps(), masks[tap][0], offsets[tap][0], channel, 4);
+      const __m512 v1 =
+          cols > 16 ? _mm512_mask_i32gather_ps(_mm512_setzero_ps(),
+                                               masks[tap][1], offsets[tap][1],
+                                               channel, 4)
+                    : _mm512_setzero_ps();
+      _mm512_storeu_ps(strip + t * 32, v0);
+      _mm512_storeu_ps(strip + t * 32 + 16, v1);
+      if (++tap == taps) {
+        tap = 0;
+        c++;
+      }
+    }
+  }
+}
+
+// edgesim_sgemm_bias_clamp_avx512, and edgesim_conv_bias_clamp_f32_avx512
+// when `input` is not NULL: b is then the im2col matrix of `channels` planes
+// at `input`, whose blocks are packed straight from the planes.
+static inline AVX512 __attribute__((always_inline)) void
+sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS, const float *input,
+                        ptrdiff_t channels, const EdgeSimWindow *g,
+                        ptrdiff_t blockK, ptrdiff_t blockN) {
+  (void)channels;
   const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
   if (k == 0) {
     for (ptrdiff_t i = 0; i < m; i++) {
@@ -709,12 +810,16 @@ AVX512 void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
     }
     return;
   }
-  for (ptrdiff_t j0 = 0; j0 < n; j0 += SGEMM_PANEL_NC) {
-    const ptrdiff_t nc = n - j0 < SGEMM_PANEL_NC ? n - j0 : SGEMM_PANEL_NC;
-    for (ptrdiff_t k0 = 0; k0 < k; k0 += SGEMM_PANEL_KC) {
-      const ptrdiff_t kc = k - k0 < SGEMM_PANEL_KC ? k - k0 : SGEMM_PANEL_KC;
+  for (ptrdiff_t j0 = 0; j0 < n; j0 += blockN) {
+    const ptrdiff_t nc = n - j0 < blockN ? n - j0 : blockN;
+    for (ptrdiff_t k0 = 0; k0 < k; k0 += blockK) {
+      const ptrdiff_t kc = k - k0 < blockK ? k - k0 : blockK;
       const int first = k0 == 0, last = k0 + kc == k;
-      sgemm_pack_strips(b + k0 * n + j0, n, kc, nc, 32, panel);
+      if (input != NULL) {
+        conv_pack_strips_avx512(input, g, k0, kc, j0, nc, panel);
+      } else {
+        sgemm_pack_strips(b + k0 * n + j0, n, kc, nc, 32, panel);
+      }
       for (ptrdiff_t j = 0; j < nc; j += 32) {
         const float *strip = panel + j * kc;
         const ptrdiff_t cols = nc - j < 32 ? nc - j : 32;
@@ -737,19 +842,30 @@ AVX512 void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
   }
 }
 
-AVX2 void edgesim_sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+// edgesim_sgemm_bias_clamp_avx2, and edgesim_conv_bias_clamp_f32_avx2 when
+// `input` is not NULL (as sgemm_bias_clamp_avx512).
+static inline AVX2 __attribute__((always_inline)) void
+sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS, const float *input,
+                      ptrdiff_t channels, const EdgeSimWindow *g,
+                      ptrdiff_t blockK, ptrdiff_t blockN) {
   const __m256 lo = _mm256_set1_ps(lower), hi = _mm256_set1_ps(upper);
   if (k == 0) {
+    // Only a matrix product has no k (a convolution reads a channel).
+    (void)input, (void)channels, (void)g;
     edgesim_sgemm_bias_clamp_portable(a, m, k, b, n, bias, lower, upper,
                                       panel, out);
     return;
   }
-  for (ptrdiff_t j0 = 0; j0 < n; j0 += SGEMM_PANEL_NC) {
-    const ptrdiff_t nc = n - j0 < SGEMM_PANEL_NC ? n - j0 : SGEMM_PANEL_NC;
-    for (ptrdiff_t k0 = 0; k0 < k; k0 += SGEMM_PANEL_KC) {
-      const ptrdiff_t kc = k - k0 < SGEMM_PANEL_KC ? k - k0 : SGEMM_PANEL_KC;
+  for (ptrdiff_t j0 = 0; j0 < n; j0 += blockN) {
+    const ptrdiff_t nc = n - j0 < blockN ? n - j0 : blockN;
+    for (ptrdiff_t k0 = 0; k0 < k; k0 += blockK) {
+      const ptrdiff_t kc = k - k0 < blockK ? k - k0 : blockK;
       const int first = k0 == 0, last = k0 + kc == k;
-      sgemm_pack_strips(b + k0 * n + j0, n, kc, nc, 16, panel);
+      if (input != NULL) {
+        edgesim_conv_pack_strips(input, g, k0, kc, j0, nc, 16, panel);
+      } else {
+        sgemm_pack_strips(b + k0 * n + j0, n, kc, nc, 16, panel);
+      }
       for (ptrdiff_t j = 0; j < nc; j += 16) {
         const float *strip = panel + j * kc;
         const ptrdiff_t cols = nc - j < 16 ? nc - j : 16;
@@ -767,6 +883,30 @@ AVX2 void edgesim_sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
       }
     }
   }
+}
+
+AVX512 void edgesim_sgemm_bias_clamp_avx512(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+  sgemm_bias_clamp_avx512(a, m, k, b, n, bias, lower, upper, panel, out, NULL,
+                          0, NULL, SGEMM_PANEL_KC, SGEMM_PANEL_NC);
+}
+
+AVX512 void edgesim_conv_bias_clamp_f32_avx512(EDGESIM_CONV_BIAS_CLAMP_ARGS) {
+  const ptrdiff_t k = channels * g->kernelHeight * g->kernelWidth;
+  sgemm_bias_clamp_avx512(a, m, k, NULL, g->outHeight * g->outWidth, bias,
+                          lower, upper, panel, out, input, channels, g,
+                          CONV_PANEL_KC, CONV_PANEL_NC);
+}
+
+AVX2 void edgesim_sgemm_bias_clamp_avx2(EDGESIM_SGEMM_BIAS_CLAMP_ARGS) {
+  sgemm_bias_clamp_avx2(a, m, k, b, n, bias, lower, upper, panel, out, NULL, 0,
+                        NULL, SGEMM_PANEL_KC, SGEMM_PANEL_NC);
+}
+
+AVX2 void edgesim_conv_bias_clamp_f32_avx2(EDGESIM_CONV_BIAS_CLAMP_ARGS) {
+  const ptrdiff_t k = channels * g->kernelHeight * g->kernelWidth;
+  sgemm_bias_clamp_avx2(a, m, k, NULL, g->outHeight * g->outWidth, bias,
+                        lower, upper, panel, out, input, channels, g,
+                        CONV_PANEL_KC, CONV_PANEL_NC);
 }
 
 // The epilogue's tail and clip's, one element at a time.

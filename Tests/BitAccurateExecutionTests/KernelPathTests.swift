@@ -314,6 +314,81 @@ import Testing
     }
   }
 
+  /// The convolution that packs its im2col blocks straight from the input
+  /// planes against `edgesim_im2col_f32` followed by the scalar loop on
+  /// rows filled with the bias, then Swift's `min(max(s, lower), upper)`:
+  /// random strides, dilations, pads (larger than the kernel too), planes
+  /// whose rows are shorter and longer than a 32- or 16-column strip, every
+  /// ninth trial across the 128-deep and 256-wide blocks, every seventh a
+  /// window of more than the gathers' 64 taps, values of very different
+  /// magnitudes and specials: bit patterns equal.
+  @Test(arguments: paths)
+  func convMatchesIm2colAndGemm(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1929)
+    var panel = [Float](repeating: .nan, count: edgesim_sgemm_panel_floats())
+    for trial in 0..<240 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let across = trial % 9 == 4
+      let wide = trial % 7 == 3
+      let channels = across ? draw(10...20) : draw(1...4)
+      let (height, width) =
+        across ? (draw(14...24), draw(14...24)) : (draw(1...12), draw(1...40))
+      let (kh, kw) =
+        wide ? (draw(8...10), draw(8...10)) : (draw(1...5), draw(1...7))
+      let (sy, sx, dy, dx) = (
+        draw(1...3), draw(1...3), draw(1...2), draw(1...2)
+      )
+      let (top, left) = (draw(0...6), draw(0...6))
+      let spanY = height + top + draw(0...3) - (kh - 1) * dy - 1
+      let spanX = width + left + draw(0...3) - (kw - 1) * dx - 1
+      guard spanY >= 0, spanX >= 0 else { continue }
+      let (outHeight, outWidth) = (spanY / sy + 1, spanX / sx + 1)
+      let m = draw(1...(across ? 10 : 19))
+      let k = channels * kh * kw
+      let plane = outHeight * outWidth
+      func values(_ count: Int) -> [Float] {
+        Self.floats(count, specialsToo: trial % 5 == 0, &rng)
+      }
+      let input = values(channels * height * width)
+      let weight = values(m * k)
+      let bias: [Float]? = trial % 3 == 0 ? nil : values(m)
+      let clamp = Self.clamps[trial % Self.clamps.count]
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: kh, kernelWidth: kw,
+        strideY: sy, strideX: sx, dilationY: dy, dilationX: dx, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      var column = [Float](repeating: .nan, count: k * plane)
+      column.withUnsafeMutableBufferPointer { target in
+        edgesim_im2col_f32(input, channels, &window, target.baseAddress)
+      }
+      var expected = (0..<(m * plane)).map { bias?[$0 / plane] ?? 0 }
+      Self.sgemmReference(weight, m: m, k: k, column, n: plane, &expected)
+      expected = expected.map { min(max($0, clamp.lower), clamp.upper) }
+      var out = [Float](repeating: .nan, count: m * plane)
+      out.withUnsafeMutableBufferPointer { o in
+        panel.withUnsafeMutableBufferPointer { p in
+          (bias ?? []).withUnsafeBufferPointer { b in
+            edgesim_conv_bias_clamp_f32_on(
+              Self.c(path), weight, m, input, channels, &window,
+              bias == nil ? nil : b.baseAddress, clamp.lower, clamp.upper,
+              p.baseAddress, o.baseAddress)
+          }
+        }
+      }
+      for index in out.indices
+      where out[index].bitPattern != expected[index].bitPattern
+        && !(out[index].isNaN && expected[index].isNaN)
+      {
+        Issue.record(
+          "\(name) trial \(trial) (\(m)×\(k)×\(plane)) [\(index)]: \(out[index]) ≠ \(expected[index])"
+        )
+        return
+      }
+    }
+  }
+
   /// The Int32 requantization epilogue against its definition in Int64:
   /// every shift 1…31, halfUp and floor, output bounds of 2 to 31 bits
   /// with and without a fused ReLU or Clip (also one whose bottom lies above

@@ -3,10 +3,13 @@ import NetworkGraph
 
 /// Float32 kernels of the reference executor (NCHW, batch N).
 enum FloatKernels {
-  /// Conv-11 for 2-D windows, any group: im2col per image and group, then
-  /// a row-major GEMM out[m][p] = bias[m] + Σ w[m][k] · col[k][p] (k
-  /// ascending), each output then clamped by `clamp` (a fused ReLU or
-  /// Clip, ``FloatClamp``).
+  /// Conv-11 for 2-D windows, any group: per image and group a row-major
+  /// GEMM out[m][p] = bias[m] + Σ w[m][k] · col[k][p] (k ascending) on the
+  /// im2col matrix col, each output then clamped by `clamp` (a fused ReLU
+  /// or Clip, ``FloatClamp``).
+  ///
+  /// CKernels' `edgesim_conv_bias_clamp_f32` packs col's blocks straight from the input planes (col is never
+  /// built); a pointwise layer's col is its input.
   static func conv(
     _ x: FloatTensor, weight: [Float], weightShape: [Int], bias: [Float]?,
     attributes: ConvAttributes, node: NodeReference, concurrency: Int = 1,
@@ -49,43 +52,37 @@ enum FloatKernels {
         _ = Parallel.slices(
           g.batch, concurrency: concurrency, minimumPerSlice: 4
         ) { images in
-          // im2col writes every value of its K × P matrix (a ResNet-18
-          // image's first layer: 7.4 MB), so it is not zero-filled first.
-          var col = [Float].uninitialized(g.isPointwise ? 0 : k * plane)
           var panel = [Float](
             repeating: 0, count: edgesim_sgemm_panel_floats())
-          let input = UnsafeBufferPointer(
-            start: shared.0.base, count: x.values.count)
+          var window = EdgeSimWindow(g)
           let biasValues = bias ?? []
           weight.withUnsafeBufferPointer { w in
             biasValues.withUnsafeBufferPointer { b in
               panel.withUnsafeMutableBufferPointer { panel in
-                col.withUnsafeMutableBufferPointer { column in
-                  for n in images {
-                    for group in 0..<groups {
-                      let channelBase =
-                        (n * g.channels + group * groupIn) * g.inputPlane
-                      let matrix: UnsafePointer<Float>
-                      if g.isPointwise {
-                        matrix =
-                          input.baseAddress.unsafelyUnwrapped + channelBase
-                      } else {
-                        im2col(
-                          input, from: channelBase, channels: groupIn, g,
-                          into: column)
-                        matrix = UnsafePointer(
-                          column.baseAddress.unsafelyUnwrapped)
-                      }
-                      let outBase = (n * outChannels + group * groupOut) * plane
-                      // row[p] = bias[m] + w[m][kk] · col[kk][p], kk
-                      // ascending, then clamped.
+                for n in images {
+                  for group in 0..<groups {
+                    let matrix = UnsafePointer(
+                      shared.0.base
+                        + (n * g.channels + group * groupIn) * g.inputPlane)
+                    let weights =
+                      w.baseAddress.unsafelyUnwrapped + group * groupOut * k
+                    let groupBias =
+                      bias == nil
+                      ? nil : b.baseAddress.map { $0 + group * groupOut }
+                    let target =
+                      shared.1.base + (n * outChannels + group * groupOut)
+                      * plane
+                    // row[p] = bias[m] + w[m][kk] · col[kk][p], kk
+                    // ascending, then clamped.
+                    if g.isPointwise {
                       edgesim_sgemm_bias_clamp(
-                        w.baseAddress.unsafelyUnwrapped + group * groupOut * k,
-                        groupOut, k, matrix, plane,
-                        bias == nil
-                          ? nil : b.baseAddress.map { $0 + group * groupOut },
-                        clamp.lower, clamp.upper, panel.baseAddress,
-                        shared.1.base + outBase)
+                        weights, groupOut, k, matrix, plane, groupBias,
+                        clamp.lower, clamp.upper, panel.baseAddress, target)
+                    } else {
+                      edgesim_conv_bias_clamp_f32(
+                        weights, groupOut, matrix, groupIn, &window,
+                        groupBias, clamp.lower, clamp.upper,
+                        panel.baseAddress, target)
                     }
                   }
                 }

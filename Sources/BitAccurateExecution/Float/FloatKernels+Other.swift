@@ -79,44 +79,56 @@ extension FloatKernels {
         pads: nil, autoPad: .notSet, ceilMode: false, node: node)
     }
     let includePad = attributes?.countIncludePad ?? false
+    let padEnd = (
+      padBottom(g, attributes, axis: 0), padBottom(g, attributes, axis: 1)
+    )
     var out = [Float](repeating: 0, count: g.batch * g.channels * g.outputPlane)
-    var o = 0
-    for plane in 0..<(g.batch * g.channels) {
-      let base = plane * g.inputPlane
-      for oy in 0..<g.outHeight {
-        for ox in 0..<g.outWidth {
-          var best = -Float.infinity
-          var sum: Double = 0
-          var counted = 0
-          var padded = 0
-          for i in 0..<g.kernelHeight {
-            let y = oy * g.strideY - g.padTop + i * g.dilationY
-            for j in 0..<g.kernelWidth {
-              let xx = ox * g.strideX - g.padLeft + j * g.dilationX
-              if y < 0 || y >= g.height || xx < 0 || xx >= g.width {
-                // Positions in the pad area inside the padded extent.
-                if y >= -g.padTop
-                  && y < g.height + padBottom(g, attributes, axis: 0)
-                  && xx >= -g.padLeft
-                  && xx < g.width + padBottom(g, attributes, axis: 1)
-                {
-                  padded += 1
+    x.values.withUnsafeBufferPointer { input in
+      var o = 0
+      for plane in 0..<(g.batch * g.channels) {
+        let base = plane * g.inputPlane
+        for oy in 0..<g.outHeight {
+          for ox in 0..<g.outWidth {
+            if !average {
+              // The largest input the window reads, i then j ascending.
+              var best = -Float.infinity
+              for i in 0..<g.kernelHeight {
+                let y = oy * g.strideY - g.padTop + i * g.dilationY
+                if y < 0 || y >= g.height { continue }
+                for j in 0..<g.kernelWidth {
+                  let xx = ox * g.strideX - g.padLeft + j * g.dilationX
+                  if xx < 0 || xx >= g.width { continue }
+                  best = max(best, input[base + y * g.width + xx])
                 }
-                continue
               }
-              let v = x.values[base + y * g.width + xx]
-              best = max(best, v)
-              sum += Double(v)
-              counted += 1
+              out[o] = best
+              o += 1
+              continue
             }
-          }
-          if average {
+            var sum: Double = 0
+            var counted = 0
+            var padded = 0
+            for i in 0..<g.kernelHeight {
+              let y = oy * g.strideY - g.padTop + i * g.dilationY
+              for j in 0..<g.kernelWidth {
+                let xx = ox * g.strideX - g.padLeft + j * g.dilationX
+                if y < 0 || y >= g.height || xx < 0 || xx >= g.width {
+                  // Positions in the pad area inside the padded extent.
+                  if y >= -g.padTop && y < g.height + padEnd.0
+                    && xx >= -g.padLeft && xx < g.width + padEnd.1
+                  {
+                    padded += 1
+                  }
+                  continue
+                }
+                sum += Double(input[base + y * g.width + xx])
+                counted += 1
+              }
+            }
             let n = includePad ? counted + padded : counted
             out[o] = n > 0 ? Float(sum / Double(n)) : 0
-          } else {
-            out[o] = best
+            o += 1
           }
-          o += 1
         }
       }
     }

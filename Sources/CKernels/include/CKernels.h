@@ -154,6 +154,29 @@ typedef struct {
 void edgesim_im2col_f32(const float *input, ptrdiff_t channels,
                         const EdgeSimWindow *window, float *column);
 
+/// A convolution as `edgesim_sgemm_bias_clamp` of the m × K weights
+/// (row i at weight + i · K) with b the K × P matrix `edgesim_im2col_f32`
+/// builds from `channels` planes at `input` (K = channels · kh · kw, P =
+/// outHeight · outWidth): the same sums in the same order (bias, then k
+/// ascending, no fused multiply-add), then clamped, so the same bits on
+/// every path, but each block of b is packed into `panel` straight from
+/// the planes (the K × P matrix is never built). `panel` holds
+/// `edgesim_sgemm_panel_floats()` floats; out is m × P.
+void edgesim_conv_bias_clamp_f32(const float *weight, ptrdiff_t m,
+                                 const float *input, ptrdiff_t channels,
+                                 const EdgeSimWindow *window,
+                                 const float *bias, float lower, float upper,
+                                 float *panel, float *out);
+
+/// `edgesim_conv_bias_clamp_f32` on one given path (which must be
+/// supported).
+void edgesim_conv_bias_clamp_f32_on(EdgeSimKernels path, const float *weight,
+                                    ptrdiff_t m, const float *input,
+                                    ptrdiff_t channels,
+                                    const EdgeSimWindow *window,
+                                    const float *bias, float lower,
+                                    float upper, float *panel, float *out);
+
 /// A depthwise convolution of `channels` Float32 planes (`height · width`
 /// apart), `multiplier` outputs per channel (output o reads channel o /
 /// multiplier; planes `outHeight · outWidth` apart), any stride, dilation
