@@ -7923,10 +7923,11 @@ layers:
 # backbone and four extra (1x1 conv to half the depth, 3x3 stride-2 conv; depths 512,
 # 256, 256, 128; ReLU6, batch norm folded); on each a 1x1 box conv (4 per anchor) and a
 # 1x1 class conv (91 per anchor: 90 COCO classes + background), 3 anchors on the first
-# map and 6 on the others; flattened, concatenated, sigmoid scores. The detection
-# post-processing (anchor decoding, non-maximum suppression;
-# TFLite_Detection_PostProcess on the host CPU) is not a layer here, and is not
-# modelled.
+# map and 6 on the others; flattened, concatenated, sigmoid scores; then the detection
+# post-processing (TFLite_Detection_PostProcess: anchor decoding, best class per anchor,
+# non-maximum suppression; max_detections 10, one class per detection), which the Edge
+# TPU compiler leaves to the host CPU. Its anchors are the feature maps' cells times
+# their anchors (1917 at 300x300).
 # Published: Howard et al., arXiv:1704.04861, Table 13: SSD 300 with MobileNet, 1.2 B
 # mult-adds, 6.8 M parameters; this definition at 300x300 counts 1.237 G MACs and 6.81 M
 # parameters (checked by the generator); the file at 224 has no published figure of its
@@ -8004,6 +8005,7 @@ layers:
   - {name: box_encodings, op: concat, inputs: [box0_flat, box1_flat, box2_flat, box3_flat, box4_flat, box5_flat]}
   - {name: class_logits, op: concat, inputs: [class0_flat, class1_flat, class2_flat, class3_flat, class4_flat, class5_flat]}
   - {name: class_scores, op: sigmoid}
+  - {name: detections, op: detection_postprocess, anchors: 1014, classes: 91, max_detections: 10, inputs: [box_encodings, class_scores]}
 """#
     ),
     (
@@ -8016,8 +8018,9 @@ layers:
 # (coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.zip, detect.tflite, 4,183,312 bytes) is
 # another network despite its name: read layer by layer it is SSD MobileNetV1 at depth
 # 0.75 (first conv 24 channels, 728,036,496 convolution MACs, 4.1 M parameters). The
-# detection post-processing (TFLite_Detection_PostProcess: anchor decoding and
-# non-maximum suppression, on the CPU) is not a layer here and is not modelled.
+# last layer is the detection post-processing (TFLite_Detection_PostProcess: anchor
+# decoding, best class per anchor, non-maximum suppression over 1917 anchors), which the
+# GPU delegate leaves to the CPU.
 # Published: Howard et al., arXiv:1704.04861, Table 13: SSD 300 with MobileNet, 1.2 B
 # mult-adds, 6.8 M parameters.
 # EdgeSim counts: 1,237,129,408 MACs; 6,807,167 parameters after
@@ -8093,6 +8096,7 @@ layers:
   - {name: box_encodings, op: concat, inputs: [box0_flat, box1_flat, box2_flat, box3_flat, box4_flat, box5_flat]}
   - {name: class_logits, op: concat, inputs: [class0_flat, class1_flat, class2_flat, class3_flat, class4_flat, class5_flat]}
   - {name: class_scores, op: sigmoid}
+  - {name: detections, op: detection_postprocess, anchors: 1917, classes: 91, max_detections: 10, inputs: [box_encodings, class_scores]}
 """#
     ),
     (
@@ -8105,10 +8109,11 @@ layers:
 # maps: two from the backbone and four extra (1x1 conv to half the depth, 3x3 stride-2
 # conv; depths 512, 256, 256, 128; ReLU6, batch norm folded); on each a 1x1 box conv (4
 # per anchor) and a 1x1 class conv (91 per anchor: 90 COCO classes + background), 3
-# anchors on the first map and 6 on the others; flattened, concatenated, sigmoid scores.
-# The detection post-processing (anchor decoding, non-maximum suppression;
-# TFLite_Detection_PostProcess on the host CPU) is not a layer here, and is not
-# modelled.
+# anchors on the first map and 6 on the others; flattened, concatenated, sigmoid scores;
+# then the detection post-processing (TFLite_Detection_PostProcess: anchor decoding,
+# best class per anchor, non-maximum suppression; max_detections 10, one class per
+# detection), which the Edge TPU compiler leaves to the host CPU. Its anchors are the
+# feature maps' cells times their anchors (1917 at 300x300).
 # Published: no MAC figure for this network was found; none is checked.
 # EdgeSim counts: 410,567,040 MACs; 6,047,647 parameters after
 # batch-norm folding (what `edgesim inspect` prints).
@@ -8217,6 +8222,7 @@ layers:
   - {name: box_encodings, op: concat, inputs: [box0_flat, box1_flat, box2_flat, box3_flat, box4_flat, box5_flat]}
   - {name: class_logits, op: concat, inputs: [class0_flat, class1_flat, class2_flat, class3_flat, class4_flat, class5_flat]}
   - {name: class_scores, op: sigmoid}
+  - {name: detections, op: detection_postprocess, anchors: 1014, classes: 91, max_detections: 10, inputs: [box_encodings, class_scores]}
 """#
     ),
     (
