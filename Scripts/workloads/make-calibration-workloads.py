@@ -292,6 +292,15 @@ class Net:
         self.last = name
         return name
 
+    def detection_postprocess(self, name, boxes, scores, anchors, classes, max_detections=10):
+        """TFLite_Detection_PostProcess: box encodings and class scores -> [N, max_detections, 6]."""
+        self._emit(name, "detection_postprocess",
+                   [("anchors", anchors), ("classes", classes), ("max_detections", max_detections)],
+                   [boxes, scores], self.last)
+        self.shapes[name] = (max_detections, 6)
+        self.last = name
+        return name
+
     def space_to_depth(self, block, name, inputs=None):
         inputs = inputs or [self.last]
         c, h, w = self.shapes[inputs[0]]
@@ -1552,8 +1561,11 @@ def ssd_net(version, res):
         net.conv(depth // 2, 1, name=f"extra_{depth}_{len(maps)}_1x1", act="relu6")
         maps.append(net.conv(depth, 3, 2, name=f"extra_{depth}_{len(maps)}_3x3", act="relu6"))
     boxes, classes = [], []
+    total_anchors = 0
     for index, feature in enumerate(maps):
         anchors = 3 if index == 0 else 6
+        _, h, w = net.shapes[feature]
+        total_anchors += anchors * h * w
         net.conv(anchors * 4, 1, name=f"box{index}", inputs=[feature], bn=False, act=None)
         boxes.append(net.flatten(name=f"box{index}_flat"))
         net.conv(anchors * 91, 1, name=f"class{index}", inputs=[feature], bn=False, act=None)
@@ -1561,6 +1573,12 @@ def ssd_net(version, res):
     net.concat1d(boxes, name="box_encodings")
     net.concat1d(classes, name="class_logits")
     net.act("sigmoid", name="class_scores")
+    # TFLite_Detection_PostProcess with the exported models' options
+    # (max_detections 10, one class per detection, 90 classes + background);
+    # 1917 anchors at 300x300 (19x19x3 + 10x10x6 + 5x5x6 + 3x3x6 + 2x2x6 + 1x1x6).
+    if res == 300:
+        assert total_anchors == 1917, total_anchors
+    net.detection_postprocess("detections", "box_encodings", "class_scores", total_anchors, 91)
     return net
 
 
@@ -1576,9 +1594,11 @@ def ssd_mobilenet(version, res):
         "extra (1x1 conv to half the depth, 3x3 stride-2 conv; depths 512, 256, 256, 128;",
         "ReLU6, batch norm folded); on each a 1x1 box conv (4 per anchor) and a 1x1 class conv",
         "(91 per anchor: 90 COCO classes + background), 3 anchors on the first map and 6 on",
-        "the others; flattened, concatenated, sigmoid scores. The detection post-processing",
-        "(anchor decoding, non-maximum suppression; TFLite_Detection_PostProcess on the host",
-        "CPU) is not a layer here, and is not modelled.",
+        "the others; flattened, concatenated, sigmoid scores; then the detection",
+        "post-processing (TFLite_Detection_PostProcess: anchor decoding, best class per anchor,",
+        "non-maximum suppression; max_detections 10, one class per detection), which the Edge",
+        "TPU compiler leaves to the host CPU. Its anchors are the feature maps' cells times",
+        "their anchors (1917 at 300x300).",
     ]
     sources = ["Liu et al., ECCV 2016 (arXiv:1512.02325)", TF_OD_SSD]
     published = None
@@ -1681,8 +1701,9 @@ def held_out_ssd_mobilenet_v1_300():
         "(coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.zip, detect.tflite, 4,183,312 bytes) is",
         "another network despite its name: read layer by layer it is SSD MobileNetV1 at depth",
         "0.75 (first conv 24 channels, 728,036,496 convolution MACs, 4.1 M parameters). The",
-        "detection post-processing (TFLite_Detection_PostProcess: anchor decoding and",
-        "non-maximum suppression, on the CPU) is not a layer here and is not modelled.",
+        "last layer is the detection post-processing (TFLite_Detection_PostProcess: anchor",
+        "decoding, best class per anchor, non-maximum suppression over 1917 anchors), which the",
+        "GPU delegate leaves to the CPU.",
         f"Published: {MOBILENET_SSD_PUBLISHED}.",
     ]
     sources = ["Liu et al., ECCV 2016 (arXiv:1512.02325)", TF_OD_SSD, MOBILENET_SSD_PUBLISHED]

@@ -24,17 +24,23 @@ public struct HostPartition: Hashable, Sendable {
   /// The upscale is the output's size over the input's; a larger one is
   /// left to the host. `nil`: every resize it lists runs on it.
   public var resizeMaxScale: Double?
+  /// The precision the host runs its layers at (`nil`: the accelerator's).
+  ///
+  /// A GPU delegate computes in fp16 inside its own buffers but hands the
+  /// host runtime float32 tensors, so the operators it leaves run in fp32.
+  public var precision: Precision?
   /// The host, once resolved by the loader (`nil` until then).
   public var hostDevice: HostDevice?
 
   /// Creates a declaration.
   public init(
     hostName: String, operators: Set<String>, resizeMaxScale: Double? = nil,
-    hostDevice: HostDevice? = nil
+    precision: Precision? = nil, hostDevice: HostDevice? = nil
   ) {
     self.hostName = hostName
     self.operators = operators
     self.resizeMaxScale = resizeMaxScale
+    self.precision = precision
     self.hostDevice = hostDevice
   }
 

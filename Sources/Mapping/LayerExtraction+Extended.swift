@@ -202,7 +202,7 @@ struct ExtendedLayer {
       layer.passes = 3
       layer.passGroupElements = normalisedGroup()
       layer.inputs = Array(activationInputs.prefix(1))
-    case .reduce, .topK, .argExtreme, .cumSum:
+    case .reduce, .topK, .argExtreme, .cumSum, .detectionPostProcess:
       layer.work = .streaming(operations: ops)
       layer.operatorClass = .pool
     case .elementwise, .cast, .quantizeLinear, .dequantizeLinear, .range:

@@ -90,6 +90,11 @@ public enum ExtendedOperator: Hashable, Sendable {
   case cumSum(exclusive: Bool = false, reverse: Bool = false)
   /// Trilu-14: keep the upper (or lower) triangle; `k` from input 1.
   case trilu(upper: Bool)
+  /// TensorFlow Lite's `TFLite_Detection_PostProcess` (an SSD's box
+  /// decoding, best class per anchor and non-maximum suppression): box
+  /// encodings (input 0) and class scores (input 1) to the detections.
+  /// Written by workload files only (ONNX has no such operator).
+  case detectionPostProcess(DetectionPostProcessAttributes)
 
   /// The ONNX operator type.
   public var opType: String {
@@ -125,6 +130,7 @@ public enum ExtendedOperator: Hashable, Sendable {
     case .shape: "Shape"
     case .cumSum: "CumSum"
     case .trilu: "Trilu"
+    case .detectionPostProcess: "TFLite_Detection_PostProcess"
     }
   }
 

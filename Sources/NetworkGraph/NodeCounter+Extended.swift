@@ -67,6 +67,9 @@ extension NodeCounter {
       while (1 << depth) < k + 1 { depth += 1 }
       result.otherOps = try times(x, max(1, depth))
     case .argExtreme: result.otherOps = max(0, x - y)
+    case .detectionPostProcess(let attributes):
+      let batch = shape(0).map { $0.rank > 0 ? $0[0] : 1 } ?? 0
+      result.otherOps = try times(batch, attributes.operations)
     case .convTranspose:
       // MACs = N·C·∏in · (M/group)·∏kernel = |X| · |W| / C.
       guard let weight = shape(1), weight.rank >= 1, weight[0] > 0 else {

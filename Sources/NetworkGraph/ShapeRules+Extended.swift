@@ -76,6 +76,8 @@ extension ShapeContext {
       if node.input(1) != nil { _ = try integerConstant(1, "k") }
       return [try same(0)]
     case .topK(let axis, _): return try topK(axis)
+    case .detectionPostProcess(let attributes):
+      return [try detectionPostProcess(attributes)]
     case .argExtreme(_, let axis, let keepDims, _):
       try arity(inputs: 1...1)
       let x = try operand(0, "data").shape
@@ -242,6 +244,33 @@ extension ShapeContext {
         "scale \(scale) must be a scalar or [\(x[normalized])] for axis "
           + "\(normalized) of \(x) (blocked quantization is not supported)")
     }
+  }
+
+  /// `TFLite_Detection_PostProcess`: box encodings with `anchors × 4` and
+  /// class scores with `anchors × classes` elements per sample (any layout,
+  /// batch first) to `[N, maxDetections · maxClassesPerDetection, 6]`.
+  private func detectionPostProcess(
+    _ attributes: DetectionPostProcessAttributes
+  ) throws(NetworkError) -> InferredOutput {
+    try arity(inputs: 2...2)
+    let boxes = try operand(0, "box encodings").shape
+    let scores = try operand(1, "class scores").shape
+    let batch = boxes.rank > 0 ? boxes[0] : 1
+    let a = attributes.anchors
+    guard batch > 0, boxes.elementCount == batch * a * 4 else {
+      throw mismatch(
+        "box encodings \(boxes) must hold \(a) anchors × 4 per sample")
+    }
+    guard scores.rank > 0, scores[0] == batch,
+      scores.elementCount == batch * a * attributes.classes
+    else {
+      throw mismatch(
+        "class scores \(scores) must hold \(a) anchors × \(attributes.classes) classes per sample"
+      )
+    }
+    return try output([
+      batch, attributes.maxDetections * attributes.maxClassesPerDetection, 6,
+    ])
   }
 
   /// TopK-11: values and int64 indices with `k` along `axis`.

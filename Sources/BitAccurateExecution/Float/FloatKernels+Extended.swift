@@ -161,7 +161,7 @@ struct ExtendedOperands {
       return [try cumSum(exclusive: exclusive, reverse: reverse)]
     case .trilu(let upper): return [try trilu(upper: upper)]
     case .quantizeLinear, .dequantizeLinear, .qLinearConv, .qLinearMatMul,
-      .convInteger, .matMulInteger:
+      .convInteger, .matMulInteger, .detectionPostProcess:
       throw failure("`edgesim run` cannot execute \(op.opType) yet")
     }
   }

@@ -106,7 +106,7 @@ public enum SampleIndependence {
       }
       return pads.first == 0 && pads[pads.count / 2] == 0
     case .recurrent(let attributes): return attributes.batchFirst
-    case .einsum, .shape, .trilu: return false
+    case .einsum, .shape, .trilu, .detectionPostProcess: return false
     case .topK(let axis, _): return axis != 0
     case .argExtreme(_, let axis, _, _): return axis != 0
     case .cumSum:

@@ -123,7 +123,8 @@ public enum KernelModel {
   /// The kernel work of every layer of a network on a device.
   ///
   /// - Returns: The layers' work in execution order, or why the network
-  ///   cannot run (the reasons ``Simulator/run(_:on:options:)`` gives).
+  ///   cannot run (the reasons ``Simulator/run(_:on:options:)`` gives, and
+  ///   a network whose tail the device leaves to its host).
   public static func works(
     _ network: Network, on device: Device, options: SimulationOptions
   ) -> Result<[KernelWork], Failure> {
@@ -133,6 +134,18 @@ public enum KernelModel {
     } catch {
       return .failure(
         Failure(reason: "the network cannot be simulated: \(error)"))
+    }
+    // The kernels below are the device's own; a network whose tail runs on
+    // a host (``HostSplit``) is not timed by them alone.
+    if let partition = device.host,
+      let index = HostSplit.firstHostLayer(layers, partition: partition)
+    {
+      let first = layers[index]
+      return .failure(
+        Failure(
+          reason:
+            "\(device.name) leaves \(first.opType) and every later layer to its host '\(partition.hostName)'; its runtime is fitted only to networks it runs whole",
+          layer: first.name))
     }
     var result: [KernelWork] = []
     result.reserveCapacity(layers.count)

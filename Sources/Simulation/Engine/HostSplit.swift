@@ -12,7 +12,8 @@ import NetworkGraph
 /// outputs do (over the device's backing store: the Edge TPU's USB link).
 /// The host's part is timed by the host device's own model (a processor's
 /// per-operator runtime model), after the accelerator's part, at the
-/// accelerator's operand widths.
+/// accelerator's operand widths, or at the precision the partition names
+/// (``HostPartition/precision``).
 enum HostSplit {
   /// The index of the first layer the accelerator does not run.
   ///
@@ -61,7 +62,9 @@ enum HostSplit {
     let part = try accelerator.run(trace: &trace)
     var hostOptions = options
     hostOptions.compression = nil
-    if case .native = options.precision,
+    if let precision = partition.precision {
+      hostOptions.precision = .uniform(precision)
+    } else if case .native = options.precision,
       let native = device.compute.nativePrecision
     {
       hostOptions.precision = .uniform(native)

@@ -232,7 +232,8 @@ public enum HardwareReader {
     return ParameterResidency(level: level.name, capacity: capacity?.value)
   }
 
-  /// `host: {device: coral-host-cpu, operators: [Conv], resize_max_scale: 2}`.
+  /// `host: {device: coral-host-cpu, operators: [Conv], resize_max_scale: 2,
+  /// precision: fp32}`.
   ///
   /// The ONNX operator types the accelerator runs and the device that runs
   /// the rest (``HostPartition``); the host is resolved by the loader.
@@ -258,10 +259,12 @@ public enum HardwareReader {
     let scale = table.number(
       "resize_max_scale", in: 1...1e6,
       hint: "the largest upscale per axis it resizes itself, e.g. 2")
+    let precision = table.choice("precision", as: Precision.self)
     table.finish()
     guard let name else { return nil }
     return HostPartition(
-      hostName: name, operators: operators, resizeMaxScale: scale)
+      hostName: name, operators: operators, resizeMaxScale: scale,
+      precision: precision)
   }
 
   static func readEfficiency(_ top: MappingReader) -> [OperatorClass:

@@ -141,6 +141,14 @@ extension WorkloadBuilder {
           name: name,
           op: .extended(.argExtreme(max: true, axis: axis, keepDims: false)),
           inputs: tensors, outputs: [name]))
+    case .detectionPostprocess:
+      guard let attributes = detection(layer, sources: sources) else {
+        return nil
+      }
+      graph.nodes.append(
+        GraphNode(
+          name: name, op: .extended(.detectionPostProcess(attributes)),
+          inputs: tensors, outputs: [name]))
     }
     if activationFailed { return nil }
     if let activation, let last = graph.nodes.last?.outputs.first {
@@ -472,6 +480,48 @@ extension WorkloadBuilder {
       return nil
     }
     return x.shape[1]
+  }
+
+  /// A `detection_postprocess` layer's attributes, checked against its two
+  /// inputs (box encodings `anchors × 4`, class scores `anchors × classes`
+  /// elements per sample).
+  func detection(_ layer: MappingReader, sources: [Source])
+    -> DetectionPostProcessAttributes?
+  {
+    let anchors = layer.integer(
+      "anchors", required: true, in: 1...(1 << 20),
+      hint: "the SSD's prior boxes per image, e.g. anchors: 1917 at 300x300")
+    let classes = layer.integer(
+      "classes", required: true, in: 2...(1 << 16),
+      hint: "class scores per anchor with the background, e.g. classes: 91")
+    let detections =
+      layer.integer("max_detections", in: 1...(1 << 16)) ?? 10
+    let perDetection =
+      layer.integer("max_classes_per_detection", in: 1...(1 << 16)) ?? 1
+    guard let anchors, let classes, sources.count == 2 else { return nil }
+    let (boxes, scores) = (sources[0], sources[1])
+    let batch = boxes.shape.rank > 0 ? boxes.shape[0] : 1
+    guard batch > 0, boxes.shape.elementCount == batch * anchors * 4 else {
+      document.error(
+        "'anchors' is \(anchors), but the box encodings '\(boxes.tensor)' \(boxes.shape) do not hold \(anchors) × 4 per sample",
+        at: layer.value("anchors") ?? layer.node,
+        hint: "the first input holds 4 box coordinates per anchor")
+      return nil
+    }
+    guard scores.shape.rank > 0, scores.shape[0] == batch,
+      scores.shape.elementCount == batch * anchors * classes
+    else {
+      document.error(
+        "'classes' is \(classes), but the class scores '\(scores.tensor)' \(scores.shape) do not hold \(anchors) anchors × \(classes) per sample",
+        at: layer.value("classes") ?? layer.node,
+        hint:
+          "the second input holds one score per anchor and class, the background included"
+      )
+      return nil
+    }
+    return DetectionPostProcessAttributes(
+      anchors: anchors, classes: classes, maxDetections: detections,
+      maxClassesPerDetection: perDetection)
   }
 
   /// A weight of the given shape with absent data; reports a huge shape.

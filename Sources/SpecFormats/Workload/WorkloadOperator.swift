@@ -27,6 +27,7 @@ enum WorkloadOperator: String, CaseIterable {
   case spaceToDepth = "space_to_depth"
   case softmax
   case argmax
+  case detectionPostprocess = "detection_postprocess"
 
   /// Keys every layer may have.
   static let commonKeys = ["op", "name", "inputs"]
@@ -64,6 +65,8 @@ enum WorkloadOperator: String, CaseIterable {
     case .spaceToDepth: ["block"]
     case .softmax: ["axis"]
     case .argmax: ["axis"]
+    case .detectionPostprocess:
+      ["anchors", "classes", "max_detections", "max_classes_per_detection"]
     }
   }
 
@@ -80,7 +83,7 @@ enum WorkloadOperator: String, CaseIterable {
   /// `add` and `mul`, two or more for `concat`.
   var inputArity: ClosedRange<Int> {
     switch self {
-    case .add, .mul: 2...2
+    case .add, .mul, .detectionPostprocess: 2...2
     case .concat: 2...Int.max
     default: 1...1
     }

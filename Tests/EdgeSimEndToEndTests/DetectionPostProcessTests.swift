@@ -1,0 +1,198 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// An SSD's detection post-processing (`detection_postprocess`, TFLite's
+/// `TFLite_Detection_PostProcess`): counted from its attributes, and run on
+/// the host CPU by accelerators and delegates that do not run it
+/// (`Documentation/Counting.md`, "Detection post-processing";
+/// `Documentation/Simulator.md`, "Work on the host").
+@Suite struct DetectionPostProcessTests {
+  /// A small SSD head: 8×8 cells, 2 anchors each (128 anchors), 3 classes.
+  static func workload(anchors: String = "128", classes: String = "3")
+    -> String
+  {
+    """
+    name: tiny-ssd
+    input: {name: input, shape: [1, 3, 8, 8]}
+    layers:
+      - {name: boxes, op: conv, filters: 8, kernel: 1}
+      - {name: box_flat, op: flatten}
+      - {name: scores, op: conv, filters: 6, kernel: 1, inputs: [input]}
+      - {name: score_flat, op: flatten}
+      - {name: det, op: detection_postprocess, anchors: \(anchors), classes: \(classes), inputs: [box_flat, score_flat]}
+
+    """
+  }
+
+  static func inspect(_ path: String) throws -> (
+    EdgeSimProcess.Output, [[String: Any]]
+  ) {
+    let output = try EdgeSimProcess.run(["inspect", "--json", path])
+    let object =
+      (try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)))
+      as? [String: Any]
+    return (output, object?["layers"] as? [[String: Any]] ?? [])
+  }
+
+  /// SSD MobileNet v1 at 300×300 ends in the post-processing of its 1917
+  /// anchors and 91 classes; its operations are Counting.md's sum.
+  @Test func theSSDWorkloadCountsItsPostProcessing() throws {
+    let (output, layers) = try Self.inspect(
+      "Workloads/ssd_mobilenet_v1_300.yaml")
+    #expect(output.status == 0, "\(output.standardError)")
+    let last = try #require(layers.last)
+    #expect(last["op"] as? String == "TFLite_Detection_PostProcess")
+    #expect(last["output"] as? [Int] == [1, 10, 6])
+    // 18·1917 + 90·1917 + 1917 + 1917·11 + 19·10·1917.
+    #expect(last["other_ops"] as? Int == 594_270)
+    #expect(last["macs"] as? Int == 0)
+  }
+
+  /// A small head's count follows the attributes.
+  @Test func theCountFollowsTheAttributes() throws {
+    let folder = try EdgeSimProcess.temporaryFolder("detection")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("ssd.yaml")
+    try Self.workload().write(to: file, atomically: true, encoding: .utf8)
+    let (output, layers) = try Self.inspect(file.path)
+    #expect(output.status == 0, "\(output.standardError)")
+    let last = try #require(layers.last)
+    // 18·128 + 2·128 + 128 + 128·7 + 19·10·128.
+    #expect(last["other_ops"] as? Int == 27_904)
+  }
+
+  /// Attributes that do not match the inputs, or are out of range, are
+  /// errors located at the attribute (file:line:column).
+  @Test(arguments: [
+    ("100", "3", "100", "'anchors' is 100"),
+    ("128", "4", "4", "'classes' is 4"),
+    ("128", "1", "1", "'classes' is 1; it must be"),
+    ("0", "3", "0", "'anchors' is 0; it must be"),
+  ])
+  func badAttributesAreLocated(
+    anchors: String, classes: String, at value: String, message: String
+  ) throws {
+    let folder = try EdgeSimProcess.temporaryFolder("detection")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("ssd.yaml")
+    let text = Self.workload(anchors: anchors, classes: classes)
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let lines = text.components(separatedBy: "\n")
+    let row = try #require(lines.firstIndex { $0.contains("detection_") })
+    let key = value == anchors ? "anchors: " : "classes: "
+    let range = try #require(lines[row].range(of: key + value))
+    let column =
+      lines[row].distance(from: lines[row].startIndex, to: range.lowerBound)
+      + key.count + 1
+    let output = try EdgeSimProcess.run(["inspect", file.path])
+    #expect(output.status != 0)
+    #expect(
+      output.standardError.contains("ssd.yaml:\(row + 1):\(column): error:"),
+      "\(output.standardError)")
+    #expect(output.standardError.contains(message), "\(output.standardError)")
+  }
+
+  static func hostLayers(_ run: HostPartitionTests.Run) -> [String] {
+    run.layers.filter { $0["host"] != nil && $0["fused_into"] is NSNull }
+      .map { $0["name"] as? String ?? "" }
+  }
+
+  /// The Edge TPU compiler leaves the custom operator to the host CPU: the
+  /// SSD's last layer runs on `coral-host-cpu`, after the Edge TPU's part.
+  @Test func coralRunsThePostProcessingOnItsHost() throws {
+    let arguments = [
+      "--hardware", "coral-edgetpu-usb", "--model", "ssd_mobilenet_v1_224",
+      "--precision", "int8",
+    ]
+    let run = try HostPartitionTests.simulate(arguments)
+    #expect(Self.hostLayers(run) == ["detections"])
+    let host = try #require(run.layers.last)
+    #expect(host["host"] as? String == "coral-host-cpu")
+    #expect(((host["latency_s"] as? NSNumber)?.doubleValue ?? 0) > 0)
+    #expect(
+      run.layers.contains {
+        $0["name"] as? String == "class_scores" && $0["host"] == nil
+      })
+    let text = try EdgeSimProcess.run(["simulate", "--no-trace"] + arguments)
+    #expect(text.status == 0, "\(text.standardError)")
+    #expect(text.standardOutput.contains("host coral-host-cpu"))
+  }
+
+  /// The TFLite GPU delegate leaves it to the phone's CPU, which runs it in
+  /// fp32 (the delegate hands TFLite float32 tensors).
+  @Test func pixel3GPURunsThePostProcessingOnItsCPU() throws {
+    let arguments = [
+      "--model", "ssd_mobilenet_v1_300", "--precision", "fp16",
+    ]
+    let run = try HostPartitionTests.simulate(
+      ["--hardware", "pixel3-gpu"] + arguments)
+    #expect(Self.hostLayers(run) == ["detections"])
+    let host = try #require(run.layers.last)
+    #expect(host["host"] as? String == "pixel3-cpu")
+    let text = try EdgeSimProcess.run(
+      ["simulate", "--no-trace", "--hardware", "pixel3-gpu"] + arguments)
+    #expect(text.status == 0, "\(text.standardError)")
+    #expect(text.standardOutput.contains("host pixel3-cpu"))
+
+    // Without `precision: fp32` the host would read fp16 inputs: half the
+    // bytes of a memory-bound kernel.
+    let folder = try EdgeSimProcess.temporaryFolder("detection")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let original = try String(
+      contentsOf: EdgeSimProcess.root.appendingPathComponent(
+        "Hardware/pixel3-gpu.yaml"), encoding: .utf8)
+    #expect(original.contains("\n  precision: fp32\n"))
+    let file = folder.appendingPathComponent("pixel3-gpu.yaml")
+    try original.replacingOccurrences(of: "\n  precision: fp32\n", with: "\n")
+      .write(to: file, atomically: true, encoding: .utf8)
+    let fp16Host = try HostPartitionTests.simulate(
+      ["--hardware", file.path] + arguments)
+    let fp32Seconds = (host["latency_s"] as? NSNumber)?.doubleValue ?? 0
+    let fp16Seconds =
+      (fp16Host.layers.last?["latency_s"] as? NSNumber)?.doubleValue ?? 0
+    #expect(fp32Seconds > fp16Seconds, "\(fp32Seconds) vs \(fp16Seconds)")
+  }
+
+  /// Every other pixel3-gpu row of the calibration and held-out sets runs
+  /// whole on the GPU: its JSON is the same byte for byte as with a copy of
+  /// the device without `host:`.
+  @Test func pixel3GPURowsWithoutAnUnsupportedOperatorAreUnchanged() throws {
+    var models: [(String, String)] = []
+    for name in ["published.csv", "held-out.csv"] {
+      let text = try String(
+        contentsOf: EdgeSimProcess.root.appendingPathComponent(
+          "Hardware/measurements/\(name)"), encoding: .utf8)
+      for line in text.components(separatedBy: "\n")
+      where line.hasPrefix("pixel3-gpu,") {
+        let fields = line.components(separatedBy: ",")
+        if !fields[1].hasPrefix("ssd_") {
+          models.append((fields[1], fields[2]))
+        }
+      }
+    }
+    #expect(models.count >= 33, "\(models.count)")
+    let folder = try EdgeSimProcess.temporaryFolder("detection")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let original = try String(
+      contentsOf: EdgeSimProcess.root.appendingPathComponent(
+        "Hardware/pixel3-gpu.yaml"), encoding: .utf8)
+    let lines = original.components(separatedBy: "\n")
+    let start = try #require(lines.firstIndex(of: "host:"))
+    var end = start + 1
+    while end < lines.count, lines[end].hasPrefix("  ") { end += 1 }
+    let stripped = (lines[..<start] + lines[end...]).joined(separator: "\n")
+    #expect(!stripped.contains("pixel3-cpu"))
+    let file = folder.appendingPathComponent("pixel3-gpu.yaml")
+    try stripped.write(to: file, atomically: true, encoding: .utf8)
+    for (model, precision) in models {
+      let common = ["--model", model, "--precision", precision]
+      let bundled = try HostPartitionTests.simulate(
+        ["--hardware", "pixel3-gpu"] + common)
+      let withoutHost = try HostPartitionTests.simulate(
+        ["--hardware", file.path] + common)
+      #expect(bundled.layers.allSatisfy { $0["host"] == nil }, "\(model)")
+      #expect(bundled.json == withoutHost.json, "\(model)")
+    }
+  }
+}
