@@ -104,6 +104,40 @@ import Testing
     #expect(heldOut.worst < 0.02)
   }
 
+  /// A held factor keeps its value in the in-sample fit and in every
+  /// leave-one-model-out fit: held at twice the truth, `gemm` would be
+  /// pinned by lenet5 in the fit that leaves `dense` out, yet `dense` (gemm
+  /// layers only) is predicted there exactly as by the device as given,
+  /// while `conv` is still fitted.
+  @Test func aHeldFactorIsHeldInEveryFit() throws {
+    let truth = try Self.device(conv: 0.4, gemm: 0.15)
+    let models = [
+      ("convs", try Self.convolutions()), ("dense", try Self.dense()),
+      ("lenet5", try PointEvaluatorTests.network("lenet5")),
+    ]
+    let measured = try Self.measurements(models, on: truth, scale: [1, 1, 1])
+    let start = try Self.device(conv: 1, gemm: 0.3)
+    let parameters = try FreeParameter.holding(
+      ["efficiency.gemm"],
+      in: FreeParameter.efficiencyFactors(of: start, tied: false)
+    ).get()
+    let report = try LatencyCalibrator.calibrate(
+      measured, on: start, parameters: parameters)
+    #expect(report.parameters.map(\.isHeld) == [false, true])
+    #expect(report.parameters[1].fitted == 0.3)
+    #expect(report.device.efficiency[.gemm]?.value == 0.3)
+    #expect(report.parameters[0].fitted < 0.9)
+    let dense = report.predictions[1]
+    #expect(dense.fitted == dense.initial)
+    #expect(dense.heldOut == dense.initial)
+    #expect(abs(dense.error(of: dense.initial)) > 0.1)
+    // A name that is not a free parameter is refused, by name.
+    switch FreeParameter.holding(["efficiency.fc"], in: parameters) {
+    case .failure(let unknown): #expect(unknown.names == ["efficiency.fc"])
+    case .success: Issue.record("efficiency.fc is not a free parameter")
+    }
+  }
+
   /// Leave-one-model-out by hand, for one tied factor that latency is
   /// inversely proportional to (convolutions bound by compute): with
   /// `convs` measured 2× slower than the truth and `small` as the truth,

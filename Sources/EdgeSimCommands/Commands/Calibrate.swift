@@ -18,11 +18,14 @@ struct Calibrate: ParsableCommand {
       layer; otherwise the efficiency factors its file declares) are fitted to minimise the squared log error; each model is also predicted by a \
       fit that did not see it (leave-one-model-out). The device file is \
       written to --out with the fitted figures and their provenance. \
+      --hold NAME keeps a free parameter at the file's value (and its \
+      provenance) in every fit, the leave-one-model-out ones too. \
       Per-operator times are not read yet.
 
       Example:
         edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-cpu --skip-unknown --out pixel3-cpu-fitted.yaml
         edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-gpu --skip-unknown --no-fit
+        edgesim calibrate Hardware/measurements/published.csv --hardware pixel3-cpu --skip-unknown --hold runtime.memory --out pixel3-cpu-fitted.yaml
       """)
 
   @OptionGroup var inputs: CalibrateOptions
@@ -62,7 +65,7 @@ struct Calibrate: ParsableCommand {
     do throws(CommandFailure) {
       if let out { try OutputPath.check([(out, "--out", .file)]) }
       let report = try CalibrationOutput.report(
-        loaded, tied: inputs.tied, fit: !noFit)
+        loaded, tied: inputs.tied, fit: !noFit, held: inputs.held)
       if let out {
         try CalibrationOutput.write(
           report, inputs: loaded, measurementsFile: inputs.measurements, to: out

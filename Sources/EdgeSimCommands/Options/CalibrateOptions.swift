@@ -35,4 +35,11 @@ struct CalibrateOptions: ParsableArguments {
       "For a device with efficiency factors: fit one for every operator class it declares, instead of one per class (a runtime block's figures are fitted one by one)."
   )
   var tied = false
+
+  @Option(
+    name: .customLong("hold"),
+    help: ArgumentHelp(
+      "Keep this free parameter at the device file's value and fit the others (as reports name it: runtime.memory, efficiency.conv; repeatable).",
+      valueName: "name"))
+  var held: [String] = []
 }

@@ -9,9 +9,30 @@ enum CalibrationOutput {
   /// Fits (or, with `fit` false, only predicts) and maps a library failure
   /// to a located diagnostic.
   static func report(
-    _ inputs: CalibrationInputs, tied: Bool, fit: Bool
+    _ inputs: CalibrationInputs, tied: Bool, fit: Bool, held: [String] = []
   ) throws(CommandFailure) -> CalibrationReport {
-    let parameters = FreeParameter.parameters(of: inputs.device, tied: tied)
+    let all = FreeParameter.parameters(of: inputs.device, tied: tied)
+    let parameters: [FreeParameter]
+    switch FreeParameter.holding(held, in: all) {
+    case .success(let holding): parameters = holding
+    case .failure(let unknown):
+      let names = unknown.names.map { "'\($0)'" }.joined(separator: ", ")
+      throw CommandFailure(
+        .error(
+          "--hold names \(names), not \(unknown.names.count == 1 ? "a free parameter" : "free parameters") of \(inputs.device.name)",
+          at: SourceLocation(file: inputs.hardwareFile),
+          hint: all.isEmpty
+            ? "the device declares no free parameter"
+            : "its free parameters: \(all.map(\.name).joined(separator: ", "))"
+        ))
+    }
+    if fit, !parameters.isEmpty, parameters.allSatisfy(\.isHeld) {
+      throw CommandFailure(
+        .error(
+          "--hold holds every free parameter of \(inputs.device.name); nothing is left to fit",
+          at: SourceLocation(file: inputs.hardwareFile),
+          hint: "hold fewer, or check the device with --no-fit"))
+    }
     do throws(CalibrationFailure) {
       return fit
         ? try LatencyCalibrator.calibrate(
@@ -63,20 +84,34 @@ enum CalibrationOutput {
     measurementsFile: String, to path: String
   ) throws(CommandFailure) {
     let provenance = report.provenance(source: measurementsFile)
-    let comment = [
-      "Fitted by `edgesim calibrate \(measurementsFile) --hardware \(inputs.hardwareFile)`;",
+    let holds = report.parameters.filter(\.isHeld).map {
+      " --hold \($0.name)"
+    }.joined()
+    var comment = [
+      "Fitted by `edgesim calibrate \(measurementsFile) --hardware \(inputs.hardwareFile)\(holds)`;",
       "each fitted_to names the rows and the error. Comments above describe the figures before the fit.",
     ]
+    if !holds.isEmpty {
+      comment.append(
+        "Held, not fitted (value and fitted_to as before): \(report.parameters.filter(\.isHeld).map(\.name).joined(separator: ", "))."
+      )
+    }
     let text: String
+    // A held parameter keeps its value and its provenance.
+    let held = Set(report.parameters.filter(\.isHeld).map(\.name))
     if var runtime = report.device.runtime {
-      for parameter in RuntimeParameter.allCases {
+      for parameter in RuntimeParameter.allCases
+      where !held.contains("runtime.\(parameter.rawValue)") {
         runtime.parameters[parameter]?.fittedTo = provenance
       }
       text = EfficiencyWriter.rewrite(
         inputs.hardwareText, runtime: runtime, comment: comment)
     } else {
       var factors = inputs.device.efficiency
-      for operatorClass in OperatorClass.allCases {
+      for operatorClass in OperatorClass.allCases
+      where !held.contains("efficiency.\(operatorClass.rawValue)")
+        && !held.contains("efficiency")
+      {
         guard let value = report.device.efficiency[operatorClass]?.value
         else {
           continue

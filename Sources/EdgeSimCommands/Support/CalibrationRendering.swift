@@ -99,7 +99,9 @@ enum CalibrationRendering {
     }
     for parameter in report.parameters {
       lines.append(
-        "  \(parameter.name): \(figure(parameter.initial)) -> \(figure(parameter.fitted))"
+        parameter.isHeld && report.isFitted
+          ? "  \(parameter.name): \(figure(parameter.initial)) (held, not fitted)"
+          : "  \(parameter.name): \(figure(parameter.initial)) -> \(figure(parameter.fitted))"
       )
     }
     lines.append("")
@@ -169,8 +171,10 @@ enum CalibrationRendering {
         "device": report.device.name, "fitted": report.isFitted,
         "models": report.models,
         "parameters": report.parameters.map {
-          ["name": $0.name, "initial": $0.initial, "fitted": $0.fitted]
-            as [String: Any]
+          [
+            "name": $0.name, "initial": $0.initial, "fitted": $0.fitted,
+            "held": $0.isHeld,
+          ] as [String: Any]
         },
         "measurements": rows,
         "skipped": inputs.skipped.map {
@@ -202,7 +206,7 @@ enum CalibrationRendering {
       )
     } else if report.isFitted {
       lines.append(
-        "Fitted: \(report.parameters.map { "`\($0.name)` \(figure($0.initial)) → \(figure($0.fitted))" }.joined(separator: ", ")). *Fitted* is the in-sample fit to every row below; *held out* predicts each model with a fit to the other models only."
+        "Fitted: \(report.parameters.map { $0.isHeld ? "`\($0.name)` \(figure($0.initial)) (held, not fitted)" : "`\($0.name)` \(figure($0.initial)) → \(figure($0.fitted))" }.joined(separator: ", ")). *Fitted* is the in-sample fit to every row below; *held out* predicts each model with a fit to the other models only."
       )
     } else {
       lines.append(

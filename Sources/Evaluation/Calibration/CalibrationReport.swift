@@ -11,6 +11,9 @@ public struct FittedParameter: Hashable, Sendable {
   public var fitted: Double
   /// What the initial value was fitted to.
   public var initialFittedTo: String
+  /// Whether the parameter was held at its initial value, not fitted
+  /// (`calibrate --hold`).
+  public var isHeld = false
 }
 
 /// One measurement and the predictions of it.

@@ -24,6 +24,10 @@ public struct FreeParameter: Sendable {
   /// A kernel class's fraction is drawn toward `dense` where the
   /// measurements say little about it (``LatencyCalibrator/priorWeight``).
   public var drawnToward: String?
+  /// Whether the parameter is held at ``value`` rather than fitted
+  /// (`calibrate --hold`): a fit leaves it as it is, and a parameter drawn
+  /// toward it is drawn toward that value.
+  public var isHeld = false
 
   /// Creates a parameter.
   ///
@@ -128,5 +132,34 @@ public struct FreeParameter: Sendable {
     device.runtime != nil
       ? runtimeParameters(of: device)
       : efficiencyFactors(of: device, tied: tied)
+  }
+
+  /// The parameters with the named ones held at their values.
+  ///
+  /// - Parameters:
+  ///   - names: Names as reports print them (`runtime.memory`).
+  ///   - parameters: The device's free parameters.
+  /// - Returns: The parameters, the named ones held; or the names that are
+  ///   not among them.
+  public static func holding(
+    _ names: [String], in parameters: [FreeParameter]
+  ) -> Result<[FreeParameter], UnknownParameters> {
+    let known = Set(parameters.map(\.name))
+    let unknown = names.filter { !known.contains($0) }
+    guard unknown.isEmpty else {
+      return .failure(UnknownParameters(names: unknown))
+    }
+    return .success(
+      parameters.map { parameter in
+        var result = parameter
+        result.isHeld = names.contains(parameter.name)
+        return result
+      })
+  }
+
+  /// Names that are not free parameters of a device.
+  public struct UnknownParameters: Error, Hashable, Sendable {
+    /// The names, in the order given.
+    public var names: [String]
   }
 }

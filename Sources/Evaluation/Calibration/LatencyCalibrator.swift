@@ -122,33 +122,50 @@ public enum LatencyCalibrator {
     _ parameters: [FreeParameter], on device: Device,
     to measurements: [LatencyMeasurement], shortcut: Shortcut?
   ) throws(CalibrationFailure) -> (values: [Double], device: Device) {
+    // A held parameter keeps its value: the solver moves the others only.
+    let free = parameters.indices.filter { !parameters[$0].isHeld }
+    let held = parameters.map { Double.log($0.value) }
     let solver = BoundedLeastSquares(
-      lower: parameters.map { .log($0.bounds.lowerBound) },
-      upper: parameters.map { .log($0.bounds.upperBound) })
+      lower: free.map { .log(parameters[$0].bounds.lowerBound) },
+      upper: free.map { .log(parameters[$0].bounds.upperBound) })
     let measured = measurements.map { Double.log($0.latency) }
     let priors: [(Int, Int)] = parameters.indices.compactMap { index in
-      guard let name = parameters[index].drawnToward,
+      guard !parameters[index].isHeld,
+        let name = parameters[index].drawnToward,
         let other = parameters.firstIndex(where: { $0.name == name })
       else { return nil }
       return (index, other)
     }
-    let (point, _) = try solver.minimise(
-      from: parameters.map { .log($0.value) }
-    ) {
-      (point) throws(CalibrationFailure) -> [Double] in
-      let trial = applying(
-        parameters, values: point.map { .exp($0) }, to: device)
-      let predicted: [Double]
-      if let shortcut {
-        predicted = shortcut.latencies(on: trial)
-      } else {
-        predicted = try predict(measurements, on: trial)
-      }
-      return zip(predicted, measured).map { .log(max($0, 1e-300)) - $1 }
-        + priors.map { priorWeight * (point[$0.0] - point[$0.1]) }
+    /// Every parameter's log value: the solver's for the free ones.
+    func full(_ point: [Double]) -> [Double] {
+      var result = held
+      for (index, value) in zip(free, point) { result[index] = value }
+      return result
     }
-    let values = zip(parameters, point).map { parameter, logValue in
-      let rounded = roundedToSixDigits(.exp(logValue))
+    var point = held
+    if !free.isEmpty {
+      let (solved, _) = try solver.minimise(
+        from: free.map { held[$0] }
+      ) {
+        (point) throws(CalibrationFailure) -> [Double] in
+        let logs = full(point)
+        let trial = applying(
+          parameters, values: logs.map { .exp($0) }, to: device)
+        let predicted: [Double]
+        if let shortcut {
+          predicted = shortcut.latencies(on: trial)
+        } else {
+          predicted = try predict(measurements, on: trial)
+        }
+        return zip(predicted, measured).map { .log(max($0, 1e-300)) - $1 }
+          + priors.map { priorWeight * (logs[$0.0] - logs[$0.1]) }
+      }
+      point = full(solved)
+    }
+    let values = parameters.indices.map { index in
+      let parameter = parameters[index]
+      if parameter.isHeld { return parameter.value }
+      let rounded = roundedToSixDigits(.exp(point[index]))
       return min(
         max(rounded, parameter.bounds.lowerBound), parameter.bounds.upperBound)
     }
@@ -223,7 +240,7 @@ public enum LatencyCalibrator {
     _ measurements: [LatencyMeasurement], on device: Device,
     parameters: [FreeParameter]
   ) throws(CalibrationFailure) -> CalibrationReport {
-    guard !parameters.isEmpty else {
+    guard parameters.contains(where: { !$0.isHeld }) else {
       throw .noFreeParameters(device: device.name)
     }
     guard !measurements.isEmpty else { throw .noMeasurements }
@@ -257,7 +274,7 @@ public enum LatencyCalibrator {
     report.parameters = zip(parameters, values).map { parameter, value in
       FittedParameter(
         name: parameter.name, initial: parameter.value, fitted: value,
-        initialFittedTo: parameter.fittedTo)
+        initialFittedTo: parameter.fittedTo, isHeld: parameter.isHeld)
     }
     return report
   }
@@ -277,7 +294,7 @@ public enum LatencyCalibrator {
       parameters: parameters.map {
         FittedParameter(
           name: $0.name, initial: $0.value, fitted: $0.value,
-          initialFittedTo: $0.fittedTo)
+          initialFittedTo: $0.fittedTo, isHeld: $0.isHeld)
       },
       predictions: zip(measurements, initial).map { measurement, prediction in
         MeasurementPrediction(
