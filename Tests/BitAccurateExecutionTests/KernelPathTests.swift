@@ -809,12 +809,14 @@ import Testing
   }
 
   /// The channels-last packing of the Int16 convolutions: every channel
-  /// count around the blocks of eight, into a wider padded row (whose other
-  /// lanes are left alone).
-  @Test func packChannelsLastMatchesLoop() {
+  /// count around the blocks of eight, widths around the blocks of eight
+  /// columns that the Int16 packing transposes in registers, into a wider
+  /// padded row (whose other lanes are left alone).
+  @Test(arguments: [5, 8, 13, 16, 23])
+  func packChannelsLastMatchesLoop(width: Int) {
     var rng = SplitMix64(seed: 7)
     for channels in [1, 3, 7, 8, 9, 16, 19, 24] {
-      let (height, width) = (Int.random(in: 1...6, using: &rng), 5)
+      let height = Int.random(in: 1...6, using: &rng)
       let plane = height * width
       let pitch = (width + 2) * channels
       let source = (0..<channels * plane).map { _ in
@@ -834,7 +836,7 @@ import Testing
         edgesim_pack_channels_last(
           source, channels, height, width, plane, target.baseAddress, pitch)
       }
-      #expect(packed == expected, "\(channels) channels")
+      #expect(packed == expected, "\(channels) channels, width \(width)")
       // From raws held as Int16.
       let narrow = source.map { Int16($0) }
       var fromNarrow = [Int16](repeating: -7, count: height * pitch)
@@ -842,7 +844,9 @@ import Testing
         edgesim_pack_channels_last_i16(
           narrow, channels, height, width, plane, target.baseAddress, pitch)
       }
-      #expect(fromNarrow == expected, "\(channels) channels from Int16")
+      #expect(
+        fromNarrow == expected,
+        "\(channels) channels from Int16, width \(width)")
     }
   }
 
