@@ -798,13 +798,100 @@ import Testing
     }
   }
 
+  /// The 3 × 3 depthwise sums from planes of Int16 raws
+  /// (`edgesim_depthwise3x3_i16`) against Int128 sums reduced to Int32:
+  /// unit strides (output widths on both sides of 16, where the kernel
+  /// changes from the flat plane to rows) and column stride 2 with row
+  /// strides 1 … 3, pads 0 … 2 on each side, 1 … 20 channels, raws over the
+  /// whole Int16 range (sums that wrap), at its ends, or of 8 bits; scratch
+  /// of any contents; nothing written past the sums.
+  @Test(arguments: paths)
+  func depthwise3x3MatchesInt128(name: String, path: KernelPath) {
+    var rng = SplitMix64(seed: 1993)
+    var trials = 0
+    while trials < 300 {
+      func draw(_ range: ClosedRange<Int>) -> Int {
+        Int.random(in: range, using: &rng)
+      }
+      let unit = draw(0...2) == 0
+      let (sy, sx) = unit ? (1, 1) : (draw(1...3), 2)
+      let (height, width) = (draw(1...12), draw(1...70))
+      let (top, left, bottom, right) = (
+        draw(0...2), draw(0...2), draw(0...2), draw(0...2)
+      )
+      let (paddedHeight, paddedWidth) = (
+        height + top + bottom, width + left + right
+      )
+      guard paddedHeight >= 3, paddedWidth >= 3 else { continue }
+      trials += 1
+      let (outHeight, outWidth) = (
+        (paddedHeight - 3) / sy + 1, (paddedWidth - 3) / sx + 1
+      )
+      let (channels, weightStride) = (draw(1...20), draw(9...16))
+      let bound = trials % 3 == 0 ? Int(Int16.max) : 127
+      func value() -> Int16 {
+        trials % 13 == 0
+          ? (Bool.random(using: &rng) ? .min : .max)
+          : Int16(draw(-bound - 1...bound))
+      }
+      let image = (0..<channels * height * width).map { _ in value() }
+      let w = (0..<channels * weightStride).map { _ in value() }
+      var window = EdgeSimWindow(
+        height: height, width: width, kernelHeight: 3, kernelWidth: 3,
+        strideY: sy, strideX: sx, dilationY: 1, dilationX: 1, padTop: top,
+        padLeft: left, outHeight: outHeight, outWidth: outWidth)
+      #expect(edgesim_depthwise3x3_i16_applies(&window) != 0)
+      let bytes = edgesim_depthwise3x3_i16_scratch(&window, channels)
+      var scratch = [UInt8](repeating: 0xA5, count: bytes)
+      let plane = outHeight * outWidth
+      let count = channels * plane
+      var sums = [Int32](repeating: 7, count: count + 16)
+      scratch.withUnsafeMutableBytes { s in
+        sums.withUnsafeMutableBufferPointer { target in
+          edgesim_depthwise3x3_i16_on(
+            Self.c(path), image, channels, &window, w, weightStride,
+            s.baseAddress, target.baseAddress)
+        }
+      }
+      #expect(
+        sums[count...].allSatisfy { $0 == 7 },
+        "\(name) trial \(trials): wrote past the sums")
+      for c in 0..<channels {
+        for oy in 0..<outHeight {
+          for ox in 0..<outWidth {
+            var total: Int128 = 0
+            for i in 0..<3 {
+              for j in 0..<3 {
+                let (y, x) = (oy * sy + i - top, ox * sx + j - left)
+                guard y >= 0, y < height, x >= 0, x < width else { continue }
+                total +=
+                  Int128(w[c * weightStride + i * 3 + j])
+                  * Int128(image[(c * height + y) * width + x])
+              }
+            }
+            if sums[c * plane + oy * outWidth + ox]
+              != Int32(truncatingIfNeeded: total)
+            {
+              Issue.record(
+                "\(name) trial \(trials) (\(outHeight)×\(outWidth), s \(sy)×\(sx)): [\(c)][\(oy)][\(ox)]"
+              )
+              return
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// The channels-last packing of the Int16 convolutions: every channel
-  /// count around the blocks of eight, into a wider padded row (whose other
-  /// lanes are left alone).
-  @Test func packChannelsLastMatchesLoop() {
+  /// count around the blocks of eight, widths around the blocks of eight
+  /// columns that the Int16 packing transposes in registers, into a wider
+  /// padded row (whose other lanes are left alone).
+  @Test(arguments: [5, 8, 13, 16, 23])
+  func packChannelsLastMatchesLoop(width: Int) {
     var rng = SplitMix64(seed: 7)
     for channels in [1, 3, 7, 8, 9, 16, 19, 24] {
-      let (height, width) = (Int.random(in: 1...6, using: &rng), 5)
+      let height = Int.random(in: 1...6, using: &rng)
       let plane = height * width
       let pitch = (width + 2) * channels
       let source = (0..<channels * plane).map { _ in
@@ -824,7 +911,7 @@ import Testing
         edgesim_pack_channels_last(
           source, channels, height, width, plane, target.baseAddress, pitch)
       }
-      #expect(packed == expected, "\(channels) channels")
+      #expect(packed == expected, "\(channels) channels, width \(width)")
       // From raws held as Int16.
       let narrow = source.map { Int16($0) }
       var fromNarrow = [Int16](repeating: -7, count: height * pitch)
@@ -832,7 +919,9 @@ import Testing
         edgesim_pack_channels_last_i16(
           narrow, channels, height, width, plane, target.baseAddress, pitch)
       }
-      #expect(fromNarrow == expected, "\(channels) channels from Int16")
+      #expect(
+        fromNarrow == expected,
+        "\(channels) channels from Int16, width \(width)")
     }
   }
 

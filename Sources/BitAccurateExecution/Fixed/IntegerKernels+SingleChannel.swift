@@ -25,8 +25,11 @@ extension IntegerKernels {
   ///     `[kh][kw]`, one channel).
   ///   - pairs: The same weights as ``PairedTaps``.
   ///   - pad: The padded extent of one channel.
-  ///   - plane: Scratch of ``pairPlaneCount(_:)`` lanes, zero outside the
-  ///     image (only the image's places in it are written).
+  ///   - plane: Scratch of ``singleChannelScratchCount(_:groups:outChannels:pad:)``
+  ///     lanes, zero outside the image (only the image's places in it are
+  ///     written) unless `edgesim_depthwise3x3_i16` runs the layer (from
+  ///     Int16 raws, ``depthwise3x3Window(_:groups:outChannels:)``), which
+  ///     takes any contents.
   ///   - sums: `outChannels · P` sums plus 8 lanes of slack: a row's last
   ///     group of eight lanes may run past its end into sums written after
   ///     it.
@@ -38,6 +41,19 @@ extension IntegerKernels {
   ) {
     let groupOut = outChannels / groups
     let positions = g.outputPlane
+    if Source.self == Int16.self,
+      var window = depthwise3x3Window(
+        g, groups: groups, outChannels: outChannels)
+    {
+      // CKernels: every channel from a plane of raws, no pair planes.
+      let input = UnsafeRawPointer(image).assumingMemoryBound(to: Int16.self)
+      weights.values.withUnsafeBufferPointer { wb in
+        edgesim_depthwise3x3_i16(
+          input, groups, &window, wb.baseAddress, weights.stride,
+          UnsafeMutableRawPointer(plane), sums)
+      }
+      return
+    }
     weights.values.withUnsafeBufferPointer { wb in
       pairs.withLanes { lanes in
         let w = wb.baseAddress.unsafelyUnwrapped
@@ -61,6 +77,37 @@ extension IntegerKernels {
   /// vector reads past the last row.
   static func pairPlaneCount(_ pad: PaddedPlane) -> Int {
     2 &* (pad.height &* pad.width &+ 16)
+  }
+
+  /// The window of CKernels' `edgesim_depthwise3x3_i16` when it runs a
+  /// convolution whose every group reads one input channel and writes one
+  /// output channel (a 3 × 3 window with unit dilations, and unit strides
+  /// or column stride 2), else `nil`.
+  static func depthwise3x3Window(
+    _ g: ConvGeometry, groups: Int, outChannels: Int
+  ) -> EdgeSimWindow? {
+    guard readsOneChannelPerGroup(g, groups: groups), outChannels == groups
+    else { return nil }
+    var window = EdgeSimWindow(
+      height: g.height, width: g.width, kernelHeight: g.kernelHeight,
+      kernelWidth: g.kernelWidth, strideY: g.strideY, strideX: g.strideX,
+      dilationY: g.dilationY, dilationX: g.dilationX, padTop: g.padTop,
+      padLeft: g.padLeft, outHeight: g.outHeight, outWidth: g.outWidth)
+    return edgesim_depthwise3x3_i16_applies(&window) != 0 ? window : nil
+  }
+
+  /// The Int16 lanes of the scratch of a convolution's one-channel sums
+  /// (``singleChannelSums(_:_:groups:outChannels:weights:pairs:pad:plane:into:)``):
+  /// a pair plane, or what `edgesim_depthwise3x3_i16` needs if more.
+  static func singleChannelScratchCount(
+    _ g: ConvGeometry, groups: Int, outChannels: Int, pad: PaddedPlane
+  ) -> Int {
+    guard
+      var window = depthwise3x3Window(
+        g, groups: groups, outChannels: outChannels)
+    else { return pairPlaneCount(pad) }
+    let bytes = edgesim_depthwise3x3_i16_scratch(&window, groups)
+    return max(pairPlaneCount(pad), (bytes + 1) / 2)
   }
 
   /// Writes one channel `[H][W]` of raws into a pair plane.

@@ -346,7 +346,10 @@ enum IntegerKernels {
     )
     var padded = [Int16](
       repeating: 0,
-      count: direct ? pairPlaneCount(pad) : pad.allocation)
+      count: direct
+        ? singleChannelScratchCount(
+          g, groups: groups, outChannels: outChannels, pad: pad)
+        : pad.allocation)
     // A 1×1 window over whole groups of eight channels: the channels-last
     // padded image is already the receptive rows.
     let padIsRows = g.isPointwise && groupIn == stride

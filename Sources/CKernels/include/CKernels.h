@@ -321,6 +321,35 @@ void edgesim_window3x3_sums_i16_on(EdgeSimKernels path, const int16_t *pairs,
                                    ptrdiff_t dilationY, const int16_t *w,
                                    int32_t *sums);
 
+/// Whether `edgesim_depthwise3x3_i16` runs `window`: a 3 × 3 window with
+/// unit dilations, and unit strides or column stride 2 (any row stride).
+int edgesim_depthwise3x3_i16_applies(const EdgeSimWindow *window);
+
+/// The scratch bytes `edgesim_depthwise3x3_i16` needs for `channels`
+/// channels of `window` (0 when it does not apply).
+ptrdiff_t edgesim_depthwise3x3_i16_scratch(const EdgeSimWindow *window,
+                                           ptrdiff_t channels);
+
+/// The sums of a 3 × 3 depthwise convolution, one output channel per input
+/// channel: sums[c][oy · outWidth + ox] = Σ_ij w[c · weightStride + 3 i + j]
+/// · x_c[oy · strideY + i − padTop][ox · strideX + j − padLeft] (zero
+/// outside the image) in wrapping Int32 arithmetic, from `channels` planes
+/// of Int16 raws `[C][height][width]`. Each channel is copied into a
+/// zero-padded plane in `scratch` (`edgesim_depthwise3x3_i16_scratch`
+/// bytes, any contents); writes only the sums. Does nothing unless
+/// `edgesim_depthwise3x3_i16_applies(window)`.
+void edgesim_depthwise3x3_i16(const int16_t *input, ptrdiff_t channels,
+                              const EdgeSimWindow *window, const int16_t *w,
+                              ptrdiff_t weightStride, void *scratch,
+                              int32_t *sums);
+
+/// `edgesim_depthwise3x3_i16` on one given path (which must be supported).
+void edgesim_depthwise3x3_i16_on(EdgeSimKernels path, const int16_t *input,
+                                 ptrdiff_t channels,
+                                 const EdgeSimWindow *window, const int16_t *w,
+                                 ptrdiff_t weightStride, void *scratch,
+                                 int32_t *sums);
+
 #ifdef __cplusplus
 }
 #endif
