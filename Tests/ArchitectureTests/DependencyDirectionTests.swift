@@ -94,12 +94,14 @@ import Testing
   ]
 
   /// The C targets and what their files may `#include`: their own headers,
-  /// fixed-width integers and the compiler's atomics and vector intrinsics;
-  /// no system interfaces (files, clocks, environment, printing).
+  /// fixed-width integers, `memcpy` and `memset` (`string.h`), and the
+  /// compiler's atomics and vector intrinsics (`immintrin.h`, and SSE2's
+  /// `emmintrin.h`, x86-64's baseline); no system interfaces (files,
+  /// clocks, environment, printing).
   static let cHeaders: [String: Set<String>] = [
     "CKernels": [
       "CKernels.h", "paths.h", "candidate_sums.h", "stddef.h", "stdint.h",
-      "stdatomic.h", "immintrin.h",
+      "string.h", "stdatomic.h", "immintrin.h", "emmintrin.h",
     ]
   ]
 
