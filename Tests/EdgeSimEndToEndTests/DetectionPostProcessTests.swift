@@ -119,35 +119,69 @@ import Testing
     #expect(text.standardOutput.contains("host coral-host-cpu"))
   }
 
-  /// The TFLite GPU delegate leaves it to the phone's CPU, which runs it in
-  /// fp32 (the delegate hands TFLite float32 tensors).
-  @Test func pixel3GPURunsThePostProcessingOnItsCPU() throws {
+  /// A `host:` block for TFLite's GPU delegate of 2019.
+  ///
+  /// The delegate at tensorflow/tensorflow 006108e9 (a 2019
+  /// revision, `lite/delegates/gpu/common/model_builder.cc`,
+  /// `NewOperationParser`, in the ONNX names EdgeSim's layers carry; it
+  /// delegates up to the first operator it cannot run) with the phone's
+  /// CPU as host, in fp32 (the delegate hands TFLite float32 tensors). Not
+  /// bundled (pixel3-gpu.yaml says why); built here on a copy of the device.
+  static let gpuDelegateHost = """
+    host:
+      device: pixel3-cpu
+      precision: fp32
+      operators: [Abs, Add, AveragePool, GlobalAveragePool, Concat, Conv, Cos, Div, Gemm, MatMul, HardSwish, Sigmoid, Log, LSTM, MaxPool, Mul, Pad, Pow, Relu, Clip, LeakyRelu, PRelu, Reshape, Flatten, Squeeze, Unsqueeze, Resize, Sin, Softmax, Slice, Sqrt, Sub, Tanh, Transpose, ConvTranspose, BatchNormalization, Identity, Dropout]
+
+    """
+
+  /// The bundled pixel3-gpu.yaml with `host` (the block above, or another)
+  /// before its `power:` block, written into `folder`.
+  static func delegateDevice(host: String = gpuDelegateHost, in folder: URL)
+    throws -> String
+  {
+    let original = try String(
+      contentsOf: EdgeSimProcess.root.appendingPathComponent(
+        "Hardware/pixel3-gpu.yaml"), encoding: .utf8)
+    #expect(!original.contains("\nhost:"))
+    let power = try #require(original.range(of: "\npower:\n"))
+    let text =
+      original[..<power.lowerBound] + "\n" + host
+      + original[power.lowerBound...].dropFirst()
+    let file = folder.appendingPathComponent("pixel3-gpu.yaml")
+    try String(text).write(to: file, atomically: true, encoding: .utf8)
+    return file.path
+  }
+
+  /// A GPU delegate that does not run the post-processing leaves it to the
+  /// phone's CPU, which runs it in fp32.
+  @Test func aGPUDelegateRunsThePostProcessingOnItsCPU() throws {
+    let folder = try EdgeSimProcess.temporaryFolder("detection")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let device = try Self.delegateDevice(in: folder)
     let arguments = [
       "--model", "ssd_mobilenet_v1_300", "--precision", "fp16",
     ]
     let run = try HostPartitionTests.simulate(
-      ["--hardware", "pixel3-gpu"] + arguments)
+      ["--hardware", device] + arguments)
     #expect(Self.hostLayers(run) == ["detections"])
     let host = try #require(run.layers.last)
     #expect(host["host"] as? String == "pixel3-cpu")
     let text = try EdgeSimProcess.run(
-      ["simulate", "--no-trace", "--hardware", "pixel3-gpu"] + arguments)
+      ["simulate", "--no-trace", "--hardware", device] + arguments)
     #expect(text.status == 0, "\(text.standardError)")
     #expect(text.standardOutput.contains("host pixel3-cpu"))
 
     // Without `precision: fp32` the host would read fp16 inputs: half the
     // bytes of a memory-bound kernel.
-    let folder = try EdgeSimProcess.temporaryFolder("detection")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let original = try String(
-      contentsOf: EdgeSimProcess.root.appendingPathComponent(
-        "Hardware/pixel3-gpu.yaml"), encoding: .utf8)
-    #expect(original.contains("\n  precision: fp32\n"))
-    let file = folder.appendingPathComponent("pixel3-gpu.yaml")
-    try original.replacingOccurrences(of: "\n  precision: fp32\n", with: "\n")
-      .write(to: file, atomically: true, encoding: .utf8)
+    let fp16Folder = try EdgeSimProcess.temporaryFolder("detection")
+    defer { try? FileManager.default.removeItem(at: fp16Folder) }
+    let fp16Device = try Self.delegateDevice(
+      host: Self.gpuDelegateHost.replacingOccurrences(
+        of: "  precision: fp32\n", with: ""),
+      in: fp16Folder)
     let fp16Host = try HostPartitionTests.simulate(
-      ["--hardware", file.path] + arguments)
+      ["--hardware", fp16Device] + arguments)
     let fp32Seconds = (host["latency_s"] as? NSNumber)?.doubleValue ?? 0
     let fp16Seconds =
       (fp16Host.layers.last?["latency_s"] as? NSNumber)?.doubleValue ?? 0
@@ -155,8 +189,8 @@ import Testing
   }
 
   /// Every other pixel3-gpu row of the calibration and held-out sets runs
-  /// whole on the GPU: its JSON is the same byte for byte as with a copy of
-  /// the device without `host:`.
+  /// whole on the GPU under that delegate: its JSON is the same byte for
+  /// byte as the bundled device's, which has no `host:`.
   @Test func pixel3GPURowsWithoutAnUnsupportedOperatorAreUnchanged() throws {
     var models: [(String, String)] = []
     for name in ["published.csv", "held-out.csv"] {
@@ -174,25 +208,15 @@ import Testing
     #expect(models.count >= 33, "\(models.count)")
     let folder = try EdgeSimProcess.temporaryFolder("detection")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let original = try String(
-      contentsOf: EdgeSimProcess.root.appendingPathComponent(
-        "Hardware/pixel3-gpu.yaml"), encoding: .utf8)
-    let lines = original.components(separatedBy: "\n")
-    let start = try #require(lines.firstIndex(of: "host:"))
-    var end = start + 1
-    while end < lines.count, lines[end].hasPrefix("  ") { end += 1 }
-    let stripped = (lines[..<start] + lines[end...]).joined(separator: "\n")
-    #expect(!stripped.contains("pixel3-cpu"))
-    let file = folder.appendingPathComponent("pixel3-gpu.yaml")
-    try stripped.write(to: file, atomically: true, encoding: .utf8)
+    let device = try Self.delegateDevice(in: folder)
     for (model, precision) in models {
       let common = ["--model", model, "--precision", precision]
       let bundled = try HostPartitionTests.simulate(
         ["--hardware", "pixel3-gpu"] + common)
-      let withoutHost = try HostPartitionTests.simulate(
-        ["--hardware", file.path] + common)
-      #expect(bundled.layers.allSatisfy { $0["host"] == nil }, "\(model)")
-      #expect(bundled.json == withoutHost.json, "\(model)")
+      let delegate = try HostPartitionTests.simulate(
+        ["--hardware", device] + common)
+      #expect(delegate.layers.allSatisfy { $0["host"] == nil }, "\(model)")
+      #expect(bundled.json == delegate.json, "\(model)")
     }
   }
 }
