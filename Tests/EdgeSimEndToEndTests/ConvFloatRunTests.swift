@@ -197,19 +197,8 @@ import Testing
       inputs: [ModernModels.info("x", inputShape.map(Int64.init))],
       outputs: [ModernModels.info("y", shape.map(Int64.init))], nodes: nodes,
       initializers: initializers, to: folder)
-    let x = folder.appendingPathComponent("x.npy")
-    try RunSupport.writeFloats(input, shape: inputShape, to: x)
-    for path in KernelPath.supported {
-      let y = folder.appendingPathComponent("y-\(path.rawValue).npy")
-      let result = try EdgeSimProcess.run(
-        ["run", "--model", model, "--input", x.path, "--output", y.path],
-        environment: ["EDGESIM_KERNELS": path.rawValue])
-      #expect(result.status == 0, "\(path): \(result.standardError)")
-      let ours = try RunSupport.array(y)
-      #expect(ours.shape == shape, "\(path)")
-      #expect(
-        ours.float32Values.map(\.bitPattern) == expected.map(\.bitPattern),
-        "\(path): float convolution outputs differ from the contract's bits")
-    }
+    try RunSupport.expectContractBitsOnEveryPath(
+      model: model, input: input, inputShape: inputShape, shape: shape,
+      expected: expected, in: folder, what: "float convolution outputs")
   }
 }

@@ -139,19 +139,8 @@ import Testing
       inputs: [ModernModels.info("x", [3, 4, 13, 16])],
       outputs: [ModernModels.info("y", shape.map(Int64.init))], nodes: nodes,
       initializers: initializers, to: folder)
-    let x = folder.appendingPathComponent("x.npy")
-    try RunSupport.writeFloats(input, shape: [3, 4, 13, 16], to: x)
-    for path in KernelPath.supported {
-      let y = folder.appendingPathComponent("y-\(path.rawValue).npy")
-      let result = try EdgeSimProcess.run(
-        ["run", "--model", model, "--input", x.path, "--output", y.path],
-        environment: ["EDGESIM_KERNELS": path.rawValue])
-      #expect(result.status == 0, "\(path): \(result.standardError)")
-      let ours = try RunSupport.array(y)
-      #expect(ours.shape == shape, "\(path)")
-      #expect(
-        ours.float32Values.map(\.bitPattern) == expected.map(\.bitPattern),
-        "\(path): float depthwise outputs differ from the contract's bits")
-    }
+    try RunSupport.expectContractBitsOnEveryPath(
+      model: model, input: input, inputShape: [3, 4, 13, 16], shape: shape,
+      expected: expected, in: folder, what: "float depthwise outputs")
   }
 }
