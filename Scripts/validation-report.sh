@@ -40,14 +40,20 @@ section="$scratch/section.md"
     rows=$(grep -c "^$device," "$csv" || true)
     # The runtime a device file models, where the set holds several.
     runtime=()
+    # Figures a device file holds rather than fits (its runtime block's
+    # "Held, not fitted" comment says why): the refit holds them too.
+    held=()
     case $device in
       stm32l4r5) runtime=(--runtime "TensorFlow Lite for Microcontrollers") ;;
     esac
+    for name in $(sed -n 's/^  # Held, not fitted (value and fitted_to as before): \(.*\)\.$/\1/p' "$file" | tr -d ','); do
+      held+=(--hold "$name")
+    done
     for mode in committed refit; do
       if [[ $mode == committed ]]; then
         arguments=(--no-fit)
       else
-        arguments=(--tied --out "$scratch/$device.yaml")
+        arguments=(--tied --out "$scratch/$device.yaml" "${held[@]}")
       fi
       if "$EDGESIM" calibrate "$csv" --hardware "$file" --skip-unknown \
         --markdown "${runtime[@]}" "${arguments[@]}" >"$scratch/out.md" 2>"$scratch/err.txt"; then
